@@ -1,0 +1,172 @@
+package dag
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/pipe-run/pipe/schema"
+)
+
+// NodeResult is what a run did with a node, for colouring the graph.
+type NodeResult struct {
+	Status   string
+	Reason   string
+	Duration time.Duration
+	Attempts int
+}
+
+// DOTOptions adds what the graph alone does not know.
+type DOTOptions struct {
+	// Dangerous reports whether node i is dangerous (its module says so, or
+	// the node does).
+	Dangerous func(i int) bool
+	// Results colours each node with a run's result, by node id.
+	Results map[string]NodeResult
+}
+
+var statusColors = map[string]string{
+	"success":   "#c8e6c9",
+	"error":     "#ffcdd2",
+	"skipped":   "#eeeeee",
+	"cancelled": "#ffe0b2",
+	"running":   "#bbdefb",
+	"pending":   "#ffffff",
+}
+
+// WriteDOT draws p's graph in Graphviz DOT. The output is the same, byte for
+// byte, every time for the same input: nodes in file order, one rank per
+// level, every string escaped.
+func WriteDOT(w io.Writer, p *schema.Pipeline, g *Graph, opts DOTOptions) error {
+	bw := bufio.NewWriter(w)
+	name := p.Name
+	if name == "" {
+		name = "pipeline"
+	}
+	fmt.Fprintf(bw, "digraph %s {\n", quoteDOT(name))
+	fmt.Fprintf(bw, "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12, labelloc=t, label=%s];\n", quoteDOT(graphLabel(p, opts)))
+	bw.WriteString("  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Helvetica\", fontsize=11];\n")
+	bw.WriteString("  edge [color=\"#555555\"];\n")
+	for i, node := range p.Nodes {
+		dangerous := node.Dangerous || (opts.Dangerous != nil && opts.Dangerous(i))
+		attrs := []string{"label=" + quoteDOT(nodeLabel(node, dangerous, opts.Results))}
+		style := "rounded,filled"
+		if node.When != "" {
+			style += ",dashed"
+		}
+		if dangerous {
+			attrs = append(attrs, `color="#c62828"`, "penwidth=2")
+		}
+		if r, ok := opts.Results[node.ID]; ok {
+			if c, ok := statusColors[r.Status]; ok {
+				attrs = append(attrs, "fillcolor="+quoteDOT(c))
+			}
+			if r.Reason != "" {
+				attrs = append(attrs, "tooltip="+quoteDOT(r.Reason))
+			}
+		}
+		if style != "rounded,filled" {
+			attrs = append(attrs, "style="+quoteDOT(style))
+		}
+		fmt.Fprintf(bw, "  %s [%s];\n", quoteDOT(node.ID), strings.Join(attrs, ", "))
+	}
+	for _, i := range g.Order() {
+		for _, need := range g.Needs(i) {
+			fmt.Fprintf(bw, "  %s -> %s;\n", quoteDOT(g.ID(need)), quoteDOT(g.ID(i)))
+		}
+	}
+	for _, level := range g.Levels() {
+		if len(level) < 2 {
+			continue
+		}
+		bw.WriteString("  { rank=same;")
+		for _, i := range level {
+			bw.WriteString(" ")
+			bw.WriteString(quoteDOT(g.ID(i)))
+			bw.WriteString(";")
+		}
+		bw.WriteString(" }\n")
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
+}
+
+func graphLabel(p *schema.Pipeline, opts DOTOptions) string {
+	label := p.Name
+	if p.Description != "" {
+		label += "\n" + p.Description
+	}
+	if len(opts.Results) > 0 {
+		counts := map[string]int{}
+		for _, r := range opts.Results {
+			counts[r.Status]++
+		}
+		var parts []string
+		for _, s := range []string{"success", "error", "skipped", "cancelled"} {
+			if counts[s] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+			}
+		}
+		label += "\nrun: " + strings.Join(parts, ", ")
+	}
+	return label
+}
+
+func nodeLabel(n *schema.Node, dangerous bool, results map[string]NodeResult) string {
+	lines := []string{n.ID}
+	if n.Module != n.ID {
+		lines = append(lines, "module: "+n.Module)
+	}
+	if n.When != "" {
+		lines = append(lines, "when: "+n.When)
+	}
+	if dangerous {
+		lines = append(lines, "⚠ dangerous")
+	}
+	if r, ok := results[n.ID]; ok {
+		status := r.Status
+		if r.Duration > 0 {
+			status += " in " + r.Duration.Round(time.Millisecond).String()
+		}
+		if r.Attempts > 1 {
+			status += fmt.Sprintf(" (%d attempts)", r.Attempts)
+		}
+		lines = append(lines, status)
+		if r.Reason != "" {
+			lines = append(lines, truncate(r.Reason, 60))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// quoteDOT writes s as a DOT quoted string: quotes and backslashes escaped,
+// newlines as DOT's centred line breaks.
+func quoteDOT(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

@@ -1,0 +1,227 @@
+// Package dag owns the graph of a pipeline: building it from the file's
+// `needs`, finding unknown needs and cycles, ordering and levelling nodes,
+// answering ancestry questions, and drawing it as DOT.
+//
+// Edge direction, stated once: node a "needs" node b means b must finish
+// before a starts. Needs(a) lists b; Dependents(b) lists a. DOT draws the
+// edge b -> a, the way work flows.
+package dag
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/dominikbraun/graph"
+
+	"github.com/pipe-run/pipe/schema"
+)
+
+// Graph is the dependency graph of a pipeline. Nodes are numbered in file
+// order; every method runs in time linear in the graph's size.
+type Graph struct {
+	ids        []string
+	index      map[string]int
+	needs      [][]int
+	dependents [][]int
+	order      []int
+	level      []int
+}
+
+// Build makes the graph of p. It reports unknown needs (with a "did you
+// mean"), a node needing the same node twice, and every cycle, as its whole
+// path. The graph is returned only when there is no problem.
+func Build(p *schema.Pipeline) (*Graph, schema.Diagnostics) {
+	n := len(p.Nodes)
+	g := &Graph{
+		ids:        make([]string, n),
+		index:      make(map[string]int, n),
+		needs:      make([][]int, n),
+		dependents: make([][]int, n),
+	}
+	for i, node := range p.Nodes {
+		g.ids[i] = node.ID
+		g.index[node.ID] = i
+	}
+	var diags schema.Diagnostics
+	for i, node := range p.Nodes {
+		if len(node.Needs) == 0 {
+			continue
+		}
+		needs := make([]int, 0, len(node.Needs))
+		for _, ref := range node.Needs {
+			j, ok := g.index[ref.ID]
+			switch {
+			case !ok:
+				hint := schema.DidYouMean(ref.ID, g.ids)
+				if hint == "" {
+					hint = "needs names other nodes of this pipeline by id"
+				}
+				diags = append(diags, p.Source.Diag(ref.Pos, hint, "node %s needs unknown node %q", node.ID, ref.ID))
+			case j == i:
+				diags = append(diags, p.Source.Diag(ref.Pos, "a node cannot need itself; remove it from needs", "cycle: %s -> %s", node.ID, node.ID))
+			case slices.Contains(needs, j):
+				diags = append(diags, p.Source.Diag(ref.Pos, "remove the second entry", "node %s needs %s twice", node.ID, ref.ID))
+			default:
+				needs = append(needs, j)
+				g.dependents[j] = append(g.dependents[j], i)
+			}
+		}
+		g.needs[i] = needs
+	}
+	if len(diags) > 0 {
+		return nil, diags
+	}
+	if cycles := g.sort(); len(cycles) > 0 {
+		for _, c := range cycles {
+			names := make([]string, len(c))
+			for k, v := range c {
+				names[k] = g.ids[v]
+			}
+			pos := p.Nodes[c[0]].Pos
+			for _, ref := range p.Nodes[c[0]].Needs {
+				if ref.ID == names[1] {
+					pos = ref.Pos
+				}
+			}
+			diags = append(diags, p.Source.Diag(pos, "remove one of these needs to break the cycle", "cycle: %s", strings.Join(names, " -> ")))
+		}
+		return nil, diags
+	}
+	return g, nil
+}
+
+// sort orders the nodes with Kahn's algorithm (ready nodes in file order)
+// and levels them. Nodes left over sit on or behind a cycle; it returns each
+// cycle as a path that starts and ends at its first node in file order.
+func (g *Graph) sort() [][]int {
+	n := len(g.ids)
+	indeg := make([]int, n)
+	g.level = make([]int, n)
+	g.order = make([]int, 0, n)
+	for i := range n {
+		indeg[i] = len(g.needs[i])
+		if indeg[i] == 0 {
+			g.order = append(g.order, i)
+		}
+	}
+	for k := 0; k < len(g.order); k++ {
+		v := g.order[k]
+		for _, d := range g.dependents[v] {
+			g.level[d] = max(g.level[d], g.level[v]+1)
+			if indeg[d]--; indeg[d] == 0 {
+				g.order = append(g.order, d)
+			}
+		}
+	}
+	if len(g.order) == n {
+		return nil
+	}
+	return g.cycles(indeg)
+}
+
+// cycles names the cycles among the nodes Kahn could not order. The library
+// finds the strongly connected components in linear time; a shortest path
+// round each component names its cycle.
+func (g *Graph) cycles(indeg []int) [][]int {
+	lg := graph.New(graph.IntHash, graph.Directed())
+	for v, d := range indeg {
+		if d > 0 {
+			_ = lg.AddVertex(v)
+		}
+	}
+	for v, d := range indeg {
+		if d == 0 {
+			continue
+		}
+		for _, w := range g.needs[v] {
+			if indeg[w] > 0 {
+				_ = lg.AddEdge(v, w)
+			}
+		}
+	}
+	sccs, err := graph.StronglyConnectedComponents(lg)
+	if err != nil {
+		panic(fmt.Sprintf("dag: strongly connected components: %v", err))
+	}
+	var out [][]int
+	for _, scc := range sccs {
+		if len(scc) < 2 {
+			continue
+		}
+		slices.Sort(scc)
+		out = append(out, g.cycleThrough(scc))
+	}
+	slices.SortFunc(out, func(a, b []int) int { return a[0] - b[0] })
+	return out
+}
+
+// cycleThrough returns the shortest path from the component's first node
+// back to itself, following needs inside the component.
+func (g *Graph) cycleThrough(scc []int) []int {
+	start := scc[0]
+	prev := make(map[int]int, len(scc))
+	queue := []int{start}
+	for len(queue) > 0 {
+		v := queue[0]
+		queue = queue[1:]
+		for _, w := range g.needs[v] {
+			if _, in := slices.BinarySearch(scc, w); !in {
+				continue
+			}
+			if w == start {
+				path := []int{start}
+				for u := v; u != start; u = prev[u] {
+					path = append(path, u)
+				}
+				path = append(path, start)
+				slices.Reverse(path[1 : len(path)-1])
+				return path
+			}
+			if _, seen := prev[w]; !seen {
+				prev[w] = v
+				queue = append(queue, w)
+			}
+		}
+	}
+	return []int{start, start}
+}
+
+// Len is the number of nodes.
+func (g *Graph) Len() int { return len(g.ids) }
+
+// ID returns the id of node i.
+func (g *Graph) ID(i int) string { return g.ids[i] }
+
+// Index returns the number of the node called id.
+func (g *Graph) Index(id string) (int, bool) {
+	i, ok := g.index[id]
+	return i, ok
+}
+
+// Needs lists the nodes node i needs. The slice must not be changed.
+func (g *Graph) Needs(i int) []int { return g.needs[i] }
+
+// Dependents lists the nodes that need node i. The slice must not be changed.
+func (g *Graph) Dependents(i int) []int { return g.dependents[i] }
+
+// Order returns the nodes in topological order, needs first, ties in file
+// order. The slice must not be changed.
+func (g *Graph) Order() []int { return g.order }
+
+// Level is the length of the longest chain of needs below node i: 0 for a
+// node that needs nothing.
+func (g *Graph) Level(i int) int { return g.level[i] }
+
+// Levels groups the nodes by level, each group in file order.
+func (g *Graph) Levels() [][]int {
+	var levels [][]int
+	for i := range g.ids {
+		l := g.level[i]
+		for len(levels) <= l {
+			levels = append(levels, nil)
+		}
+		levels[l] = append(levels[l], i)
+	}
+	return levels
+}

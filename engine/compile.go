@@ -1,0 +1,301 @@
+package engine
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/pipe-run/pipe/dag"
+	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
+)
+
+// Plan is a pipeline checked and compiled against a registry: its graph
+// built, its modules found, its expressions compiled. It is read-only and
+// can be run any number of times, also at once.
+type Plan struct {
+	Pipeline *schema.Pipeline
+	Graph    *dag.Graph
+	nodes    []planNode
+	env      *exprEnv
+}
+
+type planNode struct {
+	*schema.Node
+	info      *modules.Info
+	dangerous bool
+	// when is nil for a node without `when`.
+	when *compiled
+	// templates holds the parsed `with` strings that hold `${{ }}`, by text.
+	templates map[string]*template
+	// refs are the nodes this node's expressions read.
+	refs []int
+}
+
+// Dangerous reports whether node i is dangerous, by its module or itself.
+func (p *Plan) Dangerous(i int) bool { return p.nodes[i].dangerous }
+
+// Module returns the info of node i's module.
+func (p *Plan) Module(i int) *modules.Info { return p.nodes[i].info }
+
+// Load reads, checks and compiles the pipeline file at path. Problems with
+// the file come back as schema.Diagnostics, every one found, sorted.
+func Load(path string, reg *modules.Registry) (*Plan, error) {
+	p, err := schema.Load(path)
+	if p == nil {
+		return nil, err
+	}
+	diags, _ := err.(schema.Diagnostics)
+	plan, more := Compile(p, reg)
+	diags = append(diags, more...)
+	if len(diags) > 0 {
+		diags.Sort()
+		return nil, dedupe(diags)
+	}
+	return plan, nil
+}
+
+// dedupe drops diagnostics repeated at the same place with the same
+// message (a partly read file can yield the same problem twice).
+func dedupe(ds schema.Diagnostics) schema.Diagnostics {
+	out := ds[:0]
+	for i, d := range ds {
+		if i > 0 {
+			prev := out[len(out)-1]
+			if prev.Line == d.Line && prev.Col == d.Col && prev.Message == d.Message {
+				continue
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// Compile checks what the file alone cannot tell (the graph, modules and
+// their inputs, expressions) and compiles p into a Plan. It goes as far as
+// it can to report every problem; the Plan is nil when there is any.
+func Compile(p *schema.Pipeline, reg *modules.Registry) (*Plan, schema.Diagnostics) {
+	c := &compiler{p: p, src: p.Source, reg: reg, env: newExprEnv(p.Config)}
+	var graphDiags schema.Diagnostics
+	c.g, graphDiags = dag.Build(p)
+	c.diags = append(c.diags, graphDiags...)
+	nodes := make([]planNode, len(p.Nodes))
+	index := make(map[string]int, len(p.Nodes))
+	for i, n := range p.Nodes {
+		index[n.ID] = i
+	}
+	c.index = index
+	for i, n := range p.Nodes {
+		nodes[i] = c.node(i, n)
+	}
+	if len(c.diags) > 0 {
+		c.diags.Sort()
+		return nil, c.diags
+	}
+	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env}, nil
+}
+
+type compiler struct {
+	p     *schema.Pipeline
+	src   *schema.Source
+	reg   *modules.Registry
+	env   *exprEnv
+	g     *dag.Graph // nil when the graph has problems
+	index map[string]int
+	diags schema.Diagnostics
+}
+
+func (c *compiler) errorf(pos schema.Pos, hint, format string, args ...any) {
+	c.diags = append(c.diags, c.src.Diag(pos, hint, format, args...))
+}
+
+func (c *compiler) node(i int, n *schema.Node) planNode {
+	pn := planNode{Node: n}
+	info, ok := c.reg.Lookup(n.Module)
+	if !ok {
+		hint := schema.DidYouMean(n.Module, c.reg.Names())
+		if hint == "" {
+			hint = "`pipe modules` lists the modules there are"
+		}
+		if n.ModulePos == n.Pos {
+			hint = "set `module:` (it defaults to the node id); " + hint
+		}
+		c.errorf(n.ModulePos, hint, "unknown module %q", n.Module)
+	} else {
+		pn.info = info
+		pn.dangerous = n.Dangerous || info.Dangerous
+	}
+	if n.When != "" {
+		pn.when = c.expr(i, n.When, n.WhenPos, true, &pn.refs)
+	}
+	for _, in := range n.With {
+		var field modules.Field
+		declared := false
+		if info != nil {
+			field, declared = info.Input(in.Key)
+			if !declared && !info.AnyInputs {
+				hint := schema.DidYouMean(in.Key, info.InputNames())
+				if hint == "" {
+					hint = fmt.Sprintf("module %s takes: %s", info.Name, strings.Join(info.InputNames(), ", "))
+					if len(info.Inputs) == 0 {
+						hint = fmt.Sprintf("module %s takes no inputs", info.Name)
+					}
+				}
+				c.errorf(in.Pos, hint, "module %s has no input %q", info.Name, in.Key)
+			}
+		}
+		wholeType := c.templates(i, in, &pn)
+		if !declared || field.Type == modules.Any {
+			continue
+		}
+		switch {
+		case len(in.Templates) == 0:
+			if err := field.Type.Check(in.Value); err != nil {
+				c.errorf(in.Pos, field.Description, "input %s of module %s: %v", in.Key, info.Name, err)
+			}
+		case wholeType != nil:
+			if sample, ok := sampleOf(wholeType); ok && field.Type != modules.Duration {
+				if err := field.Type.Check(sample); err != nil {
+					c.errorf(in.Pos, field.Description, "input %s of module %s: %v", in.Key, info.Name, err)
+				}
+			}
+		}
+	}
+	if info != nil {
+		for _, f := range info.Inputs {
+			if f.Required && f.Default == nil && !hasInput(n, f.Name) {
+				hint := fmt.Sprintf("add `with: {%s: ...}`", f.Name)
+				if f.Example != "" {
+					hint = fmt.Sprintf("add `with: {%s: %s}`", f.Name, f.Example)
+				}
+				c.errorf(n.Pos, hint, "node %s: module %s needs input %q (%s)", n.ID, info.Name, f.Name, f.Type)
+			}
+		}
+	}
+	return pn
+}
+
+func hasInput(n *schema.Node, key string) bool {
+	for _, in := range n.With {
+		if in.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// sampleOf gives a value of the static type an expression was found to
+// have, for checking it against an input's type.
+func sampleOf(t reflect.Type) (any, bool) {
+	switch t.Kind() {
+	case reflect.Bool:
+		return false, true
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return 0, true
+	case reflect.Float64, reflect.Float32:
+		return 0.5, true
+	case reflect.String:
+		return "", true
+	}
+	return nil, false
+}
+
+// templates compiles the `${{ }}` in one input. It returns the static type
+// of the input's value when the value is exactly one expression.
+func (c *compiler) templates(i int, in schema.Input, pn *planNode) reflect.Type {
+	var wholeType reflect.Type
+	for _, t := range in.Templates {
+		literals, exprs, err := splitTemplate(t.Text)
+		if err != nil {
+			c.errorf(posIn(t.Pos, t.Text, err.off), err.hint, "%s", err.msg)
+			continue
+		}
+		tpl := &template{}
+		ok := true
+		for k, e := range exprs {
+			if literals[k] != "" {
+				tpl.parts = append(tpl.parts, templatePart{literal: literals[k]})
+			}
+			start := posIn(t.Pos, t.Text, e.off)
+			comp := c.expr(i, e.src, start, false, &pn.refs)
+			if comp == nil {
+				ok = false
+				continue
+			}
+			tpl.parts = append(tpl.parts, templatePart{expr: comp})
+		}
+		if last := literals[len(literals)-1]; last != "" {
+			tpl.parts = append(tpl.parts, templatePart{literal: last})
+		}
+		if !ok {
+			continue
+		}
+		tpl.whole = len(exprs) == 1 && strings.TrimSpace(literals[0]) == "" && strings.TrimSpace(literals[1]) == ""
+		if tpl.whole {
+			// Surrounding blanks are not part of a whole value.
+			tpl.parts = []templatePart{{expr: tpl.parts[len(tpl.parts)-1].expr}}
+			for _, part := range tpl.parts {
+				if part.expr != nil && t.Path == "" {
+					if node := part.expr.prog.Node(); node != nil {
+						wholeType = node.Type()
+					}
+				}
+			}
+		}
+		if pn.templates == nil {
+			pn.templates = map[string]*template{}
+		}
+		pn.templates[t.Text] = tpl
+	}
+	return wholeType
+}
+
+// expr compiles one expression of node i that starts at pos, checks the
+// nodes it reads, and adds them to refs.
+func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]int) *compiled {
+	comp, errs := c.env.compile(src, asBool)
+	for _, e := range errs {
+		c.errorf(posIn(pos, src, e.off), e.hint, "%s", e.msg)
+	}
+	if comp == nil {
+		return nil
+	}
+	id := c.p.Nodes[i].ID
+	bad := false
+	for _, r := range comp.refs {
+		j, ok := c.index[r.id]
+		at := posIn(pos, src, r.off)
+		switch {
+		case !ok:
+			hint := schema.DidYouMean(r.id, c.p.NodeIDs())
+			if hint == "" {
+				hint = "nodes.<id> reads a node this node needs"
+			}
+			c.errorf(at, hint, "unknown node %q", r.id)
+			bad = true
+		case j == i:
+			c.errorf(at, "a node reads the nodes it needs, not itself", "node %s reads its own result", id)
+			bad = true
+		case c.g != nil && !c.g.IsAncestor(j, i):
+			c.errorf(at, fmt.Sprintf("add %s to the needs of %s", r.id, id), "node %s reads nodes.%s but does not need it", id, r.id)
+			bad = true
+		default:
+			if !containsInt(*refs, j) {
+				*refs = append(*refs, j)
+			}
+		}
+	}
+	if bad {
+		return nil
+	}
+	return comp
+}
+
+func containsInt(list []int, x int) bool {
+	for _, y := range list {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,130 @@
+package engine
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/joho/godotenv"
+
+	"github.com/pipe-run/pipe/schema"
+)
+
+// ConfigSources are the layers that override a pipeline's config defaults,
+// applied in this order: the .env file, the environment, then Set.
+type ConfigSources struct {
+	// EnvFile is a .env file (godotenv syntax); keys that are not in the
+	// pipeline's config are ignored.
+	EnvFile string
+	// Environ looks up environment variables; nil means none. Only keys the
+	// pipeline's config declares are looked up.
+	Environ func(key string) (string, bool)
+	// Set holds KEY=VALUE overrides (the CLI's --set); an unknown key is an
+	// error.
+	Set []string
+}
+
+// ResolveConfig layers src over p's defaults and converts every override to
+// its default's type ("true" becomes a bool where the default is a bool).
+func ResolveConfig(p *schema.Pipeline, src ConfigSources) (map[string]any, error) {
+	values := make(map[string]any, len(p.Config))
+	defaults := make(map[string]any, len(p.Config))
+	for _, c := range p.Config {
+		values[c.Key] = c.Value
+		defaults[c.Key] = c.Value
+	}
+	apply := func(key, raw, from string) error {
+		v, err := convert(raw, defaults[key])
+		if err != nil {
+			return &ConfigError{Key: key, From: from, Err: err}
+		}
+		values[key] = v
+		return nil
+	}
+	if src.EnvFile != "" {
+		file, err := godotenv.Read(src.EnvFile)
+		if err != nil {
+			return nil, fmt.Errorf("%w: reading --config %s: %w", ErrUsage, src.EnvFile, err)
+		}
+		for _, c := range p.Config {
+			if raw, ok := file[c.Key]; ok {
+				if err := apply(c.Key, raw, src.EnvFile); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	if src.Environ != nil {
+		for _, c := range p.Config {
+			if raw, ok := src.Environ(c.Key); ok {
+				if err := apply(c.Key, raw, "environment"); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	for _, kv := range src.Set {
+		key, raw, ok := strings.Cut(kv, "=")
+		if !ok {
+			return nil, fmt.Errorf("%w: --set %q: write KEY=VALUE", ErrUsage, kv)
+		}
+		if _, known := defaults[key]; !known {
+			hint := schema.DidYouMean(key, p.ConfigKeys())
+			if hint != "" {
+				hint = " (" + hint + ")"
+			}
+			return nil, fmt.Errorf("%w: --set %s: pipeline %s has no config key %q%s", ErrUsage, kv, p.Name, key, hint)
+		}
+		if err := apply(key, raw, "--set"); err != nil {
+			return nil, err
+		}
+	}
+	return values, nil
+}
+
+// OSEnviron looks keys up in the process environment.
+func OSEnviron(key string) (string, bool) { return os.LookupEnv(key) }
+
+// convert reads raw as the type of def.
+func convert(raw string, def any) (any, error) {
+	switch def.(type) {
+	case bool:
+		switch strings.ToLower(strings.TrimSpace(raw)) {
+		case "1", "t", "true", "yes", "y", "on":
+			return true, nil
+		case "0", "f", "false", "no", "n", "off", "":
+			return false, nil
+		}
+		return nil, fmt.Errorf("%q is not a bool (write true or false)", raw)
+	case int:
+		n, err := strconv.Atoi(strings.TrimSpace(raw))
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a whole number", raw)
+		}
+		return n, nil
+	case float64:
+		f, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a number", raw)
+		}
+		return f, nil
+	}
+	return raw, nil
+}
+
+// truthy reads a config value as a yes/no switch.
+func truthy(v any) bool {
+	switch x := v.(type) {
+	case bool:
+		return x
+	case string:
+		b, err := convert(x, false)
+		return err == nil && b.(bool)
+	case int:
+		return x != 0
+	case float64:
+		return x != 0
+	}
+	return false
+}

@@ -1,0 +1,33 @@
+package engine
+
+import (
+	"bytes"
+	"io"
+	"time"
+
+	"github.com/pipe-run/pipe/dag"
+)
+
+// WriteDOT draws the plan's graph; with a record, coloured by its results.
+func WriteDOT(w io.Writer, plan *Plan, rec *Record) error {
+	opts := dag.DOTOptions{Dangerous: plan.Dangerous}
+	if rec != nil {
+		opts.Results = make(map[string]dag.NodeResult, len(rec.Nodes))
+		for id, n := range rec.Nodes {
+			opts.Results[id] = dag.NodeResult{
+				Status:   string(n.Status),
+				Reason:   n.Reason,
+				Duration: time.Duration(n.DurationMS) * time.Millisecond,
+				Attempts: n.Attempts,
+			}
+		}
+	}
+	return dag.WriteDOT(w, plan.Pipeline, plan.Graph, opts)
+}
+
+// Graph implements modules.RunInfo: the graph coloured with the run so far.
+func (r *run) Graph() ([]byte, error) {
+	var buf bytes.Buffer
+	err := WriteDOT(&buf, r.plan, r.snapshot())
+	return buf.Bytes(), err
+}

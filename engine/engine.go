@@ -1,0 +1,207 @@
+// Package engine owns running a pipeline: selecting nodes, scheduling them
+// as their needs finish, `when` and `${{ }}`, time-outs, retries,
+// cancellation, results and run records. It knows modules only through the
+// modules.Module interface.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
+)
+
+// Schedule is how ready nodes are started.
+type Schedule string
+
+const (
+	// Eager starts each node as soon as its needs are done.
+	Eager Schedule = "eager"
+	// Levels runs the graph level by level: a level starts when the whole
+	// level before it is done.
+	Levels Schedule = "levels"
+)
+
+// DefaultGrace is how long a module may take to return once its context
+// ends before the engine stops waiting for it.
+const DefaultGrace = 2 * time.Second
+
+// Engine runs pipelines with the modules of a registry. It holds no state
+// between runs: one Engine can run many pipelines, also at once.
+type Engine struct {
+	Registry *modules.Registry
+	// Logger receives the engine's own log; nil discards it.
+	Logger *slog.Logger
+	// NodeLogger returns the logger a node's module writes to; nil means
+	// Logger with a "node" attribute.
+	NodeLogger func(node string) *slog.Logger
+	// Grace is how long a cancelled module may take to return; 0 means
+	// DefaultGrace.
+	Grace time.Duration
+}
+
+// New returns an engine for the modules in reg.
+func New(reg *modules.Registry) *Engine { return &Engine{Registry: reg} }
+
+// Load reads, checks and compiles a pipeline file for this engine.
+func (e *Engine) Load(path string) (*Plan, error) { return Load(path, e.Registry) }
+
+// Options choose what a run runs and how.
+type Options struct {
+	// Config holds resolved config values (see ResolveConfig); nil runs
+	// with the pipeline's defaults.
+	Config map[string]any
+	// Only runs these nodes and what they need.
+	Only []string
+	// Skip drops these nodes and what needs them.
+	Skip []string
+	// SkipModules drops nodes of these modules and what needs them
+	// (--no-web drops web_interface).
+	SkipModules []string
+	// MaxParallel bounds how many nodes run at once; 0 means the pipeline's
+	// max_parallel, or else the number of CPUs. Nodes of modules that wait
+	// (Info.Waits) do not count.
+	MaxParallel int
+	Schedule    Schedule
+	// RunID names the run; "" makes a new one.
+	RunID string
+	// OnEvent, when set, hears every node start and end, in order, from one
+	// goroutine. It must not block for long.
+	OnEvent func(Event)
+}
+
+// EventKind says what happened to a node.
+type EventKind int
+
+// The events a run reports.
+const (
+	NodeStarted EventKind = iota + 1
+	NodeFinished
+)
+
+// Event is a node starting or ending.
+type Event struct {
+	Kind EventKind
+	Node string
+	// Record is a copy of the node's record at the time of the event.
+	Record NodeRecord
+}
+
+// maxParallel picks the concurrency bound.
+func (e *Engine) maxParallel(plan *Plan, opts Options) int {
+	switch {
+	case opts.MaxParallel > 0:
+		return opts.MaxParallel
+	case plan.Pipeline.MaxParallel > 0:
+		return plan.Pipeline.MaxParallel
+	}
+	return runtime.NumCPU()
+}
+
+func (e *Engine) logger() *slog.Logger {
+	if e.Logger != nil {
+		return e.Logger
+	}
+	return discard
+}
+
+var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// selection marks the nodes a run runs and says why the others do not.
+func selection(plan *Plan, opts Options) ([]bool, []string, error) {
+	g := plan.Graph
+	n := g.Len()
+	reasons := make([]string, n)
+	selected := make([]bool, n)
+	lookup := func(flag string, ids []string) ([]int, error) {
+		var out []int
+		for _, raw := range ids {
+			for _, id := range strings.Split(raw, ",") {
+				id = strings.TrimSpace(id)
+				if id == "" {
+					continue
+				}
+				i, ok := g.Index(id)
+				if !ok {
+					hint := schema.DidYouMean(id, plan.Pipeline.NodeIDs())
+					if hint != "" {
+						hint = " (" + hint + ")"
+					}
+					return nil, fmt.Errorf("%w: %s: pipeline %s has no node %q%s", ErrUsage, flag, plan.Pipeline.Name, id, hint)
+				}
+				out = append(out, i)
+			}
+		}
+		return out, nil
+	}
+	only, err := lookup("--only", opts.Only)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(only) > 0 {
+		up := g.Upstream(only)
+		for i := range n {
+			selected[i] = up[i]
+			if !up[i] {
+				reasons[i] = "not selected by --only"
+			}
+		}
+	} else {
+		for i := range selected {
+			selected[i] = true
+		}
+	}
+	skip, err := lookup("--skip", opts.Skip)
+	if err != nil {
+		return nil, nil, err
+	}
+	drop := func(roots []int, why string) {
+		down := g.Downstream(roots)
+		rootSet := make(map[int]bool, len(roots))
+		for _, r := range roots {
+			rootSet[r] = true
+		}
+		for i, d := range down {
+			if d && selected[i] {
+				selected[i] = false
+				if rootSet[i] {
+					reasons[i] = why
+				} else {
+					reasons[i] = why + " (upstream)"
+				}
+			}
+		}
+	}
+	if len(skip) > 0 {
+		drop(skip, "skipped by --skip")
+	}
+	var byModule []int
+	for i := range n {
+		if info := plan.nodes[i].info; info != nil && slices.Contains(opts.SkipModules, info.Name) {
+			byModule = append(byModule, i)
+		}
+	}
+	if len(byModule) > 0 {
+		drop(byModule, "module disabled ("+strings.Join(opts.SkipModules, ", ")+")")
+	}
+	return selected, reasons, nil
+}
+
+// Run runs plan and returns its record. The error is for a run that could
+// not start (bad options); a node's failure is in the record, and the
+// record's Status says how the run ended. Run returns once every node it
+// started has ended.
+func (e *Engine) Run(ctx context.Context, plan *Plan, opts Options) (*Record, error) {
+	r, err := e.newRun(plan, opts)
+	if err != nil {
+		return nil, err
+	}
+	return r.execute(ctx), nil
+}

@@ -1,0 +1,47 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+)
+
+var (
+	// ErrUsage marks errors in how pipe was called (flags, --set, --only):
+	// the CLI exits 2 for them.
+	ErrUsage = errors.New("usage")
+	// ErrTimeout is the cause of a node's context when its timeout passes.
+	ErrTimeout = errors.New("timed out")
+	// ErrInterrupted is the cause of the run's context on SIGINT or SIGTERM.
+	ErrInterrupted = errors.New("interrupted")
+	// ErrPipelineTimeout is the cause when the pipeline's timeout passes.
+	ErrPipelineTimeout = errors.New("pipeline timed out")
+	// ErrNotStopped fails a module that did not return within the grace
+	// period after its context ended.
+	ErrNotStopped = errors.New("module did not stop when cancelled")
+)
+
+// ConfigError is a config override that does not fit the key's type.
+type ConfigError struct {
+	Key  string
+	From string // "--set", "environment" or the .env file's path
+	Err  error
+}
+
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("config %s from %s: %v", e.Key, e.From, e.Err)
+}
+
+func (e *ConfigError) Unwrap() []error { return []error{ErrUsage, e.Err} }
+
+// NodeError is the failure of one attempt of a node.
+type NodeError struct {
+	Node    string
+	Attempt int
+	Err     error
+}
+
+func (e *NodeError) Error() string {
+	return fmt.Sprintf("node %s (attempt %d): %v", e.Node, e.Attempt, e.Err)
+}
+
+func (e *NodeError) Unwrap() error { return e.Err }

@@ -1,0 +1,310 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/pipe-run/pipe/schema"
+)
+
+// NodeView is what an expression sees of a node it needs:
+// nodes.<id>.status, .message and .outputs.<key>.
+type NodeView struct {
+	Status  string         `expr:"status"`
+	Message string         `expr:"message"`
+	Outputs map[string]any `expr:"outputs"`
+}
+
+// PipelineView is `pipeline` in expressions.
+type PipelineView struct {
+	Name        string `expr:"name"`
+	Description string `expr:"description"`
+	File        string `expr:"file"`
+}
+
+// RunView is `run` in expressions.
+type RunView struct {
+	ID string `expr:"id"`
+}
+
+// The fields of the expression environment, in the order env builds them.
+const (
+	fieldConfig = iota
+	fieldNodes
+	fieldPipeline
+	fieldRun
+	fieldSuccess
+	fieldFailure
+	fieldAlways
+	fieldCancelled
+)
+
+var statusFuncs = []string{"success", "failure", "always", "cancelled"}
+
+var envNames = []string{"config", "nodes", "pipeline", "run", "success", "failure", "always", "cancelled"}
+
+var nodeViewFields = []string{"status", "message", "outputs"}
+
+func returnTrue() bool  { return true }
+func returnFalse() bool { return false }
+
+func boolFunc(b bool) func() bool {
+	if b {
+		return returnTrue
+	}
+	return returnFalse
+}
+
+// exprEnv is the typed environment expressions of one pipeline compile
+// against. Config keys are known only once the file is read, so the config
+// struct type is built then: `config.TYPO` fails to compile, and
+// `config.FLAG && 1` is a type error, each with its position.
+type exprEnv struct {
+	typ      reflect.Type
+	cfgType  reflect.Type
+	cfgIndex map[string]int
+	cfgKeys  []string
+	zero     any
+	// programs caches compiled expressions by kind and source: many nodes
+	// share the same `when`.
+	programs map[string]*vm.Program
+}
+
+var (
+	boolType     = reflect.TypeFor[bool]()
+	intType      = reflect.TypeFor[int]()
+	floatType    = reflect.TypeFor[float64]()
+	stringType   = reflect.TypeFor[string]()
+	anyType      = reflect.TypeFor[any]()
+	nodesType    = reflect.TypeFor[map[string]NodeView]()
+	pipelineType = reflect.TypeFor[PipelineView]()
+	runType      = reflect.TypeFor[RunView]()
+	funcType     = reflect.TypeFor[func() bool]()
+)
+
+func configFieldType(v any) reflect.Type {
+	switch v.(type) {
+	case bool:
+		return boolType
+	case int:
+		return intType
+	case float64:
+		return floatType
+	case string:
+		return stringType
+	}
+	return anyType
+}
+
+func newExprEnv(cfg []schema.ConfigVar) *exprEnv {
+	e := &exprEnv{cfgIndex: make(map[string]int, len(cfg)), programs: map[string]*vm.Program{}}
+	fields := make([]reflect.StructField, 0, len(cfg))
+	for _, c := range cfg {
+		e.cfgIndex[c.Key] = len(fields)
+		e.cfgKeys = append(e.cfgKeys, c.Key)
+		fields = append(fields, reflect.StructField{
+			Name: fmt.Sprintf("F%d", len(fields)),
+			Type: configFieldType(c.Value),
+			Tag:  reflect.StructTag(fmt.Sprintf(`expr:%q`, c.Key)),
+		})
+	}
+	e.cfgType = reflect.StructOf(fields)
+	e.typ = reflect.StructOf([]reflect.StructField{
+		{Name: "Config", Type: e.cfgType, Tag: `expr:"config"`},
+		{Name: "Nodes", Type: nodesType, Tag: `expr:"nodes"`},
+		{Name: "Pipeline", Type: pipelineType, Tag: `expr:"pipeline"`},
+		{Name: "Run", Type: runType, Tag: `expr:"run"`},
+		{Name: "Success", Type: funcType, Tag: `expr:"success"`},
+		{Name: "Failure", Type: funcType, Tag: `expr:"failure"`},
+		{Name: "Always", Type: funcType, Tag: `expr:"always"`},
+		{Name: "Cancelled", Type: funcType, Tag: `expr:"cancelled"`},
+	})
+	e.zero = reflect.New(e.typ).Elem().Interface()
+	return e
+}
+
+// configValue builds the config struct from resolved values.
+func (e *exprEnv) configValue(values map[string]any) reflect.Value {
+	v := reflect.New(e.cfgType).Elem()
+	for key, i := range e.cfgIndex {
+		if x, ok := values[key]; ok && x != nil {
+			v.Field(i).Set(reflect.ValueOf(x))
+		}
+	}
+	return v
+}
+
+// exprMaxNodes bounds the size of one expression: they are conditions and
+// lookups, not programs.
+const exprMaxNodes = 2000
+
+// compiled is one expression, checked and ready to run.
+type compiled struct {
+	src  string
+	prog *vm.Program
+	// refs are the node ids the expression reads through nodes.<id>.
+	refs []refAt
+	// usesStatus is set when it calls success(), failure(), always() or
+	// cancelled(): then a `when` is not implicitly `success() && ...`.
+	usesStatus bool
+}
+
+type refAt struct {
+	id  string
+	off int // rune offset in the expression
+}
+
+// exprError is a problem in an expression, positioned inside it.
+type exprError struct {
+	off       int // rune offset in the expression
+	msg, hint string
+}
+
+// compile parses and type-checks src. asBool requires a boolean result.
+func (e *exprEnv) compile(src string, asBool bool) (*compiled, []exprError) {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return nil, []exprError{fromExprErr(err, "")}
+	}
+	c := &compiled{src: src}
+	var errs []exprError
+	ast.Find(tree.Node, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallNode:
+			if id, ok := n.Callee.(*ast.IdentifierNode); ok && contains(statusFuncs, id.Value) {
+				c.usesStatus = true
+			}
+		case *ast.MemberNode:
+			errs = append(errs, e.checkMember(n, c)...)
+		case *ast.IdentifierNode:
+			if !contains(envNames, n.Value) && !isBuiltinLike(n.Value) {
+				hint := schema.DidYouMean(n.Value, envNames)
+				if hint == "" {
+					hint = "expressions can read config.KEY, nodes.<id>, pipeline and run"
+				}
+				errs = append(errs, exprError{off: n.Location().From, msg: fmt.Sprintf("unknown name %q", n.Value), hint: hint})
+			}
+		}
+		return false
+	})
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	key := src
+	opts := []expr.Option{expr.Env(e.zero), expr.MaxNodes(exprMaxNodes)}
+	if asBool {
+		key = "bool:" + src
+		opts = append(opts, expr.AsBool())
+	}
+	if prog, ok := e.programs[key]; ok {
+		c.prog = prog
+		return c, nil
+	}
+	prog, err := expr.Compile(src, opts...)
+	if err != nil {
+		hint := ""
+		if asBool && strings.Contains(err.Error(), "expected bool") {
+			hint = "a `when` must be true or false: compare the value, e.g. config.N > 0"
+		}
+		return nil, []exprError{fromExprErr(err, hint)}
+	}
+	e.programs[key] = prog
+	c.prog = prog
+	return c, nil
+}
+
+// isBuiltinLike reports names the parser leaves as identifiers but expr
+// itself defines (predicate variables such as `#` are separate nodes).
+func isBuiltinLike(name string) bool {
+	switch name {
+	case "nil", "true", "false", "$env":
+		return true
+	}
+	return false
+}
+
+// checkMember checks config.KEY and nodes.<id>.field before expr does, to
+// word the errors for users and to collect node references.
+func (e *exprEnv) checkMember(n *ast.MemberNode, c *compiled) []exprError {
+	prop, ok := n.Property.(*ast.StringNode)
+	if !ok {
+		if id, isID := n.Node.(*ast.IdentifierNode); isID && (id.Value == "nodes" || id.Value == "config") {
+			loc := n.Location()
+			return []exprError{{off: loc.From, msg: fmt.Sprintf("%s must be indexed with a literal name", id.Value), hint: fmt.Sprintf("write %s.NAME", id.Value)}}
+		}
+		return nil
+	}
+	loc := prop.Location()
+	switch base := n.Node.(type) {
+	case *ast.IdentifierNode:
+		switch base.Value {
+		case "config":
+			if _, known := e.cfgIndex[prop.Value]; !known {
+				hint := schema.DidYouMean(prop.Value, e.cfgKeys)
+				if hint == "" {
+					hint = "declare it under `config:` with its default"
+				}
+				return []exprError{{off: loc.From, msg: fmt.Sprintf("unknown config key %q", prop.Value), hint: hint}}
+			}
+		case "nodes":
+			c.refs = append(c.refs, refAt{id: prop.Value, off: loc.From})
+		}
+	case *ast.MemberNode:
+		if id, isID := base.Node.(*ast.IdentifierNode); isID && id.Value == "nodes" {
+			if !contains(nodeViewFields, prop.Value) {
+				hint := schema.DidYouMean(prop.Value, nodeViewFields)
+				if hint == "" {
+					hint = "a node has status, message and outputs"
+				}
+				return []exprError{{off: loc.From, msg: fmt.Sprintf("a node has no field %q", prop.Value), hint: hint}}
+			}
+		}
+	}
+	return nil
+}
+
+func fromExprErr(err error, hint string) exprError {
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		return exprError{off: fe.From, msg: fe.Message, hint: hint}
+	}
+	return exprError{msg: err.Error(), hint: hint}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// posIn maps a rune offset inside an expression that starts at start in
+// the file to a file position. Expressions are positioned exactly on one
+// line; past a line break the column is the best guess.
+func posIn(start schema.Pos, src string, off int) schema.Pos {
+	pos := start
+	i := 0
+	for _, r := range src {
+		if i == off {
+			break
+		}
+		if r == '\n' {
+			pos.Line++
+			pos.Col = 1
+		} else {
+			pos.Col++
+		}
+		i++
+	}
+	return pos
+}

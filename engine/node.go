@@ -1,0 +1,230 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/expr-lang/expr"
+
+	"github.com/pipe-run/pipe/modules"
+)
+
+// inputs resolves node i's `with`: `${{ }}` evaluated, declared types
+// checked, defaults filled in.
+func (r *run) inputs(i int, env any) (map[string]any, error) {
+	pn := &r.plan.nodes[i]
+	with := make(map[string]any, len(pn.With)+len(pn.info.Inputs))
+	for _, in := range pn.With {
+		v := in.Value
+		if len(in.Templates) > 0 {
+			var err error
+			if v, err = r.resolve(pn, v, env); err != nil {
+				return nil, fmt.Errorf("input %s: %w", in.Key, err)
+			}
+			if f, ok := pn.info.Input(in.Key); ok && f.Type != modules.Any {
+				if err := f.Type.Check(v); err != nil {
+					return nil, fmt.Errorf("input %s: %w", in.Key, err)
+				}
+			}
+		}
+		with[in.Key] = v
+	}
+	for _, f := range pn.info.Inputs {
+		if _, given := with[f.Name]; !given && f.Default != nil {
+			with[f.Name] = f.Default
+		}
+	}
+	return with, nil
+}
+
+// resolve evaluates the templates inside v, copying only what changes.
+func (r *run) resolve(pn *planNode, v any, env any) (any, error) {
+	switch x := v.(type) {
+	case string:
+		t, ok := pn.templates[x]
+		if !ok {
+			return x, nil
+		}
+		if t.whole {
+			return runExpr(t.parts[0].expr, env)
+		}
+		var b []byte
+		for _, part := range t.parts {
+			if part.expr == nil {
+				b = append(b, part.literal...)
+				continue
+			}
+			out, err := runExpr(part.expr, env)
+			if err != nil {
+				return nil, err
+			}
+			b = append(b, stringify(out)...)
+		}
+		return string(b), nil
+	case []any:
+		out := make([]any, len(x))
+		for k, item := range x {
+			var err error
+			if out[k], err = r.resolve(pn, item, env); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, item := range x {
+			var err error
+			if out[k], err = r.resolve(pn, item, env); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	return v, nil
+}
+
+func runExpr(c *compiled, env any) (any, error) {
+	out, err := expr.Run(c.prog, env)
+	if err != nil {
+		return nil, fmt.Errorf("${{ %s }}: %w", c.src, err)
+	}
+	return out, nil
+}
+
+// runNode is the goroutine of one node: its attempts, time-outs and
+// back-off. It always reports exactly one result.
+func (r *run) runNode(ctx context.Context, i int, with map[string]any) {
+	pn := &r.plan.nodes[i]
+	res := nodeResult{i: i, started: time.Now()}
+	defer func() {
+		res.finished = time.Now()
+		r.results <- res
+	}()
+	mod := pn.info.New()
+	in := &modules.Input{Node: pn.ID, With: with, Logger: r.nodeLogger(pn.ID), Run: r}
+	for attempt := 1; ; attempt++ {
+		res.attempts = attempt
+		in.Attempt = attempt
+		res.out, res.err = r.attempt(ctx, pn, mod, in)
+		if res.err == nil {
+			res.out = normalize(res.out)
+			return
+		}
+		if ctx.Err() != nil || attempt > pn.Retry.Limit {
+			res.err = &NodeError{Node: pn.ID, Attempt: attempt, Err: res.err}
+			return
+		}
+		delay := pn.Retry.Delay(attempt)
+		in.Logger.Warn("attempt failed, retrying", "attempt", attempt, "of", pn.Retry.Limit+1, "in", delay, "err", res.err)
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			res.err = &NodeError{Node: pn.ID, Attempt: attempt, Err: res.err}
+			return
+		}
+	}
+}
+
+type attemptResult struct {
+	out *modules.Output
+	err error
+}
+
+// attempt runs the module once under the node's time-out. A panic fails the
+// attempt; a module that does not return within the grace after its
+// context ends is abandoned (its goroutine is the one thing left behind).
+func (r *run) attempt(ctx context.Context, pn *planNode, mod modules.Module, in *modules.Input) (*modules.Output, error) {
+	actx := ctx
+	if pn.Timeout > 0 {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeoutCause(ctx, pn.Timeout, fmt.Errorf("%w after %s", ErrTimeout, pn.Timeout))
+		defer cancel()
+	}
+	done := make(chan attemptResult, 1)
+	go func() {
+		var res attemptResult
+		defer func() {
+			if p := recover(); p != nil {
+				in.Logger.Debug("module panicked", "panic", p, "stack", string(debug.Stack()))
+				res = attemptResult{err: fmt.Errorf("module panicked: %v", p)}
+			}
+			done <- res
+		}()
+		res.out, res.err = mod.Run(actx, in)
+	}()
+	var res attemptResult
+	select {
+	case res = <-done:
+	case <-actx.Done():
+		t := time.NewTimer(r.grace)
+		select {
+		case res = <-done:
+			t.Stop()
+		case <-t.C:
+			return nil, fmt.Errorf("%w within %s: %w", ErrNotStopped, r.grace, context.Cause(actx))
+		}
+	}
+	if res.err != nil && actx.Err() != nil && ctx.Err() == nil {
+		// The node's own time-out ended it: say so first.
+		return nil, fmt.Errorf("%w: %w", context.Cause(actx), res.err)
+	}
+	if res.err == nil && res.out == nil {
+		res.out = &modules.Output{}
+	}
+	return res.out, res.err
+}
+
+// normalize makes a module's outputs plain JSON values, so that expressions
+// and the run record see the same thing whatever Go types the module used.
+func normalize(out *modules.Output) *modules.Output {
+	if out == nil || isPlainMap(out.Values) {
+		return out
+	}
+	b, err := json.Marshal(out.Values)
+	if err != nil {
+		return &modules.Output{Message: out.Message, Values: map[string]any{"error": "outputs are not JSON: " + err.Error()}}
+	}
+	var values map[string]any
+	_ = json.Unmarshal(b, &values)
+	return &modules.Output{Message: out.Message, Values: values}
+}
+
+func isPlainMap(m map[string]any) bool {
+	for _, v := range m {
+		if !isPlain(v) {
+			return false
+		}
+	}
+	return true
+}
+
+func isPlain(v any) bool {
+	switch x := v.(type) {
+	case nil, string, bool, int, float64:
+		return true
+	case []any:
+		for _, item := range x {
+			if !isPlain(item) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		return isPlainMap(x)
+	}
+	return false
+}
+
+// ID implements modules.RunInfo.
+func (r *run) ID() string { return r.rec.ID }
+
+// Pipeline implements modules.RunInfo.
+func (r *run) Pipeline() string { return r.plan.Pipeline.Name }
+
+// Snapshot implements modules.RunInfo.
+func (r *run) Snapshot() ([]byte, error) { return json.Marshal(r.snapshot()) }

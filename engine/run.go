@@ -1,0 +1,538 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"sync"
+	"time"
+
+	"github.com/expr-lang/expr"
+
+	"github.com/pipe-run/pipe/modules"
+)
+
+// run is one execution of a plan. Its coordinator (execute) is the only
+// goroutine that changes node states; node goroutines report back on
+// results.
+type run struct {
+	e       *Engine
+	plan    *Plan
+	opts    Options
+	grace   time.Duration
+	limit   int
+	config  map[string]any
+	cfgVal  reflect.Value
+	dangerOK bool
+
+	mu  sync.Mutex // guards rec and the NodeRecords in it, for snapshots
+	rec *Record
+
+	nodes   []nodeState
+	queue   []int // ready to start, waiting for a slot
+	slots   int   // nodes holding a slot
+	inflight int  // node goroutines not yet reported
+	results chan nodeResult
+
+	// levels schedule: the level now open and how many nodes each level
+	// still has to finish; nodes of later levels wait in held.
+	level     int
+	levelLeft []int
+	held      [][]int
+}
+
+type nodeState struct {
+	rec      *NodeRecord
+	selected bool
+	pending  int // needs not yet finished
+	done     bool
+	// with holds the resolved inputs from the decision until the start.
+	with    map[string]any
+	outputs map[string]any
+	// failedAbove is set when this node or a node it needs, transitively,
+	// failed: failure() is true below it.
+	failedAbove bool
+	// blockedBy names the disabled dangerous node above this one.
+	blockedBy string
+}
+
+type nodeResult struct {
+	i        int
+	out      *modules.Output
+	err      error
+	attempts int
+	started  time.Time
+	finished time.Time
+}
+
+func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
+	if opts.Schedule == "" {
+		opts.Schedule = Eager
+	}
+	if opts.Schedule != Eager && opts.Schedule != Levels {
+		return nil, fmt.Errorf("%w: unknown schedule %q (eager or levels)", ErrUsage, opts.Schedule)
+	}
+	selected, reasons, err := selection(plan, opts)
+	if err != nil {
+		return nil, err
+	}
+	cfg := opts.Config
+	if cfg == nil {
+		cfg = make(map[string]any, len(plan.Pipeline.Config))
+		for _, c := range plan.Pipeline.Config {
+			cfg[c.Key] = c.Value
+		}
+	}
+	for key, v := range cfg {
+		if i, ok := plan.env.cfgIndex[key]; ok && v != nil {
+			want := plan.env.cfgType.Field(i).Type
+			if want != anyType && reflect.TypeOf(v) != want {
+				return nil, fmt.Errorf("%w: config %s is %T, the pipeline's default is %s", ErrUsage, key, v, want)
+			}
+		}
+	}
+	id := opts.RunID
+	if id == "" {
+		id = NewRunID()
+	}
+	n := plan.Graph.Len()
+	r := &run{
+		e: e, plan: plan, opts: opts,
+		grace:    e.Grace,
+		limit:    e.maxParallel(plan, opts),
+		config:   cfg,
+		cfgVal:   plan.env.configValue(cfg),
+		dangerOK: truthy(cfg[DangerKey]),
+		nodes:    make([]nodeState, n),
+		results:  make(chan nodeResult, min(n, 1024)),
+		rec: &Record{
+			ID:       id,
+			Pipeline: plan.Pipeline.Name,
+			File:     plan.Pipeline.Source.Name,
+			Status:   StatusRunning,
+			Nodes:    make(map[string]*NodeRecord, n),
+		},
+	}
+	if r.grace <= 0 {
+		r.grace = DefaultGrace
+	}
+	recs := make([]NodeRecord, n) // one allocation for every node's record
+	for i := range n {
+		pn := &plan.nodes[i]
+		st := &r.nodes[i]
+		st.rec = &recs[i]
+		st.rec.Module = pn.Module
+		st.rec.Status = StatusPending
+		st.selected = selected[i]
+		if !selected[i] {
+			st.rec.Status, st.rec.Reason, st.done = StatusSkipped, reasons[i], true
+		}
+		st.pending = len(plan.Graph.Needs(i))
+		r.rec.Nodes[pn.ID] = st.rec
+	}
+	return r, nil
+}
+
+// DangerKey is the config key that lets dangerous nodes run.
+const DangerKey = "ENABLE_DANGEROUS_AI"
+
+func (r *run) execute(parent context.Context) *Record {
+	ctx, cancel := context.WithCancelCause(parent)
+	defer cancel(nil)
+	if t := r.plan.Pipeline.Timeout; t > 0 {
+		var stop context.CancelFunc
+		ctx, stop = context.WithTimeoutCause(ctx, t, fmt.Errorf("%w after %s", ErrPipelineTimeout, t))
+		defer stop()
+	}
+	r.mu.Lock()
+	r.rec.StartedAt = time.Now().UTC()
+	r.mu.Unlock()
+	r.e.logger().Debug("run started", "run", r.rec.ID, "pipeline", r.plan.Pipeline.Name, "max_parallel", r.limit, "schedule", r.opts.Schedule)
+
+	g := r.plan.Graph
+	if r.opts.Schedule == Levels {
+		r.levelLeft = make([]int, 0)
+		for i := range r.nodes {
+			l := g.Level(i)
+			for len(r.levelLeft) <= l {
+				r.levelLeft = append(r.levelLeft, 0)
+				r.held = append(r.held, nil)
+			}
+			if r.nodes[i].selected {
+				r.levelLeft[l]++
+			}
+		}
+	}
+	for _, i := range g.Order() {
+		if r.nodes[i].selected && r.nodes[i].pending == 0 {
+			r.ready(i)
+		}
+	}
+	done := ctx.Done()
+	for {
+		if done != nil {
+			r.startQueued(ctx)
+		}
+		if r.inflight == 0 {
+			break
+		}
+		select {
+		case res := <-r.results:
+			r.inflight--
+			r.finish(res, ctx)
+		case <-done:
+			done = nil
+			r.cancelWaiting(context.Cause(ctx))
+		}
+	}
+	if ctx.Err() != nil {
+		r.cancelWaiting(context.Cause(ctx))
+	}
+	return r.close(ctx)
+}
+
+// ready is called once per selected node when its needs are done: it
+// decides whether the node runs and queues it, or settles it at once.
+func (r *run) ready(i int) {
+	if r.opts.Schedule == Levels {
+		if l := r.plan.Graph.Level(i); l > r.level {
+			r.held[l] = append(r.held[l], i)
+			return
+		}
+	}
+	work := []int{i}
+	for len(work) > 0 {
+		i := work[len(work)-1]
+		work = work[:len(work)-1]
+		if status, reason, with := r.decide(i); status != "" {
+			r.settle(i, status, reason, "")
+			work = r.release(i, work)
+		} else {
+			r.queue = append(r.queue, i)
+			r.nodes[i].with = with
+		}
+	}
+}
+
+// release marks node i done and returns work with the dependents that became
+// ready (in the levels schedule they may be held instead).
+func (r *run) release(i int, work []int) []int {
+	st := &r.nodes[i]
+	st.done = true
+	if r.opts.Schedule == Levels {
+		r.levelDone(r.plan.Graph.Level(i))
+	}
+	failed := st.failedAbove || (st.rec.Status == StatusError && !r.plan.nodes[i].ContinueOnError)
+	blocked := st.blockedBy
+	if blocked == "" && st.rec.Status == StatusSkipped && r.plan.nodes[i].dangerous && !r.dangerOK {
+		blocked = r.plan.nodes[i].ID
+	}
+	for _, d := range r.plan.Graph.Dependents(i) {
+		ds := &r.nodes[d]
+		if !ds.selected || ds.done {
+			continue
+		}
+		ds.failedAbove = ds.failedAbove || failed
+		if ds.blockedBy == "" {
+			ds.blockedBy = blocked
+		}
+		if ds.pending--; ds.pending == 0 {
+			if r.opts.Schedule == Levels && r.plan.Graph.Level(d) > r.level {
+				r.held[r.plan.Graph.Level(d)] = append(r.held[r.plan.Graph.Level(d)], d)
+				continue
+			}
+			work = append(work, d)
+		}
+	}
+	return work
+}
+
+// levelDone counts a finished node of level l and opens the next levels
+// once the open one is complete.
+func (r *run) levelDone(l int) {
+	r.levelLeft[l]--
+	for r.level < len(r.levelLeft) && r.levelLeft[r.level] == 0 {
+		r.level++
+		if r.level < len(r.held) {
+			held := r.held[r.level]
+			r.held[r.level] = nil
+			for _, i := range held {
+				r.ready(i)
+			}
+		}
+	}
+}
+
+// decide applies the safety gate, the needs' outcomes and `when` to a
+// ready node. It returns a final status with its reason for a node that
+// will not run, or the node's resolved inputs.
+func (r *run) decide(i int) (Status, string, map[string]any) {
+	pn := &r.plan.nodes[i]
+	st := &r.nodes[i]
+	if pn.dangerous && !r.dangerOK {
+		return StatusSkipped, "dangerous module disabled: set " + DangerKey + "=true to run it", nil
+	}
+	if st.blockedBy != "" {
+		return StatusSkipped, fmt.Sprintf("needs %s, a dangerous node that is disabled", st.blockedBy), nil
+	}
+	success, why := r.needsSucceeded(i)
+	if pn.when == nil || !pn.when.usesStatus {
+		if !success {
+			return StatusSkipped, why, nil
+		}
+	}
+	env := r.env(i, success)
+	if pn.when != nil {
+		out, err := expr.Run(pn.when.prog, env)
+		if err != nil {
+			return StatusError, fmt.Sprintf("when: %v", err), nil
+		}
+		if ok, _ := out.(bool); !ok {
+			return StatusSkipped, "when is false: " + pn.When, nil
+		}
+	}
+	with, err := r.inputs(i, env)
+	if err != nil {
+		return StatusError, err.Error(), nil
+	}
+	return "", "", with
+}
+
+// needsSucceeded reports whether every need of node i succeeded (an error
+// under continue_on_error counts), and if not, why.
+func (r *run) needsSucceeded(i int) (bool, string) {
+	for _, j := range r.plan.Graph.Needs(i) {
+		rec := r.nodes[j].rec
+		switch {
+		case rec.Status == StatusSuccess:
+		case rec.Status == StatusError && r.plan.nodes[j].ContinueOnError:
+		case rec.Status == StatusError:
+			return false, fmt.Sprintf("need %s failed", r.plan.nodes[j].ID)
+		default:
+			return false, fmt.Sprintf("need %s was %s", r.plan.nodes[j].ID, rec.Status)
+		}
+	}
+	return true, ""
+}
+
+// env builds the expression environment of node i; nil when it has no
+// expression to evaluate.
+func (r *run) env(i int, success bool) any {
+	pn := &r.plan.nodes[i]
+	if pn.when == nil && pn.templates == nil {
+		return nil
+	}
+	v := reflect.New(r.plan.env.typ).Elem()
+	v.Field(fieldConfig).Set(r.cfgVal)
+	if len(pn.refs) > 0 {
+		views := make(map[string]NodeView, len(pn.refs))
+		for _, j := range pn.refs {
+			rec := r.nodes[j].rec
+			views[r.plan.nodes[j].ID] = NodeView{Status: string(rec.Status), Message: rec.Message, Outputs: r.nodes[j].outputs}
+		}
+		v.Field(fieldNodes).Set(reflect.ValueOf(views))
+	}
+	p := r.plan.Pipeline
+	v.Field(fieldPipeline).Set(reflect.ValueOf(PipelineView{Name: p.Name, Description: p.Description, File: p.Source.Name}))
+	v.Field(fieldRun).Set(reflect.ValueOf(RunView{ID: r.rec.ID}))
+	v.Field(fieldSuccess).Set(reflect.ValueOf(boolFunc(success)))
+	v.Field(fieldFailure).Set(reflect.ValueOf(boolFunc(r.nodes[i].failedAbove)))
+	v.Field(fieldAlways).Set(reflect.ValueOf(boolFunc(true)))
+	v.Field(fieldCancelled).Set(reflect.ValueOf(boolFunc(false)))
+	return v.Interface()
+}
+
+// startQueued starts queued nodes while slots are free. Nodes of modules
+// that wait take no slot.
+func (r *run) startQueued(ctx context.Context) {
+	k := 0
+	for ; k < len(r.queue); k++ {
+		i := r.queue[k]
+		pn := &r.plan.nodes[i]
+		if !pn.info.Waits {
+			if r.slots >= r.limit {
+				break
+			}
+			r.slots++
+		}
+		st := &r.nodes[i]
+		with := st.with
+		st.with = nil
+		r.mu.Lock()
+		st.rec.Status = StatusRunning
+		st.rec.StartedAt = time.Now().UTC()
+		r.mu.Unlock()
+		r.inflight++
+		r.emit(NodeStarted, i)
+		go r.runNode(ctx, i, with)
+	}
+	r.queue = r.queue[k:]
+}
+
+func (r *run) emit(kind EventKind, i int) {
+	if r.opts.OnEvent != nil {
+		r.mu.Lock()
+		rec := *r.nodes[i].rec
+		r.mu.Unlock()
+		r.opts.OnEvent(Event{Kind: kind, Node: r.plan.nodes[i].ID, Record: rec})
+	}
+}
+
+// finish records a node goroutine's result and readies its dependents.
+func (r *run) finish(res nodeResult, ctx context.Context) {
+	i := res.i
+	pn := &r.plan.nodes[i]
+	if !pn.info.Waits {
+		r.slots--
+	}
+	st := &r.nodes[i]
+	status, reason, message := StatusSuccess, "", ""
+	var outputs map[string]any
+	if res.out != nil {
+		message, outputs = res.out.Message, res.out.Values
+	}
+	if res.err != nil {
+		status, message = StatusError, res.err.Error()
+		var me *modules.Error
+		if errors.As(res.err, &me) {
+			outputs = me.Values
+		}
+		switch {
+		case ctx.Err() != nil && !errors.Is(res.err, ErrTimeout):
+			status, reason = StatusCancelled, "cancelled while running: "+context.Cause(ctx).Error()
+		case pn.ContinueOnError:
+			reason = "failed; continue_on_error lets the run go on"
+		default:
+			reason = "failed"
+			if res.attempts > 1 {
+				reason = fmt.Sprintf("failed after %d attempts", res.attempts)
+			}
+		}
+	}
+	r.mu.Lock()
+	st.rec.Status, st.rec.Reason, st.rec.Message = status, reason, message
+	st.rec.Outputs = outputs
+	st.rec.Attempts = res.attempts
+	st.rec.StartedAt, st.rec.FinishedAt = res.started.UTC(), res.finished.UTC()
+	st.rec.DurationMS = res.finished.Sub(res.started).Milliseconds()
+	r.mu.Unlock()
+	st.outputs = outputs
+	r.logResult(i)
+	r.emit(NodeFinished, i)
+	for _, d := range r.release(i, nil) {
+		r.ready(d)
+	}
+}
+
+// settle gives a node that will not run its final state.
+func (r *run) settle(i int, status Status, reason, message string) {
+	st := &r.nodes[i]
+	now := time.Now().UTC()
+	r.mu.Lock()
+	st.rec.Status, st.rec.Reason, st.rec.Message = status, reason, message
+	st.rec.Outputs = nil
+	if status == StatusError {
+		st.rec.Message = reason
+		st.rec.StartedAt, st.rec.FinishedAt = now, now
+	}
+	r.mu.Unlock()
+	r.logResult(i)
+	r.emit(NodeFinished, i)
+}
+
+// cancelWaiting settles every selected node that has not started.
+func (r *run) cancelWaiting(cause error) {
+	reason := "not started: run " + causeText(cause)
+	for _, i := range r.queue {
+		r.settle(i, StatusCancelled, reason, "")
+		r.nodes[i].done = true
+	}
+	r.queue = nil
+	for i := range r.nodes {
+		st := &r.nodes[i]
+		if st.selected && !st.done && st.rec.Status == StatusPending {
+			r.settle(i, StatusCancelled, reason, "")
+			st.done = true
+		}
+	}
+}
+
+func causeText(cause error) string {
+	switch {
+	case errors.Is(cause, ErrInterrupted):
+		return "interrupted"
+	case cause == nil:
+		return "cancelled"
+	}
+	return cause.Error()
+}
+
+func (r *run) logResult(i int) {
+	log := r.e.logger()
+	rec := r.nodes[i].rec
+	id := r.plan.nodes[i].ID
+	switch rec.Status {
+	case StatusSuccess:
+		log.Debug("node succeeded", "node", id, "duration", rec.Duration().Round(time.Millisecond), "message", rec.Message)
+	case StatusError:
+		log.Error("node failed", "node", id, "err", rec.Message)
+	case StatusSkipped:
+		log.Debug("node skipped", "node", id, "reason", rec.Reason)
+	case StatusCancelled:
+		log.Warn("node cancelled", "node", id, "reason", rec.Reason)
+	}
+}
+
+// close settles the run's status.
+func (r *run) close(ctx context.Context) *Record {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rec := r.rec
+	rec.FinishedAt = time.Now().UTC()
+	rec.DurationMS = rec.FinishedAt.Sub(rec.StartedAt).Milliseconds()
+	rec.Status = StatusSuccess
+	failed, cancelled := 0, 0
+	for i := range r.nodes {
+		switch r.nodes[i].rec.Status {
+		case StatusError:
+			if !r.plan.nodes[i].ContinueOnError {
+				failed++
+			}
+		case StatusCancelled:
+			cancelled++
+		}
+	}
+	cause := context.Cause(ctx)
+	switch {
+	case errors.Is(cause, ErrPipelineTimeout):
+		rec.Status, rec.Reason = StatusError, cause.Error()
+	case cancelled > 0 && ctx.Err() != nil:
+		rec.Status, rec.Reason = StatusCancelled, "run "+causeText(cause)
+	case failed > 0:
+		rec.Status, rec.Reason = StatusError, fmt.Sprintf("%d node(s) failed", failed)
+	}
+	return rec
+}
+
+// Snapshot returns a copy of the record as it stands, safe to read while
+// the run goes on.
+func (r *run) snapshot() *Record {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	cp := *r.rec
+	cp.Nodes = make(map[string]*NodeRecord, len(r.rec.Nodes))
+	for id, n := range r.rec.Nodes {
+		nc := *n
+		cp.Nodes[id] = &nc
+	}
+	return &cp
+}
+
+func (r *run) nodeLogger(id string) *slog.Logger {
+	if r.e.NodeLogger != nil {
+		return r.e.NodeLogger(id)
+	}
+	return r.e.logger().With("node", id)
+}

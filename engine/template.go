@@ -1,0 +1,106 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// template is a `with` string holding `${{ expr }}` parts.
+type template struct {
+	parts []templatePart
+	// whole is set when the string is exactly one `${{ }}`: its value keeps
+	// its type (list, map, number) instead of becoming text.
+	whole bool
+}
+
+type templatePart struct {
+	literal string
+	expr    *compiled // nil for a literal part
+}
+
+// templateExpr is one `${{ }}` found in a string, before compiling.
+type templateExpr struct {
+	src string
+	off int // rune offset of src in the string
+}
+
+// splitTemplate cuts text into literal parts and `${{ }}` expressions. The
+// closing `}}` is looked for outside quoted strings, so an expression may
+// hold "}}" in a string or a map literal.
+func splitTemplate(text string) (literals []string, exprs []templateExpr, err *exprError) {
+	rest, consumed := text, 0
+	for {
+		i := strings.Index(rest, "${{")
+		if i < 0 {
+			literals = append(literals, rest)
+			return literals, exprs, nil
+		}
+		literals = append(literals, rest[:i])
+		body := rest[i+3:]
+		end := closingBraces(body)
+		openOff := utf8.RuneCountInString(text[:consumed+i])
+		if end < 0 {
+			return nil, nil, &exprError{off: openOff, msg: "unterminated ${{: no closing }}", hint: "close the expression with }}"}
+		}
+		src := body[:end]
+		if strings.TrimSpace(src) == "" {
+			return nil, nil, &exprError{off: openOff, msg: "empty ${{ }}", hint: "write an expression inside, e.g. ${{ config.KEY }}"}
+		}
+		exprs = append(exprs, templateExpr{src: src, off: openOff + 3})
+		consumed += i + 3 + end + 2
+		rest = body[end+2:]
+	}
+}
+
+// closingBraces returns the index of the `}}` that ends an expression, or -1.
+func closingBraces(s string) int {
+	var quote byte
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'' || c == '`':
+			quote = c
+		case c == '{':
+			depth++
+		case c == '}':
+			if depth > 0 {
+				depth--
+			} else if i+1 < len(s) && s[i+1] == '}' {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// stringify renders an expression's value inside a longer string.
+func stringify(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case bool:
+		return strconv.FormatBool(x)
+	case int:
+		return strconv.Itoa(x)
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case fmt.Stringer:
+		return x.String()
+	}
+	if b, err := json.Marshal(v); err == nil {
+		return string(b)
+	}
+	return fmt.Sprint(v)
+}

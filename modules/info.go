@@ -1,0 +1,147 @@
+package modules
+
+import (
+	"fmt"
+	"time"
+)
+
+// Type is the type of a module input or output.
+type Type string
+
+// The types inputs can declare.
+const (
+	String   Type = "string"
+	Int      Type = "int"
+	Number   Type = "number"
+	Bool     Type = "bool"
+	List     Type = "list"
+	Map      Type = "map"
+	Duration Type = "duration"
+	Any      Type = "any"
+)
+
+// Field describes one input or output of a module.
+type Field struct {
+	Name        string
+	Type        Type
+	Description string
+	Required    bool
+	// Default is used when the input is not given; nil means none.
+	Default any
+	// Example shows a typical value in `pipe modules`.
+	Example string
+}
+
+// Info is everything the engine, `pipe validate` and `pipe modules` know
+// about a module before running it.
+type Info struct {
+	Name        string
+	Description string
+	// Dangerous modules act on the world (spend, delete, send): they never
+	// run while config.ENABLE_DANGEROUS_AI is false.
+	Dangerous bool
+	// Waits marks modules that spend their time waiting (timers, servers),
+	// not computing: their nodes do not take a max_parallel slot.
+	Waits bool
+	// AnyInputs lets a node pass inputs the module does not declare (echo).
+	AnyInputs bool
+	Inputs    []Field
+	Outputs   []Field
+	// New returns a fresh module for one node.
+	New func() Module
+}
+
+// Input returns the declared input called name.
+func (i *Info) Input(name string) (Field, bool) {
+	for _, f := range i.Inputs {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// InputNames lists the declared inputs' names.
+func (i *Info) InputNames() []string {
+	names := make([]string, len(i.Inputs))
+	for k, f := range i.Inputs {
+		names[k] = f.Name
+	}
+	return names
+}
+
+// Check reports whether v, a plain YAML or JSON value, fits type t, and if
+// not why.
+func (t Type) Check(v any) error {
+	ok := true
+	switch t {
+	case String:
+		_, ok = v.(string)
+	case Int:
+		switch x := v.(type) {
+		case int:
+		case float64:
+			ok = x == float64(int64(x))
+		default:
+			ok = false
+		}
+	case Number:
+		switch v.(type) {
+		case int, float64:
+		default:
+			ok = false
+		}
+	case Bool:
+		_, ok = v.(bool)
+	case List:
+		_, ok = v.([]any)
+	case Map:
+		_, ok = v.(map[string]any)
+	case Duration:
+		s, isStr := v.(string)
+		if !isStr {
+			return fmt.Errorf("want a duration such as 30s or 5m, not %s", describe(v))
+		}
+		if _, err := time.ParseDuration(s); err != nil {
+			return fmt.Errorf("%q is not a duration (write 30s, 5m or 1h30m)", s)
+		}
+	}
+	if !ok {
+		return fmt.Errorf("want %s, not %s", t.article(), describe(v))
+	}
+	return nil
+}
+
+func (t Type) article() string {
+	switch t {
+	case Int:
+		return "an int"
+	case List:
+		return "a list"
+	case Map:
+		return "a mapping"
+	case Any:
+		return "any value"
+	}
+	return "a " + string(t)
+}
+
+func describe(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case int:
+		return "an int"
+	case float64:
+		return "a number"
+	case bool:
+		return "a bool"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a mapping"
+	}
+	return fmt.Sprintf("%T", v)
+}

@@ -1,0 +1,62 @@
+// Package modules owns what the engine knows of a module: the Module
+// interface, each module's Info (its inputs and outputs, typed), and the
+// registry modules add themselves to. It imports nothing of pipe's.
+package modules
+
+import (
+	"context"
+	"log/slog"
+)
+
+// Module is a unit of work a node runs. Run must return soon after ctx is
+// done; the engine gives up on it after a short grace.
+type Module interface {
+	Run(ctx context.Context, in *Input) (*Output, error)
+}
+
+// Input is what one attempt of a node gets.
+type Input struct {
+	// Node is the id of the node being run.
+	Node string
+	// With holds the node's inputs, `${{ }}` already evaluated: plain JSON
+	// values (string, int, float64, bool, nil, []any, map[string]any).
+	With map[string]any
+	// Attempt counts from 1.
+	Attempt int
+	// Logger writes to the node's log.
+	Logger *slog.Logger
+	// Run tells the module about the run it is part of.
+	Run RunInfo
+}
+
+// RunInfo is the read-only view of the run a module may look at (the web
+// interface serves it).
+type RunInfo interface {
+	// ID is the run's id.
+	ID() string
+	// Pipeline is the pipeline's name.
+	Pipeline() string
+	// Snapshot returns the run record as it stands, as JSON.
+	Snapshot() ([]byte, error)
+	// Graph returns the pipeline's graph in DOT, coloured with the run's
+	// progress so far.
+	Graph() ([]byte, error)
+}
+
+// Output is what a successful attempt gives back.
+type Output struct {
+	// Message says in a line what the node did.
+	Message string
+	// Values are the node's outputs, read by later nodes as
+	// nodes.<id>.outputs.<key>. They must be JSON values.
+	Values map[string]any
+}
+
+// Error fails a node with a message and optional outputs, the way the
+// seed's `{"status": "error", "message": ...}` results did.
+type Error struct {
+	Message string
+	Values  map[string]any
+}
+
+func (e *Error) Error() string { return e.Message }

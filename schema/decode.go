@@ -1,0 +1,405 @@
+package schema
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+func (l *loader) pipeline(root *yaml.Node) {
+	var nodes *yaml.Node
+	for _, kv := range l.pairs(root, "key") {
+		k, v := kv.key, kv.value
+		switch k.Value {
+		case "name":
+			l.p.Name, _ = l.str(v, "name")
+		case "description":
+			l.p.Description, _ = l.str(v, "description")
+		case "config":
+			l.config(v)
+		case "nodes":
+			nodes = v
+			if v.Kind != yaml.MappingNode {
+				l.errorf(posOf(v), "write `nodes:` as a mapping of node id to node", "nodes must be a mapping, not %s", kindName(v))
+				nodes = nil
+			}
+		case "max_parallel":
+			if n, ok := l.int(v, "max_parallel"); ok {
+				if n < 0 {
+					l.errorf(posOf(v), "0 means the default (the number of CPUs)", "max_parallel must not be negative")
+				}
+				l.p.MaxParallel = n
+			}
+		case "timeout":
+			l.p.Timeout, _ = l.duration(v, "timeout")
+		default:
+			l.unknownKey(k, "the pipeline", PipelineKeys)
+		}
+	}
+	if nodes == nil {
+		if !hasKey(root, "nodes") {
+			l.errorf(posOf(root), "add a `nodes:` mapping of node id to node", "pipeline has no `nodes`")
+		}
+		return
+	}
+	l.nodes(nodes)
+}
+
+func hasKey(m *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *loader) config(v *yaml.Node) {
+	if isNull(v) {
+		return
+	}
+	if v.Kind != yaml.MappingNode {
+		l.errorf(posOf(v), "write `config:` as a mapping of KEY: default value", "config must be a mapping, not %s", kindName(v))
+		return
+	}
+	for _, kv := range l.pairs(v, "config key") {
+		k, val := kv.key, kv.value
+		if !IsIdentifier(k.Value) {
+			l.errorf(posOf(k), "use letters, digits and _ (it is read as config.KEY in expressions)", "config key %q is not an identifier", k.Value)
+			continue
+		}
+		if val.Kind != yaml.ScalarNode {
+			l.errorf(posOf(val), "config values are defaults: a bool, a number or a string", "config %s must be a scalar, not %s", k.Value, kindName(val))
+			continue
+		}
+		l.p.Config = append(l.p.Config, ConfigVar{Key: k.Value, Value: l.scalar(val), Pos: posOf(k)})
+	}
+}
+
+func (l *loader) nodes(m *yaml.Node) {
+	pairs := l.pairs(m, "node id")
+	if len(pairs) == 0 {
+		l.errorf(posOf(m), "add at least one node", "pipeline has no nodes")
+		return
+	}
+	l.p.Nodes = make([]*Node, 0, len(pairs))
+	for _, kv := range pairs {
+		id := kv.key.Value
+		if !IsIdentifier(id) {
+			hint := "use letters, digits and _, starting with a letter (it is read as nodes.<id> in expressions)"
+			if s := strings.Map(identRune, id); IsIdentifier(s) {
+				hint = fmt.Sprintf("rename it %q (it is read as nodes.<id> in expressions)", s)
+			}
+			l.errorf(posOf(kv.key), hint, "node id %q is not an identifier", id)
+		}
+		n := &Node{ID: id, Pos: posOf(kv.key), Module: id, ModulePos: posOf(kv.key), Retry: Retry{Backoff: DefaultBackoff, Factor: DefaultFactor, MaxBackoff: DefaultMaxBackoff}}
+		l.node(n, kv.value)
+		l.p.Nodes = append(l.p.Nodes, n)
+	}
+}
+
+func identRune(r rune) rune {
+	if r == '-' || r == '.' || r == ' ' {
+		return '_'
+	}
+	return r
+}
+
+func (l *loader) node(n *Node, v *yaml.Node) {
+	if isNull(v) {
+		return
+	}
+	if v.Kind != yaml.MappingNode {
+		l.errorf(posOf(v), "a node is a mapping with `module`, `needs`, `with`...", "node %s must be a mapping, not %s", n.ID, kindName(v))
+		return
+	}
+	where := "node " + n.ID
+	for _, kv := range l.pairs(v, "key") {
+		k, val := kv.key, kv.value
+		switch k.Value {
+		case "module":
+			if s, ok := l.str(val, "module"); ok {
+				n.Module, n.ModulePos = s, posOf(val)
+			}
+		case "needs":
+			n.Needs = l.needs(val)
+		case "when":
+			n.When, n.WhenPos = l.when(val)
+		case "with":
+			n.With = l.with(val)
+		case "timeout":
+			n.Timeout, _ = l.duration(val, "timeout")
+		case "retries":
+			l.retries(&n.Retry, val)
+		case "continue_on_error":
+			n.ContinueOnError, _ = l.bool(val, "continue_on_error")
+		case "dangerous":
+			n.Dangerous, _ = l.bool(val, "dangerous")
+		case "description":
+			n.Description, _ = l.str(val, "description")
+		default:
+			l.unknownKey(k, where, NodeKeys)
+		}
+	}
+}
+
+func (l *loader) needs(v *yaml.Node) []Ref {
+	if isNull(v) {
+		return nil
+	}
+	if v.Kind == yaml.ScalarNode {
+		if v.ShortTag() != "!!str" {
+			l.errorf(posOf(v), "write needs: [a, b] or needs: a", "needs must be a node id or a list of node ids, not %s", kindName(v))
+			return nil
+		}
+		return []Ref{{ID: v.Value, Pos: posOf(v)}}
+	}
+	if v.Kind != yaml.SequenceNode {
+		l.errorf(posOf(v), "write needs: [a, b] or needs: a", "needs must be a node id or a list of node ids, not %s", kindName(v))
+		return nil
+	}
+	refs := make([]Ref, 0, len(v.Content))
+	for _, item := range v.Content {
+		if item = l.resolve(item); item == nil {
+			return refs
+		}
+		if item.Kind != yaml.ScalarNode || item.ShortTag() != "!!str" {
+			l.errorf(posOf(item), "", "needs entries must be node ids, not %s", kindName(item))
+			continue
+		}
+		refs = append(refs, Ref{ID: item.Value, Pos: posOf(item)})
+	}
+	return refs
+}
+
+// standardTags are the tags YAML itself gives; any other tag on a `when`
+// is the user's `!` negation read as a tag.
+var standardTags = []string{"!!str", "!!bool", "!!int", "!!float", "!!null", "!!timestamp", "!!binary", "!!merge", "!!map", "!!seq", "!"}
+
+func (l *loader) when(v *yaml.Node) (string, Pos) {
+	if v.Kind != yaml.ScalarNode {
+		l.errorf(posOf(v), "write a boolean expression, e.g. when: config.ENABLE_X", "when must be an expression, not %s", kindName(v))
+		return "", Pos{}
+	}
+	tag := v.Tag
+	if tag != "" && !slices.Contains(standardTags, v.ShortTag()) && !slices.Contains(standardTags, tag) {
+		// `when: !config.X` is read by YAML as the tag `!config.X` on an
+		// empty value: rebuild the expression the user wrote.
+		expr := tag
+		if v.Value != "" {
+			expr += " " + v.Value
+		}
+		return expr, posOf(v)
+	}
+	if isNull(v) {
+		l.errorf(posOf(v), "remove `when` to always run the node, or write an expression", "when is empty")
+		return "", Pos{}
+	}
+	pos := posOf(v)
+	if v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		pos.Col++
+	}
+	return v.Value, pos
+}
+
+func (l *loader) with(v *yaml.Node) []Input {
+	if isNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.MappingNode {
+		l.errorf(posOf(v), "write `with:` as a mapping of input name to value", "with must be a mapping, not %s", kindName(v))
+		return nil
+	}
+	pairs := l.pairs(v, "input")
+	inputs := make([]Input, 0, len(pairs))
+	for _, kv := range pairs {
+		in := Input{Key: kv.key.Value, Pos: posOf(kv.key)}
+		in.Value = l.value(kv.value, "", &in.Templates)
+		inputs = append(inputs, in)
+	}
+	return inputs
+}
+
+// value converts a YAML value to plain Go values, collecting the strings
+// that hold `${{` along the way.
+func (l *loader) value(v *yaml.Node, path string, templates *[]Template) any {
+	switch v.Kind {
+	case yaml.ScalarNode:
+		val := l.scalar(v)
+		if s, ok := val.(string); ok && strings.Contains(s, "${{") {
+			pos := posOf(v)
+			if v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+				pos.Col++
+			}
+			if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+				pos = Pos{Line: v.Line + 1, Col: v.Column}
+			}
+			*templates = append(*templates, Template{Path: path, Pos: pos, Text: s})
+		}
+		return val
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(v.Content))
+		for i, item := range v.Content {
+			if item = l.resolve(item); item == nil {
+				return out
+			}
+			out = append(out, l.value(item, path+"["+strconv.Itoa(i)+"]", templates))
+		}
+		return out
+	case yaml.MappingNode:
+		pairs := l.pairs(v, "key")
+		out := make(map[string]any, len(pairs))
+		for _, kv := range pairs {
+			out[kv.key.Value] = l.value(kv.value, path+"."+kv.key.Value, templates)
+		}
+		return out
+	case yaml.AliasNode:
+		if r := l.resolve(v); r != nil {
+			return l.value(r, path, templates)
+		}
+	}
+	return nil
+}
+
+// scalar decodes a scalar the way YAML resolves it: bool, int, float64,
+// string or nil. Timestamps and custom tags stay strings.
+func (l *loader) scalar(v *yaml.Node) any {
+	switch v.ShortTag() {
+	case "!!null":
+		return nil
+	case "!!bool", "!!int", "!!float":
+		var out any
+		if err := v.Decode(&out); err == nil {
+			switch x := out.(type) {
+			case int64:
+				return int(x)
+			case uint64:
+				if x <= math.MaxInt {
+					return int(x)
+				}
+				return float64(x)
+			}
+			return out
+		}
+	}
+	return v.Value
+}
+
+func isNull(v *yaml.Node) bool {
+	return v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null"
+}
+
+func (l *loader) str(v *yaml.Node, field string) (string, bool) {
+	if v.Kind != yaml.ScalarNode || isNull(v) {
+		l.errorf(posOf(v), "", "%s must be a string, not %s", field, kindName(v))
+		return "", false
+	}
+	return v.Value, true
+}
+
+func (l *loader) bool(v *yaml.Node, field string) (bool, bool) {
+	if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!bool" {
+		b, _ := l.scalar(v).(bool)
+		return b, true
+	}
+	l.errorf(posOf(v), "write true or false", "%s must be a bool, not %s", field, kindName(v))
+	return false, false
+}
+
+func (l *loader) int(v *yaml.Node, field string) (int, bool) {
+	if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!int" {
+		if n, ok := l.scalar(v).(int); ok {
+			return n, true
+		}
+		l.errorf(posOf(v), "", "%s is out of range", field)
+		return 0, false
+	}
+	l.errorf(posOf(v), "", "%s must be a whole number, not %s", field, kindName(v))
+	return 0, false
+}
+
+func (l *loader) duration(v *yaml.Node, field string) (time.Duration, bool) {
+	if v.Kind != yaml.ScalarNode || isNull(v) {
+		l.errorf(posOf(v), "write a duration such as 30s, 5m or 1h30m", "%s must be a duration, not %s", field, kindName(v))
+		return 0, false
+	}
+	if v.ShortTag() == "!!int" && v.Value != "0" {
+		l.errorf(posOf(v), fmt.Sprintf("write %ss for seconds or %sm for minutes", v.Value, v.Value), "%s %s has no unit", field, v.Value)
+		return 0, false
+	}
+	d, err := time.ParseDuration(v.Value)
+	if err != nil {
+		l.errorf(posOf(v), "write a duration such as 30s, 5m or 1h30m (units: ms, s, m, h)", "%s %q is not a duration", field, v.Value)
+		return 0, false
+	}
+	if d < 0 {
+		l.errorf(posOf(v), "", "%s must not be negative", field)
+		return 0, false
+	}
+	return d, true
+}
+
+// maxRetries keeps a typo (retries: 1000000) from retrying for days.
+const maxRetries = 100
+
+func (l *loader) retries(r *Retry, v *yaml.Node) {
+	if v.Kind == yaml.ScalarNode {
+		if n, ok := l.int(v, "retries"); ok {
+			r.Limit = l.retryLimit(v, n)
+		}
+		return
+	}
+	if v.Kind != yaml.MappingNode {
+		l.errorf(posOf(v), "write retries: 3 or retries: {limit: 3, backoff: 2s}", "retries must be a number or a mapping, not %s", kindName(v))
+		return
+	}
+	for _, kv := range l.pairs(v, "key") {
+		k, val := kv.key, kv.value
+		switch k.Value {
+		case "limit":
+			if n, ok := l.int(val, "retries.limit"); ok {
+				r.Limit = l.retryLimit(val, n)
+			}
+		case "backoff":
+			if d, ok := l.duration(val, "retries.backoff"); ok {
+				r.Backoff = d
+			}
+		case "max_backoff":
+			if d, ok := l.duration(val, "retries.max_backoff"); ok {
+				r.MaxBackoff = d
+			}
+		case "factor":
+			f, ok := l.scalar(val).(float64)
+			if n, isInt := l.scalar(val).(int); isInt {
+				f, ok = float64(n), true
+			}
+			if !ok || f < 1 || f > 10 {
+				l.errorf(posOf(val), "1 waits the same each time; 2 doubles the wait", "retries.factor must be a number from 1 to 10")
+				continue
+			}
+			r.Factor = f
+		default:
+			l.unknownKey(k, "retries", RetryKeys)
+		}
+	}
+	if r.MaxBackoff < r.Backoff {
+		r.MaxBackoff = r.Backoff
+	}
+}
+
+func (l *loader) retryLimit(v *yaml.Node, n int) int {
+	switch {
+	case n < 0:
+		l.errorf(posOf(v), "0 means no retry", "retries must not be negative")
+		return 0
+	case n > maxRetries:
+		l.errorf(posOf(v), "", "retries must be at most %d", maxRetries)
+		return maxRetries
+	}
+	return n
+}

@@ -1,0 +1,156 @@
+package schema
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Pos is a position in a pipeline file: 1-based line and column. The zero
+// Pos means "no position" (for example a problem with the file as a whole).
+type Pos struct {
+	Line int `json:"line"`
+	Col  int `json:"col"`
+}
+
+// IsValid reports whether p points somewhere in the file.
+func (p Pos) IsValid() bool { return p.Line > 0 }
+
+// Diagnostic is one problem found in a pipeline file, positioned so that an
+// editor can jump to it.
+type Diagnostic struct {
+	File    string `json:"file"`
+	Line    int    `json:"line,omitempty"`
+	Col     int    `json:"col,omitempty"`
+	Message string `json:"message"`
+	// Hint says what to do about it, when there is something to say.
+	Hint string `json:"hint,omitempty"`
+	// Snippet is the offending source line with a caret under the column.
+	Snippet string `json:"snippet,omitempty"`
+}
+
+// Error renders the diagnostic as `file:line:col: message`.
+func (d *Diagnostic) Error() string {
+	var b strings.Builder
+	b.WriteString(d.File)
+	if d.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", d.Line, d.Col)
+	}
+	b.WriteString(": ")
+	b.WriteString(d.Message)
+	return b.String()
+}
+
+// Long renders the diagnostic with its snippet and hint, for terminals.
+func (d *Diagnostic) Long() string {
+	var b strings.Builder
+	b.WriteString(d.Error())
+	if d.Snippet != "" {
+		b.WriteString("\n")
+		b.WriteString(d.Snippet)
+	}
+	if d.Hint != "" {
+		b.WriteString("\n    hint: ")
+		b.WriteString(d.Hint)
+	}
+	return b.String()
+}
+
+// Diagnostics is every problem found in one or more files. As an error it
+// reads one problem a line.
+type Diagnostics []*Diagnostic
+
+func (ds Diagnostics) Error() string {
+	lines := make([]string, len(ds))
+	for i, d := range ds {
+		lines[i] = d.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Err returns ds as an error, or nil when there is no problem.
+func (ds Diagnostics) Err() error {
+	if len(ds) == 0 {
+		return nil
+	}
+	return ds
+}
+
+// Sort orders the diagnostics by file, line and column, keeping the order
+// of problems found at the same place.
+func (ds Diagnostics) Sort() {
+	slices.SortStableFunc(ds, func(a, b *Diagnostic) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+	})
+}
+
+// Source is a pipeline file's bytes, kept to position diagnostics and to cut
+// snippets from.
+type Source struct {
+	Name  string
+	Data  []byte
+	lines []int // offsets of line starts, built on first use
+}
+
+// NewSource wraps data read from the file called name.
+func NewSource(name string, data []byte) *Source { return &Source{Name: name, Data: data} }
+
+// Line returns the text of the 1-based line n, without its newline.
+func (s *Source) Line(n int) string {
+	if s == nil {
+		return ""
+	}
+	if s.lines == nil {
+		s.lines = []int{0}
+		for i, c := range s.Data {
+			if c == '\n' {
+				s.lines = append(s.lines, i+1)
+			}
+		}
+	}
+	if n < 1 || n > len(s.lines) {
+		return ""
+	}
+	start := s.lines[n-1]
+	end := len(s.Data)
+	if n < len(s.lines) {
+		end = s.lines[n] - 1
+	}
+	return string(bytes.TrimRight(s.Data[start:end], "\r"))
+}
+
+// Diag builds a diagnostic at pos with a snippet of the source.
+func (s *Source) Diag(pos Pos, hint, format string, args ...any) *Diagnostic {
+	d := &Diagnostic{File: s.Name, Line: pos.Line, Col: pos.Col, Message: fmt.Sprintf(format, args...), Hint: hint}
+	d.Snippet = s.snippet(pos)
+	return d
+}
+
+const maxSnippet = 120
+
+func (s *Source) snippet(pos Pos) string {
+	if !pos.IsValid() {
+		return ""
+	}
+	line := s.Line(pos.Line)
+	if line == "" {
+		return ""
+	}
+	col := max(pos.Col, 1)
+	// Keep long lines readable: show a window around the column.
+	runes := []rune(line)
+	start := 0
+	if len(runes) > maxSnippet {
+		start = max(0, min(col-1-maxSnippet/2, len(runes)-maxSnippet))
+		runes = runes[start:min(len(runes), start+maxSnippet)]
+	}
+	caret := strings.Repeat(" ", max(0, col-1-start))
+	for i, r := range runes {
+		if r == '\t' && i < col-1-start {
+			caret = caret[:i] + "\t" + caret[i+1:]
+		}
+	}
+	return fmt.Sprintf("%5d | %s\n      | %s^", pos.Line, string(runes), caret)
+}

@@ -1,0 +1,10 @@
+package schema
+
+// The keys a pipeline file may use. They are the one list that the loader
+// checks unknown keys against and that the JSON Schema test compares with
+// schema/pipeline.schema.json.
+var (
+	PipelineKeys = []string{"name", "description", "config", "nodes", "max_parallel", "timeout"}
+	NodeKeys     = []string{"module", "needs", "when", "with", "timeout", "retries", "continue_on_error", "dangerous", "description"}
+	RetryKeys    = []string{"limit", "backoff", "factor", "max_backoff"}
+)

@@ -1,0 +1,299 @@
+package schema
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	goccy "github.com/goccy/go-yaml"
+	goccyparser "github.com/goccy/go-yaml/parser"
+	"gopkg.in/yaml.v3"
+)
+
+// MaxFileSize bounds what Load reads, so that a huge or endless file ends
+// with an error instead of exhausting memory.
+const MaxFileSize = 256 << 20
+
+var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// IsIdentifier reports whether s can name a node or a config key: it must be
+// usable as `nodes.<id>` and `config.<KEY>` in expressions.
+func IsIdentifier(s string) bool { return identRE.MatchString(s) }
+
+// Load reads and decodes the pipeline file at path. A problem with the file
+// is returned as Diagnostics (every problem found, sorted); a problem
+// reading it as an *os.PathError.
+func Load(path string) (*Pipeline, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, &os.PathError{Op: "read", Path: path, Err: err}
+	}
+	p, diags := Parse(path, data)
+	if len(diags) > 0 {
+		return p, diags
+	}
+	return p, nil
+}
+
+// Parse decodes a pipeline from data read from the file called name. It
+// returns every problem it finds, sorted by position; the pipeline is
+// returned even then, as far as it could be read.
+func Parse(name string, data []byte) (*Pipeline, Diagnostics) {
+	src := NewSource(name, data)
+	l := &loader{src: src, p: &Pipeline{Source: src}}
+	l.parse()
+	l.diags.Sort()
+	return l.p, l.diags
+}
+
+type loader struct {
+	src   *Source
+	p     *Pipeline
+	diags Diagnostics
+	// budget bounds how many YAML nodes the walk visits, so that aliases
+	// that expand exponentially end with an error.
+	budget int
+}
+
+func (l *loader) errorf(pos Pos, hint, format string, args ...any) {
+	l.diags = append(l.diags, l.src.Diag(pos, hint, format, args...))
+}
+
+func posOf(n *yaml.Node) Pos { return Pos{Line: n.Line, Col: n.Column} }
+
+func (l *loader) parse() {
+	data := l.src.Data
+	if len(data) > MaxFileSize {
+		l.errorf(Pos{}, "split the pipeline into smaller files", "file is larger than %d MiB", MaxFileSize>>20)
+		return
+	}
+	if !utf8.Valid(data) {
+		l.errorf(l.offsetPos(firstInvalidUTF8(data)), "pipeline files are UTF-8 text", "file is not valid UTF-8")
+		return
+	}
+	if i := bytes.IndexFunc(data, isForbiddenControl); i >= 0 {
+		l.errorf(l.offsetPos(i), "pipeline files are text; is this the right file?", "control character %U is not allowed in YAML", []rune(string(data[i:]))[0])
+		return
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		l.errorf(Pos{Line: 1, Col: 1}, "start from the example in the README: a `nodes:` mapping of node ids", "file is empty: a pipeline needs at least one node under `nodes`")
+		return
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		l.syntaxError(err)
+		return
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		l.errorf(posOf(&extra), "keep one pipeline per file", "file holds more than one YAML document")
+	} else if !errors.Is(err, io.EOF) {
+		l.syntaxError(err)
+		return
+	}
+	l.budget = 64*bytes.Count(data, []byte("\n")) + 100_000
+	root := &doc
+	if root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			l.errorf(Pos{Line: 1, Col: 1}, "add a `nodes:` mapping", "file is empty: a pipeline needs at least one node under `nodes`")
+			return
+		}
+		root = root.Content[0]
+	}
+	root = l.resolve(root)
+	if root == nil {
+		return
+	}
+	if root.Kind != yaml.MappingNode {
+		l.errorf(posOf(root), "a pipeline file is a mapping with `name`, `config` and `nodes`", "top level must be a mapping, not %s", kindName(root))
+		return
+	}
+	l.pipeline(root)
+}
+
+func isForbiddenControl(r rune) bool {
+	return (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || r == 0x7f
+}
+
+func firstInvalidUTF8(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return 0
+}
+
+func (l *loader) offsetPos(off int) Pos {
+	line := 1 + bytes.Count(l.src.Data[:off], []byte("\n"))
+	start := bytes.LastIndexByte(l.src.Data[:off], '\n') + 1
+	return Pos{Line: line, Col: 1 + utf8.RuneCount(l.src.Data[start:off])}
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// unquotedTagWhenRE finds `when:` values written with a leading `!` and an
+// operator YAML cannot read after a tag (anchors `&`, block scalars `|`).
+var unquotedTagWhenRE = regexp.MustCompile(`^(\s*(?:-\s+)?when:\s*)(![^'"]*[&|*>].*)$`)
+
+// syntaxError reports a YAML syntax error at the most precise position it
+// can find. yaml.v3 often names the enclosing block's line and never a
+// column, so the error path re-parses with goccy/go-yaml, which positions
+// the same errors exactly.
+func (l *loader) syntaxError(err error) {
+	// An unquoted `when: !a && b` is the most common cause; say so first.
+	found := false
+	for i := 1; ; i++ {
+		line := l.src.Line(i)
+		if line == "" && i > bytes.Count(l.src.Data, []byte("\n"))+1 {
+			break
+		}
+		if m := unquotedTagWhenRE.FindStringSubmatch(line); m != nil {
+			col := utf8.RuneCountInString(m[1]) + 1
+			expr := strings.TrimSpace(m[2])
+			l.errorf(Pos{Line: i, Col: col}, fmt.Sprintf("quote the expression: when: %s", strconv.Quote(expr)),
+				"YAML cannot read this expression unquoted: it reads `!` as a tag and `&`, `|`, `*` or `>` as YAML syntax")
+			found = true
+		}
+	}
+	if found {
+		return
+	}
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	pos := Pos{}
+	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		pos = Pos{Line: n, Col: 1}
+		msg = strings.TrimPrefix(err.Error(), m[0])
+	}
+	if _, gerr := goccyparser.ParseBytes(l.src.Data, 0); gerr != nil {
+		var ye goccy.Error
+		if errors.As(gerr, &ye) && ye.GetToken() != nil {
+			tp := ye.GetToken().Position
+			pos = Pos{Line: tp.Line, Col: tp.Column}
+			msg = ye.GetMessage()
+		}
+	}
+	l.errorf(pos, "", "YAML syntax error: %s", msg)
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!null":
+			return "null"
+		case "!!bool":
+			return "a bool"
+		case "!!int":
+			return "an int"
+		case "!!float":
+			return "a number"
+		}
+		return "a string"
+	}
+	return "an alias"
+}
+
+// resolve follows aliases, charging the walk's budget.
+func (l *loader) resolve(n *yaml.Node) *yaml.Node {
+	for depth := 0; n != nil && n.Kind == yaml.AliasNode; depth++ {
+		if depth > 100 {
+			l.errorf(posOf(n), "", "alias chain too deep")
+			return nil
+		}
+		n = n.Alias
+	}
+	if l.budget--; l.budget < 0 {
+		if l.budget == -1 {
+			l.errorf(posOf(n), "use fewer aliases", "YAML aliases expand to too many values")
+		}
+		return nil
+	}
+	return n
+}
+
+// pair is one key: value of a mapping, with aliases resolved.
+type pair struct {
+	key, value *yaml.Node
+}
+
+// pairs lists a mapping's entries, expanding `<<` merge keys and reporting
+// duplicate keys (what names them is given by what, e.g. "node id").
+func (l *loader) pairs(m *yaml.Node, what string) []pair {
+	var out []pair
+	seen := make(map[string]*yaml.Node, len(m.Content)/2)
+	var merged []pair
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], l.resolve(m.Content[i+1])
+		if v == nil {
+			return out
+		}
+		if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge" {
+			merged = append(merged, l.mergePairs(v, what)...)
+			continue
+		}
+		if k.Kind != yaml.ScalarNode {
+			l.errorf(posOf(k), "", "%s must be a string, not %s", what, kindName(k))
+			continue
+		}
+		if first, dup := seen[k.Value]; dup {
+			l.errorf(posOf(k), fmt.Sprintf("remove one of them (the first is at line %d)", first.Line), "duplicate %s %q", what, k.Value)
+			continue
+		}
+		seen[k.Value] = k
+		out = append(out, pair{k, v})
+	}
+	// Keys written in the mapping win over merged ones.
+	for _, p := range merged {
+		if _, ok := seen[p.key.Value]; !ok {
+			seen[p.key.Value] = p.key
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (l *loader) mergePairs(v *yaml.Node, what string) []pair {
+	switch v.Kind {
+	case yaml.MappingNode:
+		return l.pairs(v, what)
+	case yaml.SequenceNode:
+		var out []pair
+		for _, item := range v.Content {
+			if item = l.resolve(item); item != nil && item.Kind == yaml.MappingNode {
+				out = append(out, l.pairs(item, what)...)
+			}
+		}
+		return out
+	}
+	l.errorf(posOf(v), "", "`<<` merges a mapping, not %s", kindName(v))
+	return nil
+}
+
+// unknownKey reports a key that is not one of known.
+func (l *loader) unknownKey(k *yaml.Node, where string, known []string) {
+	hint := DidYouMean(k.Value, known)
+	if hint == "" {
+		hint = "known keys: " + strings.Join(known, ", ")
+	}
+	l.errorf(posOf(k), hint, "unknown key %q in %s", k.Value, where)
+}

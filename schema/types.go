@@ -1,0 +1,122 @@
+// Package schema owns the pipeline file: its Go types, loading YAML with
+// line:col positions, the static checks that need nothing but the file, and
+// the JSON Schema that editors validate against.
+package schema
+
+import "time"
+
+// Pipeline is one pipeline file, decoded. Every part keeps the position it
+// was read from so that later checks (graph, modules, expressions) can
+// report problems at the right place.
+type Pipeline struct {
+	Source      *Source
+	Name        string
+	Description string
+	// Config holds the typed defaults in file order. Values are bool, int,
+	// float64, string or nil.
+	Config      []ConfigVar
+	Nodes       []*Node
+	MaxParallel int
+	Timeout     time.Duration
+}
+
+// ConfigVar is one `config` entry.
+type ConfigVar struct {
+	Key   string
+	Value any
+	Pos   Pos
+}
+
+// Node is one entry of `nodes`.
+type Node struct {
+	ID  string
+	Pos Pos
+	// Module is the module name; it defaults to the node id.
+	Module    string
+	ModulePos Pos
+	Needs     []Ref
+	// When is the expression source, rebuilt from a YAML tag when the user
+	// wrote it unquoted (`when: !config.X`).
+	When            string
+	WhenPos         Pos
+	With            []Input
+	Timeout         time.Duration
+	Retry           Retry
+	ContinueOnError bool
+	Dangerous       bool
+	Description     string
+}
+
+// Ref names another node at a position (an entry of `needs`).
+type Ref struct {
+	ID  string
+	Pos Pos
+}
+
+// Input is one key of a node's `with`.
+type Input struct {
+	Key string
+	Pos Pos
+	// Value is the decoded YAML value: string, int, float64, bool, nil,
+	// []any or map[string]any.
+	Value any
+	// Templates lists every string inside Value that holds `${{`.
+	Templates []Template
+}
+
+// Template is a string inside a `with` value that holds `${{ }}`.
+type Template struct {
+	// Path locates the string inside the input's value: "" for the value
+	// itself, then ".key" and "[i]" steps.
+	Path string
+	// Pos is where the string starts: expressions inside are positioned
+	// from it.
+	Pos  Pos
+	Text string
+}
+
+// Retry is a node's retry policy: Limit more attempts after the first,
+// waiting Backoff, then Backoff*Factor, ... up to MaxBackoff.
+type Retry struct {
+	Limit      int
+	Backoff    time.Duration
+	Factor     float64
+	MaxBackoff time.Duration
+}
+
+// Default retry back-off, as documented in the README.
+const (
+	DefaultBackoff    = time.Second
+	DefaultFactor     = 2.0
+	DefaultMaxBackoff = time.Minute
+)
+
+// Delay returns the wait before retry number n (1-based).
+func (r Retry) Delay(n int) time.Duration {
+	d := float64(r.Backoff)
+	for i := 1; i < n; i++ {
+		d *= r.Factor
+		if d >= float64(r.MaxBackoff) {
+			return r.MaxBackoff
+		}
+	}
+	return min(time.Duration(d), r.MaxBackoff)
+}
+
+// NodeIDs returns the node ids in file order.
+func (p *Pipeline) NodeIDs() []string {
+	ids := make([]string, len(p.Nodes))
+	for i, n := range p.Nodes {
+		ids[i] = n.ID
+	}
+	return ids
+}
+
+// ConfigKeys returns the config keys in file order.
+func (p *Pipeline) ConfigKeys() []string {
+	keys := make([]string, len(p.Config))
+	for i, c := range p.Config {
+		keys[i] = c.Key
+	}
+	return keys
+}

@@ -395,6 +395,10 @@ func (r *run) finish(res nodeResult, ctx context.Context) {
 	}
 	if res.err != nil {
 		status, message = StatusError, res.err.Error()
+		var ne *NodeError
+		if errors.As(res.err, &ne) {
+			message = ne.Err.Error()
+		}
 		var me *modules.Error
 		if errors.As(res.err, &me) {
 			outputs = me.Values

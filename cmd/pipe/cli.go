@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/schema"
+)
+
+// Exit codes are part of pipe's interface.
+const (
+	exitOK          = 0
+	exitFailed      = 1
+	exitUsage       = 2
+	exitInterrupted = 130
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+type cli struct {
+	Debug     bool             `help:"Log at debug level."`
+	LogFormat string           `help:"Log format: text, json or logfmt." enum:"text,json,logfmt" default:"text"`
+	Version   kong.VersionFlag `help:"Print the version and exit."`
+
+	Validate validateCmd `cmd:"" help:"Check pipeline files (default pipelines/*.yaml)."`
+	Graph    graphCmd    `cmd:"" help:"Draw a pipeline's graph as DOT (or SVG/PNG through Graphviz)."`
+	Run      runCmd      `cmd:"" help:"Run a pipeline."`
+	Modules  modulesCmd  `cmd:"" help:"List the modules, with their inputs and outputs."`
+	Schema   schemaCmd   `cmd:"" help:"Print the JSON Schema of pipeline files."`
+}
+
+// env is what commands get: the streams, the logger set-up and the
+// context that ends on SIGINT/SIGTERM.
+type env struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	logs   *logs
+}
+
+// exitError carries the exit code a command ends with.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func fail(code int, format string, args ...any) error {
+	return &exitError{code: code, err: fmt.Errorf(format, args...)}
+}
+
+// silent ends a command with a code after it has printed what it had to.
+func silent(code int) error { return &exitError{code: code} }
+
+type kongExit int
+
+// Main runs pipe with args and returns the exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	var c cli
+	parser, err := kong.New(&c,
+		kong.Name("pipe"),
+		kong.Description("pipe runs declarative DAG pipelines of modules, written in YAML."),
+		kong.Writers(stdout, stderr),
+		kong.Vars{"version": version},
+		kong.Exit(func(code int) { panic(kongExit(code)) }),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+	)
+	if err != nil {
+		fmt.Fprintln(stderr, "pipe:", err)
+		return exitFailed
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			k, ok := r.(kongExit)
+			if !ok {
+				panic(r)
+			}
+			code = int(k)
+		}
+	}()
+	kctx, err := parser.Parse(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "pipe: %v\n", err)
+		fmt.Fprintln(stderr, "run `pipe --help` for usage")
+		return exitUsage
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	stopSignals := onSignals(cancel, stderr)
+	defer stopSignals()
+
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, logs: newLogs(stderr, c.Debug, c.LogFormat)}
+	err = kctx.Run(e)
+	if err == nil {
+		return exitOK
+	}
+	var xe *exitError
+	if errors.As(err, &xe) {
+		if xe.err != nil {
+			fmt.Fprintf(stderr, "pipe: %v\n", xe.err)
+		}
+		return xe.code
+	}
+	var diags schema.Diagnostics
+	if errors.As(err, &diags) {
+		printDiagnostics(stderr, diags)
+		return exitFailed
+	}
+	fmt.Fprintf(stderr, "pipe: %v\n", err)
+	if errors.Is(err, engine.ErrUsage) {
+		return exitUsage
+	}
+	return exitFailed
+}
+
+// onSignals cancels the run on the first SIGINT or SIGTERM; a second one
+// exits at once. The returned func stops listening and ends the goroutine.
+func onSignals(cancel context.CancelCauseFunc, stderr io.Writer) func() {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+		case <-done:
+			return
+		}
+		fmt.Fprintln(stderr, "pipe: interrupted, stopping (again to exit at once)")
+		cancel(engine.ErrInterrupted)
+		select {
+		case <-sigs:
+			os.Exit(exitInterrupted)
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(sigs)
+		close(done)
+	}
+}
+
+func printDiagnostics(w io.Writer, diags schema.Diagnostics) {
+	for _, d := range diags {
+		fmt.Fprintln(w, d.Long())
+	}
+	noun := "problems"
+	if len(diags) == 1 {
+		noun = "problem"
+	}
+	fmt.Fprintf(w, "%d %s\n", len(diags), noun)
+}

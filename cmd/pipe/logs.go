@@ -1,0 +1,49 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/charmbracelet/log"
+	"github.com/mattn/go-isatty"
+	"github.com/muesli/termenv"
+)
+
+// logs is pipe's logging set-up: charmbracelet/log on stderr, a prefix
+// per node, colour only on a terminal and never when NO_COLOR is set.
+type logs struct {
+	base *log.Logger
+}
+
+func newLogs(w io.Writer, debug bool, format string) *logs {
+	l := log.NewWithOptions(w, log.Options{
+		ReportTimestamp: true,
+		TimeFormat:      time.TimeOnly,
+		Level:           log.InfoLevel,
+	})
+	if debug {
+		l.SetLevel(log.DebugLevel)
+	}
+	switch format {
+	case "json":
+		l.SetFormatter(log.JSONFormatter)
+	case "logfmt":
+		l.SetFormatter(log.LogfmtFormatter)
+	}
+	// Set the colour profile explicitly: letting the renderer ask the
+	// terminal can stall for seconds on terminals that do not answer.
+	profile := termenv.Ascii
+	if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb" {
+		profile = termenv.ANSI256
+	}
+	l.SetColorProfile(profile)
+	return &logs{base: l}
+}
+
+// slog returns the base logger as a *slog.Logger, for the engine.
+func (l *logs) slog() *slog.Logger { return slog.New(l.base) }
+
+// node returns the logger a node's module writes to: prefixed by its id.
+func (l *logs) node(id string) *slog.Logger { return slog.New(l.base.WithPrefix(id)) }

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/modules"
+)
+
+type runCmd struct {
+	File        string   `arg:"" help:"The pipeline file."`
+	Only        []string `help:"Run only these nodes (and what they need)." aliases:"modules" placeholder:"A,B"`
+	Skip        []string `help:"Skip these nodes (and what needs them)." placeholder:"C"`
+	NoWeb       bool     `help:"Skip web_interface nodes (and what needs them)."`
+	Config      string   `help:"Read config overrides from this .env file." placeholder:"F.env"`
+	Set         []string `short:"s" help:"Override a config key (repeatable)." sep:"none" placeholder:"K=V"`
+	MaxParallel int      `help:"How many nodes run at once (default: max_parallel, else the number of CPUs)."`
+	Schedule    string   `help:"eager: start nodes as soon as their needs are done; levels: level by level." enum:"eager,levels" default:"eager"`
+	JSON        bool     `help:"Print the run record as JSON on stdout instead of the summary."`
+	RunsDir     string   `help:"Where run records are written." default:".pipe/runs"`
+}
+
+func (c *runCmd) Run(e *env) error {
+	eng := engine.New(modules.Default)
+	eng.Logger = e.logs.slog()
+	eng.NodeLogger = e.logs.node
+	plan, err := eng.Load(c.File)
+	if err != nil {
+		return err
+	}
+	cfg, err := engine.ResolveConfig(plan.Pipeline, engine.ConfigSources{EnvFile: c.Config, Environ: engine.OSEnviron, Set: c.Set})
+	if err != nil {
+		return err
+	}
+	var skipModules []string
+	if c.NoWeb {
+		skipModules = append(skipModules, "web_interface")
+	}
+	prog := newProgress(e.logs, plan.Graph.Len())
+	rec, err := eng.Run(e.ctx, plan, engine.Options{
+		Config: cfg, Only: c.Only, Skip: c.Skip, SkipModules: skipModules,
+		MaxParallel: c.MaxParallel, Schedule: engine.Schedule(c.Schedule),
+		OnEvent: prog.event,
+	})
+	if err != nil {
+		return err
+	}
+	path, werr := engine.WriteRecord(c.RunsDir, rec)
+	if werr != nil {
+		e.logs.base.Error("could not write the run record", "err", werr)
+	}
+	if c.JSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rec); err != nil {
+			return err
+		}
+	} else {
+		printSummary(e.stdout, plan, rec, path)
+	}
+	switch rec.Status {
+	case engine.StatusSuccess:
+		if werr != nil {
+			return silent(exitFailed)
+		}
+		return nil
+	case engine.StatusCancelled:
+		return silent(exitInterrupted)
+	}
+	return silent(exitFailed)
+}
+
+// progress logs nodes as they start and end. Large pipelines get a count
+// once a second instead of a line a node.
+type progress struct {
+	logs                 *logs
+	log                  *slog.Logger
+	quiet                bool
+	total, done, running int
+	failed               int
+	last                 time.Time
+}
+
+// perNodeLimit is the largest pipeline that gets a log line per node.
+const perNodeLimit = 200
+
+func newProgress(l *logs, total int) *progress {
+	return &progress{logs: l, log: l.slog(), total: total, quiet: total > perNodeLimit, last: time.Now()}
+}
+
+func (p *progress) event(ev engine.Event) {
+	switch ev.Kind {
+	case engine.NodeStarted:
+		p.running++
+		if !p.quiet {
+			p.logs.node(ev.Node).Info("started", "module", ev.Record.Module)
+		}
+	case engine.NodeFinished:
+		if ev.Record.Status != engine.StatusSkipped || !ev.Record.StartedAt.IsZero() {
+			if ev.Record.Status != engine.StatusError || !ev.Record.StartedAt.IsZero() {
+				p.running = max(0, p.running-1)
+			}
+		}
+		p.done++
+		r := ev.Record
+		if r.Status == engine.StatusError {
+			p.failed++
+		}
+		if !p.quiet || r.Status == engine.StatusError {
+			l := p.logs.node(ev.Node)
+			switch r.Status {
+			case engine.StatusSuccess:
+				l.Info("done", "in", r.Duration().Round(time.Millisecond), "message", r.Message)
+			case engine.StatusError:
+				l.Error("failed", "err", r.Message)
+			case engine.StatusSkipped:
+				l.Info("skipped", "reason", r.Reason)
+			case engine.StatusCancelled:
+				l.Warn("cancelled", "reason", r.Reason)
+			}
+		}
+	}
+	if p.quiet && time.Since(p.last) >= time.Second {
+		p.last = time.Now()
+		p.log.Info("progress", "done", fmt.Sprintf("%d/%d", p.done, p.total), "running", p.running, "failed", p.failed)
+	}
+}
+
+// summaryLimit is the most nodes the summary lists one by one; past it, it
+// lists the ones that did not succeed.
+const summaryLimit = 100
+
+func printSummary(w io.Writer, plan *engine.Plan, rec *engine.Record, path string) {
+	g := plan.Graph
+	counts := map[engine.Status]int{}
+	for _, n := range rec.Nodes {
+		counts[n.Status]++
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NODE\tSTATUS\tDURATION\tATTEMPTS\tREASON")
+	listed := 0
+	for i := range g.Len() {
+		id := g.ID(i)
+		n := rec.Nodes[id]
+		if g.Len() > summaryLimit && n.Status == engine.StatusSuccess {
+			continue
+		}
+		if listed++; listed > summaryLimit {
+			fmt.Fprintf(tw, "...\t\t\t\t\n")
+			break
+		}
+		dur := ""
+		if d := n.Duration(); d > 0 || n.Attempts > 0 {
+			dur = d.Round(time.Millisecond).String()
+		}
+		attempts := ""
+		if n.Attempts > 0 {
+			attempts = fmt.Sprint(n.Attempts)
+		}
+		reason := n.Reason
+		if n.Status == engine.StatusError && n.Message != "" {
+			reason = firstLine(n.Message)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, n.Status, dur, attempts, reason)
+	}
+	tw.Flush()
+	var parts []string
+	for _, s := range []engine.Status{engine.StatusSuccess, engine.StatusError, engine.StatusSkipped, engine.StatusCancelled} {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+	}
+	dur := time.Duration(rec.DurationMS) * time.Millisecond
+	fmt.Fprintf(w, "\nrun %s: %s in %s (%s)", rec.ID, rec.Status, dur, strings.Join(parts, ", "))
+	if rec.Reason != "" {
+		fmt.Fprintf(w, ": %s", rec.Reason)
+	}
+	fmt.Fprintln(w)
+	if path != "" {
+		fmt.Fprintf(w, "record: %s\n", path)
+	}
+}
+
+func firstLine(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
+}

@@ -1,0 +1,80 @@
+package modules
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// FromResult reads a result in the seed's contract: a JSON-like object with
+// `status` ("success" or "error"), `message`, and further keys as outputs.
+// A status of "error" (or "failure", "failed") becomes an *Error.
+func FromResult(result map[string]any) (*Output, error) {
+	values := make(map[string]any, len(result))
+	for k, v := range result {
+		if k != "status" && k != "message" {
+			values[k] = v
+		}
+	}
+	msg := ""
+	if m, ok := result["message"]; ok && m != nil {
+		msg = fmt.Sprint(m)
+	}
+	status, _ := result["status"].(string)
+	switch status {
+	case "error", "failure", "failed":
+		if msg == "" {
+			msg = "module reported status " + status
+		}
+		return nil, &Error{Message: msg, Values: values}
+	}
+	return &Output{Message: msg, Values: values}, nil
+}
+
+// ParseResult finds a JSON object in a program's stdout: the whole output,
+// or else its last non-empty line (programs often print progress first).
+func ParseResult(stdout []byte) (map[string]any, bool) {
+	trimmed := bytes.TrimSpace(stdout)
+	if obj, ok := jsonObject(trimmed); ok {
+		return obj, true
+	}
+	if i := bytes.LastIndexByte(trimmed, '\n'); i >= 0 {
+		return jsonObject(bytes.TrimSpace(trimmed[i+1:]))
+	}
+	return nil, false
+}
+
+func jsonObject(b []byte) (map[string]any, bool) {
+	if len(b) < 2 || b[0] != '{' {
+		return nil, false
+	}
+	var obj map[string]any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&obj); err != nil || dec.More() {
+		return nil, false
+	}
+	return PlainNumbers(obj).(map[string]any), true
+}
+
+// PlainNumbers turns the json.Number values a decoder with UseNumber gives
+// into int where whole and float64 otherwise, in place.
+func PlainNumbers(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if n, err := x.Int64(); err == nil {
+			return int(n)
+		}
+		f, _ := x.Float64()
+		return f
+	case []any:
+		for i := range x {
+			x[i] = PlainNumbers(x[i])
+		}
+	case map[string]any:
+		for k := range x {
+			x[k] = PlainNumbers(x[k])
+		}
+	}
+	return v
+}

@@ -1,0 +1,114 @@
+// Package exec is the exec module: it runs a program for a node, in the
+// seed's contract when the program prints a JSON object.
+package exec
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	osexec "os/exec"
+	"slices"
+	"strings"
+
+	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/modules/internal/proc"
+)
+
+func init() {
+	modules.Register(modules.Info{
+		Name: "exec",
+		Description: "Runs a program (an argv list; a string runs through sh -c). A JSON object on stdout " +
+			"is read in the seed's contract (status, message, other keys are outputs); otherwise the outputs are stdout and exit_code. " +
+			"stderr goes to the node's log; time-out and cancel kill the whole process group.",
+		Inputs: []modules.Field{
+			{Name: "command", Type: modules.Any, Required: true, Description: "argv list, or a shell command string", Example: "[python3, train.py]"},
+			{Name: "env", Type: modules.Map, Description: "extra environment variables"},
+			{Name: "dir", Type: modules.String, Description: "working directory"},
+			{Name: "stdin", Type: modules.String, Description: "text sent on stdin"},
+			{Name: "json_stdin", Type: modules.Bool, Default: false, Description: "send the node's inputs as JSON on stdin"},
+		},
+		Outputs: []modules.Field{
+			{Name: "stdout", Type: modules.String, Description: "what the program printed, when it is not a JSON object"},
+			{Name: "exit_code", Type: modules.Int, Description: "the program's exit code"},
+			{Name: "*", Type: modules.Any, Description: "the keys of a JSON object printed on stdout"},
+		},
+		New: func() modules.Module { return Exec{} },
+	})
+}
+
+// Exec runs a program.
+type Exec struct{}
+
+var _ modules.Module = Exec{}
+
+// Run implements modules.Module.
+func (Exec) Run(ctx context.Context, in *modules.Input) (*modules.Output, error) {
+	argv, err := argv(in.With["command"])
+	if err != nil {
+		return nil, err
+	}
+	cmd := osexec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Dir = in.String("dir")
+	cmd.Env = os.Environ()
+	if env, ok := in.With["env"].(map[string]any); ok {
+		keys := make([]string, 0, len(env))
+		for k := range env {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			cmd.Env = append(cmd.Env, k+"="+fmt.Sprint(env[k]))
+		}
+	}
+	switch {
+	case in.Bool("json_stdin"):
+		b, err := json.Marshal(in.With)
+		if err != nil {
+			return nil, fmt.Errorf("encoding inputs as JSON: %w", err)
+		}
+		cmd.Stdin = strings.NewReader(string(b))
+	case in.String("stdin") != "":
+		cmd.Stdin = strings.NewReader(in.String("stdin"))
+	}
+	res, err := proc.Run(ctx, cmd, in.Logger, false)
+	if err != nil {
+		return nil, &modules.Error{Message: err.Error(), Values: map[string]any{"exit_code": res.ExitCode, "stdout": string(res.Stdout)}}
+	}
+	if obj, ok := modules.ParseResult(res.Stdout); ok {
+		return modules.FromResult(obj)
+	}
+	out := strings.TrimRight(string(res.Stdout), "\n")
+	msg := "exit 0"
+	if first, _, _ := strings.Cut(out, "\n"); first != "" {
+		msg = first
+	}
+	return &modules.Output{Message: msg, Values: map[string]any{"stdout": out, "exit_code": res.ExitCode}}, nil
+}
+
+func argv(command any) ([]string, error) {
+	switch c := command.(type) {
+	case string:
+		if strings.TrimSpace(c) == "" {
+			return nil, fmt.Errorf("input command is empty")
+		}
+		return []string{"sh", "-c", c}, nil
+	case []any:
+		if len(c) == 0 {
+			return nil, fmt.Errorf("input command is an empty list")
+		}
+		out := make([]string, len(c))
+		for i, item := range c {
+			switch x := item.(type) {
+			case string:
+				out[i] = x
+			case int, float64, bool:
+				out[i] = fmt.Sprint(x)
+			default:
+				return nil, fmt.Errorf("input command: item %d must be a string, not %T", i, item)
+			}
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("input command must be a list of arguments or a shell string, not %T", command)
+}

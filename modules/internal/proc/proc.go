@@ -1,0 +1,144 @@
+// Package proc runs an external program for a node: in its own process
+// group, killed whole when the node's context ends, with stderr sent to the
+// node's log and its tail kept for the error message.
+package proc
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+)
+
+// MaxStdout bounds how much of a program's stdout is kept.
+const MaxStdout = 64 << 20
+
+// StopDelay is how long a program has between SIGTERM and SIGKILL.
+const StopDelay = time.Second
+
+// Result is what a finished program left.
+type Result struct {
+	Stdout   []byte
+	ExitCode int
+	// StderrTail is the last lines the program wrote to stderr.
+	StderrTail string
+}
+
+// Run runs cmd to the end. When ctx ends, the whole process group gets
+// SIGTERM, then SIGKILL after StopDelay; so does any process the program
+// left behind when it exits. stderr lines go to log; if stdoutToLog is set,
+// stdout lines do too (and are not kept).
+func Run(ctx context.Context, cmd *exec.Cmd, log *slog.Logger, stdoutToLog bool) (Result, error) {
+	tail := &lineLog{log: log, level: slog.LevelInfo, stream: "stderr"}
+	cmd.Stderr = tail
+	var stdout limitedBuffer
+	if stdoutToLog {
+		cmd.Stdout = &lineLog{log: log, level: slog.LevelInfo, stream: "stdout"}
+	} else {
+		cmd.Stdout = &stdout
+	}
+	setProcessGroup(cmd)
+	cmd.Cancel = func() error { return signalGroup(cmd, sigTerm) }
+	cmd.WaitDelay = StopDelay
+	err := cmd.Start()
+	if err != nil {
+		return Result{ExitCode: -1}, err
+	}
+	err = cmd.Wait()
+	// Whatever the program left running in its group dies with the node.
+	_ = signalGroup(cmd, sigKill)
+	tail.flush()
+	res := Result{Stdout: stdout.Bytes(), StderrTail: tail.tail(), ExitCode: cmd.ProcessState.ExitCode()}
+	if stdout.overflow {
+		return res, fmt.Errorf("stdout is larger than %d MiB", MaxStdout>>20)
+	}
+	if ctx.Err() != nil {
+		return res, fmt.Errorf("killed: %w", context.Cause(ctx))
+	}
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			err = fmt.Errorf("%s", ee.ProcessState.String())
+		}
+		if res.StderrTail != "" {
+			return res, fmt.Errorf("%w; stderr ends:\n%s", err, res.StderrTail)
+		}
+		return res, err
+	}
+	return res, nil
+}
+
+type limitedBuffer struct {
+	bytes.Buffer
+	overflow bool
+}
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	if b.Len()+len(p) > MaxStdout {
+		b.overflow = true
+		return len(p), nil
+	}
+	return b.Buffer.Write(p)
+}
+
+const tailLines = 20
+
+// lineLog logs what a program writes, a line at a time, and keeps the last
+// lines for the error message.
+type lineLog struct {
+	mu     sync.Mutex // guards the fields below: os/exec may write from its copying goroutine
+	log    *slog.Logger
+	level  slog.Level
+	stream string
+	part   []byte
+	last   []string
+}
+
+func (l *lineLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.part = append(l.part, p...)
+	for {
+		i := bytes.IndexByte(l.part, '\n')
+		if i < 0 {
+			break
+		}
+		l.line(string(bytes.TrimRight(l.part[:i], "\r")))
+		l.part = l.part[i+1:]
+	}
+	if len(l.part) > 64<<10 { // a very long line without a newline
+		l.line(string(l.part))
+		l.part = nil
+	}
+	return len(p), nil
+}
+
+func (l *lineLog) line(s string) {
+	if l.log != nil {
+		l.log.Log(context.Background(), l.level, s, "stream", l.stream)
+	}
+	l.last = append(l.last, s)
+	if len(l.last) > tailLines {
+		l.last = l.last[len(l.last)-tailLines:]
+	}
+}
+
+func (l *lineLog) flush() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.part) > 0 {
+		l.line(string(l.part))
+		l.part = nil
+	}
+}
+
+func (l *lineLog) tail() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.last, "\n")
+}

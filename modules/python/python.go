@@ -1,0 +1,114 @@
+// Package python is the python module: it loads a Python file at run time
+// and calls a function in it, the way the seed's executor ran
+// ('prediction/sports_predictor.py', 'main', [], {}). Seed-style modules run
+// unchanged.
+package python
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	osexec "os/exec"
+	"strings"
+
+	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/modules/internal/proc"
+)
+
+//go:embed runner.py
+var runner string
+
+func init() {
+	modules.Register(modules.Info{
+		Name: "python",
+		Description: "Loads a Python file and calls `function` (default main) with args and kwargs. A returned dict follows the " +
+			"seed's contract: status error fails the node with its message, other keys are outputs; an exception fails the node.",
+		Inputs: []modules.Field{
+			{Name: "path", Type: modules.String, Required: true, Description: "the Python file", Example: "prediction/sports_predictor.py"},
+			{Name: "function", Type: modules.String, Default: "main", Description: "the function to call"},
+			{Name: "args", Type: modules.List, Description: "positional arguments (JSON values)"},
+			{Name: "kwargs", Type: modules.Map, Description: "keyword arguments (JSON values)"},
+			{Name: "python", Type: modules.String, Default: "python3", Description: "the interpreter"},
+		},
+		Outputs: []modules.Field{
+			{Name: "*", Type: modules.Any, Description: "the keys of the returned dict other than status and message"},
+			{Name: "result", Type: modules.Any, Description: "the return value, when it is not a dict"},
+		},
+		New: func() modules.Module { return Python{} },
+	})
+}
+
+// Python calls a function in a Python file.
+type Python struct{}
+
+var _ modules.Module = Python{}
+
+type result struct {
+	OK     bool   `json:"ok"`
+	Error  string `json:"error"`
+	Result any    `json:"result"`
+}
+
+// Run implements modules.Module.
+func (Python) Run(ctx context.Context, in *modules.Input) (*modules.Output, error) {
+	interp := in.String("python")
+	if interp == "" {
+		interp = "python3"
+	}
+	bin, err := osexec.LookPath(interp)
+	if err != nil {
+		return nil, fmt.Errorf("%s not found in PATH: install Python 3 or set the node's `python` input to an interpreter", interp)
+	}
+	req := map[string]any{"path": in.String("path"), "function": in.String("function"), "args": in.With["args"], "kwargs": in.With["kwargs"]}
+	if req["args"] == nil {
+		req["args"] = []any{}
+	}
+	if req["kwargs"] == nil {
+		req["kwargs"] = map[string]any{}
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, fmt.Errorf("encoding args: %w", err)
+	}
+	resultFile, err := os.CreateTemp("", "pipe-python-*.json")
+	if err != nil {
+		return nil, err
+	}
+	resultFile.Close()
+	defer os.Remove(resultFile.Name())
+
+	cmd := osexec.CommandContext(ctx, bin, "-c", runner)
+	cmd.Env = append(os.Environ(), "PIPE_RESULT_FILE="+resultFile.Name(), "PYTHONUNBUFFERED=1")
+	cmd.Stdin = strings.NewReader(string(body))
+	_, runErr := proc.Run(ctx, cmd, in.Logger, true)
+	if ctx.Err() != nil {
+		return nil, runErr
+	}
+	data, err := os.ReadFile(resultFile.Name())
+	if err != nil || len(data) == 0 {
+		if runErr != nil {
+			return nil, runErr
+		}
+		return nil, errors.New("python exited without a result")
+	}
+	var res result
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.UseNumber()
+	if err := dec.Decode(&res); err != nil {
+		return nil, fmt.Errorf("reading the python result: %w", err)
+	}
+	if !res.OK {
+		return nil, errors.New(res.Error)
+	}
+	switch v := modules.PlainNumbers(res.Result).(type) {
+	case map[string]any:
+		return modules.FromResult(v)
+	case nil:
+		return &modules.Output{Message: in.String("function") + "() returned None"}, nil
+	default:
+		return &modules.Output{Values: map[string]any{"result": v}}, nil
+	}
+}

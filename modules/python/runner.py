@@ -1,0 +1,48 @@
+# pipe's runner for the python module: load a Python file, call one of its
+# functions with args and kwargs, and write the result as JSON to the file
+# named by PIPE_RESULT_FILE. The request comes as JSON on stdin.
+import importlib.util
+import json
+import os
+import sys
+import traceback
+
+
+def write(result_path, payload):
+    with open(result_path, "w", encoding="utf-8") as f:
+        json.dump(payload, f, default=str)
+
+
+def main():
+    result_path = os.environ["PIPE_RESULT_FILE"]
+    req = json.load(sys.stdin)
+    path = req["path"]
+    function = req.get("function") or "main"
+    try:
+        full = os.path.abspath(path)
+        if not os.path.isfile(full):
+            write(result_path, {"ok": False, "error": "no Python file at %s" % path})
+            return
+        sys.path.insert(0, os.path.dirname(full))
+        name = os.path.splitext(os.path.basename(full))[0]
+        spec = importlib.util.spec_from_file_location(name, full)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        fn = getattr(module, function, None)
+        if not callable(fn):
+            write(result_path, {"ok": False, "error": "%s has no function %s()" % (path, function)})
+            return
+        result = fn(*req.get("args", []), **req.get("kwargs", {}))
+    except SystemExit as e:
+        write(result_path, {"ok": False, "error": "SystemExit: %s" % (e.code,)})
+        return
+    except BaseException as e:  # the node fails with the exception's text
+        traceback.print_exc()
+        write(result_path, {"ok": False, "error": "%s: %s" % (type(e).__name__, e)})
+        return
+    write(result_path, {"ok": True, "result": result})
+
+
+if __name__ == "__main__":
+    main()

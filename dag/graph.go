@@ -30,7 +30,9 @@ type Graph struct {
 
 // Build makes the graph of p. It reports unknown needs (with a "did you
 // mean"), a node needing the same node twice, and every cycle, as its whole
-// path. The graph is returned only when there is no problem.
+// path. With problems it still returns the graph of the needs that could be
+// drawn, for further checks; only a graph without problems can be ordered
+// (Order and Level are then valid).
 func Build(p *schema.Pipeline) (*Graph, schema.Diagnostics) {
 	n := len(p.Nodes)
 	g := &Graph{
@@ -69,9 +71,6 @@ func Build(p *schema.Pipeline) (*Graph, schema.Diagnostics) {
 		}
 		g.needs[i] = needs
 	}
-	if len(diags) > 0 {
-		return nil, diags
-	}
 	if cycles := g.sort(); len(cycles) > 0 {
 		for _, c := range cycles {
 			names := make([]string, len(c))
@@ -86,9 +85,11 @@ func Build(p *schema.Pipeline) (*Graph, schema.Diagnostics) {
 			}
 			diags = append(diags, p.Source.Diag(pos, "remove one of these needs to break the cycle", "cycle: %s", strings.Join(names, " -> ")))
 		}
-		return nil, diags
 	}
-	return g, nil
+	if len(diags) > 0 {
+		g.order, g.level = nil, nil
+	}
+	return g, diags
 }
 
 // sort orders the nodes with Kahn's algorithm (ready nodes in file order)
@@ -123,11 +124,15 @@ func (g *Graph) sort() [][]int {
 // cycles names the cycles among the nodes Kahn could not order. The library
 // finds the strongly connected components in linear time; a shortest path
 // round each component names its cycle.
+//
+// Vertices are keyed by node number + 1: graph v0.23.0's Tarjan loop stops
+// popping a component at the key type's zero value, so a vertex keyed 0
+// loses its component.
 func (g *Graph) cycles(indeg []int) [][]int {
 	lg := graph.New(graph.IntHash, graph.Directed())
 	for v, d := range indeg {
 		if d > 0 {
-			_ = lg.AddVertex(v)
+			_ = lg.AddVertex(v + 1)
 		}
 	}
 	for v, d := range indeg {
@@ -136,7 +141,7 @@ func (g *Graph) cycles(indeg []int) [][]int {
 		}
 		for _, w := range g.needs[v] {
 			if indeg[w] > 0 {
-				_ = lg.AddEdge(v, w)
+				_ = lg.AddEdge(v+1, w+1)
 			}
 		}
 	}
@@ -148,6 +153,9 @@ func (g *Graph) cycles(indeg []int) [][]int {
 	for _, scc := range sccs {
 		if len(scc) < 2 {
 			continue
+		}
+		for k := range scc {
+			scc[k]--
 		}
 		slices.Sort(scc)
 		out = append(out, g.cycleThrough(scc))

@@ -6,7 +6,8 @@ import "time"
 // only visits nodes above anc's level, so a reference to a near need costs
 // little even in a large graph.
 func (g *Graph) IsAncestor(anc, n int) bool {
-	if anc == n || g.level[anc] >= g.level[n] {
+	leveled := g.level != nil
+	if anc == n || (leveled && g.level[anc] >= g.level[n]) {
 		return false
 	}
 	seen := map[int]bool{n: true}
@@ -18,7 +19,7 @@ func (g *Graph) IsAncestor(anc, n int) bool {
 			if w == anc {
 				return true
 			}
-			if !seen[w] && g.level[w] > g.level[anc] {
+			if !seen[w] && (!leveled || g.level[w] > g.level[anc]) {
 				seen[w] = true
 				stack = append(stack, w)
 			}

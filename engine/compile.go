@@ -46,6 +46,17 @@ func Load(path string, reg *modules.Registry) (*Plan, error) {
 		return nil, err
 	}
 	diags, _ := err.(schema.Diagnostics)
+	return compileWith(p, diags, reg)
+}
+
+// Parse checks and compiles a pipeline from data, as if read from the file
+// called name: for pipelines built in code or read from elsewhere.
+func Parse(name string, data []byte, reg *modules.Registry) (*Plan, error) {
+	p, diags := schema.Parse(name, data)
+	return compileWith(p, diags, reg)
+}
+
+func compileWith(p *schema.Pipeline, diags schema.Diagnostics, reg *modules.Registry) (*Plan, error) {
 	plan, more := Compile(p, reg)
 	diags = append(diags, more...)
 	if len(diags) > 0 {
@@ -100,7 +111,7 @@ type compiler struct {
 	src   *schema.Source
 	reg   *modules.Registry
 	env   *exprEnv
-	g     *dag.Graph // nil when the graph has problems
+	g     *dag.Graph // without order or levels when it has problems
 	index map[string]int
 	diags schema.Diagnostics
 }
@@ -111,6 +122,9 @@ func (c *compiler) errorf(pos schema.Pos, hint, format string, args ...any) {
 
 func (c *compiler) node(i int, n *schema.Node) planNode {
 	pn := planNode{Node: n}
+	if n.Partial {
+		return pn
+	}
 	info, ok := c.reg.Lookup(n.Module)
 	if !ok {
 		hint := schema.DidYouMean(n.Module, c.reg.Names())
@@ -154,7 +168,7 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 				c.errorf(in.Pos, field.Description, "input %s of module %s: %v", in.Key, info.Name, err)
 			}
 		case wholeType != nil:
-			if sample, ok := sampleOf(wholeType); ok && field.Type != modules.Duration {
+			if sample, ok := sampleOf(wholeType); ok && (field.Type != modules.Duration || sample != "") {
 				if err := field.Type.Check(sample); err != nil {
 					c.errorf(in.Pos, field.Description, "input %s of module %s: %v", in.Key, info.Name, err)
 				}
@@ -276,7 +290,7 @@ func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]
 		case j == i:
 			c.errorf(at, "a node reads the nodes it needs, not itself", "node %s reads its own result", id)
 			bad = true
-		case c.g != nil && !c.g.IsAncestor(j, i):
+		case !c.g.IsAncestor(j, i):
 			c.errorf(at, fmt.Sprintf("add %s to the needs of %s", r.id, id), "node %s reads nodes.%s but does not need it", id, r.id)
 			bad = true
 		default:

@@ -38,6 +38,9 @@ func (l *loader) pipeline(root *yaml.Node) {
 		case "timeout":
 			l.p.Timeout, _ = l.duration(v, "timeout")
 		default:
+			if strings.HasPrefix(k.Value, "x-") {
+				continue // extension keys hold anchors for the rest of the file
+			}
 			l.unknownKey(k, "the pipeline", PipelineKeys)
 		}
 	}
@@ -116,6 +119,7 @@ func (l *loader) node(n *Node, v *yaml.Node) {
 	}
 	if v.Kind != yaml.MappingNode {
 		l.errorf(posOf(v), "a node is a mapping with `module`, `needs`, `with`...", "node %s must be a mapping, not %s", n.ID, kindName(v))
+		n.Partial = true
 		return
 	}
 	where := "node " + n.ID

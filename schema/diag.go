@@ -138,6 +138,7 @@ func (s *Source) snippet(pos Pos) string {
 	if line == "" {
 		return ""
 	}
+	line = strings.Map(printable, strings.ToValidUTF8(line, "?"))
 	col := max(pos.Col, 1)
 	// Keep long lines readable: show a window around the column.
 	runes := []rune(line)
@@ -153,4 +154,12 @@ func (s *Source) snippet(pos Pos) string {
 		}
 	}
 	return fmt.Sprintf("%5d | %s\n      | %s^", pos.Line, string(runes), caret)
+}
+
+// printable keeps snippets from writing control characters to a terminal.
+func printable(r rune) rune {
+	if r == '\t' || (r >= 0x20 && r != 0x7f && !(r >= 0x80 && r < 0xa0)) {
+		return r
+	}
+	return '?'
 }

@@ -93,6 +93,10 @@ func (l *loader) parse() {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) { // only comments
+			l.errorf(Pos{Line: 1, Col: 1}, "add a `nodes:` mapping of node id to node", "file is empty: a pipeline needs at least one node under `nodes`")
+			return
+		}
 		l.syntaxError(err)
 		return
 	}

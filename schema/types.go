@@ -45,6 +45,9 @@ type Node struct {
 	ContinueOnError bool
 	Dangerous       bool
 	Description     string
+	// Partial is set when the node could not be read whole; checks that
+	// need the node's content skip it rather than report knock-on errors.
+	Partial bool
 }
 
 // Ref names another node at a position (an entry of `needs`).

@@ -102,10 +102,8 @@ func (p *progress) event(ev engine.Event) {
 			p.logs.node(ev.Node).Info("started", "module", ev.Record.Module)
 		}
 	case engine.NodeFinished:
-		if ev.Record.Status != engine.StatusSkipped || !ev.Record.StartedAt.IsZero() {
-			if ev.Record.Status != engine.StatusError || !ev.Record.StartedAt.IsZero() {
-				p.running = max(0, p.running-1)
-			}
+		if ev.Record.Attempts > 0 { // it ran, so it was counted as running
+			p.running--
 		}
 		p.done++
 		r := ev.Record

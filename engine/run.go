@@ -18,23 +18,24 @@ import (
 // goroutine that changes node states; node goroutines report back on
 // results.
 type run struct {
-	e       *Engine
-	plan    *Plan
-	opts    Options
-	grace   time.Duration
-	limit   int
-	config  map[string]any
-	cfgVal  reflect.Value
+	e        *Engine
+	plan     *Plan
+	opts     Options
+	grace    time.Duration
+	limit    int
+	config   map[string]any
+	cfgVal   reflect.Value
 	dangerOK bool
 
 	mu  sync.Mutex // guards rec and the NodeRecords in it, for snapshots
 	rec *Record
 
-	nodes   []nodeState
-	queue   []int // ready to start, waiting for a slot
-	slots   int   // nodes holding a slot
-	inflight int  // node goroutines not yet reported
-	results chan nodeResult
+	nodes    []nodeState
+	queue    []int // ready to start, waiting for a slot
+	freeQ    []int // ready to start, of modules that take no slot
+	slots    int   // nodes holding a slot
+	inflight int   // node goroutines not yet reported
+	results  chan nodeResult
 
 	// levels schedule: the level now open and how many nodes each level
 	// still has to finish; nodes of later levels wait in held.
@@ -210,7 +211,11 @@ func (r *run) ready(i int) {
 			r.settle(i, status, reason, "")
 			work = r.release(i, work)
 		} else {
-			r.queue = append(r.queue, i)
+			if r.plan.nodes[i].info.Waits {
+				r.freeQ = append(r.freeQ, i)
+			} else {
+				r.queue = append(r.queue, i)
+			}
 			r.nodes[i].with = with
 		}
 	}
@@ -344,31 +349,33 @@ func (r *run) env(i int, success bool) any {
 	return v.Interface()
 }
 
-// startQueued starts queued nodes while slots are free. Nodes of modules
-// that wait take no slot.
+// startQueued starts queued nodes while slots are free, and every node of
+// a module that waits (those take no slot).
 func (r *run) startQueued(ctx context.Context) {
+	for _, i := range r.freeQ {
+		r.start(ctx, i)
+	}
+	r.freeQ = r.freeQ[:0]
 	k := 0
-	for ; k < len(r.queue); k++ {
-		i := r.queue[k]
-		pn := &r.plan.nodes[i]
-		if !pn.info.Waits {
-			if r.slots >= r.limit {
-				break
-			}
-			r.slots++
-		}
-		st := &r.nodes[i]
-		with := st.with
-		st.with = nil
-		r.mu.Lock()
-		st.rec.Status = StatusRunning
-		st.rec.StartedAt = time.Now().UTC()
-		r.mu.Unlock()
-		r.inflight++
-		r.emit(NodeStarted, i)
-		go r.runNode(ctx, i, with)
+	for ; k < len(r.queue) && r.slots < r.limit; k++ {
+		r.slots++
+		r.start(ctx, r.queue[k])
 	}
 	r.queue = r.queue[k:]
+}
+
+// start hands node i to its own goroutine, which reports on results.
+func (r *run) start(ctx context.Context, i int) {
+	st := &r.nodes[i]
+	with := st.with
+	st.with = nil
+	r.mu.Lock()
+	st.rec.Status = StatusRunning
+	st.rec.StartedAt = time.Now().UTC()
+	r.mu.Unlock()
+	r.inflight++
+	r.emit(NodeStarted, i)
+	go r.runNode(ctx, i, with)
 }
 
 func (r *run) emit(kind EventKind, i int) {
@@ -449,11 +456,11 @@ func (r *run) settle(i int, status Status, reason, message string) {
 // cancelWaiting settles every selected node that has not started.
 func (r *run) cancelWaiting(cause error) {
 	reason := "not started: run " + causeText(cause)
-	for _, i := range r.queue {
+	for _, i := range append(r.queue, r.freeQ...) {
 		r.settle(i, StatusCancelled, reason, "")
 		r.nodes[i].done = true
 	}
-	r.queue = nil
+	r.queue, r.freeQ = nil, nil
 	for i := range r.nodes {
 		st := &r.nodes[i]
 		if st.selected && !st.done && st.rec.Status == StatusPending {

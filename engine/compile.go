@@ -147,6 +147,13 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 		declared := false
 		if info != nil {
 			field, declared = info.Input(in.Key)
+			if !declared && info.AnyInputs {
+				// Extra inputs are data here, but one a letter away from a
+				// declared input is a typo.
+				if s := schema.Suggest(in.Key, info.InputNames()); s != "" {
+					c.errorf(in.Pos, fmt.Sprintf("did you mean %q? (other inputs are passed to the module as data)", s), "module %s has no input %q", info.Name, in.Key)
+				}
+			}
 			if !declared && !info.AnyInputs {
 				hint := schema.DidYouMean(in.Key, info.InputNames())
 				if hint == "" {

@@ -20,13 +20,15 @@ func init() {
 		Name: "exec",
 		Description: "Runs a program (an argv list; a string runs through sh -c). A JSON object on stdout " +
 			"is read in the seed's contract (status, message, other keys are outputs); otherwise the outputs are stdout and exit_code. " +
-			"stderr goes to the node's log; time-out and cancel kill the whole process group.",
+			"stderr goes to the node's log; time-out and cancel kill the whole process group. Inputs it does not declare are data "+
+			"for the program: json_stdin sends them as a JSON object on stdin.",
+		AnyInputs: true,
 		Inputs: []modules.Field{
 			{Name: "command", Type: modules.Any, Required: true, Description: "argv list, or a shell command string", Example: "[python3, train.py]"},
 			{Name: "env", Type: modules.Map, Description: "extra environment variables"},
 			{Name: "dir", Type: modules.String, Description: "working directory"},
 			{Name: "stdin", Type: modules.String, Description: "text sent on stdin"},
-			{Name: "json_stdin", Type: modules.Bool, Default: false, Description: "send the node's inputs as JSON on stdin"},
+			{Name: "json_stdin", Type: modules.Bool, Default: false, Description: "send the node's other inputs as a JSON object on stdin"},
 		},
 		Outputs: []modules.Field{
 			{Name: "stdout", Type: modules.String, Description: "what the program printed, when it is not a JSON object"},
@@ -36,6 +38,8 @@ func init() {
 		New: func() modules.Module { return Exec{} },
 	})
 }
+
+var ownInputs = map[string]bool{"command": true, "env": true, "dir": true, "stdin": true, "json_stdin": true}
 
 // Exec runs a program.
 type Exec struct{}
@@ -63,7 +67,13 @@ func (Exec) Run(ctx context.Context, in *modules.Input) (*modules.Output, error)
 	}
 	switch {
 	case in.Bool("json_stdin"):
-		b, err := json.Marshal(in.With)
+		data := make(map[string]any, len(in.With))
+		for k, v := range in.With {
+			if !ownInputs[k] {
+				data[k] = v
+			}
+		}
+		b, err := json.Marshal(data)
 		if err != nil {
 			return nil, fmt.Errorf("encoding inputs as JSON: %w", err)
 		}

@@ -1,0 +1,143 @@
+package exec_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/pipe-run/pipe/modules"
+	pexec "github.com/pipe-run/pipe/modules/exec"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func run(t *testing.T, ctx context.Context, with map[string]any) (*modules.Output, error) {
+	t.Helper()
+	return pexec.Exec{}.Run(ctx, &modules.Input{Node: "n", With: with, Attempt: 1, Logger: slog.New(slog.DiscardHandler)})
+}
+
+func TestExec(t *testing.T) {
+	tests := []struct {
+		name    string
+		with    map[string]any
+		values  map[string]any
+		message string
+		err     string
+	}{
+		{name: "argv list", with: map[string]any{"command": []any{"echo", "hello", "world"}},
+			values: map[string]any{"stdout": "hello world", "exit_code": 0}, message: "hello world"},
+		{name: "shell string", with: map[string]any{"command": "echo $((6*7))"},
+			values: map[string]any{"stdout": "42", "exit_code": 0}},
+		{name: "argv is not a shell", with: map[string]any{"command": []any{"echo", "$HOME", "|", "cat"}},
+			values: map[string]any{"stdout": "$HOME | cat", "exit_code": 0}},
+		{name: "seed contract on stdout", with: map[string]any{"command": `echo '{"status": "success", "message": "fitted", "n": 3, "rate": 0.5}'`},
+			values: map[string]any{"n": 3, "rate": 0.5}, message: "fitted"},
+		{name: "contract on the last line after progress", with: map[string]any{"command": `echo loading; echo '{"message": "ok", "k": [1]}'`},
+			values: map[string]any{"k": []any{1}}, message: "ok"},
+		{name: "status error fails", with: map[string]any{"command": `echo '{"status": "error", "message": "no data"}'`},
+			err: "no data"},
+		{name: "exit code and stderr tail", with: map[string]any{"command": "echo first >&2; echo last >&2; exit 3"},
+			err: "exit status 3; stderr ends:\nfirst\nlast"},
+		{name: "stdin", with: map[string]any{"command": "tr a-z A-Z", "stdin": "shout"},
+			values: map[string]any{"stdout": "SHOUT", "exit_code": 0}},
+		{name: "other inputs as JSON on stdin", with: map[string]any{"command": "cat", "json_stdin": true, "x": 1, "y": []any{"a"}},
+			values: map[string]any{"x": 1, "y": []any{"a"}}},
+		{name: "other inputs as JSON, read by the program", with: map[string]any{"command": "wc -c", "json_stdin": true, "x": 1},
+			values: map[string]any{"stdout": "7"}},
+		{name: "env and dir", with: map[string]any{"command": "echo $GREETING $(pwd)", "env": map[string]any{"GREETING": "hi"}, "dir": "/"},
+			values: map[string]any{"stdout": "hi /", "exit_code": 0}},
+		{name: "missing program", with: map[string]any{"command": []any{"no-such-program-pipe"}}, err: "executable file not found"},
+		{name: "empty command", with: map[string]any{"command": []any{}}, err: "empty list"},
+		{name: "bad command type", with: map[string]any{"command": 42}, err: "list of arguments or a shell string"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := run(t, context.Background(), tt.with)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error %v, want it to contain %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range tt.values {
+				if got := out.Values[k]; !equal(got, v) {
+					t.Errorf("output %s = %#v, want %#v", k, got, v)
+				}
+			}
+			if tt.message != "" && out.Message != tt.message {
+				t.Errorf("message %q, want %q", out.Message, tt.message)
+			}
+		})
+	}
+}
+
+func equal(a, b any) bool {
+	return strings.TrimSpace(toString(a)) == strings.TrimSpace(toString(b))
+}
+
+func toString(v any) string {
+	switch x := v.(type) {
+	case []any:
+		parts := make([]string, len(x))
+		for i, p := range x {
+			parts[i] = toString(p)
+		}
+		return "[" + strings.Join(parts, ",") + "]"
+	case int:
+		return strconv.Itoa(x)
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case string:
+		return x
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return "?"
+}
+
+// TestCancelKillsTheProcessGroup starts a shell that starts a grandchild,
+// cancels, and checks that both are gone.
+func TestCancelKillsTheProcessGroup(t *testing.T) {
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := run(t, ctx, map[string]any{"command": "sleep 60 & echo $! > " + pidFile + "; wait"})
+	if err == nil || !errors.Is(err, context.DeadlineExceeded) && !strings.Contains(err.Error(), "killed") {
+		t.Fatalf("error %v, want the process killed", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("took %v to stop", d)
+	}
+	data, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		// Signal 0 checks that the process exists; a zombie still answers
+		// on some systems, so read its state where /proc exists.
+		err := syscall.Kill(pid, 0)
+		state, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil || strings.Contains(string(state), ") Z ") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("grandchild %d still running after the node was cancelled", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

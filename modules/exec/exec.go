@@ -20,7 +20,7 @@ func init() {
 		Name: "exec",
 		Description: "Runs a program (an argv list; a string runs through sh -c). A JSON object on stdout " +
 			"is read in the seed's contract (status, message, other keys are outputs); otherwise the outputs are stdout and exit_code. " +
-			"stderr goes to the node's log; time-out and cancel kill the whole process group. Inputs it does not declare are data "+
+			"stderr goes to the node's log; time-out and cancel kill the whole process group. Inputs it does not declare are data " +
 			"for the program: json_stdin sends them as a JSON object on stdin.",
 		AnyInputs: true,
 		Inputs: []modules.Field{

@@ -541,9 +541,38 @@ func (r *run) snapshot() *Record {
 	return &cp
 }
 
+// nodeLogger returns node id's logger. It is made on the first log call:
+// most in-process modules never log, and making a logger costs more than
+// running them.
 func (r *run) nodeLogger(id string) *slog.Logger {
-	if r.e.NodeLogger != nil {
-		return r.e.NodeLogger(id)
-	}
-	return r.e.logger().With("node", id)
+	return slog.New(&lazyHandler{make: func() slog.Handler {
+		if r.e.NodeLogger != nil {
+			return r.e.NodeLogger(id).Handler()
+		}
+		return r.e.logger().With("node", id).Handler()
+	}})
 }
+
+// lazyHandler makes its handler on first use.
+type lazyHandler struct {
+	once sync.Once
+	make func() slog.Handler
+	h    slog.Handler
+}
+
+func (l *lazyHandler) get() slog.Handler {
+	l.once.Do(func() { l.h = l.make() })
+	return l.h
+}
+
+func (l *lazyHandler) Enabled(ctx context.Context, level slog.Level) bool {
+	return l.get().Enabled(ctx, level)
+}
+
+func (l *lazyHandler) Handle(ctx context.Context, rec slog.Record) error {
+	return l.get().Handle(ctx, rec)
+}
+
+func (l *lazyHandler) WithAttrs(attrs []slog.Attr) slog.Handler { return l.get().WithAttrs(attrs) }
+
+func (l *lazyHandler) WithGroup(name string) slog.Handler { return l.get().WithGroup(name) }

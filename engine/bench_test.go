@@ -1,0 +1,104 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/pipe-run/pipe/dag"
+	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
+)
+
+// genPipeline writes a pipeline of n echo nodes in one of three shapes:
+// wide (independent), chain (each needs the one before) or random (each
+// needs up to 3 random earlier nodes, fixed seed).
+func genPipeline(shape string, n int) []byte {
+	switch shape {
+	case "random":
+		return []byte(randomDAG(n, 3, 42, "echo"))
+	case "chain", "wide":
+		var b strings.Builder
+		b.Grow(n * 40)
+		b.WriteString("name: " + shape + "\nnodes:\n")
+		for i := range n {
+			fmt.Fprintf(&b, "  n%d:\n    module: echo\n", i)
+			if shape == "chain" && i > 0 {
+				fmt.Fprintf(&b, "    needs: n%d\n", i-1)
+			}
+		}
+		return []byte(b.String())
+	}
+	panic("unknown shape " + shape)
+}
+
+var benchSizes = []int{100, 1_000, 10_000, 100_000}
+
+func perNode(b *testing.B, n int) {
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/node")
+}
+
+// BenchmarkLoad is `pipe validate` without the file read: parse YAML,
+// check, build and order the graph, compile expressions.
+func BenchmarkLoad(b *testing.B) {
+	for _, shape := range []string{"wide", "chain", "random"} {
+		for _, n := range benchSizes {
+			data := genPipeline(shape, n)
+			b.Run(fmt.Sprintf("%s/%d", shape, n), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := engine.Parse("bench.yaml", data, modules.Default); err != nil {
+						b.Fatal(err)
+					}
+				}
+				perNode(b, n)
+			})
+		}
+	}
+}
+
+// BenchmarkBuild is the graph alone: build, order, level, check cycles.
+func BenchmarkBuild(b *testing.B) {
+	for _, n := range benchSizes {
+		p, diags := schema.Parse("bench.yaml", genPipeline("random", n))
+		if len(diags) > 0 {
+			b.Fatal(diags)
+		}
+		b.Run(fmt.Sprintf("random/%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, diags := dag.Build(p); len(diags) > 0 {
+					b.Fatal(diags)
+				}
+			}
+			perNode(b, n)
+		})
+	}
+}
+
+// BenchmarkRun is the engine's overhead per in-process node: scheduling,
+// goroutines, records, for echo nodes that do nothing.
+func BenchmarkRun(b *testing.B) {
+	for _, shape := range []string{"wide", "chain", "random"} {
+		for _, n := range benchSizes {
+			plan, err := engine.Parse("bench.yaml", genPipeline(shape, n), modules.Default)
+			if err != nil {
+				b.Fatal(err)
+			}
+			eng := engine.New(modules.Default)
+			b.Run(fmt.Sprintf("%s/%d", shape, n), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					rec, err := eng.Run(context.Background(), plan, engine.Options{MaxParallel: runtime.NumCPU()})
+					if err != nil || rec.Status != engine.StatusSuccess {
+						b.Fatal(err, rec.Status)
+					}
+				}
+				perNode(b, n)
+			})
+		}
+	}
+}

@@ -192,7 +192,11 @@ func (l *loader) syntaxError(err error) {
 			msg = ye.GetMessage()
 		}
 	}
-	l.errorf(pos, "", "YAML syntax error: %s", msg)
+	hint := ""
+	if line := l.src.Line(pos.Line); strings.Contains(line, "${{") && !strings.Contains(line, `"${{`) && !strings.Contains(line, `'${{`) {
+		hint = `quote the value ('${{ ... }}'): YAML reads ": " or "#" inside an unquoted expression as its own syntax`
+	}
+	l.errorf(pos, hint, "YAML syntax error: %s", msg)
 }
 
 func kindName(n *yaml.Node) string {

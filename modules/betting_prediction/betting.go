@@ -1,0 +1,122 @@
+// Package betting_prediction is the betting_prediction module: it prices
+// bets from a model's predictions and bookmakers' odds (margin removed),
+// stakes value bets by fractional Kelly, and backtests the rule on the
+// model's held-out predictions, saying plainly whether there is any
+// evidence of an edge.
+package betting_prediction
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+
+	"github.com/pipe-run/pipe/modules"
+)
+
+func init() {
+	modules.Register(modules.Info{
+		Name: "betting_prediction",
+		Description: "Prices bets from sports_predictor's predictions and bookmaker odds: removes the margin (proportional, Shin or power), " +
+			"computes implied and model probability, edge, expected value and a capped fractional-Kelly stake per outcome, and backtests " +
+			"the same rule on held-out predictions (ROI with a bootstrap 95% interval, max drawdown).",
+		Inputs: []modules.Field{
+			{Name: "predictions", Type: modules.List, Required: true, Description: "sports_predictor's predictions (rows with home, away, p_home, p_draw, p_away, odds)", Example: "${{ nodes.sports_predictor.outputs.predictions }}"},
+			{Name: "evaluation", Type: modules.List, Description: "held-out predictions with results and odds, to backtest on (sports_predictor's evaluation output)"},
+			{Name: "odds", Type: modules.String, Description: "a CSV with odds for predictions that have none (joined on home, away and date)"},
+			{Name: "margin", Type: modules.String, Default: Shin, Description: "how to remove the margin: proportional, shin or power"},
+			{Name: "min_edge", Type: modules.Number, Default: 0.03, Description: "least expected value per unit staked for a bet"},
+			{Name: "kelly_fraction", Type: modules.Number, Default: 0.25, Description: "share of the Kelly stake to bet"},
+			{Name: "max_stake", Type: modules.Number, Default: 0.05, Description: "cap on one stake, as a share of the bankroll"},
+			{Name: "bankroll", Type: modules.Number, Default: 1000, Description: "the bankroll stakes are sized from"},
+			{Name: "bootstrap", Type: modules.Int, Default: 2000, Description: "resamples for the ROI interval"},
+			{Name: "model", Type: modules.String, Description: "betting model file (JSON): when it exists the rule (margin, min_edge, kelly_fraction, max_stake, bankroll) is read from it; otherwise the rule used is written to it, with its backtest"},
+		},
+		Outputs: []modules.Field{
+			{Name: "bets", Type: modules.List, Description: "value bets: match, outcome, odds, implied and model probability, edge, ev, kelly, stake"},
+			{Name: "priced", Type: modules.List, Description: "every outcome priced, bet or not"},
+			{Name: "summary", Type: modules.Map, Description: "matches priced, bets, total stake, expected profit"},
+			{Name: "backtest", Type: modules.Map, Description: "the rule on held-out matches: bets, staked, profit, ROI and its 95% interval, max drawdown, verdict"},
+		},
+		New: func() modules.Module { return Betting{} },
+	})
+}
+
+// Betting is the module.
+type Betting struct{}
+
+var _ modules.Module = Betting{}
+
+// Rule is how bets are chosen and sized.
+type Rule struct {
+	Margin        string
+	MinEdge       float64
+	KellyFraction float64
+	MaxStake      float64
+	Bankroll      float64
+}
+
+func ruleOf(in *modules.Input) (Rule, error) {
+	r := Rule{Margin: in.String("margin"), MinEdge: in.Float("min_edge"), KellyFraction: in.Float("kelly_fraction"),
+		MaxStake: in.Float("max_stake"), Bankroll: in.Float("bankroll")}
+	switch {
+	case r.KellyFraction <= 0 || r.KellyFraction > 1:
+		return r, fmt.Errorf("kelly_fraction %v: want a share in (0, 1]", r.KellyFraction)
+	case r.MaxStake <= 0 || r.MaxStake > 1:
+		return r, fmt.Errorf("max_stake %v: want a share of the bankroll in (0, 1]", r.MaxStake)
+	case r.Bankroll <= 0:
+		return r, fmt.Errorf("bankroll %v: want a positive amount", r.Bankroll)
+	case math.IsNaN(r.MinEdge):
+		return r, fmt.Errorf("min_edge is not a number")
+	}
+	if _, err := Implied([3]float64{2, 3, 4}, r.Margin); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// Run implements modules.Module.
+func (Betting) Run(ctx context.Context, in *modules.Input) (*modules.Output, error) {
+	rule, err := ruleOf(in)
+	if err != nil {
+		return nil, err
+	}
+	path := in.String("model")
+	loaded := false
+	if path != "" {
+		if saved, err := loadRule(path); err == nil {
+			rule, loaded = saved, true
+			in.Logger.Info("betting rule read from the model file; its inputs are ignored", "path", path)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
+	preds, err := readRows(in.With["predictions"], "predictions")
+	if err != nil {
+		return nil, err
+	}
+	if path := in.String("odds"); path != "" {
+		if err := joinOdds(ctx, preds, path); err != nil {
+			return nil, err
+		}
+	}
+	priced, bets, summary := price(preds, rule)
+	values := map[string]any{"bets": bets, "priced": priced, "summary": summary}
+	msg := fmt.Sprintf("%d value bet(s) on %d priced match(es)", len(bets), summary["matches_priced"])
+	if ev, ok := in.With["evaluation"]; ok && ev != nil {
+		rows, err := readRows(ev, "evaluation")
+		if err != nil {
+			return nil, err
+		}
+		bt := backtest(rows, rule, in.Int("bootstrap"))
+		values["backtest"] = bt
+		msg += "; backtest: " + bt["verdict"].(string)
+	}
+	if path != "" && !loaded {
+		if err := saveRule(path, rule, values["backtest"]); err != nil {
+			return nil, err
+		}
+	}
+	return &modules.Output{Message: msg, Values: values}, nil
+}

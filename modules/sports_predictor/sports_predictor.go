@@ -1,0 +1,202 @@
+// Package sports_predictor is the sports_predictor module: it fits a
+// match-outcome model (time-decayed Dixon-Coles, Elo, or a blend of the
+// two) on football results, evaluates it walk-forward on seasons it has
+// not seen, saves or loads it, and predicts fixtures.
+package sports_predictor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/modules/internal/football"
+	"github.com/pipe-run/pipe/modules/internal/model"
+)
+
+// Synthetic is the `data` value that asks for the built-in synthetic league.
+const Synthetic = "synthetic"
+
+func init() {
+	modules.Register(modules.Info{
+		Name: "sports_predictor",
+		Description: "Fits a match-outcome model on football results (football-data.co.uk CSVs or season/round/hTeam/aTeam CSVs, " +
+			"a file, directory, glob or URL), evaluates it walk-forward on held-out seasons (log loss, Brier, RPS, accuracy), " +
+			"saves or loads it, and predicts home/draw/away probabilities and expected goals for fixtures.",
+		Inputs: []modules.Field{
+			{Name: "data", Type: modules.String, Default: Synthetic, Description: "results: a CSV path, directory, glob or http(s) URL; \"synthetic\" for the built-in synthetic league", Example: "../shared/data/odds/england_premier-league.csv"},
+			{Name: "method", Type: modules.String, Default: string(model.MethodDixonColes), Description: "dixon_coles, elo or blend"},
+			{Name: "model", Type: modules.String, Description: "model file (JSON) to save the fit to, or to load"},
+			{Name: "mode", Type: modules.String, Default: "auto", Description: "auto: load the model file if it was fitted on the same data and settings, else fit and save; fit; load"},
+			{Name: "fixtures", Type: modules.Any, Description: "matches to predict: a CSV path, or a list of \"Home - Away\" strings or {home, away} maps; unplayed rows of the data are fixtures too"},
+			{Name: "eval_from", Type: modules.String, Description: "first held-out season (e.g. 2017-2018); default: the last two seasons"},
+			{Name: "evaluate", Type: modules.Bool, Default: true, Description: "evaluate walk-forward on the held-out seasons"},
+			{Name: "half_life_days", Type: modules.Number, Description: "Dixon-Coles time decay (default tuned)"},
+			{Name: "prior_sd", Type: modules.Number, Description: "Dixon-Coles prior spread of team strengths (default tuned)"},
+			{Name: "cache_dir", Type: modules.String, Default: ".pipe/cache", Description: "where downloaded data is kept"},
+		},
+		Outputs: []modules.Field{
+			{Name: "predictions", Type: modules.List, Description: "fixtures: date, home, away, p_home, p_draw, p_away, xg_home, xg_away, odds"},
+			{Name: "evaluation", Type: modules.List, Description: "walk-forward predictions of the held-out matches, with results and odds"},
+			{Name: "metrics", Type: modules.Map, Description: "held-out log loss, Brier, RPS, accuracy, n, beside base rates and the market"},
+			{Name: "model", Type: modules.Map, Description: "the model: method, teams, data, file, synthetic"},
+		},
+		New: func() modules.Module { return Predictor{} },
+	})
+}
+
+// Predictor is the module.
+type Predictor struct{}
+
+var _ modules.Module = Predictor{}
+
+// Run implements modules.Module.
+func (Predictor) Run(ctx context.Context, in *modules.Input) (*modules.Output, error) {
+	opts := model.DefaultOptions(model.Method(in.String("method")))
+	if _, err := model.New(opts); err != nil {
+		return nil, err
+	}
+	if v, ok := in.With["half_life_days"]; ok && v != nil {
+		opts.HalfLife = in.Float("half_life_days")
+	}
+	if v, ok := in.With["prior_sd"]; ok && v != nil {
+		opts.PriorSD = in.Float("prior_sd")
+	}
+	if opts.HalfLife <= 0 || opts.PriorSD <= 0 {
+		return nil, errors.New("half_life_days and prior_sd must be positive")
+	}
+
+	source := in.String("data")
+	synthetic := source == "" || source == Synthetic
+	var ms []football.Match
+	var src football.Source
+	var err error
+	if synthetic {
+		league := football.NewSyntheticLeague()
+		ms = league.Matches()
+		src = football.Source{Files: []string{"built-in synthetic league"}, Layout: Synthetic, OddsColumns: "synthetic", Matches: len(ms)}
+		ms = append(ms, league.Fixtures(1)...)
+		src.Fixtures = len(ms) - src.Matches
+	} else if ms, src, err = football.Read(ctx, source, in.String("cache_dir")); err != nil {
+		return nil, err
+	}
+	played := playedOnly(ms)
+	if len(played) == 0 && in.String("mode") != "load" {
+		return nil, fmt.Errorf("%s: no played matches to fit on", source)
+	}
+
+	fitted, file, loaded, err := fitOrLoad(ctx, in, played, opts, src, synthetic)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	fixtures, err := fixturesOf(ctx, in, ms)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTeams(fixtures, fitted, football.Teams(played)); err != nil {
+		return nil, err
+	}
+	predictions := make([]any, 0, len(fixtures))
+	for i := range fixtures {
+		predictions = append(predictions, predictionRow(&fixtures[i], fitted.Predict(fixtures[i].Home, fixtures[i].Away)))
+	}
+
+	values := map[string]any{"predictions": predictions, "evaluation": []any{}}
+	metricsOut := map[string]any{"method": string(opts.Method), "synthetic": synthetic}
+	message := ""
+	if in.Bool("evaluate") && len(played) > 0 {
+		ev, err := evaluate(ctx, played, in.String("eval_from"), opts)
+		if err != nil {
+			return nil, err
+		}
+		values["evaluation"] = ev.rows
+		metricsOut = ev.metrics
+		metricsOut["synthetic"] = synthetic
+		message = ev.summary
+	}
+	values["metrics"] = metricsOut
+	modelOut := map[string]any{
+		"method": string(opts.Method), "synthetic": synthetic, "loaded": loaded,
+		"teams": len(football.Teams(played)), "matches": len(played), "data": src.Files, "layout": src.Layout,
+		"fitted_at": file.FittedAt.Format(time.RFC3339), "fingerprint": file.Fingerprint,
+	}
+	if path := in.String("model"); path != "" {
+		modelOut["path"] = path
+	}
+	values["model"] = modelOut
+	how := "fitted"
+	if loaded {
+		how = "loaded"
+	}
+	label := ""
+	if synthetic {
+		label = " (SYNTHETIC league, not real data)"
+	}
+	msg := fmt.Sprintf("%s %s on %d matches%s; %d fixture(s) predicted", how, opts.Method, len(played), label, len(predictions))
+	if message != "" {
+		msg += "; " + message
+	}
+	return &modules.Output{Message: msg, Values: values}, nil
+}
+
+func playedOnly(ms []football.Match) []football.Match {
+	out := make([]football.Match, 0, len(ms))
+	for _, m := range ms {
+		if m.Played() {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// fitOrLoad returns the model for predicting fixtures: loaded from the
+// model file, or fitted on every played match (and saved there).
+func fitOrLoad(ctx context.Context, in *modules.Input, played []football.Match, opts model.Options, src football.Source, synthetic bool) (model.Model, *model.File, bool, error) {
+	path, mode := in.String("model"), in.String("mode")
+	fp := model.Fingerprint(played, opts)
+	switch mode {
+	case "load":
+		if path == "" {
+			return nil, nil, false, errors.New("mode load needs a model file: set the model input")
+		}
+		f, err := model.Load(path)
+		if err != nil {
+			return nil, nil, false, err
+		}
+		m, _ := f.Model()
+		return m, f, true, nil
+	case "auto":
+		if path != "" {
+			if f, err := model.Load(path); err == nil && f.Fingerprint == fp {
+				m, _ := f.Model()
+				in.Logger.Info("loaded model", "path", path)
+				return m, f, true, nil
+			} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+				in.Logger.Warn("not using the model file; fitting anew", "path", path, "err", err)
+			}
+		}
+	case "fit":
+	default:
+		return nil, nil, false, fmt.Errorf("mode %q: want auto, fit or load", mode)
+	}
+	m, err := model.New(opts)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	at := played[len(played)-1].When.Add(24 * time.Hour)
+	m.Fit(played, at)
+	f := model.NewFile(m, opts, src, synthetic, fp, at)
+	if path != "" {
+		if err := f.Save(path); err != nil {
+			return nil, nil, false, fmt.Errorf("saving the model: %w", err)
+		}
+		in.Logger.Info("saved model", "path", path)
+	}
+	return m, f, false, ctx.Err()
+}

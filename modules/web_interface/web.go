@@ -1,0 +1,116 @@
+// Package web_interface is the web_interface module: a read-only HTTP
+// server over the run's results (predictions, bets, the run record and the
+// pipeline's graph) that runs until the run is stopped.
+package web_interface
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/pipe-run/pipe/modules"
+)
+
+func init() {
+	modules.Register(modules.Info{
+		Name: "web_interface",
+		Description: "Serves the run's results over HTTP until the run is stopped: GET /api/predictions, /api/bets, /api/metrics, " +
+			"/api/backtest, /api/run (the run record), /healthz, and / (an HTML page with the tables and the pipeline's graph). Read-only.",
+		Waits: true,
+		Inputs: []modules.Field{
+			{Name: "addr", Type: modules.String, Default: "127.0.0.1:8080", Description: "listen address; port 0 picks a free port (logged)"},
+			{Name: "title", Type: modules.String, Default: "pipe: predictions", Description: "the page's title"},
+			{Name: "predictions", Type: modules.List, Description: "rows to serve at /api/predictions"},
+			{Name: "bets", Type: modules.List, Description: "rows to serve at /api/bets"},
+			{Name: "metrics", Type: modules.Map, Description: "served at /api/metrics"},
+			{Name: "backtest", Type: modules.Map, Description: "served at /api/backtest"},
+		},
+		Outputs: []modules.Field{
+			{Name: "url", Type: modules.String, Description: "where it served"},
+			{Name: "requests", Type: modules.Int, Description: "how many requests it answered"},
+		},
+		New: func() modules.Module { return &Web{} },
+	})
+}
+
+// Web is the module.
+type Web struct{}
+
+var _ modules.Module = (*Web)(nil)
+
+// Server limits: a read-only page needs little, and slow clients must not
+// hold the server.
+const (
+	maxInFlight     = 64
+	shutdownTimeout = time.Second
+)
+
+// Run implements modules.Module: it serves until ctx ends, then shuts down
+// gracefully and succeeds.
+func (w *Web) Run(ctx context.Context, in *modules.Input) (*modules.Output, error) {
+	addr := in.String("addr")
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listening on %s: %w (choose another address with the addr input, e.g. 127.0.0.1:0)", addr, err)
+	}
+	url := "http://" + ln.Addr().String()
+	var requests atomic.Int64
+	h := newHandler(pageFrom(in), in.Run)
+	srv := &http.Server{
+		Handler:           limit(h, &requests),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	in.Logger.Info("serving; stop the run (Ctrl-C) to stop it", "url", url)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return nil, fmt.Errorf("serving %s: %w", url, err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		srv.Close()
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return nil, err
+	}
+	n := requests.Load()
+	return &modules.Output{
+		Message: fmt.Sprintf("served %d request(s) at %s until stopped", n, url),
+		Values:  map[string]any{"url": url, "requests": int(n)},
+	}, nil
+}
+
+// limit counts requests, refuses all but GET and HEAD, and answers 503
+// past maxInFlight requests at once.
+func limit(next http.Handler, count *atomic.Int64) http.Handler {
+	sem := make(chan struct{}, maxInFlight)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		count.Add(1)
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:")
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "read-only: GET only", http.StatusMethodNotAllowed)
+			return
+		}
+		select {
+		case sem <- struct{}{}:
+			defer func() { <-sem }()
+			next.ServeHTTP(w, r)
+		default:
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+		}
+	})
+}

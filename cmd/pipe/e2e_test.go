@@ -6,9 +6,11 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"net/http"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -266,4 +268,78 @@ func TestModulesAndSchema(t *testing.T) {
 	if r.code != 0 || !json.Valid([]byte(r.stdout)) || !strings.Contains(r.stdout, "pipe pipeline") {
 		t.Errorf("pipe schema: exit %d", r.code)
 	}
+}
+
+// TestPredictPipeline runs the README's main job end to end: fit, price,
+// serve; then Ctrl-C stops the server and the run still succeeds.
+func TestPredictPipeline(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command(pipeBin, "run", "pipelines/predict.yaml", "--runs-dir", dir, "--json",
+		"--set", "WEB_ADDR=127.0.0.1:0", "--set", "SPORTS_MODEL="+filepath.Join(dir, "sports.json"))
+	cmd.Dir = "../.."
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	var stdout bytes.Buffer
+	stderr := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = &stdout, stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	url := ""
+	deadline := time.Now().Add(60 * time.Second)
+	for url == "" {
+		if time.Now().After(deadline) {
+			t.Fatalf("the web interface did not start:\n%s", stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+		if i := strings.Index(stderr.String(), "url=http://"); i >= 0 {
+			url = strings.Fields(stderr.String()[i+4:])[0]
+		}
+	}
+	resp, err := http.Get(url + "/api/predictions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var preds []map[string]any
+	json.NewDecoder(resp.Body).Decode(&preds)
+	resp.Body.Close()
+	if len(preds) != 10 || preds[0]["p_home"] == nil {
+		t.Errorf("/api/predictions: %v", preds)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	err = cmd.Wait()
+	if err != nil {
+		t.Errorf("exit: %v (want 0: stopping the server is how this run ends)\n%s", err, stderr.String())
+	}
+	var rec engine.Record
+	if err := json.Unmarshal(stdout.Bytes(), &rec); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]engine.Status{"sports_predictor": "success", "betting_prediction": "success", "auto_stake": "skipped", "safe_summary": "success", "web_interface": "success"}
+	for id, st := range want {
+		if rec.Nodes[id].Status != st {
+			t.Errorf("%s: %s (%s), want %s", id, rec.Nodes[id].Status, rec.Nodes[id].Reason, st)
+		}
+	}
+	if rec.Status != engine.StatusSuccess {
+		t.Errorf("run %s: %s", rec.Status, rec.Reason)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while a process writes to it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

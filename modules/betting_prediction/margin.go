@@ -42,30 +42,12 @@ func Implied(odds [3]float64, method string) ([3]float64, error) {
 		if book <= 1 { // no margin to remove
 			return Implied(odds, Proportional)
 		}
-		lo, hi := 0.0, 0.5
-		for range 100 {
-			mid := (lo + hi) / 2
-			if sum(mid) > 1 {
-				lo = mid
-			} else {
-				hi = mid
-			}
-		}
-		return p((lo + hi) / 2), nil
+		return p(bisect(sum, 0, 0.5)), nil
 	case Power:
 		sum := func(k float64) float64 {
 			return math.Pow(pi[0], k) + math.Pow(pi[1], k) + math.Pow(pi[2], k)
 		}
-		lo, hi := 0.1, 10.0
-		for range 100 {
-			mid := (lo + hi) / 2
-			if sum(mid) > 1 {
-				lo = mid
-			} else {
-				hi = mid
-			}
-		}
-		k := (lo + hi) / 2
+		k := bisect(sum, 0.1, 10)
 		var out [3]float64
 		for i := range pi {
 			out[i] = math.Pow(pi[i], k)
@@ -73,6 +55,19 @@ func Implied(odds [3]float64, method string) ([3]float64, error) {
 		return out, nil
 	}
 	return pi, fmt.Errorf("margin method %q: want proportional, shin or power", method)
+}
+
+// bisect finds x in [lo, hi] where the decreasing f crosses one.
+func bisect(f func(float64) float64, lo, hi float64) float64 {
+	for range 100 {
+		mid := (lo + hi) / 2
+		if f(mid) > 1 {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return (lo + hi) / 2
 }
 
 // Kelly is the share of bankroll that maximises log growth for a bet at

@@ -107,6 +107,26 @@ func TestTuneElo(t *testing.T) {
 	}
 }
 
+// TestTuneBlend compares the methods and blend weights on the tuning
+// seasons. Run it with PIPE_TUNE=1.
+func TestTuneBlend(t *testing.T) {
+	if os.Getenv("PIPE_TUNE") == "" {
+		t.Skip("set PIPE_TUNE=1 to search the settings")
+	}
+	data := leagues(t)
+	for _, w := range floats(os.Getenv("PIPE_TUNE_WEIGHT"), 0, 0.3, 0.5, 0.7, 1) {
+		o := DefaultOptions(MethodBlend)
+		o.BlendWeight = w
+		total, line := 0.0, ""
+		for name, ms := range data {
+			m, _ := evaluate(ms, seasonStart(2014), seasonStart(2017), o)
+			total += m.LogLoss
+			line += fmt.Sprintf(" %s=%.4f", name[:5], m.LogLoss)
+		}
+		t.Logf("weight=%v mean=%.4f%s", w, total/float64(len(data)), line)
+	}
+}
+
 // TestHeldOut prints the figures the README reports: train on seasons up
 // to 2016-17, predict 2017-18 and 2018-19 match by match.
 func TestHeldOut(t *testing.T) {

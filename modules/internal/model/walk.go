@@ -44,7 +44,7 @@ type Options struct {
 
 // DefaultOptions returns the tuned defaults for method.
 func DefaultOptions(method Method) Options {
-	return Options{Method: method, HalfLife: 365, PriorSD: 0.5, Promoted: 0,
+	return Options{Method: method, HalfLife: 365, PriorSD: 0.5, StyleSD: 0.1, Promoted: 0,
 		EloK: 12, EloHome: 65, EloNew: 50, EloRegr: 0.1, BlendWeight: 0.5}
 }
 

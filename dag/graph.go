@@ -26,6 +26,7 @@ type Graph struct {
 	dependents [][]int
 	order      []int
 	level      []int
+	height     []int
 }
 
 // Build makes the graph of p. It reports unknown needs (with a "did you
@@ -87,7 +88,7 @@ func Build(p *schema.Pipeline) (*Graph, schema.Diagnostics) {
 		}
 	}
 	if len(diags) > 0 {
-		g.order, g.level = nil, nil
+		g.order, g.level, g.height = nil, nil, nil
 	}
 	return g, diags
 }
@@ -116,6 +117,13 @@ func (g *Graph) sort() [][]int {
 		}
 	}
 	if len(g.order) == n {
+		g.height = make([]int, n)
+		for k := n - 1; k >= 0; k-- {
+			v := g.order[k]
+			for _, d := range g.dependents[v] {
+				g.height[v] = max(g.height[v], g.height[d]+1)
+			}
+		}
 		return nil
 	}
 	return g.cycles(indeg)
@@ -220,6 +228,11 @@ func (g *Graph) Order() []int { return g.order }
 // Level is the length of the longest chain of needs below node i: 0 for a
 // node that needs nothing.
 func (g *Graph) Level(i int) int { return g.level[i] }
+
+// Height is the length of the longest chain of dependents above node i: 0
+// for a node nothing needs. Starting the highest ready node first keeps the
+// critical path moving when slots are short.
+func (g *Graph) Height(i int) int { return g.height[i] }
 
 // Levels groups the nodes by level, each group in file order.
 func (g *Graph) Levels() [][]int {

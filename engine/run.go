@@ -31,10 +31,10 @@ type run struct {
 	rec *Record
 
 	nodes    []nodeState
-	queue    []int // ready to start, waiting for a slot
-	freeQ    []int // ready to start, of modules that take no slot
-	slots    int   // nodes holding a slot
-	inflight int   // node goroutines not yet reported
+	queue    readyQueue // ready to start, waiting for a slot
+	freeQ    []int      // ready to start, of modules that take no slot
+	slots    int        // nodes holding a slot
+	inflight int        // node goroutines not yet reported
 	results  chan nodeResult
 
 	// levels schedule: the level now open and how many nodes each level
@@ -107,6 +107,7 @@ func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
 		cfgVal:   plan.env.configValue(cfg),
 		dangerOK: truthy(cfg[DangerKey]),
 		nodes:    make([]nodeState, n),
+		queue:    readyQueue{height: plan.Graph.Height},
 		results:  make(chan nodeResult, min(n, 1024)),
 		rec: &Record{
 			ID:       id,
@@ -214,7 +215,7 @@ func (r *run) ready(i int) {
 			if r.plan.nodes[i].info.Waits {
 				r.freeQ = append(r.freeQ, i)
 			} else {
-				r.queue = append(r.queue, i)
+				r.queue.push(i)
 			}
 			r.nodes[i].with = with
 		}
@@ -356,12 +357,10 @@ func (r *run) startQueued(ctx context.Context) {
 		r.start(ctx, i)
 	}
 	r.freeQ = r.freeQ[:0]
-	k := 0
-	for ; k < len(r.queue) && r.slots < r.limit; k++ {
+	for r.queue.Len() > 0 && r.slots < r.limit {
 		r.slots++
-		r.start(ctx, r.queue[k])
+		r.start(ctx, r.queue.pop())
 	}
-	r.queue = r.queue[k:]
 }
 
 // start hands node i to its own goroutine, which reports on results.
@@ -456,11 +455,11 @@ func (r *run) settle(i int, status Status, reason, message string) {
 // cancelWaiting settles every selected node that has not started.
 func (r *run) cancelWaiting(cause error) {
 	reason := "not started: run " + causeText(cause)
-	for _, i := range append(r.queue, r.freeQ...) {
+	for _, i := range append(r.queue.drain(), r.freeQ...) {
 		r.settle(i, StatusCancelled, reason, "")
 		r.nodes[i].done = true
 	}
-	r.queue, r.freeQ = nil, nil
+	r.freeQ = nil
 	for i := range r.nodes {
 		st := &r.nodes[i]
 		if st.selected && !st.done && st.rec.Status == StatusPending {

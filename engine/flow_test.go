@@ -326,3 +326,19 @@ func TestRecordIsWrittenAtomically(t *testing.T) {
 		t.Error("reading a missing record succeeded")
 	}
 }
+
+func TestCancelAbandonsAModuleThatIgnoresIt(t *testing.T) {
+	tm := newTestModules(t)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	time.AfterFunc(20*time.Millisecond, func() { cancel(engine.ErrInterrupted) })
+	start := time.Now()
+	rec := tm.runCtx(t, ctx, "nodes:\n  stuck: {module: stubborn}\n  after: {module: echo, needs: stuck}\n", engine.Options{})
+	if d := time.Since(start); d > 250*time.Millisecond {
+		t.Errorf("run took %v: it waited for the stubborn module past the grace", d)
+	}
+	check(t, rec, engine.StatusCancelled, map[string]want{
+		"stuck": {engine.StatusCancelled, "did not stop"},
+		"after": {engine.StatusCancelled, "not started"},
+	})
+	time.Sleep(350 * time.Millisecond) // let the abandoned module end before goleak looks
+}

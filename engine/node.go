@@ -101,7 +101,10 @@ func (r *run) runNode(ctx context.Context, i int, with map[string]any) {
 	res := nodeResult{i: i, started: time.Now()}
 	defer func() {
 		res.finished = time.Now()
-		r.results <- res
+		select {
+		case r.results <- res:
+		case <-r.gone: // the run gave up waiting for this node
+		}
 	}()
 	mod := pn.info.New()
 	in := &modules.Input{Node: pn.ID, With: with, Logger: r.nodeLogger(pn.ID), Run: r}
@@ -135,28 +138,24 @@ type attemptResult struct {
 	err error
 }
 
-// attempt runs the module once under the node's time-out. A panic fails the
-// attempt; a module that does not return within the grace after its
+// attempt runs the module once. A panic fails the attempt. Without a
+// time-out the module runs on this goroutine: if it ignores the run's
+// cancellation, the coordinator stops waiting for it after the grace. With
+// a time-out it runs on a goroutine of its own, so that this one can give
+// up on it; a module that does not return within the grace after its
 // context ends is abandoned (its goroutine is the one thing left behind).
 func (r *run) attempt(ctx context.Context, pn *planNode, mod modules.Module, in *modules.Input) (*modules.Output, error) {
-	actx := ctx
-	if pn.Timeout > 0 {
-		var cancel context.CancelFunc
-		actx, cancel = context.WithTimeoutCause(ctx, pn.Timeout, fmt.Errorf("%w after %s", ErrTimeout, pn.Timeout))
-		defer cancel()
+	if pn.Timeout <= 0 {
+		res := runModule(ctx, mod, in)
+		if res.err == nil && res.out == nil {
+			res.out = &modules.Output{}
+		}
+		return res.out, res.err
 	}
+	actx, cancel := context.WithTimeoutCause(ctx, pn.Timeout, fmt.Errorf("%w after %s", ErrTimeout, pn.Timeout))
+	defer cancel()
 	done := make(chan attemptResult, 1)
-	go func() {
-		var res attemptResult
-		defer func() {
-			if p := recover(); p != nil {
-				in.Logger.Debug("module panicked", "panic", p, "stack", string(debug.Stack()))
-				res = attemptResult{err: fmt.Errorf("module panicked: %v", p)}
-			}
-			done <- res
-		}()
-		res.out, res.err = mod.Run(actx, in)
-	}()
+	go func() { done <- runModule(actx, mod, in) }()
 	var res attemptResult
 	select {
 	case res = <-done:
@@ -177,6 +176,18 @@ func (r *run) attempt(ctx context.Context, pn *planNode, mod modules.Module, in 
 		res.out = &modules.Output{}
 	}
 	return res.out, res.err
+}
+
+// runModule calls the module, turning a panic into an error.
+func runModule(ctx context.Context, mod modules.Module, in *modules.Input) (res attemptResult) {
+	defer func() {
+		if p := recover(); p != nil {
+			in.Logger.Debug("module panicked", "panic", p, "stack", string(debug.Stack()))
+			res = attemptResult{err: fmt.Errorf("module panicked: %v", p)}
+		}
+	}()
+	res.out, res.err = mod.Run(ctx, in)
+	return res
 }
 
 // normalize makes a module's outputs plain JSON values, so that expressions

@@ -36,6 +36,9 @@ type run struct {
 	slots    int        // nodes holding a slot
 	inflight int        // node goroutines not yet reported
 	results  chan nodeResult
+	// gone is closed when the run stops waiting for nodes that ignore
+	// cancellation: their goroutines then drop their results.
+	gone chan struct{}
 
 	// levels schedule: the level now open and how many nodes each level
 	// still has to finish; nodes of later levels wait in held.
@@ -109,6 +112,7 @@ func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
 		nodes:    make([]nodeState, n),
 		queue:    readyQueue{height: plan.Graph.Height},
 		results:  make(chan nodeResult, min(n, 1024)),
+		gone:     make(chan struct{}),
 		rec: &Record{
 			ID:       id,
 			Pipeline: plan.Pipeline.Name,
@@ -173,7 +177,8 @@ func (r *run) execute(parent context.Context) *Record {
 		}
 	}
 	done := ctx.Done()
-	for {
+	var grace <-chan time.Time
+	for r.inflight > 0 || (done != nil && (r.queue.Len() > 0 || len(r.freeQ) > 0)) {
 		if done != nil {
 			r.startQueued(ctx)
 		}
@@ -187,6 +192,11 @@ func (r *run) execute(parent context.Context) *Record {
 		case <-done:
 			done = nil
 			r.cancelWaiting(context.Cause(ctx))
+			t := time.NewTimer(r.grace)
+			defer t.Stop()
+			grace = t.C
+		case <-grace:
+			r.abandon(context.Cause(ctx))
 		}
 	}
 	if ctx.Err() != nil {
@@ -452,6 +462,22 @@ func (r *run) settle(i int, status Status, reason, message string) {
 	r.emit(NodeFinished, i)
 }
 
+// abandon gives up on the nodes still running a grace after the run was
+// cancelled: their modules ignore cancellation. Each is settled as
+// cancelled, and its goroutine will drop its result when it ends.
+func (r *run) abandon(cause error) {
+	close(r.gone)
+	reason := fmt.Sprintf("cancelled while running (run %s); %v within %s", causeText(cause), ErrNotStopped, r.grace)
+	for i := range r.nodes {
+		st := &r.nodes[i]
+		if st.rec.Status == StatusRunning {
+			r.settle(i, StatusCancelled, reason, "")
+			st.done = true
+		}
+	}
+	r.inflight = 0
+}
+
 // cancelWaiting settles every selected node that has not started.
 func (r *run) cancelWaiting(cause error) {
 	reason := "not started: run " + causeText(cause)
@@ -481,6 +507,9 @@ func causeText(cause error) string {
 
 func (r *run) logResult(i int) {
 	log := r.e.logger()
+	if !log.Enabled(context.Background(), slog.LevelDebug) && r.nodes[i].rec.Status != StatusError && r.nodes[i].rec.Status != StatusCancelled {
+		return // don't box the attributes of a line nobody reads
+	}
 	rec := r.nodes[i].rec
 	id := r.plan.nodes[i].ID
 	switch rec.Status {
@@ -544,23 +573,25 @@ func (r *run) snapshot() *Record {
 // most in-process modules never log, and making a logger costs more than
 // running them.
 func (r *run) nodeLogger(id string) *slog.Logger {
-	return slog.New(&lazyHandler{make: func() slog.Handler {
-		if r.e.NodeLogger != nil {
-			return r.e.NodeLogger(id).Handler()
-		}
-		return r.e.logger().With("node", id).Handler()
-	}})
+	return slog.New(&lazyHandler{e: r.e, node: id})
 }
 
-// lazyHandler makes its handler on first use.
+// lazyHandler makes node's handler on first use.
 type lazyHandler struct {
+	e    *Engine
+	node string
 	once sync.Once
-	make func() slog.Handler
 	h    slog.Handler
 }
 
 func (l *lazyHandler) get() slog.Handler {
-	l.once.Do(func() { l.h = l.make() })
+	l.once.Do(func() {
+		if l.e.NodeLogger != nil {
+			l.h = l.e.NodeLogger(l.node).Handler()
+		} else {
+			l.h = l.e.logger().With("node", l.node).Handler()
+		}
+	})
 	return l.h
 }
 

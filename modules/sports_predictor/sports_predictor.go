@@ -173,18 +173,32 @@ func fitOrLoad(ctx context.Context, in *modules.Input, played []football.Match, 
 		return m, f, true, nil
 	case "auto":
 		if path != "" {
-			if f, err := model.Load(path); err == nil && f.Fingerprint == fp {
+			f, err := model.Load(path)
+			switch {
+			case err == nil && f.Fingerprint == fp:
 				m, _ := f.Model()
 				in.Logger.Info("loaded model", "path", path)
 				return m, f, true, nil
-			} else if err != nil && !errors.Is(err, os.ErrNotExist) {
-				in.Logger.Warn("not using the model file; fitting anew", "path", path, "err", err)
+			case err == nil || !errors.Is(err, os.ErrNotExist):
+				// Never overwrite a model fitted on other data or settings:
+				// it may be someone's custom model.
+				why := "it was fitted on other data or settings"
+				if err != nil {
+					why = err.Error()
+				}
+				in.Logger.Warn("fitting anew without saving; mode load uses the file as it is, mode fit replaces it", "path", path, "why", why)
+				path = ""
 			}
 		}
 	case "fit":
 	default:
 		return nil, nil, false, fmt.Errorf("mode %q: want auto, fit or load", mode)
 	}
+	return fit(ctx, in, played, opts, src, synthetic, fp, path)
+}
+
+// fit fits the model on every played match and saves it to path, if any.
+func fit(ctx context.Context, in *modules.Input, played []football.Match, opts model.Options, src football.Source, synthetic bool, fp, path string) (model.Model, *model.File, bool, error) {
 	m, err := model.New(opts)
 	if err != nil {
 		return nil, nil, false, err

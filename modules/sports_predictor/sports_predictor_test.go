@@ -63,10 +63,18 @@ func TestSaveThenLoad(t *testing.T) {
 	if p1["p_home"] != p2["p_home"] {
 		t.Errorf("loaded model predicts %v, fitted %v", p2["p_home"], p1["p_home"])
 	}
-	// Other settings: auto fits anew rather than use a stale model.
+	// Other settings: auto fits anew rather than use a stale model, and
+	// leaves the file alone.
+	before, _ := os.ReadFile(path)
 	third, _ := run(t, map[string]any{"model": path, "evaluate": false, "half_life_days": 100.0})
 	if third.Values["model"].(map[string]any)["loaded"] != false {
 		t.Error("a model fitted with other settings was loaded")
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Error("auto overwrote a model file fitted on other settings")
+	}
+	if loaded, err := run(t, map[string]any{"model": path, "mode": "load", "evaluate": false, "half_life_days": 100.0}); err != nil || loaded.Values["model"].(map[string]any)["loaded"] != true {
+		t.Errorf("mode load: %v", err)
 	}
 	if _, err := run(t, map[string]any{"model": path + ".missing", "mode": "load"}); err == nil {
 		t.Error("mode load of a missing file succeeded")

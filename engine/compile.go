@@ -171,8 +171,14 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 		}
 		switch {
 		case len(in.Templates) == 0:
-			if err := field.Type.Check(in.Value); err != nil {
-				c.errorf(in.Pos, field.Description, "input %s of module %s: %v", in.Key, info.Name, err)
+			if err := field.CheckValue(in.Value); err != nil {
+				hint := field.Description
+				if s, ok := in.Value.(string); ok && len(field.Enum) > 0 {
+					if d := schema.DidYouMean(s, field.Enum); d != "" {
+						hint = d
+					}
+				}
+				c.errorf(in.Pos, hint, "input %s of module %s: %v", in.Key, info.Name, err)
 			}
 		case wholeType != nil:
 			if sample, ok := sampleOf(wholeType); ok && (field.Type != modules.Duration || sample != "") {

@@ -24,8 +24,8 @@ func (r *run) inputs(i int, env any) (map[string]any, error) {
 			if v, err = r.resolve(pn, v, env); err != nil {
 				return nil, fmt.Errorf("input %s: %w", in.Key, err)
 			}
-			if f, ok := pn.info.Input(in.Key); ok && f.Type != modules.Any {
-				if err := f.Type.Check(v); err != nil {
+			if f, ok := pn.info.Input(in.Key); ok {
+				if err := f.CheckValue(v); err != nil {
 					return nil, fmt.Errorf("input %s: %w", in.Key, err)
 				}
 			}

@@ -2,6 +2,7 @@ package modules
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -30,6 +31,28 @@ type Field struct {
 	Default any
 	// Example shows a typical value in `pipe modules`.
 	Example string
+	// Enum lists the values a string input may take; nil allows any.
+	Enum []string
+}
+
+// CheckValue reports whether v fits the field: its type, and for an
+// enumerated string, one of its values.
+func (f Field) CheckValue(v any) error {
+	if f.Type == Any {
+		return nil
+	}
+	if err := f.Type.Check(v); err != nil {
+		return err
+	}
+	if s, ok := v.(string); ok && len(f.Enum) > 0 {
+		for _, e := range f.Enum {
+			if s == e {
+				return nil
+			}
+		}
+		return fmt.Errorf("%q is not one of %s", s, strings.Join(f.Enum, ", "))
+	}
+	return nil
 }
 
 // Info is everything the engine, `pipe validate` and `pipe modules` know

@@ -16,11 +16,12 @@ type modulesCmd struct {
 }
 
 type fieldJSON struct {
-	Name        string `json:"name"`
-	Type        string `json:"type"`
-	Required    bool   `json:"required,omitempty"`
-	Default     any    `json:"default,omitempty"`
-	Description string `json:"description,omitempty"`
+	Name        string   `json:"name"`
+	Type        string   `json:"type"`
+	Required    bool     `json:"required,omitempty"`
+	Default     any      `json:"default,omitempty"`
+	Description string   `json:"description,omitempty"`
+	Enum        []string `json:"enum,omitempty"`
 }
 
 type moduleJSON struct {
@@ -36,7 +37,7 @@ type moduleJSON struct {
 func fieldsJSON(fs []modules.Field) []fieldJSON {
 	out := make([]fieldJSON, len(fs))
 	for i, f := range fs {
-		out[i] = fieldJSON{Name: f.Name, Type: string(f.Type), Required: f.Required, Default: f.Default, Description: f.Description}
+		out[i] = fieldJSON{Name: f.Name, Type: string(f.Type), Required: f.Required, Default: f.Default, Description: f.Description, Enum: f.Enum}
 	}
 	return out
 }

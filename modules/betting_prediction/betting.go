@@ -25,7 +25,7 @@ func init() {
 			{Name: "predictions", Type: modules.List, Required: true, Description: "sports_predictor's predictions (rows with home, away, p_home, p_draw, p_away, odds)", Example: "${{ nodes.sports_predictor.outputs.predictions }}"},
 			{Name: "evaluation", Type: modules.List, Description: "held-out predictions with results and odds, to backtest on (sports_predictor's evaluation output)"},
 			{Name: "odds", Type: modules.String, Description: "a CSV with odds for predictions that have none (joined on home, away and date)"},
-			{Name: "margin", Type: modules.String, Default: Shin, Description: "how to remove the margin: proportional, shin or power"},
+			{Name: "margin", Type: modules.String, Default: Shin, Enum: []string{Proportional, Shin, Power}, Description: "how to remove the margin: proportional, shin or power"},
 			{Name: "min_edge", Type: modules.Number, Default: 0.03, Description: "least expected value per unit staked for a bet"},
 			{Name: "kelly_fraction", Type: modules.Number, Default: 0.25, Description: "share of the Kelly stake to bet"},
 			{Name: "max_stake", Type: modules.Number, Default: 0.05, Description: "cap on one stake, as a share of the bankroll"},

@@ -75,6 +75,10 @@ type Options struct {
 	// OnEvent, when set, hears every node start and end, in order, from one
 	// goroutine. It must not block for long.
 	OnEvent func(Event)
+	// Journal, when set, gets a JSON line for each node as it ends (see
+	// JournalLine), flushed at least every 200 ms: the run's progress, for
+	// when the process dies before the record is written.
+	Journal io.Writer
 }
 
 // EventKind says what happened to a node.

@@ -342,3 +342,29 @@ func TestCancelAbandonsAModuleThatIgnoresIt(t *testing.T) {
 	})
 	time.Sleep(350 * time.Millisecond) // let the abandoned module end before goleak looks
 }
+
+func TestJournalHasEveryNodesEnd(t *testing.T) {
+	tm := newTestModules(t)
+	var buf strings.Builder
+	rec := tm.run(t, "nodes:\n  a: {module: echo}\n  b: {module: fail, needs: a}\n  c: {module: echo, needs: b}\n", engine.Options{Journal: &buf, RunID: "r1"})
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("journal has %d lines, want one a node:\n%s", len(lines), buf.String())
+	}
+	seen := map[string]engine.Status{}
+	for _, l := range lines {
+		var jl struct {
+			Run, Node string
+			Status    engine.Status
+		}
+		if err := json.Unmarshal([]byte(l), &jl); err != nil || jl.Run != "r1" {
+			t.Fatalf("line %q: %v", l, err)
+		}
+		seen[jl.Node] = jl.Status
+	}
+	for id, n := range rec.Nodes {
+		if seen[id] != n.Status {
+			t.Errorf("journal says %s is %s, the record %s", id, seen[id], n.Status)
+		}
+	}
+}

@@ -36,6 +36,7 @@ type run struct {
 	slots    int        // nodes holding a slot
 	inflight int        // node goroutines not yet reported
 	results  chan nodeResult
+	journal  *journal // nil without Options.Journal
 	// gone is closed when the run stops waiting for nodes that ignore
 	// cancellation: their goroutines then drop their results.
 	gone chan struct{}
@@ -124,6 +125,9 @@ func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
 	if r.grace <= 0 {
 		r.grace = DefaultGrace
 	}
+	if opts.Journal != nil {
+		r.journal = newJournal(opts.Journal, id)
+	}
 	recs := make([]NodeRecord, n) // one allocation for every node's record
 	for i := range n {
 		pn := &plan.nodes[i]
@@ -178,6 +182,12 @@ func (r *run) execute(parent context.Context) *Record {
 	}
 	done := ctx.Done()
 	var grace <-chan time.Time
+	var flush <-chan time.Time
+	if r.journal != nil {
+		t := time.NewTicker(journalFlush)
+		defer t.Stop()
+		flush = t.C
+	}
 	for r.inflight > 0 || (done != nil && (r.queue.Len() > 0 || len(r.freeQ) > 0)) {
 		if done != nil {
 			r.startQueued(ctx)
@@ -197,12 +207,18 @@ func (r *run) execute(parent context.Context) *Record {
 			grace = t.C
 		case <-grace:
 			r.abandon(context.Cause(ctx))
+		case <-flush:
+			r.journal.flush()
 		}
 	}
 	if ctx.Err() != nil {
 		r.cancelWaiting(context.Cause(ctx))
 	}
-	return r.close(ctx)
+	rec := r.close(ctx)
+	if err := r.journal.close(); err != nil {
+		r.e.logger().Warn("writing the run's journal", "err", err)
+	}
+	return rec
 }
 
 // ready is called once per selected node when its needs are done: it
@@ -388,6 +404,9 @@ func (r *run) start(ctx context.Context, i int) {
 }
 
 func (r *run) emit(kind EventKind, i int) {
+	if kind == NodeFinished && r.journal != nil {
+		r.journal.node(r.plan.nodes[i].ID, *r.nodes[i].rec)
+	}
 	if r.opts.OnEvent != nil {
 		r.mu.Lock()
 		rec := *r.nodes[i].rec

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -43,17 +45,34 @@ func (c *runCmd) Run(e *env) error {
 		skipModules = append(skipModules, "web_interface")
 	}
 	prog := newProgress(e.logs, plan.Graph.Len())
-	rec, err := eng.Run(e.ctx, plan, engine.Options{
+	runID := engine.NewRunID()
+	opts := engine.Options{
 		Config: cfg, Only: c.Only, Skip: c.Skip, SkipModules: skipModules,
 		MaxParallel: c.MaxParallel, Schedule: engine.Schedule(c.Schedule),
-		OnEvent: prog.event,
-	})
+		OnEvent: prog.event, RunID: runID,
+	}
+	// The journal keeps the run's progress on disk until the record is
+	// written, in case the process dies first.
+	journalPath := filepath.Join(c.RunsDir, runID+".events.jsonl")
+	journal, jerr := createJournal(journalPath)
+	if jerr != nil {
+		e.logs.base.Warn("running without a journal", "err", jerr)
+	} else {
+		opts.Journal = journal
+	}
+	rec, err := eng.Run(e.ctx, plan, opts)
+	if journal != nil {
+		journal.Close()
+	}
 	if err != nil {
+		os.Remove(journalPath)
 		return err
 	}
 	path, werr := engine.WriteRecord(c.RunsDir, rec)
 	if werr != nil {
-		e.logs.base.Error("could not write the run record", "err", werr)
+		e.logs.base.Error("could not write the run record; the journal keeps each node's end", "err", werr, "journal", journalPath)
+	} else {
+		os.Remove(journalPath)
 	}
 	if c.JSON {
 		enc := json.NewEncoder(e.stdout)
@@ -188,4 +207,11 @@ func printSummary(w io.Writer, plan *engine.Plan, rec *engine.Record, path strin
 func firstLine(s string) string {
 	first, _, _ := strings.Cut(s, "\n")
 	return first
+}
+
+func createJournal(path string) (*os.File, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	return os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 }

@@ -102,3 +102,29 @@ func BenchmarkRun(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRunExecChain is the engine's cost per external process on the
+// critical path: a chain of 200 exec nodes running `true`, beside
+// modules/exec's BenchmarkExecTrue (the module alone).
+func BenchmarkRunExecChain(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("nodes:\n")
+	for i := range 200 {
+		fmt.Fprintf(&sb, "  n%d:\n    module: exec\n    with: {command: [true]}\n", i)
+		if i > 0 {
+			fmt.Fprintf(&sb, "    needs: n%d\n", i-1)
+		}
+	}
+	plan, err := engine.Parse("chain.yaml", []byte(sb.String()), modules.Default)
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng := engine.New(modules.Default)
+	for b.Loop() {
+		rec, err := eng.Run(context.Background(), plan, engine.Options{})
+		if err != nil || rec.Status != engine.StatusSuccess {
+			b.Fatal(err, rec.Status)
+		}
+	}
+	perNode(b, 200)
+}

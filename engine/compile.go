@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/pipe-run/pipe/dag"
@@ -239,6 +240,7 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode) reflect.Type 
 		}
 		tpl := &template{}
 		ok := true
+		var last *compiled
 		for k, e := range exprs {
 			if literals[k] != "" {
 				tpl.parts = append(tpl.parts, templatePart{literal: literals[k]})
@@ -250,6 +252,7 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode) reflect.Type 
 				continue
 			}
 			tpl.parts = append(tpl.parts, templatePart{expr: comp})
+			last = comp
 		}
 		if last := literals[len(literals)-1]; last != "" {
 			tpl.parts = append(tpl.parts, templatePart{literal: last})
@@ -260,13 +263,9 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode) reflect.Type 
 		tpl.whole = len(exprs) == 1 && strings.TrimSpace(literals[0]) == "" && strings.TrimSpace(literals[1]) == ""
 		if tpl.whole {
 			// Surrounding blanks are not part of a whole value.
-			tpl.parts = []templatePart{{expr: tpl.parts[len(tpl.parts)-1].expr}}
-			for _, part := range tpl.parts {
-				if part.expr != nil && t.Path == "" {
-					if node := part.expr.prog.Node(); node != nil {
-						wholeType = node.Type()
-					}
-				}
+			tpl.parts = []templatePart{{expr: last}}
+			if node := last.prog.Node(); node != nil && t.Path == "" {
+				wholeType = node.Type()
 			}
 		}
 		if pn.templates == nil {
@@ -307,7 +306,7 @@ func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]
 			c.errorf(at, fmt.Sprintf("add %s to the needs of %s", r.id, id), "node %s reads nodes.%s but does not need it", id, r.id)
 			bad = true
 		default:
-			if !containsInt(*refs, j) {
+			if !slices.Contains(*refs, j) {
 				*refs = append(*refs, j)
 			}
 		}
@@ -316,13 +315,4 @@ func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]
 		return nil
 	}
 	return comp
-}
-
-func containsInt(list []int, x int) bool {
-	for _, y := range list {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

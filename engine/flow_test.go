@@ -368,3 +368,12 @@ func TestJournalHasEveryNodesEnd(t *testing.T) {
 		}
 	}
 }
+
+func TestWholeValueWithSurroundingBlanksKeepsItsType(t *testing.T) {
+	tm := newTestModules(t)
+	rec := tm.run(t, "nodes:\n  a: {module: echo, with: {list: [1, 2]}}\n  b:\n    module: echo\n    needs: a\n    with:\n      list: \"${{ nodes.a.outputs.list }} \"\n", engine.Options{})
+	check(t, rec, engine.StatusSuccess, nil)
+	if got := rec.Nodes["b"].Outputs["list"]; !reflect.DeepEqual(got, []any{1, 2}) {
+		t.Errorf("list = %#v, want the list itself", got)
+	}
+}

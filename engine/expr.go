@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/expr-lang/expr"
@@ -179,13 +180,13 @@ func (e *exprEnv) compile(src string, asBool bool) (*compiled, []exprError) {
 	ast.Find(tree.Node, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.CallNode:
-			if id, ok := n.Callee.(*ast.IdentifierNode); ok && contains(statusFuncs, id.Value) {
+			if id, ok := n.Callee.(*ast.IdentifierNode); ok && slices.Contains(statusFuncs, id.Value) {
 				c.usesStatus = true
 			}
 		case *ast.MemberNode:
 			errs = append(errs, e.checkMember(n, c)...)
 		case *ast.IdentifierNode:
-			if !contains(envNames, n.Value) && !isBuiltinLike(n.Value) {
+			if !slices.Contains(envNames, n.Value) && !isBuiltinLike(n.Value) {
 				hint := schema.DidYouMean(n.Value, envNames)
 				if hint == "" {
 					hint = "expressions can read config.KEY, nodes.<id>, pipeline and run"
@@ -259,7 +260,7 @@ func (e *exprEnv) checkMember(n *ast.MemberNode, c *compiled) []exprError {
 		}
 	case *ast.MemberNode:
 		if id, isID := base.Node.(*ast.IdentifierNode); isID && id.Value == "nodes" {
-			if !contains(nodeViewFields, prop.Value) {
+			if !slices.Contains(nodeViewFields, prop.Value) {
 				hint := schema.DidYouMean(prop.Value, nodeViewFields)
 				if hint == "" {
 					hint = "a node has status, message and outputs"
@@ -277,15 +278,6 @@ func fromExprErr(err error, hint string) exprError {
 		return exprError{off: fe.From, msg: fe.Message, hint: hint}
 	}
 	return exprError{msg: err.Error(), hint: hint}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // posIn maps a rune offset inside an expression that starts at start in

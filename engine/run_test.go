@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -153,23 +154,10 @@ func check(t *testing.T, rec *engine.Record, runStatus engine.Status, nodes map[
 		if n.Status != w.status {
 			t.Errorf("node %s: status %s (reason %q, message %q), want %s", id, n.Status, n.Reason, n.Message, w.status)
 		}
-		if w.reason != "" && !contains(n.Reason+" "+n.Message, w.reason) {
+		if w.reason != "" && !strings.Contains(n.Reason+" "+n.Message, w.reason) {
 			t.Errorf("node %s: reason %q, message %q; want it to mention %q", id, n.Reason, n.Message, w.reason)
 		}
 	}
-}
-
-func contains(s, sub string) bool {
-	return len(sub) == 0 || (len(s) >= len(sub) && indexOf(s, sub) >= 0)
-}
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }
 
 func TestRunSemantics(t *testing.T) {

@@ -161,12 +161,9 @@ var unquotedTagWhenRE = regexp.MustCompile(`^(\s*(?:-\s+)?when:\s*)(![^'"]*[&|*>
 func (l *loader) syntaxError(err error) {
 	// An unquoted `when: !a && b` is the most common cause; say so first.
 	found := false
-	for i := 1; ; i++ {
-		line := l.src.Line(i)
-		if line == "" && i > bytes.Count(l.src.Data, []byte("\n"))+1 {
-			break
-		}
-		if m := unquotedTagWhenRE.FindStringSubmatch(line); m != nil {
+	for i, line := range strings.Split(string(l.src.Data), "\n") {
+		i++ // lines count from 1
+		if m := unquotedTagWhenRE.FindStringSubmatch(strings.TrimRight(line, "\r")); m != nil {
 			col := utf8.RuneCountInString(m[1]) + 1
 			expr := strings.TrimSpace(m[2])
 			l.errorf(Pos{Line: i, Col: col}, fmt.Sprintf("quote the expression: when: %s", strconv.Quote(expr)),

@@ -3,7 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/pipe-run/pipe/modules"
@@ -45,7 +45,7 @@ func fieldsJSON(fs []modules.Field) []fieldJSON {
 func (c *modulesCmd) Run(e *env) error {
 	var infos []*modules.Info
 	for _, info := range modules.Default.List() {
-		if len(c.Name) == 0 || contains(c.Name, info.Name) {
+		if len(c.Name) == 0 || slices.Contains(c.Name, info.Name) {
 			infos = append(infos, info)
 		}
 	}
@@ -97,15 +97,6 @@ func (c *modulesCmd) Run(e *env) error {
 		tw.Flush()
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
 }
 
 type schemaCmd struct{}

@@ -3,6 +3,7 @@ package sports_predictor
 import (
 	"context"
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 	"time"
@@ -112,7 +113,7 @@ func checkTeams(fixtures []football.Match, m model.Model, known []string) error 
 	return nil
 }
 
-func round4(x float64) float64 { return float64(int64(x*10000+0.5)) / 10000 }
+func round4(x float64) float64 { return math.Round(x*10000) / 10000 }
 
 // predictionRow is one prediction as plain JSON values.
 func predictionRow(m *football.Match, p model.Prediction) map[string]any {

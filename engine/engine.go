@@ -72,8 +72,9 @@ type Options struct {
 	Schedule    Schedule
 	// RunID names the run; "" makes a new one.
 	RunID string
-	// OnEvent, when set, hears every node start and end, in order, from one
-	// goroutine. It must not block for long.
+	// OnEvent, when set, hears every node start and end, in order and one at
+	// a time (not always from the same goroutine). It holds up the scheduling
+	// of other nodes while it runs: it must not block for long.
 	OnEvent func(Event)
 	// Journal, when set, gets a JSON line for each node as it ends (see
 	// JournalLine), flushed at least every 200 ms: the run's progress, for

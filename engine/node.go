@@ -94,18 +94,11 @@ func runExpr(c *compiled, env any) (any, error) {
 	return out, nil
 }
 
-// runNode is the goroutine of one node: its attempts, time-outs and
-// back-off. It always reports exactly one result.
-func (r *run) runNode(ctx context.Context, i int, with map[string]any) {
+// runNode runs one node: its attempts, time-outs and back-off.
+func (r *run) runNode(ctx context.Context, i int, with map[string]any) (res nodeResult) {
 	pn := &r.plan.nodes[i]
-	res := nodeResult{i: i, started: time.Now()}
-	defer func() {
-		res.finished = time.Now()
-		select {
-		case r.results <- res:
-		case <-r.gone: // the run gave up waiting for this node
-		}
-	}()
+	res = nodeResult{i: i, started: time.Now()}
+	defer func() { res.finished = time.Now() }()
 	mod := pn.info.New()
 	in := &modules.Input{Node: pn.ID, With: with, Logger: r.nodeLogger(pn.ID), Run: r}
 	for attempt := 1; ; attempt++ {

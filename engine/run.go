@@ -14,9 +14,12 @@ import (
 	"github.com/pipe-run/pipe/modules"
 )
 
-// run is one execution of a plan. Its coordinator (execute) is the only
-// goroutine that changes node states; node goroutines report back on
-// results.
+// run is one execution of a plan. Node states change under sched, on the
+// goroutine of the node that just finished: it readies the nodes that
+// needed it, starts them, and runs the first itself, so a chain of nodes
+// runs on one goroutine without a wake-up between nodes. The coordinator
+// (execute) starts the first nodes and handles cancellation, the grace,
+// the journal's flushing, and the end of the run.
 type run struct {
 	e        *Engine
 	plan     *Plan
@@ -27,19 +30,26 @@ type run struct {
 	cfgVal   reflect.Value
 	dangerOK bool
 
+	// ctx is the run's context, set by execute: a node that becomes ready
+	// after it ended is cancelled, not started.
+	ctx context.Context
+
 	mu  sync.Mutex // guards rec and the NodeRecords in it, for snapshots
 	rec *Record
 
+	// sched guards the fields below and the journal. It is taken before mu.
+	sched    sync.Mutex
 	nodes    []nodeState
 	queue    readyQueue // ready to start, waiting for a slot
 	freeQ    []int      // ready to start, of modules that take no slot
 	slots    int        // nodes holding a slot
-	inflight int        // node goroutines not yet reported
-	results  chan nodeResult
-	journal  *journal // nil without Options.Journal
-	// gone is closed when the run stops waiting for nodes that ignore
+	inflight int        // nodes started and not finished
+	journal  *journal   // nil without Options.Journal
+	// wake tells the coordinator that inflight reached zero.
+	wake chan struct{}
+	// abandoned is set when the run stops waiting for nodes that ignore
 	// cancellation: their goroutines then drop their results.
-	gone chan struct{}
+	abandoned bool
 
 	// levels schedule: the level now open and how many nodes each level
 	// still has to finish; nodes of later levels wait in held.
@@ -112,8 +122,7 @@ func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
 		dangerOK: truthy(cfg[DangerKey]),
 		nodes:    make([]nodeState, n),
 		queue:    readyQueue{height: plan.Graph.Height},
-		results:  make(chan nodeResult, min(n, 1024)),
-		gone:     make(chan struct{}),
+		wake:     make(chan struct{}, 1),
 		rec: &Record{
 			ID:       id,
 			Pipeline: plan.Pipeline.Name,
@@ -156,12 +165,14 @@ func (r *run) execute(parent context.Context) *Record {
 		ctx, stop = context.WithTimeoutCause(ctx, t, fmt.Errorf("%w after %s", ErrPipelineTimeout, t))
 		defer stop()
 	}
+	r.ctx = ctx
 	r.mu.Lock()
 	r.rec.StartedAt = time.Now().UTC()
 	r.mu.Unlock()
 	r.e.logger().Debug("run started", "run", r.rec.ID, "pipeline", r.plan.Pipeline.Name, "max_parallel", r.limit, "schedule", r.opts.Schedule)
 
 	g := r.plan.Graph
+	r.sched.Lock()
 	if r.opts.Schedule == Levels {
 		r.levelLeft = make([]int, 0)
 		for i := range r.nodes {
@@ -180,6 +191,10 @@ func (r *run) execute(parent context.Context) *Record {
 			r.ready(i)
 		}
 	}
+	if ctx.Err() == nil {
+		r.startQueued(ctx, false)
+	}
+	r.sched.Unlock()
 	done := ctx.Done()
 	var grace <-chan time.Time
 	var flush <-chan time.Time
@@ -188,29 +203,36 @@ func (r *run) execute(parent context.Context) *Record {
 		defer t.Stop()
 		flush = t.C
 	}
-	for r.inflight > 0 || (done != nil && (r.queue.Len() > 0 || len(r.freeQ) > 0)) {
-		if done != nil {
-			r.startQueued(ctx)
-		}
-		if r.inflight == 0 {
+	for {
+		r.sched.Lock()
+		idle := r.inflight == 0
+		r.sched.Unlock()
+		if idle {
 			break
 		}
 		select {
-		case res := <-r.results:
-			r.inflight--
-			r.finish(res, ctx)
+		case <-r.wake:
 		case <-done:
 			done = nil
+			r.sched.Lock()
 			r.cancelWaiting(context.Cause(ctx))
+			r.sched.Unlock()
 			t := time.NewTimer(r.grace)
 			defer t.Stop()
 			grace = t.C
 		case <-grace:
+			r.sched.Lock()
 			r.abandon(context.Cause(ctx))
+			r.sched.Unlock()
 		case <-flush:
+			r.sched.Lock()
 			r.journal.flush()
+			r.sched.Unlock()
 		}
 	}
+	// Every node has ended or been abandoned: what is left is ours.
+	r.sched.Lock()
+	defer r.sched.Unlock()
 	if ctx.Err() != nil {
 		r.cancelWaiting(context.Cause(ctx))
 	}
@@ -234,6 +256,11 @@ func (r *run) ready(i int) {
 	for len(work) > 0 {
 		i := work[len(work)-1]
 		work = work[:len(work)-1]
+		if r.ctx.Err() != nil {
+			r.settle(i, StatusCancelled, "not started: run "+causeText(context.Cause(r.ctx)), "")
+			r.nodes[i].done = true
+			continue
+		}
 		if status, reason, with := r.decide(i); status != "" {
 			r.settle(i, status, reason, "")
 			work = r.release(i, work)
@@ -377,20 +404,34 @@ func (r *run) env(i int, success bool) any {
 }
 
 // startQueued starts queued nodes while slots are free, and every node of
-// a module that waits (those take no slot).
-func (r *run) startQueued(ctx context.Context) {
+// a module that waits (those take no slot). With keep, the first node
+// taken from the queue is begun but not started: it is returned, with its
+// inputs, for the caller's goroutine to run; next is -1 when there is none.
+func (r *run) startQueued(ctx context.Context, keep bool) (next int, with map[string]any) {
 	for _, i := range r.freeQ {
 		r.start(ctx, i)
 	}
 	r.freeQ = r.freeQ[:0]
+	next = -1
 	for r.queue.Len() > 0 && r.slots < r.limit {
 		r.slots++
-		r.start(ctx, r.queue.pop())
+		i := r.queue.pop()
+		if keep && next < 0 {
+			next, with = i, r.begin(i)
+			continue
+		}
+		r.start(ctx, i)
 	}
+	return next, with
 }
 
-// start hands node i to its own goroutine, which reports on results.
+// start runs node i on a goroutine of its own.
 func (r *run) start(ctx context.Context, i int) {
+	go r.work(ctx, i, r.begin(i))
+}
+
+// begin marks node i running and hands over its inputs.
+func (r *run) begin(i int) map[string]any {
 	st := &r.nodes[i]
 	with := st.with
 	st.with = nil
@@ -400,7 +441,33 @@ func (r *run) start(ctx context.Context, i int) {
 	r.mu.Unlock()
 	r.inflight++
 	r.emit(NodeStarted, i)
-	go r.runNode(ctx, i, with)
+	return with
+}
+
+// work runs node i, records its result, starts what that made ready, and
+// goes on with one of those nodes itself while there is one.
+func (r *run) work(ctx context.Context, i int, with map[string]any) {
+	for i >= 0 {
+		res := r.runNode(ctx, i, with)
+		r.sched.Lock()
+		if r.abandoned {
+			r.sched.Unlock()
+			return
+		}
+		r.inflight--
+		r.finish(res, ctx)
+		i = -1
+		if ctx.Err() == nil {
+			i, with = r.startQueued(ctx, true)
+		}
+		if r.inflight == 0 {
+			select {
+			case r.wake <- struct{}{}:
+			default: // already told
+			}
+		}
+		r.sched.Unlock()
+	}
 }
 
 func (r *run) emit(kind EventKind, i int) {
@@ -485,7 +552,7 @@ func (r *run) settle(i int, status Status, reason, message string) {
 // cancelled: their modules ignore cancellation. Each is settled as
 // cancelled, and its goroutine will drop its result when it ends.
 func (r *run) abandon(cause error) {
-	close(r.gone)
+	r.abandoned = true
 	reason := fmt.Sprintf("cancelled while running (run %s); %v within %s", causeText(cause), ErrNotStopped, r.grace)
 	for i := range r.nodes {
 		st := &r.nodes[i]

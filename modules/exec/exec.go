@@ -51,7 +51,7 @@ func (Exec) Run(ctx context.Context, in *modules.Input) (*modules.Output, error)
 	if err != nil {
 		return nil, err
 	}
-	cmd := proc.Command(ctx, argv[0], argv[1:]...)
+	cmd := proc.Command(argv[0], argv[1:]...)
 	cmd.Dir = in.String("dir")
 	cmd.Env = os.Environ()
 	if env, ok := in.With["env"].(map[string]any); ok {

@@ -80,7 +80,7 @@ func (Python) Run(ctx context.Context, in *modules.Input) (*modules.Output, erro
 	resultFile.Close()
 	defer os.Remove(resultFile.Name())
 
-	cmd := proc.Command(ctx, bin, "-c", runner)
+	cmd := proc.Command(bin, "-c", runner)
 	cmd.Env = append(os.Environ(), "PIPE_RESULT_FILE="+resultFile.Name(), "PYTHONUNBUFFERED=1")
 	cmd.Stdin = strings.NewReader(string(body))
 	_, runErr := proc.Run(ctx, cmd, in.Logger, true)

@@ -1,20 +1,20 @@
 package proc
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sync"
 )
 
-// Command is exec.CommandContext made cheaper for pipelines that start
+// Command is exec.Command made cheaper for pipelines that start
 // thousands of processes: the program's path is looked up in PATH once per
 // name (LookPath's stat calls were a sixth of the cost of running `true`),
 // and stdin is one shared /dev/null instead of a file opened per process.
-func Command(ctx context.Context, name string, args ...string) *exec.Cmd {
+// The node's context is Run's to watch.
+func Command(name string, args ...string) *exec.Cmd {
 	// A name not found stays as it is: exec then reports it as usual.
-	cmd := exec.CommandContext(ctx, lookPath(name), args...)
+	cmd := exec.Command(lookPath(name), args...)
 	if null, err := devNull(); err == nil {
 		cmd.Stdin = null
 	}

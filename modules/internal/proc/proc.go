@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os/exec"
 	"strings"
@@ -33,25 +34,41 @@ type Result struct {
 // SIGTERM, then SIGKILL after StopDelay; so does any process the program
 // left behind when it exits. stderr lines go to log; if stdoutToLog is set,
 // stdout lines do too (and are not kept).
+//
+// cmd must not have a Context of its own (use Command): os/exec would watch
+// it with a goroutine per process, a wake-up on the path of every node.
 func Run(ctx context.Context, cmd *exec.Cmd, log *slog.Logger, stdoutToLog bool) (Result, error) {
-	tail := &lineLog{log: log, level: slog.LevelInfo, stream: "stderr"}
-	cmd.Stderr = tail
-	var stdout limitedBuffer
-	if stdoutToLog {
-		cmd.Stdout = &lineLog{log: log, level: slog.LevelInfo, stream: "stdout"}
-	} else {
-		cmd.Stdout = &stdout
+	if ctx.Err() != nil {
+		return Result{ExitCode: -1}, fmt.Errorf("not started: %w", context.Cause(ctx))
 	}
-	setProcessGroup(cmd)
-	cmd.Cancel = func() error { return signalGroup(cmd, sigTerm) }
-	cmd.WaitDelay = StopDelay
-	err := cmd.Start()
+	tail := &lineLog{log: log, level: slog.LevelInfo, stream: "stderr"}
+	var stdout limitedBuffer
+	var stdoutSink io.Writer = &stdout
+	if stdoutToLog {
+		stdoutSink = &lineLog{log: log, level: slog.LevelInfo, stream: "stdout"}
+	}
+	out, err := attachOutput(cmd, stdoutSink, tail)
 	if err != nil {
 		return Result{ExitCode: -1}, err
 	}
+	setProcessGroup(cmd)
+	cmd.WaitDelay = StopDelay // bounds the copying of a stdin reader
+	if err := cmd.Start(); err != nil {
+		out.abort()
+		return Result{ExitCode: -1}, err
+	}
+	out.started()
+	exited := make(chan struct{})
+	stopWatching := context.AfterFunc(ctx, func() { stopGroup(cmd, exited) })
 	err = cmd.Wait()
+	close(exited)
+	stopWatching()
 	// Whatever the program left running in its group dies with the node.
 	_ = signalGroup(cmd, sigKill)
+	out.finish()
+	if l, ok := stdoutSink.(*lineLog); ok {
+		l.flush()
+	}
 	tail.flush()
 	res := Result{Stdout: stdout.Bytes(), StderrTail: tail.tail(), ExitCode: cmd.ProcessState.ExitCode()}
 	if stdout.overflow {
@@ -71,6 +88,19 @@ func Run(ctx context.Context, cmd *exec.Cmd, log *slog.Logger, stdoutToLog bool)
 		return res, err
 	}
 	return res, nil
+}
+
+// stopGroup asks the program's group to stop, and kills it if the program
+// has not exited after StopDelay.
+func stopGroup(cmd *exec.Cmd, exited <-chan struct{}) {
+	_ = signalGroup(cmd, sigTerm)
+	t := time.NewTimer(StopDelay)
+	defer t.Stop()
+	select {
+	case <-exited:
+	case <-t.C:
+		_ = signalGroup(cmd, sigKill)
+	}
 }
 
 type limitedBuffer struct {

@@ -1,0 +1,164 @@
+package proc
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// recorder keeps the lines a program logged, with the time each came.
+type recorder struct {
+	mu    sync.Mutex
+	lines []string
+	at    []time.Time
+}
+
+func (r *recorder) Enabled(context.Context, slog.Level) bool { return true }
+func (r *recorder) Handle(_ context.Context, rec slog.Record) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lines = append(r.lines, rec.Message)
+	r.at = append(r.at, time.Now())
+	return nil
+}
+func (r *recorder) WithAttrs([]slog.Attr) slog.Handler { return r }
+func (r *recorder) WithGroup(string) slog.Handler      { return r }
+
+func (r *recorder) snapshot() ([]string, []time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.lines...), append([]time.Time(nil), r.at...)
+}
+
+func sh(script string) []string { return []string{"/bin/sh", "-c", script} }
+
+func TestRunOutput(t *testing.T) {
+	big := strings.Repeat("x", 300<<10) // beyond a pipe's buffer
+	tests := []struct {
+		name       string
+		argv       []string
+		stdoutLog  bool
+		wantStdout string
+		wantLines  int
+		wantErr    string
+		wantExit   int
+	}{
+		{name: "quick program, read after exit", argv: sh("echo out; echo err >&2"), wantStdout: "out\n", wantLines: 1},
+		{name: "more than a pipe holds", argv: sh("head -c 307200 /dev/zero | tr '\\0' x"), wantStdout: big},
+		{name: "more than a pipe holds on stderr", argv: sh("i=0; while [ $i -lt 5000 ]; do echo line-$i >&2; i=$((i+1)); done"), wantLines: 5000},
+		{name: "slow program, read as it comes", argv: sh("echo a; sleep 0.1; echo b"), wantStdout: "a\nb\n"},
+		{name: "stdout to the log", argv: sh("echo one; echo two"), stdoutLog: true, wantLines: 2},
+		{name: "last line without newline", argv: sh("printf 'no newline' >&2"), wantLines: 1},
+		{name: "exit status and stderr tail", argv: sh("echo why >&2; exit 4"), wantLines: 1, wantErr: "exit status 4; stderr ends:\nwhy", wantExit: 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{}
+			res, err := Run(context.Background(), Command(tt.argv[0], tt.argv[1:]...), slog.New(rec), tt.stdoutLog)
+			if tt.wantErr == "" && err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if tt.wantErr != "" && (err == nil || err.Error() != tt.wantErr) {
+				t.Fatalf("error %q, want %q", err, tt.wantErr)
+			}
+			if string(res.Stdout) != tt.wantStdout {
+				t.Errorf("stdout is %d bytes, want %d", len(res.Stdout), len(tt.wantStdout))
+			}
+			if lines, _ := rec.snapshot(); len(lines) != tt.wantLines {
+				t.Errorf("logged %d lines, want %d: %q", len(lines), tt.wantLines, lines)
+			}
+			if res.ExitCode != tt.wantExit {
+				t.Errorf("exit code %d, want %d", res.ExitCode, tt.wantExit)
+			}
+		})
+	}
+}
+
+// A long-running program's stderr reaches the log while it runs, not when
+// it ends.
+func TestRunLogsAsItGoes(t *testing.T) {
+	rec := &recorder{}
+	start := time.Now()
+	_, err := Run(context.Background(), Command("/bin/sh", "-c", "echo early >&2; sleep 1; echo late >&2"), slog.New(rec), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, at := rec.snapshot()
+	if len(lines) != 2 || lines[0] != "early" {
+		t.Fatalf("lines %q", lines)
+	}
+	if d := at[0].Sub(start); d > 700*time.Millisecond {
+		t.Errorf("the first line was logged %v after the start, at the end of the program", d)
+	}
+}
+
+// A process that leaves its group and keeps the pipes open must not hold
+// the node: Run returns with what was written.
+func TestRunEscapedChildHoldsThePipe(t *testing.T) {
+	for _, name := range []string{"quick", "slow"} {
+		t.Run(name, func(t *testing.T) {
+			pause := ""
+			if name == "slow" {
+				pause = "sleep 0.1;" // the streams are read live by then
+			}
+			script := pause + "echo done; setsid sleep 5 & exit 0"
+			start := time.Now()
+			res, err := Run(context.Background(), Command("/bin/sh", "-c", script), nil, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(res.Stdout) != "done\n" {
+				t.Errorf("stdout %q", res.Stdout)
+			}
+			if d := time.Since(start); d > StopDelay+2*time.Second {
+				t.Errorf("Run took %v with an escaped child holding the pipe", d)
+			}
+		})
+	}
+}
+
+func TestRunCancel(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	time.AfterFunc(100*time.Millisecond, func() { cancel(errors.New("time-out")) })
+	start := time.Now()
+	// The trap ignores SIGTERM, so only SIGKILL after StopDelay ends it.
+	_, err := Run(ctx, Command("/bin/sh", "-c", "trap '' TERM; echo up >&2; sleep 30; sleep 30"), nil, false)
+	if err == nil || !strings.Contains(err.Error(), "killed: time-out") {
+		t.Fatalf("error %v, want killed: time-out", err)
+	}
+	if d := time.Since(start); d > StopDelay+2*time.Second {
+		t.Errorf("Run took %v after cancellation", d)
+	}
+}
+
+func TestRunNotStartedWhenCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, Command("true"), nil, false); err == nil || !strings.Contains(err.Error(), "not started") {
+		t.Fatalf("error %v", err)
+	}
+}
+
+func TestRunStdoutLimit(t *testing.T) {
+	var b limitedBuffer
+	b.Write(bytes.Repeat([]byte("x"), MaxStdout))
+	b.Write([]byte("y"))
+	if !b.overflow || b.Len() != MaxStdout {
+		t.Fatalf("overflow %v, len %d", b.overflow, b.Len())
+	}
+}
+
+func TestRunMissingProgram(t *testing.T) {
+	if _, err := Run(context.Background(), Command("no-such-program-pipe"), nil, false); err == nil {
+		t.Fatal("no error")
+	}
+}

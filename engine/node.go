@@ -95,12 +95,12 @@ func runExpr(c *compiled, env any) (any, error) {
 }
 
 // runNode runs one node: its attempts, time-outs and back-off.
-func (r *run) runNode(ctx context.Context, i int, with map[string]any) (res nodeResult) {
-	pn := &r.plan.nodes[i]
-	res = nodeResult{i: i, started: time.Now()}
+func (r *run) runNode(ctx context.Context, j job) (res nodeResult) {
+	pn := &r.plan.nodes[j.i]
+	res = nodeResult{i: j.i, started: j.started}
 	defer func() { res.finished = time.Now() }()
 	mod := pn.info.New()
-	in := &modules.Input{Node: pn.ID, With: with, Logger: r.nodeLogger(pn.ID), Run: r}
+	in := &modules.Input{Node: pn.ID, With: j.with, Logger: r.nodeLogger(pn.ID), Run: r}
 	for attempt := 1; ; attempt++ {
 		res.attempts = attempt
 		in.Attempt = attempt

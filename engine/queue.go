@@ -1,44 +1,69 @@
 package engine
 
-import "container/heap"
-
 // readyQueue holds nodes ready to start, waiting for a slot. The node with
 // the longest chain of dependents above it comes first (ties in file
 // order): when slots are short, the critical path should not wait behind
 // leaves.
+//
+// It is a binary min-heap of keys that pack the order into one integer:
+// the complement of the height, then the node's index. Comparing plain
+// integers, with no call and no lookup, keeps a queue of 100,000 ready nodes
+// cheap.
 type readyQueue struct {
-	nodes  []int
+	keys   []uint64
 	height func(int) int
 }
 
-func (q *readyQueue) Len() int { return len(q.nodes) }
+func (q *readyQueue) Len() int { return len(q.keys) }
 
-func (q *readyQueue) Less(a, b int) bool {
-	ha, hb := q.height(q.nodes[a]), q.height(q.nodes[b])
-	if ha != hb {
-		return ha > hb
+func (q *readyQueue) push(i int) {
+	key := uint64(^uint32(q.height(i)))<<32 | uint64(uint32(i))
+	q.keys = append(q.keys, key)
+	// Sift up.
+	k := len(q.keys) - 1
+	for k > 0 {
+		parent := (k - 1) / 2
+		if q.keys[parent] <= key {
+			break
+		}
+		q.keys[k] = q.keys[parent]
+		k = parent
 	}
-	return q.nodes[a] < q.nodes[b]
+	q.keys[k] = key
 }
 
-func (q *readyQueue) Swap(a, b int) { q.nodes[a], q.nodes[b] = q.nodes[b], q.nodes[a] }
-
-func (q *readyQueue) Push(x any) { q.nodes = append(q.nodes, x.(int)) }
-
-func (q *readyQueue) Pop() any {
-	n := len(q.nodes) - 1
-	x := q.nodes[n]
-	q.nodes = q.nodes[:n]
-	return x
+func (q *readyQueue) pop() int {
+	top := q.keys[0]
+	last := q.keys[len(q.keys)-1]
+	q.keys = q.keys[:len(q.keys)-1]
+	if n := len(q.keys); n > 0 {
+		// Sift the last key down from the root.
+		k := 0
+		for {
+			child := 2*k + 1
+			if child >= n {
+				break
+			}
+			if child+1 < n && q.keys[child+1] < q.keys[child] {
+				child++
+			}
+			if last <= q.keys[child] {
+				break
+			}
+			q.keys[k] = q.keys[child]
+			k = child
+		}
+		q.keys[k] = last
+	}
+	return int(uint32(top))
 }
-
-func (q *readyQueue) push(i int) { heap.Push(q, i) }
-
-func (q *readyQueue) pop() int { return heap.Pop(q).(int) }
 
 // drain empties the queue and returns what it held.
 func (q *readyQueue) drain() []int {
-	out := q.nodes
-	q.nodes = nil
+	out := make([]int, len(q.keys))
+	for k, key := range q.keys {
+		out[k] = int(uint32(key))
+	}
+	q.keys = nil
 	return out
 }

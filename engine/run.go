@@ -405,50 +405,56 @@ func (r *run) env(i int, success bool) any {
 
 // startQueued starts queued nodes while slots are free, and every node of
 // a module that waits (those take no slot). With keep, the first node
-// taken from the queue is begun but not started: it is returned, with its
-// inputs, for the caller's goroutine to run; next is -1 when there is none.
-func (r *run) startQueued(ctx context.Context, keep bool) (next int, with map[string]any) {
+// taken from the queue is begun but not started: it is returned for the
+// caller's goroutine to run (ok is false when there is none).
+func (r *run) startQueued(ctx context.Context, keep bool) (next job, ok bool) {
 	for _, i := range r.freeQ {
 		r.start(ctx, i)
 	}
 	r.freeQ = r.freeQ[:0]
-	next = -1
 	for r.queue.Len() > 0 && r.slots < r.limit {
 		r.slots++
 		i := r.queue.pop()
-		if keep && next < 0 {
-			next, with = i, r.begin(i)
+		if keep && !ok {
+			next, ok = r.begin(i), true
 			continue
 		}
 		r.start(ctx, i)
 	}
-	return next, with
+	return next, ok
+}
+
+// job is a node begun: its resolved inputs and its start time.
+type job struct {
+	i       int
+	with    map[string]any
+	started time.Time
 }
 
 // start runs node i on a goroutine of its own.
 func (r *run) start(ctx context.Context, i int) {
-	go r.work(ctx, i, r.begin(i))
+	go r.work(ctx, r.begin(i))
 }
 
 // begin marks node i running and hands over its inputs.
-func (r *run) begin(i int) map[string]any {
+func (r *run) begin(i int) job {
 	st := &r.nodes[i]
-	with := st.with
+	j := job{i: i, with: st.with, started: time.Now()}
 	st.with = nil
 	r.mu.Lock()
 	st.rec.Status = StatusRunning
-	st.rec.StartedAt = time.Now().UTC()
+	st.rec.StartedAt = j.started.UTC()
 	r.mu.Unlock()
 	r.inflight++
 	r.emit(NodeStarted, i)
-	return with
+	return j
 }
 
-// work runs node i, records its result, starts what that made ready, and
+// work runs a node, records its result, starts what that made ready, and
 // goes on with one of those nodes itself while there is one.
-func (r *run) work(ctx context.Context, i int, with map[string]any) {
-	for i >= 0 {
-		res := r.runNode(ctx, i, with)
+func (r *run) work(ctx context.Context, j job) {
+	for more := true; more; {
+		res := r.runNode(ctx, j)
 		r.sched.Lock()
 		if r.abandoned {
 			r.sched.Unlock()
@@ -456,9 +462,9 @@ func (r *run) work(ctx context.Context, i int, with map[string]any) {
 		}
 		r.inflight--
 		r.finish(res, ctx)
-		i = -1
+		more = false
 		if ctx.Err() == nil {
-			i, with = r.startQueued(ctx, true)
+			j, more = r.startQueued(ctx, true)
 		}
 		if r.inflight == 0 {
 			select {

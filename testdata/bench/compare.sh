@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Side-by-side timing of pipe, GNU make and go-task on the same DAGs, and
-# pipe's makespan against the critical path. See the README's performance
-# section.
+# Side-by-side timing of pipe, GNU make, go-task and (when installed) dagu
+# on the same DAGs, and pipe's makespan against the critical path. See the
+# README's performance section.
 #
 #   testdata/bench/compare.sh [N ...]        # default: 1000
 #   SHAPES="wide chain random" RUNS=10 testdata/bench/compare.sh 1000 10000
 #
 # It builds pipe, installs go-task with `go install` when it is missing,
 # and uses hyperfine when installed (apt-get install hyperfine), else
-# alternating runs timed here. Medians; ratios are against make -j8.
+# alternating runs timed here. dagu is timed when `dagu` is on PATH (or
+# DAGU=/path/to/dagu); it is not installed here. Medians; ratios are
+# against make -j8.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -27,6 +29,8 @@ if [ -z "$task_bin" ]; then
 	task_bin="$work/bin/task"
 fi
 
+dagu_bin=${DAGU:-$(command -v dagu || true)}
+
 # median_of CMD...: runs CMD $runs times (after a warm-up) and prints the
 # median wall time in seconds.
 median_of() {
@@ -42,26 +46,35 @@ median_of() {
 	printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'
 }
 
-printf '%-8s %7s %10s %10s %10s %8s %8s\n' shape nodes "make -j$jobs" pipe go-task pipe/make task/make
+printf '%-8s %7s %10s %10s %10s %10s %8s %8s %8s\n' shape nodes "make -j$jobs" pipe go-task dagu pipe/make task/make dagu/make
 for n in "${sizes[@]}"; do
 	for shape in "${shapes[@]}"; do
 		dir="$work/$shape-$n"
-		go run ./testdata/bench/gen -shape "$shape" -n "$n" -out "$dir"
+		go run ./testdata/bench/gen -shape "$shape" -n "$n" -jobs "$jobs" -out "$dir"
 		m_cmd=(make -s -j"$jobs" -C "$dir")
 		p_cmd=("$work/pipe" run "$dir/pipeline.yaml" --max-parallel "$jobs" --runs-dir "$work/runs")
 		t_cmd=("$task_bin" -s -d "$dir" --concurrency "$jobs")
+		d_cmd=(env DAGU_HOME="$work/dagu" "$dagu_bin" start "$dir/dagu.yaml")
+		dg=""
 		if command -v hyperfine >/dev/null 2>&1; then
 			json="$work/h.json"
-			hyperfine -N -w 1 -r "$runs" --export-json "$json" \
-				"${m_cmd[*]}" "${p_cmd[*]}" "${t_cmd[*]}" >/dev/null 2>&1
-			read -r mk pp tk < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print(*[x["median"] for x in r])' "$json")
+			cmds=("${m_cmd[*]}" "${p_cmd[*]}" "${t_cmd[*]}")
+			[ -n "$dagu_bin" ] && cmds+=("${d_cmd[*]}")
+			hyperfine -N -w 1 -r "$runs" --export-json "$json" "${cmds[@]}" >/dev/null 2>&1
+			read -r mk pp tk dg < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print(*[x["median"] for x in r])' "$json")
 		else
 			mk=$(median_of "${m_cmd[@]}")
 			pp=$(median_of "${p_cmd[@]}")
 			tk=$(median_of "${t_cmd[@]}")
+			[ -n "$dagu_bin" ] && dg=$(median_of "${d_cmd[@]}")
 		fi
-		printf '%-8s %7d %9.3fs %9.3fs %9.3fs %8.2f %8.2f\n' "$shape" "$n" "$mk" "$pp" "$tk" \
-			"$(echo "$pp / $mk" | bc -l)" "$(echo "$tk / $mk" | bc -l)"
+		if [ -n "$dg" ]; then
+			dgs=$(printf '%9.3fs' "$dg") dgr=$(printf '%8.2f' "$(echo "$dg / $mk" | bc -l)")
+		else
+			dgs=$(printf '%10s' -) dgr=$(printf '%8s' -)
+		fi
+		printf '%-8s %7d %9.3fs %9.3fs %9.3fs %s %8.2f %8.2f %s\n' "$shape" "$n" "$mk" "$pp" "$tk" "$dgs" \
+			"$(echo "$pp / $mk" | bc -l)" "$(echo "$tk / $mk" | bc -l)" "$dgr"
 	done
 done
 

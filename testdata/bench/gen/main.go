@@ -1,5 +1,5 @@
-// Command gen writes the same DAG for pipe, GNU make and go-task, for the
-// side-by-side comparison in ../compare.sh.
+// Command gen writes the same DAG for pipe, GNU make, go-task and dagu, for
+// the side-by-side comparison in ../compare.sh.
 //
 //	go run ./testdata/bench/gen -shape random -n 1000 -out DIR
 //
@@ -26,14 +26,15 @@ func main() {
 	out := flag.String("out", ".", "output directory")
 	sleep := flag.Bool("sleep", false, "sleep nodes (random 10-100 ms) instead of true")
 	wait := flag.Bool("wait", false, "with -sleep: pipe's in-process wait module instead of a sleep process")
+	jobs := flag.Int("jobs", 8, "dagu's maxActiveSteps (make and go-task take theirs on the command line)")
 	flag.Parse()
-	if err := run(*shape, *n, *out, *sleep, *wait); err != nil {
+	if err := run(*shape, *n, *out, *sleep, *wait, *jobs); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(shape string, n int, out string, sleep, wait bool) error {
+func run(shape string, n int, out string, sleep, wait bool, jobs int) error {
 	rng := rand.New(rand.NewPCG(42, uint64(n)))
 	needs := make([][]int, n)
 	for i := 1; i < n; i++ {
@@ -127,6 +128,20 @@ func run(shape string, n int, out string, sleep, wait bool) error {
 		fmt.Fprintf(w, ".PHONY: all %s\nall: %s\n", strings.ReplaceAll(ids(all), ",", ""), strings.ReplaceAll(ids(all), ",", ""))
 		for i := range n {
 			fmt.Fprintf(w, "n%d: %s\n\t@%s\n", i, strings.ReplaceAll(ids(needs[i]), ",", ""), cmd[i])
+		}
+	})
+	if err != nil {
+		return err
+	}
+	// dagu's v1 step fields (name, command, depends), which its later
+	// versions still load; maxActiveSteps bounds its concurrency like -j.
+	err = write("dagu.yaml", func(w *bufio.Writer) {
+		fmt.Fprintf(w, "name: bench_%s_%d\nmaxActiveSteps: %d\nsteps:\n", shape, n, jobs)
+		for i := range n {
+			fmt.Fprintf(w, "  - name: n%d\n    command: %q\n", i, cmd[i])
+			if len(needs[i]) > 0 {
+				fmt.Fprintf(w, "    depends: [%s]\n", ids(needs[i]))
+			}
 		}
 	})
 	if err != nil {

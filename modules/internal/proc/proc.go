@@ -11,8 +11,10 @@ import (
 	"io"
 	"log/slog"
 	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -60,7 +62,11 @@ func Run(ctx context.Context, cmd *exec.Cmd, log *slog.Logger, stdoutToLog bool)
 	out.started()
 	exited := make(chan struct{})
 	stopWatching := context.AfterFunc(ctx, func() { stopGroup(cmd, exited) })
+	if running.Add(1) > pollAbove() {
+		awaitExit(cmd.Process)
+	}
 	err = cmd.Wait()
+	running.Add(-1)
 	close(exited)
 	stopWatching()
 	// Whatever the program left running in its group dies with the node.
@@ -89,6 +95,17 @@ func Run(ctx context.Context, cmd *exec.Cmd, log *slog.Logger, stdoutToLog bool)
 	}
 	return res, nil
 }
+
+// running counts the programs Run is waiting for, in the whole process.
+var running atomic.Int32
+
+// pollAbove is how many programs may run at once before Run waits for the
+// next ones through the poller (awaitExit) instead of a thread each. A
+// thread blocked in waitid hears of the exit soonest: a chain of short
+// programs is 7% faster that way (BenchmarkRunExecChain). But hundreds of
+// programs started at once would need as many new threads; past a few per
+// core, the poller's extra wake-up is the smaller cost.
+func pollAbove() int32 { return int32(4 * runtime.GOMAXPROCS(0)) }
 
 // stopGroup asks the program's group to stop, and kills it if the program
 // has not exited after StopDelay.

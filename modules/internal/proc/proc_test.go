@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -160,5 +161,52 @@ func TestRunStdoutLimit(t *testing.T) {
 func TestRunMissingProgram(t *testing.T) {
 	if _, err := Run(context.Background(), Command("no-such-program-pipe"), nil, false); err == nil {
 		t.Fatal("no error")
+	}
+}
+
+// awaitExit returns once the program has exited, and leaves it for Wait.
+func TestAwaitExit(t *testing.T) {
+	cmd := Command("/bin/sh", "-c", "sleep 0.2; exit 7")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	awaitExit(cmd.Process)
+	if d := time.Since(start); d < 150*time.Millisecond {
+		t.Errorf("awaitExit returned after %v, before the program ended", d)
+	}
+	err := cmd.Wait()
+	if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 7 {
+		t.Fatalf("Wait after awaitExit: %v, state %v", err, cmd.ProcessState)
+	}
+}
+
+// Past pollAbove programs at once, Run waits through the poller: every
+// program still gets its own output and exit code.
+func TestRunManyAtOnce(t *testing.T) {
+	n := int(pollAbove()) + 8
+	type result struct {
+		res Result
+		err error
+	}
+	results := make([]result, n)
+	var wg sync.WaitGroup
+	for k := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			script := fmt.Sprintf("sleep 0.3; echo %d; exit %d", k, k%3)
+			res, err := Run(context.Background(), Command("/bin/sh", "-c", script), nil, false)
+			results[k] = result{res, err}
+		}()
+	}
+	wg.Wait()
+	for k, r := range results {
+		if got := strings.TrimSpace(string(r.res.Stdout)); got != fmt.Sprint(k) {
+			t.Errorf("program %d: stdout %q", k, got)
+		}
+		if r.res.ExitCode != k%3 || (r.err != nil) != (k%3 != 0) {
+			t.Errorf("program %d: exit code %d, err %v", k, r.res.ExitCode, r.err)
+		}
 	}
 }

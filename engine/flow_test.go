@@ -305,7 +305,7 @@ nodes:
 
 func TestRecordIsWrittenAtomically(t *testing.T) {
 	tm := newTestModules(t)
-	rec := tm.run(t, "name: r\nnodes:\n  a: {module: echo, with: {x: 1}}\n", engine.Options{})
+	rec := tm.run(t, "name: r\nnodes:\n  a: {module: echo, with: {x: 1, s: \"q\\\"\\n\\u00e9<\"}}\n  b: {module: echo, needs: a}\n  c: {module: echo, when: \"false\"}\n", engine.Options{})
 	dir := t.TempDir()
 	path, err := engine.WriteRecord(dir, rec)
 	if err != nil {
@@ -321,6 +321,20 @@ func TestRecordIsWrittenAtomically(t *testing.T) {
 	}
 	if back.ID != rec.ID || back.Nodes["a"].Status != engine.StatusSuccess || back.Nodes["a"].Outputs["x"] != 1.0 {
 		t.Errorf("record read back = %+v", back)
+	}
+	// The file holds what encoding/json makes of the record, a node a line.
+	data, _ := os.ReadFile(path)
+	var got, want any
+	if err := json.Unmarshal(data, &got); err != nil {
+		t.Fatalf("record is not JSON: %v", err)
+	}
+	b, _ := json.Marshal(rec)
+	_ = json.Unmarshal(b, &want)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("record file decodes to\n%v\nwant\n%v", got, want)
+	}
+	if lines := strings.Count(string(data), "\n"); lines != 1+len(rec.Nodes)+1 {
+		t.Errorf("record has %d lines, want a head, a line per node and the close:\n%s", lines, data)
 	}
 	if _, err := engine.ReadRecord(filepath.Join(dir, "nope.json")); err == nil {
 		t.Error("reading a missing record succeeded")

@@ -145,9 +145,11 @@ func (s *stream) finish() {
 // drain copies what the pipe holds without waiting for end of file: a
 // process that escaped the group may keep the pipe open for ever.
 func (s *stream) drain() {
-	var buf [32 << 10]byte
+	bp := drainBufs.Get().(*[32 << 10]byte)
+	defer drainBufs.Put(bp)
+	buf := bp[:]
 	for {
-		n, err := syscall.Read(s.raw, buf[:])
+		n, err := syscall.Read(s.raw, buf)
 		if n > 0 {
 			_, _ = s.sink.Write(buf[:n])
 		}
@@ -159,6 +161,10 @@ func (s *stream) drain() {
 		}
 	}
 }
+
+// drainBufs holds drain's buffers: one that escapes to the heap for each of
+// a node's two streams was most of the exec module's garbage.
+var drainBufs = sync.Pool{New: func() any { return new([32 << 10]byte) }}
 
 func (s *stream) close() {
 	s.w.Close()

@@ -69,6 +69,10 @@ type nodeState struct {
 	// failedAbove is set when this node or a node it needs, transitively,
 	// failed: failure() is true below it.
 	failedAbove bool
+	// passed is set when the node succeeded, or failed under
+	// continue_on_error: it counts as success below. Kept here, beside
+	// pending, so that checking a node's needs reads nothing else.
+	passed bool
 	// blockedBy names the disabled dangerous node above this one.
 	blockedBy string
 }
@@ -362,7 +366,15 @@ func (r *run) decide(i int) (Status, string, map[string]any) {
 // needsSucceeded reports whether every need of node i succeeded (an error
 // under continue_on_error counts), and if not, why.
 func (r *run) needsSucceeded(i int) (bool, string) {
-	for _, j := range r.plan.Graph.Needs(i) {
+	needs := r.plan.Graph.Needs(i)
+	passed := true
+	for _, j := range needs {
+		passed = passed && r.nodes[j].passed
+	}
+	if passed {
+		return true, ""
+	}
+	for _, j := range needs {
 		rec := r.nodes[j].rec
 		switch {
 		case rec.Status == StatusSuccess:
@@ -526,6 +538,7 @@ func (r *run) finish(res nodeResult, ctx context.Context) {
 	r.mu.Lock()
 	st.rec.Status, st.rec.Reason, st.rec.Message = status, reason, message
 	st.rec.Outputs = outputs
+	st.passed = status == StatusSuccess || (status == StatusError && pn.ContinueOnError)
 	st.rec.Attempts = res.attempts
 	st.rec.StartedAt, st.rec.FinishedAt = res.started.UTC(), res.finished.UTC()
 	st.rec.DurationMS = res.finished.Sub(res.started).Milliseconds()
@@ -545,6 +558,7 @@ func (r *run) settle(i int, status Status, reason, message string) {
 	r.mu.Lock()
 	st.rec.Status, st.rec.Reason, st.rec.Message = status, reason, message
 	st.rec.Outputs = nil
+	st.passed = status == StatusError && r.plan.nodes[i].ContinueOnError
 	if status == StatusError {
 		st.rec.Message = reason
 		st.rec.StartedAt, st.rec.FinishedAt = now, now

@@ -100,7 +100,7 @@ func (r *run) runNode(ctx context.Context, j job) (res nodeResult) {
 	res = nodeResult{i: j.i, started: j.started}
 	defer func() { res.finished = time.Now() }()
 	mod := pn.info.New()
-	in := &modules.Input{Node: pn.ID, With: j.with, Logger: r.nodeLogger(pn.ID), Run: r}
+	in := &modules.Input{Node: pn.ID, With: j.with, Logger: r.nodeLogger(pn.ID), Priority: r.plan.Graph.Height(j.i), Run: r}
 	for attempt := 1; ; attempt++ {
 		res.attempts = attempt
 		in.Attempt = attempt

@@ -60,6 +60,12 @@ func newTestModules(t *testing.T) *testModules {
 				return &modules.Output{Message: "ok", Values: map[string]any{"attempt": in.Attempt}}, nil
 			})
 		}})
+	tm.reg.Register(modules.Info{Name: "priority", Description: "outputs the priority it was given",
+		New: func() modules.Module {
+			return moduleFunc(func(_ context.Context, in *modules.Input) (*modules.Output, error) {
+				return &modules.Output{Values: map[string]any{"priority": in.Priority}}, nil
+			})
+		}})
 	tm.reg.Register(modules.Info{Name: "panic", Description: "panics",
 		New: func() modules.Module {
 			return moduleFunc(func(context.Context, *modules.Input) (*modules.Output, error) { panic("kaboom") })
@@ -426,5 +432,16 @@ nodes:
 			rec := tm.run(t, tt.src, tt.opts)
 			check(t, rec, tt.status, tt.nodes)
 		})
+	}
+}
+
+// A module learns how long a chain of nodes waits on its node.
+func TestModulesGetTheirPriority(t *testing.T) {
+	tm := newTestModules(t)
+	rec := tm.run(t, "name: p\nnodes:\n  a: {module: priority}\n  b: {module: priority, needs: a}\n  c: {module: priority, needs: b}\n  d: {module: priority, needs: a}\n", engine.Options{})
+	for id, want := range map[string]int{"a": 2, "b": 1, "c": 0, "d": 0} {
+		if got := rec.Nodes[id].Outputs["priority"]; got != want {
+			t.Errorf("node %s: priority %v, want %d", id, got, want)
+		}
 	}
 }

@@ -25,6 +25,11 @@ type Input struct {
 	Attempt int
 	// Logger writes to the node's log.
 	Logger *slog.Logger
+	// Priority is the length of the longest chain of nodes that wait on this
+	// one. A module that queues for something shared (the exec module's
+	// process starts) serves the highest first, so the critical path does
+	// not wait behind leaves.
+	Priority int
 	// Run tells the module about the run it is part of.
 	Run RunInfo
 }

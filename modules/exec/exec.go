@@ -80,7 +80,7 @@ func (Exec) Run(ctx context.Context, in *modules.Input) (*modules.Output, error)
 	case in.String("stdin") != "":
 		cmd.Stdin = strings.NewReader(in.String("stdin"))
 	}
-	res, err := proc.Run(ctx, cmd, in.Logger, false)
+	res, err := proc.Run(ctx, cmd, proc.Options{Log: in.Logger, Priority: in.Priority})
 	if err != nil {
 		return nil, &modules.Error{Message: err.Error(), Values: map[string]any{"exit_code": res.ExitCode, "stdout": string(res.Stdout)}}
 	}

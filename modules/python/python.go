@@ -83,7 +83,7 @@ func (Python) Run(ctx context.Context, in *modules.Input) (*modules.Output, erro
 	cmd := proc.Command(bin, "-c", runner)
 	cmd.Env = append(os.Environ(), "PIPE_RESULT_FILE="+resultFile.Name(), "PYTHONUNBUFFERED=1")
 	cmd.Stdin = strings.NewReader(string(body))
-	_, runErr := proc.Run(ctx, cmd, in.Logger, true)
+	_, runErr := proc.Run(ctx, cmd, proc.Options{Log: in.Logger, StdoutToLog: true, Priority: in.Priority})
 	if ctx.Err() != nil {
 		return nil, runErr
 	}

@@ -32,22 +32,31 @@ type Result struct {
 	StderrTail string
 }
 
+// Options say how Run treats a program.
+type Options struct {
+	// Log gets the program's stderr, a line at a time.
+	Log *slog.Logger
+	// StdoutToLog sends stdout to Log too, instead of keeping it.
+	StdoutToLog bool
+	// Priority orders programs waiting to start (see modules.Input).
+	Priority int
+}
+
 // Run runs cmd to the end. When ctx ends, the whole process group gets
 // SIGTERM, then SIGKILL after StopDelay; so does any process the program
-// left behind when it exits. stderr lines go to log; if stdoutToLog is set,
-// stdout lines do too (and are not kept).
+// left behind when it exits.
 //
 // cmd must not have a Context of its own (use Command): os/exec would watch
 // it with a goroutine per process, a wake-up on the path of every node.
-func Run(ctx context.Context, cmd *exec.Cmd, log *slog.Logger, stdoutToLog bool) (Result, error) {
+func Run(ctx context.Context, cmd *exec.Cmd, opts Options) (Result, error) {
 	if ctx.Err() != nil {
 		return Result{ExitCode: -1}, fmt.Errorf("not started: %w", context.Cause(ctx))
 	}
-	tail := &lineLog{log: log, level: slog.LevelInfo, stream: "stderr"}
+	tail := &lineLog{log: opts.Log, level: slog.LevelInfo, stream: "stderr"}
 	var stdout limitedBuffer
 	var stdoutSink io.Writer = &stdout
-	if stdoutToLog {
-		stdoutSink = &lineLog{log: log, level: slog.LevelInfo, stream: "stdout"}
+	if opts.StdoutToLog {
+		stdoutSink = &lineLog{log: opts.Log, level: slog.LevelInfo, stream: "stdout"}
 	}
 	out, err := attachOutput(cmd, stdoutSink, tail)
 	if err != nil {
@@ -55,7 +64,13 @@ func Run(ctx context.Context, cmd *exec.Cmd, log *slog.Logger, stdoutToLog bool)
 	}
 	setProcessGroup(cmd)
 	cmd.WaitDelay = StopDelay // bounds the copying of a stdin reader
-	if err := cmd.Start(); err != nil {
+	if err := starts.enter(ctx, opts.Priority); err != nil {
+		out.abort()
+		return Result{ExitCode: -1}, fmt.Errorf("not started: %w", context.Cause(ctx))
+	}
+	err = cmd.Start()
+	starts.leave()
+	if err != nil {
 		out.abort()
 		return Result{ExitCode: -1}, err
 	}

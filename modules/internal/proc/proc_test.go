@@ -64,7 +64,7 @@ func TestRunOutput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &recorder{}
-			res, err := Run(context.Background(), Command(tt.argv[0], tt.argv[1:]...), slog.New(rec), tt.stdoutLog)
+			res, err := Run(context.Background(), Command(tt.argv[0], tt.argv[1:]...), Options{Log: slog.New(rec), StdoutToLog: tt.stdoutLog})
 			if tt.wantErr == "" && err != nil {
 				t.Fatalf("unexpected error: %v", err)
 			}
@@ -89,7 +89,7 @@ func TestRunOutput(t *testing.T) {
 func TestRunLogsAsItGoes(t *testing.T) {
 	rec := &recorder{}
 	start := time.Now()
-	_, err := Run(context.Background(), Command("/bin/sh", "-c", "echo early >&2; sleep 1; echo late >&2"), slog.New(rec), false)
+	_, err := Run(context.Background(), Command("/bin/sh", "-c", "echo early >&2; sleep 1; echo late >&2"), Options{Log: slog.New(rec)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestRunEscapedChildHoldsThePipe(t *testing.T) {
 			}
 			script := pause + "echo done; setsid sleep 5 & exit 0"
 			start := time.Now()
-			res, err := Run(context.Background(), Command("/bin/sh", "-c", script), nil, false)
+			res, err := Run(context.Background(), Command("/bin/sh", "-c", script), Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -132,7 +132,7 @@ func TestRunCancel(t *testing.T) {
 	time.AfterFunc(100*time.Millisecond, func() { cancel(errors.New("time-out")) })
 	start := time.Now()
 	// The trap ignores SIGTERM, so only SIGKILL after StopDelay ends it.
-	_, err := Run(ctx, Command("/bin/sh", "-c", "trap '' TERM; echo up >&2; sleep 30; sleep 30"), nil, false)
+	_, err := Run(ctx, Command("/bin/sh", "-c", "trap '' TERM; echo up >&2; sleep 30; sleep 30"), Options{})
 	if err == nil || !strings.Contains(err.Error(), "killed: time-out") {
 		t.Fatalf("error %v, want killed: time-out", err)
 	}
@@ -144,7 +144,7 @@ func TestRunCancel(t *testing.T) {
 func TestRunNotStartedWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Run(ctx, Command("true"), nil, false); err == nil || !strings.Contains(err.Error(), "not started") {
+	if _, err := Run(ctx, Command("true"), Options{}); err == nil || !strings.Contains(err.Error(), "not started") {
 		t.Fatalf("error %v", err)
 	}
 }
@@ -159,7 +159,7 @@ func TestRunStdoutLimit(t *testing.T) {
 }
 
 func TestRunMissingProgram(t *testing.T) {
-	if _, err := Run(context.Background(), Command("no-such-program-pipe"), nil, false); err == nil {
+	if _, err := Run(context.Background(), Command("no-such-program-pipe"), Options{}); err == nil {
 		t.Fatal("no error")
 	}
 }
@@ -196,7 +196,7 @@ func TestRunManyAtOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			script := fmt.Sprintf("sleep 0.3; echo %d; exit %d", k, k%3)
-			res, err := Run(context.Background(), Command("/bin/sh", "-c", script), nil, false)
+			res, err := Run(context.Background(), Command("/bin/sh", "-c", script), Options{})
 			results[k] = result{res, err}
 		}()
 	}

@@ -1,0 +1,102 @@
+package proc
+
+import (
+	"container/heap"
+	"context"
+	"sync"
+)
+
+// startGate lets one program start at a time, the waiting one with the
+// highest priority first. Starts are serialized anyway (fork takes a lock
+// in the runtime), but in the runtime's order: when hundreds of nodes
+// become ready at once, the node on the critical path would queue behind
+// all of them.
+type startGate struct {
+	mu      sync.Mutex
+	busy    bool
+	waiting waiters
+	arrived uint64
+}
+
+type gateWaiter struct {
+	priority int
+	seq      uint64
+	ready    chan struct{}
+	admitted bool // set under mu when ready is closed
+	index    int  // in waiting, for heap.Remove
+}
+
+var starts startGate
+
+// enter waits for the gate, or for ctx to end.
+func (g *startGate) enter(ctx context.Context, priority int) error {
+	g.mu.Lock()
+	if !g.busy {
+		g.busy = true
+		g.mu.Unlock()
+		return nil
+	}
+	g.arrived++
+	w := &gateWaiter{priority: priority, seq: g.arrived, ready: make(chan struct{})}
+	heap.Push(&g.waiting, w)
+	g.mu.Unlock()
+	select {
+	case <-w.ready:
+		return nil
+	case <-ctx.Done():
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		if w.admitted { // admitted as ctx ended: pass the gate on
+			g.handOff()
+			return ctx.Err()
+		}
+		heap.Remove(&g.waiting, w.index)
+		return ctx.Err()
+	}
+}
+
+// leave lets the next waiter in.
+func (g *startGate) leave() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.handOff()
+}
+
+// handOff gives the gate to the first waiter, or frees it; mu is held.
+func (g *startGate) handOff() {
+	if len(g.waiting) == 0 {
+		g.busy = false
+		return
+	}
+	w := heap.Pop(&g.waiting).(*gateWaiter)
+	w.admitted = true
+	close(w.ready)
+}
+
+// waiters is a container/heap of the waiting starts, highest priority
+// first, then first come.
+type waiters []*gateWaiter
+
+func (h waiters) Len() int { return len(h) }
+func (h waiters) Less(a, b int) bool {
+	if h[a].priority != h[b].priority {
+		return h[a].priority > h[b].priority
+	}
+	return h[a].seq < h[b].seq
+}
+func (h waiters) Swap(a, b int) {
+	h[a], h[b] = h[b], h[a]
+	h[a].index, h[b].index = a, b
+}
+func (h *waiters) Push(x any) {
+	w := x.(*gateWaiter)
+	w.index = len(*h)
+	*h = append(*h, w)
+}
+func (h *waiters) Pop() any {
+	old := *h
+	w := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	return w
+}

@@ -58,23 +58,12 @@ func Run(ctx context.Context, cmd *exec.Cmd, opts Options) (Result, error) {
 	if opts.StdoutToLog {
 		stdoutSink = &lineLog{log: opts.Log, level: slog.LevelInfo, stream: "stdout"}
 	}
-	out, err := attachOutput(cmd, stdoutSink, tail)
-	if err != nil {
-		return Result{ExitCode: -1}, err
-	}
 	setProcessGroup(cmd)
 	cmd.WaitDelay = StopDelay // bounds the copying of a stdin reader
-	if err := starts.enter(ctx, opts.Priority); err != nil {
-		out.abort()
-		return Result{ExitCode: -1}, fmt.Errorf("not started: %w", context.Cause(ctx))
-	}
-	err = cmd.Start()
-	starts.leave()
+	out, err := start(ctx, cmd, opts.Priority, stdoutSink, tail)
 	if err != nil {
-		out.abort()
 		return Result{ExitCode: -1}, err
 	}
-	out.started()
 	exited := make(chan struct{})
 	stopWatching := context.AfterFunc(ctx, func() { stopGroup(cmd, exited) })
 	if running.Add(1) > pollAbove() {
@@ -109,6 +98,26 @@ func Run(ctx context.Context, cmd *exec.Cmd, opts Options) (Result, error) {
 		return res, err
 	}
 	return res, nil
+}
+
+// start starts cmd through the gate. The pipes are made inside it: every
+// program started copies the table of open files and closes it again, so
+// pipes made by programs still waiting would make each start slower.
+func start(ctx context.Context, cmd *exec.Cmd, priority int, stdout, stderr io.Writer) (*output, error) {
+	if err := starts.enter(ctx, priority); err != nil {
+		return nil, fmt.Errorf("not started: %w", context.Cause(ctx))
+	}
+	defer starts.leave()
+	out, err := attachOutput(cmd, stdout, stderr)
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		out.abort()
+		return nil, err
+	}
+	out.started()
+	return out, nil
 }
 
 // running counts the programs Run is waiting for, in the whole process.

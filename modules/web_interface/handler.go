@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pipe-run/pipe/modules"
@@ -19,15 +20,19 @@ import (
 //go:embed page.html
 var pageFS embed.FS
 
-var pageTmpl = template.Must(template.New("page.html").Funcs(template.FuncMap{
-	"pct": func(v any) string {
-		if f, ok := v.(float64); ok {
-			return strconv.FormatFloat(f*100, 'f', 1, 64) + "%"
-		}
-		return ""
-	},
-	"cell": cell,
-}).ParseFS(pageFS, "page.html"))
+// pageTmpl is parsed on first use, not in init: every pipe command would
+// pay for it otherwise.
+var pageTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page.html").Funcs(template.FuncMap{
+		"pct": func(v any) string {
+			if f, ok := v.(float64); ok {
+				return strconv.FormatFloat(f*100, 'f', 1, 64) + "%"
+			}
+			return ""
+		},
+		"cell": cell,
+	}).ParseFS(pageFS, "page.html"))
+})
 
 // page is what the module serves.
 type page struct {
@@ -93,7 +98,7 @@ func newHandler(p *page, run modules.RunInfo) http.Handler {
 			}
 		}
 		var buf bytes.Buffer
-		if err := pageTmpl.Execute(&buf, data); err != nil {
+		if err := pageTmpl().Execute(&buf, data); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"strings"
 
 	"github.com/pipe-run/pipe/modules"
 )
@@ -97,8 +98,15 @@ func (Betting) Run(ctx context.Context, in *modules.Input) (*modules.Output, err
 		return nil, err
 	}
 	if path := in.String("odds"); path != "" {
-		if err := joinOdds(ctx, preds, path); err != nil {
+		join, err := joinOdds(ctx, preds, path)
+		if err != nil {
 			return nil, err
+		}
+		if len(join.renamed) > 0 {
+			in.Logger.Info("odds: club names read as the predictions' names", "names", strings.Join(join.renamed, ", "))
+		}
+		if join.found < join.needed {
+			in.Logger.Warn("odds: some matches have none in the file and are not priced", "found", join.found, "of", join.needed, "file", path)
 		}
 	}
 	priced, bets, summary := price(preds, rule)

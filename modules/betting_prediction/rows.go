@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
+	"time"
 
 	"github.com/pipe-run/pipe/modules/internal/football"
 )
@@ -81,21 +83,79 @@ func number(v any) (float64, bool) {
 	return 0, false
 }
 
-// joinOdds fills in odds from a CSV for rows that have none, matching on
-// home and away (and the date, where both have one).
-func joinOdds(ctx context.Context, rows []row, path string) error {
+// joinOdds fills in odds from a CSV for rows that have none. Rows and odds
+// pair on home and away, and on the date where both have one, else on the
+// season. Club names are aligned first (football.Align): results and odds
+// datasets rarely spell clubs alike ("Man United", "Manchester United").
+// It returns how many rows needed odds, how many got them, and the names
+// it read differently.
+func joinOdds(ctx context.Context, rows []row, path string) (join oddsJoin, err error) {
 	ms, src, err := football.Read(ctx, path, filepath.Join(".pipe", "cache"))
 	if err != nil {
-		return err
+		return join, err
 	}
 	if src.OddsColumns == "" {
-		return fmt.Errorf("%s: no odds columns (want AvgH/AvgD/AvgA, B365H/B365D/B365A, PSH/PSD/PSA or hOdd/dOdd/aOdd)", path)
+		return join, fmt.Errorf("%s: no odds columns (want AvgH/AvgD/AvgA, B365H/B365D/B365A, PSH/PSD/PSA or hOdd/dOdd/aOdd)", path)
 	}
-	byTeams := map[string][]football.Match{}
-	for _, m := range ms {
-		if m.HasOdds() {
-			k := m.Home + "|" + m.Away
-			byTeams[k] = append(byTeams[k], m)
+	// The seasons of the rows that need odds: undated odds from other
+	// seasons must not be taken, nor their clubs aligned.
+	seasons := map[int]bool{}
+	var rowTeams []string
+	seenRow := map[string]bool{}
+	for i := range rows {
+		r := &rows[i]
+		if r.hasOdds() {
+			continue
+		}
+		join.needed++
+		if y, ok := r.seasonYear(); ok {
+			seasons[y] = true
+		}
+		for _, t := range []string{r.home, r.away} {
+			if !seenRow[t] {
+				seenRow[t] = true
+				rowTeams = append(rowTeams, t)
+			}
+		}
+	}
+	if join.needed == 0 {
+		return join, nil
+	}
+	inScope := func(m *football.Match) bool {
+		if len(seasons) == 0 {
+			return true
+		}
+		y, ok := football.SeasonYear(m.Season)
+		return !ok || seasons[y]
+	}
+	var oddsTeams []string
+	seenOdds := map[string]bool{}
+	for k := range ms {
+		m := &ms[k]
+		if !m.HasOdds() || !inScope(m) {
+			continue
+		}
+		for _, t := range []string{m.Home, m.Away} {
+			if !seenOdds[t] {
+				seenOdds[t] = true
+				oddsTeams = append(oddsTeams, t)
+			}
+		}
+	}
+	names := football.Align(oddsTeams, rowTeams)
+	for from, to := range names {
+		if from != to {
+			join.renamed = append(join.renamed, from+" as "+to)
+		}
+	}
+	slices.Sort(join.renamed)
+	byTeams := map[string][]*football.Match{}
+	for k := range ms {
+		m := &ms[k]
+		home, okH := names[m.Home]
+		away, okA := names[m.Away]
+		if m.HasOdds() && okH && okA && inScope(m) {
+			byTeams[home+"|"+away] = append(byTeams[home+"|"+away], m)
 		}
 	}
 	for i := range rows {
@@ -103,12 +163,43 @@ func joinOdds(ctx context.Context, rows []row, path string) error {
 		if r.hasOdds() {
 			continue
 		}
-		cands := byTeams[r.home+"|"+r.away]
-		for _, m := range cands {
-			if r.date == "" || !m.Dated || m.When.Format("2006-01-02") == r.date {
+		for _, m := range byTeams[r.home+"|"+r.away] {
+			if r.sameMatch(m) {
 				r.odds = m.Odds
+				join.found++
+				break
 			}
 		}
 	}
-	return nil
+	return join, nil
+}
+
+// oddsJoin is what joinOdds did.
+type oddsJoin struct {
+	needed, found int
+	renamed       []string // "odds name as prediction name"
+}
+
+// seasonYear is the start year of the row's season, from its season or
+// its date.
+func (r *row) seasonYear() (int, bool) {
+	if y, ok := football.SeasonYear(r.season); ok {
+		return y, true
+	}
+	if d, err := time.Parse("2006-01-02", r.date); err == nil {
+		return football.SeasonYear(football.SeasonOf(d))
+	}
+	return 0, false
+}
+
+// sameMatch reports whether m, a match between the row's clubs, is the
+// row's match: the same date where both are dated, else the same season
+// where both have one.
+func (r *row) sameMatch(m *football.Match) bool {
+	if r.date != "" && m.Dated {
+		return m.When.Format("2006-01-02") == r.date
+	}
+	y, ok := r.seasonYear()
+	my, mok := football.SeasonYear(m.Season)
+	return !ok || !mok || y == my
 }

@@ -97,17 +97,9 @@ func (Betting) Run(ctx context.Context, in *modules.Input) (*modules.Output, err
 	if err != nil {
 		return nil, err
 	}
-	if path := in.String("odds"); path != "" {
-		join, err := joinOdds(ctx, preds, path)
-		if err != nil {
-			return nil, err
-		}
-		if len(join.renamed) > 0 {
-			in.Logger.Info("odds: club names read as the predictions' names", "names", strings.Join(join.renamed, ", "))
-		}
-		if join.found < join.needed {
-			in.Logger.Warn("odds: some matches have none in the file and are not priced", "found", join.found, "of", join.needed, "file", path)
-		}
+	oddsPath := in.String("odds")
+	if err := addOdds(ctx, in, preds, oddsPath, "predictions"); err != nil {
+		return nil, err
 	}
 	priced, bets, summary := price(preds, rule)
 	values := map[string]any{"bets": bets, "priced": priced, "summary": summary}
@@ -115,6 +107,9 @@ func (Betting) Run(ctx context.Context, in *modules.Input) (*modules.Output, err
 	if ev, ok := in.With["evaluation"]; ok && ev != nil {
 		rows, err := readRows(ev, "evaluation")
 		if err != nil {
+			return nil, err
+		}
+		if err := addOdds(ctx, in, rows, oddsPath, "evaluation"); err != nil {
 			return nil, err
 		}
 		bt := backtest(rows, rule, in.Int("bootstrap"))
@@ -127,4 +122,23 @@ func (Betting) Run(ctx context.Context, in *modules.Input) (*modules.Output, err
 		}
 	}
 	return &modules.Output{Message: msg, Values: values}, nil
+}
+
+// addOdds fills in odds from the file at path (if any) for the rows that
+// have none, and says in the log what the join did.
+func addOdds(ctx context.Context, in *modules.Input, rows []row, path, what string) error {
+	if path == "" {
+		return nil
+	}
+	join, err := joinOdds(ctx, rows, path)
+	if err != nil {
+		return err
+	}
+	if len(join.renamed) > 0 {
+		in.Logger.Info("odds: club names read as those of the "+what, "names", strings.Join(join.renamed, ", "))
+	}
+	if join.found < join.needed {
+		in.Logger.Warn("odds: some matches of the "+what+" have none in the file and are not priced", "found", join.found, "of", join.needed, "file", path)
+	}
+	return nil
 }

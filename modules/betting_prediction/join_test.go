@@ -52,9 +52,11 @@ func TestJoinOddsAlignsNamesAndSeasons(t *testing.T) {
 	}
 }
 
-// On the shared data, the results (short names, dates) of a season find
-// their odds in the odds dataset (long names, rounds, no dates): every
-// match of every league. Skipped without the data.
+// On the shared data, the results (short names, dates) find their odds in
+// the odds dataset (long names, rounds, no dates, to 2018-19): every match
+// of the four leagues' 2017-18 and 2018-19 seasons, and none of the two
+// seasons after, which bring clubs the odds never name. Skipped without the
+// data.
 func TestJoinOddsRealData(t *testing.T) {
 	const shared = "../../../shared/data"
 	leagues := map[string]string{
@@ -62,25 +64,35 @@ func TestJoinOddsRealData(t *testing.T) {
 		"serie-a": "italy_serie-a", "la-liga": "spain_primera",
 	}
 	for results, odds := range leagues {
-		resultsFile := filepath.Join(shared, "results", results, "season-1718.csv")
 		oddsFile := filepath.Join(shared, "odds", odds+".csv")
 		if _, err := os.Stat(oddsFile); err != nil {
 			t.Skipf("no real data at %s: skipped", shared)
 		}
-		ms, _, err := football.Read(context.Background(), resultsFile, t.TempDir())
-		if err != nil {
+		var rows []row
+		for _, season := range []string{"1718", "1819", "1920", "2021"} {
+			ms, _, err := football.Read(context.Background(), filepath.Join(shared, "results", results, "season-"+season+".csv"), t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range ms {
+				rows = append(rows, row{date: m.When.Format("2006-01-02"), season: m.Season, home: m.Home, away: m.Away, result: -1})
+			}
+		}
+		if _, err := joinOdds(context.Background(), rows, oddsFile); err != nil {
 			t.Fatal(err)
 		}
-		rows := make([]row, len(ms))
-		for k, m := range ms {
-			rows[k] = row{date: m.When.Format("2006-01-02"), home: m.Home, away: m.Away, result: -1}
+		missing, wrong := map[string]int{}, 0
+		for _, r := range rows {
+			covered := r.date < "2019-07-01"
+			switch {
+			case covered && !r.hasOdds():
+				missing[r.home+" - "+r.away]++
+			case !covered && r.hasOdds():
+				wrong++
+			}
 		}
-		join, err := joinOdds(context.Background(), rows, oddsFile)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if join.found != len(rows) {
-			t.Errorf("%s 2017-18: odds for %d of %d matches (names read as %q)", results, join.found, len(rows), join.renamed)
+		if len(missing) > 0 || wrong > 0 {
+			t.Errorf("%s: %d matches of 2017-19 without odds (%v), %d later ones with odds", results, len(missing), missing, wrong)
 		}
 	}
 }

@@ -34,10 +34,16 @@ func evaluate(ctx context.Context, played []football.Match, evalFrom string, opt
 		}
 		evalFrom = seasons[max(1, len(seasons)-2)]
 	}
-	k := slices.Index(seasons, evalFrom)
+	// "2017-18" and "2017-2018" name the same season, whichever the data uses.
+	k := slices.IndexFunc(seasons, func(s string) bool {
+		a, okA := football.SeasonYear(s)
+		b, okB := football.SeasonYear(evalFrom)
+		return s == evalFrom || (okA && okB && a == b)
+	})
 	if k < 0 {
 		return nil, fmt.Errorf("eval_from: no season %q in the data (seasons %s to %s)", evalFrom, seasons[0], seasons[len(seasons)-1])
 	}
+	evalFrom = seasons[k]
 	if k == 0 {
 		return nil, fmt.Errorf("eval_from: %s is the first season: nothing before it to fit on", evalFrom)
 	}

@@ -2,6 +2,7 @@ package sports_predictor
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -124,5 +125,23 @@ func TestRealDataErrors(t *testing.T) {
 	}
 	if _, err := run(t, map[string]any{"eval_from": "1999-2000"}); err == nil || !strings.Contains(err.Error(), "no season") {
 		t.Errorf("bad eval_from: %v", err)
+	}
+	if _, err := run(t, map[string]any{"eval_from": "1999-00"}); err == nil || !strings.Contains(err.Error(), "no season") {
+		t.Errorf("bad short eval_from: %v", err)
+	}
+}
+
+// "2024-25" and "2024-2025" name the same held-out season.
+func TestEvalFromShortSeason(t *testing.T) {
+	long, err := run(t, map[string]any{"eval_from": "2024-2025"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, err := run(t, map[string]any{"eval_from": "2024-25"})
+	if err != nil {
+		t.Fatalf("short season name: %v", err)
+	}
+	if fmt.Sprint(long.Values["metrics"]) != fmt.Sprint(short.Values["metrics"]) {
+		t.Errorf("metrics differ:\n%v\n%v", long.Values["metrics"], short.Values["metrics"])
 	}
 }

@@ -33,10 +33,9 @@ func Align(from, to []string) map[string]string {
 	}
 	var pairs []pair
 	for _, f := range restFrom {
-		fb := bigrams(fold(f))
 		for _, t := range to {
 			if !used[t] {
-				pairs = append(pairs, pair{f, t, dice(fb, bigrams(fold(t)))})
+				pairs = append(pairs, pair{f, t, similarity(f, t)})
 			}
 		}
 	}
@@ -57,6 +56,30 @@ func Align(from, to []string) map[string]string {
 // right pair in the shared data is "SPAL 2013 Ferrara" and "Spal" at 0.32;
 // unrelated club names score around 0.1-0.2.
 const minSimilarity = 0.3
+
+// similarity scores two club names: the Dice similarity of their letter
+// pairs, or, when higher and the first real words (past "FC", "1." and the
+// like) differ, nine tenths of those words': "Wolves" and "Wolverhampton
+// Wanderers" share little else.
+func similarity(a, b string) float64 {
+	a, b = fold(a), fold(b)
+	whole := dice(bigrams(a), bigrams(b))
+	fa, fb := firstWord(a), firstWord(b)
+	if fa == "" || fb == "" || fa == fb {
+		return whole // a shared first word ("West", "Real") tells clubs apart no better
+	}
+	return max(whole, 0.9*dice(bigrams(fa), bigrams(fb)))
+}
+
+// firstWord is a name's first word of four letters or more.
+func firstWord(name string) string {
+	for _, w := range strings.Fields(name) {
+		if len([]rune(w)) >= 4 {
+			return w
+		}
+	}
+	return ""
+}
 
 // fold lowers a name and drops the accents the datasets disagree on.
 func fold(s string) string {

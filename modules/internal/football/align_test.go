@@ -23,11 +23,11 @@ func TestAlign(t *testing.T) {
 		},
 		{
 			name: "accents and prefixes",
-			from: []string{"1. FC Köln", "Bor. Mönchengladbach", "CD Alavés", "Málaga CF", "SPAL 2013 Ferrara", "Internazionale", "AC Milan"},
-			to:   []string{"FC Koln", "M'gladbach", "Alaves", "Malaga", "Spal", "Inter", "Milan"},
+			from: []string{"1. FC Köln", "Bor. Mönchengladbach", "CD Alavés", "Málaga CF", "SPAL 2013 Ferrara", "Internazionale", "AC Milan", "Wolverhampton Wanderers"},
+			to:   []string{"FC Koln", "M'gladbach", "Alaves", "Malaga", "Spal", "Inter", "Milan", "Wolves", "Norwich", "Sheffield United"},
 			want: map[string]string{
 				"1. FC Köln": "FC Koln", "Bor. Mönchengladbach": "M'gladbach", "CD Alavés": "Alaves", "Málaga CF": "Malaga",
-				"SPAL 2013 Ferrara": "Spal", "Internazionale": "Inter", "AC Milan": "Milan",
+				"SPAL 2013 Ferrara": "Spal", "Internazionale": "Inter", "AC Milan": "Milan", "Wolverhampton Wanderers": "Wolves",
 			},
 		},
 		{

@@ -7,10 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pipe-run/pipe/dag"
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/modules"
-	"github.com/pipe-run/pipe/schema"
 )
 
 // genPipeline writes a pipeline of n echo nodes in one of three shapes:
@@ -37,8 +35,26 @@ func genPipeline(shape string, n int) []byte {
 
 var benchSizes = []int{100, 1_000, 10_000, 100_000}
 
-func perNode(b *testing.B, n int) {
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/node")
+// nodeCost measures a benchmark's loop per node: time, bytes allocated
+// and allocations. Start it before the loop, report after.
+type nodeCost struct {
+	n      int
+	before runtime.MemStats
+}
+
+func measure(n int) *nodeCost {
+	c := &nodeCost{n: n}
+	runtime.ReadMemStats(&c.before)
+	return c
+}
+
+func (c *nodeCost) report(b *testing.B) {
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	per := float64(b.N) * float64(c.n)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/per, "ns/node")
+	b.ReportMetric(float64(after.TotalAlloc-c.before.TotalAlloc)/per, "B/node")
+	b.ReportMetric(float64(after.Mallocs-c.before.Mallocs)/per, "allocs/node")
 }
 
 // BenchmarkLoad is `pipe validate` without the file read: parse YAML,
@@ -49,33 +65,15 @@ func BenchmarkLoad(b *testing.B) {
 			data := genPipeline(shape, n)
 			b.Run(fmt.Sprintf("%s/%d", shape, n), func(b *testing.B) {
 				b.ReportAllocs()
+				cost := measure(n)
 				for b.Loop() {
 					if _, err := engine.Parse("bench.yaml", data, modules.Default); err != nil {
 						b.Fatal(err)
 					}
 				}
-				perNode(b, n)
+				cost.report(b)
 			})
 		}
-	}
-}
-
-// BenchmarkBuild is the graph alone: build, order, level, check cycles.
-func BenchmarkBuild(b *testing.B) {
-	for _, n := range benchSizes {
-		p, diags := schema.Parse("bench.yaml", genPipeline("random", n))
-		if len(diags) > 0 {
-			b.Fatal(diags)
-		}
-		b.Run(fmt.Sprintf("random/%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, diags := dag.Build(p); len(diags) > 0 {
-					b.Fatal(diags)
-				}
-			}
-			perNode(b, n)
-		})
 	}
 }
 
@@ -91,13 +89,14 @@ func BenchmarkRun(b *testing.B) {
 			eng := engine.New(modules.Default)
 			b.Run(fmt.Sprintf("%s/%d", shape, n), func(b *testing.B) {
 				b.ReportAllocs()
+				cost := measure(n)
 				for b.Loop() {
 					rec, err := eng.Run(context.Background(), plan, engine.Options{MaxParallel: runtime.NumCPU()})
 					if err != nil || rec.Status != engine.StatusSuccess {
 						b.Fatal(err, rec.Status)
 					}
 				}
-				perNode(b, n)
+				cost.report(b)
 			})
 		}
 	}
@@ -120,11 +119,12 @@ func BenchmarkRunExecChain(b *testing.B) {
 		b.Fatal(err)
 	}
 	eng := engine.New(modules.Default)
+	cost := measure(200)
 	for b.Loop() {
 		rec, err := eng.Run(context.Background(), plan, engine.Options{})
 		if err != nil || rec.Status != engine.StatusSuccess {
 			b.Fatal(err, rec.Status)
 		}
 	}
-	perNode(b, 200)
+	cost.report(b)
 }

@@ -1,0 +1,60 @@
+package dag_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+
+	"github.com/pipe-run/pipe/dag"
+	"github.com/pipe-run/pipe/schema"
+)
+
+// pipeline makes a pipeline of n nodes in code, without YAML: wide
+// (independent), chain (each needs the one before) or random (each needs
+// up to 3 random earlier nodes, fixed seed).
+func pipeline(shape string, n int) *schema.Pipeline {
+	rng := rand.New(rand.NewPCG(42, uint64(n)))
+	p := &schema.Pipeline{Source: &schema.Source{Name: "bench.yaml"}, Name: shape, Nodes: make([]*schema.Node, n)}
+	for i := range n {
+		node := &schema.Node{ID: fmt.Sprintf("n%d", i), Module: "echo"}
+		switch {
+		case shape == "chain" && i > 0:
+			node.Needs = []schema.Ref{{ID: fmt.Sprintf("n%d", i-1)}}
+		case shape == "random" && i > 0:
+			seen := map[int]bool{}
+			for range rng.IntN(4) {
+				if j := rng.IntN(i); !seen[j] {
+					seen[j] = true
+					node.Needs = append(node.Needs, schema.Ref{ID: fmt.Sprintf("n%d", j)})
+				}
+			}
+		}
+		p.Nodes[i] = node
+	}
+	return p
+}
+
+// BenchmarkBuild is the graph alone: build, order, level, check for
+// cycles. It reports ns, bytes and allocations per node.
+func BenchmarkBuild(b *testing.B) {
+	for _, shape := range []string{"wide", "chain", "random"} {
+		for _, n := range []int{100, 1_000, 10_000, 100_000} {
+			p := pipeline(shape, n)
+			b.Run(fmt.Sprintf("%s/%d", shape, n), func(b *testing.B) {
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				for b.Loop() {
+					if _, diags := dag.Build(p); len(diags) > 0 {
+						b.Fatal(diags)
+					}
+				}
+				runtime.ReadMemStats(&after)
+				per := float64(b.N) * float64(n)
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/per, "ns/node")
+				b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/per, "B/node")
+				b.ReportMetric(float64(after.Mallocs-before.Mallocs)/per, "allocs/node")
+			})
+		}
+	}
+}

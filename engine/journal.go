@@ -33,7 +33,7 @@ func newJournal(w io.Writer, runID string) *journal {
 	return &journal{w: bw, enc: json.NewEncoder(bw), runID: runID}
 }
 
-// node appends node id's state; the coordinator is the only caller.
+// node appends node id's state. Callers hold the run's sched lock.
 func (j *journal) node(id string, rec NodeRecord) {
 	if j == nil || j.err != nil {
 		return
@@ -41,7 +41,8 @@ func (j *journal) node(id string, rec NodeRecord) {
 	j.err = j.enc.Encode(JournalLine{Run: j.runID, Node: id, NodeRecord: &rec})
 }
 
-// flush writes out buffered lines; the coordinator calls it every
+// flush writes out buffered lines; the coordinator calls it, holding the
+// sched lock, every
 // journalFlush while the run goes on.
 func (j *journal) flush() {
 	if j != nil && j.err == nil && j.w.Buffered() > 0 {

@@ -42,8 +42,7 @@ func (j *journal) node(id string, rec NodeRecord) {
 }
 
 // flush writes out buffered lines; the coordinator calls it, holding the
-// sched lock, every
-// journalFlush while the run goes on.
+// sched lock, every journalFlush while the run goes on.
 func (j *journal) flush() {
 	if j != nil && j.err == nil && j.w.Buffered() > 0 {
 		j.err = j.w.Flush()

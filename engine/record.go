@@ -1,7 +1,7 @@
 package engine
 
 import (
-	"bufio"
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/google/renameio/v2/maybe"
 )
 
 // Status is the state of a node or a run.
@@ -75,28 +77,11 @@ func WriteRecord(dir string, rec *Record) (string, error) {
 		return "", fmt.Errorf("writing run record: %w", err)
 	}
 	path := filepath.Join(dir, rec.ID+".json")
-	tmp, err := os.CreateTemp(dir, "."+rec.ID+"-*.tmp")
-	if err != nil {
-		return "", fmt.Errorf("writing run record: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
-	bw := bufio.NewWriterSize(tmp, 1<<16)
-	if err := encodeRecord(bw, rec); err != nil {
-		tmp.Close()
+	var buf bytes.Buffer
+	if err := encodeRecord(&buf, rec); err != nil {
 		return "", fmt.Errorf("writing run record %s: %w", path, err)
 	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("writing run record %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("writing run record %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("writing run record %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := maybe.WriteFile(path, buf.Bytes(), 0o600); err != nil {
 		return "", fmt.Errorf("writing run record %s: %w", path, err)
 	}
 	return path, nil
@@ -105,7 +90,7 @@ func WriteRecord(dir string, rec *Record) (string, error) {
 // encodeRecord writes rec as JSON with each node's record on a line of its
 // own, in the order of the node ids: a file that grep and diff can read,
 // without the cost of indenting a 100,000-node record.
-func encodeRecord(w *bufio.Writer, rec *Record) error {
+func encodeRecord(w *bytes.Buffer, rec *Record) error {
 	head, err := json.Marshal(struct {
 		*Record
 		Nodes struct{} `json:"nodes,omitzero"` // written below, a line each

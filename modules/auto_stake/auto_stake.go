@@ -6,14 +6,12 @@ package auto_stake
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/modules/internal/jsonfile"
 )
 
 func init() {
@@ -73,15 +71,8 @@ func (AutoStake) Run(_ context.Context, in *modules.Input) (*modules.Output, err
 		}
 	}
 	plan := map[string]any{"created_at": time.Now().UTC().Format(time.RFC3339), "bankroll": bankroll, "kelly": "full", "orders": orders, "total_stake": total}
-	data, err := json.MarshalIndent(plan, "", "  ")
-	if err != nil {
-		return nil, err
-	}
 	path := in.String("out")
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+	if err := jsonfile.Write(path, plan, 0o644); err != nil {
 		return nil, fmt.Errorf("writing the stake plan: %w", err)
 	}
 	return &modules.Output{

@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
+
+	"github.com/pipe-run/pipe/modules/internal/jsonfile"
 )
 
 // The betting model file: the rule that chooses and sizes bets, and how it
@@ -49,16 +50,5 @@ func loadRule(path string) (Rule, error) {
 
 func saveRule(path string, r Rule, backtest any) error {
 	f := ruleFile{Format: ruleFormat, Version: ruleVersion, Margin: r.Margin, MinEdge: r.MinEdge, KellyFraction: r.KellyFraction, MaxStake: r.MaxStake, Bankroll: r.Bankroll, Backtest: backtest}
-	data, err := json.MarshalIndent(f, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return jsonfile.Write(path, f, 0o644)
 }

@@ -374,13 +374,7 @@ func Closest(name string, teams []string) string {
 	q := bigrams(name)
 	best, bestScore := "", 0.4
 	for _, t := range teams {
-		b := bigrams(t)
-		shared := 0
-		for g, n := range q {
-			shared += min(n, b[g])
-		}
-		score := 2 * float64(shared) / float64(total(q)+total(b))
-		if score > bestScore {
+		if score := dice(q, bigrams(t)); score > bestScore {
 			best, bestScore = t, score
 		}
 	}

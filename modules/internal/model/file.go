@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
 	"github.com/pipe-run/pipe/modules/internal/football"
+	"github.com/pipe-run/pipe/modules/internal/jsonfile"
 )
 
 // FileFormat and FileVersion mark a saved model; a reader refuses what it
@@ -85,28 +85,7 @@ func (f *File) Model() (Model, error) {
 
 // Save writes the file atomically.
 func (f *File) Save(path string) error {
-	data, err := json.MarshalIndent(f, "", "  ")
-	if err != nil {
-		return err
-	}
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".model-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return jsonfile.Write(path, f, 0o600)
 }
 
 // Load reads a model file written by Save.

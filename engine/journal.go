@@ -1,10 +1,11 @@
 package engine
 
 import (
-	"bufio"
-	"encoding/json"
+	"fmt"
 	"io"
 	"time"
+
+	"github.com/pipe-run/pipe/modules"
 )
 
 // journal appends each node's final state to a file as a JSON line while
@@ -12,14 +13,24 @@ import (
 // still leaves its progress behind. The record itself is written once, at
 // the end: rewriting it on every change would cost the square of the node
 // count. Lines are buffered and flushed every journalFlush.
+//
+// A failed write (a full disk) keeps the lines not yet written and tries
+// them again at the next flush: what was buffered is not dropped, and the
+// journal goes on once there is room again. Only past maxJournalBuffer of
+// unwritten lines are new lines dropped, and that is counted.
 type journal struct {
-	w     *bufio.Writer
-	enc   *json.Encoder
-	err   error
-	runID string
+	w       io.Writer
+	buf     []byte
+	err     error // the last write error, nil once a write succeeds again
+	dropped int   // lines not kept: unencodable, or past maxJournalBuffer
+	runID   string
 }
 
-const journalFlush = 200 * time.Millisecond
+const (
+	journalFlush     = 200 * time.Millisecond
+	journalChunk     = 64 << 10
+	maxJournalBuffer = 16 << 20
+)
 
 // JournalLine is one line of a run's journal.
 type JournalLine struct {
@@ -29,33 +40,62 @@ type JournalLine struct {
 }
 
 func newJournal(w io.Writer, runID string) *journal {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	return &journal{w: bw, enc: json.NewEncoder(bw), runID: runID}
+	return &journal{w: w, buf: make([]byte, 0, journalChunk), runID: runID}
 }
 
 // node appends node id's state. Callers hold the run's sched lock.
 func (j *journal) node(id string, rec NodeRecord) {
-	if j == nil || j.err != nil {
+	if j == nil {
 		return
 	}
-	j.err = j.enc.Encode(JournalLine{Run: j.runID, Node: id, NodeRecord: &rec})
+	line, err := modules.MarshalJSON(JournalLine{Run: j.runID, Node: id, NodeRecord: &rec})
+	if err != nil || len(j.buf)+len(line) > maxJournalBuffer {
+		j.dropped++
+		return
+	}
+	j.buf = append(j.buf, line...)
+	j.buf = append(j.buf, '\n')
+	if len(j.buf) >= journalChunk && j.err == nil {
+		j.flush()
+	}
 }
 
 // flush writes out buffered lines; the coordinator calls it, holding the
-// sched lock, every journalFlush while the run goes on.
+// sched lock, every journalFlush while the run goes on. What a failed write
+// left is kept for the next flush.
 func (j *journal) flush() {
-	if j != nil && j.err == nil && j.w.Buffered() > 0 {
-		j.err = j.w.Flush()
+	if j != nil {
+		j.write()
 	}
 }
 
-// close flushes what is buffered.
+// write writes what is buffered and reports how much it wrote.
+func (j *journal) write() int {
+	if len(j.buf) == 0 {
+		return 0
+	}
+	n, err := j.w.Write(j.buf)
+	if n > 0 {
+		j.buf = j.buf[:copy(j.buf, j.buf[n:])]
+	}
+	j.err = err
+	return n
+}
+
+// close flushes what is buffered and says what could not be written.
 func (j *journal) close() error {
 	if j == nil {
 		return nil
 	}
-	if j.err != nil {
-		return j.err
+	// Go on while the disk takes bytes: a write cut short by a full disk
+	// may fit once another process has freed some room.
+	for j.write() > 0 && j.err != nil {
 	}
-	return j.w.Flush()
+	switch {
+	case j.err != nil:
+		return fmt.Errorf("%d bytes of the journal not written: %w", len(j.buf), j.err)
+	case j.dropped > 0:
+		return fmt.Errorf("%d line(s) of the journal dropped (not encodable, or over %d MiB unwritten)", j.dropped, maxJournalBuffer>>20)
+	}
+	return nil
 }

@@ -189,13 +189,24 @@ func normalize(out *modules.Output) *modules.Output {
 	if out == nil || isPlainMap(out.Values) {
 		return out
 	}
-	b, err := json.Marshal(out.Values)
+	// Through Python's JSON dialect, so that a NaN in a Go module's slice
+	// or struct comes back a number, as it would from a plain map.
+	b, err := modules.MarshalPythonJSON(out.Values)
 	if err != nil {
 		return &modules.Output{Message: out.Message, Values: map[string]any{"error": "outputs are not JSON: " + err.Error()}}
 	}
-	var values map[string]any
-	_ = json.Unmarshal(b, &values)
+	v, _ := modules.DecodeJSON(b)
+	values, _ := v.(map[string]any)
 	return &modules.Output{Message: out.Message, Values: values}
+}
+
+// jsonSafe returns outputs as the run record holds them: non-finite numbers
+// as their text (see modules.JSONSafe).
+func jsonSafe(outputs map[string]any) map[string]any {
+	if outputs == nil {
+		return nil
+	}
+	return modules.JSONSafe(outputs).(map[string]any)
 }
 
 func isPlainMap(m map[string]any) bool {

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/google/renameio/v2/maybe"
+
+	"github.com/pipe-run/pipe/modules"
 )
 
 // Status is the state of a node or a run.
@@ -112,7 +114,7 @@ func encodeRecord(w *bytes.Buffer, rec *Record) error {
 		}
 		w.Write(key)
 		w.WriteByte(':')
-		node, err := json.Marshal(rec.Nodes[id])
+		node, err := modules.MarshalJSON(rec.Nodes[id])
 		if err != nil {
 			return fmt.Errorf("node %s: %w", id, err)
 		}

@@ -537,7 +537,9 @@ func (r *run) finish(res nodeResult, ctx context.Context) {
 	}
 	r.mu.Lock()
 	st.rec.Status, st.rec.Reason, st.rec.Message = status, reason, message
-	st.rec.Outputs = outputs
+	// The record holds what JSON can carry; expressions below see the
+	// outputs as the module gave them (a NaN stays a number).
+	st.rec.Outputs = jsonSafe(outputs)
 	st.passed = status == StatusSuccess || (status == StatusError && pn.ContinueOnError)
 	st.rec.Attempts = res.attempts
 	st.rec.StartedAt, st.rec.FinishedAt = res.started.UTC(), res.finished.UTC()

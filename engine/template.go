@@ -1,11 +1,12 @@
 package engine
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/pipe-run/pipe/modules"
 )
 
 // template is a `with` string holding `${{ expr }}` parts.
@@ -95,11 +96,14 @@ func stringify(v any) string {
 	case int:
 		return strconv.Itoa(x)
 	case float64:
+		if text, ok := modules.NonFiniteText(x); ok {
+			return text
+		}
 		return strconv.FormatFloat(x, 'g', -1, 64)
 	case fmt.Stringer:
 		return x.String()
 	}
-	if b, err := json.Marshal(v); err == nil {
+	if b, err := modules.MarshalJSON(v); err == nil {
 		return string(b)
 	}
 	return fmt.Sprint(v)

@@ -48,19 +48,20 @@ func jsonObject(b []byte) (map[string]any, bool) {
 	if len(b) < 2 || b[0] != '{' {
 		return nil, false
 	}
-	var obj map[string]any
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(&obj); err != nil || dec.More() {
-		return nil, false
-	}
-	return PlainNumbers(obj).(map[string]any), true
+	v, err := DecodeJSON(b)
+	obj, ok := v.(map[string]any)
+	return obj, err == nil && ok
 }
 
 // PlainNumbers turns the json.Number values a decoder with UseNumber gives
-// into int where whole and float64 otherwise, in place.
+// into int where whole and float64 otherwise, in place; the strings
+// DecodeJSON put for non-finite numbers become those numbers again.
 func PlainNumbers(v any) any {
 	switch x := v.(type) {
+	case string:
+		if f, ok := sentinelValue(x); ok {
+			return f
+		}
 	case json.Number:
 		if n, err := x.Int64(); err == nil {
 			return int(n)

@@ -4,7 +4,6 @@ package exec
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
@@ -72,7 +71,7 @@ func (Exec) Run(ctx context.Context, in *modules.Input) (*modules.Output, error)
 				data[k] = v
 			}
 		}
-		b, err := json.Marshal(data)
+		b, err := modules.MarshalJSON(data)
 		if err != nil {
 			return nil, fmt.Errorf("encoding inputs as JSON: %w", err)
 		}

@@ -7,7 +7,6 @@ package python
 import (
 	"context"
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -47,9 +46,26 @@ type Python struct{}
 var _ modules.Module = Python{}
 
 type result struct {
-	OK     bool   `json:"ok"`
-	Error  string `json:"error"`
-	Result any    `json:"result"`
+	OK     bool
+	Error  string
+	Result any
+}
+
+// decodeResult reads the runner's answer. Python's json module writes NaN
+// and Infinity as bare tokens; DecodeJSON reads them as numbers.
+func decodeResult(data []byte) (result, error) {
+	v, err := modules.DecodeJSON(data)
+	if err != nil {
+		return result{}, fmt.Errorf("reading the python result: %w", err)
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return result{}, fmt.Errorf("reading the python result: not a JSON object")
+	}
+	res := result{Result: obj["result"]}
+	res.OK, _ = obj["ok"].(bool)
+	res.Error, _ = obj["error"].(string)
+	return res, nil
 }
 
 // Run implements modules.Module.
@@ -69,7 +85,7 @@ func (Python) Run(ctx context.Context, in *modules.Input) (*modules.Output, erro
 	if req["kwargs"] == nil {
 		req["kwargs"] = map[string]any{}
 	}
-	body, err := json.Marshal(req)
+	body, err := modules.MarshalPythonJSON(req)
 	if err != nil {
 		return nil, fmt.Errorf("encoding args: %w", err)
 	}
@@ -94,16 +110,14 @@ func (Python) Run(ctx context.Context, in *modules.Input) (*modules.Output, erro
 		}
 		return nil, errors.New("python exited without a result")
 	}
-	var res result
-	dec := json.NewDecoder(strings.NewReader(string(data)))
-	dec.UseNumber()
-	if err := dec.Decode(&res); err != nil {
-		return nil, fmt.Errorf("reading the python result: %w", err)
+	res, err := decodeResult(data)
+	if err != nil {
+		return nil, err
 	}
 	if !res.OK {
 		return nil, errors.New(res.Error)
 	}
-	switch v := modules.PlainNumbers(res.Result).(type) {
+	switch v := res.Result.(type) {
 	case map[string]any:
 		return modules.FromResult(v)
 	case nil:

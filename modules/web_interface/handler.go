@@ -117,9 +117,11 @@ func orEmpty(m map[string]any) map[string]any {
 
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
+	// A NaN metric is written as "NaN" (see modules.JSONSafe); encoding/json
+	// would fail on it after the header is sent, leaving an empty body.
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	enc.Encode(v)
+	enc.Encode(modules.JSONSafe(v))
 }
 
 // columns lists the keys of the rows in a stable, readable order.
@@ -180,6 +182,9 @@ func cell(row any, col string) string {
 	case string:
 		return v
 	case float64:
+		if text, ok := modules.NonFiniteText(v); ok {
+			return text
+		}
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	case int:
 		return strconv.Itoa(v)
@@ -187,10 +192,10 @@ func cell(row any, col string) string {
 		if _, ok := v["home"]; ok { // odds
 			return strings.Join([]string{cell(v, "home"), cell(v, "draw"), cell(v, "away")}, " / ")
 		}
-		b, _ := json.Marshal(v)
+		b, _ := modules.MarshalJSON(v)
 		return string(b)
 	default:
-		b, _ := json.Marshal(v)
+		b, _ := modules.MarshalJSON(v)
 		return string(b)
 	}
 }

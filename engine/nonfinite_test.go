@@ -1,0 +1,118 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/modules"
+)
+
+// A NaN or an infinity is a number inside a run and text in its record:
+// the run is recorded, no node fails for it, and expressions compare it.
+func TestNonFiniteNumbersAreRecorded(t *testing.T) {
+	tm := newTestModules(t)
+	tm.reg.Register(modules.Info{Name: "metrics", Description: "returns NaN metrics, as ML code does",
+		New: func() modules.Module {
+			return moduleFunc(func(context.Context, *modules.Input) (*modules.Output, error) {
+				return &modules.Output{Values: map[string]any{"loss": math.NaN(), "curve": []float64{0.5, math.Inf(1)}}}, nil
+			})
+		}})
+	var journal strings.Builder
+	rec := tm.run(t, `
+name: nonfinite
+config:
+  RATE: 1.5
+nodes:
+  stats: {module: echo, with: {wins: 3, games: 0}}
+  ratio:
+    module: echo
+    needs: stats
+    with:
+      rate: ${{ nodes.stats.outputs.wins / nodes.stats.outputs.games }}
+      text: "rate ${{ nodes.stats.outputs.wins / nodes.stats.outputs.games }}"
+      rate_cfg: ${{ config.RATE }}
+  fit: {module: metrics}
+  gate:
+    module: echo
+    needs: fit
+    when: nodes.fit.outputs.loss < 1
+  report:
+    module: echo
+    needs: fit
+    when: nodes.fit.outputs.loss != nodes.fit.outputs.loss
+    with: {loss: "${{ nodes.fit.outputs.loss }}", curve: "${{ nodes.fit.outputs.curve }}"}
+`, engine.Options{Journal: &journal, RunID: "nf", Config: map[string]any{"RATE": math.Inf(-1)}})
+	check(t, rec, engine.StatusSuccess, map[string]want{
+		"gate":   {engine.StatusSkipped, "when is false"},
+		"report": {engine.StatusSuccess, ""},
+	})
+	ratio := rec.Nodes["ratio"].Outputs
+	if ratio["rate"] != "Infinity" || ratio["text"] != "rate Infinity" || ratio["rate_cfg"] != "-Infinity" {
+		t.Errorf("ratio outputs = %#v", ratio)
+	}
+	report := rec.Nodes["report"].Outputs
+	if report["loss"] != "NaN" || !reflect.DeepEqual(report["curve"], []any{0.5, "Infinity"}) {
+		t.Errorf("report outputs = %#v", report)
+	}
+	dir := t.TempDir()
+	path, err := engine.WriteRecord(dir, rec)
+	if err != nil {
+		t.Fatalf("WriteRecord: %v", err)
+	}
+	back, err := engine.ReadRecord(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Nodes["fit"].Outputs["loss"] != "NaN" {
+		t.Errorf("record on disk has loss %#v", back.Nodes["fit"].Outputs["loss"])
+	}
+	if lines := strings.Count(journal.String(), "\n"); lines != len(rec.Nodes) {
+		t.Errorf("journal has %d lines, want %d:\n%s", lines, len(rec.Nodes), journal.String())
+	}
+	if _, err := json.Marshal(rec); err != nil {
+		t.Errorf("the record does not encode (--json): %v", err)
+	}
+}
+
+// flakyWriter fails its first writes, as a full disk does, then takes all.
+type flakyWriter struct {
+	fails int
+	b     strings.Builder
+}
+
+func (w *flakyWriter) Write(p []byte) (int, error) {
+	if w.fails > 0 {
+		w.fails--
+		// Half is written before the disk fills.
+		n := len(p) / 2
+		w.b.Write(p[:n])
+		return n, errors.New("no space left on device")
+	}
+	return w.b.Write(p)
+}
+
+func TestJournalKeepsLinesAWriteFailedOn(t *testing.T) {
+	tm := newTestModules(t)
+	w := &flakyWriter{fails: 1}
+	var nodes strings.Builder
+	nodes.WriteString("nodes:\n")
+	for _, id := range []string{"a", "b", "c", "d"} {
+		nodes.WriteString("  " + id + ": {module: echo}\n")
+	}
+	tm.run(t, nodes.String(), engine.Options{Journal: w, RunID: "j"})
+	lines := strings.Split(strings.TrimSpace(w.b.String()), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("journal has %d lines, want 4:\n%s", len(lines), w.b.String())
+	}
+	for _, l := range lines {
+		if !json.Valid([]byte(l)) {
+			t.Errorf("line %q is not JSON", l)
+		}
+	}
+}

@@ -1,0 +1,271 @@
+package modules
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+)
+
+// Non-finite numbers (NaN, +Inf, -Inf) are numbers inside pipe: expressions
+// compare them as IEEE 754 says (NaN < 1 is false) and modules get them as
+// float64. JSON has no such numbers, so wherever pipe writes JSON (the run
+// record, the journal, --json, a program's JSON stdin) they are the strings
+// below, as JavaScript's String(NaN) and many JSON tools write them. Where
+// pipe reads JSON from a program, it also takes the bare tokens NaN,
+// Infinity and -Infinity that Python's json module writes by default.
+const (
+	NaNText    = "NaN"
+	PosInfText = "Infinity"
+	NegInfText = "-Infinity"
+)
+
+// Sentinels stand for non-finite numbers inside strings while decoding:
+// no real string starts with a NUL byte and these words.
+const (
+	nanSentinel    = "\x00pipe:NaN"
+	posInfSentinel = "\x00pipe:+Inf"
+	negInfSentinel = "\x00pipe:-Inf"
+)
+
+// NonFiniteText returns the text pipe writes for f, and whether f is
+// non-finite.
+func NonFiniteText(f float64) (string, bool) {
+	switch {
+	case math.IsNaN(f):
+		return NaNText, true
+	case math.IsInf(f, 1):
+		return PosInfText, true
+	case math.IsInf(f, -1):
+		return NegInfText, true
+	}
+	return "", false
+}
+
+// JSONSafe returns v with every non-finite float replaced by its text
+// (NonFiniteText), so that encoding/json can write it. It copies only the
+// maps and lists on the way to a replaced number; a value without one is
+// returned as it is, without allocating.
+func JSONSafe(v any) any {
+	out, _ := replaceNonFinite(v, func(s string) any { return s })
+	return out
+}
+
+// replaceNonFinite walks plain JSON values (and float32 and []float64, which
+// Go modules return) and replaces non-finite numbers by with(text). The bool
+// reports whether anything changed.
+func replaceNonFinite(v any, with func(string) any) (any, bool) {
+	switch x := v.(type) {
+	case float64:
+		if s, ok := NonFiniteText(x); ok {
+			return with(s), true
+		}
+	case float32:
+		if s, ok := NonFiniteText(float64(x)); ok {
+			return with(s), true
+		}
+	case []float64:
+		for i, f := range x {
+			if _, ok := NonFiniteText(f); ok {
+				out := make([]any, len(x))
+				for k := range x[:i] {
+					out[k] = x[k]
+				}
+				for k := i; k < len(x); k++ {
+					out[k], _ = replaceNonFinite(x[k], with)
+				}
+				return out, true
+			}
+		}
+	case []any:
+		var out []any
+		for i, item := range x {
+			r, changed := replaceNonFinite(item, with)
+			if changed && out == nil {
+				out = make([]any, len(x))
+				copy(out, x)
+			}
+			if out != nil {
+				out[i] = r
+			}
+		}
+		if out != nil {
+			return out, true
+		}
+	case map[string]any:
+		var out map[string]any
+		for k, item := range x {
+			r, changed := replaceNonFinite(item, with)
+			if !changed {
+				continue
+			}
+			if out == nil {
+				out = make(map[string]any, len(x))
+				for k2, v2 := range x {
+					out[k2] = v2
+				}
+			}
+			out[k] = r
+		}
+		if out != nil {
+			return out, true
+		}
+	}
+	return v, false
+}
+
+// MarshalJSON encodes v as encoding/json does, except that non-finite
+// numbers are written as their text instead of failing the encoding.
+func MarshalJSON(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	var unsupported *json.UnsupportedValueError
+	if err != nil && errors.As(err, &unsupported) {
+		return json.Marshal(JSONSafe(v))
+	}
+	return b, err
+}
+
+// MarshalPythonJSON encodes v for Python's json module: non-finite numbers
+// are the bare tokens NaN, Infinity and -Infinity it reads back as floats.
+func MarshalPythonJSON(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	var unsupported *json.UnsupportedValueError
+	if err == nil || !errors.As(err, &unsupported) {
+		return b, err
+	}
+	safe, _ := replaceNonFinite(v, func(s string) any { return sentinelOf(s) })
+	if b, err = json.Marshal(safe); err != nil {
+		return nil, err
+	}
+	for _, s := range [...]string{nanSentinel, posInfSentinel, negInfSentinel} {
+		quoted, _ := json.Marshal(s)
+		b = bytes.ReplaceAll(b, quoted, []byte(textOf(s)))
+	}
+	return b, nil
+}
+
+func sentinelOf(text string) string {
+	switch text {
+	case NaNText:
+		return nanSentinel
+	case PosInfText:
+		return posInfSentinel
+	}
+	return negInfSentinel
+}
+
+func textOf(sentinel string) string {
+	switch sentinel {
+	case nanSentinel:
+		return NaNText
+	case posInfSentinel:
+		return PosInfText
+	}
+	return NegInfText
+}
+
+// sentinelValue turns a sentinel string back into its number.
+func sentinelValue(s string) (float64, bool) {
+	if len(s) == 0 || s[0] != 0 {
+		return 0, false
+	}
+	switch s {
+	case nanSentinel:
+		return math.NaN(), true
+	case posInfSentinel:
+		return math.Inf(1), true
+	case negInfSentinel:
+		return math.Inf(-1), true
+	}
+	return 0, false
+}
+
+// DecodeJSON decodes one JSON value into plain values (numbers as int when
+// whole, else float64; see PlainNumbers). It also reads the bare tokens
+// NaN, Infinity and -Infinity, as Python's json module writes them.
+func DecodeJSON(data []byte) (any, error) {
+	v, err := decodeStrict(data)
+	if err == nil {
+		return v, nil
+	}
+	fixed, ok := quoteNonFinite(data)
+	if !ok {
+		return nil, err
+	}
+	if v, err2 := decodeStrict(fixed); err2 == nil {
+		return v, nil
+	}
+	return nil, err
+}
+
+func decodeStrict(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if dec.More() {
+		return nil, errors.New("more than one JSON value")
+	}
+	return PlainNumbers(v), nil
+}
+
+// quoteNonFinite rewrites the bare tokens NaN, Infinity and -Infinity that
+// stand where a value may start (outside strings) as sentinel strings. It
+// reports whether it found any.
+func quoteNonFinite(data []byte) ([]byte, bool) {
+	if !bytes.Contains(data, []byte("NaN")) && !bytes.Contains(data, []byte("Infinity")) {
+		return nil, false
+	}
+	var out []byte
+	found := false
+	inString := false
+	prev := byte(0) // the last byte outside strings and blanks
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if inString {
+			out = append(out, c)
+			switch c {
+			case '\\':
+				if i+1 < len(data) {
+					i++
+					out = append(out, data[i])
+				}
+			case '"':
+				inString = false
+				prev = '"'
+			}
+			continue
+		}
+		valueStart := prev == 0 || prev == ':' || prev == ',' || prev == '['
+		if valueStart {
+			if tok, s := nonFiniteToken(data[i:]); tok != "" {
+				q, _ := json.Marshal(s)
+				out = append(out, q...)
+				i += len(tok) - 1
+				prev = '"'
+				found = true
+				continue
+			}
+		}
+		out = append(out, c)
+		switch c {
+		case ' ', '\t', '\n', '\r':
+		case '"':
+			inString = true
+		default:
+			prev = c
+		}
+	}
+	return out, found
+}
+
+func nonFiniteToken(b []byte) (tok, sentinel string) {
+	for _, t := range [...]struct{ tok, s string }{{"NaN", nanSentinel}, {"Infinity", posInfSentinel}, {"-Infinity", negInfSentinel}} {
+		if bytes.HasPrefix(b, []byte(t.tok)) {
+			return t.tok, t.s
+		}
+	}
+	return "", ""
+}

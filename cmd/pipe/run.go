@@ -22,13 +22,19 @@ type runCmd struct {
 	NoWeb       bool     `help:"Skip web_interface nodes (and what needs them)."`
 	Config      string   `help:"Read config overrides from this .env file." placeholder:"F.env"`
 	Set         []string `short:"s" help:"Override a config key (repeatable)." sep:"none" placeholder:"K=V"`
-	MaxParallel int      `help:"How many nodes run at once (default: max_parallel, else the number of CPUs)."`
+	MaxParallel *int     `help:"How many nodes run at once, at least 1 (default: max_parallel, else the number of CPUs)." placeholder:"N"`
 	Schedule    string   `help:"eager: start nodes as soon as their needs are done; levels: level by level." enum:"eager,levels" default:"eager"`
 	JSON        bool     `help:"Print the run record as JSON on stdout instead of the summary."`
 	RunsDir     string   `help:"Where run records are written." default:".pipe/runs"`
 }
 
 func (c *runCmd) Run(e *env) error {
+	maxParallel := 0
+	if c.MaxParallel != nil {
+		if maxParallel = *c.MaxParallel; maxParallel < 1 {
+			return fail(exitUsage, "--max-parallel %d: must be at least 1 (leave it out for the pipeline's max_parallel, else the number of CPUs)", maxParallel)
+		}
+	}
 	eng := engine.New(modules.Default)
 	eng.Logger = e.logs.slog()
 	eng.NodeLogger = e.logs.node
@@ -48,21 +54,22 @@ func (c *runCmd) Run(e *env) error {
 	runID := engine.NewRunID()
 	opts := engine.Options{
 		Config: cfg, Only: c.Only, Skip: c.Skip, SkipModules: skipModules,
-		MaxParallel: c.MaxParallel, Schedule: engine.Schedule(c.Schedule),
+		MaxParallel: maxParallel, Schedule: engine.Schedule(c.Schedule),
 		OnEvent: prog.event, RunID: runID,
 	}
 	// The journal keeps the run's progress on disk until the record is
 	// written, in case the process dies first.
+	// Creating it is also the check that the runs directory takes files:
+	// a run that cannot be recorded does not start.
 	journalPath := filepath.Join(c.RunsDir, runID+".events.jsonl")
-	journal, jerr := createJournal(journalPath)
-	if jerr != nil {
-		e.logs.base.Warn("running without a journal", "err", jerr)
-	} else {
-		opts.Journal = journal
+	journal, err := createJournal(journalPath)
+	if err != nil {
+		return fail(exitFailed, "cannot record runs in %s: %w; make it writable, or choose another directory with --runs-dir", c.RunsDir, err)
 	}
+	opts.Journal = journal
 	rec, err := eng.Run(e.ctx, plan, opts)
-	if journal != nil {
-		journal.Close()
+	if cerr := journal.Close(); cerr != nil && rec != nil {
+		e.logs.base.Warn("the run's journal could not be written whole", "err", cerr, "journal", journalPath)
 	}
 	if err != nil {
 		os.Remove(journalPath)
@@ -70,7 +77,7 @@ func (c *runCmd) Run(e *env) error {
 	}
 	path, werr := engine.WriteRecord(c.RunsDir, rec)
 	if werr != nil {
-		e.logs.base.Error("could not write the run record; the journal keeps each node's end", "err", werr, "journal", journalPath)
+		e.logs.base.Error("could not write the run record; the journal keeps each node's end as far as it could be written", "err", werr, "journal", journalPath)
 	} else {
 		os.Remove(journalPath)
 	}
@@ -82,6 +89,9 @@ func (c *runCmd) Run(e *env) error {
 		}
 	} else {
 		printSummary(e.stdout, plan, rec, path)
+		if werr != nil {
+			fmt.Fprintf(e.stdout, "record: not written: %v\n", werr)
+		}
 	}
 	switch rec.Status {
 	case engine.StatusSuccess:
@@ -209,9 +219,11 @@ func firstLine(s string) string {
 	return first
 }
 
+// createJournal creates the run's journal, 0600 like the record: both may
+// hold what the nodes output.
 func createJournal(path string) (*os.File, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
-	return os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	return os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND|os.O_EXCL, 0o600)
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -37,6 +38,10 @@ func ResolveConfig(p *schema.Pipeline, src ConfigSources) (map[string]any, error
 	apply := func(key, raw, from string) error {
 		v, err := convert(raw, defaults[key])
 		if err != nil {
+			if p.IsSecret(key) {
+				// convert quotes the value it could not read.
+				err = errors.New(strings.ReplaceAll(err.Error(), strconv.Quote(raw), Masked))
+			}
 			return &ConfigError{Key: key, From: from, Err: err}
 		}
 		values[key] = v

@@ -29,6 +29,9 @@ type run struct {
 	config   map[string]any
 	cfgVal   reflect.Value
 	dangerOK bool
+	// redact masks secret config values in what the run shows; nil when
+	// the run has none.
+	redact *redactor
 
 	// ctx is the run's context, set by execute: a node that becomes ready
 	// after it ended is cancelled, not started.
@@ -124,6 +127,7 @@ func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
 		config:   cfg,
 		cfgVal:   plan.env.configValue(cfg),
 		dangerOK: truthy(cfg[DangerKey]),
+		redact:   newRedactor(plan, cfg),
 		nodes:    make([]nodeState, n),
 		queue:    readyQueue{height: plan.Graph.Height},
 		wake:     make(chan struct{}, 1),
@@ -536,10 +540,10 @@ func (r *run) finish(res nodeResult, ctx context.Context) {
 		}
 	}
 	r.mu.Lock()
-	st.rec.Status, st.rec.Reason, st.rec.Message = status, reason, message
-	// The record holds what JSON can carry; expressions below see the
-	// outputs as the module gave them (a NaN stays a number).
-	st.rec.Outputs = jsonSafe(outputs)
+	st.rec.Status, st.rec.Reason, st.rec.Message = status, r.redact.String(reason), r.redact.String(message)
+	// The record holds what JSON can carry, secrets masked; expressions
+	// below see the outputs as the module gave them (a NaN stays a number).
+	st.rec.Outputs = r.redact.Map(jsonSafe(outputs))
 	st.passed = status == StatusSuccess || (status == StatusError && pn.ContinueOnError)
 	st.rec.Attempts = res.attempts
 	st.rec.StartedAt, st.rec.FinishedAt = res.started.UTC(), res.finished.UTC()
@@ -557,6 +561,7 @@ func (r *run) finish(res nodeResult, ctx context.Context) {
 func (r *run) settle(i int, status Status, reason, message string) {
 	st := &r.nodes[i]
 	now := time.Now().UTC()
+	reason, message = r.redact.String(reason), r.redact.String(message)
 	r.mu.Lock()
 	st.rec.Status, st.rec.Reason, st.rec.Message = status, reason, message
 	st.rec.Outputs = nil
@@ -681,15 +686,16 @@ func (r *run) snapshot() *Record {
 // most in-process modules never log, and making a logger costs more than
 // running them.
 func (r *run) nodeLogger(id string) *slog.Logger {
-	return slog.New(&lazyHandler{e: r.e, node: id})
+	return slog.New(&lazyHandler{e: r.e, node: id, redact: r.redact})
 }
 
 // lazyHandler makes node's handler on first use.
 type lazyHandler struct {
-	e    *Engine
-	node string
-	once sync.Once
-	h    slog.Handler
+	e      *Engine
+	node   string
+	redact *redactor
+	once   sync.Once
+	h      slog.Handler
 }
 
 func (l *lazyHandler) get() slog.Handler {
@@ -699,6 +705,7 @@ func (l *lazyHandler) get() slog.Handler {
 		} else {
 			l.h = l.e.logger().With("node", l.node).Handler()
 		}
+		l.h = l.redact.Handler(l.h)
 	})
 	return l.h
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"maps"
 	"math"
+	"slices"
 )
 
 // Non-finite numbers (NaN, +Inf, -Inf) are numbers inside pipe: expressions
@@ -47,15 +49,24 @@ func NonFiniteText(f float64) (string, bool) {
 // maps and lists on the way to a replaced number; a value without one is
 // returned as it is, without allocating.
 func JSONSafe(v any) any {
-	out, _ := replaceNonFinite(v, func(s string) any { return s })
+	out, _ := Rewrite(v, nonFiniteAsText)
 	return out
 }
 
-// replaceNonFinite walks plain JSON values (and float32 and []float64, which
-// Go modules return) and replaces non-finite numbers by with(text). The bool
-// reports whether anything changed.
-func replaceNonFinite(v any, with func(string) any) (any, bool) {
-	switch x := v.(type) {
+// nonFiniteAsText and nonFiniteAsSentinel are Rewrite leaves; top-level
+// functions, so that passing them allocates nothing.
+func nonFiniteAsText(leaf any) (any, bool) {
+	return replaceNonFinite(leaf, func(text string) any { return text })
+}
+
+func nonFiniteAsSentinel(leaf any) (any, bool) {
+	return replaceNonFinite(leaf, func(text string) any { return sentinelOf(text) })
+}
+
+// replaceNonFinite replaces leaf by with(text) when it is a non-finite
+// number (a []float64 holding one becomes a []any).
+func replaceNonFinite(leaf any, with func(string) any) (any, bool) {
+	switch x := leaf.(type) {
 	case float64:
 		if s, ok := NonFiniteText(x); ok {
 			return with(s), true
@@ -64,26 +75,35 @@ func replaceNonFinite(v any, with func(string) any) (any, bool) {
 		if s, ok := NonFiniteText(float64(x)); ok {
 			return with(s), true
 		}
-	case []float64:
+	case []float64: // Go modules return these; plain values have none
+		if !slices.ContainsFunc(x, func(f float64) bool { return math.IsNaN(f) || math.IsInf(f, 0) }) {
+			return leaf, false
+		}
+		out := make([]any, len(x))
 		for i, f := range x {
-			if _, ok := NonFiniteText(f); ok {
-				out := make([]any, len(x))
-				for k := range x[:i] {
-					out[k] = x[k]
-				}
-				for k := i; k < len(x); k++ {
-					out[k], _ = replaceNonFinite(x[k], with)
-				}
-				return out, true
+			out[i] = f
+			if s, ok := NonFiniteText(f); ok {
+				out[i] = with(s)
 			}
 		}
+		return out, true
+	}
+	return leaf, false
+}
+
+// Rewrite applies leaf to every value inside v that is not a []any or a
+// map[string]any, and returns v with the leaves leaf changed. It copies
+// only the lists and maps on the way to a changed leaf: when nothing
+// changes, v itself comes back and nothing is allocated. The bool reports
+// whether anything changed.
+func Rewrite(v any, leaf func(any) (any, bool)) (any, bool) {
+	switch x := v.(type) {
 	case []any:
 		var out []any
 		for i, item := range x {
-			r, changed := replaceNonFinite(item, with)
+			r, changed := Rewrite(item, leaf)
 			if changed && out == nil {
-				out = make([]any, len(x))
-				copy(out, x)
+				out = slices.Clone(x)
 			}
 			if out != nil {
 				out[i] = r
@@ -92,26 +112,25 @@ func replaceNonFinite(v any, with func(string) any) (any, bool) {
 		if out != nil {
 			return out, true
 		}
+		return v, false // not x: boxing a slice again would allocate
 	case map[string]any:
 		var out map[string]any
 		for k, item := range x {
-			r, changed := replaceNonFinite(item, with)
+			r, changed := Rewrite(item, leaf)
 			if !changed {
 				continue
 			}
 			if out == nil {
-				out = make(map[string]any, len(x))
-				for k2, v2 := range x {
-					out[k2] = v2
-				}
+				out = maps.Clone(x)
 			}
 			out[k] = r
 		}
 		if out != nil {
 			return out, true
 		}
+		return v, false // not x: boxing a slice again would allocate
 	}
-	return v, false
+	return leaf(v)
 }
 
 // MarshalJSON encodes v as encoding/json does, except that non-finite
@@ -133,7 +152,7 @@ func MarshalPythonJSON(v any) ([]byte, error) {
 	if err == nil || !errors.As(err, &unsupported) {
 		return b, err
 	}
-	safe, _ := replaceNonFinite(v, func(s string) any { return sentinelOf(s) })
+	safe, _ := Rewrite(v, nonFiniteAsSentinel)
 	if b, err = json.Marshal(safe); err != nil {
 		return nil, err
 	}

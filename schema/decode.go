@@ -37,6 +37,8 @@ func (l *loader) pipeline(root *yaml.Node) {
 			}
 		case "timeout":
 			l.p.Timeout, _ = l.duration(v, "timeout")
+		case "secrets":
+			l.p.Secrets = l.secrets(v)
 		default:
 			if strings.HasPrefix(k.Value, "x-") {
 				continue // extension keys hold anchors for the rest of the file
@@ -44,6 +46,7 @@ func (l *loader) pipeline(root *yaml.Node) {
 			l.unknownKey(k, "the pipeline", PipelineKeys)
 		}
 	}
+	l.checkSecrets()
 	if nodes == nil {
 		if !hasKey(root, "nodes") {
 			l.errorf(posOf(root), "add a `nodes:` mapping of node id to node", "pipeline has no `nodes`")

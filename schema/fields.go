@@ -4,7 +4,7 @@ package schema
 // checks unknown keys against and that the JSON Schema test compares with
 // schema/pipeline.schema.json.
 var (
-	PipelineKeys = []string{"name", "description", "config", "nodes", "max_parallel", "timeout"}
+	PipelineKeys = []string{"name", "description", "config", "nodes", "max_parallel", "timeout", "secrets"}
 	NodeKeys     = []string{"module", "needs", "when", "with", "timeout", "retries", "continue_on_error", "dangerous", "description"}
 	RetryKeys    = []string{"limit", "backoff", "factor", "max_backoff"}
 )

@@ -14,7 +14,10 @@ type Pipeline struct {
 	Description string
 	// Config holds the typed defaults in file order. Values are bool, int,
 	// float64, string or nil.
-	Config      []ConfigVar
+	Config []ConfigVar
+	// Secrets lists the config keys marked secret in the file; keys named
+	// like credentials are secret too (see IsSecret).
+	Secrets     []Ref
 	Nodes       []*Node
 	MaxParallel int
 	Timeout     time.Duration

@@ -1,0 +1,138 @@
+package engine
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"strings"
+
+	"github.com/pipe-run/pipe/modules"
+)
+
+// Masked is what a secret's value reads as wherever pipe shows it.
+const Masked = "***"
+
+// minSecretLen is the shortest value masked: a one- or two-letter value
+// would turn every message into asterisks and is no secret anyway.
+const minSecretLen = 3
+
+// redactor masks the values of a run's secret config keys (see
+// schema.Pipeline.IsSecret) in what the run shows: node messages and
+// reasons, outputs in the record, and log lines. Expressions and modules
+// still get the real values. A nil redactor masks nothing and costs nothing.
+type redactor struct {
+	r *strings.Replacer
+}
+
+// newRedactor returns the redactor for plan run with config cfg, or nil
+// when the run has no secret worth masking.
+func newRedactor(plan *Plan, cfg map[string]any) *redactor {
+	var values []string
+	for key, v := range cfg {
+		if !plan.Pipeline.IsSecret(key) || v == nil {
+			continue
+		}
+		if s := stringify(v); len(s) >= minSecretLen {
+			values = append(values, s)
+		}
+	}
+	if len(values) == 0 {
+		return nil
+	}
+	// Longest first, so that a secret holding another is masked whole.
+	slices.SortFunc(values, func(a, b string) int { return len(b) - len(a) })
+	pairs := make([]string, 0, 2*len(values))
+	for _, s := range values {
+		pairs = append(pairs, s, Masked)
+	}
+	return &redactor{r: strings.NewReplacer(pairs...)}
+}
+
+// String masks s.
+func (x *redactor) String(s string) string {
+	if x == nil || s == "" {
+		return s
+	}
+	return x.r.Replace(s)
+}
+
+// Value masks the strings inside v, copying only what changes.
+func (x *redactor) Value(v any) any {
+	if x == nil {
+		return v
+	}
+	out, _ := modules.Rewrite(v, func(leaf any) (any, bool) {
+		if s, ok := leaf.(string); ok {
+			if m := x.r.Replace(s); m != s {
+				return m, true
+			}
+		}
+		return leaf, false
+	})
+	return out
+}
+
+// Map masks the strings inside m.
+func (x *redactor) Map(m map[string]any) map[string]any {
+	if x == nil || m == nil {
+		return m
+	}
+	return x.Value(m).(map[string]any)
+}
+
+// Handler wraps h so that log lines, their attributes included, are masked.
+func (x *redactor) Handler(h slog.Handler) slog.Handler {
+	if x == nil {
+		return h
+	}
+	return &redactHandler{h: h, x: x}
+}
+
+type redactHandler struct {
+	h slog.Handler
+	x *redactor
+}
+
+func (r *redactHandler) Enabled(ctx context.Context, l slog.Level) bool { return r.h.Enabled(ctx, l) }
+
+func (r *redactHandler) Handle(ctx context.Context, rec slog.Record) error {
+	out := slog.NewRecord(rec.Time, rec.Level, r.x.String(rec.Message), rec.PC)
+	rec.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(r.attr(a))
+		return true
+	})
+	return r.h.Handle(ctx, out)
+}
+
+func (r *redactHandler) attr(a slog.Attr) slog.Attr {
+	v := a.Value.Resolve()
+	switch v.Kind() {
+	case slog.KindString:
+		return slog.String(a.Key, r.x.String(v.String()))
+	case slog.KindGroup:
+		attrs := v.Group()
+		out := make([]slog.Attr, len(attrs))
+		for i, g := range attrs {
+			out[i] = r.attr(g)
+		}
+		return slog.Attr{Key: a.Key, Value: slog.GroupValue(out...)}
+	case slog.KindAny:
+		if err, ok := v.Any().(error); ok {
+			return slog.String(a.Key, r.x.String(err.Error()))
+		}
+		return slog.Any(a.Key, r.x.Value(v.Any()))
+	}
+	return a
+}
+
+func (r *redactHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	out := make([]slog.Attr, len(attrs))
+	for i, a := range attrs {
+		out[i] = r.attr(a)
+	}
+	return &redactHandler{h: r.h.WithAttrs(out), x: r.x}
+}
+
+func (r *redactHandler) WithGroup(name string) slog.Handler {
+	return &redactHandler{h: r.h.WithGroup(name), x: r.x}
+}

@@ -1,0 +1,117 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
+)
+
+const token = "tok_SUPERSECRET_123"
+
+// A secret's value never shows: not in messages, reasons, outputs in the
+// record, the journal or log lines. Modules and expressions still get it.
+func TestSecretsAreMasked(t *testing.T) {
+	tm := newTestModules(t)
+	tm.reg.Register(modules.Info{Name: "chatty", Description: "logs and fails with its input",
+		Inputs: []modules.Field{{Name: "say", Type: modules.String}},
+		New: func() modules.Module {
+			return moduleFunc(func(_ context.Context, in *modules.Input) (*modules.Output, error) {
+				in.Logger.Info("saying "+in.String("say"), "said", in.String("say"), "err", errors.New(in.String("say")))
+				return nil, &modules.Error{Message: "failed with " + in.String("say"), Values: map[string]any{"said": in.String("say")}}
+			})
+		}})
+	var logs, journal strings.Builder
+	plan, err := engine.Parse("secret.yaml", []byte(`
+name: secret
+secrets: [DB_URL]
+config:
+  API_TOKEN: ""
+  DB_URL: ""
+  PLAIN: visible
+nodes:
+  a:
+    module: echo
+    with:
+      t: ${{ config.API_TOKEN }}
+      text: "token is ${{ config.API_TOKEN }} at ${{ config.DB_URL }}"
+      list: ["${{ config.DB_URL }}", "${{ config.PLAIN }}"]
+  uses:
+    module: echo
+    needs: a
+    when: nodes.a.outputs.t == config.API_TOKEN
+    with: {ok: yes}
+  cast:
+    module: echo
+    when: int(config.API_TOKEN) > 0
+  chatty:
+    module: chatty
+    with: {say: "${{ config.API_TOKEN }}"}
+`), tm.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := engine.New(tm.reg)
+	eng.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	cfg := map[string]any{"API_TOKEN": token, "DB_URL": "postgres://u:pw@db/x", "PLAIN": "visible"}
+	rec, err := eng.Run(context.Background(), plan, engine.Options{Config: cfg, Journal: &journal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, rec, engine.StatusError, map[string]want{
+		"uses":   {engine.StatusSuccess, ""},
+		"cast":   {engine.StatusError, ""},
+		"chatty": {engine.StatusError, ""},
+	})
+	b, _ := json.Marshal(rec)
+	for what, text := range map[string]string{"record": string(b), "journal": journal.String(), "log": logs.String()} {
+		for _, secret := range []string{token, "postgres://u:pw@db/x"} {
+			if strings.Contains(text, secret) {
+				t.Errorf("the %s shows the secret %q:\n%s", what, secret, text)
+			}
+		}
+		if !strings.Contains(text, engine.Masked) {
+			t.Errorf("the %s shows no %s:\n%s", what, engine.Masked, text)
+		}
+	}
+	a := rec.Nodes["a"].Outputs
+	if a["text"] != "token is *** at ***" || a["list"].([]any)[1] != "visible" {
+		t.Errorf("outputs of a = %#v", a)
+	}
+}
+
+func TestSecretKeys(t *testing.T) {
+	p := &schema.Pipeline{Secrets: []schema.Ref{{ID: "DSN"}}}
+	for key, want := range map[string]bool{
+		"API_TOKEN": true, "github_token": true, "AWS_SECRET": true, "DB_PASSWORD": true, "OPENAI_API_KEY": true,
+		"TOKEN": true, "DSN": true, "MONKEY": false, "TOKENS": false, "SPORTS_MODEL": false, "KEYBOARD": false,
+	} {
+		if got := p.IsSecret(key); got != want {
+			t.Errorf("IsSecret(%s) = %v, want %v", key, got, want)
+		}
+	}
+}
+
+func TestSecretNotInConfigErrors(t *testing.T) {
+	p, diags := schema.Parse("s.yaml", []byte("config: {API_KEY: 1}\nnodes: {a: {module: echo}}\n"))
+	if diags != nil {
+		t.Fatal(diags)
+	}
+	_, err := engine.ResolveConfig(p, engine.ConfigSources{Set: []string{"API_KEY=" + token}})
+	if err == nil || strings.Contains(err.Error(), token) || !strings.Contains(err.Error(), "API_KEY") {
+		t.Errorf("error %v: want it to name API_KEY without its value", err)
+	}
+}
+
+func TestSecretsMustBeConfigKeys(t *testing.T) {
+	_, diags := schema.Parse("s.yaml", []byte("secrets: [API_TOKN]\nconfig: {API_TOKEN: x}\nnodes: {a: {module: echo}}\n"))
+	if diags == nil || !strings.Contains(diags.Error(), `s.yaml:1:11: secret "API_TOKN" is not a config key`) {
+		t.Errorf("error %v", diags)
+	}
+}

@@ -33,6 +33,10 @@ type planNode struct {
 	refs []int
 }
 
+// runsOnCancel reports whether the node is a clean-up node: its when calls
+// always() or cancelled(), so it may run after the run is cancelled.
+func (pn *planNode) runsOnCancel() bool { return pn.when != nil && pn.when.runsOnCancel }
+
 // Dangerous reports whether node i is dangerous, by its module or itself.
 func (p *Plan) Dangerous(i int) bool { return p.nodes[i].dangerous }
 

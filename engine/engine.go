@@ -29,6 +29,11 @@ const (
 	Levels Schedule = "levels"
 )
 
+// DefaultCleanupTimeout bounds a clean-up node (its when calls always() or
+// cancelled()) that runs after its run was cancelled and has no timeout of
+// its own.
+const DefaultCleanupTimeout = time.Minute
+
 // DefaultGrace is how long a module may take to return once its context
 // ends before the engine stops waiting for it.
 const DefaultGrace = 2 * time.Second
@@ -45,6 +50,16 @@ type Engine struct {
 	// Grace is how long a cancelled module may take to return; 0 means
 	// DefaultGrace.
 	Grace time.Duration
+	// CleanupTimeout bounds a clean-up node that starts after its run was
+	// cancelled and has no timeout; 0 means DefaultCleanupTimeout.
+	CleanupTimeout time.Duration
+}
+
+func (e *Engine) cleanupTimeout() time.Duration {
+	if e.CleanupTimeout > 0 {
+		return e.CleanupTimeout
+	}
+	return DefaultCleanupTimeout
 }
 
 // New returns an engine for the modules in reg.

@@ -156,6 +156,9 @@ type compiled struct {
 	// usesStatus is set when it calls success(), failure(), always() or
 	// cancelled(): then a `when` is not implicitly `success() && ...`.
 	usesStatus bool
+	// runsOnCancel is set when it calls always() or cancelled(): its node
+	// may still run once the run is cancelled (a clean-up node).
+	runsOnCancel bool
 }
 
 type refAt struct {
@@ -182,6 +185,7 @@ func (e *exprEnv) compile(src string, asBool bool) (*compiled, []exprError) {
 		case *ast.CallNode:
 			if id, ok := n.Callee.(*ast.IdentifierNode); ok && slices.Contains(statusFuncs, id.Value) {
 				c.usesStatus = true
+				c.runsOnCancel = c.runsOnCancel || id.Value == "always" || id.Value == "cancelled"
 			}
 		case *ast.MemberNode:
 			errs = append(errs, e.checkMember(n, c)...)

@@ -99,12 +99,21 @@ func (r *run) runNode(ctx context.Context, j job) (res nodeResult) {
 	pn := &r.plan.nodes[j.i]
 	res = nodeResult{i: j.i, started: j.started}
 	defer func() { res.finished = time.Now() }()
+	timeout := pn.Timeout
+	if j.cleanup {
+		// The run's context has ended: a clean-up node runs on a context of
+		// its own, bounded by its time-out.
+		ctx = context.WithoutCancel(ctx)
+		if timeout <= 0 {
+			timeout = r.e.cleanupTimeout()
+		}
+	}
 	mod := pn.info.New()
 	in := &modules.Input{Node: pn.ID, With: j.with, Logger: r.nodeLogger(pn.ID), Priority: r.plan.Graph.Height(j.i), Run: r}
 	for attempt := 1; ; attempt++ {
 		res.attempts = attempt
 		in.Attempt = attempt
-		res.out, res.err = r.attempt(ctx, pn, mod, in)
+		res.out, res.err = r.attempt(ctx, timeout, mod, in)
 		if res.err == nil {
 			res.out = normalize(res.out)
 			return
@@ -137,15 +146,15 @@ type attemptResult struct {
 // a time-out it runs on a goroutine of its own, so that this one can give
 // up on it; a module that does not return within the grace after its
 // context ends is abandoned (its goroutine is the one thing left behind).
-func (r *run) attempt(ctx context.Context, pn *planNode, mod modules.Module, in *modules.Input) (*modules.Output, error) {
-	if pn.Timeout <= 0 {
+func (r *run) attempt(ctx context.Context, timeout time.Duration, mod modules.Module, in *modules.Input) (*modules.Output, error) {
+	if timeout <= 0 {
 		res := runModule(ctx, mod, in)
 		if res.err == nil && res.out == nil {
 			res.out = &modules.Output{}
 		}
 		return res.out, res.err
 	}
-	actx, cancel := context.WithTimeoutCause(ctx, pn.Timeout, fmt.Errorf("%w after %s", ErrTimeout, pn.Timeout))
+	actx, cancel := context.WithTimeoutCause(ctx, timeout, fmt.Errorf("%w after %s", ErrTimeout, timeout))
 	defer cancel()
 	done := make(chan attemptResult, 1)
 	go func() { done <- runModule(actx, mod, in) }()

@@ -50,9 +50,6 @@ type run struct {
 	journal  *journal   // nil without Options.Journal
 	// wake tells the coordinator that inflight reached zero.
 	wake chan struct{}
-	// abandoned is set when the run stops waiting for nodes that ignore
-	// cancellation: their goroutines then drop their results.
-	abandoned bool
 
 	// levels schedule: the level now open and how many nodes each level
 	// still has to finish; nodes of later levels wait in held.
@@ -66,6 +63,13 @@ type nodeState struct {
 	selected bool
 	pending  int // needs not yet finished
 	done     bool
+	// cleanup is set when the node started after the run was cancelled
+	// (its when calls always() or cancelled()): it runs on, bounded by its
+	// own time-out, and is not abandoned with the others.
+	cleanup bool
+	// abandoned is set when the run stopped waiting for the node a grace
+	// after cancelling it: its goroutine drops its result.
+	abandoned bool
 	// with holds the resolved inputs from the decision until the start.
 	with    map[string]any
 	outputs map[string]any
@@ -223,7 +227,7 @@ func (r *run) execute(parent context.Context) *Record {
 		case <-done:
 			done = nil
 			r.sched.Lock()
-			r.cancelWaiting(context.Cause(ctx))
+			r.cancelWaiting(context.Cause(ctx), true)
 			r.sched.Unlock()
 			t := time.NewTimer(r.grace)
 			defer t.Stop()
@@ -242,7 +246,7 @@ func (r *run) execute(parent context.Context) *Record {
 	r.sched.Lock()
 	defer r.sched.Unlock()
 	if ctx.Err() != nil {
-		r.cancelWaiting(context.Cause(ctx))
+		r.cancelWaiting(context.Cause(ctx), false)
 	}
 	rec := r.close(ctx)
 	if err := r.journal.close(); err != nil {
@@ -264,9 +268,9 @@ func (r *run) ready(i int) {
 	for len(work) > 0 {
 		i := work[len(work)-1]
 		work = work[:len(work)-1]
-		if r.ctx.Err() != nil {
+		if r.ctx.Err() != nil && !r.plan.nodes[i].runsOnCancel() {
 			r.settle(i, StatusCancelled, "not started: run "+causeText(context.Cause(r.ctx)), "")
-			r.nodes[i].done = true
+			work = r.release(i, work) // a clean-up node below may now be ready
 			continue
 		}
 		if status, reason, with := r.decide(i); status != "" {
@@ -415,7 +419,7 @@ func (r *run) env(i int, success bool) any {
 	v.Field(fieldSuccess).Set(reflect.ValueOf(boolFunc(success)))
 	v.Field(fieldFailure).Set(reflect.ValueOf(boolFunc(r.nodes[i].failedAbove)))
 	v.Field(fieldAlways).Set(reflect.ValueOf(boolFunc(true)))
-	v.Field(fieldCancelled).Set(reflect.ValueOf(boolFunc(false)))
+	v.Field(fieldCancelled).Set(reflect.ValueOf(boolFunc(r.ctx.Err() != nil)))
 	return v.Interface()
 }
 
@@ -423,14 +427,23 @@ func (r *run) env(i int, success bool) any {
 // a module that waits (those take no slot). With keep, the first node
 // taken from the queue is begun but not started: it is returned for the
 // caller's goroutine to run (ok is false when there is none).
+//
+// Once the run is cancelled, only clean-up nodes start; the others are
+// settled as cancelled.
 func (r *run) startQueued(ctx context.Context, keep bool) (next job, ok bool) {
-	for _, i := range r.freeQ {
-		r.start(ctx, i)
+	for len(r.freeQ) > 0 { // startable may queue more
+		i := r.freeQ[len(r.freeQ)-1]
+		r.freeQ = r.freeQ[:len(r.freeQ)-1]
+		if r.startable(ctx, i) {
+			r.start(ctx, i)
+		}
 	}
-	r.freeQ = r.freeQ[:0]
 	for r.queue.Len() > 0 && r.slots < r.limit {
-		r.slots++
 		i := r.queue.pop()
+		if !r.startable(ctx, i) {
+			continue
+		}
+		r.slots++
 		if keep && !ok {
 			next, ok = r.begin(i), true
 			continue
@@ -440,11 +453,28 @@ func (r *run) startQueued(ctx context.Context, keep bool) (next job, ok bool) {
 	return next, ok
 }
 
+// startable reports whether queued node i may start. After the run is
+// cancelled only clean-up nodes may: any other is settled as cancelled, and
+// what that readies is readied.
+func (r *run) startable(ctx context.Context, i int) bool {
+	if ctx.Err() == nil || r.plan.nodes[i].runsOnCancel() {
+		return true
+	}
+	r.settle(i, StatusCancelled, "not started: run "+causeText(context.Cause(ctx)), "")
+	for _, d := range r.release(i, nil) {
+		r.ready(d)
+	}
+	return false
+}
+
 // job is a node begun: its resolved inputs and its start time.
 type job struct {
 	i       int
 	with    map[string]any
 	started time.Time
+	// cleanup is set for a clean-up node started after the run was
+	// cancelled.
+	cleanup bool
 }
 
 // start runs node i on a goroutine of its own.
@@ -455,8 +485,9 @@ func (r *run) start(ctx context.Context, i int) {
 // begin marks node i running and hands over its inputs.
 func (r *run) begin(i int) job {
 	st := &r.nodes[i]
-	j := job{i: i, with: st.with, started: time.Now()}
+	j := job{i: i, with: st.with, started: time.Now(), cleanup: r.ctx.Err() != nil}
 	st.with = nil
+	st.cleanup = j.cleanup
 	r.mu.Lock()
 	st.rec.Status = StatusRunning
 	st.rec.StartedAt = j.started.UTC()
@@ -472,16 +503,13 @@ func (r *run) work(ctx context.Context, j job) {
 	for more := true; more; {
 		res := r.runNode(ctx, j)
 		r.sched.Lock()
-		if r.abandoned {
+		if r.nodes[j.i].abandoned {
 			r.sched.Unlock()
 			return
 		}
 		r.inflight--
 		r.finish(res, ctx)
-		more = false
-		if ctx.Err() == nil {
-			j, more = r.startQueued(ctx, true)
-		}
+		j, more = r.startQueued(ctx, true)
 		if r.inflight == 0 {
 			select {
 			case r.wake <- struct{}{}:
@@ -528,7 +556,7 @@ func (r *run) finish(res nodeResult, ctx context.Context) {
 			outputs = me.Values
 		}
 		switch {
-		case ctx.Err() != nil && !errors.Is(res.err, ErrTimeout):
+		case ctx.Err() != nil && !st.cleanup && !errors.Is(res.err, ErrTimeout):
 			status, reason = StatusCancelled, "cancelled while running: "+context.Cause(ctx).Error()
 		case pn.ContinueOnError:
 			reason = "failed; continue_on_error lets the run go on"
@@ -578,33 +606,73 @@ func (r *run) settle(i int, status Status, reason, message string) {
 // abandon gives up on the nodes still running a grace after the run was
 // cancelled: their modules ignore cancellation. Each is settled as
 // cancelled, and its goroutine will drop its result when it ends.
+//
+// Clean-up nodes are not abandoned here: each is bounded by its own
+// time-out (see runNode).
 func (r *run) abandon(cause error) {
-	r.abandoned = true
 	reason := fmt.Sprintf("cancelled while running (run %s); %v within %s", causeText(cause), ErrNotStopped, r.grace)
 	for i := range r.nodes {
 		st := &r.nodes[i]
-		if st.rec.Status == StatusRunning {
+		if st.rec.Status == StatusRunning && !st.cleanup {
+			st.abandoned = true
 			r.settle(i, StatusCancelled, reason, "")
 			st.done = true
+			r.inflight--
+			if !r.plan.nodes[i].info.Waits {
+				r.slots--
+			}
+			for _, d := range r.release(i, nil) {
+				r.ready(d)
+			}
 		}
 	}
-	r.inflight = 0
+	r.startQueued(r.ctx, false)
 }
 
-// cancelWaiting settles every selected node that has not started.
-func (r *run) cancelWaiting(cause error) {
+// cancelWaiting settles every selected node that has not started, except
+// clean-up nodes (their when calls always() or cancelled()): those wait
+// for their needs to end and may then run, and the queued ones start now.
+//
+// Once no node runs any more (cleanup false), nothing is kept or started.
+func (r *run) cancelWaiting(cause error, cleanup bool) {
 	reason := "not started: run " + causeText(cause)
-	for _, i := range append(r.queue.drain(), r.freeQ...) {
+	var keep []int
+	waiting := append(r.queue.drain(), r.freeQ...) // a copy: ready may queue more below
+	r.freeQ = r.freeQ[:0]
+	for _, i := range waiting {
+		if cleanup && r.plan.nodes[i].runsOnCancel() {
+			keep = append(keep, i)
+			continue
+		}
 		r.settle(i, StatusCancelled, reason, "")
 		r.nodes[i].done = true
+		if cleanup {
+			for _, d := range r.release(i, nil) {
+				r.ready(d)
+			}
+		}
 	}
-	r.freeQ = nil
+	for _, i := range keep {
+		if r.plan.nodes[i].info.Waits {
+			r.freeQ = append(r.freeQ, i)
+		} else {
+			r.queue.push(i)
+		}
+	}
 	for i := range r.nodes {
 		st := &r.nodes[i]
-		if st.selected && !st.done && st.rec.Status == StatusPending {
+		if st.selected && !st.done && st.rec.Status == StatusPending && !(cleanup && r.plan.nodes[i].runsOnCancel()) {
 			r.settle(i, StatusCancelled, reason, "")
 			st.done = true
+			if cleanup {
+				for _, d := range r.release(i, nil) {
+					r.ready(d)
+				}
+			}
 		}
+	}
+	if cleanup {
+		r.startQueued(r.ctx, false)
 	}
 }
 

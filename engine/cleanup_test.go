@@ -1,0 +1,76 @@
+package engine_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/pipe-run/pipe/engine"
+)
+
+// After a cancel, nodes whose when calls always() or cancelled() still run
+// once their needs have ended, as in GitHub Actions; the others do not.
+func TestCleanupNodesRunAfterCancel(t *testing.T) {
+	src := `
+max_parallel: 1
+nodes:
+  slow: {module: busy, with: {for: 10s}}
+  plain: {module: echo, needs: slow}
+  after_plain: {module: echo, needs: plain, when: always()}
+  on_cancel: {module: echo, needs: slow, when: cancelled()}
+  on_failure: {module: echo, needs: slow, when: failure()}
+  queued: {module: echo, when: always()}
+  gated: {module: echo, needs: slow, when: "always() && !cancelled()"}
+`
+	for _, schedule := range []engine.Schedule{engine.Eager, engine.Levels} {
+		t.Run(string(schedule), func(t *testing.T) {
+			tm := newTestModules(t)
+			ctx, cancel := context.WithCancelCause(context.Background())
+			defer cancel(nil)
+			time.AfterFunc(50*time.Millisecond, func() { cancel(engine.ErrInterrupted) })
+			rec := tm.runCtx(t, ctx, src, engine.Options{Schedule: schedule})
+			check(t, rec, engine.StatusCancelled, map[string]want{
+				"slow":        {engine.StatusCancelled, "cancelled while running"},
+				"plain":       {engine.StatusCancelled, "not started"},
+				"after_plain": {engine.StatusSuccess, ""},
+				"on_cancel":   {engine.StatusSuccess, ""},
+				"on_failure":  {engine.StatusCancelled, "not started"},
+				"queued":      {engine.StatusSuccess, ""},
+				"gated":       {engine.StatusSkipped, "when is false"},
+			})
+		})
+	}
+}
+
+func TestCancelledIsFalseWhenNothingWasCancelled(t *testing.T) {
+	tm := newTestModules(t)
+	rec := tm.run(t, "nodes:\n  a: {module: echo}\n  b: {module: echo, needs: a, when: cancelled()}\n  c: {module: echo, needs: a, when: always()}\n", engine.Options{})
+	check(t, rec, engine.StatusSuccess, map[string]want{
+		"b": {engine.StatusSkipped, "when is false"},
+		"c": {engine.StatusSuccess, ""},
+	})
+}
+
+// A clean-up node is bounded by its own time-out, or the engine's
+// CleanupTimeout: it cannot hold a cancelled run for ever.
+func TestCleanupNodeIsBounded(t *testing.T) {
+	tm := newTestModules(t)
+	plan, err := engine.Parse("t.yaml", []byte("nodes:\n  slow: {module: busy, with: {for: 10s}}\n  tidy: {module: busy, needs: slow, when: always(), with: {for: 10s}}\n"), tm.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := engine.New(tm.reg)
+	eng.Grace = 100 * time.Millisecond
+	eng.CleanupTimeout = 50 * time.Millisecond
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	time.AfterFunc(30*time.Millisecond, func() { cancel(engine.ErrInterrupted) })
+	rec, err := eng.Run(ctx, plan, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, rec, engine.StatusCancelled, map[string]want{
+		"slow": {engine.StatusCancelled, ""},
+		"tidy": {engine.StatusError, "timed out"},
+	})
+}

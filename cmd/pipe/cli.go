@@ -98,8 +98,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
-	stopSignals := onSignals(cancel, stderr)
-	defer stopSignals()
+	listen := exitOnSignal
+	if interruptible(kctx) {
+		listen = func(w io.Writer) func() { return onSignals(cancel, w) }
+	}
+	defer listen(stderr)()
 
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, logs: newLogs(stderr, c.Debug, c.LogFormat)}
 	err = kctx.Run(e)

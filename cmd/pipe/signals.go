@@ -1,0 +1,40 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/alecthomas/kong"
+)
+
+// interruptible reports whether the chosen command stops by itself when
+// its context ends: `pipe run` cancels its nodes and writes the record.
+// The others (validate, graph, ...) hold nothing to clean up and exit at
+// the first signal.
+func interruptible(kctx *kong.Context) bool {
+	return strings.HasPrefix(kctx.Command(), "run ")
+}
+
+// exitOnSignal makes the first SIGINT or SIGTERM end pipe at once with the
+// interrupted exit code. The returned func stops listening.
+func exitOnSignal(stderr io.Writer) func() {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+			fmt.Fprintln(stderr, "pipe: interrupted")
+			os.Exit(exitInterrupted)
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(sigs)
+		close(done)
+	}
+}

@@ -120,3 +120,46 @@ func TestValidateStopsAtTheFirstInterrupt(t *testing.T) {
 		}
 	}
 }
+
+// A secret given through the environment shows nowhere: not in the log on
+// stderr (a program's own stderr included), the summary, --json or the
+// record.
+func TestSecretsShowNowhere(t *testing.T) {
+	const secret = "tok_SUPERSECRET_123"
+	dir := t.TempDir()
+	file := filepath.Join(dir, "p.yaml")
+	os.WriteFile(file, []byte(`name: p
+config:
+  API_TOKEN: ""
+nodes:
+  leak:
+    module: exec
+    with:
+      command: [sh, -c, 'echo "token $0" >&2; echo "{\"status\": \"error\", \"message\": \"bad $0\"}"', "${{ config.API_TOKEN }}"]
+  cast:
+    module: echo
+    when: int(config.API_TOKEN) > 0
+`), 0o644)
+	runs := filepath.Join(dir, "runs")
+	for _, extra := range [][]string{nil, {"--json"}} {
+		cmd := exec.Command(pipeBin, append([]string{"run", file, "--runs-dir", runs}, extra...)...)
+		cmd.Env = append(os.Environ(), "NO_COLOR=1", "API_TOKEN="+secret)
+		out, _ := cmd.CombinedOutput()
+		if cmd.ProcessState.ExitCode() != 1 {
+			t.Fatalf("exit %d\n%s", cmd.ProcessState.ExitCode(), out)
+		}
+		if strings.Contains(string(out), secret) || !strings.Contains(string(out), "***") {
+			t.Errorf("pipe run %v shows the secret, or no ***:\n%s", extra, out)
+		}
+	}
+	records, _ := filepath.Glob(filepath.Join(runs, "*"))
+	if len(records) != 2 {
+		t.Fatalf("runs dir holds %v, want two records", records)
+	}
+	for _, r := range records {
+		b, _ := os.ReadFile(r)
+		if strings.Contains(string(b), secret) {
+			t.Errorf("%s shows the secret:\n%s", r, b)
+		}
+	}
+}

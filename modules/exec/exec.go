@@ -20,7 +20,7 @@ func init() {
 		Name: "exec",
 		Description: "Runs a program (an argv list; a string runs through sh -c). A JSON object on stdout " +
 			"is read in the seed's contract (status, message, other keys are outputs); otherwise the outputs are stdout and exit_code. " +
-			"stdout and stderr go to the node's log file; a long stdout is an excerpt that says so, and a JSON object over 4 MiB "+
+			"stdout and stderr go to the node's log file; a long stdout is an excerpt that says so, and a JSON object over 4 MiB " +
 			"is an error (outputs that large are data: write them to a file and output its path). Time-out and cancel kill the whole process group. Inputs it does not declare are data " +
 			"for the program: json_stdin sends them as a JSON object on stdin.",
 		AnyInputs: true,

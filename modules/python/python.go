@@ -5,14 +5,17 @@
 package python
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	osexec "os/exec"
 	"strings"
+	"time"
 
 	"github.com/pipe-run/pipe/modules"
 	"github.com/pipe-run/pipe/modules/internal/proc"
@@ -73,29 +76,41 @@ func (Python) Run(ctx context.Context, in *modules.Input) (*modules.Output, erro
 	if err != nil {
 		return nil, fmt.Errorf("encoding args: %w", err)
 	}
-	resultFile, err := os.CreateTemp("", "pipe-python-*.json")
+	// The result comes back through a pipe on the program's fd 3, so that
+	// nothing is left on disk whatever ends pipe or the program.
+	results, resultW, err := os.Pipe()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("making the result pipe: %w", err)
 	}
-	resultFile.Close()
-	defer os.Remove(resultFile.Name())
+	defer results.Close()
+	got := make(chan resultBytes, 1)
+	go func() { got <- readResult(results) }()
 
 	cmd := proc.Command(bin, "-c", runner)
-	cmd.Env = append(os.Environ(), "PIPE_RESULT_FILE="+resultFile.Name(), "PYTHONUNBUFFERED=1")
+	cmd.Env = append(os.Environ(), "PYTHONUNBUFFERED=1")
 	cmd.Stdin = strings.NewReader(string(body))
-	_, runErr := proc.Run(ctx, cmd, proc.Options{Log: in.Logger, StdoutToLog: true, Priority: in.Priority})
+	cmd.ExtraFiles = []*os.File{resultW}
+	_, runErr := proc.Run(ctx, cmd, proc.Options{Log: in.Logger, StdoutToLog: true, Priority: in.Priority, LogFile: in.LogFile})
+	resultW.Close()
+	// A process the program started may still hold fd 3: give it as long
+	// as proc gives a pipe.
+	_ = results.SetReadDeadline(time.Now().Add(proc.StopDelay))
+	rb := <-got
 	if ctx.Err() != nil {
 		return nil, runErr
 	}
-	data, err := os.ReadFile(resultFile.Name())
-	if err != nil || len(data) == 0 {
+	data := rb.data
+	if rb.size > modules.MaxValueBytes {
+		return nil, modules.TooLarge("the python result is", rb.size)
+	}
+	if len(data) == 0 {
 		if runErr != nil {
 			return nil, runErr
 		}
 		return nil, errors.New("python exited without a result")
 	}
 	var res result
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(&res); err != nil {
 		return nil, fmt.Errorf("reading the python result: %w", err)
@@ -111,4 +126,20 @@ func (Python) Run(ctx context.Context, in *modules.Input) (*modules.Output, erro
 	default:
 		return &modules.Output{Values: map[string]any{"result": v}}, nil
 	}
+}
+
+// resultBytes is what the runner sent back: the bytes, up to one past
+// modules.MaxValueBytes, and how many it sent in all.
+type resultBytes struct {
+	data []byte
+	size int64
+}
+
+// readResult reads the runner's result, keeping no more than the limit
+// (and one byte to know it was passed) and draining the rest, so that the
+// runner is not blocked writing it.
+func readResult(r io.Reader) resultBytes {
+	data, _ := io.ReadAll(io.LimitReader(r, modules.MaxValueBytes+1))
+	rest, _ := io.Copy(io.Discard, r)
+	return resultBytes{data: data, size: int64(len(data)) + rest}
 }

@@ -11,11 +11,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	osexec "os/exec"
 	"strings"
-	"time"
 
 	"github.com/pipe-run/pipe/modules"
 	"github.com/pipe-run/pipe/modules/internal/proc"
@@ -76,26 +74,15 @@ func (Python) Run(ctx context.Context, in *modules.Input) (*modules.Output, erro
 	if err != nil {
 		return nil, fmt.Errorf("encoding args: %w", err)
 	}
-	// The result comes back through a pipe on the program's fd 3, so that
-	// nothing is left on disk whatever ends pipe or the program.
-	results, resultW, err := os.Pipe()
-	if err != nil {
-		return nil, fmt.Errorf("making the result pipe: %w", err)
-	}
-	defer results.Close()
-	got := make(chan resultBytes, 1)
-	go func() { got <- readResult(results) }()
-
 	cmd := proc.Command(bin, "-c", runner)
 	cmd.Env = append(os.Environ(), "PYTHONUNBUFFERED=1")
 	cmd.Stdin = strings.NewReader(string(body))
-	cmd.ExtraFiles = []*os.File{resultW}
+	ch, err := newResultChannel(cmd)
+	if err != nil {
+		return nil, err
+	}
 	_, runErr := proc.Run(ctx, cmd, proc.Options{Log: in.Logger, StdoutToLog: true, Priority: in.Priority, LogFile: in.LogFile})
-	resultW.Close()
-	// A process the program started may still hold fd 3: give it as long
-	// as proc gives a pipe.
-	_ = results.SetReadDeadline(time.Now().Add(proc.StopDelay))
-	rb := <-got
+	rb := ch.read()
 	if ctx.Err() != nil {
 		return nil, runErr
 	}
@@ -126,20 +113,4 @@ func (Python) Run(ctx context.Context, in *modules.Input) (*modules.Output, erro
 	default:
 		return &modules.Output{Values: map[string]any{"result": v}}, nil
 	}
-}
-
-// resultBytes is what the runner sent back: the bytes, up to one past
-// modules.MaxValueBytes, and how many it sent in all.
-type resultBytes struct {
-	data []byte
-	size int64
-}
-
-// readResult reads the runner's result, keeping no more than the limit
-// (and one byte to know it was passed) and draining the rest, so that the
-// runner is not blocked writing it.
-func readResult(r io.Reader) resultBytes {
-	data, _ := io.ReadAll(io.LimitReader(r, modules.MaxValueBytes+1))
-	rest, _ := io.Copy(io.Discard, r)
-	return resultBytes{data: data, size: int64(len(data)) + rest}
 }

@@ -13,13 +13,16 @@ RESULT_FD = 3
 
 
 def write(result_fd, payload):
-    with os.fdopen(result_fd, "w", encoding="utf-8") as f:
+    # Where pipe cannot pass a pipe (Windows), it names a file instead.
+    path = os.environ.get("PIPE_RESULT_FILE")
+    with (open(path, "w", encoding="utf-8") if path else os.fdopen(result_fd, "w", encoding="utf-8")) as f:
         json.dump(payload, f, default=str)
 
 
 def main():
-    # The module's own child processes must not hold the result pipe open.
-    os.set_inheritable(RESULT_FD, False)
+    if not os.environ.get("PIPE_RESULT_FILE"):
+        # The module's own child processes must not hold the result pipe open.
+        os.set_inheritable(RESULT_FD, False)
     req = json.load(sys.stdin)
     path = req["path"]
     function = req.get("function") or "main"

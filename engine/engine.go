@@ -91,6 +91,11 @@ type Options struct {
 	// a time (not always from the same goroutine). It holds up the scheduling
 	// of other nodes while it runs: it must not block for long.
 	OnEvent func(Event)
+	// LogDir, when set, is the run's log directory: each node's module
+	// gets <LogDir>/<node>.log as modules.Input.LogFile (the exec and
+	// python modules append their program's output to it). It is made when
+	// the first line comes, so a run of in-process nodes makes nothing.
+	LogDir string
 	// Journal, when set, gets a JSON line for each node as it ends (see
 	// JournalLine), flushed at least every 200 ms: the run's progress, for
 	// when the process dies before the record is written.

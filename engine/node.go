@@ -109,15 +109,21 @@ func (r *run) runNode(ctx context.Context, j job) (res nodeResult) {
 		}
 	}
 	mod := pn.info.New()
-	in := &modules.Input{Node: pn.ID, With: j.with, Logger: r.nodeLogger(pn.ID), Priority: r.plan.Graph.Height(j.i), Run: r}
+	in := &modules.Input{Node: pn.ID, With: j.with, Logger: r.nodeLogger(pn.ID), Priority: r.plan.Graph.Height(j.i), Run: r,
+		LogFile: logFile(r.opts.LogDir, pn.ID), Secrets: r.redact.Values()}
 	for attempt := 1; ; attempt++ {
 		res.attempts = attempt
 		in.Attempt = attempt
 		res.out, res.err = r.attempt(ctx, timeout, mod, in)
 		if res.err == nil {
 			res.out = normalize(res.out)
+			if err := checkSize(res.out); err != nil {
+				// Retrying would give the same outputs again.
+				res.out, res.err = nil, &NodeError{Node: pn.ID, Attempt: attempt, Err: err}
+			}
 			return
 		}
+		dropLargeValues(res.err)
 		if ctx.Err() != nil || attempt > pn.Retry.Limit {
 			res.err = &NodeError{Node: pn.ID, Attempt: attempt, Err: res.err}
 			return

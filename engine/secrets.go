@@ -21,7 +21,8 @@ const minSecretLen = 3
 // reasons, outputs in the record, and log lines. Expressions and modules
 // still get the real values. A nil redactor masks nothing and costs nothing.
 type redactor struct {
-	r *strings.Replacer
+	r      *strings.Replacer
+	values []string // longest first
 }
 
 // newRedactor returns the redactor for plan run with config cfg, or nil
@@ -45,7 +46,15 @@ func newRedactor(plan *Plan, cfg map[string]any) *redactor {
 	for _, s := range values {
 		pairs = append(pairs, s, Masked)
 	}
-	return &redactor{r: strings.NewReplacer(pairs...)}
+	return &redactor{r: strings.NewReplacer(pairs...), values: values}
+}
+
+// Values returns the secret values, longest first (nil for none).
+func (x *redactor) Values() []string {
+	if x == nil {
+		return nil
+	}
+	return x.values
 }
 
 // String masks s.

@@ -30,6 +30,14 @@ type Input struct {
 	// process starts) serves the highest first, so the critical path does
 	// not wait behind leaves.
 	Priority int
+	// LogFile, when set, is the file the node's full output goes to (the
+	// exec and python modules append the program's stdout and stderr). A
+	// plain path, so that an Input can be sent to another machine.
+	LogFile string
+	// Secrets are the values of the run's secret config keys, longest
+	// first: a module writes them as *** wherever it keeps output (its log
+	// file). The engine masks messages, outputs and log lines itself.
+	Secrets []string
 	// Run tells the module about the run it is part of.
 	Run RunInfo
 }

@@ -152,11 +152,12 @@ nodes:
 			t.Errorf("pipe run %v shows the secret, or no ***:\n%s", extra, out)
 		}
 	}
-	records, _ := filepath.Glob(filepath.Join(runs, "*"))
-	if len(records) != 2 {
-		t.Fatalf("runs dir holds %v, want two records", records)
+	records, _ := filepath.Glob(filepath.Join(runs, "*.json"))
+	logs, _ := filepath.Glob(filepath.Join(runs, "*", "*.log"))
+	if len(records) != 2 || len(logs) != 2 {
+		t.Fatalf("runs dir holds records %v and logs %v, want two of each", records, logs)
 	}
-	for _, r := range records {
+	for _, r := range append(records, logs...) {
 		b, _ := os.ReadFile(r)
 		if strings.Contains(string(b), secret) {
 			t.Errorf("%s shows the secret:\n%s", r, b)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/pipe-run/pipe/modules"
@@ -17,6 +18,24 @@ func BenchmarkExecTrue(b *testing.B) {
 	b.Run("module", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := (pexec.Exec{}).Run(context.Background(), in); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// A program that prints a line, with and without a node log file.
+	echo := &modules.Input{Node: "n", With: map[string]any{"command": []any{"echo", "a line"}}, Logger: slog.New(slog.DiscardHandler)}
+	b.Run("echo", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := (pexec.Exec{}).Run(context.Background(), echo); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("echo, log file", func(b *testing.B) {
+		logged := *echo
+		logged.LogFile = filepath.Join(b.TempDir(), "run", "n.log")
+		for b.Loop() {
+			if _, err := (pexec.Exec{}).Run(context.Background(), &logged); err != nil {
 				b.Fatal(err)
 			}
 		}

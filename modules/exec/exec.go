@@ -3,6 +3,7 @@
 package exec
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -18,7 +19,8 @@ func init() {
 		Name: "exec",
 		Description: "Runs a program (an argv list; a string runs through sh -c). A JSON object on stdout " +
 			"is read in the seed's contract (status, message, other keys are outputs); otherwise the outputs are stdout and exit_code. " +
-			"stderr goes to the node's log; time-out and cancel kill the whole process group. Inputs it does not declare are data " +
+			"stdout and stderr go to the node's log file; a long stdout is an excerpt that says so, and a JSON object over 4 MiB " +
+			"is an error (outputs that large are data: write them to a file and output its path). Time-out and cancel kill the whole process group. Inputs it does not declare are data " +
 			"for the program: json_stdin sends them as a JSON object on stdin.",
 		AnyInputs: true,
 		Inputs: []modules.Field{
@@ -29,7 +31,7 @@ func init() {
 			{Name: "json_stdin", Type: modules.Bool, Default: false, Description: "send the node's other inputs as a JSON object on stdin"},
 		},
 		Outputs: []modules.Field{
-			{Name: "stdout", Type: modules.String, Description: "what the program printed, when it is not a JSON object"},
+			{Name: "stdout", Type: modules.String, Description: "what the program printed, when it is not a JSON object; past 1 MiB, its first and last lines and where the whole output is"},
 			{Name: "exit_code", Type: modules.Int, Description: "the program's exit code"},
 			{Name: "*", Type: modules.Any, Description: "the keys of a JSON object printed on stdout"},
 		},
@@ -79,19 +81,42 @@ func (Exec) Run(ctx context.Context, in *modules.Input) (*modules.Output, error)
 	case in.String("stdin") != "":
 		cmd.Stdin = strings.NewReader(in.String("stdin"))
 	}
-	res, err := proc.Run(ctx, cmd, proc.Options{Log: in.Logger, Priority: in.Priority})
+	res, err := proc.Run(ctx, cmd, proc.Options{Log: in.Logger, Priority: in.Priority, LogFile: in.LogFile, Mask: in.Secrets})
 	if err != nil {
-		return nil, &modules.Error{Message: err.Error(), Values: map[string]any{"exit_code": res.ExitCode, "stdout": string(res.Stdout)}}
+		return nil, &modules.Error{Message: err.Error(), Values: map[string]any{"exit_code": res.ExitCode, "stdout": stdoutValue(&res, in.LogFile)}}
 	}
-	if obj, ok := modules.ParseResult(res.Stdout); ok {
+	if obj, ok, err := result(&res); ok || err != nil {
+		if err != nil {
+			return nil, err
+		}
 		return modules.FromResult(obj)
 	}
-	out := strings.TrimRight(string(res.Stdout), "\n")
+	out := stdoutValue(&res, in.LogFile)
 	msg := "exit 0"
 	if first, _, _ := strings.Cut(out, "\n"); first != "" {
 		msg = first
 	}
 	return &modules.Output{Message: msg, Values: map[string]any{"stdout": out, "exit_code": res.ExitCode}}, nil
+}
+
+// result finds the JSON object in the seed's contract on a program's
+// stdout. Of an output too long to keep whole, only a last line within
+// what is kept of the end can be one: an output that starts a JSON object
+// that long is an error, since outputs that large are data.
+func result(res *proc.Result) (map[string]any, bool, error) {
+	if !res.StdoutCut() {
+		obj, ok := modules.ParseResult(res.Stdout)
+		return obj, ok, nil
+	}
+	if start := bytes.TrimLeft(res.Stdout, " \t\r\n"); len(start) > 0 && start[0] == '{' {
+		return nil, false, modules.TooLarge("stdout starts a JSON object and is", res.StdoutSize)
+	}
+	tail := bytes.TrimRight(res.StdoutTail, " \t\r\n")
+	if i := bytes.LastIndexByte(tail, '\n'); i >= 0 {
+		obj, ok := modules.ParseResult(tail[i+1:])
+		return obj, ok, nil
+	}
+	return nil, false, nil
 }
 
 func argv(command any) ([]string, error) {

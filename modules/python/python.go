@@ -89,22 +89,23 @@ func (Python) Run(ctx context.Context, in *modules.Input) (*modules.Output, erro
 	if err != nil {
 		return nil, fmt.Errorf("encoding args: %w", err)
 	}
-	resultFile, err := os.CreateTemp("", "pipe-python-*.json")
+	cmd := proc.Command(bin, "-c", runner)
+	cmd.Env = append(os.Environ(), "PYTHONUNBUFFERED=1")
+	cmd.Stdin = strings.NewReader(string(body))
+	ch, err := newResultChannel(cmd)
 	if err != nil {
 		return nil, err
 	}
-	resultFile.Close()
-	defer os.Remove(resultFile.Name())
-
-	cmd := proc.Command(bin, "-c", runner)
-	cmd.Env = append(os.Environ(), "PIPE_RESULT_FILE="+resultFile.Name(), "PYTHONUNBUFFERED=1")
-	cmd.Stdin = strings.NewReader(string(body))
-	_, runErr := proc.Run(ctx, cmd, proc.Options{Log: in.Logger, StdoutToLog: true, Priority: in.Priority})
+	_, runErr := proc.Run(ctx, cmd, proc.Options{Log: in.Logger, StdoutToLog: true, Priority: in.Priority, LogFile: in.LogFile, Mask: in.Secrets})
+	rb := ch.read()
 	if ctx.Err() != nil {
 		return nil, runErr
 	}
-	data, err := os.ReadFile(resultFile.Name())
-	if err != nil || len(data) == 0 {
+	data := rb.data
+	if rb.size > modules.MaxValueBytes {
+		return nil, modules.TooLarge("the python result is", rb.size)
+	}
+	if len(data) == 0 {
 		if runErr != nil {
 			return nil, runErr
 		}

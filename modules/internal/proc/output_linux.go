@@ -120,8 +120,30 @@ func (s *stream) goLive() {
 	s.done = make(chan struct{})
 	go func() {
 		defer close(s.done)
-		_, _ = io.Copy(s.sink, s.r)
+		copyLive(s.sink, s.r)
 	}()
+}
+
+// copyLive copies r to sink until r ends. It calls sink's Write, never a
+// ReadFrom (io.Copy would prefer it, and skip a sink's bounds), and tells
+// a sink that keeps a buffer when the program has nothing more for now.
+func copyLive(sink io.Writer, r io.Reader) {
+	bp := drainBufs.Get().(*[32 << 10]byte)
+	defer drainBufs.Put(bp)
+	buf := bp[:]
+	idle, _ := sink.(interface{ idle() })
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			_, _ = sink.Write(buf[:n])
+			if idle != nil && n < len(buf) {
+				idle.idle()
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 func (s *stream) finish() {

@@ -18,19 +18,29 @@ import (
 	"time"
 )
 
-// MaxStdout bounds how much of a program's stdout is kept.
-const MaxStdout = 64 << 20
-
 // StopDelay is how long a program has between SIGTERM and SIGKILL.
 const StopDelay = time.Second
 
 // Result is what a finished program left.
 type Result struct {
-	Stdout   []byte
-	ExitCode int
+	// Stdout is what the program wrote to stdout: all of it up to
+	// MaxStdout bytes, else its first HeadKeep bytes.
+	Stdout []byte
+	// StdoutSize is how many bytes the program wrote to stdout.
+	StdoutSize int64
+	// StdoutTail is the last TailKeep bytes of a stdout larger than
+	// MaxStdout; nil otherwise.
+	StdoutTail []byte
+	ExitCode   int
 	// StderrTail is the last lines the program wrote to stderr.
 	StderrTail string
+	// LogCut is set when the log file reached MaxLog: it does not hold
+	// the whole output.
+	LogCut bool
 }
+
+// StdoutCut reports whether Stdout is only the start of the output.
+func (r *Result) StdoutCut() bool { return r.StdoutTail != nil }
 
 // Options say how Run treats a program.
 type Options struct {
@@ -40,6 +50,11 @@ type Options struct {
 	StdoutToLog bool
 	// Priority orders programs waiting to start (see modules.Input).
 	Priority int
+	// LogFile, when set, is the file stdout and stderr are appended to,
+	// whole up to MaxLog, a line at a time with the time and the stream.
+	LogFile string
+	// Mask lists values (secrets) written as *** in the log file.
+	Mask []string
 }
 
 // Run runs cmd to the end. When ctx ends, the whole process group gets
@@ -53,14 +68,22 @@ func Run(ctx context.Context, cmd *exec.Cmd, opts Options) (Result, error) {
 		return Result{ExitCode: -1}, fmt.Errorf("not started: %w", context.Cause(ctx))
 	}
 	tail := &lineLog{log: opts.Log, level: slog.LevelInfo, stream: "stderr"}
-	var stdout limitedBuffer
-	var stdoutSink io.Writer = &stdout
+	var stdout capture
+	var stdoutLog *lineLog
+	var stdoutSink, stderrSink io.Writer = &stdout, tail
 	if opts.StdoutToLog {
-		stdoutSink = &lineLog{log: opts.Log, level: slog.LevelInfo, stream: "stdout"}
+		stdoutLog = &lineLog{log: opts.Log, level: slog.LevelInfo, stream: "stdout"}
+		stdoutSink = stdoutLog
+	}
+	var file *logFile
+	if opts.LogFile != "" {
+		file = &logFile{path: opts.LogFile, log: opts.Log, mask: maskReplacer(opts.Mask)}
+		stdoutSink = &tee{keep: stdoutSink, log: file, stream: stdoutStream}
+		stderrSink = &tee{keep: tail, log: file, stream: stderrStream}
 	}
 	setProcessGroup(cmd)
 	cmd.WaitDelay = StopDelay // bounds the copying of a stdin reader
-	out, err := start(ctx, cmd, opts.Priority, stdoutSink, tail)
+	out, err := start(ctx, cmd, opts.Priority, stdoutSink, stderrSink)
 	if err != nil {
 		return Result{ExitCode: -1}, err
 	}
@@ -76,14 +99,15 @@ func Run(ctx context.Context, cmd *exec.Cmd, opts Options) (Result, error) {
 	// Whatever the program left running in its group dies with the node.
 	_ = signalGroup(cmd, sigKill)
 	out.finish()
-	if l, ok := stdoutSink.(*lineLog); ok {
-		l.flush()
+	if stdoutLog != nil {
+		stdoutLog.flush()
 	}
 	tail.flush()
-	res := Result{Stdout: stdout.Bytes(), StderrTail: tail.tail(), ExitCode: cmd.ProcessState.ExitCode()}
-	if stdout.overflow {
-		return res, fmt.Errorf("stdout is larger than %d MiB", MaxStdout>>20)
+	res := Result{Stdout: stdout.head, StdoutSize: stdout.size, StderrTail: tail.tail(), ExitCode: cmd.ProcessState.ExitCode()}
+	if stdout.cut() {
+		res.StdoutTail = stdout.tail.bytes()
 	}
+	res.LogCut = file.close()
 	if ctx.Err() != nil {
 		return res, fmt.Errorf("killed: %w", context.Cause(ctx))
 	}
@@ -144,19 +168,6 @@ func stopGroup(cmd *exec.Cmd, exited <-chan struct{}) {
 	}
 }
 
-type limitedBuffer struct {
-	bytes.Buffer
-	overflow bool
-}
-
-func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if b.Len()+len(p) > MaxStdout {
-		b.overflow = true
-		return len(p), nil
-	}
-	return b.Buffer.Write(p)
-}
-
 const tailLines = 20
 
 // lineLog logs what a program writes, a line at a time, and keeps the last
@@ -173,25 +184,42 @@ type lineLog struct {
 func (l *lineLog) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.part = append(l.part, p...)
-	for {
-		i := bytes.IndexByte(l.part, '\n')
+	n := len(p)
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
 		if i < 0 {
+			l.part = append(l.part, p...)
+			if len(l.part) > maxLine { // a very long line without a newline
+				l.line(l.part)
+				l.part = l.part[:0]
+			}
 			break
 		}
-		l.line(string(bytes.TrimRight(l.part[:i], "\r")))
-		l.part = l.part[i+1:]
+		if len(l.part) > 0 {
+			l.part = append(l.part, p[:i]...)
+			l.line(l.part)
+			l.part = l.part[:0]
+		} else {
+			l.line(p[:i])
+		}
+		p = p[i+1:]
 	}
-	if len(l.part) > 64<<10 { // a very long line without a newline
-		l.line(string(l.part))
-		l.part = nil
-	}
-	return len(p), nil
+	return n, nil
 }
 
-func (l *lineLog) line(s string) {
+// maxLine is where a line without a newline is cut.
+const maxLine = 64 << 10
+
+// maxTailLine bounds each line kept for the error message.
+const maxTailLine = 2 << 10
+
+func (l *lineLog) line(b []byte) {
+	s := string(bytes.TrimRight(b, "\r"))
 	if l.log != nil {
 		l.log.Log(context.Background(), l.level, s, "stream", l.stream)
+	}
+	if len(s) > maxTailLine {
+		s = strings.ToValidUTF8(s[:maxTailLine], "") + " [...]"
 	}
 	l.last = append(l.last, s)
 	if len(l.last) > tailLines {
@@ -203,7 +231,7 @@ func (l *lineLog) flush() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.part) > 0 {
-		l.line(string(l.part))
+		l.line(l.part)
 		l.part = nil
 	}
 }
@@ -212,4 +240,16 @@ func (l *lineLog) tail() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return strings.Join(l.last, "\n")
+}
+
+// maskReplacer returns a replacer of values by ***, or nil for none.
+func maskReplacer(values []string) *strings.Replacer {
+	if len(values) == 0 {
+		return nil
+	}
+	pairs := make([]string, 0, 2*len(values))
+	for _, v := range values {
+		pairs = append(pairs, v, "***")
+	}
+	return strings.NewReplacer(pairs...)
 }

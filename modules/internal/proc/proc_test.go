@@ -1,7 +1,6 @@
 package proc
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -146,15 +145,6 @@ func TestRunNotStartedWhenCancelled(t *testing.T) {
 	cancel()
 	if _, err := Run(ctx, Command("true"), Options{}); err == nil || !strings.Contains(err.Error(), "not started") {
 		t.Fatalf("error %v", err)
-	}
-}
-
-func TestRunStdoutLimit(t *testing.T) {
-	var b limitedBuffer
-	b.Write(bytes.Repeat([]byte("x"), MaxStdout))
-	b.Write([]byte("y"))
-	if !b.overflow || b.Len() != MaxStdout {
-		t.Fatalf("overflow %v, len %d", b.overflow, b.Len())
 	}
 }
 

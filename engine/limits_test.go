@@ -1,0 +1,111 @@
+package engine_test
+
+import (
+	"context"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/modules"
+)
+
+// bigModule outputs values of about `size` bytes, in the shape `kind`
+// says; `fail` returns them with an error instead.
+func bigModule() modules.Info {
+	return modules.Info{Name: "big", Description: "outputs large values",
+		Inputs: []modules.Field{{Name: "size", Type: modules.Int, Required: true}, {Name: "kind", Type: modules.String, Default: "string"}},
+		New: func() modules.Module {
+			return moduleFunc(func(_ context.Context, in *modules.Input) (*modules.Output, error) {
+				n := in.Int("size")
+				var v any
+				switch in.String("kind") {
+				case "string", "fail":
+					v = strings.Repeat("x", n)
+				case "list":
+					list := make([]any, n/8)
+					for i := range list {
+						list[i] = 1.5
+					}
+					v = list
+				case "struct": // not a plain value: the engine encodes it
+					v = struct{ Data []byte }{make([]byte, n*3/4)} // base64: 4/3 longer
+				case "escaped": // each byte encodes to six
+					v = strings.Repeat("\x01", n/6)
+				}
+				if in.String("kind") == "fail" {
+					return nil, &modules.Error{Message: "failed", Values: map[string]any{"data": v}}
+				}
+				return &modules.Output{Message: "made", Values: map[string]any{"data": v, "log": in.LogFile}}, nil
+			})
+		}}
+}
+
+func TestOutputSizeLimit(t *testing.T) {
+	const over = modules.MaxValueBytes + 100<<10
+	tests := []struct {
+		name   string
+		kind   string
+		size   int
+		err    string
+		output bool // the record keeps an output "data"
+	}{
+		{name: "small", kind: "string", size: 1000, output: true},
+		{name: "just under", kind: "string", size: modules.MaxValueBytes - 100, output: true},
+		{name: "string over", kind: "string", size: over, err: "outputs are 4.3 MB, over the 4 MiB limit for values: write large data to a file and output its path"},
+		{name: "list over", kind: "list", size: 2 * over, err: "over the 4 MiB limit for values"},
+		{name: "Go value over", kind: "struct", size: over, err: "over the 4 MiB limit for values"},
+		{name: "short but escaped over", kind: "escaped", size: over, err: "over the 4 MiB limit for values"},
+		{name: "error with outputs over", kind: "fail", size: over, err: "failed"},
+	}
+	reg := modules.NewRegistry()
+	reg.Register(bigModule())
+	eng := engine.New(reg)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "name: big\nnodes:\n  b:\n    module: big\n    retries: 2\n    with: {kind: " + tt.kind + ", size: " + strconv.Itoa(tt.size) + "}\n"
+			plan, err := engine.Parse("big.yaml", []byte(src), reg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, err := eng.Run(context.Background(), plan, engine.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := rec.Nodes["b"]
+			if tt.err == "" && n.Status != engine.StatusSuccess {
+				t.Fatalf("status %s: %s", n.Status, n.Message)
+			}
+			if tt.err != "" && (n.Status != engine.StatusError || !strings.Contains(n.Message, tt.err)) {
+				t.Fatalf("status %s, message %q: want an error with %q", n.Status, n.Message, tt.err)
+			}
+			if _, kept := n.Outputs["data"]; kept != tt.output {
+				t.Errorf("output data kept: %v, want %v", kept, tt.output)
+			}
+			if tt.kind != "fail" && tt.err != "" && n.Attempts != 1 {
+				t.Errorf("%d attempts: outputs too large are not retried", n.Attempts)
+			}
+		})
+	}
+}
+
+// Options.LogDir gives each node its log file's path; without it, none.
+func TestLogDir(t *testing.T) {
+	reg := modules.NewRegistry()
+	reg.Register(bigModule())
+	plan, err := engine.Parse("log.yaml", []byte("name: log\nnodes:\n  fit:\n    module: big\n    with: {size: 1}\n"), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "run-1")
+	for _, tt := range []struct{ dir, want string }{{dir, filepath.Join(dir, "fit.log")}, {"", ""}} {
+		rec, err := engine.New(reg).Run(context.Background(), plan, engine.Options{LogDir: tt.dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rec.Nodes["fit"].Outputs["log"]; got != tt.want {
+			t.Errorf("LogDir %q: log file %q, want %q", tt.dir, got, tt.want)
+		}
+	}
+}

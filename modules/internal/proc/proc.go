@@ -75,6 +75,7 @@ func Run(ctx context.Context, cmd *exec.Cmd, opts Options) (Result, error) {
 	stopWatching()
 	// Whatever the program left running in its group dies with the node.
 	_ = signalGroup(cmd, sigKill)
+	untrack(cmd)
 	out.finish()
 	if l, ok := stdoutSink.(*lineLog); ok {
 		l.flush()
@@ -117,6 +118,7 @@ func start(ctx context.Context, cmd *exec.Cmd, priority int, stdout, stderr io.W
 		return nil, err
 	}
 	out.started()
+	track(cmd)
 	return out, nil
 }
 

@@ -173,6 +173,7 @@ func (r *run) execute(parent context.Context) *Record {
 	r.mu.Lock()
 	r.rec.StartedAt = time.Now().UTC()
 	r.mu.Unlock()
+	r.writeJournalHeader()
 	r.e.logger().Debug("run started", "run", r.rec.ID, "pipeline", r.plan.Pipeline.Name, "max_parallel", r.limit, "schedule", r.opts.Schedule)
 
 	g := r.plan.Graph

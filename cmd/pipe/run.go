@@ -53,7 +53,8 @@ func (c *runCmd) Run(e *env) error {
 	}
 	// The journal keeps the run's progress on disk until the record is
 	// written, in case the process dies first.
-	journalPath := filepath.Join(c.RunsDir, runID+".events.jsonl")
+	recoverRuns(e, c.RunsDir) // runs whose pipe was killed outright
+	journalPath := filepath.Join(c.RunsDir, runID+engine.JournalSuffix)
 	journal, jerr := createJournal(journalPath)
 	if jerr != nil {
 		e.logs.base.Warn("running without a journal", "err", jerr)
@@ -61,14 +62,15 @@ func (c *runCmd) Run(e *env) error {
 		opts.Journal = journal
 	}
 	rec, err := eng.Run(e.ctx, plan, opts)
-	if journal != nil {
-		journal.Close()
-	}
 	if err != nil {
+		journal.Close()
 		os.Remove(journalPath)
 		return err
 	}
 	path, werr := engine.WriteRecord(c.RunsDir, rec)
+	// Closing unlocks the journal: closed earlier, it would look orphaned
+	// to another pipe before the record is written.
+	journal.Close()
 	if werr != nil {
 		e.logs.base.Error("could not write the run record; the journal keeps each node's end", "err", werr, "journal", journalPath)
 	} else {
@@ -209,9 +211,4 @@ func firstLine(s string) string {
 	return first
 }
 
-func createJournal(path string) (*os.File, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
-	}
-	return os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-}
+func createJournal(path string) (*os.File, error) { return engine.CreateJournal(path) }

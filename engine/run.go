@@ -201,6 +201,7 @@ func (r *run) execute(parent context.Context) *Record {
 	}
 	r.sched.Unlock()
 	done := ctx.Done()
+	hurry := r.opts.Hurry
 	var grace <-chan time.Time
 	var flush <-chan time.Time
 	if r.journal != nil {
@@ -225,6 +226,14 @@ func (r *run) execute(parent context.Context) *Record {
 			t := time.NewTimer(r.grace)
 			defer t.Stop()
 			grace = t.C
+		case <-hurry:
+			hurry = nil
+			r.grace = min(r.grace, HurryGrace)
+			if done == nil { // cancelled already: shorten the grace running
+				t := time.NewTimer(r.grace)
+				defer t.Stop()
+				grace = t.C
+			}
 		case <-grace:
 			r.sched.Lock()
 			r.abandon(context.Cause(ctx))

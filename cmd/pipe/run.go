@@ -49,7 +49,7 @@ func (c *runCmd) Run(e *env) error {
 	opts := engine.Options{
 		Config: cfg, Only: c.Only, Skip: c.Skip, SkipModules: skipModules,
 		MaxParallel: c.MaxParallel, Schedule: engine.Schedule(c.Schedule),
-		OnEvent: prog.event, RunID: runID,
+		OnEvent: prog.event, RunID: runID, Hurry: e.hurry,
 	}
 	// The journal keeps the run's progress on disk until the record is
 	// written, in case the process dies first.

@@ -23,27 +23,34 @@ func CreateJournal(path string) (*os.File, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("creating the run's journal: %w", err)
 	}
+	if !haveLocks {
+		// Nothing to tell a live journal from an orphan by: RecoverRuns
+		// leaves journals alone here, and a file is not renamed while open.
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("creating the run's journal: %w", err)
+		}
+		return f, nil
+	}
 	tmp := path + ".new"
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("creating the run's journal: %w", err)
 	}
-	if ok, err := tryLock(f); err != nil && err != errNoLocks || err == nil && !ok {
-		f.Close()
-		os.Remove(tmp)
-		return nil, fmt.Errorf("locking the run's journal %s: %v", tmp, lockFailure(ok, err))
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	fail := func(err error) (*os.File, error) {
 		f.Close()
 		os.Remove(tmp)
 		return nil, fmt.Errorf("creating the run's journal: %w", err)
 	}
-	return f, nil
-}
-
-func lockFailure(ok bool, err error) error {
-	if err != nil {
-		return err
+	ok, err := tryLock(f)
+	switch {
+	case err != nil:
+		return fail(err)
+	case !ok: // nobody else knows the name: a lock cannot be held
+		return fail(fmt.Errorf("%s is locked by another process", tmp))
 	}
-	return fmt.Errorf("another process holds it")
+	if err := os.Rename(tmp, path); err != nil {
+		return fail(err)
+	}
+	return f, nil
 }

@@ -9,6 +9,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// haveLocks says whether tryLock works here.
+const haveLocks = true
+
 // errNoLocks says this system has no file locks pipe can use.
 var errNoLocks = errors.New("file locks are not supported on this system")
 

@@ -74,3 +74,23 @@ func TestCleanupNodeIsBounded(t *testing.T) {
 		"tidy": {engine.StatusError, "timed out"},
 	})
 }
+
+// Hurrying a cancelled run (a second Ctrl-C) ends its clean-up nodes too.
+func TestHurryEndsCleanupNodes(t *testing.T) {
+	tm := newTestModules(t)
+	hurry := make(chan struct{})
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	time.AfterFunc(30*time.Millisecond, func() { cancel(engine.ErrInterrupted) })
+	time.AfterFunc(150*time.Millisecond, func() { close(hurry) })
+	start := time.Now()
+	rec := tm.runCtx(t, ctx, "nodes:\n  slow: {module: busy, with: {for: 10s}}\n  tidy: {module: busy, needs: slow, when: always(), with: {for: 10s}}\n  late: {module: echo, needs: tidy, when: always()}\n", engine.Options{Hurry: hurry})
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the hurried run took %v: its clean-up node was not ended", d)
+	}
+	check(t, rec, engine.StatusCancelled, map[string]want{
+		"slow": {engine.StatusCancelled, ""},
+		"tidy": {engine.StatusCancelled, ""},
+		"late": {engine.StatusCancelled, "not started"},
+	})
+}

@@ -38,6 +38,10 @@ const DefaultCleanupTimeout = time.Minute
 // ends before the engine stops waiting for it.
 const DefaultGrace = 2 * time.Second
 
+// HurryGrace is the grace left once Options.Hurry is closed: time for
+// programs just killed to be reaped and recorded as they ended.
+const HurryGrace = 250 * time.Millisecond
+
 // Engine runs pipelines with the modules of a registry. It holds no state
 // between runs: one Engine can run many pipelines, also at once.
 type Engine struct {
@@ -100,6 +104,9 @@ type Options struct {
 	// JournalLine), flushed at least every 200 ms: the run's progress, for
 	// when the process dies before the record is written.
 	Journal io.Writer
+	// Hurry, once closed, cuts the grace of a cancelled run to HurryGrace:
+	// nodes still running then are abandoned (a second Ctrl-C).
+	Hurry <-chan struct{}
 }
 
 // EventKind says what happened to a node.

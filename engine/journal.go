@@ -48,16 +48,21 @@ func (j *journal) node(id string, rec NodeRecord) {
 	if j == nil {
 		return
 	}
-	line, err := modules.MarshalJSON(JournalLine{Run: j.runID, Node: id, NodeRecord: &rec})
+	j.line(JournalLine{Run: j.runID, Node: id, NodeRecord: &rec})
+	if len(j.buf) >= journalChunk && j.err == nil {
+		j.flush()
+	}
+}
+
+// line appends v as a JSON line, or counts it dropped.
+func (j *journal) line(v any) {
+	line, err := modules.MarshalJSON(v)
 	if err != nil || len(j.buf)+len(line) > maxJournalBuffer {
 		j.dropped++
 		return
 	}
 	j.buf = append(j.buf, line...)
 	j.buf = append(j.buf, '\n')
-	if len(j.buf) >= journalChunk && j.err == nil {
-		j.flush()
-	}
 }
 
 // flush writes out buffered lines; the coordinator calls it, holding the

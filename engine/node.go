@@ -101,9 +101,9 @@ func (r *run) runNode(ctx context.Context, j job) (res nodeResult) {
 	defer func() { res.finished = time.Now() }()
 	timeout := pn.Timeout
 	if j.cleanup {
-		// The run's context has ended: a clean-up node runs on a context of
-		// its own, bounded by its time-out.
-		ctx = context.WithoutCancel(ctx)
+		// The run's context has ended: a clean-up node runs on the
+		// clean-up context (a hurried run ends it), bounded by its time-out.
+		ctx = r.cleanupCtx
 		if timeout <= 0 {
 			timeout = r.e.cleanupTimeout()
 		}

@@ -21,7 +21,9 @@ import (
 type Status string
 
 // The states a node or a run can be in. A record on disk holds only final
-// states: success, error, skipped or cancelled.
+// states: success, error, skipped or cancelled; and a run recovered from
+// the journal of a pipe that died (see RecoverRuns) is interrupted, its
+// nodes that never ended lost.
 const (
 	StatusPending   Status = "pending"
 	StatusRunning   Status = "running"
@@ -29,6 +31,10 @@ const (
 	StatusError     Status = "error"
 	StatusSkipped   Status = "skipped"
 	StatusCancelled Status = "cancelled"
+	// StatusLost is a node whose pipe died before the node ended.
+	StatusLost Status = "lost"
+	// StatusInterrupted is a run whose pipe died before it wrote the record.
+	StatusInterrupted Status = "interrupted"
 )
 
 // Record is what a run did, written to .pipe/runs/<id>.json when it ends.

@@ -36,6 +36,9 @@ type run struct {
 	// ctx is the run's context, set by execute: a node that becomes ready
 	// after it ended is cancelled, not started.
 	ctx context.Context
+	// cleanupCtx is the context of clean-up nodes started after ctx ended:
+	// it ends only when the run is hurried (a second Ctrl-C).
+	cleanupCtx context.Context
 
 	mu  sync.Mutex // guards rec and the NodeRecords in it, for snapshots
 	rec *Record
@@ -50,6 +53,9 @@ type run struct {
 	journal  *journal   // nil without Options.Journal
 	// wake tells the coordinator that inflight reached zero.
 	wake chan struct{}
+	// hurried is set once Options.Hurry is closed: clean-up nodes no
+	// longer start, and running ones are abandoned like the others.
+	hurried bool
 
 	// levels schedule: the level now open and how many nodes each level
 	// still has to finish; nodes of later levels wait in held.
@@ -178,9 +184,13 @@ func (r *run) execute(parent context.Context) *Record {
 		defer stop()
 	}
 	r.ctx = ctx
+	cleanupCtx, stopCleanup := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer stopCleanup(nil)
+	r.cleanupCtx = cleanupCtx
 	r.mu.Lock()
 	r.rec.StartedAt = time.Now().UTC()
 	r.mu.Unlock()
+	r.writeJournalHeader()
 	r.e.logger().Debug("run started", "run", r.rec.ID, "pipeline", r.plan.Pipeline.Name, "max_parallel", r.limit, "schedule", r.opts.Schedule)
 
 	g := r.plan.Graph
@@ -208,6 +218,7 @@ func (r *run) execute(parent context.Context) *Record {
 	}
 	r.sched.Unlock()
 	done := ctx.Done()
+	hurry := r.opts.Hurry
 	var grace <-chan time.Time
 	var flush <-chan time.Time
 	if r.journal != nil {
@@ -232,6 +243,18 @@ func (r *run) execute(parent context.Context) *Record {
 			t := time.NewTimer(r.grace)
 			defer t.Stop()
 			grace = t.C
+		case <-hurry:
+			hurry = nil
+			r.sched.Lock()
+			r.hurried = true
+			r.sched.Unlock()
+			stopCleanup(ErrInterrupted)
+			r.grace = min(r.grace, HurryGrace)
+			if done == nil { // cancelled already: shorten the grace running
+				t := time.NewTimer(r.grace)
+				defer t.Stop()
+				grace = t.C
+			}
 		case <-grace:
 			r.sched.Lock()
 			r.abandon(context.Cause(ctx))
@@ -268,7 +291,7 @@ func (r *run) ready(i int) {
 	for len(work) > 0 {
 		i := work[len(work)-1]
 		work = work[:len(work)-1]
-		if r.ctx.Err() != nil && !r.plan.nodes[i].runsOnCancel() {
+		if r.ctx.Err() != nil && !r.cleansUp(i) {
 			r.settle(i, StatusCancelled, "not started: run "+causeText(context.Cause(r.ctx)), "")
 			work = r.release(i, work) // a clean-up node below may now be ready
 			continue
@@ -453,11 +476,15 @@ func (r *run) startQueued(ctx context.Context, keep bool) (next job, ok bool) {
 	return next, ok
 }
 
+// cleansUp reports whether node i still runs once the run is cancelled: a
+// clean-up node, while the run is not hurried.
+func (r *run) cleansUp(i int) bool { return r.plan.nodes[i].runsOnCancel() && !r.hurried }
+
 // startable reports whether queued node i may start. After the run is
 // cancelled only clean-up nodes may: any other is settled as cancelled, and
 // what that readies is readied.
 func (r *run) startable(ctx context.Context, i int) bool {
-	if ctx.Err() == nil || r.plan.nodes[i].runsOnCancel() {
+	if ctx.Err() == nil || r.cleansUp(i) {
 		return true
 	}
 	r.settle(i, StatusCancelled, "not started: run "+causeText(context.Cause(ctx)), "")
@@ -556,7 +583,7 @@ func (r *run) finish(res nodeResult, ctx context.Context) {
 			outputs = me.Values
 		}
 		switch {
-		case ctx.Err() != nil && !st.cleanup && !errors.Is(res.err, ErrTimeout):
+		case ctx.Err() != nil && (!st.cleanup || r.hurried) && !errors.Is(res.err, ErrTimeout):
 			status, reason = StatusCancelled, "cancelled while running: "+context.Cause(ctx).Error()
 		case pn.ContinueOnError:
 			reason = "failed; continue_on_error lets the run go on"
@@ -613,7 +640,7 @@ func (r *run) abandon(cause error) {
 	reason := fmt.Sprintf("cancelled while running (run %s); %v within %s", causeText(cause), ErrNotStopped, r.grace)
 	for i := range r.nodes {
 		st := &r.nodes[i]
-		if st.rec.Status == StatusRunning && !st.cleanup {
+		if st.rec.Status == StatusRunning && (!st.cleanup || r.hurried) {
 			st.abandoned = true
 			r.settle(i, StatusCancelled, reason, "")
 			st.done = true
@@ -640,7 +667,7 @@ func (r *run) cancelWaiting(cause error, cleanup bool) {
 	waiting := append(r.queue.drain(), r.freeQ...) // a copy: ready may queue more below
 	r.freeQ = r.freeQ[:0]
 	for _, i := range waiting {
-		if cleanup && r.plan.nodes[i].runsOnCancel() {
+		if cleanup && r.cleansUp(i) {
 			keep = append(keep, i)
 			continue
 		}
@@ -661,7 +688,7 @@ func (r *run) cancelWaiting(cause error, cleanup bool) {
 	}
 	for i := range r.nodes {
 		st := &r.nodes[i]
-		if st.selected && !st.done && st.rec.Status == StatusPending && !(cleanup && r.plan.nodes[i].runsOnCancel()) {
+		if st.selected && !st.done && st.rec.Status == StatusPending && !(cleanup && r.cleansUp(i)) {
 			r.settle(i, StatusCancelled, reason, "")
 			st.done = true
 			if cleanup {

@@ -12,6 +12,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/pipe-run/pipe/engine"
+	pexec "github.com/pipe-run/pipe/modules/exec"
 	"github.com/pipe-run/pipe/schema"
 )
 
@@ -42,6 +43,7 @@ type cli struct {
 // context that ends on SIGINT/SIGTERM.
 type env struct {
 	ctx    context.Context
+	hurry  <-chan struct{} // closed on a second signal: stop waiting for nodes
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
@@ -98,13 +100,14 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
+	hurry := make(chan struct{})
 	listen := exitOnSignal
 	if interruptible(kctx) {
-		listen = func(w io.Writer) func() { return onSignals(cancel, w) }
+		listen = func(w io.Writer) func() { return onSignals(cancel, hurry, w) }
 	}
 	defer listen(stderr)()
 
-	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, logs: newLogs(stderr, c.Debug, c.LogFormat)}
+	e := &env{ctx: ctx, hurry: hurry, stdin: stdin, stdout: stdout, stderr: stderr, logs: newLogs(stderr, c.Debug, c.LogFormat)}
 	err = kctx.Run(e)
 	if err == nil {
 		return exitOK
@@ -128,24 +131,34 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	return exitFailed
 }
 
-// onSignals cancels the run on the first SIGINT or SIGTERM; a second one
-// exits at once. The returned func stops listening and ends the goroutine.
-func onSignals(cancel context.CancelCauseFunc, stderr io.Writer) func() {
-	sigs := make(chan os.Signal, 2)
+// onSignals cancels the run on the first SIGINT or SIGTERM: nodes get
+// SIGTERM and the engine's grace to stop. The second kills every program
+// (SIGKILL to its group) and cuts the grace short (close of hurry): the
+// record is still written. The third exits at once; the watchdog (see
+// modules/internal/proc/watchdog) still kills the programs. The returned
+// func stops listening and ends the goroutine.
+func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, stderr io.Writer) func() {
+	sigs := make(chan os.Signal, 3)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	done := make(chan struct{})
 	go func() {
-		select {
-		case <-sigs:
-		case <-done:
-			return
-		}
-		fmt.Fprintln(stderr, "pipe: interrupted, stopping (again to exit at once)")
-		cancel(engine.ErrInterrupted)
-		select {
-		case <-sigs:
-			os.Exit(exitInterrupted)
-		case <-done:
+		for n := 1; ; n++ {
+			select {
+			case <-sigs:
+			case <-done:
+				return
+			}
+			switch n {
+			case 1:
+				fmt.Fprintln(stderr, "pipe: interrupted, stopping (again to kill the programs at once)")
+				cancel(engine.ErrInterrupted)
+			case 2:
+				fmt.Fprintln(stderr, "pipe: killing the running programs; the record is still written (again to exit at once)")
+				pexec.KillAll()
+				close(hurry)
+			default:
+				os.Exit(exitInterrupted)
+			}
 		}
 	}()
 	return func() {

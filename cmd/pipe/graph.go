@@ -26,7 +26,7 @@ func (c *graphCmd) Run(e *env) error {
 	}
 	var rec *engine.Record
 	if c.Record != "" {
-		if rec, err = engine.ReadRecord(c.Record); err != nil {
+		if rec, err = readRun(e, c.Record); err != nil {
 			return err
 		}
 		if rec.Pipeline != plan.Pipeline.Name {

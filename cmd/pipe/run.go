@@ -55,27 +55,29 @@ func (c *runCmd) Run(e *env) error {
 	opts := engine.Options{
 		Config: cfg, Only: c.Only, Skip: c.Skip, SkipModules: skipModules,
 		MaxParallel: maxParallel, Schedule: engine.Schedule(c.Schedule),
-		OnEvent: prog.event, RunID: runID, LogDir: filepath.Join(c.RunsDir, runID),
+		OnEvent: prog.event, RunID: runID, LogDir: filepath.Join(c.RunsDir, runID), Hurry: e.hurry,
 	}
+	recoverRuns(e, c.RunsDir) // runs whose pipe was killed outright
 	// The journal keeps the run's progress on disk until the record is
-	// written, in case the process dies first.
-	// Creating it is also the check that the runs directory takes files:
-	// a run that cannot be recorded does not start.
-	journalPath := filepath.Join(c.RunsDir, runID+".events.jsonl")
+	// written, in case the process dies first. Creating it is also the
+	// check that the runs directory takes files: a run that cannot be
+	// recorded does not start.
+	journalPath := filepath.Join(c.RunsDir, runID+engine.JournalSuffix)
 	journal, err := createJournal(journalPath)
 	if err != nil {
 		return fail(exitFailed, "cannot record runs in %s: %w; make it writable, or choose another directory with --runs-dir", c.RunsDir, err)
 	}
 	opts.Journal = journal
 	rec, err := eng.Run(e.ctx, plan, opts)
-	if cerr := journal.Close(); cerr != nil && rec != nil {
-		e.logs.base.Warn("the run's journal could not be written whole", "err", cerr, "journal", journalPath)
-	}
 	if err != nil {
+		journal.Close()
 		os.Remove(journalPath)
 		return err
 	}
 	path, werr := engine.WriteRecord(c.RunsDir, rec)
+	// Closing unlocks the journal: closed earlier, it would look orphaned
+	// to another pipe before the record is written.
+	journal.Close()
 	if werr != nil {
 		e.logs.base.Error("could not write the run record; the journal keeps each node's end as far as it could be written", "err", werr, "journal", journalPath)
 	} else {
@@ -219,11 +221,4 @@ func firstLine(s string) string {
 	return first
 }
 
-// createJournal creates the run's journal, 0600 like the record: both may
-// hold what the nodes output.
-func createJournal(path string) (*os.File, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
-	}
-	return os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND|os.O_EXCL, 0o600)
-}
+func createJournal(path string) (*os.File, error) { return engine.CreateJournal(path) }

@@ -98,6 +98,7 @@ func Run(ctx context.Context, cmd *exec.Cmd, opts Options) (Result, error) {
 	stopWatching()
 	// Whatever the program left running in its group dies with the node.
 	_ = signalGroup(cmd, sigKill)
+	untrack(cmd)
 	out.finish()
 	if stdoutLog != nil {
 		stdoutLog.flush()
@@ -141,6 +142,7 @@ func start(ctx context.Context, cmd *exec.Cmd, priority int, stdout, stderr io.W
 		return nil, err
 	}
 	out.started()
+	track(cmd)
 	return out, nil
 }
 

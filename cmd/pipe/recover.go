@@ -1,0 +1,50 @@
+package main
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+
+	"github.com/pipe-run/pipe/engine"
+)
+
+// recoverRuns turns the journals in dir whose pipe died (killed outright)
+// into records, with a line each.
+func recoverRuns(e *env, dir string) {
+	recs, err := engine.RecoverRuns(dir)
+	for _, r := range recs {
+		logRecovered(e, r)
+	}
+	if err != nil {
+		e.logs.base.Warn("could not recover every run whose pipe died", "err", err)
+	}
+}
+
+func logRecovered(e *env, r engine.Recovered) {
+	e.logs.base.Warn("recovered a run whose pipe died before writing its record",
+		"run", r.Record.ID, "pipeline", r.Record.Pipeline, "lost", r.Lost, "record", r.Path)
+}
+
+// readRun reads a run record, or, when the run has only its journal (its
+// pipe died), recovers the record from it first. path is the record's
+// (<id>.json) or the journal's (<id>.events.jsonl).
+func readRun(e *env, path string) (*engine.Record, error) {
+	recPath := strings.TrimSuffix(path, engine.JournalSuffix)
+	if recPath != path {
+		recPath += ".json"
+	} else if rec, err := engine.ReadRecord(path); !errors.Is(err, fs.ErrNotExist) {
+		return rec, err
+	}
+	journal := strings.TrimSuffix(recPath, ".json") + engine.JournalSuffix
+	r, err := engine.RecoverJournal(journal)
+	switch {
+	case errors.Is(err, engine.ErrRunLive):
+		return nil, fail(exitFailed, "run %s is still going: its record is written when it ends", strings.TrimSuffix(journal, engine.JournalSuffix))
+	case err != nil:
+		return nil, err
+	case r != nil:
+		logRecovered(e, *r)
+		return r.Record, nil
+	}
+	return engine.ReadRecord(recPath) // recovered by another pipe meanwhile, or never there
+}

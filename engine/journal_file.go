@@ -1,0 +1,56 @@
+package engine
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// JournalSuffix ends the name of a run's journal: <run id>.events.jsonl.
+const JournalSuffix = ".events.jsonl"
+
+// CreateJournal creates a run's journal at path, locked (flock) for as
+// long as the file stays open: a journal that a pipe command can lock has
+// lost its pipe (see RecoverRuns), without guessing from process ids. Close
+// it only once the run's record is written. The file is made under
+// another name and renamed once locked, so that no other pipe ever sees it
+// unlocked while its run lives.
+func CreateJournal(path string) (*os.File, error) {
+	if !strings.HasSuffix(path, JournalSuffix) {
+		return nil, fmt.Errorf("journal %s: the name must end in %s", path, JournalSuffix)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("creating the run's journal: %w", err)
+	}
+	if !haveLocks {
+		// Nothing to tell a live journal from an orphan by: RecoverRuns
+		// leaves journals alone here, and a file is not renamed while open.
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("creating the run's journal: %w", err)
+		}
+		return f, nil
+	}
+	tmp := path + ".new"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("creating the run's journal: %w", err)
+	}
+	fail := func(err error) (*os.File, error) {
+		f.Close()
+		os.Remove(tmp)
+		return nil, fmt.Errorf("creating the run's journal: %w", err)
+	}
+	ok, err := tryLock(f)
+	switch {
+	case err != nil:
+		return fail(err)
+	case !ok: // nobody else knows the name: a lock cannot be held
+		return fail(fmt.Errorf("%s is locked by another process", tmp))
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fail(err)
+	}
+	return f, nil
+}

@@ -1,0 +1,196 @@
+package engine
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// ErrRunLive says a journal's pipe still runs: it holds the journal's lock.
+var ErrRunLive = errors.New("the run is still going: its pipe holds the journal")
+
+// Recovered is a run whose pipe died before writing its record, rebuilt
+// from its journal.
+type Recovered struct {
+	Record  *Record
+	Path    string // the record written
+	Journal string // the journal it came from, now removed
+	Lost    int    // nodes that never ended
+	// Dropped counts journal lines that could not be read: the last one,
+	// torn when pipe was killed in the middle of writing it.
+	Dropped int
+}
+
+// RecoverRuns turns every journal in dir whose pipe is gone into a record
+// of its run, interrupted: nodes that ended as they ended, the others
+// lost. Journals of runs still going are left alone. A missing dir has
+// nothing to recover.
+func RecoverRuns(dir string) ([]Recovered, error) {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("looking for runs to recover: %w", err)
+	}
+	var out []Recovered
+	var errs []error
+	for _, ent := range ents {
+		if ent.IsDir() || !strings.HasSuffix(ent.Name(), JournalSuffix) {
+			continue
+		}
+		rec, err := RecoverJournal(filepath.Join(dir, ent.Name()))
+		switch {
+		case errors.Is(err, ErrRunLive), errors.Is(err, errNoLocks):
+		case err != nil:
+			errs = append(errs, err)
+		case rec != nil:
+			out = append(out, *rec)
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// RecoverJournal turns the journal at path into its run's record, if its
+// pipe is gone (ErrRunLive otherwise), and removes the journal. It returns
+// nil when there is nothing to do: the journal is gone, or its run's
+// record was written before the journal could be removed.
+func RecoverJournal(path string) (*Recovered, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // recovered by another pipe, or the run just ended
+	}
+	if err != nil {
+		return nil, fmt.Errorf("recovering run: %w", err)
+	}
+	defer f.Close() // unlocks
+	ok, err := tryLock(f)
+	if err != nil {
+		return nil, fmt.Errorf("recovering run: %w", err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("%s: %w", path, ErrRunLive)
+	}
+	// Locked: but another pipe may have recovered and removed the journal
+	// between our open and our lock.
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("recovering run: %w", err)
+	}
+	if now, err := os.Stat(path); err != nil || !os.SameFile(fi, now) {
+		return nil, nil
+	}
+	dir := filepath.Dir(path)
+	id := strings.TrimSuffix(filepath.Base(path), JournalSuffix)
+	if _, err := os.Stat(filepath.Join(dir, id+".json")); err == nil {
+		// The run wrote its record and ended before removing its journal.
+		return nil, removeJournal(path)
+	}
+	rec, lost, dropped := readJournal(f, id, fi.ModTime())
+	recPath, err := WriteRecord(dir, rec)
+	if err != nil {
+		return nil, fmt.Errorf("recovering run %s from %s: %w", id, path, err)
+	}
+	return &Recovered{Record: rec, Path: recPath, Journal: path, Lost: lost, Dropped: dropped}, removeJournal(path)
+}
+
+func removeJournal(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("removing a recovered journal (remove it by hand): %w", err)
+	}
+	return nil
+}
+
+// lostReason is the reason given to a node whose pipe died before it ended.
+const lostReason = "pipe ended before this node did (it was running or waiting): its outcome is unknown"
+
+// readJournal builds the record of run id from its journal, as far as it
+// goes. modTime, the journal's last write, stands for when pipe died.
+// Lines that cannot be read (a torn last line) are counted, not fatal.
+func readJournal(r io.Reader, id string, modTime time.Time) (rec *Record, lost, dropped int) {
+	rec = &Record{ID: id, Status: StatusInterrupted, Nodes: map[string]*NodeRecord{}}
+	var head *JournalHeader
+	lines := 0
+	br := bufio.NewReader(r)
+	for {
+		line, err := br.ReadBytes('\n')
+		if len(bytes.TrimSpace(line)) > 0 {
+			if !readLine(line, lines == 0, rec, &head) {
+				dropped++ // torn, or garbled
+			}
+			lines++
+		}
+		if err != nil {
+			break
+		}
+	}
+	if head != nil {
+		rec.ID, rec.Pipeline, rec.File, rec.StartedAt = head.Run, head.Pipeline, head.File, head.StartedAt
+		for _, n := range head.Nodes {
+			switch {
+			case rec.Nodes[n.ID] != nil:
+			case n.Skipped != "":
+				rec.Nodes[n.ID] = &NodeRecord{Module: n.Module, Status: StatusSkipped, Reason: n.Skipped}
+			default:
+				rec.Nodes[n.ID] = &NodeRecord{Module: n.Module, Status: StatusLost, Reason: lostReason}
+				lost++
+			}
+		}
+	}
+	rec.FinishedAt = modTime.UTC()
+	for _, n := range rec.Nodes {
+		if rec.StartedAt.IsZero() || !n.StartedAt.IsZero() && n.StartedAt.Before(rec.StartedAt) {
+			rec.StartedAt = n.StartedAt
+		}
+		if n.FinishedAt.After(rec.FinishedAt) {
+			rec.FinishedAt = n.FinishedAt
+		}
+	}
+	if rec.StartedAt.IsZero() {
+		rec.StartedAt = rec.FinishedAt
+	}
+	rec.DurationMS = rec.FinishedAt.Sub(rec.StartedAt).Milliseconds()
+	rec.Reason = recoveredReason(head, lines, lost, dropped)
+	return rec, lost, dropped
+}
+
+// readLine reads one journal line into rec; the first may be the header.
+func readLine(line []byte, first bool, rec *Record, head **JournalHeader) bool {
+	if first {
+		var h JournalHeader
+		if json.Unmarshal(line, &h) == nil && h.Version > 0 {
+			*head = &h
+			return true
+		}
+	}
+	var l JournalLine
+	if err := json.Unmarshal(line, &l); err != nil || l.Node == "" || l.NodeRecord == nil {
+		return false
+	}
+	rec.Nodes[l.Node] = l.NodeRecord
+	return true
+}
+
+func recoveredReason(head *JournalHeader, lines, lost, dropped int) string {
+	var b strings.Builder
+	switch {
+	case head != nil:
+		fmt.Fprintf(&b, "pipe (pid %d on %s) ended before it wrote the record; recovered from its journal: %d node(s) lost", head.PID, head.Host, lost)
+	case lines == 0:
+		b.WriteString("pipe ended before it wrote anything to its journal: nothing is known of its nodes")
+	default:
+		b.WriteString("pipe ended before it wrote the record; recovered from a journal without a header (an older pipe): nodes that never ended are not listed")
+	}
+	if dropped > 0 {
+		fmt.Fprintf(&b, "; %d unreadable line(s) dropped", dropped)
+	}
+	return b.String()
+}

@@ -1,0 +1,159 @@
+package engine_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pipe-run/pipe/engine"
+)
+
+// journalOf runs src with a journal and returns the journal's lines.
+func journalOf(t *testing.T, src string, opts engine.Options) [][]byte {
+	t.Helper()
+	var buf bytes.Buffer
+	opts.Journal = &buf
+	newTestModules(t).run(t, src, opts)
+	lines := bytes.SplitAfter(buf.Bytes(), []byte("\n"))
+	return lines[:len(lines)-1] // each with its newline
+}
+
+const journalled = `name: j
+nodes:
+  a: {module: echo}
+  b: {module: echo, needs: a}
+  c: {module: echo}
+`
+
+// The journal's first line lists every node, with the reason for those the
+// run does not select.
+func TestJournalHeader(t *testing.T) {
+	lines := journalOf(t, journalled, engine.Options{RunID: "r1", Skip: []string{"c"}})
+	var h engine.JournalHeader
+	if err := json.Unmarshal(lines[0], &h); err != nil {
+		t.Fatal(err)
+	}
+	if h.Version != 1 || h.Run != "r1" || h.Pipeline != "j" || h.PID != os.Getpid() || h.StartedAt.IsZero() || len(h.Nodes) != 3 {
+		t.Fatalf("header %+v", h)
+	}
+	if h.Nodes[2].ID != "c" || h.Nodes[2].Module != "echo" || !strings.Contains(h.Nodes[2].Skipped, "--skip") {
+		t.Errorf("node c in the header: %+v", h.Nodes[2])
+	}
+	if len(lines) != 3 { // the header, a, b
+		t.Errorf("%d lines:\n%s", len(lines), bytes.Join(lines, nil))
+	}
+}
+
+func TestRecoverJournal(t *testing.T) {
+	lines := journalOf(t, journalled, engine.Options{RunID: "r1", Skip: []string{"c"}}) // header, a, b
+	head, a, b := lines[0], lines[1], lines[2]
+	oldA := bytes.Replace(a, []byte(`"run":"r1"`), []byte(`"run":"old"`), 1)
+	tests := []struct {
+		name    string
+		journal []byte
+		nodes   map[string]engine.Status
+		lost    int
+		dropped int
+		reason  string
+	}{
+		{"ended nodes and lost ones", cat(head, a), map[string]engine.Status{"a": "success", "b": "lost", "c": "skipped"}, 1, 0, "1 node(s) lost"},
+		{"torn last line", cat(head, a, b[:len(b)/2]), map[string]engine.Status{"a": "success", "b": "lost", "c": "skipped"}, 1, 1, "1 unreadable line(s) dropped"},
+		{"last line without its newline", cat(head, a, b[:len(b)-1]), map[string]engine.Status{"a": "success", "b": "success", "c": "skipped"}, 0, 0, "0 node(s) lost"},
+		{"header only", head, map[string]engine.Status{"a": "lost", "b": "lost", "c": "skipped"}, 2, 0, "2 node(s) lost"},
+		{"empty", nil, map[string]engine.Status{}, 0, 0, "nothing is known of its nodes"},
+		{"torn header", head[:20], map[string]engine.Status{}, 0, 1, "unreadable"},
+		{"older pipe, no header", oldA, map[string]engine.Status{"a": "success"}, 0, 0, "without a header"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "r1"+engine.JournalSuffix)
+			if err := os.WriteFile(path, tt.journal, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			got, err := engine.RecoverJournal(path)
+			if err != nil || got == nil {
+				t.Fatalf("RecoverJournal: %v, %v", got, err)
+			}
+			rec, err := engine.ReadRecord(filepath.Join(dir, "r1.json"))
+			if err != nil {
+				t.Fatalf("the record: %v", err)
+			}
+			if rec.ID != "r1" || rec.Status != engine.StatusInterrupted || !strings.Contains(rec.Reason, tt.reason) {
+				t.Errorf("run %s %s (%s), want r1 interrupted (%s)", rec.ID, rec.Status, rec.Reason, tt.reason)
+			}
+			if rec.StartedAt.IsZero() || rec.FinishedAt.Before(rec.StartedAt) {
+				t.Errorf("started %v, finished %v", rec.StartedAt, rec.FinishedAt)
+			}
+			if len(rec.Nodes) != len(tt.nodes) {
+				t.Errorf("%d nodes, want %d", len(rec.Nodes), len(tt.nodes))
+			}
+			for id, st := range tt.nodes {
+				if n := rec.Nodes[id]; n == nil || n.Status != st {
+					t.Errorf("node %s: %+v, want %s", id, n, st)
+				}
+			}
+			if got.Lost != tt.lost || got.Dropped != tt.dropped {
+				t.Errorf("lost %d dropped %d, want %d and %d", got.Lost, got.Dropped, tt.lost, tt.dropped)
+			}
+			if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the journal is still there: %v", err)
+			}
+		})
+	}
+}
+
+func cat(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+
+// A journal its pipe holds is left alone, and recovered once the pipe is
+// gone (closing the file stands for its death).
+func TestRecoverRunsLeavesLiveRuns(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "live"+engine.JournalSuffix)
+	live, err := engine.CreateJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Close()
+	if _, err := engine.RecoverJournal(path); !errors.Is(err, engine.ErrRunLive) {
+		t.Fatalf("a live run's journal: %v, want ErrRunLive", err)
+	}
+	got, err := engine.RecoverRuns(dir)
+	if err != nil || len(got) != 0 {
+		t.Fatalf("RecoverRuns took a live run: %v, %v", got, err)
+	}
+	live.Close()
+	got, err = engine.RecoverRuns(dir)
+	if err != nil || len(got) != 1 || got[0].Record.ID != "live" {
+		t.Fatalf("after its pipe ended: %+v, %v", got, err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 || ents[0].Name() != "live.json" {
+		t.Errorf("left in the runs directory: %v", ents)
+	}
+}
+
+// A run that wrote its record but died before removing its journal keeps
+// its record: the journal only goes.
+func TestRecoverKeepsWrittenRecord(t *testing.T) {
+	dir := t.TempDir()
+	rec := &engine.Record{ID: "done", Pipeline: "p", Status: engine.StatusSuccess, StartedAt: time.Now(), Nodes: map[string]*engine.NodeRecord{}}
+	if _, err := engine.WriteRecord(dir, rec); err != nil {
+		t.Fatal(err)
+	}
+	journal := filepath.Join(dir, "done"+engine.JournalSuffix)
+	os.WriteFile(journal, nil, 0o600)
+	if got, err := engine.RecoverJournal(journal); got != nil || err != nil {
+		t.Fatalf("recovered %+v, %v", got, err)
+	}
+	if saved, err := engine.ReadRecord(filepath.Join(dir, "done.json")); err != nil || saved.Status != engine.StatusSuccess {
+		t.Errorf("the record: %+v, %v", saved, err)
+	}
+	if _, err := os.Stat(journal); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the journal is still there: %v", err)
+	}
+}

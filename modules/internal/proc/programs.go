@@ -1,0 +1,98 @@
+package proc
+
+import (
+	"os/exec"
+	"sync"
+
+	"github.com/pipe-run/pipe/modules/internal/proc/watchdog"
+)
+
+// programs are the programs Run has started and not yet stopped, in the
+// whole process: what KillAll kills, and what the watchdog kills if pipe
+// dies first.
+var programs struct {
+	mu      sync.Mutex
+	running map[*exec.Cmd]struct{} // guarded by mu
+	killed  bool                   // KillAll has run; guarded by mu
+	dog     *watchdog.Conn         // nil until the first program, or when it failed; guarded by mu
+	dogErr  error                  // why there is no watchdog; guarded by mu
+}
+
+// track lists a program that has just started, as its process group.
+// Until it is listed, only its Pdeathsig (Linux) stands for it.
+func track(cmd *exec.Cmd) {
+	programs.mu.Lock()
+	defer programs.mu.Unlock()
+	if programs.running == nil {
+		programs.running = map[*exec.Cmd]struct{}{}
+	}
+	programs.running[cmd] = struct{}{}
+	if programs.killed {
+		// Started as pipe was being killed: it goes too.
+		_ = signalGroup(cmd, sigKill)
+	}
+	if dog := watchdogLocked(); dog != nil {
+		if err := dog.Add(cmd.Process.Pid); err != nil {
+			dogFailed(err)
+		}
+	}
+}
+
+// untrack takes a program off the list once its group has been killed.
+func untrack(cmd *exec.Cmd) {
+	programs.mu.Lock()
+	defer programs.mu.Unlock()
+	delete(programs.running, cmd)
+	if programs.dog != nil {
+		if err := programs.dog.Remove(cmd.Process.Pid); err != nil {
+			dogFailed(err)
+		}
+	}
+}
+
+// watchdogLocked returns the watchdog, starting it on first use; nil when
+// it could not start. programs.mu is held.
+func watchdogLocked() *watchdog.Conn {
+	if programs.dog != nil || programs.dogErr != nil {
+		return programs.dog
+	}
+	dog, err := watchdog.Start()
+	if err != nil {
+		programs.dogErr = err
+		return nil
+	}
+	programs.dog = dog
+	return dog
+}
+
+// dogFailed drops a watchdog that no longer reads (it was killed): the
+// next program starts a new one, told of every program still running.
+// programs.mu is held.
+func dogFailed(error) {
+	programs.dog.Close()
+	programs.dog = nil
+	dog := watchdogLocked()
+	if dog == nil {
+		return
+	}
+	for cmd := range programs.running {
+		if err := dog.Add(cmd.Process.Pid); err != nil {
+			programs.dog, programs.dogErr = nil, err // twice in a row: give up
+			dog.Close()
+			return
+		}
+	}
+}
+
+// KillAll kills the process group of every program started through Run
+// that is still running, and of every program started after it: pipe
+// calls it when the user insists (a second Ctrl-C). Each Run then returns
+// as its program dies.
+func KillAll() {
+	programs.mu.Lock()
+	defer programs.mu.Unlock()
+	programs.killed = true
+	for cmd := range programs.running {
+		_ = signalGroup(cmd, sigKill)
+	}
+}

@@ -34,6 +34,7 @@ var statusColors = map[string]string{
 	"cancelled": "#ffe0b2",
 	"running":   "#bbdefb",
 	"pending":   "#ffffff",
+	"lost":      "#d7ccc8", // its pipe was killed while it ran, or before
 }
 
 // WriteDOT draws p's graph in Graphviz DOT. The output is the same, byte for
@@ -104,7 +105,7 @@ func graphLabel(p *schema.Pipeline, opts DOTOptions) string {
 			counts[r.Status]++
 		}
 		var parts []string
-		for _, s := range []string{"success", "error", "skipped", "cancelled"} {
+		for _, s := range []string{"success", "error", "skipped", "cancelled", "lost"} {
 			if counts[s] > 0 {
 				parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 			}

@@ -25,8 +25,11 @@ type Graph struct {
 	needs      [][]int
 	dependents [][]int
 	order      []int
-	level      []int
-	height     []int
+	// topo is the topological order even when other problems (an unknown
+	// need) clear order; nil when there is a cycle. Ancestry sweeps it.
+	topo   []int
+	level  []int
+	height []int
 }
 
 // Build makes the graph of p. It reports unknown needs (with a "did you
@@ -86,6 +89,9 @@ func Build(p *schema.Pipeline) (*Graph, schema.Diagnostics) {
 			}
 			diags = append(diags, p.Source.Diag(pos, "remove one of these needs to break the cycle", "cycle: %s", strings.Join(names, " -> ")))
 		}
+	}
+	if len(g.order) == n {
+		g.topo = g.order
 	}
 	if len(diags) > 0 {
 		g.order, g.level, g.height = nil, nil, nil

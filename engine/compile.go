@@ -100,6 +100,7 @@ func Compile(p *schema.Pipeline, reg *modules.Registry) (*Plan, schema.Diagnosti
 	for i, n := range p.Nodes {
 		nodes[i] = c.node(i, n)
 	}
+	c.checkRefs()
 	if len(c.diags) > 0 {
 		c.diags.Sort()
 		return nil, c.diags
@@ -115,6 +116,22 @@ type compiler struct {
 	g     *dag.Graph // without order or levels when it has problems
 	index map[string]int
 	diags schema.Diagnostics
+	// refs are the `nodes.<id>` reads of every expression, as (read node,
+	// reading node), and refAt where each is written.
+	refs  []dag.Pair
+	refAt []schema.Pos
+}
+
+// checkRefs reports every expression that reads a node its node does not
+// transitively need. One batched question for the whole pipeline keeps
+// this linear in its size (a search per reference was quadratic).
+func (c *compiler) checkRefs() {
+	for k, ok := range c.g.Ancestry(c.refs) {
+		if !ok {
+			id, rid := c.g.ID(c.refs[k].N), c.g.ID(c.refs[k].Anc)
+			c.errorf(c.refAt[k], fmt.Sprintf("add %s to the needs of %s", rid, id), "node %s reads nodes.%s but does not need it", id, rid)
+		}
+	}
 }
 
 func (c *compiler) errorf(pos schema.Pos, hint, format string, args ...any) {
@@ -302,10 +319,11 @@ func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]
 		case j == i:
 			c.errorf(at, "a node reads the nodes it needs, not itself", "node %s reads its own result", id)
 			bad = true
-		case !c.g.IsAncestor(j, i):
-			c.errorf(at, fmt.Sprintf("add %s to the needs of %s", r.id, id), "node %s reads nodes.%s but does not need it", id, r.id)
-			bad = true
 		default:
+			// Whether j is an ancestor is asked for all references at once
+			// when every node is compiled (checkRefs).
+			c.refs = append(c.refs, dag.Pair{Anc: j, N: i})
+			c.refAt = append(c.refAt, at)
 			if !slices.Contains(*refs, j) {
 				*refs = append(*refs, j)
 			}

@@ -63,7 +63,7 @@ func Build(p *schema.Pipeline) (*Graph, schema.Diagnostics) {
 				if hint == "" {
 					hint = "needs names other nodes of this pipeline by id"
 				}
-				diags = append(diags, p.Source.Diag(ref.Pos, hint, "node %s needs unknown node %q", node.ID, ref.ID))
+				diags = append(diags, p.Source.Diag(ref.Pos, hint, "node %s needs unknown node %s", node.ID, schema.Quote(ref.ID)))
 			case j == i:
 				diags = append(diags, p.Source.Diag(ref.Pos, "a node cannot need itself; remove it from needs", "cycle: %s -> %s", node.ID, node.ID))
 			case slices.Contains(needs, j):

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pipe-run/pipe/dag"
@@ -152,7 +153,7 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 		if n.ModulePos == n.Pos {
 			hint = "set `module:` (it defaults to the node id); " + hint
 		}
-		c.errorf(n.ModulePos, hint, "unknown module %q", n.Module)
+		c.errorf(n.ModulePos, hint, "unknown module %s", schema.Quote(n.Module))
 	} else {
 		pn.info = info
 		pn.dangerous = n.Dangerous || info.Dangerous
@@ -169,7 +170,7 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 				// Extra inputs are data here, but one a letter away from a
 				// declared input is a typo.
 				if s := schema.Suggest(in.Key, info.InputNames()); s != "" {
-					c.errorf(in.Pos, fmt.Sprintf("did you mean %q? (other inputs are passed to the module as data)", s), "module %s has no input %q", info.Name, in.Key)
+					c.errorf(in.Pos, fmt.Sprintf("did you mean %q? (other inputs are passed to the module as data)", s), "module %s has no input %s", info.Name, schema.Quote(in.Key))
 				}
 			}
 			if !declared && !info.AnyInputs {
@@ -180,7 +181,7 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 						hint = fmt.Sprintf("module %s takes no inputs", info.Name)
 					}
 				}
-				c.errorf(in.Pos, hint, "module %s has no input %q", info.Name, in.Key)
+				c.errorf(in.Pos, hint, "module %s has no input %s", info.Name, schema.Quote(in.Key))
 			}
 		}
 		wholeType := c.templates(i, in, &pn)
@@ -196,7 +197,7 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 						hint = d
 					}
 				}
-				c.errorf(in.Pos, hint, "input %s of module %s: %v", in.Key, info.Name, err)
+				c.errorf(in.Pos, hint, "input %s of module %s: %s", in.Key, info.Name, clipQuoted(err.Error(), in.Value))
 			}
 		case wholeType != nil:
 			if sample, ok := sampleOf(wholeType); ok && (field.Type != modules.Duration || sample != "") {
@@ -314,7 +315,7 @@ func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]
 			if hint == "" {
 				hint = "nodes.<id> reads a node this node needs"
 			}
-			c.errorf(at, hint, "unknown node %q", r.id)
+			c.errorf(at, hint, "unknown node %s", schema.Quote(r.id))
 			bad = true
 		case j == i:
 			c.errorf(at, "a node reads the nodes it needs, not itself", "node %s reads its own result", id)
@@ -333,4 +334,13 @@ func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]
 		return nil
 	}
 	return comp
+}
+
+// clipQuoted cuts the user's value v where msg quotes it whole (a module's
+// Field check says `"<value>" is not one of ...`).
+func clipQuoted(msg string, v any) string {
+	if s, ok := v.(string); ok && len(s) > schema.MaxQuoted {
+		return strings.ReplaceAll(msg, strconv.Quote(s), schema.Quote(s))
+	}
+	return msg
 }

@@ -191,7 +191,7 @@ func (e *exprEnv) compile(src string, asBool bool) (*compiled, []exprError) {
 				if hint == "" {
 					hint = "expressions can read config.KEY, nodes.<id>, pipeline and run"
 				}
-				errs = append(errs, exprError{off: n.Location().From, msg: fmt.Sprintf("unknown name %q", n.Value), hint: hint})
+				errs = append(errs, exprError{off: n.Location().From, msg: fmt.Sprintf("unknown name %s", schema.Quote(n.Value)), hint: hint})
 			}
 		}
 		return false
@@ -253,7 +253,7 @@ func (e *exprEnv) checkMember(n *ast.MemberNode, c *compiled) []exprError {
 				if hint == "" {
 					hint = "declare it under `config:` with its default"
 				}
-				return []exprError{{off: loc.From, msg: fmt.Sprintf("unknown config key %q", prop.Value), hint: hint}}
+				return []exprError{{off: loc.From, msg: fmt.Sprintf("unknown config key %s", schema.Quote(prop.Value)), hint: hint}}
 			}
 		case "nodes":
 			c.refs = append(c.refs, refAt{id: prop.Value, off: loc.From})
@@ -265,7 +265,7 @@ func (e *exprEnv) checkMember(n *ast.MemberNode, c *compiled) []exprError {
 				if hint == "" {
 					hint = "a node has status, message and outputs"
 				}
-				return []exprError{{off: loc.From, msg: fmt.Sprintf("a node has no field %q", prop.Value), hint: hint}}
+				return []exprError{{off: loc.From, msg: fmt.Sprintf("a node has no field %s", schema.Quote(prop.Value)), hint: hint}}
 			}
 		}
 	}

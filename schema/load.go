@@ -210,7 +210,7 @@ func (l *loader) pairs(m *yaml.Node, what string) []pair {
 			continue
 		}
 		if first, dup := seen[k.Value]; dup {
-			l.errorf(posOf(k), fmt.Sprintf("remove one of them (the first is at line %d)", first.Line), "duplicate %s %q", what, k.Value)
+			l.errorf(posOf(k), fmt.Sprintf("remove one of them (the first is at line %d)", first.Line), "duplicate %s %s", what, Quote(k.Value))
 			continue
 		}
 		seen[k.Value] = k
@@ -255,5 +255,5 @@ func (l *loader) unknownKey(k *yaml.Node, where string, known []string) {
 	if hint == "" {
 		hint = "known keys: " + strings.Join(known, ", ")
 	}
-	l.errorf(posOf(k), hint, "unknown key %q in %s", k.Value, where)
+	l.errorf(posOf(k), hint, "unknown key %s in %s", Quote(k.Value), where)
 }

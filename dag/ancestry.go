@@ -19,18 +19,17 @@ type Pair struct{ Anc, N int }
 // ancestors.
 func (g *Graph) Ancestry(qs []Pair) []bool {
 	out := make([]bool, len(qs))
-	if g.topo == nil {
-		// A cycle leaves no order to sweep; that file has errors anyway.
-		for k, q := range qs {
-			out[k] = g.IsAncestor(q.Anc, q.N)
-		}
-		return out
-	}
 	pos := g.topoPos()
 	byAnc := map[int][]int{} // ancestor -> questions still open
+	budget := 8*len(g.ids) + 100_000
 	for k, q := range qs {
 		switch {
-		case q.Anc == q.N || pos[q.Anc] >= pos[q.N]:
+		case pos[q.N] < 0:
+			// q.N is on or behind a cycle (already an error): no order to
+			// sweep, so search, within a budget shared by all such
+			// questions; past it, assume the need rather than search on.
+			out[k] = g.searchAncestor(q.Anc, q.N, &budget)
+		case q.Anc == q.N || pos[q.Anc] < 0 || pos[q.Anc] >= pos[q.N]:
 		case slices.Contains(g.needs[q.N], q.Anc):
 			out[k] = true
 		default:
@@ -74,11 +73,42 @@ func (g *Graph) Ancestry(qs []Pair) []bool {
 	return out
 }
 
-// topoPos returns each node's place in the topological order.
+// topoPos returns each node's place in the topological order, -1 for a
+// node on or behind a cycle.
 func (g *Graph) topoPos() []int {
 	pos := make([]int, len(g.ids))
+	for i := range pos {
+		pos[i] = -1
+	}
 	for k, v := range g.topo {
 		pos[v] = k
 	}
 	return pos
+}
+
+// searchAncestor is IsAncestor's search, charging each node it visits to
+// budget; it answers true once the budget is spent.
+func (g *Graph) searchAncestor(anc, n int, budget *int) bool {
+	if anc == n {
+		return false
+	}
+	seen := map[int]bool{n: true}
+	stack := []int{n}
+	for len(stack) > 0 {
+		if *budget--; *budget < 0 {
+			return true
+		}
+		v := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, w := range g.needs[v] {
+			if w == anc {
+				return true
+			}
+			if !seen[w] {
+				seen[w] = true
+				stack = append(stack, w)
+			}
+		}
+	}
+	return false
 }

@@ -16,21 +16,27 @@ func TestAncestryAgreesWithIsAncestor(t *testing.T) {
 	unknownNeed.Nodes[7].Needs = append(unknownNeed.Nodes[7].Needs, schema.Ref{ID: "nowhere"})
 	cycle := pipeline("chain", 100)
 	cycle.Nodes[10].Needs = append(cycle.Nodes[10].Needs, schema.Ref{ID: "n50"})
+	// Behind a cycle each question is a search, within a budget: ask few.
+	all, some := func(int) bool { return true }, func(a int) bool { return a%20 == 0 || a == 51 }
 	tests := []struct {
 		name string
 		p    *schema.Pipeline
+		ask  func(anc int) bool
 	}{
-		{"wide", pipeline("wide", 70)},
-		{"chain", pipeline("chain", 150)},
-		{"random", pipeline("random", 300)},
-		{"random with an unknown need", unknownNeed},
-		{"chain with a cycle", cycle},
+		{"wide", pipeline("wide", 70), all},
+		{"chain", pipeline("chain", 150), all},
+		{"random", pipeline("random", 300), all},
+		{"random with an unknown need", unknownNeed, all},
+		{"chain with a cycle", cycle, some},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g, _ := dag.Build(tt.p)
 			var qs []dag.Pair
 			for a := range g.Len() {
+				if !tt.ask(a) {
+					continue
+				}
 				for n := range g.Len() {
 					qs = append(qs, dag.Pair{Anc: a, N: n})
 				}

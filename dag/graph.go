@@ -25,8 +25,9 @@ type Graph struct {
 	needs      [][]int
 	dependents [][]int
 	order      []int
-	// topo is the topological order even when other problems (an unknown
-	// need) clear order; nil when there is a cycle. Ancestry sweeps it.
+	// topo is Kahn's order even when problems clear order: every node but
+	// those on or behind a cycle, each after all it needs. Ancestry sweeps
+	// it.
 	topo   []int
 	level  []int
 	height []int
@@ -90,9 +91,7 @@ func Build(p *schema.Pipeline) (*Graph, schema.Diagnostics) {
 			diags = append(diags, p.Source.Diag(pos, "remove one of these needs to break the cycle", "cycle: %s", strings.Join(names, " -> ")))
 		}
 	}
-	if len(g.order) == n {
-		g.topo = g.order
-	}
+	g.topo = g.order
 	if len(diags) > 0 {
 		g.order, g.level, g.height = nil, nil, nil
 	}

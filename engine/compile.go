@@ -259,11 +259,15 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode) reflect.Type 
 		tpl := &template{}
 		ok := true
 		var last *compiled
+		// Each expression is positioned from the one before, not from the
+		// string's start, to stay linear in the string's length.
+		start, startB := t.Pos, 0
 		for k, e := range exprs {
 			if literals[k] != "" {
 				tpl.parts = append(tpl.parts, templatePart{literal: literals[k]})
 			}
-			start := posIn(t.Pos, t.Text, e.off)
+			start = advance(start, t.Text[startB:e.boff])
+			startB = e.boff
 			comp := c.expr(i, e.src, start, false, &pn.refs)
 			if comp == nil {
 				ok = false

@@ -45,6 +45,9 @@ func FuzzSplitTemplate(f *testing.F) {
 		var b strings.Builder
 		for k, e := range exprs {
 			b.WriteString(literals[k])
+			if !strings.HasPrefix(text[e.boff:], e.src) {
+				t.Fatalf("expression %d at byte %d, not where %q starts in %q", k, e.boff, e.src, text)
+			}
 			if got := utf8.RuneCountInString(b.String()) + 3; got != e.off {
 				t.Fatalf("expression %d at rune %d, want %d in %q", k, e.off, got, text)
 			}

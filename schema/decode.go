@@ -236,6 +236,9 @@ func (l *loader) value(v *yaml.Node, path string, templates *[]Template) any {
 	case yaml.ScalarNode:
 		val := l.scalar(v)
 		if s, ok := val.(string); ok && strings.Contains(s, "${{") {
+			// Every template is compiled later: an alias that repeats a
+			// long one pays for its length, not once per node visited.
+			l.budget -= len(s) / 64
 			pos := posOf(v)
 			if v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
 				pos.Col++

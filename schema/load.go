@@ -61,6 +61,8 @@ type loader struct {
 	// budget bounds how many YAML nodes the walk visits, so that aliases
 	// that expand exponentially end with an error.
 	budget int
+	// overBudget is set once the budget's end has been reported.
+	overBudget bool
 }
 
 func (l *loader) errorf(pos Pos, hint, format string, args ...any) {
@@ -177,7 +179,8 @@ func (l *loader) resolve(n *yaml.Node) *yaml.Node {
 		n = n.Alias
 	}
 	if l.budget--; l.budget < 0 {
-		if l.budget == -1 {
+		if !l.overBudget {
+			l.overBudget = true
 			l.errorf(posOf(n), "use fewer aliases", "YAML aliases expand to too many values")
 		}
 		return nil

@@ -58,3 +58,33 @@ func BenchmarkBuild(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAncestry asks what validation asks of a chain where every node
+// reads the first one (far) or the node two back (near): one question a
+// node. It reports ns and bytes per question.
+func BenchmarkAncestry(b *testing.B) {
+	for _, reach := range []string{"far", "near"} {
+		for _, n := range []int{1_000, 10_000, 100_000} {
+			g, _ := dag.Build(pipeline("chain", n))
+			qs := make([]dag.Pair, 0, n)
+			for i := 2; i < n; i++ {
+				anc := 0
+				if reach == "near" {
+					anc = i - 2
+				}
+				qs = append(qs, dag.Pair{Anc: anc, N: i})
+			}
+			b.Run(fmt.Sprintf("chain-%s/%d", reach, n), func(b *testing.B) {
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				for b.Loop() {
+					g.Ancestry(qs)
+				}
+				runtime.ReadMemStats(&after)
+				per := float64(b.N) * float64(len(qs))
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/per, "ns/question")
+				b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/per, "B/question")
+			})
+		}
+	}
+}

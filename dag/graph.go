@@ -25,8 +25,12 @@ type Graph struct {
 	needs      [][]int
 	dependents [][]int
 	order      []int
-	level      []int
-	height     []int
+	// topo is Kahn's order even when problems clear order: every node but
+	// those on or behind a cycle, each after all it needs. Ancestry sweeps
+	// it.
+	topo   []int
+	level  []int
+	height []int
 }
 
 // Build makes the graph of p. It reports unknown needs (with a "did you
@@ -60,7 +64,7 @@ func Build(p *schema.Pipeline) (*Graph, schema.Diagnostics) {
 				if hint == "" {
 					hint = "needs names other nodes of this pipeline by id"
 				}
-				diags = append(diags, p.Source.Diag(ref.Pos, hint, "node %s needs unknown node %q", node.ID, ref.ID))
+				diags = append(diags, p.Source.Diag(ref.Pos, hint, "node %s needs unknown node %s", node.ID, schema.Quote(ref.ID)))
 			case j == i:
 				diags = append(diags, p.Source.Diag(ref.Pos, "a node cannot need itself; remove it from needs", "cycle: %s -> %s", node.ID, node.ID))
 			case slices.Contains(needs, j):
@@ -87,6 +91,7 @@ func Build(p *schema.Pipeline) (*Graph, schema.Diagnostics) {
 			diags = append(diags, p.Source.Diag(pos, "remove one of these needs to break the cycle", "cycle: %s", strings.Join(names, " -> ")))
 		}
 	}
+	g.topo = g.order
 	if len(diags) > 0 {
 		g.order, g.level, g.height = nil, nil, nil
 	}

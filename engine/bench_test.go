@@ -11,13 +11,22 @@ import (
 	"github.com/pipe-run/pipe/modules"
 )
 
-// genPipeline writes a pipeline of n echo nodes in one of three shapes:
-// wide (independent), chain (each needs the one before) or random (each
-// needs up to 3 random earlier nodes, fixed seed).
+// genPipeline writes a pipeline of n echo nodes in one of four shapes:
+// wide (independent), chain (each needs the one before), chainref (a chain
+// where every node reads nodes.n0, which validate checks is an ancestor)
+// or random (each needs up to 3 random earlier nodes, fixed seed).
 func genPipeline(shape string, n int) []byte {
 	switch shape {
 	case "random":
 		return []byte(randomDAG(n, 3, 42, "echo"))
+	case "chainref":
+		var b strings.Builder
+		b.Grow(n * 80)
+		b.WriteString("name: chainref\nnodes:\n  n0:\n    module: echo\n")
+		for i := 1; i < n; i++ {
+			fmt.Fprintf(&b, "  n%d:\n    module: echo\n    needs: n%d\n    with: {x: '${{ nodes.n0.outputs.x }}'}\n", i, i-1)
+		}
+		return []byte(b.String())
 	case "chain", "wide":
 		var b strings.Builder
 		b.Grow(n * 40)
@@ -60,7 +69,7 @@ func (c *nodeCost) report(b *testing.B) {
 // BenchmarkLoad is `pipe validate` without the file read: parse YAML,
 // check, build and order the graph, compile expressions.
 func BenchmarkLoad(b *testing.B) {
-	for _, shape := range []string{"wide", "chain", "random"} {
+	for _, shape := range []string{"wide", "chain", "chainref", "random"} {
 		for _, n := range benchSizes {
 			data := genPipeline(shape, n)
 			b.Run(fmt.Sprintf("%s/%d", shape, n), func(b *testing.B) {

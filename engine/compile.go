@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pipe-run/pipe/dag"
@@ -104,6 +105,7 @@ func Compile(p *schema.Pipeline, reg *modules.Registry) (*Plan, schema.Diagnosti
 	for i, n := range p.Nodes {
 		nodes[i] = c.node(i, n)
 	}
+	c.checkRefs()
 	if len(c.diags) > 0 {
 		c.diags.Sort()
 		return nil, c.diags
@@ -119,6 +121,22 @@ type compiler struct {
 	g     *dag.Graph // without order or levels when it has problems
 	index map[string]int
 	diags schema.Diagnostics
+	// refs are the `nodes.<id>` reads of every expression, as (read node,
+	// reading node), and refAt where each is written.
+	refs  []dag.Pair
+	refAt []schema.Pos
+}
+
+// checkRefs reports every expression that reads a node its node does not
+// transitively need. One batched question for the whole pipeline keeps
+// this linear in its size (a search per reference was quadratic).
+func (c *compiler) checkRefs() {
+	for k, ok := range c.g.Ancestry(c.refs) {
+		if !ok {
+			id, rid := c.g.ID(c.refs[k].N), c.g.ID(c.refs[k].Anc)
+			c.errorf(c.refAt[k], fmt.Sprintf("add %s to the needs of %s", rid, id), "node %s reads nodes.%s but does not need it", id, rid)
+		}
+	}
 }
 
 func (c *compiler) errorf(pos schema.Pos, hint, format string, args ...any) {
@@ -139,7 +157,7 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 		if n.ModulePos == n.Pos {
 			hint = "set `module:` (it defaults to the node id); " + hint
 		}
-		c.errorf(n.ModulePos, hint, "unknown module %q", n.Module)
+		c.errorf(n.ModulePos, hint, "unknown module %s", schema.Quote(n.Module))
 	} else {
 		pn.info = info
 		pn.dangerous = n.Dangerous || info.Dangerous
@@ -156,7 +174,7 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 				// Extra inputs are data here, but one a letter away from a
 				// declared input is a typo.
 				if s := schema.Suggest(in.Key, info.InputNames()); s != "" {
-					c.errorf(in.Pos, fmt.Sprintf("did you mean %q? (other inputs are passed to the module as data)", s), "module %s has no input %q", info.Name, in.Key)
+					c.errorf(in.Pos, fmt.Sprintf("did you mean %q? (other inputs are passed to the module as data)", s), "module %s has no input %s", info.Name, schema.Quote(in.Key))
 				}
 			}
 			if !declared && !info.AnyInputs {
@@ -167,7 +185,7 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 						hint = fmt.Sprintf("module %s takes no inputs", info.Name)
 					}
 				}
-				c.errorf(in.Pos, hint, "module %s has no input %q", info.Name, in.Key)
+				c.errorf(in.Pos, hint, "module %s has no input %s", info.Name, schema.Quote(in.Key))
 			}
 		}
 		wholeType := c.templates(i, in, &pn)
@@ -183,7 +201,7 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 						hint = d
 					}
 				}
-				c.errorf(in.Pos, hint, "input %s of module %s: %v", in.Key, info.Name, err)
+				c.errorf(in.Pos, hint, "input %s of module %s: %s", in.Key, info.Name, clipQuoted(err.Error(), in.Value))
 			}
 		case wholeType != nil:
 			if sample, ok := sampleOf(wholeType); ok && (field.Type != modules.Duration || sample != "") {
@@ -245,11 +263,15 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode) reflect.Type 
 		tpl := &template{}
 		ok := true
 		var last *compiled
+		// Each expression is positioned from the one before, not from the
+		// string's start, to stay linear in the string's length.
+		start, startB := t.Pos, 0
 		for k, e := range exprs {
 			if literals[k] != "" {
 				tpl.parts = append(tpl.parts, templatePart{literal: literals[k]})
 			}
-			start := posIn(t.Pos, t.Text, e.off)
+			start = advance(start, t.Text[startB:e.boff])
+			startB = e.boff
 			comp := c.expr(i, e.src, start, false, &pn.refs)
 			if comp == nil {
 				ok = false
@@ -301,15 +323,16 @@ func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]
 			if hint == "" {
 				hint = "nodes.<id> reads a node this node needs"
 			}
-			c.errorf(at, hint, "unknown node %q", r.id)
+			c.errorf(at, hint, "unknown node %s", schema.Quote(r.id))
 			bad = true
 		case j == i:
 			c.errorf(at, "a node reads the nodes it needs, not itself", "node %s reads its own result", id)
 			bad = true
-		case !c.g.IsAncestor(j, i):
-			c.errorf(at, fmt.Sprintf("add %s to the needs of %s", r.id, id), "node %s reads nodes.%s but does not need it", id, r.id)
-			bad = true
 		default:
+			// Whether j is an ancestor is asked for all references at once
+			// when every node is compiled (checkRefs).
+			c.refs = append(c.refs, dag.Pair{Anc: j, N: i})
+			c.refAt = append(c.refAt, at)
 			if !slices.Contains(*refs, j) {
 				*refs = append(*refs, j)
 			}
@@ -319,4 +342,13 @@ func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]
 		return nil
 	}
 	return comp
+}
+
+// clipQuoted cuts the user's value v where msg quotes it whole (a module's
+// Field check says `"<value>" is not one of ...`).
+func clipQuoted(msg string, v any) string {
+	if s, ok := v.(string); ok && len(s) > schema.MaxQuoted {
+		return strings.ReplaceAll(msg, strconv.Quote(s), schema.Quote(s))
+	}
+	return msg
 }

@@ -74,9 +74,10 @@ type exprEnv struct {
 	cfgIndex map[string]int
 	cfgKeys  []string
 	zero     any
-	// programs caches compiled expressions by kind and source: many nodes
-	// share the same `when`.
-	programs map[string]*vm.Program
+	// results caches compile's answers by kind and source: many nodes share
+	// the same `when`, and an alias repeats a value (and its expressions)
+	// as often as it is used.
+	results map[string]compileResult
 }
 
 var (
@@ -106,7 +107,7 @@ func configFieldType(v any) reflect.Type {
 }
 
 func newExprEnv(cfg []schema.ConfigVar) *exprEnv {
-	e := &exprEnv{cfgIndex: make(map[string]int, len(cfg)), programs: map[string]*vm.Program{}}
+	e := &exprEnv{cfgIndex: make(map[string]int, len(cfg)), results: map[string]compileResult{}}
 	fields := make([]reflect.StructField, 0, len(cfg))
 	for _, c := range cfg {
 		e.cfgIndex[c.Key] = len(fields)
@@ -172,8 +173,27 @@ type exprError struct {
 	msg, hint string
 }
 
+type compileResult struct {
+	c    *compiled
+	errs []exprError
+}
+
 // compile parses and type-checks src. asBool requires a boolean result.
+// The answer is shared: neither it nor its errors may be changed.
 func (e *exprEnv) compile(src string, asBool bool) (*compiled, []exprError) {
+	key := src
+	if asBool {
+		key = "bool:" + src
+	}
+	if r, ok := e.results[key]; ok {
+		return r.c, r.errs
+	}
+	c, errs := e.compileNew(src, asBool)
+	e.results[key] = compileResult{c, errs}
+	return c, errs
+}
+
+func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 	tree, err := parser.Parse(src)
 	if err != nil {
 		return nil, []exprError{fromExprErr(err, "")}
@@ -195,7 +215,7 @@ func (e *exprEnv) compile(src string, asBool bool) (*compiled, []exprError) {
 				if hint == "" {
 					hint = "expressions can read config.KEY, nodes.<id>, pipeline and run"
 				}
-				errs = append(errs, exprError{off: n.Location().From, msg: fmt.Sprintf("unknown name %q", n.Value), hint: hint})
+				errs = append(errs, exprError{off: n.Location().From, msg: fmt.Sprintf("unknown name %s", schema.Quote(n.Value)), hint: hint})
 			}
 		}
 		return false
@@ -203,15 +223,9 @@ func (e *exprEnv) compile(src string, asBool bool) (*compiled, []exprError) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	key := src
 	opts := []expr.Option{expr.Env(e.zero), expr.MaxNodes(exprMaxNodes)}
 	if asBool {
-		key = "bool:" + src
 		opts = append(opts, expr.AsBool())
-	}
-	if prog, ok := e.programs[key]; ok {
-		c.prog = prog
-		return c, nil
 	}
 	prog, err := expr.Compile(src, opts...)
 	if err != nil {
@@ -221,7 +235,6 @@ func (e *exprEnv) compile(src string, asBool bool) (*compiled, []exprError) {
 		}
 		return nil, []exprError{fromExprErr(err, hint)}
 	}
-	e.programs[key] = prog
 	c.prog = prog
 	return c, nil
 }
@@ -257,7 +270,7 @@ func (e *exprEnv) checkMember(n *ast.MemberNode, c *compiled) []exprError {
 				if hint == "" {
 					hint = "declare it under `config:` with its default"
 				}
-				return []exprError{{off: loc.From, msg: fmt.Sprintf("unknown config key %q", prop.Value), hint: hint}}
+				return []exprError{{off: loc.From, msg: fmt.Sprintf("unknown config key %s", schema.Quote(prop.Value)), hint: hint}}
 			}
 		case "nodes":
 			c.refs = append(c.refs, refAt{id: prop.Value, off: loc.From})
@@ -269,7 +282,7 @@ func (e *exprEnv) checkMember(n *ast.MemberNode, c *compiled) []exprError {
 				if hint == "" {
 					hint = "a node has status, message and outputs"
 				}
-				return []exprError{{off: loc.From, msg: fmt.Sprintf("a node has no field %q", prop.Value), hint: hint}}
+				return []exprError{{off: loc.From, msg: fmt.Sprintf("a node has no field %s", schema.Quote(prop.Value)), hint: hint}}
 			}
 		}
 	}
@@ -282,6 +295,11 @@ func fromExprErr(err error, hint string) exprError {
 		return exprError{off: fe.From, msg: fe.Message, hint: hint}
 	}
 	return exprError{msg: err.Error(), hint: hint}
+}
+
+// advance returns the position just after s, when s starts at pos.
+func advance(pos schema.Pos, s string) schema.Pos {
+	return posIn(pos, s, -1)
 }
 
 // posIn maps a rune offset inside an expression that starts at start in

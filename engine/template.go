@@ -24,15 +24,18 @@ type templatePart struct {
 
 // templateExpr is one `${{ }}` found in a string, before compiling.
 type templateExpr struct {
-	src string
-	off int // rune offset of src in the string
+	src  string
+	off  int // rune offset of src in the string
+	boff int // byte offset of src in the string
 }
 
 // splitTemplate cuts text into literal parts and `${{ }}` expressions. The
 // closing `}}` is looked for outside quoted strings, so an expression may
-// hold "}}" in a string or a map literal.
+// hold "}}" in a string or a map literal. Offsets are counted as it goes:
+// counting each from the start made a string of many expressions cost the
+// square of its length.
 func splitTemplate(text string) (literals []string, exprs []templateExpr, err *exprError) {
-	rest, consumed := text, 0
+	rest, consumed, runes := text, 0, 0 // runes counts text[:consumed]
 	for {
 		i := strings.Index(rest, "${{")
 		if i < 0 {
@@ -42,7 +45,7 @@ func splitTemplate(text string) (literals []string, exprs []templateExpr, err *e
 		literals = append(literals, rest[:i])
 		body := rest[i+3:]
 		end := closingBraces(body)
-		openOff := utf8.RuneCountInString(text[:consumed+i])
+		openOff := runes + utf8.RuneCountInString(rest[:i])
 		if end < 0 {
 			return nil, nil, &exprError{off: openOff, msg: "unterminated ${{: no closing }}", hint: "close the expression with }}"}
 		}
@@ -50,7 +53,8 @@ func splitTemplate(text string) (literals []string, exprs []templateExpr, err *e
 		if strings.TrimSpace(src) == "" {
 			return nil, nil, &exprError{off: openOff, msg: "empty ${{ }}", hint: "write an expression inside, e.g. ${{ config.KEY }}"}
 		}
-		exprs = append(exprs, templateExpr{src: src, off: openOff + 3})
+		exprs = append(exprs, templateExpr{src: src, off: openOff + 3, boff: consumed + i + 3})
+		runes = openOff + 3 + utf8.RuneCountInString(src) + 2
 		consumed += i + 3 + end + 2
 		rest = body[end+2:]
 	}

@@ -76,11 +76,11 @@ func (l *loader) config(v *yaml.Node) {
 	for _, kv := range l.pairs(v, "config key") {
 		k, val := kv.key, kv.value
 		if !IsIdentifier(k.Value) {
-			l.errorf(posOf(k), "use letters, digits and _ (it is read as config.KEY in expressions)", "config key %q is not an identifier", k.Value)
+			l.errorf(posOf(k), "use letters, digits and _ (it is read as config.KEY in expressions)", "config key %s is not an identifier", Quote(k.Value))
 			continue
 		}
 		if val.Kind != yaml.ScalarNode {
-			l.errorf(posOf(val), "config values are defaults: a bool, a number or a string", "config %s must be a scalar, not %s", k.Value, kindName(val))
+			l.errorf(posOf(val), "config values are defaults: a bool, a number or a string", "config %s must be a scalar, not %s", Clip(k.Value), kindName(val))
 			continue
 		}
 		l.p.Config = append(l.p.Config, ConfigVar{Key: k.Value, Value: l.scalar(val), Pos: posOf(k)})
@@ -99,9 +99,9 @@ func (l *loader) nodes(m *yaml.Node) {
 		if !IsIdentifier(id) {
 			hint := "use letters, digits and _, starting with a letter (it is read as nodes.<id> in expressions)"
 			if s := strings.Map(identRune, id); IsIdentifier(s) {
-				hint = fmt.Sprintf("rename it %q (it is read as nodes.<id> in expressions)", s)
+				hint = fmt.Sprintf("rename it %s (it is read as nodes.<id> in expressions)", Quote(s))
 			}
-			l.errorf(posOf(kv.key), hint, "node id %q is not an identifier", id)
+			l.errorf(posOf(kv.key), hint, "node id %s is not an identifier", Quote(id))
 		}
 		n := &Node{ID: id, Pos: posOf(kv.key), Module: id, ModulePos: posOf(kv.key), Retry: Retry{Backoff: DefaultBackoff, Factor: DefaultFactor, MaxBackoff: DefaultMaxBackoff}}
 		l.node(n, kv.value)
@@ -239,6 +239,9 @@ func (l *loader) value(v *yaml.Node, path string, templates *[]Template) any {
 	case yaml.ScalarNode:
 		val := l.scalar(v)
 		if s, ok := val.(string); ok && strings.Contains(s, "${{") {
+			// Every template is compiled later: an alias that repeats a
+			// long one pays for its length, not once per node visited.
+			l.budget -= len(s) / 64
 			pos := posOf(v)
 			if v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
 				pos.Col++
@@ -341,7 +344,7 @@ func (l *loader) duration(v *yaml.Node, field string) (time.Duration, bool) {
 	}
 	d, err := time.ParseDuration(v.Value)
 	if err != nil {
-		l.errorf(posOf(v), "write a duration such as 30s, 5m or 1h30m (units: ms, s, m, h)", "%s %q is not a duration", field, v.Value)
+		l.errorf(posOf(v), "write a duration such as 30s, 5m or 1h30m (units: ms, s, m, h)", "%s %s is not a duration", field, Quote(v.Value))
 		return 0, false
 	}
 	if d < 0 {

@@ -123,7 +123,10 @@ func (s *Source) Line(n int) string {
 
 // Diag builds a diagnostic at pos with a snippet of the source.
 func (s *Source) Diag(pos Pos, hint, format string, args ...any) *Diagnostic {
-	d := &Diagnostic{File: s.Name, Line: pos.Line, Col: pos.Col, Message: fmt.Sprintf(format, args...), Hint: hint}
+	// Messages quote what the user wrote; whatever quoted it, a huge value
+	// must not make a huge message.
+	msg := clipText(fmt.Sprintf(format, args...), maxMessage)
+	d := &Diagnostic{File: s.Name, Line: pos.Line, Col: pos.Col, Message: msg, Hint: clipText(hint, maxMessage)}
 	d.Snippet = s.snippet(pos)
 	return d
 }

@@ -7,12 +7,9 @@ import (
 	"io"
 	"os"
 	"regexp"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	goccy "github.com/goccy/go-yaml"
-	goccyparser "github.com/goccy/go-yaml/parser"
 	"gopkg.in/yaml.v3"
 )
 
@@ -64,6 +61,8 @@ type loader struct {
 	// budget bounds how many YAML nodes the walk visits, so that aliases
 	// that expand exponentially end with an error.
 	budget int
+	// overBudget is set once the budget's end has been reported.
+	overBudget bool
 }
 
 func (l *loader) errorf(pos Pos, hint, format string, args ...any) {
@@ -148,54 +147,6 @@ func (l *loader) offsetPos(off int) Pos {
 	return Pos{Line: line, Col: 1 + utf8.RuneCount(l.src.Data[start:off])}
 }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): `)
-
-// unquotedTagWhenRE finds `when:` values written with a leading `!` and an
-// operator YAML cannot read after a tag (anchors `&`, block scalars `|`).
-var unquotedTagWhenRE = regexp.MustCompile(`^(\s*(?:-\s+)?when:\s*)(![^'"]*[&|*>].*)$`)
-
-// syntaxError reports a YAML syntax error at the most precise position it
-// can find. yaml.v3 often names the enclosing block's line and never a
-// column, so the error path re-parses with goccy/go-yaml, which positions
-// the same errors exactly.
-func (l *loader) syntaxError(err error) {
-	// An unquoted `when: !a && b` is the most common cause; say so first.
-	found := false
-	for i, line := range strings.Split(string(l.src.Data), "\n") {
-		i++ // lines count from 1
-		if m := unquotedTagWhenRE.FindStringSubmatch(strings.TrimRight(line, "\r")); m != nil {
-			col := utf8.RuneCountInString(m[1]) + 1
-			expr := strings.TrimSpace(m[2])
-			l.errorf(Pos{Line: i, Col: col}, fmt.Sprintf("quote the expression: when: %s", strconv.Quote(expr)),
-				"YAML cannot read this expression unquoted: it reads `!` as a tag and `&`, `|`, `*` or `>` as YAML syntax")
-			found = true
-		}
-	}
-	if found {
-		return
-	}
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	pos := Pos{}
-	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		pos = Pos{Line: n, Col: 1}
-		msg = strings.TrimPrefix(err.Error(), m[0])
-	}
-	if _, gerr := goccyparser.ParseBytes(l.src.Data, 0); gerr != nil {
-		var ye goccy.Error
-		if errors.As(gerr, &ye) && ye.GetToken() != nil {
-			tp := ye.GetToken().Position
-			pos = Pos{Line: tp.Line, Col: tp.Column}
-			msg = ye.GetMessage()
-		}
-	}
-	hint := ""
-	if line := l.src.Line(pos.Line); strings.Contains(line, "${{") && !strings.Contains(line, `"${{`) && !strings.Contains(line, `'${{`) {
-		hint = `quote the value ('${{ ... }}'): YAML reads ": " or "#" inside an unquoted expression as its own syntax`
-	}
-	l.errorf(pos, hint, "YAML syntax error: %s", msg)
-}
-
 func kindName(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
@@ -228,7 +179,8 @@ func (l *loader) resolve(n *yaml.Node) *yaml.Node {
 		n = n.Alias
 	}
 	if l.budget--; l.budget < 0 {
-		if l.budget == -1 {
+		if !l.overBudget {
+			l.overBudget = true
 			l.errorf(posOf(n), "use fewer aliases", "YAML aliases expand to too many values")
 		}
 		return nil
@@ -261,7 +213,7 @@ func (l *loader) pairs(m *yaml.Node, what string) []pair {
 			continue
 		}
 		if first, dup := seen[k.Value]; dup {
-			l.errorf(posOf(k), fmt.Sprintf("remove one of them (the first is at line %d)", first.Line), "duplicate %s %q", what, k.Value)
+			l.errorf(posOf(k), fmt.Sprintf("remove one of them (the first is at line %d)", first.Line), "duplicate %s %s", what, Quote(k.Value))
 			continue
 		}
 		seen[k.Value] = k
@@ -284,9 +236,15 @@ func (l *loader) mergePairs(v *yaml.Node, what string) []pair {
 	case yaml.SequenceNode:
 		var out []pair
 		for _, item := range v.Content {
-			if item = l.resolve(item); item != nil && item.Kind == yaml.MappingNode {
-				out = append(out, l.pairs(item, what)...)
+			item = l.resolve(item)
+			if item == nil {
+				return out
 			}
+			if item.Kind != yaml.MappingNode {
+				l.errorf(posOf(item), "merge a mapping (<<: *defaults) or a list of mappings", "`<<` merges mappings, not %s", kindName(item))
+				continue
+			}
+			out = append(out, l.pairs(item, what)...)
 		}
 		return out
 	}
@@ -300,5 +258,5 @@ func (l *loader) unknownKey(k *yaml.Node, where string, known []string) {
 	if hint == "" {
 		hint = "known keys: " + strings.Join(known, ", ")
 	}
-	l.errorf(posOf(k), hint, "unknown key %q in %s", k.Value, where)
+	l.errorf(posOf(k), hint, "unknown key %s in %s", Quote(k.Value), where)
 }

@@ -156,6 +156,12 @@ type compiled struct {
 	// usesStatus is set when it calls success(), failure(), always() or
 	// cancelled(): then a `when` is not implicitly `success() && ...`.
 	usesStatus bool
+	// raw is set when the whole expression is raw(...): in a shell script
+	// its value is pasted as shell text, not quoted. rawInside is set when
+	// raw(...) is called anywhere else in it, where it would mean nothing.
+	raw       bool
+	rawInside bool
+	rawOff    int // rune offset of the inner raw call, for its error
 }
 
 type refAt struct {
@@ -183,6 +189,13 @@ func (e *exprEnv) compile(src string, asBool bool) (*compiled, []exprError) {
 			if id, ok := n.Callee.(*ast.IdentifierNode); ok && slices.Contains(statusFuncs, id.Value) {
 				c.usesStatus = true
 			}
+			if id, ok := n.Callee.(*ast.IdentifierNode); ok && id.Value == rawFunc {
+				if n == tree.Node {
+					c.raw = true
+				} else if !c.rawInside {
+					c.rawInside, c.rawOff = true, n.Location().From
+				}
+			}
 		case *ast.MemberNode:
 			errs = append(errs, e.checkMember(n, c)...)
 		case *ast.IdentifierNode:
@@ -200,7 +213,7 @@ func (e *exprEnv) compile(src string, asBool bool) (*compiled, []exprError) {
 		return nil, errs
 	}
 	key := src
-	opts := []expr.Option{expr.Env(e.zero), expr.MaxNodes(exprMaxNodes)}
+	opts := []expr.Option{expr.Env(e.zero), expr.MaxNodes(exprMaxNodes), rawOption}
 	if asBool {
 		key = "bool:" + src
 		opts = append(opts, expr.AsBool())
@@ -222,11 +235,19 @@ func (e *exprEnv) compile(src string, asBool bool) (*compiled, []exprError) {
 	return c, nil
 }
 
+// rawFunc is raw(x): x unchanged. It only means something as the whole of
+// a `${{ }}` in a shell script (an input marked modules.Field.Shell), where
+// it splices x as shell text instead of quoting it as one word.
+const rawFunc = "raw"
+
+var rawOption = expr.Function(rawFunc, func(params ...any) (any, error) { return params[0], nil }, new(func(any) any))
+
 // isBuiltinLike reports names the parser leaves as identifiers but expr
-// itself defines (predicate variables such as `#` are separate nodes).
+// itself defines (predicate variables such as `#` are separate nodes), and
+// pipe's own functions.
 func isBuiltinLike(name string) bool {
 	switch name {
-	case "nil", "true", "false", "$env":
+	case "nil", "true", "false", "$env", rawFunc:
 		return true
 	}
 	return false

@@ -117,3 +117,38 @@ func TestAppendShell(t *testing.T) {
 		}
 	}
 }
+
+// FuzzShellQuote: whatever the value, in each kind of place in a script,
+// the shell reads it back exactly and nothing else runs; and no script
+// makes the scan panic.
+func FuzzShellQuote(f *testing.F) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		f.Skip("no sh")
+	}
+	wraps := []struct{ before, after string }{
+		{`printf %s `, ``},
+		{`printf %s "`, `"`},
+		{`printf %s '`, `'`},
+		{`printf %s "$(printf %s `, `)"`},
+	}
+	f.Add(uint8(0), "x y\nz", "echo ${X:-")
+	f.Add(uint8(1), "a\"$(id)`id`\\", "cat <<E # '")
+	f.Add(uint8(2), "'; id; '", `"$(`)
+	f.Add(uint8(3), "$HOME\n\n", "`")
+	f.Fuzz(func(t *testing.T, which uint8, v, script string) {
+		shellHoles([]string{script, v, script})
+		if strings.ContainsRune(v, 0) {
+			return // no argument can hold a NUL: exec refuses the script
+		}
+		w := wraps[int(which)%len(wraps)]
+		ctx := shellHoles([]string{w.before, w.after})[0].ctx
+		out, err := exec.Command("sh", "-c", string(appendShell([]byte(w.before), ctx, v))+w.after).Output()
+		want := v
+		if strings.HasSuffix(w.after, ")\"") {
+			want = strings.TrimRight(v, "\n") // $( ) drops trailing newlines
+		}
+		if err != nil || string(out) != want {
+			t.Errorf("%s...%s with %q: %q, %v", w.before, w.after, v, out, err)
+		}
+	})
+}

@@ -30,10 +30,14 @@ type planNode struct {
 	dangerous bool
 	// when is nil for a node without `when`.
 	when *compiled
-	// templates holds the parsed `with` strings that hold `${{ }}`, by text
-	// and by whether the string is a shell script (the same text elsewhere
-	// is not quoted for sh).
-	templates map[tplKey]*template
+	// templates holds the parsed `with` strings that hold `${{ }}`, by text.
+	// It is not nil when the node has any template, scripts included: the
+	// run builds an expression environment only for nodes that have one.
+	templates map[string]*template
+	// scripts holds the strings of inputs that are shell scripts
+	// (modules.Field.Shell), whose values are quoted for sh: the same text
+	// in another input is not.
+	scripts map[string]*template
 	// refs are the nodes this node's expressions read.
 	refs []int
 }
@@ -280,7 +284,7 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) r
 			part := templatePart{expr: comp}
 			if script {
 				var quotable bool
-				if part.shell, quotable = c.shellPart(in.Key, comp, holes[k], start); !quotable {
+				if comp.quote, quotable = c.shellPart(in.Key, comp, holes[k], start); !quotable {
 					ok = false
 				}
 			}
@@ -302,9 +306,16 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) r
 			}
 		}
 		if pn.templates == nil {
-			pn.templates = map[tplKey]*template{}
+			pn.templates = map[string]*template{}
 		}
-		pn.templates[tplKey{t.Text, script}] = tpl
+		if script {
+			if pn.scripts == nil {
+				pn.scripts = map[string]*template{}
+			}
+			pn.scripts[t.Text] = tpl
+			continue
+		}
+		pn.templates[t.Text] = tpl
 	}
 	return wholeType
 }
@@ -316,7 +327,7 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) r
 func (c *compiler) shellPart(key string, comp *compiled, hole shellHole, pos schema.Pos) (ctx shellCtx, quotable bool) {
 	switch {
 	case comp.rawInside:
-		c.errorf(posIn(pos, comp.src, comp.rawOff), "write ${{ raw(...) }} around the whole expression to paste shell text, or drop raw() to quote the value",
+		c.errorf(posIn(pos, comp.src, int(comp.rawOff)), "write ${{ raw(...) }} around the whole expression to paste shell text, or drop raw() to quote the value",
 			"raw() must be the whole ${{ }} in the shell script of input %s", key)
 		return shellNone, false
 	case comp.raw:

@@ -161,7 +161,10 @@ type compiled struct {
 	// raw(...) is called anywhere else in it, where it would mean nothing.
 	raw       bool
 	rawInside bool
-	rawOff    int // rune offset of the inner raw call, for its error
+	// quote says how its value is written where it sits in a shell script
+	// (shellNone outside one, and for raw): the compiler sets it.
+	quote  shellCtx
+	rawOff int32 // rune offset of the inner raw call, for its error
 }
 
 type refAt struct {
@@ -193,7 +196,7 @@ func (e *exprEnv) compile(src string, asBool bool) (*compiled, []exprError) {
 				if n == tree.Node {
 					c.raw = true
 				} else if !c.rawInside {
-					c.rawInside, c.rawOff = true, n.Location().From
+					c.rawInside, c.rawOff = true, int32(n.Location().From)
 				}
 			}
 		case *ast.MemberNode:
@@ -213,7 +216,11 @@ func (e *exprEnv) compile(src string, asBool bool) (*compiled, []exprError) {
 		return nil, errs
 	}
 	key := src
-	opts := []expr.Option{expr.Env(e.zero), expr.MaxNodes(exprMaxNodes), rawOption}
+	opts := []expr.Option{expr.Env(e.zero), expr.MaxNodes(exprMaxNodes)}
+	if strings.Contains(src, rawFunc) {
+		// Declaring the function costs every compile an allocation or two.
+		opts = append(opts, rawOption)
+	}
 	if asBool {
 		key = "bool:" + src
 		opts = append(opts, expr.AsBool())

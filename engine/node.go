@@ -47,16 +47,20 @@ func (r *run) inputs(i int, env any) (map[string]any, error) {
 func (r *run) resolve(pn *planNode, v any, env any, shell bool) (any, error) {
 	switch x := v.(type) {
 	case string:
-		t, ok := pn.templates[tplKey{x, shell}]
+		tpls := pn.templates
+		if shell {
+			tpls = pn.scripts
+		}
+		t, ok := tpls[x]
 		if !ok {
 			return x, nil
 		}
 		if t.whole {
 			out, err := runExpr(t.parts[0].expr, env)
-			if s, isStr := out.(string); isStr && t.parts[0].shell != shellNone {
+			if s, isStr := out.(string); isStr && t.parts[0].expr.quote != shellNone {
 				// A string handed over whole is one word too; a list stays
 				// a list (an argv, no shell).
-				out = string(appendShell(nil, t.parts[0].shell, s))
+				out = string(appendShell(nil, t.parts[0].expr.quote, s))
 			}
 			return out, err
 		}
@@ -70,7 +74,7 @@ func (r *run) resolve(pn *planNode, v any, env any, shell bool) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			b = appendShell(b, part.shell, out)
+			b = appendShell(b, part.expr.quote, out)
 		}
 		return string(b), nil
 	case []any:

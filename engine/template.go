@@ -16,19 +16,9 @@ type template struct {
 	whole bool
 }
 
-// tplKey finds a template: its text, and whether it is a shell script
-// (an input marked modules.Field.Shell), whose values are quoted for sh.
-type tplKey struct {
-	text  string
-	shell bool
-}
-
 type templatePart struct {
 	literal string
 	expr    *compiled // nil for a literal part
-	// shell says how the value is quoted in a shell script; shellNone
-	// outside one and for raw(...).
-	shell shellCtx
 }
 
 // templateExpr is one `${{ }}` found in a string, before compiling.

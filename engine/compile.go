@@ -20,6 +20,9 @@ type Plan struct {
 	Graph    *dag.Graph
 	nodes    []planNode
 	env      *exprEnv
+	// Warnings are problems that do not stop the plan from running (a
+	// raw() in a shell script); `pipe validate` prints them.
+	Warnings schema.Diagnostics
 }
 
 type planNode struct {
@@ -29,7 +32,13 @@ type planNode struct {
 	// when is nil for a node without `when`.
 	when *compiled
 	// templates holds the parsed `with` strings that hold `${{ }}`, by text.
+	// It is not nil when the node has any template, scripts included: the
+	// run builds an expression environment only for nodes that have one.
 	templates map[string]*template
+	// scripts holds the strings of inputs that are shell scripts
+	// (modules.Field.Shell), whose values are quoted for sh: the same text
+	// in another input is not.
+	scripts map[string]*template
 	// refs are the nodes this node's expressions read.
 	refs []int
 }
@@ -64,8 +73,12 @@ func Parse(name string, data []byte, reg *modules.Registry) (*Plan, error) {
 
 func compileWith(p *schema.Pipeline, diags schema.Diagnostics, reg *modules.Registry) (*Plan, error) {
 	plan, more := Compile(p, reg)
-	diags = append(diags, more...)
-	if len(diags) > 0 {
+	if plan == nil || len(diags) > 0 {
+		// Warnings go with the errors: the user sees all at once.
+		diags = append(diags, more...)
+		if plan != nil {
+			diags = append(diags, plan.Warnings...)
+		}
 		diags.Sort()
 		return nil, dedupe(diags)
 	}
@@ -107,10 +120,12 @@ func Compile(p *schema.Pipeline, reg *modules.Registry) (*Plan, schema.Diagnosti
 	}
 	c.checkRefs()
 	if len(c.diags) > 0 {
+		c.diags = append(c.diags, c.warnings...)
 		c.diags.Sort()
 		return nil, c.diags
 	}
-	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env}, nil
+	c.warnings.Sort()
+	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env, Warnings: c.warnings}, nil
 }
 
 type compiler struct {
@@ -125,6 +140,8 @@ type compiler struct {
 	// reading node), and refAt where each is written.
 	refs  []dag.Pair
 	refAt []schema.Pos
+	// warnings do not stop the plan (schema.Warning).
+	warnings schema.Diagnostics
 }
 
 // checkRefs reports every expression that reads a node its node does not
@@ -141,6 +158,12 @@ func (c *compiler) checkRefs() {
 
 func (c *compiler) errorf(pos schema.Pos, hint, format string, args ...any) {
 	c.diags = append(c.diags, c.src.Diag(pos, hint, format, args...))
+}
+
+func (c *compiler) warnf(pos schema.Pos, hint, format string, args ...any) {
+	d := c.src.Diag(pos, hint, format, args...)
+	d.Severity = schema.Warning
+	c.warnings = append(c.warnings, d)
 }
 
 func (c *compiler) node(i int, n *schema.Node) planNode {
@@ -188,7 +211,7 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 				c.errorf(in.Pos, hint, "module %s has no input %s", info.Name, schema.Quote(in.Key))
 			}
 		}
-		wholeType := c.templates(i, in, &pn)
+		wholeType := c.templates(i, in, &pn, declared && field.Shell)
 		if !declared || field.Type == modules.Any {
 			continue
 		}
@@ -251,8 +274,10 @@ func sampleOf(t reflect.Type) (any, bool) {
 }
 
 // templates compiles the `${{ }}` in one input. It returns the static type
-// of the input's value when the value is exactly one expression.
-func (c *compiler) templates(i int, in schema.Input, pn *planNode) reflect.Type {
+// of the input's value when the value is exactly one expression. When the
+// input is a shell script (its string value, not strings inside a list),
+// each value is quoted for where it sits in the script.
+func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) reflect.Type {
 	var wholeType reflect.Type
 	for _, t := range in.Templates {
 		literals, exprs, err := splitTemplate(t.Text)
@@ -260,9 +285,14 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode) reflect.Type 
 			c.errorf(posIn(t.Pos, t.Text, err.off), err.hint, "%s", err.msg)
 			continue
 		}
+		script := shell && t.Path == ""
+		var holes []shellHole
+		if script {
+			holes = shellHoles(literals)
+		}
 		tpl := &template{}
 		ok := true
-		var last *compiled
+		var last templatePart
 		// Each expression is positioned from the one before, not from the
 		// string's start, to stay linear in the string's length.
 		start, startB := t.Pos, 0
@@ -277,8 +307,15 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode) reflect.Type 
 				ok = false
 				continue
 			}
-			tpl.parts = append(tpl.parts, templatePart{expr: comp})
-			last = comp
+			part := templatePart{expr: comp}
+			if script {
+				var quotable bool
+				if part.quote, quotable = c.shellPart(in.Key, comp, holes[k], start); !quotable {
+					ok = false
+				}
+			}
+			tpl.parts = append(tpl.parts, part)
+			last = part
 		}
 		if last := literals[len(literals)-1]; last != "" {
 			tpl.parts = append(tpl.parts, templatePart{literal: last})
@@ -289,17 +326,46 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode) reflect.Type 
 		tpl.whole = len(exprs) == 1 && strings.TrimSpace(literals[0]) == "" && strings.TrimSpace(literals[1]) == ""
 		if tpl.whole {
 			// Surrounding blanks are not part of a whole value.
-			tpl.parts = []templatePart{{expr: last}}
-			if node := last.prog.Node(); node != nil && t.Path == "" {
+			tpl.parts = []templatePart{last}
+			if node := last.expr.prog.Node(); node != nil && t.Path == "" {
 				wholeType = node.Type()
 			}
 		}
 		if pn.templates == nil {
 			pn.templates = map[string]*template{}
 		}
+		if script {
+			if pn.scripts == nil {
+				pn.scripts = map[string]*template{}
+			}
+			pn.scripts[t.Text] = tpl
+			continue
+		}
 		pn.templates[t.Text] = tpl
 	}
 	return wholeType
+}
+
+// shellPart decides how the value of comp, at hole in the shell script of
+// input key, is written into the script; quotable is false when it cannot be
+// made safe there (the error is reported). A raw(...) value is pasted as it
+// is, with a warning: the author vouches for it as shell text.
+func (c *compiler) shellPart(key string, comp *compiled, hole shellHole, pos schema.Pos) (ctx shellCtx, quotable bool) {
+	switch {
+	case comp.rawInside:
+		c.errorf(posIn(pos, comp.src, int(comp.rawOff)), "write ${{ raw(...) }} around the whole expression to paste shell text, or drop raw() to quote the value",
+			"raw() must be the whole ${{ }} in the shell script of input %s", key)
+		return shellNone, false
+	case comp.raw:
+		c.warnf(pos, "make sure the value is trusted shell text, or drop raw() to pass it as one quoted word",
+			"raw() pastes ${{ %s }} into the shell script of input %s unquoted: a value with ; $( ) or quotes in it runs as shell code", strings.TrimSpace(comp.src), key)
+		return shellNone, true
+	case hole.why != "":
+		c.errorf(pos, "pass the value in `env:` and write \"$NAME\" in the script, or send it on `stdin:`; raw(...) pastes it unquoted if it is trusted shell text",
+			"cannot quote ${{ %s }} in the shell script of input %s: %s", strings.TrimSpace(comp.src), key, hole.why)
+		return shellNone, false
+	}
+	return hole.ctx, true
 }
 
 // expr compiles one expression of node i that starts at pos, checks the

@@ -160,6 +160,12 @@ type compiled struct {
 	// runsOnCancel is set when it calls always() or cancelled(): its node
 	// may still run once the run is cancelled (a clean-up node).
 	runsOnCancel bool
+	// raw is set when the whole expression is raw(...): in a shell script
+	// its value is pasted as shell text, not quoted. rawInside is set when
+	// raw(...) is called anywhere else in it, where it would mean nothing.
+	raw       bool
+	rawInside bool
+	rawOff    int32 // rune offset of the inner raw call, for its error
 }
 
 type refAt struct {
@@ -207,6 +213,13 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 				c.usesStatus = true
 				c.runsOnCancel = c.runsOnCancel || id.Value == "always" || id.Value == "cancelled"
 			}
+			if id, ok := n.Callee.(*ast.IdentifierNode); ok && id.Value == rawFunc {
+				if n == tree.Node {
+					c.raw = true
+				} else if !c.rawInside {
+					c.rawInside, c.rawOff = true, int32(n.Location().From)
+				}
+			}
 		case *ast.MemberNode:
 			errs = append(errs, e.checkMember(n, c)...)
 		case *ast.IdentifierNode:
@@ -224,6 +237,10 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 		return nil, errs
 	}
 	opts := []expr.Option{expr.Env(e.zero), expr.MaxNodes(exprMaxNodes)}
+	if strings.Contains(src, rawFunc) {
+		// Declaring the function costs every compile an allocation or two.
+		opts = append(opts, rawOption)
+	}
 	if asBool {
 		opts = append(opts, expr.AsBool())
 	}
@@ -239,11 +256,19 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 	return c, nil
 }
 
+// rawFunc is raw(x): x unchanged. It only means something as the whole of
+// a `${{ }}` in a shell script (an input marked modules.Field.Shell), where
+// it splices x as shell text instead of quoting it as one word.
+const rawFunc = "raw"
+
+var rawOption = expr.Function(rawFunc, func(params ...any) (any, error) { return params[0], nil }, new(func(any) any))
+
 // isBuiltinLike reports names the parser leaves as identifiers but expr
-// itself defines (predicate variables such as `#` are separate nodes).
+// itself defines (predicate variables such as `#` are separate nodes), and
+// pipe's own functions.
 func isBuiltinLike(name string) bool {
 	switch name {
-	case "nil", "true", "false", "$env":
+	case "nil", "true", "false", "$env", rawFunc:
 		return true
 	}
 	return false

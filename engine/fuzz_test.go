@@ -20,6 +20,7 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Add([]byte("config: {N: 1}\nnodes:\n  a: {module: echo, with: {x: '${{ 1..config.N }}'}}\n  b: {module: echo, needs: a, when: 'nodes.a.outputs.x[0] > 0'}\n"))
+	f.Add([]byte("config: {N: x}\nnodes:\n  a: {module: exec, with: {command: \"echo ${{ raw(config.N) }} \\\"$(echo '${{ config.N }}')\\\" <<E # ${{ 1 }}\"}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		plan, err := engine.Parse("fuzz.yaml", data, modules.Default)
 		if (plan == nil) == (err == nil) {

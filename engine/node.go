@@ -20,11 +20,12 @@ func (r *run) inputs(i int, env any) (map[string]any, error) {
 	for _, in := range pn.With {
 		v := in.Value
 		if len(in.Templates) > 0 {
+			f, declared := pn.info.Input(in.Key)
 			var err error
-			if v, err = r.resolve(pn, v, env); err != nil {
+			if v, err = r.resolve(pn, v, env, declared && f.Shell); err != nil {
 				return nil, fmt.Errorf("input %s: %w", in.Key, err)
 			}
-			if f, ok := pn.info.Input(in.Key); ok {
+			if declared {
 				if err := f.CheckValue(v); err != nil {
 					return nil, fmt.Errorf("input %s: %w", in.Key, err)
 				}
@@ -41,15 +42,27 @@ func (r *run) inputs(i int, env any) (map[string]any, error) {
 }
 
 // resolve evaluates the templates inside v, copying only what changes.
-func (r *run) resolve(pn *planNode, v any, env any) (any, error) {
+// shell is set for an input that is a shell script when v is a string:
+// its values are quoted for sh (see shellCtx).
+func (r *run) resolve(pn *planNode, v any, env any, shell bool) (any, error) {
 	switch x := v.(type) {
 	case string:
-		t, ok := pn.templates[x]
+		tpls := pn.templates
+		if shell {
+			tpls = pn.scripts
+		}
+		t, ok := tpls[x]
 		if !ok {
 			return x, nil
 		}
 		if t.whole {
-			return runExpr(t.parts[0].expr, env)
+			out, err := runExpr(t.parts[0].expr, env)
+			if s, isStr := out.(string); isStr && t.parts[0].quote != shellNone {
+				// A string handed over whole is one word too; a list stays
+				// a list (an argv, no shell).
+				out = string(appendShell(nil, t.parts[0].quote, s))
+			}
+			return out, err
 		}
 		var b []byte
 		for _, part := range t.parts {
@@ -61,14 +74,14 @@ func (r *run) resolve(pn *planNode, v any, env any) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			b = append(b, stringify(out)...)
+			b = appendShell(b, part.quote, out)
 		}
 		return string(b), nil
 	case []any:
 		out := make([]any, len(x))
 		for k, item := range x {
 			var err error
-			if out[k], err = r.resolve(pn, item, env); err != nil {
+			if out[k], err = r.resolve(pn, item, env, false); err != nil {
 				return nil, err
 			}
 		}
@@ -77,7 +90,7 @@ func (r *run) resolve(pn *planNode, v any, env any) (any, error) {
 		out := make(map[string]any, len(x))
 		for k, item := range x {
 			var err error
-			if out[k], err = r.resolve(pn, item, env); err != nil {
+			if out[k], err = r.resolve(pn, item, env, false); err != nil {
 				return nil, err
 			}
 		}

@@ -20,6 +20,10 @@ type template struct {
 type templatePart struct {
 	literal string
 	expr    *compiled // nil for a literal part
+	// quote says how the value is written where it sits in a shell script
+	// (shellNone outside one, and for raw). It is the part's, not the
+	// compiled expression's: one expression may sit in many places.
+	quote shellCtx
 }
 
 // templateExpr is one `${{ }}` found in a string, before compiling.

@@ -33,6 +33,10 @@ type Field struct {
 	Example string
 	// Enum lists the values a string input may take; nil allows any.
 	Enum []string
+	// Shell marks an input whose string value is a POSIX sh script (exec's
+	// command). The engine quotes every ${{ }} inside it for sh, so that a
+	// value is always data, never code; raw(...) splices text as it is.
+	Shell bool
 }
 
 // CheckValue reports whether v fits the field: its type, and for an

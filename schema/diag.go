@@ -29,7 +29,20 @@ type Diagnostic struct {
 	Hint string `json:"hint,omitempty"`
 	// Snippet is the offending source line with a caret under the column.
 	Snippet string `json:"snippet,omitempty"`
+	// Severity is "" for an error, the file cannot run, or Warning for
+	// something that runs but deserves a second look.
+	Severity Severity `json:"severity,omitempty"`
 }
+
+// Severity grades a diagnostic. The zero value is an error.
+type Severity string
+
+// Warning marks a diagnostic that does not stop the file from running:
+// `pipe validate` prints it and still exits 0.
+const Warning Severity = "warning"
+
+// IsWarning reports whether d does not stop the file from running.
+func (d *Diagnostic) IsWarning() bool { return d.Severity == Warning }
 
 // Error renders the diagnostic as `file:line:col: message`.
 func (d *Diagnostic) Error() string {
@@ -39,6 +52,9 @@ func (d *Diagnostic) Error() string {
 		fmt.Fprintf(&b, ":%d:%d", d.Line, d.Col)
 	}
 	b.WriteString(": ")
+	if d.IsWarning() {
+		b.WriteString("warning: ")
+	}
 	b.WriteString(d.Message)
 	return b.String()
 }

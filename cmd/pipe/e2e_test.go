@@ -47,9 +47,15 @@ type result struct {
 
 func pipe(t *testing.T, args ...string) result {
 	t.Helper()
+	return pipeIn(t, "../..", nil, args...)
+}
+
+// pipeIn runs the built binary in dir with extra environment variables.
+func pipeIn(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(pipeBin, args...)
-	cmd.Dir = "../.."
-	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "NO_COLOR=1"), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

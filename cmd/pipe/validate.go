@@ -29,15 +29,24 @@ func (c *validateCmd) Run(e *env) error {
 			return fail(exitUsage, "no pipeline files in pipelines/: name the files to check")
 		}
 	}
+	// all holds every file's diagnostics; a file with warnings only is ok,
+	// its warnings printed, and validation still exits 0.
 	var all schema.Diagnostics
+	failed := false
 	for _, f := range files {
 		plan, err := engine.Load(f, modules.Default)
 		if err == nil {
 			if c.Format == "text" {
+				for _, w := range plan.Warnings {
+					fmt.Fprintln(e.stderr, w.Long())
+				}
 				fmt.Fprintf(e.stdout, "ok %s (%d nodes)\n", f, plan.Graph.Len())
+			} else {
+				all = append(all, plan.Warnings...)
 			}
 			continue
 		}
+		failed = true
 		var diags schema.Diagnostics
 		if !errors.As(err, &diags) {
 			diags = schema.Diagnostics{{File: f, Message: err.Error()}}
@@ -53,7 +62,7 @@ func (c *validateCmd) Run(e *env) error {
 		if err := enc.Encode(all); err != nil {
 			return err
 		}
-		if len(all) > 0 {
+		if failed {
 			return silent(exitFailed)
 		}
 		return nil

@@ -24,7 +24,8 @@ func init() {
 			"for the program: json_stdin sends them as a JSON object on stdin.",
 		AnyInputs: true,
 		Inputs: []modules.Field{
-			{Name: "command", Type: modules.Any, Required: true, Description: "argv list, or a shell command string", Example: "[python3, train.py]"},
+			{Name: "command", Type: modules.Any, Required: true, Shell: true, Example: "[python3, train.py]",
+				Description: "argv list, or a shell command string (each ${{ }} in it is quoted as one sh word; raw(...) pastes shell text as is)"},
 			{Name: "env", Type: modules.Map, Description: "extra environment variables"},
 			{Name: "dir", Type: modules.String, Description: "working directory"},
 			{Name: "stdin", Type: modules.String, Description: "text sent on stdin"},

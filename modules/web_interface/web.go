@@ -23,6 +23,8 @@ func init() {
 		Waits: true,
 		Inputs: []modules.Field{
 			{Name: "addr", Type: modules.String, Default: "127.0.0.1:8080", Description: "listen address; port 0 picks a free port (logged)"},
+			{Name: "allowed_hosts", Type: modules.List, Description: "more names the server answers to in the Host header (a proxy's public name; *.example.com for subdomains; * for any). " +
+				"IP addresses, localhost and the addr's own name always work; other names get 421, which stops DNS-rebinding pages from reading the run", Example: "[pipe.example.com]"},
 			{Name: "title", Type: modules.String, Default: "pipe: predictions", Description: "the page's title"},
 			{Name: "predictions", Type: modules.List, Description: "rows to serve at /api/predictions"},
 			{Name: "bets", Type: modules.List, Description: "rows to serve at /api/bets"},
@@ -59,9 +61,13 @@ func (w *Web) Run(ctx context.Context, in *modules.Input) (*modules.Output, erro
 	}
 	url := "http://" + ln.Addr().String()
 	var requests atomic.Int64
+	allowed, err := in.Strings("allowed_hosts")
+	if err != nil {
+		return nil, err
+	}
 	h := newHandler(pageFrom(in), in.Run)
 	srv := &http.Server{
-		Handler:           limit(h, &requests),
+		Handler:           newHostCheck(addr, allowed).wrap(limit(h, &requests)),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,

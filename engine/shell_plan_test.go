@@ -1,0 +1,128 @@
+package engine_test
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
+)
+
+// scriptModules has a module like exec, whose `script` input is shell text,
+// that gives back its inputs as they reached it.
+func scriptModules(t *testing.T) *modules.Registry {
+	t.Helper()
+	reg := modules.NewRegistry()
+	reg.Register(modules.Info{Name: "script", AnyInputs: true,
+		Inputs: []modules.Field{{Name: "script", Type: modules.Any, Shell: true}},
+		New: func() modules.Module {
+			return moduleFunc(func(_ context.Context, in *modules.Input) (*modules.Output, error) {
+				return &modules.Output{Values: in.With}, nil
+			})
+		}})
+	return reg
+}
+
+func TestShellInputsAreQuoted(t *testing.T) {
+	reg := scriptModules(t)
+	src := `name: q
+config: {NAME: "it's; $(x)", N: 2}
+nodes:
+  s:
+    module: script
+    with:
+      script: "echo ${{ config.NAME }} \"${{ config.NAME }}\" '${{ config.NAME }}' ${{ raw(config.NAME) }} ${{ ['a', config.N] }}"
+      data: "echo ${{ config.NAME }} \"${{ config.NAME }}\" '${{ config.NAME }}' ${{ raw(config.NAME) }} ${{ ['a', config.N] }}"
+  whole:
+    module: script
+    with: {script: "${{ config.NAME }}", data: "${{ raw(config.N) }}"}
+  argv:
+    module: script
+    with: {script: ["sh", "-c", "echo ${{ config.NAME }}"]}
+  list:
+    module: script
+    with: {script: "${{ ['echo', config.NAME] }}"}
+`
+	plan, err := engine.Parse("q.yaml", []byte(src), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := engine.New(reg).Run(context.Background(), plan, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]map[string]any{
+		"s": {
+			"script": `echo 'it'\''s; $(x)' "it's; \$(x)" 'it'\''s; $(x)' it's; $(x) 'a' '2'`,
+			"data":   `echo it's; $(x) "it's; $(x)" 'it's; $(x)' it's; $(x) ["a",2]`,
+		},
+		"whole": {"script": `'it'\''s; $(x)'`, "data": 2},
+		"argv":  {"script": []any{"sh", "-c", "echo it's; $(x)"}},
+		"list":  {"script": []any{"echo", "it's; $(x)"}},
+	}
+	for node, values := range want {
+		for k, v := range values {
+			if got := rec.Nodes[node].Outputs[k]; !reflect.DeepEqual(got, v) {
+				t.Errorf("%s.%s = %#v\nwant      %#v", node, k, got, v)
+			}
+		}
+	}
+}
+
+func TestShellDiagnostics(t *testing.T) {
+	reg := scriptModules(t)
+	tests := []struct {
+		name     string
+		script   string
+		errors   []string
+		warnings []string
+	}{
+		{"quoted", `echo ${{ config.X }}`, nil, nil},
+		{"raw warns", `echo ${{ raw(config.X) }}`, nil, []string{"5:29: warning: raw() pastes ${{ raw(config.X) }} into the shell script of input script unquoted"}},
+		{"raw inside", `echo ${{ raw(config.X) + 'a' }}`, []string{"5:30: raw() must be the whole ${{ }} in the shell script of input script"}, nil},
+		{"comment", `echo # ${{ config.X }}`, []string{"5:31: cannot quote ${{ config.X }} in the shell script of input script: it is in a shell comment"}, nil},
+		{"heredoc, raw allowed", `cat <<E\n${{ raw(config.X) }}\nE`, nil, []string{"warning: raw()"}},
+		{"errors keep warnings", `${{ raw(config.X) }} ${{ config.Y }}`, []string{"unknown config key \"Y\""}, []string{"warning: raw()"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "name: d\nconfig: {X: x}\nnodes:\n  s:\n    with: {script: \"" + tt.script + "\"}\n    module: script\n"
+			plan, err := engine.Parse("d.yaml", []byte(src), reg)
+			var got schema.Diagnostics
+			if err != nil {
+				got = err.(schema.Diagnostics)
+			} else {
+				got = plan.Warnings
+			}
+			var errs, warns []string
+			for _, d := range got {
+				if d.IsWarning() {
+					warns = append(warns, d.Error())
+				} else {
+					errs = append(errs, d.Error())
+				}
+			}
+			if (err != nil) != (len(tt.errors) > 0) {
+				t.Fatalf("err = %v, want errors %q", err, tt.errors)
+			}
+			matchAll(t, "errors", errs, tt.errors)
+			matchAll(t, "warnings", warns, tt.warnings)
+		})
+	}
+}
+
+func matchAll(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s %q, want %q", what, got, want)
+		return
+	}
+	for k := range got {
+		if !strings.Contains(got[k], want[k]) {
+			t.Errorf("%s %q, want %q", what, got, want)
+		}
+	}
+}

@@ -1,0 +1,70 @@
+package engine
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// This file holds the engine's log lines about nodes and the loggers
+// nodes' modules write to.
+
+func (r *run) logResult(i int) {
+	log := r.e.logger()
+	if !log.Enabled(context.Background(), slog.LevelDebug) && r.nodes[i].rec.Status != StatusError && r.nodes[i].rec.Status != StatusCancelled {
+		return // don't box the attributes of a line nobody reads
+	}
+	rec := r.nodes[i].rec
+	id := r.plan.nodes[i].ID
+	switch rec.Status {
+	case StatusSuccess:
+		log.Debug("node succeeded", "node", id, "duration", rec.Duration().Round(time.Millisecond), "message", rec.Message)
+	case StatusError:
+		log.Error("node failed", "node", id, "err", rec.Message)
+	case StatusSkipped:
+		log.Debug("node skipped", "node", id, "reason", rec.Reason)
+	case StatusCancelled:
+		log.Warn("node cancelled", "node", id, "reason", rec.Reason)
+	}
+}
+
+// nodeLogger returns node id's logger. It is made on the first log call:
+// most in-process modules never log, and making a logger costs more than
+// running them.
+func (r *run) nodeLogger(id string) *slog.Logger {
+	return slog.New(&lazyHandler{e: r.e, node: id, redact: r.redact})
+}
+
+// lazyHandler makes node's handler on first use.
+type lazyHandler struct {
+	e      *Engine
+	node   string
+	redact *redactor
+	once   sync.Once
+	h      slog.Handler
+}
+
+func (l *lazyHandler) get() slog.Handler {
+	l.once.Do(func() {
+		if l.e.NodeLogger != nil {
+			l.h = l.e.NodeLogger(l.node).Handler()
+		} else {
+			l.h = l.e.logger().With("node", l.node).Handler()
+		}
+		l.h = l.redact.Handler(l.h)
+	})
+	return l.h
+}
+
+func (l *lazyHandler) Enabled(ctx context.Context, level slog.Level) bool {
+	return l.get().Enabled(ctx, level)
+}
+
+func (l *lazyHandler) Handle(ctx context.Context, rec slog.Record) error {
+	return l.get().Handle(ctx, rec)
+}
+
+func (l *lazyHandler) WithAttrs(attrs []slog.Attr) slog.Handler { return l.get().WithAttrs(attrs) }
+
+func (l *lazyHandler) WithGroup(name string) slog.Handler { return l.get().WithGroup(name) }

@@ -1,0 +1,128 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/pipe-run/pipe/modules"
+)
+
+// This file holds how a node's and the run's final states are recorded.
+
+// finish records a node goroutine's result and readies its dependents.
+func (r *run) finish(res nodeResult, ctx context.Context) {
+	i := res.i
+	pn := &r.plan.nodes[i]
+	if !pn.info.Waits {
+		r.slots--
+	}
+	st := &r.nodes[i]
+	status, reason, message := StatusSuccess, "", ""
+	var outputs map[string]any
+	if res.out != nil {
+		message, outputs = res.out.Message, res.out.Values
+	}
+	if res.err != nil {
+		status, message = StatusError, res.err.Error()
+		var ne *NodeError
+		if errors.As(res.err, &ne) {
+			message = ne.Err.Error()
+		}
+		var me *modules.Error
+		if errors.As(res.err, &me) {
+			outputs = me.Values
+		}
+		switch {
+		case ctx.Err() != nil && (!st.cleanup || r.hurried) && !errors.Is(res.err, ErrTimeout):
+			status, reason = StatusCancelled, "cancelled while running: "+context.Cause(ctx).Error()
+		case pn.ContinueOnError:
+			reason = "failed; continue_on_error lets the run go on"
+		default:
+			reason = "failed"
+			if res.attempts > 1 {
+				reason = fmt.Sprintf("failed after %d attempts", res.attempts)
+			}
+		}
+	}
+	r.mu.Lock()
+	st.rec.Status, st.rec.Reason, st.rec.Message = status, r.redact.String(reason), r.redact.String(message)
+	// The record holds what JSON can carry, secrets masked; expressions
+	// below see the outputs as the module gave them (a NaN stays a number).
+	st.rec.Outputs = r.redact.Map(jsonSafe(outputs))
+	st.passed = status == StatusSuccess || (status == StatusError && pn.ContinueOnError)
+	st.rec.Attempts = res.attempts
+	st.rec.StartedAt, st.rec.FinishedAt = res.started.UTC(), res.finished.UTC()
+	st.rec.DurationMS = res.finished.Sub(res.started).Milliseconds()
+	r.mu.Unlock()
+	st.outputs = outputs
+	r.logResult(i)
+	r.emit(NodeFinished, i)
+	for _, d := range r.release(i, nil) {
+		r.ready(d)
+	}
+}
+
+// settle gives a node that will not run its final state.
+func (r *run) settle(i int, status Status, reason, message string) {
+	st := &r.nodes[i]
+	now := time.Now().UTC()
+	reason, message = r.redact.String(reason), r.redact.String(message)
+	r.mu.Lock()
+	st.rec.Status, st.rec.Reason, st.rec.Message = status, reason, message
+	st.rec.Outputs = nil
+	st.passed = status == StatusError && r.plan.nodes[i].ContinueOnError
+	if status == StatusError {
+		st.rec.Message = reason
+		st.rec.StartedAt, st.rec.FinishedAt = now, now
+	}
+	r.mu.Unlock()
+	r.logResult(i)
+	r.emit(NodeFinished, i)
+}
+
+// close settles the run's status.
+func (r *run) close(ctx context.Context) *Record {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rec := r.rec
+	rec.FinishedAt = time.Now().UTC()
+	rec.DurationMS = rec.FinishedAt.Sub(rec.StartedAt).Milliseconds()
+	rec.Status = StatusSuccess
+	failed, cancelled := 0, 0
+	for i := range r.nodes {
+		switch r.nodes[i].rec.Status {
+		case StatusError:
+			if !r.plan.nodes[i].ContinueOnError {
+				failed++
+			}
+		case StatusCancelled:
+			cancelled++
+		}
+	}
+	cause := context.Cause(ctx)
+	switch {
+	case errors.Is(cause, ErrPipelineTimeout):
+		rec.Status, rec.Reason = StatusError, cause.Error()
+	case cancelled > 0 && ctx.Err() != nil:
+		rec.Status, rec.Reason = StatusCancelled, "run "+causeText(cause)
+	case failed > 0:
+		rec.Status, rec.Reason = StatusError, fmt.Sprintf("%d node(s) failed", failed)
+	}
+	return rec
+}
+
+// Snapshot returns a copy of the record as it stands, safe to read while
+// the run goes on.
+func (r *run) snapshot() *Record {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	cp := *r.rec
+	cp.Nodes = make(map[string]*NodeRecord, len(r.rec.Nodes))
+	for id, n := range r.rec.Nodes {
+		nc := *n
+		cp.Nodes[id] = &nc
+	}
+	return &cp
+}

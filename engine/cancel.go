@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // This file holds what a cancelled run does: settle the nodes that will
@@ -34,8 +35,8 @@ func (r *run) startable(ctx context.Context, i int) bool {
 //
 // Clean-up nodes are not abandoned here: each is bounded by its own
 // time-out (see runNode).
-func (r *run) abandon(cause error) {
-	reason := fmt.Sprintf("cancelled while running (run %s); %v within %s", causeText(cause), ErrNotStopped, r.grace)
+func (r *run) abandon(cause error, waited time.Duration) {
+	reason := fmt.Sprintf("cancelled while running (run %s); %v within %s", causeText(cause), ErrNotStopped, waited)
 	for i := range r.nodes {
 		st := &r.nodes[i]
 		if st.rec.Status == StatusRunning && (!st.cleanup || r.hurried) {

@@ -215,6 +215,9 @@ func (r *run) execute(parent context.Context) *Record {
 	r.sched.Unlock()
 	done := ctx.Done()
 	hurry := r.opts.Hurry
+	// waitFor is how long the run waits for modules once it is cancelled;
+	// a hurry shortens it. Local: node goroutines read r.grace.
+	waitFor := r.grace
 	var grace <-chan time.Time
 	var flush <-chan time.Time
 	if r.journal != nil {
@@ -236,7 +239,7 @@ func (r *run) execute(parent context.Context) *Record {
 			r.sched.Lock()
 			r.cancelWaiting(context.Cause(ctx), true)
 			r.sched.Unlock()
-			t := time.NewTimer(r.grace)
+			t := time.NewTimer(waitFor)
 			defer t.Stop()
 			grace = t.C
 		case <-hurry:
@@ -245,15 +248,15 @@ func (r *run) execute(parent context.Context) *Record {
 			r.hurried = true
 			r.sched.Unlock()
 			stopCleanup(ErrInterrupted)
-			r.grace = min(r.grace, HurryGrace)
+			waitFor = min(waitFor, HurryGrace)
 			if done == nil { // cancelled already: shorten the grace running
-				t := time.NewTimer(r.grace)
+				t := time.NewTimer(waitFor)
 				defer t.Stop()
 				grace = t.C
 			}
 		case <-grace:
 			r.sched.Lock()
-			r.abandon(context.Cause(ctx))
+			r.abandon(context.Cause(ctx), waitFor)
 			r.sched.Unlock()
 		case <-flush:
 			r.sched.Lock()

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/renameio/v2/maybe"
@@ -81,6 +82,9 @@ func NewRunID() string {
 // WriteRecord writes rec to dir/<id>.json atomically: a reader sees the old
 // file or the whole new one, never half of it. It returns the file's path.
 func WriteRecord(dir string, rec *Record) (string, error) {
+	if !validRunID(rec.ID) {
+		return "", fmt.Errorf("writing run record: run id %q is not a file name", rec.ID)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("writing run record: %w", err)
 	}
@@ -128,6 +132,12 @@ func encodeRecord(w *bytes.Buffer, rec *Record) error {
 	}
 	_, err = w.WriteString("\n}}\n")
 	return err
+}
+
+// validRunID reports whether id can name a record file in its runs
+// directory: one path element, no parent.
+func validRunID(id string) bool {
+	return id != "" && id != "." && id != ".." && !strings.ContainsAny(id, `/\`+"\x00")
 }
 
 // ReadRecord reads a run record written by WriteRecord.

@@ -133,7 +133,9 @@ func readJournal(r io.Reader, id string, modTime time.Time) (rec *Record, lost, 
 		}
 	}
 	if head != nil {
-		rec.ID, rec.Pipeline, rec.File, rec.StartedAt = head.Run, head.Pipeline, head.File, head.StartedAt
+		// The id stays the file's: the header's is the journal's word
+		// only, and the record's path is made from the id.
+		rec.Pipeline, rec.File, rec.StartedAt = head.Pipeline, head.File, head.StartedAt
 		for _, n := range head.Nodes {
 			switch {
 			case rec.Nodes[n.ID] != nil:

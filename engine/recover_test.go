@@ -157,3 +157,37 @@ func TestRecoverKeepsWrittenRecord(t *testing.T) {
 		t.Errorf("the journal is still there: %v", err)
 	}
 }
+
+// A journal names its run, but the record is written under the journal's
+// own file name: a forged header cannot write outside the runs directory
+// or over another run's record.
+func TestRecoverIgnoresTheHeadersRunID(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "runs")
+	os.MkdirAll(dir, 0o755)
+	victim := filepath.Join(root, "victim.json")
+	os.WriteFile(victim, []byte("mine"), 0o600)
+	other := filepath.Join(dir, "other.json")
+	os.WriteFile(other, []byte("other run"), 0o600)
+	for name, run := range map[string]string{"x": "../victim", "y": "other"} {
+		head := `{"journal":1,"run":"` + run + `","pipeline":"evil","nodes":[]}` + "\n"
+		os.WriteFile(filepath.Join(dir, name+engine.JournalSuffix), []byte(head), 0o600)
+	}
+	got, err := engine.RecoverRuns(dir)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("RecoverRuns: %v, %v", got, err)
+	}
+	for path, want := range map[string]string{victim: "mine", other: "other run"} {
+		if b, _ := os.ReadFile(path); string(b) != want {
+			t.Errorf("%s was overwritten: %q", path, b)
+		}
+	}
+	for _, id := range []string{"x", "y"} {
+		if _, err := engine.ReadRecord(filepath.Join(dir, id+".json")); err != nil {
+			t.Errorf("record of %s: %v", id, err)
+		}
+	}
+	if _, err := engine.WriteRecord(dir, &engine.Record{ID: "../up"}); err == nil {
+		t.Error("WriteRecord wrote a record whose id is a path")
+	}
+}

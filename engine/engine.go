@@ -235,5 +235,9 @@ func (e *Engine) Run(ctx context.Context, plan *Plan, opts Options) (*Record, er
 	if err != nil {
 		return nil, err
 	}
+	r.rec.StartedAt = time.Now().UTC()
+	if err := r.writeJournalHeader(); err != nil {
+		return nil, err
+	}
 	return r.execute(ctx), nil
 }

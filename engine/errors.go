@@ -18,6 +18,9 @@ var (
 	// ErrNotStopped fails a module that did not return within the grace
 	// period after its context ended.
 	ErrNotStopped = errors.New("module did not stop when cancelled")
+	// ErrJournal fails a run whose journal cannot be written before its
+	// first node: a run that could not be recorded does not start.
+	ErrJournal = errors.New("cannot write the run's journal")
 )
 
 // ConfigError is a config override that does not fit the key's type.

@@ -87,15 +87,21 @@ func (j *journal) write() int {
 	return n
 }
 
+// drain writes what is buffered, going on while the disk takes bytes: a
+// write cut short by a full disk may fit once another process has freed
+// some room. It returns the last write's error.
+func (j *journal) drain() error {
+	for j.write() > 0 && j.err != nil {
+	}
+	return j.err
+}
+
 // close flushes what is buffered and says what could not be written.
 func (j *journal) close() error {
 	if j == nil {
 		return nil
 	}
-	// Go on while the disk takes bytes: a write cut short by a full disk
-	// may fit once another process has freed some room.
-	for j.write() > 0 && j.err != nil {
-	}
+	j.drain()
 	switch {
 	case j.err != nil:
 		return fmt.Errorf("%d bytes of the journal not written: %w", len(j.buf), j.err)

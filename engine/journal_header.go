@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"os"
 	"time"
 )
@@ -35,10 +36,10 @@ type JournalNode struct {
 // writeJournalHeader writes the header and flushes it at once: a pipe
 // killed a moment after its start still leaves its nodes behind. It runs
 // before the first node starts.
-func (r *run) writeJournalHeader() {
+func (r *run) writeJournalHeader() error {
 	j := r.journal
 	if j == nil {
-		return
+		return nil
 	}
 	host, _ := os.Hostname()
 	h := JournalHeader{
@@ -54,5 +55,11 @@ func (r *run) writeJournalHeader() {
 		}
 	}
 	j.line(h)
-	j.flush()
+	if j.dropped > 0 {
+		return fmt.Errorf("%w: its first line does not encode", ErrJournal)
+	}
+	if err := j.drain(); err != nil {
+		return fmt.Errorf("%w: %w", ErrJournal, err)
+	}
+	return nil
 }

@@ -116,3 +116,25 @@ func TestJournalKeepsLinesAWriteFailedOn(t *testing.T) {
 		}
 	}
 }
+
+// fullDisk takes nothing, as /dev/full.
+type fullDisk struct{}
+
+func (fullDisk) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// A run whose journal cannot be written at all does not start: no node
+// runs unrecorded.
+func TestRunDoesNotStartWithoutItsJournal(t *testing.T) {
+	tm := newTestModules(t)
+	plan, err := engine.Parse("t.yaml", []byte("nodes:\n  a: {module: fail}\n"), tm.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := engine.New(tm.reg).Run(context.Background(), plan, engine.Options{Journal: fullDisk{}})
+	if !errors.Is(err, engine.ErrJournal) || rec != nil || !strings.Contains(err.Error(), "no space left") {
+		t.Fatalf("Run = %v, %v; want ErrJournal", rec, err)
+	}
+	if len(tm.started) > 0 {
+		t.Errorf("nodes ran: %v", tm.started)
+	}
+}

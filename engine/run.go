@@ -183,10 +183,6 @@ func (r *run) execute(parent context.Context) *Record {
 	cleanupCtx, stopCleanup := context.WithCancelCause(context.WithoutCancel(ctx))
 	defer stopCleanup(nil)
 	r.cleanupCtx = cleanupCtx
-	r.mu.Lock()
-	r.rec.StartedAt = time.Now().UTC()
-	r.mu.Unlock()
-	r.writeJournalHeader()
 	r.e.logger().Debug("run started", "run", r.rec.ID, "pipeline", r.plan.Pipeline.Name, "max_parallel", r.limit, "schedule", r.opts.Schedule)
 
 	g := r.plan.Graph

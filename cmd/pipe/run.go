@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -72,6 +73,9 @@ func (c *runCmd) Run(e *env) error {
 	if err != nil {
 		journal.Close()
 		os.Remove(journalPath)
+		if errors.Is(err, engine.ErrJournal) {
+			return fail(exitFailed, "cannot record runs in %s: %w; free some space or make it writable, or choose another directory with --runs-dir", c.RunsDir, err)
+		}
 		return err
 	}
 	path, werr := engine.WriteRecord(c.RunsDir, rec)

@@ -40,7 +40,7 @@ func ResolveConfig(p *schema.Pipeline, src ConfigSources) (map[string]any, error
 		if err != nil {
 			if p.IsSecret(key) {
 				// convert quotes the value it could not read.
-				err = errors.New(strings.ReplaceAll(err.Error(), strconv.Quote(raw), Masked))
+				err = errors.New(strings.ReplaceAll(err.Error(), schema.Quote(raw), Masked))
 			}
 			return &ConfigError{Key: key, From: from, Err: err}
 		}
@@ -72,14 +72,14 @@ func ResolveConfig(p *schema.Pipeline, src ConfigSources) (map[string]any, error
 	for _, kv := range src.Set {
 		key, raw, ok := strings.Cut(kv, "=")
 		if !ok {
-			return nil, fmt.Errorf("%w: --set %q: write KEY=VALUE", ErrUsage, kv)
+			return nil, fmt.Errorf("%w: --set %s: write KEY=VALUE", ErrUsage, schema.Quote(kv))
 		}
 		if _, known := defaults[key]; !known {
 			hint := schema.DidYouMean(key, p.ConfigKeys())
 			if hint != "" {
 				hint = " (" + hint + ")"
 			}
-			return nil, fmt.Errorf("%w: --set %s: pipeline %s has no config key %q%s", ErrUsage, kv, p.Name, key, hint)
+			return nil, fmt.Errorf("%w: --set %s=...: pipeline %s has no config key %s%s", ErrUsage, schema.Clip(key), p.Name, schema.Quote(key), hint)
 		}
 		if err := apply(key, raw, "--set"); err != nil {
 			return nil, err
@@ -101,17 +101,17 @@ func convert(raw string, def any) (any, error) {
 		case "0", "f", "false", "no", "n", "off", "":
 			return false, nil
 		}
-		return nil, fmt.Errorf("%q is not a bool (write true or false)", raw)
+		return nil, fmt.Errorf("%s is not a bool (write true or false)", schema.Quote(raw))
 	case int:
 		n, err := strconv.Atoi(strings.TrimSpace(raw))
 		if err != nil {
-			return nil, fmt.Errorf("%q is not a whole number", raw)
+			return nil, fmt.Errorf("%s is not a whole number", schema.Quote(raw))
 		}
 		return n, nil
 	case float64:
 		f, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
 		if err != nil {
-			return nil, fmt.Errorf("%q is not a number", raw)
+			return nil, fmt.Errorf("%s is not a number", schema.Quote(raw))
 		}
 		return f, nil
 	}

@@ -115,3 +115,18 @@ func TestSecretsMustBeConfigKeys(t *testing.T) {
 		t.Errorf("error %v", diags)
 	}
 }
+
+// A long value is cut in config errors, as in every other message.
+func TestLongConfigValuesAreCut(t *testing.T) {
+	p, diags := schema.Parse("c.yaml", []byte("config: {N: 1}\nnodes: {a: {module: echo}}\n"))
+	if diags != nil {
+		t.Fatal(diags)
+	}
+	long := strings.Repeat("9x", 50_000)
+	for _, set := range []string{"N=" + long, "UNKNOWN" + long + "=1", long} {
+		_, err := engine.ResolveConfig(p, engine.ConfigSources{Set: []string{set}})
+		if err == nil || len(err.Error()) > 512 {
+			t.Errorf("--set of %d bytes: error of %d bytes: %.200v", len(set), len(err.Error()), err)
+		}
+	}
+}

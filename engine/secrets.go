@@ -29,12 +29,23 @@ type redactor struct {
 // when the run has no secret worth masking.
 func newRedactor(plan *Plan, cfg map[string]any) *redactor {
 	var values []string
+	add := func(s string) {
+		if len(s) >= minSecretLen && !slices.Contains(values, s) {
+			values = append(values, s)
+		}
+	}
 	for key, v := range cfg {
 		if !plan.Pipeline.IsSecret(key) || v == nil {
 			continue
 		}
-		if s := stringify(v); len(s) >= minSecretLen {
-			values = append(values, s)
+		s := stringify(v)
+		add(s)
+		// Output is masked a line at a time: a secret of many lines (a
+		// PEM key) never shows whole in one, so each line is a secret too.
+		if strings.ContainsAny(s, "\r\n") {
+			for line := range strings.Lines(s) {
+				add(strings.TrimRight(line, "\r\n"))
+			}
 		}
 	}
 	if len(values) == 0 {

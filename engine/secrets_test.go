@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 
@@ -127,6 +128,43 @@ func TestLongConfigValuesAreCut(t *testing.T) {
 		_, err := engine.ResolveConfig(p, engine.ConfigSources{Set: []string{set}})
 		if err == nil || len(err.Error()) > 512 {
 			t.Errorf("--set of %d bytes: error of %d bytes: %.200v", len(set), len(err.Error()), err)
+		}
+	}
+}
+
+// A secret of many lines (a PEM key) is masked line by line too: output is
+// logged a line at a time, where the whole never shows.
+func TestMultiLineSecretIsMaskedLineByLine(t *testing.T) {
+	tm := newTestModules(t)
+	var logged []string
+	tm.reg.Register(modules.Info{Name: "lines", Description: "logs each line of its input",
+		Inputs: []modules.Field{{Name: "say", Type: modules.String}},
+		New: func() modules.Module {
+			return moduleFunc(func(_ context.Context, in *modules.Input) (*modules.Output, error) {
+				logged = in.Secrets
+				for line := range strings.Lines(in.String("say")) {
+					in.Logger.Info(strings.TrimSpace(line))
+				}
+				return &modules.Output{}, nil
+			})
+		}})
+	key := "-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\r\nAQEFAASCBKcwggSjAgEAAoIB\n-----END KEY-----"
+	plan, err := engine.Parse("k.yaml", []byte("config: {SSH_KEY: none}\nnodes:\n  a: {module: lines, with: {say: \"${{ config.SSH_KEY }}\"}}\n"), tm.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	eng := engine.New(tm.reg)
+	eng.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	if _, err := eng.Run(context.Background(), plan, engine.Options{Config: map[string]any{"SSH_KEY": key}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, part := range []string{"MIIEvQIBADANBgkqhkiG9w0B", "AQEFAASCBKcwggSjAgEAAoIB"} {
+		if strings.Contains(logs.String(), part) {
+			t.Errorf("the log shows %s:\n%s", part, logs.String())
+		}
+		if !slices.Contains(logged, part) {
+			t.Errorf("Input.Secrets %q lacks the line %s", logged, part)
 		}
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 )
@@ -57,7 +56,7 @@ type logFile struct {
 	// mask, when set, masks secrets: the file then gets whole lines only
 	// (held in pending until their newline, or maxPending), so that a
 	// secret split between two reads is masked too.
-	mask    *strings.Replacer
+	mask    *masker
 	pending [2][]byte
 
 	mu     sync.Mutex // guards the fields below: both streams write
@@ -86,12 +85,13 @@ func (l *logFile) write(stream int, p []byte) {
 		if i < 0 {
 			break
 		}
-		l.writeLocked(stream, []byte(l.mask.Replace(string(buf[:i+1]))))
+		l.writeLocked(stream, []byte(l.mask.apply(string(buf[:i+1]))))
 		buf = buf[i+1:]
 	}
 	if len(buf) > maxPending {
-		l.writeLocked(stream, []byte(l.mask.Replace(string(buf))))
-		buf = buf[:0]
+		now, wait := l.mask.split(buf)
+		l.writeLocked(stream, now)
+		buf = wait
 	}
 	l.pending[stream] = append(l.pending[stream][:0], buf...)
 }
@@ -100,7 +100,7 @@ func (l *logFile) write(stream int, p []byte) {
 func (l *logFile) flushPending() {
 	for stream, buf := range l.pending {
 		if len(buf) > 0 {
-			l.writeLocked(stream, []byte(l.mask.Replace(string(buf))))
+			l.writeLocked(stream, []byte(l.mask.apply(string(buf))))
 			l.pending[stream] = nil
 		}
 	}

@@ -67,17 +67,18 @@ func Run(ctx context.Context, cmd *exec.Cmd, opts Options) (Result, error) {
 	if ctx.Err() != nil {
 		return Result{ExitCode: -1}, fmt.Errorf("not started: %w", context.Cause(ctx))
 	}
-	tail := &lineLog{log: opts.Log, level: slog.LevelInfo, stream: "stderr"}
+	mask := newMasker(opts.Mask)
+	tail := &lineLog{log: opts.Log, level: slog.LevelInfo, stream: "stderr", mask: mask}
 	var stdout capture
 	var stdoutLog *lineLog
 	var stdoutSink, stderrSink io.Writer = &stdout, tail
 	if opts.StdoutToLog {
-		stdoutLog = &lineLog{log: opts.Log, level: slog.LevelInfo, stream: "stdout"}
+		stdoutLog = &lineLog{log: opts.Log, level: slog.LevelInfo, stream: "stdout", mask: mask}
 		stdoutSink = stdoutLog
 	}
 	var file *logFile
 	if opts.LogFile != "" {
-		file = &logFile{path: opts.LogFile, log: opts.Log, mask: maskReplacer(opts.Mask)}
+		file = &logFile{path: opts.LogFile, log: opts.Log, mask: mask}
 		stdoutSink = &tee{keep: stdoutSink, log: file, stream: stdoutStream}
 		stderrSink = &tee{keep: tail, log: file, stream: stderrStream}
 	}
@@ -179,6 +180,7 @@ type lineLog struct {
 	log    *slog.Logger
 	level  slog.Level
 	stream string
+	mask   *masker // nil: nothing to mask
 	part   []byte
 	last   []string
 }
@@ -192,8 +194,14 @@ func (l *lineLog) Write(p []byte) (int, error) {
 		if i < 0 {
 			l.part = append(l.part, p...)
 			if len(l.part) > maxLine { // a very long line without a newline
-				l.line(l.part)
-				l.part = l.part[:0]
+				if l.mask == nil {
+					l.line(l.part)
+					l.part = l.part[:0]
+				} else {
+					now, wait := l.mask.split(l.part)
+					l.line(now)
+					l.part = append(l.part[:0], wait...)
+				}
 			}
 			break
 		}
@@ -216,7 +224,7 @@ const maxLine = 64 << 10
 const maxTailLine = 2 << 10
 
 func (l *lineLog) line(b []byte) {
-	s := string(bytes.TrimRight(b, "\r"))
+	s := l.mask.apply(string(bytes.TrimRight(b, "\r")))
 	if l.log != nil {
 		l.log.Log(context.Background(), l.level, s, "stream", l.stream)
 	}
@@ -242,16 +250,4 @@ func (l *lineLog) tail() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return strings.Join(l.last, "\n")
-}
-
-// maskReplacer returns a replacer of values by ***, or nil for none.
-func maskReplacer(values []string) *strings.Replacer {
-	if len(values) == 0 {
-		return nil
-	}
-	pairs := make([]string, 0, 2*len(values))
-	for _, v := range values {
-		pairs = append(pairs, v, "***")
-	}
-	return strings.NewReplacer(pairs...)
 }

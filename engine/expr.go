@@ -241,6 +241,7 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 		// Declaring the function costs every compile an allocation or two.
 		opts = append(opts, rawOption)
 	}
+	opts = append(opts, boundedOptions(src)...)
 	if asBool {
 		opts = append(opts, expr.AsBool())
 	}

@@ -1,0 +1,106 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/expr-lang/expr"
+
+	"github.com/pipe-run/pipe/modules"
+)
+
+// An expression reads values of up to modules.MaxValueBytes each, and a few
+// builtins multiply text: repeat(big, 1000) took pipe to a fatal
+// out-of-memory, with no record. Those builtins, and + on strings, are
+// replaced by versions that refuse a result over MaxValueBytes: the node
+// fails with a message instead. Only expressions that use them pay for it.
+var (
+	boundedRepeat = expr.Function("repeat", func(p ...any) (any, error) {
+		s, n := p[0].(string), p[1].(int)
+		if n < 0 {
+			return nil, fmt.Errorf("repeat: negative count %d", n)
+		}
+		if err := checkText("repeat", len(s), n); err != nil {
+			return nil, err
+		}
+		return strings.Repeat(s, n), nil
+	}, new(func(string, int) string))
+
+	boundedReplace = expr.Function("replace", func(p ...any) (any, error) {
+		s, old, repl := p[0].(string), p[1].(string), p[2].(string)
+		if len(repl) > len(old) {
+			n := strings.Count(s, old)
+			if old == "" {
+				n = len(s) + 1
+			}
+			if err := checkText("replace", len(s)+n*(len(repl)-len(old)), 1); err != nil {
+				return nil, err
+			}
+		}
+		return strings.ReplaceAll(s, old, repl), nil
+	}, new(func(string, string, string) string))
+
+	boundedJoin = expr.Function("join", func(p ...any) (any, error) {
+		sep := ""
+		if len(p) > 1 {
+			sep = p[1].(string)
+		}
+		items, ok := p[0].([]any)
+		if !ok {
+			if ss, isStrings := p[0].([]string); isStrings {
+				items = make([]any, len(ss))
+				for i, s := range ss {
+					items[i] = s
+				}
+			} else {
+				return nil, fmt.Errorf("join: %T is not a list", p[0])
+			}
+		}
+		parts := make([]string, len(items))
+		size := max(len(items)-1, 0) * len(sep)
+		for i, item := range items {
+			s, ok := item.(string)
+			if !ok {
+				return nil, fmt.Errorf("join: item %d is %T, not a string", i, item)
+			}
+			parts[i] = s
+			if size += len(s); size > modules.MaxValueBytes {
+				return nil, checkText("join", size, 1)
+			}
+		}
+		return strings.Join(parts, sep), nil
+	}, new(func([]any, string) string), new(func([]any) string), new(func([]string, string) string), new(func([]string) string))
+
+	boundedConcat = []expr.Option{
+		expr.Function("pipeConcat", func(p ...any) (any, error) {
+			a, b := p[0].(string), p[1].(string)
+			if err := checkText("+", len(a)+len(b), 1); err != nil {
+				return nil, err
+			}
+			return a + b, nil
+		}, new(func(string, string) string)),
+		expr.Operator("+", "pipeConcat"),
+	}
+)
+
+// checkText fails a text of size bytes, times n, over MaxValueBytes.
+func checkText(op string, size, n int) error {
+	if n > 0 && size > modules.MaxValueBytes/n {
+		return modules.TooLarge(op+" would make", int64(size)*int64(n))
+	}
+	return nil
+}
+
+// boundedOptions returns the bounded builtins src may call.
+func boundedOptions(src string) []expr.Option {
+	var opts []expr.Option
+	for name, opt := range map[string]expr.Option{"repeat": boundedRepeat, "replace": boundedReplace, "join": boundedJoin} {
+		if strings.Contains(src, name) {
+			opts = append(opts, opt)
+		}
+	}
+	if strings.Contains(src, "+") {
+		opts = append(opts, boundedConcat...)
+	}
+	return opts
+}

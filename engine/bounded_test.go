@@ -1,0 +1,58 @@
+package engine_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/modules"
+)
+
+// Builtins that multiply text refuse a result over the value limit: the
+// node fails with a message, instead of pipe dying of out-of-memory.
+func TestExpressionsCannotMakeHugeText(t *testing.T) {
+	tm := newTestModules(t)
+	big := strings.Repeat("x", 3<<20)
+	tm.reg.Register(modules.Info{Name: "big", Description: "outputs 3 MiB of text",
+		New: func() modules.Module {
+			return moduleFunc(func(context.Context, *modules.Input) (*modules.Output, error) {
+				return &modules.Output{Values: map[string]any{"data": big}}, nil
+			})
+		}})
+	rec := tm.run(t, `
+nodes:
+  p: {module: big}
+  rep: {module: echo, needs: p, with: {m: "${{ repeat(nodes.p.outputs.data, 1000) }}"}}
+  joined: {module: echo, needs: p, with: {m: "${{ join(map(1..1000, nodes.p.outputs.data), ',') }}"}}
+  replaced: {module: echo, needs: p, with: {m: "${{ replace(nodes.p.outputs.data, 'x', 'yyyy') }}"}}
+  added: {module: echo, needs: p, with: {m: "${{ nodes.p.outputs.data + nodes.p.outputs.data }}"}}
+  small:
+    module: echo
+    with:
+      r: "${{ repeat('ab', 3) }}"
+      j: "${{ join(['a', 'b'], '-') }}"
+      j2: "${{ join(['a', 'b']) }}"
+      p: "${{ replace('a.b', '.', '::') }}"
+      c: "${{ 'a' + 'b' }}"
+      n: "${{ 1 + 2 }}"
+`, engine.Options{})
+	check(t, rec, engine.StatusError, map[string]want{
+		"rep":      {engine.StatusError, ""},
+		"joined":   {engine.StatusError, ""},
+		"replaced": {engine.StatusError, ""},
+		"added":    {engine.StatusError, ""},
+		"small":    {engine.StatusSuccess, ""},
+	})
+	for _, id := range []string{"rep", "joined", "replaced", "added"} {
+		if m := rec.Nodes[id].Message; !strings.Contains(m, "over the 4 MiB limit for values") {
+			t.Errorf("%s: message %q", id, m)
+		}
+	}
+	want := map[string]any{"r": "ababab", "j": "a-b", "j2": "ab", "p": "a::b", "c": "ab", "n": 3}
+	for k, v := range want {
+		if got := rec.Nodes["small"].Outputs[k]; got != v {
+			t.Errorf("small.%s = %#v, want %#v", k, got, v)
+		}
+	}
+}

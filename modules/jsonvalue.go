@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 )
 
 // Non-finite numbers (NaN, +Inf, -Inf) are numbers inside pipe: expressions
@@ -287,4 +288,26 @@ func nonFiniteToken(b []byte) (tok, sentinel string) {
 		}
 	}
 	return "", ""
+}
+
+// MaskSecrets returns v with every occurrence of a secret (Input.Secrets)
+// in its strings written as ***, copying only what changes.
+func MaskSecrets(v any, secrets []string) any {
+	if len(secrets) == 0 {
+		return v
+	}
+	pairs := make([]string, 0, 2*len(secrets))
+	for _, s := range secrets {
+		pairs = append(pairs, s, "***")
+	}
+	r := strings.NewReplacer(pairs...)
+	out, _ := Rewrite(v, func(leaf any) (any, bool) {
+		if s, ok := leaf.(string); ok {
+			if m := r.Replace(s); m != s {
+				return m, true
+			}
+		}
+		return leaf, false
+	})
+	return out
 }

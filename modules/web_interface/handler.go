@@ -45,10 +45,12 @@ type page struct {
 
 func pageFrom(in *modules.Input) *page {
 	p := &page{Title: in.String("title")}
-	p.Predictions, _ = in.With["predictions"].([]any)
-	p.Bets, _ = in.With["bets"].([]any)
-	p.Metrics, _ = in.With["metrics"].(map[string]any)
-	p.Backtest, _ = in.With["backtest"].(map[string]any)
+	// What it serves is masked like the run record: a secret that reached
+	// a served value reads ***.
+	p.Predictions, _ = modules.MaskSecrets(in.With["predictions"], in.Secrets).([]any)
+	p.Bets, _ = modules.MaskSecrets(in.With["bets"], in.Secrets).([]any)
+	p.Metrics, _ = modules.MaskSecrets(in.With["metrics"], in.Secrets).(map[string]any)
+	p.Backtest, _ = modules.MaskSecrets(in.With["backtest"], in.Secrets).(map[string]any)
 	if p.Predictions == nil {
 		p.Predictions = []any{}
 	}

@@ -34,3 +34,24 @@ func TestServesNonFiniteMetrics(t *testing.T) {
 		}
 	}
 }
+
+// A secret that reached a served value reads ***, as in the run record.
+func TestServesNoSecrets(t *testing.T) {
+	in := testInput("", slog.New(slog.DiscardHandler))
+	in.Secrets = []string{"tok_SUPERSECRET_123"}
+	in.With["metrics"] = map[string]any{"note": "key tok_SUPERSECRET_123 used"}
+	in.With["bets"] = []any{map[string]any{"home": "tok_SUPERSECRET_123"}}
+	srv := httptest.NewServer(limit(newHandler(pageFrom(in), fakeRun{}), new(atomic.Int64)))
+	defer srv.Close()
+	for _, path := range []string{"/api/metrics", "/api/bets", "/"} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if strings.Contains(string(body), "SUPERSECRET") || !strings.Contains(string(body), "***") {
+			t.Errorf("%s serves %q", path, body)
+		}
+	}
+}

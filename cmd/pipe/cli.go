@@ -131,7 +131,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	return exitFailed
 }
 
-// onSignals cancels the run on the first SIGINT or SIGTERM: nodes get
+// onSignals cancels the run on the first SIGINT, SIGTERM or SIGHUP: nodes get
 // SIGTERM and the engine's grace to stop. The second kills every program
 // (SIGKILL to its group) and cuts the grace short (close of hurry): the
 // record is still written. The third exits at once; the watchdog (see
@@ -139,7 +139,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 // func stops listening and ends the goroutine.
 func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, stderr io.Writer) func() {
 	sigs := make(chan os.Signal, 3)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	// SIGHUP too: a closed terminal stops the run as Ctrl-C does, and the
+	// run is recorded.
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	done := make(chan struct{})
 	go func() {
 		for n := 1; ; n++ {

@@ -58,3 +58,44 @@ func TestValidateStopsAtTheFirstInterrupt(t *testing.T) {
 		}
 	}
 }
+
+// A closed terminal (SIGHUP) stops a run as Ctrl-C does: recorded, 130.
+func TestHangupRecordsTheRun(t *testing.T) {
+	runs := t.TempDir()
+	file := filepath.Join(t.TempDir(), "p.yaml")
+	os.WriteFile(file, []byte("name: p\nnodes:\n  a: {module: exec, with: {command: [sleep, '30']}}\n"), 0o644)
+	cmd := exec.Command(pipeBin, "run", file, "--runs-dir", runs)
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	// Once the node runs, its log line is out: pipe handles signals then.
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(stderr.String(), "started") {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			<-exited
+			t.Fatalf("the node did not start:\n%s", stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGHUP)
+	select {
+	case <-exited:
+	case <-time.After(15 * time.Second):
+		cmd.Process.Kill()
+		<-exited
+		t.Fatal("pipe run did not stop at SIGHUP")
+	}
+	records, _ := filepath.Glob(filepath.Join(runs, "*.json"))
+	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted || len(records) != 1 {
+		t.Fatalf("exit %d, records %v\n%s", code, records, stderr.String())
+	}
+	b, _ := os.ReadFile(records[0])
+	if !strings.Contains(string(b), `"status":"cancelled"`) {
+		t.Errorf("record: %s", b)
+	}
+}

@@ -36,6 +36,9 @@ import (
 	"go.temporal.io/server/temporal"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 )
 
 const clusterName = "active"
@@ -352,7 +355,26 @@ func waitReady(ctx context.Context, hostPort string, namespaces []string, timeou
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	quiet := sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// The gRPC health service first: asking the workflow service before the
+	// frontend is healthy makes the server log an error.
+	conn, err := grpc.NewClient(hostPort, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	health := healthpb.NewHealthClient(conn)
 	var last error
+	for {
+		last = trySERVING(ctx, health)
+		if last == nil {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("not ready after %s: %w", timeout, last)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 	for {
 		last = tryReady(ctx, hostPort, namespaces, quiet)
 		if last == nil {
@@ -364,6 +386,17 @@ func waitReady(ctx context.Context, hostPort string, namespaces []string, timeou
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+func trySERVING(ctx context.Context, health healthpb.HealthClient) error {
+	r, err := health.Check(ctx, &healthpb.HealthCheckRequest{Service: workflowservice.WorkflowService_ServiceDesc.ServiceName})
+	if err != nil {
+		return err
+	}
+	if r.GetStatus() != healthpb.HealthCheckResponse_SERVING {
+		return fmt.Errorf("frontend %s", r.GetStatus())
+	}
+	return nil
 }
 
 func tryReady(ctx context.Context, hostPort string, namespaces []string, logger sdklog.Logger) error {

@@ -31,6 +31,7 @@ import (
 	"go.temporal.io/server/common/config"
 	"go.temporal.io/server/common/dynamicconfig"
 	"go.temporal.io/server/common/log"
+	"go.temporal.io/server/common/log/tag"
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
 	"go.temporal.io/server/schema/sqlite"
 	"go.temporal.io/server/temporal"
@@ -134,7 +135,7 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer zl.Sync()
-	logger := log.NewZapLogger(zl)
+	logger := startupFilter{log.NewZapLogger(zl)}
 
 	cfg, sqlCfg := serverConfig(bindIP, port, hostPort, ports)
 	var nss []*sqlite.NamespaceConfig
@@ -206,6 +207,22 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		level.SetLevel(zapcore.FatalLevel)
 	}
 	return stopServer()
+}
+
+// startupFilter drops the one error every start logs: the server's own
+// system worker asks the frontend for its system info before the frontend
+// is healthy ("Frontend is not healthy yet"), and retries.
+type startupFilter struct{ log.Logger }
+
+func (f startupFilter) Error(msg string, tags ...tag.Tag) {
+	if msg == "service failures" {
+		for _, t := range tags {
+			if t.Key() == "error" && strings.Contains(fmt.Sprint(t.Value()), "not healthy yet") {
+				return
+			}
+		}
+	}
+	f.Logger.Error(msg, tags...)
 }
 
 // newZap builds the server's logger: to stderr, console format, errors
@@ -374,6 +391,13 @@ func waitReady(ctx context.Context, hostPort string, namespaces []string, timeou
 			return fmt.Errorf("not ready after %s: %w", timeout, last)
 		case <-time.After(50 * time.Millisecond):
 		}
+	}
+	// The frontend marks its health service SERVING a moment before its
+	// request filter lets calls through: wait out that moment.
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(200 * time.Millisecond):
 	}
 	for {
 		last = tryReady(ctx, hostPort, namespaces, quiet)

@@ -89,7 +89,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
-		fmt.Fprintln(stderr, "temporal-dev:", err)
+		if !strings.HasPrefix(err.Error(), "flag ") && !strings.Contains(err.Error(), "invalid value") {
+			fmt.Fprintln(stderr, "temporal-dev:", err) // the flag package printed its own
+		}
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)

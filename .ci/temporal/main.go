@@ -96,16 +96,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	if err := serve(ctx, o, stdout, stderr); err != nil {
+	if err := serve(ctx, stop, o, stdout, stderr); err != nil {
 		fmt.Fprintln(stderr, "temporal-dev:", err)
 		return 1
 	}
 	return 0
 }
 
-// serve starts the server, reports it ready, waits for ctx to end and stops
-// the server.
-func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
+// serve starts the server, reports it ready, waits for ctx to end (a
+// signal) and stops the server; unnotify gives the next signal back to its
+// default action.
+func serve(ctx context.Context, unnotify func(), o options, stdout, stderr io.Writer) error {
 	host, bindIP, port, err := resolveAddress(o.address)
 	if err != nil {
 		return err
@@ -203,6 +204,7 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 			time.Since(start).Round(time.Millisecond), strings.Join(o.namespaces, ","))
 	}
 	<-ctx.Done()
+	unnotify() // a second signal kills at once
 	if !o.verbose {
 		// Stopping makes the services log errors about each other leaving
 		// the membership ring: expected, and not worth a reader's time.

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -35,8 +36,8 @@ type Recovered struct {
 // nothing to recover.
 func RecoverRuns(dir string) ([]Recovered, error) {
 	ents, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return nil, nil // no runs here; pipe run says what is wrong with dir
 	}
 	if err != nil {
 		return nil, fmt.Errorf("looking for runs to recover: %w", err)

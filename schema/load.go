@@ -15,7 +15,7 @@ import (
 
 // MaxFileSize bounds what Load reads, so that a huge or endless file ends
 // with an error instead of exhausting memory.
-const MaxFileSize = 256 << 20
+const MaxFileSize = 64 << 20
 
 var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
@@ -34,6 +34,9 @@ func Load(path string) (*Pipeline, error) {
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
+		if fi, serr := f.Stat(); serr == nil && fi.IsDir() {
+			err = errors.New("is a directory: name a pipeline file")
+		}
 		return nil, &os.PathError{Op: "read", Path: path, Err: err}
 	}
 	p, diags := Parse(path, data)
@@ -74,7 +77,7 @@ func posOf(n *yaml.Node) Pos { return Pos{Line: n.Line, Col: n.Column} }
 func (l *loader) parse() {
 	data := l.src.Data
 	if len(data) > MaxFileSize {
-		l.errorf(Pos{}, "split the pipeline into smaller files", "file is larger than %d MiB", MaxFileSize>>20)
+		l.errorf(Pos{Line: 1, Col: 1}, "split the pipeline into smaller files", "file is larger than %d MiB", MaxFileSize>>20)
 		return
 	}
 	if !utf8.Valid(data) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"slices"
 
@@ -49,7 +50,12 @@ func (c *validateCmd) Run(e *env) error {
 		failed = true
 		var diags schema.Diagnostics
 		if !errors.As(err, &diags) {
-			diags = schema.Diagnostics{{File: f, Message: err.Error()}}
+			msg := err.Error()
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				msg = pe.Err.Error() // the diagnostic names the file already
+			}
+			diags = schema.Diagnostics{{File: f, Message: msg}}
 		}
 		all = append(all, diags...)
 	}

@@ -53,6 +53,19 @@ func (Exec) Run(ctx context.Context, in *modules.Input) (*modules.Output, error)
 	if err != nil {
 		return nil, err
 	}
+	// Said here in the user's words: the kernel would say "fork/exec
+	// PROGRAM: no such file or directory" for a missing dir, and "invalid
+	// argument" for a NUL.
+	for i, a := range argv {
+		if strings.IndexByte(a, 0) >= 0 {
+			return nil, fmt.Errorf("input command: argument %d holds a NUL byte, which no program can be given", i)
+		}
+	}
+	if dir := in.String("dir"); dir != "" {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("input dir: %s is not a directory", dir)
+		}
+	}
 	cmd := proc.Command(argv[0], argv[1:]...)
 	cmd.Dir = in.String("dir")
 	cmd.Env = os.Environ()

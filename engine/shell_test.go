@@ -35,6 +35,33 @@ func TestShellHoles(t *testing.T) {
 		{"backquotes in double", "echo \"`echo @`\"", nil, "backquotes"},
 		{"parameter expansion", `echo ${X:-@}`, nil, "${...}"},
 		{"ansi-c quotes", `echo $'a @'`, nil, "$'...'"},
+		// A \ or a $ right before the value would reach into its quoting.
+		{"backslash before", `printf %s \@`, nil, `a \ right before`},
+		{"backslash before in double", `printf %s "\@"`, nil, `a \ right before`},
+		{"backslash before in subst", `echo "$(printf %s \@)"`, nil, `a \ right before`},
+		{"escaped backslash before", `printf %s \\@ "\\@"`, []shellCtx{shellWord, shellDouble}, ""},
+		{"backslash in single", `printf %s '\@'`, []shellCtx{shellSingle}, ""},
+		{"dollar before", `printf %s $@`, nil, "a $ right before"},
+		{"dollar before in double", `printf %s "$@"`, nil, "a $ right before"},
+		{"dollar before in subst", `echo $(printf %s $@)`, nil, "a $ right before"},
+		{"escaped dollar before", `printf %s \$@ "\$@" '$@'`, []shellCtx{shellWord, shellDouble, shellSingle}, ""},
+		{"locale string", `echo $"a @"`, nil, `$"..."`},
+		// The ) of a case pattern inside $( ) does not end the $( ).
+		{"case in subst", `echo "$(case x in x) echo @;; esac)"`, nil, "cannot tell where"},
+		{"case in subst, later values", `echo "$(case x in x) echo a;; esac) @"`, nil, "cannot tell where"},
+		{"case subject in subst", `echo "$(case @ in a) echo 1;; esac)"`, []shellCtx{shellWord}, ""},
+		{"case at top level", `case x in x) echo @;; esac; echo "@"`, []shellCtx{shellWord, shellDouble}, ""},
+		{"case word in subst", `echo "$(echo cases) @"`, []shellCtx{shellDouble}, ""},
+		// Arithmetic expands $ and ` in the value whatever its quotes.
+		{"value in arithmetic", `echo $((@ + 1))`, nil, "arithmetic"},
+		{"value in double arithmetic", `echo "$((@ + 1))"`, nil, "arithmetic"},
+		{"bash arithmetic command", `((@ > 1)) && echo y`, nil, "arithmetic"},
+		{"bash old arithmetic", `echo $[@ + 1]`, nil, "arithmetic"},
+		{"shift is no heredoc", `echo $((1<<2)) @ "$((3<<1))" @`, []shellCtx{shellWord, shellWord}, ""},
+		{"after arithmetic", `echo "$((1 + (2*3))) @"`, []shellCtx{shellDouble}, ""},
+		{"subshell in subst", `echo "$( (echo a) ) @"`, []shellCtx{shellDouble}, ""},
+		// Where the scan ends inside a quote, it may have misread the script.
+		{"unbalanced", `echo @ "`, nil, "cannot tell where"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -81,11 +81,11 @@ func shellHoles(literals []string) []shellHole {
 
 type shellScan struct {
 	stack     []shellFrame
-	comment   bool   // inside a # comment, until the end of the line
-	heredoc   bool   // a << was seen: what follows may be a heredoc's body
-	wordStart bool   // the next character would start a word
-	escaped   bool   // the text ends with a \ that escapes what follows
-	dollar    bool   // the text ends with a $ that would expand what follows
+	comment   bool      // inside a # comment, until the end of the line
+	heredoc   bool      // a << was seen: what follows may be a heredoc's body
+	wordStart bool      // the next character would start a word
+	escaped   bool      // the text ends with a \ that escapes what follows
+	dollar    bool      // the text ends with a $ that would expand what follows
 	uncertain shellHole // why the scan cannot tell where the rest of the script is
 }
 

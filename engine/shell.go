@@ -63,7 +63,7 @@ func shellHoles(literals []string) []shellHole {
 			// The value is part of a word: a # right after it starts no
 			// comment, and it is no keyword.
 			s.wordStart = false
-			s.escaped, s.dollar = false, false
+			s.escaped, s.dollar, s.dollarName = false, false, false
 		}
 	}
 	if len(s.stack) > 1 && !s.heredoc && !s.comment {
@@ -81,12 +81,15 @@ func shellHoles(literals []string) []shellHole {
 
 type shellScan struct {
 	stack     []shellFrame
-	comment   bool      // inside a # comment, until the end of the line
-	heredoc   bool      // a << was seen: what follows may be a heredoc's body
-	wordStart bool      // the next character would start a word
-	escaped   bool      // the text ends with a \ that escapes what follows
-	dollar    bool      // the text ends with a $ that would expand what follows
-	uncertain shellHole // why the scan cannot tell where the rest of the script is
+	comment   bool // inside a # comment, until the end of the line
+	heredoc   bool // a << was seen: what follows may be a heredoc's body
+	wordStart bool // the next character would start a word
+	escaped   bool // the text ends with a \ that escapes what follows
+	dollar    bool // the text ends with a $ that would expand what follows
+	// dollarName: inside "...", the text ends with $name, which the
+	// value's letters would lengthen (unquoted, its quote ends the name).
+	dollarName bool
+	uncertain  shellHole // why the scan cannot tell where the rest of the script is
 }
 
 func (s *shellScan) top() *shellFrame { return &s.stack[len(s.stack)-1] }
@@ -137,7 +140,19 @@ func (s *shellScan) dollarAt(text string, i int, double bool) int {
 		s.top().locale = true
 		return 1
 	}
+	if double && isNameByte(text[i+1], false) {
+		j := i + 1
+		for j < len(text) && isNameByte(text[j], true) {
+			j++
+		}
+		s.dollarName = j == len(text)
+	}
 	return 0
+}
+
+// isNameByte: c may be in a sh variable name (at its start unless inside).
+func isNameByte(c byte, inside bool) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || inside && c >= '0' && c <= '9'
 }
 
 func (s *shellScan) feed(text string) {
@@ -303,6 +318,9 @@ func (s *shellScan) hole() shellHole {
 	case s.dollar:
 		return shellHole{why: "a $ right before ${{ }} would join the value to it ($name, $(...), bash's $'...')",
 			hint: `write \$ for a literal $ before the value, or put the $ in the value`}
+	case s.dollarName:
+		return shellHole{why: `a $name right before ${{ }} inside "..." would take the value's letters into the name`,
+			hint: "write ${name} to end the name before the value"}
 	}
 	switch s.top().kind {
 	case '\'':

@@ -47,6 +47,8 @@ func TestShellHoles(t *testing.T) {
 		{"dollar before in double", `printf %s "$@"`, nil, "a $ right before"},
 		{"dollar before in subst", `echo $(printf %s $@)`, nil, "a $ right before"},
 		{"escaped dollar before", `printf %s \$@ "\$@" '$@'`, []shellCtx{shellWord, shellDouble, shellSingle}, ""},
+		{"name before in double", `printf %s "$HOME@"`, nil, "a $name right before"},
+		{"name ends before", `printf %s "${HOME}@ $1@ $HOME-@ $HOME\\@" $HOME@`, []shellCtx{shellDouble, shellDouble, shellDouble, shellDouble, shellWord}, ""},
 		{"locale string", `echo $"a @"`, nil, `$"..."`},
 		// The ) of a case pattern inside $( ) does not end the $( ).
 		{"case in subst", `echo "$(case x in x) echo @;; esac)"`, nil, "cannot tell where"},
@@ -205,10 +207,11 @@ func FuzzShellQuote(f *testing.F) {
 	f.Add(uint8(3), uint8(3), "$HOME\n\n", "`")
 	f.Add(uint8(0), uint8(1), "; touch pwned #", `printf %s \`)
 	f.Add(uint8(1), uint8(1), "$(touch pwned)", `"\`)
-	f.Add(uint8(6), uint8(0), "a b;touch pwned", "$(case x in x) ")
+	f.Add(uint8(5), uint8(0), "a b;touch pwned", "$(case x in x) ")
 	f.Add(uint8(0), uint8(3), `\' ;touch pwned;#`, "$")
 	f.Add(uint8(11), uint8(0), "(touch pwned)", `"$`)
 	f.Add(uint8(9), uint8(0), "$(touch pwned)", "$((")
+	f.Add(uint8(11), uint8(7), "_SECRET", `"$AWS`)
 	f.Fuzz(func(t *testing.T, which, pre uint8, v, script string) {
 		shellHoles([]string{script, v, script})
 		if strings.ContainsRune(v, 0) {

@@ -361,7 +361,11 @@ func (c *compiler) shellPart(key string, comp *compiled, hole shellHole, pos sch
 			"raw() pastes ${{ %s }} into the shell script of input %s unquoted: a value with ; $( ) or quotes in it runs as shell code", strings.TrimSpace(comp.src), key)
 		return shellNone, true
 	case hole.why != "":
-		c.errorf(pos, "pass the value in `env:` and write \"$NAME\" in the script, or send it on `stdin:`; raw(...) pastes it unquoted if it is trusted shell text",
+		hint := hole.hint
+		if hint == "" {
+			hint = "pass the value in `env:` and write \"$NAME\" in the script, or send it on `stdin:`; raw(...) pastes it unquoted if it is trusted shell text"
+		}
+		c.errorf(pos, hint,
 			"cannot quote ${{ %s }} in the shell script of input %s: %s", strings.TrimSpace(comp.src), key, hole.why)
 		return shellNone, false
 	}

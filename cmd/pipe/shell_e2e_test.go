@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -129,5 +130,73 @@ nodes:
 	r = pipeIn(t, dir, nil, "validate", "heredoc.yaml")
 	if r.code != 1 || !strings.Contains(r.stderr, "it follows a heredoc") {
 		t.Errorf("heredoc: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// TestShellInjectionsRefused: places where a value in a shell string could
+// reach out of its quoting (a \ or a $ right before it, a case pattern's )
+// inside $( ), arithmetic) are validate errors, under sh and under bash as
+// sh; nothing runs.
+func TestShellInjectionsRefused(t *testing.T) {
+	shells := map[string]string{"sh": ""}
+	if bash, err := exec.LookPath("bash"); err == nil {
+		bin := t.TempDir()
+		if err := os.Symlink(bash, filepath.Join(bin, "sh")); err != nil {
+			t.Fatal(err)
+		}
+		shells["bash"] = bin
+	}
+	tests := []struct {
+		name, command, v, w, why string
+	}{
+		{"backslash", `printf '[%s]' \\${{ config.V }}`, "; touch pwned #", "", `a \ right before`},
+		{"backslash in double", `printf '[%s]' \"\\${{ config.V }}\"`, "$(touch pwned)", "", `a \ right before`},
+		{"case in subst", `printf '[%s]' \"$(case x in x) printf '%s' ${{ config.V }};; esac)\"`, "a b;touch pwned", "", "cannot tell where"},
+		{"dollar", `printf '[%s]' $${{ config.V }} ${{ config.W }}`, `\`, ";touch pwned;#", "a $ right before"},
+		{"dollar in double", `printf '[%s]' \"$${{ config.V }}\"`, "(touch pwned)", "", "a $ right before"},
+		{"arithmetic", `echo $(( ${{ config.V }} + 1 ))`, "$(touch pwned)", "", "arithmetic"},
+	}
+	for _, tt := range tests {
+		for shell, bin := range shells {
+			t.Run(shell+" "+tt.name, func(t *testing.T) {
+				dir := t.TempDir()
+				src := "name: inj\nconfig: {V: x, W: y}\nnodes:\n  n: {module: exec, with: {command: \"" + tt.command + "\"}}\n"
+				os.WriteFile(filepath.Join(dir, "p.yaml"), []byte(src), 0o644)
+				env := []string{"V=" + tt.v, "W=" + tt.w}
+				if bin != "" {
+					env = append(env, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+				}
+				r := pipeIn(t, dir, env, "validate", "p.yaml")
+				if r.code != 1 || !strings.Contains(r.stderr, tt.why) {
+					t.Errorf("validate: exit %d, want 1 and %q\n%s%s", r.code, tt.why, r.stdout, r.stderr)
+				}
+				r = pipeIn(t, dir, env, "run", "p.yaml", "--runs-dir", dir)
+				if _, err := os.Stat(filepath.Join(dir, "pwned")); err == nil {
+					t.Fatalf("the value ran as a command: pwned exists\n%s%s", r.stdout, r.stderr)
+				}
+				if r.code == 0 {
+					t.Errorf("run: exit 0, want a validation error\n%s", r.stdout)
+				}
+			})
+		}
+	}
+}
+
+// TestShellArithmeticAndCase: what the scan must not refuse runs, under sh
+// and bash: a << shift in $(( )) is no heredoc, a value in a case subject.
+func TestShellArithmeticAndCase(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "p.yaml"), []byte(`name: ok
+config: {V: "a b;touch pwned"}
+nodes:
+  shift: {module: exec, with: {command: "printf %s $((1<<2)) ${{ config.V }}"}}
+  subject: {module: exec, with: {command: "printf %s \"$(case ${{ config.V }} in a*) printf 1;; esac)\""}}
+`), 0o644)
+	r := pipeIn(t, dir, nil, "run", "p.yaml", "--runs-dir", dir, "--json")
+	var rec engine.Record
+	json.Unmarshal([]byte(r.stdout), &rec)
+	if _, err := os.Stat(filepath.Join(dir, "pwned")); err == nil || r.code != 0 ||
+		rec.Nodes["shift"].Outputs["stdout"] != "4a b;touch pwned" || rec.Nodes["subject"].Outputs["stdout"] != "1" {
+		t.Errorf("exit %d, pwned exists %v, record %+v\n%s", r.code, err == nil, rec.Nodes, r.stderr)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"runtime/debug"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -107,42 +106,35 @@ func runExpr(c *compiled, env any) (any, error) {
 	return out, nil
 }
 
-// runNode runs one node: its attempts, time-outs and back-off.
+// runNode runs one node: its attempts, through the run's executor, and
+// the back-off between them.
 func (r *run) runNode(ctx context.Context, j job) (res nodeResult) {
 	pn := &r.plan.nodes[j.i]
 	res = nodeResult{i: j.i, started: j.started}
 	defer func() { res.finished = time.Now() }()
-	timeout := pn.Timeout
+	task := Task{Run: r.rec.ID, Node: pn.ID, Module: pn.Module, With: j.with, Timeout: pn.Timeout,
+		Priority: r.plan.Graph.Height(j.i), LogFile: logFile(r.opts.LogDir, pn.ID), Secrets: r.redact.Values(), index: j.i}
 	if j.cleanup {
 		// The run's context has ended: a clean-up node runs on the
 		// clean-up context (a hurried run ends it), bounded by its time-out.
 		ctx = r.cleanupCtx
-		if timeout <= 0 {
-			timeout = r.e.cleanupTimeout()
+		if task.Timeout <= 0 {
+			task.Timeout = r.e.cleanupTimeout()
 		}
 	}
-	mod := pn.info.New()
-	in := &modules.Input{Node: pn.ID, With: j.with, Logger: r.nodeLogger(pn.ID), Priority: r.plan.Graph.Height(j.i), Run: r,
-		LogFile: logFile(r.opts.LogDir, pn.ID), Secrets: r.redact.Values()}
 	for attempt := 1; ; attempt++ {
 		res.attempts = attempt
-		in.Attempt = attempt
-		res.out, res.err = r.attempt(ctx, timeout, mod, in)
+		task.Attempt = attempt
+		res.out, res.err = r.exec.Execute(ctx, task)
 		if res.err == nil {
-			res.out = normalize(res.out)
-			if err := checkSize(res.out); err != nil {
-				// Retrying would give the same outputs again.
-				res.out, res.err = nil, &NodeError{Node: pn.ID, Attempt: attempt, Err: err}
-			}
 			return
 		}
-		dropLargeValues(res.err)
-		if ctx.Err() != nil || attempt > pn.Retry.Limit {
+		if ctx.Err() != nil || attempt > pn.Retry.Limit || !retryable(res.err) {
 			res.err = &NodeError{Node: pn.ID, Attempt: attempt, Err: res.err}
 			return
 		}
 		delay := pn.Retry.Delay(attempt)
-		in.Logger.Warn("attempt failed, retrying", "attempt", attempt, "of", pn.Retry.Limit+1, "in", delay, "err", res.err)
+		r.nodeLogger(pn.ID).Warn("attempt failed, retrying", "attempt", attempt, "of", pn.Retry.Limit+1, "in", delay, "err", res.err)
 		t := time.NewTimer(delay)
 		select {
 		case <-t.C:
@@ -152,63 +144,6 @@ func (r *run) runNode(ctx context.Context, j job) (res nodeResult) {
 			return
 		}
 	}
-}
-
-type attemptResult struct {
-	out *modules.Output
-	err error
-}
-
-// attempt runs the module once. A panic fails the attempt. Without a
-// time-out the module runs on this goroutine: if it ignores the run's
-// cancellation, the coordinator stops waiting for it after the grace. With
-// a time-out it runs on a goroutine of its own, so that this one can give
-// up on it; a module that does not return within the grace after its
-// context ends is abandoned (its goroutine is the one thing left behind).
-func (r *run) attempt(ctx context.Context, timeout time.Duration, mod modules.Module, in *modules.Input) (*modules.Output, error) {
-	if timeout <= 0 {
-		res := runModule(ctx, mod, in)
-		if res.err == nil && res.out == nil {
-			res.out = &modules.Output{}
-		}
-		return res.out, res.err
-	}
-	actx, cancel := context.WithTimeoutCause(ctx, timeout, fmt.Errorf("%w after %s", ErrTimeout, timeout))
-	defer cancel()
-	done := make(chan attemptResult, 1)
-	go func() { done <- runModule(actx, mod, in) }()
-	var res attemptResult
-	select {
-	case res = <-done:
-	case <-actx.Done():
-		t := time.NewTimer(r.grace)
-		select {
-		case res = <-done:
-			t.Stop()
-		case <-t.C:
-			return nil, fmt.Errorf("%w within %s: %w", ErrNotStopped, r.grace, context.Cause(actx))
-		}
-	}
-	if res.err != nil && actx.Err() != nil && ctx.Err() == nil {
-		// The node's own time-out ended it: say so first.
-		return nil, fmt.Errorf("%w: %w", context.Cause(actx), res.err)
-	}
-	if res.err == nil && res.out == nil {
-		res.out = &modules.Output{}
-	}
-	return res.out, res.err
-}
-
-// runModule calls the module, turning a panic into an error.
-func runModule(ctx context.Context, mod modules.Module, in *modules.Input) (res attemptResult) {
-	defer func() {
-		if p := recover(); p != nil {
-			in.Logger.Debug("module panicked", "panic", p, "stack", string(debug.Stack()))
-			res = attemptResult{err: fmt.Errorf("module panicked: %v", p)}
-		}
-	}()
-	res.out, res.err = mod.Run(ctx, in)
-	return res
 }
 
 // normalize makes a module's outputs plain JSON values, so that expressions

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"sync"
 	"time"
@@ -21,6 +22,7 @@ type run struct {
 	plan     *Plan
 	opts     Options
 	grace    time.Duration
+	exec     Executor // runs each attempt
 	limit    int
 	config   map[string]any
 	cfgVal   reflect.Value
@@ -147,6 +149,12 @@ func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
 	}
 	if r.grace <= 0 {
 		r.grace = DefaultGrace
+	}
+	r.exec = &local{
+		info:   func(t *Task) (*modules.Info, error) { return plan.nodes[t.index].info, nil },
+		logger: func(t *Task) *slog.Logger { return r.nodeLogger(t.Node) },
+		run:    r,
+		grace:  r.grace,
 	}
 	if opts.Journal != nil {
 		r.journal = newJournal(opts.Journal, id)

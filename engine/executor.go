@@ -1,0 +1,144 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/pipe-run/pipe/modules"
+)
+
+// Task is one attempt of one node: all an executor needs to run it, and
+// nothing live (no logger, no channel, no open file), so that it can be
+// sent to another machine. The engine makes a Task per attempt; retries,
+// `when` and the dangerous gate stay with the engine.
+type Task struct {
+	// Run is the run's id.
+	Run string `json:"run"`
+	// Node is the node's id; Module the module to run.
+	Node   string `json:"node"`
+	Module string `json:"module"`
+	// With holds the resolved inputs: plain JSON values.
+	With map[string]any `json:"with,omitempty"`
+	// Attempt counts from 1.
+	Attempt int `json:"attempt"`
+	// Timeout bounds the attempt; 0 for none.
+	Timeout time.Duration `json:"timeout,omitempty"`
+	// Priority is the length of the longest chain of nodes waiting on
+	// this one (see modules.Input.Priority).
+	Priority int `json:"priority,omitempty"`
+	// LogFile is where the node's programs' full output goes ("" for
+	// none); Secrets the values to mask there (see modules.Input).
+	LogFile string   `json:"log_file,omitempty"`
+	Secrets []string `json:"secrets,omitempty"`
+
+	// index is the node's index in the plan, for the engine's own executor.
+	index int
+}
+
+// Executor runs one attempt of a node. Its error fails the attempt; an
+// error wrapping ErrTimeout or ErrNotStopped says why it ended.
+type Executor interface {
+	Execute(ctx context.Context, t Task) (*modules.Output, error)
+}
+
+// local is the in-process executor: it calls the module's Run in this
+// process, bounds it by the task's time-out, turns a panic into an error,
+// and makes its outputs plain values within the size limit.
+type local struct {
+	// info returns the module of a task.
+	info func(t *Task) (*modules.Info, error)
+	// logger returns the logger of a task's node.
+	logger func(t *Task) *slog.Logger
+	// run is what modules see of the run; nil for none.
+	run modules.RunInfo
+	// grace is how long a module may take to return once its context
+	// ends, before the attempt gives up on it.
+	grace time.Duration
+}
+
+var _ Executor = (*local)(nil)
+
+// Execute implements Executor.
+func (l *local) Execute(ctx context.Context, t Task) (*modules.Output, error) {
+	info, err := l.info(&t)
+	if err != nil {
+		return nil, err
+	}
+	in := &modules.Input{Node: t.Node, With: t.With, Attempt: t.Attempt, Logger: l.logger(&t), Priority: t.Priority,
+		LogFile: t.LogFile, Secrets: t.Secrets, Run: l.run}
+	out, err := l.attempt(ctx, t.Timeout, info.New(), in)
+	if err != nil {
+		dropLargeValues(err)
+		return nil, err
+	}
+	out = normalize(out)
+	if err := checkSize(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// retryable reports whether another attempt might end otherwise: outputs
+// over the size limit would be the same again.
+func retryable(err error) bool { return !errors.Is(err, modules.ErrTooLarge) }
+
+type attemptResult struct {
+	out *modules.Output
+	err error
+}
+
+// attempt runs the module once. A panic fails the attempt. Without a
+// time-out the module runs on this goroutine: if it ignores the run's
+// cancellation, the coordinator stops waiting for it after the grace. With
+// a time-out it runs on a goroutine of its own, so that this one can give
+// up on it; a module that does not return within the grace after its
+// context ends is abandoned (its goroutine is the one thing left behind).
+func (l *local) attempt(ctx context.Context, timeout time.Duration, mod modules.Module, in *modules.Input) (*modules.Output, error) {
+	if timeout <= 0 {
+		res := runModule(ctx, mod, in)
+		if res.err == nil && res.out == nil {
+			res.out = &modules.Output{}
+		}
+		return res.out, res.err
+	}
+	actx, cancel := context.WithTimeoutCause(ctx, timeout, fmt.Errorf("%w after %s", ErrTimeout, timeout))
+	defer cancel()
+	done := make(chan attemptResult, 1)
+	go func() { done <- runModule(actx, mod, in) }()
+	var res attemptResult
+	select {
+	case res = <-done:
+	case <-actx.Done():
+		t := time.NewTimer(l.grace)
+		select {
+		case res = <-done:
+			t.Stop()
+		case <-t.C:
+			return nil, fmt.Errorf("%w within %s: %w", ErrNotStopped, l.grace, context.Cause(actx))
+		}
+	}
+	if res.err != nil && actx.Err() != nil && ctx.Err() == nil {
+		// The node's own time-out ended it: say so first.
+		return nil, fmt.Errorf("%w: %w", context.Cause(actx), res.err)
+	}
+	if res.err == nil && res.out == nil {
+		res.out = &modules.Output{}
+	}
+	return res.out, res.err
+}
+
+// runModule calls the module, turning a panic into an error.
+func runModule(ctx context.Context, mod modules.Module, in *modules.Input) (res attemptResult) {
+	defer func() {
+		if p := recover(); p != nil {
+			in.Logger.Debug("module panicked", "panic", p, "stack", string(debug.Stack()))
+			res = attemptResult{err: fmt.Errorf("module panicked: %v", p)}
+		}
+	}()
+	res.out, res.err = mod.Run(ctx, in)
+	return res
+}

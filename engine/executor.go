@@ -49,10 +49,13 @@ type Executor interface {
 // process, bounds it by the task's time-out, turns a panic into an error,
 // and makes its outputs plain values within the size limit.
 type local struct {
-	// info returns the module of a task.
-	info func(t *Task) (*modules.Info, error)
-	// logger returns the logger of a task's node.
-	logger func(t *Task) *slog.Logger
+	// plan, when set, is the plan the tasks come from: a task's module is
+	// found by its node's index. Otherwise registry has it by name.
+	plan     *Plan
+	registry *modules.Registry
+	// logger returns the logger of a node. (It takes the id, not the
+	// task: a *Task given to a func value would escape to the heap.)
+	logger func(node string) *slog.Logger
 	// run is what modules see of the run; nil for none.
 	run modules.RunInfo
 	// grace is how long a module may take to return once its context
@@ -64,11 +67,11 @@ var _ Executor = (*local)(nil)
 
 // Execute implements Executor.
 func (l *local) Execute(ctx context.Context, t Task) (*modules.Output, error) {
-	info, err := l.info(&t)
+	info, err := l.module(&t)
 	if err != nil {
 		return nil, err
 	}
-	in := &modules.Input{Node: t.Node, With: t.With, Attempt: t.Attempt, Logger: l.logger(&t), Priority: t.Priority,
+	in := &modules.Input{Node: t.Node, With: t.With, Attempt: t.Attempt, Logger: l.logger(t.Node), Priority: t.Priority,
 		LogFile: t.LogFile, Secrets: t.Secrets, Run: l.run}
 	out, err := l.attempt(ctx, t.Timeout, info.New(), in)
 	if err != nil {
@@ -80,6 +83,17 @@ func (l *local) Execute(ctx context.Context, t Task) (*modules.Output, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// module returns the module a task runs.
+func (l *local) module(t *Task) (*modules.Info, error) {
+	if l.plan != nil {
+		return l.plan.nodes[t.index].info, nil
+	}
+	if info, ok := l.registry.Lookup(t.Module); ok {
+		return info, nil
+	}
+	return nil, fmt.Errorf("module %s is not in this build of pipe", t.Module)
 }
 
 // retryable reports whether another attempt might end otherwise: outputs

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"reflect"
 	"sync"
 	"time"
@@ -150,12 +149,7 @@ func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
 	if r.grace <= 0 {
 		r.grace = DefaultGrace
 	}
-	r.exec = &local{
-		info:   func(t *Task) (*modules.Info, error) { return plan.nodes[t.index].info, nil },
-		logger: func(t *Task) *slog.Logger { return r.nodeLogger(t.Node) },
-		run:    r,
-		grace:  r.grace,
-	}
+	r.exec = &local{plan: plan, logger: r.nodeLogger, run: r, grace: r.grace}
 	if opts.Journal != nil {
 		r.journal = newJournal(opts.Journal, id)
 	}

@@ -27,8 +27,7 @@ nodes:
 			tm := newTestModules(t)
 			ctx, cancel := context.WithCancelCause(context.Background())
 			defer cancel(nil)
-			time.AfterFunc(50*time.Millisecond, func() { cancel(engine.ErrInterrupted) })
-			rec := tm.runCtx(t, ctx, src, engine.Options{Schedule: schedule})
+			rec := tm.runCtx(t, ctx, src, engine.Options{Schedule: schedule, OnEvent: cancelWhenStarted("slow", cancel)})
 			check(t, rec, engine.StatusCancelled, map[string]want{
 				"slow":        {engine.StatusCancelled, "cancelled while running"},
 				"plain":       {engine.StatusCancelled, "not started"},
@@ -64,8 +63,7 @@ func TestCleanupNodeIsBounded(t *testing.T) {
 	eng.CleanupTimeout = 50 * time.Millisecond
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
-	time.AfterFunc(30*time.Millisecond, func() { cancel(engine.ErrInterrupted) })
-	rec, err := eng.Run(ctx, plan, engine.Options{})
+	rec, err := eng.Run(ctx, plan, engine.Options{OnEvent: cancelWhenStarted("slow", cancel)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,10 +79,15 @@ func TestHurryEndsCleanupNodes(t *testing.T) {
 	hurry := make(chan struct{})
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
-	time.AfterFunc(30*time.Millisecond, func() { cancel(engine.ErrInterrupted) })
-	time.AfterFunc(150*time.Millisecond, func() { close(hurry) })
+	onSlow := cancelWhenStarted("slow", cancel)
+	events := func(ev engine.Event) {
+		onSlow(ev)
+		if ev.Kind == engine.NodeStarted && ev.Node == "tidy" {
+			close(hurry) // a second Ctrl-C while the clean-up node runs
+		}
+	}
 	start := time.Now()
-	rec := tm.runCtx(t, ctx, "nodes:\n  slow: {module: busy, with: {for: 10s}}\n  tidy: {module: busy, needs: slow, when: always(), with: {for: 10s}}\n  late: {module: echo, needs: tidy, when: always()}\n", engine.Options{Hurry: hurry})
+	rec := tm.runCtx(t, ctx, "nodes:\n  slow: {module: busy, with: {for: 10s}}\n  tidy: {module: busy, needs: slow, when: always(), with: {for: 10s}}\n  late: {module: echo, needs: tidy, when: always()}\n", engine.Options{Hurry: hurry, OnEvent: events})
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("the hurried run took %v: its clean-up node was not ended", d)
 	}
@@ -93,4 +96,14 @@ func TestHurryEndsCleanupNodes(t *testing.T) {
 		"tidy": {engine.StatusCancelled, ""},
 		"late": {engine.StatusCancelled, "not started"},
 	})
+}
+
+// cancelWhenStarted returns an OnEvent that cancels the run once node has
+// started: a cancel that does not depend on timing.
+func cancelWhenStarted(node string, cancel context.CancelCauseFunc) func(engine.Event) {
+	return func(ev engine.Event) {
+		if ev.Kind == engine.NodeStarted && ev.Node == node {
+			cancel(engine.ErrInterrupted)
+		}
+	}
 }

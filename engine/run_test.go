@@ -16,8 +16,10 @@ import (
 	"github.com/pipe-run/pipe/modules"
 )
 
+// The watchdog of programs started here (exec nodes) is watched until it
+// ends, with the test process.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	goleak.VerifyTestMain(m, goleak.IgnoreAnyFunction("github.com/pipe-run/pipe/modules/internal/proc/watchdog.(*Conn).watch"))
 }
 
 // testModules is a registry with the built-in echo and wait modules and

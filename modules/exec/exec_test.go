@@ -13,7 +13,11 @@ import (
 	pexec "github.com/pipe-run/pipe/modules/exec"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// The watchdog of programs started here is watched until it ends, with
+// the test process.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, goleak.IgnoreAnyFunction("github.com/pipe-run/pipe/modules/internal/proc/watchdog.(*Conn).watch"))
+}
 
 func run(t *testing.T, ctx context.Context, with map[string]any) (*modules.Output, error) {
 	t.Helper()

@@ -16,7 +16,11 @@ import (
 	"github.com/pipe-run/pipe/modules/python"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// The watchdog of programs started here is watched until it ends, with
+// the test process.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, goleak.IgnoreAnyFunction("github.com/pipe-run/pipe/modules/internal/proc/watchdog.(*Conn).watch"))
+}
 
 const seed = "../../testdata/modules/seed/sports_predictor.py"
 

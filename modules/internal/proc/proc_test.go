@@ -13,7 +13,11 @@ import (
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// The watchdog of programs started here is watched until it ends, with
+// the test process.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, goleak.IgnoreAnyFunction("github.com/pipe-run/pipe/modules/internal/proc/watchdog.(*Conn).watch"))
+}
 
 // recorder keeps the lines a program logged, with the time each came.
 type recorder struct {

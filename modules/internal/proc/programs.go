@@ -56,7 +56,7 @@ func watchdogLocked() *watchdog.Conn {
 	if programs.dog != nil || programs.dogErr != nil {
 		return programs.dog
 	}
-	dog, err := watchdog.Start()
+	dog, err := watchdog.Start(dogExited)
 	if err != nil {
 		programs.dogErr = err
 		return nil
@@ -81,6 +81,17 @@ func dogFailed(error) {
 			dog.Close()
 			return
 		}
+	}
+}
+
+// dogExited hears that a watchdog process has ended. The one in use ends
+// only if it was killed: a new one is started at once and told every
+// program still running.
+func dogExited(c *watchdog.Conn) {
+	programs.mu.Lock()
+	defer programs.mu.Unlock()
+	if programs.dog == c {
+		dogFailed(nil)
 	}
 }
 

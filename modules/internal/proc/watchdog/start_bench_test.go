@@ -8,7 +8,7 @@ import "testing"
 // the first program: starting the executable again (not waiting for it).
 func BenchmarkStart(b *testing.B) {
 	for b.Loop() {
-		c, err := Start()
+		c, err := Start(nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -70,7 +70,7 @@ func exited(cmd *exec.Cmd) bool {
 // The watchdog, a process of its own, kills the groups still listed when
 // its pipe closes (here by Close; when pipe dies, by the kernel).
 func TestWatchdogProcess(t *testing.T) {
-	dog, err := Start()
+	dog, err := Start(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,8 +69,10 @@ type Conn struct {
 }
 
 // Start starts a watchdog: this executable again, in a process group of
-// its own, reading the other end of a pipe.
-func Start() (*Conn, error) {
+// its own, reading the other end of a pipe. onExit, when not nil, is
+// called (from a goroutine of the Conn's) once the watchdog process has
+// ended, for whatever reason: pipe closed it, or it was killed.
+func Start(onExit func(*Conn)) (*Conn, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("starting the watchdog: %w", err)
@@ -95,10 +97,20 @@ func Start() (*Conn, error) {
 		w.Close()
 		return nil, fmt.Errorf("starting the watchdog %s: %w", exe, err)
 	}
-	// Never waited for: it outlives pipe, or ends with it.
 	c := &Conn{w: w, pid: p.Pid}
-	_ = p.Release()
+	go c.watch(p, onExit)
 	return c, nil
+}
+
+// watch waits for the watchdog process to end, reaps it, and tells onExit:
+// a watchdog killed on its own must not leave pipe unguarded until its
+// next program. The goroutine ends with the watchdog, which ends when pipe
+// closes the Conn or dies.
+func (c *Conn) watch(p *os.Process, onExit func(*Conn)) {
+	_, _ = p.Wait()
+	if onExit != nil {
+		onExit(c)
+	}
 }
 
 // Add lists a process group, to be killed if pipe dies.

@@ -17,8 +17,14 @@ type logs struct {
 	base *log.Logger
 }
 
+// plainWriter hides the terminal behind a writer: charmbracelet/log makes
+// a renderer for its output that, on a terminal, asks it for its colours
+// and waits up to 10 s for an answer some terminals never give. pipe sets
+// the colour profile itself (below), so the renderer must never ask.
+type plainWriter struct{ io.Writer }
+
 func newLogs(w io.Writer, debug bool, format string) *logs {
-	l := log.NewWithOptions(w, log.Options{
+	l := log.NewWithOptions(plainWriter{w}, log.Options{
 		ReportTimestamp: true,
 		TimeFormat:      time.TimeOnly,
 		Level:           log.InfoLevel,

@@ -99,3 +99,30 @@ func TestHangupRecordsTheRun(t *testing.T) {
 		t.Errorf("record: %s", b)
 	}
 }
+
+// pipe never asks the terminal anything: on a terminal that does not
+// answer, a query cost every command 10 s. Run under script(1), which
+// gives pipe a terminal and shows what pipe wrote to it.
+func TestNoTerminalQueries(t *testing.T) {
+	scriptBin, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("script(1) is not installed: cannot give pipe a terminal here")
+	}
+	for _, env := range [][]string{nil, {"NO_COLOR=1"}} {
+		cmd := exec.Command(scriptBin, "-qefc", pipeBin+" validate pipelines/example.yaml", "/dev/null")
+		cmd.Dir = "../.."
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v: %v\n%q", env, err, out)
+		}
+		for _, query := range []string{"\x1b]10;?", "\x1b]11;?", "\x1b[6n"} {
+			if strings.Contains(string(out), query) {
+				t.Errorf("%v: pipe asked the terminal %q:\n%q", env, query, out)
+			}
+		}
+		if !strings.Contains(string(out), "ok pipelines/example.yaml") {
+			t.Errorf("%v: output %q", env, out)
+		}
+	}
+}

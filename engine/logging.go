@@ -12,20 +12,29 @@ import (
 
 func (r *run) logResult(i int) {
 	log := r.e.logger()
-	if !log.Enabled(context.Background(), slog.LevelDebug) && r.nodes[i].rec.Status != StatusError && r.nodes[i].rec.Status != StatusCancelled {
+	// A caller that hears every node's end (Options.OnEvent: the CLI) shows
+	// failures itself: logged here too, each would show twice.
+	loud := r.opts.OnEvent == nil
+	status := r.nodes[i].rec.Status
+	if !log.Enabled(context.Background(), slog.LevelDebug) && (!loud || status != StatusError && status != StatusCancelled) {
 		return // don't box the attributes of a line nobody reads
 	}
+	errLevel, warnLevel := slog.LevelError, slog.LevelWarn
+	if !loud {
+		errLevel, warnLevel = slog.LevelDebug, slog.LevelDebug
+	}
+	ctx := context.Background()
 	rec := r.nodes[i].rec
 	id := r.plan.nodes[i].ID
 	switch rec.Status {
 	case StatusSuccess:
 		log.Debug("node succeeded", "node", id, "duration", rec.Duration().Round(time.Millisecond), "message", rec.Message)
 	case StatusError:
-		log.Error("node failed", "node", id, "err", rec.Message)
+		log.Log(ctx, errLevel, "node failed", "node", id, "err", rec.Message)
 	case StatusSkipped:
 		log.Debug("node skipped", "node", id, "reason", rec.Reason)
 	case StatusCancelled:
-		log.Warn("node cancelled", "node", id, "reason", rec.Reason)
+		log.Log(ctx, warnLevel, "node cancelled", "node", id, "reason", rec.Reason)
 	}
 }
 

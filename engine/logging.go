@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"sync"
-	"time"
 )
 
 // This file holds the engine's log lines about nodes and the loggers
@@ -28,7 +27,7 @@ func (r *run) logResult(i int) {
 	id := r.plan.nodes[i].ID
 	switch rec.Status {
 	case StatusSuccess:
-		log.Debug("node succeeded", "node", id, "duration", rec.Duration().Round(time.Millisecond), "message", rec.Message)
+		log.Debug("node succeeded", "node", id, "duration_ms", rec.Duration().Milliseconds(), "message", rec.Message)
 	case StatusError:
 		log.Log(ctx, errLevel, "node failed", "node", id, "err", rec.Message)
 	case StatusSkipped:

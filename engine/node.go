@@ -134,7 +134,7 @@ func (r *run) runNode(ctx context.Context, j job) (res nodeResult) {
 			return
 		}
 		delay := pn.Retry.Delay(attempt)
-		r.nodeLogger(pn.ID).Warn("attempt failed, retrying", "attempt", attempt, "of", pn.Retry.Limit+1, "in", delay, "err", res.err)
+		r.nodeLogger(pn.ID).Warn("attempt failed, retrying", "attempt", attempt, "of", pn.Retry.Limit+1, "retry_in_ms", delay.Milliseconds(), "err", res.err)
 		t := time.NewTimer(delay)
 		select {
 		case <-t.C:

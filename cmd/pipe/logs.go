@@ -15,6 +15,10 @@ import (
 // per node, colour only on a terminal and never when NO_COLOR is set.
 type logs struct {
 	base *log.Logger
+	// machine is set for the json and logfmt formats: times in RFC 3339
+	// with milliseconds, durations as numbers of milliseconds, the node's
+	// id as the attribute "node" (text shows it as a prefix).
+	machine bool
 }
 
 // plainWriter hides the terminal behind a writer: charmbracelet/log makes
@@ -38,6 +42,10 @@ func newLogs(w io.Writer, debug bool, format string) *logs {
 	case "logfmt":
 		l.SetFormatter(log.LogfmtFormatter)
 	}
+	machine := format == "json" || format == "logfmt"
+	if machine {
+		l.SetTimeFormat("2006-01-02T15:04:05.000Z07:00")
+	}
 	// Set the colour profile explicitly: letting the renderer ask the
 	// terminal can stall for seconds on terminals that do not answer.
 	profile := termenv.Ascii
@@ -45,11 +53,25 @@ func newLogs(w io.Writer, debug bool, format string) *logs {
 		profile = termenv.ANSI256
 	}
 	l.SetColorProfile(profile)
-	return &logs{base: l}
+	return &logs{base: l, machine: machine}
 }
 
 // slog returns the base logger as a *slog.Logger, for the engine.
 func (l *logs) slog() *slog.Logger { return slog.New(l.base) }
 
 // node returns the logger a node's module writes to: prefixed by its id.
-func (l *logs) node(id string) *slog.Logger { return slog.New(l.base.WithPrefix(id)) }
+func (l *logs) node(id string) *slog.Logger {
+	if l.machine {
+		return slog.New(l.base.With("node", id))
+	}
+	return slog.New(l.base.WithPrefix(id))
+}
+
+// duration is how a log line says how long something took: "in=1.2s" for
+// people, "duration_ms=1200" for machines.
+func (l *logs) duration(d time.Duration) (string, any) {
+	if l.machine {
+		return "duration_ms", d.Milliseconds()
+	}
+	return "in", d.Round(time.Millisecond)
+}

@@ -149,7 +149,8 @@ func (p *progress) event(ev engine.Event) {
 			l := p.logs.node(ev.Node)
 			switch r.Status {
 			case engine.StatusSuccess:
-				l.Info("done", "in", r.Duration().Round(time.Millisecond), "message", r.Message)
+				k, v := p.logs.duration(r.Duration())
+				l.Info("done", k, v, "message", r.Message)
 			case engine.StatusError:
 				l.Error("failed", "err", r.Message)
 			case engine.StatusSkipped:

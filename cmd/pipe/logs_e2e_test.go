@@ -54,3 +54,14 @@ func TestJSONLogs(t *testing.T) {
 		t.Errorf("no node's end was logged:\n%s", r.stderr)
 	}
 }
+
+// A failing node's last lines of output are in the summary, whole.
+func TestSummaryShowsTheEndOfAFailure(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "p.yaml")
+	os.WriteFile(file, []byte("name: p\nnodes:\n  boom: {module: exec, with: {command: 'echo compiling >&2; echo \"main.go:3: undefined: x\" >&2; exit 3'}}\n"), 0o644)
+	r := pipe(t, "run", file, "--runs-dir", dir)
+	if r.code != 1 || !strings.Contains(r.stdout, "  | main.go:3: undefined: x\n") || strings.Contains(r.stdout, "\tstderr ends:") {
+		t.Errorf("exit %d, summary:\n%s", r.code, r.stdout)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/pipe-run/pipe/dag"
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/modules"
 )
@@ -199,11 +200,12 @@ func printSummary(w io.Writer, plan *engine.Plan, rec *engine.Record, path strin
 		}
 		reason := n.Reason
 		if n.Status == engine.StatusError && n.Message != "" {
-			reason = firstLine(n.Message)
+			reason = strings.TrimSuffix(firstLine(n.Message), "; stderr ends:")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, n.Status, dur, attempts, reason)
 	}
 	tw.Flush()
+	printFailures(w, g, rec)
 	var parts []string
 	for _, s := range []engine.Status{engine.StatusSuccess, engine.StatusError, engine.StatusSkipped, engine.StatusCancelled} {
 		if counts[s] > 0 {
@@ -218,6 +220,38 @@ func printSummary(w io.Writer, plan *engine.Plan, rec *engine.Record, path strin
 	fmt.Fprintln(w)
 	if path != "" {
 		fmt.Fprintf(w, "record: %s\n", path)
+	}
+}
+
+// maxFailuresShown bounds how many failed nodes' output the summary shows.
+const maxFailuresShown = 10
+
+// printFailures shows, under the table, the end of each failed node's
+// output that its message carries (a program's last stderr lines), whole
+// lines, so a failure can be read without opening the record.
+func printFailures(w io.Writer, g *dag.Graph, rec *engine.Record) {
+	shown := 0
+	for i := range g.Len() {
+		id := g.ID(i)
+		n := rec.Nodes[id]
+		if n.Status != engine.StatusError {
+			continue
+		}
+		head, rest, multi := strings.Cut(n.Message, "\n")
+		if !multi {
+			continue
+		}
+		if shown++; shown > maxFailuresShown {
+			fmt.Fprintln(w, "\n(more failed nodes: see the record)")
+			return
+		}
+		fmt.Fprintf(w, "\n%s: %s\n", id, head)
+		for line := range strings.Lines(rest) {
+			fmt.Fprintf(w, "  | %s", line)
+			if !strings.HasSuffix(line, "\n") {
+				fmt.Fprintln(w)
+			}
+		}
 	}
 }
 

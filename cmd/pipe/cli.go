@@ -35,6 +35,7 @@ type cli struct {
 	Validate validateCmd `cmd:"" help:"Check pipeline files (default pipelines/*.yaml)."`
 	Graph    graphCmd    `cmd:"" help:"Draw a pipeline's graph as DOT (or SVG/PNG through Graphviz)."`
 	Run      runCmd      `cmd:"" help:"Run a pipeline."`
+	Runs     runsCmd     `cmd:"" help:"List past runs, newest first."`
 	Modules  modulesCmd  `cmd:"" help:"List the modules, with their inputs and outputs."`
 	Schema   schemaCmd   `cmd:"" help:"Print the JSON Schema of pipeline files."`
 }

@@ -13,10 +13,11 @@ import (
 )
 
 type graphCmd struct {
-	File   string `arg:"" help:"The pipeline file."`
-	Record string `name:"run" help:"Colour the graph with this run record (.pipe/runs/<id>.json)."`
-	Format string `short:"T" help:"Output format: dot, svg or png (svg and png need Graphviz's dot)." enum:"dot,svg,png" default:"dot"`
-	Output string `short:"o" help:"Write to this file instead of stdout."`
+	File    string `arg:"" help:"The pipeline file."`
+	Record  string `name:"run" help:"Colour the graph with a run: last, a run id or its unique start, or a record file." placeholder:"RUN"`
+	RunsDir string `help:"Where run records are." default:".pipe/runs"`
+	Format  string `short:"T" help:"Output format: dot, svg or png (svg and png need Graphviz's dot)." enum:"dot,svg,png" default:"dot"`
+	Output  string `short:"o" help:"Write to this file instead of stdout."`
 }
 
 func (c *graphCmd) Run(e *env) error {
@@ -26,7 +27,11 @@ func (c *graphCmd) Run(e *env) error {
 	}
 	var rec *engine.Record
 	if c.Record != "" {
-		if rec, err = readRun(e, c.Record); err != nil {
+		path, err := engine.FindRun(c.RunsDir, c.Record)
+		if err != nil {
+			return fail(exitFailed, "--run %s: %w", c.Record, err)
+		}
+		if rec, err = readRun(e, path); err != nil {
 			return err
 		}
 		if rec.Pipeline != plan.Pipeline.Name {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pipe-run/pipe/engine"
 )
 
 // A failure is logged once, not once by the engine and again by the CLI.
@@ -63,5 +65,36 @@ func TestSummaryShowsTheEndOfAFailure(t *testing.T) {
 	r := pipe(t, "run", file, "--runs-dir", dir)
 	if r.code != 1 || !strings.Contains(r.stdout, "  | main.go:3: undefined: x\n") || strings.Contains(r.stdout, "\tstderr ends:") {
 		t.Errorf("exit %d, summary:\n%s", r.code, r.stdout)
+	}
+}
+
+// pipe runs lists what ran, newest first; graph --run takes last or an id
+// prefix instead of a path.
+func TestRunsAndRunReferences(t *testing.T) {
+	runs := t.TempDir()
+	for _, only := range []string{"stats", "goals"} {
+		if r := pipe(t, "run", "pipelines/example.yaml", "--runs-dir", runs, "--only", only); r.code != 0 {
+			t.Fatalf("exit %d\n%s", r.code, r.stderr)
+		}
+	}
+	r := pipe(t, "runs", "--runs-dir", runs)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if r.code != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], "RUN") || !strings.Contains(lines[1], "success") {
+		t.Fatalf("pipe runs: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	newest := strings.Fields(lines[1])[0]
+	for _, ref := range []string{"last", newest, newest[:len(newest)-3]} {
+		g := pipe(t, "graph", "pipelines/example.yaml", "--runs-dir", runs, "--run", ref)
+		if g.code != 0 || !strings.Contains(g.stdout, "run: ") {
+			t.Errorf("graph --run %s: exit %d\n%s", ref, g.code, g.stderr)
+		}
+	}
+	if g := pipe(t, "graph", "pipelines/example.yaml", "--runs-dir", runs, "--run", "nope"); g.code != 1 || !strings.Contains(g.stderr, "pipe runs lists them") {
+		t.Errorf("graph --run nope: exit %d\n%s", g.code, g.stderr)
+	}
+	var list []engine.RunSummary
+	j := pipe(t, "runs", "--runs-dir", runs, "-n", "1", "--json")
+	if err := json.Unmarshal([]byte(j.stdout), &list); err != nil || len(list) != 1 || list[0].ID != newest {
+		t.Errorf("runs --json: %v %+v\n%s", err, list, j.stdout)
 	}
 }

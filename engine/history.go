@@ -1,0 +1,182 @@
+package engine
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// RunSummary is a line of a runs directory's history: a run, without its
+// nodes' records.
+type RunSummary struct {
+	ID         string         `json:"id"`
+	Pipeline   string         `json:"pipeline"`
+	File       string         `json:"file,omitempty"`
+	Status     Status         `json:"status"`
+	StartedAt  time.Time      `json:"started_at"`
+	DurationMS int64          `json:"duration_ms"`
+	Counts     map[Status]int `json:"counts"`
+	// Path is the record's file, or the journal's for a run still going.
+	Path string `json:"path"`
+}
+
+// ErrNoRun is a run reference that names no run.
+var ErrNoRun = errors.New("no such run")
+
+// ListRuns returns the runs recorded in dir, newest first, with the runs
+// still going (from their journals) as running. It reads each record's
+// head and one short field a node, not the records whole.
+func ListRuns(dir string) ([]RunSummary, error) {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing runs: %w", err)
+	}
+	var out []RunSummary
+	for _, ent := range ents {
+		name := ent.Name()
+		path := filepath.Join(dir, name)
+		var s RunSummary
+		switch {
+		case ent.IsDir():
+			continue
+		case strings.HasSuffix(name, ".json"):
+			if s, err = readSummary(path); err != nil {
+				continue // not a record (a file of the user's)
+			}
+		case strings.HasSuffix(name, JournalSuffix):
+			if s, err = runningSummary(path); err != nil {
+				continue
+			}
+		default:
+			continue
+		}
+		out = append(out, s)
+	}
+	// Newest first; runs of the same instant by id.
+	slices.SortFunc(out, func(a, b RunSummary) int {
+		if c := b.StartedAt.Compare(a.StartedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(b.ID, a.ID)
+	})
+	return out, nil
+}
+
+// readSummary reads a record's head line and its nodes' statuses. Records
+// are written a node per line (see encodeRecord); a record written
+// otherwise is read whole.
+func readSummary(path string) (RunSummary, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return RunSummary{}, err
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	head, err := br.ReadBytes('\n')
+	const nodesKey = `,"nodes":{`
+	line := bytes.TrimRight(head, "\n")
+	if err != nil || !bytes.HasSuffix(line, []byte(nodesKey)) {
+		rec, err := ReadRecord(path)
+		if err != nil {
+			return RunSummary{}, err
+		}
+		return summaryOf(rec, path), nil
+	}
+	var rec Record
+	if err := json.Unmarshal(append(line[:len(line)-len(nodesKey)], '}'), &rec); err != nil || rec.ID == "" {
+		return RunSummary{}, fmt.Errorf("%s: not a run record", path)
+	}
+	s := summaryOf(&rec, path)
+	for {
+		node, err := br.ReadBytes('\n')
+		// A node line is "id":{...}, with a comma unless it is the last.
+		if i := bytes.Index(node, []byte(`":{`)); i >= 0 {
+			var n struct{ Status Status }
+			body := bytes.TrimRight(bytes.TrimSpace(node[i+2:]), ",")
+			if json.Unmarshal(body, &n) == nil {
+				s.Counts[n.Status]++
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	return s, nil
+}
+
+func summaryOf(rec *Record, path string) RunSummary {
+	s := RunSummary{ID: rec.ID, Pipeline: rec.Pipeline, File: rec.File, Status: rec.Status, StartedAt: rec.StartedAt,
+		DurationMS: rec.DurationMS, Counts: map[Status]int{}, Path: path}
+	for _, n := range rec.Nodes {
+		s.Counts[n.Status]++
+	}
+	return s
+}
+
+// runningSummary reads the header of a live run's journal.
+func runningSummary(path string) (RunSummary, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return RunSummary{}, err
+	}
+	defer f.Close()
+	line, _ := bufio.NewReaderSize(f, 64<<10).ReadBytes('\n')
+	var h JournalHeader
+	if err := json.Unmarshal(line, &h); err != nil || h.Version == 0 {
+		return RunSummary{}, fmt.Errorf("%s: no journal header", path)
+	}
+	id := strings.TrimSuffix(filepath.Base(path), JournalSuffix)
+	return RunSummary{ID: id, Pipeline: h.Pipeline, File: h.File, Status: StatusRunning, StartedAt: h.StartedAt,
+		DurationMS: time.Since(h.StartedAt).Milliseconds(), Counts: map[Status]int{}, Path: path}, nil
+}
+
+// FindRun resolves a run reference to its record's (or, for a run still
+// going, its journal's) path: `last` (the newest run), a run id, a unique
+// prefix of one, or a path to a record or journal file.
+func FindRun(dir, ref string) (string, error) {
+	if strings.ContainsRune(ref, filepath.Separator) || strings.HasSuffix(ref, ".json") || strings.HasSuffix(ref, JournalSuffix) {
+		return ref, nil // a file: read as it is
+	}
+	runs, err := ListRuns(dir)
+	if err != nil {
+		return "", err
+	}
+	if len(runs) == 0 {
+		return "", fmt.Errorf("%w: %s holds no runs (run one with pipe run, or name another with --runs-dir)", ErrNoRun, dir)
+	}
+	if ref == "last" {
+		return runs[0].Path, nil
+	}
+	var found []RunSummary
+	for _, r := range runs {
+		if r.ID == ref {
+			return r.Path, nil
+		}
+		if strings.HasPrefix(r.ID, ref) {
+			found = append(found, r)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return "", fmt.Errorf("%w: no run in %s has an id starting %q (pipe runs lists them)", ErrNoRun, dir, ref)
+	case 1:
+		return found[0].Path, nil
+	}
+	ids := make([]string, 0, 4)
+	for _, r := range found[:min(len(found), 4)] {
+		ids = append(ids, r.ID)
+	}
+	return "", fmt.Errorf("%w: %q is the start of %d run ids (%s...): give more of it", ErrNoRun, ref, len(found), strings.Join(ids, ", "))
+}

@@ -1,0 +1,61 @@
+package engine_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pipe-run/pipe/engine"
+)
+
+func TestListAndFindRuns(t *testing.T) {
+	dir := t.TempDir()
+	at := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	for i, id := range []string{"20261126T120000Z-aaaa1111", "20261126T130000Z-bbbb2222", "20261126T130000Z-bbbc3333"} {
+		rec := &engine.Record{ID: id, Pipeline: "p", Status: engine.StatusSuccess, StartedAt: at.Add(time.Duration(i) * time.Hour), DurationMS: 5,
+			Nodes: map[string]*engine.NodeRecord{"a": {Status: engine.StatusSuccess}, "b": {Status: engine.StatusSkipped}, "c": {Status: engine.StatusSuccess}}}
+		if _, err := engine.WriteRecord(dir, rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	head := `{"journal":1,"run":"20261126T140000Z-cccc4444","pipeline":"q","started_at":"2026-11-26T14:00:00Z","pid":1,"nodes":[]}` + "\n"
+	os.WriteFile(filepath.Join(dir, "20261126T140000Z-cccc4444"+engine.JournalSuffix), []byte(head), 0o600)
+	os.WriteFile(filepath.Join(dir, "notes.json"), []byte("{}"), 0o600) // not a record: left out
+
+	runs, err := engine.ListRuns(dir)
+	if err != nil || len(runs) != 4 {
+		t.Fatalf("ListRuns = %+v, %v", runs, err)
+	}
+	if runs[0].Status != engine.StatusRunning || runs[0].Pipeline != "q" || runs[3].ID != "20261126T120000Z-aaaa1111" {
+		t.Errorf("order or running run wrong: %+v", runs)
+	}
+	if c := runs[1].Counts; c[engine.StatusSuccess] != 2 || c[engine.StatusSkipped] != 1 {
+		t.Errorf("counts %v", c)
+	}
+	tests := []struct{ ref, want, err string }{
+		{"last", "20261126T140000Z-cccc4444" + engine.JournalSuffix, ""},
+		{"20261126T120000Z-aaaa1111", "20261126T120000Z-aaaa1111.json", ""},
+		{"20261126T12", "20261126T120000Z-aaaa1111.json", ""},
+		{"20261126T130000Z-bbbb", "20261126T130000Z-bbbb2222.json", ""},
+		{"20261126T13", "", "is the start of 2 run ids"},
+		{"nope", "", `no run in`},
+	}
+	for _, tt := range tests {
+		got, err := engine.FindRun(dir, tt.ref)
+		if tt.err != "" {
+			if !errors.Is(err, engine.ErrNoRun) || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("FindRun(%s) = %q, %v; want an error with %q", tt.ref, got, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || filepath.Base(got) != tt.want {
+			t.Errorf("FindRun(%s) = %q, %v; want %s", tt.ref, got, err, tt.want)
+		}
+	}
+	if _, err := engine.FindRun(t.TempDir(), "last"); !errors.Is(err, engine.ErrNoRun) {
+		t.Errorf("FindRun in an empty dir: %v", err)
+	}
+}

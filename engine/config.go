@@ -29,33 +29,43 @@ type ConfigSources struct {
 // ResolveConfig layers src over p's defaults and converts every override to
 // its default's type ("true" becomes a bool where the default is a bool).
 func ResolveConfig(p *schema.Pipeline, src ConfigSources) (map[string]any, error) {
-	values := make(map[string]any, len(p.Config))
+	values, _, err := ResolveConfigFrom(p, src)
+	return values, err
+}
+
+// ResolveConfigFrom is ResolveConfig that also says where each value came
+// from: "default", "environment", "--set" or the .env file's path.
+func ResolveConfigFrom(p *schema.Pipeline, src ConfigSources) (values map[string]any, from map[string]string, err error) {
+	values = make(map[string]any, len(p.Config))
+	from = make(map[string]string, len(p.Config))
 	defaults := make(map[string]any, len(p.Config))
 	for _, c := range p.Config {
 		values[c.Key] = c.Value
+		from[c.Key] = "default"
 		defaults[c.Key] = c.Value
 	}
-	apply := func(key, raw, from string) error {
+	apply := func(key, raw, where string) error {
 		v, err := convert(raw, defaults[key])
 		if err != nil {
 			if p.IsSecret(key) {
 				// convert quotes the value it could not read.
 				err = errors.New(strings.ReplaceAll(err.Error(), schema.Quote(raw), Masked))
 			}
-			return &ConfigError{Key: key, From: from, Err: err}
+			return &ConfigError{Key: key, From: where, Err: err}
 		}
 		values[key] = v
+		from[key] = where
 		return nil
 	}
 	if src.EnvFile != "" {
 		file, err := godotenv.Read(src.EnvFile)
 		if err != nil {
-			return nil, fmt.Errorf("%w: reading --config %s: %w", ErrUsage, src.EnvFile, err)
+			return nil, nil, fmt.Errorf("%w: reading --config %s: %w", ErrUsage, src.EnvFile, err)
 		}
 		for _, c := range p.Config {
 			if raw, ok := file[c.Key]; ok {
 				if err := apply(c.Key, raw, src.EnvFile); err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 			}
 		}
@@ -64,7 +74,7 @@ func ResolveConfig(p *schema.Pipeline, src ConfigSources) (map[string]any, error
 		for _, c := range p.Config {
 			if raw, ok := src.Environ(c.Key); ok {
 				if err := apply(c.Key, raw, "environment"); err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 			}
 		}
@@ -72,20 +82,20 @@ func ResolveConfig(p *schema.Pipeline, src ConfigSources) (map[string]any, error
 	for _, kv := range src.Set {
 		key, raw, ok := strings.Cut(kv, "=")
 		if !ok {
-			return nil, fmt.Errorf("%w: --set %s: write KEY=VALUE", ErrUsage, schema.Quote(kv))
+			return nil, nil, fmt.Errorf("%w: --set %s: write KEY=VALUE", ErrUsage, schema.Quote(kv))
 		}
 		if _, known := defaults[key]; !known {
 			hint := schema.DidYouMean(key, p.ConfigKeys())
 			if hint != "" {
 				hint = " (" + hint + ")"
 			}
-			return nil, fmt.Errorf("%w: --set %s=...: pipeline %s has no config key %s%s", ErrUsage, schema.Clip(key), p.Name, schema.Quote(key), hint)
+			return nil, nil, fmt.Errorf("%w: --set %s=...: pipeline %s has no config key %s%s", ErrUsage, schema.Clip(key), p.Name, schema.Quote(key), hint)
 		}
 		if err := apply(key, raw, "--set"); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return values, nil
+	return values, from, nil
 }
 
 // OSEnviron looks keys up in the process environment.

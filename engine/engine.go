@@ -91,6 +91,12 @@ type Options struct {
 	Schedule    Schedule
 	// RunID names the run; "" makes a new one.
 	RunID string
+	// ConfigFrom says where each Config value came from (see
+	// ResolveConfigFrom), for the record; a key it lacks is a default.
+	ConfigFrom map[string]string
+	// Version is the version of the program running the engine, for the
+	// record.
+	Version string
 	// OnEvent, when set, hears every node start and end, in order and one at
 	// a time (not always from the same goroutine). It holds up the scheduling
 	// of other nodes while it runs: it must not block for long.

@@ -126,3 +126,24 @@ func (r *run) snapshot() *Record {
 	}
 	return &cp
 }
+
+// recordedConfig is the run's config as its record shows it: secrets as
+// ***, non-finite numbers as text, with where each value came from.
+func (r *run) recordedConfig() map[string]ConfigValue {
+	if len(r.plan.Pipeline.Config) == 0 {
+		return nil
+	}
+	out := make(map[string]ConfigValue, len(r.plan.Pipeline.Config))
+	for _, c := range r.plan.Pipeline.Config {
+		from := r.opts.ConfigFrom[c.Key]
+		if from == "" {
+			from = "default"
+		}
+		v := modules.JSONSafe(r.config[c.Key])
+		if r.plan.Pipeline.IsSecret(c.Key) && v != nil && v != "" {
+			v = Masked
+		}
+		out[c.Key] = ConfigValue{Value: v, From: from}
+	}
+	return out
+}

@@ -48,7 +48,19 @@ type Record struct {
 	StartedAt  time.Time              `json:"started_at"`
 	FinishedAt time.Time              `json:"finished_at,omitzero"`
 	DurationMS int64                  `json:"duration_ms"`
-	Nodes      map[string]*NodeRecord `json:"nodes"`
+	// Config is the run's resolved config, secrets as ***, with where each
+	// value came from; Version and Host say what ran it, and where.
+	Config  map[string]ConfigValue `json:"config,omitempty"`
+	Version string                 `json:"version,omitempty"`
+	Host    string                 `json:"host,omitempty"`
+	Nodes   map[string]*NodeRecord `json:"nodes"`
+}
+
+// ConfigValue is a config key's value in a run, and where it came from:
+// "default", "environment", "--set", or a .env file's path.
+type ConfigValue struct {
+	Value any    `json:"value"`
+	From  string `json:"from"`
 }
 
 // NodeRecord is what happened to one node.

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"os"
 	"reflect"
 	"sync"
 	"time"
@@ -149,6 +150,9 @@ func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
 	if r.grace <= 0 {
 		r.grace = DefaultGrace
 	}
+	r.rec.Config = r.recordedConfig()
+	r.rec.Version = opts.Version
+	r.rec.Host, _ = os.Hostname()
 	r.exec = &local{plan: plan, logger: r.nodeLogger, run: r, grace: r.grace}
 	if opts.Journal != nil {
 		r.journal = newJournal(opts.Journal, id)

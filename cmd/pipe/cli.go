@@ -36,6 +36,7 @@ type cli struct {
 	Graph    graphCmd    `cmd:"" help:"Draw a pipeline's graph as DOT (or SVG/PNG through Graphviz)."`
 	Run      runCmd      `cmd:"" help:"Run a pipeline."`
 	Runs     runsCmd     `cmd:"" help:"List past runs, newest first."`
+	Show     showCmd     `cmd:"" help:"Show a run: its nodes, their outputs, its config and where each value came from."`
 	Modules  modulesCmd  `cmd:"" help:"List the modules, with their inputs and outputs."`
 	Schema   schemaCmd   `cmd:"" help:"Print the JSON Schema of pipeline files."`
 }

@@ -44,7 +44,7 @@ func (c *runCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := engine.ResolveConfig(plan.Pipeline, engine.ConfigSources{EnvFile: c.Config, Environ: engine.OSEnviron, Set: c.Set})
+	cfg, from, err := engine.ResolveConfigFrom(plan.Pipeline, engine.ConfigSources{EnvFile: c.Config, Environ: engine.OSEnviron, Set: c.Set})
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (c *runCmd) Run(e *env) error {
 	opts := engine.Options{
 		Config: cfg, Only: c.Only, Skip: c.Skip, SkipModules: skipModules,
 		MaxParallel: maxParallel, Schedule: engine.Schedule(c.Schedule),
-		OnEvent: prog.event, RunID: runID, LogDir: filepath.Join(c.RunsDir, runID), Hurry: e.hurry,
+		OnEvent: prog.event, RunID: runID, ConfigFrom: from, Version: version, LogDir: filepath.Join(c.RunsDir, runID), Hurry: e.hurry,
 	}
 	recoverRuns(e, c.RunsDir) // runs whose pipe was killed outright
 	// The journal keeps the run's progress on disk until the record is

@@ -98,3 +98,24 @@ func TestRunsAndRunReferences(t *testing.T) {
 		t.Errorf("runs --json: %v %+v\n%s", err, list, j.stdout)
 	}
 }
+
+// pipe show tells a run: its config with where each value came from
+// (secrets masked), its nodes and their outputs.
+func TestShowARun(t *testing.T) {
+	runs := t.TempDir()
+	file := filepath.Join(t.TempDir(), "p.yaml")
+	os.WriteFile(file, []byte("name: p\nconfig: {API_TOKEN: '', N: 1, LABEL: x}\nnodes:\n  a: {module: echo, with: {n: '${{ config.N }}'}}\n"), 0o644)
+	r := pipeIn(t, "", []string{"API_TOKEN=tok_SUPERSECRET_77"}, "run", file, "--runs-dir", runs, "--set", "N=7")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	s := pipe(t, "show", "--runs-dir", runs)
+	for _, want := range []string{"run ", "pipeline p", "API_TOKEN  ***    environment", "N          7      --set", "LABEL      x      default", "a     success", "n=7"} {
+		if !strings.Contains(s.stdout, want) {
+			t.Errorf("pipe show lacks %q:\n%s", want, s.stdout)
+		}
+	}
+	if strings.Contains(s.stdout, "SUPERSECRET") || s.code != 0 {
+		t.Errorf("exit %d\n%s", s.code, s.stdout)
+	}
+}

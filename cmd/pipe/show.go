@@ -1,0 +1,110 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/modules"
+)
+
+type showCmd struct {
+	Ref     string `arg:"" name:"run" optional:"" default:"last" help:"The run: last (the default), a run id or a unique start of one, or a record file."`
+	RunsDir string `help:"Where run records are." default:".pipe/runs"`
+	JSON    bool   `help:"Print the run record as JSON."`
+}
+
+// maxShownValue bounds an output's text in pipe show; the record has it whole.
+const maxShownValue = 100
+
+func (c *showCmd) Run(e *env) error {
+	path, err := engine.FindRun(c.RunsDir, c.Ref)
+	if err != nil {
+		return fail(exitFailed, "%s: %w", c.Ref, err)
+	}
+	rec, err := readRun(e, path)
+	if err != nil {
+		return err
+	}
+	if c.JSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rec)
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "run %s: %s", rec.ID, rec.Status)
+	if rec.Reason != "" {
+		fmt.Fprintf(w, " (%s)", rec.Reason)
+	}
+	fmt.Fprintf(w, "\npipeline %s", rec.Pipeline)
+	if rec.File != "" {
+		fmt.Fprintf(w, " (%s)", rec.File)
+	}
+	fmt.Fprintf(w, "\nstarted %s, took %s", rec.StartedAt.Local().Format(time.DateTime), time.Duration(rec.DurationMS)*time.Millisecond)
+	if rec.Version != "" || rec.Host != "" {
+		fmt.Fprintf(w, ", pipe %s on %s", orDash(rec.Version), orDash(rec.Host))
+	}
+	fmt.Fprintln(w)
+	if len(rec.Config) > 0 {
+		fmt.Fprintln(w)
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "CONFIG\tVALUE\tFROM")
+		for _, k := range slices.Sorted(maps.Keys(rec.Config)) {
+			v := rec.Config[k]
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", k, shown(v.Value), v.From)
+		}
+		tw.Flush()
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NODE\tSTATUS\tDURATION\tATTEMPTS\tREASON / OUTPUTS")
+	for _, id := range slices.Sorted(maps.Keys(rec.Nodes)) {
+		n := rec.Nodes[id]
+		dur, attempts := "", ""
+		if n.Attempts > 0 {
+			dur, attempts = n.Duration().Round(time.Millisecond).String(), fmt.Sprint(n.Attempts)
+		}
+		detail := n.Reason
+		if n.Status == engine.StatusError && n.Message != "" {
+			detail = strings.TrimSuffix(firstLine(n.Message), "; stderr ends:")
+		}
+		if detail == "" && len(n.Outputs) > 0 {
+			var parts []string
+			for _, k := range slices.Sorted(maps.Keys(n.Outputs)) {
+				parts = append(parts, k+"="+shown(n.Outputs[k]))
+			}
+			detail = clipText(strings.Join(parts, " "), 2*maxShownValue)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, n.Status, dur, attempts, detail)
+	}
+	return tw.Flush()
+}
+
+// shown writes a value on one line, cut.
+func shown(v any) string {
+	s, ok := v.(string)
+	if !ok {
+		b, _ := modules.MarshalJSON(v)
+		s = string(b)
+	}
+	return clipText(strings.Join(strings.Fields(s), " "), maxShownValue)
+}
+
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "..."
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -40,14 +40,14 @@ const (
 
 // Record is what a run did, written to .pipe/runs/<id>.json when it ends.
 type Record struct {
-	ID         string                 `json:"id"`
-	Pipeline   string                 `json:"pipeline"`
-	File       string                 `json:"file,omitempty"`
-	Status     Status                 `json:"status"`
-	Reason     string                 `json:"reason,omitempty"`
-	StartedAt  time.Time              `json:"started_at"`
-	FinishedAt time.Time              `json:"finished_at,omitzero"`
-	DurationMS int64                  `json:"duration_ms"`
+	ID         string    `json:"id"`
+	Pipeline   string    `json:"pipeline"`
+	File       string    `json:"file,omitempty"`
+	Status     Status    `json:"status"`
+	Reason     string    `json:"reason,omitempty"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at,omitzero"`
+	DurationMS int64     `json:"duration_ms"`
 	// Config is the run's resolved config, secrets as ***, with where each
 	// value came from; Version and Host say what ran it, and where.
 	Config  map[string]ConfigValue `json:"config,omitempty"`

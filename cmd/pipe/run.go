@@ -57,7 +57,7 @@ func (c *runCmd) Run(e *env) error {
 	opts := engine.Options{
 		Config: cfg, Only: c.Only, Skip: c.Skip, SkipModules: skipModules,
 		MaxParallel: maxParallel, Schedule: engine.Schedule(c.Schedule),
-		OnEvent: prog.event, RunID: runID, ConfigFrom: from, Version: version, LogDir: filepath.Join(c.RunsDir, runID), Hurry: e.hurry,
+		OnEvent: prog.event, RunID: runID, ConfigFrom: from, Version: fullVersion(), LogDir: filepath.Join(c.RunsDir, runID), Hurry: e.hurry,
 	}
 	recoverRuns(e, c.RunsDir) // runs whose pipe was killed outright
 	// The journal keeps the run's progress on disk until the record is

@@ -119,3 +119,12 @@ func TestShowARun(t *testing.T) {
 		t.Errorf("exit %d\n%s", s.code, s.stdout)
 	}
 }
+
+// pipe --version says what the build knows, not a placeholder.
+func TestVersion(t *testing.T) {
+	r := pipe(t, "--version")
+	v := strings.TrimSpace(r.stdout)
+	if r.code != 0 || v == "" || v == "dev" {
+		t.Errorf("pipe --version: exit %d, %q", r.code, v)
+	}
+}

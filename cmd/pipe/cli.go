@@ -37,6 +37,7 @@ type cli struct {
 	Run      runCmd      `cmd:"" help:"Run a pipeline."`
 	Runs     runsCmd     `cmd:"" help:"List past runs, newest first."`
 	Show     showCmd     `cmd:"" help:"Show a run: its nodes, their outputs, its config and where each value came from."`
+	Logs     logsCmd     `cmd:"" help:"Print what a run's nodes' programs wrote (-f: as they write it)."`
 	Modules  modulesCmd  `cmd:"" help:"List the modules, with their inputs and outputs."`
 	Schema   schemaCmd   `cmd:"" help:"Print the JSON Schema of pipeline files."`
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -126,5 +127,44 @@ func TestVersion(t *testing.T) {
 	v := strings.TrimSpace(r.stdout)
 	if r.code != 0 || v == "" || v == "dev" {
 		t.Errorf("pipe --version: exit %d, %q", r.code, v)
+	}
+}
+
+// pipe logs prints what nodes' programs wrote; -f follows a run that is
+// still going and ends with it.
+func TestLogsFollowsARun(t *testing.T) {
+	runs := t.TempDir()
+	file := filepath.Join(t.TempDir(), "p.yaml")
+	os.WriteFile(file, []byte("name: p\nnodes:\n  talk: {module: exec, with: {command: 'for i in 1 2 3; do echo line$i; sleep 0.3; done'}}\n  quiet: {module: echo}\n"), 0o644)
+	run := exec.Command(pipeBin, "run", file, "--runs-dir", runs)
+	if err := run.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer run.Process.Kill()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if m, _ := filepath.Glob(filepath.Join(runs, "*"+engine.JournalSuffix)); len(m) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the run's journal did not appear")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	f := pipe(t, "logs", "-f", "--runs-dir", runs)
+	if err := run.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"[talk] ", "stdout line1\n", "stdout line3\n"} {
+		if !strings.Contains(f.stdout, want) {
+			t.Errorf("pipe logs -f lacks %q:\n%s%s", want, f.stdout, f.stderr)
+		}
+	}
+	one := pipe(t, "logs", "last", "talk", "--runs-dir", runs)
+	if one.code != 0 || strings.Count(one.stdout, "\n") != 3 || strings.Contains(one.stdout, "[talk]") {
+		t.Errorf("pipe logs last talk: exit %d\n%s", one.code, one.stdout)
+	}
+	if q := pipe(t, "logs", "last", "quiet", "--runs-dir", runs); q.code != 1 || !strings.Contains(q.stderr, "left no output") {
+		t.Errorf("pipe logs last quiet: exit %d\n%s", q.code, q.stderr)
 	}
 }

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/schema"
+)
+
+type logsCmd struct {
+	Ref     string `arg:"" name:"run" optional:"" default:"last" help:"The run: last (the default), a run id or a unique start of one."`
+	Node    string `arg:"" optional:"" help:"Only this node's output."`
+	Follow  bool   `short:"f" help:"Keep printing what the nodes write until the run ends."`
+	RunsDir string `help:"Where run records are." default:".pipe/runs"`
+}
+
+// followEvery is how often -f looks for more output.
+const followEvery = 200 * time.Millisecond
+
+func (c *logsCmd) Run(e *env) error {
+	path, err := engine.FindRun(c.RunsDir, c.Ref)
+	if err != nil {
+		return fail(exitFailed, "%s: %w", c.Ref, err)
+	}
+	dir := filepath.Dir(path)
+	id := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".json"), engine.JournalSuffix)
+	logDir := filepath.Join(dir, id)
+	offsets := map[string]int64{}
+	for {
+		files, err := c.files(logDir)
+		if err != nil {
+			return err
+		}
+		if c.Node != "" && len(files) == 0 && !c.Follow {
+			return c.noLog(dir, id, logDir)
+		}
+		for _, f := range files {
+			if offsets[f], err = copyFrom(e.stdout, filepath.Join(logDir, f), offsets[f], c.prefix(f)); err != nil {
+				return err
+			}
+		}
+		if !c.Follow || runEnded(dir, id) {
+			return nil
+		}
+		select {
+		case <-e.ctx.Done():
+			return silent(exitInterrupted)
+		case <-time.After(followEvery):
+		}
+	}
+}
+
+// files lists the log files to print, by node id.
+func (c *logsCmd) files(logDir string) ([]string, error) {
+	if c.Node != "" {
+		if _, err := os.Stat(filepath.Join(logDir, c.Node+".log")); err != nil {
+			return nil, nil
+		}
+		return []string{c.Node + ".log"}, nil
+	}
+	ents, err := os.ReadDir(logDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, ent := range ents {
+		if strings.HasSuffix(ent.Name(), ".log") {
+			out = append(out, ent.Name())
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// prefix marks each line with its node when several nodes' logs are shown.
+func (c *logsCmd) prefix(file string) string {
+	if c.Node != "" {
+		return ""
+	}
+	return "[" + strings.TrimSuffix(file, ".log") + "] "
+}
+
+// noLog says why a node has no log: it printed nothing, or is no node.
+func (c *logsCmd) noLog(dir, id, logDir string) error {
+	rec, err := engine.ReadRecord(filepath.Join(dir, id+".json"))
+	if err == nil {
+		if _, ok := rec.Nodes[c.Node]; !ok {
+			ids := make([]string, 0, len(rec.Nodes))
+			for n := range rec.Nodes {
+				ids = append(ids, n)
+			}
+			hint := schema.DidYouMean(c.Node, ids)
+			if hint != "" {
+				hint = " (" + hint + ")"
+			}
+			return fail(exitFailed, "run %s has no node %q%s", id, c.Node, hint)
+		}
+	}
+	return fail(exitFailed, "node %s of run %s left no output (%s): it printed nothing, or runs in pipe's process", c.Node, id, filepath.Join(logDir, c.Node+".log"))
+}
+
+// runEnded reports whether run id has its record, or no journal any more.
+func runEnded(dir, id string) bool {
+	if _, err := os.Stat(filepath.Join(dir, id+".json")); err == nil {
+		return true
+	}
+	_, err := os.Stat(filepath.Join(dir, id+engine.JournalSuffix))
+	return errors.Is(err, fs.ErrNotExist)
+}
+
+// copyFrom writes the whole lines of path from offset on, each after
+// prefix, and returns the offset after the last whole line.
+func copyFrom(w io.Writer, path string, offset int64, prefix string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return offset, nil // not there yet
+	}
+	defer f.Close()
+	if _, err := f.Seek(offset, io.SeekStart); err != nil {
+		return offset, err
+	}
+	br := bufio.NewReaderSize(f, 64<<10)
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			return offset, nil // a line still being written waits for its end
+		}
+		if _, werr := fmt.Fprint(w, prefix+line); werr != nil {
+			return offset, werr
+		}
+		offset += int64(len(line))
+	}
+}

@@ -61,6 +61,9 @@ func Build(p *schema.Pipeline) (*Graph, schema.Diagnostics) {
 			switch {
 			case !ok:
 				hint := schema.DidYouMean(ref.ID, g.ids)
+				if strings.Contains(ref.ID, ",") {
+					hint = "for several needs write a list: needs: [" + strings.Join(strings.Fields(strings.ReplaceAll(ref.ID, ",", " ")), ", ") + "]"
+				}
 				if hint == "" {
 					hint = "needs names other nodes of this pipeline by id"
 				}

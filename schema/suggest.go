@@ -1,5 +1,7 @@
 package schema
 
+import "strings"
+
 // Suggest returns the candidate closest to word, or "" when none is close
 // enough to be what the user meant ("did you mean").
 func Suggest(word string, candidates []string) string {
@@ -19,8 +21,18 @@ func Suggest(word string, candidates []string) string {
 }
 
 // DidYouMean formats Suggest's answer as a hint, or "" when there is none.
+// A candidate that word starts with, followed by _ (DEPLOY for
+// DEPLOY_ENABLED), is suggested when none is close by spelling.
 func DidYouMean(word string, candidates []string) string {
-	if s := Suggest(word, candidates); s != "" {
+	s := Suggest(word, candidates)
+	if s == "" {
+		for _, c := range candidates {
+			if len(c) >= 3 && strings.HasPrefix(word, c+"_") && len(c) > len(s) {
+				s = c
+			}
+		}
+	}
+	if s != "" {
 		return "did you mean " + quote(s) + "?"
 	}
 	return ""

@@ -74,6 +74,9 @@ func (l *loader) syntaxError(err error) {
 		// yaml.v3 names no line for a problem on the first one.
 		pos = Pos{Line: 1, Col: 1}
 	}
+	if hint == "" && strings.Contains(msg, "'\t'") {
+		hint = "YAML indents with spaces only: replace the tab with spaces"
+	}
 	if line := l.src.Line(pos.Line); hint == "" && strings.Contains(line, "${{") && !strings.Contains(line, `"${{`) && !strings.Contains(line, `'${{`) {
 		hint = `quote the value ('${{ ... }}'): YAML reads ": " or "#" inside an unquoted expression as its own syntax`
 	}

@@ -180,3 +180,17 @@ func FindRun(dir, ref string) (string, error) {
 	}
 	return "", fmt.Errorf("%w: %q is the start of %d run ids (%s...): give more of it", ErrNoRun, ref, len(found), strings.Join(ids, ", "))
 }
+
+// DeleteRun removes run id's record and its node logs from dir.
+func DeleteRun(dir, id string) error {
+	if !validRunID(id) {
+		return fmt.Errorf("deleting run: run id %q is not a file name", id)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, id)); err != nil {
+		return fmt.Errorf("deleting run %s: %w", id, err)
+	}
+	if err := os.Remove(filepath.Join(dir, id+".json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("deleting run %s: %w", id, err)
+	}
+	return nil
+}

@@ -15,6 +15,7 @@ type runsCmd struct {
 	Pipeline string `help:"Only the runs of this pipeline: its name or its file." placeholder:"NAME|FILE"`
 	N        int    `short:"n" help:"How many runs to list, newest first (0: all)." default:"20"`
 	JSON     bool   `help:"Print the runs as a JSON array."`
+	Prune    *int   `help:"Delete all but the KEEP newest finished runs (of --pipeline, when given): records and node logs." placeholder:"KEEP"`
 }
 
 func (c *runsCmd) Run(e *env) error {
@@ -25,6 +26,9 @@ func (c *runsCmd) Run(e *env) error {
 	runs, err := engine.ListRuns(c.RunsDir)
 	if err != nil {
 		return err
+	}
+	if c.Prune != nil {
+		return c.prune(e, runs)
 	}
 	var shown []engine.RunSummary
 	for _, r := range runs {
@@ -55,6 +59,30 @@ func (c *runsCmd) Run(e *env) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status, r.Pipeline, r.StartedAt.Local().Format(time.DateTime), dur, counts(r.Counts))
 	}
 	return tw.Flush()
+}
+
+// prune deletes the finished runs past the newest KEEP: each record, and
+// the directory of its node logs. Runs still going are never touched.
+func (c *runsCmd) prune(e *env, runs []engine.RunSummary) error {
+	if *c.Prune < 0 {
+		return fail(exitUsage, "--prune %d: give how many runs to keep", *c.Prune)
+	}
+	kept, deleted := 0, 0
+	for _, r := range runs {
+		if r.Status == engine.StatusRunning || c.Pipeline != "" && r.Pipeline != c.Pipeline && r.File != c.Pipeline {
+			continue
+		}
+		if kept < *c.Prune {
+			kept++
+			continue
+		}
+		if err := engine.DeleteRun(c.RunsDir, r.ID); err != nil {
+			return err
+		}
+		deleted++
+	}
+	fmt.Fprintf(e.stdout, "deleted %d run(s), kept %d\n", deleted, kept)
+	return nil
 }
 
 // counts says how many nodes ended how: "4 success, 1 skipped".

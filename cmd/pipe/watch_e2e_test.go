@@ -168,3 +168,26 @@ func TestLogsFollowsARun(t *testing.T) {
 		t.Errorf("pipe logs last quiet: exit %d\n%s", q.code, q.stderr)
 	}
 }
+
+// pipe runs --prune KEEP keeps the newest runs, records and logs.
+func TestPruneRuns(t *testing.T) {
+	runs := t.TempDir()
+	file := filepath.Join(t.TempDir(), "p.yaml")
+	os.WriteFile(file, []byte("name: p\nnodes:\n  a: {module: exec, with: {command: 'echo hi'}}\n"), 0o644)
+	for range 3 {
+		if r := pipe(t, "run", file, "--runs-dir", runs); r.code != 0 {
+			t.Fatalf("exit %d\n%s", r.code, r.stderr)
+		}
+	}
+	newest := strings.Fields(strings.Split(pipe(t, "runs", "--runs-dir", runs).stdout, "\n")[1])[0]
+	r := pipe(t, "runs", "--runs-dir", runs, "--prune", "1")
+	left, _ := os.ReadDir(runs)
+	if r.code != 0 || !strings.Contains(r.stdout, "deleted 2 run(s), kept 1") || len(left) != 2 {
+		t.Fatalf("exit %d, %s, left %v", r.code, r.stdout, left)
+	}
+	for _, ent := range left {
+		if !strings.HasPrefix(ent.Name(), newest) {
+			t.Errorf("%s is left, not of the newest run %s", ent.Name(), newest)
+		}
+	}
+}

@@ -35,6 +35,7 @@ type cli struct {
 	Validate validateCmd `cmd:"" help:"Check pipeline files (default pipelines/*.yaml)."`
 	Graph    graphCmd    `cmd:"" help:"Draw a pipeline's graph as DOT (or SVG/PNG through Graphviz)."`
 	Run      runCmd      `cmd:"" help:"Run a pipeline."`
+	Explain  explainCmd  `cmd:"" help:"Say what each node of a run would do, and why, running nothing."`
 	Runs     runsCmd     `cmd:"" help:"List past runs, newest first."`
 	Show     showCmd     `cmd:"" help:"Show a run: its nodes, their outputs, its config and where each value came from."`
 	Logs     logsCmd     `cmd:"" help:"Print what a run's nodes' programs wrote (-f: as they write it)."`

@@ -28,6 +28,7 @@ type runCmd struct {
 	Schedule    string   `help:"eager: start nodes as soon as their needs are done; levels: level by level." enum:"eager,levels" default:"eager"`
 	JSON        bool     `help:"Print the run record as JSON on stdout instead of the summary."`
 	RunsDir     string   `help:"Where run records are written." default:".pipe/runs"`
+	DryRun      bool     `help:"Run nothing: say what each node would do, and why (as pipe explain)."`
 }
 
 func (c *runCmd) Run(e *env) error {
@@ -51,6 +52,9 @@ func (c *runCmd) Run(e *env) error {
 	var skipModules []string
 	if c.NoWeb {
 		skipModules = append(skipModules, "web_interface")
+	}
+	if c.DryRun {
+		return explain(e, eng, plan, engine.Options{Config: cfg, Only: c.Only, Skip: c.Skip, SkipModules: skipModules}, c.JSON)
 	}
 	prog := newProgress(e.logs, plan.Graph.Len())
 	runID := engine.NewRunID()

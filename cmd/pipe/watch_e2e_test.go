@@ -191,3 +191,23 @@ func TestPruneRuns(t *testing.T) {
 		}
 	}
 }
+
+// pipe explain and pipe run --dry-run say what would run, and run nothing.
+func TestExplainRunsNothing(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "ran")
+	file := filepath.Join(dir, "p.yaml")
+	os.WriteFile(file, []byte("name: p\nconfig: {GO: false}\nnodes:\n  touch: {module: exec, with: {command: [touch, "+marker+"]}}\n  gated: {module: echo, when: config.GO}\n"), 0o644)
+	for _, args := range [][]string{{"explain", file}, {"run", file, "--dry-run", "--runs-dir", dir}} {
+		r := pipe(t, args...)
+		if r.code != 0 || !strings.Contains(r.stdout, "when false: config.GO (config.GO = false)") || !strings.Contains(r.stdout, "touch ") {
+			t.Errorf("pipe %s: exit %d\n%s%s", args[0], r.code, r.stdout, r.stderr)
+		}
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("a node ran")
+	}
+	if recs, _ := filepath.Glob(filepath.Join(dir, "*.json")); len(recs) > 0 {
+		t.Errorf("a dry run left records: %v", recs)
+	}
+}

@@ -1,0 +1,147 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/expr-lang/expr"
+)
+
+// Would is what a node would do in a run, as far as can be known before it.
+type Would string
+
+// What Explain can say of a node.
+const (
+	WouldRun  Would = "run"
+	WouldSkip Would = "skip"
+	// WouldDecide: the node's when reads other nodes' results, known only
+	// once they have run.
+	WouldDecide Would = "decided at run time"
+)
+
+// Explanation says what a node would do in a run, and why.
+type Explanation struct {
+	Node   string `json:"node"`
+	Module string `json:"module"`
+	Would  Would  `json:"would"`
+	Why    string `json:"why"`
+}
+
+var configRef = regexp.MustCompile(`\bconfig\.([A-Za-z_][A-Za-z0-9_]*)`)
+
+// Explain says, without running anything, what each node of plan would do
+// in a run with opts, and why: selected or not (--only, --skip), blocked
+// by the dangerous gate, skipped because a need would be, its when true or
+// false with the config values it read, or decided at run time when it
+// reads other nodes' results. Nodes come in the plan's order.
+func (e *Engine) Explain(plan *Plan, opts Options) ([]Explanation, error) {
+	opts.Journal, opts.OnEvent = nil, nil
+	r, err := e.newRun(plan, opts)
+	if err != nil {
+		return nil, err
+	}
+	r.ctx = context.Background()
+	g := plan.Graph
+	would := make([]Would, g.Len())
+	out := make([]Explanation, 0, g.Len())
+	for _, i := range g.Order() {
+		pn := &plan.nodes[i]
+		w, why := r.explain(i, would)
+		would[i] = w
+		out = append(out, Explanation{Node: pn.ID, Module: pn.Module, Would: w, Why: r.redact.String(why)})
+	}
+	index := make(map[string]int, len(out))
+	for i := range g.Len() {
+		index[g.ID(i)] = i
+	}
+	slices.SortStableFunc(out, func(a, b Explanation) int { return index[a.Node] - index[b.Node] })
+	return out, nil
+}
+
+// explain decides node i from what its needs would do.
+func (r *run) explain(i int, would []Would) (Would, string) {
+	pn := &r.plan.nodes[i]
+	st := &r.nodes[i]
+	if !st.selected {
+		return WouldSkip, st.rec.Reason
+	}
+	if pn.dangerous && !r.dangerOK {
+		return WouldSkip, fmt.Sprintf("dangerous module disabled (config.%s = %v): set %s=true to run it", DangerKey, r.config[DangerKey], DangerKey)
+	}
+	success, decided := true, true
+	var why []string
+	for _, j := range r.plan.Graph.Needs(i) {
+		switch would[j] {
+		case WouldSkip:
+			success = false
+			why = append(why, "need "+r.plan.nodes[j].ID+" would be skipped")
+			if r.plan.nodes[j].dangerous && !r.dangerOK {
+				return WouldSkip, fmt.Sprintf("needs %s, a dangerous node that is disabled", r.plan.nodes[j].ID)
+			}
+		case WouldDecide:
+			decided = false
+		}
+	}
+	usesStatus := pn.when != nil && pn.when.usesStatus
+	if !success && !usesStatus {
+		return WouldSkip, why[0]
+	}
+	if pn.when == nil {
+		if !decided {
+			return WouldDecide, "runs if its needs run"
+		}
+		return WouldRun, "no when; its needs would run"
+	}
+	if len(pn.when.refs) > 0 || (usesStatus && !decided) {
+		var reads []string
+		for _, ref := range pn.when.refs {
+			reads = append(reads, "nodes."+ref.id)
+		}
+		if len(reads) == 0 {
+			reads = append(reads, "its needs' results")
+		}
+		return WouldDecide, "when: " + pn.When + " reads " + strings.Join(reads, ", ")
+	}
+	v, err := expr.Run(pn.when.prog, r.env(i, success))
+	if err != nil {
+		return WouldRun, fmt.Sprintf("when: %s fails: %v (the node would fail)", pn.When, err)
+	}
+	ok, _ := v.(bool)
+	verdict, w := "false", WouldSkip
+	if ok {
+		verdict, w = "true", WouldRun
+	}
+	text := "when " + verdict + ": " + pn.When
+	if vals := r.configValues(pn.When); vals != "" {
+		text += " (" + vals + ")"
+	}
+	return w, text
+}
+
+// configValues lists the config values an expression reads, secrets
+// masked: "config.N = 3, config.MODE = fast".
+func (r *run) configValues(src string) string {
+	var parts []string
+	for _, m := range configRef.FindAllStringSubmatch(src, -1) {
+		key := m[1]
+		v, ok := r.config[key]
+		if !ok {
+			continue
+		}
+		text := stringify(v)
+		if _, isStr := v.(string); isStr {
+			text = fmt.Sprintf("%q", text)
+		}
+		if r.plan.Pipeline.IsSecret(key) {
+			text = Masked
+		}
+		part := "config." + key + " = " + text
+		if !slices.Contains(parts, part) {
+			parts = append(parts, part)
+		}
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,64 @@
+package engine_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pipe-run/pipe/engine"
+)
+
+func TestExplain(t *testing.T) {
+	tm := newTestModules(t)
+	plan, err := engine.Parse("x.yaml", []byte(`
+config: {ENABLE_DANGEROUS_AI: false, MODE: fast, N: 3, API_TOKEN: ""}
+nodes:
+  a: {module: echo}
+  risky: {module: risky}
+  below_risky: {module: echo, needs: risky, when: always()}
+  off: {module: echo, when: config.MODE == "slow" && config.N > 1}
+  on: {module: echo, when: 'config.N > 1 && config.API_TOKEN != ""'}
+  after_off: {module: echo, needs: off}
+  cleanup: {module: echo, needs: off, when: always()}
+  reads: {module: echo, needs: a, when: nodes.a.outputs.x == 1}
+  after_reads: {module: echo, needs: reads}
+  dropped: {module: echo}
+`), tm.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := map[string]any{"ENABLE_DANGEROUS_AI": false, "MODE": "fast", "N": 3, "API_TOKEN": "tok_SUPERSECRET_1"}
+	ex, err := engine.New(tm.reg).Explain(plan, engine.Options{Config: cfg, Skip: []string{"dropped"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct {
+		would engine.Would
+		why   string
+	}{
+		"a":           {engine.WouldRun, "no when"},
+		"risky":       {engine.WouldSkip, "dangerous module disabled (config.ENABLE_DANGEROUS_AI = false)"},
+		"below_risky": {engine.WouldSkip, "needs risky, a dangerous node that is disabled"},
+		"off":         {engine.WouldSkip, `when false: config.MODE == "slow" && config.N > 1 (config.MODE = "fast", config.N = 3)`},
+		"on":          {engine.WouldRun, "config.API_TOKEN = ***"},
+		"after_off":   {engine.WouldSkip, "need off would be skipped"},
+		"cleanup":     {engine.WouldRun, "when true: always()"},
+		"reads":       {engine.WouldDecide, "reads nodes.a"},
+		"after_reads": {engine.WouldDecide, "runs if its needs run"},
+		"dropped":     {engine.WouldSkip, "skipped by --skip"},
+	}
+	if len(ex) != len(want) || ex[0].Node != "a" || ex[len(ex)-1].Node != "dropped" {
+		t.Fatalf("explanations not one a node in file order: %+v", ex)
+	}
+	for _, x := range ex {
+		w := want[x.Node]
+		if x.Would != w.would || !strings.Contains(x.Why, w.why) {
+			t.Errorf("%s: %s, %q; want %s, %q", x.Node, x.Would, x.Why, w.would, w.why)
+		}
+		if strings.Contains(x.Why, "SUPERSECRET") {
+			t.Errorf("%s shows the secret: %q", x.Node, x.Why)
+		}
+	}
+	if len(tm.started) > 0 {
+		t.Errorf("explain ran nodes: %v", tm.started)
+	}
+}

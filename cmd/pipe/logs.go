@@ -19,6 +19,9 @@ type logs struct {
 	// with milliseconds, durations as numbers of milliseconds, the node's
 	// id as the attribute "node" (text shows it as a prefix).
 	machine bool
+	// out, when set, takes the lines nodes' programs print (text logs
+	// only: machine logs keep them as records).
+	out *output
 }
 
 // plainWriter hides the terminal behind a writer: charmbracelet/log makes
@@ -64,7 +67,11 @@ func (l *logs) node(id string) *slog.Logger {
 	if l.machine {
 		return slog.New(l.base.With("node", id))
 	}
-	return slog.New(l.base.WithPrefix(id))
+	h := l.base.WithPrefix(id)
+	if l.out != nil {
+		return slog.New(&outputHandler{Handler: h, out: l.out, node: id})
+	}
+	return slog.New(h)
 }
 
 // duration is how a log line says how long something took: "in=1.2s" for

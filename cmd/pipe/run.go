@@ -29,6 +29,7 @@ type runCmd struct {
 	JSON        bool     `help:"Print the run record as JSON on stdout instead of the summary."`
 	RunsDir     string   `help:"Where run records are written." default:".pipe/runs"`
 	DryRun      bool     `help:"Run nothing: say what each node would do, and why (as pipe explain)."`
+	Output      string   `help:"What nodes' programs print: prefixed (as it comes, after [node]), grouped (a block per node as it ends; GitHub Actions groups), quiet." enum:"prefixed,grouped,quiet" default:"prefixed"`
 }
 
 func (c *runCmd) Run(e *env) error {
@@ -40,6 +41,8 @@ func (c *runCmd) Run(e *env) error {
 	}
 	eng := engine.New(modules.Default)
 	eng.Logger = e.logs.slog()
+	out := newOutput(c.Output, e.stderr)
+	e.logs.out = out
 	eng.NodeLogger = e.logs.node
 	plan, err := eng.Load(c.File)
 	if err != nil {
@@ -57,6 +60,7 @@ func (c *runCmd) Run(e *env) error {
 		return explain(e, eng, plan, engine.Options{Config: cfg, Only: c.Only, Skip: c.Skip, SkipModules: skipModules}, c.JSON)
 	}
 	prog := newProgress(e.logs, plan.Graph.Len())
+	prog.out = out
 	runID := engine.NewRunID()
 	opts := engine.Options{
 		Config: cfg, Only: c.Only, Skip: c.Skip, SkipModules: skipModules,
@@ -125,6 +129,7 @@ type progress struct {
 	total, done, running int
 	failed               int
 	last                 time.Time
+	out                  *output // the grouped output is shown as a node ends
 }
 
 // perNodeLimit is the largest pipeline that gets a log line per node.
@@ -144,6 +149,9 @@ func (p *progress) event(ev engine.Event) {
 	case engine.NodeFinished:
 		if ev.Record.Attempts > 0 { // it ran, so it was counted as running
 			p.running--
+		}
+		if p.out != nil {
+			p.out.end(ev.Node)
 		}
 		p.done++
 		r := ev.Record

@@ -211,3 +211,43 @@ func TestExplainRunsNothing(t *testing.T) {
 		t.Errorf("a dry run left records: %v", recs)
 	}
 }
+
+// What nodes' programs print reaches the terminal, after [node], in order
+// for each node; grouped shows each node's lines in one block; quiet none.
+func TestOutputModes(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "p.yaml")
+	os.WriteFile(file, []byte("name: p\nnodes:\n  fit: {module: exec, with: {command: 'for i in 1 2 3 4; do echo epoch $i; sleep 0.05; done; echo done-fit >&2'}}\n  price: {module: exec, with: {command: 'for i in 1 2 3; do echo price $i; sleep 0.04; done'}}\n"), 0o644)
+	lines := func(stderr, node string) []string {
+		var out []string
+		for _, l := range strings.Split(stderr, "\n") {
+			if strings.HasPrefix(l, "["+node+"] ") {
+				out = append(out, strings.TrimPrefix(l, "["+node+"] "))
+			}
+		}
+		return out
+	}
+	for _, mode := range []string{"prefixed", "grouped", "quiet"} {
+		r := pipe(t, "run", file, "--runs-dir", dir, "--output", mode)
+		if r.code != 0 {
+			t.Fatalf("%s: exit %d\n%s", mode, r.code, r.stderr)
+		}
+		fit, price := lines(r.stderr, "fit"), lines(r.stderr, "price")
+		if mode == "quiet" {
+			if len(fit)+len(price) > 0 {
+				t.Errorf("quiet shows output:\n%s", r.stderr)
+			}
+			continue
+		}
+		if strings.Join(fit, ",") != "epoch 1,epoch 2,epoch 3,epoch 4,done-fit" || strings.Join(price, ",") != "price 1,price 2,price 3" {
+			t.Errorf("%s: fit %q, price %q\n%s", mode, fit, price, r.stderr)
+		}
+		if mode == "grouped" {
+			// Each node's lines stand together.
+			block := strings.Join([]string{"[fit] epoch 1", "[fit] epoch 2", "[fit] epoch 3", "[fit] epoch 4", "[fit] done-fit"}, "\n")
+			if !strings.Contains(r.stderr, block) || !strings.Contains(r.stderr, "[price] price 1\n[price] price 2\n[price] price 3") {
+				t.Errorf("grouped output is not in blocks:\n%s", r.stderr)
+			}
+		}
+	}
+}

@@ -95,7 +95,7 @@ func (Exec) Run(ctx context.Context, in *modules.Input) (*modules.Output, error)
 	case in.String("stdin") != "":
 		cmd.Stdin = strings.NewReader(in.String("stdin"))
 	}
-	res, err := proc.Run(ctx, cmd, proc.Options{Log: in.Logger, Priority: in.Priority, LogFile: in.LogFile, Mask: in.Secrets})
+	res, err := proc.Run(ctx, cmd, proc.Options{Log: in.Logger, EchoStdout: true, Priority: in.Priority, LogFile: in.LogFile, Mask: in.Secrets})
 	if err != nil {
 		return nil, &modules.Error{Message: err.Error(), Values: map[string]any{"exit_code": res.ExitCode, "stdout": stdoutValue(&res, in.LogFile)}}
 	}

@@ -48,6 +48,8 @@ type Options struct {
 	Log *slog.Logger
 	// StdoutToLog sends stdout to Log too, instead of keeping it.
 	StdoutToLog bool
+	// EchoStdout sends stdout to Log a line at a time, and keeps it too.
+	EchoStdout bool
 	// Priority orders programs waiting to start (see modules.Input).
 	Priority int
 	// LogFile, when set, is the file stdout and stderr are appended to,
@@ -68,13 +70,25 @@ func Run(ctx context.Context, cmd *exec.Cmd, opts Options) (Result, error) {
 		return Result{ExitCode: -1}, fmt.Errorf("not started: %w", context.Cause(ctx))
 	}
 	mask := newMasker(opts.Mask)
-	tail := &lineLog{log: opts.Log, level: slog.LevelInfo, stream: "stderr", mask: mask}
+	// One allocation for both streams' line loggers: most programs print
+	// nothing, and a node should not pay for what it does not use.
+	lines := &struct {
+		stderr, stdout lineLog
+		echo           both
+	}{}
+	tail := &lines.stderr
+	*tail = lineLog{log: opts.Log, level: slog.LevelInfo, stream: "stderr", mask: mask}
 	var stdout capture
 	var stdoutLog *lineLog
 	var stdoutSink, stderrSink io.Writer = &stdout, tail
-	if opts.StdoutToLog {
-		stdoutLog = &lineLog{log: opts.Log, level: slog.LevelInfo, stream: "stdout", mask: mask}
+	if opts.StdoutToLog || opts.EchoStdout {
+		stdoutLog = &lines.stdout
+		*stdoutLog = lineLog{log: opts.Log, level: slog.LevelInfo, stream: "stdout", mask: mask}
 		stdoutSink = stdoutLog
+		if opts.EchoStdout && !opts.StdoutToLog {
+			lines.echo = both{&stdout, stdoutLog}
+			stdoutSink = &lines.echo
+		}
 	}
 	var file *logFile
 	if opts.LogFile != "" {
@@ -250,4 +264,13 @@ func (l *lineLog) tail() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return strings.Join(l.last, "\n")
+}
+
+// both writes to two writers. It has no ReadFrom: the capture's bound must
+// see every write.
+type both [2]io.Writer
+
+func (b *both) Write(p []byte) (int, error) {
+	_, _ = b[0].Write(p)
+	return b[1].Write(p)
 }

@@ -251,3 +251,24 @@ func TestOutputModes(t *testing.T) {
 		}
 	}
 }
+
+// A Python module's print and logging reach the terminal after [node];
+// pipe --debug lets its debug lines through.
+func TestPythonLoggingIsShown(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not installed: the python module cannot be tested here")
+	}
+	dir := t.TempDir()
+	mod := filepath.Join(dir, "logmod.py")
+	os.WriteFile(mod, []byte("import logging\nlog = logging.getLogger('fit')\ndef main():\n    print('printed')\n    log.info('an info line')\n    log.debug('a debug line')\n    return {}\n"), 0o644)
+	file := filepath.Join(dir, "p.yaml")
+	os.WriteFile(file, []byte("name: p\nnodes:\n  py: {module: python, with: {path: "+mod+"}}\n"), 0o644)
+	r := pipe(t, "run", file, "--runs-dir", dir)
+	if !strings.Contains(r.stderr, "[py] printed") || !strings.Contains(r.stderr, "[py] INFO fit: an info line") || strings.Contains(r.stderr, "a debug line") {
+		t.Errorf("exit %d\n%s", r.code, r.stderr)
+	}
+	d := pipe(t, "--debug", "run", file, "--runs-dir", dir)
+	if !strings.Contains(d.stderr, "[py] DEBUG fit: a debug line") {
+		t.Errorf("--debug: exit %d\n%s", d.code, d.stderr)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	osexec "os/exec"
 	"strings"
@@ -90,7 +91,11 @@ func (Python) Run(ctx context.Context, in *modules.Input) (*modules.Output, erro
 		return nil, fmt.Errorf("encoding args: %w", err)
 	}
 	cmd := proc.Command(bin, "-c", runner)
-	cmd.Env = append(os.Environ(), "PYTHONUNBUFFERED=1")
+	level := "info"
+	if in.Logger.Enabled(ctx, slog.LevelDebug) {
+		level = "debug" // pipe --debug
+	}
+	cmd.Env = append(os.Environ(), "PYTHONUNBUFFERED=1", "PIPE_LOG_LEVEL="+level)
 	cmd.Stdin = strings.NewReader(string(body))
 	ch, err := newResultChannel(cmd)
 	if err != nil {

@@ -4,6 +4,7 @@
 # pipe). The request comes as JSON on stdin.
 import importlib.util
 import json
+import logging
 import os
 import sys
 import traceback
@@ -20,6 +21,14 @@ def write(result_fd, payload):
 
 
 def main():
+    # The module's logging goes where its print goes (pipe shows both, after
+    # [node]); pipe --debug lets its debug lines through. A module that sets
+    # up logging itself keeps its own set-up.
+    logging.basicConfig(
+        level=logging.DEBUG if os.environ.get("PIPE_LOG_LEVEL") == "debug" else logging.INFO,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     if not os.environ.get("PIPE_RESULT_FILE"):
         # The module's own child processes must not hold the result pipe open.
         os.set_inheritable(RESULT_FD, False)

@@ -22,6 +22,16 @@ type logs struct {
 	// out, when set, takes the lines nodes' programs print (text logs
 	// only: machine logs keep them as records).
 	out *output
+	// terminal is set when the log goes to a terminal; profile is the
+	// colour profile chosen for it.
+	terminal bool
+	profile  termenv.Profile
+}
+
+// redirect sends the log to w (a status line in front of the terminal).
+func (l *logs) redirect(w io.Writer) {
+	l.base.SetOutput(plainWriter{w})
+	l.base.SetColorProfile(l.profile)
 }
 
 // plainWriter hides the terminal behind a writer: charmbracelet/log makes
@@ -51,12 +61,14 @@ func newLogs(w io.Writer, debug bool, format string) *logs {
 	}
 	// Set the colour profile explicitly: letting the renderer ask the
 	// terminal can stall for seconds on terminals that do not answer.
+	f, isFile := w.(*os.File)
+	terminal := isFile && isatty.IsTerminal(f.Fd()) && os.Getenv("TERM") != "dumb"
 	profile := termenv.Ascii
-	if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb" {
+	if terminal && os.Getenv("NO_COLOR") == "" {
 		profile = termenv.ANSI256
 	}
 	l.SetColorProfile(profile)
-	return &logs{base: l, machine: machine}
+	return &logs{base: l, machine: machine, terminal: terminal, profile: profile}
 }
 
 // slog returns the base logger as a *slog.Logger, for the engine.

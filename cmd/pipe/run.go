@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -61,6 +62,14 @@ func (c *runCmd) Run(e *env) error {
 	}
 	prog := newProgress(e.logs, plan.Graph.Len())
 	prog.out = out
+	stopStatus := func() {}
+	if e.logs.terminal && !e.logs.machine {
+		// On a terminal, a status line under the log says how the run goes.
+		sl := &statusLine{w: e.stderr}
+		e.logs.redirect(sl)
+		out.w = sl
+		stopStatus = showStatus(sl, prog)
+	}
 	runID := engine.NewRunID()
 	opts := engine.Options{
 		Config: cfg, Only: c.Only, Skip: c.Skip, SkipModules: skipModules,
@@ -79,6 +88,7 @@ func (c *runCmd) Run(e *env) error {
 	}
 	opts.Journal = journal
 	rec, err := eng.Run(e.ctx, plan, opts)
+	stopStatus()
 	if err != nil {
 		journal.Close()
 		os.Remove(journalPath)
@@ -123,41 +133,57 @@ func (c *runCmd) Run(e *env) error {
 // progress logs nodes as they start and end. Large pipelines get a count
 // once a second instead of a line a node.
 type progress struct {
-	logs                 *logs
-	log                  *slog.Logger
-	quiet                bool
-	total, done, running int
-	failed               int
-	last                 time.Time
-	out                  *output // the grouped output is shown as a node ends
+	logs  *logs
+	log   *slog.Logger
+	quiet bool
+	total int
+	last  time.Time
+	out   *output // the grouped output is shown as a node ends
+
+	mu            sync.Mutex // guards the counts below: the status line reads them
+	done, running int
+	failed        int
+	names         map[string]bool // the nodes running
 }
 
 // perNodeLimit is the largest pipeline that gets a log line per node.
 const perNodeLimit = 200
 
 func newProgress(l *logs, total int) *progress {
-	return &progress{logs: l, log: l.slog(), total: total, quiet: total > perNodeLimit, last: time.Now()}
+	return &progress{logs: l, log: l.slog(), total: total, quiet: total > perNodeLimit, last: time.Now(), names: map[string]bool{}}
 }
 
 func (p *progress) event(ev engine.Event) {
+	p.mu.Lock()
 	switch ev.Kind {
 	case engine.NodeStarted:
+		p.names[ev.Node] = true
+	case engine.NodeFinished:
+		delete(p.names, ev.Node)
+	}
+	p.mu.Unlock()
+	switch ev.Kind {
+	case engine.NodeStarted:
+		p.mu.Lock()
 		p.running++
+		p.mu.Unlock()
 		if !p.quiet {
 			p.logs.node(ev.Node).Info("started", "module", ev.Record.Module)
 		}
 	case engine.NodeFinished:
-		if ev.Record.Attempts > 0 { // it ran, so it was counted as running
-			p.running--
-		}
 		if p.out != nil {
 			p.out.end(ev.Node)
 		}
-		p.done++
 		r := ev.Record
+		p.mu.Lock()
+		if ev.Record.Attempts > 0 { // it ran, so it was counted as running
+			p.running--
+		}
+		p.done++
 		if r.Status == engine.StatusError {
 			p.failed++
 		}
+		p.mu.Unlock()
 		if !p.quiet || r.Status == engine.StatusError {
 			l := p.logs.node(ev.Node)
 			switch r.Status {
@@ -175,7 +201,10 @@ func (p *progress) event(ev engine.Event) {
 	}
 	if p.quiet && time.Since(p.last) >= time.Second {
 		p.last = time.Now()
-		p.log.Info("progress", "done", fmt.Sprintf("%d/%d", p.done, p.total), "running", p.running, "failed", p.failed)
+		p.mu.Lock()
+		done, running, failed := p.done, p.running, p.failed
+		p.mu.Unlock()
+		p.log.Info("progress", "done", fmt.Sprintf("%d/%d", done, p.total), "running", running, "failed", failed)
 	}
 }
 

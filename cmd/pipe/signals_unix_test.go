@@ -126,3 +126,32 @@ func TestNoTerminalQueries(t *testing.T) {
 		}
 	}
 }
+
+// On a terminal a status line says how the run goes, redrawn in place and
+// erased before the summary; in a pipe there is none.
+func TestStatusLineOnlyOnATerminal(t *testing.T) {
+	scriptBin, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("script(1) is not installed: cannot give pipe a terminal here")
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "p.yaml")
+	os.WriteFile(file, []byte("name: p\nnodes:\n  slow: {module: wait, with: {duration: 1s}}\n  after: {module: echo, needs: slow}\n"), 0o644)
+	cmd := exec.Command(scriptBin, "-qefc", pipeBin+" run "+file+" --runs-dir "+dir, "/dev/null")
+	cmd.Env = append(os.Environ(), "TERM=xterm")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%q", err, out)
+	}
+	s := string(out)
+	if !strings.Contains(s, "\r\x1b[K") || !strings.Contains(s, "0/2 done · 1 running (slow) · 00:00") {
+		t.Errorf("no status line on a terminal:\n%q", s)
+	}
+	if i, j := strings.LastIndex(s, "\x1b[K"), strings.Index(s, "NODE"); j < 0 || i > j {
+		t.Errorf("the status line is not erased before the summary:\n%q", s)
+	}
+	r := pipe(t, "run", file, "--runs-dir", dir)
+	if strings.Contains(r.stderr, "\x1b[K") || strings.Contains(r.stderr, " done · ") {
+		t.Errorf("a status line without a terminal:\n%q", r.stderr)
+	}
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// statusLine keeps one line at the bottom of a terminal that says how the
+// run goes, `12/31 done · 3 running (fit, price, web) · 1 failed · 00:14`,
+// redrawn in place. Everything else written to the terminal goes through
+// it, so that the line is cleared first and drawn again after.
+type statusLine struct {
+	mu    sync.Mutex // guards the fields below and writes to w
+	w     io.Writer
+	text  string
+	shown bool
+}
+
+// clear erases the line where it stands. mu is held.
+func (s *statusLine) clear() {
+	if s.shown {
+		io.WriteString(s.w, "\r\x1b[K")
+		s.shown = false
+	}
+}
+
+func (s *statusLine) draw() {
+	if s.text != "" {
+		io.WriteString(s.w, s.text)
+		s.shown = true
+	}
+}
+
+// Write writes p above the status line.
+func (s *statusLine) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clear()
+	n, err := s.w.Write(p)
+	if len(p) > 0 && p[len(p)-1] == '\n' {
+		s.draw()
+	}
+	return n, err
+}
+
+func (s *statusLine) set(text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clear()
+	s.text = text
+	s.draw()
+}
+
+// close erases the line for good.
+func (s *statusLine) close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clear()
+	s.text = ""
+}
+
+// statusEvery is how often the status line is redrawn.
+const statusEvery = 250 * time.Millisecond
+
+// showStatus redraws the status line from p until stop is closed; the
+// returned func stops it, waits for its goroutine and erases the line.
+func showStatus(s *statusLine, p *progress) func() {
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	start := time.Now()
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(statusEvery)
+		defer t.Stop()
+		for {
+			s.set(p.status(time.Since(start)))
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() {
+		close(stop)
+		wg.Wait()
+		s.close()
+	}
+}
+
+// status is the status line's text.
+func (p *progress) status(elapsed time.Duration) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	names := slices.Sorted(func(yield func(string) bool) {
+		for n := range p.names {
+			if !yield(n) {
+				return
+			}
+		}
+	})
+	running := fmt.Sprintf("%d running", len(names))
+	if len(names) > 0 {
+		shown := names[:min(3, len(names))]
+		more := ""
+		if len(names) > 3 {
+			more = ", ..."
+		}
+		running += " (" + strings.Join(shown, ", ") + more + ")"
+	}
+	parts := []string{fmt.Sprintf("%d/%d done", p.done, p.total), running}
+	if p.failed > 0 {
+		parts = append(parts, fmt.Sprintf("%d failed", p.failed))
+	}
+	secs := int(elapsed.Seconds())
+	parts = append(parts, fmt.Sprintf("%02d:%02d", secs/60, secs%60))
+	return strings.Join(parts, " · ")
+}

@@ -41,6 +41,7 @@ type cli struct {
 	Logs     logsCmd     `cmd:"" help:"Print what a run's nodes' programs wrote (-f: as they write it)."`
 	Modules  modulesCmd  `cmd:"" help:"List the modules, with their inputs and outputs."`
 	Schema   schemaCmd   `cmd:"" help:"Print the JSON Schema of pipeline files."`
+	Help     helpCmd     `cmd:"" help:"Show help for pipe or one of its commands."`
 }
 
 // env is what commands get: the streams, the logger set-up and the

@@ -272,3 +272,12 @@ func TestPythonLoggingIsShown(t *testing.T) {
 		t.Errorf("--debug: exit %d\n%s", d.code, d.stderr)
 	}
 }
+
+func TestHelpCommand(t *testing.T) {
+	if r := pipe(t, "help", "run"); r.code != 0 || !strings.Contains(r.stdout, "Usage: pipe run <file>") {
+		t.Errorf("pipe help run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := pipe(t, "help", "nope"); r.code != 2 {
+		t.Errorf("pipe help nope: exit %d", r.code)
+	}
+}

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,5 +106,21 @@ func cancelWhenStarted(node string, cancel context.CancelCauseFunc) func(engine.
 		if ev.Kind == engine.NodeStarted && ev.Node == node {
 			cancel(engine.ErrInterrupted)
 		}
+	}
+}
+
+// A node below a root that is settled at once (its when is false) runs
+// once: it was readied twice, and ran twice, the second time without its
+// inputs.
+func TestNodeBelowASettledRootRunsOnce(t *testing.T) {
+	tm := newTestModules(t)
+	rec := tm.run(t, "nodes:\n  a: {module: echo, when: 'false'}\n  b: {module: flaky, needs: a, when: always(), with: {succeed_on: 1}}\n  c: {module: flaky, needs: b, with: {succeed_on: 1}}\n", engine.Options{})
+	check(t, rec, engine.StatusSuccess, map[string]want{
+		"a": {engine.StatusSkipped, "when is false"},
+		"b": {engine.StatusSuccess, ""},
+		"c": {engine.StatusSuccess, ""},
+	})
+	if got := strings.Join(tm.started, ","); got != "b,c" {
+		t.Errorf("started %s, want b,c", got)
 	}
 }

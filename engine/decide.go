@@ -30,6 +30,11 @@ func (r *run) ready(i int) {
 			work = r.release(i, work) // a clean-up node below may now be ready
 			continue
 		}
+		if r.opts.Keep != nil && r.keeps(i) {
+			r.keep(i)
+			work = r.release(i, work)
+			continue
+		}
 		if status, reason, with := r.decide(i); status != "" {
 			r.settle(i, status, reason, "")
 			work = r.release(i, work)

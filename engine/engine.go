@@ -95,8 +95,15 @@ type Options struct {
 	// ResolveConfigFrom), for the record; a key it lacks is a default.
 	ConfigFrom map[string]string
 	// Version is the version of the program running the engine, for the
-	// record.
-	Version string
+	// record; FileHash a hash of the pipeline file (see Record.FileHash).
+	Version  string
+	FileHash string
+	// Keep holds nodes of an earlier run (KeptFrom) whose outputs this run
+	// keeps instead of running them again (pipe run --resume): a node is
+	// kept when it is here and every node it needs was kept too; the
+	// others run.
+	Keep     map[string]Kept
+	KeptFrom string
 	// OnEvent, when set, hears every node start and end, in order and one at
 	// a time (not always from the same goroutine). It holds up the scheduling
 	// of other nodes while it runs: it must not block for long.
@@ -246,4 +253,10 @@ func (e *Engine) Run(ctx context.Context, plan *Plan, opts Options) (*Record, er
 		return nil, err
 	}
 	return r.execute(ctx), nil
+}
+
+// Kept is what a node left in an earlier run, kept by a resumed one.
+type Kept struct {
+	Message string
+	Outputs map[string]any
 }

@@ -62,3 +62,33 @@ nodes:
 		t.Errorf("explain ran nodes: %v", tm.started)
 	}
 }
+
+// A resumed run keeps what succeeded before, when what it needs was kept
+// too, and runs the rest.
+func TestResumeKeepsWhatSucceeded(t *testing.T) {
+	tm := newTestModules(t)
+	rec := tm.run(t, `
+nodes:
+  a: {module: flaky, with: {succeed_on: 1}}
+  b: {module: flaky, needs: a, with: {succeed_on: 1}}
+  c: {module: echo, needs: b, with: {n: "${{ nodes.a.outputs.attempt }}"}}
+  d: {module: flaky, needs: a, with: {succeed_on: 1}}
+  e: {module: echo, needs: b}
+`, engine.Options{KeptFrom: "r0", Keep: map[string]engine.Kept{
+		"a": {Message: "ok", Outputs: map[string]any{"attempt": 7}},
+		"d": {Message: "ok", Outputs: map[string]any{"attempt": 7}},
+		"e": {Message: "ok"}, // kept before, but b runs again now
+	}})
+	check(t, rec, engine.StatusSuccess, map[string]want{
+		"a": {engine.StatusSuccess, "kept from run r0"},
+		"d": {engine.StatusSuccess, "kept from run r0"},
+		"b": {engine.StatusSuccess, ""},
+		"e": {engine.StatusSuccess, ""},
+	})
+	if got := strings.Join(tm.started, ","); got != "b" {
+		t.Errorf("started %s, want only b", got)
+	}
+	if rec.Nodes["c"].Outputs["n"] != 7 || rec.ResumedFrom != "r0" {
+		t.Errorf("c read %v from the kept a; resumed from %q", rec.Nodes["c"].Outputs["n"], rec.ResumedFrom)
+	}
+}

@@ -147,3 +147,35 @@ func (r *run) recordedConfig() map[string]ConfigValue {
 	}
 	return out
 }
+
+// keeps reports whether node i keeps its outputs from the earlier run: it
+// succeeded there, every node it needs was kept, and the dangerous gate
+// would let it run.
+func (r *run) keeps(i int) bool {
+	if _, ok := r.opts.Keep[r.plan.nodes[i].ID]; !ok {
+		return false
+	}
+	if r.plan.nodes[i].dangerous && !r.dangerOK {
+		return false
+	}
+	for _, j := range r.plan.Graph.Needs(i) {
+		if !r.nodes[j].kept {
+			return false
+		}
+	}
+	return true
+}
+
+// keep settles node i with what it left in the earlier run.
+func (r *run) keep(i int) {
+	st := &r.nodes[i]
+	k := r.opts.Keep[r.plan.nodes[i].ID]
+	r.mu.Lock()
+	st.rec.Status, st.rec.Message = StatusSuccess, r.redact.String(k.Message)
+	st.rec.Reason = "kept from run " + r.opts.KeptFrom
+	st.rec.Outputs = r.redact.Map(jsonSafe(k.Outputs))
+	r.mu.Unlock()
+	st.outputs, st.passed, st.kept = k.Outputs, true, true
+	r.logResult(i)
+	r.emit(NodeFinished, i)
+}

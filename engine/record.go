@@ -53,7 +53,12 @@ type Record struct {
 	Config  map[string]ConfigValue `json:"config,omitempty"`
 	Version string                 `json:"version,omitempty"`
 	Host    string                 `json:"host,omitempty"`
-	Nodes   map[string]*NodeRecord `json:"nodes"`
+	// FileHash is a hash of the pipeline file as it ran: a resumed run
+	// compares it to say whether the pipeline changed since.
+	FileHash string `json:"file_hash,omitempty"`
+	// ResumedFrom is the run whose outputs this one kept.
+	ResumedFrom string                 `json:"resumed_from,omitempty"`
+	Nodes       map[string]*NodeRecord `json:"nodes"`
 }
 
 // ConfigValue is a config key's value in a run, and where it came from:

@@ -86,6 +86,8 @@ type nodeState struct {
 	passed bool
 	// blockedBy names the disabled dangerous node above this one.
 	blockedBy string
+	// kept is set when the node's outputs come from an earlier run.
+	kept bool
 }
 
 type nodeResult struct {
@@ -152,6 +154,8 @@ func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
 	}
 	r.rec.Config = r.recordedConfig()
 	r.rec.Version = opts.Version
+	r.rec.FileHash = opts.FileHash
+	r.rec.ResumedFrom = opts.KeptFrom
 	r.rec.Host, _ = os.Hostname()
 	r.exec = &local{plan: plan, logger: r.nodeLogger, run: r, grace: r.grace}
 	if opts.Journal != nil {
@@ -206,10 +210,17 @@ func (r *run) execute(parent context.Context) *Record {
 			}
 		}
 	}
+	// The roots first, then ready them: readying one may settle it at once
+	// (a when that is false) and ready the nodes below, which must not be
+	// readied a second time here.
+	var roots []int
 	for _, i := range g.Order() {
 		if r.nodes[i].selected && r.nodes[i].pending == 0 {
-			r.ready(i)
+			roots = append(roots, i)
 		}
+	}
+	for _, i := range roots {
+		r.ready(i)
 	}
 	if ctx.Err() == nil {
 		r.startQueued(ctx, false)

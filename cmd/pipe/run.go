@@ -30,6 +30,8 @@ type runCmd struct {
 	JSON        bool     `help:"Print the run record as JSON on stdout instead of the summary."`
 	RunsDir     string   `help:"Where run records are written." default:".pipe/runs"`
 	DryRun      bool     `help:"Run nothing: say what each node would do, and why (as pipe explain)."`
+	Resume      string   `help:"Run again only what did not succeed in this run (last, an id or its unique start); what succeeded keeps its outputs." placeholder:"RUN"`
+	Force       bool     `help:"With --resume: keep outputs even if the pipeline file or config changed since."`
 	Output      string   `help:"What nodes' programs print: prefixed (as it comes, after [node]), grouped (a block per node as it ends; GitHub Actions groups), quiet." enum:"prefixed,grouped,quiet" default:"prefixed"`
 }
 
@@ -57,6 +59,13 @@ func (c *runCmd) Run(e *env) error {
 	if c.NoWeb {
 		skipModules = append(skipModules, "web_interface")
 	}
+	var keep map[string]engine.Kept
+	var keptFrom string
+	if c.Resume != "" {
+		if keep, keptFrom, err = c.resume(e, plan, cfg); err != nil {
+			return err
+		}
+	}
 	if c.DryRun {
 		return explain(e, eng, plan, engine.Options{Config: cfg, Only: c.Only, Skip: c.Skip, SkipModules: skipModules}, c.JSON)
 	}
@@ -75,6 +84,7 @@ func (c *runCmd) Run(e *env) error {
 		Config: cfg, Only: c.Only, Skip: c.Skip, SkipModules: skipModules,
 		MaxParallel: maxParallel, Schedule: engine.Schedule(c.Schedule),
 		OnEvent: prog.event, RunID: runID, ConfigFrom: from, Version: fullVersion(), LogDir: filepath.Join(c.RunsDir, runID), Hurry: e.hurry,
+		FileHash: fileHash(plan), Keep: keep, KeptFrom: keptFrom,
 	}
 	recoverRuns(e, c.RunsDir) // runs whose pipe was killed outright
 	// The journal keeps the run's progress on disk until the record is
@@ -188,6 +198,10 @@ func (p *progress) event(ev engine.Event) {
 			l := p.logs.node(ev.Node)
 			switch r.Status {
 			case engine.StatusSuccess:
+				if r.Attempts == 0 { // kept from the run it resumes
+					l.Info("kept", "reason", r.Reason)
+					break
+				}
 				k, v := p.logs.duration(r.Duration())
 				l.Info("done", k, v, "message", r.Message)
 			case engine.StatusError:

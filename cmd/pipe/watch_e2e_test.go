@@ -281,3 +281,27 @@ func TestHelpCommand(t *testing.T) {
 		t.Errorf("pipe help nope: exit %d", r.code)
 	}
 }
+
+// pipe run --resume runs again only what did not succeed, and refuses
+// when the config changed since, unless --force.
+func TestResume(t *testing.T) {
+	runs := t.TempDir()
+	file := filepath.Join(t.TempDir(), "p.yaml")
+	os.WriteFile(file, []byte("name: p\nconfig: {FAIL: true}\nnodes:\n  a: {module: exec, with: {command: 'echo a-ran'}}\n  b: {module: exec, needs: a, with: {command: 'test ${{ config.FAIL }} = false'}}\n  c: {module: echo, needs: b}\n"), 0o644)
+	if r := pipe(t, "run", file, "--runs-dir", runs); r.code != 1 {
+		t.Fatalf("first run: exit %d\n%s", r.code, r.stderr)
+	}
+	r := pipe(t, "run", file, "--runs-dir", runs, "--resume", "last", "--set", "FAIL=false")
+	if r.code != 1 || !strings.Contains(r.stderr, "config FAIL (false, was true) changed") {
+		t.Errorf("resume with another config: exit %d\n%s", r.code, r.stderr)
+	}
+	r = pipe(t, "run", file, "--runs-dir", runs, "--resume", "last", "--set", "FAIL=false", "--force")
+	if r.code != 0 || strings.Contains(r.stderr, "[a] a-ran") || !strings.Contains(r.stdout, "kept from run") {
+		t.Errorf("resume --force: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	var rec engine.Record
+	s := pipe(t, "show", "--runs-dir", runs, "--json")
+	if err := json.Unmarshal([]byte(s.stdout), &rec); err != nil || rec.ResumedFrom == "" || rec.Nodes["c"].Status != engine.StatusSuccess {
+		t.Errorf("the resumed run's record: %v %+v", err, rec)
+	}
+}

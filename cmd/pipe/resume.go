@@ -1,0 +1,77 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/pipe-run/pipe/engine"
+)
+
+// fileHash is a short hash of the pipeline file as loaded.
+func fileHash(plan *engine.Plan) string {
+	sum := sha256.Sum256(plan.Pipeline.Source.Data)
+	return hex.EncodeToString(sum[:8])
+}
+
+// resume reads the run to resume and returns what its successful nodes
+// left, to keep. It refuses, unless --force, when the pipeline file or a
+// config value changed since: kept outputs could be stale.
+func (c *runCmd) resume(e *env, plan *engine.Plan, cfg map[string]any) (map[string]engine.Kept, string, error) {
+	path, err := engine.FindRun(c.RunsDir, c.Resume)
+	if err != nil {
+		return nil, "", fail(exitFailed, "--resume %s: %w", c.Resume, err)
+	}
+	prev, err := readRun(e, path)
+	if err != nil {
+		return nil, "", err
+	}
+	if prev.Pipeline != plan.Pipeline.Name {
+		return nil, "", fail(exitFailed, "--resume %s: run %s is of pipeline %s, not %s", c.Resume, prev.ID, prev.Pipeline, plan.Pipeline.Name)
+	}
+	var changed []string
+	if prev.FileHash != "" && prev.FileHash != fileHash(plan) {
+		changed = append(changed, "the pipeline file")
+	}
+	for _, k := range slices.Sorted(maps.Keys(prev.Config)) {
+		was := prev.Config[k].Value
+		if plan.Pipeline.IsSecret(k) || was == engine.Masked {
+			continue // not recorded: cannot tell
+		}
+		if now, ok := cfg[k]; ok && fmt.Sprint(was) != fmt.Sprint(now) && !sameNumber(was, now) {
+			changed = append(changed, fmt.Sprintf("config %s (%v, was %v)", k, now, was))
+		}
+	}
+	if len(changed) > 0 && !c.Force {
+		return nil, "", fail(exitFailed, "--resume %s: since run %s, %s changed: the outputs it would keep may be stale (--force keeps them anyway; a plain run runs all)", c.Resume, prev.ID, strings.Join(changed, ", "))
+	}
+	keep := map[string]engine.Kept{}
+	for id, n := range prev.Nodes {
+		if n.Status == engine.StatusSuccess {
+			keep[id] = engine.Kept{Message: n.Message, Outputs: n.Outputs}
+		}
+	}
+	e.logs.base.Info("resuming", "run", prev.ID, "keeping", len(keep), "of", len(prev.Nodes))
+	return keep, prev.ID, nil
+}
+
+// sameNumber reports whether a and b are the same number: a record read
+// back has float64 where the config has int.
+func sameNumber(a, b any) bool {
+	af, aok := number(a)
+	bf, bok := number(b)
+	return aok && bok && af == bf
+}
+
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int:
+		return float64(x), true
+	case float64:
+		return x, true
+	}
+	return 0, false
+}

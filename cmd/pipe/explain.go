@@ -3,20 +3,23 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/modules"
 )
 
 type explainCmd struct {
-	File   string   `arg:"" help:"The pipeline file."`
-	Only   []string `help:"As pipe run: only these nodes (and what they need)." aliases:"modules" placeholder:"A,B"`
-	Skip   []string `help:"As pipe run: skip these nodes (and what needs them)." placeholder:"C"`
-	NoWeb  bool     `help:"As pipe run: skip web_interface nodes."`
-	Config string   `help:"Read config overrides from this .env file." placeholder:"F.env"`
-	Set    []string `short:"s" help:"Override a config key (repeatable)." sep:"none" placeholder:"K=V"`
-	JSON   bool     `help:"Print the explanations as a JSON array."`
+	File    string   `arg:"" help:"The pipeline file."`
+	Only    []string `help:"As pipe run: only these nodes (and what they need)." aliases:"modules" placeholder:"A,B"`
+	Skip    []string `help:"As pipe run: skip these nodes (and what needs them)." placeholder:"C"`
+	NoWeb   bool     `help:"As pipe run: skip web_interface nodes."`
+	Config  string   `help:"Read config overrides from this .env file." placeholder:"F.env"`
+	Set     []string `short:"s" help:"Override a config key (repeatable)." sep:"none" placeholder:"K=V"`
+	JSON    bool     `help:"Print the explanations as a JSON array."`
+	RunsDir string   `help:"Where run records are: the last run of the pipeline predicts how long it takes." default:".pipe/runs"`
 }
 
 func (c *explainCmd) Run(e *env) error {
@@ -33,7 +36,43 @@ func (c *explainCmd) Run(e *env) error {
 	if c.NoWeb {
 		opts.SkipModules = []string{"web_interface"}
 	}
-	return explain(e, eng, plan, opts, c.JSON)
+	if err := explain(e, eng, plan, opts, c.JSON); err != nil || c.JSON {
+		return err
+	}
+	predict(e, plan, c.RunsDir)
+	return nil
+}
+
+// predict says how long the pipeline would take, and along which chain of
+// nodes, from the durations of its last finished run.
+func predict(e *env, plan *engine.Plan, dir string) {
+	runs, err := engine.ListRuns(dir)
+	if err != nil {
+		return
+	}
+	for _, r := range runs {
+		if r.Pipeline != plan.Pipeline.Name || r.Status == engine.StatusRunning {
+			continue
+		}
+		rec, err := engine.ReadRecord(r.Path)
+		if err != nil {
+			return
+		}
+		g := plan.Graph
+		path, total := g.CriticalPath(func(i int) time.Duration {
+			if n := rec.Nodes[g.ID(i)]; n != nil {
+				return n.Duration()
+			}
+			return 0
+		})
+		ids := make([]string, len(path))
+		for k, i := range path {
+			ids[k] = g.ID(i)
+		}
+		fmt.Fprintf(e.stdout, "\nwith the durations of run %s: at least %s, along %s (however many nodes run at once)\n",
+			rec.ID, total.Round(time.Millisecond), strings.Join(ids, " -> "))
+		return
+	}
 }
 
 // explain prints what each node of plan would do in a run with opts.

@@ -210,6 +210,14 @@ func TestExplainRunsNothing(t *testing.T) {
 	if recs, _ := filepath.Glob(filepath.Join(dir, "*.json")); len(recs) > 0 {
 		t.Errorf("a dry run left records: %v", recs)
 	}
+	// After a run, explain predicts how long the next takes, and along what.
+	if r := pipe(t, "run", file, "--runs-dir", dir); r.code != 0 {
+		t.Fatalf("run: exit %d\n%s", r.code, r.stderr)
+	}
+	r := pipe(t, "explain", file, "--runs-dir", dir)
+	if !strings.Contains(r.stdout, "with the durations of run ") || !strings.Contains(r.stdout, "along touch") {
+		t.Errorf("no prediction:\n%s", r.stdout)
+	}
 }
 
 // What nodes' programs print reaches the terminal, after [node], in order

@@ -110,7 +110,7 @@ func runExpr(c *compiled, env any) (any, error) {
 // the back-off between them.
 func (r *run) runNode(ctx context.Context, j job) (res nodeResult) {
 	pn := &r.plan.nodes[j.i]
-	res = nodeResult{i: j.i, started: j.started}
+	res = nodeResult{i: j.i, with: j.with, started: j.started}
 	defer func() { res.finished = time.Now() }()
 	task := Task{Run: r.rec.ID, Node: pn.ID, Module: pn.Module, With: j.with, Timeout: pn.Timeout,
 		Priority: r.plan.Graph.Height(j.i), LogFile: logFile(r.opts.LogDir, pn.ID), Secrets: r.redact.Values(), index: j.i}

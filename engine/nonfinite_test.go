@@ -138,3 +138,21 @@ func TestRunDoesNotStartWithoutItsJournal(t *testing.T) {
 		t.Errorf("nodes ran: %v", tm.started)
 	}
 }
+
+// The record says what each node ran with: its resolved inputs, long
+// texts cut.
+func TestRecordHasTheInputs(t *testing.T) {
+	tm := newTestModules(t)
+	rec := tm.run(t, "config: {N: 3}\nnodes:\n  a: {module: echo, with: {n: '${{ config.N }}', long: '${{ repeat(\"x\", 5000) }}', list: [1, 2]}}\n  b: {module: echo, needs: a}\n", engine.Options{})
+	in := rec.Nodes["a"].Inputs
+	long, _ := in["long"].(string)
+	if in["n"] != 3 || !reflect.DeepEqual(in["list"], []any{1, 2}) || len(long) > 1100 || !strings.HasSuffix(long, "... (5000 bytes)") {
+		t.Errorf("inputs of a: %#v", in)
+	}
+	if rec.Nodes["b"].Inputs != nil {
+		t.Errorf("b has no inputs, the record says %#v", rec.Nodes["b"].Inputs)
+	}
+	if out := rec.Nodes["a"].Outputs["long"].(string); len(out) != 5000 {
+		t.Errorf("cutting the recorded inputs cut the outputs: %d bytes", len(out))
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pipe-run/pipe/modules"
@@ -51,6 +52,7 @@ func (r *run) finish(res nodeResult, ctx context.Context) {
 	// The record holds what JSON can carry, secrets masked; expressions
 	// below see the outputs as the module gave them (a NaN stays a number).
 	st.rec.Outputs = r.redact.Map(jsonSafe(outputs))
+	st.rec.Inputs = recordedInputs(r.redact.Map(jsonSafe(res.with)))
 	st.passed = status == StatusSuccess || (status == StatusError && pn.ContinueOnError)
 	st.rec.Attempts = res.attempts
 	st.rec.StartedAt, st.rec.FinishedAt = res.started.UTC(), res.finished.UTC()
@@ -178,4 +180,25 @@ func (r *run) keep(i int) {
 	st.outputs, st.passed, st.kept = k.Outputs, true, true
 	r.logResult(i)
 	r.emit(NodeFinished, i)
+}
+
+// maxRecordedInput is the longest text of an input the record keeps: the
+// record says what a node ran with, it is not a copy of its data.
+const maxRecordedInput = 1 << 10
+
+// recordedInputs returns with, its long texts cut, copying only what is cut.
+func recordedInputs(with map[string]any) map[string]any {
+	if len(with) == 0 {
+		return nil
+	}
+	out, _ := modules.Rewrite(with, cutLongText)
+	return out.(map[string]any)
+}
+
+func cutLongText(leaf any) (any, bool) {
+	s, ok := leaf.(string)
+	if !ok || len(s) <= maxRecordedInput {
+		return leaf, false
+	}
+	return fmt.Sprintf("%s... (%d bytes)", strings.ToValidUTF8(s[:maxRecordedInput], ""), len(s)), true
 }

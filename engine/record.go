@@ -70,10 +70,13 @@ type ConfigValue struct {
 
 // NodeRecord is what happened to one node.
 type NodeRecord struct {
-	Module     string         `json:"module"`
-	Status     Status         `json:"status"`
-	Message    string         `json:"message,omitempty"`
-	Reason     string         `json:"reason,omitempty"`
+	Module  string `json:"module"`
+	Status  Status `json:"status"`
+	Message string `json:"message,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+	// Inputs are the resolved inputs the node ran with, long texts cut
+	// (recordedInputs), secrets as ***.
+	Inputs     map[string]any `json:"inputs,omitempty"`
 	Outputs    map[string]any `json:"outputs,omitempty"`
 	Attempts   int            `json:"attempts,omitempty"`
 	StartedAt  time.Time      `json:"started_at,omitzero"`

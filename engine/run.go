@@ -92,6 +92,7 @@ type nodeState struct {
 
 type nodeResult struct {
 	i        int
+	with     map[string]any // the resolved inputs it ran with
 	out      *modules.Output
 	err      error
 	attempts int

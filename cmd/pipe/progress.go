@@ -1,0 +1,92 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/pipe-run/pipe/engine"
+)
+
+// progress logs nodes as they start and end. Large pipelines get a count
+// once a second instead of a line a node.
+type progress struct {
+	logs  *logs
+	log   *slog.Logger
+	quiet bool
+	total int
+	last  time.Time
+	out   *output // the grouped output is shown as a node ends
+
+	mu            sync.Mutex // guards the counts below: the status line reads them
+	done, running int
+	failed        int
+	names         map[string]bool // the nodes running
+}
+
+// perNodeLimit is the largest pipeline that gets a log line per node.
+const perNodeLimit = 200
+
+func newProgress(l *logs, total int) *progress {
+	return &progress{logs: l, log: l.slog(), total: total, quiet: total > perNodeLimit, last: time.Now(), names: map[string]bool{}}
+}
+
+func (p *progress) event(ev engine.Event) {
+	p.mu.Lock()
+	switch ev.Kind {
+	case engine.NodeStarted:
+		p.names[ev.Node] = true
+	case engine.NodeFinished:
+		delete(p.names, ev.Node)
+	}
+	p.mu.Unlock()
+	switch ev.Kind {
+	case engine.NodeStarted:
+		p.mu.Lock()
+		p.running++
+		p.mu.Unlock()
+		if !p.quiet {
+			p.logs.node(ev.Node).Info("started", "module", ev.Record.Module)
+		}
+	case engine.NodeFinished:
+		if p.out != nil {
+			p.out.end(ev.Node)
+		}
+		r := ev.Record
+		p.mu.Lock()
+		if ev.Record.Attempts > 0 { // it ran, so it was counted as running
+			p.running--
+		}
+		p.done++
+		if r.Status == engine.StatusError {
+			p.failed++
+		}
+		p.mu.Unlock()
+		if !p.quiet || r.Status == engine.StatusError {
+			l := p.logs.node(ev.Node)
+			switch r.Status {
+			case engine.StatusSuccess:
+				if r.Attempts == 0 { // kept from the run it resumes
+					l.Info("kept", "reason", r.Reason)
+					break
+				}
+				k, v := p.logs.duration(r.Duration())
+				l.Info("done", k, v, "message", r.Message)
+			case engine.StatusError:
+				l.Error("failed", "err", r.Message)
+			case engine.StatusSkipped:
+				l.Info("skipped", "reason", r.Reason)
+			case engine.StatusCancelled:
+				l.Warn("cancelled", "reason", r.Reason)
+			}
+		}
+	}
+	if p.quiet && time.Since(p.last) >= time.Second {
+		p.last = time.Now()
+		p.mu.Lock()
+		done, running, failed := p.done, p.running, p.failed
+		p.mu.Unlock()
+		p.log.Info("progress", "done", fmt.Sprintf("%d/%d", done, p.total), "running", running, "failed", failed)
+	}
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/pipe-run/pipe/dag"
+	"github.com/pipe-run/pipe/engine"
+)
+
+// summaryLimit is the most nodes the summary lists one by one; past it, it
+// lists the ones that did not succeed.
+const summaryLimit = 100
+
+func printSummary(w io.Writer, plan *engine.Plan, rec *engine.Record, path string) {
+	g := plan.Graph
+	counts := map[engine.Status]int{}
+	for _, n := range rec.Nodes {
+		counts[n.Status]++
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NODE\tSTATUS\tDURATION\tATTEMPTS\tREASON")
+	listed := 0
+	for i := range g.Len() {
+		id := g.ID(i)
+		n := rec.Nodes[id]
+		if g.Len() > summaryLimit && n.Status == engine.StatusSuccess {
+			continue
+		}
+		if listed++; listed > summaryLimit {
+			fmt.Fprintf(tw, "...\t\t\t\t\n")
+			break
+		}
+		dur := ""
+		if d := n.Duration(); d > 0 || n.Attempts > 0 {
+			dur = d.Round(time.Millisecond).String()
+		}
+		attempts := ""
+		if n.Attempts > 0 {
+			attempts = fmt.Sprint(n.Attempts)
+		}
+		reason := n.Reason
+		if n.Status == engine.StatusError && n.Message != "" {
+			reason = strings.TrimSuffix(firstLine(n.Message), "; stderr ends:")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, n.Status, dur, attempts, reason)
+	}
+	tw.Flush()
+	printFailures(w, g, rec)
+	var parts []string
+	for _, s := range []engine.Status{engine.StatusSuccess, engine.StatusError, engine.StatusSkipped, engine.StatusCancelled} {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+	}
+	dur := time.Duration(rec.DurationMS) * time.Millisecond
+	fmt.Fprintf(w, "\nrun %s: %s in %s (%s)", rec.ID, rec.Status, dur, strings.Join(parts, ", "))
+	if rec.Reason != "" {
+		fmt.Fprintf(w, ": %s", rec.Reason)
+	}
+	fmt.Fprintln(w)
+	if path != "" {
+		fmt.Fprintf(w, "record: %s\n", path)
+	}
+}
+
+// maxFailuresShown bounds how many failed nodes' output the summary shows.
+const maxFailuresShown = 10
+
+// printFailures shows, under the table, the end of each failed node's
+// output that its message carries (a program's last stderr lines), whole
+// lines, so a failure can be read without opening the record.
+func printFailures(w io.Writer, g *dag.Graph, rec *engine.Record) {
+	shown := 0
+	for i := range g.Len() {
+		id := g.ID(i)
+		n := rec.Nodes[id]
+		if n.Status != engine.StatusError {
+			continue
+		}
+		head, rest, multi := strings.Cut(n.Message, "\n")
+		if !multi {
+			continue
+		}
+		if shown++; shown > maxFailuresShown {
+			fmt.Fprintln(w, "\n(more failed nodes: see the record)")
+			return
+		}
+		fmt.Fprintf(w, "\n%s: %s\n", id, head)
+		for line := range strings.Lines(rest) {
+			fmt.Fprintf(w, "  | %s", line)
+			if !strings.HasSuffix(line, "\n") {
+				fmt.Fprintln(w)
+			}
+		}
+	}
+}
+
+func firstLine(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
+}

@@ -143,10 +143,12 @@ func TestRunDoesNotStartWithoutItsJournal(t *testing.T) {
 // texts cut.
 func TestRecordHasTheInputs(t *testing.T) {
 	tm := newTestModules(t)
-	rec := tm.run(t, "config: {N: 3}\nnodes:\n  a: {module: echo, with: {n: '${{ config.N }}', long: '${{ repeat(\"x\", 5000) }}', list: [1, 2]}}\n  b: {module: echo, needs: a}\n", engine.Options{})
+	rec := tm.run(t, "config: {N: 3}\nnodes:\n  a: {module: echo, with: {n: '${{ config.N }}', long: '${{ repeat(\"x\", 5000) }}', list: [1, 2], many: '${{ 1..100 }}'}}\n  b: {module: echo, needs: a}\n", engine.Options{})
 	in := rec.Nodes["a"].Inputs
 	long, _ := in["long"].(string)
-	if in["n"] != 3 || !reflect.DeepEqual(in["list"], []any{1, 2}) || len(long) > 1100 || !strings.HasSuffix(long, "... (5000 bytes)") {
+	many, _ := in["many"].([]any)
+	if in["n"] != 3 || !reflect.DeepEqual(in["list"], []any{1, 2}) || len(long) > 1100 || !strings.HasSuffix(long, "... (5000 bytes)") ||
+		len(many) != 21 || many[20] != "... (100 items)" {
 		t.Errorf("inputs of a: %#v", in)
 	}
 	if rec.Nodes["b"].Inputs != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -182,23 +184,79 @@ func (r *run) keep(i int) {
 	r.emit(NodeFinished, i)
 }
 
-// maxRecordedInput is the longest text of an input the record keeps: the
-// record says what a node ran with, it is not a copy of its data.
-const maxRecordedInput = 1 << 10
+// The record says what a node ran with; it is not a copy of its data:
+// texts over maxRecordedInput bytes and lists over maxRecordedItems items
+// are cut, and say how long they were.
+const (
+	maxRecordedInput = 1 << 10
+	maxRecordedItems = 20
+)
 
-// recordedInputs returns with, its long texts cut, copying only what is cut.
+// recordedInputs returns with, cut for the record; with itself when
+// nothing needs cutting (the common case allocates nothing).
 func recordedInputs(with map[string]any) map[string]any {
 	if len(with) == 0 {
 		return nil
 	}
-	out, _ := modules.Rewrite(with, cutLongText)
-	return out.(map[string]any)
+	if !needsCut(with) {
+		return with
+	}
+	return cutValue(with).(map[string]any)
 }
 
-func cutLongText(leaf any) (any, bool) {
-	s, ok := leaf.(string)
-	if !ok || len(s) <= maxRecordedInput {
-		return leaf, false
+func needsCut(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return len(x) > maxRecordedInput
+	case []any:
+		if len(x) > maxRecordedItems {
+			return true
+		}
+		return slices.ContainsFunc(x, needsCut)
+	case map[string]any:
+		for _, item := range x {
+			if needsCut(item) {
+				return true
+			}
+		}
+	default: // a list of another type, as expressions make ([]int of 1..100)
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice {
+			return rv.Len() > maxRecordedItems
+		}
 	}
-	return fmt.Sprintf("%s... (%d bytes)", strings.ToValidUTF8(s[:maxRecordedInput], ""), len(s)), true
+	return false
+}
+
+func cutValue(v any) any {
+	switch x := v.(type) {
+	case string:
+		if len(x) > maxRecordedInput {
+			return fmt.Sprintf("%s... (%d bytes)", strings.ToValidUTF8(x[:maxRecordedInput], ""), len(x))
+		}
+	case []any:
+		n := min(len(x), maxRecordedItems)
+		out := make([]any, n, n+1)
+		for i := range n {
+			out[i] = cutValue(x[i])
+		}
+		if len(x) > n {
+			out = append(out, fmt.Sprintf("... (%d items)", len(x)))
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, item := range x {
+			out[k] = cutValue(item)
+		}
+		return out
+	default:
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.Len() > maxRecordedItems {
+			out := make([]any, maxRecordedItems, maxRecordedItems+1)
+			for i := range maxRecordedItems {
+				out[i] = rv.Index(i).Interface()
+			}
+			return append(out, fmt.Sprintf("... (%d items)", rv.Len()))
+		}
+	}
+	return v
 }

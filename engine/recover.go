@@ -157,8 +157,12 @@ func readJournal(r io.Reader, id string, modTime time.Time) (rec *Record, lost, 
 			rec.FinishedAt = n.FinishedAt
 		}
 	}
-	if rec.StartedAt.IsZero() {
-		rec.StartedAt = rec.FinishedAt
+	if rec.StartedAt.IsZero() || rec.FinishedAt.Before(rec.StartedAt) {
+		// A file's time can lag the clock by a tick: never end before the start.
+		if rec.StartedAt.IsZero() {
+			rec.StartedAt = rec.FinishedAt
+		}
+		rec.FinishedAt = rec.StartedAt
 	}
 	rec.DurationMS = rec.FinishedAt.Sub(rec.StartedAt).Milliseconds()
 	rec.Reason = recoveredReason(head, lines, lost, dropped)

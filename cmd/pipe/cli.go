@@ -147,11 +147,22 @@ func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, stderr io.
 	// SIGHUP too: a closed terminal stops the run as Ctrl-C does, and the
 	// run is recorded.
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	// A closed output (pipe run | head) stops the run too, once, and the
+	// record is written: without this, Go ends pipe at the first write to
+	// it. Every later write raises it again: those are not more Ctrl-Cs.
+	pipes := make(chan os.Signal, 1)
+	signal.Notify(pipes, syscall.SIGPIPE)
 	done := make(chan struct{})
 	go func() {
 		for n := 1; ; n++ {
 			select {
 			case <-sigs:
+			case <-pipes:
+				if n > 1 {
+					n--
+					continue
+				}
+				signal.Ignore(syscall.SIGPIPE)
 			case <-done:
 				return
 			}
@@ -170,6 +181,7 @@ func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, stderr io.
 	}()
 	return func() {
 		signal.Stop(sigs)
+		signal.Stop(pipes)
 		close(done)
 	}
 }

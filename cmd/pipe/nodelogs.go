@@ -111,13 +111,18 @@ func (c *logsCmd) noLog(dir, id, logDir string) error {
 	return fail(exitFailed, "node %s of run %s left no output (%s): it printed nothing, or runs in pipe's process", c.Node, id, filepath.Join(logDir, c.Node+".log"))
 }
 
-// runEnded reports whether run id has its record, or no journal any more.
+// runEnded reports whether run id has ended: it has its record, or no
+// journal any more, or its pipe died (the journal is then recovered).
 func runEnded(dir, id string) bool {
 	if _, err := os.Stat(filepath.Join(dir, id+".json")); err == nil {
 		return true
 	}
-	_, err := os.Stat(filepath.Join(dir, id+engine.JournalSuffix))
-	return errors.Is(err, fs.ErrNotExist)
+	journal := filepath.Join(dir, id+engine.JournalSuffix)
+	if _, err := os.Stat(journal); errors.Is(err, fs.ErrNotExist) {
+		return true
+	}
+	_, err := engine.RecoverJournal(journal)
+	return !errors.Is(err, engine.ErrRunLive)
 }
 
 // copyFrom writes the whole lines of path from offset on, each after

@@ -155,3 +155,44 @@ func TestStatusLineOnlyOnATerminal(t *testing.T) {
 		t.Errorf("a status line without a terminal:\n%q", r.stderr)
 	}
 }
+
+// A closed output (pipe run | head) stops the run as Ctrl-C does: it is
+// recorded and its clean-up nodes run; pipe is not killed by SIGPIPE.
+func TestClosedOutputRecordsTheRun(t *testing.T) {
+	runs := t.TempDir()
+	file := filepath.Join(t.TempDir(), "p.yaml")
+	os.WriteFile(file, []byte("name: p\nnodes:\n  a: {module: exec, with: {command: 'for i in $(seq 1 100); do echo a$i; sleep 0.05; done'}}\n  tidy: {module: echo, needs: a, when: always()}\n"), 0o644)
+	cmd := exec.Command(pipeBin, "run", file, "--runs-dir", runs)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = w
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	buf := make([]byte, 64)
+	r.Read(buf) // the first line, then the reader goes away
+	r.Close()
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case <-exited:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		<-exited
+		t.Fatal("pipe run did not stop after its output closed")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
+		t.Errorf("exit %d, want %d", code, exitInterrupted)
+	}
+	records, _ := filepath.Glob(filepath.Join(runs, "*.json"))
+	if len(records) != 1 {
+		t.Fatalf("records %v", records)
+	}
+	b, _ := os.ReadFile(records[0])
+	if !strings.Contains(string(b), `"tidy":{"module":"echo","status":"success"`) {
+		t.Errorf("record:\n%s", b)
+	}
+}

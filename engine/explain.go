@@ -17,6 +17,8 @@ type Would string
 const (
 	WouldRun  Would = "run"
 	WouldSkip Would = "skip"
+	// WouldKeep: a resumed run keeps what the node left in the earlier one.
+	WouldKeep Would = "keep"
 	// WouldDecide: the node's when reads other nodes' results, known only
 	// once they have run.
 	WouldDecide Would = "decided at run time"
@@ -67,6 +69,10 @@ func (r *run) explain(i int, would []Would) (Would, string) {
 	st := &r.nodes[i]
 	if !st.selected {
 		return WouldSkip, st.rec.Reason
+	}
+	if r.opts.Keep != nil && r.keeps(i) {
+		st.kept = true
+		return WouldKeep, "kept from run " + r.opts.KeptFrom
 	}
 	if pn.dangerous && !r.dangerOK {
 		return WouldSkip, fmt.Sprintf("dangerous module disabled (config.%s = %v): set %s=true to run it", DangerKey, r.config[DangerKey], DangerKey)

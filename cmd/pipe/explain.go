@@ -58,6 +58,9 @@ func predict(e *env, plan *engine.Plan, dir string) {
 		if err != nil {
 			return
 		}
+		if rec.ResumedFrom != "" {
+			continue // its kept nodes took no time: not a measure
+		}
 		g := plan.Graph
 		path, total := g.CriticalPath(func(i int) time.Duration {
 			if n := rec.Nodes[g.ID(i)]; n != nil {

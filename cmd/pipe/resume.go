@@ -20,7 +20,7 @@ func fileHash(plan *engine.Plan) string {
 // resume reads the run to resume and returns what its successful nodes
 // left, to keep. It refuses, unless --force, when the pipeline file or a
 // config value changed since: kept outputs could be stale.
-func (c *runCmd) resume(e *env, plan *engine.Plan, cfg map[string]any) (map[string]engine.Kept, string, error) {
+func (c *runCmd) resume(e *env, plan *engine.Plan, cfg map[string]any, from map[string]string) (map[string]engine.Kept, string, error) {
 	path, err := engine.FindRun(c.RunsDir, c.Resume)
 	if err != nil {
 		return nil, "", fail(exitFailed, "--resume %s: %w", c.Resume, err)
@@ -39,7 +39,12 @@ func (c *runCmd) resume(e *env, plan *engine.Plan, cfg map[string]any) (map[stri
 	for _, k := range slices.Sorted(maps.Keys(prev.Config)) {
 		was := prev.Config[k].Value
 		if plan.Pipeline.IsSecret(k) || was == engine.Masked {
-			continue // not recorded: cannot tell
+			// Its value is not recorded: a change of where it comes from
+			// is the change that can be seen.
+			if now := from[k]; now != "" && now != prev.Config[k].From {
+				changed = append(changed, fmt.Sprintf("secret %s (now from %s, was from %s)", k, now, prev.Config[k].From))
+			}
+			continue
 		}
 		if now, ok := cfg[k]; ok && fmt.Sprint(was) != fmt.Sprint(now) && !sameNumber(was, now) {
 			changed = append(changed, fmt.Sprintf("config %s (%v, was %v)", k, now, was))
@@ -54,7 +59,7 @@ func (c *runCmd) resume(e *env, plan *engine.Plan, cfg map[string]any) (map[stri
 			keep[id] = engine.Kept{Message: n.Message, Outputs: n.Outputs}
 		}
 	}
-	e.logs.base.Info("resuming", "run", prev.ID, "keeping", len(keep), "of", len(prev.Nodes))
+	e.logs.base.Info("resuming: nodes that succeeded in it keep their outputs when what they need was kept too", "run", prev.ID, "succeeded", len(keep), "of", len(prev.Nodes))
 	return keep, prev.ID, nil
 }
 

@@ -55,12 +55,12 @@ func (c *runCmd) Run(e *env) error {
 	var keep map[string]engine.Kept
 	var keptFrom string
 	if c.Resume != "" {
-		if keep, keptFrom, err = c.resume(e, plan, cfg); err != nil {
+		if keep, keptFrom, err = c.resume(e, plan, cfg, from); err != nil {
 			return err
 		}
 	}
 	if c.DryRun {
-		return explain(e, eng, plan, engine.Options{Config: cfg, Only: c.Only, Skip: c.Skip, SkipModules: skipModules}, c.JSON)
+		return explain(e, eng, plan, engine.Options{Config: cfg, Only: c.Only, Skip: c.Skip, SkipModules: skipModules, Keep: keep, KeptFrom: keptFrom}, c.JSON)
 	}
 	prog := newProgress(e.logs, plan.Graph.Len())
 	prog.out = out

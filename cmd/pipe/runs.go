@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -32,7 +33,7 @@ func (c *runsCmd) Run(e *env) error {
 	}
 	var shown []engine.RunSummary
 	for _, r := range runs {
-		if c.Pipeline != "" && r.Pipeline != c.Pipeline && r.File != c.Pipeline {
+		if !c.matches(r) {
 			continue
 		}
 		if c.N > 0 && len(shown) == c.N {
@@ -69,7 +70,7 @@ func (c *runsCmd) prune(e *env, runs []engine.RunSummary) error {
 	}
 	kept, deleted := 0, 0
 	for _, r := range runs {
-		if r.Status == engine.StatusRunning || c.Pipeline != "" && r.Pipeline != c.Pipeline && r.File != c.Pipeline {
+		if r.Status == engine.StatusRunning || !c.matches(r) {
 			continue
 		}
 		if kept < *c.Prune {
@@ -83,6 +84,20 @@ func (c *runsCmd) prune(e *env, runs []engine.RunSummary) error {
 	}
 	fmt.Fprintf(e.stdout, "deleted %d run(s), kept %d\n", deleted, kept)
 	return nil
+}
+
+// matches reports whether run r is of --pipeline: its name, or its file
+// however it is written (./p.yaml, an absolute path).
+func (c *runsCmd) matches(r engine.RunSummary) bool {
+	if c.Pipeline == "" || r.Pipeline == c.Pipeline || r.File == c.Pipeline {
+		return true
+	}
+	if r.File == "" {
+		return false
+	}
+	a, err1 := os.Stat(r.File)
+	b, err2 := os.Stat(c.Pipeline)
+	return err1 == nil && err2 == nil && os.SameFile(a, b)
 }
 
 // counts says how many nodes ended how: "4 success, 1 skipped".

@@ -307,6 +307,18 @@ func TestResume(t *testing.T) {
 	if r.code != 0 || strings.Contains(r.stderr, "[a] a-ran") || !strings.Contains(r.stdout, "kept from run") {
 		t.Errorf("resume --force: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	// A dry run of a resume says what it would keep.
+	if d := pipe(t, "run", file, "--runs-dir", runs, "--resume", "last", "--set", "FAIL=false", "--dry-run"); !strings.Contains(d.stdout, "keep   kept from run") {
+		t.Errorf("resume --dry-run: exit %d\n%s%s", d.code, d.stdout, d.stderr)
+	}
+	// A secret's value is not recorded: a change of its source refuses.
+	sec := filepath.Join(t.TempDir(), "s.yaml")
+	os.WriteFile(sec, []byte("name: s\nconfig: {API_TOKEN: one}\nnodes:\n  a: {module: echo, with: {t: '${{ config.API_TOKEN }}'}}\n  b: {module: exec, needs: a, with: {command: 'exit 3'}}\n"), 0o644)
+	secRuns := t.TempDir()
+	pipe(t, "run", sec, "--runs-dir", secRuns)
+	if r := pipe(t, "run", sec, "--runs-dir", secRuns, "--resume", "last", "--set", "API_TOKEN=two"); r.code != 1 || !strings.Contains(r.stderr, "secret API_TOKEN (now from --set, was from default)") {
+		t.Errorf("resume with another secret: exit %d\n%s", r.code, r.stderr)
+	}
 	var rec engine.Record
 	s := pipe(t, "show", "--runs-dir", runs, "--json")
 	if err := json.Unmarshal([]byte(s.stdout), &rec); err != nil || rec.ResumedFrom == "" || rec.Nodes["c"].Status != engine.StatusSuccess {

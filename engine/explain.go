@@ -99,6 +99,9 @@ func (r *run) explain(i int, would []Would) (Would, string) {
 		if !decided {
 			return WouldDecide, "runs if its needs run"
 		}
+		if len(r.plan.Graph.Needs(i)) == 0 {
+			return WouldRun, "no when, no needs"
+		}
 		return WouldRun, "no when; its needs would run"
 	}
 	if len(pn.when.refs) > 0 || (usesStatus && !decided) {

@@ -21,7 +21,18 @@ func fileHash(plan *engine.Plan) string {
 // left, to keep. It refuses, unless --force, when the pipeline file or a
 // config value changed since: kept outputs could be stale.
 func (c *runCmd) resume(e *env, plan *engine.Plan, cfg map[string]any, from map[string]string) (map[string]engine.Kept, string, error) {
-	path, err := engine.FindRun(c.RunsDir, c.Resume)
+	ref := c.Resume
+	if ref == "last" {
+		// The last run of this pipeline, not of any.
+		runs, _ := engine.ListRuns(c.RunsDir)
+		for _, r := range runs {
+			if r.Pipeline == plan.Pipeline.Name && r.Status != engine.StatusRunning {
+				ref = r.ID
+				break
+			}
+		}
+	}
+	path, err := engine.FindRun(c.RunsDir, ref)
 	if err != nil {
 		return nil, "", fail(exitFailed, "--resume %s: %w", c.Resume, err)
 	}

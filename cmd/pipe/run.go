@@ -29,6 +29,9 @@ type runCmd struct {
 }
 
 func (c *runCmd) Run(e *env) error {
+	if c.Force && c.Resume == "" {
+		return fail(exitUsage, "--force goes with --resume")
+	}
 	maxParallel := 0
 	if c.MaxParallel != nil {
 		if maxParallel = *c.MaxParallel; maxParallel < 1 {

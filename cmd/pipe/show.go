@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/modules"
@@ -23,6 +24,9 @@ type showCmd struct {
 const maxShownValue = 100
 
 func (c *showCmd) Run(e *env) error {
+	if c.Ref == "" {
+		return fail(exitUsage, "name a run: last, a run id or its unique start (pipe runs lists them)")
+	}
 	path, err := engine.FindRun(c.RunsDir, c.Ref)
 	if err != nil {
 		return fail(exitFailed, "%s: %w", c.Ref, err)
@@ -92,7 +96,14 @@ func shown(v any) string {
 		b, _ := modules.MarshalJSON(v)
 		s = string(b)
 	}
-	return clipText(strings.Join(strings.Fields(s), " "), maxShownValue)
+	// A node's output must not drive the terminal: control bytes show as ?.
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
+			return '?'
+		}
+		return r
+	}, strings.Join(strings.Fields(s), " "))
+	return clipText(s, maxShownValue)
 }
 
 func clipText(s string, n int) string {

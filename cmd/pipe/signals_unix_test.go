@@ -150,6 +150,19 @@ func TestStatusLineOnlyOnATerminal(t *testing.T) {
 	if i, j := strings.LastIndex(s, "\x1b[K"), strings.Index(s, "NODE"); j < 0 || i > j {
 		t.Errorf("the status line is not erased before the summary:\n%q", s)
 	}
+	// On a narrow terminal the line is cut, not wrapped (a wrapped line
+	// cannot be erased in place).
+	narrow := exec.Command(scriptBin, "-qefc", "stty cols 30; "+pipeBin+" run "+file+" --runs-dir "+dir, "/dev/null")
+	narrow.Env = cmd.Env
+	out, err = narrow.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%q", err, out)
+	}
+	for _, seg := range strings.Split(string(out), "\r\x1b[K") {
+		if i := strings.Index(seg, " done · "); i >= 0 && strings.IndexByte(seg, '\n') < 0 && len([]rune(seg)) > 29 {
+			t.Errorf("a status line of %d columns on a 30-column terminal: %q", len([]rune(seg)), seg)
+		}
+	}
 	r := pipe(t, "run", file, "--runs-dir", dir)
 	if strings.Contains(r.stderr, "\x1b[K") || strings.Contains(r.stderr, " done · ") {
 		t.Errorf("a status line without a terminal:\n%q", r.stderr)

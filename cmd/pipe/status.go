@@ -3,10 +3,14 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/term"
 )
 
 // statusLine keeps one line at the bottom of a terminal that says how the
@@ -18,6 +22,17 @@ type statusLine struct {
 	w     io.Writer
 	text  string
 	shown bool
+}
+
+// width is the terminal's width, for a line that must not wrap (a wrapped
+// line is not erased by \r and ESC[K); 80 when it cannot be known.
+func (s *statusLine) width() int {
+	if f, ok := s.w.(*os.File); ok {
+		if w, _, err := term.GetSize(f.Fd()); err == nil && w > 0 {
+			return w
+		}
+	}
+	return 80
 }
 
 // clear erases the line where it stands. mu is held.
@@ -48,6 +63,9 @@ func (s *statusLine) Write(p []byte) (int, error) {
 }
 
 func (s *statusLine) set(text string) {
+	if w := s.width() - 1; utf8.RuneCountInString(text) > w && w > 3 {
+		text = string([]rune(text)[:w-3]) + "..."
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.clear()

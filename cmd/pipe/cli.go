@@ -106,13 +106,15 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	hurry := make(chan struct{})
+	logs := newLogs(stderr, c.Debug, c.LogFormat)
+	say := logs.sayer(stderr)
 	listen := exitOnSignal
 	if interruptible(kctx) {
-		listen = func(w io.Writer) func() { return onSignals(cancel, hurry, w) }
+		listen = func(say func(string)) func() { return onSignals(cancel, hurry, say) }
 	}
-	defer listen(stderr)()
+	defer listen(say)()
 
-	e := &env{ctx: ctx, hurry: hurry, stdin: stdin, stdout: stdout, stderr: stderr, logs: newLogs(stderr, c.Debug, c.LogFormat)}
+	e := &env{ctx: ctx, hurry: hurry, stdin: stdin, stdout: stdout, stderr: stderr, logs: logs}
 	err = kctx.Run(e)
 	if err == nil {
 		return exitOK
@@ -120,7 +122,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	var xe *exitError
 	if errors.As(err, &xe) {
 		if xe.err != nil {
-			fmt.Fprintf(stderr, "pipe: %v\n", xe.err)
+			say(xe.err.Error())
 		}
 		return xe.code
 	}
@@ -129,7 +131,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		printDiagnostics(stderr, diags)
 		return exitFailed
 	}
-	fmt.Fprintf(stderr, "pipe: %v\n", err)
+	say(err.Error())
 	if errors.Is(err, engine.ErrUsage) {
 		return exitUsage
 	}
@@ -142,7 +144,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 // record is still written. The third exits at once; the watchdog (see
 // modules/internal/proc/watchdog) still kills the programs. The returned
 // func stops listening and ends the goroutine.
-func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, stderr io.Writer) func() {
+func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(string)) func() {
 	sigs := make(chan os.Signal, 3)
 	// SIGHUP too: a closed terminal stops the run as Ctrl-C does, and the
 	// run is recorded.
@@ -168,10 +170,10 @@ func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, stderr io.
 			}
 			switch n {
 			case 1:
-				fmt.Fprintln(stderr, "pipe: interrupted, stopping (again to kill the programs at once)")
+				say("interrupted, stopping (again to kill the programs at once)")
 				cancel(engine.ErrInterrupted)
 			case 2:
-				fmt.Fprintln(stderr, "pipe: killing the running programs; the record is still written (again to exit at once)")
+				say("killing the running programs; the record is still written (again to exit at once)")
 				pexec.KillAll()
 				close(hurry)
 			default:

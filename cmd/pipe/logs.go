@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -93,4 +94,14 @@ func (l *logs) duration(d time.Duration) (string, any) {
 		return "duration_ms", d.Milliseconds()
 	}
 	return "in", d.Round(time.Millisecond)
+}
+
+// sayer returns how pipe says its own one-line messages (an error, an
+// interrupt): "pipe: ..." on w, or a log record for machine log formats,
+// so that every line of those logs is one.
+func (l *logs) sayer(w io.Writer) func(string) {
+	if l.machine {
+		return func(msg string) { l.base.Error(msg) }
+	}
+	return func(msg string) { fmt.Fprintln(w, "pipe: "+msg) }
 }

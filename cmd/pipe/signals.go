@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"strings"
@@ -21,14 +19,14 @@ func interruptible(kctx *kong.Context) bool {
 
 // exitOnSignal makes the first SIGINT or SIGTERM end pipe at once with the
 // interrupted exit code. The returned func stops listening.
-func exitOnSignal(stderr io.Writer) func() {
+func exitOnSignal(say func(string)) func() {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	done := make(chan struct{})
 	go func() {
 		select {
 		case <-sigs:
-			fmt.Fprintln(stderr, "pipe: interrupted")
+			say("interrupted")
 			os.Exit(exitInterrupted)
 		case <-done:
 		}

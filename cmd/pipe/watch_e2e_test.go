@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -323,5 +324,14 @@ func TestResume(t *testing.T) {
 	s := pipe(t, "show", "--runs-dir", runs, "--json")
 	if err := json.Unmarshal([]byte(s.stdout), &rec); err != nil || rec.ResumedFrom == "" || rec.Nodes["c"].Status != engine.StatusSuccess {
 		t.Errorf("the resumed run's record: %v %+v", err, rec)
+	}
+}
+
+// With machine logs, pipe's own messages are log records too.
+func TestJSONLogsCarryPipesOwnMessages(t *testing.T) {
+	r := pipe(t, "--log-format", "json", "run", "nosuch.yaml")
+	var m map[string]any
+	if r.code != 1 || json.Unmarshal([]byte(strings.TrimSpace(r.stderr)), &m) != nil || !strings.Contains(fmt.Sprint(m["msg"]), "nosuch.yaml") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
 }

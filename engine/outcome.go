@@ -22,21 +22,9 @@ func (r *run) finish(res nodeResult, ctx context.Context) {
 		r.slots--
 	}
 	st := &r.nodes[i]
-	status, reason, message := StatusSuccess, "", ""
-	var outputs map[string]any
-	if res.out != nil {
-		message, outputs = res.out.Message, res.out.Values
-	}
+	status, reason, message, outputs := StatusSuccess, "", res.message, res.outputs
 	if res.err != nil {
-		status, message = StatusError, res.err.Error()
-		var ne *NodeError
-		if errors.As(res.err, &ne) {
-			message = ne.Err.Error()
-		}
-		var me *modules.Error
-		if errors.As(res.err, &me) {
-			outputs = me.Values
-		}
+		status = StatusError
 		switch {
 		case ctx.Err() != nil && (!st.cleanup || r.hurried) && !errors.Is(res.err, ErrTimeout):
 			status, reason = StatusCancelled, "cancelled while running: "+context.Cause(ctx).Error()
@@ -50,11 +38,10 @@ func (r *run) finish(res nodeResult, ctx context.Context) {
 		}
 	}
 	r.mu.Lock()
-	st.rec.Status, st.rec.Reason, st.rec.Message = status, r.redact.String(reason), r.redact.String(message)
+	st.rec.Status, st.rec.Reason, st.rec.Message = status, r.redact.String(reason), message
 	// The record holds what JSON can carry, secrets masked; expressions
 	// below see the outputs as the module gave them (a NaN stays a number).
-	st.rec.Outputs = r.redact.Map(jsonSafe(outputs))
-	st.rec.Inputs = recordedInputs(r.redact.Map(jsonSafe(res.with)))
+	st.rec.Outputs, st.rec.Inputs = res.recOutputs, res.recWith
 	st.passed = status == StatusSuccess || (status == StatusError && pn.ContinueOnError)
 	st.rec.Attempts = res.attempts
 	st.rec.StartedAt, st.rec.FinishedAt = res.started.UTC(), res.finished.UTC()
@@ -66,6 +53,29 @@ func (r *run) finish(res nodeResult, ctx context.Context) {
 	for _, d := range r.release(i, nil) {
 		r.ready(d)
 	}
+}
+
+// prepare works out, on the node's goroutine and before the scheduler's
+// lock is taken, what finish records: the message and outputs, and their
+// forms for the record (JSON-safe, secrets masked, inputs cut).
+func (r *run) prepare(res *nodeResult) {
+	if res.out != nil {
+		res.message, res.outputs = res.out.Message, res.out.Values
+	}
+	if res.err != nil {
+		res.message = res.err.Error()
+		var ne *NodeError
+		if errors.As(res.err, &ne) {
+			res.message = ne.Err.Error()
+		}
+		var me *modules.Error
+		if errors.As(res.err, &me) {
+			res.outputs = me.Values
+		}
+	}
+	res.message = r.redact.String(res.message)
+	res.recOutputs = r.redact.Map(jsonSafe(res.outputs))
+	res.recWith = recordedInputs(r.redact.Map(jsonSafe(res.with)))
 }
 
 // settle gives a node that will not run its final state.

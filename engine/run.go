@@ -91,13 +91,18 @@ type nodeState struct {
 }
 
 type nodeResult struct {
-	i        int
-	with     map[string]any // the resolved inputs it ran with
-	out      *modules.Output
-	err      error
-	attempts int
-	started  time.Time
-	finished time.Time
+	i    int
+	with map[string]any // the resolved inputs it ran with
+	// set by prepare, off the scheduler's lock: the message, the outputs
+	// as modules gave them, and as the record holds them.
+	message             string
+	outputs             map[string]any
+	recOutputs, recWith map[string]any
+	out                 *modules.Output
+	err                 error
+	attempts            int
+	started             time.Time
+	finished            time.Time
 }
 
 func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
@@ -356,6 +361,7 @@ func (r *run) begin(i int) job {
 func (r *run) work(ctx context.Context, j job) {
 	for more := true; more; {
 		res := r.runNode(ctx, j)
+		r.prepare(&res)
 		r.sched.Lock()
 		if r.nodes[j.i].abandoned {
 			r.sched.Unlock()

@@ -149,6 +149,9 @@ func (l *logFile) cutHere(stream int) {
 	}
 	l.emit([]byte(cutMarker()))
 	l.cut = true
+	// The marker ends the file: the other stream's unfinished line is
+	// not ended after it (a retry must find the marker last).
+	l.mid = [2]bool{}
 }
 
 func (l *logFile) emit(b []byte) {
@@ -224,7 +227,7 @@ func (l *logFile) close() (cut bool) {
 	if l.f == nil {
 		return false
 	}
-	if l.mid[stdoutStream] || l.mid[stderrStream] {
+	if !l.cut && (l.mid[stdoutStream] || l.mid[stderrStream]) {
 		l.emit([]byte{'\n'})
 	}
 	if !l.broken {

@@ -22,11 +22,21 @@ func (r *run) startable(ctx context.Context, i int) bool {
 	if ctx.Err() == nil || r.cleansUp(i) {
 		return true
 	}
-	r.settle(i, StatusCancelled, "not started: run "+causeText(context.Cause(ctx)), "")
-	for _, d := range r.release(i, nil) {
-		r.ready(d)
-	}
+	r.cancelNode(i, "not started: run "+causeText(context.Cause(ctx)), true)
 	return false
+}
+
+// cancelNode settles node i as cancelled, for reason, and marks it done.
+// With readyBelow, the nodes it was the last need of are readied: a
+// clean-up node below it may run.
+func (r *run) cancelNode(i int, reason string, readyBelow bool) {
+	r.settle(i, StatusCancelled, reason, "")
+	r.nodes[i].done = true
+	if readyBelow {
+		for _, d := range r.release(i, nil) {
+			r.ready(d)
+		}
+	}
 }
 
 // abandon gives up on the nodes still running a grace after the run was
@@ -41,15 +51,11 @@ func (r *run) abandon(cause error, waited time.Duration) {
 		st := &r.nodes[i]
 		if st.rec.Status == StatusRunning && (!st.cleanup || r.hurried) {
 			st.abandoned = true
-			r.settle(i, StatusCancelled, reason, "")
-			st.done = true
 			r.inflight--
 			if !r.plan.nodes[i].info.Waits {
 				r.slots--
 			}
-			for _, d := range r.release(i, nil) {
-				r.ready(d)
-			}
+			r.cancelNode(i, reason, true)
 		}
 	}
 	r.startQueued(r.ctx, false)
@@ -70,13 +76,7 @@ func (r *run) cancelWaiting(cause error, cleanup bool) {
 			keep = append(keep, i)
 			continue
 		}
-		r.settle(i, StatusCancelled, reason, "")
-		r.nodes[i].done = true
-		if cleanup {
-			for _, d := range r.release(i, nil) {
-				r.ready(d)
-			}
-		}
+		r.cancelNode(i, reason, cleanup)
 	}
 	for _, i := range keep {
 		if r.plan.nodes[i].info.Waits {
@@ -88,13 +88,7 @@ func (r *run) cancelWaiting(cause error, cleanup bool) {
 	for i := range r.nodes {
 		st := &r.nodes[i]
 		if st.selected && !st.done && st.rec.Status == StatusPending && !(cleanup && r.cleansUp(i)) {
-			r.settle(i, StatusCancelled, reason, "")
-			st.done = true
-			if cleanup {
-				for _, d := range r.release(i, nil) {
-					r.ready(d)
-				}
-			}
+			r.cancelNode(i, reason, cleanup)
 		}
 	}
 	if cleanup {

@@ -12,14 +12,10 @@ import (
 )
 
 type explainCmd struct {
-	File    string   `arg:"" help:"The pipeline file."`
-	Only    []string `help:"As pipe run: only these nodes (and what they need)." aliases:"modules" placeholder:"A,B"`
-	Skip    []string `help:"As pipe run: skip these nodes (and what needs them)." placeholder:"C"`
-	NoWeb   bool     `help:"As pipe run: skip web_interface nodes."`
-	Config  string   `help:"Read config overrides from this .env file." placeholder:"F.env"`
-	Set     []string `short:"s" help:"Override a config key (repeatable)." sep:"none" placeholder:"K=V"`
-	JSON    bool     `help:"Print the explanations as a JSON array."`
-	RunsDir string   `help:"Where run records are: the last run of the pipeline predicts how long it takes." default:".pipe/runs"`
+	File      string `arg:"" help:"The pipeline file."`
+	selection `embed:""`
+	JSON      bool   `help:"Print the explanations as a JSON array."`
+	RunsDir   string `help:"Where run records are: the last run of the pipeline predicts how long it takes." default:".pipe/runs"`
 }
 
 func (c *explainCmd) Run(e *env) error {
@@ -28,13 +24,9 @@ func (c *explainCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := engine.ResolveConfig(plan.Pipeline, engine.ConfigSources{EnvFile: c.Config, Environ: engine.OSEnviron, Set: c.Set})
+	opts, _, err := c.options(plan)
 	if err != nil {
 		return err
-	}
-	opts := engine.Options{Config: cfg, Only: c.Only, Skip: c.Skip}
-	if c.NoWeb {
-		opts.SkipModules = []string{"web_interface"}
 	}
 	if err := explain(e, eng, plan, opts, c.JSON); err != nil || c.JSON {
 		return err

@@ -12,20 +12,16 @@ import (
 )
 
 type runCmd struct {
-	File        string   `arg:"" help:"The pipeline file."`
-	Only        []string `help:"Run only these nodes (and what they need)." aliases:"modules" placeholder:"A,B"`
-	Skip        []string `help:"Skip these nodes (and what needs them)." placeholder:"C"`
-	NoWeb       bool     `help:"Skip web_interface nodes (and what needs them)."`
-	Config      string   `help:"Read config overrides from this .env file." placeholder:"F.env"`
-	Set         []string `short:"s" help:"Override a config key (repeatable)." sep:"none" placeholder:"K=V"`
-	MaxParallel *int     `help:"How many nodes run at once, at least 1 (default: max_parallel, else the number of CPUs)." placeholder:"N"`
-	Schedule    string   `help:"eager: start nodes as soon as their needs are done; levels: level by level." enum:"eager,levels" default:"eager"`
-	JSON        bool     `help:"Print the run record as JSON on stdout instead of the summary."`
-	RunsDir     string   `help:"Where run records are written." default:".pipe/runs"`
-	DryRun      bool     `help:"Run nothing: say what each node would do, and why (as pipe explain)."`
-	Resume      string   `help:"Run again only what did not succeed in this run (last, an id or its unique start); what succeeded keeps its outputs." placeholder:"RUN"`
-	Force       bool     `help:"With --resume: keep outputs even if the pipeline file or config changed since."`
-	Output      string   `help:"What nodes' programs print: prefixed (as it comes, after [node]), grouped (a block per node as it ends; GitHub Actions groups), quiet." enum:"prefixed,grouped,quiet" default:"prefixed"`
+	File        string `arg:"" help:"The pipeline file."`
+	selection   `embed:""`
+	MaxParallel *int   `help:"How many nodes run at once, at least 1 (default: max_parallel, else the number of CPUs)." placeholder:"N"`
+	Schedule    string `help:"eager: start nodes as soon as their needs are done; levels: level by level." enum:"eager,levels" default:"eager"`
+	JSON        bool   `help:"Print the run record as JSON on stdout instead of the summary."`
+	RunsDir     string `help:"Where run records are written." default:".pipe/runs"`
+	DryRun      bool   `help:"Run nothing: say what each node would do, and why (as pipe explain)."`
+	Resume      string `help:"Run again only what did not succeed in this run (last, an id or its unique start); what succeeded keeps its outputs." placeholder:"RUN"`
+	Force       bool   `help:"With --resume: keep outputs even if the pipeline file or config changed since."`
+	Output      string `help:"What nodes' programs print: prefixed (as it comes, after [node]), grouped (a block per node as it ends; GitHub Actions groups), quiet." enum:"prefixed,grouped,quiet" default:"prefixed"`
 }
 
 func (c *runCmd) Run(e *env) error {
@@ -47,14 +43,11 @@ func (c *runCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	cfg, from, err := engine.ResolveConfigFrom(plan.Pipeline, engine.ConfigSources{EnvFile: c.Config, Environ: engine.OSEnviron, Set: c.Set})
+	sel, from, err := c.options(plan)
 	if err != nil {
 		return err
 	}
-	var skipModules []string
-	if c.NoWeb {
-		skipModules = append(skipModules, "web_interface")
-	}
+	cfg := sel.Config
 	var keep map[string]engine.Kept
 	var keptFrom string
 	if c.Resume != "" {
@@ -63,7 +56,8 @@ func (c *runCmd) Run(e *env) error {
 		}
 	}
 	if c.DryRun {
-		return explain(e, eng, plan, engine.Options{Config: cfg, Only: c.Only, Skip: c.Skip, SkipModules: skipModules, Keep: keep, KeptFrom: keptFrom}, c.JSON)
+		sel.Keep, sel.KeptFrom = keep, keptFrom
+		return explain(e, eng, plan, sel, c.JSON)
 	}
 	prog := newProgress(e.logs, plan.Graph.Len())
 	prog.out = out
@@ -77,7 +71,7 @@ func (c *runCmd) Run(e *env) error {
 	}
 	runID := engine.NewRunID()
 	opts := engine.Options{
-		Config: cfg, Only: c.Only, Skip: c.Skip, SkipModules: skipModules,
+		Config: cfg, Only: sel.Only, Skip: sel.Skip, SkipModules: sel.SkipModules,
 		MaxParallel: maxParallel, Schedule: engine.Schedule(c.Schedule),
 		OnEvent: prog.event, RunID: runID, ConfigFrom: from, Version: fullVersion(), LogDir: filepath.Join(c.RunsDir, runID), Hurry: e.hurry,
 		FileHash: fileHash(plan), Keep: keep, KeptFrom: keptFrom,

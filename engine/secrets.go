@@ -21,7 +21,7 @@ const minSecretLen = 3
 // reasons, outputs in the record, and log lines. Expressions and modules
 // still get the real values. A nil redactor masks nothing and costs nothing.
 type redactor struct {
-	r      *strings.Replacer
+	m      *modules.Masker
 	values []string // longest first
 }
 
@@ -53,11 +53,7 @@ func newRedactor(plan *Plan, cfg map[string]any) *redactor {
 	}
 	// Longest first, so that a secret holding another is masked whole.
 	slices.SortFunc(values, func(a, b string) int { return len(b) - len(a) })
-	pairs := make([]string, 0, 2*len(values))
-	for _, s := range values {
-		pairs = append(pairs, s, Masked)
-	}
-	return &redactor{r: strings.NewReplacer(pairs...), values: values}
+	return &redactor{m: modules.NewMasker(values), values: values}
 }
 
 // Values returns the secret values, longest first (nil for none).
@@ -70,10 +66,10 @@ func (x *redactor) Values() []string {
 
 // String masks s.
 func (x *redactor) String(s string) string {
-	if x == nil || s == "" {
+	if x == nil {
 		return s
 	}
-	return x.r.Replace(s)
+	return x.m.String(s)
 }
 
 // Value masks the strings inside v, copying only what changes.
@@ -81,15 +77,7 @@ func (x *redactor) Value(v any) any {
 	if x == nil {
 		return v
 	}
-	out, _ := modules.Rewrite(v, func(leaf any) (any, bool) {
-		if s, ok := leaf.(string); ok {
-			if m := x.r.Replace(s); m != s {
-				return m, true
-			}
-		}
-		return leaf, false
-	})
-	return out
+	return x.m.Value(v)
 }
 
 // Map masks the strings inside m.

@@ -290,21 +290,47 @@ func nonFiniteToken(b []byte) (tok, sentinel string) {
 	return "", ""
 }
 
-// MaskSecrets returns v with every occurrence of a secret (Input.Secrets)
-// in its strings written as ***, copying only what changes.
-func MaskSecrets(v any, secrets []string) any {
+// Masker writes secrets (Input.Secrets) as ***. A nil Masker masks
+// nothing and costs nothing. It is safe for concurrent use.
+type Masker struct {
+	r *strings.Replacer
+	// Longest is the length of the longest secret.
+	Longest int
+}
+
+// NewMasker returns a Masker of secrets, which should come longest first
+// (a secret holding another is then masked whole); nil for none.
+func NewMasker(secrets []string) *Masker {
 	if len(secrets) == 0 {
-		return v
+		return nil
 	}
+	m := &Masker{}
 	pairs := make([]string, 0, 2*len(secrets))
 	for _, s := range secrets {
 		pairs = append(pairs, s, "***")
+		m.Longest = max(m.Longest, len(s))
 	}
-	r := strings.NewReplacer(pairs...)
+	m.r = strings.NewReplacer(pairs...)
+	return m
+}
+
+// String masks s.
+func (m *Masker) String(s string) string {
+	if m == nil || s == "" {
+		return s
+	}
+	return m.r.Replace(s)
+}
+
+// Value masks the strings inside v, copying only what changes.
+func (m *Masker) Value(v any) any {
+	if m == nil {
+		return v
+	}
 	out, _ := Rewrite(v, func(leaf any) (any, bool) {
 		if s, ok := leaf.(string); ok {
-			if m := r.Replace(s); m != s {
-				return m, true
+			if masked := m.r.Replace(s); masked != s {
+				return masked, true
 			}
 		}
 		return leaf, false

@@ -47,10 +47,11 @@ func pageFrom(in *modules.Input) *page {
 	p := &page{Title: in.String("title")}
 	// What it serves is masked like the run record: a secret that reached
 	// a served value reads ***.
-	p.Predictions, _ = modules.MaskSecrets(in.With["predictions"], in.Secrets).([]any)
-	p.Bets, _ = modules.MaskSecrets(in.With["bets"], in.Secrets).([]any)
-	p.Metrics, _ = modules.MaskSecrets(in.With["metrics"], in.Secrets).(map[string]any)
-	p.Backtest, _ = modules.MaskSecrets(in.With["backtest"], in.Secrets).(map[string]any)
+	mask := modules.NewMasker(in.Secrets)
+	p.Predictions, _ = mask.Value(in.With["predictions"]).([]any)
+	p.Bets, _ = mask.Value(in.With["bets"]).([]any)
+	p.Metrics, _ = mask.Value(in.With["metrics"]).(map[string]any)
+	p.Backtest, _ = mask.Value(in.With["backtest"]).(map[string]any)
 	if p.Predictions == nil {
 		p.Predictions = []any{}
 	}

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -13,28 +12,28 @@ import (
 
 // cleansUp reports whether node i still runs once the run is cancelled: a
 // clean-up node, while the run is not hurried.
-func (r *run) cleansUp(i int) bool { return r.plan.nodes[i].runsOnCancel() && !r.hurried }
+func (c *core) cleansUp(i int) bool { return c.plan.nodes[i].runsOnCancel() && !c.hurried }
 
 // startable reports whether queued node i may start. After the run is
 // cancelled only clean-up nodes may: any other is settled as cancelled, and
 // what that readies is readied.
-func (r *run) startable(ctx context.Context, i int) bool {
-	if ctx.Err() == nil || r.cleansUp(i) {
+func (c *core) startable(i int) bool {
+	if c.cause == nil || c.cleansUp(i) {
 		return true
 	}
-	r.cancelNode(i, "not started: run "+causeText(context.Cause(ctx)), true)
+	c.cancelNode(i, "not started: run "+causeText(c.cause), true)
 	return false
 }
 
 // cancelNode settles node i as cancelled, for reason, and marks it done.
 // With readyBelow, the nodes it was the last need of are readied: a
 // clean-up node below it may run.
-func (r *run) cancelNode(i int, reason string, readyBelow bool) {
-	r.settle(i, StatusCancelled, reason, "")
-	r.nodes[i].done = true
+func (c *core) cancelNode(i int, reason string, readyBelow bool) {
+	c.settle(i, StatusCancelled, reason, "")
+	c.nodes[i].done = true
 	if readyBelow {
-		for _, d := range r.release(i, nil) {
-			r.ready(d)
+		for _, d := range c.release(i, nil) {
+			c.ready(d)
 		}
 	}
 }
@@ -45,20 +44,20 @@ func (r *run) cancelNode(i int, reason string, readyBelow bool) {
 //
 // Clean-up nodes are not abandoned here: each is bounded by its own
 // time-out (see runNode).
-func (r *run) abandon(cause error, waited time.Duration) {
+func (c *core) abandon(cause error, waited time.Duration) {
 	reason := fmt.Sprintf("cancelled while running (run %s); %v within %s", causeText(cause), ErrNotStopped, waited)
-	for i := range r.nodes {
-		st := &r.nodes[i]
-		if st.rec.Status == StatusRunning && (!st.cleanup || r.hurried) {
+	for i := range c.nodes {
+		st := &c.nodes[i]
+		if st.rec.Status == StatusRunning && (!st.cleanup || c.hurried) {
 			st.abandoned = true
-			r.inflight--
-			if !r.plan.nodes[i].info.Waits {
-				r.slots--
+			c.inflight--
+			if !c.plan.nodes[i].info.Waits {
+				c.slots--
 			}
-			r.cancelNode(i, reason, true)
+			c.cancelNode(i, reason, true)
 		}
 	}
-	r.startQueued(r.ctx, false)
+	c.startQueued()
 }
 
 // cancelWaiting settles every selected node that has not started, except
@@ -66,33 +65,33 @@ func (r *run) abandon(cause error, waited time.Duration) {
 // for their needs to end and may then run, and the queued ones start now.
 //
 // Once no node runs any more (cleanup false), nothing is kept or started.
-func (r *run) cancelWaiting(cause error, cleanup bool) {
+func (c *core) cancelWaiting(cause error, cleanup bool) {
 	reason := "not started: run " + causeText(cause)
 	var keep []int
-	waiting := append(r.queue.drain(), r.freeQ...) // a copy: ready may queue more below
-	r.freeQ = r.freeQ[:0]
+	waiting := append(c.queue.drain(), c.freeQ...) // a copy: ready may queue more below
+	c.freeQ = c.freeQ[:0]
 	for _, i := range waiting {
-		if cleanup && r.cleansUp(i) {
+		if cleanup && c.cleansUp(i) {
 			keep = append(keep, i)
 			continue
 		}
-		r.cancelNode(i, reason, cleanup)
+		c.cancelNode(i, reason, cleanup)
 	}
 	for _, i := range keep {
-		if r.plan.nodes[i].info.Waits {
-			r.freeQ = append(r.freeQ, i)
+		if c.plan.nodes[i].info.Waits {
+			c.freeQ = append(c.freeQ, i)
 		} else {
-			r.queue.push(i)
+			c.queue.push(i)
 		}
 	}
-	for i := range r.nodes {
-		st := &r.nodes[i]
-		if st.selected && !st.done && st.rec.Status == StatusPending && !(cleanup && r.cleansUp(i)) {
-			r.cancelNode(i, reason, cleanup)
+	for i := range c.nodes {
+		st := &c.nodes[i]
+		if st.selected && !st.done && st.rec.Status == StatusPending && !(cleanup && c.cleansUp(i)) {
+			c.cancelNode(i, reason, cleanup)
 		}
 	}
 	if cleanup {
-		r.startQueued(r.ctx, false)
+		c.startQueued()
 	}
 }
 

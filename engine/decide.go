@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"fmt"
 	"reflect"
 
@@ -14,10 +13,10 @@ import (
 
 // ready is called once per selected node when its needs are done: it
 // decides whether the node runs and queues it, or settles it at once.
-func (r *run) ready(i int) {
-	if r.opts.Schedule == Levels {
-		if l := r.plan.Graph.Level(i); l > r.level {
-			r.held[l] = append(r.held[l], i)
+func (c *core) ready(i int) {
+	if c.opts.Schedule == Levels {
+		if l := c.plan.Graph.Level(i); l > c.level {
+			c.held[l] = append(c.held[l], i)
 			return
 		}
 	}
@@ -25,45 +24,45 @@ func (r *run) ready(i int) {
 	for len(work) > 0 {
 		i := work[len(work)-1]
 		work = work[:len(work)-1]
-		if r.ctx.Err() != nil && !r.cleansUp(i) {
-			r.settle(i, StatusCancelled, "not started: run "+causeText(context.Cause(r.ctx)), "")
-			work = r.release(i, work) // a clean-up node below may now be ready
+		if c.cause != nil && !c.cleansUp(i) {
+			c.settle(i, StatusCancelled, "not started: run "+causeText(c.cause), "")
+			work = c.release(i, work) // a clean-up node below may now be ready
 			continue
 		}
-		if r.opts.Keep != nil && r.keeps(i) {
-			r.keep(i)
-			work = r.release(i, work)
+		if c.opts.Keep != nil && c.keeps(i) {
+			c.keep(i)
+			work = c.release(i, work)
 			continue
 		}
-		if status, reason, with := r.decide(i); status != "" {
-			r.settle(i, status, reason, "")
-			work = r.release(i, work)
+		if status, reason, with := c.decide(i); status != "" {
+			c.settle(i, status, reason, "")
+			work = c.release(i, work)
 		} else {
-			if r.plan.nodes[i].info.Waits {
-				r.freeQ = append(r.freeQ, i)
+			if c.plan.nodes[i].info.Waits {
+				c.freeQ = append(c.freeQ, i)
 			} else {
-				r.queue.push(i)
+				c.queue.push(i)
 			}
-			r.nodes[i].with = with
+			c.nodes[i].with = with
 		}
 	}
 }
 
 // release marks node i done and returns work with the dependents that became
 // ready (in the levels schedule they may be held instead).
-func (r *run) release(i int, work []int) []int {
-	st := &r.nodes[i]
+func (c *core) release(i int, work []int) []int {
+	st := &c.nodes[i]
 	st.done = true
-	if r.opts.Schedule == Levels {
-		r.levelDone(r.plan.Graph.Level(i))
+	if c.opts.Schedule == Levels {
+		c.levelDone(c.plan.Graph.Level(i))
 	}
-	failed := st.failedAbove || (st.rec.Status == StatusError && !r.plan.nodes[i].ContinueOnError)
+	failed := st.failedAbove || (st.rec.Status == StatusError && !c.plan.nodes[i].ContinueOnError)
 	blocked := st.blockedBy
-	if blocked == "" && st.rec.Status == StatusSkipped && r.plan.nodes[i].dangerous && !r.dangerOK {
-		blocked = r.plan.nodes[i].ID
+	if blocked == "" && st.rec.Status == StatusSkipped && c.plan.nodes[i].dangerous && !c.dangerOK {
+		blocked = c.plan.nodes[i].ID
 	}
-	for _, d := range r.plan.Graph.Dependents(i) {
-		ds := &r.nodes[d]
+	for _, d := range c.plan.Graph.Dependents(i) {
+		ds := &c.nodes[d]
 		if !ds.selected || ds.done {
 			continue
 		}
@@ -72,8 +71,8 @@ func (r *run) release(i int, work []int) []int {
 			ds.blockedBy = blocked
 		}
 		if ds.pending--; ds.pending == 0 {
-			if r.opts.Schedule == Levels && r.plan.Graph.Level(d) > r.level {
-				r.held[r.plan.Graph.Level(d)] = append(r.held[r.plan.Graph.Level(d)], d)
+			if c.opts.Schedule == Levels && c.plan.Graph.Level(d) > c.level {
+				c.held[c.plan.Graph.Level(d)] = append(c.held[c.plan.Graph.Level(d)], d)
 				continue
 			}
 			work = append(work, d)
@@ -84,15 +83,15 @@ func (r *run) release(i int, work []int) []int {
 
 // levelDone counts a finished node of level l and opens the next levels
 // once the open one is complete.
-func (r *run) levelDone(l int) {
-	r.levelLeft[l]--
-	for r.level < len(r.levelLeft) && r.levelLeft[r.level] == 0 {
-		r.level++
-		if r.level < len(r.held) {
-			held := r.held[r.level]
-			r.held[r.level] = nil
+func (c *core) levelDone(l int) {
+	c.levelLeft[l]--
+	for c.level < len(c.levelLeft) && c.levelLeft[c.level] == 0 {
+		c.level++
+		if c.level < len(c.held) {
+			held := c.held[c.level]
+			c.held[c.level] = nil
 			for _, i := range held {
-				r.ready(i)
+				c.ready(i)
 			}
 		}
 	}
@@ -101,22 +100,22 @@ func (r *run) levelDone(l int) {
 // decide applies the safety gate, the needs' outcomes and `when` to a
 // ready node. It returns a final status with its reason for a node that
 // will not run, or the node's resolved inputs.
-func (r *run) decide(i int) (Status, string, map[string]any) {
-	pn := &r.plan.nodes[i]
-	st := &r.nodes[i]
-	if pn.dangerous && !r.dangerOK {
+func (c *core) decide(i int) (Status, string, map[string]any) {
+	pn := &c.plan.nodes[i]
+	st := &c.nodes[i]
+	if pn.dangerous && !c.dangerOK {
 		return StatusSkipped, "dangerous module disabled: set " + DangerKey + "=true to run it", nil
 	}
 	if st.blockedBy != "" {
 		return StatusSkipped, fmt.Sprintf("needs %s, a dangerous node that is disabled", st.blockedBy), nil
 	}
-	success, why := r.needsSucceeded(i)
+	success, why := c.needsSucceeded(i)
 	if pn.when == nil || !pn.when.usesStatus {
 		if !success {
 			return StatusSkipped, why, nil
 		}
 	}
-	env := r.env(i, success)
+	env := c.env(i, success)
 	if pn.when != nil {
 		out, err := expr.Run(pn.when.prog, env)
 		if err != nil {
@@ -126,7 +125,7 @@ func (r *run) decide(i int) (Status, string, map[string]any) {
 			return StatusSkipped, "when is false: " + pn.When, nil
 		}
 	}
-	with, err := r.inputs(i, env)
+	with, err := c.inputs(i, env)
 	if err != nil {
 		return StatusError, err.Error(), nil
 	}
@@ -135,24 +134,24 @@ func (r *run) decide(i int) (Status, string, map[string]any) {
 
 // needsSucceeded reports whether every need of node i succeeded (an error
 // under continue_on_error counts), and if not, why.
-func (r *run) needsSucceeded(i int) (bool, string) {
-	needs := r.plan.Graph.Needs(i)
+func (c *core) needsSucceeded(i int) (bool, string) {
+	needs := c.plan.Graph.Needs(i)
 	passed := true
 	for _, j := range needs {
-		passed = passed && r.nodes[j].passed
+		passed = passed && c.nodes[j].passed
 	}
 	if passed {
 		return true, ""
 	}
 	for _, j := range needs {
-		rec := r.nodes[j].rec
+		rec := c.nodes[j].rec
 		switch {
 		case rec.Status == StatusSuccess:
-		case rec.Status == StatusError && r.plan.nodes[j].ContinueOnError:
+		case rec.Status == StatusError && c.plan.nodes[j].ContinueOnError:
 		case rec.Status == StatusError:
-			return false, fmt.Sprintf("need %s failed", r.plan.nodes[j].ID)
+			return false, fmt.Sprintf("need %s failed", c.plan.nodes[j].ID)
 		default:
-			return false, fmt.Sprintf("need %s was %s", r.plan.nodes[j].ID, rec.Status)
+			return false, fmt.Sprintf("need %s was %s", c.plan.nodes[j].ID, rec.Status)
 		}
 	}
 	return true, ""
@@ -160,27 +159,27 @@ func (r *run) needsSucceeded(i int) (bool, string) {
 
 // env builds the expression environment of node i; nil when it has no
 // expression to evaluate.
-func (r *run) env(i int, success bool) any {
-	pn := &r.plan.nodes[i]
+func (c *core) env(i int, success bool) any {
+	pn := &c.plan.nodes[i]
 	if pn.when == nil && pn.templates == nil {
 		return nil
 	}
-	v := reflect.New(r.plan.env.typ).Elem()
-	v.Field(fieldConfig).Set(r.cfgVal)
+	v := reflect.New(c.plan.env.typ).Elem()
+	v.Field(fieldConfig).Set(c.cfgVal)
 	if len(pn.refs) > 0 {
 		views := make(map[string]NodeView, len(pn.refs))
 		for _, j := range pn.refs {
-			rec := r.nodes[j].rec
-			views[r.plan.nodes[j].ID] = NodeView{Status: string(rec.Status), Message: rec.Message, Outputs: r.nodes[j].outputs}
+			rec := c.nodes[j].rec
+			views[c.plan.nodes[j].ID] = NodeView{Status: string(rec.Status), Message: rec.Message, Outputs: c.nodes[j].outputs}
 		}
 		v.Field(fieldNodes).Set(reflect.ValueOf(views))
 	}
-	p := r.plan.Pipeline
+	p := c.plan.Pipeline
 	v.Field(fieldPipeline).Set(reflect.ValueOf(PipelineView{Name: p.Name, Description: p.Description, File: p.Source.Name}))
-	v.Field(fieldRun).Set(reflect.ValueOf(RunView{ID: r.rec.ID}))
+	v.Field(fieldRun).Set(reflect.ValueOf(RunView{ID: c.rec.ID}))
 	v.Field(fieldSuccess).Set(reflect.ValueOf(boolFunc(success)))
-	v.Field(fieldFailure).Set(reflect.ValueOf(boolFunc(r.nodes[i].failedAbove)))
+	v.Field(fieldFailure).Set(reflect.ValueOf(boolFunc(c.nodes[i].failedAbove)))
 	v.Field(fieldAlways).Set(reflect.ValueOf(boolFunc(true)))
-	v.Field(fieldCancelled).Set(reflect.ValueOf(boolFunc(r.ctx.Err() != nil)))
+	v.Field(fieldCancelled).Set(reflect.ValueOf(boolFunc(c.cause != nil)))
 	return v.Interface()
 }

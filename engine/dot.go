@@ -26,8 +26,8 @@ func WriteDOT(w io.Writer, plan *Plan, rec *Record) error {
 }
 
 // Graph implements modules.RunInfo: the graph coloured with the run so far.
-func (r *run) Graph() ([]byte, error) {
+func (c *core) Graph() ([]byte, error) {
 	var buf bytes.Buffer
-	err := WriteDOT(&buf, r.plan, r.snapshot())
+	err := WriteDOT(&buf, c.plan, c.snapshot())
 	return buf.Bytes(), err
 }

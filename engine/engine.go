@@ -140,7 +140,7 @@ type Event struct {
 }
 
 // maxParallel picks the concurrency bound.
-func (e *Engine) maxParallel(plan *Plan, opts Options) int {
+func maxParallel(plan *Plan, opts Options) int {
 	switch {
 	case opts.MaxParallel > 0:
 		return opts.MaxParallel

@@ -34,6 +34,9 @@ type Task struct {
 	// none); Secrets the values to mask there (see modules.Input).
 	LogFile string   `json:"log_file,omitempty"`
 	Secrets []string `json:"secrets,omitempty"`
+	// Dangerous is set for a node the pipeline marks dangerous: an
+	// executor on another machine checks its own gate too.
+	Dangerous bool `json:"dangerous,omitempty"`
 
 	// index is the node's index in the plan, for the engine's own executor.
 	index int

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -41,19 +40,18 @@ var configRef = regexp.MustCompile(`\bconfig\.([A-Za-z_][A-Za-z0-9_]*)`)
 // reads other nodes' results. Nodes come in the plan's order.
 func (e *Engine) Explain(plan *Plan, opts Options) ([]Explanation, error) {
 	opts.Journal, opts.OnEvent = nil, nil
-	r, err := e.newRun(plan, opts)
+	c, err := newCore(plan, opts)
 	if err != nil {
 		return nil, err
 	}
-	r.ctx = context.Background()
 	g := plan.Graph
 	would := make([]Would, g.Len())
 	out := make([]Explanation, 0, g.Len())
 	for _, i := range g.Order() {
 		pn := &plan.nodes[i]
-		w, why := r.explain(i, would)
+		w, why := c.explain(i, would)
 		would[i] = w
-		out = append(out, Explanation{Node: pn.ID, Module: pn.Module, Would: w, Why: r.redact.String(why)})
+		out = append(out, Explanation{Node: pn.ID, Module: pn.Module, Would: w, Why: c.redact.String(why)})
 	}
 	index := make(map[string]int, len(out))
 	for i := range g.Len() {
@@ -64,28 +62,28 @@ func (e *Engine) Explain(plan *Plan, opts Options) ([]Explanation, error) {
 }
 
 // explain decides node i from what its needs would do.
-func (r *run) explain(i int, would []Would) (Would, string) {
-	pn := &r.plan.nodes[i]
-	st := &r.nodes[i]
+func (c *core) explain(i int, would []Would) (Would, string) {
+	pn := &c.plan.nodes[i]
+	st := &c.nodes[i]
 	if !st.selected {
 		return WouldSkip, st.rec.Reason
 	}
-	if r.opts.Keep != nil && r.keeps(i) {
+	if c.opts.Keep != nil && c.keeps(i) {
 		st.kept = true
-		return WouldKeep, "kept from run " + r.opts.KeptFrom
+		return WouldKeep, "kept from run " + c.opts.KeptFrom
 	}
-	if pn.dangerous && !r.dangerOK {
-		return WouldSkip, fmt.Sprintf("dangerous module disabled (config.%s = %v): set %s=true to run it", DangerKey, r.config[DangerKey], DangerKey)
+	if pn.dangerous && !c.dangerOK {
+		return WouldSkip, fmt.Sprintf("dangerous module disabled (config.%s = %v): set %s=true to run it", DangerKey, c.config[DangerKey], DangerKey)
 	}
 	success, decided := true, true
 	var why []string
-	for _, j := range r.plan.Graph.Needs(i) {
+	for _, j := range c.plan.Graph.Needs(i) {
 		switch would[j] {
 		case WouldSkip:
 			success = false
-			why = append(why, "need "+r.plan.nodes[j].ID+" would be skipped")
-			if r.plan.nodes[j].dangerous && !r.dangerOK {
-				return WouldSkip, fmt.Sprintf("needs %s, a dangerous node that is disabled", r.plan.nodes[j].ID)
+			why = append(why, "need "+c.plan.nodes[j].ID+" would be skipped")
+			if c.plan.nodes[j].dangerous && !c.dangerOK {
+				return WouldSkip, fmt.Sprintf("needs %s, a dangerous node that is disabled", c.plan.nodes[j].ID)
 			}
 		case WouldDecide:
 			decided = false
@@ -99,7 +97,7 @@ func (r *run) explain(i int, would []Would) (Would, string) {
 		if !decided {
 			return WouldDecide, "runs if its needs run"
 		}
-		if len(r.plan.Graph.Needs(i)) == 0 {
+		if len(c.plan.Graph.Needs(i)) == 0 {
 			return WouldRun, "no when, no needs"
 		}
 		return WouldRun, "no when; its needs would run"
@@ -114,7 +112,7 @@ func (r *run) explain(i int, would []Would) (Would, string) {
 		}
 		return WouldDecide, "when: " + pn.When + " reads " + strings.Join(reads, ", ")
 	}
-	v, err := expr.Run(pn.when.prog, r.env(i, success))
+	v, err := expr.Run(pn.when.prog, c.env(i, success))
 	if err != nil {
 		return WouldRun, fmt.Sprintf("when: %s fails: %v (the node would fail)", pn.When, err)
 	}
@@ -124,7 +122,7 @@ func (r *run) explain(i int, would []Would) (Would, string) {
 		verdict, w = "true", WouldRun
 	}
 	text := "when " + verdict + ": " + pn.When
-	if vals := r.configValues(pn.When); vals != "" {
+	if vals := c.configValues(pn.When); vals != "" {
 		text += " (" + vals + ")"
 	}
 	return w, text
@@ -132,11 +130,11 @@ func (r *run) explain(i int, would []Would) (Would, string) {
 
 // configValues lists the config values an expression reads, secrets
 // masked: "config.N = 3, config.MODE = fast".
-func (r *run) configValues(src string) string {
+func (c *core) configValues(src string) string {
 	var parts []string
 	for _, m := range configRef.FindAllStringSubmatch(src, -1) {
 		key := m[1]
-		v, ok := r.config[key]
+		v, ok := c.config[key]
 		if !ok {
 			continue
 		}
@@ -144,7 +142,7 @@ func (r *run) configValues(src string) string {
 		if _, isStr := v.(string); isStr {
 			text = fmt.Sprintf("%q", text)
 		}
-		if r.plan.Pipeline.IsSecret(key) {
+		if c.plan.Pipeline.IsSecret(key) {
 			text = Masked
 		}
 		part := "config." + key + " = " + text

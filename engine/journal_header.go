@@ -36,20 +36,20 @@ type JournalNode struct {
 // writeJournalHeader writes the header and flushes it at once: a pipe
 // killed a moment after its start still leaves its nodes behind. It runs
 // before the first node starts.
-func (r *run) writeJournalHeader() error {
-	j := r.journal
+func (c *core) writeJournalHeader() error {
+	j := c.journal
 	if j == nil {
 		return nil
 	}
 	host, _ := os.Hostname()
 	h := JournalHeader{
-		Version: journalVersion, Run: r.rec.ID, Pipeline: r.rec.Pipeline, File: r.rec.File,
-		StartedAt: r.rec.StartedAt, PID: os.Getpid(), Host: host,
-		Nodes: make([]JournalNode, len(r.nodes)),
+		Version: journalVersion, Run: c.rec.ID, Pipeline: c.rec.Pipeline, File: c.rec.File,
+		StartedAt: c.rec.StartedAt, PID: os.Getpid(), Host: host,
+		Nodes: make([]JournalNode, len(c.nodes)),
 	}
-	for i := range r.nodes {
-		st := &r.nodes[i]
-		h.Nodes[i] = JournalNode{ID: r.plan.nodes[i].ID, Module: st.rec.Module}
+	for i := range c.nodes {
+		st := &c.nodes[i]
+		h.Nodes[i] = JournalNode{ID: c.plan.nodes[i].ID, Module: st.rec.Module}
 		if !st.selected {
 			h.Nodes[i].Skipped = st.rec.Reason
 		}

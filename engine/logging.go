@@ -9,12 +9,12 @@ import (
 // This file holds the engine's log lines about nodes and the loggers
 // nodes' modules write to.
 
-func (r *run) logResult(i int) {
-	log := r.e.logger()
+func (c *core) logResult(i int) {
+	log := c.log
 	// A caller that hears every node's end (Options.OnEvent: the CLI) shows
 	// failures itself: logged here too, each would show twice.
-	loud := r.opts.OnEvent == nil
-	status := r.nodes[i].rec.Status
+	loud := c.opts.OnEvent == nil
+	status := c.nodes[i].rec.Status
 	if !log.Enabled(context.Background(), slog.LevelDebug) && (!loud || status != StatusError && status != StatusCancelled) {
 		return // don't box the attributes of a line nobody reads
 	}
@@ -23,8 +23,8 @@ func (r *run) logResult(i int) {
 		errLevel, warnLevel = slog.LevelDebug, slog.LevelDebug
 	}
 	ctx := context.Background()
-	rec := r.nodes[i].rec
-	id := r.plan.nodes[i].ID
+	rec := c.nodes[i].rec
+	id := c.plan.nodes[i].ID
 	switch rec.Status {
 	case StatusSuccess:
 		log.Debug("node succeeded", "node", id, "duration_ms", rec.Duration().Milliseconds(), "message", rec.Message)

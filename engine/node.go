@@ -1,10 +1,8 @@
 package engine
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/expr-lang/expr"
 
@@ -13,15 +11,15 @@ import (
 
 // inputs resolves node i's `with`: `${{ }}` evaluated, declared types
 // checked, defaults filled in.
-func (r *run) inputs(i int, env any) (map[string]any, error) {
-	pn := &r.plan.nodes[i]
+func (c *core) inputs(i int, env any) (map[string]any, error) {
+	pn := &c.plan.nodes[i]
 	with := make(map[string]any, len(pn.With)+len(pn.info.Inputs))
 	for _, in := range pn.With {
 		v := in.Value
 		if len(in.Templates) > 0 {
 			f, declared := pn.info.Input(in.Key)
 			var err error
-			if v, err = r.resolve(pn, v, env, declared && f.Shell); err != nil {
+			if v, err = c.resolve(pn, v, env, declared && f.Shell); err != nil {
 				return nil, fmt.Errorf("input %s: %w", in.Key, err)
 			}
 			if declared {
@@ -43,7 +41,7 @@ func (r *run) inputs(i int, env any) (map[string]any, error) {
 // resolve evaluates the templates inside v, copying only what changes.
 // shell is set for an input that is a shell script when v is a string:
 // its values are quoted for sh (see shellCtx).
-func (r *run) resolve(pn *planNode, v any, env any, shell bool) (any, error) {
+func (c *core) resolve(pn *planNode, v any, env any, shell bool) (any, error) {
 	switch x := v.(type) {
 	case string:
 		tpls := pn.templates
@@ -80,7 +78,7 @@ func (r *run) resolve(pn *planNode, v any, env any, shell bool) (any, error) {
 		out := make([]any, len(x))
 		for k, item := range x {
 			var err error
-			if out[k], err = r.resolve(pn, item, env, false); err != nil {
+			if out[k], err = c.resolve(pn, item, env, false); err != nil {
 				return nil, err
 			}
 		}
@@ -89,7 +87,7 @@ func (r *run) resolve(pn *planNode, v any, env any, shell bool) (any, error) {
 		out := make(map[string]any, len(x))
 		for k, item := range x {
 			var err error
-			if out[k], err = r.resolve(pn, item, env, false); err != nil {
+			if out[k], err = c.resolve(pn, item, env, false); err != nil {
 				return nil, err
 			}
 		}
@@ -104,46 +102,6 @@ func runExpr(c *compiled, env any) (any, error) {
 		return nil, fmt.Errorf("${{ %s }}: %w", c.src, err)
 	}
 	return out, nil
-}
-
-// runNode runs one node: its attempts, through the run's executor, and
-// the back-off between them.
-func (r *run) runNode(ctx context.Context, j job) (res nodeResult) {
-	pn := &r.plan.nodes[j.i]
-	res = nodeResult{i: j.i, with: j.with, started: j.started}
-	defer func() { res.finished = time.Now() }()
-	task := Task{Run: r.rec.ID, Node: pn.ID, Module: pn.Module, With: j.with, Timeout: pn.Timeout,
-		Priority: r.plan.Graph.Height(j.i), LogFile: logFile(r.opts.LogDir, pn.ID), Secrets: r.redact.Values(), index: j.i}
-	if j.cleanup {
-		// The run's context has ended: a clean-up node runs on the
-		// clean-up context (a hurried run ends it), bounded by its time-out.
-		ctx = r.cleanupCtx
-		if task.Timeout <= 0 {
-			task.Timeout = r.e.cleanupTimeout()
-		}
-	}
-	for attempt := 1; ; attempt++ {
-		res.attempts = attempt
-		task.Attempt = attempt
-		res.out, res.err = r.exec.Execute(ctx, task)
-		if res.err == nil {
-			return
-		}
-		if ctx.Err() != nil || attempt > pn.Retry.Limit || !retryable(res.err) {
-			res.err = &NodeError{Node: pn.ID, Attempt: attempt, Err: res.err}
-			return
-		}
-		delay := pn.Retry.Delay(attempt)
-		r.nodeLogger(pn.ID).Warn("attempt failed, retrying", "attempt", attempt, "of", pn.Retry.Limit+1, "retry_in_ms", delay.Milliseconds(), "err", res.err)
-		t := time.NewTimer(delay)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			res.err = &NodeError{Node: pn.ID, Attempt: attempt, Err: res.err}
-			return
-		}
-	}
 }
 
 // normalize makes a module's outputs plain JSON values, so that expressions
@@ -199,10 +157,10 @@ func isPlain(v any) bool {
 }
 
 // ID implements modules.RunInfo.
-func (r *run) ID() string { return r.rec.ID }
+func (c *core) ID() string { return c.rec.ID }
 
 // Pipeline implements modules.RunInfo.
-func (r *run) Pipeline() string { return r.plan.Pipeline.Name }
+func (c *core) Pipeline() string { return c.plan.Pipeline.Name }
 
 // Snapshot implements modules.RunInfo.
-func (r *run) Snapshot() ([]byte, error) { return json.Marshal(r.snapshot()) }
+func (c *core) Snapshot() ([]byte, error) { return json.Marshal(c.snapshot()) }

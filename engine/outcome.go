@@ -1,13 +1,11 @@
 package engine
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"reflect"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/pipe-run/pipe/modules"
 )
@@ -15,19 +13,19 @@ import (
 // This file holds how a node's and the run's final states are recorded.
 
 // finish records a node goroutine's result and readies its dependents.
-func (r *run) finish(res nodeResult, ctx context.Context) {
+func (c *core) finish(res nodeResult) {
 	i := res.i
-	pn := &r.plan.nodes[i]
+	pn := &c.plan.nodes[i]
 	if !pn.info.Waits {
-		r.slots--
+		c.slots--
 	}
-	st := &r.nodes[i]
+	st := &c.nodes[i]
 	status, reason, message, outputs := StatusSuccess, "", res.message, res.outputs
 	if res.err != nil {
 		status = StatusError
 		switch {
-		case ctx.Err() != nil && (!st.cleanup || r.hurried) && !errors.Is(res.err, ErrTimeout):
-			status, reason = StatusCancelled, "cancelled while running: "+context.Cause(ctx).Error()
+		case c.cause != nil && (!st.cleanup || c.hurried) && !errors.Is(res.err, ErrTimeout):
+			status, reason = StatusCancelled, "cancelled while running: "+c.cause.Error()
 		case pn.ContinueOnError:
 			reason = "failed; continue_on_error lets the run go on"
 		default:
@@ -35,10 +33,13 @@ func (r *run) finish(res nodeResult, ctx context.Context) {
 			if res.attempts > 1 {
 				reason = fmt.Sprintf("failed after %d attempts", res.attempts)
 			}
+			if res.reason != "" {
+				reason = res.reason
+			}
 		}
 	}
-	r.mu.Lock()
-	st.rec.Status, st.rec.Reason, st.rec.Message = status, r.redact.String(reason), message
+	c.mu.Lock()
+	st.rec.Status, st.rec.Reason, st.rec.Message = status, c.redact.String(reason), message
 	// The record holds what JSON can carry, secrets masked; expressions
 	// below see the outputs as the module gave them (a NaN stays a number).
 	st.rec.Outputs, st.rec.Inputs = res.recOutputs, res.recWith
@@ -46,19 +47,19 @@ func (r *run) finish(res nodeResult, ctx context.Context) {
 	st.rec.Attempts = res.attempts
 	st.rec.StartedAt, st.rec.FinishedAt = res.started.UTC(), res.finished.UTC()
 	st.rec.DurationMS = res.finished.Sub(res.started).Milliseconds()
-	r.mu.Unlock()
+	c.mu.Unlock()
 	st.outputs = outputs
-	r.logResult(i)
-	r.emit(NodeFinished, i)
-	for _, d := range r.release(i, nil) {
-		r.ready(d)
+	c.logResult(i)
+	c.emit(NodeFinished, i)
+	for _, d := range c.release(i, nil) {
+		c.ready(d)
 	}
 }
 
 // prepare works out, on the node's goroutine and before the scheduler's
 // lock is taken, what finish records: the message and outputs, and their
 // forms for the record (JSON-safe, secrets masked, inputs cut).
-func (r *run) prepare(res *nodeResult) {
+func (c *core) prepare(res *nodeResult) {
 	if res.out != nil {
 		res.message, res.outputs = res.out.Message, res.out.Values
 	}
@@ -73,54 +74,53 @@ func (r *run) prepare(res *nodeResult) {
 			res.outputs = me.Values
 		}
 	}
-	res.message = r.redact.String(res.message)
-	res.recOutputs = r.redact.Map(jsonSafe(res.outputs))
-	res.recWith = recordedInputs(r.redact.Map(jsonSafe(res.with)))
+	res.message = c.redact.String(res.message)
+	res.recOutputs = c.redact.Map(jsonSafe(res.outputs))
+	res.recWith = recordedInputs(c.redact.Map(jsonSafe(res.with)))
 }
 
 // settle gives a node that will not run its final state.
-func (r *run) settle(i int, status Status, reason, message string) {
-	st := &r.nodes[i]
-	now := time.Now().UTC()
-	reason, message = r.redact.String(reason), r.redact.String(message)
-	r.mu.Lock()
+func (c *core) settle(i int, status Status, reason, message string) {
+	st := &c.nodes[i]
+	now := c.now().UTC()
+	reason, message = c.redact.String(reason), c.redact.String(message)
+	c.mu.Lock()
 	st.rec.Status, st.rec.Reason, st.rec.Message = status, reason, message
 	st.rec.Outputs = nil
-	st.passed = status == StatusError && r.plan.nodes[i].ContinueOnError
+	st.passed = status == StatusError && c.plan.nodes[i].ContinueOnError
 	if status == StatusError {
 		st.rec.Message = reason
 		st.rec.StartedAt, st.rec.FinishedAt = now, now
 	}
-	r.mu.Unlock()
-	r.logResult(i)
-	r.emit(NodeFinished, i)
+	c.mu.Unlock()
+	c.logResult(i)
+	c.emit(NodeFinished, i)
 }
 
 // close settles the run's status.
-func (r *run) close(ctx context.Context) *Record {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	rec := r.rec
-	rec.FinishedAt = time.Now().UTC()
+func (c *core) close() *Record {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	rec := c.rec
+	rec.FinishedAt = c.now().UTC()
 	rec.DurationMS = rec.FinishedAt.Sub(rec.StartedAt).Milliseconds()
 	rec.Status = StatusSuccess
 	failed, cancelled := 0, 0
-	for i := range r.nodes {
-		switch r.nodes[i].rec.Status {
+	for i := range c.nodes {
+		switch c.nodes[i].rec.Status {
 		case StatusError:
-			if !r.plan.nodes[i].ContinueOnError {
+			if !c.plan.nodes[i].ContinueOnError {
 				failed++
 			}
 		case StatusCancelled:
 			cancelled++
 		}
 	}
-	cause := context.Cause(ctx)
 	switch {
-	case errors.Is(cause, ErrPipelineTimeout):
-		rec.Status, rec.Reason = StatusError, cause.Error()
-	case cancelled > 0 && ctx.Err() != nil:
-		rec.Status, rec.Reason = StatusCancelled, "run "+causeText(cause)
+	case errors.Is(c.cause, ErrPipelineTimeout):
+		rec.Status, rec.Reason = StatusError, c.cause.Error()
+	case cancelled > 0 && c.cause != nil:
+		rec.Status, rec.Reason = StatusCancelled, "run "+causeText(c.cause)
 	case failed > 0:
 		rec.Status, rec.Reason = StatusError, fmt.Sprintf("%d node(s) failed", failed)
 	}
@@ -129,12 +129,12 @@ func (r *run) close(ctx context.Context) *Record {
 
 // Snapshot returns a copy of the record as it stands, safe to read while
 // the run goes on.
-func (r *run) snapshot() *Record {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	cp := *r.rec
-	cp.Nodes = make(map[string]*NodeRecord, len(r.rec.Nodes))
-	for id, n := range r.rec.Nodes {
+func (c *core) snapshot() *Record {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cp := *c.rec
+	cp.Nodes = make(map[string]*NodeRecord, len(c.rec.Nodes))
+	for id, n := range c.rec.Nodes {
 		nc := *n
 		cp.Nodes[id] = &nc
 	}
@@ -143,21 +143,21 @@ func (r *run) snapshot() *Record {
 
 // recordedConfig is the run's config as its record shows it: secrets as
 // ***, non-finite numbers as text, with where each value came from.
-func (r *run) recordedConfig() map[string]ConfigValue {
-	if len(r.plan.Pipeline.Config) == 0 {
+func (c *core) recordedConfig() map[string]ConfigValue {
+	if len(c.plan.Pipeline.Config) == 0 {
 		return nil
 	}
-	out := make(map[string]ConfigValue, len(r.plan.Pipeline.Config))
-	for _, c := range r.plan.Pipeline.Config {
-		from := r.opts.ConfigFrom[c.Key]
+	out := make(map[string]ConfigValue, len(c.plan.Pipeline.Config))
+	for _, cv := range c.plan.Pipeline.Config {
+		from := c.opts.ConfigFrom[cv.Key]
 		if from == "" {
 			from = "default"
 		}
-		v := modules.JSONSafe(r.config[c.Key])
-		if r.plan.Pipeline.IsSecret(c.Key) && v != nil && v != "" {
+		v := modules.JSONSafe(c.config[cv.Key])
+		if c.plan.Pipeline.IsSecret(cv.Key) && v != nil && v != "" {
 			v = Masked
 		}
-		out[c.Key] = ConfigValue{Value: v, From: from}
+		out[cv.Key] = ConfigValue{Value: v, From: from}
 	}
 	return out
 }
@@ -165,15 +165,15 @@ func (r *run) recordedConfig() map[string]ConfigValue {
 // keeps reports whether node i keeps its outputs from the earlier run: it
 // succeeded there, every node it needs was kept, and the dangerous gate
 // would let it run.
-func (r *run) keeps(i int) bool {
-	if _, ok := r.opts.Keep[r.plan.nodes[i].ID]; !ok {
+func (c *core) keeps(i int) bool {
+	if _, ok := c.opts.Keep[c.plan.nodes[i].ID]; !ok {
 		return false
 	}
-	if r.plan.nodes[i].dangerous && !r.dangerOK {
+	if c.plan.nodes[i].dangerous && !c.dangerOK {
 		return false
 	}
-	for _, j := range r.plan.Graph.Needs(i) {
-		if !r.nodes[j].kept {
+	for _, j := range c.plan.Graph.Needs(i) {
+		if !c.nodes[j].kept {
 			return false
 		}
 	}
@@ -181,17 +181,17 @@ func (r *run) keeps(i int) bool {
 }
 
 // keep settles node i with what it left in the earlier run.
-func (r *run) keep(i int) {
-	st := &r.nodes[i]
-	k := r.opts.Keep[r.plan.nodes[i].ID]
-	r.mu.Lock()
-	st.rec.Status, st.rec.Message = StatusSuccess, r.redact.String(k.Message)
-	st.rec.Reason = "kept from run " + r.opts.KeptFrom
-	st.rec.Outputs = r.redact.Map(jsonSafe(k.Outputs))
-	r.mu.Unlock()
+func (c *core) keep(i int) {
+	st := &c.nodes[i]
+	k := c.opts.Keep[c.plan.nodes[i].ID]
+	c.mu.Lock()
+	st.rec.Status, st.rec.Message = StatusSuccess, c.redact.String(k.Message)
+	st.rec.Reason = "kept from run " + c.opts.KeptFrom
+	st.rec.Outputs = c.redact.Map(jsonSafe(k.Outputs))
+	c.mu.Unlock()
 	st.outputs, st.passed, st.kept = k.Outputs, true, true
-	r.logResult(i)
-	r.emit(NodeFinished, i)
+	c.logResult(i)
+	c.emit(NodeFinished, i)
 }
 
 // The record says what a node ran with; it is not a copy of its data:

@@ -1,0 +1,345 @@
+package engine
+
+import (
+	"fmt"
+	"log/slog"
+	"reflect"
+	"sync"
+	"time"
+
+	"github.com/pipe-run/pipe/modules"
+)
+
+// core is the scheduling core of a run: it only decides. Told that the run
+// opens, that a node ended with a result, that the run is cancelled or
+// hurried, it settles nodes (skipped, failed before starting, cancelled),
+// readies what their ends allow, and begins the nodes that may start now,
+// in order, appending them to starts. It starts no goroutine, reads no
+// clock but now, and does no I/O but through its sinks (the journal, the
+// event callback, the logger; all optional), so that the same decisions
+// run in this process (see run) and inside a Temporal workflow, where only
+// deterministic code may run.
+//
+// core is not safe for concurrent use: its driver serialises the calls
+// (the local run under its sched lock). mu guards only the record, for
+// snapshots taken from other goroutines.
+type core struct {
+	plan     *Plan
+	opts     Options
+	limit    int
+	config   map[string]any
+	cfgVal   reflect.Value
+	dangerOK bool
+	// redact masks secret config values in what the run shows; nil when
+	// the run has none.
+	redact *redactor
+	// now is the core's clock: time.Now in-process, the workflow's
+	// deterministic clock on Temporal.
+	now func() time.Time
+	// log gets the engine's lines about nodes.
+	log *slog.Logger
+	// cleanupTimeout bounds a clean-up node with no time-out of its own.
+	cleanupTimeout time.Duration
+
+	mu  sync.Mutex // guards rec and the NodeRecords in it, for snapshots
+	rec *Record
+
+	nodes    []nodeState
+	queue    readyQueue // ready to start, waiting for a slot
+	freeQ    []int      // ready to start, of modules that take no slot
+	slots    int        // nodes holding a slot
+	inflight int        // nodes started and not finished
+	journal  *journal   // nil without Options.Journal
+	// starts holds the jobs begun since the driver last took them.
+	starts []job
+	// cause is why the run was cancelled; nil while it goes on. Once set,
+	// only clean-up nodes start.
+	cause error
+	// hurried is set once the run is hurried (a second Ctrl-C): clean-up
+	// nodes no longer start, and running ones are abandoned like the
+	// others.
+	hurried bool
+
+	// levels schedule: the level now open and how many nodes each level
+	// still has to finish; nodes of later levels wait in held.
+	level     int
+	levelLeft []int
+	held      [][]int
+}
+
+type nodeState struct {
+	rec      *NodeRecord
+	selected bool
+	pending  int // needs not yet finished
+	done     bool
+	// cleanup is set when the node started after the run was cancelled
+	// (its when calls always() or cancelled()): it runs on, bounded by its
+	// own time-out, and is not abandoned with the others.
+	cleanup bool
+	// abandoned is set when the run stopped waiting for the node a grace
+	// after cancelling it: its goroutine drops its result.
+	abandoned bool
+	// with holds the resolved inputs from the decision until the start.
+	with    map[string]any
+	outputs map[string]any
+	// failedAbove is set when this node or a node it needs, transitively,
+	// failed: failure() is true below it.
+	failedAbove bool
+	// passed is set when the node succeeded, or failed under
+	// continue_on_error: it counts as success below. Kept here, beside
+	// pending, so that checking a node's needs reads nothing else.
+	passed bool
+	// blockedBy names the disabled dangerous node above this one.
+	blockedBy string
+	// kept is set when the node's outputs come from an earlier run.
+	kept bool
+}
+
+// job is a node begun: its resolved inputs and its start time.
+type job struct {
+	i       int
+	with    map[string]any
+	started time.Time
+	// cleanup is set for a clean-up node started after the run was
+	// cancelled.
+	cleanup bool
+	// slot is set when the node holds one of the run's slots (its module
+	// does not wait).
+	slot bool
+}
+
+// nodeResult is how a node's attempts ended, as its driver tells the core.
+type nodeResult struct {
+	i    int
+	with map[string]any // the resolved inputs it ran with
+	// set by prepare, off the scheduler's lock: the message, the outputs
+	// as modules gave them, and as the record holds them.
+	message             string
+	outputs             map[string]any
+	recOutputs, recWith map[string]any
+	out                 *modules.Output
+	err                 error
+	attempts            int
+	started             time.Time
+	finished            time.Time
+	// reason, when set, replaces the core's reason for a failure (a
+	// worker that was lost, on Temporal).
+	reason string
+}
+
+// newCore makes the core of a run of plan with opts. The run's id is
+// opts.RunID, or a new one.
+func newCore(plan *Plan, opts Options) (*core, error) {
+	if opts.Schedule == "" {
+		opts.Schedule = Eager
+	}
+	if opts.Schedule != Eager && opts.Schedule != Levels {
+		return nil, fmt.Errorf("%w: unknown schedule %q (eager or levels)", ErrUsage, opts.Schedule)
+	}
+	selected, reasons, err := selection(plan, opts)
+	if err != nil {
+		return nil, err
+	}
+	cfg := opts.Config
+	if cfg == nil {
+		cfg = make(map[string]any, len(plan.Pipeline.Config))
+		for _, c := range plan.Pipeline.Config {
+			cfg[c.Key] = c.Value
+		}
+	}
+	for key, v := range cfg {
+		if i, ok := plan.env.cfgIndex[key]; ok && v != nil {
+			want := plan.env.cfgType.Field(i).Type
+			if want != anyType && reflect.TypeOf(v) != want {
+				return nil, fmt.Errorf("%w: config %s is %T, the pipeline's default is %s", ErrUsage, key, v, want)
+			}
+		}
+	}
+	id := opts.RunID
+	if id == "" {
+		id = NewRunID()
+	}
+	n := plan.Graph.Len()
+	c := &core{
+		plan: plan, opts: opts,
+		limit:          maxParallel(plan, opts),
+		config:         cfg,
+		cfgVal:         plan.env.configValue(cfg),
+		dangerOK:       truthy(cfg[DangerKey]),
+		redact:         newRedactor(plan, cfg),
+		now:            time.Now,
+		log:            discard,
+		cleanupTimeout: DefaultCleanupTimeout,
+		nodes:          make([]nodeState, n),
+		queue:          readyQueue{height: plan.Graph.Height},
+		rec: &Record{
+			ID:       id,
+			Pipeline: plan.Pipeline.Name,
+			File:     plan.Pipeline.Source.Name,
+			Status:   StatusRunning,
+			Nodes:    make(map[string]*NodeRecord, n),
+		},
+	}
+	c.rec.Config = c.recordedConfig()
+	c.rec.Version = opts.Version
+	c.rec.FileHash = opts.FileHash
+	c.rec.ResumedFrom = opts.KeptFrom
+	if opts.Journal != nil {
+		c.journal = newJournal(opts.Journal, id)
+	}
+	recs := make([]NodeRecord, n) // one allocation for every node's record
+	for i := range n {
+		pn := &plan.nodes[i]
+		st := &c.nodes[i]
+		st.rec = &recs[i]
+		st.rec.Module = pn.Module
+		st.rec.Status = StatusPending
+		st.selected = selected[i]
+		if !selected[i] {
+			st.rec.Status, st.rec.Reason, st.done = StatusSkipped, reasons[i], true
+		}
+		st.pending = len(plan.Graph.Needs(i))
+		c.rec.Nodes[pn.ID] = st.rec
+	}
+	return c, nil
+}
+
+// DangerKey is the config key that lets dangerous nodes run.
+const DangerKey = "ENABLE_DANGEROUS_AI"
+
+// open readies the roots and begins what may start.
+func (c *core) open() {
+	g := c.plan.Graph
+	if c.opts.Schedule == Levels {
+		c.levelLeft = make([]int, 0)
+		for i := range c.nodes {
+			l := g.Level(i)
+			for len(c.levelLeft) <= l {
+				c.levelLeft = append(c.levelLeft, 0)
+				c.held = append(c.held, nil)
+			}
+			if c.nodes[i].selected {
+				c.levelLeft[l]++
+			}
+		}
+	}
+	// The roots first, then ready them: readying one may settle it at once
+	// (a when that is false) and ready the nodes below, which must not be
+	// readied a second time here.
+	var roots []int
+	for _, i := range g.Order() {
+		if c.nodes[i].selected && c.nodes[i].pending == 0 {
+			roots = append(roots, i)
+		}
+	}
+	for _, i := range roots {
+		c.ready(i)
+	}
+	if c.cause == nil {
+		c.startQueued()
+	}
+}
+
+// ended records a node's result, readies what that allows and begins what
+// may start now.
+func (c *core) ended(res nodeResult) {
+	c.inflight--
+	c.finish(res)
+	c.startQueued()
+}
+
+// cancel cancels the run for cause: the nodes that have not started are
+// settled, except clean-up nodes, which start when their needs end. A
+// second cancel changes nothing.
+func (c *core) cancel(cause error) {
+	if c.cause != nil {
+		return
+	}
+	if cause == nil {
+		cause = ErrInterrupted
+	}
+	c.cause = cause
+	c.cancelWaiting(cause, true)
+}
+
+// hurry stops clean-up nodes from starting (a second Ctrl-C).
+func (c *core) hurry() { c.hurried = true }
+
+// end settles what is left once no node runs, and the run's status.
+func (c *core) end() *Record {
+	if c.cause != nil {
+		c.cancelWaiting(c.cause, false)
+	}
+	return c.close()
+}
+
+// takeStarts returns the jobs begun since the last call. The slice is
+// the core's: it is valid until the next call into the core.
+func (c *core) takeStarts() []job {
+	s := c.starts
+	c.starts = c.starts[:0]
+	return s
+}
+
+// startQueued begins queued nodes while slots are free, and every node of
+// a module that waits (those take no slot), appending them to starts.
+//
+// Once the run is cancelled, only clean-up nodes start; the others are
+// settled as cancelled.
+func (c *core) startQueued() {
+	for len(c.freeQ) > 0 { // startable may queue more
+		i := c.freeQ[len(c.freeQ)-1]
+		c.freeQ = c.freeQ[:len(c.freeQ)-1]
+		if c.startable(i) {
+			c.starts = append(c.starts, c.begin(i, false))
+		}
+	}
+	for c.queue.Len() > 0 && c.slots < c.limit {
+		i := c.queue.pop()
+		if !c.startable(i) {
+			continue
+		}
+		c.slots++
+		c.starts = append(c.starts, c.begin(i, true))
+	}
+}
+
+// begin marks node i running and hands over its inputs.
+func (c *core) begin(i int, slot bool) job {
+	st := &c.nodes[i]
+	j := job{i: i, with: st.with, started: c.now(), cleanup: c.cause != nil, slot: slot}
+	st.with = nil
+	st.cleanup = j.cleanup
+	c.mu.Lock()
+	st.rec.Status = StatusRunning
+	st.rec.StartedAt = j.started.UTC()
+	c.mu.Unlock()
+	c.inflight++
+	c.emit(NodeStarted, i)
+	return j
+}
+
+// task is the first attempt of job j, as an executor gets it.
+func (c *core) task(j job) Task {
+	pn := &c.plan.nodes[j.i]
+	t := Task{Run: c.rec.ID, Node: pn.ID, Module: pn.Module, With: j.with, Timeout: pn.Timeout, Attempt: 1,
+		Priority: c.plan.Graph.Height(j.i), LogFile: logFile(c.opts.LogDir, pn.ID), Secrets: c.redact.Values(),
+		Dangerous: pn.dangerous, index: j.i}
+	if j.cleanup && t.Timeout <= 0 {
+		// The run was cancelled: a clean-up node is bounded all the same.
+		t.Timeout = c.cleanupTimeout
+	}
+	return t
+}
+
+func (c *core) emit(kind EventKind, i int) {
+	if kind == NodeFinished && c.journal != nil {
+		c.journal.node(c.plan.nodes[i].ID, *c.nodes[i].rec)
+	}
+	if c.opts.OnEvent != nil {
+		c.mu.Lock()
+		rec := *c.nodes[i].rec
+		c.mu.Unlock()
+		c.opts.OnEvent(Event{Kind: kind, Node: c.plan.nodes[i].ID, Record: rec})
+	}
+}

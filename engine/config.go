@@ -3,7 +3,9 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -142,4 +144,29 @@ func truthy(v any) bool {
 		return x != 0
 	}
 	return false
+}
+
+// TypedConfig returns cfg with each number typed as the pipeline's default
+// for its key: config that crossed a wire as JSON may carry 3 for 3.0, or
+// 3.0 for 3.
+func TypedConfig(plan *Plan, cfg map[string]any) map[string]any {
+	out := make(map[string]any, len(cfg))
+	for key, v := range cfg {
+		out[key] = v
+		i, ok := plan.env.cfgIndex[key]
+		if !ok {
+			continue
+		}
+		switch want, x := plan.env.cfgType.Field(i).Type.Kind(), v; x := x.(type) {
+		case int:
+			if want == reflect.Float64 {
+				out[key] = float64(x)
+			}
+		case float64:
+			if want == reflect.Int && x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+				out[key] = int(x)
+			}
+		}
+	}
+	return out
 }

@@ -322,7 +322,7 @@ func (c *core) begin(i int, slot bool) job {
 // task is the first attempt of job j, as an executor gets it.
 func (c *core) task(j job) Task {
 	pn := &c.plan.nodes[j.i]
-	t := Task{Run: c.rec.ID, Node: pn.ID, Module: pn.Module, With: j.with, Timeout: pn.Timeout, Attempt: 1,
+	t := Task{Run: c.rec.ID, Pipeline: c.plan.Pipeline.Name, Node: pn.ID, Module: pn.Module, With: j.with, Timeout: pn.Timeout, Attempt: 1,
 		Priority: c.plan.Graph.Height(j.i), LogFile: logFile(c.opts.LogDir, pn.ID), Secrets: c.redact.Values(),
 		Dangerous: pn.dangerous, index: j.i}
 	if j.cleanup && t.Timeout <= 0 {

@@ -18,6 +18,8 @@ import (
 type Task struct {
 	// Run is the run's id.
 	Run string `json:"run"`
+	// Pipeline is the pipeline's name.
+	Pipeline string `json:"pipeline,omitempty"`
 	// Node is the node's id; Module the module to run.
 	Node   string `json:"node"`
 	Module string `json:"module"`
@@ -59,8 +61,10 @@ type local struct {
 	// logger returns the logger of a node. (It takes the id, not the
 	// task: a *Task given to a func value would escape to the heap.)
 	logger func(node string) *slog.Logger
-	// run is what modules see of the run; nil for none.
-	run modules.RunInfo
+	// run is what modules see of the run; runInfo, when set, says it
+	// per task instead (a worker runs tasks of many runs).
+	run     modules.RunInfo
+	runInfo func(t *Task) modules.RunInfo
 	// grace is how long a module may take to return once its context
 	// ends, before the attempt gives up on it.
 	grace time.Duration
@@ -68,14 +72,30 @@ type local struct {
 
 var _ Executor = (*local)(nil)
 
+// NewLocalExecutor returns the in-process executor for tasks that come
+// from elsewhere (a Temporal worker's activities): it finds each task's
+// module in reg by name, gives a module logger(node) and runInfo(task),
+// and waits grace for a module to return once its context ends (0:
+// DefaultGrace).
+func NewLocalExecutor(reg *modules.Registry, grace time.Duration, logger func(node string) *slog.Logger, runInfo func(t *Task) modules.RunInfo) Executor {
+	if grace <= 0 {
+		grace = DefaultGrace
+	}
+	return &local{registry: reg, grace: grace, logger: logger, runInfo: runInfo}
+}
+
 // Execute implements Executor.
 func (l *local) Execute(ctx context.Context, t Task) (*modules.Output, error) {
 	info, err := l.module(&t)
 	if err != nil {
 		return nil, err
 	}
+	run := l.run
+	if l.runInfo != nil {
+		run = l.runInfo(&t)
+	}
 	in := &modules.Input{Node: t.Node, With: t.With, Attempt: t.Attempt, Logger: l.logger(t.Node), Priority: t.Priority,
-		LogFile: t.LogFile, Secrets: t.Secrets, Run: l.run}
+		LogFile: t.LogFile, Secrets: t.Secrets, Run: run}
 	out, err := l.attempt(ctx, t.Timeout, info.New(), in)
 	if err != nil {
 		dropLargeValues(err)

@@ -41,6 +41,9 @@ type cli struct {
 	Logs     logsCmd     `cmd:"" help:"Print what a run's nodes' programs wrote (-f: as they write it)."`
 	Modules  modulesCmd  `cmd:"" help:"List the modules, with their inputs and outputs."`
 	Schema   schemaCmd   `cmd:"" help:"Print the JSON Schema of pipeline files."`
+	Worker   workerCmd   `cmd:"" help:"Run nodes of runs submitted to Temporal (pipe run --on), with the modules of this pipe."`
+	Status   statusCmd   `cmd:"" help:"Show a run on Temporal (--wait: follow it to its end and record it here)."`
+	Cancel   cancelCmd   `cmd:"" help:"Cancel a run on Temporal."`
 	Help     helpCmd     `cmd:"" help:"Show help for pipe or one of its commands."`
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/modules"
@@ -22,6 +23,11 @@ type runCmd struct {
 	Resume      string `help:"Run again only what did not succeed in this run (last, an id or its unique start); what succeeded keeps its outputs." placeholder:"RUN"`
 	Force       bool   `help:"With --resume: keep outputs even if the pipeline file or config changed since."`
 	Output      string `help:"What nodes' programs print: prefixed (as it comes, after [node]), grouped (a block per node as it ends; GitHub Actions groups), quiet." enum:"prefixed,grouped,quiet" default:"prefixed"`
+
+	On           string        `help:"Run on Temporal workers (pipe worker) instead of in this process: temporal://HOST:PORT/NAMESPACE (or $PIPE_TEMPORAL_ADDRESS with --on=env)." placeholder:"URL"`
+	Detach       bool          `help:"With --on: print the run's id and return; follow it with pipe status RUN --wait."`
+	Heartbeat    time.Duration `help:"With --on: how long a worker may go silent before its node runs again elsewhere." default:"10s"`
+	temporalConn `embed:""`
 }
 
 func (c *runCmd) Run(e *env) error {
@@ -58,6 +64,12 @@ func (c *runCmd) Run(e *env) error {
 	if c.DryRun {
 		sel.Keep, sel.KeptFrom = keep, keptFrom
 		return explain(e, eng, plan, sel, c.JSON)
+	}
+	if c.On != "" {
+		return (&remoteRun{cmd: c, plan: plan, sel: sel, from: from}).run(e, maxParallel, out)
+	}
+	if c.Detach {
+		return fail(exitUsage, "--detach goes with --on")
 	}
 	prog := newProgress(e.logs, plan.Graph.Len())
 	prog.out = out

@@ -14,7 +14,8 @@ import (
 // The others (validate, graph, ...) hold nothing to clean up and exit at
 // the first signal.
 func interruptible(kctx *kong.Context) bool {
-	return strings.HasPrefix(kctx.Command(), "run ")
+	cmd := kctx.Command()
+	return strings.HasPrefix(cmd, "run ") || strings.HasPrefix(cmd, "worker") || strings.HasPrefix(cmd, "status ")
 }
 
 // exitOnSignal makes the first SIGINT or SIGTERM end pipe at once with the

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"runtime"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/engine/temporal"
+	"github.com/pipe-run/pipe/modules"
+)
+
+type workerCmd struct {
+	Temporal       string `help:"Temporal address: HOST:PORT or temporal://HOST:PORT/NAMESPACE (default: $PIPE_TEMPORAL_ADDRESS)." placeholder:"ADDR"`
+	MaxParallel    int    `help:"How many node attempts this worker runs at once (default: the number of CPUs)." placeholder:"N"`
+	AllowDangerous bool   `help:"Let this worker run dangerous nodes of runs that enable them (ENABLE_DANGEROUS_AI). Without it, such nodes fail here, whatever the run asked."`
+	RunsDir        string `help:"Where nodes' log files are written on this machine." default:".pipe/runs"`
+	Name           string `help:"This worker's name in errors and records (default: HOST:PID)."`
+	temporalConn   `embed:""`
+}
+
+func (c *workerCmd) Run(e *env) error {
+	if c.MaxParallel < 0 {
+		return fail(exitUsage, "--max-parallel %d: must be at least 1", c.MaxParallel)
+	}
+	if c.MaxParallel == 0 {
+		c.MaxParallel = runtime.NumCPU()
+	}
+	name := c.Name
+	if name == "" {
+		host, _ := os.Hostname()
+		name = fmt.Sprintf("%s:%d", host, os.Getpid())
+	}
+	cl, ep, err := c.dial(e, c.Temporal)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	acts := &temporal.Activities{Registry: modules.Default, AllowDangerous: c.AllowDangerous, Worker: name,
+		RunsDir: c.RunsDir, Logger: e.logs.slog(), Client: cl}
+	w := temporal.NewWorker(cl, c.TaskQueue, c.MaxParallel, acts)
+	if err := w.Start(); err != nil {
+		return fail(exitFailed, "starting the worker: %w", err)
+	}
+	e.logs.base.Info("worker started", "name", name, "temporal", ep.Address, "namespace", ep.Namespace,
+		"queue", c.TaskQueue, "max_parallel", c.MaxParallel, "allow_dangerous", c.AllowDangerous)
+	<-e.ctx.Done()
+	// Stop cancels the attempts running here: their programs are killed,
+	// and Temporal runs them again on another worker.
+	e.logs.base.Info("worker stopping")
+	w.Stop()
+	return silent(exitInterrupted)
+}
+
+type statusCmd struct {
+	ID   string `arg:"" name:"run" help:"The run's id."`
+	On   string `help:"Temporal address: temporal://HOST:PORT/NAMESPACE (default: $PIPE_TEMPORAL_ADDRESS)." placeholder:"URL"`
+	Wait bool   `help:"Follow the run to its end as pipe run does, write its record here, and exit as it ended."`
+	JSON bool   `help:"Print the run record as JSON."`
+	// RunsDir is where --wait writes the record.
+	RunsDir      string `help:"Where --wait writes the run record." default:".pipe/runs"`
+	temporalConn `embed:""`
+}
+
+func (c *statusCmd) Run(e *env) error {
+	cl, ep, err := c.dial(e, c.On)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	rec, running, err := temporal.Status(e.ctx, cl, c.ID)
+	if err != nil {
+		return fail(exitFailed, "%w", err)
+	}
+	plan, err := remotePlan(e, cl, c.ID)
+	if err != nil {
+		return err
+	}
+	if c.Wait && running {
+		where := fmt.Sprintf("--on temporal://%s/%s", ep.Address, ep.Namespace)
+		return follow(e, cl, plan, c.ID, where, followOpts{runsDir: c.RunsDir, json: c.JSON, out: newOutput("quiet", e.stderr)})
+	}
+	if c.JSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rec)
+	}
+	state := "ended"
+	if running {
+		state = "running"
+	}
+	fmt.Fprintf(e.stdout, "run %s: %s (%s)\n", c.ID, rec.Status, state)
+	printSummary(e.stdout, plan, rec, "")
+	return nil
+}
+
+type cancelCmd struct {
+	ID           string `arg:"" name:"run" help:"The run's id."`
+	On           string `help:"Temporal address: temporal://HOST:PORT/NAMESPACE (default: $PIPE_TEMPORAL_ADDRESS)." placeholder:"URL"`
+	temporalConn `embed:""`
+}
+
+func (c *cancelCmd) Run(e *env) error {
+	cl, _, err := c.dial(e, c.On)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	if err := temporal.Cancel(e.ctx, cl, c.ID); err != nil {
+		return fail(exitFailed, "%w", err)
+	}
+	e.logs.base.Info("cancel requested: running nodes are stopped, clean-up nodes run, the run ends with its record", "run", c.ID)
+	return nil
+}
+
+// remotePlan compiles the pipeline run id runs, as its workflow has it.
+func remotePlan(e *env, cl client.Client, id string) (*engine.Plan, error) {
+	in, err := temporal.Source(e.ctx, cl, id)
+	if err != nil {
+		return nil, fail(exitFailed, "%w", err)
+	}
+	return engine.Parse(in.File, in.Source, modules.Default)
+}

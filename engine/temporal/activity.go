@@ -1,0 +1,214 @@
+package temporal
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/modules"
+)
+
+// Activities runs node attempts on a worker, with the modules compiled
+// into it. The worker's own gate holds: a dangerous node runs only on a
+// worker started with AllowDangerous, whatever the run asked.
+type Activities struct {
+	Registry *modules.Registry
+	// AllowDangerous lets this worker run dangerous nodes of runs that
+	// enabled them (pipe worker --allow-dangerous).
+	AllowDangerous bool
+	// Worker names this worker in errors and results.
+	Worker string
+	// RunsDir is where nodes' log files go: RunsDir/<run>/<node>.log on
+	// this machine; "" for none.
+	RunsDir string
+	// Logger gets the worker's and the modules' log lines.
+	Logger *slog.Logger
+	// Client, when set, lets modules read their run (web_interface's
+	// page) by querying its workflow.
+	Client client.Client
+
+	once sync.Once
+	exec engine.Executor
+}
+
+// RunNode runs one attempt of a node: the payload is an engine.Task, the
+// result a node's outputs, both in pipe's JSON.
+func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error) {
+	a.once.Do(func() {
+		a.exec = engine.NewLocalExecutor(a.Registry, 0, a.nodeLogger, a.runInfo)
+	})
+	task, err := decodeTask(payload)
+	if err != nil {
+		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("task does not decode on worker %s: %v", a.Worker, err), errModule, nil)
+	}
+	info, ok := a.Registry.Lookup(task.Module)
+	if !ok {
+		return nil, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("module %s is not in the pipe of worker %s: run workers built from the same pipe as the client", task.Module, a.Worker), errNotInThis, nil)
+	}
+	if (task.Dangerous || info.Dangerous) && !a.AllowDangerous {
+		return nil, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("dangerous module disabled on worker %s: start it with --allow-dangerous to let it run dangerous nodes", a.Worker), errRefused, nil)
+	}
+	task.LogFile = ""
+	if a.RunsDir != "" {
+		task.LogFile = filepath.Join(a.RunsDir, task.Run, task.Node+".log")
+	}
+	stop := heartbeat(ctx)
+	out, err := a.exec.Execute(ctx, task)
+	stop()
+	if err != nil {
+		return nil, a.failure(err)
+	}
+	values, err := modules.MarshalJSON(out.Values)
+	if err != nil {
+		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("outputs are not JSON: %v", err), errModule, nil)
+	}
+	if len(values) > maxOutputJSON {
+		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+			"outputs are %s of JSON, over the %s Temporal takes in one payload: write large data to a file the next node can read (shared storage) and output its path",
+			modules.Size(int64(len(values))), modules.Size(PayloadLimit)), errTooLarge, nil)
+	}
+	return json.Marshal(outputWire{Message: out.Message, Values: values, Worker: a.Worker})
+}
+
+// failure turns a module's error into the activity's: its words, the
+// worker's name, its outputs as details, and whether to retry.
+func (a *Activities) failure(err error) error {
+	kind, final := errModule, false
+	switch {
+	case errors.Is(err, engine.ErrTimeout):
+		kind = errTimeout
+	case errors.Is(err, modules.ErrTooLarge):
+		kind, final = errTooLarge, true
+	}
+	opts := temporal.ApplicationErrorOptions{NonRetryable: final}
+	var me *modules.Error
+	if errors.As(err, &me) && me.Values != nil {
+		if values, merr := modules.MarshalJSON(me.Values); merr == nil && len(values) <= maxOutputJSON {
+			opts.Details = []any{json.RawMessage(values)}
+		}
+	}
+	return temporal.NewApplicationErrorWithOptions(fmt.Sprintf("%v (on worker %s)", err, a.Worker), kind, opts)
+}
+
+func (a *Activities) nodeLogger(node string) *slog.Logger {
+	log := a.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return log.With("node", node)
+}
+
+// heartbeat tells Temporal the attempt is alive until stop is called;
+// a cancel of the run reaches ctx through the heartbeat's answer.
+func heartbeat(ctx context.Context) (stop func()) {
+	every := activity.GetInfo(ctx).HeartbeatTimeout / 4
+	if every <= 0 {
+		return func() {}
+	}
+	every = max(every, 100*time.Millisecond)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				activity.RecordHeartbeat(ctx)
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
+// runInfo is what a module on a worker sees of its run: the run is a
+// workflow, read by query.
+func (a *Activities) runInfo(t *engine.Task) modules.RunInfo {
+	return &remoteRun{client: a.Client, registry: a.Registry, id: t.Run, pipeline: t.Pipeline}
+}
+
+type remoteRun struct {
+	client   client.Client
+	registry *modules.Registry
+	id       string
+	pipeline string
+}
+
+func (r *remoteRun) ID() string       { return r.id }
+func (r *remoteRun) Pipeline() string { return r.pipeline }
+
+// queryTimeout bounds a module's read of its run.
+const queryTimeout = 10 * time.Second
+
+func (r *remoteRun) Snapshot() ([]byte, error) {
+	if r.client == nil {
+		return nil, errors.New("this worker has no client to read its run")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+	defer cancel()
+	return queryRecord(ctx, r.client, r.id)
+}
+
+func (r *remoteRun) Graph() ([]byte, error) {
+	if r.client == nil {
+		return nil, errors.New("this worker has no client to read its run")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+	defer cancel()
+	val, err := r.client.QueryWorkflow(ctx, r.id, "", QuerySource)
+	if err != nil {
+		return nil, err
+	}
+	var src RunInput
+	if err := val.Get(&src); err != nil {
+		return nil, err
+	}
+	plan, err := engine.Parse(src.File, src.Source, r.registry)
+	if err != nil {
+		return nil, err
+	}
+	b, err := queryRecord(ctx, r.client, r.id)
+	if err != nil {
+		return nil, err
+	}
+	var rec engine.Record
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	err = engine.WriteDOT(&buf, plan, &rec)
+	return buf.Bytes(), err
+}
+
+// queryRecord returns run id's record as it stands, as JSON.
+func queryRecord(ctx context.Context, c client.Client, id string) ([]byte, error) {
+	val, err := c.QueryWorkflow(ctx, id, "", QueryRecord)
+	if err != nil {
+		return nil, err
+	}
+	var b []byte
+	err = val.Get(&b)
+	return b, err
+}

@@ -1,0 +1,306 @@
+package temporal_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/engine/temporal"
+	"github.com/pipe-run/pipe/modules"
+	_ "github.com/pipe-run/pipe/modules/all"
+)
+
+// These tests run pipelines on a real Temporal server. .ci/run starts one
+// (.ci/temporal/start) and sets PIPE_TEMPORAL_ADDRESS; without it they skip.
+
+func server(t *testing.T) client.Client {
+	t.Helper()
+	addr := os.Getenv(temporal.EnvAddress)
+	if addr == "" {
+		t.Skip("no Temporal server: run `eval \"$(.ci/temporal/start)\"` (see .ci/temporal/README.md) to run the Temporal tests; .ci/run does")
+	}
+	ep, err := temporal.ParseEndpoint(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := temporal.Dial(ctx, ep, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
+// startWorker runs a worker on its own task queue for the test.
+func startWorker(t *testing.T, c client.Client, queue string, allowDangerous bool) {
+	t.Helper()
+	acts := &temporal.Activities{Registry: modules.Default, AllowDangerous: allowDangerous, Worker: "test-" + queue,
+		RunsDir: t.TempDir(), Client: c}
+	w := temporal.NewWorker(c, queue, 4, acts)
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+}
+
+// submit runs src on queue and returns the run's record.
+func submit(t *testing.T, c client.Client, queue, src string, cfg map[string]any, heartbeat time.Duration) *engine.Record {
+	t.Helper()
+	in := runInput(t, src, cfg)
+	in.Heartbeat = heartbeat
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := temporal.Submit(ctx, c, in, queue, 0); err != nil {
+		t.Fatal(err)
+	}
+	f := &temporal.Follower{Client: c}
+	rec, err := f.Follow(ctx, in.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+func runInput(t *testing.T, src string, cfg map[string]any) temporal.RunInput {
+	t.Helper()
+	plan, err := engine.Parse("test.yaml", []byte(src), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := temporal.RunInput{File: "test.yaml", Source: []byte(src), RunID: engine.NewRunID()}
+	if cfg != nil {
+		resolved := map[string]any{}
+		for _, cv := range plan.Pipeline.Config {
+			resolved[cv.Key] = cv.Value
+		}
+		for k, v := range cfg {
+			resolved[k] = v
+		}
+		if in.Config, err = modules.MarshalJSON(resolved); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return in
+}
+
+func queue(t *testing.T) string {
+	return "test-" + strings.ReplaceAll(t.Name(), "/", "-") + "-" + engine.NewRunID()
+}
+
+func nodeIs(t *testing.T, rec *engine.Record, id string, status engine.Status, reason string) *engine.NodeRecord {
+	t.Helper()
+	n, ok := rec.Nodes[id]
+	if !ok {
+		t.Fatalf("no node %s in the record", id)
+	}
+	if n.Status != status || !strings.Contains(n.Reason+" "+n.Message, reason) {
+		t.Errorf("node %s: %s (%s; %s), want %s with %q", id, n.Status, n.Reason, n.Message, status, reason)
+	}
+	return n
+}
+
+const tour = `
+name: tour
+config:
+  ENABLE_DANGEROUS_AI: true
+  GREETING: hello
+nodes:
+  count:
+    module: exec
+    with:
+      command: [sh, -c, 'echo "{\"status\": \"success\", \"n\": 3, \"ratio\": 0.5}"']
+  stats:
+    module: python
+    needs: count
+    with:
+      path: STATS_PATH
+      kwargs:
+        numbers: [1, 2, "${{ nodes.count.outputs.n }}"]
+        label: ${{ config.GREETING }}
+  echo:
+    module: echo
+    needs: [count, stats]
+    with:
+      text: "${{ config.GREETING }} ${{ nodes.count.outputs.n }} ${{ nodes.stats.outputs.n }}"
+      ratio: ${{ nodes.count.outputs.ratio }}
+  skipped_by_when:
+    module: echo
+    needs: count
+    when: nodes.count.outputs.n > 10
+  broken:
+    module: exec
+    needs: count
+    with: {command: [sh, -c, 'echo broken >&2; exit 3']}
+  below_broken:
+    module: echo
+    needs: broken
+  flaky:
+    module: exec
+    retries: {limit: 2, backoff: 100ms}
+    with: {command: [sh, -c, 'test -e "$FLAG" || { touch "$FLAG"; exit 1; }; echo "{\"ok\": true}"'], env: {FLAG: FLAG_PATH}}
+  slow:
+    module: exec
+    timeout: 1s
+    with: {command: [sleep, "30"]}
+  pause:
+    module: wait
+    with: {duration: 300ms}
+  risky:
+    module: echo
+    dangerous: true
+`
+
+func TestPipelineOnTemporal(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	startWorker(t, c, q, false)
+	stats, _ := filepath.Abs("../../testdata/modules/stats.py")
+	src := strings.NewReplacer("STATS_PATH", stats, "FLAG_PATH", filepath.Join(t.TempDir(), "flag")).Replace(tour)
+	start := time.Now()
+	rec := submit(t, c, q, src, map[string]any{"GREETING": "hi"}, 0)
+	t.Logf("tour ran in %v", time.Since(start))
+	if rec.Status != engine.StatusError {
+		t.Errorf("run: %s (%s), want error (broken fails)", rec.Status, rec.Reason)
+	}
+	nodeIs(t, rec, "count", engine.StatusSuccess, "")
+	nodeIs(t, rec, "stats", engine.StatusSuccess, "hi: mean 2.000")
+	e := nodeIs(t, rec, "echo", engine.StatusSuccess, "")
+	if e.Outputs["text"] != "hi 3 3" || e.Outputs["ratio"] != 0.5 {
+		t.Errorf("echo's outputs %v: want text \"hi 3 3\", ratio 0.5 (outputs crossed workers as values)", e.Outputs)
+	}
+	nodeIs(t, rec, "skipped_by_when", engine.StatusSkipped, "when is false")
+	nodeIs(t, rec, "broken", engine.StatusError, "exit status 3")
+	nodeIs(t, rec, "below_broken", engine.StatusSkipped, "need broken failed")
+	if n := nodeIs(t, rec, "flaky", engine.StatusSuccess, ""); n.Attempts != 2 {
+		t.Errorf("flaky ran %d attempts, want 2", n.Attempts)
+	}
+	nodeIs(t, rec, "slow", engine.StatusError, "timed out")
+	if n := nodeIs(t, rec, "pause", engine.StatusSuccess, "waited 300ms"); n.Outputs["waited_ms"] == nil {
+		t.Errorf("pause's outputs: %v", n.Outputs)
+	}
+	// The run enabled dangerous nodes; this worker did not.
+	nodeIs(t, rec, "risky", engine.StatusError, "dangerous module disabled on worker")
+	if n := rec.Nodes["risky"]; n.Attempts != 1 {
+		t.Errorf("risky was tried %d times: a refusal is not retried", n.Attempts)
+	}
+	replay(t, c, rec.ID)
+}
+
+// replay runs the workflow again over the history the server recorded: a
+// change that makes the core decide otherwise fails here.
+func replay(t *testing.T, c client.Client, id string) {
+	t.Helper()
+	iter := c.GetWorkflowHistory(context.Background(), id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	var hist historypb.History
+	for iter.HasNext() {
+		ev, err := iter.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist.Events = append(hist.Events, ev)
+	}
+	r := worker.NewWorkflowReplayer()
+	temporal.RegisterWorkflow(r, modules.Default)
+	if err := r.ReplayWorkflowHistory(nil, &hist); err != nil {
+		t.Errorf("replaying run %s: %v", id, err)
+	}
+}
+
+func TestDangerousNodeOnAWorkerThatAllowsIt(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	startWorker(t, c, q, true)
+	src := "name: d\nconfig: {ENABLE_DANGEROUS_AI: false}\nnodes:\n  risky: {module: echo, dangerous: true, with: {x: 1}}\n"
+	rec := submit(t, c, q, src, map[string]any{"ENABLE_DANGEROUS_AI": true}, 0)
+	nodeIs(t, rec, "risky", engine.StatusSuccess, "")
+	// The worker allows it, the run does not: the run's gate holds.
+	rec = submit(t, c, q, src, nil, 0)
+	nodeIs(t, rec, "risky", engine.StatusSkipped, "dangerous module disabled")
+}
+
+func TestCancelOnTemporal(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	startWorker(t, c, q, false)
+	marker := filepath.Join(t.TempDir(), "tidied")
+	src := `
+name: cancel
+nodes:
+  long: {module: exec, with: {command: [sleep, "60"]}}
+  after: {module: echo, needs: long}
+  tidy: {module: exec, needs: long, when: always(), with: {command: [touch, ` + marker + `]}}
+`
+	in := runInput(t, src, nil)
+	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
+	defer stop()
+	if err := temporal.Submit(ctx, c, in, q, 0); err != nil {
+		t.Fatal(err)
+	}
+	// Wait for long to run, then Ctrl-C the follower.
+	fctx, interrupt := context.WithCancel(ctx)
+	f := &temporal.Follower{Client: c, Order: []string{"long", "after", "tidy"}, OnEvent: func(ev engine.Event) {
+		if ev.Node == "long" && ev.Kind == engine.NodeStarted {
+			interrupt()
+		}
+	}}
+	start := time.Now()
+	rec, err := f.Follow(fctx, in.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 30*time.Second {
+		t.Errorf("cancel took %v: the sleep was not stopped", took)
+	}
+	if rec.Status != engine.StatusCancelled {
+		t.Errorf("run %s (%s), want cancelled", rec.Status, rec.Reason)
+	}
+	nodeIs(t, rec, "long", engine.StatusCancelled, "cancelled while running")
+	nodeIs(t, rec, "after", engine.StatusCancelled, "not started")
+	nodeIs(t, rec, "tidy", engine.StatusSuccess, "")
+	if _, err := os.Stat(marker); err != nil {
+		t.Errorf("the clean-up node did not run: %v", err)
+	}
+}
+
+func TestOutputsOverThePayloadLimit(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	startWorker(t, c, q, false)
+	src := `
+name: big
+nodes:
+  big: {module: exec, with: {command: [sh, -c, 'printf "{\"blob\": \""; head -c 3000000 /dev/zero | tr "\\0" a; printf "\"}"']}}
+`
+	rec := submit(t, c, q, src, nil, 0)
+	n := nodeIs(t, rec, "big", engine.StatusError, "Temporal takes in one payload")
+	if n.Attempts != 1 {
+		t.Errorf("big was tried %d times; outputs too large are not retried", n.Attempts)
+	}
+}
+
+func TestStatusOfARun(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	startWorker(t, c, q, false)
+	rec := submit(t, c, q, "name: s\nnodes:\n  a: {module: echo, with: {x: 1}}\n", nil, 0)
+	got, running, err := temporal.Status(context.Background(), c, rec.ID)
+	if err != nil || running || got.Status != engine.StatusSuccess || got.Nodes["a"].Outputs["x"] != 1.0 || got.Nodes["a"].FinishedAt.IsZero() {
+		b, _ := json.Marshal(got)
+		t.Errorf("status: running %v, err %v, record %s", running, err, b)
+	}
+	if _, _, err := temporal.Status(context.Background(), c, "no-such-run"); err == nil || !strings.Contains(err.Error(), "no run no-such-run") {
+		t.Errorf("status of a run that is not there: %v", err)
+	}
+}

@@ -1,0 +1,160 @@
+// Package temporal runs pipe's pipelines durably on Temporal: the run is a
+// workflow that drives the engine's scheduling core (engine.Scheduler),
+// each node attempt is an activity that a `pipe worker` runs with the
+// modules compiled into it, and a client submits, follows, cancels and
+// records runs.
+//
+// What crosses the wire is JSON in pipe's own dialect (modules.MarshalJSON
+// and modules.DecodeJSON), not the SDK's default converter: integers stay
+// integers and NaN stays a number, as in a local run.
+package temporal
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/modules"
+)
+
+// Names shared by clients and workers.
+const (
+	// WorkflowName is the workflow type of a pipe run.
+	WorkflowName = "pipe.run"
+	// ActivityName is the activity type of one node attempt.
+	ActivityName = "pipe.node"
+	// QueryRecord is the query that returns the run record as it stands.
+	QueryRecord = "record"
+	// QuerySource returns the pipeline file the run runs.
+	QuerySource = "source"
+	// DefaultTaskQueue is the task queue workers poll and runs go to.
+	DefaultTaskQueue = "pipe"
+	// DefaultNamespace is Temporal's default namespace.
+	DefaultNamespace = "default"
+	// DefaultHeartbeat is how long a worker may go silent before its node
+	// attempt is taken as lost and run again elsewhere.
+	DefaultHeartbeat = 10 * time.Second
+	// PayloadLimit is Temporal's default limit on one payload: a node's
+	// outputs must fit in it, with room for the rest of the result.
+	PayloadLimit = 2 << 20
+	// maxOutputJSON is what a node's outputs may take: the limit with
+	// room for the envelope and the history's other fields.
+	maxOutputJSON = PayloadLimit - 64<<10
+	// maxLostAttempts bounds how many times a node is run again because
+	// its worker was lost (not counted against its retries).
+	maxLostAttempts = 3
+)
+
+// Error types of the activity's failures, as the workflow reads them.
+const (
+	errModule    = "ModuleError"    // the module failed: retried per the node's retries
+	errRefused   = "Refused"        // the worker refused the node (dangerous gate): never retried
+	errTooLarge  = "TooLarge"       // outputs over the payload limit: never retried
+	errTimeout   = "Timeout"        // the node's own time-out: retried per the node's retries
+	errNotInThis = "ModuleNotFound" // the worker's pipe lacks the module: never retried
+)
+
+// RunInput is the workflow's input: the pipeline file itself (the worker
+// compiles it again with its own modules) and the run's options.
+type RunInput struct {
+	File   string `json:"file"`
+	Source []byte `json:"source"`
+	// Config holds the resolved config values, in pipe's JSON dialect.
+	Config      json.RawMessage   `json:"config,omitempty"`
+	ConfigFrom  map[string]string `json:"config_from,omitempty"`
+	RunID       string            `json:"run_id"`
+	Only        []string          `json:"only,omitempty"`
+	Skip        []string          `json:"skip,omitempty"`
+	SkipModules []string          `json:"skip_modules,omitempty"`
+	// MaxParallel bounds the nodes running at once in the whole run; each
+	// worker bounds its own too (pipe worker --max-parallel).
+	MaxParallel int    `json:"max_parallel"`
+	Schedule    string `json:"schedule,omitempty"`
+	Version     string `json:"version,omitempty"`
+	FileHash    string `json:"file_hash,omitempty"`
+	// Host is the submitting client's host, for the record.
+	Host string `json:"host,omitempty"`
+	// TaskQueue is where node activities go; "" for the workflow's own.
+	TaskQueue string `json:"task_queue,omitempty"`
+	// Heartbeat is how long a worker may go silent; 0 for DefaultHeartbeat.
+	Heartbeat time.Duration `json:"heartbeat,omitempty"`
+}
+
+// options turns the input into the engine's options, config typed as
+// plan declares it.
+func (in *RunInput) options(plan *engine.Plan) (engine.Options, error) {
+	opts := engine.Options{
+		RunID: in.RunID, Only: in.Only, Skip: in.Skip, SkipModules: in.SkipModules,
+		MaxParallel: in.MaxParallel, Schedule: engine.Schedule(in.Schedule), ConfigFrom: in.ConfigFrom,
+		Version: in.Version, FileHash: in.FileHash,
+	}
+	if opts.MaxParallel <= 0 {
+		// Not the workflow's machine's CPU count: a replay elsewhere
+		// would decide otherwise. Workers bound their own share.
+		opts.MaxParallel = max(plan.Graph.Len(), 1)
+	}
+	if len(in.Config) > 0 {
+		v, err := modules.DecodeJSON(in.Config)
+		if err != nil {
+			return opts, fmt.Errorf("config: %w", err)
+		}
+		cfg, ok := v.(map[string]any)
+		if !ok {
+			return opts, fmt.Errorf("config is %T, not an object", v)
+		}
+		opts.Config = engine.TypedConfig(plan, cfg)
+	}
+	return opts, nil
+}
+
+// taskWire is an engine.Task on the wire.
+type taskWire struct {
+	engine.Task
+	With json.RawMessage `json:"with,omitempty"`
+}
+
+func encodeTask(t engine.Task) ([]byte, error) {
+	with, err := modules.MarshalJSON(t.With)
+	if err != nil {
+		return nil, fmt.Errorf("inputs of %s: %w", t.Node, err)
+	}
+	t.With = nil
+	return json.Marshal(taskWire{Task: t, With: with})
+}
+
+func decodeTask(b []byte) (engine.Task, error) {
+	var w taskWire
+	if err := json.Unmarshal(b, &w); err != nil {
+		return engine.Task{}, err
+	}
+	t := w.Task
+	if len(w.With) > 0 && string(w.With) != "null" {
+		v, err := modules.DecodeJSON(w.With)
+		if err != nil {
+			return t, fmt.Errorf("inputs: %w", err)
+		}
+		t.With, _ = v.(map[string]any)
+	}
+	return t, nil
+}
+
+// outputWire is a modules.Output on the wire; Worker names the worker
+// that ran the attempt.
+type outputWire struct {
+	Message string          `json:"message,omitempty"`
+	Values  json.RawMessage `json:"values,omitempty"`
+	Worker  string          `json:"worker,omitempty"`
+}
+
+func decodeValues(raw json.RawMessage) (map[string]any, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	v, err := modules.DecodeJSON(raw)
+	if err != nil {
+		return nil, err
+	}
+	m, _ := v.(map[string]any)
+	return m, nil
+}

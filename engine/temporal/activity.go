@@ -100,7 +100,7 @@ func (a *Activities) failure(err error) error {
 			opts.Details = []any{json.RawMessage(values)}
 		}
 	}
-	return temporal.NewApplicationErrorWithOptions(fmt.Sprintf("%v (on worker %s)", err, a.Worker), kind, opts)
+	return temporal.NewApplicationErrorWithOptions(fmt.Sprintf("on worker %s: %v", a.Worker, err), kind, opts)
 }
 
 func (a *Activities) nodeLogger(node string) *slog.Logger {

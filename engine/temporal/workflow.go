@@ -55,7 +55,8 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	loop, _ := workflow.NewDisconnectedContext(ctx)
 	nodesCtx, stopNodes := workflow.WithCancel(loop)
 	cleanupCtx, stopCleanup := workflow.WithCancel(loop)
-	ended := workflow.NewChannel(loop)
+	// Buffered for every node: a node's coroutine never waits to tell.
+	ended := workflow.NewBufferedChannel(loop, plan.Graph.Len())
 	heartbeat := input.Heartbeat
 	if heartbeat <= 0 {
 		heartbeat = DefaultHeartbeat
@@ -68,7 +69,7 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 				nctx = cleanupCtx
 			}
 			workflow.Go(nctx, func(gctx workflow.Context) {
-				ended.Send(loop, d.runNode(gctx, st))
+				ended.Send(gctx, d.runNode(gctx, st))
 			})
 		}
 	}

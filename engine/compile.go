@@ -41,6 +41,10 @@ type planNode struct {
 	scripts map[string]*template
 	// refs are the nodes this node's expressions read.
 	refs []int
+	// cache is set when the node's results are cached (see cacheplan.go);
+	// configKeys are then the config keys its expressions read, sorted.
+	cache      bool
+	configKeys []string
 }
 
 // runsOnCancel reports whether the node is a clean-up node: its when calls
@@ -187,6 +191,7 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 	}
 	if n.When != "" {
 		pn.when = c.expr(i, n.When, n.WhenPos, true, &pn.refs)
+		pn.noteConfig(pn.when)
 	}
 	for _, in := range n.With {
 		var field modules.Field
@@ -234,6 +239,7 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 			}
 		}
 	}
+	c.cacheChecks(&pn)
 	if info != nil {
 		for _, f := range info.Inputs {
 			if f.Required && f.Default == nil && !hasInput(n, f.Name) {
@@ -303,6 +309,7 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) r
 			start = advance(start, t.Text[startB:e.boff])
 			startB = e.boff
 			comp := c.expr(i, e.src, start, false, &pn.refs)
+			pn.noteConfig(comp)
 			if comp == nil {
 				ok = false
 				continue

@@ -44,7 +44,7 @@ func (c *compiler) cacheChecks(pn *planNode) {
 	if !pn.cache {
 		if len(n.Files) > 0 && !info.Effects {
 			c.warnf(n.Files[0].Pos, "add `cache: true`, or remove `files:`",
-				"node %s is not cached: its files are not read for anything", n.ID)
+				"node %s is not cached: its files: are read for nothing else", n.ID)
 		}
 		pn.configKeys = nil
 		return

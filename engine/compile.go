@@ -23,6 +23,9 @@ type Plan struct {
 	// Warnings are problems that do not stop the plan from running (a
 	// raw() in a shell script); `pipe validate` prints them.
 	Warnings schema.Diagnostics
+	// caching is set when a node caches: a run without one does no cache
+	// work.
+	caching bool
 }
 
 type planNode struct {
@@ -129,7 +132,8 @@ func Compile(p *schema.Pipeline, reg *modules.Registry) (*Plan, schema.Diagnosti
 		return nil, c.diags
 	}
 	c.warnings.Sort()
-	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env, Warnings: c.warnings}, nil
+	caching := slices.ContainsFunc(nodes, func(pn planNode) bool { return pn.cache })
+	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env, Warnings: c.warnings, caching: caching}, nil
 }
 
 type compiler struct {

@@ -163,7 +163,7 @@ func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
 	r.rec.FileHash = opts.FileHash
 	r.rec.ResumedFrom = opts.KeptFrom
 	r.rec.Host, _ = os.Hostname()
-	r.exec = &local{plan: plan, logger: r.nodeLogger, run: r, grace: r.grace}
+	r.exec = r.withCache(&local{plan: plan, logger: r.nodeLogger, run: r, grace: r.grace})
 	if opts.Journal != nil {
 		r.journal = newJournal(opts.Journal, id)
 	}

@@ -56,3 +56,6 @@ func (c *compiler) cacheChecks(pn *planNode) {
 		}
 	}
 }
+
+// Caches reports whether a node of the plan caches its results.
+func (p *Plan) Caches() bool { return p.caching }

@@ -83,7 +83,15 @@ func (s *Store) path(key string) (string, error) {
 // Get returns the entry of key and its log. A missing, unreadable or
 // corrupt entry is ErrMiss (wrapped with why). A hit marks the entry as
 // used now, for Prune.
-func (s *Store) Get(key string) (*Entry, []byte, error) {
+func (s *Store) Get(key string) (*Entry, []byte, error) { return s.get(key, true) }
+
+// Peek is Get without marking the entry used (pipe explain).
+func (s *Store) Peek(key string) (*Entry, error) {
+	e, _, err := s.get(key, false)
+	return e, err
+}
+
+func (s *Store) get(key string, touch bool) (*Entry, []byte, error) {
 	path, err := s.path(key)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrMiss, err)
@@ -99,8 +107,10 @@ func (s *Store) Get(key string) (*Entry, []byte, error) {
 	if e.Key != key {
 		return nil, nil, fmt.Errorf("%w: %s holds the entry of %s", ErrMiss, path, e.Key)
 	}
-	now := time.Now()
-	_ = os.Chtimes(path, now, now) // a store we cannot touch still serves
+	if touch {
+		now := time.Now()
+		_ = os.Chtimes(path, now, now) // a store we cannot touch still serves
+	}
 	return e, log, nil
 }
 

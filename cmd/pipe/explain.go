@@ -52,8 +52,8 @@ func predict(e *env, plan *engine.Plan, dir string) {
 		if err != nil {
 			return
 		}
-		if rec.ResumedFrom != "" {
-			continue // its kept nodes took no time: not a measure
+		if rec.ResumedFrom != "" || anyCached(rec) {
+			continue // its kept or cached nodes took no time: not a measure
 		}
 		g := plan.Graph
 		path, total := g.CriticalPath(func(i int) time.Duration {
@@ -98,4 +98,14 @@ func explain(e *env, eng *engine.Engine, plan *engine.Plan, opts engine.Options,
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", x.Node, x.Module, x.Would, x.Why)
 	}
 	return tw.Flush()
+}
+
+// anyCached reports whether a node of rec came from the node cache.
+func anyCached(rec *engine.Record) bool {
+	for _, n := range rec.Nodes {
+		if n.CachedFrom != "" {
+			return true
+		}
+	}
+	return false
 }

@@ -141,6 +141,27 @@ func (s *Store) Put(e *Entry, logPath string) error {
 	if err != nil {
 		return err
 	}
+	log, err := readLog(logPath)
+	if err != nil {
+		return err
+	}
+	e.LogSize = int64(len(log))
+	head, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	return writeFile(path, func(w *bufio.Writer) {
+		w.WriteString(magic)
+		w.Write(head)
+		w.WriteByte('\n')
+		w.Write(log)
+	})
+}
+
+// writeFile writes path by a temporary file beside it, renamed into place:
+// a reader, in this process or another, sees the old file or the whole new
+// one.
+func writeFile(path string, fill func(*bufio.Writer)) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
@@ -149,22 +170,8 @@ func (s *Store) Put(e *Entry, logPath string) error {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // after the rename, there is nothing there
-	log, err := readLog(logPath)
-	if err != nil {
-		tmp.Close()
-		return err
-	}
-	e.LogSize = int64(len(log))
-	head, err := json.Marshal(e)
-	if err != nil {
-		tmp.Close()
-		return err
-	}
 	w := bufio.NewWriter(tmp)
-	w.WriteString(magic)
-	w.Write(head)
-	w.WriteByte('\n')
-	w.Write(log)
+	fill(w)
 	err = w.Flush()
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
@@ -223,27 +230,11 @@ type last struct {
 
 // SetLast records e as the last entry of its node, for Last.
 func (s *Store) SetLast(e *Entry) error {
-	path := s.lastPath(e.Pipeline, e.Node)
 	data, err := json.Marshal(last{Run: e.Run, Ingredients: e.Ingredients})
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), tmpPrefix+"*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return writeFile(s.lastPath(e.Pipeline, e.Node), func(w *bufio.Writer) { w.Write(data) })
 }
 
 // lastPath names the last-entry file of a node: a hex name, whatever

@@ -23,6 +23,9 @@ type Plan struct {
 	// Warnings are problems that do not stop the plan from running (a
 	// raw() in a shell script); `pipe validate` prints them.
 	Warnings schema.Diagnostics
+	// caching is set when a node caches: a run without one does no cache
+	// work.
+	caching bool
 }
 
 type planNode struct {
@@ -41,6 +44,10 @@ type planNode struct {
 	scripts map[string]*template
 	// refs are the nodes this node's expressions read.
 	refs []int
+	// cache is set when the node's results are cached (see cacheplan.go);
+	// configKeys are then the config keys its expressions read, sorted.
+	cache      bool
+	configKeys []string
 }
 
 // runsOnCancel reports whether the node is a clean-up node: its when calls
@@ -125,7 +132,8 @@ func Compile(p *schema.Pipeline, reg *modules.Registry) (*Plan, schema.Diagnosti
 		return nil, c.diags
 	}
 	c.warnings.Sort()
-	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env, Warnings: c.warnings}, nil
+	caching := slices.ContainsFunc(nodes, func(pn planNode) bool { return pn.cache })
+	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env, Warnings: c.warnings, caching: caching}, nil
 }
 
 type compiler struct {
@@ -187,6 +195,7 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 	}
 	if n.When != "" {
 		pn.when = c.expr(i, n.When, n.WhenPos, true, &pn.refs)
+		pn.noteConfig(pn.when)
 	}
 	for _, in := range n.With {
 		var field modules.Field
@@ -234,6 +243,7 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 			}
 		}
 	}
+	c.cacheChecks(&pn)
 	if info != nil {
 		for _, f := range info.Inputs {
 			if f.Required && f.Default == nil && !hasInput(n, f.Name) {
@@ -303,6 +313,7 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) r
 			start = advance(start, t.Text[startB:e.boff])
 			startB = e.boff
 			comp := c.expr(i, e.src, start, false, &pn.refs)
+			pn.noteConfig(comp)
 			if comp == nil {
 				ok = false
 				continue

@@ -117,6 +117,13 @@ type Options struct {
 	// JournalLine), flushed at least every 200 ms: the run's progress, for
 	// when the process dies before the record is written.
 	Journal io.Writer
+	// CacheDir, when set, is the node cache's store (.pipe/cache/nodes):
+	// a node that caches (`cache: true`, or a deterministic module) whose
+	// key is there reuses the entry's outputs, message and log instead of
+	// running; one that runs and succeeds is stored. NoCache runs every
+	// node but still stores what succeeds (pipe run --no-cache).
+	CacheDir string
+	NoCache  bool
 	// Hurry, once closed, cuts the grace of a cancelled run to HurryGrace:
 	// nodes still running then are abandoned (a second Ctrl-C).
 	Hurry <-chan struct{}

@@ -29,6 +29,9 @@ type Explanation struct {
 	Module string `json:"module"`
 	Would  Would  `json:"would"`
 	Why    string `json:"why"`
+	// Cache says whether the node would come from the node cache, or
+	// why not; "" for a node that does not cache.
+	Cache string `json:"cache,omitempty"`
 }
 
 var configRef = regexp.MustCompile(`\bconfig\.([A-Za-z_][A-Za-z0-9_]*)`)
@@ -46,12 +49,14 @@ func (e *Engine) Explain(plan *Plan, opts Options) ([]Explanation, error) {
 	}
 	g := plan.Graph
 	would := make([]Would, g.Len())
+	hit := make([]bool, g.Len())
 	out := make([]Explanation, 0, g.Len())
 	for _, i := range g.Order() {
 		pn := &plan.nodes[i]
 		w, why := c.explain(i, would)
 		would[i] = w
-		out = append(out, Explanation{Node: pn.ID, Module: pn.Module, Would: w, Why: c.redact.String(why)})
+		cache := c.explainCache(i, w, hit)
+		out = append(out, Explanation{Node: pn.ID, Module: pn.Module, Would: w, Why: c.redact.String(why), Cache: c.redact.String(cache)})
 	}
 	index := make(map[string]int, len(out))
 	for i := range g.Len() {

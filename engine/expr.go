@@ -154,6 +154,9 @@ type compiled struct {
 	prog *vm.Program
 	// refs are the node ids the expression reads through nodes.<id>.
 	refs []refAt
+	// configKeys are the config keys it reads, each once: a cached node's
+	// key holds their values.
+	configKeys []string
 	// usesStatus is set when it calls success(), failure(), always() or
 	// cancelled(): then a `when` is not implicitly `success() && ...`.
 	usesStatus bool
@@ -297,6 +300,9 @@ func (e *exprEnv) checkMember(n *ast.MemberNode, c *compiled) []exprError {
 					hint = "declare it under `config:` with its default"
 				}
 				return []exprError{{off: loc.From, msg: fmt.Sprintf("unknown config key %s", schema.Quote(prop.Value)), hint: hint}}
+			}
+			if !slices.Contains(c.configKeys, prop.Value) {
+				c.configKeys = append(c.configKeys, prop.Value)
 			}
 		case "nodes":
 			c.refs = append(c.refs, refAt{id: prop.Value, off: loc.From})

@@ -45,6 +45,9 @@ func (c *core) finish(res nodeResult) {
 	st.rec.Outputs, st.rec.Inputs = res.recOutputs, res.recWith
 	st.passed = status == StatusSuccess || (status == StatusError && pn.ContinueOnError)
 	st.rec.Attempts = res.attempts
+	if res.out != nil && res.out.CachedFrom != "" {
+		st.rec.CachedFrom, st.rec.Reason = res.out.CachedFrom, cachedReason(res.out.CachedFrom)
+	}
 	st.rec.StartedAt, st.rec.FinishedAt = res.started.UTC(), res.finished.UTC()
 	st.rec.DurationMS = res.finished.Sub(res.started).Milliseconds()
 	c.mu.Unlock()

@@ -76,12 +76,15 @@ type NodeRecord struct {
 	Reason  string `json:"reason,omitempty"`
 	// Inputs are the resolved inputs the node ran with, long texts cut
 	// (recordedInputs), secrets as ***.
-	Inputs     map[string]any `json:"inputs,omitempty"`
-	Outputs    map[string]any `json:"outputs,omitempty"`
-	Attempts   int            `json:"attempts,omitempty"`
-	StartedAt  time.Time      `json:"started_at,omitzero"`
-	FinishedAt time.Time      `json:"finished_at,omitzero"`
-	DurationMS int64          `json:"duration_ms"`
+	Inputs   map[string]any `json:"inputs,omitempty"`
+	Outputs  map[string]any `json:"outputs,omitempty"`
+	Attempts int            `json:"attempts,omitempty"`
+	// CachedFrom is the run whose outputs, message and log the node
+	// reused from the node cache instead of running.
+	CachedFrom string    `json:"cached_from,omitempty"`
+	StartedAt  time.Time `json:"started_at,omitzero"`
+	FinishedAt time.Time `json:"finished_at,omitzero"`
+	DurationMS int64     `json:"duration_ms"`
 }
 
 // Duration is how long the node ran, all attempts together.

@@ -44,7 +44,7 @@ func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
 	if r.grace <= 0 {
 		r.grace = DefaultGrace
 	}
-	r.exec = &local{plan: plan, logger: r.nodeLogger, run: c, grace: r.grace}
+	r.exec = r.withCache(&local{plan: plan, logger: r.nodeLogger, run: c, grace: r.grace})
 	return r, nil
 }
 

@@ -37,6 +37,11 @@ type Field struct {
 	// command). The engine quotes every ${{ }} inside it for sh, so that a
 	// value is always data, never code; raw(...) splices text as it is.
 	Shell bool
+	// Files marks an input whose string value names files the module reads
+	// (a path, a directory or a glob; a URL or a value that matches nothing
+	// counts as text alone). A cached node's key holds their contents'
+	// hashes, so that an edited data file is a cache miss.
+	Files bool
 }
 
 // CheckValue reports whether v fits the field: its type, and for an
@@ -72,8 +77,20 @@ type Info struct {
 	Waits bool
 	// AnyInputs lets a node pass inputs the module does not declare (echo).
 	AnyInputs bool
-	Inputs    []Field
-	Outputs   []Field
+	// Version is the module's version for the node cache: change it when
+	// the same inputs would now give other outputs, and every cached
+	// result of the module is a miss. "" is a version too.
+	Version string
+	// Deterministic modules give the same outputs for the same inputs and
+	// files (Field.Files): their nodes are cached without `cache: true`
+	// (a node opts out with `cache: false`).
+	Deterministic bool
+	// Effects marks modules that act on the world or serve it (place
+	// orders, serve pages): their nodes are never cached, whatever the
+	// node says (validate reports `cache: true` on one).
+	Effects bool
+	Inputs  []Field
+	Outputs []Field
 	// New returns a fresh module for one node.
 	New func() Module
 }

@@ -63,6 +63,9 @@ type Output struct {
 	// Values are the node's outputs, read by later nodes as
 	// nodes.<id>.outputs.<key>. They must be JSON values.
 	Values map[string]any
+	// CachedFrom is set by the engine's node cache, never by a module: the
+	// run that made these outputs, when they were reused from it.
+	CachedFrom string
 }
 
 // Error fails a node with a message and optional outputs, the way the

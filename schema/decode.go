@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -149,6 +150,12 @@ func (l *loader) node(n *Node, v *yaml.Node) {
 			n.Dangerous, _ = l.bool(val, "dangerous")
 		case "description":
 			n.Description, _ = l.str(val, "description")
+		case "cache":
+			if b, ok := l.bool(val, "cache"); ok {
+				n.Cache, n.CachePos = &b, posOf(val)
+			}
+		case "files":
+			n.Files = l.files(val)
 		default:
 			l.unknownKey(k, where, NodeKeys)
 		}
@@ -412,4 +419,46 @@ func (l *loader) retryLimit(v *yaml.Node, n int) int {
 		return maxRetries
 	}
 	return n
+}
+
+// files reads a node's `files:`: one glob or a list of them.
+func (l *loader) files(v *yaml.Node) []Ref {
+	const hint = "write files: [data/*.csv] or files: data/train.csv (globs relative to the working directory)"
+	if isNull(v) {
+		return nil
+	}
+	var items []*yaml.Node
+	switch v.Kind {
+	case yaml.ScalarNode:
+		items = []*yaml.Node{v}
+	case yaml.SequenceNode:
+		items = v.Content
+	default:
+		l.errorf(posOf(v), hint, "files must be a glob or a list of globs, not %s", kindName(v))
+		return nil
+	}
+	refs := make([]Ref, 0, len(items))
+	for _, item := range items {
+		if item = l.resolve(item); item == nil {
+			return refs
+		}
+		if item.Kind != yaml.ScalarNode || item.ShortTag() != "!!str" {
+			l.errorf(posOf(item), hint, "files entries must be globs, not %s", kindName(item))
+			continue
+		}
+		if item.Value == "" {
+			l.errorf(posOf(item), hint, "files entry is empty")
+			continue
+		}
+		if strings.Contains(item.Value, "${{") {
+			l.errorf(posOf(item), "write the glob itself; files are known before the run starts", "files entries take no ${{ }}")
+			continue
+		}
+		if _, err := filepath.Match(item.Value, ""); err != nil {
+			l.errorf(posOf(item), "escape [ ] * ? with \\ to match them literally", "files entry %s is not a glob: %v", Quote(item.Value), err)
+			continue
+		}
+		refs = append(refs, Ref{ID: item.Value, Pos: posOf(item)})
+	}
+	return refs
 }

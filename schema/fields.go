@@ -5,6 +5,6 @@ package schema
 // schema/pipeline.schema.json.
 var (
 	PipelineKeys = []string{"name", "description", "config", "nodes", "max_parallel", "timeout", "secrets"}
-	NodeKeys     = []string{"module", "needs", "when", "with", "timeout", "retries", "continue_on_error", "dangerous", "description"}
+	NodeKeys     = []string{"module", "needs", "when", "with", "timeout", "retries", "continue_on_error", "dangerous", "description", "cache", "files"}
 	RetryKeys    = []string{"limit", "backoff", "factor", "max_backoff"}
 )

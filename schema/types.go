@@ -48,6 +48,13 @@ type Node struct {
 	ContinueOnError bool
 	Dangerous       bool
 	Description     string
+	// Cache is the node's `cache:`: nil when unset (the module decides,
+	// see modules.Info.Deterministic), else true or false.
+	Cache    *bool
+	CachePos Pos
+	// Files are the node's `files:` globs, relative to the working
+	// directory: a cached node's key holds the contents of what they match.
+	Files []Ref
 	// Partial is set when the node could not be read whole; checks that
 	// need the node's content skip it rather than report knock-on errors.
 	Partial bool

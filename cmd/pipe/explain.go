@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -28,6 +29,7 @@ func (c *explainCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	opts.CacheDir = cacheDir(c.RunsDir)
 	if err := explain(e, eng, plan, opts, c.JSON); err != nil || c.JSON {
 		return err
 	}
@@ -50,8 +52,8 @@ func predict(e *env, plan *engine.Plan, dir string) {
 		if err != nil {
 			return
 		}
-		if rec.ResumedFrom != "" {
-			continue // its kept nodes took no time: not a measure
+		if rec.ResumedFrom != "" || anyCached(rec) {
+			continue // its kept or cached nodes took no time: not a measure
 		}
 		g := plan.Graph
 		path, total := g.CriticalPath(func(i int) time.Duration {
@@ -82,9 +84,28 @@ func explain(e *env, eng *engine.Engine, plan *engine.Plan, opts engine.Options,
 		return enc.Encode(ex)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NODE\tMODULE\tWOULD\tWHY")
+	caches := slices.ContainsFunc(ex, func(x engine.Explanation) bool { return x.Cache != "" })
+	if caches {
+		fmt.Fprintln(tw, "NODE\tMODULE\tWOULD\tWHY\tCACHE")
+	} else {
+		fmt.Fprintln(tw, "NODE\tMODULE\tWOULD\tWHY")
+	}
 	for _, x := range ex {
+		if caches {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", x.Node, x.Module, x.Would, x.Why, x.Cache)
+			continue
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", x.Node, x.Module, x.Would, x.Why)
 	}
 	return tw.Flush()
+}
+
+// anyCached reports whether a node of rec came from the node cache.
+func anyCached(rec *engine.Record) bool {
+	for _, n := range rec.Nodes {
+		if n.CachedFrom != "" {
+			return true
+		}
+	}
+	return false
 }

@@ -71,6 +71,10 @@ func (p *progress) event(ev engine.Event) {
 					l.Info("kept", "reason", r.Reason)
 					break
 				}
+				if r.CachedFrom != "" {
+					l.Info("cached", "from", r.CachedFrom, "message", r.Message)
+					break
+				}
 				k, v := p.logs.duration(r.Duration())
 				l.Info("done", k, v, "message", r.Message)
 			case engine.StatusError:

@@ -22,6 +22,7 @@ type runCmd struct {
 	DryRun      bool   `help:"Run nothing: say what each node would do, and why (as pipe explain)."`
 	Resume      string `help:"Run again only what did not succeed in this run (last, an id or its unique start); what succeeded keeps its outputs." placeholder:"RUN"`
 	Force       bool   `help:"With --resume: keep outputs even if the pipeline file or config changed since."`
+	CacheMax    string `help:"Bound the node cache (.pipe/cache/nodes beside the runs directory): after the run, the least recently used entries go until it fits." default:"256MiB" env:"PIPE_CACHE_MAX" placeholder:"SIZE"`
 	Output      string `help:"What nodes' programs print: prefixed (as it comes, after [node]), grouped (a block per node as it ends; GitHub Actions groups), quiet." enum:"prefixed,grouped,quiet" default:"prefixed"`
 
 	On           string        `help:"Run on Temporal workers (pipe worker) instead of in this process: temporal://HOST:PORT/NAMESPACE (or $PIPE_TEMPORAL_ADDRESS with --on=env)." placeholder:"URL"`
@@ -33,6 +34,10 @@ type runCmd struct {
 func (c *runCmd) Run(e *env) error {
 	if c.Force && c.Resume == "" {
 		return fail(exitUsage, "--force goes with --resume")
+	}
+	cacheMax, err := parseSize(c.CacheMax)
+	if err != nil {
+		return fail(exitUsage, "--cache-max: %w", err)
 	}
 	maxParallel := 0
 	if c.MaxParallel != nil {
@@ -62,7 +67,7 @@ func (c *runCmd) Run(e *env) error {
 		}
 	}
 	if c.DryRun {
-		sel.Keep, sel.KeptFrom = keep, keptFrom
+		sel.Keep, sel.KeptFrom, sel.CacheDir = keep, keptFrom, cacheDir(c.RunsDir)
 		return explain(e, eng, plan, sel, c.JSON)
 	}
 	if c.On != "" {
@@ -87,6 +92,7 @@ func (c *runCmd) Run(e *env) error {
 		MaxParallel: maxParallel, Schedule: engine.Schedule(c.Schedule),
 		OnEvent: prog.event, RunID: runID, ConfigFrom: from, Version: fullVersion(), LogDir: filepath.Join(c.RunsDir, runID), Hurry: e.hurry,
 		FileHash: fileHash(plan), Keep: keep, KeptFrom: keptFrom,
+		CacheDir: cacheDir(c.RunsDir), NoCache: sel.NoCache,
 	}
 	recoverRuns(e, c.RunsDir) // runs whose pipe was killed outright
 	// The journal keeps the run's progress on disk until the record is
@@ -108,6 +114,9 @@ func (c *runCmd) Run(e *env) error {
 			return fail(exitFailed, "cannot record runs in %s: %w; free some space or make it writable, or choose another directory with --runs-dir", c.RunsDir, err)
 		}
 		return err
+	}
+	if plan.Caches() {
+		pruneCache(e, opts.CacheDir, cacheMax)
 	}
 	path, werr := engine.WriteRecord(c.RunsDir, rec)
 	// Closing unlocks the journal: closed earlier, it would look orphaned

@@ -10,6 +10,9 @@ type selection struct {
 	NoWeb  bool     `help:"Skip web_interface nodes (and what needs them)."`
 	Config string   `help:"Read config overrides from this .env file." placeholder:"F.env"`
 	Set    []string `short:"s" help:"Override a config key (repeatable)." sep:"none" placeholder:"K=V"`
+	// NoCache runs cached nodes again; what succeeds still refreshes the
+	// cache.
+	NoCache bool `help:"Run nodes that cache (cache: true) instead of reusing earlier outputs; what succeeds is still stored."`
 }
 
 // options resolves the config of plan and returns the options that select
@@ -19,7 +22,7 @@ func (s *selection) options(plan *engine.Plan) (engine.Options, map[string]strin
 	if err != nil {
 		return engine.Options{}, nil, err
 	}
-	opts := engine.Options{Config: cfg, Only: s.Only, Skip: s.Skip}
+	opts := engine.Options{Config: cfg, Only: s.Only, Skip: s.Skip, NoCache: s.NoCache}
 	if s.NoWeb {
 		opts.SkipModules = []string{"web_interface"}
 	}

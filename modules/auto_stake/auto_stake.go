@@ -20,6 +20,7 @@ func init() {
 		Description: "Turns value bets into an automatic stake plan at full Kelly and writes the orders to a file. " +
 			"Full Kelly on a model with no proven edge loses money fast: this module is dangerous and runs only with ENABLE_DANGEROUS_AI=true.",
 		Dangerous: true,
+		Effects:   true, // it writes a stake plan (orders to place): never from cache
 		Inputs: []modules.Field{
 			{Name: "bets", Type: modules.List, Required: true, Description: "betting_prediction's bets", Example: "${{ nodes.betting_prediction.outputs.bets }}"},
 			{Name: "bankroll", Type: modules.Number, Default: 1000, Description: "the bankroll to stake"},

@@ -22,10 +22,13 @@ func init() {
 		Description: "Prices bets from sports_predictor's predictions and bookmaker odds: removes the margin (proportional, Shin or power), " +
 			"computes implied and model probability, edge, expected value and a capped fractional-Kelly stake per outcome, and backtests " +
 			"the same rule on held-out predictions (ROI with a bootstrap 95% interval, max drawdown).",
+		// Version 1: the node cache's key; raise it when the same inputs
+		// would now be priced otherwise.
+		Version: "1",
 		Inputs: []modules.Field{
 			{Name: "predictions", Type: modules.List, Required: true, Description: "sports_predictor's predictions (rows with home, away, p_home, p_draw, p_away, odds)", Example: "${{ nodes.sports_predictor.outputs.predictions }}"},
 			{Name: "evaluation", Type: modules.List, Description: "held-out predictions with results and odds, to backtest on (sports_predictor's evaluation output)"},
-			{Name: "odds", Type: modules.String, Description: "a CSV with odds for predictions that have none (joined on home, away and date)"},
+			{Name: "odds", Type: modules.String, Files: true, Description: "a CSV with odds for predictions that have none (joined on home, away and date)"},
 			{Name: "margin", Type: modules.String, Default: Shin, Enum: []string{Proportional, Shin, Power}, Description: "how to remove the margin: proportional, shin or power"},
 			{Name: "min_edge", Type: modules.Number, Default: 0.03, Description: "least expected value per unit staked for a bet"},
 			{Name: "kelly_fraction", Type: modules.Number, Default: 0.25, Description: "share of the Kelly stake to bet"},

@@ -25,12 +25,15 @@ func init() {
 		Description: "Fits a match-outcome model on football results (football-data.co.uk CSVs or season/round/hTeam/aTeam CSVs, " +
 			"a file, directory, glob or URL), evaluates it walk-forward on held-out seasons (log loss, Brier, RPS, accuracy), " +
 			"saves or loads it, and predicts home/draw/away probabilities and expected goals for fixtures.",
+		// Version 1: the node cache's key; raise it when a change to the
+		// fit or the evaluation gives other outputs for the same inputs.
+		Version: "1",
 		Inputs: []modules.Field{
-			{Name: "data", Type: modules.String, Default: Synthetic, Description: "results: a CSV path, directory, glob or http(s) URL; \"synthetic\" for the built-in synthetic league", Example: "../shared/data/odds/england_premier-league.csv"},
+			{Name: "data", Type: modules.String, Default: Synthetic, Files: true, Description: "results: a CSV path, directory, glob or http(s) URL; \"synthetic\" for the built-in synthetic league", Example: "../shared/data/odds/england_premier-league.csv"},
 			{Name: "method", Type: modules.String, Default: string(model.MethodBlend), Description: "blend (the average of the other two, best on the seasons the settings were tuned on), dixon_coles or elo", Enum: []string{"blend", "dixon_coles", "elo"}},
 			{Name: "model", Type: modules.String, Description: "model file (JSON) to save the fit to, or to load"},
-			{Name: "mode", Type: modules.String, Default: "auto", Enum: []string{"auto", "fit", "load"}, Description: "auto: load the model file if fitted on this data and settings, fit and save if there is none, fit without saving if it holds another model; load: use the file as it is; fit: fit and replace it"},
-			{Name: "fixtures", Type: modules.Any, Description: "matches to predict: a CSV path, or a list of \"Home - Away\" strings or {home, away} maps; unplayed rows of the data are fixtures too"},
+			{Name: "mode", Type: modules.String, Default: "auto", Enum: []string{"auto", "fit", "load"}, Description: "auto: fit, and save to the model file unless it holds a model of other data or settings (a node with cache: true reuses an unchanged fit); load: use the file as it is (list it under files: to cache on its content); fit: fit and replace it"},
+			{Name: "fixtures", Type: modules.Any, Files: true, Description: "matches to predict: a CSV path, or a list of \"Home - Away\" strings or {home, away} maps; unplayed rows of the data are fixtures too"},
 			{Name: "eval_from", Type: modules.String, Description: "first held-out season (e.g. 2017-2018); default: the last two seasons"},
 			{Name: "evaluate", Type: modules.Bool, Default: true, Description: "evaluate walk-forward on the held-out seasons"},
 			{Name: "half_life_days", Type: modules.Number, Description: "Dixon-Coles time decay (default tuned)"},
@@ -172,21 +175,19 @@ func fitOrLoad(ctx context.Context, in *modules.Input, played []football.Match, 
 		m, _ := f.Model()
 		return m, f, true, nil
 	case "auto":
+		// Reusing an unchanged fit is the node cache's job (`cache: true`
+		// keys the node by its inputs and data files): auto always fits,
+		// and saves unless the file holds another model.
 		if path != "" {
 			f, err := model.Load(path)
-			switch {
-			case err == nil && f.Fingerprint == fp:
-				m, _ := f.Model()
-				in.Logger.Info("loaded model", "path", path)
-				return m, f, true, nil
-			case err == nil || !errors.Is(err, os.ErrNotExist):
+			if (err == nil && f.Fingerprint != fp) || (err != nil && !errors.Is(err, os.ErrNotExist)) {
 				// Never overwrite a model fitted on other data or settings:
 				// it may be someone's custom model.
 				why := "it was fitted on other data or settings"
 				if err != nil {
 					why = err.Error()
 				}
-				in.Logger.Warn("fitting anew without saving; mode load uses the file as it is, mode fit replaces it", "path", path, "why", why)
+				in.Logger.Warn("fitting without saving; mode load uses the file as it is, mode fit replaces it", "path", path, "why", why)
 				path = ""
 			}
 		}

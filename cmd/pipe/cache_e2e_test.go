@@ -1,0 +1,137 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pipe-run/pipe/engine"
+)
+
+const cachePipeline = `name: cached
+config: {N: 3}
+nodes:
+  count:
+    module: exec
+    cache: true
+    files: [data.csv]
+    with:
+      command: ["sh", "-c", "echo counting; wc -l < data.csv"]
+  report:
+    module: exec
+    needs: count
+    cache: true
+    with:
+      command: ["sh", "-c", "echo lines=$0 n=$1", "${{ nodes.count.outputs.stdout }}", "${{ config.N }}"]
+  plain:
+    module: exec
+    needs: report
+    with: {command: [echo, plain-ran]}
+`
+
+// runJSON runs the pipeline in dir and returns its record.
+func runJSON(t *testing.T, dir string, args ...string) (engine.Record, result) {
+	t.Helper()
+	r := pipeIn(t, dir, nil, append([]string{"run", "p.yaml", "--json"}, args...)...)
+	var rec engine.Record
+	if err := json.Unmarshal([]byte(r.stdout), &rec); err != nil || r.code != 0 {
+		t.Fatalf("run %v: exit %d, %v\n%s%s", args, r.code, err, r.stdout, r.stderr)
+	}
+	return rec, r
+}
+
+func TestCacheHitsAndMisses(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("p.yaml", cachePipeline)
+	write("data.csv", "a\n1\n")
+
+	first, r := runJSON(t, dir)
+	if !strings.Contains(r.stderr, "[count] counting") || first.Nodes["count"].CachedFrom != "" {
+		t.Fatalf("first run: cached from %q\n%s", first.Nodes["count"].CachedFrom, r.stderr)
+	}
+	second, r := runJSON(t, dir)
+	for _, id := range []string{"count", "report"} {
+		n := second.Nodes[id]
+		if n.CachedFrom != first.ID || n.Reason != "cached from "+first.ID || n.Outputs["stdout"] != first.Nodes[id].Outputs["stdout"] {
+			t.Errorf("second run, %s: cached from %q, reason %q, outputs %v", id, n.CachedFrom, n.Reason, n.Outputs)
+		}
+	}
+	if strings.Contains(r.stderr, "[count] counting") || !strings.Contains(r.stderr, "[plain] plain-ran") {
+		t.Errorf("second run: a cached node ran, or a plain one did not:\n%s", r.stderr)
+	}
+	if l := pipeIn(t, dir, nil, "logs", "last", "count"); !strings.Contains(l.stdout, "counting") {
+		t.Errorf("the cached node's log in the new run: %q %s", l.stdout, l.stderr)
+	}
+	if x := pipeIn(t, dir, nil, "explain", "p.yaml"); !strings.Contains(x.stdout, "cached (from run "+second.Nodes["count"].CachedFrom+")") {
+		t.Errorf("explain after a run:\n%s%s", x.stdout, x.stderr)
+	}
+
+	// A changed config value the node reads: that node and no other.
+	if x := pipeIn(t, dir, nil, "explain", "p.yaml", "--set", "N=4"); !strings.Contains(x.stdout, "not cached: config.N changed") {
+		t.Errorf("explain with another N:\n%s", x.stdout)
+	}
+	// A changed file of files: is a miss, and explain says which.
+	write("data.csv", "a\n1\n2\n")
+	if x := pipeIn(t, dir, nil, "explain", "p.yaml"); !strings.Contains(x.stdout, "not cached: file data.csv changed") {
+		t.Errorf("explain after data.csv changed:\n%s", x.stdout)
+	}
+	third, _ := runJSON(t, dir)
+	if third.Nodes["count"].CachedFrom != "" || third.Nodes["report"].CachedFrom != "" {
+		t.Errorf("data.csv changed: count cached from %q, report from %q", third.Nodes["count"].CachedFrom, third.Nodes["report"].CachedFrom)
+	}
+	// --no-cache runs, and still stores.
+	fourth, _ := runJSON(t, dir, "--no-cache")
+	if fourth.Nodes["count"].CachedFrom != "" {
+		t.Errorf("--no-cache: cached from %q", fourth.Nodes["count"].CachedFrom)
+	}
+	if fifth, _ := runJSON(t, dir); fifth.Nodes["count"].CachedFrom != fourth.ID {
+		t.Errorf("after --no-cache: cached from %q, want %s", fifth.Nodes["count"].CachedFrom, fourth.ID)
+	}
+	// --cache-max bounds the store: 1 byte keeps no entry.
+	runJSON(t, dir, "--cache-max", "1B")
+	if entries, _ := filepath.Glob(filepath.Join(dir, ".pipe/cache/nodes/*/*.entry")); len(entries) != 0 {
+		t.Errorf("--cache-max 1B left %d entries", len(entries))
+	}
+	if r := pipeIn(t, dir, nil, "run", "p.yaml", "--cache-max", "lots"); r.code != 2 || !strings.Contains(r.stderr, "is not a size") {
+		t.Errorf("--cache-max lots: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// TestCacheTwoProcesses: two pipes filling one cache at once both succeed,
+// and what they stored serves the next run.
+func TestCacheTwoProcesses(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "p.yaml"), []byte(cachePipeline), 0o644)
+	os.WriteFile(filepath.Join(dir, "data.csv"), []byte("a\n"), 0o644)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			if r := pipeIn(t, dir, nil, "run", "p.yaml"); r.code != 0 {
+				t.Errorf("exit %d\n%s", r.code, r.stderr)
+			}
+		})
+	}
+	wg.Wait()
+	if rec, _ := runJSON(t, dir); rec.Nodes["count"].CachedFrom == "" || rec.Nodes["report"].CachedFrom == "" {
+		t.Errorf("after two pipes at once: not cached: %+v", rec.Nodes["count"])
+	}
+}
+
+// TestCacheNeverForModulesThatActOnTheWorld: cache: true on web_interface
+// is refused at its line.
+func TestCacheNeverForModulesThatActOnTheWorld(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "p.yaml")
+	os.WriteFile(file, []byte("nodes:\n  web:\n    module: web_interface\n    cache: true\n"), 0o644)
+	r := pipe(t, "validate", file)
+	if r.code != 1 || !strings.Contains(r.stderr, "p.yaml:4:12: node web: module web_interface acts on the world and is never cached") {
+		t.Errorf("exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -1,0 +1,145 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/pipe-run/pipe/engine/internal/cachestore"
+	"github.com/pipe-run/pipe/modules"
+)
+
+// DefaultCacheMaxBytes bounds the node cache when nothing else is set.
+const DefaultCacheMaxBytes = cachestore.DefaultMaxBytes
+
+// caching is the node cache as an Executor around another: a task of a
+// node that caches is keyed (see Plan.ingredients); on a hit the entry's
+// outputs, message and log come back without running anything, with
+// Output.CachedFrom set; on a miss the task runs and, if it succeeds, is
+// stored. The cache never fails a node: a key that cannot be made (an
+// unreadable file), a corrupt entry or a store that cannot be written
+// means running, or not storing, with a warning.
+type caching struct {
+	next   Executor
+	plan   *Plan
+	store  *cachestore.Store
+	config map[string]any
+	// read is false with Options.NoCache: run, then store.
+	read   bool
+	logger func(node string) *slog.Logger
+}
+
+var _ Executor = (*caching)(nil)
+
+// withCache wraps exec in the node cache when the run has one and the
+// plan has a node that caches; otherwise it is exec itself, so that a
+// pipeline without caching does no cache work at all.
+func (r *run) withCache(exec Executor) Executor {
+	if r.opts.CacheDir == "" || !r.plan.caching {
+		return exec
+	}
+	return &caching{next: exec, plan: r.plan, store: cachestore.Open(r.opts.CacheDir), config: r.config,
+		read: !r.opts.NoCache, logger: r.nodeLogger}
+}
+
+// Execute implements Executor.
+func (c *caching) Execute(ctx context.Context, t Task) (*modules.Output, error) {
+	pn := &c.plan.nodes[t.index]
+	if !pn.cache {
+		return c.next.Execute(ctx, t)
+	}
+	log := c.logger(t.Node)
+	ings, err := c.plan.ingredients(ctx, t.index, t.With, c.config)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		log.Warn("running uncached: no cache key", "err", err)
+		return c.next.Execute(ctx, t)
+	}
+	key := cachestore.Key(ings)
+	if c.read {
+		out, err := c.hit(key, t.LogFile)
+		if err == nil {
+			log.Debug("cache hit", "key", key[:12], "from", out.CachedFrom)
+			return out, nil
+		}
+		log.Debug("cache miss", "key", key[:12], "why", err)
+	}
+	out, err := c.next.Execute(ctx, t)
+	if err != nil {
+		return out, err
+	}
+	if err := c.put(key, ings, t, out); err != nil {
+		log.Warn("not cached", "err", err)
+	}
+	return out, nil
+}
+
+// hit returns the entry of key as outputs, its log copied to logFile.
+func (c *caching) hit(key, logFile string) (*modules.Output, error) {
+	e, log, err := c.store.Get(key)
+	if err != nil {
+		return nil, err
+	}
+	out, err := entryOutput(e)
+	if err != nil {
+		return nil, err
+	}
+	if len(log) > 0 && logFile != "" {
+		if err := os.MkdirAll(filepath.Dir(logFile), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(logFile, log, 0o600); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// entryOutput decodes an entry's outputs; undecodable ones are a miss.
+func entryOutput(e *cachestore.Entry) (*modules.Output, error) {
+	out := &modules.Output{Message: e.Message, CachedFrom: e.Run}
+	if len(e.Outputs) > 0 {
+		v, err := modules.DecodeJSON(e.Outputs)
+		if err != nil {
+			return nil, fmt.Errorf("%w: outputs: %w", cachestore.ErrMiss, err)
+		}
+		values, ok := v.(map[string]any)
+		if !ok && v != nil {
+			return nil, fmt.Errorf("%w: outputs are not an object", cachestore.ErrMiss)
+		}
+		out.Values = values
+	}
+	return out, nil
+}
+
+func (c *caching) put(key string, ings []cachestore.Ingredient, t Task, out *modules.Output) error {
+	var outputs []byte
+	if len(out.Values) > 0 {
+		var err error
+		if outputs, err = modules.MarshalPythonJSON(out.Values); err != nil {
+			return err
+		}
+	}
+	e := &cachestore.Entry{Key: key, Run: t.Run, Pipeline: c.plan.Pipeline.Name, Node: t.Node,
+		Message: out.Message, Outputs: outputs, Ingredients: ings}
+	return errors.Join(c.store.Put(e, t.LogFile), c.store.SetLast(e))
+}
+
+// cachedReason is the record's reason for a node served from the cache.
+func cachedReason(run string) string { return "cached from " + run }
+
+// CacheDir is the node cache's store inside a pipe state directory
+// (.pipe): beside the runs, apart from the downloads .pipe/cache holds.
+func CacheDir(state string) string { return filepath.Join(state, "cache", "nodes") }
+
+// PruneCache bounds the node cache in dir to max bytes, dropping the least
+// recently used entries first. It says what it removed.
+func PruneCache(dir string, max int64) (removed int, freed int64, err error) {
+	p, err := cachestore.Open(dir).Prune(max)
+	return p.Removed, p.Freed, err
+}

@@ -1,0 +1,179 @@
+package engine_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
+)
+
+// cacheModules is a registry with a module that counts its runs and
+// writes its log file, a deterministic one, and one that acts on the
+// world.
+func cacheModules(calls *atomic.Int32) *modules.Registry {
+	reg := modules.NewRegistry()
+	run := func(_ context.Context, in *modules.Input) (*modules.Output, error) {
+		n := calls.Add(1)
+		if in.LogFile != "" {
+			os.MkdirAll(filepath.Dir(in.LogFile), 0o755)
+			os.WriteFile(in.LogFile, []byte("fitting "+in.String("x")+"\n"), 0o600)
+		}
+		return &modules.Output{Message: "fitted " + in.String("x"), Values: map[string]any{"x": in.With["x"], "n": int(n), "nan": 0.5}}, nil
+	}
+	reg.Register(modules.Info{Name: "fit", Version: "1", Inputs: []modules.Field{{Name: "x", Type: modules.String}},
+		New: func() modules.Module { return moduleFunc(run) }})
+	reg.Register(modules.Info{Name: "pure", Deterministic: true, Inputs: []modules.Field{{Name: "x", Type: modules.String}},
+		New: func() modules.Module { return moduleFunc(run) }})
+	reg.Register(modules.Info{Name: "serve", Effects: true, Deterministic: true, Inputs: []modules.Field{{Name: "x", Type: modules.String}},
+		New: func() modules.Module { return moduleFunc(run) }})
+	return reg
+}
+
+func TestCacheExecutor(t *testing.T) {
+	var calls atomic.Int32
+	reg := cacheModules(&calls)
+	dir := t.TempDir()
+	const src = `
+name: cached
+config: {X: a}
+nodes:
+  fit:
+    cache: true
+    with: {x: "${{ config.X }}"}
+  below:
+    module: fit
+    cache: true
+    needs: fit
+    with: {x: "${{ nodes.fit.outputs.x }}!"}
+  pure: {with: {x: p}}
+  pure_off: {module: pure, cache: false, with: {x: p}}
+  plain: {module: fit, with: {x: a}}
+  serve: {with: {x: s}}
+`
+	plan, err := engine.Parse("p.yaml", []byte(src), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := engine.New(reg)
+	run := func(opts engine.Options) *engine.Record {
+		t.Helper()
+		opts.CacheDir = filepath.Join(dir, "cache")
+		opts.LogDir = filepath.Join(dir, "runs", opts.RunID)
+		rec, err := eng.Run(context.Background(), plan, opts)
+		if err != nil || rec.Status != engine.StatusSuccess {
+			t.Fatalf("run: %v %v", err, rec.Status)
+		}
+		return rec
+	}
+	first := run(engine.Options{RunID: "r1"})
+	if n := calls.Load(); n != 6 {
+		t.Fatalf("first run: %d calls, want 6", n)
+	}
+	calls.Store(0)
+	second := run(engine.Options{RunID: "r2"})
+	// fit, below and pure come from the cache; pure_off, plain and serve run.
+	if n := calls.Load(); n != 3 {
+		t.Errorf("second run: %d calls, want 3", n)
+	}
+	for id, from := range map[string]string{"fit": "r1", "below": "r1", "pure": "r1", "pure_off": "", "plain": "", "serve": ""} {
+		n := second.Nodes[id]
+		if n.CachedFrom != from {
+			t.Errorf("%s: cached_from %q, want %q", id, n.CachedFrom, from)
+		}
+		if from == "" {
+			continue
+		}
+		if n.Reason != "cached from "+from || n.Status != engine.StatusSuccess || n.Message != first.Nodes[id].Message {
+			t.Errorf("%s: %s %q %q", id, n.Status, n.Reason, n.Message)
+		}
+		if n.Outputs["n"] != first.Nodes[id].Outputs["n"] {
+			t.Errorf("%s: outputs %v, want the first run's %v", id, n.Outputs, first.Nodes[id].Outputs)
+		}
+	}
+	log, err := os.ReadFile(filepath.Join(dir, "runs", "r2", "fit.log"))
+	if err != nil || string(log) != "fitting a\n" {
+		t.Errorf("the cached node's log: %q %v", log, err)
+	}
+
+	calls.Store(0)
+	third := run(engine.Options{RunID: "r3", Config: map[string]any{"X": "b"}})
+	if third.Nodes["fit"].CachedFrom != "" || third.Nodes["below"].CachedFrom != "" || third.Nodes["pure"].CachedFrom != "r1" {
+		t.Errorf("a config value changed: fit %q, below %q, pure %q", third.Nodes["fit"].CachedFrom, third.Nodes["below"].CachedFrom, third.Nodes["pure"].CachedFrom)
+	}
+
+	calls.Store(0)
+	fourth := run(engine.Options{RunID: "r4", NoCache: true})
+	if n := calls.Load(); n != 6 || fourth.Nodes["fit"].CachedFrom != "" {
+		t.Errorf("NoCache: %d calls (want 6), fit cached from %q", n, fourth.Nodes["fit"].CachedFrom)
+	}
+	fifth := run(engine.Options{RunID: "r5"})
+	if fifth.Nodes["fit"].CachedFrom != "r4" {
+		t.Errorf("after NoCache: cached from %q, want r4 (it still stores)", fifth.Nodes["fit"].CachedFrom)
+	}
+
+	// A corrupt entry is a miss: the node runs and stores anew.
+	entries, _ := filepath.Glob(filepath.Join(dir, "cache", "*", "*.entry"))
+	for _, e := range entries {
+		os.WriteFile(e, []byte("garbage"), 0o600)
+	}
+	calls.Store(0)
+	sixth := run(engine.Options{RunID: "r6"})
+	if n := calls.Load(); n != 6 || sixth.Nodes["fit"].CachedFrom != "" {
+		t.Errorf("corrupt entries: %d calls (want 6), cached from %q", n, sixth.Nodes["fit"].CachedFrom)
+	}
+	if again := run(engine.Options{RunID: "r7"}); again.Nodes["fit"].CachedFrom != "r6" {
+		t.Errorf("after corrupt entries: cached from %q, want r6", again.Nodes["fit"].CachedFrom)
+	}
+
+	// Without a cache directory nothing is cached.
+	calls.Store(0)
+	rec, _ := eng.Run(context.Background(), plan, engine.Options{})
+	if n := calls.Load(); n != 6 || rec.Nodes["fit"].CachedFrom != "" {
+		t.Errorf("no CacheDir: %d calls, cached from %q", n, rec.Nodes["fit"].CachedFrom)
+	}
+}
+
+func TestCacheValidate(t *testing.T) {
+	var calls atomic.Int32
+	reg := cacheModules(&calls)
+	t.Chdir(t.TempDir())
+	for _, tc := range []struct {
+		name, src string
+		want      string // "" for a plan without diagnostics
+		severity  schema.Severity
+	}{
+		{"effects", "nodes:\n  s:\n    module: serve\n    cache: true\n", "4:12: node s: module serve acts on the world and is never cached", ""},
+		{"files without cache", "nodes:\n  s:\n    module: fit\n    files: [a.csv]\n", "4:13: warning: node s is not cached", schema.Warning},
+		{"glob matching nothing", "nodes:\n  s:\n    module: fit\n    cache: true\n    files: [none/*.csv]\n", "5:13: warning: files: none/*.csv matches no file", schema.Warning},
+		{"not a glob", "nodes:\n  s:\n    module: fit\n    cache: true\n    files: ['[']\n", "is not a glob", ""},
+		{"a template", "nodes:\n  s:\n    module: fit\n    cache: true\n    files: ['${{ config.X }}']\n", "files entries take no ${{ }}", ""},
+		{"cache not a bool", "nodes:\n  s:\n    module: fit\n    cache: yes please\n", "cache must be a bool", ""},
+		{"fine", "nodes:\n  s:\n    module: fit\n    cache: true\n    files: p.yaml\n", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			os.WriteFile("p.yaml", []byte(tc.src), 0o644)
+			plan, err := engine.Load("p.yaml", reg)
+			var diags schema.Diagnostics
+			if err != nil {
+				diags = err.(schema.Diagnostics)
+			} else {
+				diags = plan.Warnings
+			}
+			if tc.want == "" {
+				if len(diags) > 0 {
+					t.Fatalf("diagnostics: %v", diags)
+				}
+				return
+			}
+			if len(diags) == 0 || !strings.Contains(diags[0].Error(), tc.want) || diags[0].Severity != tc.severity {
+				t.Fatalf("got %v, want %q", diags, tc.want)
+			}
+		})
+	}
+}

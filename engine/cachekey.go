@@ -1,0 +1,139 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/pipe-run/pipe/engine/internal/cachestore"
+	"github.com/pipe-run/pipe/modules"
+)
+
+// ingredients lists what node i's cache key is made of, sorted by name:
+// its module and the module's version, each resolved input (canonical
+// JSON), each config key its expressions read, and the files it declares
+// (`files:` and inputs of modules.Field.Files): the list of what each glob
+// matched and each file's content hash. A file that cannot be read is an
+// error: the node then runs uncached.
+func (p *Plan) ingredients(ctx context.Context, i int, with, config map[string]any) ([]cachestore.Ingredient, error) {
+	pn := &p.nodes[i]
+	out := make([]cachestore.Ingredient, 0, 1+len(with)+len(pn.configKeys))
+	out = append(out, cachestore.Ingredient{Name: "module", Digest: pn.info.Name + "@" + pn.info.Version})
+	for k, v := range with {
+		d, err := valueDigest(v)
+		if err != nil {
+			return nil, fmt.Errorf("input %s: %w", k, err)
+		}
+		out = append(out, cachestore.Ingredient{Name: "with." + k, Digest: d})
+	}
+	for _, k := range pn.configKeys {
+		d, err := valueDigest(config[k])
+		if err != nil {
+			return nil, fmt.Errorf("config %s: %w", k, err)
+		}
+		out = append(out, cachestore.Ingredient{Name: "config." + k, Digest: d})
+	}
+	globs := make([]string, 0, len(pn.Files))
+	for _, f := range pn.Files {
+		globs = append(globs, f.ID)
+	}
+	for _, f := range pn.info.Inputs {
+		if s, ok := with[f.Name].(string); ok && f.Files && s != "" && !strings.Contains(s, "://") {
+			globs = append(globs, s)
+		}
+	}
+	files, err := fileIngredients(ctx, globs)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, files...)
+	slices.SortFunc(out, func(a, b cachestore.Ingredient) int { return strings.Compare(a.Name, b.Name) })
+	return slices.CompactFunc(out, func(a, b cachestore.Ingredient) bool { return a.Name == b.Name }), nil
+}
+
+// valueDigest hashes a JSON value canonically: maps by sorted key, numbers
+// as JSON writes them (3 and 3.0 are one value), NaN as Python writes it.
+func valueDigest(v any) (string, error) {
+	b, err := modules.MarshalPythonJSON(v)
+	if err != nil {
+		return "", err
+	}
+	return cachestore.Digest(b), nil
+}
+
+// fileIngredients gives, for each glob, what it matched ("files:GLOB")
+// and, for each file matched (a directory stands for the files under
+// it), its content hash ("file:PATH").
+func fileIngredients(ctx context.Context, globs []string) ([]cachestore.Ingredient, error) {
+	var out []cachestore.Ingredient
+	seen := map[string]bool{}
+	for _, g := range globs {
+		matches, err := filepath.Glob(g)
+		if err != nil { // not a glob after all: a plain path
+			matches = nil
+			if _, serr := os.Stat(g); serr == nil {
+				matches = []string{g}
+			}
+		}
+		var files []string
+		for _, m := range matches {
+			err := filepath.WalkDir(m, func(path string, d fs.DirEntry, err error) error {
+				if err != nil {
+					return err
+				}
+				if d.Type().IsRegular() || d.Type()&fs.ModeSymlink != 0 {
+					files = append(files, path)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, fmt.Errorf("files %s: %w", g, err)
+			}
+		}
+		out = append(out, cachestore.Ingredient{Name: "files:" + g, Digest: cachestore.Digest([]byte(strings.Join(files, "\x00")))})
+		for _, f := range files {
+			if seen[f] {
+				continue
+			}
+			seen[f] = true
+			d, err := fileDigest(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, cachestore.Ingredient{Name: "file:" + f, Digest: d})
+		}
+	}
+	return out, nil
+}
+
+// fileDigest hashes a file's content, giving up when ctx ends (a big data
+// file under a node's time-out).
+func fileDigest(ctx context.Context, path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	buf := make([]byte, 256<<10)
+	for {
+		if err := ctx.Err(); err != nil {
+			return "", context.Cause(ctx)
+		}
+		n, err := f.Read(buf)
+		h.Write(buf[:n])
+		if err == io.EOF {
+			return hex.EncodeToString(h.Sum(nil)), nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("hashing %s: %w", path, err)
+		}
+	}
+}

@@ -1,0 +1,135 @@
+package engine
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/pipe-run/pipe/engine/internal/cachestore"
+	"github.com/pipe-run/pipe/modules"
+)
+
+// TestCacheKey: each ingredient of a node's key changes it, and what is
+// not an ingredient does not.
+func TestCacheKey(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	registry := func(version string) *modules.Registry {
+		reg := modules.NewRegistry()
+		reg.Register(modules.Info{Name: "fit", Version: version, AnyInputs: true,
+			Inputs: []modules.Field{{Name: "data", Type: modules.String, Files: true}},
+			New:    func() modules.Module { return nil }})
+		return reg
+	}
+	const src = `
+config: {FLAG: true, OTHER: 1}
+nodes:
+  n:
+    module: fit
+    cache: true
+    when: config.FLAG
+    files: [in/*.csv]
+`
+	type input struct {
+		version string
+		with    map[string]any
+		config  map[string]any
+		setup   func()
+	}
+	base := func() input {
+		return input{version: "1", with: map[string]any{"x": 3, "m": map[string]any{"a": 1, "b": "two"}, "data": "train.csv"},
+			config: map[string]any{"FLAG": true, "OTHER": 1}}
+	}
+	key := func(in input) string {
+		t.Helper()
+		write("in/a.csv", "a,1\n")
+		write("train.csv", "x,y\n")
+		os.Remove("in/b.csv")
+		if in.setup != nil {
+			in.setup()
+		}
+		plan, err := Parse("p.yaml", []byte(src), registry(in.version))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ings, err := plan.ingredients(context.Background(), 0, in.with, in.config)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cachestore.Key(ings)
+	}
+	want := key(base())
+	for _, tc := range []struct {
+		name   string
+		change func(*input)
+		same   bool
+	}{
+		{"nothing", func(*input) {}, true},
+		{"module version", func(in *input) { in.version = "2" }, false},
+		{"an input", func(in *input) { in.with["x"] = 4 }, false},
+		{"an input inside a map", func(in *input) { in.with["m"].(map[string]any)["a"] = 2 }, false},
+		{"a new input", func(in *input) { in.with["y"] = nil }, false},
+		{"an int as a float", func(in *input) { in.with["x"] = 3.0 }, true},
+		{"a config key the node reads", func(in *input) { in.config["FLAG"] = false }, false},
+		{"a config key it does not read", func(in *input) { in.config["OTHER"] = 2 }, true},
+		{"a file of files:", func(in *input) { in.setup = func() { write("in/a.csv", "a,2\n") } }, false},
+		{"a new file for a glob", func(in *input) { in.setup = func() { write("in/b.csv", "b\n") } }, false},
+		{"a file another glob matches", func(in *input) { in.setup = func() { write("in/b.txt", "b\n") } }, true},
+		{"the file a Files input names", func(in *input) { in.setup = func() { write("train.csv", "x,z\n") } }, false},
+		{"another file a Files input names", func(in *input) { in.with["data"] = "in/a.csv" }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := base()
+			tc.change(&in)
+			if got := key(in); (got == want) != tc.same {
+				t.Errorf("key changed: %v, want %v", got != want, !tc.same)
+			}
+		})
+	}
+}
+
+func TestCacheKeyFilesInputs(t *testing.T) {
+	t.Chdir(t.TempDir())
+	reg := modules.NewRegistry()
+	reg.Register(modules.Info{Name: "fit", Inputs: []modules.Field{{Name: "data", Type: modules.String, Files: true}},
+		New: func() modules.Module { return nil }})
+	plan, err := Parse("p.yaml", []byte("nodes:\n  n: {module: fit, cache: true}\n"), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll("d/sub", 0o755)
+	os.WriteFile("d/sub/x.csv", []byte("1"), 0o644)
+	for _, tc := range []struct {
+		data  string
+		files []string
+	}{
+		{"https://example.org/x.csv", nil},
+		{"synthetic", nil},
+		{"d", []string{"file:d/sub/x.csv"}},
+		{"d/*/x.csv", []string{"file:d/sub/x.csv"}},
+	} {
+		ings, err := plan.ingredients(context.Background(), 0, map[string]any{"data": tc.data}, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.data, err)
+		}
+		var files []string
+		for _, in := range ings {
+			if len(in.Name) > 5 && in.Name[:5] == "file:" {
+				files = append(files, in.Name)
+			}
+		}
+		if len(files) != len(tc.files) || (len(files) > 0 && files[0] != tc.files[0]) {
+			t.Errorf("data %s: files %v, want %v", tc.data, files, tc.files)
+		}
+	}
+}

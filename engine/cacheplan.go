@@ -1,0 +1,61 @@
+package engine
+
+import (
+	"path/filepath"
+	"slices"
+)
+
+// This file holds what the plan knows of the node cache: which nodes are
+// cached, the config keys they read, and the checks `pipe validate` makes
+// of `cache:` and `files:`.
+
+// noteConfig adds the config keys comp reads to the node's, kept sorted
+// so that a key is the same whatever order the expressions come in.
+func (pn *planNode) noteConfig(comp *compiled) {
+	if comp == nil {
+		return
+	}
+	for _, k := range comp.configKeys {
+		if i, found := slices.BinarySearch(pn.configKeys, k); !found {
+			pn.configKeys = slices.Insert(pn.configKeys, i, k)
+		}
+	}
+}
+
+// cacheChecks decides whether node pn is cached and reports what in its
+// `cache:` and `files:` cannot work: `cache: true` on a module that acts
+// on the world is an error; files without caching, and a glob that
+// matches nothing now, are warnings (an earlier node may make the file).
+func (c *compiler) cacheChecks(pn *planNode) {
+	n, info := pn.Node, pn.info
+	if info == nil {
+		return
+	}
+	switch {
+	case info.Effects && n.Cache != nil && *n.Cache:
+		c.errorf(n.CachePos, "remove `cache: true`: its results are never reused",
+			"node %s: module %s acts on the world and is never cached", n.ID, info.Name)
+	case info.Effects:
+	case n.Cache != nil:
+		pn.cache = *n.Cache
+	default:
+		pn.cache = info.Deterministic
+	}
+	if !pn.cache {
+		if len(n.Files) > 0 && !info.Effects {
+			c.warnf(n.Files[0].Pos, "add `cache: true`, or remove `files:`",
+				"node %s is not cached: its files: are read for nothing else", n.ID)
+		}
+		pn.configKeys = nil
+		return
+	}
+	for _, f := range n.Files {
+		if m, _ := filepath.Glob(f.ID); len(m) == 0 {
+			c.warnf(f.Pos, "globs are relative to the directory pipe runs in; the key records that nothing matched",
+				"files: %s matches no file", f.ID)
+		}
+	}
+}
+
+// Caches reports whether a node of the plan caches its results.
+func (p *Plan) Caches() bool { return p.caching }

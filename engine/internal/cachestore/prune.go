@@ -1,0 +1,105 @@
+package cachestore
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Digest is the hex SHA-256 of b.
+func Digest(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Key is the key of a list of ingredients: the digest of their names and
+// digests, in the order given (the caller sorts them).
+func Key(ingredients []Ingredient) string {
+	h := sha256.New()
+	h.Write([]byte(magic))
+	for _, in := range ingredients {
+		h.Write([]byte(in.Name))
+		h.Write([]byte{0})
+		h.Write([]byte(in.Digest))
+		h.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// staleTmp is how old a temporary file must be for Prune to take it for
+// the leftover of a pipe that died while writing.
+const staleTmp = time.Hour
+
+// Pruned says what Prune did.
+type Pruned struct {
+	Entries, Removed int
+	// Bytes is the size of the entries kept.
+	Bytes, Freed int64
+}
+
+// Prune removes the least recently used entries (by modification time,
+// which Get renews) until the entries take at most max bytes, and stale
+// temporary files. Another pipe pruning at once is harmless: a file gone
+// already is skipped.
+func (s *Store) Prune(max int64) (Pruned, error) {
+	type file struct {
+		path string
+		size int64
+		mod  time.Time
+	}
+	var files []file
+	var p Pruned
+	err := filepath.WalkDir(s.dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil // removed meanwhile
+		}
+		name := d.Name()
+		switch {
+		case strings.HasPrefix(name, tmpPrefix):
+			if time.Since(info.ModTime()) > staleTmp {
+				_ = os.Remove(path)
+			}
+		case strings.HasSuffix(name, ".entry"):
+			files = append(files, file{path, info.Size(), info.ModTime()})
+			p.Bytes += info.Size()
+		}
+		return nil
+	})
+	if err != nil {
+		return p, err
+	}
+	p.Entries = len(files)
+	if p.Bytes <= max {
+		return p, nil
+	}
+	slices.SortFunc(files, func(a, b file) int { return a.mod.Compare(b.mod) })
+	for _, f := range files {
+		if p.Bytes <= max {
+			break
+		}
+		if err := os.Remove(f.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return p, err
+		}
+		p.Bytes -= f.size
+		p.Freed += f.size
+		p.Removed++
+		p.Entries--
+	}
+	return p, nil
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -73,17 +74,25 @@ func silent(code int) error { return &exitError{code: code} }
 
 type kongExit int
 
-// Main runs pipe with args and returns the exit code.
-func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
-	var c cli
-	parser, err := kong.New(&c,
+// newParser is pipe's command line parser; help for run and explain lists
+// the parameters of the pipeline in *pa.
+func newParser(c *cli, stdout, stderr io.Writer, pa **pipelineArgs) (*kong.Kong, error) {
+	return kong.New(c,
 		kong.Name("pipe"),
 		kong.Description("pipe runs declarative DAG pipelines of modules, written in YAML."),
 		kong.Writers(stdout, stderr),
 		kong.Vars{"version": fullVersion()},
 		kong.Exit(func(code int) { panic(kongExit(code)) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Help(helpWithParams(pa)),
 	)
+}
+
+// Main runs pipe with args and returns the exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	var c cli
+	var pa *pipelineArgs // the pipeline of run and explain, read before kong parses
+	parser, err := newParser(&c, stdout, stderr, &pa)
 	if err != nil {
 		fmt.Fprintln(stderr, "pipe:", err)
 		return exitFailed
@@ -97,9 +106,21 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			code = int(k)
 		}
 	}()
+	args, pa, err = takeParams(parser.Model, args)
+	if err != nil {
+		for line := range strings.Lines(err.Error()) {
+			fmt.Fprintf(stderr, "pipe: %s", line)
+		}
+		fmt.Fprintln(stderr)
+		return exitUsage
+	}
+	c.Run.pipeline, c.Explain.pipeline = pa, pa
 	kctx, err := parser.Parse(args)
 	if err != nil {
 		fmt.Fprintf(stderr, "pipe: %v\n", err)
+		if pa != nil && strings.HasPrefix(err.Error(), "unknown flag") {
+			fmt.Fprintf(stderr, "a pipeline's config keys are flags after the file: pipe %s FILE --key VALUE\n", pa.cmd)
+		}
 		fmt.Fprintln(stderr, "run `pipe --help` for usage")
 		return exitUsage
 	}

@@ -43,6 +43,8 @@ type cli struct {
 	Modules  modulesCmd  `cmd:"" help:"List the modules, with their inputs and outputs."`
 	Schema   schemaCmd   `cmd:"" help:"Print the JSON Schema of pipeline files."`
 	Help     helpCmd     `cmd:"" help:"Show help for pipe or one of its commands."`
+
+	Completion completionCmd `cmd:"" help:"Print the shell completion script for bash, zsh or fish."`
 }
 
 // env is what commands get: the streams, the logger set-up and the
@@ -106,6 +108,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			code = int(k)
 		}
 	}()
+	if len(args) > 0 && args[0] == completeCommand {
+		printCompletions(stdout, parser.Model, args[1:])
+		return exitOK
+	}
 	args, pa, err = takeParams(parser.Model, args)
 	if err != nil {
 		for line := range strings.Lines(err.Error()) {

@@ -127,6 +127,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		if pa != nil && strings.HasPrefix(err.Error(), "unknown flag") {
 			fmt.Fprintf(stderr, "a pipeline's config keys are flags after the file: pipe %s FILE --key VALUE\n", pa.cmd)
 		}
+		if pa != nil {
+			for _, hint := range pa.clashHints(parser.Model, args) {
+				fmt.Fprintf(stderr, "pipe: %v\n", hint)
+			}
+		}
 		fmt.Fprintln(stderr, "run `pipe --help` for usage")
 		return exitUsage
 	}

@@ -241,3 +241,33 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// clashHints explains, after kong failed to parse args, the flags after
+// the file that are pipe's own but also a config key's (--version 0.2.0
+// where the pipeline has VERSION): pipe's flag won.
+func (pa *pipelineArgs) clashHints(app *kong.Application, args []string) []error {
+	if pa.file == "" {
+		return nil
+	}
+	if pa.config == nil && pa.readErr == nil {
+		p, err := schema.Load(pa.file)
+		if err != nil {
+			return nil
+		}
+		pa.config = p.Config
+	}
+	_, clashes := pa.flags(app)
+	var out []error
+	file := false
+	for _, t := range scanArgs(app, args, nil) {
+		file = file || (t.kind == tokPositional && t.text == pa.file)
+		if !file || t.kind != tokFlag || !strings.HasPrefix(t.text, "--") {
+			continue
+		}
+		name, _, _ := strings.Cut(t.text[2:], "=")
+		if c, ok := clashes[name]; ok {
+			out = append(out, c.Error(name))
+		}
+	}
+	return out
+}

@@ -32,6 +32,7 @@ func TestParamsE2E(t *testing.T) {
 		{"not a number", []string{"explain", file, "--epochs", "many"}, 2, nil, []string{`config EPOCHS from --epochs: "many" is not a whole number`}},
 		{"no value", []string{"run", file, "--sports-model"}, 2, nil, []string{"--sports-model needs a value"}},
 		{"clash", []string{"explain", file, "--output", "x"}, 2, nil, []string{"--output is a flag of pipe run, not config OUTPUT: write --set OUTPUT=VALUE"}},
+		{"pipe's flag won: say so", []string{"run", "testdata/good/ci.yaml", "--version", "0.2.0"}, 2, nil, []string{"unexpected argument 0.2.0", "--version is a flag of pipe, not config VERSION: write --set VERSION=VALUE"}},
 		{"before the file", []string{"run", "--epochs", "3", file}, 2, nil, []string{"unknown flag --epochs", "flags after the file"}},
 		{"file missing", []string{"run", "testdata/nope.yaml", "--epochs", "3"}, 1, nil, []string{"testdata/nope.yaml: no such file"}},
 		{"help lists them", []string{"run", file, "--help"}, 0, []string{

@@ -27,6 +27,8 @@ func TestParamsE2E(t *testing.T) {
 		{"pipe's flag wins; --set reaches the key", []string{"run", file, "--output", "quiet", "--set", "OUTPUT=json"}, 0,
 			nil, []string{"output=json"}},
 		{"dry run", []string{"run", file, "--dry-run", "--epochs", "2"}, 0, []string{"show  echo    run"}, nil},
+		{"the seed's flags, literally", []string{"explain", "pipelines/predict.yaml", "--sports-model", "models/custom_sports.pth", "--betting-model", "models/custom_betting.pth", "--no-web"}, 0,
+			[]string{"sports_predictor    sports_predictor    run"}, nil},
 		{"did you mean", []string{"run", file, "--sport-model", "x"}, 2,
 			nil, []string{"unknown flag --sport-model", "did you mean --sports-model?", "`pipe run " + file + " --help` lists both"}},
 		{"not a number", []string{"explain", file, "--epochs", "many"}, 2, nil, []string{`config EPOCHS from --epochs: "many" is not a whole number`}},

@@ -80,12 +80,64 @@ func (l *loader) config(v *yaml.Node) {
 			l.errorf(posOf(k), "use letters, digits and _ (it is read as config.KEY in expressions)", "config key %s is not an identifier", Quote(k.Value))
 			continue
 		}
-		if val.Kind != yaml.ScalarNode {
-			l.errorf(posOf(val), "config values are defaults: a bool, a number or a string", "config %s must be a scalar, not %s", Clip(k.Value), kindName(val))
+		c := ConfigVar{Key: k.Value, Pos: posOf(k)}
+		switch val.Kind {
+		case yaml.ScalarNode:
+			c.Value = l.scalar(val)
+		case yaml.MappingNode:
+			if !l.configEntry(&c, val) {
+				continue
+			}
+		default:
+			l.errorf(posOf(val), "config values are defaults: a bool, a number or a string, or {default: ..., description: ...}", "config %s must be a scalar, not %s", Clip(k.Value), kindName(val))
 			continue
 		}
-		l.p.Config = append(l.p.Config, ConfigVar{Key: k.Value, Value: l.scalar(val), Pos: posOf(k)})
+		if c.Description == "" {
+			c.Description = commentText(val.LineComment, k.HeadComment)
+		}
+		l.p.Config = append(l.p.Config, c)
 	}
+}
+
+// configEntry reads the long form of a config entry,
+// `KEY: {default: x, description: ...}`, into c.
+func (l *loader) configEntry(c *ConfigVar, m *yaml.Node) bool {
+	ok := true
+	for _, kv := range l.pairs(m, "key") {
+		k, v := kv.key, kv.value
+		switch k.Value {
+		case "default":
+			if v.Kind != yaml.ScalarNode {
+				l.errorf(posOf(v), "a default is a bool, a number or a string", "config %s: default must be a scalar, not %s", Clip(c.Key), kindName(v))
+				ok = false
+				continue
+			}
+			c.Value = l.scalar(v)
+		case "description":
+			c.Description, _ = l.str(v, "description")
+		default:
+			l.unknownKey(k, "config "+Clip(c.Key), ConfigEntryKeys)
+		}
+	}
+	return ok
+}
+
+// commentText is the first of the YAML comments that is not empty, without
+// its # marks: a config key's comment on its line, else the lines above
+// it, is its description when it has none.
+func commentText(comments ...string) string {
+	for _, c := range comments {
+		var lines []string
+		for line := range strings.SplitSeq(c, "\n") {
+			if line = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), "#")); line != "" {
+				lines = append(lines, line)
+			}
+		}
+		if len(lines) > 0 {
+			return strings.Join(lines, " ")
+		}
+	}
+	return ""
 }
 
 func (l *loader) nodes(m *yaml.Node) {

@@ -7,4 +7,7 @@ var (
 	PipelineKeys = []string{"name", "description", "config", "nodes", "max_parallel", "timeout", "secrets"}
 	NodeKeys     = []string{"module", "needs", "when", "with", "timeout", "retries", "continue_on_error", "dangerous", "description", "cache", "files"}
 	RetryKeys    = []string{"limit", "backoff", "factor", "max_backoff"}
+	// ConfigEntryKeys are the keys of a config entry's long form,
+	// `KEY: {default: x, description: ...}`.
+	ConfigEntryKeys = []string{"default", "description"}
 )

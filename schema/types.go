@@ -28,6 +28,10 @@ type ConfigVar struct {
 	Key   string
 	Value any
 	Pos   Pos
+	// Description says what the key is for: the long form's
+	// `description`, else the YAML comment on the key's line or above it.
+	// pipe run FILE --help shows it.
+	Description string
 }
 
 // Node is one entry of `nodes`.

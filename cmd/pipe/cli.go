@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -45,6 +46,8 @@ type cli struct {
 	Status   statusCmd   `cmd:"" help:"Show a run on Temporal (--wait: follow it to its end and record it here)."`
 	Cancel   cancelCmd   `cmd:"" help:"Cancel a run on Temporal."`
 	Help     helpCmd     `cmd:"" help:"Show help for pipe or one of its commands."`
+
+	Completion completionCmd `cmd:"" help:"Print the shell completion script for bash, zsh or fish."`
 }
 
 // env is what commands get: the streams, the logger set-up and the
@@ -76,17 +79,25 @@ func silent(code int) error { return &exitError{code: code} }
 
 type kongExit int
 
-// Main runs pipe with args and returns the exit code.
-func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
-	var c cli
-	parser, err := kong.New(&c,
+// newParser is pipe's command line parser; help for run and explain lists
+// the parameters of the pipeline in *pa.
+func newParser(c *cli, stdout, stderr io.Writer, pa **pipelineArgs) (*kong.Kong, error) {
+	return kong.New(c,
 		kong.Name("pipe"),
 		kong.Description("pipe runs declarative DAG pipelines of modules, written in YAML."),
 		kong.Writers(stdout, stderr),
 		kong.Vars{"version": fullVersion()},
 		kong.Exit(func(code int) { panic(kongExit(code)) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Help(helpWithParams(pa)),
 	)
+}
+
+// Main runs pipe with args and returns the exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	var c cli
+	var pa *pipelineArgs // the pipeline of run and explain, read before kong parses
+	parser, err := newParser(&c, stdout, stderr, &pa)
 	if err != nil {
 		fmt.Fprintln(stderr, "pipe:", err)
 		return exitFailed
@@ -100,9 +111,30 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			code = int(k)
 		}
 	}()
+	if len(args) > 0 && args[0] == completeCommand {
+		printCompletions(stdout, parser.Model, args[1:])
+		return exitOK
+	}
+	args, pa, err = takeParams(parser.Model, args)
+	if err != nil {
+		for line := range strings.Lines(err.Error()) {
+			fmt.Fprintf(stderr, "pipe: %s", line)
+		}
+		fmt.Fprintln(stderr)
+		return exitUsage
+	}
+	c.Run.pipeline, c.Explain.pipeline = pa, pa
 	kctx, err := parser.Parse(args)
 	if err != nil {
 		fmt.Fprintf(stderr, "pipe: %v\n", err)
+		if pa != nil && strings.HasPrefix(err.Error(), "unknown flag") {
+			fmt.Fprintf(stderr, "a pipeline's config keys are flags after the file: pipe %s FILE --key VALUE\n", pa.cmd)
+		}
+		if pa != nil {
+			for _, hint := range pa.clashHints(parser.Model, args) {
+				fmt.Fprintf(stderr, "pipe: %v\n", hint)
+			}
+		}
 		fmt.Fprintln(stderr, "run `pipe --help` for usage")
 		return exitUsage
 	}

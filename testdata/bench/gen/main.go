@@ -7,7 +7,8 @@
 // random (each needs up to 3 random earlier nodes, fixed seed). Every node
 // runs `true`, or with -sleep, sleeps a random 10-100 ms (fixed seed) and
 // the critical path is written to DIR/critical_path_ms; -wait makes pipe's
-// nodes in-process waits of the same lengths.
+// nodes in-process waits of the same lengths; -lines K makes each node run
+// DIR/print.sh, which prints K lines (see ../output.sh).
 package main
 
 import (
@@ -27,14 +28,15 @@ func main() {
 	sleep := flag.Bool("sleep", false, "sleep nodes (random 10-100 ms) instead of true")
 	wait := flag.Bool("wait", false, "with -sleep: pipe's in-process wait module instead of a sleep process")
 	jobs := flag.Int("jobs", 8, "dagu's maxActiveSteps (make and go-task take theirs on the command line)")
+	lines := flag.Int("lines", 0, "nodes print this many lines each (through DIR/print.sh) instead of running true")
 	flag.Parse()
-	if err := run(*shape, *n, *out, *sleep, *wait, *jobs); err != nil {
+	if err := run(*shape, *n, *out, *sleep, *wait, *jobs, *lines); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(shape string, n int, out string, sleep, wait bool, jobs int) error {
+func run(shape string, n int, out string, sleep, wait bool, jobs, lines int) error {
 	rng := rand.New(rand.NewPCG(42, uint64(n)))
 	needs := make([][]int, n)
 	for i := 1; i < n; i++ {
@@ -55,6 +57,21 @@ func run(shape string, n int, out string, sleep, wait bool, jobs int) error {
 			return fmt.Errorf("unknown shape %q", shape)
 		}
 	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	// print.sh is run by path by make and pipe alike: make execs a
+	// command without shell syntax directly, as pipe does an argv.
+	printer, err := filepath.Abs(filepath.Join(out, "print.sh"))
+	if err != nil {
+		return err
+	}
+	if lines > 0 {
+		script := "#!/bin/sh\ni=0\nwhile [ $i -lt $2 ]; do i=$((i + 1)); echo \"$1 line $i of $2\"; done\n"
+		if err := os.WriteFile(printer, []byte(script), 0o755); err != nil {
+			return err
+		}
+	}
 	ms := make([]int, n)
 	cmd := make([]string, n)
 	for i := range n {
@@ -62,10 +79,9 @@ func run(shape string, n int, out string, sleep, wait bool, jobs int) error {
 		if sleep {
 			ms[i] = 10 + rng.IntN(91)
 			cmd[i] = fmt.Sprintf("sleep %d.%03d", ms[i]/1000, ms[i]%1000)
+		} else if lines > 0 {
+			cmd[i] = fmt.Sprintf("%s n%d %d", printer, i, lines)
 		}
-	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
 	}
 	if sleep {
 		finish := make([]int, n)
@@ -104,7 +120,7 @@ func run(shape string, n int, out string, sleep, wait bool, jobs int) error {
 	argv := func(c string) string {
 		return "[" + strings.Join(strings.Fields(c), ", ") + "]"
 	}
-	err := write("pipeline.yaml", func(w *bufio.Writer) {
+	err = write("pipeline.yaml", func(w *bufio.Writer) {
 		fmt.Fprintf(w, "name: bench_%s_%d\nnodes:\n", shape, n)
 		for i := range n {
 			if wait {

@@ -34,6 +34,12 @@ type Task struct {
 	// none); Secrets the values to mask there (see modules.Input).
 	LogFile string   `json:"log_file,omitempty"`
 	Secrets []string `json:"secrets,omitempty"`
+	// Dir is the run's base directory; Env the variables programs get
+	// (see modules.Input); AllowDangerous whether the run lets dangerous
+	// nodes run, for a module that can tell only as it runs.
+	Dir            string   `json:"dir,omitempty"`
+	Env            []string `json:"env,omitempty"`
+	AllowDangerous bool     `json:"allow_dangerous,omitempty"`
 
 	// index is the node's index in the plan, for the engine's own executor.
 	index int
@@ -72,7 +78,7 @@ func (l *local) Execute(ctx context.Context, t Task) (*modules.Output, error) {
 		return nil, err
 	}
 	in := &modules.Input{Node: t.Node, With: t.With, Attempt: t.Attempt, Logger: l.logger(t.Node), Priority: t.Priority,
-		LogFile: t.LogFile, Secrets: t.Secrets, Run: l.run}
+		LogFile: t.LogFile, Secrets: t.Secrets, Run: l.run, Dir: t.Dir, Env: t.Env, AllowDangerous: t.AllowDangerous}
 	out, err := l.attempt(ctx, t.Timeout, info.New(), in)
 	if err != nil {
 		dropLargeValues(err)

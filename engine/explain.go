@@ -75,7 +75,11 @@ func (r *run) explain(i int, would []Would) (Would, string) {
 		return WouldKeep, "kept from run " + r.opts.KeptFrom
 	}
 	if pn.dangerous && !r.dangerOK {
-		return WouldSkip, fmt.Sprintf("dangerous module disabled (config.%s = %v): set %s=true to run it", DangerKey, r.config[DangerKey], DangerKey)
+		why := fmt.Sprintf("dangerous module disabled (config.%s = %v): set %s=true to run it", DangerKey, r.config[DangerKey], DangerKey)
+		if pn.declared != "" {
+			why += " (" + pn.declared + ")"
+		}
+		return WouldSkip, why
 	}
 	success, decided := true, true
 	var why []string

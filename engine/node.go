@@ -113,7 +113,8 @@ func (r *run) runNode(ctx context.Context, j job) (res nodeResult) {
 	res = nodeResult{i: j.i, with: j.with, started: j.started}
 	defer func() { res.finished = time.Now() }()
 	task := Task{Run: r.rec.ID, Node: pn.ID, Module: pn.Module, With: j.with, Timeout: pn.Timeout,
-		Priority: r.plan.Graph.Height(j.i), LogFile: logFile(r.opts.LogDir, pn.ID), Secrets: r.redact.Values(), index: j.i}
+		Priority: r.plan.Graph.Height(j.i), LogFile: logFile(r.opts.LogDir, pn.ID), Secrets: r.redact.Values(), index: j.i,
+		Dir: r.plan.BaseDir, Env: r.progEnv, AllowDangerous: r.dangerOK}
 	if j.cleanup {
 		// The run's context has ended: a clean-up node runs on the
 		// clean-up context (a hurried run ends it), bounded by its time-out.

@@ -30,6 +30,8 @@ type run struct {
 	// redact masks secret config values in what the run shows; nil when
 	// the run has none.
 	redact *redactor
+	// progEnv is what programs of exec and python nodes get (moduleEnv).
+	progEnv []string
 
 	// ctx is the run's context, set by execute: a node that becomes ready
 	// after it ended is cancelled, not started.
@@ -143,7 +145,8 @@ func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
 		config:   cfg,
 		cfgVal:   plan.env.configValue(cfg),
 		dangerOK: truthy(cfg[DangerKey]),
-		redact:   newRedactor(plan, cfg),
+		redact:   newRedactor(plan, cfg, opts.Env),
+		progEnv:  moduleEnv(plan, cfg, opts.Env),
 		nodes:    make([]nodeState, n),
 		queue:    readyQueue{height: plan.Graph.Height},
 		wake:     make(chan struct{}, 1),

@@ -87,3 +87,64 @@ nodes:
 		t.Errorf("text: %+v", text)
 	}
 }
+
+// A Flask app started through python blocks until the run is stopped:
+// tagged web, --no-web drops it as it drops web_interface, and what needs
+// them. --tags and --skip-tags select by any tag.
+func TestTagsAndNoWeb(t *testing.T) {
+	needPython(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"app.py": "import time\n\ndef main():\n    time.sleep(3600)  # a server: runs until stopped\n",
+		"p.yaml": `name: tags
+nodes:
+  predict: {module: echo, tags: [ml]}
+  app:
+    module: python
+    needs: predict
+    tags: [web, flask]
+    with: {path: app.py}
+  web_interface: {needs: predict, with: {addr: "127.0.0.1:0"}}
+  notify: {module: echo, needs: app}
+  report: {module: echo, needs: predict, tags: report}
+`})
+	rec, r := runRecord(t, dir, nil, "p.yaml", "--no-web")
+	if r.code != 0 {
+		t.Fatalf("--no-web: exit %d\n%s", r.code, r.stderr)
+	}
+	want := map[string]string{
+		"predict": "success", "report": "success",
+		"app": "skipped by tag (web)", "web_interface": "skipped by tag (web)", "notify": "skipped by tag (web) (upstream)",
+	}
+	for id, w := range want {
+		n := rec.Nodes[id]
+		if got := string(n.Status); got != w && got+" "+n.Reason != "skipped "+w {
+			t.Errorf("--no-web: %s is %s (%s), want %s", id, n.Status, n.Reason, w)
+		}
+	}
+	rec, r = runRecord(t, dir, nil, "p.yaml", "--tags", "report", "--skip-tags", "web")
+	if r.code != 0 || rec.Nodes["report"].Status != "success" || rec.Nodes["predict"].Status != "success" ||
+		rec.Nodes["app"].Reason != "not selected by --tags report" {
+		t.Errorf("--tags report: exit %d, %+v\n%s", r.code, rec.Nodes, r.stderr)
+	}
+	for _, tt := range []struct{ args, stderr string }{
+		{"--tags flsk", `no node of pipeline tags is tagged "flsk" (did you mean "flask"?)`},
+		{"--skip-tags reprt", `did you mean "report"?`},
+		{"--tags nope", "its tags: flask, ml, report, web"},
+	} {
+		r := pipeIn(t, dir, nil, append([]string{"run", "p.yaml", "--runs-dir", t.TempDir()}, strings.Fields(tt.args)...)...)
+		if r.code != 2 || !strings.Contains(r.stderr, tt.stderr) {
+			t.Errorf("%s: exit %d, stderr %s; want 2 and %q", tt.args, r.code, r.stderr, tt.stderr)
+		}
+	}
+	// A tag no node has, far from any there is, skips nothing: scripts
+	// pass --no-web to pipelines without a server too.
+	if _, r := runRecord(t, dir, nil, "p.yaml", "--skip-tags", "gpu", "--no-web"); r.code != 0 {
+		t.Errorf("--skip-tags gpu: exit %d\n%s", r.code, r.stderr)
+	}
+	writeFiles(t, dir, map[string]string{"bad.yaml": "nodes:\n  a: {module: echo, tags: [web, 'a,b', web]}\n"})
+	r = pipeIn(t, dir, nil, "validate", "bad.yaml")
+	if r.code != 1 || !strings.Contains(r.stderr, `bad.yaml:2:33: tag "a,b" is not a tag name`) || !strings.Contains(r.stderr, "bad.yaml:2:40: tag web is listed twice") {
+		t.Errorf("validate: exit %d\n%s", r.code, r.stderr)
+	}
+}

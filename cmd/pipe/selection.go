@@ -1,27 +1,47 @@
 package main
 
-import "github.com/pipe-run/pipe/engine"
+import (
+	"github.com/pipe-run/pipe/engine"
+)
 
-// selection is what pipe run and pipe explain share: which nodes, and the
-// config overrides.
+// selection is what pipe run and pipe explain share: which nodes, the
+// config overrides, and the base directory.
 type selection struct {
-	Only   []string `help:"Run only these nodes (and what they need)." aliases:"modules" placeholder:"A,B"`
-	Skip   []string `help:"Skip these nodes (and what needs them)." placeholder:"C"`
-	NoWeb  bool     `help:"Skip web_interface nodes (and what needs them)."`
-	Config string   `help:"Read config overrides from this .env file." placeholder:"F.env"`
-	Set    []string `short:"s" help:"Override a config key (repeatable)." sep:"none" placeholder:"K=V"`
+	Only     []string `help:"Run only these nodes (and what they need)." aliases:"modules" placeholder:"A,B"`
+	Skip     []string `help:"Skip these nodes (and what needs them)." placeholder:"C"`
+	Tags     []string `help:"Run only the nodes with any of these tags (theirs or their module's), and what they need." placeholder:"T,U"`
+	SkipTags []string `help:"Skip the nodes with any of these tags (and what needs them)." placeholder:"T"`
+	NoWeb    bool     `help:"Skip the nodes tagged web (web_interface, servers you tag web) and what needs them: --skip-tags web."`
+	Config   string   `help:"Read config overrides from this .env file; its other keys reach exec and python modules' environment." placeholder:"F.env"`
+	Set      []string `short:"s" help:"Override a config key (repeatable)." sep:"none" placeholder:"K=V"`
+	BaseDir  string   `help:"Resolve the pipeline's relative paths against this directory (default: its base_dir, else the current directory when it holds the file, else the file's project)." placeholder:"DIR"`
+}
+
+// load reads and compiles the pipeline file with the selected base
+// directory.
+func (s *selection) load(eng *engine.Engine, file string) (*engine.Plan, error) {
+	return engine.LoadWith(file, eng.Registry, engine.LoadOptions{BaseDir: s.BaseDir})
 }
 
 // options resolves the config of plan and returns the options that select
-// its nodes, with where each config value came from.
-func (s *selection) options(plan *engine.Plan) (engine.Options, map[string]string, error) {
-	cfg, from, err := engine.ResolveConfigFrom(plan.Pipeline, engine.ConfigSources{EnvFile: s.Config, Environ: engine.OSEnviron, Set: s.Set})
+// its nodes, with where each config value came from. It logs the .env
+// keys that are surely typos of config keys.
+func (s *selection) options(e *env, plan *engine.Plan) (engine.Options, map[string]string, error) {
+	src := engine.ConfigSources{EnvFile: s.Config, Environ: engine.OSEnviron, Set: s.Set}
+	cfg, from, err := engine.ResolveConfigFrom(plan.Pipeline, src)
 	if err != nil {
 		return engine.Options{}, nil, err
 	}
-	opts := engine.Options{Config: cfg, Only: s.Only, Skip: s.Skip}
+	extra, warnings, err := engine.EnvFileExtras(plan.Pipeline, src)
+	if err != nil {
+		return engine.Options{}, nil, err
+	}
+	for _, w := range warnings {
+		e.logs.base.Warn(w.String())
+	}
+	opts := engine.Options{Config: cfg, Only: s.Only, Skip: s.Skip, Tags: s.Tags, SkipTags: s.SkipTags, Env: extra}
 	if s.NoWeb {
-		opts.SkipModules = []string{"web_interface"}
+		opts.SkipTags = append(opts.SkipTags, engine.WebTag)
 	}
 	return opts, from, nil
 }

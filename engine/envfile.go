@@ -108,13 +108,14 @@ func EnvFileExtras(p *schema.Pipeline, src ConfigSources) (map[string]string, []
 }
 
 // typoOf returns the declared key that key is surely a misspelling of:
-// at most two edits away, and one edit per four letters of it (DATE is
-// not taken for DATA's typo... but DATS is).
+// at most two edits away, and one edit per five letters of it. Keys of
+// four letters or fewer have too many real neighbours (DATE, DATA) to
+// tell.
 func typoOf(key string, declared []string) string {
 	best, bestDist := "", 3
 	for _, d := range declared {
 		dist := schema.EditDistance(key, d, 2)
-		if dist*4 <= len(d) && dist < bestDist {
+		if dist*5 <= len(d) && dist < bestDist {
 			best, bestDist = d, dist
 		}
 	}

@@ -17,6 +17,21 @@ import (
 	"github.com/pipe-run/pipe/engine"
 )
 
+// startPipe starts the built binary in the repository's root, for a test
+// that talks to the run while it goes (a server) or signals it.
+func startPipe(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer, *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(pipeBin, args...)
+	cmd.Dir = "../.."
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	stdout, stderr := &bytes.Buffer{}, &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, stdout, stderr
+}
+
 // torchPython returns an interpreter that has PyTorch and Flask: the
 // python3 on PATH, or Debian's (python3-torch and python3-flask serve
 // /usr/bin/python3, which a pyenv or a venv may hide).
@@ -61,15 +76,7 @@ func TestSeedPipelineWithTorchAndFlask(t *testing.T) {
 	}
 
 	// Again, with the app: the model is loaded from --sports-model.
-	cmd := exec.Command(pipeBin, append([]string{"run"}, append(set, "--json", "--runs-dir", t.TempDir())...)...)
-	cmd.Dir = "../.."
-	cmd.Env = append(os.Environ(), "NO_COLOR=1")
-	var stdout bytes.Buffer
-	stderr := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = &stdout, stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stdout, stderr := startPipe(t, append([]string{"run"}, append(set, "--json", "--runs-dir", t.TempDir())...)...)
 	defer cmd.Process.Kill()
 	serving := regexp.MustCompile(`\[web_interface\] serving on (http://127\.0\.0\.1:\d+)`)
 	var url string

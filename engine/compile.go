@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -26,6 +27,10 @@ type Plan struct {
 	// caching is set when a node caches: a run without one does no cache
 	// work.
 	caching bool
+	// BaseDir is the absolute directory relative paths resolve against:
+	// modules get it (modules.Input.Dir) and programs run in it. See
+	// LoadOptions and the pipeline's base_dir.
+	BaseDir string
 }
 
 type planNode struct {
@@ -48,6 +53,11 @@ type planNode struct {
 	// configKeys are then the config keys its expressions read, sorted.
 	cache      bool
 	configKeys []string
+	// tags are the node's tags and its module's, for selection by tag.
+	tags []string
+	// declared says where the node's target declares itself dangerous
+	// (modules.Info.Inspect); "" when it does not.
+	declared string
 }
 
 // runsOnCancel reports whether the node is a clean-up node: its when calls
@@ -63,23 +73,25 @@ func (p *Plan) Module(i int) *modules.Info { return p.nodes[i].info }
 // Load reads, checks and compiles the pipeline file at path. Problems with
 // the file come back as schema.Diagnostics, every one found, sorted.
 func Load(path string, reg *modules.Registry) (*Plan, error) {
-	p, err := schema.Load(path)
-	if p == nil {
-		return nil, err
-	}
-	diags, _ := err.(schema.Diagnostics)
-	return compileWith(p, diags, reg)
+	return LoadWith(path, reg, LoadOptions{})
 }
 
 // Parse checks and compiles a pipeline from data, as if read from the file
 // called name: for pipelines built in code or read from elsewhere.
 func Parse(name string, data []byte, reg *modules.Registry) (*Plan, error) {
 	p, diags := schema.Parse(name, data)
-	return compileWith(p, diags, reg)
+	return compileIn(p, diags, reg, "")
 }
 
-func compileWith(p *schema.Pipeline, diags schema.Diagnostics, reg *modules.Registry) (*Plan, error) {
-	plan, more := Compile(p, reg)
+// compileIn compiles p with base directory override ("" for the default;
+// see baseDir), diags holding the problems found in reading it.
+func compileIn(p *schema.Pipeline, diags schema.Diagnostics, reg *modules.Registry, override string) (*Plan, error) {
+	if override != "" {
+		if _, err := baseDir(p, override); err != nil {
+			return nil, err
+		}
+	}
+	plan, more := compile(p, reg, override)
 	if plan == nil || len(diags) > 0 {
 		// Warnings go with the errors: the user sees all at once.
 		diags = append(diags, more...)
@@ -112,7 +124,21 @@ func dedupe(ds schema.Diagnostics) schema.Diagnostics {
 // their inputs, expressions) and compiles p into a Plan. It goes as far as
 // it can to report every problem; the Plan is nil when there is any.
 func Compile(p *schema.Pipeline, reg *modules.Registry) (*Plan, schema.Diagnostics) {
-	c := &compiler{p: p, src: p.Source, reg: reg, env: newExprEnv(p.Config)}
+	return compile(p, reg, "")
+}
+
+func compile(p *schema.Pipeline, reg *modules.Registry, override string) (*Plan, schema.Diagnostics) {
+	p, early := completed(p)
+	c := &compiler{p: p, src: p.Source, reg: reg, env: newExprEnv(p.Config), diags: early}
+	dir, err := baseDir(p, override)
+	if err != nil {
+		var d *schema.Diagnostic
+		if !errors.As(err, &d) {
+			d = p.Source.Diag(schema.Pos{}, "", "%v", err)
+		}
+		c.diags = append(c.diags, d)
+	}
+	c.dir = dir
 	var graphDiags schema.Diagnostics
 	c.g, graphDiags = dag.Build(p)
 	c.diags = append(c.diags, graphDiags...)
@@ -133,7 +159,7 @@ func Compile(p *schema.Pipeline, reg *modules.Registry) (*Plan, schema.Diagnosti
 	}
 	c.warnings.Sort()
 	caching := slices.ContainsFunc(nodes, func(pn planNode) bool { return pn.cache })
-	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env, Warnings: c.warnings, caching: caching}, nil
+	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env, Warnings: c.warnings, caching: caching, BaseDir: dir}, nil
 }
 
 type compiler struct {
@@ -150,6 +176,8 @@ type compiler struct {
 	refAt []schema.Pos
 	// warnings do not stop the plan (schema.Warning).
 	warnings schema.Diagnostics
+	// dir is the plan's base directory.
+	dir string
 }
 
 // checkRefs reports every expression that reads a node its node does not
@@ -192,6 +220,8 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 	} else {
 		pn.info = info
 		pn.dangerous = n.Dangerous || info.Dangerous
+		pn.tags = nodeTags(n, info)
+		c.inspect(&pn)
 	}
 	if n.When != "" {
 		pn.when = c.expr(i, n.When, n.WhenPos, true, &pn.refs)

@@ -33,6 +33,8 @@ type core struct {
 	// redact masks secret config values in what the run shows; nil when
 	// the run has none.
 	redact *redactor
+	// progEnv is what programs of exec and python nodes get (moduleEnv).
+	progEnv []string
 	// now is the core's clock: time.Now in-process, the workflow's
 	// deterministic clock on Temporal.
 	now func() time.Time
@@ -166,7 +168,8 @@ func newCore(plan *Plan, opts Options) (*core, error) {
 		config:         cfg,
 		cfgVal:         plan.env.configValue(cfg),
 		dangerOK:       truthy(cfg[DangerKey]),
-		redact:         newRedactor(plan, cfg),
+		redact:         newRedactor(plan, cfg, opts.Env),
+		progEnv:        moduleEnv(plan, cfg, opts.Env),
 		now:            time.Now,
 		log:            discard,
 		cleanupTimeout: DefaultCleanupTimeout,
@@ -324,7 +327,7 @@ func (c *core) task(j job) Task {
 	pn := &c.plan.nodes[j.i]
 	t := Task{Run: c.rec.ID, Pipeline: c.plan.Pipeline.Name, Node: pn.ID, Module: pn.Module, With: j.with, Timeout: pn.Timeout, Attempt: 1,
 		Priority: c.plan.Graph.Height(j.i), LogFile: logFile(c.opts.LogDir, pn.ID), Secrets: c.redact.Values(),
-		Dangerous: pn.dangerous, index: j.i}
+		Dangerous: pn.dangerous, Dir: c.plan.BaseDir, Env: c.progEnv, AllowDangerous: c.dangerOK, index: j.i}
 	if j.cleanup && t.Timeout <= 0 {
 		// The run was cancelled: a clean-up node is bounded all the same.
 		t.Timeout = c.cleanupTimeout

@@ -81,9 +81,20 @@ type Options struct {
 	Only []string
 	// Skip drops these nodes and what needs them.
 	Skip []string
-	// SkipModules drops nodes of these modules and what needs them
-	// (--no-web drops web_interface).
+	// SkipModules drops nodes of these modules and what needs them.
 	SkipModules []string
+	// Tags runs the nodes tagged with any of these (their own tags or
+	// their module's) and what they need, beside the nodes of Only.
+	Tags []string
+	// SkipTags drops the nodes tagged with any of these and what needs
+	// them (--no-web is SkipTags web).
+	SkipTags []string
+	// Env holds variables that programs of exec and python nodes get on
+	// top of pipe's environment, below the resolved config (see
+	// EnvFileExtras): the .env file's keys the pipeline does not declare.
+	// Those whose names are secret (schema.Pipeline.IsSecret) are masked
+	// like secret config values.
+	Env map[string]string
 	// MaxParallel bounds how many nodes run at once; 0 means the pipeline's
 	// max_parallel, or else the number of CPUs. Nodes of modules that wait
 	// (Info.Waits) do not count.
@@ -197,12 +208,17 @@ func selection(plan *Plan, opts Options) ([]bool, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	byTag, err := tagged(plan, "--tags", splitList(opts.Tags))
+	if err != nil {
+		return nil, nil, err
+	}
+	only = append(only, byTag...)
 	if len(only) > 0 {
 		up := g.Upstream(only)
 		for i := range n {
 			selected[i] = up[i]
 			if !up[i] {
-				reasons[i] = "not selected by --only"
+				reasons[i] = "not selected by " + onlyFlags(opts)
 			}
 		}
 	} else {
@@ -233,6 +249,15 @@ func selection(plan *Plan, opts Options) ([]bool, []string, error) {
 	}
 	if len(skip) > 0 {
 		drop(skip, "skipped by --skip")
+	}
+	if skipTags := splitList(opts.SkipTags); len(skipTags) > 0 {
+		byTag, err := tagged(plan, "--skip-tags", skipTags)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(byTag) > 0 {
+			drop(byTag, "skipped by tag ("+strings.Join(skipTags, ", ")+")")
+		}
 	}
 	var byModule []int
 	for i := range n {

@@ -39,6 +39,12 @@ type Task struct {
 	// Dangerous is set for a node the pipeline marks dangerous: an
 	// executor on another machine checks its own gate too.
 	Dangerous bool `json:"dangerous,omitempty"`
+	// Dir is the run's base directory; Env the variables programs get
+	// (see modules.Input); AllowDangerous whether the run lets dangerous
+	// nodes run, for a module that can tell only as it runs.
+	Dir            string   `json:"dir,omitempty"`
+	Env            []string `json:"env,omitempty"`
+	AllowDangerous bool     `json:"allow_dangerous,omitempty"`
 
 	// index is the node's index in the plan, for the engine's own executor.
 	index int
@@ -95,7 +101,7 @@ func (l *local) Execute(ctx context.Context, t Task) (*modules.Output, error) {
 		run = l.runInfo(&t)
 	}
 	in := &modules.Input{Node: t.Node, With: t.With, Attempt: t.Attempt, Logger: l.logger(t.Node), Priority: t.Priority,
-		LogFile: t.LogFile, Secrets: t.Secrets, Run: run}
+		LogFile: t.LogFile, Secrets: t.Secrets, Run: run, Dir: t.Dir, Env: t.Env, AllowDangerous: t.AllowDangerous}
 	out, err := l.attempt(ctx, t.Timeout, info.New(), in)
 	if err != nil {
 		dropLargeValues(err)

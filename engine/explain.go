@@ -78,7 +78,11 @@ func (c *core) explain(i int, would []Would) (Would, string) {
 		return WouldKeep, "kept from run " + c.opts.KeptFrom
 	}
 	if pn.dangerous && !c.dangerOK {
-		return WouldSkip, fmt.Sprintf("dangerous module disabled (config.%s = %v): set %s=true to run it", DangerKey, c.config[DangerKey], DangerKey)
+		why := fmt.Sprintf("dangerous module disabled (config.%s = %v): set %s=true to run it", DangerKey, c.config[DangerKey], DangerKey)
+		if pn.declared != "" {
+			why += " (" + pn.declared + ")"
+		}
+		return WouldSkip, why
 	}
 	success, decided := true, true
 	var why []string

@@ -25,19 +25,28 @@ type redactor struct {
 	values []string // longest first
 }
 
-// newRedactor returns the redactor for plan run with config cfg, or nil
-// when the run has no secret worth masking.
-func newRedactor(plan *Plan, cfg map[string]any) *redactor {
+// newRedactor returns the redactor for plan run with config cfg and the
+// extra module environment env (Options.Env), or nil when the run has no
+// secret worth masking.
+func newRedactor(plan *Plan, cfg map[string]any, env map[string]string) *redactor {
 	var values []string
 	add := func(s string) {
 		if len(s) >= minSecretLen && !slices.Contains(values, s) {
 			values = append(values, s)
 		}
 	}
+	secrets := make(map[string]any)
 	for key, v := range cfg {
-		if !plan.Pipeline.IsSecret(key) || v == nil {
-			continue
+		if plan.Pipeline.IsSecret(key) && v != nil {
+			secrets[key] = v
 		}
+	}
+	for key, v := range env {
+		if plan.Pipeline.IsSecret(key) {
+			secrets[key] = v
+		}
+	}
+	for _, v := range secrets {
 		s := stringify(v)
 		add(s)
 		// Output is masked a line at a time: a secret of many lines (a

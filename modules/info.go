@@ -89,10 +89,30 @@ type Info struct {
 	// orders, serve pages): their nodes are never cached, whatever the
 	// node says (validate reports `cache: true` on one).
 	Effects bool
+	// Tags say what the module is (web for a server): a node of the
+	// module carries them beside its own `tags`, for --tags, --skip-tags
+	// and --no-web.
+	Tags []string
+	// Inspect, when set, says what a node's target declares about itself
+	// before anything of it runs (a Python file that declares itself
+	// dangerous), read statically from the node's inputs that hold no
+	// ${{ }} (the others are absent), relative paths resolved against dir.
+	// It must not run the target's code, and is called once per node when
+	// the pipeline is compiled.
+	Inspect func(with map[string]any, dir string) Identity
 	Inputs  []Field
 	Outputs []Field
 	// New returns a fresh module for one node.
 	New func() Module
+}
+
+// Identity is what a module's target declares about itself (see
+// Info.Inspect).
+type Identity struct {
+	// Dangerous makes the node dangerous, as `dangerous: true` does; Why
+	// says where the target declares it (file:line).
+	Dangerous bool
+	Why       string
 }
 
 // Input returns the declared input called name.

@@ -2,6 +2,7 @@ package modules
 
 import (
 	"fmt"
+	"maps"
 	"time"
 )
 
@@ -80,4 +81,21 @@ func (in *Input) Strings(key string) ([]string, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("input %s: want a list of strings, not %T", key, in.With[key])
+}
+
+// WithPaths returns in with its string inputs keys resolved as paths
+// against the base directory (see Path), on a copy of With; in itself is
+// not changed. "" and URLs stay as they are.
+func (in *Input) WithPaths(keys ...string) *Input {
+	if in.Dir == "" {
+		return in
+	}
+	cp := *in
+	cp.With = maps.Clone(in.With)
+	for _, k := range keys {
+		if s, ok := cp.With[k].(string); ok {
+			cp.With[k] = in.Path(s)
+		}
+	}
+	return &cp
 }

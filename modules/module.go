@@ -6,6 +6,8 @@ package modules
 import (
 	"context"
 	"log/slog"
+	"path/filepath"
+	"strings"
 )
 
 // Module is a unit of work a node runs. Run must return soon after ctx is
@@ -40,6 +42,27 @@ type Input struct {
 	Secrets []string
 	// Run tells the module about the run it is part of.
 	Run RunInfo
+	// Dir is the run's base directory: the module resolves relative paths
+	// against it (see Path), and programs it starts run in it. "" means
+	// the current directory.
+	Dir string
+	// Env holds KEY=VALUE variables that programs the module starts get
+	// on top of pipe's own environment: the pipeline's resolved config
+	// and the undeclared keys of its --config .env file.
+	Env []string
+	// AllowDangerous is set when the run lets dangerous nodes run
+	// (ENABLE_DANGEROUS_AI): a module that finds its target dangerous only
+	// once it runs (a Python file named by a ${{ }}) refuses it otherwise.
+	AllowDangerous bool
+}
+
+// Path returns the path p resolved against the base directory: p itself
+// when it is absolute, a URL, or Dir is "".
+func (in *Input) Path(p string) string {
+	if p == "" || in.Dir == "" || filepath.IsAbs(p) || strings.Contains(p, "://") {
+		return p
+	}
+	return filepath.Join(in.Dir, p)
 }
 
 // RunInfo is the read-only view of the run a module may look at (the web

@@ -40,6 +40,10 @@ func (l *loader) pipeline(root *yaml.Node) {
 			l.p.Timeout, _ = l.duration(v, "timeout")
 		case "secrets":
 			l.p.Secrets = l.secrets(v)
+		case "base_dir":
+			if s, ok := l.str(v, "base_dir"); ok {
+				l.p.BaseDir, l.p.BaseDirPos = s, posOf(v)
+			}
 		default:
 			if strings.HasPrefix(k.Value, "x-") {
 				continue // extension keys hold anchors for the rest of the file
@@ -208,6 +212,8 @@ func (l *loader) node(n *Node, v *yaml.Node) {
 			}
 		case "files":
 			n.Files = l.files(val)
+		case "tags":
+			n.Tags = l.tags(val)
 		default:
 			l.unknownKey(k, where, NodeKeys)
 		}

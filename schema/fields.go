@@ -4,8 +4,8 @@ package schema
 // checks unknown keys against and that the JSON Schema test compares with
 // schema/pipeline.schema.json.
 var (
-	PipelineKeys = []string{"name", "description", "config", "nodes", "max_parallel", "timeout", "secrets"}
-	NodeKeys     = []string{"module", "needs", "when", "with", "timeout", "retries", "continue_on_error", "dangerous", "description", "cache", "files"}
+	PipelineKeys = []string{"name", "description", "config", "nodes", "max_parallel", "timeout", "secrets", "base_dir"}
+	NodeKeys     = []string{"module", "needs", "when", "with", "timeout", "retries", "continue_on_error", "dangerous", "description", "cache", "files", "tags"}
 	RetryKeys    = []string{"limit", "backoff", "factor", "max_backoff"}
 	// ConfigEntryKeys are the keys of a config entry's long form,
 	// `KEY: {default: x, description: ...}`.

@@ -84,3 +84,14 @@ func abs(x int) int {
 	}
 	return x
 }
+
+// EditDistance is the edit distance between a and b, where a letter's
+// case counts as an edit (config keys are case-sensitive), or limit+1 once
+// it exceeds limit.
+func EditDistance(a, b string, limit int) int {
+	d := levenshtein(a, b, limit)
+	if d == 0 && a != b {
+		return 1
+	}
+	return d
+}

@@ -21,6 +21,11 @@ type Pipeline struct {
 	Nodes       []*Node
 	MaxParallel int
 	Timeout     time.Duration
+	// BaseDir is the file's `base_dir`: the directory relative paths in
+	// the pipeline resolve against, itself relative to the file's
+	// directory; "" for the default (see engine.BaseDir).
+	BaseDir    string
+	BaseDirPos Pos
 }
 
 // ConfigVar is one `config` entry.
@@ -59,6 +64,9 @@ type Node struct {
 	// Files are the node's `files:` globs, relative to the working
 	// directory: a cached node's key holds the contents of what they match.
 	Files []Ref
+	// Tags say what the node is (web, ml...), for selection by tag
+	// (--tags, --skip-tags, --no-web); the module's own tags add to them.
+	Tags []Ref
 	// Partial is set when the node could not be read whole; checks that
 	// need the node's content skip it rather than report knock-on errors.
 	Partial bool

@@ -280,16 +280,8 @@ func TestModulesAndSchema(t *testing.T) {
 // serve; then Ctrl-C stops the server and the run still succeeds.
 func TestPredictPipeline(t *testing.T) {
 	dir := t.TempDir()
-	cmd := exec.Command(pipeBin, "run", "pipelines/predict.yaml", "--runs-dir", dir, "--json",
+	cmd, stdout, stderr := startPipe(t, "run", "pipelines/predict.yaml", "--runs-dir", dir, "--json",
 		"--set", "WEB_ADDR=127.0.0.1:0", "--set", "SPORTS_MODEL="+filepath.Join(dir, "sports.json"))
-	cmd.Dir = "../.."
-	cmd.Env = append(os.Environ(), "NO_COLOR=1")
-	var stdout bytes.Buffer
-	stderr := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = &stdout, stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	defer cmd.Process.Kill()
 	url := ""
 	deadline := time.Now().Add(60 * time.Second)

@@ -21,11 +21,11 @@ type explainCmd struct {
 
 func (c *explainCmd) Run(e *env) error {
 	eng := engine.New(modules.Default)
-	plan, err := eng.Load(c.File)
+	plan, err := c.load(eng, c.File)
 	if err != nil {
 		return err
 	}
-	opts, _, err := c.options(plan)
+	opts, _, err := c.options(e, plan)
 	if err != nil {
 		return err
 	}

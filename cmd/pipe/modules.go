@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/pipe-run/pipe/modules"
@@ -30,6 +31,7 @@ type moduleJSON struct {
 	Dangerous   bool        `json:"dangerous,omitempty"`
 	Waits       bool        `json:"waits,omitempty"`
 	AnyInputs   bool        `json:"any_inputs,omitempty"`
+	Tags        []string    `json:"tags,omitempty"`
 	Inputs      []fieldJSON `json:"inputs"`
 	Outputs     []fieldJSON `json:"outputs"`
 }
@@ -59,7 +61,7 @@ func (c *modulesCmd) Run(e *env) error {
 		out := make([]moduleJSON, len(infos))
 		for i, info := range infos {
 			out[i] = moduleJSON{Name: info.Name, Description: info.Description, Dangerous: info.Dangerous, Waits: info.Waits,
-				AnyInputs: info.AnyInputs, Inputs: fieldsJSON(info.Inputs), Outputs: fieldsJSON(info.Outputs)}
+				AnyInputs: info.AnyInputs, Tags: info.Tags, Inputs: fieldsJSON(info.Inputs), Outputs: fieldsJSON(info.Outputs)}
 		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -72,6 +74,9 @@ func (c *modulesCmd) Run(e *env) error {
 		flags := ""
 		if info.Dangerous {
 			flags = "  [dangerous: runs only with ENABLE_DANGEROUS_AI=true]"
+		}
+		if len(info.Tags) > 0 {
+			flags += "  [tags: " + strings.Join(info.Tags, ", ") + "]"
 		}
 		fmt.Fprintf(e.stdout, "%s%s\n  %s\n", info.Name, flags, info.Description)
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)

@@ -50,11 +50,12 @@ func (c *runCmd) Run(e *env) error {
 	out := newOutput(c.Output, e.stderr)
 	e.logs.out = out
 	eng.NodeLogger = e.logs.node
-	plan, err := eng.Load(c.File)
+	plan, err := c.load(eng, c.File)
 	if err != nil {
 		return err
 	}
-	sel, from, err := c.options(plan)
+	e.logs.base.Debug("base directory", "dir", plan.BaseDir)
+	sel, from, err := c.options(e, plan)
 	if err != nil {
 		return err
 	}
@@ -87,13 +88,12 @@ func (c *runCmd) Run(e *env) error {
 		stopStatus = showStatus(sl, prog)
 	}
 	runID := engine.NewRunID()
-	opts := engine.Options{
-		Config: cfg, Only: sel.Only, Skip: sel.Skip, SkipModules: sel.SkipModules,
-		MaxParallel: maxParallel, Schedule: engine.Schedule(c.Schedule),
-		OnEvent: prog.event, RunID: runID, ConfigFrom: from, Version: fullVersion(), LogDir: filepath.Join(c.RunsDir, runID), Hurry: e.hurry,
-		FileHash: fileHash(plan), Keep: keep, KeptFrom: keptFrom,
-		CacheDir: cacheDir(c.RunsDir), NoCache: sel.NoCache,
-	}
+	opts := sel // the selection, the config and the modules' environment
+	opts.MaxParallel, opts.Schedule = maxParallel, engine.Schedule(c.Schedule)
+	opts.OnEvent, opts.RunID, opts.ConfigFrom, opts.Version = prog.event, runID, from, fullVersion()
+	opts.LogDir, opts.Hurry = filepath.Join(c.RunsDir, runID), e.hurry
+	opts.FileHash, opts.Keep, opts.KeptFrom = fileHash(plan), keep, keptFrom
+	opts.CacheDir = cacheDir(c.RunsDir)
 	recoverRuns(e, c.RunsDir) // runs whose pipe was killed outright
 	// The journal keeps the run's progress on disk until the record is
 	// written, in case the process dies first. Creating it is also the

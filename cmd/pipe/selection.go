@@ -7,14 +7,17 @@ import (
 	"github.com/pipe-run/pipe/engine"
 )
 
-// selection is what pipe run and pipe explain share: which nodes, and the
-// config overrides.
+// selection is what pipe run and pipe explain share: which nodes, the
+// config overrides, and the base directory.
 type selection struct {
-	Only   []string `help:"Run only these nodes (and what they need)." aliases:"modules" placeholder:"A,B"`
-	Skip   []string `help:"Skip these nodes (and what needs them)." placeholder:"C"`
-	NoWeb  bool     `help:"Skip web_interface nodes (and what needs them)."`
-	Config string   `help:"Read config overrides from this .env file." placeholder:"F.env"`
-	Set    []string `short:"s" help:"Override a config key (repeatable)." sep:"none" placeholder:"K=V"`
+	Only     []string `help:"Run only these nodes (and what they need)." aliases:"modules" placeholder:"A,B"`
+	Skip     []string `help:"Skip these nodes (and what needs them)." placeholder:"C"`
+	Tags     []string `help:"Run only the nodes with any of these tags (theirs or their module's), and what they need." placeholder:"T,U"`
+	SkipTags []string `help:"Skip the nodes with any of these tags (and what needs them)." placeholder:"T"`
+	NoWeb    bool     `help:"Skip the nodes tagged web (web_interface, servers you tag web) and what needs them: --skip-tags web."`
+	Config   string   `help:"Read config overrides from this .env file; its other keys reach exec and python modules' environment." placeholder:"F.env"`
+	Set      []string `short:"s" help:"Override a config key (repeatable)." sep:"none" placeholder:"K=V"`
+	BaseDir  string   `help:"Resolve the pipeline's relative paths against this directory (default: its base_dir, else the current directory when it holds the file, else the file's project)." placeholder:"DIR"`
 	// NoCache runs cached nodes again; what succeeds still refreshes the
 	// cache.
 	NoCache bool `help:"Run nodes that cache (cache: true) instead of reusing earlier outputs; what succeeds is still stored."`
@@ -23,14 +26,22 @@ type selection struct {
 	pipeline *pipelineArgs `kong:"-"`
 }
 
+// load reads and compiles the pipeline file with the selected base
+// directory.
+func (s *selection) load(eng *engine.Engine, file string) (*engine.Plan, error) {
+	return engine.LoadWith(file, eng.Registry, engine.LoadOptions{BaseDir: s.BaseDir})
+}
+
 // options resolves the config of plan and returns the options that select
-// its nodes, with where each config value came from.
-func (s *selection) options(plan *engine.Plan) (engine.Options, map[string]string, error) {
+// its nodes, with where each config value came from. It logs the .env
+// keys that are surely typos of config keys.
+func (s *selection) options(e *env, plan *engine.Plan) (engine.Options, map[string]string, error) {
 	set, err := s.withParams(plan)
 	if err != nil {
 		return engine.Options{}, nil, err
 	}
-	cfg, from, err := engine.ResolveConfigFrom(plan.Pipeline, engine.ConfigSources{EnvFile: s.Config, Environ: engine.OSEnviron, Set: set})
+	src := engine.ConfigSources{EnvFile: s.Config, Environ: engine.OSEnviron, Set: set}
+	cfg, from, err := engine.ResolveConfigFrom(plan.Pipeline, src)
 	if err != nil {
 		return engine.Options{}, nil, err
 	}
@@ -39,9 +50,16 @@ func (s *selection) options(plan *engine.Plan) (engine.Options, map[string]strin
 			from[p.key] = p.flag
 		}
 	}
-	opts := engine.Options{Config: cfg, Only: s.Only, Skip: s.Skip, NoCache: s.NoCache}
+	extra, warnings, err := engine.EnvFileExtras(plan.Pipeline, src)
+	if err != nil {
+		return engine.Options{}, nil, err
+	}
+	for _, w := range warnings {
+		e.logs.base.Warn(w.String())
+	}
+	opts := engine.Options{Config: cfg, Only: s.Only, Skip: s.Skip, Tags: s.Tags, SkipTags: s.SkipTags, Env: extra, NoCache: s.NoCache}
 	if s.NoWeb {
-		opts.SkipModules = []string{"web_interface"}
+		opts.SkipTags = append(opts.SkipTags, engine.WebTag)
 	}
 	return opts, from, nil
 }

@@ -36,8 +36,8 @@ type proc struct {
 	done   chan struct{}
 }
 
-// startPipe starts the built binary in dir; it is killed when the test ends.
-func startPipe(t *testing.T, dir string, args ...string) *proc {
+// startDaemon starts the built binary in dir; it is killed when the test ends.
+func startDaemon(t *testing.T, dir string, args ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(pipeBin, args...)
 	cmd.Dir = dir
@@ -94,10 +94,10 @@ nodes:
 `), 0o644)
 	var workers []*proc
 	for i := range 2 {
-		w := startPipe(t, dir, "worker", "--temporal", addr, "--task-queue", queue, "--name", fmt.Sprintf("w%d", i))
+		w := startDaemon(t, dir, "worker", "--temporal", addr, "--task-queue", queue, "--name", fmt.Sprintf("w%d", i))
 		workers = append(workers, w)
 	}
-	run := startPipe(t, dir, "run", "p.yaml", "--on", "temporal://"+addr+"/default", "--task-queue", queue, "--heartbeat", "2s")
+	run := startDaemon(t, dir, "run", "p.yaml", "--on", "temporal://"+addr+"/default", "--task-queue", queue, "--heartbeat", "2s")
 	var shPid int
 	fmt.Sscanf(waitFile(t, filepath.Join(dir, "running"), 60*time.Second), "%d", &shPid)
 	victim := workerRunning(t, workers, shPid)
@@ -177,8 +177,8 @@ nodes:
   slow: {module: exec, with: {command: [sh, -c, 'sleep 2; echo "{\"done\": true}"']}}
   after: {module: echo, needs: slow, with: {done: "${{ nodes.slow.outputs.done }}"}}
 `), 0o644)
-	startPipe(t, dir, "worker", "--temporal", addr, "--task-queue", queue)
-	client := startPipe(t, dir, "run", "p.yaml", "--on", "temporal://"+addr+"/default", "--task-queue", queue, "--log-format", "json")
+	startDaemon(t, dir, "worker", "--temporal", addr, "--task-queue", queue)
+	client := startDaemon(t, dir, "run", "p.yaml", "--on", "temporal://"+addr+"/default", "--task-queue", queue, "--log-format", "json")
 	// Wait until the run has started, read its id, and kill the client.
 	var id string
 	deadline := time.Now().Add(60 * time.Second)

@@ -61,6 +61,9 @@ func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error
 		return nil, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("dangerous module disabled on worker %s: start it with --allow-dangerous to let it run dangerous nodes", a.Worker), errRefused, nil)
 	}
+	// The run allows dangerous code only where this worker does too (a
+	// Python file that declares itself dangerous as it runs).
+	task.AllowDangerous = task.AllowDangerous && a.AllowDangerous
 	task.LogFile = ""
 	if a.RunsDir != "" {
 		task.LogFile = filepath.Join(a.RunsDir, task.Run, task.Node+".log")

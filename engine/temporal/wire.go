@@ -61,8 +61,11 @@ type RunInput struct {
 	File   string `json:"file"`
 	Source []byte `json:"source"`
 	// Config holds the resolved config values, in pipe's JSON dialect.
-	Config      json.RawMessage   `json:"config,omitempty"`
-	ConfigFrom  map[string]string `json:"config_from,omitempty"`
+	Config     json.RawMessage   `json:"config,omitempty"`
+	ConfigFrom map[string]string `json:"config_from,omitempty"`
+	// Env holds the keys of the client's .env file the pipeline does not
+	// declare: they reach modules' environment (see engine.Options.Env).
+	Env         map[string]string `json:"env,omitempty"`
 	RunID       string            `json:"run_id"`
 	Only        []string          `json:"only,omitempty"`
 	Skip        []string          `json:"skip,omitempty"`
@@ -87,7 +90,7 @@ func (in *RunInput) options(plan *engine.Plan) (engine.Options, error) {
 	opts := engine.Options{
 		RunID: in.RunID, Only: in.Only, Skip: in.Skip, SkipModules: in.SkipModules,
 		MaxParallel: in.MaxParallel, Schedule: engine.Schedule(in.Schedule), ConfigFrom: in.ConfigFrom,
-		Version: in.Version, FileHash: in.FileHash,
+		Version: in.Version, FileHash: in.FileHash, Env: in.Env,
 	}
 	if opts.MaxParallel <= 0 {
 		// Not the workflow's machine's CPU count: a replay elsewhere

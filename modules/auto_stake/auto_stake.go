@@ -21,6 +21,9 @@ func init() {
 			"Full Kelly on a model with no proven edge loses money fast: this module is dangerous and runs only with ENABLE_DANGEROUS_AI=true.",
 		Dangerous: true,
 		Effects:   true, // it writes a stake plan (orders to place): never from cache
+		// money: it spends. --skip-tags money drops it, and the
+		// nodes that need it, whatever the gate says.
+		Tags: []string{"money"},
 		Inputs: []modules.Field{
 			{Name: "bets", Type: modules.List, Required: true, Description: "betting_prediction's bets", Example: "${{ nodes.betting_prediction.outputs.bets }}"},
 			{Name: "bankroll", Type: modules.Number, Default: 1000, Description: "the bankroll to stake"},
@@ -42,6 +45,7 @@ var _ modules.Module = AutoStake{}
 
 // Run implements modules.Module.
 func (AutoStake) Run(_ context.Context, in *modules.Input) (*modules.Output, error) {
+	in = in.WithPaths("out")
 	bets, _ := in.With["bets"].([]any)
 	bankroll := in.Float("bankroll")
 	if bankroll <= 0 {

@@ -82,6 +82,7 @@ func ruleOf(in *modules.Input) (Rule, error) {
 
 // Run implements modules.Module.
 func (Betting) Run(ctx context.Context, in *modules.Input) (*modules.Output, error) {
+	in = in.WithPaths("model", "odds")
 	rule, err := ruleOf(in)
 	if err != nil {
 		return nil, err

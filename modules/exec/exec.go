@@ -26,8 +26,8 @@ func init() {
 		Inputs: []modules.Field{
 			{Name: "command", Type: modules.Any, Required: true, Shell: true, Example: "[python3, train.py]",
 				Description: "argv list, or a shell command string (each ${{ }} in it is quoted as one sh word; raw(...) pastes shell text as is)"},
-			{Name: "env", Type: modules.Map, Description: "extra environment variables"},
-			{Name: "dir", Type: modules.String, Description: "working directory"},
+			{Name: "env", Type: modules.Map, Description: "extra environment variables; they win over the config and .env keys the program also gets"},
+			{Name: "dir", Type: modules.String, Description: "working directory, relative to the base directory (default: the base directory)"},
 			{Name: "stdin", Type: modules.String, Description: "text sent on stdin"},
 			{Name: "json_stdin", Type: modules.Bool, Default: false, Description: "send the node's other inputs as a JSON object on stdin"},
 		},
@@ -61,14 +61,22 @@ func (Exec) Run(ctx context.Context, in *modules.Input) (*modules.Output, error)
 			return nil, fmt.Errorf("input command: argument %d holds a NUL byte, which no program can be given", i)
 		}
 	}
-	if dir := in.String("dir"); dir != "" {
+	// The program runs in the node's dir, relative to the base directory,
+	// or in the base directory itself.
+	dir := in.Path(in.String("dir"))
+	if dir == "" {
+		dir = in.Dir
+	}
+	if dir != "" {
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			return nil, fmt.Errorf("input dir: %s is not a directory", dir)
+			return nil, fmt.Errorf("input dir: %s is not a directory", in.String("dir"))
 		}
 	}
 	cmd := proc.Command(argv[0], argv[1:]...)
-	cmd.Dir = in.String("dir")
-	cmd.Env = os.Environ()
+	cmd.Dir = dir
+	// pipe's environment, then the config (see engine.Options.Env), then
+	// the node's env: later entries win.
+	cmd.Env = append(os.Environ(), in.Env...)
 	if env, ok := in.With["env"].(map[string]any); ok {
 		keys := make([]string, 0, len(env))
 		for k := range env {

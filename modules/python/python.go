@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	osexec "os/exec"
+	"path/filepath"
 	"strings"
 
 	"github.com/pipe-run/pipe/modules"
@@ -25,19 +26,21 @@ func init() {
 	modules.Register(modules.Info{
 		Name: "python",
 		Description: "Loads a Python file and calls `function` (default main) with args and kwargs. A returned dict follows the " +
-			"seed's contract: status error fails the node with its message, other keys are outputs; an exception fails the node.",
+			"seed's contract: status error fails the node with its message, other keys are outputs; an exception fails the node. " +
+			"A file with a top-level PIPE_DANGEROUS = True (or a `# pipe: dangerous` comment near its top) is dangerous, read before any of it runs.",
 		Inputs: []modules.Field{
-			{Name: "path", Type: modules.String, Required: true, Description: "the Python file", Example: "prediction/sports_predictor.py"},
+			{Name: "path", Type: modules.String, Required: true, Description: "the Python file (relative to the base directory)", Example: "prediction/sports_predictor.py"},
 			{Name: "function", Type: modules.String, Default: "main", Description: "the function to call"},
 			{Name: "args", Type: modules.List, Description: "positional arguments (JSON values)"},
 			{Name: "kwargs", Type: modules.Map, Description: "keyword arguments (JSON values)"},
-			{Name: "python", Type: modules.String, Default: "python3", Description: "the interpreter"},
+			{Name: "python", Type: modules.String, Default: "python3", Description: "the interpreter: a name looked up in PATH, or a path (/usr/bin/python3 for Debian's packages)"},
 		},
 		Outputs: []modules.Field{
 			{Name: "*", Type: modules.Any, Description: "the keys of the returned dict other than status and message"},
 			{Name: "result", Type: modules.Any, Description: "the return value, when it is not a dict"},
 		},
-		New: func() modules.Module { return Python{} },
+		Inspect: inspect,
+		New:     func() modules.Module { return Python{} },
 	})
 }
 
@@ -75,11 +78,30 @@ func (Python) Run(ctx context.Context, in *modules.Input) (*modules.Output, erro
 	if interp == "" {
 		interp = "python3"
 	}
+	if strings.ContainsRune(interp, os.PathSeparator) {
+		interp = in.Path(interp) // .venv/bin/python, in the base directory
+	}
 	bin, err := osexec.LookPath(interp)
 	if err != nil {
 		return nil, fmt.Errorf("%s not found in PATH: install Python 3 or set the node's `python` input to an interpreter", interp)
 	}
-	req := map[string]any{"path": in.String("path"), "function": in.String("function"), "args": in.With["args"], "kwargs": in.With["kwargs"]}
+	path := in.Path(in.String("path"))
+	if fi, err := os.Stat(path); err != nil || fi.IsDir() {
+		where := ""
+		if in.Dir != "" && !filepath.IsAbs(in.String("path")) {
+			where = " in the base directory " + in.Dir + " (--base-dir, base_dir: to change it)"
+		}
+		return nil, fmt.Errorf("no Python file at %s%s", in.String("path"), where)
+	}
+	if !in.AllowDangerous {
+		// Known at compile time for a literal path (the gate skips the
+		// node); a path from a ${{ }} is known only now: refuse it before
+		// any of its code runs.
+		if id := declared(path, in.String("path")); id.Dangerous {
+			return nil, fmt.Errorf("dangerous module disabled: %s; set ENABLE_DANGEROUS_AI=true to run it", id.Why)
+		}
+	}
+	req := map[string]any{"path": path, "function": in.String("function"), "args": in.With["args"], "kwargs": in.With["kwargs"]}
 	if req["args"] == nil {
 		req["args"] = []any{}
 	}
@@ -95,7 +117,11 @@ func (Python) Run(ctx context.Context, in *modules.Input) (*modules.Output, erro
 	if in.Logger.Enabled(ctx, slog.LevelDebug) {
 		level = "debug" // pipe --debug
 	}
-	cmd.Env = append(os.Environ(), "PYTHONUNBUFFERED=1", "PIPE_LOG_LEVEL="+level)
+	// The module runs in the base directory, so that its own relative
+	// paths mean what the pipeline's do; its environment is pipe's, then
+	// the config (see engine.Options.Env).
+	cmd.Dir = in.Dir
+	cmd.Env = append(append(os.Environ(), in.Env...), "PYTHONUNBUFFERED=1", "PIPE_LOG_LEVEL="+level)
 	cmd.Stdin = strings.NewReader(string(body))
 	ch, err := newResultChannel(cmd)
 	if err != nil {

@@ -6,6 +6,7 @@ import importlib.util
 import json
 import logging
 import os
+import re
 import sys
 import traceback
 
@@ -13,11 +14,44 @@ import traceback
 RESULT_FD = 3
 
 
-def write(result_fd, payload):
+# pipe's whole numbers are 64-bit: a Python int past that would reach pipe
+# as an inexact float, so the node fails saying so instead.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+LONG_DIGITS = re.compile(r"\d{19}")
+
+
+def big_int(value, where):
+    """Return (where, n) for the first int in value outside 64 bits, or None."""
+    stack = [(value, where)]
+    while stack:
+        v, at = stack.pop()
+        if isinstance(v, int) and not isinstance(v, bool):
+            if v < INT_MIN or v > INT_MAX:
+                return at, v
+        elif isinstance(v, dict):
+            stack.extend((item, "%s[%r]" % (at, k)) for k, item in reversed(list(v.items())))
+        elif isinstance(v, (list, tuple)):
+            stack.extend((item, "%s[%d]" % (at, i)) for i, item in reversed(list(enumerate(v))))
+    return None
+
+
+def write(result_fd, payload, function="main"):
+    try:
+        text = json.dumps(payload, default=str)
+    except ValueError as e:  # an int of more than 4300 digits, a circular list
+        text = json.dumps({"ok": False, "error": "%s() returned what cannot be written as JSON: %s" % (function, e)})
+    # Only an output with 19 digits in a row can hold such an int: the
+    # walk is skipped for all others.
+    if payload.get("ok") and LONG_DIGITS.search(text):
+        found = big_int(payload["result"], function + "()")
+        if found:
+            at, n = found
+            text = json.dumps({"ok": False, "error": "%s is %d, a whole number past 64 bits, which pipe cannot keep exactly: "
+                               "return str(n) to keep it exact, or float(n) for an approximate number" % (at, n)})
     # Where pipe cannot pass a pipe (Windows), it names a file instead.
     path = os.environ.get("PIPE_RESULT_FILE")
     with (open(path, "w", encoding="utf-8") if path else os.fdopen(result_fd, "w", encoding="utf-8")) as f:
-        json.dump(payload, f, default=str)
+        f.write(text)
 
 
 def main():
@@ -58,7 +92,7 @@ def main():
         traceback.print_exc()
         write(RESULT_FD, {"ok": False, "error": "%s: %s" % (type(e).__name__, e)})
         return
-    write(RESULT_FD, {"ok": True, "result": result})
+    write(RESULT_FD, {"ok": True, "result": result}, function)
 
 
 if __name__ == "__main__":

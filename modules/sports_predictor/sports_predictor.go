@@ -57,6 +57,10 @@ var _ modules.Module = Predictor{}
 
 // Run implements modules.Module.
 func (Predictor) Run(ctx context.Context, in *modules.Input) (*modules.Output, error) {
+	in = in.WithPaths("model", "cache_dir", "fixtures")
+	if d := in.String("data"); d != Synthetic {
+		in = in.WithPaths("data")
+	}
 	opts := model.DefaultOptions(model.Method(in.String("method")))
 	if _, err := model.New(opts); err != nil {
 		return nil, err

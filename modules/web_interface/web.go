@@ -22,6 +22,7 @@ func init() {
 			"/api/backtest, /api/run (the run record), /healthz, and / (an HTML page with the tables and the pipeline's graph). Read-only.",
 		Waits:   true,
 		Effects: true, // it serves the run to the world: never from cache
+		Tags:    []string{"web"},
 		Inputs: []modules.Field{
 			{Name: "addr", Type: modules.String, Default: "127.0.0.1:8080", Description: "listen address; port 0 picks a free port (logged)"},
 			{Name: "allowed_hosts", Type: modules.List, Description: "more names the server answers to in the Host header (a proxy's public name; *.example.com for subdomains; * for any). " +

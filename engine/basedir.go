@@ -1,0 +1,115 @@
+package engine
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
+)
+
+// projectMarkers mark the root of the project a pipeline file belongs to:
+// .pipe is where pipe was run before (its runs), .git and go.mod a
+// repository or a Go module.
+var projectMarkers = []string{".pipe", ".git", "go.mod"}
+
+// LoadOptions change how a pipeline is loaded.
+type LoadOptions struct {
+	// BaseDir, when set, is the directory relative paths in the pipeline
+	// resolve against (pipe run --base-dir), whatever the file's base_dir
+	// says. Relative to the current directory.
+	BaseDir string
+}
+
+// LoadWith is Load with options.
+func LoadWith(path string, reg *modules.Registry, opts LoadOptions) (*Plan, error) {
+	p, err := schema.Load(path)
+	if p == nil {
+		return nil, err
+	}
+	diags, _ := err.(schema.Diagnostics)
+	return compileIn(p, diags, reg, opts.BaseDir)
+}
+
+// baseDir decides the directory a pipeline's relative paths resolve
+// against, as an absolute path:
+//   - override (--base-dir, the Go API's option), relative to the current
+//     directory;
+//   - else the file's base_dir, relative to the file's directory;
+//   - else the current directory when the file is inside it (what pipe
+//     always did, so pipelines run from their project keep working);
+//   - else the project the file is in: the nearest directory above it
+//     holding .pipe, .git or go.mod, so that `pipe run other/dir/p.yaml`
+//     works from anywhere;
+//   - else the file's own directory.
+//
+// A pipeline built in code (no file) takes its base_dir, else the current
+// directory.
+func baseDir(p *schema.Pipeline, override string) (string, error) {
+	if override != "" {
+		dir, err := filepath.Abs(override)
+		if err == nil {
+			err = isDir(dir)
+		}
+		if err != nil {
+			return "", fmt.Errorf("%w: --base-dir %s: %w", ErrUsage, override, err)
+		}
+		return dir, nil
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("the current directory: %w", err)
+	}
+	fileDir := cwd
+	if p.Source != nil && p.Source.Name != "" && !strings.HasPrefix(p.Source.Name, "(") {
+		file, err := filepath.Abs(p.Source.Name)
+		if err != nil {
+			return "", err
+		}
+		fileDir = filepath.Dir(file)
+	}
+	if p.BaseDir != "" {
+		dir := p.BaseDir
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(fileDir, dir)
+		}
+		if err := isDir(dir); err != nil {
+			return "", p.Source.Diag(p.BaseDirPos, "base_dir is relative to the pipeline file's directory", "base_dir %s: %v", schema.Quote(p.BaseDir), err)
+		}
+		return dir, nil
+	}
+	if within(fileDir, cwd) {
+		return cwd, nil
+	}
+	for dir := fileDir; ; {
+		for _, m := range projectMarkers {
+			if _, err := os.Stat(filepath.Join(dir, m)); err == nil {
+				return dir, nil
+			}
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return fileDir, nil
+		}
+		dir = up
+	}
+}
+
+// within reports whether path is dir or below it.
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+func isDir(dir string) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("no such directory")
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("not a directory")
+	}
+	return nil
+}

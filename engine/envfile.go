@@ -1,0 +1,139 @@
+package engine
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/joho/godotenv"
+
+	"github.com/pipe-run/pipe/schema"
+)
+
+// What programs of exec and python nodes find in their environment, from
+// weakest to strongest (a later layer wins):
+//
+//  1. pipe's own environment;
+//  2. the keys of the --config .env file that the pipeline does not
+//     declare, where pipe's environment does not set them already (the
+//     environment beats a .env file, as it does for config values and as
+//     python-dotenv does);
+//  3. every config key the pipeline declares, with its resolved value:
+//     what config.KEY reads (default < .env file < environment < --set);
+//  4. the node's own `env:` input (exec).
+//
+// Values are text: true/false for bools, numbers as pipe writes them; an
+// empty config key (no default, nothing set) is left out.
+
+// moduleEnv returns layers 2 and 3 as KEY=VALUE, layer 2 sorted by key,
+// then the config keys in file order.
+func moduleEnv(plan *Plan, cfg map[string]any, extra map[string]string) []string {
+	env := make([]string, 0, len(extra)+len(plan.Pipeline.Config))
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		env = append(env, k+"="+extra[k])
+	}
+	for _, c := range plan.Pipeline.Config {
+		if v, ok := cfg[c.Key]; ok && v != nil {
+			env = append(env, c.Key+"="+stringify(v))
+		}
+	}
+	return env
+}
+
+// EnvWarning is a key of a .env file that is surely a typo of a config
+// key: it reaches modules' environment under its own name, and the config
+// key keeps its value.
+type EnvWarning struct {
+	File string
+	Line int
+	Key  string
+	// Near is the config key it resembles.
+	Near string
+}
+
+func (w EnvWarning) String() string {
+	return fmt.Sprintf("%s:%d: %s is not a config key of this pipeline: did you mean %s? (it is passed to modules' environment as %s; config.%s keeps its value)",
+		w.File, w.Line, w.Key, w.Near, w.Key, w.Near)
+}
+
+// EnvFileExtras reads src.EnvFile and returns its keys that p's config
+// does not declare and src.Environ does not set (layer 2 above), for
+// Options.Env, with a warning for each key one or two edits away from a
+// declared key the file does not set: that is surely a typo. Other
+// undeclared keys are the modules' own settings and pass silently.
+func EnvFileExtras(p *schema.Pipeline, src ConfigSources) (map[string]string, []EnvWarning, error) {
+	if src.EnvFile == "" {
+		return nil, nil, nil
+	}
+	data, err := os.ReadFile(src.EnvFile)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: reading --config %s: %w", ErrUsage, src.EnvFile, err)
+	}
+	file, err := godotenv.UnmarshalBytes(data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: reading --config %s: %w", ErrUsage, src.EnvFile, err)
+	}
+	declared := p.ConfigKeys()
+	var extras map[string]string
+	var warnings []EnvWarning
+	for key, v := range file {
+		if slices.Contains(declared, key) {
+			continue
+		}
+		if near := typoOf(key, declared); near != "" {
+			if _, set := file[near]; !set {
+				warnings = append(warnings, EnvWarning{File: src.EnvFile, Line: lineOf(data, key), Key: key, Near: near})
+			}
+		}
+		if src.Environ != nil {
+			if _, set := src.Environ(key); set {
+				continue
+			}
+		}
+		if extras == nil {
+			extras = make(map[string]string)
+		}
+		extras[key] = v
+	}
+	slices.SortFunc(warnings, func(a, b EnvWarning) int { return a.Line - b.Line })
+	return extras, warnings, nil
+}
+
+// typoOf returns the declared key that key is surely a misspelling of:
+// at most two edits away, and one edit per five letters of it. Keys of
+// four letters or fewer have too many real neighbours (DATE, DATA) to
+// tell.
+func typoOf(key string, declared []string) string {
+	best, bestDist := "", 3
+	for _, d := range declared {
+		dist := schema.EditDistance(key, d, 2)
+		if dist*5 <= len(d) && dist < bestDist {
+			best, bestDist = d, dist
+		}
+	}
+	return best
+}
+
+// lineOf returns the line of data where key is set (0 when not found).
+func lineOf(data []byte, key string) int {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, len(data)+1)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		line = strings.TrimSpace(strings.TrimPrefix(line, "export "))
+		if rest, ok := strings.CutPrefix(line, key); ok {
+			if rest = strings.TrimSpace(rest); strings.HasPrefix(rest, "=") || strings.HasPrefix(rest, ":") {
+				return n
+			}
+		}
+	}
+	return 0
+}

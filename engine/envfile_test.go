@@ -1,0 +1,40 @@
+package engine
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/pipe-run/pipe/schema"
+)
+
+// Only a key surely misspelt is warned about: the modules' own settings
+// pass in silence, and so does a near key when the file sets the real one.
+func TestEnvFileExtras(t *testing.T) {
+	p := &schema.Pipeline{Config: []schema.ConfigVar{{Key: "SPORTS_MODEL"}, {Key: "DATA"}, {Key: "LIMIT"}, {Key: "BETTING_MODEL"}}}
+	file := filepath.Join(t.TempDir(), "custom.env")
+	os.WriteFile(file, []byte("SPORTS_MODEL=a\nSPORT_MODEL=b\nexport DATS=c\nDATE=2020\nLIMITS=3\nsports_model=d\nBETING_MDEL=e\nTHRESHOLD=0.5\nHOME=/x\n"), 0o600)
+	environ := func(k string) (string, bool) { return "set", k == "HOME" }
+	extras, warnings, err := EnvFileExtras(p, ConfigSources{EnvFile: file, Environ: environ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range warnings {
+		got = append(got, w.Key+"->"+w.Near)
+	}
+	// SPORT_MODEL and sports_model look like SPORTS_MODEL, which the file
+	// sets: deliberate. DATS and DATE are one letter from DATA, but so are
+	// too many real words of four letters.
+	want := []string{"LIMITS->LIMIT", "BETING_MDEL->BETTING_MODEL"}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings %v, want %v", got, want)
+	}
+	if len(warnings) > 0 && warnings[0].Line != 5 {
+		t.Errorf("LIMITS is at line %d, want 5", warnings[0].Line)
+	}
+	if _, ok := extras["HOME"]; ok || extras["THRESHOLD"] != "0.5" || extras["SPORTS_MODEL"] != "" {
+		t.Errorf("extras %v: want THRESHOLD, not HOME (the environment sets it) nor SPORTS_MODEL (declared)", extras)
+	}
+}

@@ -1,0 +1,13 @@
+"""Numbers a seed-style module may return: NaN, and ints past 64 bits."""
+
+
+def nan():
+    return {"status": "success", "loss": float("nan"), "best": float("-inf")}
+
+
+def big():
+    return {"status": "success", "count": 2**70}
+
+
+def big_as_text():
+    return {"status": "success", "count": str(2**70), "max": 2**63 - 1, "float": 1e20}

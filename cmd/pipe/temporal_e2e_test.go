@@ -207,7 +207,7 @@ nodes:
 	}
 	// The run is over: status says so without waiting.
 	res = pipeIn(t, dir, nil, "status", id, "--on", "temporal://"+addr+"/default")
-	if res.code != 0 || !strings.Contains(res.stdout, "success (ended)") {
+	if res.code != 0 || !strings.Contains(res.stdout, "success in") {
 		t.Errorf("pipe status of an ended run: %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 	// Bad input is a clear error.

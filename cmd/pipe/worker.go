@@ -79,7 +79,7 @@ func (c *statusCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	if c.Wait && running {
+	if c.Wait {
 		where := fmt.Sprintf("--on temporal://%s/%s", ep.Address, ep.Namespace)
 		return follow(e, cl, plan, c.ID, where, followOpts{runsDir: c.RunsDir, json: c.JSON, out: newOutput("quiet", e.stderr)})
 	}
@@ -88,11 +88,9 @@ func (c *statusCmd) Run(e *env) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rec)
 	}
-	state := "ended"
 	if running {
-		state = "running"
+		fmt.Fprintf(e.stdout, "run %s is running on Temporal; as it stands:\n", c.ID)
 	}
-	fmt.Fprintf(e.stdout, "run %s: %s (%s)\n", c.ID, rec.Status, state)
 	printSummary(e.stdout, plan, rec, "")
 	return nil
 }

@@ -23,7 +23,7 @@ import (
 // These tests run pipelines on a real Temporal server. .ci/run starts one
 // (.ci/temporal/start) and sets PIPE_TEMPORAL_ADDRESS; without it they skip.
 
-func server(t *testing.T) client.Client {
+func server(t testing.TB) client.Client {
 	t.Helper()
 	addr := os.Getenv(temporal.EnvAddress)
 	if addr == "" {

@@ -70,7 +70,7 @@ type local struct {
 	// run is what modules see of the run; runInfo, when set, says it
 	// per task instead (a worker runs tasks of many runs).
 	run     modules.RunInfo
-	runInfo func(t *Task) modules.RunInfo
+	runInfo func(run, pipeline string) modules.RunInfo
 	// grace is how long a module may take to return once its context
 	// ends, before the attempt gives up on it.
 	grace time.Duration
@@ -82,8 +82,8 @@ var _ Executor = (*local)(nil)
 // from elsewhere (a Temporal worker's activities): it finds each task's
 // module in reg by name, gives a module logger(node) and runInfo(task),
 // and waits grace for a module to return once its context ends (0:
-// DefaultGrace).
-func NewLocalExecutor(reg *modules.Registry, grace time.Duration, logger func(node string) *slog.Logger, runInfo func(t *Task) modules.RunInfo) Executor {
+// DefaultGrace). runInfo gets the run's id and its pipeline's name.
+func NewLocalExecutor(reg *modules.Registry, grace time.Duration, logger func(node string) *slog.Logger, runInfo func(run, pipeline string) modules.RunInfo) Executor {
 	if grace <= 0 {
 		grace = DefaultGrace
 	}
@@ -98,7 +98,9 @@ func (l *local) Execute(ctx context.Context, t Task) (*modules.Output, error) {
 	}
 	run := l.run
 	if l.runInfo != nil {
-		run = l.runInfo(&t)
+		// The ids, not &t: a pointer given to a func value would move
+		// every task to the heap.
+		run = l.runInfo(t.Run, t.Pipeline)
 	}
 	in := &modules.Input{Node: t.Node, With: t.With, Attempt: t.Attempt, Logger: l.logger(t.Node), Priority: t.Priority,
 		LogFile: t.LogFile, Secrets: t.Secrets, Run: run, Dir: t.Dir, Env: t.Env, AllowDangerous: t.AllowDangerous}

@@ -148,8 +148,8 @@ func heartbeat(ctx context.Context) (stop func()) {
 
 // runInfo is what a module on a worker sees of its run: the run is a
 // workflow, read by query.
-func (a *Activities) runInfo(t *engine.Task) modules.RunInfo {
-	return &remoteRun{client: a.Client, registry: a.Registry, id: t.Run, pipeline: t.Pipeline}
+func (a *Activities) runInfo(run, pipeline string) modules.RunInfo {
+	return &remoteRun{client: a.Client, registry: a.Registry, id: run, pipeline: pipeline}
 }
 
 type remoteRun struct {

@@ -55,56 +55,47 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	loop, _ := workflow.NewDisconnectedContext(ctx)
 	nodesCtx, stopNodes := workflow.WithCancel(loop)
 	cleanupCtx, stopCleanup := workflow.WithCancel(loop)
-	// Buffered for every node: a node's coroutine never waits to tell.
-	ended := workflow.NewBufferedChannel(loop, plan.Graph.Len())
 	heartbeat := input.Heartbeat
 	if heartbeat <= 0 {
 		heartbeat = DefaultHeartbeat
 	}
-	d := &driver{queue: input.TaskQueue, heartbeat: heartbeat}
-	launch := func(starts []engine.Start) {
-		for _, st := range starts {
-			nctx := nodesCtx
-			if st.Cleanup {
-				nctx = cleanupCtx
-			}
-			workflow.Go(nctx, func(gctx workflow.Context) {
-				ended.Send(gctx, d.runNode(gctx, st))
-			})
-		}
-	}
-	launch(sched.Open())
+	// One selector hears every node's activity or timer: a coroutine per
+	// node would cost the SDK a goroutine switch per node per workflow
+	// task.
+	r := &runLoop{sched: sched, sel: workflow.NewSelector(loop), nodesCtx: nodesCtx, cleanupCtx: cleanupCtx,
+		d: &driver{queue: input.TaskQueue, heartbeat: heartbeat}}
+	r.launch(sched.Open())
 
-	var timeout workflow.Future
+	// A cancel of the workflow is told once, through a channel: its Done
+	// channel stays ready, and would be chosen again and again.
+	cancelled := workflow.NewBufferedChannel(loop, 1)
+	workflow.Go(ctx, func(g workflow.Context) {
+		g.Done().Receive(g, nil)
+		cancelled.Send(g, true)
+	})
+	cancel := func(cause error) {
+		if r.cancelled {
+			return
+		}
+		r.cancelled = true
+		stopNodes()
+		r.launch(sched.Cancel(cause))
+	}
+	r.sel.AddReceive(cancelled, func(c workflow.ReceiveChannel, _ bool) {
+		c.Receive(loop, nil)
+		cancel(engine.ErrInterrupted)
+	})
 	if t := plan.Pipeline.Timeout; t > 0 {
 		tctx, stopTimer := workflow.WithCancel(loop)
 		defer stopTimer()
-		timeout = workflow.NewTimer(tctx, t)
-	}
-	cancelled := false
-	cancel := func(cause error) {
-		cancelled = true
-		stopNodes()
-		launch(sched.Cancel(cause))
+		r.sel.AddFuture(workflow.NewTimer(tctx, t), func(f workflow.Future) {
+			if f.Get(tctx, nil) == nil {
+				cancel(fmt.Errorf("%w after %s", engine.ErrPipelineTimeout, t))
+			}
+		})
 	}
 	for sched.Running() > 0 {
-		sel := workflow.NewSelector(loop)
-		sel.AddReceive(ended, func(c workflow.ReceiveChannel, _ bool) {
-			var e engine.Ended
-			c.Receive(loop, &e)
-			launch(sched.End(e))
-		})
-		if !cancelled {
-			sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {
-				cancel(engine.ErrInterrupted)
-			})
-			if timeout != nil {
-				sel.AddFuture(timeout, func(workflow.Future) {
-					cancel(fmt.Errorf("%w after %s", engine.ErrPipelineTimeout, plan.Pipeline.Timeout))
-				})
-			}
-		}
-		sel.Select(loop)
+		r.sel.Select(loop)
 	}
 	stopCleanup()
 	rec := sched.Close()
@@ -112,63 +103,125 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	return json.Marshal(rec)
 }
 
-// driver runs nodes as activities (or timers) from the workflow.
+// runLoop runs the started nodes of a run: each node's attempt is an
+// activity (a `wait` node a durable timer) whose future, on the one
+// selector, tells the scheduler how the node ended, or starts its next
+// attempt.
+type runLoop struct {
+	sched                *engine.Scheduler
+	sel                  workflow.Selector
+	nodesCtx, cleanupCtx workflow.Context
+	d                    *driver
+	cancelled            bool
+}
+
+// driver says how attempts run as activities.
 type driver struct {
 	queue     string
 	heartbeat time.Duration
 }
 
-// runNode runs one node: its attempts, the back-off between them as a
-// durable timer, and attempts again when a worker is lost.
-func (d *driver) runNode(ctx workflow.Context, st engine.Start) (e engine.Ended) {
-	e = engine.Ended{Node: st.Task.Node, Started: st.Started}
-	defer func() { e.Finished = workflow.Now(ctx) }()
-	if st.Waits && st.Task.Module == "wait" {
-		e.Attempts = 1
-		e.Output, e.Err = waitNode(ctx, st.Task)
-		return e
-	}
-	task := st.Task
-	lost := 0
-	var lostNote string
-	for attempt := 1; ; attempt++ {
-		e.Attempts = attempt
-		task.Attempt = attempt
-		out, err := d.attempt(ctx, task)
-		if err == nil {
-			e.Output = out
-			return e
+// nodeRun is one started node: its attempts so far.
+type nodeRun struct {
+	st      engine.Start
+	ctx     workflow.Context
+	attempt int
+	// lost counts attempts lost with their worker; note says the last.
+	lost int
+	note string
+}
+
+func (r *runLoop) launch(starts []engine.Start) {
+	for _, st := range starts {
+		ctx := r.nodesCtx
+		if st.Cleanup {
+			ctx = r.cleanupCtx
 		}
-		if ctx.Err() != nil {
-			e.Err = err
-			return e
-		}
-		if isLost(err) && lost < maxLostAttempts {
-			// The worker died or went silent: that is not the node's
-			// failure, and does not use up its retries.
-			lost++
-			lostNote = fmt.Sprintf("attempt %d lost: its worker stopped heartbeating for %s", attempt, d.heartbeat)
-			workflow.GetLogger(ctx).Warn("node attempt lost, running it again", "node", task.Node, "attempt", attempt)
-			st.Retry.Limit++
-			continue
-		}
-		if attempt > st.Retry.Limit || !retryable(err) {
-			e.Err = err
-			if lost > 0 {
-				e.Reason = fmt.Sprintf("failed after %d attempts (%s)", attempt, lostNote)
-			}
-			return e
-		}
-		if err := workflow.Sleep(ctx, st.Retry.Delay(attempt-lost)); err != nil {
-			e.Err = err
-			return e
-		}
+		r.attempt(&nodeRun{st: st, ctx: ctx, attempt: 1})
 	}
 }
 
-// attempt runs one attempt as an activity and returns its outputs, or an
-// error whose text is the module's.
-func (d *driver) attempt(ctx workflow.Context, task engine.Task) (*modules.Output, error) {
+// attempt starts node n's next attempt.
+func (r *runLoop) attempt(n *nodeRun) {
+	if n.st.Waits && n.st.Task.Module == "wait" {
+		in := modules.Input{With: n.st.Task.With}
+		dur, err := in.Duration("duration")
+		if err != nil {
+			r.later(n, err)
+			return
+		}
+		start := workflow.Now(n.ctx)
+		r.sel.AddFuture(workflow.NewTimer(n.ctx, dur), func(f workflow.Future) {
+			if err := f.Get(n.ctx, nil); err != nil {
+				r.end(n, nil, errors.New("cancelled"))
+				return
+			}
+			waited := workflow.Now(n.ctx).Sub(start)
+			r.end(n, &modules.Output{Message: "waited " + dur.String(), Values: map[string]any{"waited_ms": int(waited.Milliseconds())}}, nil)
+		})
+		return
+	}
+	task := n.st.Task
+	task.Attempt = n.attempt
+	fut, err := r.d.execute(n.ctx, task)
+	if err != nil {
+		r.later(n, err)
+		return
+	}
+	r.sel.AddFuture(fut, func(f workflow.Future) { r.settle(n, f) })
+}
+
+// later ends node n with err on the selector's next turn, not inside the
+// call that started it.
+func (r *runLoop) later(n *nodeRun, err error) {
+	f, set := workflow.NewFuture(n.ctx)
+	set.SetError(err)
+	r.sel.AddFuture(f, func(workflow.Future) { r.end(n, nil, err) })
+}
+
+// settle reads an attempt's end: the node ends, or runs again (a lost
+// worker; a failure its retries allow, after the back-off).
+func (r *runLoop) settle(n *nodeRun, f workflow.Future) {
+	out, err := result(n.ctx, f, n.st.Task)
+	switch {
+	case err == nil:
+		r.end(n, out, nil)
+	case n.ctx.Err() != nil:
+		r.end(n, nil, err)
+	case isLost(err) && n.lost < maxLostAttempts:
+		// The worker died or went silent: that is not the node's
+		// failure, and does not use up its retries.
+		n.lost++
+		n.note = fmt.Sprintf("attempt %d lost: its worker stopped heartbeating for %s", n.attempt, r.d.heartbeat)
+		workflow.GetLogger(n.ctx).Warn("node attempt lost, running it again", "node", n.st.Task.Node, "attempt", n.attempt)
+		n.attempt++
+		r.attempt(n)
+	case n.attempt-n.lost > n.st.Retry.Limit || !retryable(err):
+		r.end(n, nil, err)
+	default:
+		r.sel.AddFuture(workflow.NewTimer(n.ctx, n.st.Retry.Delay(n.attempt-n.lost)), func(t workflow.Future) {
+			if t.Get(n.ctx, nil) != nil { // cancelled while backing off
+				r.end(n, nil, err)
+				return
+			}
+			n.attempt++
+			r.attempt(n)
+		})
+	}
+}
+
+// end tells the scheduler how node n ended, and starts what that allows.
+func (r *runLoop) end(n *nodeRun, out *modules.Output, err error) {
+	e := engine.Ended{Node: n.st.Task.Node, Output: out, Err: err, Attempts: n.attempt,
+		Started: n.st.Started, Finished: workflow.Now(n.ctx)}
+	if err != nil && n.lost > 0 {
+		e.Reason = fmt.Sprintf("failed after %d attempts (%s)", n.attempt, n.note)
+	}
+	r.launch(r.sched.End(e))
+}
+
+// execute starts one attempt as an activity.
+func (d *driver) execute(ctx workflow.Context, task engine.Task) (workflow.Future, error) {
 	timeout := task.Timeout
 	if timeout <= 0 {
 		// Temporal needs a bound; heartbeats find a lost worker long
@@ -188,8 +241,14 @@ func (d *driver) attempt(ctx workflow.Context, task engine.Task) (*modules.Outpu
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), errModule, nil)
 	}
+	return workflow.ExecuteActivity(actx, ActivityName, payload), nil
+}
+
+// result reads an attempt's outputs from its future, or an error whose
+// text is the module's.
+func result(ctx workflow.Context, f workflow.Future, task engine.Task) (*modules.Output, error) {
 	var res []byte
-	if err := workflow.ExecuteActivity(actx, ActivityName, payload).Get(actx, &res); err != nil {
+	if err := f.Get(ctx, &res); err != nil {
 		return nil, nodeError(err, task)
 	}
 	var w outputWire
@@ -254,20 +313,4 @@ func retryable(err error) bool {
 func isLost(err error) bool {
 	var te *temporal.TimeoutError
 	return errors.As(err, &te) && te.TimeoutType() == enumspb.TIMEOUT_TYPE_HEARTBEAT
-}
-
-// waitNode is the wait module as a durable timer: a worker restart does
-// not make it wait again from the start.
-func waitNode(ctx workflow.Context, task engine.Task) (*modules.Output, error) {
-	in := modules.Input{With: task.With}
-	dur, err := in.Duration("duration")
-	if err != nil {
-		return nil, err
-	}
-	start := workflow.Now(ctx)
-	if err := workflow.Sleep(ctx, dur); err != nil {
-		return nil, errors.New("cancelled")
-	}
-	waited := workflow.Now(ctx).Sub(start)
-	return &modules.Output{Message: "waited " + dur.String(), Values: map[string]any{"waited_ms": int(waited.Milliseconds())}}, nil
 }

@@ -128,15 +128,24 @@ func Compile(p *schema.Pipeline, reg *modules.Registry) (*Plan, schema.Diagnosti
 }
 
 func compile(p *schema.Pipeline, reg *modules.Registry, override string) (*Plan, schema.Diagnostics) {
+	return compileWithDir(p, reg, override, false)
+}
+
+// compileWithDir compiles p; offline, it reads no file (no base
+// directory, no Inspect), for a plan compiled again elsewhere.
+func compileWithDir(p *schema.Pipeline, reg *modules.Registry, override string, offline bool) (*Plan, schema.Diagnostics) {
 	p, early := completed(p)
 	c := &compiler{p: p, src: p.Source, reg: reg, env: newExprEnv(p.Config), diags: early}
-	dir, err := baseDir(p, override)
-	if err != nil {
-		var d *schema.Diagnostic
-		if !errors.As(err, &d) {
-			d = p.Source.Diag(schema.Pos{}, "", "%v", err)
+	var dir string
+	if !offline {
+		var err error
+		if dir, err = baseDir(p, override); err != nil {
+			var d *schema.Diagnostic
+			if !errors.As(err, &d) {
+				d = p.Source.Diag(schema.Pos{}, "", "%v", err)
+			}
+			c.diags = append(c.diags, d)
 		}
-		c.diags = append(c.diags, d)
 	}
 	c.dir = dir
 	var graphDiags schema.Diagnostics

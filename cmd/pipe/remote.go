@@ -76,7 +76,7 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 	}
 	host, _ := os.Hostname()
 	in := temporal.RunInput{
-		File: rr.plan.Pipeline.Source.Name, Source: source, Config: cfg, ConfigFrom: rr.from, Env: rr.sel.Env,
+		File: rr.plan.Pipeline.Source.Name, Source: source, Config: cfg, ConfigFrom: rr.from, Env: rr.sel.Env, Declared: rr.plan.Declared(),
 		RunID: engine.NewRunID(), Only: rr.sel.Only, Skip: rr.sel.Skip, SkipModules: rr.sel.SkipModules,
 		MaxParallel: maxParallel, Schedule: c.Schedule, Version: fullVersion(), FileHash: fileHash(rr.plan),
 		Host: host, Heartbeat: c.Heartbeat,

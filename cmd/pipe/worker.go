@@ -120,5 +120,5 @@ func remotePlan(e *env, cl client.Client, id string) (*engine.Plan, error) {
 	if err != nil {
 		return nil, fail(exitFailed, "%w", err)
 	}
-	return engine.Parse(in.File, in.Source, modules.Default)
+	return engine.ParseRemote(in.File, in.Source, modules.Default, in.Declared)
 }

@@ -188,7 +188,7 @@ func (r *remoteRun) Graph() ([]byte, error) {
 	if err := val.Get(&src); err != nil {
 		return nil, err
 	}
-	plan, err := engine.Parse(src.File, src.Source, r.registry)
+	plan, err := engine.ParseRemote(src.File, src.Source, r.registry, src.Declared)
 	if err != nil {
 		return nil, err
 	}

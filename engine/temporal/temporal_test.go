@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -79,7 +80,7 @@ func runInput(t *testing.T, src string, cfg map[string]any) temporal.RunInput {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := temporal.RunInput{File: "test.yaml", Source: []byte(src), RunID: engine.NewRunID()}
+	in := temporal.RunInput{File: "test.yaml", Source: []byte(src), RunID: engine.NewRunID(), Declared: plan.Declared()}
 	if cfg != nil {
 		resolved := map[string]any{}
 		for _, cv := range plan.Pipeline.Config {
@@ -228,6 +229,27 @@ func TestDangerousNodeOnAWorkerThatAllowsIt(t *testing.T) {
 	// The worker allows it, the run does not: the run's gate holds.
 	rec = submit(t, c, q, src, nil, 0)
 	nodeIs(t, rec, "risky", engine.StatusSkipped, "dangerous module disabled")
+}
+
+// A Python file that declares itself dangerous is gated on Temporal too:
+// the client reads the file, the workflow (replayed anywhere) reads none.
+func TestDangerousByIdentityOnTemporal(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	startWorker(t, c, q, false)
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "ran")
+	py := filepath.Join(dir, "dangerousai.py")
+	os.WriteFile(py, []byte("PIPE_DANGEROUS = True\nopen("+strconv.Quote(marker)+", 'w').close()\ndef main():\n    return {'status': 'success'}\n"), 0o644)
+	src := "name: id\nconfig: {ENABLE_DANGEROUS_AI: false}\nnodes:\n  ai: {module: python, with: {path: " + strconv.Quote(py) + "}}\n"
+	rec := submit(t, c, q, src, nil, 0)
+	nodeIs(t, rec, "ai", engine.StatusSkipped, "dangerous module disabled")
+	rec = submit(t, c, q, src, map[string]any{"ENABLE_DANGEROUS_AI": true}, 0)
+	nodeIs(t, rec, "ai", engine.StatusError, "dangerous module disabled on worker")
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("the dangerous file's code ran")
+	}
+	replay(t, c, rec.ID)
 }
 
 func TestCancelOnTemporal(t *testing.T) {

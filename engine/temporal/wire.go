@@ -63,6 +63,9 @@ type RunInput struct {
 	// Config holds the resolved config values, in pipe's JSON dialect.
 	Config     json.RawMessage   `json:"config,omitempty"`
 	ConfigFrom map[string]string `json:"config_from,omitempty"`
+	// Declared holds the nodes whose files declare them dangerous, as the
+	// client found them (engine.Plan.Declared): the workflow reads no file.
+	Declared map[string]string `json:"declared,omitempty"`
 	// Env holds the keys of the client's .env file the pipeline does not
 	// declare: they reach modules' environment (see engine.Options.Env).
 	Env         map[string]string `json:"env,omitempty"`

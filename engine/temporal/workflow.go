@@ -27,7 +27,7 @@ type Workflows struct {
 // JSON. Everything here is deterministic: the core decides, the SDK's
 // clock and coroutines do the rest.
 func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
-	plan, err := engine.Parse(input.File, input.Source, w.Registry)
+	plan, err := engine.ParseRemote(input.File, input.Source, w.Registry, input.Declared)
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidPipeline", nil)
 	}
@@ -45,7 +45,7 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 		return nil, err
 	}
 	if err := workflow.SetQueryHandler(ctx, QuerySource, func() (RunInput, error) {
-		return RunInput{File: input.File, Source: input.Source, RunID: input.RunID}, nil
+		return RunInput{File: input.File, Source: input.Source, RunID: input.RunID, Declared: input.Declared}, nil
 	}); err != nil {
 		return nil, err
 	}

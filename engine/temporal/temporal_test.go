@@ -27,6 +27,9 @@ import (
 func server(t testing.TB) client.Client {
 	t.Helper()
 	addr := os.Getenv(temporal.EnvAddress)
+	if addr == "" && os.Getenv("PIPE_TEMPORAL_REQUIRED") != "" {
+		t.Fatal("PIPE_TEMPORAL_REQUIRED is set and PIPE_TEMPORAL_ADDRESS is not: the Temporal tests must run")
+	}
 	if addr == "" {
 		t.Skip("no Temporal server: run `eval \"$(.ci/temporal/start)\"` (see .ci/temporal/README.md) to run the Temporal tests; .ci/run does")
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -35,7 +34,7 @@ func temporalAddress(t *testing.T) string {
 // proc is a pipe process started in the background.
 type proc struct {
 	cmd    *exec.Cmd
-	stderr *bytes.Buffer
+	stderr *syncBuffer // written by the process, read by the test
 	done   chan struct{}
 }
 
@@ -45,7 +44,7 @@ func startDaemon(t *testing.T, dir string, args ...string) *proc {
 	cmd := exec.Command(pipeBin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "NO_COLOR=1")
-	p := &proc{cmd: cmd, stderr: new(bytes.Buffer), done: make(chan struct{})}
+	p := &proc{cmd: cmd, stderr: new(syncBuffer), done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.stderr, p.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -21,10 +21,6 @@ type run struct {
 	grace time.Duration
 	exec  Executor // runs each attempt
 
-	// cleanupCtx is the context of clean-up nodes started after the run's
-	// context ended: it ends only when the run is hurried (a second Ctrl-C).
-	cleanupCtx context.Context
-
 	// sched serialises the calls into the core, and guards the journal.
 	// It is taken before core.mu.
 	sched sync.Mutex
@@ -56,15 +52,16 @@ func (r *run) execute(parent context.Context) *Record {
 		ctx, stop = context.WithTimeoutCause(ctx, t, fmt.Errorf("%w after %s", ErrPipelineTimeout, t))
 		defer stop()
 	}
-	cleanupCtx, stopCleanup := context.WithCancelCause(context.WithoutCancel(ctx))
+	// Clean-up nodes started after ctx ended run on cleanup: it ends only
+	// when the run is hurried (a second Ctrl-C).
+	cleanup, stopCleanup := context.WithCancelCause(context.WithoutCancel(ctx))
 	defer stopCleanup(nil)
-	r.cleanupCtx = cleanupCtx
 	r.e.logger().Debug("run started", "run", r.rec.ID, "pipeline", r.plan.Pipeline.Name, "max_parallel", r.limit, "schedule", r.opts.Schedule)
 
 	r.sched.Lock()
 	r.noteCancel(ctx)
 	r.open()
-	r.launch(ctx, false)
+	r.launch(ctx, cleanup, false)
 	r.sched.Unlock()
 	done := ctx.Done()
 	hurry := r.opts.Hurry
@@ -91,7 +88,7 @@ func (r *run) execute(parent context.Context) *Record {
 			done = nil
 			r.sched.Lock()
 			r.noteCancel(ctx)
-			r.launch(ctx, false)
+			r.launch(ctx, cleanup, false)
 			r.sched.Unlock()
 			t := time.NewTimer(waitFor)
 			defer t.Stop()
@@ -111,7 +108,7 @@ func (r *run) execute(parent context.Context) *Record {
 		case <-grace:
 			r.sched.Lock()
 			r.abandon(r.cause, waitFor)
-			r.launch(ctx, false)
+			r.launch(ctx, cleanup, false)
 			r.sched.Unlock()
 		case <-flush:
 			r.sched.Lock()
@@ -146,22 +143,22 @@ func (r *run) noteCancel(ctx context.Context) {
 // With keep, the first job that holds a slot is not started but returned
 // for the caller's goroutine to run (ok is false when there is none).
 // Called with sched held.
-func (r *run) launch(ctx context.Context, keep bool) (next job, ok bool) {
+func (r *run) launch(ctx, cleanup context.Context, keep bool) (next job, ok bool) {
 	for _, j := range r.takeStarts() {
 		if keep && !ok && j.slot {
 			next, ok = j, true
 			continue
 		}
-		go r.work(ctx, j)
+		go r.work(ctx, cleanup, j)
 	}
 	return next, ok
 }
 
 // work runs a node, records its result, starts what that made ready, and
 // goes on with one of those nodes itself while there is one.
-func (r *run) work(ctx context.Context, j job) {
+func (r *run) work(ctx, cleanup context.Context, j job) {
 	for more := true; more; {
-		res := r.runNode(ctx, j)
+		res := r.runNode(ctx, cleanup, j)
 		r.prepare(&res)
 		r.sched.Lock()
 		if r.nodes[j.i].abandoned {
@@ -170,7 +167,7 @@ func (r *run) work(ctx context.Context, j job) {
 		}
 		r.noteCancel(ctx)
 		r.ended(res)
-		j, more = r.launch(ctx, true)
+		j, more = r.launch(ctx, cleanup, true)
 		if r.inflight == 0 {
 			select {
 			case r.wake <- struct{}{}:
@@ -183,7 +180,7 @@ func (r *run) work(ctx context.Context, j job) {
 
 // runNode runs one node: its attempts, through the run's executor, and
 // the back-off between them.
-func (r *run) runNode(ctx context.Context, j job) (res nodeResult) {
+func (r *run) runNode(ctx, cleanup context.Context, j job) (res nodeResult) {
 	pn := &r.plan.nodes[j.i]
 	res = nodeResult{i: j.i, with: j.with, started: j.started}
 	defer func() { res.finished = time.Now() }()
@@ -191,7 +188,7 @@ func (r *run) runNode(ctx context.Context, j job) (res nodeResult) {
 	if j.cleanup {
 		// The run's context has ended: a clean-up node runs on the
 		// clean-up context (a hurried run ends it).
-		ctx = r.cleanupCtx
+		ctx = cleanup
 	}
 	for attempt := 1; ; attempt++ {
 		res.attempts = attempt

@@ -42,7 +42,8 @@ func init() {
 			{Name: "priced", Type: modules.List, Description: "every outcome priced, bet or not"},
 			{Name: "summary", Type: modules.Map, Description: "matches priced, bets, total stake, expected profit"},
 			{Name: "backtest", Type: modules.Map, Description: "the rule on held-out matches: bets, staked, profit, ROI and its 95% interval, max drawdown, verdict, " +
-				"path (cumulative profit and Kelly bankroll bet by bet, with the bootstrap 95% band), methods (the same figures for each method the evaluation rows carry)"},
+				"path (cumulative profit and Kelly bankroll bet by bet, with the bootstrap 95% band), methods (the same figures for each method the evaluation rows carry), " +
+				"market (the de-margined odds' log loss per season and calibration on the matches with odds)"},
 		},
 		New: func() modules.Module { return Betting{} },
 	})
@@ -120,6 +121,9 @@ func (Betting) Run(ctx context.Context, in *modules.Input) (*modules.Output, err
 		bt := backtest(rows, rule, in.Int("bootstrap"))
 		if byMethod := compareMethods(rows, rule, in.Int("bootstrap")); len(byMethod) > 0 {
 			bt["methods"] = byMethod
+		}
+		if market := marketFigures(rows, rule.Margin); market != nil {
+			bt["market"] = market
 		}
 		values["backtest"] = bt
 		msg += "; backtest: " + bt["verdict"].(string)

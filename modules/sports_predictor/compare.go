@@ -77,36 +77,6 @@ func seasonLogLoss(seasons map[string]*model.Scorer) map[string]any {
 	return out
 }
 
-// calibrationBins is how many equal-width bins of predicted probability
-// the calibration table has.
-const calibrationBins = 10
-
-// calibration pools the three outcomes' probabilities of every match into
-// bins and gives, per bin that has any, the mean predicted probability and
-// how often the outcome happened: a calibrated forecaster's points lie on
-// the diagonal.
-func calibration(probs [][3]float64, results []football.Outcome) []any {
-	var sumP, hits, n [calibrationBins]float64
-	for i, p := range probs {
-		for k := range 3 {
-			b := min(int(p[k]*calibrationBins), calibrationBins-1)
-			sumP[b] += p[k]
-			n[b]++
-			if football.Outcome(k) == results[i] {
-				hits[b]++
-			}
-		}
-	}
-	out := []any{}
-	for b := range calibrationBins {
-		if n[b] == 0 {
-			continue
-		}
-		out = append(out, map[string]any{"p": round4(sumP[b] / n[b]), "observed": round4(hits[b] / n[b]), "n": int(n[b])})
-	}
-	return out
-}
-
 // calibrations is the model's calibration table beside the de-margined
 // market's, the latter on the matches that have odds.
 func calibrations(scored []model.Scored) map[string]any {
@@ -118,9 +88,9 @@ func calibrations(scored []model.Scored) map[string]any {
 			kp, kr = append(kp, model.MarketProbs(s.Match.Odds)), append(kr, s.Match.Result())
 		}
 	}
-	out := map[string]any{"bins": calibrationBins, "model": calibration(mp, mr)}
+	out := map[string]any{"bins": model.CalibrationBins, "model": model.BinsValue(model.Calibrate(mp, mr), round4)}
 	if len(kp) > 0 {
-		out["market"] = calibration(kp, kr)
+		out["market"] = model.BinsValue(model.Calibrate(kp, kr), round4)
 	}
 	return out
 }

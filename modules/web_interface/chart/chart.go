@@ -23,6 +23,9 @@ type Series struct {
 	Dash   bool
 	Color  string   // "" takes the next colour of the palette
 	Labels []string // optional, per point: said beside its values on hover
+	// EndLabel writes the last point's value beside it, for the figure a
+	// reader looks for (where a path ends).
+	EndLabel bool
 }
 
 // Band is a shaded interval around a series (Lo to Hi at each X).
@@ -177,6 +180,15 @@ func (c *Chart) SVG() template.HTML {
 				}
 				fmt.Fprintf(&b, `<circle class="point" cx="%s" cy="%s" r="3.5" fill="%s" data-x="%s" data-y="%s"><title>%s</title></circle>`,
 					f(px(s.X[i])), f(py(s.Y[i])), col, num(s.X[i]), num(s.Y[i]), html.EscapeString(c.pointText(s, i)))
+			}
+		}
+		if s.EndLabel {
+			for i := len(s.X) - 1; i >= 0; i-- {
+				if finite(s.X[i], s.Y[i]) {
+					fmt.Fprintf(&b, `<text class="end-label" x="%s" y="%s" text-anchor="end" font-size="11" fill="%s">%s</text>`,
+						f(px(s.X[i])), f(py(s.Y[i])-7), col, num(s.Y[i]))
+					break
+				}
 			}
 		}
 		b.WriteString(`</g>`)

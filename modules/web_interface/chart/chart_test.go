@@ -22,7 +22,7 @@ func examples() map[string]*Chart {
 			}},
 		"profit": {ID: "profit", Title: "Profit", XLabel: "bet", YLabel: "units",
 			Bands:  []Band{{Name: "95% band", X: []float64{1, 2, 3}, Lo: []float64{-3, -4, -6}, Hi: []float64{1, 2, 2.5}}},
-			Series: []Series{{Name: "profit", X: []float64{1, 2, 3}, Y: []float64{-1, 0.5, -2}, Line: true}},
+			Series: []Series{{Name: "profit", X: []float64{1, 2, 3}, Y: []float64{-1, 0.5, -2}, Line: true, EndLabel: true}},
 			Marks:  []Mark{{X: 2, Label: "2018-19"}}},
 		"seasons": {ID: "ll", Title: "Log loss", XLabel: "season", YLabel: "log loss", XCats: []string{"2017-18", "2018-19"},
 			Series: []Series{{Name: "elo", X: []float64{0, 1}, Y: []float64{0.95, 0.93}, Line: true, Points: true}}},

@@ -40,6 +40,22 @@ type backtestRow struct {
 // methodOrder is how methods are listed: the blend, then its parts.
 var methodOrder = []string{"blend", "dixon_coles", "elo"}
 
+// colourOf gives each method one colour on every chart; the market is
+// black.
+func colourOf(method string) string {
+	switch method {
+	case "blend":
+		return "#0072B2"
+	case "dixon_coles":
+		return "#D55E00"
+	case "elo":
+		return "#009E73"
+	case "market":
+		return "#000000"
+	}
+	return "#CC79A7"
+}
+
 func newDashboard(metrics, backtest map[string]any) *dashboard {
 	d := &dashboard{}
 	used, _ := metrics["method"].(string)
@@ -101,9 +117,9 @@ func calibrationChart(metrics map[string]any, market []any, used string) (templa
 			note = "The data has no odds: the market's calibration is missing (give ODDS)."
 			continue
 		}
-		s := chart.Series{Name: used + " (model)", Line: true, Points: true}
+		s := chart.Series{Name: used + " (model)", Line: true, Points: true, Color: colourOf(used)}
 		if who == "market" {
-			s.Name, s.Dash = "market", true
+			s.Name, s.Dash, s.Color = "market", true, colourOf("market")
 		}
 		for _, b := range bins {
 			bm, _ := b.(map[string]any)
@@ -143,7 +159,7 @@ func seasonsChart(metrics, market map[string]any, names []string, used string) (
 	for _, s := range seasons {
 		c.XCats = append(c.XCats, shortSeason(s))
 	}
-	line := func(name string, m map[string]any, dash bool, colour string) {
+	line := func(name string, m map[string]any, dash bool, colour string) { // name: a method's label
 		s := chart.Series{Name: name, Line: true, Points: true, Dash: dash, Color: colour}
 		for i, season := range seasons {
 			sm := mapOf(m, season)
@@ -160,11 +176,11 @@ func seasonsChart(metrics, market map[string]any, names []string, used string) (
 		if name == used {
 			label += " (used)"
 		}
-		line(label, perMethod[name], false, "")
+		line(label, perMethod[name], false, colourOf(name))
 	}
 	note := ""
 	if market != nil {
-		line("market", market, true, "#000000")
+		line("market", market, true, colourOf("market"))
 		if len(market) < len(seasons) {
 			note = "The market's line covers only the seasons the data has odds for."
 		}
@@ -200,21 +216,21 @@ func (d *dashboard) backtest(bt map[string]any, used string) {
 	}
 	bets := floats(path["bet"])
 	profit := &chart.Chart{ID: "profit-chart", Title: "Cumulative profit, 1 unit a bet, with its bootstrap 95% band", XLabel: "bets", YLabel: "profit (units)",
-		Bands: []chart.Band{{Name: "95% band (" + used + ")", X: bets, Lo: floats(path["lo"]), Hi: floats(path["hi"])}},
+		Bands: []chart.Band{{Name: "95% band (" + used + ")", X: bets, Lo: floats(path["lo"]), Hi: floats(path["hi"]), Color: colourOf(used)}},
 		Lines: []chart.Line{{X1: 0, Y1: 0, X2: bets[len(bets)-1], Y2: 0, Label: "break-even"}}}
-	profit.Series = append(profit.Series, chart.Series{Name: used + " (used)", X: bets, Y: floats(path["profit"]), Line: true})
+	profit.Series = append(profit.Series, chart.Series{Name: used + " (used)", X: bets, Y: floats(path["profit"]), Line: true, Color: colourOf(used)})
 	start := num(mapOf(bt, "kelly")["start"])
 	bankroll := &chart.Chart{ID: "bankroll-chart", Title: "Kelly bankroll over the backtest", XLabel: "bets", YLabel: "bankroll",
 		Lines: []chart.Line{{X1: 0, Y1: start, X2: bets[len(bets)-1], Y2: start, Label: "start " + fixed(start, 0)}}}
-	bankroll.Series = append(bankroll.Series, chart.Series{Name: used + " (used)", X: bets, Y: floats(path["bankroll"]), Line: true})
+	bankroll.Series = append(bankroll.Series, chart.Series{Name: used + " (used)", X: bets, Y: floats(path["bankroll"]), Line: true, Color: colourOf(used)})
 	for _, name := range sortedMethods(methods) {
 		mp := mapOf(mapOf(methods, name), "path")
 		if name == used || mp == nil {
 			continue
 		}
 		x := floats(mp["bet"])
-		profit.Series = append(profit.Series, chart.Series{Name: name, X: x, Y: floats(mp["profit"]), Line: true, Dash: true})
-		bankroll.Series = append(bankroll.Series, chart.Series{Name: name, X: x, Y: floats(mp["bankroll"]), Line: true, Dash: true})
+		profit.Series = append(profit.Series, chart.Series{Name: name, X: x, Y: floats(mp["profit"]), Line: true, Dash: true, Color: colourOf(name)})
+		bankroll.Series = append(bankroll.Series, chart.Series{Name: name, X: x, Y: floats(mp["bankroll"]), Line: true, Dash: true, Color: colourOf(name)})
 	}
 	for _, s := range listOf(path["seasons"]) {
 		sm, _ := s.(map[string]any)

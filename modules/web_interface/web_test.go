@@ -149,13 +149,8 @@ func serveInput(t *testing.T, in func(*slog.Logger) *modules.Input) (url string,
 
 func get(t *testing.T, url string) string {
 	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return string(b)
+	_, body := getStatus(t, url)
+	return body
 }
 
 func TestServesUntilCancelledThenSucceeds(t *testing.T) {

@@ -19,7 +19,7 @@ import (
 
 // fittedModel is sports_predictor's model output for an Elo model of the
 // synthetic league: the web node's model input.
-func fittedModel(t *testing.T) map[string]any {
+func fittedModel(t testing.TB) map[string]any {
 	t.Helper()
 	opts := model.DefaultOptions(model.MethodElo)
 	m, _ := model.New(opts)
@@ -221,4 +221,31 @@ func between(s, from, to string) string {
 		return s[i:]
 	}
 	return s[i : i+j]
+}
+
+// Whatever a user types, /api/predict answers 200 with probabilities or
+// 400 saying why; never a panic, never an unknown name passed to the model.
+func FuzzAsk(f *testing.F) {
+	for _, seed := range [][2]string{{"Synthetic City", "Synthetic Rovers"}, {"synthetic  city", ""}, {"Synthetic Cty", "\x00"}, {"é", "ÉÉ"}, {"Synthetic City", "synthetic city"}} {
+		f.Add(seed[0], seed[1])
+	}
+	p, why := predictorFrom(fittedModel(f))
+	if p == nil {
+		f.Fatal(why)
+	}
+	f.Fuzz(func(t *testing.T, home, away string) {
+		a := p.ask(home, away, "")
+		switch a.status {
+		case 200:
+			if !p.m.Known(a.Home) || !p.m.Known(a.Away) || a.Home == a.Away || a.PHome+a.PDraw+a.PAway < 0.999 {
+				t.Errorf("%q v %q: %+v", home, away, a)
+			}
+		case 400:
+			if a.Error == "" {
+				t.Errorf("%q v %q: refused without a word", home, away)
+			}
+		default:
+			t.Errorf("%q v %q: status %d", home, away, a.status)
+		}
+	})
 }

@@ -283,17 +283,7 @@ func TestPredictPipeline(t *testing.T) {
 	cmd, stdout, stderr := startPipe(t, "run", "pipelines/predict.yaml", "--runs-dir", dir, "--json",
 		"--set", "WEB_ADDR=127.0.0.1:0", "--set", "SPORTS_MODEL="+filepath.Join(dir, "sports.json"))
 	defer cmd.Process.Kill()
-	url := ""
-	deadline := time.Now().Add(60 * time.Second)
-	for url == "" {
-		if time.Now().After(deadline) {
-			t.Fatalf("the web interface did not start:\n%s", stderr.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-		if i := strings.Index(stderr.String(), "url=http://"); i >= 0 {
-			url = strings.Fields(stderr.String()[i+4:])[0]
-		}
-	}
+	url := webURL(t, stderr)
 	resp, err := http.Get(url + "/api/predictions")
 	if err != nil {
 		t.Fatal(err)

@@ -22,9 +22,9 @@ func init() {
 		Description: "Prices bets from sports_predictor's predictions and bookmaker odds: removes the margin (proportional, Shin or power), " +
 			"computes implied and model probability, edge, expected value and a capped fractional-Kelly stake per outcome, and backtests " +
 			"the same rule on held-out predictions (ROI with a bootstrap 95% interval, max drawdown).",
-		// Version 1: the node cache's key; raise it when the same inputs
+		// Version 2: the node cache's key; raise it when the same inputs
 		// would now be priced otherwise.
-		Version: "1",
+		Version: "2",
 		Inputs: []modules.Field{
 			{Name: "predictions", Type: modules.List, Required: true, Description: "sports_predictor's predictions (rows with home, away, p_home, p_draw, p_away, odds)", Example: "${{ nodes.sports_predictor.outputs.predictions }}"},
 			{Name: "evaluation", Type: modules.List, Description: "held-out predictions with results and odds, to backtest on (sports_predictor's evaluation output)"},
@@ -41,7 +41,9 @@ func init() {
 			{Name: "bets", Type: modules.List, Description: "value bets: match, outcome, odds, implied and model probability, edge, ev, kelly, stake"},
 			{Name: "priced", Type: modules.List, Description: "every outcome priced, bet or not"},
 			{Name: "summary", Type: modules.Map, Description: "matches priced, bets, total stake, expected profit"},
-			{Name: "backtest", Type: modules.Map, Description: "the rule on held-out matches: bets, staked, profit, ROI and its 95% interval, max drawdown, verdict"},
+			{Name: "backtest", Type: modules.Map, Description: "the rule on held-out matches: bets, staked, profit, ROI and its 95% interval, max drawdown, verdict, " +
+				"path (cumulative profit and Kelly bankroll bet by bet, with the bootstrap 95% band), methods (the same figures for each method the evaluation rows carry), " +
+				"market (the de-margined odds' log loss per season and calibration on the matches with odds)"},
 		},
 		New: func() modules.Module { return Betting{} },
 	})
@@ -117,6 +119,12 @@ func (Betting) Run(ctx context.Context, in *modules.Input) (*modules.Output, err
 			return nil, err
 		}
 		bt := backtest(rows, rule, in.Int("bootstrap"))
+		if byMethod := compareMethods(rows, rule, in.Int("bootstrap")); len(byMethod) > 0 {
+			bt["methods"] = byMethod
+		}
+		if market := marketFigures(rows, rule.Margin); market != nil {
+			bt["market"] = market
+		}
 		values["backtest"] = bt
 		msg += "; backtest: " + bt["verdict"].(string)
 	}

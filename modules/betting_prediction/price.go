@@ -89,7 +89,8 @@ func price(rows []row, rule Rule) (priced, bets []any, summary map[string]any) {
 // running bankroll for growth and drawdown. Two plain strategies on the
 // same matches give a yardstick.
 func backtest(rows []row, rule Rule, resamples int) map[string]any {
-	var profits []float64
+	var profits, banks []float64
+	var seasons []string
 	var cum, peak, drawdown, oddsSum float64
 	wins, matches := 0, 0
 	bankroll, bankPeak, bankDraw := rule.Bankroll, rule.Bankroll, 0.0
@@ -122,6 +123,7 @@ func backtest(rows []row, rule Rule, resamples int) map[string]any {
 		drawdown = max(drawdown, peak-cum)
 		stake := min(rule.KellyFraction*b.kelly, rule.MaxStake) * bankroll
 		bankroll += stake * p
+		banks, seasons = append(banks, bankroll), append(seasons, r.season)
 		bankPeak = max(bankPeak, bankroll)
 		bankDraw = max(bankDraw, (bankPeak-bankroll)/bankPeak)
 	}
@@ -143,6 +145,7 @@ func backtest(rows []row, rule Rule, resamples int) map[string]any {
 	n := float64(len(profits))
 	roi := cum / n
 	lo, hi := bootstrapROI(profits, resamples)
+	out["path"] = pathOf(profits, banks, seasons, resamples)
 	out["roi"], out["roi_ci95"] = round4(roi), []any{round4(lo), round4(hi)}
 	out["hit_rate"], out["average_odds"] = round4(float64(wins)/n), round4(oddsSum/n)
 	switch {

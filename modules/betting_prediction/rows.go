@@ -17,6 +17,9 @@ type row struct {
 	p                        [3]float64
 	odds                     [3]float64
 	result                   int // -1 when not played
+	// methods are other methods' probabilities for the same match
+	// (sports_predictor's compare), to backtest side by side.
+	methods map[string][3]float64
 }
 
 var outcomes = [3]string{"home", "draw", "away"}
@@ -61,6 +64,7 @@ func readRows(v any, input string) ([]row, error) {
 				r.odds[k], _ = number(o[key])
 			}
 		}
+		r.methods = methodProbs(m["methods"])
 		if res, ok := m["result"].(string); ok {
 			for k, key := range outcomes {
 				if res == key {

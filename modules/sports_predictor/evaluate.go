@@ -19,7 +19,9 @@ type evaluation struct {
 // evaluate predicts every match from evalFrom on, walk-forward, and scores
 // the predictions beside two yardsticks: the base rates of the seasons
 // before, and the bookmakers' de-margined odds where the data has them.
-func evaluate(ctx context.Context, played []football.Match, evalFrom string, opts model.Options) (*evaluation, error) {
+// With compare, the three methods are scored side by side and each row
+// carries their probabilities (methods), for the betting backtest.
+func evaluate(ctx context.Context, played []football.Match, evalFrom string, opts model.Options, compare bool) (*evaluation, error) {
 	var seasons []string
 	for _, m := range played {
 		if len(seasons) == 0 || seasons[len(seasons)-1] != m.Season {
@@ -54,11 +56,7 @@ func evaluate(ctx context.Context, played []football.Match, evalFrom string, opt
 			break
 		}
 	}
-	mod, err := model.New(opts)
-	if err != nil {
-		return nil, err
-	}
-	scored, err := model.WalkForward(ctx, played, from, mod)
+	scored, parts, err := walk(ctx, played, from, opts, compare)
 	if err != nil {
 		return nil, err
 	}
@@ -73,21 +71,34 @@ func evaluate(ctx context.Context, played []football.Match, evalFrom string, opt
 		base[i] /= total
 	}
 	var all, baseS, market, marketModel model.Scorer
-	perSeason := map[string]*model.Scorer{}
+	perSeason, marketSeason := map[string]*model.Scorer{}, map[string]*model.Scorer{}
 	rows := make([]any, 0, len(scored))
-	for _, s := range scored {
+	for i, s := range scored {
 		r := s.Match.Result()
 		all.Add(s.Probs, r)
 		baseS.Add(base, r)
 		if s.Match.HasOdds() {
 			market.Add(model.MarketProbs(s.Match.Odds), r)
 			marketModel.Add(s.Probs, r)
+			if marketSeason[s.Match.Season] == nil {
+				marketSeason[s.Match.Season] = &model.Scorer{}
+			}
+			marketSeason[s.Match.Season].Add(model.MarketProbs(s.Match.Odds), r)
 		}
 		if perSeason[s.Match.Season] == nil {
 			perSeason[s.Match.Season] = &model.Scorer{}
 		}
 		perSeason[s.Match.Season].Add(s.Probs, r)
-		rows = append(rows, predictionRow(s.Match, s.Prediction))
+		row := predictionRow(s.Match, s.Prediction)
+		if parts != nil {
+			byMethod := make(map[string]any, len(methods))
+			for k, method := range methods {
+				p := parts[i][k]
+				byMethod[string(method)] = []any{round4(p[0]), round4(p[1]), round4(p[2])}
+			}
+			row["methods"] = byMethod
+		}
+		rows = append(rows, row)
 	}
 	m := all.Metrics()
 	held := seasons[k:]
@@ -104,9 +115,14 @@ func evaluate(ctx context.Context, played []football.Match, evalFrom string, opt
 		season[name] = map[string]any{"n": sm.N, "log_loss": round4(sm.LogLoss), "brier": round4(sm.Brier), "rps": round4(sm.RPS), "accuracy": round4(sm.Accuracy)}
 	}
 	metrics["seasons"] = season
+	metrics["calibration"] = calibrations(scored)
+	if parts != nil {
+		metrics["methods"] = methodMetrics(scored, parts)
+	}
 	summary := fmt.Sprintf("held-out %s..%s: log loss %.4f (base rates %.4f", held[0], held[len(held)-1], m.LogLoss, baseS.Metrics().LogLoss)
 	if mm := market.Metrics(); mm.N > 0 {
-		metrics["market"] = map[string]any{"n": mm.N, "log_loss": round4(mm.LogLoss), "model_log_loss_same_matches": round4(marketModel.Metrics().LogLoss)}
+		metrics["market"] = map[string]any{"n": mm.N, "log_loss": round4(mm.LogLoss), "model_log_loss_same_matches": round4(marketModel.Metrics().LogLoss),
+			"seasons": seasonLogLoss(marketSeason)}
 		summary += fmt.Sprintf(", market %.4f", mm.LogLoss)
 	}
 	summary += fmt.Sprintf("), n=%d", m.N)

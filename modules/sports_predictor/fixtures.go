@@ -14,8 +14,10 @@ import (
 )
 
 // fixturesOf returns the matches to predict: the `fixtures` input (a CSV
-// path or a list), or else the data's unplayed matches.
-func fixturesOf(ctx context.Context, in *modules.Input, ms []football.Match) ([]football.Match, error) {
+// path or a list), or else the data's unplayed matches, or else the ones
+// the data implies (impliedFixtures), and says which.
+func fixturesOf(ctx context.Context, in *modules.Input, ms []football.Match) ([]football.Match, fixturesInfo, error) {
+	fromInput := fixturesInfo{source: "input", note: "the fixtures input"}
 	f := in.With["fixtures"]
 	if f == "" {
 		f = nil
@@ -28,23 +30,28 @@ func fixturesOf(ctx context.Context, in *modules.Input, ms []football.Match) ([]
 				out = append(out, m)
 			}
 		}
-		return out, nil
+		if len(out) > 0 {
+			return out, fixturesInfo{source: "data", note: "the data's unplayed matches"}, nil
+		}
+		out, info := impliedFixtures(playedOnly(ms))
+		return out, info, nil
 	case string:
 		out, _, err := football.Read(ctx, f, in.String("cache_dir"))
-		return out, err
+		fromInput.note = f
+		return out, fromInput, err
 	case []any:
 		out := make([]football.Match, 0, len(f))
 		for i, item := range f {
 			m, err := fixtureItem(item)
 			if err != nil {
-				return nil, fmt.Errorf("fixtures[%d]: %w", i, err)
+				return nil, fromInput, fmt.Errorf("fixtures[%d]: %w", i, err)
 			}
 			m.Source = fmt.Sprintf("fixtures[%d]", i)
 			out = append(out, m)
 		}
-		return out, nil
+		return out, fromInput, nil
 	}
-	return nil, fmt.Errorf("fixtures must be a CSV path or a list, not %T", in.With["fixtures"])
+	return nil, fromInput, fmt.Errorf("fixtures must be a CSV path or a list, not %T", in.With["fixtures"])
 }
 
 var versus = regexp.MustCompile(`\s+(?:-|v|vs\.?)\s+`)
@@ -123,7 +130,9 @@ func predictionRow(m *football.Match, p model.Prediction) map[string]any {
 		"xg_home": round4(p.XGHome), "xg_away": round4(p.XGAway),
 		"pick": pick(p.Probs).String(),
 	}
-	if !m.When.IsZero() {
+	// Real dates only: a layout without dates orders matches by a date
+	// made from the round, which must not pass for a date.
+	if m.Dated {
 		row["date"] = m.When.Format("2006-01-02")
 	}
 	if m.Season != "" {

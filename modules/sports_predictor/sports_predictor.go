@@ -25,9 +25,9 @@ func init() {
 		Description: "Fits a match-outcome model on football results (football-data.co.uk CSVs or season/round/hTeam/aTeam CSVs, " +
 			"a file, directory, glob or URL), evaluates it walk-forward on held-out seasons (log loss, Brier, RPS, accuracy), " +
 			"saves or loads it, and predicts home/draw/away probabilities and expected goals for fixtures.",
-		// Version 1: the node cache's key; raise it when a change to the
+		// Version 2: the node cache's key; raise it when a change to the
 		// fit or the evaluation gives other outputs for the same inputs.
-		Version: "1",
+		Version: "2",
 		Inputs: []modules.Field{
 			{Name: "data", Type: modules.String, Default: Synthetic, Files: true, Description: "results: a CSV path, directory, glob or http(s) URL; \"synthetic\" for the built-in synthetic league", Example: "../shared/data/odds/england_premier-league.csv"},
 			{Name: "method", Type: modules.String, Default: string(model.MethodBlend), Description: "blend (the average of the other two, best on the seasons the settings were tuned on), dixon_coles or elo", Enum: []string{"blend", "dixon_coles", "elo"}},
@@ -36,15 +36,17 @@ func init() {
 			{Name: "fixtures", Type: modules.Any, Files: true, Description: "matches to predict: a CSV path, or a list of \"Home - Away\" strings or {home, away} maps; unplayed rows of the data are fixtures too"},
 			{Name: "eval_from", Type: modules.String, Description: "first held-out season (e.g. 2017-2018); default: the last two seasons"},
 			{Name: "evaluate", Type: modules.Bool, Default: true, Description: "evaluate walk-forward on the held-out seasons"},
+			{Name: "compare", Type: modules.Bool, Default: true, Description: "evaluate blend, dixon_coles and elo side by side (one walk forward: the cost of blend) for the dashboard and the backtest"},
 			{Name: "half_life_days", Type: modules.Number, Description: "Dixon-Coles time decay (default tuned)"},
 			{Name: "prior_sd", Type: modules.Number, Description: "Dixon-Coles prior spread of team strengths (default tuned)"},
 			{Name: "cache_dir", Type: modules.String, Default: ".pipe/cache", Description: "where downloaded data is kept"},
 		},
 		Outputs: []modules.Field{
-			{Name: "predictions", Type: modules.List, Description: "fixtures: date, home, away, p_home, p_draw, p_away, xg_home, xg_away, odds"},
-			{Name: "evaluation", Type: modules.List, Description: "walk-forward predictions of the held-out matches, with results and odds"},
-			{Name: "metrics", Type: modules.Map, Description: "held-out log loss, Brier, RPS, accuracy, n, beside base rates and the market"},
-			{Name: "model", Type: modules.Map, Description: "the model: method, teams, data, file, synthetic"},
+			{Name: "predictions", Type: modules.List, Description: "fixtures: date (real dates only), season, home, away, p_home, p_draw, p_away, xg_home, xg_away, odds"},
+			{Name: "fixtures", Type: modules.Map, Description: "where the fixtures came from: source (input, data, implied, none), count, note (what to give when there are none)"},
+			{Name: "evaluation", Type: modules.List, Description: "walk-forward predictions of the held-out matches, with results, odds and (compare) each method's probabilities"},
+			{Name: "metrics", Type: modules.Map, Description: "held-out log loss, Brier, RPS, accuracy, n, per season, calibration, each method's log loss per season, beside base rates and the market"},
+			{Name: "model", Type: modules.Map, Description: "the model: method, teams, current_teams, data, file, synthetic, fitted (its parameters)"},
 		},
 		New: func() modules.Module { return Predictor{} },
 	})
@@ -102,7 +104,7 @@ func (Predictor) Run(ctx context.Context, in *modules.Input) (*modules.Output, e
 		return nil, err
 	}
 
-	fixtures, err := fixturesOf(ctx, in, ms)
+	fixtures, fixInfo, err := fixturesOf(ctx, in, ms)
 	if err != nil {
 		return nil, err
 	}
@@ -114,11 +116,14 @@ func (Predictor) Run(ctx context.Context, in *modules.Input) (*modules.Output, e
 		predictions = append(predictions, predictionRow(&fixtures[i], fitted.Predict(fixtures[i].Home, fixtures[i].Away)))
 	}
 
-	values := map[string]any{"predictions": predictions, "evaluation": []any{}}
+	values := map[string]any{"predictions": predictions, "evaluation": []any{}, "fixtures": fixInfo.value(len(predictions))}
+	if fixInfo.source == "none" {
+		in.Logger.Info("no fixtures to predict: " + fixInfo.note)
+	}
 	metricsOut := map[string]any{"method": string(opts.Method), "synthetic": synthetic}
 	message := ""
 	if in.Bool("evaluate") && len(played) > 0 {
-		ev, err := evaluate(ctx, played, in.String("eval_from"), opts)
+		ev, err := evaluate(ctx, played, in.String("eval_from"), opts, in.Bool("compare"))
 		if err != nil {
 			return nil, err
 		}
@@ -136,6 +141,12 @@ func (Predictor) Run(ctx context.Context, in *modules.Input) (*modules.Output, e
 	if path := in.String("model"); path != "" {
 		modelOut["path"] = path
 	}
+	// The fitted parameters themselves (a few kB): web_interface predicts
+	// any match from them, whether or not the model file was written.
+	if fittedValue, err := asValue(file); err == nil {
+		modelOut["fitted"] = fittedValue
+	}
+	modelOut["current_teams"] = anyStrings(currentTeams(played))
 	values["model"] = modelOut
 	how := "fitted"
 	if loaded {

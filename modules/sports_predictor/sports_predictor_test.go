@@ -14,7 +14,7 @@ import (
 
 func run(t *testing.T, with map[string]any) (*modules.Output, error) {
 	t.Helper()
-	full := map[string]any{"data": Synthetic, "method": "dixon_coles", "mode": "auto", "evaluate": true, "cache_dir": t.TempDir()}
+	full := map[string]any{"data": Synthetic, "method": "dixon_coles", "mode": "auto", "evaluate": true, "compare": true, "cache_dir": t.TempDir()}
 	for k, v := range with {
 		full[k] = v
 	}

@@ -41,6 +41,12 @@ type page struct {
 	Bets        []any
 	Metrics     map[string]any
 	Backtest    map[string]any
+	// Fixtures says where the predictions' fixtures came from, or what
+	// to give when there are none (sports_predictor's fixtures output).
+	Fixtures map[string]any
+	*dashboard
+	predictor *predictor
+	noModel   string // why predictor is nil
 }
 
 func pageFrom(in *modules.Input) *page {
@@ -58,6 +64,9 @@ func pageFrom(in *modules.Input) *page {
 	if p.Bets == nil {
 		p.Bets = []any{}
 	}
+	p.Fixtures, _ = mask.Value(in.With["fixtures"]).(map[string]any)
+	p.dashboard = newDashboard(p.Metrics, p.Backtest)
+	p.predictor, p.noModel = predictorFrom(in.With["model"])
 	return p
 }
 
@@ -70,6 +79,21 @@ func newHandler(p *page, run modules.RunInfo) http.Handler {
 	mux.HandleFunc("GET /api/bets", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, p.Bets) })
 	mux.HandleFunc("GET /api/metrics", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, orEmpty(p.Metrics)) })
 	mux.HandleFunc("GET /api/backtest", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, orEmpty(p.Backtest)) })
+	mux.HandleFunc("GET /api/predict", func(w http.ResponseWriter, r *http.Request) {
+		a := p.predictor.ask(r.URL.Query().Get("home"), r.URL.Query().Get("away"), p.noModel)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(a.status)
+		json.NewEncoder(w).Encode(a)
+	})
+	mux.HandleFunc("GET /api/teams", func(w http.ResponseWriter, r *http.Request) {
+		if p.predictor == nil {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			json.NewEncoder(w).Encode(map[string]any{"error": p.noModel})
+			return
+		}
+		writeJSON(w, map[string]any{"current": p.predictor.current, "all": p.predictor.teams})
+	})
 	mux.HandleFunc("GET /api/run", func(w http.ResponseWriter, r *http.Request) {
 		if run == nil {
 			http.Error(w, "no run", http.StatusNotFound)
@@ -90,7 +114,23 @@ func newHandler(p *page, run modules.RunInfo) http.Handler {
 			GraphDOT string
 			Columns  []string
 			Now      string
-		}{page: p, Columns: columns(p.Predictions), Now: time.Now().Format(time.RFC1123)}
+			Teams    []string
+			Asked    bool
+			Ask      answer
+			AskHome  string
+			AskAway  string
+			NoModel  string
+		}{page: p, Columns: columns(p.Predictions), Now: time.Now().Format(time.RFC1123), NoModel: p.noModel}
+		if p.predictor != nil {
+			data.Teams = p.predictor.current
+		}
+		// The form asks through the page itself (GET /?home=&away=): it
+		// works without a script, which the page's CSP forbids anyway.
+		q := r.URL.Query()
+		if q.Has("home") || q.Has("away") {
+			data.Asked, data.AskHome, data.AskAway = true, q.Get("home"), q.Get("away")
+			data.Ask = p.predictor.ask(data.AskHome, data.AskAway, p.noModel)
+		}
 		if run != nil {
 			if dot, err := run.Graph(); err == nil {
 				if svg, err := renderSVG(r.Context(), dot); err == nil {

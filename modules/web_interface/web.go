@@ -19,7 +19,9 @@ func init() {
 	modules.Register(modules.Info{
 		Name: "web_interface",
 		Description: "Serves the run's results over HTTP until the run is stopped: GET /api/predictions, /api/bets, /api/metrics, " +
-			"/api/backtest, /api/run (the run record), /healthz, and / (an HTML page with the tables and the pipeline's graph). Read-only.",
+			"/api/backtest, /api/predict?home=&away= (any match, with did-you-mean on club names), /api/teams, /api/run (the run record), /healthz, " +
+			"and / (a dashboard: calibration, log loss per season and backtest charts drawn as SVG on the server, the methods side by side, " +
+			"a form to ask for a match, the tables and the pipeline's graph). Read-only.",
 		Waits:   true,
 		Effects: true, // it serves the run to the world: never from cache
 		Tags:    []string{"web"},
@@ -31,7 +33,9 @@ func init() {
 			{Name: "predictions", Type: modules.List, Description: "rows to serve at /api/predictions"},
 			{Name: "bets", Type: modules.List, Description: "rows to serve at /api/bets"},
 			{Name: "metrics", Type: modules.Map, Description: "served at /api/metrics"},
-			{Name: "backtest", Type: modules.Map, Description: "served at /api/backtest"},
+			{Name: "backtest", Type: modules.Map, Description: "served at /api/backtest; its path and methods are drawn"},
+			{Name: "model", Type: modules.Map, Description: "sports_predictor's model output: its fitted parameters answer /api/predict and the page's form", Example: "${{ nodes.sports_predictor.outputs.model }}"},
+			{Name: "fixtures", Type: modules.Map, Description: "sports_predictor's fixtures output: where the fixtures came from, or what to give when there are none"},
 		},
 		Outputs: []modules.Field{
 			{Name: "url", Type: modules.String, Description: "where it served"},

@@ -3,12 +3,14 @@ package web_interface
 import (
 	"context"
 	"encoding/json"
+	"image/color"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -116,11 +118,19 @@ func (u *urlRecorder) get() string {
 // serve runs the module on a free port until the test ends it.
 func serve(t *testing.T) (url string, stop func() *modules.Output) {
 	t.Helper()
+	return serveInput(t, func(l *slog.Logger) *modules.Input { return testInput("127.0.0.1:0", l) })
+}
+
+// serveInput is serve with the input made by in, given the logger the
+// server's url is caught from.
+func serveInput(t *testing.T, in func(*slog.Logger) *modules.Input) (url string, stop func() *modules.Output) {
+	t.Helper()
 	rec := &urlRecorder{Handler: slog.DiscardHandler}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan *modules.Output, 1)
+	input := in(slog.New(rec))
 	go func() {
-		out, err := (&Web{}).Run(ctx, testInput("127.0.0.1:0", slog.New(rec)))
+		out, err := (&Web{}).Run(ctx, input)
 		if err != nil {
 			t.Error(err)
 		}
@@ -139,13 +149,8 @@ func serve(t *testing.T) (url string, stop func() *modules.Output) {
 
 func get(t *testing.T, url string) string {
 	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return string(b)
+	_, body := getStatus(t, url)
+	return body
 }
 
 func TestServesUntilCancelledThenSucceeds(t *testing.T) {
@@ -171,9 +176,10 @@ func TestAddressInUse(t *testing.T) {
 	}
 }
 
-// TestPageInChromium opens the page in real headless Chromium and checks
-// that the tables render.
-func TestPageInChromium(t *testing.T) {
+// chromium runs headless Chromium with args (and a throw-away profile),
+// or skips the test when it is not installed.
+func chromium(t *testing.T, args ...string) []byte {
+	t.Helper()
 	bin := ""
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -184,23 +190,43 @@ func TestPageInChromium(t *testing.T) {
 	if bin == "" {
 		t.Skip("no Chromium installed (Debian: apt-get install chromium; .ci/run installs it): the browser test is skipped")
 	}
-	url, stop := serve(t)
-	defer stop()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	profile := t.TempDir()
-	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir="+profile,
-		"--dump-dom", url+"/")
+	cmd := exec.CommandContext(ctx, bin, append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile}, args...)...)
 	cmd.Stderr = io.Discard
 	cmd.Env = append(os.Environ(), "HOME="+profile)
-	dom, err := cmd.Output()
+	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("chromium: %v", err)
 	}
-	for _, want := range []string{"<table id=\"predictions\">", "Arsenal", "0.71", "1.4 / 4.8 / 8", "<table id=\"bets\">", "Everton", "no evidence of an edge", "55.0%"} {
-		if !strings.Contains(string(dom), want) {
+	return out
+}
+
+// TestPageInChromium opens the page in real headless Chromium and checks
+// that the tables and the charts render.
+func TestPageInChromium(t *testing.T) {
+	url, stop := serveInput(t, func(l *slog.Logger) *modules.Input {
+		in := dashboardInput(t, "127.0.0.1:0")
+		in.Logger = l
+		return in
+	})
+	defer stop()
+	dom := string(chromium(t, "--dump-dom", url+"/"))
+	for _, want := range []string{"<table id=\"predictions\">", "Arsenal", "0.71", "1.4 / 4.8 / 8", "<table id=\"bets\">", "Everton", "no evidence of an edge", "55.0%",
+		"<table id=\"methods\">", "<table id=\"backtest\">"} {
+		if !strings.Contains(dom, want) {
 			t.Errorf("the rendered page lacks %q", want)
 		}
+	}
+	checkCharts(t, dom, []string{"calibration-chart", "seasons-chart", "profit-chart", "bankroll-chart"})
+
+	// Drawn, not only present: the screenshot has the blend's colour
+	// (#0072B2) where its lines are.
+	shot := filepath.Join(t.TempDir(), "page.png")
+	chromium(t, "--hide-scrollbars", "--window-size=1400,2600", "--screenshot="+shot, url+"/")
+	if n := pixelsOf(t, shot, color.RGBA{0x00, 0x72, 0xB2, 0xff}); n < 500 {
+		t.Errorf("the screenshot has %d pixels of the blend's colour: the charts are not drawn", n)
 	}
 }

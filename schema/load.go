@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -17,11 +16,25 @@ import (
 // with an error instead of exhausting memory.
 const MaxFileSize = 64 << 20
 
-var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
 // IsIdentifier reports whether s can name a node or a config key: it must be
 // usable as `nodes.<id>` and `config.<KEY>` in expressions.
-func IsIdentifier(s string) bool { return identRE.MatchString(s) }
+// ([A-Za-z_][A-Za-z0-9_]*). A loop, not a regexp: it runs for every node
+// of every compile.
+func IsIdentifier(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_', 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+		case '0' <= c && c <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // Load reads and decodes the pipeline file at path. A problem with the file
 // is returned as Diagnostics (every problem found, sorted); a problem

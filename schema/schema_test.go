@@ -243,3 +243,14 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+func TestIsIdentifier(t *testing.T) {
+	for s, want := range map[string]bool{
+		"a": true, "_": true, "fit_2": true, "A9_b": true, "ENABLE_DANGEROUS_AI": true,
+		"": false, "9a": false, "a-b": false, "a.b": false, "a b": false, "é": false, "fit[0]": false,
+	} {
+		if got := schema.IsIdentifier(s); got != want {
+			t.Errorf("IsIdentifier(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -22,6 +22,7 @@ type statusLine struct {
 	w     io.Writer
 	text  string
 	shown bool
+	buf   []byte // what Write writes, reused
 }
 
 // width is the terminal's width, for a line that must not wrap (a wrapped
@@ -50,16 +51,31 @@ func (s *statusLine) draw() {
 	}
 }
 
-// Write writes p above the status line.
+// Write writes p above the status line: the erase, p and the line drawn
+// again go out in one write, not three (a node printing a line a
+// millisecond would otherwise pay two more system calls a line).
 func (s *statusLine) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.clear()
-	n, err := s.w.Write(p)
-	if len(p) > 0 && p[len(p)-1] == '\n' {
-		s.draw()
+	s.buf = s.buf[:0]
+	if s.shown {
+		s.buf = append(s.buf, "\r\x1b[K"...)
+		s.shown = false
 	}
-	return n, err
+	s.buf = append(s.buf, p...)
+	redraw := len(p) > 0 && p[len(p)-1] == '\n' && s.text != ""
+	if redraw {
+		s.buf = append(s.buf, s.text...)
+	}
+	_, err := s.w.Write(s.buf)
+	s.shown = redraw && err == nil
+	if len(s.buf) > 64<<10 {
+		s.buf = nil // don't keep a large line's buffer
+	}
+	if err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 func (s *statusLine) set(text string) {

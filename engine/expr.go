@@ -274,10 +274,10 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 		}
 		return false
 	})
-	if id, _ := e.fanInRead(tree.Node); id != "" {
+	if id, _, off := e.fanInAt(tree.Node); id != "" {
 		c.fanIn = id
 		if asBool {
-			errs = append(errs, exprError{off: tree.Node.Location().From, msg: fmt.Sprintf("%s is a list, one value per instance of %s, not true or false", strings.TrimSpace(src), id),
+			errs = append(errs, exprError{off: off, msg: fmt.Sprintf("%s is a list, one value per instance of %s, not true or false", strings.TrimSpace(src), id),
 				hint: fmt.Sprintf("test every instance, e.g. all(%s, # == true), or read nodes.%s.status", strings.TrimSpace(src), id)})
 		}
 	}
@@ -367,8 +367,8 @@ func (e *exprEnv) checkMember(n *ast.MemberNode, c *compiled) []exprError {
 			}
 		}
 	}
-	if id, key := e.fanInRead(n.Node); id != "" && e.fanout[id] == fanList {
-		return []exprError{{off: loc.From, msg: fmt.Sprintf("nodes.%s.outputs.%s is a list, one value per instance of %s: it has no field %s", id, key, id, schema.Quote(prop.Value)),
+	if id, key, off := e.fanInAt(n.Node); id != "" && e.fanout[id] == fanList {
+		return []exprError{{off: off, msg: fmt.Sprintf("nodes.%s.outputs.%s is a list, one value per instance of %s: it has no field %s", id, key, id, schema.Quote(prop.Value)),
 			hint: fmt.Sprintf("index it (nodes.%s.outputs.%s[0]), or fan out over a map to read values by key", id, key)}}
 	}
 	return nil

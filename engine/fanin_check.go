@@ -20,34 +20,40 @@ const (
 // fanInRead reports whether n is nodes.<id>.outputs.<key> of a foreach
 // node: then it is a list (or a map by key), never one instance's value.
 func (e *exprEnv) fanInRead(n ast.Node) (id, key string) {
+	id, key, _ = e.fanInAt(n)
+	return id, key
+}
+
+// fanInAt is fanInRead, with the rune offset where the read starts.
+func (e *exprEnv) fanInAt(n ast.Node) (id, key string, off int) {
 	m, ok := n.(*ast.MemberNode)
 	if !ok {
-		return "", ""
+		return "", "", 0
 	}
 	k, ok := m.Property.(*ast.StringNode)
 	if !ok {
-		return "", ""
+		return "", "", 0
 	}
 	outs, ok := m.Node.(*ast.MemberNode)
 	if !ok {
-		return "", ""
+		return "", "", 0
 	}
 	if p, isStr := outs.Property.(*ast.StringNode); !isStr || p.Value != "outputs" {
-		return "", ""
+		return "", "", 0
 	}
 	node, ok := outs.Node.(*ast.MemberNode)
 	if !ok {
-		return "", ""
+		return "", "", 0
 	}
 	nodes, ok := node.Node.(*ast.IdentifierNode)
 	if !ok || nodes.Value != "nodes" {
-		return "", ""
+		return "", "", 0
 	}
 	name, ok := node.Property.(*ast.StringNode)
 	if !ok || e.fanout[name.Value] == fanNone {
-		return "", ""
+		return "", "", 0
 	}
-	return name.Value, k.Value
+	return name.Value, k.Value, nodes.Location().From
 }
 
 // scalarOps are the operators that want one number or text, not a list.
@@ -61,8 +67,8 @@ func (e *exprEnv) checkFanInOperand(b *ast.BinaryNode) []exprError {
 	}
 	var errs []exprError
 	for _, side := range []ast.Node{b.Left, b.Right} {
-		if id, key := e.fanInRead(side); id != "" {
-			errs = append(errs, exprError{off: side.Location().From,
+		if id, key, off := e.fanInAt(side); id != "" {
+			errs = append(errs, exprError{off: off,
 				msg:  fmt.Sprintf("nodes.%s.outputs.%s is a list, one value per instance of %s: %s needs one value", id, key, id, b.Operator),
 				hint: fmt.Sprintf("take one (nodes.%s.outputs.%s[0]) or combine them (max(nodes.%s.outputs.%s), all(nodes.%s.outputs.%s, # > 0))", id, key, id, key, id, key)})
 		}

@@ -92,6 +92,6 @@ func (c *compiler) checkFanInInput(in schema.Input, info *modules.Info, field mo
 	if kind == fanMap {
 		what = "a map, one value per key"
 	}
-	c.errorf(in.Pos, fmt.Sprintf("input %s takes %s: pick one value (e.g. [0]) or give the node foreach too", in.Key, field.Type),
+	c.errorf(in.Pos, fmt.Sprintf("input %s takes one %s: pick one (e.g. [0]), or give this node foreach too", in.Key, field.Type),
 		"input %s of module %s: %s is %s of %s", in.Key, info.Name, strings.TrimSpace(in.Templates[0].Text), what, fanIn)
 }

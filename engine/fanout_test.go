@@ -99,7 +99,7 @@ func TestSchedulerFanOut(t *testing.T) {
 			with: map[string]map[string]any{"partial": {"ok": []any{"england", "italy"}}},
 		},
 		{
-			name:  "an empty list at run time skips the node and what needs it",
+			name: "an empty list at run time skips the node and what needs it",
 			steps: []schedStep{
 				{"open", []string{"list"}},
 				{"ok list", []string{"fast[a]", "partial"}}, // always(): it runs on

@@ -50,5 +50,11 @@ func fanAttrs(n *schema.Node, attrs []string, style string, results map[string]N
 		return append(attrs, "shape=box3d"), style
 	}
 	// Stripes are drawn in rectangles only: a double border says stacked.
-	return append(attrs, "peripheries=2", "fillcolor="+quoteDOT(strings.Join(stripes, ":"))), "filled,striped"
+	out := attrs[:0]
+	for _, a := range attrs {
+		if !strings.HasPrefix(a, "fillcolor=") { // the stripes replace it
+			out = append(out, a)
+		}
+	}
+	return append(out, "peripheries=2", "fillcolor="+quoteDOT(strings.Join(stripes, ":"))), "filled,striped"
 }

@@ -3,6 +3,7 @@ package engine_test
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/pipe-run/pipe/engine"
@@ -164,5 +165,30 @@ nodes:
 	}
 	if p := tm.peak.Load(); p < 1 {
 		t.Errorf("no instance ran")
+	}
+}
+
+// pipe explain says how many instances a foreach node would run, or that
+// its items are known only at run time.
+func TestExplainForeach(t *testing.T) {
+	tm := newTestModules(t)
+	plan, err := engine.Parse("x.yaml", []byte(`
+nodes:
+  list: {module: echo}
+  fit: {module: echo, needs: list, foreach: "${{ nodes.list.outputs.leagues }}"}
+  price: {module: echo, foreach: [a, b, c]}
+`), tm.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := engine.New(tm.reg).Explain(plan, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"fit": "once per item of ${{ nodes.list.outputs.leagues }}, known at run time", "price": "once per item: 3 instances"}
+	for _, e := range ex {
+		if w, ok := want[e.Node]; ok && !strings.HasSuffix(e.Why, w) {
+			t.Errorf("%s: why %q, want it to end %q", e.Node, e.Why, w)
+		}
 	}
 }

@@ -95,3 +95,15 @@ func (c *compiler) checkFanInInput(in schema.Input, info *modules.Info, field mo
 	c.errorf(in.Pos, fmt.Sprintf("input %s takes one %s: pick one (e.g. [0]), or give this node foreach too", in.Key, field.Type),
 		"input %s of module %s: %s is %s of %s", in.Key, info.Name, strings.TrimSpace(in.Templates[0].Text), what, fanIn)
 }
+
+// foreachWhy says, for pipe explain, how many instances a foreach node
+// would run.
+func foreachWhy(f *schema.Foreach) string {
+	switch v := f.Value.(type) {
+	case []any:
+		return fmt.Sprintf("once per item: %d instances", len(v))
+	case map[string]any:
+		return fmt.Sprintf("once per key: %d instances", len(v))
+	}
+	return "once per item of " + strings.TrimSpace(f.Expr.Text) + ", known at run time"
+}

@@ -190,6 +190,9 @@ func (c *core) env(i int, success bool) any {
 	if pn.when == nil && pn.templates == nil && pn.each == nil {
 		return nil
 	}
+	if i >= len(c.plan.nodes) {
+		return c.itemEnv(i)
+	}
 	v := reflect.New(c.plan.env.typ).Elem()
 	v.Field(fieldConfig).Set(c.cfgVal)
 	if len(pn.refs) > 0 {
@@ -208,17 +211,7 @@ func (c *core) env(i int, success bool) any {
 	v.Field(fieldPipeline).Set(reflect.ValueOf(PipelineView{Name: pl.Name, Description: pl.Description, File: pl.Source.Name}))
 	v.Field(fieldRun).Set(reflect.ValueOf(RunView{ID: c.rec.ID}))
 	v.Field(fieldSuccess).Set(reflect.ValueOf(boolFunc(success)))
-	p := i
-	if i >= len(c.plan.nodes) {
-		in := &c.inst[i-len(c.plan.nodes)]
-		p = in.parent
-		if in.item != nil {
-			v.Field(fieldItem).Set(reflect.ValueOf(&in.item).Elem())
-		}
-		v.Field(fieldItemKey).SetString(in.key)
-		v.Field(fieldItemIndex).SetInt(int64(in.index))
-	}
-	v.Field(fieldFailure).Set(reflect.ValueOf(boolFunc(c.nodes[p].failedAbove)))
+	v.Field(fieldFailure).Set(reflect.ValueOf(boolFunc(c.nodes[i].failedAbove)))
 	v.Field(fieldAlways).Set(reflect.ValueOf(boolFunc(true)))
 	v.Field(fieldCancelled).Set(reflect.ValueOf(boolFunc(c.cause != nil)))
 	return v.Interface()

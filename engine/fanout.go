@@ -52,6 +52,10 @@ type fanState struct {
 	items []ItemView
 	// byID finds an instance by id, for Scheduler.End; made on first use.
 	byID map[string]int
+	// env is the node's expression environment while its instances are
+	// decided (all at once, as it fans out): each instance's is a copy
+	// with its item set, sharing the views of the nodes it reads.
+	env reflect.Value
 }
 
 // maxItems bounds one node's fan-out: an expression over a large output
@@ -112,9 +116,10 @@ func (c *core) fanOut(i int, work []int) []int {
 	status, reason, success := c.gate(i)
 	var items []any
 	var keys []string
+	var env any
 	isMap := false
 	if status == "" {
-		env := c.env(i, success)
+		env = c.env(i, success)
 		if pn.when != nil && pn.when.itemOff < 0 {
 			out, err := expr.Run(pn.when.prog, env)
 			if err != nil {
@@ -138,7 +143,12 @@ func (c *core) fanOut(i int, work []int) []int {
 	}
 	n := len(c.plan.nodes)
 	fan := &fanState{first: len(c.nodes), count: len(items), left: len(items), isMap: isMap}
+	if env != nil {
+		fan.env = reflect.ValueOf(env)
+	}
 	recs := make([]NodeRecord, len(items))
+	c.nodes = slices.Grow(c.nodes, len(items))
+	c.inst = slices.Grow(c.inst, len(items))
 	for k, item := range items {
 		c.inst = append(c.inst, instance{parent: i, id: pn.ID + "[" + keys[k] + "]", key: keys[k], index: k, item: item})
 		recs[k] = NodeRecord{Module: pn.Module, Status: StatusPending}
@@ -172,7 +182,22 @@ func (c *core) fanOut(i int, work []int) []int {
 			}
 		}
 	}
+	fan.env = reflect.Value{}
 	return work
+}
+
+// itemEnv is the expression environment of instance k: its node's, with
+// its item set.
+func (c *core) itemEnv(k int) any {
+	in := &c.inst[k-len(c.plan.nodes)]
+	v := reflect.New(c.plan.env.typ).Elem()
+	v.Set(c.nodes[in.parent].fan.env)
+	if in.item != nil {
+		v.Field(fieldItem).Set(reflect.ValueOf(&in.item).Elem())
+	}
+	v.Field(fieldItemKey).SetString(in.key)
+	v.Field(fieldItemIndex).SetInt(int64(in.index))
+	return v.Interface()
 }
 
 // items evaluates node pn's foreach: its items in order, their keys, and

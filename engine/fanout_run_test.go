@@ -192,3 +192,29 @@ nodes:
 		}
 	}
 }
+
+// A resumed run keeps the instances that succeeded and runs the others.
+func TestForeachResumeKeepsInstances(t *testing.T) {
+	tm := newTestModules(t)
+	src := `
+nodes:
+  fit:
+    module: echo
+    foreach: [a, b, c]
+    with: {x: "${{ item }}"}
+  report: {module: echo, needs: fit, with: {x: "${{ nodes.fit.outputs.x }}"}}
+`
+	keep := map[string]engine.Kept{"fit[a]": {Outputs: map[string]any{"x": "kept a"}}, "fit[c]": {Outputs: map[string]any{"x": "kept c"}}}
+	rec := tm.run(t, src, engine.Options{Keep: keep, KeptFrom: "r0"})
+	check(t, rec, engine.StatusSuccess, map[string]want{
+		"fit[a]": {engine.StatusSuccess, "kept from run r0"},
+		"fit[b]": {engine.StatusSuccess, ""},
+		"report": {engine.StatusSuccess, ""},
+	})
+	if rec.Nodes["fit[b]"].Attempts != 1 || rec.Nodes["fit[a]"].Attempts != 0 {
+		t.Errorf("fit[b] ran %d times, fit[a] %d: want 1 and 0", rec.Nodes["fit[b]"].Attempts, rec.Nodes["fit[a]"].Attempts)
+	}
+	if got := fmt.Sprint(rec.Nodes["report"].Inputs["x"]); got != "[kept a b kept c]" {
+		t.Errorf("report read %s", got)
+	}
+}

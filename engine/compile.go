@@ -472,6 +472,11 @@ func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]
 			}
 		}
 	}
+	for _, o := range comp.outputs {
+		if j, ok := c.index[o.id]; ok {
+			bad = c.checkOutput(j, o, pos, src) || bad
+		}
+	}
 	if bad {
 		return nil
 	}

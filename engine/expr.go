@@ -202,6 +202,15 @@ type compiled struct {
 	// fanIn names the foreach node when the whole expression is
 	// nodes.<id>.outputs.<key> of one: its value is a list (or a map).
 	fanIn string
+	// outputs are its nodes.<id>.outputs.<key> reads, checked against
+	// what each node's module declares it outputs.
+	outputs []outputRef
+}
+
+// outputRef is a read of nodes.<id>.outputs.<key>.
+type outputRef struct {
+	id, key string
+	off     int // rune offset of key
 }
 
 type refAt struct {
@@ -258,6 +267,9 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 			}
 		case *ast.MemberNode:
 			errs = append(errs, e.checkMember(n, c)...)
+			if id, key, _, off := outputRead(n); id != "" {
+				c.outputs = append(c.outputs, outputRef{id: id, key: key, off: off})
+			}
 		case *ast.BinaryNode:
 			errs = append(errs, e.checkFanInOperand(n)...)
 		case *ast.IdentifierNode:

@@ -26,34 +26,44 @@ func (e *exprEnv) fanInRead(n ast.Node) (id, key string) {
 
 // fanInAt is fanInRead, with the rune offset where the read starts.
 func (e *exprEnv) fanInAt(n ast.Node) (id, key string, off int) {
+	id, key, off, _ = outputRead(n)
+	if id == "" || e.fanout[id] == fanNone {
+		return "", "", 0
+	}
+	return id, key, off
+}
+
+// outputRead reports whether n is nodes.<id>.outputs.<key>, with the rune
+// offsets of the read's start and of its key.
+func outputRead(n ast.Node) (id, key string, off, keyOff int) {
 	m, ok := n.(*ast.MemberNode)
 	if !ok {
-		return "", "", 0
+		return "", "", 0, 0
 	}
 	k, ok := m.Property.(*ast.StringNode)
 	if !ok {
-		return "", "", 0
+		return "", "", 0, 0
 	}
 	outs, ok := m.Node.(*ast.MemberNode)
 	if !ok {
-		return "", "", 0
+		return "", "", 0, 0
 	}
 	if p, isStr := outs.Property.(*ast.StringNode); !isStr || p.Value != "outputs" {
-		return "", "", 0
+		return "", "", 0, 0
 	}
 	node, ok := outs.Node.(*ast.MemberNode)
 	if !ok {
-		return "", "", 0
+		return "", "", 0, 0
 	}
 	nodes, ok := node.Node.(*ast.IdentifierNode)
 	if !ok || nodes.Value != "nodes" {
-		return "", "", 0
+		return "", "", 0, 0
 	}
 	name, ok := node.Property.(*ast.StringNode)
-	if !ok || e.fanout[name.Value] == fanNone {
-		return "", "", 0
+	if !ok {
+		return "", "", 0, 0
 	}
-	return name.Value, k.Value, nodes.Location().From
+	return name.Value, k.Value, nodes.Location().From, k.Location().From
 }
 
 // scalarOps are the operators that want one number or text, not a list.

@@ -107,3 +107,33 @@ func foreachWhy(f *schema.Foreach) string {
 	}
 	return "once per item of " + strings.TrimSpace(f.Expr.Text) + ", known at run time"
 }
+
+// checkOutput reports a read of an output that node j's module does not
+// declare, when its outputs are closed: it declares some, and no "*"
+// (exec, python and echo give whatever their programs do; a module that
+// declares none says nothing). It returns whether it reported one.
+func (c *compiler) checkOutput(j int, o outputRef, pos schema.Pos, src string) bool {
+	n := c.p.Nodes[j]
+	info, ok := c.reg.Lookup(n.Module)
+	if !ok || n.Partial || len(info.Outputs) == 0 {
+		return false // an unknown module is reported at its node
+	}
+	names := make([]string, 0, len(info.Outputs))
+	for _, f := range info.Outputs {
+		if f.Name == "*" {
+			return false
+		}
+		if f.Name == o.key {
+			return false
+		}
+		names = append(names, f.Name)
+	}
+	hint := schema.DidYouMean(o.key, names)
+	switch {
+	case hint != "":
+	default:
+		hint = fmt.Sprintf("module %s gives: %s", info.Name, strings.Join(names, ", "))
+	}
+	c.errorf(posIn(pos, src, o.off), hint, "node %s (module %s) has no output %s", o.id, info.Name, schema.Quote(o.key))
+	return true
+}

@@ -158,23 +158,7 @@ func TestSchedulerFanOut(t *testing.T) {
 				return nil
 			}
 			starts := driveScheduler(t, s, clock, tt.steps, outputs)
-			if n := s.Running(); n != 0 {
-				t.Fatalf("%d nodes still running at the end of the table", n)
-			}
-			rec := s.Close()
-			if rec.Status != tt.status {
-				t.Errorf("run status %s (%s), want %s", rec.Status, rec.Reason, tt.status)
-			}
-			for id, want := range tt.nodes {
-				n := rec.Nodes[id]
-				if n == nil {
-					t.Errorf("node %s: not in the record", id)
-					continue
-				}
-				if got := string(n.Status) + ": " + n.Reason; !strings.HasPrefix(got, want) {
-					t.Errorf("node %s: %q, want %q...", id, got, want)
-				}
-			}
+			closeScheduler(t, s, tt.status, tt.nodes)
 			for id, want := range tt.with {
 				for k, v := range want {
 					if got := starts[id].Task.With[k]; !reflect.DeepEqual(got, v) {

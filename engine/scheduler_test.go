@@ -152,20 +152,7 @@ func TestSchedulerTables(t *testing.T) {
 				t.Fatal(err)
 			}
 			driveScheduler(t, s, clock, tt.steps, func(string) map[string]any { return map[string]any{"rows": 3} })
-			if n := s.Running(); n != 0 {
-				t.Fatalf("%d nodes still running at the end of the table", n)
-			}
-			rec := s.Close()
-			if rec.Status != tt.status {
-				t.Errorf("run status %s (%s), want %s", rec.Status, rec.Reason, tt.status)
-			}
-			for id, want := range tt.nodes {
-				n := rec.Nodes[id]
-				got := string(n.Status) + ": " + n.Reason
-				if !strings.HasPrefix(got, want) {
-					t.Errorf("node %s: %q, want %q...", id, got, want)
-				}
-			}
+			closeScheduler(t, s, tt.status, tt.nodes)
 		})
 	}
 }
@@ -215,6 +202,29 @@ func driveScheduler(t *testing.T, s *engine.Scheduler, clock func() time.Time, s
 		}
 	}
 	return all
+}
+
+// closeScheduler closes s once no node runs and checks the run's status
+// and each node's "status: reason" (the reason may be a prefix).
+func closeScheduler(t *testing.T, s *engine.Scheduler, status engine.Status, nodes map[string]string) {
+	t.Helper()
+	if n := s.Running(); n != 0 {
+		t.Fatalf("%d nodes still running at the end of the table", n)
+	}
+	rec := s.Close()
+	if rec.Status != status {
+		t.Errorf("run status %s (%s), want %s", rec.Status, rec.Reason, status)
+	}
+	for id, want := range nodes {
+		n := rec.Nodes[id]
+		if n == nil {
+			t.Errorf("node %s: not in the record", id)
+			continue
+		}
+		if got := string(n.Status) + ": " + n.Reason; !strings.HasPrefix(got, want) {
+			t.Errorf("node %s: %q, want %q...", id, got, want)
+		}
+	}
 }
 
 // The scheduler resolves a node's inputs from what its needs output, and

@@ -1,10 +1,12 @@
 package engine_test
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pipe-run/pipe/engine"
 )
@@ -216,5 +218,41 @@ nodes:
 	}
 	if got := fmt.Sprint(rec.Nodes["report"].Inputs["x"]); got != "[kept a b kept c]" {
 		t.Errorf("report read %s", got)
+	}
+}
+
+// A cancel while instances run cancels them and those not started; the
+// foreach node ends cancelled, and so does the run. A module that ignores
+// the cancel is abandoned as a plain node is, never the foreach node.
+func TestForeachCancel(t *testing.T) {
+	tm := newTestModules(t)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	go func() {
+		for tm.running.Load() < 2 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel(engine.ErrInterrupted)
+	}()
+	rec := tm.runCtx(t, ctx, `
+nodes:
+  fit:
+    module: busy
+    foreach: [a, b, c, d]
+    max_parallel: 2
+    with: {for: 1h}
+  stuck:
+    module: stubborn
+    foreach: [x]
+  tidy: {module: echo, needs: fit, when: always()}
+`, engine.Options{MaxParallel: 4})
+	check(t, rec, engine.StatusCancelled, map[string]want{
+		"fit":    {engine.StatusCancelled, "4 of 4 instances cancelled"},
+		"fit[a]": {engine.StatusCancelled, "cancelled while running"},
+		"fit[d]": {engine.StatusCancelled, "not started: run interrupted"},
+		"tidy":   {engine.StatusSuccess, ""},
+		"stuck":  {engine.StatusCancelled, "1 of 1 instances cancelled"},
+	})
+	if r := rec.Nodes["stuck[x]"]; r.Status != engine.StatusCancelled {
+		t.Errorf("stuck[x]: %s (%s)", r.Status, r.Reason)
 	}
 }

@@ -16,6 +16,9 @@ type NodeResult struct {
 	Reason   string
 	Duration time.Duration
 	Attempts int
+	// Items are a foreach node's instance keys: their results are under
+	// id[key].
+	Items []string
 }
 
 // DOTOptions adds what the graph alone does not know.
@@ -68,6 +71,9 @@ func WriteDOT(w io.Writer, p *schema.Pipeline, g *Graph, opts DOTOptions) error 
 				attrs = append(attrs, "tooltip="+quoteDOT(r.Reason))
 			}
 		}
+		if node.Foreach != nil {
+			attrs, style = fanAttrs(node, attrs, style, opts.Results)
+		}
 		if style != "rounded,filled" {
 			attrs = append(attrs, "style="+quoteDOT(style))
 		}
@@ -102,7 +108,9 @@ func graphLabel(p *schema.Pipeline, opts DOTOptions) string {
 	if len(opts.Results) > 0 {
 		counts := map[string]int{}
 		for _, r := range opts.Results {
-			counts[r.Status]++
+			if len(r.Items) == 0 { // a foreach node counts by its instances
+				counts[r.Status]++
+			}
 		}
 		var parts []string
 		for _, s := range []string{"success", "error", "skipped", "cancelled", "lost"} {
@@ -125,6 +133,9 @@ func nodeLabel(n *schema.Node, dangerous bool, results map[string]NodeResult) st
 	}
 	if dangerous {
 		lines = append(lines, "⚠ dangerous")
+	}
+	if n.Foreach != nil {
+		lines = append(lines, fanLine(n, results))
 	}
 	if r, ok := results[n.ID]; ok {
 		status := r.Status

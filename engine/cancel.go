@@ -12,7 +12,7 @@ import (
 
 // cleansUp reports whether node i still runs once the run is cancelled: a
 // clean-up node, while the run is not hurried.
-func (c *core) cleansUp(i int) bool { return c.plan.nodes[i].runsOnCancel() && !c.hurried }
+func (c *core) cleansUp(i int) bool { return c.pn(i).runsOnCancel() && !c.hurried }
 
 // startable reports whether queued node i may start. After the run is
 // cancelled only clean-up nodes may: any other is settled as cancelled, and
@@ -48,10 +48,10 @@ func (c *core) abandon(cause error, waited time.Duration) {
 	reason := fmt.Sprintf("cancelled while running (run %s); %v within %s", causeText(cause), ErrNotStopped, waited)
 	for i := range c.nodes {
 		st := &c.nodes[i]
-		if st.rec.Status == StatusRunning && (!st.cleanup || c.hurried) {
+		if st.rec.Status == StatusRunning && st.fan == nil && (!st.cleanup || c.hurried) {
 			st.abandoned = true
 			c.inflight--
-			if !c.plan.nodes[i].info.Waits {
+			if !c.pn(i).info.Waits {
 				c.slots--
 			}
 			c.cancelNode(i, reason, true)
@@ -71,6 +71,9 @@ func (c *core) cancelWaiting(cause error, cleanup bool) {
 	waiting := append(c.queue.drain(), c.freeQ...) // a copy: ready may queue more below
 	c.freeQ = c.freeQ[:0]
 	for _, i := range waiting {
+		if c.nodes[i].done { // an instance cancelled by fail_fast
+			continue
+		}
 		if cleanup && c.cleansUp(i) {
 			keep = append(keep, i)
 			continue
@@ -78,7 +81,7 @@ func (c *core) cancelWaiting(cause error, cleanup bool) {
 		c.cancelNode(i, reason, cleanup)
 	}
 	for _, i := range keep {
-		if c.plan.nodes[i].info.Waits {
+		if c.pn(i).info.Waits {
 			c.freeQ = append(c.freeQ, i)
 		} else {
 			c.queue.push(i)

@@ -39,6 +39,9 @@ type planNode struct {
 	dangerous bool
 	// when is nil for a node without `when`.
 	when *compiled
+	// each is the compiled `foreach: ${{ }}`; nil without foreach or
+	// for a literal one (Foreach.Value).
+	each *compiled
 	// templates holds the parsed `with` strings that hold `${{ }}`, by text.
 	// It is not nil when the node has any template, scripts included: the
 	// run builds an expression environment only for nodes that have one.
@@ -157,6 +160,7 @@ func compileWithDir(p *schema.Pipeline, reg *modules.Registry, override string, 
 		index[n.ID] = i
 	}
 	c.index = index
+	c.env.fanout = fanKinds(p)
 	for i, n := range p.Nodes {
 		nodes[i] = c.node(i, n)
 	}
@@ -187,6 +191,9 @@ type compiler struct {
 	warnings schema.Diagnostics
 	// dir is the plan's base directory.
 	dir string
+	// inForeach is set while a foreach expression compiles: item is not
+	// set there yet.
+	inForeach bool
 }
 
 // checkRefs reports every expression that reads a node its node does not
@@ -232,6 +239,9 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 		pn.tags = nodeTags(n, info)
 		c.inspect(&pn)
 	}
+	if n.Foreach != nil {
+		c.foreach(i, &pn)
+	}
 	if n.When != "" {
 		pn.when = c.expr(i, n.When, n.WhenPos, true, &pn.refs)
 		pn.noteConfig(pn.when)
@@ -259,11 +269,13 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 				c.errorf(in.Pos, hint, "module %s has no input %s", info.Name, schema.Quote(in.Key))
 			}
 		}
-		wholeType := c.templates(i, in, &pn, declared && field.Shell)
+		wholeType, fanIn := c.templates(i, in, &pn, declared && field.Shell)
 		if !declared || field.Type == modules.Any {
 			continue
 		}
 		switch {
+		case fanIn != "":
+			c.checkFanInInput(in, info, field, fanIn)
 		case len(in.Templates) == 0:
 			if err := field.CheckValue(in.Value); err != nil {
 				hint := field.Description
@@ -326,8 +338,7 @@ func sampleOf(t reflect.Type) (any, bool) {
 // of the input's value when the value is exactly one expression. When the
 // input is a shell script (its string value, not strings inside a list),
 // each value is quoted for where it sits in the script.
-func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) reflect.Type {
-	var wholeType reflect.Type
+func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) (wholeType reflect.Type, fanIn string) {
 	for _, t := range in.Templates {
 		literals, exprs, err := splitTemplate(t.Text)
 		if err != nil {
@@ -380,6 +391,9 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) r
 			if node := last.expr.prog.Node(); node != nil && t.Path == "" {
 				wholeType = node.Type()
 			}
+			if t.Path == "" {
+				fanIn = last.expr.fanIn
+			}
 		}
 		if pn.templates == nil {
 			pn.templates = map[string]*template{}
@@ -393,7 +407,7 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) r
 		}
 		pn.templates[t.Text] = tpl
 	}
-	return wholeType
+	return wholeType, fanIn
 }
 
 // shellPart decides how the value of comp, at hole in the shell script of
@@ -434,6 +448,15 @@ func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]
 	}
 	id := c.p.Nodes[i].ID
 	bad := false
+	if comp.itemOff >= 0 && (c.inForeach || c.p.Nodes[i].Foreach == nil) {
+		at := posIn(pos, src, comp.itemOff)
+		if c.inForeach {
+			c.errorf(at, "foreach gives the items: read item in with, when and templates of the node", "foreach cannot read item: it is set once the items are known")
+		} else {
+			c.errorf(at, "add `foreach:` to the node to run it once per item", "node %s reads item but has no foreach", id)
+		}
+		bad = true
+	}
 	for _, r := range comp.refs {
 		j, ok := c.index[r.id]
 		at := posIn(pos, src, r.off)
@@ -456,6 +479,11 @@ func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]
 			if !slices.Contains(*refs, j) {
 				*refs = append(*refs, j)
 			}
+		}
+	}
+	for _, o := range comp.outputs {
+		if j, ok := c.index[o.id]; ok {
+			bad = c.checkOutput(j, o, pos, src) || bad
 		}
 	}
 	if bad {

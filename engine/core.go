@@ -46,7 +46,10 @@ type core struct {
 	mu  sync.Mutex // guards rec and the NodeRecords in it, for snapshots
 	rec *Record
 
+	// nodes holds the plan's nodes, then the instances of foreach nodes,
+	// appended as each fans out (inst[i-len(plan.nodes)] says whose).
 	nodes    []nodeState
+	inst     []instance
 	queue    readyQueue // ready to start, waiting for a slot
 	freeQ    []int      // ready to start, of modules that take no slot
 	slots    int        // nodes holding a slot
@@ -95,11 +98,17 @@ type nodeState struct {
 	blockedBy string
 	// kept is set when the node's outputs come from an earlier run.
 	kept bool
+	// fan is set once a foreach node has fanned out: its instances.
+	fan *fanState
 }
 
 // job is a node begun: its resolved inputs and its start time.
 type job struct {
-	i       int
+	i int
+	// p is the node's index in the plan (an instance's foreach node), id
+	// its id: set under the core's lock, read by the node's goroutine.
+	p       int
+	id      string
 	with    map[string]any
 	started time.Time
 	// cleanup is set for a clean-up node started after the run was
@@ -183,6 +192,7 @@ func newCore(plan *Plan, opts Options) (*core, error) {
 			Nodes:    make(map[string]*NodeRecord, n),
 		},
 	}
+	c.queue.height = c.height
 	c.rec.Config = c.recordedConfig()
 	c.rec.Version = opts.Version
 	c.rec.FileHash = opts.FileHash
@@ -293,13 +303,13 @@ func (c *core) startQueued() {
 	for len(c.freeQ) > 0 { // startable may queue more
 		i := c.freeQ[len(c.freeQ)-1]
 		c.freeQ = c.freeQ[:len(c.freeQ)-1]
-		if c.startable(i) {
+		if !c.nodes[i].done && c.startable(i) {
 			c.starts = append(c.starts, c.begin(i, false))
 		}
 	}
 	for c.queue.Len() > 0 && c.slots < c.limit {
 		i := c.queue.pop()
-		if !c.startable(i) {
+		if c.nodes[i].done || !c.startable(i) { // done: cancelled by fail_fast
 			continue
 		}
 		c.slots++
@@ -310,7 +320,13 @@ func (c *core) startQueued() {
 // begin marks node i running and hands over its inputs.
 func (c *core) begin(i int, slot bool) job {
 	st := &c.nodes[i]
-	j := job{i: i, with: st.with, started: c.now(), cleanup: c.cause != nil, slot: slot}
+	j := job{i: i, p: i, with: st.with, started: c.now(), cleanup: c.cause != nil, slot: slot}
+	if i < len(c.plan.nodes) {
+		j.id = c.plan.nodes[i].ID
+	} else {
+		in := &c.inst[i-len(c.plan.nodes)]
+		j.p, j.id = in.parent, in.id
+	}
 	st.with = nil
 	st.cleanup = j.cleanup
 	c.mu.Lock()
@@ -324,10 +340,10 @@ func (c *core) begin(i int, slot bool) job {
 
 // task is the first attempt of job j, as an executor gets it.
 func (c *core) task(j job) Task {
-	pn := &c.plan.nodes[j.i]
-	t := Task{Run: c.rec.ID, Pipeline: c.plan.Pipeline.Name, Node: pn.ID, Module: pn.Module, With: j.with, Timeout: pn.Timeout, Attempt: 1,
-		Priority: c.plan.Graph.Height(j.i), LogFile: logFile(c.opts.LogDir, pn.ID), Secrets: c.redact.Values(),
-		Dangerous: pn.dangerous, Dir: c.plan.BaseDir, Env: c.progEnv, AllowDangerous: c.dangerOK, index: j.i}
+	pn := &c.plan.nodes[j.p]
+	t := Task{Run: c.rec.ID, Pipeline: c.plan.Pipeline.Name, Node: j.id, Module: pn.Module, With: j.with, Timeout: pn.Timeout, Attempt: 1,
+		Priority: c.plan.Graph.Height(j.p), LogFile: logFile(c.opts.LogDir, j.id), Secrets: c.redact.Values(),
+		Dangerous: pn.dangerous, Dir: c.plan.BaseDir, Env: c.progEnv, AllowDangerous: c.dangerOK, index: j.p}
 	if j.cleanup && t.Timeout <= 0 {
 		// The run was cancelled: a clean-up node is bounded all the same.
 		t.Timeout = c.cleanupTimeout
@@ -337,12 +353,12 @@ func (c *core) task(j job) Task {
 
 func (c *core) emit(kind EventKind, i int) {
 	if kind == NodeFinished && c.journal != nil {
-		c.journal.node(c.plan.nodes[i].ID, *c.nodes[i].rec)
+		c.journal.node(c.nodeID(i), *c.nodes[i].rec)
 	}
 	if c.opts.OnEvent != nil {
 		c.mu.Lock()
 		rec := *c.nodes[i].rec
 		c.mu.Unlock()
-		c.opts.OnEvent(Event{Kind: kind, Node: c.plan.nodes[i].ID, Record: rec})
+		c.opts.OnEvent(Event{Kind: kind, Node: c.nodeID(i), Record: rec})
 	}
 }

@@ -29,6 +29,10 @@ func (c *core) ready(i int) {
 			work = c.release(i, work) // a clean-up node below may now be ready
 			continue
 		}
+		if c.plan.nodes[i].Foreach != nil {
+			work = c.fanOut(i, work)
+			continue
+		}
 		if c.opts.Keep != nil && c.keeps(i) {
 			c.keep(i)
 			work = c.release(i, work)
@@ -51,6 +55,9 @@ func (c *core) ready(i int) {
 // release marks node i done and returns work with the dependents that became
 // ready (in the levels schedule they may be held instead).
 func (c *core) release(i int, work []int) []int {
+	if i >= len(c.plan.nodes) {
+		return c.instanceDone(i, work)
+	}
 	st := &c.nodes[i]
 	st.done = true
 	if c.opts.Schedule == Levels {
@@ -101,22 +108,41 @@ func (c *core) levelDone(l int) {
 // ready node. It returns a final status with its reason for a node that
 // will not run, or the node's resolved inputs.
 func (c *core) decide(i int) (Status, string, map[string]any) {
+	status, reason, success := c.gate(i)
+	if status != "" {
+		return status, reason, nil
+	}
+	return c.evaluate(i, success)
+}
+
+// gate applies the safety gate and the needs' outcomes to ready node i:
+// it returns a final status with its reason for a node that will not run,
+// or whether every need succeeded.
+func (c *core) gate(i int) (Status, string, bool) {
 	pn := &c.plan.nodes[i]
 	st := &c.nodes[i]
 	if pn.dangerous && !c.dangerOK {
-		return StatusSkipped, "dangerous module disabled: set " + DangerKey + "=true to run it", nil
+		return StatusSkipped, "dangerous module disabled: set " + DangerKey + "=true to run it", false
 	}
 	if st.blockedBy != "" {
-		return StatusSkipped, fmt.Sprintf("needs %s, a dangerous node that is disabled", st.blockedBy), nil
+		return StatusSkipped, fmt.Sprintf("needs %s, a dangerous node that is disabled", st.blockedBy), false
 	}
 	success, why := c.needsSucceeded(i)
 	if pn.when == nil || !pn.when.usesStatus {
 		if !success {
-			return StatusSkipped, why, nil
+			return StatusSkipped, why, false
 		}
 	}
+	return "", "", success
+}
+
+// evaluate applies `when` to node or instance i, whose needs' outcomes are
+// success, and resolves its inputs. An instance's `when` that reads no
+// item was decided once, for its foreach node.
+func (c *core) evaluate(i int, success bool) (Status, string, map[string]any) {
+	pn := c.pn(i)
 	env := c.env(i, success)
-	if pn.when != nil {
+	if pn.when != nil && (i < len(c.plan.nodes) || pn.when.itemOff >= 0) {
 		out, err := expr.Run(pn.when.prog, env)
 		if err != nil {
 			return StatusError, fmt.Sprintf("when: %v", err), nil
@@ -160,9 +186,12 @@ func (c *core) needsSucceeded(i int) (bool, string) {
 // env builds the expression environment of node i; nil when it has no
 // expression to evaluate.
 func (c *core) env(i int, success bool) any {
-	pn := &c.plan.nodes[i]
-	if pn.when == nil && pn.templates == nil {
+	pn := c.pn(i)
+	if pn.when == nil && pn.templates == nil && pn.each == nil {
 		return nil
+	}
+	if i >= len(c.plan.nodes) {
+		return c.itemEnv(i)
 	}
 	v := reflect.New(c.plan.env.typ).Elem()
 	v.Field(fieldConfig).Set(c.cfgVal)
@@ -170,12 +199,16 @@ func (c *core) env(i int, success bool) any {
 		views := make(map[string]NodeView, len(pn.refs))
 		for _, j := range pn.refs {
 			rec := c.nodes[j].rec
-			views[c.plan.nodes[j].ID] = NodeView{Status: string(rec.Status), Message: rec.Message, Outputs: c.nodes[j].outputs}
+			view := NodeView{Status: string(rec.Status), Message: rec.Message, Outputs: c.nodes[j].outputs}
+			if fan := c.nodes[j].fan; fan != nil {
+				view.Items = fan.items
+			}
+			views[c.plan.nodes[j].ID] = view
 		}
 		v.Field(fieldNodes).Set(reflect.ValueOf(views))
 	}
-	p := c.plan.Pipeline
-	v.Field(fieldPipeline).Set(reflect.ValueOf(PipelineView{Name: p.Name, Description: p.Description, File: p.Source.Name}))
+	pl := c.plan.Pipeline
+	v.Field(fieldPipeline).Set(reflect.ValueOf(PipelineView{Name: pl.Name, Description: pl.Description, File: pl.Source.Name}))
 	v.Field(fieldRun).Set(reflect.ValueOf(RunView{ID: c.rec.ID}))
 	v.Field(fieldSuccess).Set(reflect.ValueOf(boolFunc(success)))
 	v.Field(fieldFailure).Set(reflect.ValueOf(boolFunc(c.nodes[i].failedAbove)))

@@ -19,6 +19,7 @@ func WriteDOT(w io.Writer, plan *Plan, rec *Record) error {
 				Reason:   n.Reason,
 				Duration: time.Duration(n.DurationMS) * time.Millisecond,
 				Attempts: n.Attempts,
+				Items:    n.Items,
 			}
 		}
 	}

@@ -55,6 +55,9 @@ func (e *Engine) Explain(plan *Plan, opts Options) ([]Explanation, error) {
 		pn := &plan.nodes[i]
 		w, why := c.explain(i, would)
 		would[i] = w
+		if f := pn.Foreach; f != nil && w != WouldSkip {
+			why += "; " + foreachWhy(f)
+		}
 		cache := c.explainCache(i, w, hit)
 		out = append(out, Explanation{Node: pn.ID, Module: pn.Module, Would: w, Why: c.redact.String(why), Cache: c.redact.String(cache)})
 	}

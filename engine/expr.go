@@ -18,7 +18,22 @@ import (
 
 // NodeView is what an expression sees of a node it needs:
 // nodes.<id>.status, .message and .outputs.<key>.
+//
+// For a foreach node, outputs.<key> is a list in item order (a map by key
+// when it fans out over a map), and items holds each instance.
 type NodeView struct {
+	Status  string         `expr:"status"`
+	Message string         `expr:"message"`
+	Outputs map[string]any `expr:"outputs"`
+	Items   []ItemView     `expr:"items"`
+}
+
+// ItemView is one instance of a foreach node, as nodes.<id>.items shows
+// it, in item order.
+type ItemView struct {
+	Key     string         `expr:"key"`
+	Index   int            `expr:"index"`
+	Item    any            `expr:"item"`
 	Status  string         `expr:"status"`
 	Message string         `expr:"message"`
 	Outputs map[string]any `expr:"outputs"`
@@ -46,13 +61,19 @@ const (
 	fieldFailure
 	fieldAlways
 	fieldCancelled
+	fieldItem
+	fieldItemKey
+	fieldItemIndex
 )
 
 var statusFuncs = []string{"success", "failure", "always", "cancelled"}
 
-var envNames = []string{"config", "nodes", "pipeline", "run", "success", "failure", "always", "cancelled"}
+var envNames = []string{"config", "nodes", "pipeline", "run", "success", "failure", "always", "cancelled", "item", "item_key", "item_index"}
 
-var nodeViewFields = []string{"status", "message", "outputs"}
+// itemNames are set only in a foreach node's instances.
+var itemNames = []string{"item", "item_key", "item_index"}
+
+var nodeViewFields = []string{"status", "message", "outputs", "items"}
 
 func returnTrue() bool  { return true }
 func returnFalse() bool { return false }
@@ -74,6 +95,9 @@ type exprEnv struct {
 	cfgIndex map[string]int
 	cfgKeys  []string
 	zero     any
+	// fanout says which nodes fan out, and how (fanList, fanMap or
+	// fanDynamic), for the fan-in checks; set before any node compiles.
+	fanout map[string]fanKind
 	// results caches compile's answers by kind and source: many nodes share
 	// the same `when`, and an alias repeats a value (and its expressions)
 	// as often as it is used.
@@ -128,6 +152,9 @@ func newExprEnv(cfg []schema.ConfigVar) *exprEnv {
 		{Name: "Failure", Type: funcType, Tag: `expr:"failure"`},
 		{Name: "Always", Type: funcType, Tag: `expr:"always"`},
 		{Name: "Cancelled", Type: funcType, Tag: `expr:"cancelled"`},
+		{Name: "Item", Type: anyType, Tag: `expr:"item"`},
+		{Name: "ItemKey", Type: stringType, Tag: `expr:"item_key"`},
+		{Name: "ItemIndex", Type: intType, Tag: `expr:"item_index"`},
 	})
 	e.zero = reflect.New(e.typ).Elem().Interface()
 	return e
@@ -169,6 +196,21 @@ type compiled struct {
 	raw       bool
 	rawInside bool
 	rawOff    int32 // rune offset of the inner raw call, for its error
+	// itemOff is the rune offset of the first item, item_key or
+	// item_index it reads; -1 when it reads none.
+	itemOff int
+	// fanIn names the foreach node when the whole expression is
+	// nodes.<id>.outputs.<key> of one: its value is a list (or a map).
+	fanIn string
+	// outputs are its nodes.<id>.outputs.<key> reads, checked against
+	// what each node's module declares it outputs.
+	outputs []outputRef
+}
+
+// outputRef is a read of nodes.<id>.outputs.<key>.
+type outputRef struct {
+	id, key string
+	off     int // rune offset of key
 }
 
 type refAt struct {
@@ -207,7 +249,7 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 	if err != nil {
 		return nil, []exprError{fromExprErr(err, "")}
 	}
-	c := &compiled{src: src}
+	c := &compiled{src: src, itemOff: -1}
 	var errs []exprError
 	ast.Find(tree.Node, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -225,7 +267,15 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 			}
 		case *ast.MemberNode:
 			errs = append(errs, e.checkMember(n, c)...)
+			if id, key, _, off := outputRead(n); id != "" {
+				c.outputs = append(c.outputs, outputRef{id: id, key: key, off: off})
+			}
+		case *ast.BinaryNode:
+			errs = append(errs, e.checkFanInOperand(n)...)
 		case *ast.IdentifierNode:
+			if slices.Contains(itemNames, n.Value) && c.itemOff < 0 {
+				c.itemOff = n.Location().From
+			}
 			if !slices.Contains(envNames, n.Value) && !isBuiltinLike(n.Value) {
 				hint := schema.DidYouMean(n.Value, envNames)
 				if hint == "" {
@@ -236,6 +286,13 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 		}
 		return false
 	})
+	if id, _, off := e.fanInAt(tree.Node); id != "" {
+		c.fanIn = id
+		if asBool {
+			errs = append(errs, exprError{off: off, msg: fmt.Sprintf("%s is a list, one value per instance of %s, not true or false", strings.TrimSpace(src), id),
+				hint: fmt.Sprintf("test every instance, e.g. all(%s, # == true), or read nodes.%s.status", strings.TrimSpace(src), id)})
+		}
+	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -316,7 +373,15 @@ func (e *exprEnv) checkMember(n *ast.MemberNode, c *compiled) []exprError {
 				}
 				return []exprError{{off: loc.From, msg: fmt.Sprintf("a node has no field %s", schema.Quote(prop.Value)), hint: hint}}
 			}
+			if read, isStr := base.Property.(*ast.StringNode); isStr && prop.Value == "items" && e.fanout[read.Value] == fanNone {
+				return []exprError{{off: loc.From, msg: fmt.Sprintf("node %s has no items: it does not fan out", read.Value),
+					hint: fmt.Sprintf("nodes.%s.items lists the instances of a foreach node; read nodes.%s.status", read.Value, read.Value)}}
+			}
 		}
+	}
+	if id, key, off := e.fanInAt(n.Node); id != "" && e.fanout[id] == fanList {
+		return []exprError{{off: off, msg: fmt.Sprintf("nodes.%s.outputs.%s is a list, one value per instance of %s: it has no field %s", id, key, id, schema.Quote(prop.Value)),
+			hint: fmt.Sprintf("index it (nodes.%s.outputs.%s[0]), or fan out over a map to read values by key", id, key)}}
 	}
 	return nil
 }

@@ -103,9 +103,12 @@ func readSummary(path string) (RunSummary, error) {
 		node, err := br.ReadBytes('\n')
 		// A node line is "id":{...}, with a comma unless it is the last.
 		if i := bytes.Index(node, []byte(`":{`)); i >= 0 {
-			var n struct{ Status Status }
+			var n struct {
+				Status Status
+				Items  json.RawMessage
+			}
 			body := bytes.TrimRight(bytes.TrimSpace(node[i+2:]), ",")
-			if json.Unmarshal(body, &n) == nil {
+			if json.Unmarshal(body, &n) == nil && len(n.Items) == 0 { // a foreach node counts by its instances
 				s.Counts[n.Status]++
 			}
 		}
@@ -120,7 +123,9 @@ func summaryOf(rec *Record, path string) RunSummary {
 	s := RunSummary{ID: rec.ID, Pipeline: rec.Pipeline, File: rec.File, Status: rec.Status, StartedAt: rec.StartedAt,
 		DurationMS: rec.DurationMS, Counts: map[Status]int{}, Path: path}
 	for _, n := range rec.Nodes {
-		s.Counts[n.Status]++
+		if !n.FannedOut() { // a foreach node counts by its instances
+			s.Counts[n.Status]++
+		}
 	}
 	return s
 }

@@ -24,7 +24,7 @@ func (c *core) logResult(i int) {
 	}
 	ctx := context.Background()
 	rec := c.nodes[i].rec
-	id := c.plan.nodes[i].ID
+	id := c.nodeID(i)
 	switch rec.Status {
 	case StatusSuccess:
 		log.Debug("node succeeded", "node", id, "duration_ms", rec.Duration().Milliseconds(), "message", rec.Message)

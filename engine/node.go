@@ -12,7 +12,7 @@ import (
 // inputs resolves node i's `with`: `${{ }}` evaluated, declared types
 // checked, defaults filled in.
 func (c *core) inputs(i int, env any) (map[string]any, error) {
-	pn := &c.plan.nodes[i]
+	pn := c.pn(i)
 	with := make(map[string]any, len(pn.With)+len(pn.info.Inputs))
 	for _, in := range pn.With {
 		v := in.Value

@@ -15,7 +15,7 @@ import (
 // finish records a node goroutine's result and readies its dependents.
 func (c *core) finish(res nodeResult) {
 	i := res.i
-	pn := &c.plan.nodes[i]
+	pn := c.pn(i)
 	if !pn.info.Waits {
 		c.slots--
 	}
@@ -90,7 +90,7 @@ func (c *core) settle(i int, status Status, reason, message string) {
 	c.mu.Lock()
 	st.rec.Status, st.rec.Reason, st.rec.Message = status, reason, message
 	st.rec.Outputs = nil
-	st.passed = status == StatusError && c.plan.nodes[i].ContinueOnError
+	st.passed = status == StatusError && c.pn(i).ContinueOnError
 	if status == StatusError {
 		st.rec.Message = reason
 		st.rec.StartedAt, st.rec.FinishedAt = now, now
@@ -109,7 +109,7 @@ func (c *core) close() *Record {
 	rec.DurationMS = rec.FinishedAt.Sub(rec.StartedAt).Milliseconds()
 	rec.Status = StatusSuccess
 	failed, cancelled := 0, 0
-	for i := range c.nodes {
+	for i := range c.plan.nodes { // a foreach node stands for its instances
 		switch c.nodes[i].rec.Status {
 		case StatusError:
 			if !c.plan.nodes[i].ContinueOnError {
@@ -186,7 +186,7 @@ func (c *core) keeps(i int) bool {
 // keep settles node i with what it left in the earlier run.
 func (c *core) keep(i int) {
 	st := &c.nodes[i]
-	k := c.opts.Keep[c.plan.nodes[i].ID]
+	k := c.opts.Keep[c.nodeID(i)]
 	c.mu.Lock()
 	st.rec.Status, st.rec.Message = StatusSuccess, c.redact.String(k.Message)
 	st.rec.Reason = "kept from run " + c.opts.KeptFrom

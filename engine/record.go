@@ -81,10 +81,27 @@ type NodeRecord struct {
 	Attempts int            `json:"attempts,omitempty"`
 	// CachedFrom is the run whose outputs, message and log the node
 	// reused from the node cache instead of running.
-	CachedFrom string    `json:"cached_from,omitempty"`
+	CachedFrom string `json:"cached_from,omitempty"`
+	// Items are the keys of a foreach node's instances, in item order:
+	// each instance has a record of its own, under node[key].
+	Items      []string  `json:"items,omitempty"`
 	StartedAt  time.Time `json:"started_at,omitzero"`
 	FinishedAt time.Time `json:"finished_at,omitzero"`
 	DurationMS int64     `json:"duration_ms"`
+}
+
+// FannedOut reports whether the node is a foreach node that fanned out:
+// its instances, node[key] for each of Items, have records of their own,
+// and counts of what ran count them, not it.
+func (n *NodeRecord) FannedOut() bool { return len(n.Items) > 0 }
+
+// InstanceIDs returns the ids of a foreach node's instances, in item order.
+func (n *NodeRecord) InstanceIDs(id string) []string {
+	ids := make([]string, len(n.Items))
+	for k, key := range n.Items {
+		ids[k] = id + "[" + key + "]"
+	}
+	return ids
 }
 
 // Duration is how long the node ran, all attempts together.

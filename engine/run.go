@@ -181,7 +181,7 @@ func (r *run) work(ctx, cleanup context.Context, j job) {
 // runNode runs one node: its attempts, through the run's executor, and
 // the back-off between them.
 func (r *run) runNode(ctx, cleanup context.Context, j job) (res nodeResult) {
-	pn := &r.plan.nodes[j.i]
+	pn := &r.plan.nodes[j.p]
 	res = nodeResult{i: j.i, with: j.with, started: j.started}
 	defer func() { res.finished = time.Now() }()
 	task := r.task(j)
@@ -198,17 +198,17 @@ func (r *run) runNode(ctx, cleanup context.Context, j job) (res nodeResult) {
 			return
 		}
 		if ctx.Err() != nil || attempt > pn.Retry.Limit || !retryable(res.err) {
-			res.err = &NodeError{Node: pn.ID, Attempt: attempt, Err: res.err}
+			res.err = &NodeError{Node: j.id, Attempt: attempt, Err: res.err}
 			return
 		}
 		delay := pn.Retry.Delay(attempt)
-		r.nodeLogger(pn.ID).Warn("attempt failed, retrying", "attempt", attempt, "of", pn.Retry.Limit+1, "retry_in_ms", delay.Milliseconds(), "err", res.err)
+		r.nodeLogger(j.id).Warn("attempt failed, retrying", "attempt", attempt, "of", pn.Retry.Limit+1, "retry_in_ms", delay.Milliseconds(), "err", res.err)
 		t := time.NewTimer(delay)
 		select {
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			res.err = &NodeError{Node: pn.ID, Attempt: attempt, Err: res.err}
+			res.err = &NodeError{Node: j.id, Attempt: attempt, Err: res.err}
 			return
 		}
 	}

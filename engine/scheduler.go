@@ -84,7 +84,10 @@ func (s *Scheduler) Open() []Start {
 // End records how node ended and returns the nodes that start now.
 func (s *Scheduler) End(e Ended) []Start {
 	i, ok := s.c.plan.Graph.Index(e.Node)
-	if !ok || s.c.nodes[i].rec.Status != StatusRunning {
+	if !ok {
+		i, ok = s.c.instanceIndex(e.Node)
+	}
+	if !ok || s.c.nodes[i].rec.Status != StatusRunning || s.c.nodes[i].fan != nil {
 		return nil // not a node that runs: nothing changes
 	}
 	res := nodeResult{i: i, out: e.Output, err: e.Err, attempts: e.Attempts, started: e.Started,
@@ -130,7 +133,7 @@ func (s *Scheduler) starts() []Start {
 	}
 	out := make([]Start, len(jobs))
 	for k, j := range jobs {
-		pn := &s.c.plan.nodes[j.i]
+		pn := &s.c.plan.nodes[j.p]
 		out[k] = Start{Task: s.c.task(j), Started: j.started, Waits: pn.info.Waits, Cleanup: j.cleanup, Retry: pn.Retry}
 		if s.with == nil {
 			s.with = make(map[int]map[string]any)

@@ -151,59 +151,79 @@ func TestSchedulerTables(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			running := map[string]engine.Start{}
-			for _, step := range tt.steps {
-				var starts []engine.Start
-				verb, node, _ := strings.Cut(step.do, " ")
-				switch verb {
-				case "open":
-					starts = s.Open()
-				case "cancel":
-					starts = s.Cancel(nil)
-				case "ok", "fail", "cancelled":
-					st := running[node]
-					e := engine.Ended{Node: node, Attempts: 1, Started: st.Started, Finished: clock()}
-					switch verb {
-					case "ok":
-						e.Output = &modules.Output{Values: map[string]any{"rows": 3}}
-					case "fail":
-						e.Err = errors.New("boom")
-					default:
-						e.Err = errors.New("context canceled")
-					}
-					delete(running, node)
-					starts = s.End(e)
-				default:
-					t.Fatalf("bad step %q", step.do)
-				}
-				var got []string
-				for _, st := range starts {
-					got = append(got, st.Task.Node)
-					running[st.Task.Node] = st
-					if st.Task.Attempt != 1 || st.Task.Run != "r1" {
-						t.Errorf("%s: task %+v", step.do, st.Task)
-					}
-				}
-				slices.Sort(got)
-				if !slices.Equal(got, step.start) {
-					t.Errorf("after %q: started %v, want %v", step.do, got, step.start)
-				}
-			}
-			if n := s.Running(); n != 0 {
-				t.Fatalf("%d nodes still running at the end of the table", n)
-			}
-			rec := s.Close()
-			if rec.Status != tt.status {
-				t.Errorf("run status %s (%s), want %s", rec.Status, rec.Reason, tt.status)
-			}
-			for id, want := range tt.nodes {
-				n := rec.Nodes[id]
-				got := string(n.Status) + ": " + n.Reason
-				if !strings.HasPrefix(got, want) {
-					t.Errorf("node %s: %q, want %q...", id, got, want)
-				}
-			}
+			driveScheduler(t, s, clock, tt.steps, func(string) map[string]any { return map[string]any{"rows": 3} })
+			closeScheduler(t, s, tt.status, tt.nodes)
 		})
+	}
+}
+
+// driveScheduler plays steps on s: it tells s each event and checks the
+// nodes that start then. outputs gives what a node that ends well output.
+// It returns every start, by node id.
+func driveScheduler(t *testing.T, s *engine.Scheduler, clock func() time.Time, steps []schedStep, outputs func(node string) map[string]any) map[string]engine.Start {
+	t.Helper()
+	running := map[string]engine.Start{}
+	all := map[string]engine.Start{}
+	for _, step := range steps {
+		var starts []engine.Start
+		verb, node, _ := strings.Cut(step.do, " ")
+		switch verb {
+		case "open":
+			starts = s.Open()
+		case "cancel":
+			starts = s.Cancel(nil)
+		case "ok", "fail", "cancelled":
+			st := running[node]
+			e := engine.Ended{Node: node, Attempts: 1, Started: st.Started, Finished: clock()}
+			switch verb {
+			case "ok":
+				e.Output = &modules.Output{Values: outputs(node)}
+			case "fail":
+				e.Err = errors.New("boom")
+			default:
+				e.Err = errors.New("context canceled")
+			}
+			delete(running, node)
+			starts = s.End(e)
+		default:
+			t.Fatalf("bad step %q", step.do)
+		}
+		var got []string
+		for _, st := range starts {
+			got = append(got, st.Task.Node)
+			running[st.Task.Node], all[st.Task.Node] = st, st
+			if st.Task.Attempt != 1 || st.Task.Run != "r1" {
+				t.Errorf("%s: task %+v", step.do, st.Task)
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, step.start) {
+			t.Errorf("after %q: started %v, want %v", step.do, got, step.start)
+		}
+	}
+	return all
+}
+
+// closeScheduler closes s once no node runs and checks the run's status
+// and each node's "status: reason" (the reason may be a prefix).
+func closeScheduler(t *testing.T, s *engine.Scheduler, status engine.Status, nodes map[string]string) {
+	t.Helper()
+	if n := s.Running(); n != 0 {
+		t.Fatalf("%d nodes still running at the end of the table", n)
+	}
+	rec := s.Close()
+	if rec.Status != status {
+		t.Errorf("run status %s (%s), want %s", rec.Status, rec.Reason, status)
+	}
+	for id, want := range nodes {
+		n := rec.Nodes[id]
+		if n == nil {
+			t.Errorf("node %s: not in the record", id)
+			continue
+		}
+		if got := string(n.Status) + ": " + n.Reason; !strings.HasPrefix(got, want) {
+			t.Errorf("node %s: %q, want %q...", id, got, want)
+		}
 	}
 }
 

@@ -101,6 +101,10 @@ type Info struct {
 	// the pipeline is compiled.
 	Inspect func(with map[string]any, dir string) Identity
 	Inputs  []Field
+	// Outputs are what the module gives. When it declares any, and none
+	// named "*" (which says: and whatever else the program returns),
+	// `pipe validate` reports a read of any other output with a "did you
+	// mean"; a module that declares none is not checked.
 	Outputs []Field
 	// New returns a fresh module for one node.
 	New func() Module

@@ -183,6 +183,8 @@ func (l *loader) node(n *Node, v *yaml.Node) {
 		return
 	}
 	where := "node " + n.ID
+	// max_parallel and fail_fast apply to a foreach node's instances.
+	var fanKeys []*yaml.Node
 	for _, kv := range l.pairs(v, "key") {
 		k, val := kv.key, kv.value
 		switch k.Value {
@@ -214,8 +216,26 @@ func (l *loader) node(n *Node, v *yaml.Node) {
 			n.Files = l.files(val)
 		case "tags":
 			n.Tags = l.tags(val)
+		case "foreach":
+			n.Foreach = l.foreach(val)
+		case "max_parallel":
+			fanKeys = append(fanKeys, k)
+			if m, ok := l.int(val, "max_parallel"); ok {
+				if m < 0 {
+					l.errorf(posOf(val), "0 means no bound but the run's", "max_parallel must not be negative")
+				}
+				n.MaxParallel = m
+			}
+		case "fail_fast":
+			fanKeys = append(fanKeys, k)
+			n.FailFast, _ = l.bool(val, "fail_fast")
 		default:
 			l.unknownKey(k, where, NodeKeys)
+		}
+	}
+	if n.Foreach == nil && !hasKey(v, "foreach") {
+		for _, k := range fanKeys {
+			l.errorf(posOf(k), "add `foreach:` to run the node once per item, or remove "+k.Value, "%s applies to the instances of a foreach node; node %s has no foreach", k.Value, n.ID)
 		}
 	}
 }

@@ -67,9 +67,29 @@ type Node struct {
 	// Tags say what the node is (web, ml...), for selection by tag
 	// (--tags, --skip-tags, --no-web); the module's own tags add to them.
 	Tags []Ref
+	// Foreach is the node's `foreach:`: nil when the node runs once, else
+	// the items it fans out over, one instance each (see Foreach).
+	Foreach *Foreach
+	// MaxParallel bounds how many of a foreach node's instances run at
+	// once (0: only the run's own bound); FailFast cancels the instances
+	// not started yet once one fails.
+	MaxParallel int
+	FailFast    bool
 	// Partial is set when the node could not be read whole; checks that
 	// need the node's content skip it rather than report knock-on errors.
 	Partial bool
+}
+
+// Foreach is what a node fans out over: a literal list or map, or one
+// `${{ }}` expression decided at run time (over config, or over an
+// upstream node's outputs).
+type Foreach struct {
+	Pos Pos
+	// Value is the literal []any or map[string]any; nil when Expr is set.
+	Value any
+	// Expr is the `${{ }}` string, positioned, when the items come from
+	// an expression.
+	Expr *Template
 }
 
 // Ref names another node at a position (an entry of `needs`).

@@ -107,6 +107,10 @@ func (c *modulesCmd) Run(e *env) error {
 type schemaCmd struct{}
 
 func (schemaCmd) Run(e *env) error {
-	_, err := e.stdout.Write(schema.JSONSchema)
+	out, err := withSchemas(modules.Default)
+	if err != nil {
+		return err
+	}
+	_, err = e.stdout.Write(append(out, '\n'))
 	return err
 }

@@ -62,10 +62,12 @@ func (c *logsCmd) Run(e *env) error {
 // files lists the log files to print, by node id.
 func (c *logsCmd) files(logDir string) ([]string, error) {
 	if c.Node != "" {
-		if _, err := os.Stat(filepath.Join(logDir, c.Node+".log")); err != nil {
+		if _, err := os.Stat(filepath.Join(logDir, c.Node+".log")); err == nil {
+			return []string{c.Node + ".log"}, nil
+		}
+		if strings.Contains(c.Node, "[") {
 			return nil, nil
 		}
-		return []string{c.Node + ".log"}, nil
 	}
 	ents, err := os.ReadDir(logDir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -76,7 +78,8 @@ func (c *logsCmd) files(logDir string) ([]string, error) {
 	}
 	var out []string
 	for _, ent := range ents {
-		if strings.HasSuffix(ent.Name(), ".log") {
+		// A foreach node's output is its instances', node[key].log.
+		if strings.HasSuffix(ent.Name(), ".log") && (c.Node == "" || strings.HasPrefix(ent.Name(), c.Node+"[")) {
 			out = append(out, ent.Name())
 		}
 	}
@@ -86,7 +89,7 @@ func (c *logsCmd) files(logDir string) ([]string, error) {
 
 // prefix marks each line with its node when several nodes' logs are shown.
 func (c *logsCmd) prefix(file string) string {
-	if c.Node != "" {
+	if c.Node != "" && file == c.Node+".log" {
 		return ""
 	}
 	return "[" + strings.TrimSuffix(file, ".log") + "] "

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -41,8 +42,17 @@ func (p *progress) event(ev engine.Event) {
 		delete(p.names, ev.Node)
 	}
 	p.mu.Unlock()
+	// A foreach node is not run itself: its instances, node[key], are,
+	// and they are not among the plan's nodes that done counts.
+	instance := strings.HasSuffix(ev.Node, "]")
 	switch ev.Kind {
 	case engine.NodeStarted:
+		if ev.Record.FannedOut() {
+			if !p.quiet {
+				p.logs.node(ev.Node).Info("fanned out", "items", len(ev.Record.Items))
+			}
+			break
+		}
 		p.mu.Lock()
 		p.running++
 		p.mu.Unlock()
@@ -58,15 +68,22 @@ func (p *progress) event(ev engine.Event) {
 		if ev.Record.Attempts > 0 { // it ran, so it was counted as running
 			p.running--
 		}
-		p.done++
-		if r.Status == engine.StatusError {
-			p.failed++
+		if !instance {
+			p.done++
+			if r.Status == engine.StatusError {
+				p.failed++
+			}
 		}
 		p.mu.Unlock()
 		if !p.quiet || r.Status == engine.StatusError {
 			l := p.logs.node(ev.Node)
 			switch r.Status {
 			case engine.StatusSuccess:
+				if r.FannedOut() {
+					k, v := p.logs.duration(r.Duration())
+					l.Info("done", k, v, "message", r.Message)
+					break
+				}
 				if r.Attempts == 0 { // kept from the run it resumes
 					l.Info("kept", "reason", r.Reason)
 					break

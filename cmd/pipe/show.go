@@ -67,7 +67,7 @@ func (c *showCmd) Run(e *env) error {
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NODE\tSTATUS\tDURATION\tATTEMPTS\tREASON / OUTPUTS")
-	for _, id := range slices.Sorted(maps.Keys(rec.Nodes)) {
+	for _, id := range showOrder(rec) {
 		n := rec.Nodes[id]
 		dur, attempts := "", ""
 		if n.Attempts > 0 {
@@ -87,6 +87,29 @@ func (c *showCmd) Run(e *env) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, n.Status, dur, attempts, detail)
 	}
 	return tw.Flush()
+}
+
+// showOrder lists the nodes of rec by id, each foreach node followed by
+// its instances, node[key], in item order.
+func showOrder(rec *engine.Record) []string {
+	ids := make([]string, 0, len(rec.Nodes))
+	for _, id := range slices.Sorted(maps.Keys(rec.Nodes)) {
+		n := rec.Nodes[id]
+		if strings.HasSuffix(id, "]") && strings.Contains(id, "[") {
+			if parent := rec.Nodes[id[:strings.IndexByte(id, '[')]]; parent != nil && parent.FannedOut() {
+				continue // listed after its node
+			}
+		}
+		ids = append(ids, id)
+		if n.FannedOut() {
+			for _, iid := range n.InstanceIDs(id) {
+				if rec.Nodes[iid] != nil {
+					ids = append(ids, iid)
+				}
+			}
+		}
+	}
+	return ids
 }
 
 // shown writes a value on one line, cut.

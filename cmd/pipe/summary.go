@@ -16,18 +16,22 @@ import (
 const summaryLimit = 100
 
 func printSummary(w io.Writer, plan *engine.Plan, rec *engine.Record, path string) {
-	g := plan.Graph
+	ids := recordOrder(plan.Graph, rec)
 	counts := map[engine.Status]int{}
 	for _, n := range rec.Nodes {
-		counts[n.Status]++
+		if !n.FannedOut() { // counted by its instances
+			counts[n.Status]++
+		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NODE\tSTATUS\tDURATION\tATTEMPTS\tREASON")
 	listed := 0
-	for i := range g.Len() {
-		id := g.ID(i)
+	for _, id := range ids {
 		n := rec.Nodes[id]
-		if g.Len() > summaryLimit && n.Status == engine.StatusSuccess {
+		if n == nil {
+			continue
+		}
+		if len(ids) > summaryLimit && n.Status == engine.StatusSuccess {
 			continue
 		}
 		if listed++; listed > summaryLimit {
@@ -49,7 +53,7 @@ func printSummary(w io.Writer, plan *engine.Plan, rec *engine.Record, path strin
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, n.Status, dur, attempts, reason)
 	}
 	tw.Flush()
-	printFailures(w, g, rec)
+	printFailures(w, ids, rec)
 	var parts []string
 	for _, s := range []engine.Status{engine.StatusSuccess, engine.StatusError, engine.StatusSkipped, engine.StatusCancelled} {
 		if counts[s] > 0 {
@@ -73,12 +77,11 @@ const maxFailuresShown = 10
 // printFailures shows, under the table, the end of each failed node's
 // output that its message carries (a program's last stderr lines), whole
 // lines, so a failure can be read without opening the record.
-func printFailures(w io.Writer, g *dag.Graph, rec *engine.Record) {
+func printFailures(w io.Writer, ids []string, rec *engine.Record) {
 	shown := 0
-	for i := range g.Len() {
-		id := g.ID(i)
+	for _, id := range ids {
 		n := rec.Nodes[id]
-		if n.Status != engine.StatusError {
+		if n == nil || n.Status != engine.StatusError {
 			continue
 		}
 		head, rest, multi := strings.Cut(n.Message, "\n")
@@ -97,6 +100,20 @@ func printFailures(w io.Writer, g *dag.Graph, rec *engine.Record) {
 			}
 		}
 	}
+}
+
+// recordOrder lists the nodes of rec in the graph's order, each foreach
+// node followed by its instances, node[key], in item order.
+func recordOrder(g *dag.Graph, rec *engine.Record) []string {
+	ids := make([]string, 0, len(rec.Nodes))
+	for i := range g.Len() {
+		id := g.ID(i)
+		ids = append(ids, id)
+		if n := rec.Nodes[id]; n != nil && n.FannedOut() {
+			ids = append(ids, n.InstanceIDs(id)...)
+		}
+	}
+	return ids
 }
 
 func firstLine(s string) string {

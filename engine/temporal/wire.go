@@ -12,6 +12,7 @@ package temporal
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/pipe-run/pipe/engine"
@@ -97,8 +98,9 @@ func (in *RunInput) options(plan *engine.Plan) (engine.Options, error) {
 	}
 	if opts.MaxParallel <= 0 {
 		// Not the workflow's machine's CPU count: a replay elsewhere
-		// would decide otherwise. Workers bound their own share.
-		opts.MaxParallel = max(plan.Graph.Len(), 1)
+		// would decide otherwise. Unbounded (a fan-out may have more
+		// instances than the plan has nodes): workers bound their share.
+		opts.MaxParallel = math.MaxInt32
 	}
 	if len(in.Config) > 0 {
 		v, err := modules.DecodeJSON(in.Config)

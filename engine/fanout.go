@@ -1,0 +1,384 @@
+package engine
+
+import (
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/expr-lang/expr"
+)
+
+// This file holds the core's decisions for foreach nodes: a ready foreach
+// node fans out into one instance per item, node[key], each decided,
+// queued and recorded like a node of its own; once every instance has
+// ended, the node fans in: its status, its outputs as lists in item order
+// (maps by key for a map), and what its dependents see.
+//
+// Instances are appended to core.nodes after the plan's nodes, so that
+// everything that takes a node's index (the queue, jobs, settle, finish,
+// cancellation) takes an instance's too. Items come in a fixed order (a
+// list's, a map's sorted keys): the core stays deterministic.
+
+// instance is one item of a foreach node.
+type instance struct {
+	parent int    // the foreach node's index in the plan
+	id     string // parent[key]
+	key    string
+	index  int
+	item   any
+	// admitted is set while the instance is queued or running: it counts
+	// against the node's max_parallel.
+	admitted bool
+}
+
+// fanState is a foreach node's instances while they run.
+type fanState struct {
+	first, count int // the instances are core.nodes[first : first+count]
+	left         int // instances not ended yet
+	admitted     int // instances queued or running
+	// waiting holds instances held back by max_parallel, in item order;
+	// next is the first not yet admitted.
+	waiting []int
+	next    int
+	isMap   bool
+	// failed is the instance whose failure cancelled the others
+	// (fail_fast); "" while none has.
+	failed string
+	// items is nodes.<id>.items, made when the node fans in.
+	items []ItemView
+	// byID finds an instance by id, for Scheduler.End; made on first use.
+	byID map[string]int
+	// env is the node's expression environment while its instances are
+	// decided (all at once, as it fans out): each instance's is a copy
+	// with its item set, sharing the views of the nodes it reads.
+	env reflect.Value
+}
+
+// maxItems bounds one node's fan-out: an expression over a large output
+// must not make millions of instances by mistake.
+const maxItems = 1_000_000
+
+// pn returns the plan node of node or instance i.
+func (c *core) pn(i int) *planNode {
+	if n := len(c.plan.nodes); i >= n {
+		i = c.inst[i-n].parent
+	}
+	return &c.plan.nodes[i]
+}
+
+// nodeID returns the id of node or instance i.
+func (c *core) nodeID(i int) string {
+	if n := len(c.plan.nodes); i >= n {
+		return c.inst[i-n].id
+	}
+	return c.plan.nodes[i].ID
+}
+
+// height is the queue's priority of node or instance i: its node's.
+func (c *core) height(i int) int {
+	if n := len(c.plan.nodes); i >= n {
+		i = c.inst[i-n].parent
+	}
+	return c.plan.Graph.Height(i)
+}
+
+// instanceIndex finds an instance by its id, node[key].
+func (c *core) instanceIndex(id string) (int, bool) {
+	name, _, ok := strings.Cut(id, "[")
+	if !ok {
+		return 0, false
+	}
+	p, ok := c.plan.Graph.Index(name)
+	if !ok || c.nodes[p].fan == nil {
+		return 0, false
+	}
+	fan := c.nodes[p].fan
+	if fan.byID == nil {
+		fan.byID = make(map[string]int, fan.count)
+		for k := fan.first; k < fan.first+fan.count; k++ {
+			fan.byID[c.inst[k-len(c.plan.nodes)].id] = k
+		}
+	}
+	k, ok := fan.byID[id]
+	return k, ok
+}
+
+// fanOut decides ready foreach node i: the gate and its needs as for any
+// node, a `when` that reads no item once, then its items. It settles the
+// node when it will not run, else makes its instances and decides each.
+// It returns work with what the node's end readied.
+func (c *core) fanOut(i int, work []int) []int {
+	pn := &c.plan.nodes[i]
+	status, reason, success := c.gate(i)
+	var items []any
+	var keys []string
+	var env any
+	isMap := false
+	if status == "" {
+		env = c.env(i, success)
+		if pn.when != nil && pn.when.itemOff < 0 {
+			out, err := expr.Run(pn.when.prog, env)
+			if err != nil {
+				status, reason = StatusError, fmt.Sprintf("when: %v", err)
+			} else if ok, _ := out.(bool); !ok {
+				status, reason = StatusSkipped, "when is false: "+pn.When
+			}
+		}
+		if status == "" {
+			var err error
+			if items, keys, isMap, err = c.items(pn, env); err != nil {
+				status, reason = StatusError, err.Error()
+			} else if len(items) == 0 {
+				status, reason = StatusSkipped, "foreach gave no items"
+			}
+		}
+	}
+	if status != "" {
+		c.settle(i, status, reason, "")
+		return c.release(i, work)
+	}
+	n := len(c.plan.nodes)
+	fan := &fanState{first: len(c.nodes), count: len(items), left: len(items), isMap: isMap}
+	if env != nil {
+		fan.env = reflect.ValueOf(env)
+	}
+	recs := make([]NodeRecord, len(items))
+	c.nodes = slices.Grow(c.nodes, len(items))
+	c.inst = slices.Grow(c.inst, len(items))
+	for k, item := range items {
+		c.inst = append(c.inst, instance{parent: i, id: pn.ID + "[" + keys[k] + "]", key: keys[k], index: k, item: item})
+		recs[k] = NodeRecord{Module: pn.Module, Status: StatusPending}
+		c.nodes = append(c.nodes, nodeState{rec: &recs[k], selected: true, failedAbove: c.nodes[i].failedAbove})
+	}
+	c.nodes[i].fan = fan
+	c.mu.Lock()
+	rec := c.nodes[i].rec
+	rec.Status, rec.StartedAt, rec.Items = StatusRunning, c.now().UTC(), keys
+	for k := range items {
+		c.rec.Nodes[c.inst[fan.first+k-n].id] = &recs[k]
+	}
+	c.mu.Unlock()
+	c.emit(NodeStarted, i)
+	keepAll := c.opts.Keep != nil && c.needsKept(i)
+	for k := fan.first; k < fan.first+fan.count; k++ {
+		switch {
+		case c.cause != nil && !c.cleansUp(k):
+			c.settle(k, StatusCancelled, "not started: run "+causeText(c.cause), "")
+			work = c.release(k, work)
+		case keepAll && c.keepsInstance(k):
+			c.keep(k)
+			work = c.release(k, work)
+		default:
+			if status, reason, with := c.evaluate(k, success); status != "" {
+				c.settle(k, status, reason, "")
+				work = c.release(k, work)
+			} else {
+				c.nodes[k].with = with
+				c.admit(k)
+			}
+		}
+	}
+	fan.env = reflect.Value{}
+	return work
+}
+
+// itemEnv is the expression environment of instance k: its node's, with
+// its item set.
+func (c *core) itemEnv(k int) any {
+	in := &c.inst[k-len(c.plan.nodes)]
+	v := reflect.New(c.plan.env.typ).Elem()
+	v.Set(c.nodes[in.parent].fan.env)
+	if in.item != nil {
+		v.Field(fieldItem).Set(reflect.ValueOf(&in.item).Elem())
+	}
+	v.Field(fieldItemKey).SetString(in.key)
+	v.Field(fieldItemIndex).SetInt(int64(in.index))
+	return v.Interface()
+}
+
+// admit queues ready instance k, or holds it back while its node's
+// max_parallel instances are queued or running.
+func (c *core) admit(k int) {
+	in := &c.inst[k-len(c.plan.nodes)]
+	pn := &c.plan.nodes[in.parent]
+	fan := c.nodes[in.parent].fan
+	if pn.MaxParallel > 0 && fan.admitted >= pn.MaxParallel {
+		fan.waiting = append(fan.waiting, k)
+		return
+	}
+	fan.admitted++
+	in.admitted = true
+	if pn.info.Waits {
+		c.freeQ = append(c.freeQ, k)
+	} else {
+		c.queue.push(k)
+	}
+}
+
+// instanceDone marks instance k done: it frees its place under
+// max_parallel, applies fail_fast, and fans its node in once every
+// instance has ended. It returns work with what that readied.
+func (c *core) instanceDone(k int, work []int) []int {
+	in := &c.inst[k-len(c.plan.nodes)]
+	p := in.parent
+	pn := &c.plan.nodes[p]
+	fan := c.nodes[p].fan
+	st := &c.nodes[k]
+	st.done = true
+	if in.admitted {
+		in.admitted = false
+		fan.admitted--
+	}
+	if pn.FailFast && fan.failed == "" && st.rec.Status == StatusError && !pn.ContinueOnError {
+		fan.failed = in.id
+		c.failFast(p)
+	}
+	for fan.next < len(fan.waiting) && (pn.MaxParallel == 0 || fan.admitted < pn.MaxParallel) {
+		w := fan.waiting[fan.next]
+		fan.next++
+		if !c.nodes[w].done {
+			c.admit(w)
+		}
+	}
+	if fan.left--; fan.left == 0 {
+		c.fanIn(p)
+		return c.release(p, work)
+	}
+	return work
+}
+
+// failFast cancels the instances of node p that have not started, once
+// one has failed. Those running go on to their end.
+func (c *core) failFast(p int) {
+	fan := c.nodes[p].fan
+	reason := "not started: fail_fast, " + fan.failed + " failed"
+	for k := fan.first; k < fan.first+fan.count; k++ {
+		st := &c.nodes[k]
+		if st.done || st.rec.Status != StatusPending {
+			continue
+		}
+		c.settle(k, StatusCancelled, reason, "")
+		st.done, st.with = true, nil
+		if in := &c.inst[k-len(c.plan.nodes)]; in.admitted {
+			in.admitted = false
+			fan.admitted--
+		}
+		fan.left-- // the queue skips it: it is done
+	}
+}
+
+// fanIn settles foreach node p once its instances have ended: it failed
+// when one failed (under continue_on_error it counts as succeeded, as a
+// node does), was cancelled when one was, was skipped when all were, and
+// succeeded otherwise. Its outputs hold, for each key an instance gave, a
+// list of the instances' values in item order (null where an instance
+// gave none), or a map by key.
+func (c *core) fanIn(p int) {
+	pn := &c.plan.nodes[p]
+	st := &c.nodes[p]
+	fan := st.fan
+	counts := map[Status]int{}
+	var started, finished time.Time
+	var failed []string
+	outKeys := map[string]struct{}{}
+	items := make([]ItemView, fan.count)
+	kept := true
+	for k := range fan.count {
+		is := &c.nodes[fan.first+k]
+		in := &c.inst[fan.first+k-len(c.plan.nodes)]
+		rec := is.rec
+		counts[rec.Status]++
+		if rec.Status == StatusError && len(failed) < 3 {
+			failed = append(failed, in.id)
+		}
+		if !rec.StartedAt.IsZero() && (started.IsZero() || rec.StartedAt.Before(started)) {
+			started = rec.StartedAt
+		}
+		if rec.FinishedAt.After(finished) {
+			finished = rec.FinishedAt
+		}
+		for key := range is.outputs {
+			outKeys[key] = struct{}{}
+		}
+		kept = kept && is.kept
+		items[k] = ItemView{Key: in.key, Index: in.index, Item: in.item, Status: string(rec.Status), Message: rec.Message, Outputs: is.outputs}
+	}
+	outputs := make(map[string]any, len(outKeys))
+	for _, key := range slices.Sorted(maps.Keys(outKeys)) {
+		if fan.isMap {
+			m := make(map[string]any, fan.count)
+			for k := range fan.count {
+				m[items[k].Key] = items[k].Outputs[key]
+			}
+			outputs[key] = m
+			continue
+		}
+		list := make([]any, fan.count)
+		for k := range fan.count {
+			list[k] = items[k].Outputs[key]
+		}
+		outputs[key] = list
+	}
+	status, reason := StatusSuccess, ""
+	switch errs := counts[StatusError]; {
+	case errs > 0:
+		status = StatusError
+		reason = fmt.Sprintf("%d of %d instances failed: %s", errs, fan.count, strings.Join(failed, ", "))
+		if errs > len(failed) {
+			reason += ", ..."
+		}
+		if pn.ContinueOnError {
+			reason += "; continue_on_error lets the run go on"
+		}
+	case counts[StatusCancelled] > 0:
+		status, reason = StatusCancelled, fmt.Sprintf("%d of %d instances cancelled", counts[StatusCancelled], fan.count)
+	case counts[StatusSkipped] == fan.count:
+		status, reason = StatusSkipped, "every instance was skipped"
+	}
+	var parts []string
+	for _, s := range []Status{StatusSuccess, StatusError, StatusSkipped, StatusCancelled} {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+	}
+	if started.IsZero() {
+		started = c.now().UTC()
+	}
+	if finished.Before(started) {
+		finished = started
+	}
+	recOutputs := c.redact.Map(jsonSafe(outputs))
+	c.mu.Lock()
+	rec := st.rec
+	rec.Status, rec.Reason = status, c.redact.String(reason)
+	rec.Message = fmt.Sprintf("%d instances: %s", fan.count, strings.Join(parts, ", "))
+	rec.Outputs = recOutputs
+	rec.StartedAt, rec.FinishedAt = started, finished
+	rec.DurationMS = finished.Sub(started).Milliseconds()
+	c.mu.Unlock()
+	st.outputs, fan.items, fan.waiting = outputs, items, nil
+	st.passed = status == StatusSuccess || (status == StatusError && pn.ContinueOnError)
+	st.kept = kept
+	c.logResult(p)
+	c.emit(NodeFinished, p)
+}
+
+// needsKept reports whether every need of node i kept its outputs from
+// the earlier run (Options.Keep): only then may its instances keep theirs.
+func (c *core) needsKept(i int) bool {
+	for _, j := range c.plan.Graph.Needs(i) {
+		if !c.nodes[j].kept {
+			return false
+		}
+	}
+	return true
+}
+
+// keepsInstance reports whether instance k succeeded in the earlier run.
+func (c *core) keepsInstance(k int) bool {
+	_, ok := c.opts.Keep[c.nodeID(k)]
+	return ok
+}

@@ -1,0 +1,133 @@
+package engine
+
+import (
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// This file holds a foreach node's items: evaluated in a fixed order
+// (a list's, a map's sorted keys), and the keys that name its instances.
+
+// items evaluates node pn's foreach: its items in order, their keys, and
+// whether they come from a map.
+func (c *core) items(pn *planNode, env any) ([]any, []string, bool, error) {
+	v := pn.Foreach.Value
+	if pn.each != nil {
+		var err error
+		if v, err = runExpr(pn.each, env); err != nil {
+			return nil, nil, false, fmt.Errorf("foreach: %w", err)
+		}
+	}
+	switch x := v.(type) {
+	case nil:
+		return nil, nil, false, nil
+	case []any:
+		if len(x) > maxItems {
+			return nil, nil, false, fmt.Errorf("foreach gave %d items, more than %d", len(x), maxItems)
+		}
+		return x, listKeys(x), false, nil
+	case map[string]any:
+		if len(x) > maxItems {
+			return nil, nil, false, fmt.Errorf("foreach gave %d items, more than %d", len(x), maxItems)
+		}
+		keys := slices.Sorted(maps.Keys(x))
+		items := make([]any, len(keys))
+		for k, key := range keys {
+			items[k] = x[key]
+		}
+		if !safeKeys(keys) {
+			keys = indexKeys(len(keys))
+		}
+		return items, keys, true, nil
+	}
+	// A list of another type, as expressions make ([]int of 1..3).
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array {
+		return nil, nil, false, fmt.Errorf("foreach gave %s, not a list or a map", describeValue(v))
+	}
+	if rv.Len() > maxItems {
+		return nil, nil, false, fmt.Errorf("foreach gave %d items, more than %d", rv.Len(), maxItems)
+	}
+	items := make([]any, rv.Len())
+	for k := range items {
+		items[k] = rv.Index(k).Interface()
+	}
+	return items, listKeys(items), false, nil
+}
+
+func describeValue(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case bool:
+		return "a bool"
+	case int, float64:
+		return "a number"
+	}
+	return fmt.Sprintf("a %T", v)
+}
+
+// maxKeyLen bounds an item used as its instance's key.
+const maxKeyLen = 40
+
+// listKeys names a list's instances: by the items themselves when each is
+// a distinct short text or number (fit[england]), else by index (fit[0]).
+func listKeys(items []any) []string {
+	keys := make([]string, len(items))
+	for k, item := range items {
+		switch x := item.(type) {
+		case string:
+			keys[k] = x
+		case int:
+			keys[k] = strconv.Itoa(x)
+		case float64:
+			keys[k] = strconv.FormatFloat(x, 'g', -1, 64)
+		case bool:
+			keys[k] = strconv.FormatBool(x)
+		default:
+			return indexKeys(len(items))
+		}
+	}
+	if !safeKeys(keys) {
+		return indexKeys(len(items))
+	}
+	return keys
+}
+
+// safeKeys reports whether keys can name instances: distinct, short, and
+// free of what a terminal, a file name or a shell would take apart.
+func safeKeys(keys []string) bool {
+	seen := make(map[string]struct{}, len(keys))
+	for _, k := range keys {
+		if k == "" || len(k) > maxKeyLen || strings.ContainsFunc(k, unsafeKeyRune) {
+			return false
+		}
+		if _, dup := seen[k]; dup {
+			return false
+		}
+		seen[k] = struct{}{}
+	}
+	return true
+}
+
+func unsafeKeyRune(r rune) bool {
+	switch {
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		return false
+	case r == '_' || r == '-' || r == '.' || r == '+' || r == '@' || r == ':' || r == '=' || r == ',':
+		return false
+	}
+	return r < 0x80 || r == 0xfffd || !strconv.IsPrint(r)
+}
+
+func indexKeys(n int) []string {
+	keys := make([]string, n)
+	for k := range keys {
+		keys[k] = strconv.Itoa(k)
+	}
+	return keys
+}

@@ -1,0 +1,139 @@
+package engine
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
+)
+
+// fanKinds says how each node of p fans out.
+func fanKinds(p *schema.Pipeline) map[string]fanKind {
+	var out map[string]fanKind
+	for _, n := range p.Nodes {
+		if n.Foreach == nil {
+			continue
+		}
+		if out == nil {
+			out = map[string]fanKind{}
+		}
+		switch n.Foreach.Value.(type) {
+		case []any:
+			out[n.ID] = fanList
+		case map[string]any:
+			out[n.ID] = fanMap
+		default:
+			out[n.ID] = fanDynamic
+		}
+	}
+	return out
+}
+
+// foreach compiles node i's `foreach:` when it is an expression: it must be
+// one whole `${{ }}` whose value can be a list or a map.
+func (c *compiler) foreach(i int, pn *planNode) {
+	f := pn.Foreach
+	if f.Expr == nil {
+		return
+	}
+	literals, exprs, err := splitTemplate(f.Expr.Text)
+	if err != nil {
+		c.errorf(posIn(f.Expr.Pos, f.Expr.Text, err.off), err.hint, "%s", err.msg)
+		return
+	}
+	if len(exprs) != 1 || strings.TrimSpace(literals[0]) != "" || strings.TrimSpace(literals[1]) != "" {
+		c.errorf(f.Expr.Pos, "write foreach: ${{ expression }} with nothing around it", "foreach must be one whole ${{ }} expression")
+		return
+	}
+	c.inForeach = true
+	comp := c.expr(i, exprs[0].src, advance(f.Expr.Pos, f.Expr.Text[:exprs[0].boff]), false, &pn.refs)
+	c.inForeach = false
+	if comp == nil {
+		return
+	}
+	if node := comp.prog.Node(); node != nil {
+		switch t := node.Type(); {
+		case t == nil, t.Kind() == reflect.Interface, t.Kind() == reflect.Slice, t.Kind() == reflect.Array, t.Kind() == reflect.Map:
+		default:
+			c.errorf(f.Expr.Pos, "foreach runs the node once per item of a list or a map; split a text into a list with split(config.KEY, \",\")",
+				"foreach must give a list or a map, not %s", kindOfType(t))
+			return
+		}
+	}
+	pn.each = comp
+	pn.noteConfig(comp)
+}
+
+func kindOfType(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a bool"
+	case reflect.Int, reflect.Int64, reflect.Float64:
+		return "a number"
+	}
+	return t.String()
+}
+
+// checkFanInInput reports a fan-in, a list (or a map) of the instances'
+// values, given whole to an input that takes one value.
+func (c *compiler) checkFanInInput(in schema.Input, info *modules.Info, field modules.Field, fanIn string) {
+	kind := c.env.fanout[fanIn]
+	switch {
+	case field.Type == modules.List && kind != fanMap:
+		return
+	case field.Type == modules.Map && kind != fanList:
+		return
+	}
+	what := "a list, one value per instance"
+	if kind == fanMap {
+		what = "a map, one value per key"
+	}
+	c.errorf(in.Pos, fmt.Sprintf("input %s takes one %s: pick one (e.g. [0]), or give this node foreach too", in.Key, field.Type),
+		"input %s of module %s: %s is %s of %s", in.Key, info.Name, strings.TrimSpace(in.Templates[0].Text), what, fanIn)
+}
+
+// foreachWhy says, for pipe explain, how many instances a foreach node
+// would run.
+func foreachWhy(f *schema.Foreach) string {
+	switch v := f.Value.(type) {
+	case []any:
+		return fmt.Sprintf("once per item: %d instances", len(v))
+	case map[string]any:
+		return fmt.Sprintf("once per key: %d instances", len(v))
+	}
+	return "once per item of " + strings.TrimSpace(f.Expr.Text) + ", known at run time"
+}
+
+// checkOutput reports a read of an output that node j's module does not
+// declare, when its outputs are closed: it declares some, and no "*"
+// (exec, python and echo give whatever their programs do; a module that
+// declares none says nothing). It returns whether it reported one.
+func (c *compiler) checkOutput(j int, o outputRef, pos schema.Pos, src string) bool {
+	n := c.p.Nodes[j]
+	info, ok := c.reg.Lookup(n.Module)
+	if !ok || n.Partial || len(info.Outputs) == 0 {
+		return false // an unknown module is reported at its node
+	}
+	names := make([]string, 0, len(info.Outputs))
+	for _, f := range info.Outputs {
+		if f.Name == "*" {
+			return false
+		}
+		if f.Name == o.key {
+			return false
+		}
+		names = append(names, f.Name)
+	}
+	hint := schema.DidYouMean(o.key, names)
+	switch {
+	case hint != "":
+	default:
+		hint = fmt.Sprintf("module %s gives: %s", info.Name, strings.Join(names, ", "))
+	}
+	c.errorf(posIn(pos, src, o.off), hint, "node %s (module %s) has no output %s", o.id, info.Name, schema.Quote(o.key))
+	return true
+}

@@ -329,3 +329,40 @@ func TestStatusOfARun(t *testing.T) {
 		t.Errorf("status of a run that is not there: %v", err)
 	}
 }
+
+// A fan-out over a need's outputs, decided at run time, with its fan-in,
+// runs on Temporal as it does here: instances cross the wire by their ids.
+func TestForeachOnTemporal(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	startWorker(t, c, q, false)
+	src := `
+name: fan
+nodes:
+  list:
+    module: exec
+    with: {command: [sh, -c, 'echo "{\"leagues\": [\"england\", \"italy\", \"spain\"]}"']}
+  fit:
+    module: echo
+    needs: list
+    foreach: ${{ nodes.list.outputs.leagues }}
+    max_parallel: 2
+    with: {league: "${{ item }}", n: "${{ item_index }}"}
+  compare:
+    module: echo
+    needs: fit
+    with: {leagues: "${{ nodes.fit.outputs.league }}"}
+`
+	rec := submit(t, c, q, src, nil, 0)
+	if rec.Status != engine.StatusSuccess {
+		t.Fatalf("run %s (%s)", rec.Status, rec.Reason)
+	}
+	for _, id := range []string{"fit[england]", "fit[italy]", "fit[spain]"} {
+		nodeIs(t, rec, id, engine.StatusSuccess, "")
+	}
+	got, _ := json.Marshal(rec.Nodes["compare"].Outputs["leagues"])
+	if string(got) != `["england","italy","spain"]` {
+		t.Errorf("the fan-in read %s, want the leagues in item order", got)
+	}
+	replay(t, c, rec.ID)
+}

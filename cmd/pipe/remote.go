@@ -147,16 +147,7 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id, where string, o fol
 		printSummary(e.stdout, plan, rec, path)
 		fmt.Fprintf(e.stdout, "node logs: on the workers, under their runs directory (%s)\n", filepath.Join(".pipe/runs", rec.ID))
 	}
-	switch rec.Status {
-	case engine.StatusSuccess:
-		if werr != nil {
-			return silent(exitFailed)
-		}
-		return nil
-	case engine.StatusCancelled:
-		return silent(exitInterrupted)
-	}
-	return silent(exitFailed)
+	return runExit(rec.Status, werr == nil)
 }
 
 // envAddress reads --on=env as $PIPE_TEMPORAL_ADDRESS.

@@ -139,16 +139,7 @@ func (c *runCmd) Run(e *env) error {
 			fmt.Fprintf(e.stdout, "record: not written: %v\n", werr)
 		}
 	}
-	switch rec.Status {
-	case engine.StatusSuccess:
-		if werr != nil {
-			return silent(exitFailed)
-		}
-		return nil
-	case engine.StatusCancelled:
-		return silent(exitInterrupted)
-	}
-	return silent(exitFailed)
+	return runExit(rec.Status, werr == nil)
 }
 
 func createJournal(path string) (*os.File, error) { return engine.CreateJournal(path) }

@@ -120,3 +120,19 @@ func firstLine(s string) string {
 	first, _, _ := strings.Cut(s, "\n")
 	return first
 }
+
+// runExit is how pipe exits after a run that ended with status: 0 when
+// it succeeded and its record was written, 130 when it was cancelled,
+// else 1.
+func runExit(status engine.Status, recorded bool) error {
+	switch status {
+	case engine.StatusSuccess:
+		if !recorded {
+			return silent(exitFailed)
+		}
+		return nil
+	case engine.StatusCancelled:
+		return silent(exitInterrupted)
+	}
+	return silent(exitFailed)
+}

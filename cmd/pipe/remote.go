@@ -92,25 +92,28 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 	if err := temporal.Submit(e.ctx, cl, in, c.TaskQueue, rr.plan.Pipeline.Timeout); err != nil {
 		return fail(exitFailed, "%w", err)
 	}
-	where := fmt.Sprintf("--on temporal://%s/%s", ep.Address, ep.Namespace)
+	where := "--on " + ep.String()
 	if c.Detach {
 		fmt.Fprintln(e.stdout, in.RunID)
 		e.logs.base.Info("run started on Temporal", "run", in.RunID, "status", "pipe status "+in.RunID+" "+where, "follow", "pipe status "+in.RunID+" "+where+" --wait")
 		return nil
 	}
 	e.logs.base.Info("run started on Temporal", "run", in.RunID, "queue", c.TaskQueue)
-	return follow(e, cl, rr.plan, in.RunID, where, followOpts{runsDir: c.RunsDir, json: c.JSON, out: out})
+	return follow(e, cl, rr.plan, in.RunID, ep, followOpts{runsDir: c.RunsDir, json: c.JSON, out: out})
 }
 
 type followOpts struct {
-	runsDir string
-	json    bool
-	out     *output
+	// attached: Ctrl-C stops the following, not the run.
+	attached bool
+	runsDir  string
+	json     bool
+	out      *output
 }
 
 // follow follows run id to its end as a local run shows itself, writes its
 // record under runsDir, prints the summary and returns the run's exit.
-func follow(e *env, cl client.Client, plan *engine.Plan, id, where string, o followOpts) error {
+func follow(e *env, cl client.Client, plan *engine.Plan, id string, ep temporal.Endpoint, o followOpts) error {
+	where := "--on " + ep.String()
 	prog := newProgress(e.logs, plan.Graph.Len())
 	prog.out = o.out
 	stopStatus := func() {}
@@ -123,10 +126,14 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id, where string, o fol
 	for _, i := range plan.Graph.Order() {
 		order = append(order, plan.Graph.ID(i))
 	}
-	f := &temporal.Follower{Client: cl, Order: order, OnEvent: prog.event, Hurry: e.hurry,
-		OnCancel: func() { e.logs.base.Warn("cancelling the run on Temporal; Ctrl-C again to stop waiting for it") }}
+	f := &temporal.Follower{Client: cl, Order: order, OnEvent: prog.event, Hurry: e.hurry, Attached: o.attached,
+		OnCancel: func() { e.logs.base.Warn("cancelling the run on Temporal; Ctrl-C again to stop waiting for it") },
+		OnStall:  func(st temporal.Stall) { e.logs.base.Warn(st.String(), "hint", stallHint(st, ep)) }}
 	rec, err := f.Follow(e.ctx, id)
 	stopStatus()
+	if errors.Is(err, temporal.ErrDetached) && o.attached {
+		return fail(exitInterrupted, "stopped following run %s; it goes on: `pipe status %s %s [--wait]` shows it, `pipe cancel %s %s` stops it", id, id, where, id, where)
+	}
 	if errors.Is(err, temporal.ErrDetached) {
 		return fail(exitInterrupted, "stopped waiting: run %s is being cancelled on Temporal; see it with `pipe status %s %s`", id, id, where)
 	}
@@ -157,6 +164,15 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id, where string, o fol
 		return silent(exitInterrupted)
 	}
 	return silent(exitFailed)
+}
+
+// stallHint says what to do about a run whose work waits for a worker.
+func stallHint(st temporal.Stall, ep temporal.Endpoint) string {
+	start := fmt.Sprintf("pipe worker --temporal %s --task-queue %s", ep, st.Queue)
+	if st.Pollers == 0 {
+		return "start one: " + start
+	}
+	return "see the workers' logs, or start another: " + start
 }
 
 // envAddress reads --on=env as $PIPE_TEMPORAL_ADDRESS.

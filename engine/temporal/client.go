@@ -15,7 +15,9 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	sdklog "go.temporal.io/sdk/log"
 
 	"github.com/pipe-run/pipe/engine"
@@ -79,6 +81,16 @@ func ParseEndpoint(s string) (Endpoint, error) {
 		return ep, fmt.Errorf("Temporal address %q: want HOST:PORT (Temporal's port is usually 7233)", s)
 	}
 	return ep, nil
+}
+
+// String is the endpoint as --on takes it: temporal://HOST:PORT/NS, or
+// temporals:// for TLS.
+func (ep Endpoint) String() string {
+	scheme := "temporal"
+	if ep.TLS {
+		scheme = "temporals"
+	}
+	return scheme + "://" + ep.Address + "/" + ep.Namespace
 }
 
 // Dial connects to the endpoint; the SDK's own log lines go to log (nil:
@@ -167,7 +179,9 @@ func Cancel(ctx context.Context, c client.Client, id string) error {
 }
 
 // Status returns run id's record as it stands (from the workflow while it
-// runs, its result once it has ended) and whether it still runs.
+// runs, its result once it has ended) and whether it still runs. A run
+// that waits for a worker cannot say how it stands (a worker answers for
+// it): the error is then a *WaitError.
 func Status(ctx context.Context, c client.Client, id string) (*engine.Record, bool, error) {
 	desc, err := c.DescribeWorkflowExecution(ctx, id, "")
 	if err != nil {
@@ -176,7 +190,17 @@ func Status(ctx context.Context, c client.Client, id string) (*engine.Record, bo
 	running := desc.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING
 	var b []byte
 	if running {
-		b, err = queryRecord(ctx, c, id)
+		if werr := waiting(ctx, c, id, desc, nil); werr != nil {
+			return nil, true, werr
+		}
+		qctx, cancel := context.WithTimeout(ctx, statusQueryTimeout)
+		b, err = queryRecord(qctx, c, id)
+		cancel()
+		if err != nil && ctx.Err() == nil {
+			if werr := waiting(ctx, c, id, desc, err); werr != nil {
+				return nil, true, werr
+			}
+		}
 	} else {
 		err = c.GetWorkflow(ctx, id, "").Get(ctx, &b)
 	}
@@ -188,6 +212,41 @@ func Status(ctx context.Context, c client.Client, id string) (*engine.Record, bo
 		return nil, running, fmt.Errorf("run %s: its record: %w", id, err)
 	}
 	return rec, running, nil
+}
+
+// statusQueryTimeout bounds the wait for a worker to answer for a run.
+const statusQueryTimeout = 10 * time.Second
+
+// WaitError says that a run waits for a worker, which alone can say how
+// the run stands.
+type WaitError struct {
+	Run   string
+	Stall Stall
+	// Err is the read of the run that failed, if one was tried.
+	Err error
+}
+
+func (e *WaitError) Error() string { return fmt.Sprintf("run %s: %s", e.Run, e.Stall) }
+func (e *WaitError) Unwrap() error { return e.Err }
+
+// waiting returns a *WaitError when run id's workflow waits for a worker
+// (its workflow task is not taken: with none polling its queue at once,
+// or after a read that failed, qerr), nil otherwise.
+func waiting(ctx context.Context, c client.Client, id string, desc *workflowservice.DescribeWorkflowExecutionResponse, qerr error) error {
+	wt := desc.GetPendingWorkflowTask()
+	queue := desc.GetExecutionConfig().GetTaskQueue().GetName()
+	if qerr == nil && wt.GetState() != enumspb.PENDING_WORKFLOW_TASK_STATE_SCHEDULED {
+		return nil
+	}
+	n, err := pollers(ctx, c, queue, enumspb.TASK_QUEUE_TYPE_WORKFLOW)
+	if err != nil || (qerr == nil && n > 0) {
+		return nil
+	}
+	st := Stall{Queue: queue, Pollers: n}
+	if wt != nil {
+		st.Waited = time.Since(wt.GetScheduledTime().AsTime()).Round(time.Second)
+	}
+	return &WaitError{Run: id, Stall: st, Err: qerr}
 }
 
 func notFound(id string, err error) error {
@@ -215,13 +274,27 @@ func (m *minLevel) WithGroup(name string) slog.Handler {
 	return &minLevel{h: m.h.WithGroup(name), level: m.level}
 }
 
-// Source returns the pipeline file run id runs, as its workflow has it.
+// Source returns the pipeline file run id runs and how it was started,
+// from the first event of its history: no worker need be up.
 func Source(ctx context.Context, c client.Client, id string) (RunInput, error) {
 	var in RunInput
-	val, err := c.QueryWorkflow(ctx, id, "", QuerySource)
-	if err != nil {
-		return in, fmt.Errorf("run %s: reading its pipeline (a worker must be up to answer): %w", id, notFound(id, err))
+	iter := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	if !iter.HasNext() {
+		return in, fmt.Errorf("run %s: its history is empty", id)
 	}
-	err = val.Get(&in)
-	return in, err
+	ev, err := iter.Next()
+	if err != nil {
+		return in, notFound(id, err)
+	}
+	started := ev.GetWorkflowExecutionStartedEventAttributes()
+	if started == nil {
+		return in, fmt.Errorf("run %s: its history does not begin with its start", id)
+	}
+	if started.GetWorkflowType().GetName() != WorkflowName {
+		return in, fmt.Errorf("run %s is a %s workflow, not a pipe run", id, started.GetWorkflowType().GetName())
+	}
+	if err := converter.GetDefaultDataConverter().FromPayloads(started.GetInput(), &in); err != nil {
+		return in, fmt.Errorf("run %s: its input: %w", id, err)
+	}
+	return in, nil
 }

@@ -14,6 +14,10 @@ import (
 	"github.com/pipe-run/pipe/modules"
 )
 
+// changeCancelFirst marks (workflow.GetVersion) the runs that check for
+// a cancel before they open.
+const changeCancelFirst = "cancel-before-open"
+
 // Workflows holds the workflow of a pipe run, with the modules it compiles
 // pipelines against.
 type Workflows struct {
@@ -64,6 +68,20 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	// task.
 	r := &runLoop{sched: sched, sel: workflow.NewSelector(loop), nodesCtx: nodesCtx, cleanupCtx: cleanupCtx,
 		d: &driver{queue: input.TaskQueue, heartbeat: heartbeat}}
+	cancel := func(cause error) {
+		if r.cancelled {
+			return
+		}
+		r.cancelled = true
+		stopNodes()
+		r.launch(sched.Cancel(cause))
+	}
+	// A run cancelled before a worker took it starts no node but its
+	// clean-up nodes, as a local run cancelled before it opened. Runs
+	// started by an older pipe opened first: they replay as they ran.
+	if ctx.Err() != nil && workflow.GetVersion(ctx, changeCancelFirst, workflow.DefaultVersion, 1) == 1 {
+		cancel(engine.ErrInterrupted)
+	}
 	r.launch(sched.Open())
 
 	// A cancel of the workflow is told once, through a channel: its Done
@@ -73,14 +91,6 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 		g.Done().Receive(g, nil)
 		cancelled.Send(g, true)
 	})
-	cancel := func(cause error) {
-		if r.cancelled {
-			return
-		}
-		r.cancelled = true
-		stopNodes()
-		r.launch(sched.Cancel(cause))
-	}
 	r.sel.AddReceive(cancelled, func(c workflow.ReceiveChannel, _ bool) {
 		c.Receive(loop, nil)
 		cancel(engine.ErrInterrupted)

@@ -1,0 +1,115 @@
+package temporal_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/engine/temporal"
+)
+
+// A run on a queue no worker polls says so, rather than look hung; a
+// read of how it stands says so too.
+func TestFollowerTellsNoWorker(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	in := runInput(t, "name: lonely\nnodes:\n  a: {module: echo, with: {x: 1}}\n", nil)
+	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
+	defer stop()
+	if err := temporal.Submit(ctx, c, in, q, 0); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.TerminateWorkflow(context.Background(), in.RunID, "", "test over") })
+	hurry := make(chan struct{})
+	var told []temporal.Stall
+	f := &temporal.Follower{Client: c, Order: []string{"a"}, OnEvent: func(engine.Event) {}, Hurry: hurry,
+		StallAfter: 300 * time.Millisecond,
+		OnStall: func(s temporal.Stall) {
+			told = append(told, s)
+			close(hurry)
+		}}
+	_, err := f.Follow(ctx, in.RunID)
+	if !errors.Is(err, temporal.ErrDetached) {
+		t.Fatalf("follow: %v, want it detached once told of the stall", err)
+	}
+	if len(told) != 1 || told[0].Queue != q || told[0].Pollers != 0 || told[0].Nodes != 0 {
+		t.Fatalf("stalls told: %+v, want one on queue %s with no poller", told, q)
+	}
+	_, running, err := temporal.Status(ctx, c, in.RunID)
+	var we *temporal.WaitError
+	if !errors.As(err, &we) || !running || we.Stall.Queue != q {
+		t.Errorf("status of a run no worker took: running %v, %v; want a *WaitError on queue %s", running, err, q)
+	}
+	// The pipeline is read from the run's history, with no worker up.
+	src, err := temporal.Source(ctx, c, in.RunID)
+	if err != nil || string(src.Source) != string(in.Source) || src.RunID != in.RunID {
+		t.Errorf("source of a run no worker took: %v, %q", err, src.Source)
+	}
+}
+
+// Ctrl-C on a follower that is only attached (pipe status --wait) stops
+// the following at once, not the run.
+func TestAttachedFollowerLeavesTheRun(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	in := runInput(t, "name: watched\nnodes:\n  a: {module: echo, with: {x: 1}}\n", nil)
+	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
+	defer stop()
+	if err := temporal.Submit(ctx, c, in, q, 0); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.TerminateWorkflow(context.Background(), in.RunID, "", "test over") })
+	fctx, interrupt := context.WithCancel(ctx)
+	f := &temporal.Follower{Client: c, Attached: true, OnStall: func(temporal.Stall) { interrupt() }, StallAfter: 100 * time.Millisecond}
+	if _, err := f.Follow(fctx, in.RunID); !errors.Is(err, temporal.ErrDetached) {
+		t.Fatalf("follow: %v, want ErrDetached", err)
+	}
+	desc, err := c.DescribeWorkflowExecution(ctx, in.RunID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hist := desc.GetWorkflowExecutionInfo().GetHistoryLength(); hist > 2 {
+		t.Errorf("the run's history has %d events: the attached follower asked it to stop", hist)
+	}
+}
+
+// A run cancelled before any worker took it starts no node when one
+// comes: its nodes are cancelled, not started; clean-up nodes still run.
+func TestCancelBeforeAnyWorker(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	dir := t.TempDir()
+	ran, tidied := filepath.Join(dir, "ran"), filepath.Join(dir, "tidied")
+	in := runInput(t, `
+name: early
+nodes:
+  work: {module: exec, with: {command: [touch, `+ran+`]}}
+  tidy: {module: exec, needs: work, when: always(), with: {command: [touch, `+tidied+`]}}
+`, nil)
+	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
+	defer stop()
+	if err := temporal.Submit(ctx, c, in, q, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := temporal.Cancel(ctx, c, in.RunID); err != nil {
+		t.Fatal(err)
+	}
+	startWorker(t, c, q, false)
+	rec, err := (&temporal.Follower{Client: c}).Follow(ctx, in.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Status != engine.StatusCancelled {
+		t.Errorf("run %s (%s), want cancelled", rec.Status, rec.Reason)
+	}
+	nodeIs(t, rec, "work", engine.StatusCancelled, "not started")
+	if _, err := os.Stat(ran); err == nil {
+		t.Error("work ran in a run cancelled before it started")
+	}
+	nodeIs(t, rec, "tidy", engine.StatusSuccess, "")
+	replay(t, c, rec.ID)
+}

@@ -114,6 +114,12 @@ func (a *Activities) nodeLogger(node string) *slog.Logger {
 	return log.With("node", node)
 }
 
+// heartbeatEvery is how often a running node tells Temporal it is alive
+// (at most): a cancel of the run reaches it in the answer, so this bounds
+// how long a Ctrl-C or a pipeline's time-out takes to stop its program.
+// It costs one call to the server a second per running node.
+const heartbeatEvery = time.Second
+
 // heartbeat tells Temporal the attempt is alive until stop is called;
 // a cancel of the run reaches ctx through the heartbeat's answer.
 func heartbeat(ctx context.Context) (stop func()) {
@@ -121,7 +127,7 @@ func heartbeat(ctx context.Context) (stop func()) {
 	if every <= 0 {
 		return func() {}
 	}
-	every = max(every, 100*time.Millisecond)
+	every = min(max(every, 100*time.Millisecond), heartbeatEvery)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)

@@ -113,3 +113,33 @@ nodes:
 	nodeIs(t, rec, "tidy", engine.StatusSuccess, "")
 	replay(t, c, rec.ID)
 }
+
+// A cancel reaches a running node's program within a heartbeat or so,
+// not after the SDK's throttle (80% of the heartbeat time-out): the
+// pipeline's time-out stops the program before it writes its marker.
+func TestCancelReachesTheProgramSoon(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	startWorker(t, c, q, false)
+	marker := filepath.Join(t.TempDir(), "finished")
+	src := `
+name: prompt
+timeout: 3s
+nodes:
+  long: {module: exec, with: {command: [sh, -c, 'sleep 7; touch ` + marker + `']}}
+`
+	in := runInput(t, src, nil)
+	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
+	defer stop()
+	if err := temporal.Submit(ctx, c, in, q, 3*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := (&temporal.Follower{Client: c}).Follow(ctx, in.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodeIs(t, rec, "long", engine.StatusCancelled, "pipeline timed out")
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("the program ran to its end: the cancel reached it 4s after the pipeline's time-out or later")
+	}
+}

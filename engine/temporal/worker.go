@@ -19,6 +19,10 @@ func NewWorker(c client.Client, queue string, maxParallel int, acts *Activities)
 	w := worker.New(c, queue, worker.Options{
 		MaxConcurrentActivityExecutionSize: maxParallel,
 		Identity:                           acts.Worker,
+		// A cancel reaches a running node only in the answer to a
+		// heartbeat; the SDK sends one every 80% of the heartbeat
+		// time-out (8s by default) at most. Send one every heartbeatEvery.
+		MaxHeartbeatThrottleInterval: heartbeatEvery,
 	})
 	w.RegisterActivityWithOptions(acts.RunNode, activity.RegisterOptions{Name: ActivityName})
 	RegisterWorkflow(w, acts.Registry)

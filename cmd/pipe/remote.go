@@ -45,7 +45,7 @@ func (t *temporalConn) dial(e *env, addr string) (client.Client, temporal.Endpoi
 	defer cancel()
 	c, err := temporal.Dial(ctx, ep, e.logs.slog())
 	if err != nil {
-		return nil, ep, fail(exitFailed, "%w; is the server up? (start workers with `pipe worker --temporal %s`)", err, ep.Address)
+		return nil, ep, fail(exitFailed, "%w", err)
 	}
 	return c, ep, nil
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -113,9 +114,39 @@ func Dial(ctx context.Context, ep Endpoint, log *slog.Logger) (client.Client, er
 	}
 	c, err := client.DialContext(ctx, opts)
 	if err != nil {
-		return nil, fmt.Errorf("cannot reach Temporal at %s (namespace %s): %w", ep.Address, ep.Namespace, err)
+		return nil, fmt.Errorf("cannot reach Temporal at %s: %w; %s", ep.Address, err, ep.dialHint(ctx, err))
 	}
+	// The SDK connects without asking for the namespace: a wrong one
+	// would only show as each call fails.
+	_, err = c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: ep.Namespace})
+	var nf *serviceerror.NamespaceNotFound
+	if errors.As(err, &nf) {
+		c.Close()
+		return nil, fmt.Errorf("Temporal at %s has no namespace %q: name one it has (temporal://HOST:PORT/NAMESPACE or --namespace; Temporal's own is %q)", ep.Address, ep.Namespace, DefaultNamespace)
+	}
+	// Other errors (a key not allowed to describe namespaces) are not
+	// this check's to report.
 	return c, nil
+}
+
+// dialHint says what to check after a dial failed with err.
+func (ep Endpoint) dialHint(ctx context.Context, err error) string {
+	msg := err.Error()
+	host, _, _ := net.SplitHostPort(ep.Address)
+	switch {
+	case strings.Contains(msg, "first record does not look like a TLS handshake"):
+		return "the server does not speak TLS there: use temporal://, not temporals:// or --tls"
+	case host != "" && net.ParseIP(host) == nil && lookupFails(ctx, host):
+		return fmt.Sprintf("no such host %q: check the address", host)
+	case !ep.TLS && (strings.Contains(msg, "EOF") || strings.Contains(msg, "connection reset")):
+		return "is the server's frontend there, or does it take TLS (temporals://)?"
+	}
+	return "is the server up, and is this its frontend address (Temporal's port is usually 7233)?"
+}
+
+func lookupFails(ctx context.Context, host string) bool {
+	_, err := net.DefaultResolver.LookupHost(ctx, host)
+	return err != nil
 }
 
 func (ep Endpoint) tlsConfig() (*tls.Config, error) {

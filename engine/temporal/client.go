@@ -288,7 +288,8 @@ func notFound(id string, err error) error {
 	return fmt.Errorf("run %s: %w", id, err)
 }
 
-// minLevel drops records below level: the SDK logs every poll at info.
+// minLevel drops records below level (the SDK logs every poll at info)
+// and the SDK's line for a failed activity.
 type minLevel struct {
 	h     slog.Handler
 	level slog.Level
@@ -297,7 +298,18 @@ type minLevel struct {
 func (m *minLevel) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= m.level && m.h.Enabled(ctx, l)
 }
-func (m *minLevel) Handle(ctx context.Context, r slog.Record) error { return m.h.Handle(ctx, r) }
+
+func (m *minLevel) Handle(ctx context.Context, r slog.Record) error {
+	if r.Message == sdkActivityError {
+		return nil // RunNode logs each failure in pipe's words
+	}
+	return m.h.Handle(ctx, r)
+}
+
+// sdkActivityError is the SDK's log line for each failed activity, at
+// error level, with its ids: a node that fails is not the worker's error.
+const sdkActivityError = "Activity error."
+
 func (m *minLevel) WithAttrs(a []slog.Attr) slog.Handler {
 	return &minLevel{h: m.h.WithAttrs(a), level: m.level}
 }

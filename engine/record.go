@@ -81,7 +81,10 @@ type NodeRecord struct {
 	Attempts int            `json:"attempts,omitempty"`
 	// CachedFrom is the run whose outputs, message and log the node
 	// reused from the node cache instead of running.
-	CachedFrom string    `json:"cached_from,omitempty"`
+	CachedFrom string `json:"cached_from,omitempty"`
+	// Worker names the Temporal worker that ran the node's last attempt
+	// (its log file is on that machine); "" for a run in this process.
+	Worker     string    `json:"worker,omitempty"`
 	StartedAt  time.Time `json:"started_at,omitzero"`
 	FinishedAt time.Time `json:"finished_at,omitzero"`
 	DurationMS int64     `json:"duration_ms"`

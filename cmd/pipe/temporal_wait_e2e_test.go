@@ -125,3 +125,26 @@ func TestTemporalStatusWaitLeavesTheRun(t *testing.T) {
 		t.Errorf("the run did not go on to succeed: %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 }
+
+// The client's machine has no node logs of a run on Temporal: pipe logs
+// says which worker has them.
+func TestTemporalLogsAreOnTheWorker(t *testing.T) {
+	addr := temporalAddress(t)
+	client, box := t.TempDir(), t.TempDir()
+	queue := "e2e-logs-" + engine.NewRunID()
+	os.WriteFile(filepath.Join(client, "p.yaml"), []byte("name: talk\nnodes:\n  say: {module: exec, with: {command: [echo, hello]}}\n"), 0o644)
+	startDaemon(t, box, "worker", "--temporal", addr, "--task-queue", queue, "--name", "box-b")
+	if res := pipeIn(t, client, nil, "run", "p.yaml", "--on", "temporal://"+addr+"/default", "--task-queue", queue); res.code != 0 {
+		t.Fatalf("run: %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	for _, args := range [][]string{{"logs", "last", "say"}, {"logs", "last"}} {
+		res := pipeIn(t, client, nil, args...)
+		if res.code != 1 || !strings.Contains(res.stderr, "box-b") {
+			t.Errorf("pipe %s on the client: %d\n%s%s", strings.Join(args, " "), res.code, res.stdout, res.stderr)
+		}
+	}
+	matches, _ := filepath.Glob(filepath.Join(box, ".pipe", "runs", "*", "say.log"))
+	if len(matches) != 1 {
+		t.Errorf("the worker's machine has %d log files of say, want 1", len(matches))
+	}
+}

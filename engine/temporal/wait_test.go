@@ -143,3 +143,23 @@ nodes:
 		t.Error("the program ran to its end: the cancel reached it 4s after the pipeline's time-out or later")
 	}
 }
+
+// The record names the worker that ran each node, failed or not: its
+// log file is on that machine.
+func TestRecordNamesTheWorker(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	startWorker(t, c, q, false)
+	rec := submit(t, c, q, `
+name: where
+nodes:
+  ok: {module: echo, with: {x: 1}}
+  broken: {module: exec, with: {command: [sh, -c, 'exit 3']}}
+  pause: {module: wait, with: {duration: 10ms}}
+`, nil, 0)
+	for id, want := range map[string]string{"ok": "test-" + q, "broken": "test-" + q, "pause": ""} {
+		if got := rec.Nodes[id].Worker; got != want {
+			t.Errorf("node %s ran on worker %q, want %q", id, got, want)
+		}
+	}
+}

@@ -43,8 +43,9 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidInput", nil)
 	}
+	workers := map[string]string{}
 	if err := workflow.SetQueryHandler(ctx, QueryRecord, func() ([]byte, error) {
-		return json.Marshal(sched.Snapshot())
+		return json.Marshal(withWorkers(sched.Snapshot(), workers))
 	}); err != nil {
 		return nil, err
 	}
@@ -67,7 +68,7 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	// node would cost the SDK a goroutine switch per node per workflow
 	// task.
 	r := &runLoop{sched: sched, sel: workflow.NewSelector(loop), nodesCtx: nodesCtx, cleanupCtx: cleanupCtx,
-		d: &driver{queue: input.TaskQueue, heartbeat: heartbeat}}
+		d: &driver{queue: input.TaskQueue, heartbeat: heartbeat}, workers: workers}
 	cancel := func(cause error) {
 		if r.cancelled {
 			return
@@ -108,9 +109,19 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 		r.sel.Select(loop)
 	}
 	stopCleanup()
-	rec := sched.Close()
+	rec := withWorkers(sched.Close(), workers)
 	rec.Host = input.Host
 	return json.Marshal(rec)
+}
+
+// withWorkers names in rec the worker that ran each node's last attempt.
+func withWorkers(rec *engine.Record, workers map[string]string) *engine.Record {
+	for id, w := range workers {
+		if n := rec.Nodes[id]; n != nil {
+			n.Worker = w
+		}
+	}
+	return rec
 }
 
 // runLoop runs the started nodes of a run: each node's attempt is an
@@ -123,6 +134,9 @@ type runLoop struct {
 	nodesCtx, cleanupCtx workflow.Context
 	d                    *driver
 	cancelled            bool
+	// workers names the worker of each node's last attempt that reached
+	// one.
+	workers map[string]string
 }
 
 // driver says how attempts run as activities.
@@ -192,7 +206,10 @@ func (r *runLoop) later(n *nodeRun, err error) {
 // settle reads an attempt's end: the node ends, or runs again (a lost
 // worker; a failure its retries allow, after the back-off).
 func (r *runLoop) settle(n *nodeRun, f workflow.Future) {
-	out, err := result(n.ctx, f, n.st.Task)
+	out, worker, err := result(n.ctx, f, n.st.Task)
+	if worker != "" {
+		r.workers[n.st.Task.Node] = worker
+	}
 	switch {
 	case err == nil:
 		r.end(n, out, nil)
@@ -255,21 +272,26 @@ func (d *driver) execute(ctx workflow.Context, task engine.Task) (workflow.Futur
 }
 
 // result reads an attempt's outputs from its future, or an error whose
-// text is the module's.
-func result(ctx workflow.Context, f workflow.Future, task engine.Task) (*modules.Output, error) {
+// text is the module's, and names the worker that ran it ("" if none did).
+func result(ctx workflow.Context, f workflow.Future, task engine.Task) (*modules.Output, string, error) {
 	var res []byte
 	if err := f.Get(ctx, &res); err != nil {
-		return nil, nodeError(err, task)
+		var ae *temporal.ActivityError
+		worker := ""
+		if errors.As(err, &ae) {
+			worker = ae.Identity()
+		}
+		return nil, worker, nodeError(err, task)
 	}
 	var w outputWire
 	if err := json.Unmarshal(res, &w); err != nil {
-		return nil, fmt.Errorf("result of %s: %w", task.Node, err)
+		return nil, "", fmt.Errorf("result of %s: %w", task.Node, err)
 	}
 	values, err := decodeValues(w.Values)
 	if err != nil {
-		return nil, fmt.Errorf("outputs of %s: %w", task.Node, err)
+		return nil, w.Worker, fmt.Errorf("outputs of %s: %w", task.Node, err)
 	}
-	return &modules.Output{Message: w.Message, Values: values}, nil
+	return &modules.Output{Message: w.Message, Values: values}, w.Worker, nil
 }
 
 // nodeError turns an activity's failure into the error the core records:

@@ -79,6 +79,10 @@ nodes:
 	if code := client.cmd.ProcessState.ExitCode(); code != exitInterrupted {
 		t.Errorf("client exited %d after two Ctrl-C, want %d", code, exitInterrupted)
 	}
+	// It runs no program and writes no record: it does not say it does.
+	if out := client.stderr.String(); strings.Contains(out, "killing the running programs") || strings.Contains(out, "record is still written") {
+		t.Errorf("the client speaks of programs and a record it does not have:\n%s", out)
+	}
 	startDaemon(t, dir, "worker", "--temporal", addr, "--task-queue", queue)
 	res = pipeIn(t, dir, nil, "status", id, "--on", on, "--wait")
 	if res.code != exitInterrupted {

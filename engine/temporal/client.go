@@ -203,6 +203,14 @@ func Submit(ctx context.Context, c client.Client, in RunInput, queue string, tim
 // Cancel asks run id to stop: its nodes are cancelled, its clean-up nodes
 // run, and it ends with its record.
 func Cancel(ctx context.Context, c client.Client, id string) error {
+	// Temporal takes a cancel of a run that has ended, and does nothing.
+	desc, err := c.DescribeWorkflowExecution(ctx, id, "")
+	if err != nil {
+		return notFound(id, err)
+	}
+	if st := desc.GetWorkflowExecutionInfo().GetStatus(); st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		return fmt.Errorf("run %s has ended (%s): there is nothing to cancel", id, strings.ToLower(st.String()))
+	}
 	if err := c.CancelWorkflow(ctx, id, ""); err != nil {
 		return notFound(id, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -161,5 +162,18 @@ nodes:
 		if got := rec.Nodes[id].Worker; got != want {
 			t.Errorf("node %s ran on worker %q, want %q", id, got, want)
 		}
+	}
+}
+
+// A cancel of a run that has ended says so: Temporal would take it and do
+// nothing.
+func TestCancelOfAnEndedRun(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	startWorker(t, c, q, false)
+	rec := submit(t, c, q, "name: done\nnodes:\n  a: {module: echo, with: {x: 1}}\n", nil, 0)
+	err := temporal.Cancel(context.Background(), c, rec.ID)
+	if err == nil || !strings.Contains(err.Error(), "has ended (completed)") {
+		t.Errorf("cancel of an ended run: %v", err)
 	}
 }

@@ -200,6 +200,9 @@ func Submit(ctx context.Context, c client.Client, in RunInput, queue string, tim
 	return nil
 }
 
+// ErrEnded is the error of a cancel of a run that has ended.
+var ErrEnded = errors.New("there is nothing to cancel")
+
 // Cancel asks run id to stop: its nodes are cancelled, its clean-up nodes
 // run, and it ends with its record.
 func Cancel(ctx context.Context, c client.Client, id string) error {
@@ -209,7 +212,7 @@ func Cancel(ctx context.Context, c client.Client, id string) error {
 		return notFound(id, err)
 	}
 	if st := desc.GetWorkflowExecutionInfo().GetStatus(); st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
-		return fmt.Errorf("run %s has ended (%s): there is nothing to cancel", id, strings.ToLower(st.String()))
+		return fmt.Errorf("run %s has ended (%s): %w", id, strings.ToLower(st.String()), ErrEnded)
 	}
 	if err := c.CancelWorkflow(ctx, id, ""); err != nil {
 		return notFound(id, err)

@@ -107,7 +107,7 @@ func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error
 			cctx, cancel := context.WithTimeout(wait, 10*time.Second)
 			err := Cancel(cctx, f.Client, id)
 			cancel()
-			if err != nil {
+			if err != nil && !errors.Is(err, ErrEnded) { // ended: its record comes
 				return nil, err
 			}
 		case <-f.Hurry:

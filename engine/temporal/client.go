@@ -268,7 +268,7 @@ type WaitError struct {
 	Err error
 }
 
-func (e *WaitError) Error() string { return fmt.Sprintf("run %s: %s", e.Run, e.Stall) }
+func (e *WaitError) Error() string { return e.Stall.say("run " + e.Run) }
 func (e *WaitError) Unwrap() error { return e.Err }
 
 // waiting returns a *WaitError when run id's workflow waits for a worker

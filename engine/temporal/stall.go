@@ -33,15 +33,18 @@ type Stall struct {
 	Waited time.Duration
 }
 
-func (s Stall) String() string {
-	what := "the run waits"
+func (s Stall) String() string { return s.say("the run") }
+
+// say tells the stall of run, the words that name it.
+func (s Stall) say(run string) string {
+	what := run + " waits"
 	if s.Nodes > 0 {
-		what = fmt.Sprintf("%d node(s) wait", s.Nodes)
+		what = fmt.Sprintf("%d node(s) of %s wait", s.Nodes, run)
 	}
 	if s.Pollers == 0 {
 		return fmt.Sprintf("%s for a worker: no worker polls task queue %s", what, s.Queue)
 	}
-	return fmt.Sprintf("%s for a worker on task queue %s: %d worker(s) poll it but none took the work in %s (all busy, or stopping)",
+	return fmt.Sprintf("%s for a worker on task queue %s: %d worker(s) polled it lately, but none has taken the work for %s (busy, or gone)",
 		what, s.Queue, s.Pollers, s.Waited.Round(time.Second))
 }
 

@@ -50,6 +50,10 @@ func (t *temporalConn) dial(e *env, addr string) (client.Client, temporal.Endpoi
 	return c, ep, nil
 }
 
+// minHeartbeat is the shortest --heartbeat: a node heartbeats every
+// second, and a call to the server takes some of that.
+const minHeartbeat = 2 * time.Second
+
 // remoteRun is a run submitted to Temporal: the same plan, checked here,
 // run by workers.
 type remoteRun struct {
@@ -63,6 +67,9 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 	c := rr.cmd
 	if c.Resume != "" {
 		return fail(exitUsage, "--resume runs in this process only; leave out --on, or run the whole pipeline again")
+	}
+	if c.Heartbeat < minHeartbeat {
+		return fail(exitUsage, "--heartbeat %s: give at least %s (a running node heartbeats every second; shorter, its attempts are taken as lost)", c.Heartbeat, minHeartbeat)
 	}
 	source, err := os.ReadFile(c.File)
 	if err != nil {

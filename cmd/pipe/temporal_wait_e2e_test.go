@@ -152,3 +152,13 @@ func TestTemporalLogsAreOnTheWorker(t *testing.T) {
 		t.Errorf("the worker's machine has %d log files of say, want 1", len(matches))
 	}
 }
+
+// A --heartbeat no worker can keep is a usage error, before any dial.
+func TestTemporalHeartbeatTooShort(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "p.yaml"), []byte("name: p\nnodes:\n  a: {module: echo}\n"), 0o644)
+	res := pipeIn(t, dir, nil, "run", "p.yaml", "--on", "temporal://127.0.0.1:1/default", "--heartbeat", "1ms")
+	if res.code != exitUsage || !strings.Contains(res.stderr, "--heartbeat 1ms: give at least 2s") {
+		t.Errorf("run --heartbeat 1ms: %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}

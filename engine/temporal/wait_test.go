@@ -177,3 +177,16 @@ func TestCancelOfAnEndedRun(t *testing.T) {
 		t.Errorf("cancel of an ended run: %v", err)
 	}
 }
+
+// A node whose attempts are lost again and again (here: a heartbeat
+// time-out no worker can keep) fails in words that say so.
+func TestNodeLostTooOften(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	startWorker(t, c, q, false)
+	rec := submit(t, c, q, "name: lost\nnodes:\n  s: {module: exec, with: {command: [sleep, \"3\"]}}\n", nil, 50*time.Millisecond)
+	n := nodeIs(t, rec, "s", engine.StatusError, "lost with its worker 4 times: each stopped heartbeating for 50ms")
+	if n.Attempts != 4 {
+		t.Errorf("s ran %d attempts, want 4 (3 lost and run again, the 4th lost for good)", n.Attempts)
+	}
+}

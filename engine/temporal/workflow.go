@@ -210,6 +210,11 @@ func (r *runLoop) settle(n *nodeRun, f workflow.Future) {
 	if worker != "" {
 		r.workers[n.st.Task.Node] = worker
 	}
+	if isLost(err) && n.lost >= maxLostAttempts {
+		// In words, not the SDK's: the text is the node's message.
+		err = fmt.Errorf("lost with its worker %d times: each stopped heartbeating for %s (workers that die or hang on this node, or a --heartbeat too short for them): %w",
+			n.lost+1, r.d.heartbeat, err)
+	}
 	switch {
 	case err == nil:
 		r.end(n, out, nil)

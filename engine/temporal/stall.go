@@ -80,6 +80,12 @@ func (w *stallWatch) check(ctx context.Context, c client.Client, id string) (*St
 	if err != nil {
 		return nil, err
 	}
+	if st.Nodes > 0 && n > 0 {
+		// Nodes queue for busy workers (their --max-parallel): that is
+		// no stall. A run whose own work waits is one, pollers or not:
+		// a killed worker stays listed for minutes.
+		return nil, nil
+	}
 	st.Pollers = n
 	return st, nil
 }

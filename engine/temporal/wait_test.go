@@ -11,6 +11,7 @@ import (
 
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/engine/temporal"
+	"github.com/pipe-run/pipe/modules"
 )
 
 // A run on a queue no worker polls says so, rather than look hung; a
@@ -188,5 +189,32 @@ func TestNodeLostTooOften(t *testing.T) {
 	n := nodeIs(t, rec, "s", engine.StatusError, "lost with its worker 4 times: each stopped heartbeating for 50ms")
 	if n.Attempts != 4 {
 		t.Errorf("s ran %d attempts, want 4 (3 lost and run again, the 4th lost for good)", n.Attempts)
+	}
+}
+
+// Nodes that queue for a busy worker are no stall: nothing is told.
+func TestBusyWorkerIsNoStall(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	acts := &temporal.Activities{Registry: modules.Default, Worker: "busy", RunsDir: t.TempDir(), Client: c}
+	w := temporal.NewWorker(c, q, 1, acts)
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+	in := runInput(t, "name: queued\nnodes:\n  a: {module: exec, with: {command: [sleep, \"2\"]}}\n  b: {module: exec, with: {command: [sleep, \"2\"]}}\n", nil)
+	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
+	defer stop()
+	if err := temporal.Submit(ctx, c, in, q, 0); err != nil {
+		t.Fatal(err)
+	}
+	var told []temporal.Stall
+	f := &temporal.Follower{Client: c, StallAfter: 500 * time.Millisecond, OnStall: func(s temporal.Stall) { told = append(told, s) }}
+	rec, err := f.Follow(ctx, in.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Status != engine.StatusSuccess || len(told) > 0 {
+		t.Errorf("run %s; stalls told: %+v, want none", rec.Status, told)
 	}
 }

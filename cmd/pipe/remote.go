@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/alecthomas/kong"
 	"go.temporal.io/sdk/client"
 
 	"github.com/pipe-run/pipe/engine"
@@ -91,7 +93,7 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 	if in.MaxParallel == 0 {
 		in.MaxParallel = rr.plan.Pipeline.MaxParallel
 	}
-	cl, ep, err := c.temporalConn.dial(e, c.On)
+	cl, ep, err := c.temporalConn.dial(e, string(c.On))
 	if err != nil {
 		return err
 	}
@@ -180,6 +182,22 @@ func stallHint(st temporal.Stall, ep temporal.Endpoint) string {
 		return "start one: " + start
 	}
 	return "see the workers' logs, or start another: " + start
+}
+
+// remoteAddr is run's --on: given empty (--on "$UNSET"), it is an error,
+// not a run in this process the user did not ask for.
+type remoteAddr string
+
+func (a *remoteAddr) Decode(ctx *kong.DecodeContext) error {
+	var s string
+	if err := ctx.Scan.PopValueInto("URL", &s); err != nil {
+		return err
+	}
+	if strings.TrimSpace(s) == "" {
+		return errors.New("empty: give temporal://HOST:PORT/NAMESPACE, or env to read $" + temporal.EnvAddress + "; leave --on out to run here")
+	}
+	*a = remoteAddr(s)
+	return nil
 }
 
 // envAddress reads --on=env as $PIPE_TEMPORAL_ADDRESS.

@@ -162,3 +162,18 @@ func TestTemporalHeartbeatTooShort(t *testing.T) {
 		t.Errorf("run --heartbeat 1ms: %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 }
+
+// --on "$UNSET" is an error, not a run here nobody asked for.
+func TestTemporalEmptyOn(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "p.yaml"), []byte("name: p\nnodes:\n  a: {module: exec, with: {command: [touch, ran]}}\n"), 0o644)
+	for _, args := range [][]string{{"--on", ""}, {"--on="}} {
+		res := pipeIn(t, dir, nil, append([]string{"run", "p.yaml"}, args...)...)
+		if res.code != exitUsage || !strings.Contains(res.stderr, "--on: empty") {
+			t.Errorf("run %q: %d\n%s%s", args, res.code, res.stdout, res.stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ran")); err == nil {
+		t.Error("the pipeline ran here")
+	}
+}

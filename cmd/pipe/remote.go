@@ -67,9 +67,6 @@ type remoteRun struct {
 
 func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 	c := rr.cmd
-	if c.Resume != "" {
-		return fail(exitUsage, "--resume runs in this process only; leave out --on, or run the whole pipeline again")
-	}
 	if c.Heartbeat < minHeartbeat {
 		return fail(exitUsage, "--heartbeat %s: give at least %s (a running node heartbeats every second; shorter, its attempts are taken as lost)", c.Heartbeat, minHeartbeat)
 	}

@@ -45,6 +45,9 @@ func (c *runCmd) Run(e *env) error {
 			return fail(exitUsage, "--max-parallel %d: must be at least 1 (leave it out for the pipeline's max_parallel, else the number of CPUs)", maxParallel)
 		}
 	}
+	if c.On != "" && c.Resume != "" {
+		return fail(exitUsage, "--resume runs in this process only; leave out --on, or run the whole pipeline again")
+	}
 	eng := engine.New(modules.Default)
 	eng.Logger = e.logs.slog()
 	out := newOutput(c.Output, e.stderr)

@@ -177,3 +177,16 @@ func TestTemporalEmptyOn(t *testing.T) {
 		t.Error("the pipeline ran here")
 	}
 }
+
+// --resume with --on is refused before pipe says it resumes.
+func TestTemporalResumeRefused(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "p.yaml"), []byte("name: p\nnodes:\n  a: {module: echo}\n"), 0o644)
+	if res := pipeIn(t, dir, nil, "run", "p.yaml"); res.code != 0 {
+		t.Fatalf("run: %d\n%s", res.code, res.stderr)
+	}
+	res := pipeIn(t, dir, nil, "run", "p.yaml", "--on", "temporal://127.0.0.1:1/default", "--resume", "last")
+	if res.code != exitUsage || strings.Contains(res.stderr, "resuming") {
+		t.Errorf("run --on --resume: %d\n%s", res.code, res.stderr)
+	}
+}

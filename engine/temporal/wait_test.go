@@ -9,23 +9,34 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/client"
+
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/engine/temporal"
 	"github.com/pipe-run/pipe/modules"
 )
+
+// submitOnly starts src on queue q (a pipeline timeout of timeout) and
+// does not follow it; the run is ended when the test ends. ctx bounds the
+// test's calls.
+func submitOnly(t *testing.T, c client.Client, q, src string, timeout time.Duration) (context.Context, temporal.RunInput) {
+	t.Helper()
+	in := runInput(t, src, nil)
+	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(stop)
+	if err := temporal.Submit(ctx, c, in, q, timeout); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.TerminateWorkflow(context.Background(), in.RunID, "", "test over") })
+	return ctx, in
+}
 
 // A run on a queue no worker polls says so, rather than look hung; a
 // read of how it stands says so too.
 func TestFollowerTellsNoWorker(t *testing.T) {
 	c := server(t)
 	q := queue(t)
-	in := runInput(t, "name: lonely\nnodes:\n  a: {module: echo, with: {x: 1}}\n", nil)
-	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
-	defer stop()
-	if err := temporal.Submit(ctx, c, in, q, 0); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.TerminateWorkflow(context.Background(), in.RunID, "", "test over") })
+	ctx, in := submitOnly(t, c, q, "name: lonely\nnodes:\n  a: {module: echo, with: {x: 1}}\n", 0)
 	hurry := make(chan struct{})
 	var told []temporal.Stall
 	f := &temporal.Follower{Client: c, Order: []string{"a"}, OnEvent: func(engine.Event) {}, Hurry: hurry,
@@ -58,13 +69,7 @@ func TestFollowerTellsNoWorker(t *testing.T) {
 func TestAttachedFollowerLeavesTheRun(t *testing.T) {
 	c := server(t)
 	q := queue(t)
-	in := runInput(t, "name: watched\nnodes:\n  a: {module: echo, with: {x: 1}}\n", nil)
-	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
-	defer stop()
-	if err := temporal.Submit(ctx, c, in, q, 0); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.TerminateWorkflow(context.Background(), in.RunID, "", "test over") })
+	ctx, in := submitOnly(t, c, q, "name: watched\nnodes:\n  a: {module: echo, with: {x: 1}}\n", 0)
 	fctx, interrupt := context.WithCancel(ctx)
 	f := &temporal.Follower{Client: c, Attached: true, OnStall: func(temporal.Stall) { interrupt() }, StallAfter: 100 * time.Millisecond}
 	if _, err := f.Follow(fctx, in.RunID); !errors.Is(err, temporal.ErrDetached) {
@@ -86,17 +91,12 @@ func TestCancelBeforeAnyWorker(t *testing.T) {
 	q := queue(t)
 	dir := t.TempDir()
 	ran, tidied := filepath.Join(dir, "ran"), filepath.Join(dir, "tidied")
-	in := runInput(t, `
+	ctx, in := submitOnly(t, c, q, `
 name: early
 nodes:
   work: {module: exec, with: {command: [touch, `+ran+`]}}
   tidy: {module: exec, needs: work, when: always(), with: {command: [touch, `+tidied+`]}}
-`, nil)
-	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
-	defer stop()
-	if err := temporal.Submit(ctx, c, in, q, 0); err != nil {
-		t.Fatal(err)
-	}
+`, 0)
 	if err := temporal.Cancel(ctx, c, in.RunID); err != nil {
 		t.Fatal(err)
 	}
@@ -130,12 +130,7 @@ timeout: 3s
 nodes:
   long: {module: exec, with: {command: [sh, -c, 'sleep 7; touch ` + marker + `']}}
 `
-	in := runInput(t, src, nil)
-	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
-	defer stop()
-	if err := temporal.Submit(ctx, c, in, q, 3*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	ctx, in := submitOnly(t, c, q, src, 3*time.Second)
 	rec, err := (&temporal.Follower{Client: c}).Follow(ctx, in.RunID)
 	if err != nil {
 		t.Fatal(err)
@@ -202,12 +197,7 @@ func TestBusyWorkerIsNoStall(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Stop)
-	in := runInput(t, "name: queued\nnodes:\n  a: {module: exec, with: {command: [sleep, \"2\"]}}\n  b: {module: exec, with: {command: [sleep, \"2\"]}}\n", nil)
-	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
-	defer stop()
-	if err := temporal.Submit(ctx, c, in, q, 0); err != nil {
-		t.Fatal(err)
-	}
+	ctx, in := submitOnly(t, c, q, "name: queued\nnodes:\n  a: {module: exec, with: {command: [sleep, \"2\"]}}\n  b: {module: exec, with: {command: [sleep, \"2\"]}}\n", 0)
 	var told []temporal.Stall
 	f := &temporal.Follower{Client: c, StallAfter: 500 * time.Millisecond, OnStall: func(s temporal.Stall) { told = append(told, s) }}
 	rec, err := f.Follow(ctx, in.RunID)

@@ -174,6 +174,9 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id string, ep temporal.
 
 // stallHint says what to do about a run whose work waits for a worker.
 func stallHint(st temporal.Stall, ep temporal.Endpoint) string {
+	if st.Dangerous {
+		return fmt.Sprintf("start one that may run them: pipe worker --temporal %s --task-queue %s --allow-dangerous", ep, strings.TrimSuffix(st.Queue, temporal.DangerousQueue("")))
+	}
 	start := fmt.Sprintf("pipe worker --temporal %s --task-queue %s", ep, st.Queue)
 	if st.Pollers == 0 {
 		return "start one: " + start

@@ -190,3 +190,23 @@ func TestTemporalResumeRefused(t *testing.T) {
 		t.Errorf("run --on --resume: %d\n%s", res.code, res.stderr)
 	}
 }
+
+// README's two boxes on one queue, one started with --allow-dangerous:
+// every dangerous node runs on that one (each run a coin toss before).
+func TestTemporalDangerousNodesFindTheirWorker(t *testing.T) {
+	addr := temporalAddress(t)
+	dir := t.TempDir()
+	queue := "e2e-bets-" + engine.NewRunID()
+	os.WriteFile(filepath.Join(dir, "p.yaml"), []byte("name: bets\nconfig: {ENABLE_DANGEROUS_AI: false}\nnodes:\n  bet: {module: echo, dangerous: true, with: {x: 1}}\n"), 0o644)
+	startDaemon(t, dir, "worker", "--temporal", addr, "--task-queue", queue, "--name", "safe-box")
+	startDaemon(t, dir, "worker", "--temporal", addr, "--task-queue", queue, "--name", "bet-box", "--allow-dangerous")
+	for range 4 {
+		res := pipeIn(t, dir, nil, "run", "p.yaml", "--on", "temporal://"+addr+"/default", "--task-queue", queue, "--enable-dangerous-ai", "true")
+		if res.code != 0 {
+			t.Fatalf("run: %d\n%s%s", res.code, res.stdout, res.stderr)
+		}
+		if n := lastRecord(t, dir).Nodes["bet"]; n.Worker != "bet-box" {
+			t.Errorf("bet ran on %q, want bet-box", n.Worker)
+		}
+	}
+}

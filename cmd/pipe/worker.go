@@ -46,8 +46,12 @@ func (c *workerCmd) Run(e *env) error {
 	if err := w.Start(); err != nil {
 		return fail(exitFailed, "starting the worker: %w", err)
 	}
+	queues := c.TaskQueue
+	if c.AllowDangerous {
+		queues += " " + temporal.DangerousQueue(c.TaskQueue) // its dangerous nodes
+	}
 	e.logs.base.Info("worker started", "name", name, "temporal", ep.Address, "namespace", ep.Namespace,
-		"queue", c.TaskQueue, "max_parallel", c.MaxParallel, "allow_dangerous", c.AllowDangerous)
+		"queues", queues, "max_parallel", c.MaxParallel, "allow_dangerous", c.AllowDangerous)
 	<-e.ctx.Done()
 	// Stop cancels the attempts running here: their programs are killed,
 	// and Temporal runs them again on another worker.

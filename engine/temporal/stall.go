@@ -3,6 +3,7 @@ package temporal
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -31,6 +32,9 @@ type Stall struct {
 	Nodes int
 	// Waited is how long the oldest of that work has waited.
 	Waited time.Duration
+	// Dangerous is set when the nodes are dangerous ones, which only
+	// workers started with --allow-dangerous take (DangerousQueue).
+	Dangerous bool
 }
 
 func (s Stall) String() string { return s.say("the run") }
@@ -40,6 +44,9 @@ func (s Stall) say(run string) string {
 	what := run + " waits"
 	if s.Nodes > 0 {
 		what = fmt.Sprintf("%d node(s) of %s wait", s.Nodes, run)
+	}
+	if s.Dangerous {
+		return fmt.Sprintf("%d dangerous node(s) of %s wait for a worker that allows them: none polls task queue %s (it is refused after a while)", s.Nodes, run, s.Queue)
 	}
 	if s.Pollers == 0 {
 		return fmt.Sprintf("%s for a worker: no worker polls task queue %s", what, s.Queue)
@@ -72,74 +79,84 @@ func (w *stallWatch) check(ctx context.Context, c client.Client, id string) (*St
 	if err != nil {
 		return nil, err
 	}
-	st, kind := w.pending(desc, w.now())
-	if st == nil {
-		return nil, nil
+	run, nodes := w.pending(desc, w.now())
+	if run != nil {
+		n, err := pollers(ctx, c, run.Queue, enumspb.TASK_QUEUE_TYPE_WORKFLOW)
+		if err != nil {
+			return nil, err
+		}
+		run.Pollers = n
+		return run, nil
 	}
-	n, err := pollers(ctx, c, st.Queue, kind)
-	if err != nil {
-		return nil, err
-	}
-	if st.Nodes > 0 && n > 0 {
+	for _, st := range nodes {
+		n, err := pollers(ctx, c, st.Queue, enumspb.TASK_QUEUE_TYPE_ACTIVITY)
+		if err != nil {
+			return nil, err
+		}
 		// Nodes queue for busy workers (their --max-parallel): that is
 		// no stall. A run whose own work waits is one, pollers or not:
 		// a killed worker stays listed for minutes.
-		return nil, nil
+		if n == 0 {
+			return &st, nil
+		}
 	}
-	st.Pollers = n
-	return st, nil
+	return nil, nil
 }
 
 // pending returns the work of desc that has waited for a worker longer
-// than w.after, and the kind of task queue it waits on.
-func (w *stallWatch) pending(desc *workflowservice.DescribeWorkflowExecutionResponse, now time.Time) (*Stall, enumspb.TaskQueueType) {
+// than w.after: the run's own (its workflow task), or else its nodes,
+// by task queue.
+func (w *stallWatch) pending(desc *workflowservice.DescribeWorkflowExecutionResponse, now time.Time) (*Stall, []Stall) {
 	info := desc.GetWorkflowExecutionInfo()
 	if info.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
-		return nil, 0
+		return nil, nil
 	}
 	queue := desc.GetExecutionConfig().GetTaskQueue().GetName()
 	keys := map[string]bool{}
-	var oldest time.Duration
-	waits := func(key string) time.Duration {
+	// waited tells how long key has been pending, by w's clock.
+	waited := func(key string) time.Duration {
 		keys[key] = true
 		first, ok := w.seen[key]
 		if !ok {
 			w.seen[key] = now
 			first = now
 		}
-		d := now.Sub(first)
-		oldest = max(oldest, d)
-		return d
+		return now.Sub(first)
 	}
-	var st *Stall
-	kind := enumspb.TASK_QUEUE_TYPE_WORKFLOW
+	defer func() {
+		for k := range w.seen {
+			if !keys[k] {
+				delete(w.seen, k)
+			}
+		}
+	}()
 	if wt := desc.GetPendingWorkflowTask(); wt != nil && wt.GetState() == enumspb.PENDING_WORKFLOW_TASK_STATE_SCHEDULED {
-		if waits(fmt.Sprintf("wft %d %d", wt.GetScheduledTime().AsTime().UnixNano(), wt.GetAttempt())) >= w.after {
-			st = &Stall{Queue: queue}
+		if d := waited(fmt.Sprintf("wft %d %d", wt.GetScheduledTime().AsTime().UnixNano(), wt.GetAttempt())); d >= w.after {
+			return &Stall{Queue: queue, Waited: d}, nil
 		}
 	}
-	nodes := 0
+	var nodes []Stall
 	for _, a := range desc.GetPendingActivities() {
 		if a.GetState() != enumspb.PENDING_ACTIVITY_STATE_SCHEDULED {
 			continue
 		}
-		if waits(fmt.Sprintf("act %s %d", a.GetActivityId(), a.GetAttempt())) >= w.after {
-			nodes++
+		d := waited(fmt.Sprintf("act %s %d", a.GetActivityId(), a.GetAttempt()))
+		if d < w.after {
+			continue
 		}
-	}
-	for k := range w.seen {
-		if !keys[k] {
-			delete(w.seen, k)
+		q := a.GetActivityOptions().GetTaskQueue().GetName()
+		if q == "" {
+			q = queue
 		}
+		k := slices.IndexFunc(nodes, func(st Stall) bool { return st.Queue == q })
+		if k < 0 {
+			nodes = append(nodes, Stall{Queue: q, Dangerous: q == DangerousQueue(queue)})
+			k = len(nodes) - 1
+		}
+		nodes[k].Nodes++
+		nodes[k].Waited = max(nodes[k].Waited, d)
 	}
-	if st == nil && nodes > 0 {
-		// Submit sends a run's nodes to the run's own queue.
-		st, kind = &Stall{Queue: queue, Nodes: nodes}, enumspb.TASK_QUEUE_TYPE_ACTIVITY
-	}
-	if st != nil {
-		st.Waited = oldest
-	}
-	return st, kind
+	return nil, nodes
 }
 
 // pollers counts the workers that polled queue lately.

@@ -208,3 +208,34 @@ func TestBusyWorkerIsNoStall(t *testing.T) {
 		t.Errorf("run %s; stalls told: %+v, want none", rec.Status, told)
 	}
 }
+
+// A dangerous node goes to a worker that allows it, not to whichever
+// worker of the queue polls first (README's two boxes: one may place
+// bets); till one comes, the follower says what the node waits for.
+func TestDangerousNodeWaitsForAWorkerThatAllowsIt(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	startWorker(t, c, q, false)
+	in := runInput(t, "name: bets\nconfig: {ENABLE_DANGEROUS_AI: true}\nnodes:\n  bet: {module: echo, dangerous: true, with: {x: 1}}\n", nil)
+	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
+	defer stop()
+	if err := temporal.Submit(ctx, c, in, q, 0); err != nil {
+		t.Fatal(err)
+	}
+	var told []temporal.Stall
+	f := &temporal.Follower{Client: c, StallAfter: 300 * time.Millisecond, OnStall: func(s temporal.Stall) {
+		told = append(told, s)
+		startWorker(t, c, q, true)
+	}}
+	rec, err := f.Follow(ctx, in.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := nodeIs(t, rec, "bet", engine.StatusSuccess, "")
+	if n.Worker != "test-"+q || n.Attempts != 1 {
+		t.Errorf("bet ran on %q after %d attempts", n.Worker, n.Attempts)
+	}
+	if len(told) != 1 || !told[0].Dangerous || told[0].Queue != temporal.DangerousQueue(q) {
+		t.Errorf("stalls told: %+v, want one of a dangerous node on %s", told, temporal.DangerousQueue(q))
+	}
+}

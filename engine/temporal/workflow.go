@@ -68,7 +68,13 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	// node would cost the SDK a goroutine switch per node per workflow
 	// task.
 	r := &runLoop{sched: sched, sel: workflow.NewSelector(loop), nodesCtx: nodesCtx, cleanupCtx: cleanupCtx,
-		d: &driver{queue: input.TaskQueue, heartbeat: heartbeat}, workers: workers}
+		d: &driver{queue: input.TaskQueue, heartbeat: heartbeat, dangerousWait: input.DangerousWait}, workers: workers}
+	if r.d.queue == "" {
+		r.d.queue = workflow.GetInfo(ctx).TaskQueueName
+	}
+	if r.d.dangerousWait <= 0 {
+		r.d.dangerousWait = DefaultDangerousWait
+	}
 	cancel := func(cause error) {
 		if r.cancelled {
 			return
@@ -143,6 +149,9 @@ type runLoop struct {
 type driver struct {
 	queue     string
 	heartbeat time.Duration
+	// dangerousWait bounds the wait of a dangerous node for a worker
+	// that allows it.
+	dangerousWait time.Duration
 }
 
 // nodeRun is one started node: its attempts so far.
@@ -210,6 +219,12 @@ func (r *runLoop) settle(n *nodeRun, f workflow.Future) {
 	if worker != "" {
 		r.workers[n.st.Task.Node] = worker
 	}
+	var te *temporal.TimeoutError
+	if n.st.Task.Dangerous && errors.As(err, &te) && te.TimeoutType() == enumspb.TIMEOUT_TYPE_SCHEDULE_TO_START {
+		err = &wireError{kind: errRefused, final: true, msg: fmt.Sprintf(
+			"dangerous module disabled: no worker that allows dangerous nodes (pipe worker --allow-dangerous, polling task queue %s) took it within %s",
+			DangerousQueue(r.d.queue), r.d.dangerousWait)}
+	}
 	if isLost(err) && n.lost >= maxLostAttempts {
 		// In words, not the SDK's: the text is the node's message.
 		err = fmt.Errorf("lost with its worker %d times: each stopped heartbeating for %s (workers that die or hang on this node, or a --heartbeat too short for them): %w",
@@ -262,13 +277,20 @@ func (d *driver) execute(ctx workflow.Context, task engine.Task) (workflow.Futur
 	} else {
 		timeout += 5 * time.Second // the worker ends it first, and says so
 	}
-	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+	opts := workflow.ActivityOptions{
 		TaskQueue:           d.queue,
 		StartToCloseTimeout: timeout,
 		HeartbeatTimeout:    d.heartbeat,
 		WaitForCancellation: true,
 		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 1}, // the core's retries, not Temporal's
-	})
+	}
+	if task.Dangerous {
+		// Only workers that allow dangerous nodes poll this queue; with
+		// none, the node is refused, as a worker would refuse it.
+		opts.TaskQueue = DangerousQueue(d.queue)
+		opts.ScheduleToStartTimeout = d.dangerousWait
+	}
+	actx := workflow.WithActivityOptions(ctx, opts)
 	payload, err := encodeTask(task)
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), errModule, nil)
@@ -323,6 +345,7 @@ func nodeError(err error, task engine.Task) error {
 	if errors.As(err, &te) && te.TimeoutType() == enumspb.TIMEOUT_TYPE_START_TO_CLOSE {
 		return fmt.Errorf("%w after %s (the worker did not end it)", engine.ErrTimeout, task.Timeout)
 	}
+
 	if temporal.IsCanceledError(err) {
 		return errors.New("cancelled")
 	}

@@ -134,7 +134,14 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id string, ep temporal.
 	}
 	f := &temporal.Follower{Client: cl, Order: order, OnEvent: prog.event, Hurry: e.hurry, Attached: o.attached,
 		OnCancel: func() { e.logs.base.Warn("cancelling the run on Temporal; Ctrl-C again to stop waiting for it") },
-		OnStall:  func(st temporal.Stall) { e.logs.base.Warn(st.String(), "hint", stallHint(st, ep)) }}
+		OnStall:  func(st temporal.Stall) { e.logs.base.Warn(st.String(), "hint", stallHint(st, ep)) },
+		OnRetry: func(node, why, err string) {
+			if err == "" {
+				e.logs.base.Warn(node + ": " + why)
+				return
+			}
+			e.logs.base.Warn(node+": "+why, "err", err)
+		}}
 	rec, err := f.Follow(e.ctx, id)
 	stopStatus()
 	if errors.Is(err, temporal.ErrDetached) && o.attached {

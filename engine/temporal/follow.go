@@ -38,8 +38,12 @@ type Follower struct {
 	// would look hung.
 	OnStall    func(Stall)
 	StallAfter time.Duration
+	// OnRetry hears why a running node runs again (an attempt failed
+	// with err, or was lost with its worker), once per attempt it sees.
+	OnRetry func(node, why, err string)
 
-	seen map[string]engine.Status
+	seen  map[string]engine.Status
+	tries map[string]int
 }
 
 // ErrDetached is returned when the follower stopped waiting (Hurry) while
@@ -52,6 +56,7 @@ var ErrDetached = errors.New("stopped following the run; it goes on")
 // ErrDetached.
 func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error) {
 	f.seen = make(map[string]engine.Status, len(f.Order))
+	f.tries = map[string]int{}
 	wait := context.WithoutCancel(ctx)
 	waitCtx, stopWait := context.WithCancel(wait)
 	type result struct {
@@ -170,7 +175,7 @@ func (f *Follower) watch(ctx context.Context, id string, news chan<- watchNews) 
 				}
 			}
 		}
-		if f.OnEvent == nil || idle {
+		if f.OnEvent == nil && f.OnRetry == nil || idle {
 			continue
 		}
 		// Short: a run no worker answers for would hold up the check
@@ -190,29 +195,34 @@ func (f *Follower) watch(ctx context.Context, id string, news chan<- watchNews) 
 
 // tell reports what changed since the last record.
 func (f *Follower) tell(rec *engine.Record) {
-	if f.OnEvent == nil {
-		return
-	}
 	for _, id := range f.Order {
 		n, ok := rec.Nodes[id]
 		if !ok {
 			continue
 		}
-		was := f.seen[id]
-		if n.Status == was {
-			continue
+		if was := f.seen[id]; n.Status != was && f.OnEvent != nil {
+			f.seen[id] = n.Status
+			final := n.Status != engine.StatusPending && n.Status != engine.StatusRunning
+			// A node that started and ended between two reads still starts.
+			ranUnseen := final && was != engine.StatusRunning && n.Attempts > 0
+			if n.Status == engine.StatusRunning || ranUnseen {
+				start := *n
+				start.Status, start.Reason, start.Message = engine.StatusRunning, "", ""
+				f.OnEvent(engine.Event{Kind: engine.NodeStarted, Node: id, Record: start})
+			}
+			if final {
+				f.OnEvent(engine.Event{Kind: engine.NodeFinished, Node: id, Record: *n})
+			}
 		}
-		f.seen[id] = n.Status
-		final := n.Status != engine.StatusPending && n.Status != engine.StatusRunning
-		// A node that started and ended between two reads still starts.
-		ranUnseen := final && was != engine.StatusRunning && n.Attempts > 0
-		if n.Status == engine.StatusRunning || ranUnseen {
-			start := *n
-			start.Status = engine.StatusRunning
-			f.OnEvent(engine.Event{Kind: engine.NodeStarted, Node: id, Record: start})
-		}
-		if final {
-			f.OnEvent(engine.Event{Kind: engine.NodeFinished, Node: id, Record: *n})
-		}
+		f.retried(id, n)
 	}
+}
+
+// retried tells OnRetry why running node id runs again, once per attempt.
+func (f *Follower) retried(id string, n *engine.NodeRecord) {
+	if f.OnRetry == nil || n.Status != engine.StatusRunning || n.Reason == "" || n.Attempts <= f.tries[id] {
+		return
+	}
+	f.tries[id] = n.Attempts
+	f.OnRetry(id, n.Reason, n.Message)
 }

@@ -239,3 +239,34 @@ func TestDangerousNodeWaitsForAWorkerThatAllowsIt(t *testing.T) {
 		t.Errorf("stalls told: %+v, want one of a dangerous node on %s", told, temporal.DangerousQueue(q))
 	}
 }
+
+// A follower hears why a running node runs again, as a local run logs it.
+func TestFollowerTellsRetries(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	startWorker(t, c, q, false)
+	flag := filepath.Join(t.TempDir(), "flag")
+	ctx, in := submitOnly(t, c, q, `
+name: again
+nodes:
+  flaky:
+    module: exec
+    retries: {limit: 1, backoff: 1s}
+    with: {command: [sh, -c, 'test -e `+flag+` || { touch `+flag+`; echo first >&2; exit 1; }']}
+`, 0)
+	var heard []string
+	f := &temporal.Follower{Client: c, Order: []string{"flaky"}, OnRetry: func(node, why, err string) {
+		heard = append(heard, node+": "+why+": "+err)
+	}}
+	rec, err := f.Follow(ctx, in.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodeIs(t, rec, "flaky", engine.StatusSuccess, "")
+	if len(heard) != 1 || !strings.Contains(heard[0], "flaky: attempt 1 failed, retrying in 1s: ") || !strings.Contains(heard[0], "first") {
+		t.Errorf("retries heard: %q", heard)
+	}
+	if n := rec.Nodes["flaky"]; n.Reason != "" || strings.Contains(n.Message, "first") {
+		t.Errorf("the record keeps a note of a retry: reason %q, message %q", n.Reason, n.Message)
+	}
+}

@@ -43,9 +43,9 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidInput", nil)
 	}
-	workers := map[string]string{}
+	var r *runLoop
 	if err := workflow.SetQueryHandler(ctx, QueryRecord, func() ([]byte, error) {
-		return json.Marshal(withWorkers(sched.Snapshot(), workers))
+		return json.Marshal(r.annotate(sched.Snapshot(), true))
 	}); err != nil {
 		return nil, err
 	}
@@ -67,8 +67,9 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	// One selector hears every node's activity or timer: a coroutine per
 	// node would cost the SDK a goroutine switch per node per workflow
 	// task.
-	r := &runLoop{sched: sched, sel: workflow.NewSelector(loop), nodesCtx: nodesCtx, cleanupCtx: cleanupCtx,
-		d: &driver{queue: input.TaskQueue, heartbeat: heartbeat, dangerousWait: input.DangerousWait}, workers: workers}
+	r = &runLoop{sched: sched, sel: workflow.NewSelector(loop), nodesCtx: nodesCtx, cleanupCtx: cleanupCtx,
+		d:       &driver{queue: input.TaskQueue, heartbeat: heartbeat, dangerousWait: input.DangerousWait},
+		workers: map[string]string{}, retrying: map[string]retryNote{}}
 	if r.d.queue == "" {
 		r.d.queue = workflow.GetInfo(ctx).TaskQueueName
 	}
@@ -115,19 +116,35 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 		r.sel.Select(loop)
 	}
 	stopCleanup()
-	rec := withWorkers(sched.Close(), workers)
+	rec := r.annotate(sched.Close(), false)
 	rec.Host = input.Host
 	return json.Marshal(rec)
 }
 
-// withWorkers names in rec the worker that ran each node's last attempt.
-func withWorkers(rec *engine.Record, workers map[string]string) *engine.Record {
-	for id, w := range workers {
+// annotate names in rec the worker that ran each node's last attempt
+// and, in a record of the run as it stands (live), why a running node
+// runs again: its attempts so far and the note of the last.
+func (r *runLoop) annotate(rec *engine.Record, live bool) *engine.Record {
+	if r == nil {
+		return rec // queried before the run opened
+	}
+	for id, w := range r.workers {
 		if n := rec.Nodes[id]; n != nil {
 			n.Worker = w
 		}
 	}
+	for id, note := range r.retrying {
+		if n := rec.Nodes[id]; live && n != nil && n.Status == engine.StatusRunning {
+			n.Attempts, n.Reason, n.Message = note.attempts, note.text, note.err
+		}
+	}
 	return rec
+}
+
+// retryNote says why a running node runs again.
+type retryNote struct {
+	attempts  int
+	text, err string
 }
 
 // runLoop runs the started nodes of a run: each node's attempt is an
@@ -141,8 +158,9 @@ type runLoop struct {
 	d                    *driver
 	cancelled            bool
 	// workers names the worker of each node's last attempt that reached
-	// one.
-	workers map[string]string
+	// one; retrying says why a running node runs again.
+	workers  map[string]string
+	retrying map[string]retryNote
 }
 
 // driver says how attempts run as activities.
@@ -240,13 +258,16 @@ func (r *runLoop) settle(n *nodeRun, f workflow.Future) {
 		// failure, and does not use up its retries.
 		n.lost++
 		n.note = fmt.Sprintf("attempt %d lost: its worker stopped heartbeating for %s", n.attempt, r.d.heartbeat)
+		r.retrying[n.st.Task.Node] = retryNote{attempts: n.attempt, text: n.note + "; running it again"}
 		workflow.GetLogger(n.ctx).Warn("node attempt lost, running it again", "node", n.st.Task.Node, "attempt", n.attempt)
 		n.attempt++
 		r.attempt(n)
 	case n.attempt-n.lost > n.st.Retry.Limit || !retryable(err):
 		r.end(n, nil, err)
 	default:
-		r.sel.AddFuture(workflow.NewTimer(n.ctx, n.st.Retry.Delay(n.attempt-n.lost)), func(t workflow.Future) {
+		delay := n.st.Retry.Delay(n.attempt - n.lost)
+		r.retrying[n.st.Task.Node] = retryNote{attempts: n.attempt, text: fmt.Sprintf("attempt %d failed, retrying in %s", n.attempt, delay), err: err.Error()}
+		r.sel.AddFuture(workflow.NewTimer(n.ctx, delay), func(t workflow.Future) {
 			if t.Get(n.ctx, nil) != nil { // cancelled while backing off
 				r.end(n, nil, err)
 				return

@@ -180,7 +180,7 @@ func TestNodeLostTooOften(t *testing.T) {
 	c := server(t)
 	q := queue(t)
 	startWorker(t, c, q, false)
-	rec := submit(t, c, q, "name: lost\nnodes:\n  s: {module: exec, with: {command: [sleep, \"3\"]}}\n", nil, 50*time.Millisecond)
+	rec := submit(t, c, q, "name: lost\nnodes:\n  s: {module: exec, with: {command: [sleep, \"30\"]}}\n", nil, 50*time.Millisecond)
 	n := nodeIs(t, rec, "s", engine.StatusError, "lost with its worker 4 times: each stopped heartbeating for 50ms")
 	if n.Attempts != 4 {
 		t.Errorf("s ran %d attempts, want 4 (3 lost and run again, the 4th lost for good)", n.Attempts)

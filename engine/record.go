@@ -84,7 +84,10 @@ type NodeRecord struct {
 	CachedFrom string `json:"cached_from,omitempty"`
 	// Items are the keys of a foreach node's instances, in item order:
 	// each instance has a record of its own, under node[key].
-	Items      []string  `json:"items,omitempty"`
+	Items []string `json:"items,omitempty"`
+	// Worker names the Temporal worker that ran the node's last attempt
+	// (its log file is on that machine); "" for a run in this process.
+	Worker     string    `json:"worker,omitempty"`
 	StartedAt  time.Time `json:"started_at,omitzero"`
 	FinishedAt time.Time `json:"finished_at,omitzero"`
 	DurationMS int64     `json:"duration_ms"`

@@ -145,7 +145,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	say := logs.sayer(stderr)
 	listen := exitOnSignal
 	if interruptible(kctx) {
-		listen = func(say func(string)) func() { return onSignals(cancel, hurry, say) }
+		words := localSignals
+		if strings.HasPrefix(kctx.Command(), "status ") || strings.HasPrefix(kctx.Command(), "run ") && c.Run.On != "" {
+			words = remoteSignals
+		}
+		listen = func(say func(string)) func() { return onSignals(cancel, hurry, say, words) }
 	}
 	defer listen(say)()
 
@@ -173,13 +177,29 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	return exitFailed
 }
 
+// signalWords is what pipe says at the first and the second signal.
+type signalWords struct{ first, second string }
+
+var (
+	localSignals = signalWords{
+		first:  "interrupted, stopping (again to kill the programs at once)",
+		second: "killing the running programs; the record is still written (again to exit at once)",
+	}
+	// A client of Temporal runs no program: the follower says what the
+	// first signal does to the run, and the second stops its wait.
+	remoteSignals = signalWords{
+		first:  "interrupted",
+		second: "interrupted again: no longer waiting for the run (again to exit at once)",
+	}
+)
+
 // onSignals cancels the run on the first SIGINT, SIGTERM or SIGHUP: nodes get
 // SIGTERM and the engine's grace to stop. The second kills every program
 // (SIGKILL to its group) and cuts the grace short (close of hurry): the
 // record is still written. The third exits at once; the watchdog (see
 // modules/internal/proc/watchdog) still kills the programs. The returned
 // func stops listening and ends the goroutine.
-func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(string)) func() {
+func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(string), words signalWords) func() {
 	sigs := make(chan os.Signal, 3)
 	// SIGHUP too: a closed terminal stops the run as Ctrl-C does, and the
 	// run is recorded.
@@ -205,10 +225,10 @@ func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(s
 			}
 			switch n {
 			case 1:
-				say("interrupted, stopping (again to kill the programs at once)")
+				say(words.first)
 				cancel(engine.ErrInterrupted)
 			case 2:
-				say("killing the running programs; the record is still written (again to exit at once)")
+				say(words.second)
 				pexec.KillAll()
 				close(hurry)
 			default:

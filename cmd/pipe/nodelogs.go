@@ -43,6 +43,11 @@ func (c *logsCmd) Run(e *env) error {
 		if c.Node != "" && len(files) == 0 && !c.Follow {
 			return c.noLog(dir, id, logDir)
 		}
+		if len(files) == 0 && len(offsets) == 0 {
+			if where := onWorkers(dir, id); where != "" {
+				return fail(exitFailed, "%s", where)
+			}
+		}
 		for _, f := range files {
 			if offsets[f], err = copyFrom(e.stdout, filepath.Join(logDir, f), offsets[f], c.prefix(f)); err != nil {
 				return err
@@ -111,7 +116,32 @@ func (c *logsCmd) noLog(dir, id, logDir string) error {
 			return fail(exitFailed, "run %s has no node %q%s", id, c.Node, hint)
 		}
 	}
+	if err == nil && rec.Nodes[c.Node].Worker != "" {
+		return fail(exitFailed, "node %s of run %s ran on Temporal worker %s: its log is on that machine, under the worker's --runs-dir (%s)",
+			c.Node, id, rec.Nodes[c.Node].Worker, filepath.Join(".pipe/runs", id, c.Node+".log"))
+	}
 	return fail(exitFailed, "node %s of run %s left no output (%s): it printed nothing, or runs in pipe's process", c.Node, id, filepath.Join(logDir, c.Node+".log"))
+}
+
+// onWorkers says where the logs of run id are when it ran on Temporal
+// workers and none is here: "" otherwise.
+func onWorkers(dir, id string) string {
+	rec, err := engine.ReadRecord(filepath.Join(dir, id+".json"))
+	if err != nil {
+		return ""
+	}
+	var workers []string
+	for _, n := range rec.Nodes {
+		if n.Worker != "" && !slices.Contains(workers, n.Worker) {
+			workers = append(workers, n.Worker)
+		}
+	}
+	if len(workers) == 0 {
+		return ""
+	}
+	slices.Sort(workers)
+	return fmt.Sprintf("run %s ran on Temporal workers (%s): its nodes' logs are on their machines, under each worker's --runs-dir (%s)",
+		id, strings.Join(workers, ", "), filepath.Join(".pipe/runs", id))
 }
 
 // runEnded reports whether run id has ended: it has its record, or no

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/alecthomas/kong"
 	"go.temporal.io/sdk/client"
 
 	"github.com/pipe-run/pipe/engine"
@@ -45,10 +47,14 @@ func (t *temporalConn) dial(e *env, addr string) (client.Client, temporal.Endpoi
 	defer cancel()
 	c, err := temporal.Dial(ctx, ep, e.logs.slog())
 	if err != nil {
-		return nil, ep, fail(exitFailed, "%w; is the server up? (start workers with `pipe worker --temporal %s`)", err, ep.Address)
+		return nil, ep, fail(exitFailed, "%w", err)
 	}
 	return c, ep, nil
 }
+
+// minHeartbeat is the shortest --heartbeat: a node heartbeats every
+// second, and a call to the server takes some of that.
+const minHeartbeat = 2 * time.Second
 
 // remoteRun is a run submitted to Temporal: the same plan, checked here,
 // run by workers.
@@ -61,8 +67,8 @@ type remoteRun struct {
 
 func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 	c := rr.cmd
-	if c.Resume != "" {
-		return fail(exitUsage, "--resume runs in this process only; leave out --on, or run the whole pipeline again")
+	if c.Heartbeat < minHeartbeat {
+		return fail(exitUsage, "--heartbeat %s: give at least %s (a running node heartbeats every second; shorter, its attempts are taken as lost)", c.Heartbeat, minHeartbeat)
 	}
 	source, err := os.ReadFile(c.File)
 	if err != nil {
@@ -84,7 +90,7 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 	if in.MaxParallel == 0 {
 		in.MaxParallel = rr.plan.Pipeline.MaxParallel
 	}
-	cl, ep, err := c.temporalConn.dial(e, c.On)
+	cl, ep, err := c.temporalConn.dial(e, string(c.On))
 	if err != nil {
 		return err
 	}
@@ -92,25 +98,28 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 	if err := temporal.Submit(e.ctx, cl, in, c.TaskQueue, rr.plan.Pipeline.Timeout); err != nil {
 		return fail(exitFailed, "%w", err)
 	}
-	where := fmt.Sprintf("--on temporal://%s/%s", ep.Address, ep.Namespace)
+	where := "--on " + ep.String()
 	if c.Detach {
 		fmt.Fprintln(e.stdout, in.RunID)
 		e.logs.base.Info("run started on Temporal", "run", in.RunID, "status", "pipe status "+in.RunID+" "+where, "follow", "pipe status "+in.RunID+" "+where+" --wait")
 		return nil
 	}
 	e.logs.base.Info("run started on Temporal", "run", in.RunID, "queue", c.TaskQueue)
-	return follow(e, cl, rr.plan, in.RunID, where, followOpts{runsDir: c.RunsDir, json: c.JSON, out: out})
+	return follow(e, cl, rr.plan, in.RunID, ep, followOpts{runsDir: c.RunsDir, json: c.JSON, out: out})
 }
 
 type followOpts struct {
-	runsDir string
-	json    bool
-	out     *output
+	// attached: Ctrl-C stops the following, not the run.
+	attached bool
+	runsDir  string
+	json     bool
+	out      *output
 }
 
 // follow follows run id to its end as a local run shows itself, writes its
 // record under runsDir, prints the summary and returns the run's exit.
-func follow(e *env, cl client.Client, plan *engine.Plan, id, where string, o followOpts) error {
+func follow(e *env, cl client.Client, plan *engine.Plan, id string, ep temporal.Endpoint, o followOpts) error {
+	where := "--on " + ep.String()
 	prog := newProgress(e.logs, plan.Graph.Len())
 	prog.out = o.out
 	stopStatus := func() {}
@@ -123,10 +132,21 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id, where string, o fol
 	for _, i := range plan.Graph.Order() {
 		order = append(order, plan.Graph.ID(i))
 	}
-	f := &temporal.Follower{Client: cl, Order: order, OnEvent: prog.event, Hurry: e.hurry,
-		OnCancel: func() { e.logs.base.Warn("cancelling the run on Temporal; Ctrl-C again to stop waiting for it") }}
+	f := &temporal.Follower{Client: cl, Order: order, OnEvent: prog.event, Hurry: e.hurry, Attached: o.attached,
+		OnCancel: func() { e.logs.base.Warn("cancelling the run on Temporal; Ctrl-C again to stop waiting for it") },
+		OnStall:  func(st temporal.Stall) { e.logs.base.Warn(st.String(), "hint", stallHint(st, ep)) },
+		OnRetry: func(node, why, err string) {
+			if err == "" {
+				e.logs.base.Warn(node + ": " + why)
+				return
+			}
+			e.logs.base.Warn(node+": "+why, "err", err)
+		}}
 	rec, err := f.Follow(e.ctx, id)
 	stopStatus()
+	if errors.Is(err, temporal.ErrDetached) && o.attached {
+		return fail(exitInterrupted, "stopped following run %s; it goes on: `pipe status %s %s [--wait]` shows it, `pipe cancel %s %s` stops it", id, id, where, id, where)
+	}
 	if errors.Is(err, temporal.ErrDetached) {
 		return fail(exitInterrupted, "stopped waiting: run %s is being cancelled on Temporal; see it with `pipe status %s %s`", id, id, where)
 	}
@@ -148,6 +168,34 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id, where string, o fol
 		fmt.Fprintf(e.stdout, "node logs: on the workers, under their runs directory (%s)\n", filepath.Join(".pipe/runs", rec.ID))
 	}
 	return runExit(rec.Status, werr == nil)
+}
+
+// stallHint says what to do about a run whose work waits for a worker.
+func stallHint(st temporal.Stall, ep temporal.Endpoint) string {
+	if st.Dangerous {
+		return fmt.Sprintf("start one that may run them: pipe worker --temporal %s --task-queue %s --allow-dangerous", ep, strings.TrimSuffix(st.Queue, temporal.DangerousQueue("")))
+	}
+	start := fmt.Sprintf("pipe worker --temporal %s --task-queue %s", ep, st.Queue)
+	if st.Pollers == 0 {
+		return "start one: " + start
+	}
+	return "see the workers' logs, or start another: " + start
+}
+
+// remoteAddr is run's --on: given empty (--on "$UNSET"), it is an error,
+// not a run in this process the user did not ask for.
+type remoteAddr string
+
+func (a *remoteAddr) Decode(ctx *kong.DecodeContext) error {
+	var s string
+	if err := ctx.Scan.PopValueInto("URL", &s); err != nil {
+		return err
+	}
+	if strings.TrimSpace(s) == "" {
+		return errors.New("empty: give temporal://HOST:PORT/NAMESPACE, or env to read $" + temporal.EnvAddress + "; leave --on out to run here")
+	}
+	*a = remoteAddr(s)
+	return nil
 }
 
 // envAddress reads --on=env as $PIPE_TEMPORAL_ADDRESS.

@@ -25,7 +25,7 @@ type runCmd struct {
 	CacheMax    string `help:"Bound the node cache (.pipe/cache/nodes beside the runs directory): after the run, the least recently used entries go until it fits." default:"256MiB" env:"PIPE_CACHE_MAX" placeholder:"SIZE"`
 	Output      string `help:"What nodes' programs print: prefixed (as it comes, after [node]), grouped (a block per node as it ends; GitHub Actions groups), quiet." enum:"prefixed,grouped,quiet" default:"prefixed"`
 
-	On           string        `help:"Run on Temporal workers (pipe worker) instead of in this process: temporal://HOST:PORT/NAMESPACE (or $PIPE_TEMPORAL_ADDRESS with --on=env)." placeholder:"URL"`
+	On           remoteAddr    `help:"Run on Temporal workers (pipe worker) instead of in this process: temporal://HOST:PORT/NAMESPACE (or $PIPE_TEMPORAL_ADDRESS with --on=env)." placeholder:"URL"`
 	Detach       bool          `help:"With --on: print the run's id and return; follow it with pipe status RUN --wait."`
 	Heartbeat    time.Duration `help:"With --on: how long a worker may go silent before its node runs again elsewhere." default:"10s"`
 	temporalConn `embed:""`
@@ -44,6 +44,9 @@ func (c *runCmd) Run(e *env) error {
 		if maxParallel = *c.MaxParallel; maxParallel < 1 {
 			return fail(exitUsage, "--max-parallel %d: must be at least 1 (leave it out for the pipeline's max_parallel, else the number of CPUs)", maxParallel)
 		}
+	}
+	if c.On != "" && c.Resume != "" {
+		return fail(exitUsage, "--resume runs in this process only; leave out --on, or run the whole pipeline again")
 	}
 	eng := engine.New(modules.Default)
 	eng.Logger = e.logs.slog()

@@ -55,13 +55,19 @@ func printSummary(w io.Writer, plan *engine.Plan, rec *engine.Record, path strin
 	tw.Flush()
 	printFailures(w, ids, rec)
 	var parts []string
-	for _, s := range []engine.Status{engine.StatusSuccess, engine.StatusError, engine.StatusSkipped, engine.StatusCancelled} {
+	// Running and pending nodes are in the record of a run that goes on
+	// (pipe status of a run on Temporal).
+	for _, s := range []engine.Status{engine.StatusRunning, engine.StatusPending, engine.StatusSuccess, engine.StatusError, engine.StatusSkipped, engine.StatusCancelled} {
 		if counts[s] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 		}
 	}
 	dur := time.Duration(rec.DurationMS) * time.Millisecond
-	fmt.Fprintf(w, "\nrun %s: %s in %s (%s)", rec.ID, rec.Status, dur, strings.Join(parts, ", "))
+	took := "in " + dur.String()
+	if rec.FinishedAt.IsZero() && !rec.StartedAt.IsZero() {
+		took = "for " + time.Since(rec.StartedAt).Round(time.Second).String()
+	}
+	fmt.Fprintf(w, "\nrun %s: %s %s (%s)", rec.ID, rec.Status, took, strings.Join(parts, ", "))
 	if rec.Reason != "" {
 		fmt.Fprintf(w, ": %s", rec.Reason)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -45,8 +46,12 @@ func (c *workerCmd) Run(e *env) error {
 	if err := w.Start(); err != nil {
 		return fail(exitFailed, "starting the worker: %w", err)
 	}
+	queues := c.TaskQueue
+	if c.AllowDangerous {
+		queues += " " + temporal.DangerousQueue(c.TaskQueue) // its dangerous nodes
+	}
 	e.logs.base.Info("worker started", "name", name, "temporal", ep.Address, "namespace", ep.Namespace,
-		"queue", c.TaskQueue, "max_parallel", c.MaxParallel, "allow_dangerous", c.AllowDangerous)
+		"queues", queues, "max_parallel", c.MaxParallel, "allow_dangerous", c.AllowDangerous)
 	<-e.ctx.Done()
 	// Stop cancels the attempts running here: their programs are killed,
 	// and Temporal runs them again on another worker.
@@ -71,17 +76,22 @@ func (c *statusCmd) Run(e *env) error {
 		return err
 	}
 	defer cl.Close()
-	rec, running, err := temporal.Status(e.ctx, cl, c.ID)
-	if err != nil {
-		return fail(exitFailed, "%w", err)
-	}
+	// The pipeline comes from the run's history: a run that waits for a
+	// worker can still be followed, and says what it waits for.
 	plan, err := remotePlan(e, cl, c.ID)
 	if err != nil {
 		return err
 	}
 	if c.Wait {
-		where := fmt.Sprintf("--on temporal://%s/%s", ep.Address, ep.Namespace)
-		return follow(e, cl, plan, c.ID, where, followOpts{runsDir: c.RunsDir, json: c.JSON, out: newOutput("quiet", e.stderr)})
+		return follow(e, cl, plan, c.ID, ep, followOpts{attached: true, runsDir: c.RunsDir, json: c.JSON, out: newOutput("quiet", e.stderr)})
+	}
+	rec, running, err := temporal.Status(e.ctx, cl, c.ID)
+	var we *temporal.WaitError
+	if errors.As(err, &we) {
+		return fail(exitFailed, "%w (%s)", err, stallHint(we.Stall, ep))
+	}
+	if err != nil {
+		return fail(exitFailed, "%w", err)
 	}
 	if c.JSON {
 		enc := json.NewEncoder(e.stdout)

@@ -37,52 +37,60 @@ type Activities struct {
 	// Client, when set, lets modules read their run (web_interface's
 	// page) by querying its workflow.
 	Client client.Client
-
-	once sync.Once
-	exec engine.Executor
 }
 
 // RunNode runs one attempt of a node: the payload is an engine.Task, the
 // result a node's outputs, both in pipe's JSON.
 func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error) {
-	a.once.Do(func() {
-		a.exec = engine.NewLocalExecutor(a.Registry, 0, a.nodeLogger, a.runInfo)
-	})
 	task, err := decodeTask(payload)
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("task does not decode on worker %s: %v", a.Worker, err), errModule, nil)
 	}
-	info, ok := a.Registry.Lookup(task.Module)
-	if !ok {
-		return nil, temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("module %s is not in the pipe of worker %s: run workers built from the same pipe as the client", task.Module, a.Worker), errNotInThis, nil)
-	}
-	if (task.Dangerous || info.Dangerous) && !a.AllowDangerous {
-		return nil, temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("dangerous module disabled on worker %s: start it with --allow-dangerous to let it run dangerous nodes", a.Worker), errRefused, nil)
-	}
-	// The run allows dangerous code only where this worker does too (a
-	// Python file that declares itself dangerous as it runs).
-	task.AllowDangerous = task.AllowDangerous && a.AllowDangerous
 	task.LogFile = ""
 	if a.RunsDir != "" {
 		task.LogFile = filepath.Join(a.RunsDir, task.Run, task.Node+".log")
 	}
+	// Each line of the worker's log names the attempt's run.
+	log := a.attemptLogger(task)
+	refuse := func(kind, format string, args ...any) error {
+		msg := fmt.Sprintf(format, args...)
+		log.Warn("node refused", "err", msg)
+		return temporal.NewNonRetryableApplicationError(msg, kind, nil)
+	}
+	info, ok := a.Registry.Lookup(task.Module)
+	if !ok {
+		return nil, refuse(errNotInThis, "module %s is not in the pipe of worker %s: run workers built from the same pipe as the client", task.Module, a.Worker)
+	}
+	if (task.Dangerous || info.Dangerous) && !a.AllowDangerous {
+		return nil, refuse(errRefused, "dangerous module disabled on worker %s: start it with --allow-dangerous to let it run dangerous nodes", a.Worker)
+	}
+	// The run allows dangerous code only where this worker does too (a
+	// Python file that declares itself dangerous as it runs).
+	task.AllowDangerous = task.AllowDangerous && a.AllowDangerous
+	// An executor per attempt, for its logger.
+	exec := engine.NewLocalExecutor(a.Registry, 0, func(string) *slog.Logger { return log }, a.runInfo)
+	log.Info("node started", "module", task.Module)
+	start := time.Now()
 	stop := heartbeat(ctx)
-	out, err := a.exec.Execute(ctx, task)
+	out, err := exec.Execute(ctx, task)
 	stop()
+	took := time.Since(start).Round(time.Millisecond)
 	if err != nil {
+		log.Warn("node failed", "in", took, "err", err)
 		return nil, a.failure(err)
 	}
 	values, err := modules.MarshalJSON(out.Values)
 	if err != nil {
+		log.Warn("node failed", "in", took, "err", err)
 		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("outputs are not JSON: %v", err), errModule, nil)
 	}
 	if len(values) > maxOutputJSON {
-		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
-			"outputs are %s of JSON, over the %s Temporal takes in one payload: write large data to a file the next node can read (shared storage) and output its path",
-			modules.Size(int64(len(values))), modules.Size(PayloadLimit)), errTooLarge, nil)
+		msg := fmt.Sprintf("outputs are %s of JSON, over the %s Temporal takes in one payload: write large data to a file the next node can read (shared storage) and output its path",
+			modules.Size(int64(len(values))), modules.Size(PayloadLimit))
+		log.Warn("node failed", "in", took, "err", msg)
+		return nil, temporal.NewNonRetryableApplicationError(msg, errTooLarge, nil)
 	}
+	log.Info("node done", "in", took)
 	return json.Marshal(outputWire{Message: out.Message, Values: values, Worker: a.Worker})
 }
 
@@ -106,13 +114,11 @@ func (a *Activities) failure(err error) error {
 	return temporal.NewApplicationErrorWithOptions(fmt.Sprintf("on worker %s: %v", a.Worker, err), kind, opts)
 }
 
-func (a *Activities) nodeLogger(node string) *slog.Logger {
-	log := a.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return log.With("node", node)
-}
+// heartbeatEvery is how often a running node tells Temporal it is alive
+// (at most): a cancel of the run reaches it in the answer, so this bounds
+// how long a Ctrl-C or a pipeline's time-out takes to stop its program.
+// It costs one call to the server a second per running node.
+const heartbeatEvery = time.Second
 
 // heartbeat tells Temporal the attempt is alive until stop is called;
 // a cancel of the run reaches ctx through the heartbeat's answer.
@@ -121,7 +127,7 @@ func heartbeat(ctx context.Context) (stop func()) {
 	if every <= 0 {
 		return func() {}
 	}
-	every = max(every, 100*time.Millisecond)
+	every = min(max(every, 100*time.Millisecond), heartbeatEvery)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -15,7 +16,9 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	sdklog "go.temporal.io/sdk/log"
 
 	"github.com/pipe-run/pipe/engine"
@@ -81,6 +84,16 @@ func ParseEndpoint(s string) (Endpoint, error) {
 	return ep, nil
 }
 
+// String is the endpoint as --on takes it: temporal://HOST:PORT/NS, or
+// temporals:// for TLS.
+func (ep Endpoint) String() string {
+	scheme := "temporal"
+	if ep.TLS {
+		scheme = "temporals"
+	}
+	return scheme + "://" + ep.Address + "/" + ep.Namespace
+}
+
 // Dial connects to the endpoint; the SDK's own log lines go to log (nil:
 // nowhere) at warning level and above.
 func Dial(ctx context.Context, ep Endpoint, log *slog.Logger) (client.Client, error) {
@@ -101,9 +114,39 @@ func Dial(ctx context.Context, ep Endpoint, log *slog.Logger) (client.Client, er
 	}
 	c, err := client.DialContext(ctx, opts)
 	if err != nil {
-		return nil, fmt.Errorf("cannot reach Temporal at %s (namespace %s): %w", ep.Address, ep.Namespace, err)
+		return nil, fmt.Errorf("cannot reach Temporal at %s: %w; %s", ep.Address, err, ep.dialHint(ctx, err))
 	}
+	// The SDK connects without asking for the namespace: a wrong one
+	// would only show as each call fails.
+	_, err = c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: ep.Namespace})
+	var nf *serviceerror.NamespaceNotFound
+	if errors.As(err, &nf) {
+		c.Close()
+		return nil, fmt.Errorf("Temporal at %s has no namespace %q: name one it has (temporal://HOST:PORT/NAMESPACE or --namespace; Temporal's own is %q)", ep.Address, ep.Namespace, DefaultNamespace)
+	}
+	// Other errors (a key not allowed to describe namespaces) are not
+	// this check's to report.
 	return c, nil
+}
+
+// dialHint says what to check after a dial failed with err.
+func (ep Endpoint) dialHint(ctx context.Context, err error) string {
+	msg := err.Error()
+	host, _, _ := net.SplitHostPort(ep.Address)
+	switch {
+	case strings.Contains(msg, "first record does not look like a TLS handshake"):
+		return "the server does not speak TLS there: use temporal://, not temporals:// or --tls"
+	case host != "" && net.ParseIP(host) == nil && lookupFails(ctx, host):
+		return fmt.Sprintf("no such host %q: check the address", host)
+	case !ep.TLS && (strings.Contains(msg, "EOF") || strings.Contains(msg, "connection reset")):
+		return "is the server's frontend there, or does it take TLS (temporals://)?"
+	}
+	return "is the server up, and is this its frontend address (Temporal's port is usually 7233)?"
+}
+
+func lookupFails(ctx context.Context, host string) bool {
+	_, err := net.DefaultResolver.LookupHost(ctx, host)
+	return err != nil
 }
 
 func (ep Endpoint) tlsConfig() (*tls.Config, error) {
@@ -157,9 +200,20 @@ func Submit(ctx context.Context, c client.Client, in RunInput, queue string, tim
 	return nil
 }
 
+// ErrEnded is the error of a cancel of a run that has ended.
+var ErrEnded = errors.New("there is nothing to cancel")
+
 // Cancel asks run id to stop: its nodes are cancelled, its clean-up nodes
 // run, and it ends with its record.
 func Cancel(ctx context.Context, c client.Client, id string) error {
+	// Temporal takes a cancel of a run that has ended, and does nothing.
+	desc, err := c.DescribeWorkflowExecution(ctx, id, "")
+	if err != nil {
+		return notFound(id, err)
+	}
+	if st := desc.GetWorkflowExecutionInfo().GetStatus(); st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		return fmt.Errorf("run %s has ended (%s): %w", id, strings.ToLower(st.String()), ErrEnded)
+	}
 	if err := c.CancelWorkflow(ctx, id, ""); err != nil {
 		return notFound(id, err)
 	}
@@ -167,7 +221,9 @@ func Cancel(ctx context.Context, c client.Client, id string) error {
 }
 
 // Status returns run id's record as it stands (from the workflow while it
-// runs, its result once it has ended) and whether it still runs.
+// runs, its result once it has ended) and whether it still runs. A run
+// that waits for a worker cannot say how it stands (a worker answers for
+// it): the error is then a *WaitError.
 func Status(ctx context.Context, c client.Client, id string) (*engine.Record, bool, error) {
 	desc, err := c.DescribeWorkflowExecution(ctx, id, "")
 	if err != nil {
@@ -176,7 +232,17 @@ func Status(ctx context.Context, c client.Client, id string) (*engine.Record, bo
 	running := desc.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING
 	var b []byte
 	if running {
-		b, err = queryRecord(ctx, c, id)
+		if werr := waiting(ctx, c, id, desc, nil); werr != nil {
+			return nil, true, werr
+		}
+		qctx, cancel := context.WithTimeout(ctx, statusQueryTimeout)
+		b, err = queryRecord(qctx, c, id)
+		cancel()
+		if err != nil && ctx.Err() == nil {
+			if werr := waiting(ctx, c, id, desc, err); werr != nil {
+				return nil, true, werr
+			}
+		}
 	} else {
 		err = c.GetWorkflow(ctx, id, "").Get(ctx, &b)
 	}
@@ -190,6 +256,41 @@ func Status(ctx context.Context, c client.Client, id string) (*engine.Record, bo
 	return rec, running, nil
 }
 
+// statusQueryTimeout bounds the wait for a worker to answer for a run.
+const statusQueryTimeout = 10 * time.Second
+
+// WaitError says that a run waits for a worker, which alone can say how
+// the run stands.
+type WaitError struct {
+	Run   string
+	Stall Stall
+	// Err is the read of the run that failed, if one was tried.
+	Err error
+}
+
+func (e *WaitError) Error() string { return e.Stall.say("run " + e.Run) }
+func (e *WaitError) Unwrap() error { return e.Err }
+
+// waiting returns a *WaitError when run id's workflow waits for a worker
+// (its workflow task is not taken: with none polling its queue at once,
+// or after a read that failed, qerr), nil otherwise.
+func waiting(ctx context.Context, c client.Client, id string, desc *workflowservice.DescribeWorkflowExecutionResponse, qerr error) error {
+	wt := desc.GetPendingWorkflowTask()
+	queue := desc.GetExecutionConfig().GetTaskQueue().GetName()
+	if qerr == nil && wt.GetState() != enumspb.PENDING_WORKFLOW_TASK_STATE_SCHEDULED {
+		return nil
+	}
+	n, err := pollers(ctx, c, queue, enumspb.TASK_QUEUE_TYPE_WORKFLOW)
+	if err != nil || (qerr == nil && n > 0) {
+		return nil
+	}
+	st := Stall{Queue: queue, Pollers: n}
+	if wt != nil {
+		st.Waited = time.Since(wt.GetScheduledTime().AsTime()).Round(time.Second)
+	}
+	return &WaitError{Run: id, Stall: st, Err: qerr}
+}
+
 func notFound(id string, err error) error {
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
@@ -198,7 +299,8 @@ func notFound(id string, err error) error {
 	return fmt.Errorf("run %s: %w", id, err)
 }
 
-// minLevel drops records below level: the SDK logs every poll at info.
+// minLevel drops records below level (the SDK logs every poll at info)
+// and the SDK's line for a failed activity.
 type minLevel struct {
 	h     slog.Handler
 	level slog.Level
@@ -207,7 +309,18 @@ type minLevel struct {
 func (m *minLevel) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= m.level && m.h.Enabled(ctx, l)
 }
-func (m *minLevel) Handle(ctx context.Context, r slog.Record) error { return m.h.Handle(ctx, r) }
+
+func (m *minLevel) Handle(ctx context.Context, r slog.Record) error {
+	if r.Message == sdkActivityError {
+		return nil // RunNode logs each failure in pipe's words
+	}
+	return m.h.Handle(ctx, r)
+}
+
+// sdkActivityError is the SDK's log line for each failed activity, at
+// error level, with its ids: a node that fails is not the worker's error.
+const sdkActivityError = "Activity error."
+
 func (m *minLevel) WithAttrs(a []slog.Attr) slog.Handler {
 	return &minLevel{h: m.h.WithAttrs(a), level: m.level}
 }
@@ -215,13 +328,27 @@ func (m *minLevel) WithGroup(name string) slog.Handler {
 	return &minLevel{h: m.h.WithGroup(name), level: m.level}
 }
 
-// Source returns the pipeline file run id runs, as its workflow has it.
+// Source returns the pipeline file run id runs and how it was started,
+// from the first event of its history: no worker need be up.
 func Source(ctx context.Context, c client.Client, id string) (RunInput, error) {
 	var in RunInput
-	val, err := c.QueryWorkflow(ctx, id, "", QuerySource)
-	if err != nil {
-		return in, fmt.Errorf("run %s: reading its pipeline (a worker must be up to answer): %w", id, notFound(id, err))
+	iter := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	if !iter.HasNext() {
+		return in, fmt.Errorf("run %s: its history is empty", id)
 	}
-	err = val.Get(&in)
-	return in, err
+	ev, err := iter.Next()
+	if err != nil {
+		return in, notFound(id, err)
+	}
+	started := ev.GetWorkflowExecutionStartedEventAttributes()
+	if started == nil {
+		return in, fmt.Errorf("run %s: its history does not begin with its start", id)
+	}
+	if started.GetWorkflowType().GetName() != WorkflowName {
+		return in, fmt.Errorf("run %s is a %s workflow, not a pipe run", id, started.GetWorkflowType().GetName())
+	}
+	if err := converter.GetDefaultDataConverter().FromPayloads(started.GetInput(), &in); err != nil {
+		return in, fmt.Errorf("run %s: its input: %w", id, err)
+	}
+	return in, nil
 }

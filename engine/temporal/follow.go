@@ -28,8 +28,22 @@ type Follower struct {
 	Hurry <-chan struct{}
 	// OnCancel is called when ctx ends and the run is asked to stop.
 	OnCancel func()
+	// Attached makes the end of ctx stop the following, not the run:
+	// Follow returns ErrDetached (pipe status --wait watches a run that
+	// pipe cancel stops).
+	Attached bool
+	// OnStall is told when the run's work has waited StallAfter
+	// (default DefaultStallAfter) for a worker that does not come, once
+	// for each such wait: without it a run on a queue no worker polls
+	// would look hung.
+	OnStall    func(Stall)
+	StallAfter time.Duration
+	// OnRetry hears why a running node runs again (an attempt failed
+	// with err, or was lost with its worker), once per attempt it sees.
+	OnRetry func(node, why, err string)
 
-	seen map[string]engine.Status
+	seen  map[string]engine.Status
+	tries map[string]int
 }
 
 // ErrDetached is returned when the follower stopped waiting (Hurry) while
@@ -37,13 +51,14 @@ type Follower struct {
 var ErrDetached = errors.New("stopped following the run; it goes on")
 
 // Follow waits for run id to end and returns its record. When ctx ends
-// (Ctrl-C), the run is cancelled and followed to its end; after Hurry the
-// follower stops waiting and returns ErrDetached.
+// (Ctrl-C), the run is cancelled and followed to its end (unless
+// Attached); after Hurry the follower stops waiting and returns
+// ErrDetached.
 func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error) {
 	f.seen = make(map[string]engine.Status, len(f.Order))
+	f.tries = map[string]int{}
 	wait := context.WithoutCancel(ctx)
 	waitCtx, stopWait := context.WithCancel(wait)
-	defer stopWait()
 	type result struct {
 		b   []byte
 		err error
@@ -54,8 +69,18 @@ func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error
 		r.err = f.Client.GetWorkflow(waitCtx, id, "").Get(waitCtx, &r.b)
 		done <- r
 	}()
-	tick := time.NewTicker(followEvery)
-	defer tick.Stop()
+	// Reads of the run go on in a goroutine of their own: a query waits
+	// for a worker to answer, and a Ctrl-C must not wait with it.
+	news := make(chan watchNews)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		f.watch(waitCtx, id, news)
+	}()
+	defer func() {
+		stopWait()
+		<-watched
+	}()
 	cancelled := ctx.Done()
 	for {
 		select {
@@ -69,25 +94,25 @@ func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error
 			}
 			f.tell(rec)
 			return rec, nil
-		case <-tick.C:
-			qctx, cancel := context.WithTimeout(wait, 5*time.Second)
-			b, err := queryRecord(qctx, f.Client, id)
-			cancel()
-			if err == nil {
-				var rec engine.Record
-				if json.Unmarshal(b, &rec) == nil {
-					f.tell(&rec)
-				}
+		case n := <-news:
+			if n.rec != nil {
+				f.tell(n.rec)
+			}
+			if n.stall != nil && f.OnStall != nil {
+				f.OnStall(*n.stall)
 			}
 		case <-cancelled:
 			cancelled = nil
+			if f.Attached {
+				return nil, ErrDetached
+			}
 			if f.OnCancel != nil {
 				f.OnCancel()
 			}
 			cctx, cancel := context.WithTimeout(wait, 10*time.Second)
 			err := Cancel(cctx, f.Client, id)
 			cancel()
-			if err != nil {
+			if err != nil && !errors.Is(err, ErrEnded) { // ended: its record comes
 				return nil, err
 			}
 		case <-f.Hurry:
@@ -98,31 +123,106 @@ func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error
 	}
 }
 
+// watchNews is what a read of the run found: its record as it stands, or
+// that its work waits for a worker.
+type watchNews struct {
+	rec   *engine.Record
+	stall *Stall
+}
+
+// stallEvery is how often a follower asks whether the run's work waits.
+const stallEvery = time.Second
+
+// watch reads run id's record every followEvery, and whether its work
+// waits for a worker every stallEvery, and sends what it finds on news
+// until ctx ends. A stall is sent once until the work is taken.
+func (f *Follower) watch(ctx context.Context, id string, news chan<- watchNews) {
+	sw := newStallWatch(f.StallAfter)
+	// told: the stall was sent; idle: no worker runs the workflow, so a
+	// query would only wait.
+	told, idle := false, false
+	tick := time.NewTicker(followEvery)
+	defer tick.Stop()
+	var lastCheck time.Time
+	send := func(n watchNews) bool {
+		select {
+		case news <- n:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if f.OnStall != nil && time.Since(lastCheck) >= stallEvery {
+			lastCheck = time.Now()
+			qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			st, err := sw.check(qctx, f.Client, id)
+			cancel()
+			idle = err == nil && st != nil && st.Nodes == 0
+			switch {
+			case err != nil:
+			case st == nil:
+				told = false
+			case !told:
+				told = true
+				if !send(watchNews{stall: st}) {
+					return
+				}
+			}
+		}
+		if f.OnEvent == nil && f.OnRetry == nil || idle {
+			continue
+		}
+		// Short: a run no worker answers for would hold up the check
+		// that says so; the record at the end comes another way.
+		qctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		b, err := queryRecord(qctx, f.Client, id)
+		cancel()
+		if err != nil {
+			continue
+		}
+		rec := new(engine.Record)
+		if json.Unmarshal(b, rec) == nil && !send(watchNews{rec: rec}) {
+			return
+		}
+	}
+}
+
 // tell reports what changed since the last record.
 func (f *Follower) tell(rec *engine.Record) {
-	if f.OnEvent == nil {
-		return
-	}
 	for _, id := range f.Order {
 		n, ok := rec.Nodes[id]
 		if !ok {
 			continue
 		}
-		was := f.seen[id]
-		if n.Status == was {
-			continue
+		if was := f.seen[id]; n.Status != was && f.OnEvent != nil {
+			f.seen[id] = n.Status
+			final := n.Status != engine.StatusPending && n.Status != engine.StatusRunning
+			// A node that started and ended between two reads still starts.
+			ranUnseen := final && was != engine.StatusRunning && n.Attempts > 0
+			if n.Status == engine.StatusRunning || ranUnseen {
+				start := *n
+				start.Status, start.Reason, start.Message = engine.StatusRunning, "", ""
+				f.OnEvent(engine.Event{Kind: engine.NodeStarted, Node: id, Record: start})
+			}
+			if final {
+				f.OnEvent(engine.Event{Kind: engine.NodeFinished, Node: id, Record: *n})
+			}
 		}
-		f.seen[id] = n.Status
-		final := n.Status != engine.StatusPending && n.Status != engine.StatusRunning
-		// A node that started and ended between two reads still starts.
-		ranUnseen := final && was != engine.StatusRunning && n.Attempts > 0
-		if n.Status == engine.StatusRunning || ranUnseen {
-			start := *n
-			start.Status = engine.StatusRunning
-			f.OnEvent(engine.Event{Kind: engine.NodeStarted, Node: id, Record: start})
-		}
-		if final {
-			f.OnEvent(engine.Event{Kind: engine.NodeFinished, Node: id, Record: *n})
-		}
+		f.retried(id, n)
 	}
+}
+
+// retried tells OnRetry why running node id runs again, once per attempt.
+func (f *Follower) retried(id string, n *engine.NodeRecord) {
+	if f.OnRetry == nil || n.Status != engine.StatusRunning || n.Reason == "" || n.Attempts <= f.tries[id] {
+		return
+	}
+	f.tries[id] = n.Attempts
+	f.OnRetry(id, n.Reason, n.Message)
 }

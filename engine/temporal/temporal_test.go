@@ -64,6 +64,8 @@ func submit(t *testing.T, c client.Client, queue, src string, cfg map[string]any
 	t.Helper()
 	in := runInput(t, src, cfg)
 	in.Heartbeat = heartbeat
+	// A dangerous node no worker allows is refused after this wait.
+	in.DangerousWait = 2 * time.Second
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := temporal.Submit(ctx, c, in, queue, 0); err != nil {
@@ -194,8 +196,8 @@ func TestPipelineOnTemporal(t *testing.T) {
 	if n := nodeIs(t, rec, "pause", engine.StatusSuccess, "waited 300ms"); n.Outputs["waited_ms"] == nil {
 		t.Errorf("pause's outputs: %v", n.Outputs)
 	}
-	// The run enabled dangerous nodes; this worker did not.
-	nodeIs(t, rec, "risky", engine.StatusError, "dangerous module disabled on worker")
+	// The run enabled dangerous nodes; no worker allows them.
+	nodeIs(t, rec, "risky", engine.StatusError, "dangerous module disabled: no worker that allows dangerous nodes")
 	if n := rec.Nodes["risky"]; n.Attempts != 1 {
 		t.Errorf("risky was tried %d times: a refusal is not retried", n.Attempts)
 	}
@@ -248,7 +250,7 @@ func TestDangerousByIdentityOnTemporal(t *testing.T) {
 	rec := submit(t, c, q, src, nil, 0)
 	nodeIs(t, rec, "ai", engine.StatusSkipped, "dangerous module disabled")
 	rec = submit(t, c, q, src, map[string]any{"ENABLE_DANGEROUS_AI": true}, 0)
-	nodeIs(t, rec, "ai", engine.StatusError, "dangerous module disabled on worker")
+	nodeIs(t, rec, "ai", engine.StatusError, "dangerous module disabled: no worker that allows dangerous nodes")
 	if _, err := os.Stat(marker); err == nil {
 		t.Error("the dangerous file's code ran")
 	}

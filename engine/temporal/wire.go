@@ -42,6 +42,9 @@ const (
 	// maxOutputJSON is what a node's outputs may take: the limit with
 	// room for the envelope and the history's other fields.
 	maxOutputJSON = PayloadLimit - 64<<10
+	// DefaultDangerousWait is how long a dangerous node waits for a
+	// worker started with --allow-dangerous.
+	DefaultDangerousWait = 30 * time.Second
 	// maxLostAttempts bounds how many times a node is run again because
 	// its worker was lost (not counted against its retries).
 	maxLostAttempts = 3
@@ -86,6 +89,10 @@ type RunInput struct {
 	TaskQueue string `json:"task_queue,omitempty"`
 	// Heartbeat is how long a worker may go silent; 0 for DefaultHeartbeat.
 	Heartbeat time.Duration `json:"heartbeat,omitempty"`
+	// DangerousWait is how long a dangerous node waits for a worker that
+	// allows it (on DangerousQueue) before it fails as refused; 0 for
+	// DefaultDangerousWait.
+	DangerousWait time.Duration `json:"dangerous_wait,omitempty"`
 }
 
 // options turns the input into the engine's options, config typed as

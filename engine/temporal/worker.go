@@ -9,20 +9,66 @@ import (
 	"github.com/pipe-run/pipe/modules"
 )
 
+// DangerousQueue is the task queue of queue's dangerous nodes: only
+// workers started with --allow-dangerous poll it, so that a dangerous
+// node goes to one of them, not to whichever worker polls first.
+func DangerousQueue(queue string) string { return queue + "-dangerous" }
+
+// Worker polls a task queue for pipe's workflows and node activities
+// and, on a worker that allows dangerous nodes, the queue's dangerous
+// queue for those nodes.
+type Worker struct {
+	ws []worker.Worker
+}
+
 // NewWorker returns a worker that polls queue and runs both pipe's
 // workflows (the scheduling core) and its node activities (acts), at most
-// maxParallel node attempts at once (0: the SDK's default).
-func NewWorker(c client.Client, queue string, maxParallel int, acts *Activities) worker.Worker {
+// maxParallel node attempts at once on each queue it polls (0: the SDK's
+// default).
+func NewWorker(c client.Client, queue string, maxParallel int, acts *Activities) *Worker {
 	if queue == "" {
 		queue = DefaultTaskQueue
 	}
-	w := worker.New(c, queue, worker.Options{
+	opts := worker.Options{
 		MaxConcurrentActivityExecutionSize: maxParallel,
 		Identity:                           acts.Worker,
-	})
+		// A cancel reaches a running node only in the answer to a
+		// heartbeat; the SDK sends one every 80% of the heartbeat
+		// time-out (8s by default) at most. Send one every heartbeatEvery.
+		MaxHeartbeatThrottleInterval: heartbeatEvery,
+	}
+	w := worker.New(c, queue, opts)
 	w.RegisterActivityWithOptions(acts.RunNode, activity.RegisterOptions{Name: ActivityName})
 	RegisterWorkflow(w, acts.Registry)
-	return w
+	out := &Worker{ws: []worker.Worker{w}}
+	if acts.AllowDangerous {
+		opts.DisableWorkflowWorker = true
+		d := worker.New(c, DangerousQueue(queue), opts)
+		d.RegisterActivityWithOptions(acts.RunNode, activity.RegisterOptions{Name: ActivityName})
+		out.ws = append(out.ws, d)
+	}
+	return out
+}
+
+// Start starts polling; on an error, nothing polls.
+func (w *Worker) Start() error {
+	for i, x := range w.ws {
+		if err := x.Start(); err != nil {
+			for _, started := range w.ws[:i] {
+				started.Stop()
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// Stop stops polling and cancels the node attempts running here: their
+// programs are killed, and Temporal runs them again on another worker.
+func (w *Worker) Stop() {
+	for _, x := range w.ws {
+		x.Stop()
+	}
 }
 
 // RegisterWorkflow registers pipe's workflow, compiling pipelines against

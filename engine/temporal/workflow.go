@@ -14,6 +14,10 @@ import (
 	"github.com/pipe-run/pipe/modules"
 )
 
+// changeCancelFirst marks (workflow.GetVersion) the runs that check for
+// a cancel before they open.
+const changeCancelFirst = "cancel-before-open"
+
 // Workflows holds the workflow of a pipe run, with the modules it compiles
 // pipelines against.
 type Workflows struct {
@@ -39,8 +43,9 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidInput", nil)
 	}
+	var r *runLoop
 	if err := workflow.SetQueryHandler(ctx, QueryRecord, func() ([]byte, error) {
-		return json.Marshal(sched.Snapshot())
+		return json.Marshal(r.annotate(sched.Snapshot(), true))
 	}); err != nil {
 		return nil, err
 	}
@@ -62,8 +67,29 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	// One selector hears every node's activity or timer: a coroutine per
 	// node would cost the SDK a goroutine switch per node per workflow
 	// task.
-	r := &runLoop{sched: sched, sel: workflow.NewSelector(loop), nodesCtx: nodesCtx, cleanupCtx: cleanupCtx,
-		d: &driver{queue: input.TaskQueue, heartbeat: heartbeat}}
+	r = &runLoop{sched: sched, sel: workflow.NewSelector(loop), nodesCtx: nodesCtx, cleanupCtx: cleanupCtx,
+		d:       &driver{queue: input.TaskQueue, heartbeat: heartbeat, dangerousWait: input.DangerousWait},
+		workers: map[string]string{}, retrying: map[string]retryNote{}}
+	if r.d.queue == "" {
+		r.d.queue = workflow.GetInfo(ctx).TaskQueueName
+	}
+	if r.d.dangerousWait <= 0 {
+		r.d.dangerousWait = DefaultDangerousWait
+	}
+	cancel := func(cause error) {
+		if r.cancelled {
+			return
+		}
+		r.cancelled = true
+		stopNodes()
+		r.launch(sched.Cancel(cause))
+	}
+	// A run cancelled before a worker took it starts no node but its
+	// clean-up nodes, as a local run cancelled before it opened. Runs
+	// started by an older pipe opened first: they replay as they ran.
+	if ctx.Err() != nil && workflow.GetVersion(ctx, changeCancelFirst, workflow.DefaultVersion, 1) == 1 {
+		cancel(engine.ErrInterrupted)
+	}
 	r.launch(sched.Open())
 
 	// A cancel of the workflow is told once, through a channel: its Done
@@ -73,14 +99,6 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 		g.Done().Receive(g, nil)
 		cancelled.Send(g, true)
 	})
-	cancel := func(cause error) {
-		if r.cancelled {
-			return
-		}
-		r.cancelled = true
-		stopNodes()
-		r.launch(sched.Cancel(cause))
-	}
 	r.sel.AddReceive(cancelled, func(c workflow.ReceiveChannel, _ bool) {
 		c.Receive(loop, nil)
 		cancel(engine.ErrInterrupted)
@@ -98,9 +116,35 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 		r.sel.Select(loop)
 	}
 	stopCleanup()
-	rec := sched.Close()
+	rec := r.annotate(sched.Close(), false)
 	rec.Host = input.Host
 	return json.Marshal(rec)
+}
+
+// annotate names in rec the worker that ran each node's last attempt
+// and, in a record of the run as it stands (live), why a running node
+// runs again: its attempts so far and the note of the last.
+func (r *runLoop) annotate(rec *engine.Record, live bool) *engine.Record {
+	if r == nil {
+		return rec // queried before the run opened
+	}
+	for id, w := range r.workers {
+		if n := rec.Nodes[id]; n != nil {
+			n.Worker = w
+		}
+	}
+	for id, note := range r.retrying {
+		if n := rec.Nodes[id]; live && n != nil && n.Status == engine.StatusRunning {
+			n.Attempts, n.Reason, n.Message = note.attempts, note.text, note.err
+		}
+	}
+	return rec
+}
+
+// retryNote says why a running node runs again.
+type retryNote struct {
+	attempts  int
+	text, err string
 }
 
 // runLoop runs the started nodes of a run: each node's attempt is an
@@ -113,12 +157,19 @@ type runLoop struct {
 	nodesCtx, cleanupCtx workflow.Context
 	d                    *driver
 	cancelled            bool
+	// workers names the worker of each node's last attempt that reached
+	// one; retrying says why a running node runs again.
+	workers  map[string]string
+	retrying map[string]retryNote
 }
 
 // driver says how attempts run as activities.
 type driver struct {
 	queue     string
 	heartbeat time.Duration
+	// dangerousWait bounds the wait of a dangerous node for a worker
+	// that allows it.
+	dangerousWait time.Duration
 }
 
 // nodeRun is one started node: its attempts so far.
@@ -182,7 +233,21 @@ func (r *runLoop) later(n *nodeRun, err error) {
 // settle reads an attempt's end: the node ends, or runs again (a lost
 // worker; a failure its retries allow, after the back-off).
 func (r *runLoop) settle(n *nodeRun, f workflow.Future) {
-	out, err := result(n.ctx, f, n.st.Task)
+	out, worker, err := result(n.ctx, f, n.st.Task)
+	if worker != "" {
+		r.workers[n.st.Task.Node] = worker
+	}
+	var te *temporal.TimeoutError
+	if n.st.Task.Dangerous && errors.As(err, &te) && te.TimeoutType() == enumspb.TIMEOUT_TYPE_SCHEDULE_TO_START {
+		err = &wireError{kind: errRefused, final: true, msg: fmt.Sprintf(
+			"dangerous module disabled: no worker that allows dangerous nodes (pipe worker --allow-dangerous, polling task queue %s) took it within %s",
+			DangerousQueue(r.d.queue), r.d.dangerousWait)}
+	}
+	if isLost(err) && n.lost >= maxLostAttempts {
+		// In words, not the SDK's: the text is the node's message.
+		err = fmt.Errorf("lost with its worker %d times: each stopped heartbeating for %s (workers that die or hang on this node, or a --heartbeat too short for them): %w",
+			n.lost+1, r.d.heartbeat, err)
+	}
 	switch {
 	case err == nil:
 		r.end(n, out, nil)
@@ -193,13 +258,16 @@ func (r *runLoop) settle(n *nodeRun, f workflow.Future) {
 		// failure, and does not use up its retries.
 		n.lost++
 		n.note = fmt.Sprintf("attempt %d lost: its worker stopped heartbeating for %s", n.attempt, r.d.heartbeat)
+		r.retrying[n.st.Task.Node] = retryNote{attempts: n.attempt, text: n.note + "; running it again"}
 		workflow.GetLogger(n.ctx).Warn("node attempt lost, running it again", "node", n.st.Task.Node, "attempt", n.attempt)
 		n.attempt++
 		r.attempt(n)
 	case n.attempt-n.lost > n.st.Retry.Limit || !retryable(err):
 		r.end(n, nil, err)
 	default:
-		r.sel.AddFuture(workflow.NewTimer(n.ctx, n.st.Retry.Delay(n.attempt-n.lost)), func(t workflow.Future) {
+		delay := n.st.Retry.Delay(n.attempt - n.lost)
+		r.retrying[n.st.Task.Node] = retryNote{attempts: n.attempt, text: fmt.Sprintf("attempt %d failed, retrying in %s", n.attempt, delay), err: err.Error()}
+		r.sel.AddFuture(workflow.NewTimer(n.ctx, delay), func(t workflow.Future) {
 			if t.Get(n.ctx, nil) != nil { // cancelled while backing off
 				r.end(n, nil, err)
 				return
@@ -230,13 +298,20 @@ func (d *driver) execute(ctx workflow.Context, task engine.Task) (workflow.Futur
 	} else {
 		timeout += 5 * time.Second // the worker ends it first, and says so
 	}
-	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+	opts := workflow.ActivityOptions{
 		TaskQueue:           d.queue,
 		StartToCloseTimeout: timeout,
 		HeartbeatTimeout:    d.heartbeat,
 		WaitForCancellation: true,
 		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 1}, // the core's retries, not Temporal's
-	})
+	}
+	if task.Dangerous {
+		// Only workers that allow dangerous nodes poll this queue; with
+		// none, the node is refused, as a worker would refuse it.
+		opts.TaskQueue = DangerousQueue(d.queue)
+		opts.ScheduleToStartTimeout = d.dangerousWait
+	}
+	actx := workflow.WithActivityOptions(ctx, opts)
 	payload, err := encodeTask(task)
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), errModule, nil)
@@ -245,21 +320,26 @@ func (d *driver) execute(ctx workflow.Context, task engine.Task) (workflow.Futur
 }
 
 // result reads an attempt's outputs from its future, or an error whose
-// text is the module's.
-func result(ctx workflow.Context, f workflow.Future, task engine.Task) (*modules.Output, error) {
+// text is the module's, and names the worker that ran it ("" if none did).
+func result(ctx workflow.Context, f workflow.Future, task engine.Task) (*modules.Output, string, error) {
 	var res []byte
 	if err := f.Get(ctx, &res); err != nil {
-		return nil, nodeError(err, task)
+		var ae *temporal.ActivityError
+		worker := ""
+		if errors.As(err, &ae) {
+			worker = ae.Identity()
+		}
+		return nil, worker, nodeError(err, task)
 	}
 	var w outputWire
 	if err := json.Unmarshal(res, &w); err != nil {
-		return nil, fmt.Errorf("result of %s: %w", task.Node, err)
+		return nil, "", fmt.Errorf("result of %s: %w", task.Node, err)
 	}
 	values, err := decodeValues(w.Values)
 	if err != nil {
-		return nil, fmt.Errorf("outputs of %s: %w", task.Node, err)
+		return nil, w.Worker, fmt.Errorf("outputs of %s: %w", task.Node, err)
 	}
-	return &modules.Output{Message: w.Message, Values: values}, nil
+	return &modules.Output{Message: w.Message, Values: values}, w.Worker, nil
 }
 
 // nodeError turns an activity's failure into the error the core records:
@@ -286,6 +366,7 @@ func nodeError(err error, task engine.Task) error {
 	if errors.As(err, &te) && te.TimeoutType() == enumspb.TIMEOUT_TYPE_START_TO_CLOSE {
 		return fmt.Errorf("%w after %s (the worker did not end it)", engine.ErrTimeout, task.Timeout)
 	}
+
 	if temporal.IsCanceledError(err) {
 		return errors.New("cancelled")
 	}

@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"runtime"
 	"strings"
 	"testing"
@@ -87,7 +88,9 @@ func BenchmarkLoad(b *testing.B) {
 }
 
 // BenchmarkRun is the engine's overhead per in-process node: scheduling,
-// goroutines, records, for echo nodes that do nothing.
+// goroutines, records, for echo nodes that do nothing. The journal
+// variants add what `pipe run` adds: a JSON line per node (to io.Discard,
+// so that the disk does not count).
 func BenchmarkRun(b *testing.B) {
 	for _, shape := range []string{"wide", "chain", "random"} {
 		for _, n := range benchSizes {
@@ -96,17 +99,25 @@ func BenchmarkRun(b *testing.B) {
 				b.Fatal(err)
 			}
 			eng := engine.New(modules.Default)
-			b.Run(fmt.Sprintf("%s/%d", shape, n), func(b *testing.B) {
+			run := func(b *testing.B, opts engine.Options) {
 				b.ReportAllocs()
 				cost := measure(n)
 				for b.Loop() {
-					rec, err := eng.Run(context.Background(), plan, engine.Options{MaxParallel: runtime.NumCPU()})
+					rec, err := eng.Run(context.Background(), plan, opts)
 					if err != nil || rec.Status != engine.StatusSuccess {
 						b.Fatal(err, rec.Status)
 					}
 				}
 				cost.report(b)
+			}
+			b.Run(fmt.Sprintf("%s/%d", shape, n), func(b *testing.B) {
+				run(b, engine.Options{MaxParallel: runtime.NumCPU()})
 			})
+			if n == 1_000 || n == 10_000 {
+				b.Run(fmt.Sprintf("%s/%d/journal", shape, n), func(b *testing.B) {
+					run(b, engine.Options{MaxParallel: runtime.NumCPU(), Journal: io.Discard})
+				})
+			}
 		}
 	}
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/pipe-run/pipe/modules"
@@ -12,24 +13,50 @@ import (
 // the run goes on, so that a run killed before it can write its record
 // still leaves its progress behind. The record itself is written once, at
 // the end: rewriting it on every change would cost the square of the node
-// count. Lines are buffered and flushed every journalFlush.
+// count.
+//
+// The core hands the journal a copy of each node's record under the run's
+// scheduler lock; encoding and writing happen in flush, which the run's
+// coordinator calls without that lock every journalFlush, or sooner when
+// journalBatch lines wait (full). So the lock is held only for an append,
+// and the lines are encoded on another core while nodes go on.
 //
 // A failed write (a full disk) keeps the lines not yet written and tries
 // them again at the next flush: what was buffered is not dropped, and the
 // journal goes on once there is room again. Only past maxJournalBuffer of
 // unwritten lines are new lines dropped, and that is counted.
 type journal struct {
+	runID string
+	// kick holds a token once journalBatch lines wait: the coordinator
+	// flushes then.
+	kick chan struct{}
+
+	mu      sync.Mutex // guards pending
+	pending []journalEntry
+
+	wmu     sync.Mutex // guards what follows: one flush at a time, in order
+	spare   []journalEntry
 	w       io.Writer
 	buf     []byte
 	err     error // the last write error, nil once a write succeeds again
 	dropped int   // lines not kept: unencodable, or past maxJournalBuffer
-	runID   string
+}
+
+// journalEntry is a node's line, not yet encoded.
+type journalEntry struct {
+	id  string
+	rec NodeRecord
 }
 
 const (
 	journalFlush     = 200 * time.Millisecond
 	journalChunk     = 64 << 10
 	maxJournalBuffer = 16 << 20
+	// journalBatch lines waiting wake the coordinator before journalFlush;
+	// past maxJournalPending (nobody flushes, or not fast enough) the
+	// node that ends encodes them itself rather than hold more copies.
+	journalBatch      = 512
+	maxJournalPending = 64 << 10
 )
 
 // JournalLine is one line of a run's journal.
@@ -40,21 +67,40 @@ type JournalLine struct {
 }
 
 func newJournal(w io.Writer, runID string) *journal {
-	return &journal{w: w, buf: make([]byte, 0, journalChunk), runID: runID}
+	return &journal{w: w, buf: make([]byte, 0, journalChunk), runID: runID, kick: make(chan struct{}, 1)}
 }
 
-// node appends node id's state. Callers hold the run's sched lock.
+// node queues node id's final state for the next flush. The core calls it
+// under the run's sched lock: it only copies.
 func (j *journal) node(id string, rec NodeRecord) {
 	if j == nil {
 		return
 	}
-	j.line(JournalLine{Run: j.runID, Node: id, NodeRecord: &rec})
-	if len(j.buf) >= journalChunk && j.err == nil {
+	j.mu.Lock()
+	j.pending = append(j.pending, journalEntry{id: id, rec: rec})
+	n := len(j.pending)
+	j.mu.Unlock()
+	switch {
+	case n == journalBatch:
+		select {
+		case j.kick <- struct{}{}:
+		default: // told already
+		}
+	case n >= maxJournalPending:
 		j.flush()
 	}
 }
 
-// line appends v as a JSON line, or counts it dropped.
+// full is ready once journalBatch lines wait to be flushed; nil without a
+// journal.
+func (j *journal) full() <-chan struct{} {
+	if j == nil {
+		return nil
+	}
+	return j.kick
+}
+
+// line appends v as a JSON line, or counts it dropped. Callers hold wmu.
 func (j *journal) line(v any) {
 	line, err := modules.MarshalJSON(v)
 	if err != nil || len(j.buf)+len(line) > maxJournalBuffer {
@@ -65,13 +111,41 @@ func (j *journal) line(v any) {
 	j.buf = append(j.buf, '\n')
 }
 
-// flush writes out buffered lines; the coordinator calls it, holding the
-// sched lock, every journalFlush while the run goes on. What a failed write
-// left is kept for the next flush.
-func (j *journal) flush() {
-	if j != nil {
-		j.write()
+// encode appends e's line, or counts it dropped. Callers hold wmu.
+func (j *journal) encode(e *journalEntry) {
+	n := len(j.buf)
+	b, err := appendJournalLine(j.buf, j.runID, e.id, &e.rec)
+	if err != nil || len(b) > maxJournalBuffer {
+		j.buf = b[:n]
+		j.dropped++
+		return
 	}
+	j.buf = append(b, '\n')
+}
+
+// flush encodes the lines waiting and writes out what is buffered; the
+// coordinator calls it every journalFlush while the run goes on, and when
+// full says so, without the sched lock. What a failed write left is kept
+// for the next flush.
+func (j *journal) flush() {
+	if j == nil {
+		return
+	}
+	j.wmu.Lock()
+	defer j.wmu.Unlock()
+	j.mu.Lock()
+	batch := j.pending
+	j.pending = j.spare[:0]
+	j.mu.Unlock()
+	for k := range batch {
+		j.encode(&batch[k])
+		if len(j.buf) >= journalChunk && j.err == nil {
+			j.write()
+		}
+	}
+	clear(batch) // the records' maps are the run's to free
+	j.spare = batch[:0]
+	j.write()
 }
 
 // write writes what is buffered and reports how much it wrote.
@@ -96,11 +170,14 @@ func (j *journal) drain() error {
 	return j.err
 }
 
-// close flushes what is buffered and says what could not be written.
+// close flushes what is waiting and says what could not be written.
 func (j *journal) close() error {
 	if j == nil {
 		return nil
 	}
+	j.flush()
+	j.wmu.Lock()
+	defer j.wmu.Unlock()
 	j.drain()
 	switch {
 	case j.err != nil:

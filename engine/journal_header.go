@@ -54,6 +54,8 @@ func (c *core) writeJournalHeader() error {
 			h.Nodes[i].Skipped = st.rec.Reason
 		}
 	}
+	j.wmu.Lock()
+	defer j.wmu.Unlock()
 	j.line(h)
 	if j.dropped > 0 {
 		return fmt.Errorf("%w: its first line does not encode", ErrJournal)

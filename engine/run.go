@@ -21,8 +21,8 @@ type run struct {
 	grace time.Duration
 	exec  Executor // runs each attempt
 
-	// sched serialises the calls into the core, and guards the journal.
-	// It is taken before core.mu.
+	// sched serialises the calls into the core. It is taken before
+	// core.mu; the journal's locks are taken under it or alone.
 	sched sync.Mutex
 	// wake tells the coordinator that no node is in flight any more.
 	wake chan struct{}
@@ -110,20 +110,20 @@ func (r *run) execute(parent context.Context) *Record {
 			r.abandon(r.cause, waitFor)
 			r.launch(ctx, cleanup, false)
 			r.sched.Unlock()
-		case <-flush:
-			r.sched.Lock()
+		case <-flush: // off sched: encoding waits for no node
 			r.journal.flush()
-			r.sched.Unlock()
+		case <-r.journal.full():
+			r.journal.flush()
 		}
 	}
 	// Every node has ended or been abandoned: what is left is ours.
 	r.sched.Lock()
-	defer r.sched.Unlock()
 	if r.cause == nil && ctx.Err() != nil {
 		// Cancelled as the last node ended: nothing may start now.
 		r.cause = context.Cause(ctx)
 	}
 	rec := r.end()
+	r.sched.Unlock()
 	if err := r.journal.close(); err != nil {
 		r.e.logger().Warn("writing the run's journal", "err", err)
 	}

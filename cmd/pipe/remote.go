@@ -153,14 +153,12 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id string, ep temporal.
 	if err != nil {
 		return fail(exitFailed, "%w", err)
 	}
-	path, werr := engine.WriteRecord(o.runsDir, rec)
+	path, data, werr := engine.WriteRecordData(o.runsDir, rec)
 	if werr != nil {
 		e.logs.base.Error("could not write the run record", "err", werr)
 	}
 	if o.json {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rec); err != nil {
+		if err := printRecord(e.stdout, rec, data); err != nil {
 			return err
 		}
 	} else {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -121,7 +120,7 @@ func (c *runCmd) Run(e *env) error {
 	if plan.Caches() {
 		pruneCache(e, opts.CacheDir, cacheMax)
 	}
-	path, werr := engine.WriteRecord(c.RunsDir, rec)
+	path, data, werr := engine.WriteRecordData(c.RunsDir, rec)
 	// Closing unlocks the journal: closed earlier, it would look orphaned
 	// to another pipe before the record is written.
 	journal.Close()
@@ -131,9 +130,7 @@ func (c *runCmd) Run(e *env) error {
 		os.Remove(journalPath)
 	}
 	if c.JSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rec); err != nil {
+		if err := printRecord(e.stdout, rec, data); err != nil {
 			return err
 		}
 	} else {

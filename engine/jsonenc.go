@@ -73,6 +73,20 @@ func appendNodeFields(b []byte, n *NodeRecord) ([]byte, error) {
 		b = append(b, `,"cached_from":`...)
 		b = appendString(b, n.CachedFrom)
 	}
+	if len(n.Items) > 0 {
+		b = append(b, `,"items":[`...)
+		for k, key := range n.Items {
+			if k > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, key)
+		}
+		b = append(b, ']')
+	}
+	if n.Worker != "" {
+		b = append(b, `,"worker":`...)
+		b = appendString(b, n.Worker)
+	}
 	if !n.StartedAt.IsZero() {
 		b = append(b, `,"started_at":`...)
 		if b, err = appendTime(b, n.StartedAt); err != nil {

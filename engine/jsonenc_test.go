@@ -25,6 +25,8 @@ func filledRecord(t *testing.T) NodeRecord {
 			f.SetString(string(StatusSuccess))
 		case map[string]any:
 			f.Set(reflect.ValueOf(map[string]any{"b": 1.5, "a": []any{"x", true, nil}}))
+		case []string:
+			f.Set(reflect.ValueOf([]string{"england", "k<2>", ""}))
 		case int:
 			f.SetInt(3)
 		case int64:

@@ -50,6 +50,7 @@ func (c *core) finish(res nodeResult) {
 	}
 	st.rec.StartedAt, st.rec.FinishedAt = res.started.UTC(), res.finished.UTC()
 	st.rec.DurationMS = res.finished.Sub(res.started).Milliseconds()
+	c.addChildren(i, res.children)
 	c.mu.Unlock()
 	st.outputs = outputs
 	c.logResult(i)
@@ -77,6 +78,7 @@ func (c *core) prepare(res *nodeResult) {
 			res.outputs = me.Values
 		}
 	}
+	res.outputs, res.children = takeChildren(res.outputs)
 	res.message = c.redact.String(res.message)
 	res.recOutputs = c.redact.Map(jsonSafe(res.outputs))
 	res.recWith = recordedInputs(c.redact.Map(jsonSafe(res.with)))

@@ -1,0 +1,160 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
+)
+
+// TestNestedBadPipelines checks the diagnostics of pipeline nodes against
+// testdata/nested/bad/*.golden: problems in a sub-pipeline are reported
+// in its file, and once more where it is included.
+func TestNestedBadPipelines(t *testing.T) {
+	files, err := filepath.Glob("../testdata/nested/bad/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no nested bad pipelines found: %v", err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".yaml"), func(t *testing.T) {
+			_, err := engine.Load(file, modules.Default)
+			var diags schema.Diagnostics
+			if !errors.As(err, &diags) {
+				t.Fatalf("error is %T, want schema.Diagnostics: %v", err, err)
+			}
+			var b strings.Builder
+			for _, d := range diags {
+				b.WriteString(d.Long())
+				b.WriteString("\n")
+			}
+			golden(t, strings.TrimSuffix(file, ".yaml")+".golden", b.String())
+		})
+	}
+}
+
+// TestPipelineModuleRuns runs testdata/nested/nested.yaml: a sub-pipeline
+// once, then once per league under foreach; its outputs reach the parent,
+// its nodes are in the record as node/child.
+func TestPipelineModuleRuns(t *testing.T) {
+	plan, err := engine.Load("../testdata/nested/nested.yaml", modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Status != engine.StatusSuccess {
+		t.Fatalf("run %s: %s", rec.Status, rec.Reason)
+	}
+	for id, want := range map[string]string{
+		"england/fetch":              "england",
+		"per_league[germany]/fetch":  "germany",
+		"per_league[italy]/report":   "",
+		"per_league[germany]/report": "",
+	} {
+		n := rec.Nodes[id]
+		if n == nil || n.Status != engine.StatusSuccess {
+			t.Errorf("record of %s: %+v", id, n)
+			continue
+		}
+		if want != "" && n.Outputs["league"] != want {
+			t.Errorf("%s read league %v, want %s (set: LEAGUE from item)", id, n.Outputs["league"], want)
+		}
+	}
+	if _, ok := rec.Nodes["england"].Outputs["/nodes"]; ok {
+		t.Error("the children's records are left in the node's outputs")
+	}
+	cmp := rec.Nodes["compare"].Outputs
+	if cmp["total"] != 1140 || !strings.Contains(cmp["message"].(string), "italy: 380 matches, 3+ goals") {
+		t.Errorf("compare got %v", cmp)
+	}
+}
+
+// A sub-pipeline whose node fails fails its pipeline node (with the
+// children recorded), and the parent's gate closes a dangerous child.
+func TestPipelineModuleFails(t *testing.T) {
+	tm := newTestModules(t)
+	dir := t.TempDir()
+	write := func(name, src string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	write("sub.yaml", `
+name: sub
+config: {MSG: boom}
+nodes:
+  ok: {module: echo, with: {n: 1}}
+  bad: {module: fail, needs: ok, with: {message: "${{ config.MSG }}"}}
+  risky: {module: risky}
+outputs:
+  n: ${{ nodes.ok.outputs.n }}
+`)
+	parent := write("parent.yaml", `
+nodes:
+  sub:
+    module: pipeline
+    with: {file: sub.yaml, set: {MSG: "it broke"}}
+  after:
+    module: echo
+    needs: sub
+    with: {n: "${{ nodes.sub.outputs.n }}"}
+`)
+	plan, err := engine.Load(parent, tm.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := engine.New(tm.reg).Run(context.Background(), plan, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		id     string
+		status engine.Status
+		text   string
+	}{
+		{"sub", engine.StatusError, "pipeline sub error: 1 node(s) failed"},
+		{"sub/ok", engine.StatusSuccess, ""},
+		{"sub/bad", engine.StatusError, "it broke"},
+		{"sub/risky", engine.StatusSkipped, "dangerous module disabled"},
+		{"after", engine.StatusSkipped, "need sub failed"},
+	}
+	for _, tt := range tests {
+		n := rec.Nodes[tt.id]
+		if n == nil {
+			t.Errorf("%s: no record", tt.id)
+			continue
+		}
+		if n.Status != tt.status || !strings.Contains(n.Message+" "+n.Reason, tt.text) {
+			t.Errorf("%s: %s %q %q, want %s with %q", tt.id, n.Status, n.Message, n.Reason, tt.status, tt.text)
+		}
+	}
+}
+
+// A worker runs a pipeline task with the registry alone: it loads the
+// file the task names.
+func TestPipelineModuleOnAWorker(t *testing.T) {
+	file, err := filepath.Abs("../testdata/nested/league.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := engine.NewLocalExecutor(modules.Default, 0, func(string) *slog.Logger { return nil }, nil)
+	out, err := ex.Execute(context.Background(), engine.Task{Run: "r1", Node: "sub", Module: engine.PipelineModule,
+		With: map[string]any{"file": file, "set": map[string]any{"LEAGUE": "spain"}}, Attempt: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := out.Values["summary"]; got != "spain: 380 matches, 2+ goals" {
+		t.Errorf("summary %v", got)
+	}
+}

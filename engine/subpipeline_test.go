@@ -158,3 +158,17 @@ func TestPipelineModuleOnAWorker(t *testing.T) {
 		t.Errorf("summary %v", got)
 	}
 }
+
+// pipe graph draws a pipeline node in a cluster with its sub-pipeline's
+// nodes, <node>/<child>.
+func TestPipelineGraph(t *testing.T) {
+	plan, err := engine.Load("../testdata/nested/nested.yaml", modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := engine.WriteDOT(&b, plan, nil); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "../testdata/nested/nested.dot", b.String())
+}

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/pipe-run/pipe/engine"
+)
+
+// A pipeline run as a node, as a user runs it: its outputs reach the
+// parent, its nodes are in the record as node/child (per instance under
+// foreach), the graph draws it as a cluster, and a cycle of inclusion is
+// an error at its line.
+func TestNestedPipelineEndToEnd(t *testing.T) {
+	runs := t.TempDir()
+	r := pipe(t, "run", "testdata/nested/nested.yaml", "--runs-dir", runs)
+	if r.code != 0 {
+		t.Fatalf("run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = pipe(t, "show", "last", "--runs-dir", runs, "--json")
+	var rec engine.Record
+	if err := json.Unmarshal([]byte(r.stdout), &rec); err != nil {
+		t.Fatalf("show --json: %v\n%s", err, r.stdout)
+	}
+	if got := rec.Nodes["england"].Outputs["summary"]; got != "england: 380 matches, 2+ goals" {
+		t.Errorf("england's declared output summary is %v", got)
+	}
+	if got := rec.Nodes["compare"].Outputs["total"]; got != float64(1140) {
+		t.Errorf("compare's total is %v, want 1140 (the sub-pipelines' matches summed)", got)
+	}
+	for _, id := range []string{"england/fetch", "england/report", "per_league[germany]/fetch", "per_league[italy]/report"} {
+		if n := rec.Nodes[id]; n == nil || n.Status != engine.StatusSuccess {
+			t.Errorf("record of %s: %+v", id, n)
+		}
+	}
+	if got := rec.Nodes["per_league[italy]/fetch"].Outputs["league"]; got != "italy" {
+		t.Errorf("per_league[italy]/fetch read LEAGUE %v from set", got)
+	}
+	r = pipe(t, "show", "last", "--runs-dir", runs)
+	if !strings.Contains(r.stdout, "england/report") {
+		t.Errorf("show does not list the sub-pipeline's nodes:\n%s", r.stdout)
+	}
+	r = pipe(t, "graph", "testdata/nested/nested.yaml", "--run", "last", "--runs-dir", runs)
+	if !strings.Contains(r.stdout, `subgraph "cluster_england" {`) || !strings.Contains(r.stdout, `"england/fetch" -> "england/report";`) {
+		t.Errorf("graph does not draw the sub-pipeline as a cluster:\n%s", r.stdout)
+	}
+	r = pipe(t, "validate", "testdata/nested/bad/cycle_a.yaml")
+	if r.code != 1 || !strings.Contains(r.stdout+r.stderr, "cycle_b.yaml:5:12: node back: pipeline files include each other in a cycle: cycle_a.yaml -> cycle_b.yaml -> cycle_a.yaml") {
+		t.Errorf("validate of a cycle of inclusion: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -25,7 +25,7 @@ var pipelineInfo = modules.Info{
 	Name:        PipelineModule,
 	Description: "Runs another pipeline file as one node: its config from set, its declared outputs as this node's outputs; its nodes are recorded as <node>/<child>.",
 	Inputs: []modules.Field{
-		{Name: "file", Type: modules.String, Required: true, Description: "the pipeline file to run, relative to this file's directory", Example: "sub.yaml"},
+		{Name: "file", Type: modules.String, Required: true, Files: true, Description: "the pipeline file to run, relative to this file's directory", Example: "sub.yaml"},
 		{Name: "set", Type: modules.Map, Description: "config of the sub-pipeline: KEY: value, typed as its defaults", Example: "{LEAGUE: england}"},
 	},
 	New: func() modules.Module { return &pipelineModule{reg: modules.Default} },

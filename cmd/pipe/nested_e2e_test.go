@@ -38,8 +38,8 @@ func TestNestedPipelineEndToEnd(t *testing.T) {
 		t.Errorf("per_league[italy]/fetch read LEAGUE %v from set", got)
 	}
 	r = pipe(t, "show", "last", "--runs-dir", runs)
-	if !strings.Contains(r.stdout, "england/report") {
-		t.Errorf("show does not list the sub-pipeline's nodes:\n%s", r.stdout)
+	if !strings.Contains(r.stdout, "england/report") || strings.Index(r.stdout, "per_league[germany]/report") > strings.Index(r.stdout, "per_league[italy] ") {
+		t.Errorf("show does not list each sub-pipeline's nodes after its node:\n%s", r.stdout)
 	}
 	r = pipe(t, "graph", "testdata/nested/nested.yaml", "--run", "last", "--runs-dir", runs)
 	if !strings.Contains(r.stdout, `subgraph "cluster_england" {`) || !strings.Contains(r.stdout, `"england/fetch" -> "england/report";`) {

@@ -160,7 +160,7 @@ func compileNested(p *schema.Pipeline, reg *modules.Registry, stack []string) (*
 
 func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, offline bool, stack []string) (*Plan, schema.Diagnostics) {
 	p, early := completed(p)
-	c := &compiler{p: p, src: p.Source, reg: reg, env: newExprEnv(p.Config), diags: early, stack: stack}
+	c := &compiler{p: p, src: p.Source, reg: reg, env: newExprEnv(p.Config), diags: early, stack: stack, offline: offline}
 	var dir string
 	if !offline {
 		var err error
@@ -223,6 +223,9 @@ type compiler struct {
 	stack []string
 	// subs are the pipeline nodes' sub-pipelines, by node index.
 	subs map[int]*subPlan
+	// offline is set for a plan compiled again where it runs (a Temporal
+	// workflow): it reads no file, sub-pipelines' included.
+	offline bool
 }
 
 // checkRefs reports every expression that reads a node its node does not

@@ -108,6 +108,11 @@ func (c *compiler) subPipeline(n *schema.Node) *subPlan {
 			"node %s: pipeline files include each other in a cycle: %s", n.ID, strings.Join(chain, " -> "))
 		return nil
 	}
+	if c.offline {
+		// Checked by the compile that submitted the run; the node's
+		// executor loads the file, relative to where that ran.
+		return &subPlan{file: path}
+	}
 	if _, err := os.Stat(path); err != nil {
 		c.errorf(file.Pos, fmt.Sprintf("paths in file resolve against the directory of %s (%s)", c.src.Name, c.fileDir()),
 			"node %s: pipeline file %s: no such file", n.ID, schema.Quote(name))
@@ -244,7 +249,7 @@ func typeName(t reflect.Type) string {
 // node.
 func (c *compiler) checkSubOutput(j int, o outputRef, pos schema.Pos, src string) (bad, ok bool) {
 	sub := c.subs[j]
-	if sub == nil {
+	if sub == nil || sub.plan == nil {
 		return false, c.p.Nodes[j].Module == PipelineModule
 	}
 	outs := sub.plan.Pipeline.Outputs
@@ -358,11 +363,13 @@ func (c *compiler) outputExpr(src string, pos schema.Pos) *compiled {
 // compiled here, and its task names the file relative to the base
 // directory (a worker loads it from there).
 func (c *compiler) bindSub(pn *planNode, sub *subPlan) {
-	info := pipelineInfo
-	reg := c.reg
-	info.New = func() modules.Module { return &pipelineModule{reg: reg, plan: sub.plan} }
-	pn.info = &info
-	pn.sub = sub.plan
+	if sub.plan != nil {
+		info := pipelineInfo
+		reg := c.reg
+		info.New = func() modules.Module { return &pipelineModule{reg: reg, plan: sub.plan} }
+		pn.info = &info
+		pn.sub = sub.plan
+	}
 	n := *pn.Node
 	n.With = slices.Clone(n.With)
 	for k := range n.With {

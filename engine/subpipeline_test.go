@@ -172,3 +172,21 @@ func TestPipelineGraph(t *testing.T) {
 	}
 	golden(t, "../testdata/nested/nested.dot", b.String())
 }
+
+// A plan compiled for a run driven elsewhere reads no file: its pipeline
+// nodes name the sub-file relative to where the run was submitted, for
+// the worker to load.
+func TestPipelineNodeRemote(t *testing.T) {
+	data, err := os.ReadFile("../testdata/nested/nested.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := engine.ParseRemote("../testdata/nested/nested.yaml", data, modules.Default, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The same file under a name whose directory has no league.yaml: an
+	// offline compile does not look.
+	if _, err := engine.ParseRemote("elsewhere/nested.yaml", data, modules.Default, nil); err != nil {
+		t.Fatalf("ParseRemote read the sub-file: %v", err)
+	}
+}

@@ -320,6 +320,8 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 					}
 				}
 				c.errorf(in.Pos, hint, "input %s of module %s: %s", in.Key, info.Name, clipQuoted(err.Error(), in.Value))
+			} else {
+				c.checkRules(in, info, field)
 			}
 		case wholeType != nil:
 			if sample, ok := sampleOf(wholeType); ok && (field.Type != modules.Duration || sample != "") {

@@ -190,3 +190,46 @@ func TestPipelineNodeRemote(t *testing.T) {
 		t.Fatalf("ParseRemote read the sub-file: %v", err)
 	}
 }
+
+// Cancelling the run cancels a running sub-pipeline's nodes: the pipeline
+// node and its children are recorded cancelled.
+func TestPipelineModuleCancelled(t *testing.T) {
+	tm := newTestModules(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "sub.yaml"), []byte(`
+nodes:
+  long: {module: busy, with: {for: 1h}}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	parent := filepath.Join(dir, "parent.yaml")
+	if err := os.WriteFile(parent, []byte(`
+nodes:
+  sub: {module: pipeline, with: {file: sub.yaml}}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := engine.Load(parent, tm.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts := engine.Options{OnEvent: func(ev engine.Event) {
+		if ev.Kind == engine.NodeStarted && ev.Node == "sub" {
+			cancel()
+		}
+	}}
+	rec, err := engine.New(tm.reg).Run(ctx, plan, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"sub", "sub/long"} {
+		if n := rec.Nodes[id]; n == nil || n.Status != engine.StatusCancelled {
+			t.Errorf("%s: %+v, want cancelled", id, n)
+		}
+	}
+	if rec.Status != engine.StatusCancelled {
+		t.Errorf("run %s, want cancelled", rec.Status)
+	}
+}

@@ -121,21 +121,12 @@ func (r *run) outputValues() (map[string]any, error) {
 	if len(c.plan.Pipeline.Outputs) == 0 {
 		return values, nil
 	}
-	v := reflect.New(c.plan.env.typ).Elem()
-	v.Field(fieldConfig).Set(c.cfgVal)
-	views := make(map[string]NodeView, len(c.plan.nodes))
-	for j := range c.plan.nodes {
-		rec := c.nodes[j].rec
-		view := NodeView{Status: string(rec.Status), Message: rec.Message, Outputs: c.nodes[j].outputs}
-		if fan := c.nodes[j].fan; fan != nil {
-			view.Items = fan.items
-		}
-		views[c.plan.nodes[j].ID] = view
+	all := make([]int, len(c.plan.nodes))
+	for j := range all {
+		all[j] = j
 	}
-	v.Field(fieldNodes).Set(reflect.ValueOf(views))
+	v := c.envOf(all)
 	pl := c.plan.Pipeline
-	v.Field(fieldPipeline).Set(reflect.ValueOf(PipelineView{Name: pl.Name, Description: pl.Description, File: pl.Source.Name}))
-	v.Field(fieldRun).Set(reflect.ValueOf(RunView{ID: c.rec.ID}))
 	for _, f := range []int{fieldSuccess, fieldAlways} {
 		v.Field(f).Set(reflect.ValueOf(boolFunc(true)))
 	}

@@ -233,3 +233,30 @@ nodes:
 		t.Errorf("run %s, want cancelled", rec.Status)
 	}
 }
+
+// set given as one ${{ }} is checked when the run knows it: a key the
+// sub-pipeline lacks, a value of the wrong type, or no map at all fail
+// the node.
+func TestPipelineModuleSetAtRunTime(t *testing.T) {
+	tests := []struct{ set, want string }{
+		{`"${{ {'NOPE': 1} }}"`, "set NOPE: pipeline league has no such config"},
+		{`{MIN_GOALS: "${{ 'many' }}"}`, "set MIN_GOALS: want a whole number, not a string"},
+		{`"${{ [1, 2] }}"`, "input set: want a mapping, not a list"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			src := "nodes:\n  sub:\n    module: pipeline\n    with: {file: league.yaml, set: " + tt.set + "}\n"
+			plan, err := engine.Parse("../testdata/nested/set.yaml", []byte(src), modules.Default)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := rec.Nodes["sub"]; n.Status != engine.StatusError || !strings.Contains(n.Message, tt.want) {
+				t.Errorf("sub: %s %q, want error with %q", n.Status, n.Message, tt.want)
+			}
+		})
+	}
+}

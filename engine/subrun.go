@@ -93,7 +93,10 @@ func subConfig(plan *Plan, set any, allowDangerous bool) (map[string]any, error)
 	for _, cv := range plan.Pipeline.Config {
 		cfg[cv.Key] = cv.Value
 	}
-	values, _ := set.(map[string]any)
+	values, ok := set.(map[string]any)
+	if !ok && set != nil {
+		return nil, fmt.Errorf("set must be a map of config key to value, not %T", set)
+	}
 	for key, v := range values {
 		def, ok := cfg[key]
 		if !ok {

@@ -152,12 +152,6 @@ func compileWithDir(p *schema.Pipeline, reg *modules.Registry, override string, 
 	return compileStack(p, reg, override, offline, stack)
 }
 
-// compileNested compiles the sub-pipeline p of a pipeline node; stack
-// holds the files that include it, p's own last, to find cycles.
-func compileNested(p *schema.Pipeline, reg *modules.Registry, stack []string) (*Plan, schema.Diagnostics) {
-	return compileStack(p, reg, "", false, stack)
-}
-
 func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, offline bool, stack []string) (*Plan, schema.Diagnostics) {
 	p, early := completed(p)
 	c := &compiler{p: p, src: p.Source, reg: reg, env: newExprEnv(p.Config), diags: early, stack: stack, offline: offline}

@@ -149,6 +149,12 @@ func (c *compiler) subPipeline(n *schema.Node) *subPlan {
 	return sub
 }
 
+// compileNested compiles the sub-pipeline p of a pipeline node; stack
+// holds the files that include it, p's own last, to find cycles.
+func compileNested(p *schema.Pipeline, reg *modules.Registry, stack []string) (*Plan, schema.Diagnostics) {
+	return compileStack(p, reg, "", false, stack)
+}
+
 // fileDir is the directory of the file being compiled: paths in `file:`
 // resolve against it.
 func (c *compiler) fileDir() string {

@@ -314,11 +314,14 @@ func (l *loader) with(v *yaml.Node) []Input {
 	for _, kv := range pairs {
 		in := Input{Key: kv.key.Value, Pos: posOf(kv.key)}
 		in.Value = l.value(kv.value, "", &in.Templates)
-		if kv.value.Kind == yaml.MappingNode {
-			// Only a mapping's own keys: what `set:` of a pipeline node
+		if m := kv.value; m.Kind == yaml.MappingNode {
+			// The keys written in the mapping (value already read them,
+			// reporting what is wrong): what `set:` of a pipeline node
 			// holds is checked against the sub-pipeline's config.
-			for _, sub := range l.pairs(kv.value, "key") {
-				in.Keys = append(in.Keys, Template{Path: "." + sub.key.Value, Pos: posOf(sub.key), Text: sub.key.Value})
+			for k := 0; k+1 < len(m.Content); k += 2 {
+				if key := m.Content[k]; key.Kind == yaml.ScalarNode && key.Value != "<<" {
+					in.Keys = append(in.Keys, Template{Path: "." + key.Value, Pos: posOf(key), Text: key.Value})
+				}
 			}
 		}
 		inputs = append(inputs, in)

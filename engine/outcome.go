@@ -78,7 +78,9 @@ func (c *core) prepare(res *nodeResult) {
 			res.outputs = me.Values
 		}
 	}
-	res.outputs, res.children = takeChildren(res.outputs)
+	if c.pn(res.i).info.Name == PipelineModule { // no other module can forge records
+		res.outputs, res.children = takeChildren(res.outputs)
+	}
 	res.message = c.redact.String(res.message)
 	res.recOutputs = c.redact.Map(jsonSafe(res.outputs))
 	res.recWith = recordedInputs(c.redact.Map(jsonSafe(res.with)))

@@ -260,3 +260,25 @@ func TestPipelineModuleSetAtRunTime(t *testing.T) {
 		})
 	}
 }
+
+// Only a pipeline node's outputs carry children: another module that
+// gives the same key adds no record.
+func TestOnlyPipelineNodesAddRecords(t *testing.T) {
+	src := `
+nodes:
+  forger:
+    module: echo
+    with: {"/nodes": {fake: {module: echo, status: success}}}
+`
+	plan, err := engine.Parse("forge.yaml", []byte(src), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := rec.Nodes["forger/fake"]; ok {
+		t.Error("an echo node's output made a record of a node that never ran")
+	}
+}

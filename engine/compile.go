@@ -149,12 +149,12 @@ func compileWithDir(p *schema.Pipeline, reg *modules.Registry, override string, 
 			stack = []string{abs}
 		}
 	}
-	return compileStack(p, reg, override, offline, stack)
+	return compileStack(p, reg, override, offline, stack, nil)
 }
 
-func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, offline bool, stack []string) (*Plan, schema.Diagnostics) {
+func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, offline bool, stack []string, loaded map[string]*loadedSub) (*Plan, schema.Diagnostics) {
 	p, early := completed(p)
-	c := &compiler{p: p, src: p.Source, reg: reg, env: newExprEnv(p.Config), diags: early, stack: stack, offline: offline}
+	c := &compiler{p: p, src: p.Source, reg: reg, env: newExprEnv(p.Config), diags: early, stack: stack, offline: offline, loaded: loaded}
 	var dir string
 	if !offline {
 		var err error
@@ -220,6 +220,10 @@ type compiler struct {
 	// offline is set for a plan compiled again where it runs (a Temporal
 	// workflow): it reads no file, sub-pipelines' included.
 	offline bool
+	// loaded holds the sub-pipelines compiled so far by absolute path,
+	// shared by every file of one compile: a file included many times is
+	// read and compiled once.
+	loaded map[string]*loadedSub
 }
 
 // checkRefs reports every expression that reads a node its node does not

@@ -118,27 +118,16 @@ func (c *compiler) subPipeline(n *schema.Node) *subPlan {
 			"node %s: pipeline file %s: no such file", n.ID, schema.Quote(name))
 		return nil
 	}
-	p, err := schema.Load(path)
-	diags, _ := err.(schema.Diagnostics)
-	if err != nil && diags == nil {
-		c.errorf(file.Pos, "", "node %s: pipeline file %s: %v", n.ID, schema.Quote(name), err)
+	l := c.load(path, abs)
+	if l.err != nil {
+		c.errorf(file.Pos, "", "node %s: pipeline file %s: %v", n.ID, schema.Quote(name), l.err)
 		return nil
 	}
-	var plan *Plan
-	if p != nil {
-		stack := append(slices.Clip(c.stack), abs)
-		var more schema.Diagnostics
-		plan, more = compileNested(p, c.reg, stack)
-		diags = append(diags, more...)
-	}
-	if len(diags) > 0 || plan == nil {
-		// The sub-file's own problems, at their lines there, and one here
-		// so that the parent's reader knows where it is used.
-		diags.Sort()
-		c.diags = append(c.diags, dedupe(diags)...)
-		c.errorf(file.Pos, "see the problems reported in "+p.Source.Name, "node %s: pipeline file %s has %d problem(s)", n.ID, schema.Quote(name), len(diags))
+	if l.plan == nil {
+		c.errorf(file.Pos, "see the problems reported in "+l.name, "node %s: pipeline file %s has %d problem(s)", n.ID, schema.Quote(name), l.problems)
 		return nil
 	}
+	plan := l.plan
 	sub := &subPlan{plan: plan, file: abs}
 	if c.dir != "" {
 		if rel, err := filepath.Rel(c.dir, abs); err == nil {
@@ -149,10 +138,47 @@ func (c *compiler) subPipeline(n *schema.Node) *subPlan {
 	return sub
 }
 
-// compileNested compiles the sub-pipeline p of a pipeline node; stack
-// holds the files that include it, p's own last, to find cycles.
-func compileNested(p *schema.Pipeline, reg *modules.Registry, stack []string) (*Plan, schema.Diagnostics) {
-	return compileStack(p, reg, "", false, stack)
+// loadedSub is a sub-pipeline file read and compiled once per compile.
+type loadedSub struct {
+	plan     *Plan // nil when it has problems
+	name     string
+	problems int
+	err      error // reading it failed
+}
+
+// load reads and compiles the sub-pipeline at path (abs), once: its own
+// problems are reported the first time, at their lines in its file.
+func (c *compiler) load(path, abs string) *loadedSub {
+	if l, ok := c.loaded[abs]; ok {
+		return l
+	}
+	if c.loaded == nil {
+		c.loaded = map[string]*loadedSub{}
+	}
+	l := &loadedSub{name: path}
+	c.loaded[abs] = l
+	p, err := schema.Load(path)
+	diags, _ := err.(schema.Diagnostics)
+	if err != nil && diags == nil {
+		l.err = err
+		return l
+	}
+	if p != nil {
+		l.name = p.Source.Name
+		stack := append(slices.Clip(c.stack), abs)
+		var more schema.Diagnostics
+		// The same map: files it includes are loaded once too.
+		l.plan, more = compileStack(p, c.reg, "", false, stack, c.loaded)
+		diags = append(diags, more...)
+	}
+	if len(diags) > 0 {
+		l.plan = nil
+		diags.Sort()
+		diags = dedupe(diags)
+		l.problems = len(diags)
+		c.diags = append(c.diags, diags...)
+	}
+	return l
 }
 
 // fileDir is the directory of the file being compiled: paths in `file:`

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -48,5 +50,37 @@ func TestNestedPipelineEndToEnd(t *testing.T) {
 	r = pipe(t, "validate", "testdata/nested/bad/cycle_a.yaml")
 	if r.code != 1 || !strings.Contains(r.stdout+r.stderr, "cycle_b.yaml:5:12: node back: pipeline files include each other in a cycle: cycle_a.yaml -> cycle_b.yaml -> cycle_a.yaml") {
 		t.Errorf("validate of a cycle of inclusion: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// pipe logs shows what a sub-pipeline's programs printed: one child's by
+// its id, node/child, and the pipeline node's children's under its id.
+func TestNestedPipelineLogs(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("sub.yaml", `
+nodes:
+  talk: {module: exec, with: {command: [sh, -c, 'echo hello from the child >&2']}}
+`)
+	write("p.yaml", `
+nodes:
+  sub: {module: pipeline, with: {file: sub.yaml}}
+`)
+	if r := pipeIn(t, dir, nil, "run", "p.yaml"); r.code != 0 {
+		t.Fatalf("run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r := pipeIn(t, dir, nil, "logs", "last", "sub/talk")
+	if !strings.Contains(r.stdout, "hello from the child") {
+		t.Errorf("logs of sub/talk:\n%s%s", r.stdout, r.stderr)
+	}
+	for _, args := range [][]string{{"logs", "last", "sub"}, {"logs", "last"}} {
+		r = pipeIn(t, dir, nil, args...)
+		if !strings.Contains(r.stdout, "[sub/talk] ") || !strings.Contains(r.stdout, "hello from the child") {
+			t.Errorf("pipe %s does not show the child's log:\n%s%s", strings.Join(args, " "), r.stdout, r.stderr)
+		}
 	}
 }

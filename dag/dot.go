@@ -28,6 +28,17 @@ type DOTOptions struct {
 	Dangerous func(i int) bool
 	// Results colours each node with a run's result, by node id.
 	Results map[string]NodeResult
+	// Clusters are the sub-pipelines of pipeline nodes (module: pipeline),
+	// by node id: each is drawn in a cluster beside its node.
+	Clusters map[string]Cluster
+}
+
+// Cluster is a pipeline node's sub-pipeline, for drawing.
+type Cluster struct {
+	Pipeline  *schema.Pipeline
+	Graph     *Graph
+	Dangerous func(i int) bool
+	Clusters  map[string]Cluster
 }
 
 var statusColors = map[string]string{
@@ -53,6 +64,14 @@ func WriteDOT(w io.Writer, p *schema.Pipeline, g *Graph, opts DOTOptions) error 
 	fmt.Fprintf(bw, "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12, labelloc=t, label=%s];\n", quoteDOT(graphLabel(p, opts)))
 	bw.WriteString("  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Helvetica\", fontsize=11];\n")
 	bw.WriteString("  edge [color=\"#555555\"];\n")
+	writeBody(bw, "", "  ", p, g, opts)
+	bw.WriteString("}\n")
+	return bw.Flush()
+}
+
+// writeBody writes the nodes and edges of p, their ids prefixed (a
+// sub-pipeline's nodes are <node>/<child>), each line indented.
+func writeBody(bw *bufio.Writer, prefix, indent string, p *schema.Pipeline, g *Graph, opts DOTOptions) {
 	for i, node := range p.Nodes {
 		dangerous := node.Dangerous || (opts.Dangerous != nil && opts.Dangerous(i))
 		attrs := []string{"label=" + quoteDOT(nodeLabel(node, dangerous, opts.Results))}
@@ -77,27 +96,29 @@ func WriteDOT(w io.Writer, p *schema.Pipeline, g *Graph, opts DOTOptions) error 
 		if style != "rounded,filled" {
 			attrs = append(attrs, "style="+quoteDOT(style))
 		}
-		fmt.Fprintf(bw, "  %s [%s];\n", quoteDOT(node.ID), strings.Join(attrs, ", "))
+		if cl, ok := opts.Clusters[node.ID]; ok {
+			writeCluster(bw, prefix, node.ID, indent, attrs, cl, opts.Results)
+			continue
+		}
+		fmt.Fprintf(bw, "%s%s [%s];\n", indent, quoteDOT(prefix+node.ID), strings.Join(attrs, ", "))
 	}
 	for _, i := range g.Order() {
 		for _, need := range g.Needs(i) {
-			fmt.Fprintf(bw, "  %s -> %s;\n", quoteDOT(g.ID(need)), quoteDOT(g.ID(i)))
+			fmt.Fprintf(bw, "%s%s -> %s;\n", indent, quoteDOT(prefix+g.ID(need)), quoteDOT(prefix+g.ID(i)))
 		}
 	}
 	for _, level := range g.Levels() {
 		if len(level) < 2 {
 			continue
 		}
-		bw.WriteString("  { rank=same;")
+		bw.WriteString(indent + "{ rank=same;")
 		for _, i := range level {
 			bw.WriteString(" ")
-			bw.WriteString(quoteDOT(g.ID(i)))
+			bw.WriteString(quoteDOT(prefix + g.ID(i)))
 			bw.WriteString(";")
 		}
 		bw.WriteString(" }\n")
 	}
-	bw.WriteString("}\n")
-	return bw.Flush()
 }
 
 func graphLabel(p *schema.Pipeline, opts DOTOptions) string {

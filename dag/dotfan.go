@@ -1,6 +1,7 @@
 package dag
 
 import (
+	"bufio"
 	"fmt"
 	"strings"
 
@@ -57,4 +58,37 @@ func fanAttrs(n *schema.Node, attrs []string, style string, results map[string]N
 		}
 	}
 	return append(out, "peripheries=2", "fillcolor="+quoteDOT(strings.Join(stripes, ":"))), "filled,striped"
+}
+
+// writeCluster draws pipeline node (its DOT id prefix+node) in a cluster with its sub-pipeline's
+// nodes, <id>/<child>, coloured by results under that prefix; dashed
+// lines lead from the node to the sub-pipeline's first nodes. (A foreach
+// pipeline node's instances are id[key]/<child>: its cluster is drawn
+// once, uncoloured.)
+func writeCluster(bw *bufio.Writer, prefix, node, indent string, attrs []string, cl Cluster, results map[string]NodeResult) {
+	id := prefix + node
+	fmt.Fprintf(bw, "%ssubgraph %s {\n", indent, quoteDOT("cluster_"+id))
+	label := cl.Pipeline.Name
+	if label == "" {
+		label = "pipeline"
+	}
+	inner := indent + "  "
+	fmt.Fprintf(bw, "%sgraph [label=%s, style=\"rounded,dashed\", color=\"#888888\"];\n", inner, quoteDOT(label))
+	fmt.Fprintf(bw, "%s%s [%s];\n", inner, quoteDOT(id), strings.Join(attrs, ", "))
+	var sub map[string]NodeResult
+	for key, r := range results {
+		if child, ok := strings.CutPrefix(key, node+"/"); ok {
+			if sub == nil {
+				sub = map[string]NodeResult{}
+			}
+			sub[child] = r
+		}
+	}
+	writeBody(bw, id+"/", inner, cl.Pipeline, cl.Graph, DOTOptions{Dangerous: cl.Dangerous, Results: sub, Clusters: cl.Clusters})
+	for i := range cl.Pipeline.Nodes {
+		if len(cl.Graph.Needs(i)) == 0 {
+			fmt.Fprintf(bw, "%s%s -> %s [style=dashed, arrowhead=none];\n", inner, quoteDOT(id), quoteDOT(id+"/"+cl.Graph.ID(i)))
+		}
+	}
+	fmt.Fprintf(bw, "%s}\n", indent)
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -24,6 +25,9 @@ type Plan struct {
 	// Warnings are problems that do not stop the plan from running (a
 	// raw() in a shell script); `pipe validate` prints them.
 	Warnings schema.Diagnostics
+	// outputs are the compiled `${{ }}` of the pipeline's `outputs:`, by
+	// text, for a node that runs it as a sub-pipeline.
+	outputs map[string]*template
 	// caching is set when a node caches: a run without one does no cache
 	// work.
 	caching bool
@@ -61,6 +65,8 @@ type planNode struct {
 	// declared says where the node's target declares itself dangerous
 	// (modules.Info.Inspect); "" when it does not.
 	declared string
+	// sub is a pipeline node's sub-pipeline (module: pipeline).
+	sub *Plan
 }
 
 // runsOnCancel reports whether the node is a clean-up node: its when calls
@@ -137,8 +143,18 @@ func compile(p *schema.Pipeline, reg *modules.Registry, override string) (*Plan,
 // compileWithDir compiles p; offline, it reads no file (no base
 // directory, no Inspect), for a plan compiled again elsewhere.
 func compileWithDir(p *schema.Pipeline, reg *modules.Registry, override string, offline bool) (*Plan, schema.Diagnostics) {
+	var stack []string
+	if p.Source != nil && p.Source.Name != "" && !strings.HasPrefix(p.Source.Name, "(") {
+		if abs, err := filepath.Abs(p.Source.Name); err == nil {
+			stack = []string{abs}
+		}
+	}
+	return compileStack(p, reg, override, offline, stack, nil)
+}
+
+func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, offline bool, stack []string, loaded map[string]*loadedSub) (*Plan, schema.Diagnostics) {
 	p, early := completed(p)
-	c := &compiler{p: p, src: p.Source, reg: reg, env: newExprEnv(p.Config), diags: early}
+	c := &compiler{p: p, src: p.Source, reg: reg, env: newExprEnv(p.Config), diags: early, stack: stack, offline: offline, loaded: loaded}
 	var dir string
 	if !offline {
 		var err error
@@ -161,10 +177,12 @@ func compileWithDir(p *schema.Pipeline, reg *modules.Registry, override string, 
 	}
 	c.index = index
 	c.env.fanout = fanKinds(p)
+	c.pipelines()
 	for i, n := range p.Nodes {
 		nodes[i] = c.node(i, n)
 	}
 	c.checkRefs()
+	outputs := c.compileOutputs()
 	if len(c.diags) > 0 {
 		c.diags = append(c.diags, c.warnings...)
 		c.diags.Sort()
@@ -172,7 +190,7 @@ func compileWithDir(p *schema.Pipeline, reg *modules.Registry, override string, 
 	}
 	c.warnings.Sort()
 	caching := slices.ContainsFunc(nodes, func(pn planNode) bool { return pn.cache })
-	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env, Warnings: c.warnings, caching: caching, BaseDir: dir}, nil
+	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env, Warnings: c.warnings, caching: caching, BaseDir: dir, outputs: outputs}, nil
 }
 
 type compiler struct {
@@ -194,6 +212,18 @@ type compiler struct {
 	// inForeach is set while a foreach expression compiles: item is not
 	// set there yet.
 	inForeach bool
+	// stack holds the absolute paths of the files being compiled, this
+	// one last: a pipeline node that includes one of them is a cycle.
+	stack []string
+	// subs are the pipeline nodes' sub-pipelines, by node index.
+	subs map[int]*subPlan
+	// offline is set for a plan compiled again where it runs (a Temporal
+	// workflow): it reads no file, sub-pipelines' included.
+	offline bool
+	// loaded holds the sub-pipelines compiled so far by absolute path,
+	// shared by every file of one compile: a file included many times is
+	// read and compiled once.
+	loaded map[string]*loadedSub
 }
 
 // checkRefs reports every expression that reads a node its node does not
@@ -223,7 +253,7 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 	if n.Partial {
 		return pn
 	}
-	info, ok := c.reg.Lookup(n.Module)
+	info, ok := c.lookup(n.Module)
 	if !ok {
 		hint := schema.DidYouMean(n.Module, c.reg.Names())
 		if hint == "" {
@@ -235,6 +265,9 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 		c.errorf(n.ModulePos, hint, "unknown module %s", schema.Quote(n.Module))
 	} else {
 		pn.info = info
+		if sub := c.subs[i]; sub != nil {
+			c.bindSub(&pn, sub)
+		}
 		pn.dangerous = n.Dangerous || info.Dangerous
 		pn.tags = nodeTags(n, info)
 		c.inspect(&pn)
@@ -285,6 +318,8 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 					}
 				}
 				c.errorf(in.Pos, hint, "input %s of module %s: %s", in.Key, info.Name, clipQuoted(err.Error(), in.Value))
+			} else {
+				c.checkRules(in, info, field)
 			}
 		case wholeType != nil:
 			if sample, ok := sampleOf(wholeType); ok && (field.Type != modules.Duration || sample != "") {

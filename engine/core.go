@@ -136,6 +136,9 @@ type nodeResult struct {
 	// reason, when set, replaces the core's reason for a failure (a
 	// worker that was lost, on Temporal).
 	reason string
+	// children are the records of a pipeline node's sub-pipeline's nodes
+	// (see subrun.go), recorded as <node>/<child>.
+	children map[string]*NodeRecord
 }
 
 // newCore makes the core of a run of plan with opts. The run's id is

@@ -193,11 +193,22 @@ func (c *core) env(i int, success bool) any {
 	if i >= len(c.plan.nodes) {
 		return c.itemEnv(i)
 	}
+	v := c.envOf(pn.refs)
+	v.Field(fieldSuccess).Set(reflect.ValueOf(boolFunc(success)))
+	v.Field(fieldFailure).Set(reflect.ValueOf(boolFunc(c.nodes[i].failedAbove)))
+	v.Field(fieldAlways).Set(reflect.ValueOf(boolFunc(true)))
+	v.Field(fieldCancelled).Set(reflect.ValueOf(boolFunc(c.cause != nil)))
+	return v.Interface()
+}
+
+// envOf builds an expression environment that sees config, the run, the
+// pipeline and the nodes refs; the status functions are left to set.
+func (c *core) envOf(refs []int) reflect.Value {
 	v := reflect.New(c.plan.env.typ).Elem()
 	v.Field(fieldConfig).Set(c.cfgVal)
-	if len(pn.refs) > 0 {
-		views := make(map[string]NodeView, len(pn.refs))
-		for _, j := range pn.refs {
+	if len(refs) > 0 {
+		views := make(map[string]NodeView, len(refs))
+		for _, j := range refs {
 			rec := c.nodes[j].rec
 			view := NodeView{Status: string(rec.Status), Message: rec.Message, Outputs: c.nodes[j].outputs}
 			if fan := c.nodes[j].fan; fan != nil {
@@ -210,9 +221,5 @@ func (c *core) env(i int, success bool) any {
 	pl := c.plan.Pipeline
 	v.Field(fieldPipeline).Set(reflect.ValueOf(PipelineView{Name: pl.Name, Description: pl.Description, File: pl.Source.Name}))
 	v.Field(fieldRun).Set(reflect.ValueOf(RunView{ID: c.rec.ID}))
-	v.Field(fieldSuccess).Set(reflect.ValueOf(boolFunc(success)))
-	v.Field(fieldFailure).Set(reflect.ValueOf(boolFunc(c.nodes[i].failedAbove)))
-	v.Field(fieldAlways).Set(reflect.ValueOf(boolFunc(true)))
-	v.Field(fieldCancelled).Set(reflect.ValueOf(boolFunc(c.cause != nil)))
-	return v.Interface()
+	return v
 }

@@ -10,7 +10,7 @@ import (
 
 // WriteDOT draws the plan's graph; with a record, coloured by its results.
 func WriteDOT(w io.Writer, plan *Plan, rec *Record) error {
-	opts := dag.DOTOptions{Dangerous: plan.Dangerous}
+	opts := dag.DOTOptions{Dangerous: plan.Dangerous, Clusters: clusters(plan)}
 	if rec != nil {
 		opts.Results = make(map[string]dag.NodeResult, len(rec.Nodes))
 		for id, n := range rec.Nodes {
@@ -31,4 +31,19 @@ func (c *core) Graph() ([]byte, error) {
 	var buf bytes.Buffer
 	err := WriteDOT(&buf, c.plan, c.snapshot())
 	return buf.Bytes(), err
+}
+
+// clusters are the sub-pipelines of plan's pipeline nodes, for drawing.
+func clusters(plan *Plan) map[string]dag.Cluster {
+	var out map[string]dag.Cluster
+	for _, pn := range plan.nodes {
+		if pn.sub == nil {
+			continue
+		}
+		if out == nil {
+			out = map[string]dag.Cluster{}
+		}
+		out[pn.ID] = dag.Cluster{Pipeline: pn.sub.Pipeline, Graph: pn.sub.Graph, Dangerous: pn.sub.Dangerous, Clusters: clusters(pn.sub)}
+	}
+	return out
 }

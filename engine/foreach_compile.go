@@ -113,8 +113,11 @@ func foreachWhy(f *schema.Foreach) string {
 // (exec, python and echo give whatever their programs do; a module that
 // declares none says nothing). It returns whether it reported one.
 func (c *compiler) checkOutput(j int, o outputRef, pos schema.Pos, src string) bool {
+	if bad, ok := c.checkSubOutput(j, o, pos, src); ok {
+		return bad
+	}
 	n := c.p.Nodes[j]
-	info, ok := c.reg.Lookup(n.Module)
+	info, ok := c.lookup(n.Module)
 	if !ok || n.Partial || len(info.Outputs) == 0 {
 		return false // an unknown module is reported at its node
 	}

@@ -26,6 +26,12 @@ func (c *core) inputs(i int, env any) (map[string]any, error) {
 				if err := f.CheckValue(v); err != nil {
 					return nil, fmt.Errorf("input %s: %w", in.Key, err)
 				}
+				// The module's rule, which validate applied to literals.
+				if f.Rule != nil {
+					if err := f.Rule(v); err != nil {
+						return nil, fmt.Errorf("input %s: %w", in.Key, err)
+					}
+				}
 			}
 		}
 		with[in.Key] = v

@@ -50,6 +50,7 @@ func (c *core) finish(res nodeResult) {
 	}
 	st.rec.StartedAt, st.rec.FinishedAt = res.started.UTC(), res.finished.UTC()
 	st.rec.DurationMS = res.finished.Sub(res.started).Milliseconds()
+	c.addChildren(i, res.children)
 	c.mu.Unlock()
 	st.outputs = outputs
 	c.logResult(i)
@@ -76,6 +77,9 @@ func (c *core) prepare(res *nodeResult) {
 		if errors.As(res.err, &me) {
 			res.outputs = me.Values
 		}
+	}
+	if c.pn(res.i).info.Name == PipelineModule { // no other module can forge records
+		res.outputs, res.children = takeChildren(res.outputs)
 	}
 	res.message = c.redact.String(res.message)
 	res.recOutputs = c.redact.Map(jsonSafe(res.outputs))

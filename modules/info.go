@@ -42,6 +42,15 @@ type Field struct {
 	// counts as text alone). A cached node's key holds their contents'
 	// hashes, so that an edited data file is a cache miss.
 	Files bool
+	// Rule, when set, checks a value beyond its type (kelly_fraction in
+	// (0, 1], bankroll > 0): `pipe validate` applies it to a literal
+	// value, at the input's line and column. Its error reads after
+	// "input <name> of module <module>: ". See Positive and Between.
+	Rule func(v any) error
+	// Exists marks an input whose string value is a path that must name
+	// an existing file or directory, relative to the base directory:
+	// `pipe validate` checks a literal one (a URL is not checked).
+	Exists bool
 }
 
 // CheckValue reports whether v fits the field: its type, and for an

@@ -44,6 +44,8 @@ func (l *loader) pipeline(root *yaml.Node) {
 			if s, ok := l.str(v, "base_dir"); ok {
 				l.p.BaseDir, l.p.BaseDirPos = s, posOf(v)
 			}
+		case "outputs":
+			l.p.Outputs = l.outputs(v)
 		default:
 			if strings.HasPrefix(k.Value, "x-") {
 				continue // extension keys hold anchors for the rest of the file
@@ -312,9 +314,43 @@ func (l *loader) with(v *yaml.Node) []Input {
 	for _, kv := range pairs {
 		in := Input{Key: kv.key.Value, Pos: posOf(kv.key)}
 		in.Value = l.value(kv.value, "", &in.Templates)
+		if m := kv.value; m.Kind == yaml.MappingNode {
+			// The keys written in the mapping (value already read them,
+			// reporting what is wrong): what `set:` of a pipeline node
+			// holds is checked against the sub-pipeline's config.
+			for k := 0; k+1 < len(m.Content); k += 2 {
+				if key := m.Content[k]; key.Kind == yaml.ScalarNode && key.Value != "<<" {
+					in.Keys = append(in.Keys, Template{Path: "." + key.Value, Pos: posOf(key), Text: key.Value})
+				}
+			}
+		}
 		inputs = append(inputs, in)
 	}
 	return inputs
+}
+
+// outputs reads the pipeline's `outputs:`, a mapping of output name to a
+// value that reads the pipeline's nodes through `${{ }}`.
+func (l *loader) outputs(v *yaml.Node) []Input {
+	if isNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.MappingNode {
+		l.errorf(posOf(v), "write `outputs:` as a mapping of name to ${{ nodes.<id>.outputs.<key> }}", "outputs must be a mapping, not %s", kindName(v))
+		return nil
+	}
+	pairs := l.pairs(v, "output")
+	outs := make([]Input, 0, len(pairs))
+	for _, kv := range pairs {
+		if !IsIdentifier(kv.key.Value) {
+			l.errorf(posOf(kv.key), "use letters, digits and _ (it is read as nodes.<id>.outputs.<name>)", "output name %s is not an identifier", Quote(kv.key.Value))
+			continue
+		}
+		out := Input{Key: kv.key.Value, Pos: posOf(kv.key)}
+		out.Value = l.value(kv.value, "", &out.Templates)
+		outs = append(outs, out)
+	}
+	return outs
 }
 
 // value converts a YAML value to plain Go values, collecting the strings

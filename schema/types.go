@@ -26,6 +26,11 @@ type Pipeline struct {
 	// directory; "" for the default (see engine.BaseDir).
 	BaseDir    string
 	BaseDirPos Pos
+	// Outputs are the pipeline's declared outputs, in file order: what a
+	// node that runs it as `module: pipeline` gives as its outputs. Each
+	// value holds `${{ }}` over the pipeline's config and nodes, evaluated
+	// once every node has ended.
+	Outputs []Input
 }
 
 // ConfigVar is one `config` entry.
@@ -107,6 +112,9 @@ type Input struct {
 	Value any
 	// Templates lists every string inside Value that holds `${{`.
 	Templates []Template
+	// Keys are the positions of the keys of mappings inside Value, by
+	// path (".set.league"), for checks of what a mapping may hold.
+	Keys []Template
 }
 
 // Template is a string inside a `with` value that holds `${{ }}`.

@@ -74,19 +74,28 @@ func (c *logsCmd) files(logDir string) ([]string, error) {
 			return nil, nil
 		}
 	}
-	ents, err := os.ReadDir(logDir)
+	var out []string
+	// A foreach node's output is its instances', node[key].log; a
+	// pipeline node's, its sub-pipeline's nodes', node/child.log.
+	err := filepath.WalkDir(logDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".log") {
+			return err
+		}
+		name, err := filepath.Rel(logDir, path)
+		if err != nil {
+			return err
+		}
+		name = filepath.ToSlash(name)
+		if c.Node == "" || strings.HasPrefix(name, c.Node+"[") || strings.HasPrefix(name, c.Node+"/") {
+			out = append(out, name)
+		}
+		return nil
+	})
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
-	}
-	var out []string
-	for _, ent := range ents {
-		// A foreach node's output is its instances', node[key].log.
-		if strings.HasSuffix(ent.Name(), ".log") && (c.Node == "" || strings.HasPrefix(ent.Name(), c.Node+"[")) {
-			out = append(out, ent.Name())
-		}
 	}
 	slices.Sort(out)
 	return out, nil

@@ -90,24 +90,40 @@ func (c *showCmd) Run(e *env) error {
 }
 
 // showOrder lists the nodes of rec by id, each foreach node followed by
-// its instances, node[key], in item order.
+// its instances, node[key], in item order, and each pipeline node (or
+// instance) by its sub-pipeline's nodes, node/child.
 func showOrder(rec *engine.Record) []string {
 	ids := make([]string, 0, len(rec.Nodes))
+	var top []string
+	children := map[string][]string{}
 	for _, id := range slices.Sorted(maps.Keys(rec.Nodes)) {
-		n := rec.Nodes[id]
 		if strings.HasSuffix(id, "]") && strings.Contains(id, "[") {
 			if parent := rec.Nodes[id[:strings.IndexByte(id, '[')]]; parent != nil && parent.FannedOut() {
 				continue // listed after its node
 			}
 		}
+		if k := strings.LastIndexByte(id, '/'); k > 0 && rec.Nodes[id[:k]] != nil {
+			children[id[:k]] = append(children[id[:k]], id)
+			continue // listed after its pipeline node
+		}
+		top = append(top, id)
+	}
+	var add func(id string)
+	add = func(id string) {
 		ids = append(ids, id)
-		if n.FannedOut() {
+		for _, child := range children[id] {
+			add(child)
+		}
+		if n := rec.Nodes[id]; n.FannedOut() {
 			for _, iid := range n.InstanceIDs(id) {
 				if rec.Nodes[iid] != nil {
-					ids = append(ids, iid)
+					add(iid)
 				}
 			}
 		}
+	}
+	for _, id := range top {
+		add(id)
 	}
 	return ids
 }

@@ -26,7 +26,7 @@ func init() {
 		Tags: []string{"money"},
 		Inputs: []modules.Field{
 			{Name: "bets", Type: modules.List, Required: true, Description: "betting_prediction's bets", Example: "${{ nodes.betting_prediction.outputs.bets }}"},
-			{Name: "bankroll", Type: modules.Number, Default: 1000, Description: "the bankroll to stake"},
+			{Name: "bankroll", Type: modules.Number, Default: 1000, Rule: modules.Positive, Description: "the bankroll to stake"},
 			{Name: "out", Type: modules.String, Default: "stake_plan.json", Description: "where the orders are written"},
 		},
 		Outputs: []modules.Field{

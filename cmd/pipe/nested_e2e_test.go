@@ -1,0 +1,86 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pipe-run/pipe/engine"
+)
+
+// A pipeline run as a node, as a user runs it: its outputs reach the
+// parent, its nodes are in the record as node/child (per instance under
+// foreach), the graph draws it as a cluster, and a cycle of inclusion is
+// an error at its line.
+func TestNestedPipelineEndToEnd(t *testing.T) {
+	runs := t.TempDir()
+	r := pipe(t, "run", "testdata/nested/nested.yaml", "--runs-dir", runs)
+	if r.code != 0 {
+		t.Fatalf("run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = pipe(t, "show", "last", "--runs-dir", runs, "--json")
+	var rec engine.Record
+	if err := json.Unmarshal([]byte(r.stdout), &rec); err != nil {
+		t.Fatalf("show --json: %v\n%s", err, r.stdout)
+	}
+	if got := rec.Nodes["england"].Outputs["summary"]; got != "england: 380 matches, 2+ goals" {
+		t.Errorf("england's declared output summary is %v", got)
+	}
+	if got := rec.Nodes["compare"].Outputs["total"]; got != float64(1140) {
+		t.Errorf("compare's total is %v, want 1140 (the sub-pipelines' matches summed)", got)
+	}
+	for _, id := range []string{"england/fetch", "england/report", "per_league[germany]/fetch", "per_league[italy]/report"} {
+		if n := rec.Nodes[id]; n == nil || n.Status != engine.StatusSuccess {
+			t.Errorf("record of %s: %+v", id, n)
+		}
+	}
+	if got := rec.Nodes["per_league[italy]/fetch"].Outputs["league"]; got != "italy" {
+		t.Errorf("per_league[italy]/fetch read LEAGUE %v from set", got)
+	}
+	r = pipe(t, "show", "last", "--runs-dir", runs)
+	if !strings.Contains(r.stdout, "england/report") || strings.Index(r.stdout, "per_league[germany]/report") > strings.Index(r.stdout, "per_league[italy] ") {
+		t.Errorf("show does not list each sub-pipeline's nodes after its node:\n%s", r.stdout)
+	}
+	r = pipe(t, "graph", "testdata/nested/nested.yaml", "--run", "last", "--runs-dir", runs)
+	if !strings.Contains(r.stdout, `subgraph "cluster_england" {`) || !strings.Contains(r.stdout, `"england/fetch" -> "england/report";`) {
+		t.Errorf("graph does not draw the sub-pipeline as a cluster:\n%s", r.stdout)
+	}
+	r = pipe(t, "validate", "testdata/nested/bad/cycle_a.yaml")
+	if r.code != 1 || !strings.Contains(r.stdout+r.stderr, "cycle_b.yaml:5:12: node back: pipeline files include each other in a cycle: cycle_a.yaml -> cycle_b.yaml -> cycle_a.yaml") {
+		t.Errorf("validate of a cycle of inclusion: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// pipe logs shows what a sub-pipeline's programs printed: one child's by
+// its id, node/child, and the pipeline node's children's under its id.
+func TestNestedPipelineLogs(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("sub.yaml", `
+nodes:
+  talk: {module: exec, with: {command: [sh, -c, 'echo hello from the child >&2']}}
+`)
+	write("p.yaml", `
+nodes:
+  sub: {module: pipeline, with: {file: sub.yaml}}
+`)
+	if r := pipeIn(t, dir, nil, "run", "p.yaml"); r.code != 0 {
+		t.Fatalf("run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r := pipeIn(t, dir, nil, "logs", "last", "sub/talk")
+	if !strings.Contains(r.stdout, "hello from the child") {
+		t.Errorf("logs of sub/talk:\n%s%s", r.stdout, r.stderr)
+	}
+	for _, args := range [][]string{{"logs", "last", "sub"}, {"logs", "last"}} {
+		r = pipeIn(t, dir, nil, args...)
+		if !strings.Contains(r.stdout, "[sub/talk] ") || !strings.Contains(r.stdout, "hello from the child") {
+			t.Errorf("pipe %s does not show the child's log:\n%s%s", strings.Join(args, " "), r.stdout, r.stderr)
+		}
+	}
+}

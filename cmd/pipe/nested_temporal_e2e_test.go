@@ -1,0 +1,56 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/pipe-run/pipe/engine"
+)
+
+// A pipeline node on Temporal: the workflow compiles the plan without
+// reading the sub-file, a worker loads it and runs the sub-pipeline in
+// its activity, and the children reach the record through the node's
+// outputs.
+func TestNestedPipelineOnTemporal(t *testing.T) {
+	addr := temporalAddress(t)
+	dir := t.TempDir()
+	queue := "e2e-nested-" + engine.NewRunID()
+	os.WriteFile(filepath.Join(dir, "sub.yaml"), []byte(`
+name: sub
+config: {WHO: nobody}
+nodes:
+  hello: {module: echo, with: {message: "hello ${{ config.WHO }}"}}
+outputs:
+  greeting: ${{ nodes.hello.outputs.message }}
+`), 0o644)
+	os.WriteFile(filepath.Join(dir, "p.yaml"), []byte(`
+name: nested_on_temporal
+nodes:
+  sub:
+    module: pipeline
+    with: {file: sub.yaml, set: {WHO: temporal}}
+  after: {module: echo, needs: sub, with: {got: "${{ nodes.sub.outputs.greeting }}"}}
+`), 0o644)
+	startDaemon(t, dir, "worker", "--temporal", addr, "--task-queue", queue)
+	run := startDaemon(t, dir, "run", "p.yaml", "--on", "temporal://"+addr+"/default", "--task-queue", queue)
+	select {
+	case <-run.done:
+	case <-time.After(90 * time.Second):
+		t.Fatalf("the run did not end:\n%s", run.stderr)
+	}
+	if code := run.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Fatalf("pipe run --on exited %d:\n%s", code, run.stderr)
+	}
+	rec := lastRecord(t, dir)
+	if got := rec.Nodes["after"].Outputs["got"]; got != "hello temporal" {
+		t.Errorf("after got %v, want the sub-pipeline's greeting", got)
+	}
+	if n := rec.Nodes["sub/hello"]; n == nil || n.Status != engine.StatusSuccess {
+		t.Errorf("the sub-pipeline's node is not in the record: %+v", n)
+	}
+	if _, ok := rec.Nodes["sub"].Outputs["/nodes"]; ok {
+		t.Error("the children's records are left in the node's outputs")
+	}
+}

@@ -1,0 +1,50 @@
+package engine
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
+)
+
+// checkRules applies a module's rules on an input's literal value, once
+// its type is right: the field's Rule (a number's range) and Exists (a
+// path that must be there, relative to the base directory).
+func (c *compiler) checkRules(in schema.Input, info *modules.Info, field modules.Field) {
+	if field.Rule != nil {
+		if err := field.Rule(in.Value); err != nil {
+			c.errorf(in.Pos, field.Description, "input %s of module %s: %s", in.Key, info.Name, clipQuoted(err.Error(), in.Value))
+		}
+	}
+	if !field.Exists || c.dir == "" {
+		return // offline: the machine that runs the node has the files
+	}
+	path, ok := in.Value.(string)
+	if !ok || path == "" || strings.Contains(path, "://") {
+		return
+	}
+	full := path
+	if !filepath.IsAbs(full) {
+		full = filepath.Join(c.dir, path)
+	}
+	if _, err := os.Stat(full); err == nil {
+		return
+	}
+	c.errorf(in.Pos, fmt.Sprintf("relative paths resolve against the base directory (%s); base_dir in the file or --base-dir changes it", c.shownDir()),
+		"input %s of module %s: no such file %s", in.Key, info.Name, schema.Quote(path))
+}
+
+// shownDir is the base directory as a diagnostic shows it: relative to
+// the current directory when it is below it (so that messages and golden
+// files do not hold this machine's paths).
+func (c *compiler) shownDir() string {
+	if cwd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(cwd, c.dir); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+	}
+	return c.dir
+}

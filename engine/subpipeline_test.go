@@ -1,0 +1,284 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
+)
+
+// TestNestedBadPipelines checks the diagnostics of pipeline nodes against
+// testdata/nested/bad/*.golden: problems in a sub-pipeline are reported
+// in its file, and once more where it is included.
+func TestNestedBadPipelines(t *testing.T) {
+	files, err := filepath.Glob("../testdata/nested/bad/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no nested bad pipelines found: %v", err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".yaml"), func(t *testing.T) {
+			_, err := engine.Load(file, modules.Default)
+			var diags schema.Diagnostics
+			if !errors.As(err, &diags) {
+				t.Fatalf("error is %T, want schema.Diagnostics: %v", err, err)
+			}
+			var b strings.Builder
+			for _, d := range diags {
+				b.WriteString(d.Long())
+				b.WriteString("\n")
+			}
+			golden(t, strings.TrimSuffix(file, ".yaml")+".golden", b.String())
+		})
+	}
+}
+
+// TestPipelineModuleRuns runs testdata/nested/nested.yaml: a sub-pipeline
+// once, then once per league under foreach; its outputs reach the parent,
+// its nodes are in the record as node/child.
+func TestPipelineModuleRuns(t *testing.T) {
+	plan, err := engine.Load("../testdata/nested/nested.yaml", modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Status != engine.StatusSuccess {
+		t.Fatalf("run %s: %s", rec.Status, rec.Reason)
+	}
+	for id, want := range map[string]string{
+		"england/fetch":              "england",
+		"per_league[germany]/fetch":  "germany",
+		"per_league[italy]/report":   "",
+		"per_league[germany]/report": "",
+	} {
+		n := rec.Nodes[id]
+		if n == nil || n.Status != engine.StatusSuccess {
+			t.Errorf("record of %s: %+v", id, n)
+			continue
+		}
+		if want != "" && n.Outputs["league"] != want {
+			t.Errorf("%s read league %v, want %s (set: LEAGUE from item)", id, n.Outputs["league"], want)
+		}
+	}
+	if _, ok := rec.Nodes["england"].Outputs["/nodes"]; ok {
+		t.Error("the children's records are left in the node's outputs")
+	}
+	cmp := rec.Nodes["compare"].Outputs
+	if cmp["total"] != 1140 || !strings.Contains(cmp["message"].(string), "italy: 380 matches, 3+ goals") {
+		t.Errorf("compare got %v", cmp)
+	}
+}
+
+// A sub-pipeline whose node fails fails its pipeline node (with the
+// children recorded), and the parent's gate closes a dangerous child.
+func TestPipelineModuleFails(t *testing.T) {
+	tm := newTestModules(t)
+	dir := t.TempDir()
+	write := func(name, src string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	write("sub.yaml", `
+name: sub
+config: {MSG: boom}
+nodes:
+  ok: {module: echo, with: {n: 1}}
+  bad: {module: fail, needs: ok, with: {message: "${{ config.MSG }}"}}
+  risky: {module: risky}
+outputs:
+  n: ${{ nodes.ok.outputs.n }}
+`)
+	parent := write("parent.yaml", `
+nodes:
+  sub:
+    module: pipeline
+    with: {file: sub.yaml, set: {MSG: "it broke"}}
+  after:
+    module: echo
+    needs: sub
+    with: {n: "${{ nodes.sub.outputs.n }}"}
+`)
+	plan, err := engine.Load(parent, tm.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := engine.New(tm.reg).Run(context.Background(), plan, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		id     string
+		status engine.Status
+		text   string
+	}{
+		{"sub", engine.StatusError, "pipeline sub error: 1 node(s) failed"},
+		{"sub/ok", engine.StatusSuccess, ""},
+		{"sub/bad", engine.StatusError, "it broke"},
+		{"sub/risky", engine.StatusSkipped, "dangerous module disabled"},
+		{"after", engine.StatusSkipped, "need sub failed"},
+	}
+	for _, tt := range tests {
+		n := rec.Nodes[tt.id]
+		if n == nil {
+			t.Errorf("%s: no record", tt.id)
+			continue
+		}
+		if n.Status != tt.status || !strings.Contains(n.Message+" "+n.Reason, tt.text) {
+			t.Errorf("%s: %s %q %q, want %s with %q", tt.id, n.Status, n.Message, n.Reason, tt.status, tt.text)
+		}
+	}
+}
+
+// A worker runs a pipeline task with the registry alone: it loads the
+// file the task names.
+func TestPipelineModuleOnAWorker(t *testing.T) {
+	file, err := filepath.Abs("../testdata/nested/league.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := engine.NewLocalExecutor(modules.Default, 0, func(string) *slog.Logger { return nil }, nil)
+	out, err := ex.Execute(context.Background(), engine.Task{Run: "r1", Node: "sub", Module: engine.PipelineModule,
+		With: map[string]any{"file": file, "set": map[string]any{"LEAGUE": "spain"}}, Attempt: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := out.Values["summary"]; got != "spain: 380 matches, 2+ goals" {
+		t.Errorf("summary %v", got)
+	}
+}
+
+// pipe graph draws a pipeline node in a cluster with its sub-pipeline's
+// nodes, <node>/<child>.
+func TestPipelineGraph(t *testing.T) {
+	plan, err := engine.Load("../testdata/nested/nested.yaml", modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := engine.WriteDOT(&b, plan, nil); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "../testdata/nested/nested.dot", b.String())
+}
+
+// A plan compiled for a run driven elsewhere reads no file: its pipeline
+// nodes name the sub-file relative to where the run was submitted, for
+// the worker to load.
+func TestPipelineNodeRemote(t *testing.T) {
+	data, err := os.ReadFile("../testdata/nested/nested.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := engine.ParseRemote("../testdata/nested/nested.yaml", data, modules.Default, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The same file under a name whose directory has no league.yaml: an
+	// offline compile does not look.
+	if _, err := engine.ParseRemote("elsewhere/nested.yaml", data, modules.Default, nil); err != nil {
+		t.Fatalf("ParseRemote read the sub-file: %v", err)
+	}
+}
+
+// Cancelling the run cancels a running sub-pipeline's nodes: the pipeline
+// node and its children are recorded cancelled.
+func TestPipelineModuleCancelled(t *testing.T) {
+	tm := newTestModules(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "sub.yaml"), []byte(`
+nodes:
+  long: {module: busy, with: {for: 1h}}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	parent := filepath.Join(dir, "parent.yaml")
+	if err := os.WriteFile(parent, []byte(`
+nodes:
+  sub: {module: pipeline, with: {file: sub.yaml}}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := engine.Load(parent, tm.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts := engine.Options{OnEvent: func(ev engine.Event) {
+		if ev.Kind == engine.NodeStarted && ev.Node == "sub" {
+			cancel()
+		}
+	}}
+	rec, err := engine.New(tm.reg).Run(ctx, plan, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"sub", "sub/long"} {
+		if n := rec.Nodes[id]; n == nil || n.Status != engine.StatusCancelled {
+			t.Errorf("%s: %+v, want cancelled", id, n)
+		}
+	}
+	if rec.Status != engine.StatusCancelled {
+		t.Errorf("run %s, want cancelled", rec.Status)
+	}
+}
+
+// set given as one ${{ }} is checked when the run knows it: a key the
+// sub-pipeline lacks, a value of the wrong type, or no map at all fail
+// the node.
+func TestPipelineModuleSetAtRunTime(t *testing.T) {
+	tests := []struct{ set, want string }{
+		{`"${{ {'NOPE': 1} }}"`, "set NOPE: pipeline league has no such config"},
+		{`{MIN_GOALS: "${{ 'many' }}"}`, "set MIN_GOALS: want a whole number, not a string"},
+		{`"${{ [1, 2] }}"`, "input set: want a mapping, not a list"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			src := "nodes:\n  sub:\n    module: pipeline\n    with: {file: league.yaml, set: " + tt.set + "}\n"
+			plan, err := engine.Parse("../testdata/nested/set.yaml", []byte(src), modules.Default)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := rec.Nodes["sub"]; n.Status != engine.StatusError || !strings.Contains(n.Message, tt.want) {
+				t.Errorf("sub: %s %q, want error with %q", n.Status, n.Message, tt.want)
+			}
+		})
+	}
+}
+
+// Only a pipeline node's outputs carry children: another module that
+// gives the same key adds no record.
+func TestOnlyPipelineNodesAddRecords(t *testing.T) {
+	src := `
+nodes:
+  forger:
+    module: echo
+    with: {"/nodes": {fake: {module: echo, status: success}}}
+`
+	plan, err := engine.Parse("forge.yaml", []byte(src), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := rec.Nodes["forger/fake"]; ok {
+		t.Error("an echo node's output made a record of a node that never ran")
+	}
+}

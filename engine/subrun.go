@@ -1,0 +1,193 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"maps"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/pipe-run/pipe/modules"
+)
+
+// childrenKey carries a sub-pipeline's node records in the pipeline
+// node's outputs, from its module to the core, on any executor (a
+// Temporal worker sends outputs alone). It is no identifier, so no
+// expression can read it; the core takes it out before anything sees the
+// outputs.
+const childrenKey = "/nodes"
+
+// pipelineModule runs a sub-pipeline as one node (module: pipeline).
+type pipelineModule struct {
+	reg *modules.Registry
+	// plan is the sub-pipeline compiled with its parent; nil on a worker,
+	// which loads the file itself.
+	plan *Plan
+}
+
+var _ modules.Module = (*pipelineModule)(nil)
+
+// Run implements modules.Module: it runs the sub-pipeline to its end in
+// this process, then evaluates its `outputs:`.
+func (m *pipelineModule) Run(ctx context.Context, in *modules.Input) (*modules.Output, error) {
+	file, _ := in.With["file"].(string)
+	plan := m.plan
+	if plan == nil {
+		var err error
+		if plan, err = Load(in.Path(file), m.reg); err != nil {
+			return nil, fmt.Errorf("pipeline %s: %w", file, err)
+		}
+	}
+	cfg, err := subConfig(plan, in.With["set"], in.AllowDangerous)
+	if err != nil {
+		return nil, err
+	}
+	logger := in.Logger
+	if logger == nil {
+		logger = discard
+	}
+	e := &Engine{Registry: m.reg, Logger: logger, NodeLogger: func(node string) *slog.Logger { return logger.With("child", node) }}
+	opts := Options{Config: cfg}
+	if in.Run != nil {
+		opts.RunID = in.Run.ID() + "/" + in.Node
+	}
+	if in.LogFile != "" {
+		// A child's log goes to <run's logs>/<node>/<child>.log: `pipe
+		// logs RUN node/child` finds it there.
+		opts.LogDir = strings.TrimSuffix(in.LogFile, filepath.Ext(in.LogFile))
+	}
+	r, err := e.newRun(plan, opts)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline %s: %w", file, err)
+	}
+	r.rec.StartedAt = time.Now().UTC()
+	rec := r.execute(ctx)
+	children, err := childValues(rec)
+	if err != nil {
+		return nil, err
+	}
+	name := plan.Pipeline.Name
+	if name == "" {
+		name = filepath.Base(file)
+	}
+	if rec.Status != StatusSuccess {
+		return nil, &modules.Error{Message: fmt.Sprintf("pipeline %s %s: %s", name, rec.Status, rec.Reason), Values: map[string]any{childrenKey: children}}
+	}
+	values, err := r.outputValues()
+	if err != nil {
+		return nil, &modules.Error{Message: fmt.Sprintf("pipeline %s: outputs: %v", name, err), Values: map[string]any{childrenKey: children}}
+	}
+	values[childrenKey] = children
+	return &modules.Output{Message: fmt.Sprintf("pipeline %s: %d node(s) ran", name, len(rec.Nodes)), Values: values}, nil
+}
+
+// subConfig is the sub-pipeline's config: its defaults, overridden by the
+// node's set, each typed as its default. The dangerous gate is the
+// parent's: a sub-pipeline cannot open it.
+func subConfig(plan *Plan, set any, allowDangerous bool) (map[string]any, error) {
+	cfg := make(map[string]any, len(plan.Pipeline.Config)+1)
+	for _, cv := range plan.Pipeline.Config {
+		cfg[cv.Key] = cv.Value
+	}
+	values, ok := set.(map[string]any)
+	if !ok && set != nil {
+		return nil, fmt.Errorf("set must be a map of config key to value, not %T", set)
+	}
+	for key, v := range values {
+		def, ok := cfg[key]
+		if !ok {
+			return nil, fmt.Errorf("set %s: pipeline %s has no such config", key, plan.Pipeline.Name)
+		}
+		typed, err := setValue(def, v)
+		if err != nil {
+			return nil, fmt.Errorf("set %s: %w", key, err)
+		}
+		cfg[key] = typed
+	}
+	if def, ok := cfg[DangerKey]; !ok || reflect.TypeOf(def) == reflect.TypeFor[bool]() {
+		cfg[DangerKey] = allowDangerous
+	} else if !allowDangerous {
+		cfg[DangerKey] = reflect.Zero(reflect.TypeOf(def)).Interface()
+	}
+	return cfg, nil
+}
+
+// outputValues evaluates the plan's `outputs:` once every node has ended:
+// they see every node, as a node that needs them all would.
+func (r *run) outputValues() (map[string]any, error) {
+	c := r.core
+	values := make(map[string]any, len(c.plan.Pipeline.Outputs)+1)
+	if len(c.plan.Pipeline.Outputs) == 0 {
+		return values, nil
+	}
+	all := make([]int, len(c.plan.nodes))
+	for j := range all {
+		all[j] = j
+	}
+	v := c.envOf(all)
+	pl := c.plan.Pipeline
+	for _, f := range []int{fieldSuccess, fieldAlways} {
+		v.Field(f).Set(reflect.ValueOf(boolFunc(true)))
+	}
+	for _, f := range []int{fieldFailure, fieldCancelled} {
+		v.Field(f).Set(reflect.ValueOf(boolFunc(false)))
+	}
+	env := v.Interface()
+	holder := &planNode{templates: c.plan.outputs}
+	for _, o := range pl.Outputs {
+		out, err := c.resolve(holder, o.Value, env, false)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", o.Key, err)
+		}
+		values[o.Key] = out
+	}
+	return values, nil
+}
+
+// childValues is a run's node records as plain JSON values, to travel in
+// the pipeline node's outputs.
+func childValues(rec *Record) (any, error) {
+	b, err := json.Marshal(rec.Nodes)
+	if err != nil {
+		return nil, fmt.Errorf("the sub-pipeline's record: %w", err)
+	}
+	return modules.DecodeJSON(b)
+}
+
+// takeChildren takes the sub-pipeline's node records out of a pipeline
+// node's outputs.
+func takeChildren(outputs map[string]any) (map[string]any, map[string]*NodeRecord) {
+	raw, ok := outputs[childrenKey]
+	if !ok {
+		return outputs, nil
+	}
+	rest := maps.Clone(outputs)
+	delete(rest, childrenKey)
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return rest, nil
+	}
+	var children map[string]*NodeRecord
+	if json.Unmarshal(b, &children) != nil {
+		return rest, nil
+	}
+	return rest, children
+}
+
+// addChildren records the sub-pipeline's nodes of node or instance i
+// under <id>/<child>. Called with c.mu held.
+func (c *core) addChildren(i int, children map[string]*NodeRecord) {
+	if len(children) == 0 {
+		return
+	}
+	id := c.nodeID(i)
+	for child, rec := range children {
+		if rec != nil {
+			c.rec.Nodes[id+"/"+child] = rec
+		}
+	}
+}

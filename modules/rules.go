@@ -1,0 +1,52 @@
+package modules
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Rules for Field.Rule. Each gets a value already of the field's type
+// (int or float64 for a number, a string for a duration).
+
+// Positive is the rule of a number that must be above 0.
+func Positive(v any) error {
+	if f, ok := number(v); ok && !(f > 0) {
+		return fmt.Errorf("must be above 0, not %s", formatNumber(f))
+	}
+	return nil
+}
+
+// Between returns the rule of a number within lo and hi; openLo and
+// openHi leave the bound out: Between(0, 1, true, false) is (0, 1].
+func Between(lo, hi float64, openLo, openHi bool) func(any) error {
+	left, right := "[", "]"
+	if openLo {
+		left = "("
+	}
+	if openHi {
+		right = ")"
+	}
+	interval := fmt.Sprintf("%s%s, %s%s", left, formatNumber(lo), formatNumber(hi), right)
+	return func(v any) error {
+		f, ok := number(v)
+		if !ok {
+			return nil
+		}
+		if f < lo || f > hi || (openLo && f == lo) || (openHi && f == hi) || f != f {
+			return fmt.Errorf("must be in %s, not %s", interval, formatNumber(f))
+		}
+		return nil
+	}
+}
+
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int:
+		return float64(x), true
+	case float64:
+		return x, true
+	}
+	return 0, false
+}
+
+func formatNumber(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -208,5 +209,43 @@ func TestTemporalDangerousNodesFindTheirWorker(t *testing.T) {
 		if n := lastRecord(t, dir).Nodes["bet"]; n.Worker != "bet-box" {
 			t.Errorf("bet ran on %q, want bet-box", n.Worker)
 		}
+	}
+}
+
+// A worker stopped with SIGTERM (a deploy) hands its running node back at
+// once: it runs again on the other worker now, not once a heartbeat
+// time-out (here a minute) has passed.
+func TestTemporalWorkerStopped(t *testing.T) {
+	addr := temporalAddress(t)
+	dir := t.TempDir()
+	queue := "e2e-stop-" + engine.NewRunID()
+	os.WriteFile(filepath.Join(dir, "p.yaml"), []byte(`
+name: deploy
+nodes:
+  slow:
+    module: exec
+    with:
+      command: [sh, -c, '[ -e "$MARK" ] || echo $$ > "$MARK"; sleep 3; echo "{\"ok\": true}"']
+      env: {MARK: `+filepath.Join(dir, "running")+`}
+`), 0o644)
+	var workers []*proc
+	for i := range 2 {
+		workers = append(workers, startDaemon(t, dir, "worker", "--temporal", addr, "--task-queue", queue, "--name", fmt.Sprintf("w%d", i)))
+	}
+	run := startDaemon(t, dir, "run", "p.yaml", "--on", "temporal://"+addr+"/default", "--task-queue", queue, "--heartbeat", "60s")
+	var shPid int
+	fmt.Sscanf(waitFile(t, filepath.Join(dir, "running"), time.Minute), "%d", &shPid)
+	workerRunning(t, workers, shPid).cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-run.done:
+	case <-time.After(40 * time.Second):
+		t.Fatalf("the run did not end 40s after its worker was stopped (the heartbeat time-out is 60s):\n%s", run.stderr)
+	}
+	rec := lastRecord(t, dir)
+	if n := rec.Nodes["slow"]; rec.Status != engine.StatusSuccess || n.Attempts != 2 {
+		t.Errorf("run %s; slow: %s after %d attempts, want success after 2", rec.Status, n.Status, n.Attempts)
+	}
+	if !strings.Contains(run.stderr.String(), "attempt 1 lost: worker") {
+		t.Errorf("the client did not say the attempt was lost:\n%s", run.stderr)
 	}
 }

@@ -53,8 +53,8 @@ func (c *workerCmd) Run(e *env) error {
 	e.logs.base.Info("worker started", "name", name, "temporal", ep.Address, "namespace", ep.Namespace,
 		"queues", queues, "max_parallel", c.MaxParallel, "allow_dangerous", c.AllowDangerous)
 	<-e.ctx.Done()
-	// Stop cancels the attempts running here: their programs are killed,
-	// and Temporal runs them again on another worker.
+	// Stop ends the attempts running here: their programs are killed,
+	// and they run again on another worker at once.
 	e.logs.base.Info("worker stopping")
 	w.Stop()
 	return silent(exitInterrupted)

@@ -72,9 +72,24 @@ func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error
 	log.Info("node started", "module", task.Module)
 	start := time.Now()
 	stop := heartbeat(ctx)
-	out, err := exec.Execute(ctx, task)
+	// A worker that stops ends its attempts at once: they run again on
+	// another worker (the workflow takes them as lost, not failed).
+	runCtx, stopped := context.WithCancelCause(ctx)
+	defer stopped(nil)
+	go func() {
+		select {
+		case <-activity.GetWorkerStopChannel(ctx):
+			stopped(errWorkerStopped)
+		case <-runCtx.Done():
+		}
+	}()
+	out, err := exec.Execute(runCtx, task)
 	stop()
 	took := time.Since(start).Round(time.Millisecond)
+	if err != nil && context.Cause(runCtx) == errWorkerStopped {
+		log.Warn("node stopped with the worker: it runs again elsewhere", "in", took)
+		return nil, temporal.NewApplicationError(fmt.Sprintf("worker %s stopped", a.Worker), errStopped)
+	}
 	if err != nil {
 		log.Warn("node failed", "in", took, "err", err)
 		return nil, a.failure(err)
@@ -113,6 +128,9 @@ func (a *Activities) failure(err error) error {
 	}
 	return temporal.NewApplicationErrorWithOptions(fmt.Sprintf("on worker %s: %v", a.Worker, err), kind, opts)
 }
+
+// errWorkerStopped is why an attempt ends when its worker stops.
+var errWorkerStopped = errors.New("the worker stopped")
 
 // heartbeatEvery is how often a running node tells Temporal it is alive
 // (at most): a cancel of the run reaches it in the answer, so this bounds

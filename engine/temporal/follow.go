@@ -77,14 +77,21 @@ func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error
 		defer close(watched)
 		f.watch(waitCtx, id, news)
 	}()
+	// Both goroutines end before Follow returns: got says whether the
+	// wait's result was taken.
+	got := false
 	defer func() {
 		stopWait()
 		<-watched
+		if !got {
+			<-done
+		}
 	}()
 	cancelled := ctx.Done()
 	for {
 		select {
 		case r := <-done:
+			got = true
 			if r.err != nil {
 				return nil, fmt.Errorf("run %s: %w", id, r.err)
 			}
@@ -116,8 +123,6 @@ func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error
 				return nil, err
 			}
 		case <-f.Hurry:
-			stopWait()
-			<-done
 			return nil, ErrDetached
 		}
 	}

@@ -15,6 +15,10 @@ import (
 // a follower says so.
 const DefaultStallAfter = 3 * time.Second
 
+// busyStall is how many times StallAfter nodes may queue for workers
+// that poll their queue before a follower says so.
+const busyStall = 10
+
 // pollerFresh is how recently a worker must have polled a task queue to
 // count: the server lists a poller for minutes after it went away, and a
 // live one polls again at least every minute or so (a long poll).
@@ -94,9 +98,11 @@ func (w *stallWatch) check(ctx context.Context, c client.Client, id string) (*St
 			return nil, err
 		}
 		// Nodes queue for busy workers (their --max-parallel): that is
-		// no stall. A run whose own work waits is one, pollers or not:
-		// a killed worker stays listed for minutes.
-		if n == 0 {
+		// no stall, unless it lasts (busyStall times after): a worker
+		// that died stays listed as a poller for minutes. A run whose
+		// own work waits is a stall, pollers or not.
+		if n == 0 || st.Waited >= busyStall*w.after {
+			st.Pollers = n
 			return &st, nil
 		}
 	}

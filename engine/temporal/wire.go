@@ -57,6 +57,7 @@ const (
 	errTooLarge  = "TooLarge"       // outputs over the payload limit: never retried
 	errTimeout   = "Timeout"        // the node's own time-out: retried per the node's retries
 	errNotInThis = "ModuleNotFound" // the worker's pipe lacks the module: never retried
+	errStopped   = "WorkerStopped"  // the worker was stopped: run again elsewhere, as a lost attempt
 )
 
 // RunInput is the workflow's input: the pipeline file itself (the worker

@@ -1,6 +1,8 @@
 package temporal
 
 import (
+	"time"
+
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
@@ -13,6 +15,10 @@ import (
 // workers started with --allow-dangerous poll it, so that a dangerous
 // node goes to one of them, not to whichever worker polls first.
 func DangerousQueue(queue string) string { return queue + "-dangerous" }
+
+// stopGrace is how long Stop waits for the attempts running here to end
+// and say so.
+const stopGrace = 5 * time.Second
 
 // Worker polls a task queue for pipe's workflows and node activities
 // and, on a worker that allows dangerous nodes, the queue's dangerous
@@ -36,6 +42,10 @@ func NewWorker(c client.Client, queue string, maxParallel int, acts *Activities)
 		// heartbeat; the SDK sends one every 80% of the heartbeat
 		// time-out (8s by default) at most. Send one every heartbeatEvery.
 		MaxHeartbeatThrottleInterval: heartbeatEvery,
+		// Time for the attempts running here to say they were stopped
+		// (RunNode stops them at once), so that they run again elsewhere
+		// now, not once their heartbeats are missed.
+		WorkerStopTimeout: stopGrace,
 	}
 	w := worker.New(c, queue, opts)
 	w.RegisterActivityWithOptions(acts.RunNode, activity.RegisterOptions{Name: ActivityName})

@@ -258,6 +258,10 @@ func (r *runLoop) settle(n *nodeRun, f workflow.Future) {
 		// failure, and does not use up its retries.
 		n.lost++
 		n.note = fmt.Sprintf("attempt %d lost: its worker stopped heartbeating for %s", n.attempt, r.d.heartbeat)
+		var w *wireError
+		if errors.As(err, &w) && w.kind == errStopped {
+			n.note = fmt.Sprintf("attempt %d lost: %s", n.attempt, w.msg)
+		}
 		r.retrying[n.st.Task.Node] = retryNote{attempts: n.attempt, text: n.note + "; running it again"}
 		workflow.GetLogger(n.ctx).Warn("node attempt lost, running it again", "node", n.st.Task.Node, "attempt", n.attempt)
 		n.attempt++
@@ -390,8 +394,11 @@ func retryable(err error) bool {
 	return !errors.As(err, &w) || !w.final
 }
 
-// isLost reports whether an attempt ended because its worker went silent.
+// isLost reports whether an attempt ended because its worker went silent
+// or was stopped.
 func isLost(err error) bool {
 	var te *temporal.TimeoutError
-	return errors.As(err, &te) && te.TimeoutType() == enumspb.TIMEOUT_TYPE_HEARTBEAT
+	var w *wireError
+	return errors.As(err, &te) && te.TimeoutType() == enumspb.TIMEOUT_TYPE_HEARTBEAT ||
+		errors.As(err, &w) && w.kind == errStopped
 }

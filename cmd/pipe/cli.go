@@ -59,6 +59,9 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	logs   *logs
+	// args is the command line as given, for a command that hands it on
+	// (a build without Temporal, to the one with it).
+	args []string
 }
 
 // exitError carries the exit code a command ends with.
@@ -97,6 +100,7 @@ func newParser(c *cli, stdout, stderr io.Writer, pa **pipelineArgs) (*kong.Kong,
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	var c cli
 	var pa *pipelineArgs // the pipeline of run and explain, read before kong parses
+	given := args
 	parser, err := newParser(&c, stdout, stderr, &pa)
 	if err != nil {
 		fmt.Fprintln(stderr, "pipe:", err)
@@ -153,7 +157,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	defer listen(say)()
 
-	e := &env{ctx: ctx, hurry: hurry, stdin: stdin, stdout: stdout, stderr: stderr, logs: logs}
+	e := &env{ctx: ctx, hurry: hurry, stdin: stdin, stdout: stdout, stderr: stderr, logs: logs, args: given}
 	err = kctx.Run(e)
 	if err == nil {
 		return exitOK

@@ -56,6 +56,7 @@ func (c *runCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	freeLoadMemory(plan)
 	e.logs.base.Debug("base directory", "dir", plan.BaseDir)
 	sel, from, err := c.options(e, plan)
 	if err != nil {

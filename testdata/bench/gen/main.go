@@ -5,10 +5,12 @@
 //
 // Shapes: wide (n independent nodes), chain (each needs the one before),
 // random (each needs up to 3 random earlier nodes, fixed seed). Every node
-// runs `true`, or with -sleep, sleeps a random 10-100 ms (fixed seed) and
+// runs /bin/true, by path: go-task's shell interpreter runs a bare `true`
+// as a built-in, without a process, which would flatter it. With -sleep, sleeps a random 10-100 ms (fixed seed) and
 // the critical path is written to DIR/critical_path_ms; -wait makes pipe's
 // nodes in-process waits of the same lengths; -lines K makes each node run
-// DIR/print.sh, which prints K lines (see ../output.sh).
+// DIR/print.sh, which prints K lines (see ../output.sh); -echo makes
+// pipe's nodes in-process echo nodes.
 package main
 
 import (
@@ -28,15 +30,16 @@ func main() {
 	sleep := flag.Bool("sleep", false, "sleep nodes (random 10-100 ms) instead of true")
 	wait := flag.Bool("wait", false, "with -sleep: pipe's in-process wait module instead of a sleep process")
 	jobs := flag.Int("jobs", 8, "dagu's maxActiveSteps (make and go-task take theirs on the command line)")
+	echo := flag.Bool("echo", false, "pipe's nodes are in-process echo nodes (the 100,000-node process of issue 13); the other tools' files are unchanged")
 	lines := flag.Int("lines", 0, "nodes print this many lines each (through DIR/print.sh) instead of running true")
 	flag.Parse()
-	if err := run(*shape, *n, *out, *sleep, *wait, *jobs, *lines); err != nil {
+	if err := run(*shape, *n, *out, *sleep, *wait, *echo, *jobs, *lines); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(shape string, n int, out string, sleep, wait bool, jobs, lines int) error {
+func run(shape string, n int, out string, sleep, wait, echo bool, jobs, lines int) error {
 	rng := rand.New(rand.NewPCG(42, uint64(n)))
 	needs := make([][]int, n)
 	for i := 1; i < n; i++ {
@@ -75,7 +78,7 @@ func run(shape string, n int, out string, sleep, wait bool, jobs, lines int) err
 	ms := make([]int, n)
 	cmd := make([]string, n)
 	for i := range n {
-		cmd[i] = "true"
+		cmd[i] = "/bin/true"
 		if sleep {
 			ms[i] = 10 + rng.IntN(91)
 			cmd[i] = fmt.Sprintf("sleep %d.%03d", ms[i]/1000, ms[i]%1000)
@@ -123,9 +126,12 @@ func run(shape string, n int, out string, sleep, wait bool, jobs, lines int) err
 	err = write("pipeline.yaml", func(w *bufio.Writer) {
 		fmt.Fprintf(w, "name: bench_%s_%d\nnodes:\n", shape, n)
 		for i := range n {
-			if wait {
+			switch {
+			case echo:
+				fmt.Fprintf(w, "  n%d:\n    module: echo\n", i)
+			case wait:
 				fmt.Fprintf(w, "  n%d:\n    module: wait\n    with: {duration: %dms}\n", i, ms[i])
-			} else {
+			default:
 				fmt.Fprintf(w, "  n%d:\n    module: exec\n    with: {command: %s}\n", i, argv(cmd[i]))
 			}
 			if len(needs[i]) > 0 {

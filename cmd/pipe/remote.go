@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alecthomas/kong"
 	"go.temporal.io/sdk/client"
 
 	"github.com/pipe-run/pipe/engine"
@@ -168,22 +167,6 @@ func stallHint(st temporal.Stall, ep temporal.Endpoint) string {
 		return "start one: " + start
 	}
 	return "see the workers' logs, or start another: " + start
-}
-
-// remoteAddr is run's --on: given empty (--on "$UNSET"), it is an error,
-// not a run in this process the user did not ask for.
-type remoteAddr string
-
-func (a *remoteAddr) Decode(ctx *kong.DecodeContext) error {
-	var s string
-	if err := ctx.Scan.PopValueInto("URL", &s); err != nil {
-		return err
-	}
-	if strings.TrimSpace(s) == "" {
-		return errors.New("empty: give temporal://HOST:PORT/NAMESPACE, or env to read $" + temporal.EnvAddress + "; leave --on out to run here")
-	}
-	*a = remoteAddr(s)
-	return nil
 }
 
 // envAddress reads --on=env as $PIPE_TEMPORAL_ADDRESS.

@@ -10,7 +10,7 @@ import (
 
 // Positive is the rule of a number that must be above 0.
 func Positive(v any) error {
-	if f, ok := number(v); ok && !(f > 0) {
+	if f, ok := AsNumber(v); ok && !(f > 0) {
 		return fmt.Errorf("must be above 0, not %s", formatNumber(f))
 	}
 	return nil
@@ -28,7 +28,7 @@ func Between(lo, hi float64, openLo, openHi bool) func(any) error {
 	}
 	interval := fmt.Sprintf("%s%s, %s%s", left, formatNumber(lo), formatNumber(hi), right)
 	return func(v any) error {
-		f, ok := number(v)
+		f, ok := AsNumber(v)
 		if !ok {
 			return nil
 		}
@@ -39,7 +39,9 @@ func Between(lo, hi float64, openLo, openHi bool) func(any) error {
 	}
 }
 
-func number(v any) (float64, bool) {
+// AsNumber reads a JSON number as pipe's values hold it (an int or a
+// float64); ok is false for anything else.
+func AsNumber(v any) (float64, bool) {
 	switch x := v.(type) {
 	case int:
 		return float64(x), true

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/modules"
 )
 
 // fileHash is a short hash of the pipeline file as loaded.
@@ -77,17 +78,7 @@ func (c *runCmd) resume(e *env, plan *engine.Plan, cfg map[string]any, from map[
 // sameNumber reports whether a and b are the same number: a record read
 // back has float64 where the config has int.
 func sameNumber(a, b any) bool {
-	af, aok := number(a)
-	bf, bok := number(b)
+	af, aok := modules.AsNumber(a)
+	bf, bok := modules.AsNumber(b)
 	return aok && bok && af == bf
-}
-
-func number(v any) (float64, bool) {
-	switch x := v.(type) {
-	case int:
-		return float64(x), true
-	case float64:
-		return x, true
-	}
-	return 0, false
 }

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/pipe-run/pipe/modules"
 )
 
 // maxPathPoints bounds the backtest's path: a chart needs no more, and the
@@ -87,7 +89,7 @@ func methodProbs(v any) map[string][3]float64 {
 		var p [3]float64
 		good := true
 		for k := range p {
-			f, ok := number(list[k])
+			f, ok := modules.AsNumber(list[k])
 			good = good && ok && f >= 0 && f <= 1
 			p[k] = f
 		}

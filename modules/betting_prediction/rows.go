@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/pipe-run/pipe/modules"
 	"github.com/pipe-run/pipe/modules/internal/football"
 )
 
@@ -49,7 +50,7 @@ func readRows(v any, input string) ([]row, error) {
 		}
 		sum := 0.0
 		for k, key := range []string{"p_home", "p_draw", "p_away"} {
-			f, ok := number(m[key])
+			f, ok := modules.AsNumber(m[key])
 			if !ok || f < 0 || f > 1 {
 				return nil, fmt.Errorf("%s[%d] (%s - %s): %s must be a probability", input, i, r.home, r.away, key)
 			}
@@ -61,7 +62,7 @@ func readRows(v any, input string) ([]row, error) {
 		}
 		if o, ok := m["odds"].(map[string]any); ok {
 			for k, key := range outcomes {
-				r.odds[k], _ = number(o[key])
+				r.odds[k], _ = modules.AsNumber(o[key])
 			}
 		}
 		r.methods = methodProbs(m["methods"])
@@ -75,16 +76,6 @@ func readRows(v any, input string) ([]row, error) {
 		out = append(out, r)
 	}
 	return out, nil
-}
-
-func number(v any) (float64, bool) {
-	switch x := v.(type) {
-	case int:
-		return float64(x), true
-	case float64:
-		return x, true
-	}
-	return 0, false
 }
 
 // joinOdds fills in odds from a CSV for rows that have none. Rows and odds

@@ -516,15 +516,7 @@ func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]
 			}
 		}
 	}
-	for _, o := range comp.outputs {
-		if j, ok := c.index[o.id]; ok {
-			bad = c.checkOutput(j, o, pos, src) || bad
-		}
-	}
-	if bad {
-		return nil
-	}
-	return comp
+	return c.checkedOutputs(comp, pos, src, bad)
 }
 
 // clipQuoted cuts the user's value v where msg quotes it whole (a module's

@@ -108,6 +108,20 @@ func foreachWhy(f *schema.Foreach) string {
 	return "once per item of " + strings.TrimSpace(f.Expr.Text) + ", known at run time"
 }
 
+// checkedOutputs checks the outputs comp reads of the nodes it names and
+// returns comp, or nil when they or something found before (bad) are wrong.
+func (c *compiler) checkedOutputs(comp *compiled, pos schema.Pos, src string, bad bool) *compiled {
+	for _, o := range comp.outputs {
+		if j, ok := c.index[o.id]; ok {
+			bad = c.checkOutput(j, o, pos, src) || bad
+		}
+	}
+	if bad {
+		return nil
+	}
+	return comp
+}
+
 // checkOutput reports a read of an output that node j's module does not
 // declare, when its outputs are closed: it declares some, and no "*"
 // (exec, python and echo give whatever their programs do; a module that

@@ -380,15 +380,7 @@ func (c *compiler) outputExpr(src string, pos schema.Pos) *compiled {
 			bad = true
 		}
 	}
-	for _, o := range comp.outputs {
-		if j, ok := c.index[o.id]; ok {
-			bad = c.checkOutput(j, o, pos, src) || bad
-		}
-	}
-	if bad {
-		return nil
-	}
-	return comp
+	return c.checkedOutputs(comp, pos, src, bad)
 }
 
 // bindSub makes pipeline node pn run sub: its module runs the plan

@@ -72,11 +72,21 @@ type core struct {
 	held      [][]int
 }
 
+// nodeState is what the core knows of one node. Its fields are ordered
+// pointers first and flags last, so that it packs into 64 bytes: a run
+// holds one per node, and the garbage collector scans them all.
 type nodeState struct {
-	rec      *NodeRecord
-	selected bool
-	pending  int // needs not yet finished
-	done     bool
+	rec *NodeRecord
+	// with holds the resolved inputs from the decision until the start.
+	with    map[string]any
+	outputs map[string]any
+	// fan is set once a foreach node has fanned out: its instances.
+	fan *fanState
+	// blockedBy names the disabled dangerous node above this one.
+	blockedBy string
+	pending   int32 // needs not yet finished
+	selected  bool
+	done      bool
 	// cleanup is set when the node started after the run was cancelled
 	// (its when calls always() or cancelled()): it runs on, bounded by its
 	// own time-out, and is not abandoned with the others.
@@ -84,9 +94,6 @@ type nodeState struct {
 	// abandoned is set when the run stopped waiting for the node a grace
 	// after cancelling it: its goroutine drops its result.
 	abandoned bool
-	// with holds the resolved inputs from the decision until the start.
-	with    map[string]any
-	outputs map[string]any
 	// failedAbove is set when this node or a node it needs, transitively,
 	// failed: failure() is true below it.
 	failedAbove bool
@@ -94,12 +101,8 @@ type nodeState struct {
 	// continue_on_error: it counts as success below. Kept here, beside
 	// pending, so that checking a node's needs reads nothing else.
 	passed bool
-	// blockedBy names the disabled dangerous node above this one.
-	blockedBy string
 	// kept is set when the node's outputs come from an earlier run.
 	kept bool
-	// fan is set once a foreach node has fanned out: its instances.
-	fan *fanState
 }
 
 // job is a node begun: its resolved inputs and its start time.
@@ -214,7 +217,7 @@ func newCore(plan *Plan, opts Options) (*core, error) {
 		if !selected[i] {
 			st.rec.Status, st.rec.Reason, st.done = StatusSkipped, reasons[i], true
 		}
-		st.pending = len(plan.Graph.Needs(i))
+		st.pending = int32(len(plan.Graph.Needs(i)))
 		c.rec.Nodes[pn.ID] = st.rec
 	}
 	return c, nil

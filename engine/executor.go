@@ -67,6 +67,8 @@ type local struct {
 	// logger returns the logger of a node. (It takes the id, not the
 	// task: a *Task given to a func value would escape to the heap.)
 	logger func(node string) *slog.Logger
+	// logs, when set, makes each attempt's input and logger together.
+	logs *nodeLogs
 	// run is what modules see of the run; runInfo, when set, says it
 	// per task instead (a worker runs tasks of many runs).
 	run     modules.RunInfo
@@ -102,8 +104,15 @@ func (l *local) Execute(ctx context.Context, t Task) (*modules.Output, error) {
 		// every task to the heap.
 		run = l.runInfo(t.Run, t.Pipeline)
 	}
-	in := &modules.Input{Node: t.Node, With: t.With, Attempt: t.Attempt, Logger: l.logger(t.Node), Priority: t.Priority,
-		LogFile: t.LogFile, Secrets: t.Secrets, Run: run, Dir: t.Dir, Env: t.Env, AllowDangerous: t.AllowDangerous}
+	var in *modules.Input
+	if l.logs != nil {
+		in = l.logs.newAttemptInput(t.Node)
+	} else {
+		in = &modules.Input{Logger: l.logger(t.Node)}
+	}
+	in.Node, in.With, in.Attempt, in.Priority = t.Node, t.With, t.Attempt, t.Priority
+	in.LogFile, in.Secrets, in.Run = t.LogFile, t.Secrets, run
+	in.Dir, in.Env, in.AllowDangerous = t.Dir, t.Env, t.AllowDangerous
 	out, err := l.attempt(ctx, t.Timeout, info.New(), in)
 	if err != nil {
 		dropLargeValues(err)

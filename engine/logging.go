@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+
+	"github.com/pipe-run/pipe/modules"
 )
 
 // This file holds the engine's log lines about nodes and the loggers
@@ -40,29 +42,54 @@ func (c *core) logResult(i int) {
 // nodeLogger returns node id's logger. It is made on the first log call:
 // most in-process modules never log, and making a logger costs more than
 // running them.
-func (r *run) nodeLogger(id string) *slog.Logger {
-	return slog.New(&lazyHandler{e: r.e, node: id, redact: r.redact})
+func (r *run) nodeLogger(id string) *slog.Logger { return r.logs.logger(id) }
+
+// nodeLogs makes the loggers of a run's nodes.
+type nodeLogs struct {
+	e      *Engine
+	redact *redactor
+}
+
+func (n *nodeLogs) logger(id string) *slog.Logger {
+	return slog.New(&lazyHandler{logs: n, node: id})
 }
 
 // lazyHandler makes node's handler on first use.
 type lazyHandler struct {
-	e      *Engine
-	node   string
-	redact *redactor
-	once   sync.Once
-	h      slog.Handler
+	logs *nodeLogs
+	node string
+	once sync.Once
+	h    slog.Handler
 }
 
 func (l *lazyHandler) get() slog.Handler {
 	l.once.Do(func() {
-		if l.e.NodeLogger != nil {
-			l.h = l.e.NodeLogger(l.node).Handler()
+		e := l.logs.e
+		if e.NodeLogger != nil {
+			l.h = e.NodeLogger(l.node).Handler()
 		} else {
-			l.h = l.e.logger().With("node", l.node).Handler()
+			l.h = e.logger().With("node", l.node).Handler()
 		}
-		l.h = l.redact.Handler(l.h)
+		l.h = l.logs.redact.Handler(l.h)
 	})
 	return l.h
+}
+
+// attemptInput is a module's input and its logger in one allocation: the
+// engine's own executor makes one per node attempt.
+type attemptInput struct {
+	in  modules.Input
+	log slog.Logger
+	h   lazyHandler
+}
+
+// newAttemptInput returns an input whose Logger is node's, made lazily
+// as nodeLogs.logger makes it.
+func (n *nodeLogs) newAttemptInput(node string) *modules.Input {
+	a := &attemptInput{h: lazyHandler{logs: n, node: node}}
+	a.log = *slog.New(&a.h)
+	a.in.Logger = &a.log
+	return &a.in
 }
 
 func (l *lazyHandler) Enabled(ctx context.Context, level slog.Level) bool {

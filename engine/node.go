@@ -13,7 +13,13 @@ import (
 // checked, defaults filled in.
 func (c *core) inputs(i int, env any) (map[string]any, error) {
 	pn := c.pn(i)
-	with := make(map[string]any, len(pn.With)+len(pn.info.Inputs))
+	// A node with no inputs and no defaults gets none: most nodes of a
+	// big pipeline, where an empty map per node is the core's largest
+	// allocation.
+	var with map[string]any
+	if len(pn.With) > 0 || hasDefaults(pn.info) {
+		with = make(map[string]any, len(pn.With)+len(pn.info.Inputs))
+	}
 	for _, in := range pn.With {
 		v := in.Value
 		if len(in.Templates) > 0 {
@@ -42,6 +48,15 @@ func (c *core) inputs(i int, env any) (map[string]any, error) {
 		}
 	}
 	return with, nil
+}
+
+func hasDefaults(info *modules.Info) bool {
+	for _, f := range info.Inputs {
+		if f.Default != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // resolve evaluates the templates inside v, copying only what changes.

@@ -20,6 +20,7 @@ type run struct {
 	e     *Engine
 	grace time.Duration
 	exec  Executor // runs each attempt
+	logs  *nodeLogs
 
 	// sched serialises the calls into the core. It is taken before
 	// core.mu; the journal's locks are taken under it or alone.
@@ -40,7 +41,8 @@ func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
 	if r.grace <= 0 {
 		r.grace = DefaultGrace
 	}
-	r.exec = r.withCache(&local{plan: plan, logger: r.nodeLogger, run: c, grace: r.grace})
+	r.logs = &nodeLogs{e: e, redact: c.redact}
+	r.exec = r.withCache(&local{plan: plan, logs: r.logs, run: c, grace: r.grace})
 	return r, nil
 }
 

@@ -38,6 +38,13 @@ type core struct {
 	// now is the core's clock: time.Now in-process, the workflow's
 	// deterministic clock on Temporal.
 	now func() time.Time
+	// endIsNow is set when a node's finish time, as its driver reports
+	// it, is the core's now (in process, where both are time.Now): the
+	// nodes its end starts are stamped with it rather than with another
+	// clock read under the driver's lock. stamp is that time while ended
+	// runs.
+	endIsNow bool
+	stamp    time.Time
 	// log gets the engine's lines about nodes.
 	log *slog.Logger
 	// cleanupTimeout bounds a clean-up node with no time-out of its own.
@@ -264,7 +271,11 @@ func (c *core) open() {
 func (c *core) ended(res nodeResult) {
 	c.inflight--
 	c.finish(res)
+	if c.endIsNow {
+		c.stamp = res.finished
+	}
 	c.startQueued()
+	c.stamp = time.Time{}
 }
 
 // cancel cancels the run for cause: the nodes that have not started are
@@ -326,7 +337,11 @@ func (c *core) startQueued() {
 // begin marks node i running and hands over its inputs.
 func (c *core) begin(i int, slot bool) job {
 	st := &c.nodes[i]
-	j := job{i: i, p: i, with: st.with, started: c.now(), cleanup: c.cause != nil, slot: slot}
+	started := c.stamp
+	if started.IsZero() {
+		started = c.now()
+	}
+	j := job{i: i, p: i, with: st.with, started: started, cleanup: c.cause != nil, slot: slot}
 	if i < len(c.plan.nodes) {
 		j.id = c.plan.nodes[i].ID
 	} else {

@@ -35,6 +35,7 @@ func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
 		return nil, err
 	}
 	c.log = e.logger()
+	c.endIsNow = true // runNode stamps res.finished with time.Now
 	c.cleanupTimeout = e.cleanupTimeout()
 	c.rec.Host, _ = os.Hostname()
 	r := &run{core: c, e: e, grace: e.Grace, wake: make(chan struct{}, 1)}

@@ -62,6 +62,9 @@ type core struct {
 	slots    int        // nodes holding a slot
 	inflight int        // nodes started and not finished
 	journal  *journal   // nil without Options.Journal
+	// readyBuf and releaseBuf are the work lists of ready and finish,
+	// kept between calls so that readying a node allocates nothing.
+	readyBuf, releaseBuf []int
 	// starts holds the jobs begun since the driver last took them.
 	starts []job
 	// cause is why the run was cancelled; nil while it goes on. Once set,
@@ -252,9 +255,16 @@ func (c *core) open() {
 	// The roots first, then ready them: readying one may settle it at once
 	// (a when that is false) and ready the nodes below, which must not be
 	// readied a second time here.
-	var roots []int
+	isRoot := func(i int) bool { return c.nodes[i].selected && c.nodes[i].pending == 0 }
+	n := 0
+	for i := range c.nodes {
+		if isRoot(i) {
+			n++
+		}
+	}
+	roots := make([]int, 0, n)
 	for _, i := range g.Order() {
-		if c.nodes[i].selected && c.nodes[i].pending == 0 {
+		if isRoot(i) {
 			roots = append(roots, i)
 		}
 	}

@@ -20,7 +20,11 @@ func (c *core) ready(i int) {
 			return
 		}
 	}
-	work := []int{i}
+	// The work list reuses the core's buffer; a ready nested in this one
+	// (a level that opens, in the levels schedule) makes its own.
+	work := append(c.readyBuf[:0], i)
+	c.readyBuf = nil
+	defer func() { c.readyBuf = work[:0] }()
 	for len(work) > 0 {
 		i := work[len(work)-1]
 		work = work[:len(work)-1]

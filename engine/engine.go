@@ -181,8 +181,15 @@ var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
 func selection(plan *Plan, opts Options) ([]bool, []string, error) {
 	g := plan.Graph
 	n := g.Len()
-	reasons := make([]string, n)
 	selected := make([]bool, n)
+	// reasons says why a node is not selected; made only when one is not.
+	var reasons []string
+	because := func(i int, why string) {
+		if reasons == nil {
+			reasons = make([]string, n)
+		}
+		reasons[i] = why
+	}
 	lookup := func(flag string, ids []string) ([]int, error) {
 		var out []int
 		for _, raw := range ids {
@@ -218,7 +225,7 @@ func selection(plan *Plan, opts Options) ([]bool, []string, error) {
 		for i := range n {
 			selected[i] = up[i]
 			if !up[i] {
-				reasons[i] = "not selected by " + onlyFlags(opts)
+				because(i, "not selected by "+onlyFlags(opts))
 			}
 		}
 	} else {
@@ -240,9 +247,9 @@ func selection(plan *Plan, opts Options) ([]bool, []string, error) {
 			if d && selected[i] {
 				selected[i] = false
 				if rootSet[i] {
-					reasons[i] = why
+					because(i, why)
 				} else {
-					reasons[i] = why + " (upstream)"
+					because(i, why+" (upstream)")
 				}
 			}
 		}

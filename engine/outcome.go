@@ -55,9 +55,12 @@ func (c *core) finish(res nodeResult) {
 	st.outputs = outputs
 	c.logResult(i)
 	c.emit(NodeFinished, i)
-	for _, d := range c.release(i, nil) {
+	below := c.release(i, c.releaseBuf[:0])
+	c.releaseBuf = nil // ready may release again, into a buffer of its own
+	for _, d := range below {
 		c.ready(d)
 	}
+	c.releaseBuf = below[:0]
 }
 
 // prepare works out, on the node's goroutine and before the scheduler's

@@ -40,11 +40,14 @@ type core struct {
 	now func() time.Time
 	// endIsNow is set when a node's finish time, as its driver reports
 	// it, is the core's now (in process, where both are time.Now): the
-	// nodes its end starts are stamped with it rather than with another
-	// clock read under the driver's lock. stamp is that time while ended
-	// runs.
-	endIsNow bool
-	stamp    time.Time
+	// nodes an end starts are stamped with the latest finish time the core
+	// has heard (after every need of theirs, which a node that finished
+	// earlier but told the core later might not be), rather than with
+	// another clock read under the driver's lock. stamp is that time
+	// while ended runs.
+	endIsNow  bool
+	latestEnd time.Time
+	stamp     time.Time
 	// log gets the engine's lines about nodes.
 	log *slog.Logger
 	// cleanupTimeout bounds a clean-up node with no time-out of its own.
@@ -282,7 +285,13 @@ func (c *core) ended(res nodeResult) {
 	c.inflight--
 	c.finish(res)
 	if c.endIsNow {
-		c.stamp = res.finished
+		// Latest by the wall clock, which records compare: two readings'
+		// wall and monotonic parts are read apart, and may order two
+		// ends that are nanoseconds apart differently.
+		if res.finished.Round(0).After(c.latestEnd.Round(0)) {
+			c.latestEnd = res.finished
+		}
+		c.stamp = c.latestEnd
 	}
 	c.startQueued()
 	c.stamp = time.Time{}
@@ -384,7 +393,7 @@ func (c *core) task(j job) Task {
 
 func (c *core) emit(kind EventKind, i int) {
 	if kind == NodeFinished && c.journal != nil {
-		c.journal.node(c.nodeID(i), *c.nodes[i].rec)
+		c.journal.node(c.nodeID(i), c.nodes[i].rec)
 	}
 	if c.opts.OnEvent != nil {
 		c.mu.Lock()

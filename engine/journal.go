@@ -15,8 +15,9 @@ import (
 // the end: rewriting it on every change would cost the square of the node
 // count.
 //
-// The core hands the journal a copy of each node's record under the run's
-// scheduler lock; encoding and writing happen in flush, which the run's
+// The core hands the journal each node's final record under the run's
+// scheduler lock (a pointer: nothing writes a record once its node has
+// finished); encoding and writing happen in flush, which the run's
 // coordinator calls without that lock every journalFlush, or sooner when
 // journalBatch lines wait (full). So the lock is held only for an append,
 // and the lines are encoded on another core while nodes go on.
@@ -45,7 +46,7 @@ type journal struct {
 // journalEntry is a node's line, not yet encoded.
 type journalEntry struct {
 	id  string
-	rec NodeRecord
+	rec *NodeRecord
 }
 
 const (
@@ -54,7 +55,7 @@ const (
 	maxJournalBuffer = 16 << 20
 	// journalBatch lines waiting wake the coordinator before journalFlush;
 	// past maxJournalPending (nobody flushes, or not fast enough) the
-	// node that ends encodes them itself rather than hold more copies.
+	// node that ends encodes them itself rather than queue more.
 	journalBatch      = 512
 	maxJournalPending = 64 << 10
 )
@@ -70,9 +71,10 @@ func newJournal(w io.Writer, runID string) *journal {
 	return &journal{w: w, buf: make([]byte, 0, journalChunk), runID: runID, kick: make(chan struct{}, 1)}
 }
 
-// node queues node id's final state for the next flush. The core calls it
-// under the run's sched lock: it only copies.
-func (j *journal) node(id string, rec NodeRecord) {
+// node queues node id's final record for the next flush. The core calls
+// it under the run's sched lock: it only appends. rec must not change
+// afterwards.
+func (j *journal) node(id string, rec *NodeRecord) {
 	if j == nil {
 		return
 	}
@@ -114,7 +116,7 @@ func (j *journal) line(v any) {
 // encode appends e's line, or counts it dropped. Callers hold wmu.
 func (j *journal) encode(e *journalEntry) {
 	n := len(j.buf)
-	b, err := appendJournalLine(j.buf, j.runID, e.id, &e.rec)
+	b, err := appendJournalLine(j.buf, j.runID, e.id, e.rec)
 	if err != nil || len(b) > maxJournalBuffer {
 		j.buf = b[:n]
 		j.dropped++

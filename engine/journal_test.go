@@ -6,14 +6,13 @@ import (
 	"testing"
 )
 
-// node only queues a copy: the line is encoded by flush, which the run's
+// node only queues the record: the line is encoded by flush, which the run's
 // coordinator calls without the scheduler's lock.
 func TestJournalEncodesInFlushNotInNode(t *testing.T) {
 	var w bytes.Buffer
 	j := newJournal(&w, "r")
 	rec := NodeRecord{Module: "echo", Status: StatusSuccess, Message: "hi"}
-	j.node("a", rec)
-	rec.Message = "changed after" // the journal holds a copy
+	j.node("a", &rec)
 	if len(j.buf) > 0 || w.Len() > 0 {
 		t.Fatalf("node encoded its line: buf %q, written %q", j.buf, w.String())
 	}
@@ -32,14 +31,14 @@ func TestJournalAsksForAFlushWhenABatchWaits(t *testing.T) {
 	var w bytes.Buffer
 	j := newJournal(&w, "r")
 	for k := range journalBatch - 1 {
-		j.node(string(rune('a'+k%26)), NodeRecord{Module: "m"})
+		j.node(string(rune('a'+k%26)), &NodeRecord{Module: "m"})
 	}
 	select {
 	case <-j.full():
 		t.Fatal("full before a batch waits")
 	default:
 	}
-	j.node("last", NodeRecord{Module: "m"})
+	j.node("last", &NodeRecord{Module: "m"})
 	select {
 	case <-j.full():
 	default:
@@ -53,12 +52,12 @@ func TestJournalAsksForAFlushWhenABatchWaits(t *testing.T) {
 }
 
 // With nobody flushing (a Scheduler's driver), the journal does not hold
-// more than maxJournalPending copies: the node past them writes them.
+// more than maxJournalPending records: the node past them writes them.
 func TestJournalWritesItselfWhenNobodyFlushes(t *testing.T) {
 	var w bytes.Buffer
 	j := newJournal(&w, "r")
 	for range maxJournalPending {
-		j.node("n", NodeRecord{Module: "m"})
+		j.node("n", &NodeRecord{Module: "m"})
 	}
 	if got := strings.Count(w.String(), "\n"); got != maxJournalPending {
 		t.Errorf("%d lines written, want %d", got, maxJournalPending)

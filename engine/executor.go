@@ -45,6 +45,9 @@ type Task struct {
 	Dir            string   `json:"dir,omitempty"`
 	Env            []string `json:"env,omitempty"`
 	AllowDangerous bool     `json:"allow_dangerous,omitempty"`
+	// Promise lists the outputs the node promises (its `outputs:`): the
+	// executor fails the attempt when they are missing or of another type.
+	Promise []Promised `json:"promise,omitempty"`
 
 	// index is the node's index in the plan, for the engine's own executor.
 	index int
@@ -113,7 +116,20 @@ func (l *local) Execute(ctx context.Context, t Task) (*modules.Output, error) {
 	if err := checkSize(out); err != nil {
 		return nil, err
 	}
+	if err := checkPromise(l.promise(&t), out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// promise returns what a task's node promises: its plan's node says when
+// the executor has the plan (the engine's own tasks leave Task.Promise
+// unset), else the task.
+func (l *local) promise(t *Task) []Promised {
+	if l.plan != nil {
+		return l.plan.nodes[t.index].promise
+	}
+	return t.Promise
 }
 
 // module returns the module a task runs.

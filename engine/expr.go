@@ -205,6 +205,9 @@ type compiled struct {
 	// outputs are its nodes.<id>.outputs.<key> reads, checked against
 	// what each node's module declares it outputs.
 	outputs []outputRef
+	// whole is set when the whole expression is one output read: its
+	// value is of the type the node promises for it.
+	whole outputRef
 }
 
 // outputRef is a read of nodes.<id>.outputs.<key>.
@@ -286,6 +289,9 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 		}
 		return false
 	})
+	if id, key, _, keyOff := outputRead(tree.Node); id != "" {
+		c.whole = outputRef{id: id, key: key, off: keyOff}
+	}
 	if id, _, off := e.fanInAt(tree.Node); id != "" {
 		c.fanIn = id
 		if asBool {

@@ -130,6 +130,9 @@ func (c *compiler) checkOutput(j int, o outputRef, pos schema.Pos, src string) b
 	if bad, ok := c.checkSubOutput(j, o, pos, src); ok {
 		return bad
 	}
+	if bad, ok := c.checkPromisedRead(j, o, pos, src); ok {
+		return bad
+	}
 	n := c.p.Nodes[j]
 	info, ok := c.lookup(n.Module)
 	if !ok || n.Partial || len(info.Outputs) == 0 {

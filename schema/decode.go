@@ -220,6 +220,8 @@ func (l *loader) node(n *Node, v *yaml.Node) {
 			n.Tags = l.tags(val)
 		case "foreach":
 			n.Foreach = l.foreach(val)
+		case "outputs":
+			n.Outputs = l.promises(val, n.ID)
 		case "max_parallel":
 			fanKeys = append(fanKeys, k)
 			if m, ok := l.int(val, "max_parallel"); ok {

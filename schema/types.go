@@ -80,6 +80,9 @@ type Node struct {
 	// not started yet once one fails.
 	MaxParallel int
 	FailFast    bool
+	// Outputs are the outputs the node promises (`outputs:`), in file
+	// order; nil when it promises none. See Promise.
+	Outputs []Promise
 	// Partial is set when the node could not be read whole; checks that
 	// need the node's content skip it rather than report knock-on errors.
 	Partial bool

@@ -106,7 +106,7 @@ func (l *local) Execute(ctx context.Context, t Task) (*modules.Output, error) {
 		run = l.runInfo(t.Run, t.Pipeline)
 	}
 	in := &modules.Input{Node: t.Node, With: t.With, Attempt: t.Attempt, Logger: l.logger(t.Node), Priority: t.Priority,
-		LogFile: t.LogFile, Secrets: t.Secrets, Run: run, Dir: t.Dir, Env: t.Env, AllowDangerous: t.AllowDangerous}
+		LogFile: t.LogFile, Secrets: t.Secrets, Run: run, Dir: t.Dir, Env: t.Env, AllowDangerous: t.AllowDangerous, Spec: info}
 	out, err := l.attempt(ctx, t.Timeout, info.New(), in)
 	if err != nil {
 		dropLargeValues(err)
@@ -144,8 +144,12 @@ func (l *local) module(t *Task) (*modules.Info, error) {
 }
 
 // retryable reports whether another attempt might end otherwise: outputs
-// over the size limit would be the same again.
-func retryable(err error) bool { return !errors.Is(err, modules.ErrTooLarge) }
+// over the size limit would be the same again, and so would a module's
+// read of an input it does not declare.
+func retryable(err error) bool {
+	var ue *modules.UndeclaredInputError
+	return !errors.Is(err, modules.ErrTooLarge) && !errors.As(err, &ue)
+}
 
 type attemptResult struct {
 	out *modules.Output
@@ -197,6 +201,11 @@ func runModule(ctx context.Context, mod modules.Module, in *modules.Input) (res 
 	defer func() {
 		if p := recover(); p != nil {
 			in.Logger.Debug("module panicked", "panic", p, "stack", string(debug.Stack()))
+			if ue, ok := p.(*modules.UndeclaredInputError); ok {
+				// Its message says what is wrong and where to fix it.
+				res = attemptResult{err: ue}
+				return
+			}
 			res = attemptResult{err: fmt.Errorf("module panicked: %v", p)}
 		}
 	}()

@@ -101,6 +101,9 @@ func (c *compiler) checkFanInInput(in schema.Input, info *modules.Info, field mo
 func foreachWhy(f *schema.Foreach) string {
 	switch v := f.Value.(type) {
 	case []any:
+		if f.Keys != nil {
+			return fmt.Sprintf("once per matrix combination: %d instances", len(v))
+		}
 		return fmt.Sprintf("once per item: %d instances", len(v))
 	case map[string]any:
 		return fmt.Sprintf("once per key: %d instances", len(v))

@@ -34,13 +34,16 @@ func (l *loader) pipeline(root *yaml.Node) {
 	l.nodes(l.nodesAt)
 }
 
-func hasKey(m *yaml.Node, key string) bool {
+func hasKey(m *yaml.Node, key string) bool { return keyNode(m, key) != nil }
+
+// keyNode returns mapping m's key node called key; nil when m has none.
+func keyNode(m *yaml.Node, key string) *yaml.Node {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
-			return true
+			return m.Content[i]
 		}
 	}
-	return false
+	return nil
 }
 
 func (l *loader) config(v *yaml.Node) {
@@ -169,7 +172,10 @@ func (l *loader) node(n *Node, v *yaml.Node) {
 		}
 		key.read(l, n, kv.value)
 	}
-	if n.Foreach == nil && !hasKey(v, "foreach") {
+	if hasKey(v, "foreach") && hasKey(v, "matrix") {
+		l.errorf(posOf(keyNode(v, "matrix")), "a matrix is a foreach over its combinations: keep one of the two", "node %s has both foreach and matrix", n.ID)
+	}
+	if n.Foreach == nil && !hasKey(v, "foreach") && !hasKey(v, "matrix") {
 		for _, k := range fanKeys {
 			l.errorf(posOf(k), "add `foreach:` to run the node once per item, or remove "+k.Value, "%s applies to the instances of a foreach node; node %s has no foreach", k.Value, n.ID)
 		}

@@ -83,6 +83,7 @@ var nodeKeys = []nodeKey{
 	}},
 	{name: "fail_fast", fan: true, read: func(l *loader, n *Node, v *yaml.Node) { n.FailFast, _ = l.bool(v, "fail_fast") }},
 	{name: "outputs", read: func(l *loader, n *Node, v *yaml.Node) { n.Outputs = l.promises(v, n.ID) }},
+	{name: "matrix", read: func(l *loader, n *Node, v *yaml.Node) { n.Foreach = l.matrix(v) }},
 }
 
 var (

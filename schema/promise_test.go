@@ -30,7 +30,7 @@ func TestPromiseTypesInTheJSONSchema(t *testing.T) {
 }
 
 // TestPromisesInTheJSONSchema checks that an editor accepts the forms of
-// `outputs:` the loader accepts and rejects those it rejects.
+// `outputs:` and `matrix:` the loader accepts and rejects those it rejects.
 func TestPromisesInTheJSONSchema(t *testing.T) {
 	c := jsonschema.NewCompiler()
 	raw, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema.JSONSchema))
@@ -54,6 +54,12 @@ func TestPromisesInTheJSONSchema(t *testing.T) {
 		"nodes: {a: {outputs: [x, x]}}":     false,
 		"nodes: {a: {outputs: {a-b: any}}}": false,
 		"nodes: {a: {outputs: x}}":          false,
+		"nodes: {a: {matrix: {l: [a, b], m: [1, true], include: [{l: c}], exclude: [{l: a, m: 1}]}}}": true,
+		"nodes: {a: {matrix: [a, b]}}":                 false,
+		"nodes: {a: {matrix: {l: a}}}":                 false,
+		"nodes: {a: {matrix: {l: [a, a]}}}":            false,
+		"nodes: {a: {matrix: {l: [{x: 1}]}}}":          false,
+		"nodes: {a: {matrix: {l: [a], include: [a]}}}": false,
 	} {
 		_, diags := schema.Parse("t.yaml", []byte(src))
 		if loaderOK := len(diags) == 0; loaderOK != ok {

@@ -98,6 +98,9 @@ type Foreach struct {
 	// Expr is the `${{ }}` string, positioned, when the items come from
 	// an expression.
 	Expr *Template
+	// Keys name the instances of a `matrix:` (its combinations' values,
+	// "england,elo"), one per item of Value; nil for a foreach.
+	Keys []string
 }
 
 // Ref names another node at a position (an entry of `needs`).

@@ -1,12 +1,9 @@
 package schema_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"slices"
 	"testing"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/pipe-run/pipe/schema"
 )
@@ -32,18 +29,7 @@ func TestPromiseTypesInTheJSONSchema(t *testing.T) {
 // TestPromisesInTheJSONSchema checks that an editor accepts the forms of
 // `outputs:` and `matrix:` the loader accepts and rejects those it rejects.
 func TestPromisesInTheJSONSchema(t *testing.T) {
-	c := jsonschema.NewCompiler()
-	raw, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema.JSONSchema))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.AddResource("pipeline.schema.json", raw); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("pipeline.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sch := compiledJSONSchema(t)
 	for src, ok := range map[string]bool{
 		"nodes: {a: {outputs: {x: list, n: number, s: string, b: bool, m: map, i: int, y: any}}}": true,
 		"nodes: {a: {outputs: {x: }}}":      true,

@@ -99,6 +99,9 @@ func (l *loader) promiseType(v *yaml.Node) string {
 	if hint == "" {
 		hint = "the types are " + strings.Join(PromiseTypes, ", ")
 	}
+	if strings.Contains(v.Value, "${{") {
+		hint = "a node's outputs: promises name: type; the pipeline's own outputs: (at the top level) take ${{ }}"
+	}
 	l.errorf(posOf(v), hint, "unknown output type %s", Quote(v.Value))
 	return "any"
 }

@@ -499,6 +499,9 @@ func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]
 		}
 		bad = true
 	}
+	if len(comp.itemFields) > 0 && !c.inForeach {
+		bad = c.checkMatrixItem(i, comp, pos, src) || bad
+	}
 	for _, r := range comp.refs {
 		j, ok := c.index[r.id]
 		at := posIn(pos, src, r.off)

@@ -260,6 +260,9 @@ type compiled struct {
 	// whole is set when the whole expression is one output read: its
 	// value is of the type the node promises for it.
 	whole outputRef
+	// itemFields are its item.<key> reads (id ""), checked against the
+	// keys of a matrix's combinations.
+	itemFields []outputRef
 }
 
 // outputRef is a read of nodes.<id>.outputs.<key>.
@@ -324,6 +327,11 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 			errs = append(errs, e.checkMember(n, c)...)
 			if id, key, _, off := outputRead(n); id != "" {
 				c.outputs = append(c.outputs, outputRef{id: id, key: key, off: off})
+			}
+			if base, ok := n.Node.(*ast.IdentifierNode); ok && base.Value == "item" {
+				if prop, ok := n.Property.(*ast.StringNode); ok {
+					c.itemFields = append(c.itemFields, outputRef{key: prop.Value, off: prop.Location().From})
+				}
 			}
 		case *ast.BinaryNode:
 			errs = append(errs, e.checkFanInOperand(n)...)

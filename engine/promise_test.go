@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/pipe-run/pipe/engine"
@@ -152,5 +154,34 @@ func TestPromiseTypesAreModuleTypes(t *testing.T) {
 		default:
 			t.Errorf("promise type %q is no modules.Type", name)
 		}
+	}
+}
+
+// TestCachedOutputsKeepThePromise checks that a cached result is reused
+// only when it keeps what the node promises now: stored before the node
+// promised n as a string, it is a miss, and the node runs (and fails).
+func TestCachedOutputsKeepThePromise(t *testing.T) {
+	var calls atomic.Int32
+	reg := cacheModules(&calls)
+	dir := t.TempDir()
+	eng := engine.New(reg)
+	run := func(src, id string) *engine.Record {
+		t.Helper()
+		plan, err := engine.Parse("p.yaml", []byte(src), reg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := eng.Run(context.Background(), plan, engine.Options{RunID: id, CacheDir: filepath.Join(dir, "cache")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec
+	}
+	run("nodes:\n  fit: {cache: true, with: {x: a}}\n", "r1")
+	calls.Store(0)
+	rec := run("nodes:\n  fit: {cache: true, with: {x: a}, outputs: {n: string}}\n", "r2")
+	fit := rec.Nodes["fit"]
+	if fit.CachedFrom != "" || calls.Load() != 1 || fit.Status != engine.StatusError || !strings.Contains(fit.Message, "output n: promised a string, got an int") {
+		t.Errorf("fit: cached from %q, %d calls, %s %q; want a miss, one call, the broken promise", fit.CachedFrom, calls.Load(), fit.Status, fit.Message)
 	}
 }

@@ -81,6 +81,8 @@ type loader struct {
 	overBudget bool
 	// nodesAt is the file's `nodes:` mapping, once read.
 	nodesAt *yaml.Node
+	// combos counts the combinations of the file's matrices so far.
+	combos int
 }
 
 func (l *loader) errorf(pos Pos, hint, format string, args ...any) {

@@ -9,8 +9,9 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// MaxMatrix bounds the combinations one `matrix:` expands to: it is
-// expanded when the file is read.
+// MaxMatrix bounds the combinations the matrices of one file expand to,
+// in all: they are expanded when the file is read, and an alias can
+// repeat one matrix on many nodes.
 const MaxMatrix = 100_000
 
 const matrixHint = "write matrix: {league: [england, italy], method: [elo, dixon_coles]}, with optional include: [{...}] and exclude: [{...}]"
@@ -53,11 +54,12 @@ func (l *loader) matrix(v *yaml.Node) *Foreach {
 	}
 	total := 1
 	for _, vals := range values {
-		if total *= len(vals); total > MaxMatrix {
-			l.errorf(posOf(v), "split the node, or list the combinations with include", "matrix has more than %d combinations", MaxMatrix)
+		if total *= len(vals); l.combos+total > MaxMatrix {
+			l.errorf(posOf(v), "split the node, or list the combinations with include", "matrix has more than %d combinations (with the file's other matrices)", MaxMatrix)
 			return nil
 		}
 	}
+	l.combos += total
 	combos := product(dims, values)
 	if len(dims) == 0 {
 		combos = nil
@@ -264,8 +266,8 @@ func (l *loader) matrixInclude(v *yaml.Node, dims []string, combos []combo) ([]c
 			extended = true
 		}
 		if !extended {
-			if len(combos) >= MaxMatrix {
-				l.errorf(posOf(v), "", "matrix has more than %d combinations", MaxMatrix)
+			if l.combos++; l.combos > MaxMatrix {
+				l.errorf(posOf(v), "split the node", "matrix has more than %d combinations (with the file's other matrices)", MaxMatrix)
 				return combos, false
 			}
 			c := combo{values: make(map[string]any, len(e.values)), extra: e.extra}

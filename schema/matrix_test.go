@@ -2,6 +2,7 @@ package schema_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -75,5 +76,24 @@ func TestMatrix(t *testing.T) {
 				t.Errorf("keys %q, want %q", keys, tt.keys)
 			}
 		})
+	}
+}
+
+// TestMatrixBound checks that the matrices of one file expand to at most
+// MaxMatrix combinations in all, so that an alias repeating a large one
+// on many nodes ends with an error, not the machine's memory.
+func TestMatrixBound(t *testing.T) {
+	var vals []string
+	for i := range 300 {
+		vals = append(vals, fmt.Sprint(i))
+	}
+	list := "[" + strings.Join(vals, ", ") + "]"
+	src := "x-m: &m {a: " + list + ", b: " + list + "}\nnodes:\n"
+	for i := range 10 {
+		src += fmt.Sprintf("  n%d: {module: echo, matrix: *m}\n", i)
+	}
+	_, diags := schema.Parse("t.yaml", []byte(src))
+	if len(diags) == 0 || !strings.Contains(diags.Error(), "more than 100000 combinations (with the file's other matrices)") {
+		t.Fatalf("10 matrices of 90,000 combinations: %v", diags)
 	}
 }

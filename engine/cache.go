@@ -64,6 +64,10 @@ func (c *caching) Execute(ctx context.Context, t Task) (*modules.Output, error) 
 	if c.read {
 		out, err := c.hit(key, t.LogFile)
 		if err == nil {
+			// Stored before the node promised what it does now.
+			err = checkPromise(pn.promise, out)
+		}
+		if err == nil {
 			log.Debug("cache hit", "key", key[:12], "from", out.CachedFrom)
 			return out, nil
 		}

@@ -67,6 +67,8 @@ type planNode struct {
 	declared string
 	// sub is a pipeline node's sub-pipeline (module: pipeline).
 	sub *Plan
+	// promise is the node's `outputs:`, as tasks carry it (see Promised).
+	promise []Promised
 }
 
 // runsOnCancel reports whether the node is a clean-up node: its when calls
@@ -271,6 +273,8 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 		pn.dangerous = n.Dangerous || info.Dangerous
 		pn.tags = nodeTags(n, info)
 		c.inspect(&pn)
+		c.checkPromises(i, n, info)
+		pn.promise = promised(n)
 	}
 	if n.Foreach != nil {
 		c.foreach(i, &pn)
@@ -302,13 +306,15 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 				c.errorf(in.Pos, hint, "module %s has no input %s", info.Name, schema.Quote(in.Key))
 			}
 		}
-		wholeType, fanIn := c.templates(i, in, &pn, declared && field.Shell)
+		wholeType, fanIn, whole := c.templates(i, in, &pn, declared && field.Shell)
 		if !declared || field.Type == modules.Any {
 			continue
 		}
 		switch {
 		case fanIn != "":
 			c.checkFanInInput(in, info, field, fanIn)
+		case whole.id != "":
+			c.checkPromisedInput(in, info, field, whole)
 		case len(in.Templates) == 0:
 			if err := field.CheckValue(in.Value); err != nil {
 				hint := field.Description
@@ -370,10 +376,11 @@ func sampleOf(t reflect.Type) (any, bool) {
 }
 
 // templates compiles the `${{ }}` in one input. It returns the static type
-// of the input's value when the value is exactly one expression. When the
+// of the input's value when the value is exactly one expression, and the
+// output read when that expression is one. When the
 // input is a shell script (its string value, not strings inside a list),
 // each value is quoted for where it sits in the script.
-func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) (wholeType reflect.Type, fanIn string) {
+func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) (wholeType reflect.Type, fanIn string, whole outputRef) {
 	for _, t := range in.Templates {
 		literals, exprs, err := splitTemplate(t.Text)
 		if err != nil {
@@ -427,7 +434,7 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) (
 				wholeType = node.Type()
 			}
 			if t.Path == "" {
-				fanIn = last.expr.fanIn
+				fanIn, whole = last.expr.fanIn, last.expr.whole
 			}
 		}
 		if pn.templates == nil {
@@ -442,7 +449,7 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) (
 		}
 		pn.templates[t.Text] = tpl
 	}
-	return wholeType, fanIn
+	return wholeType, fanIn, whole
 }
 
 // shellPart decides how the value of comp, at hole in the shell script of
@@ -491,6 +498,9 @@ func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]
 			c.errorf(at, "add `foreach:` to the node to run it once per item", "node %s reads item but has no foreach", id)
 		}
 		bad = true
+	}
+	if len(comp.itemFields) > 0 && !c.inForeach {
+		bad = c.checkMatrixItem(i, comp, pos, src) || bad
 	}
 	for _, r := range comp.refs {
 		j, ok := c.index[r.id]

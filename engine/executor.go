@@ -45,6 +45,9 @@ type Task struct {
 	Dir            string   `json:"dir,omitempty"`
 	Env            []string `json:"env,omitempty"`
 	AllowDangerous bool     `json:"allow_dangerous,omitempty"`
+	// Promise lists the outputs the node promises (its `outputs:`): the
+	// executor fails the attempt when they are missing or of another type.
+	Promise []Promised `json:"promise,omitempty"`
 
 	// index is the node's index in the plan, for the engine's own executor.
 	index int
@@ -112,7 +115,7 @@ func (l *local) Execute(ctx context.Context, t Task) (*modules.Output, error) {
 	}
 	in.Node, in.With, in.Attempt, in.Priority = t.Node, t.With, t.Attempt, t.Priority
 	in.LogFile, in.Secrets, in.Run = t.LogFile, t.Secrets, run
-	in.Dir, in.Env, in.AllowDangerous = t.Dir, t.Env, t.AllowDangerous
+	in.Dir, in.Env, in.AllowDangerous, in.Spec = t.Dir, t.Env, t.AllowDangerous, info
 	out, err := l.attempt(ctx, t.Timeout, info.New(), in)
 	if err != nil {
 		dropLargeValues(err)
@@ -122,7 +125,20 @@ func (l *local) Execute(ctx context.Context, t Task) (*modules.Output, error) {
 	if err := checkSize(out); err != nil {
 		return nil, err
 	}
+	if err := checkPromise(l.promise(&t), out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// promise returns what a task's node promises: its plan's node says when
+// the executor has the plan (the engine's own tasks leave Task.Promise
+// unset), else the task.
+func (l *local) promise(t *Task) []Promised {
+	if l.plan != nil {
+		return l.plan.nodes[t.index].promise
+	}
+	return t.Promise
 }
 
 // module returns the module a task runs.
@@ -137,8 +153,12 @@ func (l *local) module(t *Task) (*modules.Info, error) {
 }
 
 // retryable reports whether another attempt might end otherwise: outputs
-// over the size limit would be the same again.
-func retryable(err error) bool { return !errors.Is(err, modules.ErrTooLarge) }
+// over the size limit would be the same again, and so would a module's
+// read of an input it does not declare.
+func retryable(err error) bool {
+	var ue *modules.UndeclaredInputError
+	return !errors.Is(err, modules.ErrTooLarge) && !errors.As(err, &ue)
+}
 
 type attemptResult struct {
 	out *modules.Output
@@ -190,6 +210,11 @@ func runModule(ctx context.Context, mod modules.Module, in *modules.Input) (res 
 	defer func() {
 		if p := recover(); p != nil {
 			in.Logger.Debug("module panicked", "panic", p, "stack", string(debug.Stack()))
+			if ue, ok := p.(*modules.UndeclaredInputError); ok {
+				// Its message says what is wrong and where to fix it.
+				res = attemptResult{err: ue}
+				return
+			}
 			res = attemptResult{err: fmt.Errorf("module panicked: %v", p)}
 		}
 	}()

@@ -51,30 +51,6 @@ type RunView struct {
 	ID string `expr:"id"`
 }
 
-// The fields of the expression environment, in the order env builds them.
-const (
-	fieldConfig = iota
-	fieldNodes
-	fieldPipeline
-	fieldRun
-	fieldSuccess
-	fieldFailure
-	fieldAlways
-	fieldCancelled
-	fieldItem
-	fieldItemKey
-	fieldItemIndex
-)
-
-var statusFuncs = []string{"success", "failure", "always", "cancelled"}
-
-var envNames = []string{"config", "nodes", "pipeline", "run", "success", "failure", "always", "cancelled", "item", "item_key", "item_index"}
-
-// itemNames are set only in a foreach node's instances.
-var itemNames = []string{"item", "item_key", "item_index"}
-
-var nodeViewFields = []string{"status", "message", "outputs", "items"}
-
 func returnTrue() bool  { return true }
 func returnFalse() bool { return false }
 
@@ -143,19 +119,9 @@ func newExprEnv(cfg []schema.ConfigVar) *exprEnv {
 		})
 	}
 	e.cfgType = reflect.StructOf(fields)
-	e.typ = reflect.StructOf([]reflect.StructField{
-		{Name: "Config", Type: e.cfgType, Tag: `expr:"config"`},
-		{Name: "Nodes", Type: nodesType, Tag: `expr:"nodes"`},
-		{Name: "Pipeline", Type: pipelineType, Tag: `expr:"pipeline"`},
-		{Name: "Run", Type: runType, Tag: `expr:"run"`},
-		{Name: "Success", Type: funcType, Tag: `expr:"success"`},
-		{Name: "Failure", Type: funcType, Tag: `expr:"failure"`},
-		{Name: "Always", Type: funcType, Tag: `expr:"always"`},
-		{Name: "Cancelled", Type: funcType, Tag: `expr:"cancelled"`},
-		{Name: "Item", Type: anyType, Tag: `expr:"item"`},
-		{Name: "ItemKey", Type: stringType, Tag: `expr:"item_key"`},
-		{Name: "ItemIndex", Type: intType, Tag: `expr:"item_index"`},
-	})
+	env := slices.Clone(envFields)
+	env[fieldConfig].Type = e.cfgType
+	e.typ = reflect.StructOf(env)
 	e.zero = reflect.New(e.typ).Elem().Interface()
 	return e
 }
@@ -205,6 +171,12 @@ type compiled struct {
 	// outputs are its nodes.<id>.outputs.<key> reads, checked against
 	// what each node's module declares it outputs.
 	outputs []outputRef
+	// whole is set when the whole expression is one output read: its
+	// value is of the type the node promises for it.
+	whole outputRef
+	// itemFields are its item.<key> reads (id ""), checked against the
+	// keys of a matrix's combinations.
+	itemFields []outputRef
 }
 
 // outputRef is a read of nodes.<id>.outputs.<key>.
@@ -270,6 +242,11 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 			if id, key, _, off := outputRead(n); id != "" {
 				c.outputs = append(c.outputs, outputRef{id: id, key: key, off: off})
 			}
+			if base, ok := n.Node.(*ast.IdentifierNode); ok && base.Value == "item" {
+				if prop, ok := n.Property.(*ast.StringNode); ok {
+					c.itemFields = append(c.itemFields, outputRef{key: prop.Value, off: prop.Location().From})
+				}
+			}
 		case *ast.BinaryNode:
 			errs = append(errs, e.checkFanInOperand(n)...)
 		case *ast.IdentifierNode:
@@ -286,6 +263,9 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 		}
 		return false
 	})
+	if id, key, _, keyOff := outputRead(tree.Node); id != "" {
+		c.whole = outputRef{id: id, key: key, off: keyOff}
+	}
 	if id, _, off := e.fanInAt(tree.Node); id != "" {
 		c.fanIn = id
 		if asBool {

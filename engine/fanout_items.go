@@ -29,6 +29,9 @@ func (c *core) items(pn *planNode, env any) ([]any, []string, bool, error) {
 		if len(x) > maxItems {
 			return nil, nil, false, fmt.Errorf("foreach gave %d items, more than %d", len(x), maxItems)
 		}
+		if keys := pn.Foreach.Keys; keys != nil && pn.each == nil && safeKeys(keys) {
+			return x, keys, false, nil // a matrix's: its combinations' values
+		}
 		return x, listKeys(x), false, nil
 	case map[string]any:
 		if len(x) > maxItems {

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/pipe-run/pipe/modules"
@@ -101,6 +102,9 @@ func (c *compiler) checkFanInInput(in schema.Input, info *modules.Info, field mo
 func foreachWhy(f *schema.Foreach) string {
 	switch v := f.Value.(type) {
 	case []any:
+		if f.Keys != nil {
+			return fmt.Sprintf("once per matrix combination: %d instances", len(v))
+		}
 		return fmt.Sprintf("once per item: %d instances", len(v))
 	case map[string]any:
 		return fmt.Sprintf("once per key: %d instances", len(v))
@@ -130,6 +134,9 @@ func (c *compiler) checkOutput(j int, o outputRef, pos schema.Pos, src string) b
 	if bad, ok := c.checkSubOutput(j, o, pos, src); ok {
 		return bad
 	}
+	if bad, ok := c.checkPromisedRead(j, o, pos, src); ok {
+		return bad
+	}
 	n := c.p.Nodes[j]
 	info, ok := c.lookup(n.Module)
 	if !ok || n.Partial || len(info.Outputs) == 0 {
@@ -153,4 +160,38 @@ func (c *compiler) checkOutput(j int, o outputRef, pos schema.Pos, src string) b
 	}
 	c.errorf(posIn(pos, src, o.off), hint, "node %s (module %s) has no output %s", o.id, info.Name, schema.Quote(o.key))
 	return true
+}
+
+// checkMatrixItem reports item.<key> reads of a matrix node's expression
+// that no combination of the matrix has: a typo, read as null at run
+// time. It returns whether it reported one.
+func (c *compiler) checkMatrixItem(i int, comp *compiled, pos schema.Pos, src string) bool {
+	f := c.p.Nodes[i].Foreach
+	if f == nil || f.Keys == nil {
+		return false // a foreach's items are whatever it lists
+	}
+	items, _ := f.Value.([]any)
+	var keys []string
+	for _, item := range items {
+		m, _ := item.(map[string]any)
+		for k := range m {
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	bad := false
+	for _, r := range comp.itemFields {
+		if slices.Contains(keys, r.key) {
+			continue
+		}
+		slices.Sort(keys)
+		hint := schema.DidYouMean(r.key, keys)
+		if hint == "" {
+			hint = "the matrix's combinations have: " + strings.Join(keys, ", ")
+		}
+		c.errorf(posIn(pos, src, r.off), hint, "no combination of node %s's matrix has %s", c.p.Nodes[i].ID, schema.Quote(r.key))
+		bad = true
+	}
+	return bad
 }

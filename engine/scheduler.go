@@ -135,6 +135,9 @@ func (s *Scheduler) starts() []Start {
 	for k, j := range jobs {
 		pn := &s.c.plan.nodes[j.p]
 		out[k] = Start{Task: s.c.task(j), Started: j.started, Waits: pn.info.Waits, Cleanup: j.cleanup, Retry: pn.Retry}
+		// The executor that runs the task checks the node's promise: it
+		// may be a worker that has no plan.
+		out[k].Task.Promise = pn.promise
 		if s.with == nil {
 			s.with = make(map[int]map[string]any)
 		}

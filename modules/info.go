@@ -177,19 +177,20 @@ func (t Type) Check(v any) error {
 	case Duration:
 		s, isStr := v.(string)
 		if !isStr {
-			return fmt.Errorf("want a duration such as 30s or 5m, not %s", describe(v))
+			return fmt.Errorf("want a duration such as 30s or 5m, not %s", Describe(v))
 		}
 		if _, err := time.ParseDuration(s); err != nil {
 			return fmt.Errorf("%q is not a duration (write 30s, 5m or 1h30m)", s)
 		}
 	}
 	if !ok {
-		return fmt.Errorf("want %s, not %s", t.article(), describe(v))
+		return fmt.Errorf("want %s, not %s", t.Article(), Describe(v))
 	}
 	return nil
 }
 
-func (t Type) article() string {
+// Article names t with its article: "a list", "an int".
+func (t Type) Article() string {
 	switch t {
 	case Int:
 		return "an int"
@@ -203,7 +204,8 @@ func (t Type) article() string {
 	return "a " + string(t)
 }
 
-func describe(v any) string {
+// Describe names the kind of a plain value: "a string", "a list", "null".
+func Describe(v any) string {
 	switch v.(type) {
 	case nil:
 		return "null"

@@ -3,21 +3,53 @@ package modules
 import (
 	"fmt"
 	"maps"
+	"strings"
 	"time"
 )
 
 // The accessors below read inputs the engine has already checked against
-// the module's declared types, and filled with defaults.
+// the module's declared types, and filled with defaults. They read only
+// inputs the module declares: a name its Info does not declare is a typo
+// in the module's code that would otherwise read "" or 0 quietly, so they
+// panic with an *UndeclaredInputError, which the engine turns into a
+// failed node with that message. A panic, not an error: the name is
+// fixed in the code, never the user's, so a test of the module finds it
+// at once, and call sites stay one expression (in.Float("bankroll")).
+// Data a module takes beyond its declared inputs (AnyInputs) is read
+// from With.
+
+// UndeclaredInputError is the panic of an accessor asked for an input
+// the module does not declare.
+type UndeclaredInputError struct {
+	Module, Name string
+	// Declared are the names the module declares.
+	Declared []string
+}
+
+func (e *UndeclaredInputError) Error() string {
+	return fmt.Sprintf("module %s reads input %q, which it does not declare (it declares: %s): a bug in the module; declare the input in its Info, or fix the name",
+		e.Module, e.Name, strings.Join(e.Declared, ", "))
+}
+
+// get returns input key, after checking that the module declares it.
+func (in *Input) get(key string) any {
+	if in.Spec != nil {
+		if _, ok := in.Spec.Input(key); !ok {
+			panic(&UndeclaredInputError{Module: in.Spec.Name, Name: key, Declared: in.Spec.InputNames()})
+		}
+	}
+	return in.With[key]
+}
 
 // String returns input key as a string ("" when absent).
 func (in *Input) String(key string) string {
-	s, _ := in.With[key].(string)
+	s, _ := in.get(key).(string)
 	return s
 }
 
 // Int returns input key as an int (0 when absent).
 func (in *Input) Int(key string) int {
-	switch x := in.With[key].(type) {
+	switch x := in.get(key).(type) {
 	case int:
 		return x
 	case float64:
@@ -28,7 +60,7 @@ func (in *Input) Int(key string) int {
 
 // Float returns input key as a float64 (0 when absent).
 func (in *Input) Float(key string) float64 {
-	switch x := in.With[key].(type) {
+	switch x := in.get(key).(type) {
 	case int:
 		return float64(x)
 	case float64:
@@ -39,13 +71,13 @@ func (in *Input) Float(key string) float64 {
 
 // Bool returns input key as a bool (false when absent).
 func (in *Input) Bool(key string) bool {
-	b, _ := in.With[key].(bool)
+	b, _ := in.get(key).(bool)
 	return b
 }
 
 // Duration returns input key parsed as a duration (0 when absent).
 func (in *Input) Duration(key string) (time.Duration, error) {
-	s, ok := in.With[key].(string)
+	s, ok := in.get(key).(string)
 	if !ok || s == "" {
 		return 0, nil
 	}
@@ -59,7 +91,7 @@ func (in *Input) Duration(key string) (time.Duration, error) {
 // Strings returns input key as a list of strings: a list's items, or a
 // single string as a one-item list.
 func (in *Input) Strings(key string) ([]string, error) {
-	switch x := in.With[key].(type) {
+	switch x := in.get(key).(type) {
 	case nil:
 		return nil, nil
 	case string:
@@ -80,13 +112,16 @@ func (in *Input) Strings(key string) ([]string, error) {
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("input %s: want a list of strings, not %T", key, in.With[key])
+	return nil, fmt.Errorf("input %s: want a list of strings, not %T", key, in.get(key))
 }
 
 // WithPaths returns in with its string inputs keys resolved as paths
 // against the base directory (see Path), on a copy of With; in itself is
 // not changed. "" and URLs stay as they are.
 func (in *Input) WithPaths(keys ...string) *Input {
+	for _, k := range keys {
+		in.get(k) // a typo panics whatever the base directory
+	}
 	if in.Dir == "" {
 		return in
 	}

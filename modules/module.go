@@ -54,6 +54,10 @@ type Input struct {
 	// (ENABLE_DANGEROUS_AI): a module that finds its target dangerous only
 	// once it runs (a Python file named by a ${{ }}) refuses it otherwise.
 	AllowDangerous bool
+	// Spec is the module's Info, set by the engine: the accessors
+	// (String, Int, ...) panic on a name it does not declare, a typo in
+	// the module's code (see UndeclaredInputError). Nil checks nothing.
+	Spec *Info
 }
 
 // Path returns the path p resolved against the base directory: p itself

@@ -13,63 +13,37 @@ import (
 )
 
 func (l *loader) pipeline(root *yaml.Node) {
-	var nodes *yaml.Node
 	for _, kv := range l.pairs(root, "key") {
-		k, v := kv.key, kv.value
-		switch k.Value {
-		case "name":
-			l.p.Name, _ = l.str(v, "name")
-		case "description":
-			l.p.Description, _ = l.str(v, "description")
-		case "config":
-			l.config(v)
-		case "nodes":
-			nodes = v
-			if v.Kind != yaml.MappingNode {
-				l.errorf(posOf(v), "write `nodes:` as a mapping of node id to node", "nodes must be a mapping, not %s", kindName(v))
-				nodes = nil
-			}
-		case "max_parallel":
-			if n, ok := l.int(v, "max_parallel"); ok {
-				if n < 0 {
-					l.errorf(posOf(v), "0 means the default (the number of CPUs)", "max_parallel must not be negative")
-				}
-				l.p.MaxParallel = n
-			}
-		case "timeout":
-			l.p.Timeout, _ = l.duration(v, "timeout")
-		case "secrets":
-			l.p.Secrets = l.secrets(v)
-		case "base_dir":
-			if s, ok := l.str(v, "base_dir"); ok {
-				l.p.BaseDir, l.p.BaseDirPos = s, posOf(v)
-			}
-		case "outputs":
-			l.p.Outputs = l.outputs(v)
-		default:
-			if strings.HasPrefix(k.Value, "x-") {
-				continue // extension keys hold anchors for the rest of the file
-			}
-			l.unknownKey(k, "the pipeline", PipelineKeys)
+		k := kv.key
+		if key, ok := pipelineKeyIndex[k.Value]; ok {
+			key.read(l, kv.value)
+			continue
 		}
+		if strings.HasPrefix(k.Value, "x-") {
+			continue // extension keys hold anchors for the rest of the file
+		}
+		l.unknownKey(k, "the pipeline", PipelineKeys)
 	}
 	l.checkSecrets()
-	if nodes == nil {
+	if l.nodesAt == nil {
 		if !hasKey(root, "nodes") {
 			l.errorf(posOf(root), "add a `nodes:` mapping of node id to node", "pipeline has no `nodes`")
 		}
 		return
 	}
-	l.nodes(nodes)
+	l.nodes(l.nodesAt)
 }
 
-func hasKey(m *yaml.Node, key string) bool {
+func hasKey(m *yaml.Node, key string) bool { return keyNode(m, key) != nil }
+
+// keyNode returns mapping m's key node called key; nil when m has none.
+func keyNode(m *yaml.Node, key string) *yaml.Node {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
-			return true
+			return m.Content[i]
 		}
 	}
-	return false
+	return nil
 }
 
 func (l *loader) config(v *yaml.Node) {
@@ -188,54 +162,20 @@ func (l *loader) node(n *Node, v *yaml.Node) {
 	// max_parallel and fail_fast apply to a foreach node's instances.
 	var fanKeys []*yaml.Node
 	for _, kv := range l.pairs(v, "key") {
-		k, val := kv.key, kv.value
-		switch k.Value {
-		case "module":
-			if s, ok := l.str(val, "module"); ok {
-				n.Module, n.ModulePos = s, posOf(val)
-			}
-		case "needs":
-			n.Needs = l.needs(val)
-		case "when":
-			n.When, n.WhenPos = l.when(val)
-		case "with":
-			n.With = l.with(val)
-		case "timeout":
-			n.Timeout, _ = l.duration(val, "timeout")
-		case "retries":
-			l.retries(&n.Retry, val)
-		case "continue_on_error":
-			n.ContinueOnError, _ = l.bool(val, "continue_on_error")
-		case "dangerous":
-			n.Dangerous, _ = l.bool(val, "dangerous")
-		case "description":
-			n.Description, _ = l.str(val, "description")
-		case "cache":
-			if b, ok := l.bool(val, "cache"); ok {
-				n.Cache, n.CachePos = &b, posOf(val)
-			}
-		case "files":
-			n.Files = l.files(val)
-		case "tags":
-			n.Tags = l.tags(val)
-		case "foreach":
-			n.Foreach = l.foreach(val)
-		case "max_parallel":
-			fanKeys = append(fanKeys, k)
-			if m, ok := l.int(val, "max_parallel"); ok {
-				if m < 0 {
-					l.errorf(posOf(val), "0 means no bound but the run's", "max_parallel must not be negative")
-				}
-				n.MaxParallel = m
-			}
-		case "fail_fast":
-			fanKeys = append(fanKeys, k)
-			n.FailFast, _ = l.bool(val, "fail_fast")
-		default:
-			l.unknownKey(k, where, NodeKeys)
+		key, ok := nodeKeyIndex[kv.key.Value]
+		if !ok {
+			l.unknownKey(kv.key, where, NodeKeys)
+			continue
 		}
+		if key.fan {
+			fanKeys = append(fanKeys, kv.key)
+		}
+		key.read(l, n, kv.value)
 	}
-	if n.Foreach == nil && !hasKey(v, "foreach") {
+	if hasKey(v, "foreach") && hasKey(v, "matrix") {
+		l.errorf(posOf(keyNode(v, "matrix")), "a matrix is a foreach over its combinations: keep one of the two", "node %s has both foreach and matrix", n.ID)
+	}
+	if n.Foreach == nil && !hasKey(v, "foreach") && !hasKey(v, "matrix") {
 		for _, k := range fanKeys {
 			l.errorf(posOf(k), "add `foreach:` to run the node once per item, or remove "+k.Value, "%s applies to the instances of a foreach node; node %s has no foreach", k.Value, n.ID)
 		}

@@ -1,13 +1,116 @@
 package schema
 
-// The keys a pipeline file may use. They are the one list that the loader
-// checks unknown keys against and that the JSON Schema test compares with
-// schema/pipeline.schema.json.
+import "gopkg.in/yaml.v3"
+
+// The keys a pipeline file may use. The tables below are the one list of
+// pipeline and node keys: the loader reads each key through its entry,
+// the names (PipelineKeys, NodeKeys) and the unknown-key hints come from
+// them, and tests hold schema/pipeline.schema.json and the README's key
+// tables to them (schema_test.go, fields_test.go).
+
+// pipelineKey is one top-level key and how it is read into l.p.
+type pipelineKey struct {
+	name string
+	read func(l *loader, v *yaml.Node)
+}
+
+var pipelineKeys = []pipelineKey{
+	{"name", func(l *loader, v *yaml.Node) { l.p.Name, _ = l.str(v, "name") }},
+	{"description", func(l *loader, v *yaml.Node) { l.p.Description, _ = l.str(v, "description") }},
+	{"config", (*loader).config},
+	{"nodes", func(l *loader, v *yaml.Node) {
+		l.nodesAt = v
+		if v.Kind != yaml.MappingNode {
+			l.errorf(posOf(v), "write `nodes:` as a mapping of node id to node", "nodes must be a mapping, not %s", kindName(v))
+			l.nodesAt = nil
+		}
+	}},
+	{"max_parallel", func(l *loader, v *yaml.Node) {
+		if n, ok := l.int(v, "max_parallel"); ok {
+			if n < 0 {
+				l.errorf(posOf(v), "0 means the default (the number of CPUs)", "max_parallel must not be negative")
+			}
+			l.p.MaxParallel = n
+		}
+	}},
+	{"timeout", func(l *loader, v *yaml.Node) { l.p.Timeout, _ = l.duration(v, "timeout") }},
+	{"secrets", func(l *loader, v *yaml.Node) { l.p.Secrets = l.secrets(v) }},
+	{"base_dir", func(l *loader, v *yaml.Node) {
+		if s, ok := l.str(v, "base_dir"); ok {
+			l.p.BaseDir, l.p.BaseDirPos = s, posOf(v)
+		}
+	}},
+	{"outputs", func(l *loader, v *yaml.Node) { l.p.Outputs = l.outputs(v) }},
+}
+
+// nodeKey is one key of a node and how it is read into n.
+type nodeKey struct {
+	name string
+	// fan marks keys that apply to a foreach node's instances only.
+	fan  bool
+	read func(l *loader, n *Node, v *yaml.Node)
+}
+
+var nodeKeys = []nodeKey{
+	{name: "module", read: func(l *loader, n *Node, v *yaml.Node) {
+		if s, ok := l.str(v, "module"); ok {
+			n.Module, n.ModulePos = s, posOf(v)
+		}
+	}},
+	{name: "needs", read: func(l *loader, n *Node, v *yaml.Node) { n.Needs = l.needs(v) }},
+	{name: "when", read: func(l *loader, n *Node, v *yaml.Node) { n.When, n.WhenPos = l.when(v) }},
+	{name: "with", read: func(l *loader, n *Node, v *yaml.Node) { n.With = l.with(v) }},
+	{name: "timeout", read: func(l *loader, n *Node, v *yaml.Node) { n.Timeout, _ = l.duration(v, "timeout") }},
+	{name: "retries", read: func(l *loader, n *Node, v *yaml.Node) { l.retries(&n.Retry, v) }},
+	{name: "continue_on_error", read: func(l *loader, n *Node, v *yaml.Node) { n.ContinueOnError, _ = l.bool(v, "continue_on_error") }},
+	{name: "dangerous", read: func(l *loader, n *Node, v *yaml.Node) { n.Dangerous, _ = l.bool(v, "dangerous") }},
+	{name: "description", read: func(l *loader, n *Node, v *yaml.Node) { n.Description, _ = l.str(v, "description") }},
+	{name: "cache", read: func(l *loader, n *Node, v *yaml.Node) {
+		if b, ok := l.bool(v, "cache"); ok {
+			n.Cache, n.CachePos = &b, posOf(v)
+		}
+	}},
+	{name: "files", read: func(l *loader, n *Node, v *yaml.Node) { n.Files = l.files(v) }},
+	{name: "tags", read: func(l *loader, n *Node, v *yaml.Node) { n.Tags = l.tags(v) }},
+	{name: "foreach", read: func(l *loader, n *Node, v *yaml.Node) { n.Foreach = l.foreach(v) }},
+	{name: "max_parallel", fan: true, read: func(l *loader, n *Node, v *yaml.Node) {
+		if m, ok := l.int(v, "max_parallel"); ok {
+			if m < 0 {
+				l.errorf(posOf(v), "0 means no bound but the run's", "max_parallel must not be negative")
+			}
+			n.MaxParallel = m
+		}
+	}},
+	{name: "fail_fast", fan: true, read: func(l *loader, n *Node, v *yaml.Node) { n.FailFast, _ = l.bool(v, "fail_fast") }},
+	{name: "outputs", read: func(l *loader, n *Node, v *yaml.Node) { n.Outputs = l.promises(v, n.ID) }},
+	{name: "matrix", read: func(l *loader, n *Node, v *yaml.Node) { n.Foreach = l.matrix(v) }},
+}
+
 var (
-	PipelineKeys = []string{"name", "description", "config", "nodes", "max_parallel", "timeout", "secrets", "base_dir", "outputs"}
-	NodeKeys     = []string{"module", "needs", "when", "with", "timeout", "retries", "continue_on_error", "dangerous", "description", "cache", "files", "tags", "foreach", "max_parallel", "fail_fast"}
+	// PipelineKeys and NodeKeys are the keys' names, in the tables' order.
+	PipelineKeys = names(pipelineKeys, func(k pipelineKey) string { return k.name })
+	NodeKeys     = names(nodeKeys, func(k nodeKey) string { return k.name })
 	RetryKeys    = []string{"limit", "backoff", "factor", "max_backoff"}
 	// ConfigEntryKeys are the keys of a config entry's long form,
 	// `KEY: {default: x, description: ...}`.
 	ConfigEntryKeys = []string{"default", "description"}
+
+	pipelineKeyIndex = index(pipelineKeys, func(k pipelineKey) string { return k.name })
+	nodeKeyIndex     = index(nodeKeys, func(k nodeKey) string { return k.name })
 )
+
+func names[T any](table []T, name func(T) string) []string {
+	out := make([]string, len(table))
+	for i, t := range table {
+		out[i] = name(t)
+	}
+	return out
+}
+
+func index[T any](table []T, name func(T) string) map[string]*T {
+	out := make(map[string]*T, len(table))
+	for i := range table {
+		out[name(table[i])] = &table[i]
+	}
+	return out
+}

@@ -79,6 +79,10 @@ type loader struct {
 	budget int
 	// overBudget is set once the budget's end has been reported.
 	overBudget bool
+	// nodesAt is the file's `nodes:` mapping, once read.
+	nodesAt *yaml.Node
+	// combos counts the combinations of the file's matrices so far.
+	combos int
 }
 
 func (l *loader) errorf(pos Pos, hint, format string, args ...any) {

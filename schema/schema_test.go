@@ -167,18 +167,7 @@ func TestJSONSchemaMatchesLoader(t *testing.T) {
 // TestPipelinesPassTheJSONSchema checks that what the loader accepts, an
 // editor's JSON Schema accepts too, and that it rejects what it must.
 func TestPipelinesPassTheJSONSchema(t *testing.T) {
-	c := jsonschema.NewCompiler()
-	raw, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema.JSONSchema))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.AddResource("pipeline.schema.json", raw); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("pipeline.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sch := compiledJSONSchema(t)
 	files, _ := filepath.Glob("../pipelines/*.yaml")
 	more, _ := filepath.Glob("../testdata/good/*.yaml")
 	files = append(files, more...)
@@ -199,6 +188,24 @@ func TestPipelinesPassTheJSONSchema(t *testing.T) {
 			t.Errorf("JSON Schema accepts %q", bad)
 		}
 	}
+}
+
+// compiledJSONSchema is schema/pipeline.schema.json, ready to validate.
+func compiledJSONSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	c := jsonschema.NewCompiler()
+	raw, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema.JSONSchema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.AddResource("pipeline.schema.json", raw); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("pipeline.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch
 }
 
 func yamlToJSON(t *testing.T, data []byte) any {

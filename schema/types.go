@@ -80,6 +80,9 @@ type Node struct {
 	// not started yet once one fails.
 	MaxParallel int
 	FailFast    bool
+	// Outputs are the outputs the node promises (`outputs:`), in file
+	// order; nil when it promises none. See Promise.
+	Outputs []Promise
 	// Partial is set when the node could not be read whole; checks that
 	// need the node's content skip it rather than report knock-on errors.
 	Partial bool
@@ -95,6 +98,9 @@ type Foreach struct {
 	// Expr is the `${{ }}` string, positioned, when the items come from
 	// an expression.
 	Expr *Template
+	// Keys name the instances of a `matrix:` (its combinations' values,
+	// "england,elo"), one per item of Value; nil for a foreach.
+	Keys []string
 }
 
 // Ref names another node at a position (an entry of `needs`).

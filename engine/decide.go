@@ -202,7 +202,7 @@ func (c *core) env(i int, success bool) any {
 	v.Field(fieldFailure).Set(reflect.ValueOf(boolFunc(c.nodes[i].failedAbove)))
 	v.Field(fieldAlways).Set(reflect.ValueOf(boolFunc(true)))
 	v.Field(fieldCancelled).Set(reflect.ValueOf(boolFunc(c.cause != nil)))
-	return v.Interface()
+	return v.Addr().Interface() // the pointer: Interface of the struct would copy it
 }
 
 // envOf builds an expression environment that sees config, the run, the

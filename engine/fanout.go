@@ -51,9 +51,9 @@ type fanState struct {
 	items []ItemView
 	// byID finds an instance by id, for Scheduler.End; made on first use.
 	byID map[string]int
-	// env is the node's expression environment while its instances are
-	// decided (all at once, as it fans out): each instance's is a copy
-	// with its item set, sharing the views of the nodes it reads.
+	// env points to the node's expression environment while its
+	// instances are decided (all at once, as it fans out): each in turn
+	// sets its item there (see itemEnv).
 	env reflect.Value
 }
 
@@ -143,7 +143,10 @@ func (c *core) fanOut(i int, work []int) []int {
 	n := len(c.plan.nodes)
 	fan := &fanState{first: len(c.nodes), count: len(items), left: len(items), isMap: isMap}
 	if env != nil {
-		fan.env = reflect.ValueOf(env)
+		// One environment for every instance, each setting its item in
+		// turn: they are evaluated one after another, below, and nothing
+		// keeps the environment after that.
+		fan.env = reflect.ValueOf(env) // a pointer (see env)
 	}
 	recs := make([]NodeRecord, len(items))
 	c.nodes = slices.Grow(c.nodes, len(items))
@@ -186,17 +189,15 @@ func (c *core) fanOut(i int, work []int) []int {
 }
 
 // itemEnv is the expression environment of instance k: its node's, with
-// its item set.
+// its item set. It is valid until the next instance's.
 func (c *core) itemEnv(k int) any {
 	in := &c.inst[k-len(c.plan.nodes)]
-	v := reflect.New(c.plan.env.typ).Elem()
-	v.Set(c.nodes[in.parent].fan.env)
-	if in.item != nil {
-		v.Field(fieldItem).Set(reflect.ValueOf(&in.item).Elem())
-	}
+	env := c.nodes[in.parent].fan.env
+	v := env.Elem()
+	v.Field(fieldItem).Set(reflect.ValueOf(&in.item).Elem())
 	v.Field(fieldItemKey).SetString(in.key)
 	v.Field(fieldItemIndex).SetInt(int64(in.index))
-	return v.Interface()
+	return env.Interface()
 }
 
 // admit queues ready instance k, or holds it back while its node's

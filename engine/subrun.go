@@ -136,7 +136,7 @@ func (r *run) outputValues() (map[string]any, error) {
 	for _, f := range []int{fieldFailure, fieldCancelled} {
 		v.Field(f).Set(reflect.ValueOf(boolFunc(false)))
 	}
-	env := v.Interface()
+	env := v.Addr().Interface()
 	holder := &planNode{templates: c.plan.outputs}
 	for _, o := range pl.Outputs {
 		out, err := c.resolve(holder, o.Value, env, false)

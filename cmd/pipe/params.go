@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/kong"
 
@@ -51,13 +52,14 @@ func (pa *pipelineArgs) wanted() bool { return pa != nil && pa.read }
 
 // paramFlagRE is what a config key must look like, kebab-cased, to be a
 // flag: a key such as _X or A__B is reached with --set only.
-var paramFlagRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+// Compiled on first use, not in an init: inits run at every start of pipe.
+var paramFlagRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
 
 // paramFlag is config key's flag name without the dashes (SPORTS_MODEL ->
 // sports-model), or "" when it has none.
 func paramFlag(key string) string {
 	f := strings.ToLower(strings.ReplaceAll(key, "_", "-"))
-	if !paramFlagRE.MatchString(f) {
+	if !paramFlagRE().MatchString(f) {
 		return ""
 	}
 	return f

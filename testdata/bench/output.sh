@@ -6,6 +6,7 @@
 #
 #   testdata/bench/output.sh [N]                    # default: 1000 nodes
 #   ROUNDS=10 LINES=3 SHAPE=wide JOBS=8 testdata/bench/output.sh 1000
+#   RUNS_ON=/dev/shm PIPE=/path/to/pipe testdata/bench/output.sh
 #
 # Rounds interleave the commands (a different order each round), so that
 # the machine's drift reaches them alike; it prints medians and each
@@ -30,9 +31,10 @@ work=$(mktemp -d)
 runs=$(mktemp -d "${RUNS_ON:-$work}/runs.XXXXXX")
 trap 'rm -rf "$work" "$runs"' EXIT
 
-go build -o "$work/pipe" ./cmd/pipe
+pipe=${PIPE:-$work/pipe} # PIPE=/path/to/pipe measures that build
+[ -n "${PIPE:-}" ] || go build -o "$pipe" ./cmd/pipe
 go run ./testdata/bench/gen -shape "$shape" -n "$n" -lines "$lines" -jobs "$jobs" -out "$work/dag"
-pipe_run="$work/pipe run $work/dag/pipeline.yaml --max-parallel $jobs --runs-dir $runs/r"
+pipe_run="$pipe run $work/dag/pipeline.yaml --max-parallel $jobs --runs-dir $runs/r"
 
 names=(make pipe_quiet pipe_prefixed pipe_grouped make_tty pipe_tty)
 run_one() {

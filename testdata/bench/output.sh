@@ -14,11 +14,13 @@
 # ratios from one run only. Terminal runs go through script(1), whose
 # pseudo-terminal both sides pay for.
 #
-# Every node that prints gets a log file, and make writes none: on a disk
-# where making a file is slow (ext4 without a journal skips the inodes
-# freed in the last seconds, 0.3 ms a file on a busy machine, 7 us on
-# tmpfs), that is most of the gap. RUNS_ON=/dev/shm puts the runs
-# directory there to tell the two apart.
+# Every node that prints gets a log file, and make writes none. Each run
+# gets a runs directory of its own, removed only at the end: on ext4
+# without a journal (this machine's disk), a file made just after
+# thousands were deleted costs 0.3 ms (the kernel skips the inodes freed
+# in the last seconds), 7 us on tmpfs, and removing the last run's logs
+# before each run made pipe pay that for every node. RUNS_ON=/dev/shm
+# puts the runs directories there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -34,23 +36,24 @@ trap 'rm -rf "$work" "$runs"' EXIT
 pipe=${PIPE:-$work/pipe} # PIPE=/path/to/pipe measures that build
 [ -n "${PIPE:-}" ] || go build -o "$pipe" ./cmd/pipe
 go run ./testdata/bench/gen -shape "$shape" -n "$n" -lines "$lines" -jobs "$jobs" -out "$work/dag"
-pipe_run="$pipe run $work/dag/pipeline.yaml --max-parallel $jobs --runs-dir $runs/r"
+rdir=$runs/warm-up # time_one gives each timed run its own
+pipe_run() { $pipe run "$work/dag/pipeline.yaml" --max-parallel "$jobs" --runs-dir "$rdir" "$@"; }
 
 names=(make pipe_quiet pipe_prefixed pipe_grouped make_tty pipe_tty)
 run_one() {
 	case $1 in
 	make) make -s -j"$jobs" -C "$work/dag" ;;
-	pipe_quiet) $pipe_run --output quiet ;;
-	pipe_prefixed) $pipe_run --output prefixed ;;
-	pipe_grouped) $pipe_run --output grouped ;;
+	pipe_quiet) pipe_run --output quiet ;;
+	pipe_prefixed) pipe_run --output prefixed ;;
+	pipe_grouped) pipe_run --output grouped ;;
 	make_tty) script -qec "make -s -j$jobs -C $work/dag" /dev/null ;;
-	pipe_tty) script -qec "$pipe_run --output prefixed" /dev/null ;; # and the status line
+	pipe_tty) script -qec "$pipe run $work/dag/pipeline.yaml --max-parallel $jobs --runs-dir $rdir --output prefixed" /dev/null ;; # and the status line
 	esac
 }
 
 # time_one NAME: runs it once, output discarded, and prints seconds.
 time_one() {
-	rm -rf "$runs/r"
+	rdir=$(mktemp -d "$runs/r.XXXXXX")
 	local start end
 	start=$(date +%s%N)
 	run_one "$1" >/dev/null 2>&1 </dev/null

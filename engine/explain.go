@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/expr-lang/expr"
 )
@@ -34,7 +35,8 @@ type Explanation struct {
 	Cache string `json:"cache,omitempty"`
 }
 
-var configRef = regexp.MustCompile(`\bconfig\.([A-Za-z_][A-Za-z0-9_]*)`)
+// Compiled on first use, not in an init: inits run at every start of pipe.
+var configRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\bconfig\.([A-Za-z_][A-Za-z0-9_]*)`) })
 
 // Explain says, without running anything, what each node of plan would do
 // in a run with opts, and why: selected or not (--only, --skip), blocked
@@ -144,7 +146,7 @@ func (c *core) explain(i int, would []Would) (Would, string) {
 // masked: "config.N = 3, config.MODE = fast".
 func (c *core) configValues(src string) string {
 	var parts []string
-	for _, m := range configRef.FindAllStringSubmatch(src, -1) {
+	for _, m := range configRef().FindAllStringSubmatch(src, -1) {
 		key := m[1]
 		v, ok := c.config[key]
 		if !ok {

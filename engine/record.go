@@ -11,8 +11,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/google/renameio/v2/maybe"
 )
 
 // Status is the state of a node or a run.
@@ -142,7 +140,7 @@ func WriteRecordData(dir string, rec *Record) (path string, data []byte, err err
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", data, fmt.Errorf("writing run record: %w", err)
 	}
-	if err := maybe.WriteFile(path, data, 0o600); err != nil {
+	if err := writeFileAtomic(path, data, 0o600); err != nil {
 		return "", data, fmt.Errorf("writing run record %s: %w", path, err)
 	}
 	return path, data, nil

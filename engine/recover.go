@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -35,7 +36,7 @@ type Recovered struct {
 // lost. Journals of runs still going are left alone. A missing dir has
 // nothing to recover.
 func RecoverRuns(dir string) ([]Recovered, error) {
-	ents, err := os.ReadDir(dir)
+	names, err := journalNames(dir)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return nil, nil // no runs here; pipe run says what is wrong with dir
 	}
@@ -44,11 +45,8 @@ func RecoverRuns(dir string) ([]Recovered, error) {
 	}
 	var out []Recovered
 	var errs []error
-	for _, ent := range ents {
-		if ent.IsDir() || !strings.HasSuffix(ent.Name(), JournalSuffix) {
-			continue
-		}
-		rec, err := RecoverJournal(filepath.Join(dir, ent.Name()))
+	for _, name := range names {
+		rec, err := RecoverJournal(filepath.Join(dir, name))
 		switch {
 		case errors.Is(err, ErrRunLive), errors.Is(err, errNoLocks):
 		case err != nil:
@@ -58,6 +56,30 @@ func RecoverRuns(dir string) ([]Recovered, error) {
 		}
 	}
 	return out, errors.Join(errs...)
+}
+
+// journalNames returns the names of the journals in dir, sorted. Every
+// pipe run reads its runs directory, which holds a record and the node
+// logs of every past run: os.ReadDir would sort all of those names; here
+// only the few journals are.
+func journalNames(dir string) ([]string, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ents, err := f.ReadDir(-1)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, ent := range ents {
+		if !ent.IsDir() && strings.HasSuffix(ent.Name(), JournalSuffix) {
+			names = append(names, ent.Name())
+		}
+	}
+	slices.Sort(names)
+	return names, nil
 }
 
 // RecoverJournal turns the journal at path into its run's record, if its

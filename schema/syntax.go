@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	goccy "github.com/goccy/go-yaml"
@@ -28,13 +29,14 @@ const (
 // is refused.
 const MaxDepth = 10000
 
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): `)
+// Compiled on first use, not in an init: inits run at every start of pipe.
+var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): `) })
 
 // unquotedTagWhenRE finds `when:` values written with a leading `!` and an
 // operator YAML cannot read after a tag (anchors `&`, block scalars `|`).
-var unquotedTagWhenRE = regexp.MustCompile(`^(\s*(?:-\s+)?when:\s*)(![^'"]*[&|*>].*)$`)
+var unquotedTagWhenRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\s*(?:-\s+)?when:\s*)(![^'"]*[&|*>].*)$`) })
 
-var unknownAnchorRE = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
+var unknownAnchorRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^unknown anchor '(.*)' referenced$`) })
 
 // syntaxError reports a YAML syntax error at the most precise position it
 // can find; every message gets a line and a column. yaml.v3 often names the
@@ -50,13 +52,13 @@ func (l *loader) syntaxError(err error) {
 	raw := err.Error()
 	msg := strings.TrimPrefix(raw, "yaml: ")
 	pos := Pos{}
-	if m := yamlLineRE.FindStringSubmatch(raw); m != nil {
+	if m := yamlLineRE().FindStringSubmatch(raw); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		pos = Pos{Line: n, Col: 1}
 		msg = strings.TrimPrefix(raw, m[0])
 	}
 	hint := ""
-	switch m := unknownAnchorRE.FindStringSubmatch(msg); {
+	switch m := unknownAnchorRE().FindStringSubmatch(msg); {
 	case m != nil:
 		pos = l.aliasPos(m[1])
 		msg = fmt.Sprintf("alias *%s refers to no anchor", m[1])
@@ -87,7 +89,7 @@ func (l *loader) syntaxError(err error) {
 func (l *loader) unquotedWhen() bool {
 	found := false
 	for i, line := range strings.Split(string(l.src.Data), "\n") {
-		if m := unquotedTagWhenRE.FindStringSubmatch(strings.TrimRight(line, "\r")); m != nil {
+		if m := unquotedTagWhenRE().FindStringSubmatch(strings.TrimRight(line, "\r")); m != nil {
 			col := utf8.RuneCountInString(m[1]) + 1
 			expr := strings.TrimSpace(m[2])
 			l.errorf(Pos{Line: i + 1, Col: col}, fmt.Sprintf("quote the expression: when: %s", Clip(strconv.Quote(expr))),

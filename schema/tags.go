@@ -2,16 +2,18 @@ package schema
 
 import (
 	"regexp"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
 
 // tagPattern is what a tag may hold: no commas or blanks, since
 // `--tags a,b` lists them on the command line.
-var tagPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+// Compiled on first use, not in an init: inits run at every start of pipe.
+var tagPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`) })
 
 // IsTag reports whether s may be a node tag.
-func IsTag(s string) bool { return len(s) <= 64 && tagPattern.MatchString(s) }
+func IsTag(s string) bool { return len(s) <= 64 && tagPattern().MatchString(s) }
 
 // tags reads a node's `tags`: one tag or a list of them.
 func (l *loader) tags(v *yaml.Node) []Ref {

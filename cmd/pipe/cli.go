@@ -29,9 +29,7 @@ const (
 var version = "dev"
 
 type cli struct {
-	Debug     bool             `help:"Log at debug level."`
-	LogFormat string           `help:"Log format: text, json or logfmt." enum:"text,json,logfmt" default:"text"`
-	Version   kong.VersionFlag `help:"Print the version and exit."`
+	globals
 
 	Validate validateCmd `cmd:"" help:"Check pipeline files (default pipelines/*.yaml)."`
 	Graph    graphCmd    `cmd:"" help:"Draw a pipeline's graph as DOT (or SVG/PNG through Graphviz)."`
@@ -48,6 +46,14 @@ type cli struct {
 	Help     helpCmd     `cmd:"" help:"Show help for pipe or one of its commands."`
 
 	Completion completionCmd `cmd:"" help:"Print the shell completion script for bash, zsh or fish."`
+}
+
+// globals are the flags of every command. kong flattens the anonymous
+// field: they are flags of pipe itself.
+type globals struct {
+	Debug     bool             `help:"Log at debug level."`
+	LogFormat string           `help:"Log format: text, json or logfmt." enum:"text,json,logfmt" default:"text"`
+	Version   kong.VersionFlag `help:"Print the version and exit."`
 }
 
 // env is what commands get: the streams, the logger set-up and the
@@ -83,9 +89,10 @@ func silent(code int) error { return &exitError{code: code} }
 type kongExit int
 
 // newParser is pipe's command line parser; help for run and explain lists
-// the parameters of the pipeline in *pa.
-func newParser(c *cli, stdout, stderr io.Writer, pa **pipelineArgs) (*kong.Kong, error) {
-	return kong.New(c,
+// the parameters of the pipeline in *pa. Given the names of commands, the
+// parser knows only those (see smallParser).
+func newParser(c *cli, stdout, stderr io.Writer, pa **pipelineArgs, only ...string) (*kong.Kong, error) {
+	opts := []kong.Option{
 		kong.Name("pipe"),
 		kong.Description("pipe runs declarative DAG pipelines of modules, written in YAML."),
 		kong.Writers(stdout, stderr),
@@ -93,18 +100,47 @@ func newParser(c *cli, stdout, stderr io.Writer, pa **pipelineArgs) (*kong.Kong,
 		kong.Exit(func(code int) { panic(kongExit(code)) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 		kong.Help(helpWithParams(pa)),
-	)
+	}
+	if only == nil {
+		return kong.New(c, opts...)
+	}
+	for _, name := range only {
+		cmd, ok := commandField(c, name)
+		if !ok {
+			return nil, fmt.Errorf("no command %q", name)
+		}
+		opts = append(opts, kong.DynamicCommand(name, cmd.help, "", cmd.target))
+	}
+	return kong.New(&c.globals, opts...)
 }
 
 // Main runs pipe with args and returns the exit code.
-func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if only := smallParser(args); only != nil {
+		if code, done := mainWith(args, only, stdin, stdout, stderr); done {
+			return code
+		}
+	}
+	code, _ := mainWith(args, nil, stdin, stdout, stderr)
+	return code
+}
+
+// mainWith runs pipe with a parser that knows the commands named in only,
+// or all of them. With some, it returns done false, having printed and run
+// nothing, where the others matter: on a usage error (kong's suggestions
+// name other commands) and for the pipeline's parameters (their flags must
+// not clash with any command's).
+func mainWith(args, only []string, stdin io.Reader, stdout, stderr io.Writer) (code int, done bool) {
 	var c cli
 	var pa *pipelineArgs // the pipeline of run and explain, read before kong parses
 	given := args
-	parser, err := newParser(&c, stdout, stderr, &pa)
+	parser, err := newParser(&c, stdout, stderr, &pa, only...)
 	if err != nil {
+		if only != nil {
+			return 0, false
+		}
 		fmt.Fprintln(stderr, "pipe:", err)
-		return exitFailed
+		return exitFailed, true
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -112,23 +148,29 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			if !ok {
 				panic(r)
 			}
-			code = int(k)
+			code, done = int(k), true
 		}
 	}()
 	if len(args) > 0 && args[0] == completeCommand {
 		printCompletions(stdout, parser.Model, args[1:])
-		return exitOK
+		return exitOK, true
 	}
 	args, pa, err = takeParams(parser.Model, args)
+	if only != nil && (err != nil || pa.wanted()) {
+		return 0, false
+	}
 	if err != nil {
 		for line := range strings.Lines(err.Error()) {
 			fmt.Fprintf(stderr, "pipe: %s", line)
 		}
 		fmt.Fprintln(stderr)
-		return exitUsage
+		return exitUsage, true
 	}
 	c.Run.pipeline, c.Explain.pipeline = pa, pa
 	kctx, err := parser.Parse(args)
+	if err != nil && only != nil {
+		return 0, false
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "pipe: %v\n", err)
 		if pa != nil && strings.HasPrefix(err.Error(), "unknown flag") {
@@ -140,7 +182,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			}
 		}
 		fmt.Fprintln(stderr, "run `pipe --help` for usage")
-		return exitUsage
+		return exitUsage, true
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
@@ -160,25 +202,25 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	e := &env{ctx: ctx, hurry: hurry, stdin: stdin, stdout: stdout, stderr: stderr, logs: logs, args: given}
 	err = kctx.Run(e)
 	if err == nil {
-		return exitOK
+		return exitOK, true
 	}
 	var xe *exitError
 	if errors.As(err, &xe) {
 		if xe.err != nil {
 			say(xe.err.Error())
 		}
-		return xe.code
+		return xe.code, true
 	}
 	var diags schema.Diagnostics
 	if errors.As(err, &diags) {
 		printDiagnostics(stderr, diags)
-		return exitFailed
+		return exitFailed, true
 	}
 	say(err.Error())
 	if errors.Is(err, engine.ErrUsage) {
-		return exitUsage
+		return exitUsage, true
 	}
-	return exitFailed
+	return exitFailed, true
 }
 
 // signalWords is what pipe says at the first and the second signal.

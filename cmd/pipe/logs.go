@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/log"
@@ -27,6 +28,11 @@ type logs struct {
 	// colour profile chosen for it.
 	terminal bool
 	profile  termenv.Profile
+	// plain, when set (text logs, not on a terminal), is where nodes'
+	// lines are written without lipgloss (see plainLog); plainMu orders
+	// their writes.
+	plain   io.Writer
+	plainMu sync.Mutex
 }
 
 // redirect sends the log to w (a status line in front of the terminal).
@@ -69,7 +75,11 @@ func newLogs(w io.Writer, debug bool, format string) *logs {
 		profile = termenv.ANSI256
 	}
 	l.SetColorProfile(profile)
-	return &logs{base: l, machine: machine, terminal: terminal, profile: profile}
+	out := &logs{base: l, machine: machine, terminal: terminal, profile: profile}
+	if !machine && !terminal {
+		out.plain = w
+	}
+	return out
 }
 
 // slog returns the base logger as a *slog.Logger, for the engine.
@@ -80,7 +90,12 @@ func (l *logs) node(id string) *slog.Logger {
 	if l.machine {
 		return slog.New(l.base.With("node", id))
 	}
-	h := l.base.WithPrefix(id)
+	var h slog.Handler
+	if l.plain != nil {
+		h = newPlainLog(l.plain, &l.plainMu, l.base, id)
+	} else {
+		h = l.base.WithPrefix(id)
+	}
 	if l.out != nil {
 		return slog.New(&outputHandler{Handler: h, out: l.out, node: id})
 	}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/kong"
 
@@ -41,17 +42,24 @@ type pipelineArgs struct {
 	// stripped is set when flags were taken out unread because the file
 	// could not be read: the command must fail on the file, not run.
 	stripped bool
+	// read is set when the command line made takeParams read the file.
+	read bool
 }
+
+// wanted reports whether the command line had flags for the pipeline,
+// or asked for help: what needs every command's flags to answer.
+func (pa *pipelineArgs) wanted() bool { return pa != nil && pa.read }
 
 // paramFlagRE is what a config key must look like, kebab-cased, to be a
 // flag: a key such as _X or A__B is reached with --set only.
-var paramFlagRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+// Compiled on first use, not in an init: inits run at every start of pipe.
+var paramFlagRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
 
 // paramFlag is config key's flag name without the dashes (SPORTS_MODEL ->
 // sports-model), or "" when it has none.
 func paramFlag(key string) string {
 	f := strings.ToLower(strings.ReplaceAll(key, "_", "-"))
-	if !paramFlagRE.MatchString(f) {
+	if !paramFlagRE().MatchString(f) {
 		return ""
 	}
 	return f
@@ -80,6 +88,7 @@ func takeParams(app *kong.Application, args []string) ([]string, *pipelineArgs, 
 	if !wanted {
 		return args, pa, nil
 	}
+	pa.read = true
 	if p, err := schema.Load(pa.file); err != nil {
 		pa.readErr = err
 	} else {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -15,7 +16,11 @@ import (
 // lists the ones that did not succeed.
 const summaryLimit = 100
 
-func printSummary(w io.Writer, plan *engine.Plan, rec *engine.Record, path string) {
+func printSummary(out io.Writer, plan *engine.Plan, rec *engine.Record, path string) {
+	// tabwriter writes each cell and each padding on its own: on a file
+	// or a pipe, that was a system call per cell, ten per node.
+	w := bufio.NewWriter(out)
+	defer w.Flush()
 	ids := recordOrder(plan.Graph, rec)
 	counts := map[engine.Status]int{}
 	for _, n := range rec.Nodes {

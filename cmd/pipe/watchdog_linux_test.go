@@ -13,11 +13,19 @@ import (
 )
 
 // watchdogs returns the pids of pid's live watchdogs: children running
-// pipe's own executable, each in a process group of its own.
+// awk (under sh) or pipe's own executable, each in a process group of its
+// own.
 func watchdogs(pid int) []int {
+	comms := map[string]bool{filepath.Base(pipeBin): true}
+	if awk, err := exec.LookPath("awk"); err == nil {
+		comms[filepath.Base(awk)] = true
+		if real, err := filepath.EvalSymlinks(awk); err == nil {
+			comms[filepath.Base(real)] = true
+		}
+	}
 	var out []int
 	for _, p := range procs() {
-		if p.ppid == pid && p.comm == filepath.Base(pipeBin) && p.pgid == p.pid && p.state != 'Z' {
+		if p.ppid == pid && comms[p.comm] && p.pgid == p.pid && p.state != 'Z' {
 			out = append(out, p.pid)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
 
 	"github.com/pipe-run/pipe/modules"
 )
@@ -17,8 +18,9 @@ import (
 //	PIPE_DANGEROUS = True        # a module-level assignment, at column 0
 //	# pipe: dangerous            # a comment among the file's first lines
 var (
-	dangerousAssign  = regexp.MustCompile(`^PIPE_DANGEROUS\s*(:\s*bool\s*)?=\s*True\b`)
-	dangerousComment = regexp.MustCompile(`^#\s*pipe:\s*dangerous\b`)
+	// Compiled on first use, not in an init: inits run at every start of pipe.
+	dangerousAssign  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^PIPE_DANGEROUS\s*(:\s*bool\s*)?=\s*True\b`) })
+	dangerousComment = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^#\s*pipe:\s*dangerous\b`) })
 )
 
 // commentLines is how far down the file the comment is looked for.
@@ -55,7 +57,7 @@ func declared(full, shown string) modules.Identity {
 	sc.Buffer(make([]byte, 0, 4096), maxScan)
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Bytes()
-		if dangerousAssign.Match(line) || (n <= commentLines && dangerousComment.Match(line)) {
+		if dangerousAssign().Match(line) || (n <= commentLines && dangerousComment().Match(line)) {
 			return modules.Identity{Dangerous: true, Why: fmt.Sprintf("%s:%d declares it dangerous", shown, n)}
 		}
 	}

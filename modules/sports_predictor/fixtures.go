@@ -6,6 +6,7 @@ import (
 	"math"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pipe-run/pipe/modules"
@@ -54,13 +55,14 @@ func fixturesOf(ctx context.Context, in *modules.Input, ms []football.Match) ([]
 	return nil, fromInput, fmt.Errorf("fixtures must be a CSV path or a list, not %T", in.With["fixtures"])
 }
 
-var versus = regexp.MustCompile(`\s+(?:-|v|vs\.?)\s+`)
+// Compiled on first use, not in an init: inits run at every start of pipe.
+var versus = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\s+(?:-|v|vs\.?)\s+`) })
 
 func fixtureItem(item any) (football.Match, error) {
 	m := football.Match{HomeGoals: -1, AwayGoals: -1}
 	switch x := item.(type) {
 	case string:
-		parts := versus.Split(strings.TrimSpace(x), 2)
+		parts := versus().Split(strings.TrimSpace(x), 2)
 		if len(parts) != 2 || parts[0] == "" || parts[1] == "" {
 			return m, fmt.Errorf("%q: write \"Home - Away\"", x)
 		}

@@ -7,6 +7,11 @@
 //	go run ./testdata/bench/interleave -rounds 30 -ratio pipe/make \
 //	    make='make -s -C dir' pipe='pipe run dir/pipeline.yaml'
 //
+// With -cpu it also prints each command's CPU time (user + system, its
+// own and that of the children it waited for) and the ratios of those: on
+// a machine shared with other work, CPU time drifts less than wall time,
+// and it counts what a command makes the other cores do.
+//
 // A command is split on spaces and run without a shell, its output
 // discarded; a command that fails stops the run.
 package main
@@ -26,11 +31,13 @@ type command struct {
 	name  string
 	argv  []string
 	times []time.Duration
+	cpu   []time.Duration
 }
 
 func main() {
 	rounds := flag.Int("rounds", 20, "rounds; each runs every command once")
 	warmup := flag.Int("warmup", 1, "rounds run first and not counted")
+	cpu := flag.Bool("cpu", false, "also print CPU time (user + system) and its ratios")
 	var ratios []string
 	flag.Func("ratio", "A/B: print A's time over B's, per round (repeat the flag for more)", func(v string) error {
 		ratios = append(ratios, v)
@@ -64,48 +71,70 @@ func main() {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
 			c := cmds[i]
-			d, err := timeOne(c.argv)
+			d, used, err := timeOne(c.argv)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "interleave: %s: %v\n", c.name, err)
 				os.Exit(1)
 			}
 			if r >= *warmup {
 				c.times = append(c.times, d)
+				c.cpu = append(c.cpu, used)
 			}
 		}
 	}
 	byName := make(map[string]*command, len(cmds))
-	fmt.Printf("%d rounds\n%-12s %10s %21s\n", *rounds, "command", "median", "range")
 	for _, c := range cmds {
 		byName[c.name] = c
-		ts := slices.Clone(c.times)
+	}
+	for _, r := range ratios {
+		an, bn, _ := strings.Cut(r, "/")
+		if byName[an] == nil || byName[bn] == nil {
+			fmt.Fprintf(os.Stderr, "interleave: -ratio %s: name two commands, A/B\n", r)
+			os.Exit(2)
+		}
+	}
+	fmt.Printf("%d rounds\n", *rounds)
+	report("wall", cmds, byName, ratios, func(c *command) []time.Duration { return c.times })
+	if *cpu {
+		fmt.Println()
+		report("cpu", cmds, byName, ratios, func(c *command) []time.Duration { return c.cpu })
+	}
+}
+
+// report prints the median and range of each command's times, then the
+// ratios, per round, with their quartiles.
+func report(what string, cmds []*command, byName map[string]*command, ratios []string, times func(*command) []time.Duration) {
+	fmt.Printf("%-12s %10s %21s\n", "command", what+" median", "range")
+	for _, c := range cmds {
+		ts := slices.Clone(times(c))
 		slices.Sort(ts)
 		fmt.Printf("%-12s %10s %10s-%-10s\n", c.name, ms(quantile(ts, 0.5)), ms(ts[0]), ms(ts[len(ts)-1]))
 	}
 	if len(ratios) > 0 {
-		fmt.Printf("\n%-20s %8s %17s\n", "ratio", "median", "quartiles")
+		fmt.Printf("\n%-20s %8s %17s\n", what+" ratio", "median", "quartiles")
 	}
 	for _, r := range ratios {
 		an, bn, _ := strings.Cut(r, "/")
-		a, b := byName[an], byName[bn]
-		if a == nil || b == nil {
-			fmt.Fprintf(os.Stderr, "interleave: -ratio %s: name two commands, A/B\n", r)
-			os.Exit(2)
-		}
-		per := make([]float64, len(a.times))
-		for k := range a.times {
-			per[k] = float64(a.times[k]) / float64(b.times[k])
+		a, b := times(byName[an]), times(byName[bn])
+		per := make([]float64, len(a))
+		for k := range a {
+			per[k] = float64(a[k]) / float64(b[k])
 		}
 		slices.Sort(per)
 		fmt.Printf("%-20s %8.2f %8.2f-%-8.2f\n", r, quantile(per, 0.5), quantile(per, 0.25), quantile(per, 0.75))
 	}
 }
 
-func timeOne(argv []string) (time.Duration, error) {
+// timeOne runs argv and returns its wall time and CPU time.
+func timeOne(argv []string) (wall, cpu time.Duration, err error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	start := time.Now()
-	err := cmd.Run()
-	return time.Since(start), err
+	err = cmd.Run()
+	wall = time.Since(start)
+	if cmd.ProcessState != nil {
+		cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
+	return wall, cpu, err
 }
 
 // quantile returns the q-quantile of sorted s, between neighbours.

@@ -4,11 +4,14 @@ package watchdog
 
 import (
 	"bufio"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
+	"strconv"
+	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -26,26 +29,26 @@ func init() {
 	os.Exit(0)
 }
 
-// A message is an op and a process group id, 5 bytes: one write, shorter
-// than PIPE_BUF, so it reaches the pipe whole or not at all.
+// A message is a line, "+ PGID e" to list a process group and "- PGID e"
+// to take it off: one write, shorter than PIPE_BUF, so it reaches the pipe
+// whole or not at all; the e marks a message that did. The same lines are
+// read by serve and by awkProgram.
 const (
 	opAdd    = '+'
 	opRemove = '-'
-	msgLen   = 5
 )
 
 // serve reads messages until end of file, then calls kill for every group
 // still listed.
 func serve(r io.Reader, kill func(pgid int)) {
 	groups := map[int]int{} // pgid -> how many times listed
-	br := bufio.NewReader(r)
-	var msg [msgLen]byte
-	for {
-		if _, err := io.ReadFull(br, msg[:]); err != nil {
-			break // end of file: pipe is gone
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		op, pgid, ok := parse(sc.Text())
+		if !ok {
+			continue
 		}
-		pgid := int(binary.LittleEndian.Uint32(msg[1:]))
-		switch msg[0] {
+		switch op {
 		case opAdd:
 			groups[pgid]++
 		case opRemove:
@@ -59,7 +62,56 @@ func serve(r io.Reader, kill func(pgid int)) {
 	}
 }
 
-func kill(pgid int) { _ = syscall.Kill(-pgid, syscall.SIGKILL) }
+// parse reads one message. A group id of 1 or less is never a program's
+// (kill(-1) would reach every process): such a message is dropped.
+func parse(line string) (op byte, pgid int, ok bool) {
+	f := strings.Fields(line)
+	if len(f) != 3 || len(f[0]) != 1 || f[2] != "e" {
+		return 0, 0, false
+	}
+	pgid, err := strconv.Atoi(f[1])
+	if err != nil || pgid <= 1 || (f[0][0] != opAdd && f[0][0] != opRemove) {
+		return 0, 0, false
+	}
+	return f[0][0], pgid, true
+}
+
+func kill(pgid int) {
+	if pgid > 1 {
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+	}
+}
+
+// awkProgram is serve in awk, for the watchdog that runs under sh: it
+// prints a kill command for each group still listed to sink, a shell.
+// Group ids of 1 or less are refused, as parse does.
+func awkProgram(sink string) string {
+	return `$1 == "+" && $2 ~ /^[0-9]+$/ && $2 > 1 && $3 == "e" && NF == 3 { n[$2]++; next }
+$1 == "-" && ($2 in n) && $3 == "e" && NF == 3 { if (--n[$2] <= 0) delete n[$2]; next }
+END { for (g in n) print "kill -s KILL -- -" g " 2>/dev/null" | "` + sink + `"; close("` + sink + `") }`
+}
+
+// shellWatchdog is the command line of the watchdog run by the system's
+// sh and awk, with signals ignored as init does for the Go one (ignored
+// signals stay ignored across exec). Starting pipe's executable again
+// costs a Go runtime's start-up and the page faults of a large binary,
+// 2-3 ms of CPU, on the cores the first programs need; sh and awk, about
+// 0.3 ms. Nil when either is missing: the Go watchdog stands in.
+var shellWatchdog = sync.OnceValue(func() []string {
+	const sh = "/bin/sh"
+	if _, err := os.Stat(sh); err != nil {
+		return nil
+	}
+	awk, err := exec.LookPath("awk")
+	if err != nil {
+		return nil
+	}
+	return []string{sh, "-c", `trap '' INT HUP; exec "$0" "$1" <&3 3<&-`, awk, awkProgram(sh)}
+})
+
+// useSelf makes Start run pipe's executable again even where sh and awk
+// are found (tests of both kinds).
+var useSelf = false
 
 // Conn is pipe's end of the pipe to its watchdog. It is not safe for
 // concurrent use: the caller serializes Add and Remove.
@@ -68,14 +120,22 @@ type Conn struct {
 	pid int
 }
 
-// Start starts a watchdog: this executable again, in a process group of
-// its own, reading the other end of a pipe. onExit, when not nil, is
-// called (from a goroutine of the Conn's) once the watchdog process has
-// ended, for whatever reason: pipe closed it, or it was killed.
+// Start starts a watchdog, in a process group of its own, reading the
+// other end of a pipe: awk under sh (shellWatchdog), else this executable
+// again. onExit, when not nil, is called (from a goroutine of the Conn's)
+// once the watchdog process has ended, for whatever reason: pipe closed
+// it, or it was killed.
 func Start(onExit func(*Conn)) (*Conn, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, fmt.Errorf("starting the watchdog: %w", err)
+	argv, env := shellWatchdog(), os.Environ()
+	path := ""
+	if argv == nil || useSelf {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("starting the watchdog: %w", err)
+		}
+		path, argv, env = exe, []string{"pipe-watchdog"}, append(env, envVar+"=1")
+	} else {
+		path = argv[0]
 	}
 	r, w, err := os.Pipe() // close-on-exec: programs do not inherit pipe's end
 	if err != nil {
@@ -88,14 +148,14 @@ func Start(onExit func(*Conn)) (*Conn, error) {
 		return nil, fmt.Errorf("starting the watchdog: %w", err)
 	}
 	defer null.Close()
-	p, err := os.StartProcess(exe, []string{"pipe-watchdog"}, &os.ProcAttr{
-		Env:   append(os.Environ(), envVar+"=1"),
+	p, err := os.StartProcess(path, argv, &os.ProcAttr{
+		Env:   env,
 		Files: []*os.File{null, null, null, r},
 		Sys:   &syscall.SysProcAttr{Setpgid: true},
 	})
 	if err != nil {
 		w.Close()
-		return nil, fmt.Errorf("starting the watchdog %s: %w", exe, err)
+		return nil, fmt.Errorf("starting the watchdog %s: %w", path, err)
 	}
 	c := &Conn{w: w, pid: p.Pid}
 	go c.watch(p, onExit)
@@ -121,13 +181,14 @@ func (c *Conn) Add(pgid int) error { return c.send(opAdd, pgid) }
 func (c *Conn) Remove(pgid int) error { return c.send(opRemove, pgid) }
 
 func (c *Conn) send(op byte, pgid int) error {
-	if pgid <= 0 || pgid > 1<<31-1 {
+	if pgid <= 1 || pgid > 1<<31-1 {
 		return fmt.Errorf("watchdog: process group %d out of range", pgid)
 	}
-	var msg [msgLen]byte
-	msg[0] = op
-	binary.LittleEndian.PutUint32(msg[1:], uint32(pgid))
-	if _, err := c.w.Write(msg[:]); err != nil {
+	var buf [16]byte
+	msg := append(buf[:0], op, ' ')
+	msg = strconv.AppendInt(msg, int64(pgid), 10)
+	msg = append(msg, " e\n"...)
+	if _, err := c.w.Write(msg); err != nil {
 		return fmt.Errorf("telling the watchdog (pid %d): %w", c.pid, err)
 	}
 	return nil

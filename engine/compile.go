@@ -56,6 +56,10 @@ type planNode struct {
 	scripts map[string]*template
 	// refs are the nodes this node's expressions read.
 	refs []int
+	// itemsRead is set on a foreach node when some expression may read
+	// its items (nodes.<id>.items, or nodes.<id> whole): only then does
+	// its fan-in make them.
+	itemsRead bool
 	// cache is set when the node's results are cached (see cacheplan.go);
 	// configKeys are then the config keys its expressions read, sorted.
 	cache      bool
@@ -185,6 +189,9 @@ func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, of
 	}
 	c.checkRefs()
 	outputs := c.compileOutputs()
+	for j := range c.itemsRead {
+		nodes[j].itemsRead = true
+	}
 	if len(c.diags) > 0 {
 		c.diags = append(c.diags, c.warnings...)
 		c.diags.Sort()
@@ -226,6 +233,9 @@ type compiler struct {
 	// shared by every file of one compile: a file included many times is
 	// read and compiled once.
 	loaded map[string]*loadedSub
+	// itemsRead holds the nodes whose items (nodes.<id>.items) some
+	// expression may read; nil while none does.
+	itemsRead map[int]struct{}
 }
 
 // checkRefs reports every expression that reads a node its node does not
@@ -502,6 +512,7 @@ func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]
 	if len(comp.itemFields) > 0 && !c.inForeach {
 		bad = c.checkMatrixItem(i, comp, pos, src) || bad
 	}
+	c.markItemsRead(comp)
 	for _, r := range comp.refs {
 		j, ok := c.index[r.id]
 		at := posIn(pos, src, r.off)
@@ -536,4 +547,41 @@ func clipQuoted(msg string, v any) string {
 		return strings.ReplaceAll(msg, strconv.Quote(s), schema.Quote(s))
 	}
 	return msg
+}
+
+// markItemsRead notes the nodes whose items comp may read: each read of
+// nodes.<id> that is not of its status, message or outputs.
+func (c *compiler) markItemsRead(comp *compiled) {
+	if len(comp.refs) == len(comp.narrow) && comp.nodesIdents == len(comp.refs) {
+		return // every read is narrow: the common case, at no cost
+	}
+	whole := comp.nodesIdents > len(comp.refs)
+	for _, r := range comp.refs {
+		j, ok := c.index[r.id]
+		if !ok {
+			continue
+		}
+		reads := 0
+		for _, ref := range comp.refs {
+			if ref.id == r.id {
+				reads++
+			}
+		}
+		if whole || reads > countOf(comp.narrow, r.id) {
+			if c.itemsRead == nil {
+				c.itemsRead = map[int]struct{}{}
+			}
+			c.itemsRead[j] = struct{}{}
+		}
+	}
+}
+
+func countOf(ids []string, id string) int {
+	n := 0
+	for _, x := range ids {
+		if x == id {
+			n++
+		}
+	}
+	return n
 }

@@ -177,6 +177,13 @@ type compiled struct {
 	// itemFields are its item.<key> reads (id ""), checked against the
 	// keys of a matrix's combinations.
 	itemFields []outputRef
+	// narrow holds, once per read, the node ids read only as
+	// nodes.<id>.status, .message or .outputs: a read of nodes.<id>
+	// counted in refs and not here may see its items (see itemsRead).
+	narrow []string
+	// nodesIdents counts the identifiers `nodes`: more than refs means
+	// one is read whole (toJSON(nodes)), items and all.
+	nodesIdents int
 }
 
 // outputRef is a read of nodes.<id>.outputs.<key>.
@@ -242,6 +249,9 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 			if id, key, _, off := outputRead(n); id != "" {
 				c.outputs = append(c.outputs, outputRef{id: id, key: key, off: off})
 			}
+			if id := narrowRead(n); id != "" {
+				c.narrow = append(c.narrow, id)
+			}
 			if base, ok := n.Node.(*ast.IdentifierNode); ok && base.Value == "item" {
 				if prop, ok := n.Property.(*ast.StringNode); ok {
 					c.itemFields = append(c.itemFields, outputRef{key: prop.Value, off: prop.Location().From})
@@ -250,6 +260,9 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 		case *ast.BinaryNode:
 			errs = append(errs, e.checkFanInOperand(n)...)
 		case *ast.IdentifierNode:
+			if n.Value == "nodes" {
+				c.nodesIdents++
+			}
 			if slices.Contains(itemNames, n.Value) && c.itemOff < 0 {
 				c.itemOff = n.Location().From
 			}

@@ -85,3 +85,24 @@ func (e *exprEnv) checkFanInOperand(b *ast.BinaryNode) []exprError {
 	}
 	return errs
 }
+
+// narrowRead returns <id> when n is nodes.<id>.status, .message or
+// .outputs: a read that cannot see the node's items.
+func narrowRead(n *ast.MemberNode) string {
+	field, ok := n.Property.(*ast.StringNode)
+	if !ok || (field.Value != "status" && field.Value != "message" && field.Value != "outputs") {
+		return ""
+	}
+	node, ok := n.Node.(*ast.MemberNode)
+	if !ok {
+		return ""
+	}
+	if nodes, ok := node.Node.(*ast.IdentifierNode); !ok || nodes.Value != "nodes" {
+		return ""
+	}
+	name, ok := node.Property.(*ast.StringNode)
+	if !ok {
+		return ""
+	}
+	return name.Value
+}

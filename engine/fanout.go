@@ -25,8 +25,7 @@ import (
 // instance is one item of a foreach node.
 type instance struct {
 	parent int    // the foreach node's index in the plan
-	id     string // parent[key]
-	key    string
+	id     string // parent[key], the key being its record's Items[index]
 	index  int
 	item   any
 	// admitted is set while the instance is queued or running: it counts
@@ -151,8 +150,16 @@ func (c *core) fanOut(i int, work []int) []int {
 	recs := make([]NodeRecord, len(items))
 	c.nodes = slices.Grow(c.nodes, len(items))
 	c.inst = slices.Grow(c.inst, len(items))
+	if queued := len(items); !pn.info.Waits {
+		if pn.MaxParallel > 0 {
+			queued = min(queued, pn.MaxParallel)
+		}
+		// At once rather than by appends: a large fan-out's queue would
+		// otherwise be copied as it grows, 40 bytes an instance.
+		c.queue.keys = slices.Grow(c.queue.keys, queued)
+	}
 	for k, item := range items {
-		c.inst = append(c.inst, instance{parent: i, id: pn.ID + "[" + keys[k] + "]", key: keys[k], index: k, item: item})
+		c.inst = append(c.inst, instance{parent: i, id: pn.ID + "[" + keys[k] + "]", index: k, item: item})
 		recs[k] = NodeRecord{Module: pn.Module, Status: StatusPending}
 		c.nodes = append(c.nodes, nodeState{rec: &recs[k], selected: true, failedAbove: c.nodes[i].failedAbove})
 	}
@@ -195,9 +202,14 @@ func (c *core) itemEnv(k int) any {
 	env := c.nodes[in.parent].fan.env
 	v := env.Elem()
 	v.Field(fieldItem).Set(reflect.ValueOf(&in.item).Elem())
-	v.Field(fieldItemKey).SetString(in.key)
+	v.Field(fieldItemKey).SetString(c.instKey(in))
 	v.Field(fieldItemIndex).SetInt(int64(in.index))
 	return env.Interface()
+}
+
+// instKey is instance in's key: its node's record lists them.
+func (c *core) instKey(in *instance) string {
+	return c.nodes[in.parent].rec.Items[in.index]
 }
 
 // admit queues ready instance k, or holds it back while its node's
@@ -285,7 +297,10 @@ func (c *core) fanIn(p int) {
 	var started, finished time.Time
 	var failed []string
 	outKeys := map[string]struct{}{}
-	items := make([]ItemView, fan.count)
+	var items []ItemView // nodes.<id>.items, made only when read
+	if pn.itemsRead {
+		items = make([]ItemView, fan.count)
+	}
 	kept := true
 	for k := range fan.count {
 		is := &c.nodes[fan.first+k]
@@ -305,21 +320,24 @@ func (c *core) fanIn(p int) {
 			outKeys[key] = struct{}{}
 		}
 		kept = kept && is.kept
-		items[k] = ItemView{Key: in.key, Index: in.index, Item: in.item, Status: string(rec.Status), Message: rec.Message, Outputs: is.outputs}
+		if items != nil {
+			items[k] = ItemView{Key: c.instKey(in), Index: in.index, Item: in.item, Status: string(rec.Status), Message: rec.Message, Outputs: is.outputs}
+		}
 	}
+	first, insts := fan.first, c.inst[fan.first-len(c.plan.nodes):]
 	outputs := make(map[string]any, len(outKeys))
 	for _, key := range slices.Sorted(maps.Keys(outKeys)) {
 		if fan.isMap {
 			m := make(map[string]any, fan.count)
 			for k := range fan.count {
-				m[items[k].Key] = items[k].Outputs[key]
+				m[c.instKey(&insts[k])] = c.nodes[first+k].outputs[key]
 			}
 			outputs[key] = m
 			continue
 		}
 		list := make([]any, fan.count)
 		for k := range fan.count {
-			list[k] = items[k].Outputs[key]
+			list[k] = c.nodes[first+k].outputs[key]
 		}
 		outputs[key] = list
 	}

@@ -29,7 +29,7 @@ func (c *core) items(pn *planNode, env any) ([]any, []string, bool, error) {
 		if len(x) > maxItems {
 			return nil, nil, false, fmt.Errorf("foreach gave %d items, more than %d", len(x), maxItems)
 		}
-		if keys := pn.Foreach.Keys; keys != nil && pn.each == nil && safeKeys(keys) {
+		if keys := pn.Foreach.Keys; keys != nil && pn.each == nil && safeKeys(keys, false) {
 			return x, keys, false, nil // a matrix's: its combinations' values
 		}
 		return x, listKeys(x), false, nil
@@ -42,7 +42,7 @@ func (c *core) items(pn *planNode, env any) ([]any, []string, bool, error) {
 		for k, key := range keys {
 			items[k] = x[key]
 		}
-		if !safeKeys(keys) {
+		if !safeKeys(keys, true) { // a map's keys are distinct
 			keys = indexKeys(len(keys))
 		}
 		return items, keys, true, nil
@@ -81,21 +81,26 @@ const maxKeyLen = 40
 // a distinct short text or number (fit[england]), else by index (fit[0]).
 func listKeys(items []any) []string {
 	keys := make([]string, len(items))
+	// rising is kept while the items are rising integers (a range), whose
+	// keys need no check that they are distinct.
+	rising, last := true, 0
 	for k, item := range items {
 		switch x := item.(type) {
 		case string:
-			keys[k] = x
+			keys[k], rising = x, false
 		case int:
 			keys[k] = strconv.Itoa(x)
+			rising = rising && (k == 0 || x > last)
+			last = x
 		case float64:
-			keys[k] = strconv.FormatFloat(x, 'g', -1, 64)
+			keys[k], rising = strconv.FormatFloat(x, 'g', -1, 64), false
 		case bool:
-			keys[k] = strconv.FormatBool(x)
+			keys[k], rising = strconv.FormatBool(x), false
 		default:
 			return indexKeys(len(items))
 		}
 	}
-	if !safeKeys(keys) {
+	if !safeKeys(keys, rising) {
 		return indexKeys(len(items))
 	}
 	return keys
@@ -103,11 +108,18 @@ func listKeys(items []any) []string {
 
 // safeKeys reports whether keys can name instances: distinct, short, and
 // free of what a terminal, a file name or a shell would take apart.
-func safeKeys(keys []string) bool {
-	seen := make(map[string]struct{}, len(keys))
+// distinct says the caller knows they are distinct.
+func safeKeys(keys []string, distinct bool) bool {
+	var seen map[string]struct{}
+	if !distinct {
+		seen = make(map[string]struct{}, len(keys))
+	}
 	for _, k := range keys {
 		if k == "" || len(k) > maxKeyLen || strings.ContainsFunc(k, unsafeKeyRune) {
 			return false
+		}
+		if seen == nil {
+			continue
 		}
 		if _, dup := seen[k]; dup {
 			return false

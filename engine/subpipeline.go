@@ -370,6 +370,7 @@ func (c *compiler) outputExpr(src string, pos schema.Pos) *compiled {
 		c.errorf(posIn(pos, src, comp.itemOff), "outputs read nodes and config; item is set only in a foreach node", "outputs cannot read item")
 		bad = true
 	}
+	c.markItemsRead(comp)
 	for _, r := range comp.refs {
 		if _, ok := c.index[r.id]; !ok {
 			hint := schema.DidYouMean(r.id, c.p.NodeIDs())

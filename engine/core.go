@@ -365,7 +365,7 @@ func (c *core) begin(i int, slot bool) job {
 		j.id = c.plan.nodes[i].ID
 	} else {
 		in := &c.inst[i-len(c.plan.nodes)]
-		j.p, j.id = in.parent, in.id
+		j.p, j.id = int(in.parent), in.id
 	}
 	st.with = nil
 	st.cleanup = j.cleanup

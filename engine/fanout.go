@@ -23,11 +23,13 @@ import (
 // list's, a map's sorted keys): the core stays deterministic.
 
 // instance is one item of a foreach node.
+// Its key is its node's record's Items[index], its item the node's
+// fanState.values[index]: 32 bytes an instance, of which a fan-out of
+// 100,000 makes as many.
 type instance struct {
-	parent int    // the foreach node's index in the plan
-	id     string // parent[key], the key being its record's Items[index]
-	index  int
-	item   any
+	id     string // parent[key]
+	parent int32  // the foreach node's index in the plan
+	index  int32
 	// admitted is set while the instance is queued or running: it counts
 	// against the node's max_parallel.
 	admitted bool
@@ -43,6 +45,8 @@ type fanState struct {
 	waiting []int
 	next    int
 	isMap   bool
+	// values are the items, in order.
+	values []any
 	// failed is the instance whose failure cancelled the others
 	// (fail_fast); "" while none has.
 	failed string
@@ -63,7 +67,7 @@ const maxItems = 1_000_000
 // pn returns the plan node of node or instance i.
 func (c *core) pn(i int) *planNode {
 	if n := len(c.plan.nodes); i >= n {
-		i = c.inst[i-n].parent
+		i = int(c.inst[i-n].parent)
 	}
 	return &c.plan.nodes[i]
 }
@@ -79,7 +83,7 @@ func (c *core) nodeID(i int) string {
 // height is the queue's priority of node or instance i: its node's.
 func (c *core) height(i int) int {
 	if n := len(c.plan.nodes); i >= n {
-		i = c.inst[i-n].parent
+		i = int(c.inst[i-n].parent)
 	}
 	return c.plan.Graph.Height(i)
 }
@@ -140,7 +144,7 @@ func (c *core) fanOut(i int, work []int) []int {
 		return c.release(i, work)
 	}
 	n := len(c.plan.nodes)
-	fan := &fanState{first: len(c.nodes), count: len(items), left: len(items), isMap: isMap}
+	fan := &fanState{first: len(c.nodes), count: len(items), left: len(items), isMap: isMap, values: items}
 	if env != nil {
 		// One environment for every instance, each setting its item in
 		// turn: they are evaluated one after another, below, and nothing
@@ -158,8 +162,8 @@ func (c *core) fanOut(i int, work []int) []int {
 		// otherwise be copied as it grows, 40 bytes an instance.
 		c.queue.keys = slices.Grow(c.queue.keys, queued)
 	}
-	for k, item := range items {
-		c.inst = append(c.inst, instance{parent: i, id: pn.ID + "[" + keys[k] + "]", index: k, item: item})
+	for k := range items {
+		c.inst = append(c.inst, instance{parent: int32(i), id: pn.ID + "[" + keys[k] + "]", index: int32(k)})
 		recs[k] = NodeRecord{Module: pn.Module, Status: StatusPending}
 		c.nodes = append(c.nodes, nodeState{rec: &recs[k], selected: true, failedAbove: c.nodes[i].failedAbove})
 	}
@@ -199,9 +203,10 @@ func (c *core) fanOut(i int, work []int) []int {
 // its item set. It is valid until the next instance's.
 func (c *core) itemEnv(k int) any {
 	in := &c.inst[k-len(c.plan.nodes)]
-	env := c.nodes[in.parent].fan.env
+	fan := c.nodes[in.parent].fan
+	env := fan.env
 	v := env.Elem()
-	v.Field(fieldItem).Set(reflect.ValueOf(&in.item).Elem())
+	v.Field(fieldItem).Set(reflect.ValueOf(&fan.values[in.index]).Elem())
 	v.Field(fieldItemKey).SetString(c.instKey(in))
 	v.Field(fieldItemIndex).SetInt(int64(in.index))
 	return env.Interface()
@@ -236,7 +241,7 @@ func (c *core) admit(k int) {
 // instance has ended. It returns work with what that readied.
 func (c *core) instanceDone(k int, work []int) []int {
 	in := &c.inst[k-len(c.plan.nodes)]
-	p := in.parent
+	p := int(in.parent)
 	pn := &c.plan.nodes[p]
 	fan := c.nodes[p].fan
 	st := &c.nodes[k]
@@ -321,7 +326,7 @@ func (c *core) fanIn(p int) {
 		}
 		kept = kept && is.kept
 		if items != nil {
-			items[k] = ItemView{Key: c.instKey(in), Index: in.index, Item: in.item, Status: string(rec.Status), Message: rec.Message, Outputs: is.outputs}
+			items[k] = ItemView{Key: c.instKey(in), Index: int(in.index), Item: fan.values[in.index], Status: string(rec.Status), Message: rec.Message, Outputs: is.outputs}
 		}
 	}
 	first, insts := fan.first, c.inst[fan.first-len(c.plan.nodes):]
@@ -378,7 +383,7 @@ func (c *core) fanIn(p int) {
 	rec.StartedAt, rec.FinishedAt = started, finished
 	rec.DurationMS = finished.Sub(started).Milliseconds()
 	c.mu.Unlock()
-	st.outputs, fan.items, fan.waiting = outputs, items, nil
+	st.outputs, fan.items, fan.waiting, fan.values = outputs, items, nil, nil
 	st.passed = status == StatusSuccess || (status == StatusError && pn.ContinueOnError)
 	st.kept = kept
 	c.logResult(p)

@@ -22,10 +22,9 @@ import (
 // cancellation) takes an instance's too. Items come in a fixed order (a
 // list's, a map's sorted keys): the core stays deterministic.
 
-// instance is one item of a foreach node.
-// Its key is its node's record's Items[index], its item the node's
-// fanState.values[index]: 32 bytes an instance, of which a fan-out of
-// 100,000 makes as many.
+// instance is one item of a foreach node. Its key is its node's record's
+// Items[index] and its item the node's fanState.values[index], which keeps
+// it at 32 bytes: a fan-out makes one per item.
 type instance struct {
 	id     string // parent[key]
 	parent int32  // the foreach node's index in the plan

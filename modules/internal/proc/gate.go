@@ -3,7 +3,9 @@ package proc
 import (
 	"container/heap"
 	"context"
+	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // startGate lets one program start at a time, the waiting one with the
@@ -11,11 +13,53 @@ import (
 // in the runtime), but in the runtime's order: when hundreds of nodes
 // become ready at once, the node on the critical path would queue behind
 // all of them.
+//
+// Only starts past queueAbove at once take the gate: below that, each
+// goes straight to fork, whose lock a running goroutine takes at once,
+// where the gate hands itself to the next waiter, which must be woken
+// first, on the cores the programs need. 1,000 programs 8 at a time took
+// 12% longer with every start through the gate.
 type startGate struct {
+	// starting counts the starts under way, gated or not.
+	starting atomic.Int32
+	// above overrides queueAbove (tests); 0 for queueAbove.
+	above int32
+
 	mu      sync.Mutex
 	busy    bool
 	waiting waiters
 	arrived uint64
+}
+
+// queueAbove is how many starts may be under way at once before more
+// queue in priority order: a few per core, as a pipeline's default
+// bound keeps them; hundreds of nodes ready at once queue.
+func queueAbove() int32 { return int32(4 * runtime.GOMAXPROCS(0)) }
+
+// begin lets a start go, at once while few are under way, else through
+// the gate; it reports whether it took the gate. end must follow, unless
+// begin fails (ctx ended while it waited).
+func (g *startGate) begin(ctx context.Context, priority int) (gated bool, err error) {
+	above := g.above
+	if above == 0 {
+		above = queueAbove()
+	}
+	if g.starting.Add(1) <= above {
+		return false, nil
+	}
+	if err := g.enter(ctx, priority); err != nil {
+		g.starting.Add(-1)
+		return false, err
+	}
+	return true, nil
+}
+
+// end ends a start that begin let go.
+func (g *startGate) end(gated bool) {
+	if gated {
+		g.leave()
+	}
+	g.starting.Add(-1)
 }
 
 type gateWaiter struct {

@@ -112,3 +112,54 @@ func TestStartGateAdmittedAsCancelled(t *testing.T) {
 		}
 	}
 }
+
+// TestStartGateQueuesOnlyACrowd: starts go at once while at most above are
+// under way; past that they take the gate, and wait while it is taken.
+func TestStartGateQueuesOnlyACrowd(t *testing.T) {
+	g := startGate{above: 2}
+	ctx := context.Background()
+	for k := range 2 {
+		if gated, err := g.begin(ctx, 0); gated || err != nil {
+			t.Fatalf("start %d: gated %v, err %v; want it let go at once", k, gated, err)
+		}
+	}
+	gated, err := g.begin(ctx, 0)
+	if !gated || err != nil {
+		t.Fatalf("third start: gated %v, err %v; want it through the gate", gated, err)
+	}
+	fourth := make(chan bool)
+	go func() {
+		gated, err := g.begin(ctx, 0)
+		if err != nil {
+			t.Error(err)
+		}
+		fourth <- gated
+	}()
+	waitFor(t, &g, 1) // the fourth waits for the gate
+	g.end(true)
+	if !<-fourth {
+		t.Error("the fourth start was not gated")
+	}
+	g.end(true)
+	g.end(false)
+	g.end(false)
+	if n := g.starting.Load(); n != 0 {
+		t.Errorf("%d starts under way after all ended", n)
+	}
+	if gated, _ := g.begin(ctx, 0); gated {
+		t.Error("a start after the crowd ended was gated")
+	}
+	g.end(false)
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	full := startGate{above: 1}
+	full.begin(ctx, 0)
+	full.begin(ctx, 0) // takes the gate
+	if _, err := full.begin(cancelled, 0); err == nil {
+		t.Error("a start that waited on a cancelled context got in")
+	}
+	if n := full.starting.Load(); n != 2 {
+		t.Errorf("%d starts counted, want 2 (the cancelled one not)", n)
+	}
+}

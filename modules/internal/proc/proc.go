@@ -140,14 +140,16 @@ func Run(ctx context.Context, cmd *exec.Cmd, opts Options) (Result, error) {
 	return res, nil
 }
 
-// start starts cmd through the gate. The pipes are made inside it: every
-// program started copies the table of open files and closes it again, so
-// pipes made by programs still waiting would make each start slower.
+// start starts cmd, through the gate when many start at once (startGate).
+// The pipes are made once begin lets it go: every program started copies
+// the table of open files and closes it again, so pipes made by programs
+// still waiting would make each start slower.
 func start(ctx context.Context, cmd *exec.Cmd, priority int, stdout, stderr io.Writer) (*output, error) {
-	if err := starts.enter(ctx, priority); err != nil {
+	gated, err := starts.begin(ctx, priority)
+	if err != nil {
 		return nil, fmt.Errorf("not started: %w", context.Cause(ctx))
 	}
-	defer starts.leave()
+	defer starts.end(gated)
 	out, err := attachOutput(cmd, stdout, stderr)
 	if err != nil {
 		return nil, err

@@ -8,11 +8,11 @@ import (
 	"sync/atomic"
 )
 
-// startGate lets one program start at a time, the waiting one with the
-// highest priority first. Starts are serialized anyway (fork takes a lock
-// in the runtime), but in the runtime's order: when hundreds of nodes
-// become ready at once, the node on the critical path would queue behind
-// all of them.
+// startGate orders program starts when many come at once: one at a
+// time, the waiting one with the highest priority first. Starts are
+// serialized anyway (fork takes a lock in the runtime), but in the
+// runtime's order: when hundreds of nodes become ready at once, the node
+// on the critical path would queue behind all of them.
 //
 // Only starts past queueAbove at once take the gate: below that, each
 // goes straight to fork, whose lock a running goroutine takes at once,

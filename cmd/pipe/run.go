@@ -47,6 +47,9 @@ func (c *runCmd) Run(e *env) error {
 	if c.On != "" && c.Resume != "" {
 		return fail(exitUsage, "--resume runs in this process only; leave out --on, or run the whole pipeline again")
 	}
+	if c.On == "" {
+		e.logs.base.Debug("Go scheduler", "gomaxprocs", moreProcs())
+	}
 	eng := engine.New(modules.Default)
 	eng.Logger = e.logs.slog()
 	out := newOutput(c.Output, e.stderr)

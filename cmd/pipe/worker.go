@@ -32,6 +32,7 @@ func (c *workerCmd) Run(e *env) error {
 	if c.MaxParallel == 0 {
 		c.MaxParallel = runtime.NumCPU()
 	}
+	e.logs.base.Debug("Go scheduler", "gomaxprocs", moreProcs())
 	name := c.Name
 	if name == "" {
 		host, _ := os.Hostname()

@@ -14,12 +14,15 @@ import (
 // 1,000 `true` programs 8 at a time took 1.14-1.20x make's time with one
 // P per core and 0.96-1.12x with two (random and wide DAGs, alternating
 // runs); a 100,000-node in-process run measured the same either way. It
-// returns GOMAXPROCS as it leaves it.
+// returns GOMAXPROCS as it leaves it. Twice the default, not twice the
+// current value: Main may run more than once in a process (tests).
 func moreProcs() int {
-	n := runtime.GOMAXPROCS(0)
 	if os.Getenv("GOMAXPROCS") != "" {
-		return n
+		return runtime.GOMAXPROCS(0)
 	}
-	runtime.GOMAXPROCS(2 * n)
-	return 2 * n
+	runtime.GOMAXPROCS(2 * defaultProcs)
+	return 2 * defaultProcs
 }
+
+// defaultProcs is the runtime's GOMAXPROCS before moreProcs.
+var defaultProcs = runtime.GOMAXPROCS(0)

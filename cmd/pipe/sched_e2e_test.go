@@ -13,7 +13,8 @@ func TestMoreProcs(t *testing.T) {
 	before := runtime.GOMAXPROCS(0)
 	t.Cleanup(func() { runtime.GOMAXPROCS(before) })
 	t.Setenv("GOMAXPROCS", "") // empty is unset, to the runtime too
-	for range 2 {              // twice the default, however often it is called
+	// Twice the default, however often it is called.
+	for range 2 {
 		if got := moreProcs(); got != 2*defaultProcs || runtime.GOMAXPROCS(0) != 2*defaultProcs {
 			t.Errorf("moreProcs() = %d, GOMAXPROCS %d; want both %d", got, runtime.GOMAXPROCS(0), 2*defaultProcs)
 		}

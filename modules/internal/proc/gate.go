@@ -14,7 +14,7 @@ import (
 // runtime's order: when hundreds of nodes become ready at once, the node
 // on the critical path would queue behind all of them.
 //
-// Only starts past queueAbove at once take the gate: below that, each
+// Only starts past queueAbove at once take the gate; below that, each
 // goes straight to fork, whose lock a running goroutine takes at once,
 // where the gate hands itself to the next waiter, which must be woken
 // first, on the cores the programs need. 1,000 programs 8 at a time took
@@ -32,8 +32,9 @@ type startGate struct {
 }
 
 // queueAbove is how many starts may be under way at once before more
-// queue in priority order: a few per core, as a pipeline's default
-// bound keeps them; hundreds of nodes ready at once queue.
+// queue in priority order: four per P (GOMAXPROCS, which pipe run sets
+// to two per core), the same bound as pollAbove's, so that a pipeline's
+// default bound never queues; hundreds of nodes ready at once do.
 func queueAbove() int32 { return int32(4 * runtime.GOMAXPROCS(0)) }
 
 // begin lets a start go, at once while few are under way, else through

@@ -51,11 +51,20 @@ func Build(p *schema.Pipeline) (*Graph, schema.Diagnostics) {
 		g.index[node.ID] = i
 	}
 	var diags schema.Diagnostics
+	// Every node's needs share one slice, and so do its dependents (see
+	// dependentsOf): two allocations for the edges rather than one or more
+	// per node.
+	edges := 0
+	for _, node := range p.Nodes {
+		edges += len(node.Needs)
+	}
+	all := make([]int, 0, edges)
 	for i, node := range p.Nodes {
 		if len(node.Needs) == 0 {
 			continue
 		}
-		needs := make([]int, 0, len(node.Needs))
+		start := len(all)
+		needs := all[start : start : start+len(node.Needs)]
 		for _, ref := range node.Needs {
 			j, ok := g.index[ref.ID]
 			switch {
@@ -74,11 +83,12 @@ func Build(p *schema.Pipeline) (*Graph, schema.Diagnostics) {
 				diags = append(diags, p.Source.Diag(ref.Pos, "remove the second entry", "node %s needs %s twice", node.ID, ref.ID))
 			default:
 				needs = append(needs, j)
-				g.dependents[j] = append(g.dependents[j], i)
 			}
 		}
-		g.needs[i] = needs
+		all = all[:start+len(needs)]
+		g.needs[i] = needs[:len(needs):len(needs)]
 	}
+	g.dependentsOf(len(all))
 	if cycles := g.sort(); len(cycles) > 0 {
 		for _, c := range cycles {
 			names := make([]string, len(c))
@@ -99,6 +109,31 @@ func Build(p *schema.Pipeline) (*Graph, schema.Diagnostics) {
 		g.order, g.level, g.height = nil, nil, nil
 	}
 	return g, diags
+}
+
+// dependentsOf fills dependents from needs, edges in all, into one slice:
+// each node's dependents in file order, as appending them would.
+func (g *Graph) dependentsOf(edges int) {
+	count := make([]int, len(g.ids)+1)
+	for _, needs := range g.needs {
+		for _, j := range needs {
+			count[j+1]++
+		}
+	}
+	for j := range len(g.ids) {
+		count[j+1] += count[j]
+	}
+	all := make([]int, edges)
+	for j := range len(g.ids) {
+		if n := count[j+1] - count[j]; n > 0 {
+			g.dependents[j] = all[count[j]:count[j]:count[j+1]]
+		}
+	}
+	for i, needs := range g.needs {
+		for _, j := range needs {
+			g.dependents[j] = append(g.dependents[j], i)
+		}
+	}
 }
 
 // sort orders the nodes with Kahn's algorithm (ready nodes in file order)

@@ -177,11 +177,6 @@ func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, of
 	c.g, graphDiags = dag.Build(p)
 	c.diags = append(c.diags, graphDiags...)
 	nodes := make([]planNode, len(p.Nodes))
-	index := make(map[string]int, len(p.Nodes))
-	for i, n := range p.Nodes {
-		index[n.ID] = i
-	}
-	c.index = index
 	c.env.fanout = fanKinds(p)
 	c.pipelines()
 	for i, n := range p.Nodes {
@@ -208,7 +203,6 @@ type compiler struct {
 	reg   *modules.Registry
 	env   *exprEnv
 	g     *dag.Graph // without order or levels when it has problems
-	index map[string]int
 	diags schema.Diagnostics
 	// refs are the `nodes.<id>` reads of every expression, as (read node,
 	// reading node), and refAt where each is written.
@@ -514,7 +508,7 @@ func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]
 	}
 	c.markItemsRead(comp)
 	for _, r := range comp.refs {
-		j, ok := c.index[r.id]
+		j, ok := c.g.Index(r.id)
 		at := posIn(pos, src, r.off)
 		switch {
 		case !ok:
@@ -557,7 +551,7 @@ func (c *compiler) markItemsRead(comp *compiled) {
 	}
 	whole := comp.nodesIdents > len(comp.refs)
 	for _, r := range comp.refs {
-		j, ok := c.index[r.id]
+		j, ok := c.g.Index(r.id)
 		if !ok {
 			continue
 		}

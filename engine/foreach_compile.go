@@ -116,7 +116,7 @@ func foreachWhy(f *schema.Foreach) string {
 // returns comp, or nil when they or something found before (bad) are wrong.
 func (c *compiler) checkedOutputs(comp *compiled, pos schema.Pos, src string, bad bool) *compiled {
 	for _, o := range comp.outputs {
-		if j, ok := c.index[o.id]; ok {
+		if j, ok := c.g.Index(o.id); ok {
 			bad = c.checkOutput(j, o, pos, src) || bad
 		}
 	}

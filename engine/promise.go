@@ -169,7 +169,7 @@ func article(t string) string {
 // another type than the one the read node promises for it
 // (`${{ nodes.a.outputs.n }}` promised a string, into a number input).
 func (c *compiler) checkPromisedInput(in schema.Input, info *modules.Info, field modules.Field, o outputRef) {
-	j, ok := c.index[o.id]
+	j, ok := c.g.Index(o.id)
 	if !ok {
 		return
 	}

@@ -372,7 +372,7 @@ func (c *compiler) outputExpr(src string, pos schema.Pos) *compiled {
 	}
 	c.markItemsRead(comp)
 	for _, r := range comp.refs {
-		if _, ok := c.index[r.id]; !ok {
+		if _, ok := c.g.Index(r.id); !ok {
 			hint := schema.DidYouMean(r.id, c.p.NodeIDs())
 			if hint == "" {
 				hint = "outputs read the pipeline's nodes: nodes.<id>.outputs.<key>"

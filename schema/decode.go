@@ -127,7 +127,9 @@ func (l *loader) nodes(m *yaml.Node) {
 		return
 	}
 	l.p.Nodes = make([]*Node, 0, len(pairs))
-	for _, kv := range pairs {
+	// One allocation for every node: at 100,000 nodes, 100,000 fewer.
+	slab := make([]Node, len(pairs))
+	for i, kv := range pairs {
 		id := kv.key.Value
 		if !IsIdentifier(id) {
 			hint := "use letters, digits and _, starting with a letter (it is read as nodes.<id> in expressions)"
@@ -136,7 +138,8 @@ func (l *loader) nodes(m *yaml.Node) {
 			}
 			l.errorf(posOf(kv.key), hint, "node id %s is not an identifier", Quote(id))
 		}
-		n := &Node{ID: id, Pos: posOf(kv.key), Module: id, ModulePos: posOf(kv.key), Retry: Retry{Backoff: DefaultBackoff, Factor: DefaultFactor, MaxBackoff: DefaultMaxBackoff}}
+		n := &slab[i]
+		*n = Node{ID: id, Pos: posOf(kv.key), Module: id, ModulePos: posOf(kv.key), Retry: Retry{Backoff: DefaultBackoff, Factor: DefaultFactor, MaxBackoff: DefaultMaxBackoff}}
 		l.node(n, kv.value)
 		l.p.Nodes = append(l.p.Nodes, n)
 	}
@@ -158,13 +161,12 @@ func (l *loader) node(n *Node, v *yaml.Node) {
 		n.Partial = true
 		return
 	}
-	where := "node " + n.ID
 	// max_parallel and fail_fast apply to a foreach node's instances.
 	var fanKeys []*yaml.Node
 	for _, kv := range l.pairs(v, "key") {
 		key, ok := nodeKeyIndex[kv.key.Value]
 		if !ok {
-			l.unknownKey(kv.key, where, NodeKeys)
+			l.unknownKey(kv.key, "node "+n.ID, NodeKeys)
 			continue
 		}
 		if key.fan {

@@ -208,6 +208,49 @@ func (l *loader) resolve(n *yaml.Node) *yaml.Node {
 	return n
 }
 
+// smallMapping is the number of keys up to which pairs finds duplicates
+// by comparing keys with each other rather than through a map: a
+// pipeline's nodes are mappings of a few keys, and this is most of a
+// big file's mappings.
+const smallMapping = 8
+
+// smallPairs is pairs for a mapping of at most smallMapping keys without
+// merge keys, appending to out; it returns false, having reported
+// nothing, on a merge key. The errors are the same as pairs'.
+func (l *loader) smallPairs(m *yaml.Node, what string, out *[]pair) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := m.Content[i]; k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge" {
+			return false
+		}
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], l.resolve(m.Content[i+1])
+		if v == nil {
+			return true
+		}
+		if k.Kind != yaml.ScalarNode {
+			l.errorf(posOf(k), "", "%s must be a string, not %s", what, kindName(k))
+			continue
+		}
+		if first := firstKey(*out, k.Value); first != nil {
+			l.errorf(posOf(k), fmt.Sprintf("remove one of them (the first is at line %d)", first.Line), "duplicate %s %s", what, Quote(k.Value))
+			continue
+		}
+		*out = append(*out, pair{k, v})
+	}
+	return true
+}
+
+// firstKey returns the key node of ps called key; nil when none is.
+func firstKey(ps []pair, key string) *yaml.Node {
+	for _, p := range ps {
+		if p.key.Value == key {
+			return p.key
+		}
+	}
+	return nil
+}
+
 // pair is one key: value of a mapping, with aliases resolved.
 type pair struct {
 	key, value *yaml.Node
@@ -216,7 +259,13 @@ type pair struct {
 // pairs lists a mapping's entries, expanding `<<` merge keys and reporting
 // duplicate keys (what names them is given by what, e.g. "node id").
 func (l *loader) pairs(m *yaml.Node, what string) []pair {
-	var out []pair
+	out := make([]pair, 0, len(m.Content)/2)
+	if len(m.Content) <= 2*smallMapping {
+		if l.smallPairs(m, what, &out) {
+			return out
+		}
+		out = out[:0] // a merge key: the general case handles it
+	}
 	seen := make(map[string]*yaml.Node, len(m.Content)/2)
 	var merged []pair
 	for i := 0; i+1 < len(m.Content); i += 2 {

@@ -22,6 +22,11 @@ type LoadOptions struct {
 	// resolve against (pipe run --base-dir), whatever the file's base_dir
 	// says. Relative to the current directory.
 	BaseDir string
+	// LowMemory trades time for memory where a big file would hold both
+	// its YAML tree and its plan at once (see bigFile): what a process
+	// that goes on to run the plan wants, and one that only checks the
+	// file (pipe validate, which exits) does not.
+	LowMemory bool
 }
 
 // LoadWith is Load with options.
@@ -31,19 +36,22 @@ func LoadWith(path string, reg *modules.Registry, opts LoadOptions) (*Plan, erro
 		return nil, err
 	}
 	diags, _ := err.(schema.Diagnostics)
-	collectParseTree(p)
+	if opts.LowMemory {
+		collectParseTree(p)
+	}
 	return compileIn(p, diags, reg, opts.BaseDir)
 }
 
-// bigFile is the size of pipeline file from which LoadWith collects the
-// YAML parser's tree before compiling. The tree takes about 25 times the
-// file's size (120 MB for 100,000 nodes in 4.7 MB), is garbage once the
-// schema has been read from it, and the collector would otherwise leave
-// it there until the heap had grown to twice the tree: compiling would
-// add its own allocations on top. Collecting here cost one mark of the
-// schema (10 ms at 100,000 nodes, 48 MB live) and lowered the heap's
-// peak from 222 to 183 MB and the run's peak RSS from 263 to 241 MB.
-// Below it the tree is a few MB, not worth a collection.
+// bigFile is the size of pipeline file from which LoadWith, with
+// LoadOptions.LowMemory, collects the YAML parser's tree before compiling.
+// The tree takes about 25 times the file's size (120 MB for 100,000 nodes
+// in 4.7 MB), is garbage once the schema has been read from it, and the
+// collector would otherwise leave it there until the heap had grown to
+// twice the tree: compiling adds its own allocations on top. At 100,000
+// nodes collecting costs one mark of the schema (48 MB live, 10-20 ms),
+// and lowers the heap's peak from 222 to 183 MB and a run's peak RSS from
+// 256-259 to 235-240 MB. Below bigFile the tree is a few MB, not worth a
+// collection.
 const bigFile = 1 << 20
 
 // collectParseTree runs the collector after a big file's parse (bigFile).

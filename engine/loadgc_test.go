@@ -12,18 +12,21 @@ import (
 	"github.com/pipe-run/pipe/modules"
 )
 
-// TestLoadCollectsBigParseTree checks that loading a big file collects the
-// YAML tree before compiling (one forced collection), and a small one not:
-// the difference is the big run's peak RSS (testdata/bench/process.sh).
+// TestLoadCollectsBigParseTree checks that loading a big file with
+// LowMemory collects the YAML tree before compiling (one forced
+// collection), and a small file or a load without LowMemory not: the
+// difference is the big run's peak RSS (testdata/bench/process.sh).
 func TestLoadCollectsBigParseTree(t *testing.T) {
 	for _, tc := range []struct {
 		nodes  int
+		low    bool
 		forced bool
 	}{
-		{nodes: 10, forced: false},
-		{nodes: 40_000, forced: true}, // about 1.3 MiB
+		{nodes: 10, low: true, forced: false},
+		{nodes: 40_000, low: true, forced: true}, // about 1.3 MiB
+		{nodes: 40_000, low: false, forced: false},
 	} {
-		t.Run(fmt.Sprint(tc.nodes), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%d nodes, low memory %v", tc.nodes, tc.low), func(t *testing.T) {
 			var b strings.Builder
 			b.WriteString("nodes:\n")
 			for i := range tc.nodes {
@@ -36,7 +39,7 @@ func TestLoadCollectsBigParseTree(t *testing.T) {
 			}
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			plan, err := engine.Load(file, modules.Default)
+			plan, err := engine.LoadWith(file, modules.Default, engine.LoadOptions{LowMemory: tc.low})
 			runtime.ReadMemStats(&after)
 			if err != nil {
 				t.Fatal(err)

@@ -138,8 +138,13 @@ func (l *loader) nodes(m *yaml.Node) {
 			}
 			l.errorf(posOf(kv.key), hint, "node id %s is not an identifier", Quote(id))
 		}
+		// Field by field into the zeroed slab: a composite literal would
+		// copy a whole Node, zeroes and all.
 		n := &slab[i]
-		*n = Node{ID: id, Pos: posOf(kv.key), Module: id, ModulePos: posOf(kv.key), Retry: Retry{Backoff: DefaultBackoff, Factor: DefaultFactor, MaxBackoff: DefaultMaxBackoff}}
+		n.ID, n.Module = id, id
+		n.Pos = posOf(kv.key)
+		n.ModulePos = n.Pos
+		n.Retry.Backoff, n.Retry.Factor, n.Retry.MaxBackoff = DefaultBackoff, DefaultFactor, DefaultMaxBackoff
 		l.node(n, kv.value)
 		l.p.Nodes = append(l.p.Nodes, n)
 	}

@@ -29,7 +29,7 @@ type selection struct {
 // load reads and compiles the pipeline file with the selected base
 // directory.
 func (s *selection) load(eng *engine.Engine, file string) (*engine.Plan, error) {
-	return engine.LoadWith(file, eng.Registry, engine.LoadOptions{BaseDir: s.BaseDir})
+	return engine.LoadWith(file, eng.Registry, engine.LoadOptions{BaseDir: s.BaseDir, LowMemory: true})
 }
 
 // options resolves the config of plan and returns the options that select

@@ -3,8 +3,11 @@ package engine
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"maps"
+	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,5 +73,64 @@ func TestEncodeRecordIsTheEncodingOfBefore(t *testing.T) {
 				t.Errorf("EncodeRecord:\n%s\nbefore:\n%s", got, want)
 			}
 		})
+	}
+}
+
+// TestEncodeRecordInChunks checks that a record big enough to be encoded in
+// chunks, on several goroutines, is the bytes of one encoded whole, and
+// that a node that cannot be encoded is reported whichever chunk it is in.
+func TestEncodeRecordInChunks(t *testing.T) {
+	at := time.Date(2026, 11, 26, 15, 0, 0, 5, time.UTC)
+	full := filledRecord(t)
+	n := 3*encodeChunkNodes + 7
+	rec := Record{ID: "r", Pipeline: "p", Status: StatusSuccess, StartedAt: at, Nodes: make(map[string]*NodeRecord, n)}
+	for i := range n {
+		node := &NodeRecord{Module: "echo", Status: StatusSuccess, Outputs: map[string]any{"i": float64(i)}, StartedAt: at, FinishedAt: at}
+		switch i % 1000 {
+		case 1:
+			node = &full
+		case 2:
+			node = nil
+		}
+		rec.Nodes[fmt.Sprintf("n%d", i)] = node
+	}
+	for _, procs := range []int{1, 2, 4} {
+		t.Run(fmt.Sprint(procs, " procs"), func(t *testing.T) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			if k := len(encodeChunks(n)); k != min(procs, 3) {
+				t.Fatalf("%d chunks, want %d", k, min(procs, 3))
+			}
+			got, err := EncodeRecord(&rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := oldEncodeRecord(t, &rec); !bytes.Equal(got, want) {
+				t.Fatalf("EncodeRecord in chunks differs from one encoding (%d and %d bytes)", len(got), len(want))
+			}
+			// The last node, in the last chunk, cannot be encoded.
+			last := slices.Max(slices.Collect(maps.Keys(rec.Nodes)))
+			good := rec.Nodes[last]
+			rec.Nodes[last] = &NodeRecord{Module: "echo", Status: StatusSuccess, Outputs: map[string]any{"bad": make(chan int)}}
+			defer func() { rec.Nodes[last] = good }()
+			if _, err := EncodeRecord(&rec); err == nil || !strings.Contains(err.Error(), "node "+last) {
+				t.Fatalf("a node that cannot be encoded: error %v, want one naming node %s", err, last)
+			}
+		})
+	}
+}
+
+// BenchmarkEncodeRecord encodes the record of 100,000 echo nodes; with
+// -cpu 1 in one piece, else in a chunk per P.
+func BenchmarkEncodeRecord(b *testing.B) {
+	at := time.Date(2026, 11, 26, 15, 0, 0, 5, time.UTC)
+	rec := Record{ID: "r", Pipeline: "p", Status: StatusSuccess, StartedAt: at, Nodes: map[string]*NodeRecord{}}
+	for i := range 100_000 {
+		rec.Nodes[fmt.Sprintf("n%d", i)] = &NodeRecord{Module: "echo", Status: StatusSuccess, Attempts: 1, StartedAt: at, FinishedAt: at.Add(time.Duration(i))}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := EncodeRecord(&rec); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

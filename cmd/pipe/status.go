@@ -103,6 +103,9 @@ const statusEvery = 250 * time.Millisecond
 // showStatus redraws the status line from p until stop is closed; the
 // returned func stops it, waits for its goroutine and erases the line.
 func showStatus(s *statusLine, p *progress) func() {
+	p.mu.Lock()
+	p.names = map[string]bool{}
+	p.mu.Unlock()
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)

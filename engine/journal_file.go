@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,5 +54,53 @@ func CreateJournal(path string) (*os.File, error) {
 	if err := os.Rename(tmp, path); err != nil {
 		return fail(err)
 	}
+	// The journal first, then its marker: a marker never names a journal
+	// that is not there yet, so one without its journal is stale.
+	if err := mark(path); err != nil {
+		f.Close()
+		os.Remove(path)
+		return nil, fmt.Errorf("creating the run's journal: %w", err)
+	}
 	return f, nil
+}
+
+// liveDir is the directory, in a runs directory, of an empty file named
+// after each run whose journal is there (its marker): RecoverRuns reads it
+// rather than the runs directory, which holds every past run's record and
+// logs. With 10,000 past runs, reading those took 6 ms of every pipe run
+// (1.7x a 1-node run).
+const liveDir = ".live"
+
+// markerOf is the marker of the journal at path.
+func markerOf(path string) string {
+	dir, name := filepath.Split(path)
+	return filepath.Join(dir, liveDir, strings.TrimSuffix(name, JournalSuffix))
+}
+
+// mark makes the marker of the journal at path.
+func mark(path string) error {
+	marker := markerOf(path)
+	f, err := os.OpenFile(marker, os.O_CREATE|os.O_WRONLY, 0o600)
+	if errors.Is(err, fs.ErrNotExist) { // the first run here
+		if err := os.Mkdir(filepath.Dir(marker), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+		f, err = os.OpenFile(marker, os.O_CREATE|os.O_WRONLY, 0o600)
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// RemoveJournal removes a run's journal, once its record is written, and
+// then the journal's marker. A journal already gone is no error.
+func RemoveJournal(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if err := os.Remove(markerOf(path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }

@@ -58,11 +58,41 @@ func RecoverRuns(dir string) ([]Recovered, error) {
 	return out, errors.Join(errs...)
 }
 
-// journalNames returns the names of the journals in dir, sorted. Every
-// pipe run reads its runs directory, which holds a record and the node
-// logs of every past run: os.ReadDir would sort all of those names; here
-// only the few journals are.
+// journalNames returns the names of the journals in dir, sorted: those
+// the markers in dir's liveDir name (see CreateJournal), or, in a runs
+// directory that has none (its runs were all made by a pipe from before
+// markers), those its whole listing holds.
 func journalNames(dir string) ([]string, error) {
+	markers, err := listNames(filepath.Join(dir, liveDir))
+	if err == nil {
+		names := make([]string, 0, len(markers))
+		for _, m := range markers {
+			names = append(names, m+JournalSuffix)
+		}
+		slices.Sort(names)
+		return names, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+		return nil, err
+	}
+	all, err := listNames(dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, name := range all {
+		if strings.HasSuffix(name, JournalSuffix) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// listNames lists the names of the files in dir (not its directories),
+// unsorted: every pipe run reads its runs directory's, and os.ReadDir
+// would sort them all.
+func listNames(dir string) ([]string, error) {
 	f, err := os.Open(dir)
 	if err != nil {
 		return nil, err
@@ -72,13 +102,12 @@ func journalNames(dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var names []string
+	names := make([]string, 0, len(ents))
 	for _, ent := range ents {
-		if !ent.IsDir() && strings.HasSuffix(ent.Name(), JournalSuffix) {
+		if !ent.IsDir() {
 			names = append(names, ent.Name())
 		}
 	}
-	slices.Sort(names)
 	return names, nil
 }
 
@@ -89,7 +118,9 @@ func journalNames(dir string) ([]string, error) {
 func RecoverJournal(path string) (*Recovered, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil // recovered by another pipe, or the run just ended
+		// Recovered by another pipe, or the run just ended: a marker left
+		// by a pipe that died between removing the two goes too.
+		return nil, removeJournal(path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("recovering run: %w", err)
@@ -126,7 +157,7 @@ func RecoverJournal(path string) (*Recovered, error) {
 }
 
 func removeJournal(path string) error {
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := RemoveJournal(path); err != nil {
 		return fmt.Errorf("removing a recovered journal (remove it by hand): %w", err)
 	}
 	return nil

@@ -8,7 +8,8 @@ import (
 )
 
 // RecoverRuns looks at journals only, in order, and finds nothing to do
-// in a runs directory that is missing or is a file.
+// in a runs directory that is missing or is a file. Without markers (a
+// runs directory of a pipe from before them) it reads the whole directory.
 func TestJournalNames(t *testing.T) {
 	dir := t.TempDir()
 	for _, name := range []string{"b" + JournalSuffix, "a.json", "a" + JournalSuffix, "c" + JournalSuffix + ".new", "notes.txt"} {
@@ -27,5 +28,36 @@ func TestJournalNames(t *testing.T) {
 		if recs, err := RecoverRuns(missing); recs != nil || err != nil {
 			t.Errorf("RecoverRuns(%s) = %v, %v; want nothing", missing, recs, err)
 		}
+	}
+}
+
+// With markers, RecoverRuns looks at the journals they name only: not at
+// the runs directory's other files, journals without a marker included.
+func TestJournalNamesFromMarkers(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"b" + JournalSuffix, "a.json", "old" + JournalSuffix} {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, liveDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"b", "a", "gone"} {
+		if err := mark(filepath.Join(dir, id+JournalSuffix)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := journalNames(dir)
+	if want := []string{"a" + JournalSuffix, "b" + JournalSuffix, "gone" + JournalSuffix}; err != nil || !slices.Equal(got, want) {
+		t.Errorf("journalNames = %q, %v; want %q", got, err, want)
+	}
+	// A marker whose journal is gone (its pipe died between removing
+	// the two) is removed when RecoverRuns comes to it.
+	if _, err := RecoverJournal(filepath.Join(dir, "gone"+JournalSuffix)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(markerOf(filepath.Join(dir, "gone"+JournalSuffix))); !os.IsNotExist(err) {
+		t.Errorf("the stale marker is still there: %v", err)
 	}
 }

@@ -132,8 +132,11 @@ func TestRecoverRunsLeavesLiveRuns(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0].Record.ID != "live" {
 		t.Fatalf("after its pipe ended: %+v, %v", got, err)
 	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 1 || ents[0].Name() != "live.json" {
+	if ents, _ := os.ReadDir(dir); len(ents) != 2 || ents[0].Name() != ".live" || ents[1].Name() != "live.json" {
 		t.Errorf("left in the runs directory: %v", ents)
+	}
+	if markers, _ := os.ReadDir(filepath.Join(dir, ".live")); len(markers) != 0 {
+		t.Errorf("markers left: %v", markers)
 	}
 }
 

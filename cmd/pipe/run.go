@@ -115,7 +115,7 @@ func (c *runCmd) Run(e *env) error {
 	stopStatus()
 	if err != nil {
 		journal.Close()
-		os.Remove(journalPath)
+		engine.RemoveJournal(journalPath)
 		if errors.Is(err, engine.ErrJournal) {
 			return fail(exitFailed, "cannot record runs in %s: %w; free some space or make it writable, or choose another directory with --runs-dir", c.RunsDir, err)
 		}
@@ -131,7 +131,7 @@ func (c *runCmd) Run(e *env) error {
 	if werr != nil {
 		e.logs.base.Error("could not write the run record; the journal keeps each node's end as far as it could be written", "err", werr, "journal", journalPath)
 	} else {
-		os.Remove(journalPath)
+		engine.RemoveJournal(journalPath)
 	}
 	if c.JSON {
 		if err := printRecord(e.stdout, rec, data); err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // JournalSuffix ends the name of a run's journal: <run id>.events.jsonl.
@@ -86,6 +87,9 @@ func mark(path string) error {
 			return err
 		}
 		f, err = os.OpenFile(marker, os.O_CREATE|os.O_WRONLY, 0o600)
+	}
+	if errors.Is(err, syscall.ENOTDIR) {
+		return fmt.Errorf("%s is not a directory (pipe keeps an empty file per live run there): move it away", filepath.Dir(marker))
 	}
 	if err != nil {
 		return err

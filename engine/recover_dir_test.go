@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -59,5 +60,29 @@ func TestJournalNamesFromMarkers(t *testing.T) {
 	}
 	if _, err := os.Stat(markerOf(filepath.Join(dir, "gone"+JournalSuffix))); !os.IsNotExist(err) {
 		t.Errorf("the stale marker is still there: %v", err)
+	}
+}
+
+// A file where the markers go is named in CreateJournal's error, and no
+// journal is left behind.
+func TestCreateJournalLiveIsAFile(t *testing.T) {
+	if !haveLocks {
+		t.Skip("journals are not marked where they cannot be locked")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, liveDir), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "r"+JournalSuffix)
+	f, err := CreateJournal(path)
+	if err == nil {
+		f.Close()
+		t.Fatal("CreateJournal made a journal it cannot mark")
+	}
+	if want := filepath.Join(dir, liveDir) + " is not a directory"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q lacks %q", err, want)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("a journal is left: %v", err)
 	}
 }

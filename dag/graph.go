@@ -111,8 +111,9 @@ func Build(p *schema.Pipeline) (*Graph, schema.Diagnostics) {
 	return g, diags
 }
 
-// dependentsOf fills dependents from needs, edges in all, into one slice:
-// each node's dependents in file order, as appending them would.
+// dependentsOf fills dependents from needs (edges of them in all), each
+// node's a view of one shared slice: in file order, as appending them
+// would give.
 func (g *Graph) dependentsOf(edges int) {
 	count := make([]int, len(g.ids)+1)
 	for _, needs := range g.needs {

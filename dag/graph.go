@@ -39,16 +39,29 @@ type Graph struct {
 // drawn, for further checks; only a graph without problems can be ordered
 // (Order and Level are then valid).
 func Build(p *schema.Pipeline) (*Graph, schema.Diagnostics) {
+	return BuildWithIndex(p, nil)
+}
+
+// BuildWithIndex is Build with the index of p's nodes made already: each
+// node's id to its place in p.Nodes, every id once (the engine makes it as
+// it checks a pipeline for duplicate ids). The graph keeps it. With a nil
+// index it makes its own, as Build does.
+func BuildWithIndex(p *schema.Pipeline, index map[string]int) (*Graph, schema.Diagnostics) {
 	n := len(p.Nodes)
 	g := &Graph{
 		ids:        make([]string, n),
-		index:      make(map[string]int, n),
+		index:      index,
 		needs:      make([][]int, n),
 		dependents: make([][]int, n),
 	}
+	if index == nil {
+		g.index = make(map[string]int, n)
+	}
 	for i, node := range p.Nodes {
 		g.ids[i] = node.ID
-		g.index[node.ID] = i
+		if index == nil {
+			g.index[node.ID] = i
+		}
 	}
 	var diags schema.Diagnostics
 	// Every node's needs share one slice, and so do its dependents (see

@@ -15,19 +15,24 @@ const codeSource = "(built in code)"
 // a nil node, an id that is not an identifier, the same id twice. p is
 // copied only when something is filled in; the caller's value is not
 // changed. The problems come back as diagnostics, the bad nodes dropped.
-func completed(p *schema.Pipeline) (*schema.Pipeline, schema.Diagnostics) {
+// It also returns the index of the nodes it returns, each id's place in
+// Nodes, which checking for duplicates builds: dag.BuildWithIndex takes
+// it rather than making its own.
+func completed(p *schema.Pipeline) (*schema.Pipeline, schema.Diagnostics, map[string]int) {
 	fill := p.Source == nil || slices.ContainsFunc(p.Nodes, func(n *schema.Node) bool {
 		return n == nil || n.Module == "" || n.Retry.Factor == 0 || !schema.IsIdentifier(n.ID)
 	})
-	if !fill && !duplicates(p.Nodes) {
-		return p, nil
+	if !fill {
+		if index, unique := indexOf(p.Nodes); unique {
+			return p, nil, index
+		}
 	}
 	cp := *p
 	if cp.Source == nil {
 		cp.Source = schema.NewSource(codeSource, nil)
 	}
 	var diags schema.Diagnostics
-	seen := make(map[string]bool, len(p.Nodes))
+	index := make(map[string]int, len(p.Nodes))
 	cp.Nodes = make([]*schema.Node, 0, len(p.Nodes))
 	for i, n := range p.Nodes {
 		switch {
@@ -37,11 +42,12 @@ func completed(p *schema.Pipeline) (*schema.Pipeline, schema.Diagnostics) {
 		case !schema.IsIdentifier(n.ID):
 			diags = append(diags, cp.Source.Diag(n.Pos, "use letters, digits and _, starting with a letter (it is read as nodes.<id> in expressions)", "node id %s is not an identifier", schema.Quote(n.ID)))
 			continue
-		case seen[n.ID]:
+		}
+		if _, dup := index[n.ID]; dup {
 			diags = append(diags, cp.Source.Diag(n.Pos, "give each node an id of its own", "node id %s is used twice", n.ID))
 			continue
 		}
-		seen[n.ID] = true
+		index[n.ID] = len(cp.Nodes)
 		if n.Module == "" || n.Retry.Factor == 0 {
 			nc := *n
 			if nc.Module == "" {
@@ -60,16 +66,18 @@ func completed(p *schema.Pipeline) (*schema.Pipeline, schema.Diagnostics) {
 		}
 		cp.Nodes = append(cp.Nodes, n)
 	}
-	return &cp, diags
+	return &cp, diags, index
 }
 
-func duplicates(nodes []*schema.Node) bool {
-	seen := make(map[string]bool, len(nodes))
-	for _, n := range nodes {
-		if seen[n.ID] {
-			return true
+// indexOf maps the id of each of nodes to its place, and reports whether
+// no id is there twice (the index is of no use then).
+func indexOf(nodes []*schema.Node) (map[string]int, bool) {
+	index := make(map[string]int, len(nodes))
+	for i, n := range nodes {
+		if _, dup := index[n.ID]; dup {
+			return nil, false
 		}
-		seen[n.ID] = true
+		index[n.ID] = i
 	}
-	return false
+	return index, true
 }

@@ -159,7 +159,7 @@ func compileWithDir(p *schema.Pipeline, reg *modules.Registry, override string, 
 }
 
 func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, offline bool, stack []string, loaded map[string]*loadedSub) (*Plan, schema.Diagnostics) {
-	p, early := completed(p)
+	p, early, index := completed(p)
 	c := &compiler{p: p, src: p.Source, reg: reg, env: newExprEnv(p.Config), diags: early, stack: stack, offline: offline, loaded: loaded}
 	var dir string
 	if !offline {
@@ -174,7 +174,7 @@ func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, of
 	}
 	c.dir = dir
 	var graphDiags schema.Diagnostics
-	c.g, graphDiags = dag.Build(p)
+	c.g, graphDiags = dag.BuildWithIndex(p, index)
 	c.diags = append(c.diags, graphDiags...)
 	nodes := make([]planNode, len(p.Nodes))
 	c.env.fanout = fanKinds(p)

@@ -81,20 +81,39 @@ func markerOf(path string) string {
 // mark makes the marker of the journal at path.
 func mark(path string) error {
 	marker := markerOf(path)
+	dir := filepath.Dir(marker)
 	f, err := os.OpenFile(marker, os.O_CREATE|os.O_WRONLY, 0o600)
 	if errors.Is(err, fs.ErrNotExist) { // the first run here
-		if err := os.Mkdir(filepath.Dir(marker), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		if err := makeLiveDir(dir); err != nil {
 			return err
 		}
 		f, err = os.OpenFile(marker, os.O_CREATE|os.O_WRONLY, 0o600)
 	}
-	if errors.Is(err, syscall.ENOTDIR) {
-		return fmt.Errorf("%s is not a directory (pipe keeps an empty file per live run there): move it away", filepath.Dir(marker))
+	if errors.Is(err, syscall.ENOTDIR) || errors.Is(err, fs.ErrNotExist) { // a file, a dangling link
+		return fmt.Errorf("%s is not a directory (pipe keeps an empty file per live run there): move it away", dir)
 	}
 	if err != nil {
 		return err
 	}
 	return f.Close()
+}
+
+// makeLiveDir makes dir, the markers' directory, as open as the runs
+// directory it is in, whatever the umask: a runs directory that a group
+// shares (mode 2775) must not get a .live only its first user can write.
+func makeLiveDir(dir string) error {
+	runs, err := os.Stat(filepath.Dir(dir))
+	if err != nil {
+		return err
+	}
+	mode := runs.Mode() & (fs.ModePerm | fs.ModeSetgid)
+	if err := os.Mkdir(dir, mode.Perm()); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return nil // made by another pipe just now, or not a directory (the caller says)
+		}
+		return err
+	}
+	return os.Chmod(dir, mode)
 }
 
 // RemoveJournal removes a run's journal, once its record is written, and

@@ -36,7 +36,19 @@ type Recovered struct {
 // lost. Journals of runs still going are left alone. A missing dir has
 // nothing to recover.
 func RecoverRuns(dir string) ([]Recovered, error) {
-	names, err := journalNames(dir)
+	return recoverRuns(dir, journalNames)
+}
+
+// RecoverAllRuns is RecoverRuns for journals with no marker too: it reads
+// the whole runs directory (pipe runs, which lists it anyway). A journal
+// has no marker when an older pipe, killed, left it in a directory a newer
+// one has used.
+func RecoverAllRuns(dir string) ([]Recovered, error) {
+	return recoverRuns(dir, allJournalNames)
+}
+
+func recoverRuns(dir string, list func(dir string) ([]string, error)) ([]Recovered, error) {
+	names, err := list(dir)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return nil, nil // no runs here; pipe run says what is wrong with dir
 	}
@@ -75,6 +87,12 @@ func journalNames(dir string) ([]string, error) {
 	if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
 		return nil, err
 	}
+	return allJournalNames(dir)
+}
+
+// allJournalNames returns the names of the journals in dir, sorted, from
+// its whole listing.
+func allJournalNames(dir string) ([]string, error) {
 	all, err := listNames(dir)
 	if err != nil {
 		return nil, err

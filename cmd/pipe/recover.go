@@ -9,9 +9,14 @@ import (
 )
 
 // recoverRuns turns the journals in dir whose pipe died (killed outright)
-// into records, with a line each.
-func recoverRuns(e *env, dir string) {
-	recs, err := engine.RecoverRuns(dir)
+// into records, with a line each: those with a marker, or with all every
+// journal in dir (see engine.RecoverAllRuns).
+func recoverRuns(e *env, dir string, all bool) {
+	find := engine.RecoverRuns
+	if all {
+		find = engine.RecoverAllRuns
+	}
+	recs, err := find(dir)
 	for _, r := range recs {
 		logRecovered(e, r)
 	}

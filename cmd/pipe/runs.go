@@ -23,7 +23,7 @@ func (c *runsCmd) Run(e *env) error {
 	if c.N < 0 {
 		return fail(exitUsage, "-n %d: give a count of runs, or 0 for all", c.N)
 	}
-	recoverRuns(e, c.RunsDir) // a run whose pipe was killed shows as interrupted
+	recoverRuns(e, c.RunsDir, true) // a run whose pipe was killed shows as interrupted
 	runs, err := engine.ListRuns(c.RunsDir)
 	if err != nil {
 		return err

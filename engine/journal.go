@@ -5,8 +5,6 @@ import (
 	"io"
 	"sync"
 	"time"
-
-	"github.com/pipe-run/pipe/modules"
 )
 
 // journal appends each node's final state to a file as a JSON line while
@@ -100,17 +98,6 @@ func (j *journal) full() <-chan struct{} {
 		return nil
 	}
 	return j.kick
-}
-
-// line appends v as a JSON line, or counts it dropped. Callers hold wmu.
-func (j *journal) line(v any) {
-	line, err := modules.MarshalJSON(v)
-	if err != nil || len(j.buf)+len(line) > maxJournalBuffer {
-		j.dropped++
-		return
-	}
-	j.buf = append(j.buf, line...)
-	j.buf = append(j.buf, '\n')
 }
 
 // encode appends e's line, or counts it dropped. Callers hold wmu.

@@ -134,3 +134,27 @@ func BenchmarkEncodeRecord(b *testing.B) {
 		}
 	}
 }
+
+// The journal's header is encoded by hand; its bytes are those of
+// encoding/json, as modules.MarshalJSON writes them.
+func TestAppendJournalHeaderIsJSONMarshal(t *testing.T) {
+	at := time.Date(2026, 11, 26, 15, 0, 0, 5, time.FixedZone("x", 3600))
+	for _, h := range []JournalHeader{
+		{Version: 1, Run: "r", Pipeline: "p", StartedAt: at, PID: 7, Nodes: []JournalNode{}},
+		{Version: 1, Run: "r", Pipeline: "p", StartedAt: at, PID: 7},
+		{Version: 1, Run: "r<1>", Pipeline: "é\u2028\"p\"", File: "a/b&c.yaml", StartedAt: at, PID: 12345, Host: "h\x00st",
+			Nodes: []JournalNode{{ID: "a", Module: "echo"}, {ID: "b<", Module: "exec", Skipped: "skipped by --skip"}, {ID: "\xff", Module: ""}}},
+	} {
+		got, err := appendJournalHeader(nil, &h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := modules.MarshalJSON(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("appendJournalHeader:\n%s\nencoding/json:\n%s", got, want)
+		}
+	}
+}

@@ -35,6 +35,9 @@ type core struct {
 	redact *redactor
 	// progEnv is what programs of exec and python nodes get (moduleEnv).
 	progEnv []string
+	// logPrefix is opts.LogDir joined to a node's log file name, without
+	// the name ("" without a LogDir): see logFile.
+	logPrefix string
 	// now is the core's clock: time.Now in-process, the workflow's
 	// deterministic clock on Temporal.
 	now func() time.Time
@@ -198,6 +201,7 @@ func newCore(plan *Plan, opts Options) (*core, error) {
 		dangerOK:       truthy(cfg[DangerKey]),
 		redact:         newRedactor(plan, cfg, opts.Env),
 		progEnv:        moduleEnv(plan, cfg, opts.Env),
+		logPrefix:      logPrefix(opts.LogDir),
 		now:            time.Now,
 		log:            discard,
 		cleanupTimeout: DefaultCleanupTimeout,
@@ -382,7 +386,7 @@ func (c *core) begin(i int, slot bool) job {
 func (c *core) task(j job) Task {
 	pn := &c.plan.nodes[j.p]
 	t := Task{Run: c.rec.ID, Pipeline: c.plan.Pipeline.Name, Node: j.id, Module: pn.Module, With: j.with, Timeout: pn.Timeout, Attempt: 1,
-		Priority: c.plan.Graph.Height(j.p), LogFile: logFile(c.opts.LogDir, j.id), Secrets: c.redact.Values(),
+		Priority: c.plan.Graph.Height(j.p), LogFile: c.logFile(j.id), Secrets: c.redact.Values(),
 		Dangerous: pn.dangerous, Dir: c.plan.BaseDir, Env: c.progEnv, AllowDangerous: c.dangerOK, index: j.p}
 	if j.cleanup && t.Timeout <= 0 {
 		// The run was cancelled: a clean-up node is bounded all the same.

@@ -7,7 +7,29 @@ import (
 	"strings"
 
 	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
 )
+
+// logFile is node id's log file in the run's LogDir. A node id that is an
+// identifier (every node of a file; not an instance, node[key]) is put
+// after logPrefix as it is: filepath.Join, which cleans the whole path,
+// was 30 ms of a 100,000-node run.
+func (c *core) logFile(id string) string {
+	if c.logPrefix != "" && schema.IsIdentifier(id) {
+		return c.logPrefix + id + ".log"
+	}
+	return logFile(c.opts.LogDir, id)
+}
+
+// logPrefix is what filepath.Join(dir, name) puts before name, for a name
+// that is one plain path element: "" without a dir.
+func logPrefix(dir string) string {
+	if dir == "" {
+		return ""
+	}
+	p := filepath.Join(dir, "x")
+	return p[:len(p)-1]
+}
 
 // logFile is node id's log file in dir, or "" without a dir. Node ids in
 // pipeline files are identifiers; a plan built in code may use any string,

@@ -9,8 +9,8 @@ import (
 )
 
 // recoverRuns turns the journals in dir whose pipe died (killed outright)
-// into records, with a line each: those with a marker, or with all every
-// journal in dir (see engine.RecoverAllRuns).
+// into records, with a line each: those with a marker, or, with all,
+// every journal in dir (see engine.RecoverAllRuns).
 func recoverRuns(e *env, dir string, all bool) {
 	find := engine.RecoverRuns
 	if all {

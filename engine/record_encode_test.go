@@ -158,3 +158,32 @@ func TestAppendJournalHeaderIsJSONMarshal(t *testing.T) {
 		}
 	}
 }
+
+// A header larger than the bound on unwritten lines (a pipeline of more
+// than about 550,000 nodes) is written whole, and the buffer it took is
+// not kept for the run's lines.
+func TestJournalWritesAHugeHeader(t *testing.T) {
+	h := JournalHeader{Version: 1, Run: "r", Pipeline: "p", PID: 1}
+	id := strings.Repeat("n", 64<<10)
+	for i := range maxJournalBuffer/len(id) + 10 {
+		h.Nodes = append(h.Nodes, JournalNode{ID: fmt.Sprint(id, i), Module: "echo"})
+	}
+	var out bytes.Buffer
+	j := newJournal(&out, "r")
+	if err := j.writeHeader(&h); err != nil {
+		t.Fatal(err)
+	}
+	want, err := appendJournalHeader(nil, &h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) <= maxJournalBuffer {
+		t.Fatalf("the header is %d bytes, not over the bound %d", len(want), maxJournalBuffer)
+	}
+	if !bytes.Equal(out.Bytes(), append(want, '\n')) {
+		t.Errorf("wrote %d bytes, want the header's %d and a new line", out.Len(), len(want))
+	}
+	if cap(j.buf) > maxJournalBuffer {
+		t.Errorf("the journal keeps a buffer of %d bytes", cap(j.buf))
+	}
+}

@@ -214,33 +214,6 @@ func (l *loader) resolve(n *yaml.Node) *yaml.Node {
 // big file's mappings.
 const smallMapping = 8
 
-// smallPairs is pairs for a mapping of at most smallMapping keys without
-// merge keys, appending to out; it returns false, having reported
-// nothing, on a merge key. The errors are the same as pairs'.
-func (l *loader) smallPairs(m *yaml.Node, what string, out *[]pair) bool {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if k := m.Content[i]; k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge" {
-			return false
-		}
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := m.Content[i], l.resolve(m.Content[i+1])
-		if v == nil {
-			return true
-		}
-		if k.Kind != yaml.ScalarNode {
-			l.errorf(posOf(k), "", "%s must be a string, not %s", what, kindName(k))
-			continue
-		}
-		if first := firstKey(*out, k.Value); first != nil {
-			l.errorf(posOf(k), fmt.Sprintf("remove one of them (the first is at line %d)", first.Line), "duplicate %s %s", what, Quote(k.Value))
-			continue
-		}
-		*out = append(*out, pair{k, v})
-	}
-	return true
-}
-
 // firstKey returns the key node of ps called key; nil when none is.
 func firstKey(ps []pair, key string) *yaml.Node {
 	for _, p := range ps {
@@ -260,13 +233,10 @@ type pair struct {
 // duplicate keys (what names them is given by what, e.g. "node id").
 func (l *loader) pairs(m *yaml.Node, what string) []pair {
 	out := make([]pair, 0, len(m.Content)/2)
-	if len(m.Content) <= 2*smallMapping {
-		if l.smallPairs(m, what, &out) {
-			return out
-		}
-		out = out[:0] // a merge key: the general case handles it
+	var seen map[string]*yaml.Node // nil: the keys so far are out's (smallMapping)
+	if len(m.Content) > 2*smallMapping {
+		seen = make(map[string]*yaml.Node, len(m.Content)/2)
 	}
-	seen := make(map[string]*yaml.Node, len(m.Content)/2)
 	var merged []pair
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], l.resolve(m.Content[i+1])
@@ -281,14 +251,32 @@ func (l *loader) pairs(m *yaml.Node, what string) []pair {
 			l.errorf(posOf(k), "", "%s must be a string, not %s", what, kindName(k))
 			continue
 		}
-		if first, dup := seen[k.Value]; dup {
+		var first *yaml.Node
+		if seen != nil {
+			first = seen[k.Value]
+		} else {
+			first = firstKey(out, k.Value)
+		}
+		if first != nil {
 			l.errorf(posOf(k), fmt.Sprintf("remove one of them (the first is at line %d)", first.Line), "duplicate %s %s", what, Quote(k.Value))
 			continue
 		}
-		seen[k.Value] = k
+		if seen != nil {
+			seen[k.Value] = k
+		}
 		out = append(out, pair{k, v})
 	}
-	// Keys written in the mapping win over merged ones.
+	if len(merged) == 0 {
+		return out
+	}
+	// Keys written in the mapping win over merged ones, which may be many:
+	// through a map.
+	if seen == nil {
+		seen = make(map[string]*yaml.Node, len(out)+len(merged))
+		for _, p := range out {
+			seen[p.key.Value] = p.key
+		}
+	}
 	for _, p := range merged {
 		if _, ok := seen[p.key.Value]; !ok {
 			seen[p.key.Value] = p.key

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -52,5 +53,54 @@ func TestSummaryIsOneWrite(t *testing.T) {
 	printSummary(&out, plan, rec, "runs/r1.json")
 	if out.writes != 1 || !strings.Contains(out.String(), "record: runs/r1.json") {
 		t.Errorf("%d writes of:\n%s\nwant 1", out.writes, out.String())
+	}
+}
+
+// Past summaryLimit nodes, the table lists only the nodes that did not
+// succeed; when all did, there is no table at all (a header over no rows
+// said nothing).
+func TestSummaryOfABigRun(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("name: p\nnodes:\n")
+	const n = summaryLimit + 20
+	for i := range n {
+		fmt.Fprintf(&src, "  n%d: {module: echo}\n", i)
+	}
+	plan, err := engine.Parse("p.yaml", []byte(src.String()), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name     string
+		failed   string // a node that failed, or none
+		want     []string
+		dontWant []string
+	}{
+		{name: "all succeeded", want: []string{fmt.Sprintf("(%d success)", n)}, dontWant: []string{"NODE", "n7 "}},
+		{name: "one failed", failed: "n7", want: []string{"NODE", "n7 ", fmt.Sprintf("(%d success, 1 error)", n-1)}, dontWant: []string{"n8 "}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &engine.Record{ID: "r1", Status: engine.StatusSuccess, Nodes: map[string]*engine.NodeRecord{}}
+			for i := range n {
+				id := fmt.Sprintf("n%d", i)
+				rec.Nodes[id] = &engine.NodeRecord{Status: engine.StatusSuccess, Attempts: 1}
+				if id == tc.failed {
+					rec.Status = engine.StatusError
+					rec.Nodes[id] = &engine.NodeRecord{Status: engine.StatusError, Attempts: 1, Message: "exit 1"}
+				}
+			}
+			var out bytes.Buffer
+			printSummary(&out, plan, rec, "")
+			for _, w := range tc.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("summary:\n%s\nwant %q in it", out.String(), w)
+				}
+			}
+			for _, w := range tc.dontWant {
+				if strings.Contains(out.String(), w) {
+					t.Errorf("summary:\n%s\nwant no %q in it", out.String(), w)
+				}
+			}
+		})
 	}
 }

@@ -114,9 +114,12 @@ type nodeState struct {
 	// failed: failure() is true below it.
 	failedAbove bool
 	// passed is set when the node succeeded, or failed under
-	// continue_on_error: it counts as success below. Kept here, beside
-	// pending, so that checking a node's needs reads nothing else.
+	// continue_on_error: it counts as success below.
 	passed bool
+	// needFailed is set when a need of the node ended without passing
+	// (release): checking that every need passed reads no other node's
+	// state, which a big run finds far apart in memory.
+	needFailed bool
 	// kept is set when the node's outputs come from an earlier run.
 	kept bool
 }
@@ -228,14 +231,14 @@ func newCore(plan *Plan, opts Options) (*core, error) {
 		pn := &plan.nodes[i]
 		st := &c.nodes[i]
 		st.rec = &recs[i]
-		st.rec.Module = pn.Module
+		st.rec.Module = pn.module
 		st.rec.Status = StatusPending
 		st.selected = selected[i]
 		if !selected[i] {
 			st.rec.Status, st.rec.Reason, st.done = StatusSkipped, reasons[i], true
 		}
 		st.pending = int32(len(plan.Graph.Needs(i)))
-		c.rec.Nodes[pn.ID] = st.rec
+		c.rec.Nodes[pn.id] = st.rec
 	}
 	return c, nil
 }
@@ -366,7 +369,7 @@ func (c *core) begin(i int, slot bool) job {
 	}
 	j := job{i: i, p: i, with: st.with, started: started, cleanup: c.cause != nil, slot: slot}
 	if i < len(c.plan.nodes) {
-		j.id = c.plan.nodes[i].ID
+		j.id = c.plan.nodes[i].id
 	} else {
 		in := &c.inst[i-len(c.plan.nodes)]
 		j.p, j.id = int(in.parent), in.id
@@ -385,7 +388,7 @@ func (c *core) begin(i int, slot bool) job {
 // task is the first attempt of job j, as an executor gets it.
 func (c *core) task(j job) Task {
 	pn := &c.plan.nodes[j.p]
-	t := Task{Run: c.rec.ID, Pipeline: c.plan.Pipeline.Name, Node: j.id, Module: pn.Module, With: j.with, Timeout: pn.Timeout, Attempt: 1,
+	t := Task{Run: c.rec.ID, Pipeline: c.plan.Pipeline.Name, Node: j.id, Module: pn.module, With: j.with, Timeout: pn.timeout, Attempt: 1,
 		Priority: c.plan.Graph.Height(j.p), LogFile: c.logFile(j.id), Secrets: c.redact.Values(),
 		Dangerous: pn.dangerous, Dir: c.plan.BaseDir, Env: c.progEnv, AllowDangerous: c.dangerOK, index: j.p}
 	if j.cleanup && t.Timeout <= 0 {

@@ -33,7 +33,7 @@ func (c *core) ready(i int) {
 			work = c.release(i, work) // a clean-up node below may now be ready
 			continue
 		}
-		if c.plan.nodes[i].Foreach != nil {
+		if c.plan.nodes[i].fans {
 			work = c.fanOut(i, work)
 			continue
 		}
@@ -67,17 +67,19 @@ func (c *core) release(i int, work []int) []int {
 	if c.opts.Schedule == Levels {
 		c.levelDone(c.plan.Graph.Level(i))
 	}
-	failed := st.failedAbove || (st.rec.Status == StatusError && !c.plan.nodes[i].ContinueOnError)
+	failed := st.failedAbove || (st.rec.Status == StatusError && !c.plan.nodes[i].continueOnError)
 	blocked := st.blockedBy
 	if blocked == "" && st.rec.Status == StatusSkipped && c.plan.nodes[i].dangerous && !c.dangerOK {
-		blocked = c.plan.nodes[i].ID
+		blocked = c.plan.nodes[i].id
 	}
+	notPassed := !st.passed
 	for _, d := range c.plan.Graph.Dependents(i) {
 		ds := &c.nodes[d]
 		if !ds.selected || ds.done {
 			continue
 		}
 		ds.failedAbove = ds.failedAbove || failed
+		ds.needFailed = ds.needFailed || notPassed
 		if ds.blockedBy == "" {
 			ds.blockedBy = blocked
 		}
@@ -165,15 +167,10 @@ func (c *core) evaluate(i int, success bool) (Status, string, map[string]any) {
 // needsSucceeded reports whether every need of node i succeeded (an error
 // under continue_on_error counts), and if not, why.
 func (c *core) needsSucceeded(i int) (bool, string) {
-	needs := c.plan.Graph.Needs(i)
-	passed := true
-	for _, j := range needs {
-		passed = passed && c.nodes[j].passed
-	}
-	if passed {
+	if !c.nodes[i].needFailed {
 		return true, ""
 	}
-	for _, j := range needs {
+	for _, j := range c.plan.Graph.Needs(i) {
 		rec := c.nodes[j].rec
 		switch {
 		case rec.Status == StatusSuccess:
@@ -191,7 +188,7 @@ func (c *core) needsSucceeded(i int) (bool, string) {
 // expression to evaluate.
 func (c *core) env(i int, success bool) any {
 	pn := c.pn(i)
-	if pn.when == nil && pn.templates == nil && pn.each == nil {
+	if !pn.exprs {
 		return nil
 	}
 	if i >= len(c.plan.nodes) {
@@ -218,7 +215,7 @@ func (c *core) envOf(refs []int) reflect.Value {
 			if fan := c.nodes[j].fan; fan != nil {
 				view.Items = fan.items
 			}
-			views[c.plan.nodes[j].ID] = view
+			views[c.plan.nodes[j].id] = view
 		}
 		v.Field(fieldNodes).Set(reflect.ValueOf(views))
 	}

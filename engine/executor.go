@@ -136,7 +136,10 @@ func (l *local) Execute(ctx context.Context, t Task) (*modules.Output, error) {
 // unset), else the task.
 func (l *local) promise(t *Task) []Promised {
 	if l.plan != nil {
-		return l.plan.nodes[t.index].promise
+		if pn := &l.plan.nodes[t.index]; pn.promises {
+			return pn.promise
+		}
+		return nil
 	}
 	return t.Promise
 }

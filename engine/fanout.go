@@ -76,7 +76,7 @@ func (c *core) nodeID(i int) string {
 	if n := len(c.plan.nodes); i >= n {
 		return c.inst[i-n].id
 	}
-	return c.plan.nodes[i].ID
+	return c.plan.nodes[i].id
 }
 
 // height is the queue's priority of node or instance i: its node's.

@@ -51,7 +51,7 @@ func (c *core) writeJournalHeader() error {
 	}
 	for i := range c.nodes {
 		st := &c.nodes[i]
-		h.Nodes[i] = JournalNode{ID: c.plan.nodes[i].ID, Module: st.rec.Module}
+		h.Nodes[i] = JournalNode{ID: c.plan.nodes[i].id, Module: st.rec.Module}
 		if !st.selected {
 			h.Nodes[i].Skipped = st.rec.Reason
 		}

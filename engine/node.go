@@ -17,10 +17,15 @@ func (c *core) inputs(i int, env any) (map[string]any, error) {
 	// big pipeline, where an empty map per node is the core's largest
 	// allocation.
 	var with map[string]any
-	if len(pn.With) > 0 || hasDefaults(pn.info) {
-		with = make(map[string]any, len(pn.With)+len(pn.info.Inputs))
+	given := 0 // pn.With's length, read only when there are inputs (see planNode)
+	if pn.hasWith {
+		given = len(pn.With)
 	}
-	for _, in := range pn.With {
+	if given > 0 || hasDefaults(pn.info) {
+		with = make(map[string]any, given+len(pn.info.Inputs))
+	}
+	for k := range given {
+		in := &pn.With[k]
 		v := in.Value
 		if len(in.Templates) > 0 {
 			f, declared := pn.info.Input(in.Key)

@@ -26,7 +26,7 @@ func (c *core) finish(res nodeResult) {
 		switch {
 		case c.cause != nil && (!st.cleanup || c.hurried) && !errors.Is(res.err, ErrTimeout):
 			status, reason = StatusCancelled, "cancelled while running: "+c.cause.Error()
-		case pn.ContinueOnError:
+		case pn.continueOnError:
 			reason = "failed; continue_on_error lets the run go on"
 		default:
 			reason = "failed"
@@ -43,7 +43,7 @@ func (c *core) finish(res nodeResult) {
 	// The record holds what JSON can carry, secrets masked; expressions
 	// below see the outputs as the module gave them (a NaN stays a number).
 	st.rec.Outputs, st.rec.Inputs = res.recOutputs, res.recWith
-	st.passed = status == StatusSuccess || (status == StatusError && pn.ContinueOnError)
+	st.passed = status == StatusSuccess || (status == StatusError && pn.continueOnError)
 	st.rec.Attempts = res.attempts
 	if res.out != nil && res.out.CachedFrom != "" {
 		st.rec.CachedFrom, st.rec.Reason = res.out.CachedFrom, cachedReason(res.out.CachedFrom)
@@ -97,7 +97,7 @@ func (c *core) settle(i int, status Status, reason, message string) {
 	c.mu.Lock()
 	st.rec.Status, st.rec.Reason, st.rec.Message = status, reason, message
 	st.rec.Outputs = nil
-	st.passed = status == StatusError && c.pn(i).ContinueOnError
+	st.passed = status == StatusError && c.pn(i).continueOnError
 	if status == StatusError {
 		st.rec.Message = reason
 		st.rec.StartedAt, st.rec.FinishedAt = now, now
@@ -119,7 +119,7 @@ func (c *core) close() *Record {
 	for i := range c.plan.nodes { // a foreach node stands for its instances
 		switch c.nodes[i].rec.Status {
 		case StatusError:
-			if !c.plan.nodes[i].ContinueOnError {
+			if !c.plan.nodes[i].continueOnError {
 				failed++
 			}
 		case StatusCancelled:
@@ -176,7 +176,7 @@ func (c *core) recordedConfig() map[string]ConfigValue {
 // succeeded there, every node it needs was kept, and the dangerous gate
 // would let it run.
 func (c *core) keeps(i int) bool {
-	if _, ok := c.opts.Keep[c.plan.nodes[i].ID]; !ok {
+	if _, ok := c.opts.Keep[c.plan.nodes[i].id]; !ok {
 		return false
 	}
 	if c.plan.nodes[i].dangerous && !c.dangerOK {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -29,7 +30,9 @@ func printSummary(out io.Writer, plan *engine.Plan, rec *engine.Record, path str
 		}
 		allSucceeded = allSucceeded && n.Status == engine.StatusSuccess
 	}
-	if len(rec.Nodes) <= summaryLimit || !allSucceeded {
+	// Past summaryLimit rows only the nodes that did not succeed are
+	// listed: when every node succeeded, there is nothing to order.
+	if plan.Graph.Len() <= summaryLimit || !allSucceeded {
 		printTable(w, recordOrder(plan.Graph, rec))
 	}
 	var parts []string
@@ -57,22 +60,27 @@ func printSummary(out io.Writer, plan *engine.Plan, rec *engine.Record, path str
 
 // printTable lists the nodes of a run, one per row, and the end of each
 // failed node's output; past summaryLimit rows, only the nodes that did
-// not succeed. A big run that all succeeded gets no table (printSummary):
-// its header over no rows said nothing, and ordering 100,000 rows to skip
-// them all was 20-40 ms.
+// not succeed, the first summaryLimit of them and a count of the others
+// (pipe show lists them all). A big run that all succeeded gets no table: a header over
+// no rows said nothing (and printSummary does not order 100,000 rows only
+// to skip them all, which was 20-40 ms).
 func printTable(w io.Writer, rows []row) {
+	if len(rows) > summaryLimit && !slices.ContainsFunc(rows, func(r row) bool { return r.rec.Status != engine.StatusSuccess }) {
+		return // no row to list under a header
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NODE\tSTATUS\tDURATION\tATTEMPTS\tREASON")
-	listed := 0
+	listed, unlisted := 0, 0
 	for _, row := range rows {
 		id, n := row.id, row.rec
 		if len(rows) > summaryLimit && n.Status == engine.StatusSuccess {
 			continue
 		}
-		if listed++; listed > summaryLimit {
-			fmt.Fprintf(tw, "...\t\t\t\t\n")
-			break
+		if listed >= summaryLimit {
+			unlisted++
+			continue
 		}
+		listed++
 		dur := ""
 		if d := n.Duration(); d > 0 || n.Attempts > 0 {
 			dur = d.Round(time.Millisecond).String()
@@ -86,6 +94,9 @@ func printTable(w io.Writer, rows []row) {
 			reason = strings.TrimSuffix(firstLine(n.Message), "; stderr ends:")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, n.Status, dur, attempts, reason)
+	}
+	if unlisted > 0 {
+		fmt.Fprintf(tw, "... %d more\t\t\t\t\n", unlisted)
 	}
 	tw.Flush()
 	printFailures(w, rows)

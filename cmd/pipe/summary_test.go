@@ -104,3 +104,59 @@ func TestSummaryOfABigRun(t *testing.T) {
 		})
 	}
 }
+
+// A few nodes of module pipeline make a record of many nodes (their
+// children, parent/child): the table lists the few, which are its rows.
+func TestSummaryListsFewNodesWithManyChildren(t *testing.T) {
+	plan, err := engine.Parse("p.yaml", []byte("name: p\nnodes:\n  a: {module: echo}\n  b: {module: echo}\n"), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &engine.Record{ID: "r1", Status: engine.StatusSuccess, Nodes: map[string]*engine.NodeRecord{}}
+	for _, id := range []string{"a", "b"} {
+		rec.Nodes[id] = &engine.NodeRecord{Status: engine.StatusSuccess, Attempts: 1}
+		for k := range summaryLimit {
+			rec.Nodes[fmt.Sprintf("%s/n%d", id, k)] = &engine.NodeRecord{Status: engine.StatusSuccess, Attempts: 1}
+		}
+	}
+	var out bytes.Buffer
+	printSummary(&out, plan, rec, "")
+	for _, want := range []string{"NODE", "\na ", "\nb "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary:\n%s\nwant %q in it", out.String(), want)
+		}
+	}
+}
+
+// Past summaryLimit nodes that did not succeed, the table says how many
+// more there are.
+func TestSummaryCountsTheFailuresItDoesNotList(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("name: p\nnodes:\n")
+	const n = summaryLimit + 20
+	for i := range n {
+		fmt.Fprintf(&src, "  n%d: {module: echo}\n", i)
+	}
+	plan, err := engine.Parse("p.yaml", []byte(src.String()), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &engine.Record{ID: "r1", Status: engine.StatusError, Nodes: map[string]*engine.NodeRecord{}}
+	for i := range n {
+		rec.Nodes[fmt.Sprintf("n%d", i)] = &engine.NodeRecord{Status: engine.StatusError, Attempts: 1, Message: "exit 1"}
+	}
+	var out bytes.Buffer
+	printSummary(&out, plan, rec, "")
+	rows := 0
+	for line := range strings.Lines(out.String()) {
+		if strings.HasPrefix(line, "n") && strings.Contains(line, " error ") {
+			rows++
+		}
+	}
+	if got := rows; got != summaryLimit {
+		t.Errorf("%d rows listed, want %d:\n%s", got, summaryLimit, out.String())
+	}
+	if !strings.Contains(out.String(), "... 20 more") {
+		t.Errorf("summary:\n%s\nwant it to say 20 more", out.String())
+	}
+}

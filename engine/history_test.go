@@ -59,3 +59,31 @@ func TestListAndFindRuns(t *testing.T) {
 		t.Errorf("FindRun in an empty dir: %v", err)
 	}
 }
+
+// A record whose node has null for its record (damaged, or written by
+// hand) is not a record: reading it says so, and listing the runs leaves
+// it out rather than failing on it.
+func TestDamagedRecordWithANullNode(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"20261126T120000Z-aaaa1111.json": `{"id":"20261126T120000Z-aaaa1111","pipeline":"p","nodes":{"a":null}}`,
+		"20261126T130000Z-bbbb2222.json": "{\"id\":\"20261126T130000Z-bbbb2222\",\"pipeline\":\"p\",\"status\":\"success\",\"nodes\":{\n\"a\":null\n}}\n",
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := engine.ReadRecord(path); err == nil || !strings.Contains(err.Error(), `node "a" has null`) {
+			t.Errorf("ReadRecord(%s) = %v, want an error naming node a", name, err)
+		}
+	}
+	runs, err := engine.ListRuns(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		if r.ID == "20261126T120000Z-aaaa1111" {
+			t.Errorf("ListRuns listed the damaged record: %+v", r)
+		}
+	}
+}

@@ -296,5 +296,10 @@ func ReadRecord(path string) (*Record, error) {
 	if rec.Nodes == nil {
 		return nil, fmt.Errorf("%s: not a run record: no nodes", path)
 	}
+	for id, n := range rec.Nodes {
+		if n == nil { // pipe writes none: the file was damaged or made by hand
+			return nil, fmt.Errorf("%s: not a run record: node %q has null for its record", path, id)
+		}
+	}
 	return &rec, nil
 }

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/joho/godotenv"
-
 	"github.com/pipe-run/pipe/schema"
 )
 
@@ -60,9 +58,9 @@ func ResolveConfigFrom(p *schema.Pipeline, src ConfigSources) (values map[string
 		return nil
 	}
 	if src.EnvFile != "" {
-		file, err := godotenv.Read(src.EnvFile)
+		file, err := readEnvFile(src.EnvFile)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: reading --config %s: %w", ErrUsage, src.EnvFile, err)
+			return nil, nil, err
 		}
 		for _, c := range p.Config {
 			if raw, ok := file[c.Key]; ok {

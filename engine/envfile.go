@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/joho/godotenv"
@@ -77,9 +78,9 @@ func EnvFileExtras(p *schema.Pipeline, src ConfigSources) (map[string]string, []
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: reading --config %s: %w", ErrUsage, src.EnvFile, err)
 	}
-	file, err := godotenv.UnmarshalBytes(data)
+	file, err := parseEnvFile(src.EnvFile, data)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: reading --config %s: %w", ErrUsage, src.EnvFile, err)
+		return nil, nil, err
 	}
 	declared := p.ConfigKeys()
 	var extras map[string]string
@@ -136,4 +137,49 @@ func lineOf(data []byte, key string) int {
 		}
 	}
 	return 0
+}
+
+// readEnvFile reads and parses a --config .env file (parseEnvFile).
+func readEnvFile(path string) (map[string]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: reading --config %s: %w", ErrUsage, path, err)
+	}
+	return parseEnvFile(path, data)
+}
+
+// parseEnvFile parses a .env file's data. Its error names the line that
+// is wrong and never quotes the file: godotenv's own quotes the rest of
+// the file from there, secrets and all.
+func parseEnvFile(path string, data []byte) (map[string]string, error) {
+	file, err := godotenv.UnmarshalBytes(data)
+	if err == nil {
+		return file, nil
+	}
+	const hint = "a line of a .env file is KEY=VALUE, a # comment, or blank"
+	line, what := envErrorLine(data, err.Error())
+	if line == 0 {
+		return nil, fmt.Errorf("%w: --config %s: not a .env file (%s)", ErrUsage, path, hint)
+	}
+	return nil, fmt.Errorf("%w: --config %s:%d: %s (%s)", ErrUsage, path, line, what, hint)
+}
+
+// envErrorLine finds the line of data that godotenv's error msg is about,
+// and says what is wrong with it; 0 when the message is not one it knows.
+func envErrorLine(data []byte, msg string) (int, string) {
+	at := -1
+	what := ""
+	if head, near, ok := strings.Cut(msg, " near "); ok && strings.HasPrefix(head, "unexpected character") {
+		// near is the rest of the file from the bad character, quoted.
+		if rest, err := strconv.Unquote(near); err == nil && bytes.HasSuffix(data, []byte(rest)) {
+			at, what = len(data)-len(rest), "not KEY=VALUE"
+		}
+	} else if value, ok := strings.CutPrefix(msg, "unterminated quoted value "); ok {
+		// value is the file from the opening quote on.
+		at, what = bytes.Index(data, []byte(value)), "a quoted value that does not end"
+	}
+	if at < 0 {
+		return 0, ""
+	}
+	return 1 + bytes.Count(data[:at], []byte("\n")), what
 }

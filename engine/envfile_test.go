@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pipe-run/pipe/schema"
@@ -36,5 +38,37 @@ func TestEnvFileExtras(t *testing.T) {
 	}
 	if _, ok := extras["HOME"]; ok || extras["THRESHOLD"] != "0.5" || extras["SPORTS_MODEL"] != "" {
 		t.Errorf("extras %v: want THRESHOLD, not HOME (the environment sets it) nor SPORTS_MODEL (declared)", extras)
+	}
+}
+
+// A .env file that does not parse is reported at its line, and the error
+// quotes nothing of the file: godotenv's own error quoted the rest of it,
+// secrets and all.
+func TestEnvFileErrorNamesTheLineAndNoSecret(t *testing.T) {
+	tests := []struct {
+		name, data string
+		want       string // "" when it parses
+	}{
+		{"good", "A=1\n# c\n\nB=\"two\"\n", ""},
+		{"not key=value", "N=1\nthis is bad\nAPI_KEY=supersecret123\n", "x.env:2: not KEY=VALUE"},
+		{"first line", "oops\nAPI_KEY=supersecret123\n", "x.env:1: not KEY=VALUE"},
+		{"open quote", "A=1\nAPI_KEY=\"supersecret123\nB=2\n", "x.env:2: a quoted value that does not end"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := parseEnvFile("x.env", []byte(tc.data))
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("parseEnvFile: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, ErrUsage) {
+				t.Fatalf("error %v, want it to contain %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "supersecret") {
+				t.Errorf("error quotes the file: %v", err)
+			}
+		})
 	}
 }

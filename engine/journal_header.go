@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/pipe-run/pipe/modules"
 )
 
 // journalVersion marks a journal's header line; journals of older pipes
@@ -16,14 +18,19 @@ const journalVersion = 1
 // run's record if pipe dies before it can, with every node, so that those
 // that never ended can be listed as lost (see RecoverJournal).
 type JournalHeader struct {
-	Version   int           `json:"journal"`
-	Run       string        `json:"run"`
-	Pipeline  string        `json:"pipeline"`
-	File      string        `json:"file,omitempty"`
-	StartedAt time.Time     `json:"started_at"`
-	PID       int           `json:"pid"`
-	Host      string        `json:"host,omitempty"`
-	Nodes     []JournalNode `json:"nodes"`
+	Version   int       `json:"journal"`
+	Run       string    `json:"run"`
+	Pipeline  string    `json:"pipeline"`
+	File      string    `json:"file,omitempty"`
+	StartedAt time.Time `json:"started_at"`
+	PID       int       `json:"pid"`
+	Host      string    `json:"host,omitempty"`
+	// FileHash and Config are the record's: a run recovered from its
+	// journal says what it ran, and --resume can tell whether its
+	// outputs are stale.
+	FileHash string                 `json:"file_hash,omitempty"`
+	Config   map[string]ConfigValue `json:"config,omitempty"`
+	Nodes    []JournalNode          `json:"nodes"`
 }
 
 // JournalNode is a node of the run, as the header lists it.
@@ -46,7 +53,7 @@ func (c *core) writeJournalHeader() error {
 	host, _ := os.Hostname()
 	h := JournalHeader{
 		Version: journalVersion, Run: c.rec.ID, Pipeline: c.rec.Pipeline, File: c.rec.File,
-		StartedAt: c.rec.StartedAt, PID: os.Getpid(), Host: host,
+		StartedAt: c.rec.StartedAt, PID: os.Getpid(), Host: host, FileHash: c.rec.FileHash, Config: c.rec.Config,
 		Nodes: make([]JournalNode, len(c.nodes)),
 	}
 	for i := range c.nodes {
@@ -121,6 +128,18 @@ func appendJournalHeader(b []byte, h *JournalHeader) ([]byte, error) {
 	if h.Host != "" {
 		b = append(b, `,"host":`...)
 		b = appendString(b, h.Host)
+	}
+	if h.FileHash != "" {
+		b = append(b, `,"file_hash":`...)
+		b = appendString(b, h.FileHash)
+	}
+	if len(h.Config) > 0 { // a few keys: encoding/json's bytes
+		cfg, err := modules.MarshalJSON(h.Config)
+		if err != nil {
+			return b, err
+		}
+		b = append(b, `,"config":`...)
+		b = append(b, cfg...)
 	}
 	if h.Nodes == nil {
 		return append(b, `,"nodes":null}`...), nil

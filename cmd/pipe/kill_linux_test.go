@@ -197,3 +197,51 @@ func alive(groups map[int]bool) []string {
 	}
 	return out
 }
+
+// A run recovered from its journal knows its pipeline file and config, as
+// a record pipe wrote does: --resume of it refuses when either changed,
+// and keeps what succeeded when neither did.
+func TestResumeOfARecoveredRunChecksConfig(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "p.yaml")
+	release := filepath.Join(dir, "release")
+	src := fmt.Sprintf(`name: p
+config: {V: one}
+nodes:
+  q: {module: exec, with: {command: "echo ${{ config.V }}"}}
+  l: {module: exec, needs: q, with: {command: "test -f %s || sleep 30"}}
+`, release)
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(pipeBin, "run", file, "--runs-dir", dir)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	var groups map[int]bool
+	t.Cleanup(func() {
+		for g := range groups {
+			syscall.Kill(-g, syscall.SIGKILL)
+		}
+	})
+	waitUntil(t, 20*time.Second, func() bool {
+		groups = childGroups(cmd.Process.Pid)
+		data, _ := os.ReadFile(journalOf(t, dir))
+		return countIn(groups, "sleep") == 1 && bytes.Contains(data, []byte(`"node":"q"`))
+	}, func() string { return "the run did not reach its sleep" })
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+
+	r := pipe(t, "run", file, "--runs-dir", dir, "--resume", "last", "--set", "V=two")
+	if r.code != exitFailed || !strings.Contains(r.stderr, "config V (two, was one)") {
+		t.Errorf("resume with V changed: exit %d, want %d and a word on V\n%s", r.code, exitFailed, r.stderr)
+	}
+	if err := os.WriteFile(release, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = pipe(t, "run", file, "--runs-dir", dir, "--resume", "last")
+	if r.code != 0 || !strings.Contains(r.stdout, "kept from run") {
+		t.Errorf("resume with nothing changed: exit %d, want 0 and q kept\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}

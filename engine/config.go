@@ -19,10 +19,11 @@ type ConfigSources struct {
 	// pipeline's config are ignored.
 	EnvFile string
 	// Environ looks up environment variables; nil means none. Only keys the
-	// pipeline's config declares are looked up.
+	// pipeline's config declares are looked up, and ENABLE_DANGEROUS_AI
+	// (DangerKey), which every pipeline has.
 	Environ func(key string) (string, bool)
 	// Set holds KEY=VALUE overrides (the CLI's --set); an unknown key is an
-	// error.
+	// error (DangerKey is known to every pipeline).
 	Set []string
 }
 
@@ -39,10 +40,17 @@ func ResolveConfigFrom(p *schema.Pipeline, src ConfigSources) (values map[string
 	values = make(map[string]any, len(p.Config))
 	from = make(map[string]string, len(p.Config))
 	defaults := make(map[string]any, len(p.Config))
+	keys := p.ConfigKeys()
 	for _, c := range p.Config {
 		values[c.Key] = c.Value
 		from[c.Key] = "default"
 		defaults[c.Key] = c.Value
+	}
+	if _, declared := defaults[DangerKey]; !declared {
+		// Every pipeline has the dangerous gate: its key may be set as if
+		// declared, a bool, and is absent (the gate shut) unless set.
+		defaults[DangerKey] = false
+		keys = append(keys, DangerKey)
 	}
 	apply := func(key, raw, where string) error {
 		v, err := convert(raw, defaults[key])
@@ -62,18 +70,18 @@ func ResolveConfigFrom(p *schema.Pipeline, src ConfigSources) (values map[string
 		if err != nil {
 			return nil, nil, err
 		}
-		for _, c := range p.Config {
-			if raw, ok := file[c.Key]; ok {
-				if err := apply(c.Key, raw, src.EnvFile); err != nil {
+		for _, key := range keys {
+			if raw, ok := file[key]; ok {
+				if err := apply(key, raw, src.EnvFile); err != nil {
 					return nil, nil, err
 				}
 			}
 		}
 	}
 	if src.Environ != nil {
-		for _, c := range p.Config {
-			if raw, ok := src.Environ(c.Key); ok {
-				if err := apply(c.Key, raw, "environment"); err != nil {
+		for _, key := range keys {
+			if raw, ok := src.Environ(key); ok {
+				if err := apply(key, raw, "environment"); err != nil {
 					return nil, nil, err
 				}
 			}

@@ -83,7 +83,11 @@ func (c *core) explain(i int, would []Would) (Would, string) {
 		return WouldKeep, "kept from run " + c.opts.KeptFrom
 	}
 	if pn.dangerous && !c.dangerOK {
-		why := fmt.Sprintf("dangerous module disabled (config.%s = %v): set %s=true to run it", DangerKey, c.config[DangerKey], DangerKey)
+		now := fmt.Sprintf("config.%s = %v", DangerKey, c.config[DangerKey])
+		if c.config[DangerKey] == nil {
+			now = DangerKey + " not set"
+		}
+		why := fmt.Sprintf("dangerous module disabled (%s): set %s=true to run it", now, DangerKey)
 		if pn.declared != "" {
 			why += " (" + pn.declared + ")"
 		}

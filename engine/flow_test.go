@@ -391,3 +391,49 @@ func TestWholeValueWithSurroundingBlanksKeepsItsType(t *testing.T) {
 		t.Errorf("list = %#v, want the list itself", got)
 	}
 }
+
+// Every pipeline has the dangerous gate: ENABLE_DANGEROUS_AI opens it from
+// --set, the environment or a .env file even where the pipeline's config
+// does not declare it, and the record says so. Unset, the gate is shut.
+func TestDangerousGateOfAPipelineThatDoesNotDeclareIt(t *testing.T) {
+	plan, err := engine.Parse("d.yaml", []byte("name: d\nnodes:\n  d: {module: echo, dangerous: true}\n  after: {module: echo, needs: d}\n"), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	envFile := filepath.Join(t.TempDir(), "d.env")
+	os.WriteFile(envFile, []byte("ENABLE_DANGEROUS_AI=yes\n"), 0o644)
+	tests := []struct {
+		name string
+		src  engine.ConfigSources
+		want engine.Status // of d
+		from string
+	}{
+		{"unset", engine.ConfigSources{}, engine.StatusSkipped, ""},
+		{"--set", engine.ConfigSources{Set: []string{"ENABLE_DANGEROUS_AI=true"}}, engine.StatusSuccess, "--set"},
+		{"--set false", engine.ConfigSources{Set: []string{"ENABLE_DANGEROUS_AI=false"}}, engine.StatusSkipped, "--set"},
+		{"environment", engine.ConfigSources{Environ: func(k string) (string, bool) { return "1", k == "ENABLE_DANGEROUS_AI" }}, engine.StatusSuccess, "environment"},
+		{".env", engine.ConfigSources{EnvFile: envFile}, engine.StatusSuccess, envFile},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, from, err := engine.ResolveConfigFrom(plan.Pipeline, tc.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{Config: cfg, ConfigFrom: from})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rec.Nodes["d"].Status; got != tc.want {
+				t.Errorf("node d %s (%s), want %s", got, rec.Nodes["d"].Reason, tc.want)
+			}
+			got, recorded := rec.Config["ENABLE_DANGEROUS_AI"]
+			if recorded != (tc.from != "") || got.From != tc.from {
+				t.Errorf("recorded config %+v, want ENABLE_DANGEROUS_AI from %q", rec.Config, tc.from)
+			}
+		})
+	}
+	if _, err := engine.ResolveConfig(plan.Pipeline, engine.ConfigSources{Set: []string{"ENABLE_DANGEROUS_AI=perhaps"}}); !errors.Is(err, engine.ErrUsage) {
+		t.Errorf("ENABLE_DANGEROUS_AI=perhaps: %v, want a usage error", err)
+	}
+}

@@ -154,20 +154,24 @@ func (c *core) snapshot() *Record {
 // recordedConfig is the run's config as its record shows it: secrets as
 // ***, non-finite numbers as text, with where each value came from.
 func (c *core) recordedConfig() map[string]ConfigValue {
-	if len(c.plan.Pipeline.Config) == 0 {
+	keys := c.plan.Pipeline.ConfigKeys()
+	if v, set := c.config[DangerKey]; set && v != nil && !slices.Contains(keys, DangerKey) {
+		keys = append(keys, DangerKey) // set, though the pipeline does not declare it
+	}
+	if len(keys) == 0 {
 		return nil
 	}
-	out := make(map[string]ConfigValue, len(c.plan.Pipeline.Config))
-	for _, cv := range c.plan.Pipeline.Config {
-		from := c.opts.ConfigFrom[cv.Key]
+	out := make(map[string]ConfigValue, len(keys))
+	for _, key := range keys {
+		from := c.opts.ConfigFrom[key]
 		if from == "" {
 			from = "default"
 		}
-		v := modules.JSONSafe(c.config[cv.Key])
-		if c.plan.Pipeline.IsSecret(cv.Key) && v != nil && v != "" {
+		v := modules.JSONSafe(c.config[key])
+		if c.plan.Pipeline.IsSecret(key) && v != nil && v != "" {
 			v = Masked
 		}
-		out[cv.Key] = ConfigValue{Value: v, From: from}
+		out[key] = ConfigValue{Value: v, From: from}
 	}
 	return out
 }

@@ -137,6 +137,9 @@ func (l *loader) nodes(m *yaml.Node) {
 				hint = fmt.Sprintf("rename it %s (it is read as nodes.<id> in expressions)", Quote(s))
 			}
 			l.errorf(posOf(kv.key), hint, "node id %s is not an identifier", Quote(id))
+		} else if len(id) > MaxIDLen {
+			l.errorf(posOf(kv.key), fmt.Sprintf("shorten it to %d characters or fewer", MaxIDLen),
+				"node id %s is too long: it names the node's log file, whose name the file system bounds", Quote(id))
 		}
 		// Field by field into the zeroed slab: a composite literal would
 		// copy a whole Node, zeroes and all.

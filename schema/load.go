@@ -16,6 +16,11 @@ import (
 // with an error instead of exhausting memory.
 const MaxFileSize = 64 << 20
 
+// MaxIDLen bounds a node id: an id names its node's log file, and its
+// instances' (id[key], keys of up to 40 bytes), under the 255 bytes a file
+// name may have.
+const MaxIDLen = 128
+
 // IsIdentifier reports whether s can name a node or a config key: it must be
 // usable as `nodes.<id>` and `config.<KEY>` in expressions.
 // ([A-Za-z_][A-Za-z0-9_]*). A loop, not a regexp: it runs for every node

@@ -24,7 +24,8 @@ func (c *core) items(pn *planNode, env any) ([]any, []string, bool, error) {
 	}
 	switch x := v.(type) {
 	case nil:
-		return nil, nil, false, nil
+		// Not an empty list: what an output that does not exist reads as.
+		return nil, nil, false, fmt.Errorf("foreach gave null, not a list or a map (an output the node did not give reads as null: check its name)")
 	case []any:
 		if len(x) > maxItems {
 			return nil, nil, false, fmt.Errorf("foreach gave %d items, more than %d", len(x), maxItems)

@@ -50,6 +50,23 @@ nodes:
 			items: map[string][]string{"price": {"england", "italy", "spain"}},
 		},
 		{
+			name: "an output that is not there is null, not an empty list: the foreach fails",
+			src: `
+nodes:
+  src:
+    module: echo
+    with: {leagues: [E0, D1]}
+  fit:
+    module: echo
+    needs: src
+    foreach: "${{ nodes.src.outputs.leauges }}"
+`,
+			status: engine.StatusError,
+			nodes: map[string]want{
+				"fit": {engine.StatusError, "foreach gave null"},
+			},
+		},
+		{
 			name: "items that cannot name an instance are numbered; a when without item is decided once",
 			src: `
 config: {GO: false}

@@ -339,7 +339,13 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 			}
 		}
 		wholeType, fanIn, whole := c.templates(i, in, &pn, declared && field.Shell)
-		if !declared || field.Type == modules.Any {
+		if !declared {
+			continue
+		}
+		if field.Type == modules.Any { // no type to check; a rule may say more
+			if len(in.Templates) == 0 {
+				c.checkRules(in, info, field)
+			}
 			continue
 		}
 		switch {

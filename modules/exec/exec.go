@@ -5,9 +5,12 @@ package exec
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pipe-run/pipe/modules"
@@ -24,9 +27,9 @@ func init() {
 			"for the program: json_stdin sends them as a JSON object on stdin.",
 		AnyInputs: true,
 		Inputs: []modules.Field{
-			{Name: "command", Type: modules.Any, Required: true, Shell: true, Example: "[python3, train.py]",
+			{Name: "command", Type: modules.Any, Required: true, Shell: true, Example: "[python3, train.py]", Rule: checkCommand,
 				Description: "argv list, or a shell command string (each ${{ }} in it is quoted as one sh word; raw(...) pastes shell text as is)"},
-			{Name: "env", Type: modules.Map, Description: "extra environment variables; they win over the config and .env keys the program also gets"},
+			{Name: "env", Type: modules.Map, Rule: checkEnv, Description: "extra environment variables; they win over the config and .env keys the program also gets"},
 			{Name: "dir", Type: modules.String, Description: "working directory, relative to the base directory (default: the base directory)"},
 			{Name: "stdin", Type: modules.String, Description: "text sent on stdin"},
 			{Name: "json_stdin", Type: modules.Bool, Default: false, Description: "send the node's other inputs as a JSON object on stdin"},
@@ -142,15 +145,30 @@ func result(res *proc.Result) (map[string]any, bool, error) {
 }
 
 func argv(command any) ([]string, error) {
+	out, err := commandArgv(command)
+	if err != nil {
+		return nil, fmt.Errorf("input command: %w", err)
+	}
+	return out, nil
+}
+
+// checkCommand is the command input's rule: pipe validate says at the
+// input's line what the run would refuse.
+func checkCommand(command any) error {
+	_, err := commandArgv(command)
+	return err
+}
+
+func commandArgv(command any) ([]string, error) {
 	switch c := command.(type) {
 	case string:
 		if strings.TrimSpace(c) == "" {
-			return nil, fmt.Errorf("input command is empty")
+			return nil, errors.New("it is empty: give a shell command or a list of arguments")
 		}
 		return []string{"sh", "-c", c}, nil
 	case []any:
 		if len(c) == 0 {
-			return nil, fmt.Errorf("input command is an empty list")
+			return nil, errors.New("it is an empty list: give the program and its arguments")
 		}
 		out := make([]string, len(c))
 		for i, item := range c {
@@ -160,10 +178,26 @@ func argv(command any) ([]string, error) {
 			case int, float64, bool:
 				out[i] = fmt.Sprint(x)
 			default:
-				return nil, fmt.Errorf("input command: item %d must be a string, not %T", i, item)
+				return nil, fmt.Errorf("item %d must be a string, not %s", i, modules.Describe(item))
 			}
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("input command must be a list of arguments or a shell string, not %T", command)
+	return nil, fmt.Errorf("it must be a list of arguments or a shell string, not %s", modules.Describe(command))
+}
+
+// checkEnv is the env input's rule: each key must be able to name an
+// environment variable, and no value may hold a NUL, which no program
+// can be given.
+func checkEnv(v any) error {
+	env, _ := v.(map[string]any)
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		if k == "" || strings.ContainsAny(k, "=\x00") {
+			return fmt.Errorf("key %s cannot name an environment variable (it is empty, or holds = or a NUL)", strconv.Quote(k))
+		}
+		if strings.IndexByte(fmt.Sprint(env[k]), 0) >= 0 {
+			return fmt.Errorf("the value of %s holds a NUL byte, which no program can be given", k)
+		}
+	}
+	return nil
 }

@@ -422,7 +422,7 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) (
 	for _, t := range in.Templates {
 		literals, exprs, err := splitTemplate(t.Text)
 		if err != nil {
-			c.errorf(posIn(t.Pos, t.Text, err.off), err.hint, "%s", err.msg)
+			c.errorf(templatePos(&t, err.off), err.hint, "%s", err.msg)
 			continue
 		}
 		script := shell && t.Path == ""
@@ -440,7 +440,11 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) (
 			if literals[k] != "" {
 				tpl.parts = append(tpl.parts, templatePart{literal: literals[k]})
 			}
-			start = advance(start, t.Text[startB:e.boff])
+			if t.Marks != nil {
+				start = t.PosAt(e.boff) // written otherwise than it reads
+			} else {
+				start = advance(start, t.Text[startB:e.boff])
+			}
 			startB = e.boff
 			comp := c.expr(i, e.src, start, false, &pn.refs)
 			pn.noteConfig(comp)

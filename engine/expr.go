@@ -392,6 +392,22 @@ func advance(pos schema.Pos, s string) schema.Pos {
 	return posIn(pos, s, -1)
 }
 
+// templatePos maps rune off of t's text to a file position: through t's
+// marks when the text is written otherwise than it reads.
+func templatePos(t *schema.Template, off int) schema.Pos {
+	if t.Marks == nil {
+		return posIn(t.Pos, t.Text, off)
+	}
+	n := 0
+	for b := range t.Text {
+		if n == off {
+			return t.PosAt(b)
+		}
+		n++
+	}
+	return t.PosAt(len(t.Text))
+}
+
 // posIn maps a rune offset inside an expression that starts at start in
 // the file to a file position. Expressions are positioned exactly on one
 // line; past a line break the column is the best guess.

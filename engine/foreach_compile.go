@@ -41,7 +41,7 @@ func (c *compiler) foreach(i int, pn *planNode) {
 	}
 	literals, exprs, err := splitTemplate(f.Expr.Text)
 	if err != nil {
-		c.errorf(posIn(f.Expr.Pos, f.Expr.Text, err.off), err.hint, "%s", err.msg)
+		c.errorf(templatePos(f.Expr, err.off), err.hint, "%s", err.msg)
 		return
 	}
 	if len(exprs) != 1 || strings.TrimSpace(literals[0]) != "" || strings.TrimSpace(literals[1]) != "" {
@@ -49,7 +49,7 @@ func (c *compiler) foreach(i int, pn *planNode) {
 		return
 	}
 	c.inForeach = true
-	comp := c.expr(i, exprs[0].src, advance(f.Expr.Pos, f.Expr.Text[:exprs[0].boff]), false, &pn.refs)
+	comp := c.expr(i, exprs[0].src, f.Expr.PosAt(exprs[0].boff), false, &pn.refs)
 	c.inForeach = false
 	if comp == nil {
 		return

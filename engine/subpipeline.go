@@ -318,7 +318,7 @@ func (c *compiler) compileOutputs() map[string]*template {
 		for _, t := range o.Templates {
 			literals, exprs, err := splitTemplate(t.Text)
 			if err != nil {
-				c.errorf(posIn(t.Pos, t.Text, err.off), err.hint, "%s", err.msg)
+				c.errorf(templatePos(&t, err.off), err.hint, "%s", err.msg)
 				continue
 			}
 			tpl := &template{}
@@ -327,7 +327,7 @@ func (c *compiler) compileOutputs() map[string]*template {
 				if literals[k] != "" {
 					tpl.parts = append(tpl.parts, templatePart{literal: literals[k]})
 				}
-				start := advance(t.Pos, t.Text[:e.boff])
+				start := t.PosAt(e.boff)
 				comp := c.outputExpr(e.src, start)
 				if comp == nil {
 					ok = false

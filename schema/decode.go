@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -320,7 +321,7 @@ func (l *loader) value(v *yaml.Node, path string, templates *[]Template) any {
 			if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 				pos = Pos{Line: v.Line + 1, Col: v.Column}
 			}
-			*templates = append(*templates, Template{Path: path, Pos: pos, Text: s})
+			*templates = append(*templates, Template{Path: path, Pos: pos, Text: s, Marks: l.marks(v, s)})
 		}
 		return val
 	case yaml.SequenceNode:
@@ -525,4 +526,38 @@ func (l *loader) files(v *yaml.Node) []Ref {
 		refs = append(refs, Ref{ID: item.Value, Pos: posOf(item)})
 	}
 	return refs
+}
+
+// marks finds where each ${{ of s, the text of scalar v, is in the file,
+// when s is not written there as it reads (see Template.Marks): the n-th
+// ${{ of the text is the n-th one written from the scalar's start, since
+// no escape or folding splits or makes one.
+func (l *loader) marks(v *yaml.Node, s string) []Mark {
+	start := l.src.offset(posOf(v))
+	if start < 0 {
+		return nil
+	}
+	raw := l.src.Data[start:]
+	// Escapes, folding and indentation make the written text longer than
+	// it reads, never by this much: the search stays near the scalar.
+	raw = raw[:min(len(raw), 16*len(s)+1024)]
+	if v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 && bytes.HasPrefix(raw, []byte(s)) {
+		return nil // written as it reads
+	}
+	const open = "${{"
+	var marks []Mark
+	at, rawAt := 0, 0
+	for {
+		i := strings.Index(s[at:], open)
+		if i < 0 {
+			return marks
+		}
+		j := bytes.Index(raw[rawAt:], []byte(open))
+		if j < 0 {
+			return nil // not found as written: the old guess stands
+		}
+		at, rawAt = at+i, rawAt+j
+		marks = append(marks, Mark{Off: at, Pos: l.src.posOf(start + rawAt)})
+		at, rawAt = at+len(open), rawAt+len(open)
+	}
 }

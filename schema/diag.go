@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Pos is a position in a pipeline file: 1-based line and column. The zero
@@ -113,11 +114,8 @@ type Source struct {
 // NewSource wraps data read from the file called name.
 func NewSource(name string, data []byte) *Source { return &Source{Name: name, Data: data} }
 
-// Line returns the text of the 1-based line n, without its newline.
-func (s *Source) Line(n int) string {
-	if s == nil {
-		return ""
-	}
+// lineStarts returns the offsets of the lines' starts, found on first use.
+func (s *Source) lineStarts() []int {
 	if s.lines == nil {
 		s.lines = []int{0}
 		for i, c := range s.Data {
@@ -126,6 +124,41 @@ func (s *Source) Line(n int) string {
 			}
 		}
 	}
+	return s.lines
+}
+
+// offset returns the byte offset in Data of pos (a line and a column in
+// runes); -1 when pos is not in Data.
+func (s *Source) offset(pos Pos) int {
+	lines := s.lineStarts()
+	if pos.Line < 1 || pos.Line > len(lines) || pos.Col < 1 {
+		return -1
+	}
+	off := lines[pos.Line-1]
+	for col := 1; col < pos.Col; col++ {
+		if off >= len(s.Data) || s.Data[off] == '\n' {
+			return -1
+		}
+		_, size := utf8.DecodeRune(s.Data[off:])
+		off += size
+	}
+	return off
+}
+
+// posOf returns the position (a line and a column in runes) of byte
+// offset off in Data.
+func (s *Source) posOf(off int) Pos {
+	lines := s.lineStarts()
+	line, _ := slices.BinarySearch(lines, off+1) // the lines that start at or before off
+	return Pos{Line: line, Col: 1 + utf8.RuneCount(s.Data[lines[line-1]:off])}
+}
+
+// Line returns the text of the 1-based line n, without its newline.
+func (s *Source) Line(n int) string {
+	if s == nil {
+		return ""
+	}
+	s.lineStarts()
 	if n < 1 || n > len(s.lines) {
 		return ""
 	}

@@ -3,7 +3,10 @@
 // the JSON Schema that editors validate against.
 package schema
 
-import "time"
+import (
+	"sort"
+	"time"
+)
 
 // Pipeline is one pipeline file, decoded. Every part keeps the position it
 // was read from so that later checks (graph, modules, expressions) can
@@ -132,6 +135,35 @@ type Template struct {
 	// from it.
 	Pos  Pos
 	Text string
+	// Marks are where each ${{ of Text is in the file, when Text is not
+	// written there as it reads: escapes in a quoted string, a folded or
+	// literal block, a plain string over several lines. Nil otherwise.
+	Marks []Mark
+}
+
+// Mark is where the ${{ at byte Off of a Template's Text is in the file.
+type Mark struct {
+	Off int
+	Pos Pos
+}
+
+// PosAt returns the file position of byte off of t's Text: counted from
+// the last Mark at or before it, else from Pos. Past a line break in a
+// string not written as it reads, the column is a guess.
+func (t *Template) PosAt(off int) Pos {
+	pos, from := t.Pos, 0
+	if k := sort.Search(len(t.Marks), func(k int) bool { return t.Marks[k].Off > off }) - 1; k >= 0 {
+		pos, from = t.Marks[k].Pos, t.Marks[k].Off
+	}
+	for _, r := range t.Text[from:min(off, len(t.Text))] {
+		if r == '\n' {
+			pos.Line++
+			pos.Col = 1
+		} else {
+			pos.Col++
+		}
+	}
+	return pos
 }
 
 // Retry is a node's retry policy: Limit more attempts after the first,

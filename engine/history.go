@@ -152,6 +152,11 @@ func runningSummary(path string) (RunSummary, error) {
 // prefix of one, or a path to a record or journal file.
 func FindRun(dir, ref string) (string, error) {
 	if strings.ContainsRune(ref, filepath.Separator) || strings.HasSuffix(ref, ".json") || strings.HasSuffix(ref, JournalSuffix) {
+		if !fileExists(ref) && !strings.ContainsRune(ref, filepath.Separator) {
+			if in := filepath.Join(dir, ref); fileExists(in) {
+				return in, nil // a record's file name, in the runs directory
+			}
+		}
 		return ref, nil // a file: read as it is
 	}
 	runs, err := ListRuns(dir)
@@ -198,4 +203,9 @@ func DeleteRun(dir, id string) error {
 		return fmt.Errorf("deleting run %s: %w", id, err)
 	}
 	return nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

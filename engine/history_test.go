@@ -42,6 +42,7 @@ func TestListAndFindRuns(t *testing.T) {
 		{"20261126T130000Z-bbbb", "20261126T130000Z-bbbb2222.json", ""},
 		{"20261126T13", "", "is the start of 2 run ids"},
 		{"nope", "", `no run in`},
+		{"20261126T130000Z-bbbb2222.json", "20261126T130000Z-bbbb2222.json", ""}, // a record's file name, not in the working directory
 	}
 	for _, tt := range tests {
 		got, err := engine.FindRun(dir, tt.ref)
@@ -53,6 +54,9 @@ func TestListAndFindRuns(t *testing.T) {
 		}
 		if err != nil || filepath.Base(got) != tt.want {
 			t.Errorf("FindRun(%s) = %q, %v; want %s", tt.ref, got, err, tt.want)
+		}
+		if _, err := os.Stat(got); err != nil {
+			t.Errorf("FindRun(%s) = %q, which is not there: %v", tt.ref, got, err)
 		}
 	}
 	if _, err := engine.FindRun(t.TempDir(), "last"); !errors.Is(err, engine.ErrNoRun) {

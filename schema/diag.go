@@ -170,6 +170,38 @@ func (s *Source) Line(n int) string {
 	return string(bytes.TrimRight(s.Data[start:end], "\r"))
 }
 
+// window returns pos's line, or on a line longer than maxLineShown a
+// part of it around pos, and pos's column in what it returns: a huge
+// one-line file must not make copies of itself to show a few runes.
+func (s *Source) window(pos Pos) (string, int) {
+	col := max(pos.Col, 1)
+	lines := s.lineStarts()
+	if pos.Line < 1 || pos.Line > len(lines) {
+		return "", col
+	}
+	start, end := lines[pos.Line-1], len(s.Data)
+	if pos.Line < len(lines) {
+		end = lines[pos.Line] - 1
+	}
+	if end-start <= maxLineShown {
+		return s.Line(pos.Line), col
+	}
+	at := s.offset(pos)
+	if at < 0 {
+		at = start
+	}
+	from := max(start, at-maxLineShown/2)
+	for from > start && !utf8.RuneStart(s.Data[from]) {
+		from--
+	}
+	to := min(end, from+maxLineShown)
+	col = 1 + utf8.RuneCount(s.Data[from:at])
+	return string(bytes.TrimRight(s.Data[from:to], "\r")), col
+}
+
+// maxLineShown bounds the bytes of a line a snippet looks at.
+const maxLineShown = 4 << 10
+
 // Diag builds a diagnostic at pos with a snippet of the source.
 func (s *Source) Diag(pos Pos, hint, format string, args ...any) *Diagnostic {
 	// Messages quote what the user wrote; whatever quoted it, a huge value
@@ -186,12 +218,11 @@ func (s *Source) snippet(pos Pos) string {
 	if !pos.IsValid() {
 		return ""
 	}
-	line := s.Line(pos.Line)
+	line, col := s.window(pos)
 	if line == "" {
 		return ""
 	}
 	line = strings.Map(printable, strings.ToValidUTF8(line, "?"))
-	col := max(pos.Col, 1)
 	// Keep long lines readable: show a window around the column.
 	runes := []rune(line)
 	start := 0

@@ -1,6 +1,9 @@
 package schema
 
 import (
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -42,5 +45,42 @@ func TestTemplateMarks(t *testing.T) {
 		if r := []rune(line); !strings.HasPrefix(string(r[tc.want.Col-1:]), tc.expr) {
 			t.Errorf("%s: line %d col %d is not at %s: %q", tc.node, tc.want.Line, tc.want.Col, tc.expr, line)
 		}
+	}
+}
+
+// A file over MaxFileSize is an error at 1:1 with a snippet, whether it is
+// a regular file (its size says so: it is not read whole) or a stream.
+func TestLoadRefusesAFileTooBig(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.yaml")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("name: big\n")
+	if err := f.Truncate(MaxFileSize + 1); err != nil { // sparse: no disk
+		t.Fatal(err)
+	}
+	f.Close()
+	_, err = Load(path)
+	var diags Diagnostics
+	if !errors.As(err, &diags) || len(diags) != 1 || !strings.Contains(diags[0].Message, "larger than 64 MiB") || diags[0].Snippet == "" {
+		t.Fatalf("Load = %v, want one diagnostic that the file is too big, with a snippet", err)
+	}
+	if _, err := Load("/dev/zero"); !errors.As(err, &diags) || !strings.Contains(diags[0].Message, "larger than 64 MiB") {
+		t.Errorf("Load(/dev/zero) = %v, want the file too big", err)
+	}
+}
+
+// The snippet of a position on a huge line shows a window around it, with
+// the caret under it.
+func TestSnippetOfAHugeLine(t *testing.T) {
+	line := strings.Repeat("a", 1<<20) + "XYZ" + strings.Repeat("b", 1<<20)
+	src := NewSource("x.yaml", []byte("k: v\n"+line+"\n"))
+	d := src.Diag(Pos{Line: 2, Col: 1<<20 + 1}, "", "here")
+	text, caret, _ := strings.Cut(d.Snippet, "\n")
+	at := strings.Index(caret, "^") - strings.Index(caret, "|") // the caret's column in the text after "| "
+	bar := strings.Index(text, "|")
+	if len(text) > 300 || !strings.Contains(text, "XYZ") || text[bar+at:bar+at+3] != "XYZ" {
+		t.Errorf("snippet %q\n%q: want a short window with the caret under XYZ", text, caret)
 	}
 }

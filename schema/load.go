@@ -50,7 +50,27 @@ func Load(path string) (*Pipeline, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	var data []byte
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		if fi.Size() > MaxFileSize {
+			// Too big: its start is enough to say so, with a snippet.
+			data, err = io.ReadAll(io.LimitReader(f, 64<<10))
+			if err == nil {
+				src := NewSource(path, data)
+				return nil, Diagnostics{tooBig(src)}
+			}
+		}
+		data = make([]byte, fi.Size()+1) // one allocation, not ReadAll's doublings
+	} else {
+		// A pipe or a device: room for the most that is read, of which
+		// only the pages written take memory.
+		data = make([]byte, MaxFileSize+1)
+	}
+	n, err := io.ReadFull(f, data)
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		err = nil // shorter than the room: the whole file
+	}
+	data = data[:n]
 	if err != nil {
 		if fi, serr := f.Stat(); serr == nil && fi.IsDir() {
 			err = errors.New("is a directory: name a pipeline file")
@@ -94,12 +114,17 @@ func (l *loader) errorf(pos Pos, hint, format string, args ...any) {
 	l.diags = append(l.diags, l.src.Diag(pos, hint, format, args...))
 }
 
+// tooBig is the diagnostic of a file over MaxFileSize.
+func tooBig(src *Source) *Diagnostic {
+	return src.Diag(Pos{Line: 1, Col: 1}, "split the pipeline into smaller files", "file is larger than %d MiB", MaxFileSize>>20)
+}
+
 func posOf(n *yaml.Node) Pos { return Pos{Line: n.Line, Col: n.Column} }
 
 func (l *loader) parse() {
 	data := l.src.Data
 	if len(data) > MaxFileSize {
-		l.errorf(Pos{Line: 1, Col: 1}, "split the pipeline into smaller files", "file is larger than %d MiB", MaxFileSize>>20)
+		l.diags = append(l.diags, tooBig(l.src))
 		return
 	}
 	if !utf8.Valid(data) {

@@ -54,7 +54,10 @@ func (c *modulesCmd) Run(e *env) error {
 	for _, n := range c.Name {
 		if _, ok := modules.Default.Lookup(n); !ok {
 			hint := schema.DidYouMean(n, modules.Default.Names())
-			return fail(exitUsage, "no module %q %s", n, hint)
+			if hint == "" {
+				hint = "`pipe modules` lists them"
+			}
+			return fail(exitUsage, "no module %q (%s)", n, hint)
 		}
 	}
 	if c.JSON {

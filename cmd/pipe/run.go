@@ -36,7 +36,7 @@ func (c *runCmd) Run(e *env) error {
 	}
 	cacheMax, err := parseSize(c.CacheMax)
 	if err != nil {
-		return fail(exitUsage, "--cache-max: %w", err)
+		return fail(exitUsage, "--cache-max (or $PIPE_CACHE_MAX): %w", err)
 	}
 	maxParallel := 0
 	if c.MaxParallel != nil {

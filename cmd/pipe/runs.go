@@ -23,6 +23,9 @@ func (c *runsCmd) Run(e *env) error {
 	if c.N < 0 {
 		return fail(exitUsage, "-n %d: give a count of runs, or 0 for all", c.N)
 	}
+	if fi, err := os.Stat(c.RunsDir); err == nil && !fi.IsDir() {
+		return fail(exitFailed, "--runs-dir %s is a file, not a directory of runs", c.RunsDir)
+	}
 	recoverRuns(e, c.RunsDir, true) // a run whose pipe was killed shows as interrupted
 	runs, err := engine.ListRuns(c.RunsDir)
 	if err != nil {
@@ -50,6 +53,10 @@ func (c *runsCmd) Run(e *env) error {
 		return enc.Encode(shown)
 	}
 	if len(shown) == 0 {
+		if len(runs) > 0 {
+			fmt.Fprintf(e.stderr, "no runs of %s in %s (it holds %d of other pipelines: pipe runs lists them)\n", c.Pipeline, c.RunsDir, len(runs))
+			return nil
+		}
 		fmt.Fprintf(e.stderr, "no runs in %s\n", c.RunsDir)
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/pipe-run/pipe/modules"
@@ -199,14 +200,29 @@ func (l *local) attempt(ctx context.Context, timeout time.Duration, mod modules.
 		}
 	}
 	if res.err != nil && actx.Err() != nil && ctx.Err() == nil {
-		// The node's own time-out ended it: say so first.
-		return nil, fmt.Errorf("%w: %w", context.Cause(actx), res.err)
+		// The node's own time-out ended it: say so first, and once (the
+		// module's error may say it too: "killed: timed out after 1s").
+		return nil, newTimedOut(context.Cause(actx), res.err)
 	}
 	if res.err == nil && res.out == nil {
 		res.out = &modules.Output{}
 	}
 	return res.out, res.err
 }
+
+// timedOut is a module's error once the node's time-out ended it: the
+// time-out, then what the module said, without the time-out again.
+type timedOut struct {
+	cause, err error
+	rest       string // err's text without cause's
+}
+
+func newTimedOut(cause, err error) *timedOut {
+	return &timedOut{cause: cause, err: err, rest: strings.Replace(err.Error(), ": "+cause.Error(), "", 1)}
+}
+
+func (e *timedOut) Error() string   { return e.cause.Error() + ": " + e.rest }
+func (e *timedOut) Unwrap() []error { return []error{e.cause, e.err} }
 
 // runModule calls the module, turning a panic into an error.
 func runModule(ctx context.Context, mod modules.Module, in *modules.Input) (res attemptResult) {

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -26,5 +27,24 @@ func TestLocalExecutorRunsATaskByModuleName(t *testing.T) {
 	}
 	if !retryable(errors.New("x")) || retryable(modules.TooLarge("outputs are", 5<<20)) {
 		t.Error("retryable is wrong")
+	}
+}
+
+// A module's error after the node's time-out says the time-out first and
+// once, and still is both errors.
+func TestTimedOutSaysItOnce(t *testing.T) {
+	cause := fmt.Errorf("%w after 1s", ErrTimeout)
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("killed: %w", cause), "timed out after 1s: killed"},
+		{&modules.Error{Message: "killed: timed out after 1s; stderr ends: x"}, "timed out after 1s: killed; stderr ends: x"},
+		{errors.New("context canceled"), "timed out after 1s: context canceled"},
+	} {
+		e := newTimedOut(cause, tc.err)
+		if e.Error() != tc.want || !errors.Is(e, ErrTimeout) || !errors.Is(e, tc.err) {
+			t.Errorf("%q: %q, want %q (and both errors)", tc.err, e.Error(), tc.want)
+		}
 	}
 }

@@ -35,20 +35,12 @@ nodes:
 	var stdout bytes.Buffer
 	var stderr syncBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	var groups map[int]bool
-	t.Cleanup(func() {
-		for g := range groups {
-			syscall.Kill(-g, syscall.SIGKILL)
-		}
-	})
+	groupsSeen := startKillable(t, cmd)
 	waitUntil(t, 20*time.Second, func() bool {
-		groups = childGroups(cmd.Process.Pid)
-		return countIn(groups, "sleep") == 3
+		*groupsSeen = childGroups(cmd.Process.Pid)
+		return countIn(*groupsSeen, "sleep") == 3
 	}, func() string { return "the sleeps did not all start\n" + stderr.String() })
+	groups := *groupsSeen
 
 	cmd.Process.Signal(syscall.SIGINT)
 	time.Sleep(300 * time.Millisecond) // a user's second Ctrl-C, not an assertion

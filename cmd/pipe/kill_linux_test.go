@@ -215,20 +215,11 @@ nodes:
 		t.Fatal(err)
 	}
 	cmd := exec.Command(pipeBin, "run", file, "--runs-dir", dir)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	var groups map[int]bool
-	t.Cleanup(func() {
-		for g := range groups {
-			syscall.Kill(-g, syscall.SIGKILL)
-		}
-	})
+	groups := startKillable(t, cmd)
 	waitUntil(t, 20*time.Second, func() bool {
-		groups = childGroups(cmd.Process.Pid)
+		*groups = childGroups(cmd.Process.Pid)
 		data, _ := os.ReadFile(journalOf(t, dir))
-		return countIn(groups, "sleep") == 1 && bytes.Contains(data, []byte(`"node":"q"`))
+		return countIn(*groups, "sleep") == 1 && bytes.Contains(data, []byte(`"node":"q"`))
 	}, func() string { return "the run did not reach its sleep" })
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
@@ -244,4 +235,22 @@ nodes:
 	if r.code != 0 || !strings.Contains(r.stdout, "kept from run") {
 		t.Errorf("resume with nothing changed: exit %d, want 0 and q kept\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
+}
+
+// startKillable starts cmd, a pipe, and kills it when the test ends, and
+// the process groups the test last saw under it (what the returned map
+// holds): a failed test leaves no program behind.
+func startKillable(t *testing.T, cmd *exec.Cmd) *map[int]bool {
+	t.Helper()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	groups := new(map[int]bool)
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		for g := range *groups {
+			syscall.Kill(-g, syscall.SIGKILL)
+		}
+	})
+	return groups
 }

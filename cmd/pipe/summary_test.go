@@ -60,16 +60,8 @@ func TestSummaryIsOneWrite(t *testing.T) {
 // succeed; when all did, there is no table at all (a header over no rows
 // said nothing).
 func TestSummaryOfABigRun(t *testing.T) {
-	var src strings.Builder
-	src.WriteString("name: p\nnodes:\n")
 	const n = summaryLimit + 20
-	for i := range n {
-		fmt.Fprintf(&src, "  n%d: {module: echo}\n", i)
-	}
-	plan, err := engine.Parse("p.yaml", []byte(src.String()), modules.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := echoPlan(t, n)
 	for _, tc := range []struct {
 		name     string
 		failed   string // a node that failed, or none
@@ -131,16 +123,8 @@ func TestSummaryListsFewNodesWithManyChildren(t *testing.T) {
 // Past summaryLimit nodes that did not succeed, the table says how many
 // more there are.
 func TestSummaryCountsTheFailuresItDoesNotList(t *testing.T) {
-	var src strings.Builder
-	src.WriteString("name: p\nnodes:\n")
 	const n = summaryLimit + 20
-	for i := range n {
-		fmt.Fprintf(&src, "  n%d: {module: echo}\n", i)
-	}
-	plan, err := engine.Parse("p.yaml", []byte(src.String()), modules.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := echoPlan(t, n)
 	rec := &engine.Record{ID: "r1", Status: engine.StatusError, Nodes: map[string]*engine.NodeRecord{}}
 	for i := range n {
 		rec.Nodes[fmt.Sprintf("n%d", i)] = &engine.NodeRecord{Status: engine.StatusError, Attempts: 1, Message: "exit 1"}
@@ -159,4 +143,19 @@ func TestSummaryCountsTheFailuresItDoesNotList(t *testing.T) {
 	if !strings.Contains(out.String(), "... 20 more") {
 		t.Errorf("summary:\n%s\nwant it to say 20 more", out.String())
 	}
+}
+
+// echoPlan is a pipeline of n echo nodes, n0 to n(n-1).
+func echoPlan(t *testing.T, n int) *engine.Plan {
+	t.Helper()
+	var src strings.Builder
+	src.WriteString("name: p\nnodes:\n")
+	for i := range n {
+		fmt.Fprintf(&src, "  n%d: {module: echo}\n", i)
+	}
+	plan, err := engine.Parse("p.yaml", []byte(src.String()), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
 }

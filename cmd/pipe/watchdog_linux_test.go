@@ -41,21 +41,13 @@ func TestWatchdogKilledFirstIsReplaced(t *testing.T) {
 	cmd := exec.Command(pipeBin, "run", file, "--runs-dir", dir)
 	var stderr syncBuffer
 	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	var groups map[int]bool
-	t.Cleanup(func() {
-		for g := range groups {
-			syscall.Kill(-g, syscall.SIGKILL)
-		}
-	})
+	seen := startKillable(t, cmd)
 	var dogs []int
 	waitUntil(t, 20*time.Second, func() bool {
-		groups, dogs = childGroups(cmd.Process.Pid), watchdogs(cmd.Process.Pid)
-		return countIn(groups, "sleep") == 2 && len(dogs) == 1
+		*seen, dogs = childGroups(cmd.Process.Pid), watchdogs(cmd.Process.Pid)
+		return countIn(*seen, "sleep") == 2 && len(dogs) == 1
 	}, func() string { return "the sleeps or the watchdog did not start:\n" + stderr.String() })
+	groups := *seen
 
 	first := dogs[0]
 	syscall.Kill(first, syscall.SIGKILL)

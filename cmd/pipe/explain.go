@@ -38,19 +38,23 @@ func (c *explainCmd) Run(e *env) error {
 }
 
 // predict says how long the pipeline would take, and along which chain of
-// nodes, from the durations of its last finished run.
+// nodes, from the durations of its last run that ended by itself (not
+// cancelled or interrupted, nothing kept or cached).
 func predict(e *env, plan *engine.Plan, dir string) {
 	runs, err := engine.ListRuns(dir)
 	if err != nil {
 		return
 	}
 	for _, r := range runs {
-		if r.Pipeline != plan.Pipeline.Name || r.Status == engine.StatusRunning {
+		switch {
+		case r.Pipeline != plan.Pipeline.Name, r.Status == engine.StatusRunning:
 			continue
+		case r.Status == engine.StatusCancelled, r.Status == engine.StatusInterrupted:
+			continue // stopped before its nodes ended: their durations are cut short
 		}
 		rec, err := engine.ReadRecord(r.Path)
 		if err != nil {
-			return
+			continue
 		}
 		if rec.ResumedFrom != "" || anyCached(rec) {
 			continue // its kept or cached nodes took no time: not a measure

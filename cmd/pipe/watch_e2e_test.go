@@ -221,6 +221,15 @@ func TestExplainRunsNothing(t *testing.T) {
 	if !strings.Contains(r.stdout, "with the durations of run ") || !strings.Contains(r.stdout, "along touch") {
 		t.Errorf("no prediction:\n%s", r.stdout)
 	}
+	// A newer run that was cancelled is no measure: its nodes were cut short.
+	cancelled := &engine.Record{ID: "29991231T000000Z-cafe0001", Pipeline: "p", Status: engine.StatusCancelled, StartedAt: time.Now().Add(time.Hour),
+		Nodes: map[string]*engine.NodeRecord{"touch": {Status: engine.StatusCancelled}}}
+	if _, err := engine.WriteRecord(dir, cancelled); err != nil {
+		t.Fatal(err)
+	}
+	if r := pipe(t, "explain", file, "--runs-dir", dir); strings.Contains(r.stdout, cancelled.ID) || !strings.Contains(r.stdout, "along touch") {
+		t.Errorf("the prediction reads the cancelled run:\n%s", r.stdout)
+	}
 }
 
 // What nodes' programs print reaches the terminal, after [node], in order

@@ -401,6 +401,11 @@ func (l *loader) int(v *yaml.Node, field string) (int, bool) {
 		l.errorf(posOf(v), "", "%s is out of range", field)
 		return 0, false
 	}
+	if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!float" && strings.Trim(v.Value, "+-0123456789") == "" {
+		// Digits alone, too many for an int: YAML reads them as a float.
+		l.errorf(posOf(v), "", "%s %s is out of range", field, Quote(v.Value))
+		return 0, false
+	}
 	l.errorf(posOf(v), "", "%s must be a whole number, not %s", field, kindName(v))
 	return 0, false
 }

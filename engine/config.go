@@ -122,6 +122,9 @@ func convert(raw string, def any) (any, error) {
 		return nil, fmt.Errorf("%s is not a bool (write true or false)", schema.Quote(raw))
 	case int:
 		n, err := strconv.Atoi(strings.TrimSpace(raw))
+		if errors.Is(err, strconv.ErrRange) {
+			return nil, fmt.Errorf("%s is out of range for a whole number", schema.Quote(raw))
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s is not a whole number", schema.Quote(raw))
 		}

@@ -291,6 +291,7 @@ nodes:
 	}
 	bad := []engine.ConfigSources{
 		{Set: []string{"N=three"}},
+		{Set: []string{"N=99999999999999999999"}},
 		{Set: []string{"ENABLE_DANGEROUS_AI=perhaps"}},
 		{Set: []string{"MODLE=x"}},
 		{Set: []string{"N"}},

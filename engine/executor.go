@@ -221,7 +221,12 @@ func newTimedOut(cause, err error) *timedOut {
 	return &timedOut{cause: cause, err: err, rest: strings.Replace(err.Error(), ": "+cause.Error(), "", 1)}
 }
 
-func (e *timedOut) Error() string   { return e.cause.Error() + ": " + e.rest }
+func (e *timedOut) Error() string {
+	if e.rest == e.cause.Error() {
+		return e.rest // the module's error is the time-out itself (wait)
+	}
+	return e.cause.Error() + ": " + e.rest
+}
 func (e *timedOut) Unwrap() []error { return []error{e.cause, e.err} }
 
 // runModule calls the module, turning a panic into an error.

@@ -41,6 +41,7 @@ func TestTimedOutSaysItOnce(t *testing.T) {
 		{fmt.Errorf("killed: %w", cause), "timed out after 1s: killed"},
 		{&modules.Error{Message: "killed: timed out after 1s; stderr ends: x"}, "timed out after 1s: killed; stderr ends: x"},
 		{errors.New("context canceled"), "timed out after 1s: context canceled"},
+		{cause, "timed out after 1s"},
 	} {
 		e := newTimedOut(cause, tc.err)
 		if e.Error() != tc.want || !errors.Is(e, ErrTimeout) || !errors.Is(e, tc.err) {

@@ -543,6 +543,16 @@ func (l *loader) marks(v *yaml.Node, s string) []Mark {
 		return nil
 	}
 	raw := l.src.Data[start:]
+	if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		// The block's text starts on the line after its header, which may
+		// hold a comment.
+		nl := bytes.IndexByte(raw, '\n')
+		if nl < 0 {
+			return nil
+		}
+		start += nl + 1
+		raw = raw[nl+1:]
+	}
 	// Escapes, folding and indentation make the written text longer than
 	// it reads, never by this much: the search stays near the scalar.
 	raw = raw[:min(len(raw), 16*len(s)+1024)]

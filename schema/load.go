@@ -59,9 +59,15 @@ func Load(path string) (*Pipeline, error) {
 				src := NewSource(path, data)
 				return nil, Diagnostics{tooBig(src)}
 			}
+			data = nil
 		}
-		data = make([]byte, fi.Size()+1) // one allocation, not ReadAll's doublings
-	} else {
+	}
+	if data == nil && err == nil {
+		if fi, serr := f.Stat(); serr == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
+			data = make([]byte, fi.Size()+1) // one allocation, not ReadAll's doublings
+		}
+	}
+	if data == nil {
 		// A pipe or a device: room for the most that is read, of which
 		// only the pages written take memory.
 		data = make([]byte, MaxFileSize+1)
@@ -69,6 +75,11 @@ func Load(path string) (*Pipeline, error) {
 	n, err := io.ReadFull(f, data)
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		err = nil // shorter than the room: the whole file
+	} else if err == nil && n < MaxFileSize+1 {
+		// Full: the file grew since its size was read. Read on.
+		buf := bytes.NewBuffer(data)
+		_, err = buf.ReadFrom(io.LimitReader(f, int64(MaxFileSize+1-n)))
+		data, n = buf.Bytes(), buf.Len()
 	}
 	data = data[:n]
 	if err != nil {

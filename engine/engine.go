@@ -192,10 +192,6 @@ func selection(plan *Plan, opts Options) ([]bool, []string, error) {
 	}
 	lookup := func(flag string, ids []string) ([]int, error) {
 		var out []int
-		if len(ids) > 0 && strings.TrimSpace(strings.ReplaceAll(strings.Join(ids, ""), ",", "")) == "" {
-			// --only '' would run everything: the opposite of what it says.
-			return nil, fmt.Errorf("%w: %s: no node ids given (pipe explain FILE lists them)", ErrUsage, flag)
-		}
 		for _, raw := range ids {
 			for _, id := range strings.Split(raw, ",") {
 				id = strings.TrimSpace(id)
@@ -212,6 +208,10 @@ func selection(plan *Plan, opts Options) ([]bool, []string, error) {
 				}
 				out = append(out, i)
 			}
+		}
+		if len(ids) > 0 && len(out) == 0 {
+			// --only ' , ' would run everything: the opposite of what it says.
+			return nil, fmt.Errorf("%w: %s: no node ids given (pipe explain FILE lists them)", ErrUsage, flag)
 		}
 		return out, nil
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/alecthomas/kong"
@@ -166,4 +168,17 @@ func positionalsOf(toks []token) []int {
 		}
 	}
 	return out
+}
+
+// emptyListFlag finds a list flag given on the command line with nothing
+// in it (--only '', --tags=): kong splits '' into no items, and an empty
+// --only or --tags would select every node, the opposite of what was
+// asked.
+func emptyListFlag(kctx *kong.Context) error {
+	for _, p := range kctx.Path {
+		if f := p.Flag; f != nil && f.Target.Kind() == reflect.Slice && f.Target.Len() == 0 {
+			return fmt.Errorf("--%s: given nothing: name at least one, or leave the flag out", f.Name)
+		}
+	}
+	return nil
 }

@@ -184,6 +184,10 @@ func mainWith(args, only []string, stdin io.Reader, stdout, stderr io.Writer) (c
 		fmt.Fprintln(stderr, "run `pipe --help` for usage")
 		return exitUsage, true
 	}
+	if err := emptyListFlag(kctx); err != nil {
+		fmt.Fprintf(stderr, "pipe: %v\n", err)
+		return exitUsage, true
+	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	hurry := make(chan struct{})

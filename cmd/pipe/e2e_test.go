@@ -185,6 +185,10 @@ func TestRunExitCodes(t *testing.T) {
 		{"unknown --set key", []string{"run", failing, "--set", "M=2"}, 2, `no config key "M"`},
 		{"bad --set value", []string{"run", failing, "--set", "N=many"}, 2, `"many" is not a whole number`},
 		{"unknown --only node", []string{"run", failing, "--only", "z"}, 2, `has no node "z"`},
+		// Empty lists would select every node: the opposite of what they ask.
+		{"empty --only", []string{"run", failing, "--only", ""}, 2, "--only: given nothing"},
+		{"empty --tags", []string{"run", failing, "--tags="}, 2, "--tags: given nothing"},
+		{"empty --skip on explain", []string{"explain", failing, "--skip", ""}, 2, "--skip: given nothing"},
 		{"missing --config file", []string{"run", failing, "--config", filepath.Join(dir, "none.env")}, 2, "none.env"},
 		{"invalid pipeline", []string{"run", "testdata/bad/templates.yaml"}, 1, "templates.yaml:10:22"},
 		{"bad schedule", []string{"run", failing, "--schedule", "random"}, 2, "must be one of"},

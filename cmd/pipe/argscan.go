@@ -172,9 +172,8 @@ func positionalsOf(toks []token) []int {
 
 // emptyListFlag finds a list flag given on the command line with nothing
 // in it (an empty argument after --only, or --tags=): kong splits the
-// empty string into no items, and an empty
-// --only or --tags would select every node, the opposite of what was
-// asked.
+// empty string into no items, and an empty --only or --tags would select
+// every node, the opposite of what was asked.
 func emptyListFlag(kctx *kong.Context) error {
 	for _, p := range kctx.Path {
 		if f := p.Flag; f != nil && f.Target.Kind() == reflect.Slice && f.Target.Len() == 0 {

@@ -166,7 +166,10 @@ func parseEnvFile(path string, data []byte) (map[string]string, error) {
 
 // envErrorLine finds the line of data that godotenv's error msg is about,
 // and says what is wrong with it; 0 when the message is not one it knows.
+// godotenv reads CRLF line ends as LF first, and its messages quote the
+// text it read.
 func envErrorLine(data []byte, msg string) (int, string) {
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 	at := -1
 	what := ""
 	if head, near, ok := strings.Cut(msg, " near "); ok && strings.HasPrefix(head, "unexpected character") {
@@ -175,11 +178,31 @@ func envErrorLine(data []byte, msg string) (int, string) {
 			at, what = len(data)-len(rest), "not KEY=VALUE"
 		}
 	} else if value, ok := strings.CutPrefix(msg, "unterminated quoted value "); ok {
-		// value is the file from the opening quote on.
-		at, what = bytes.Index(data, []byte(value)), "a quoted value that does not end"
+		// value is the line from the opening quote on; no quote closes
+		// it to the end of the file, so it is the last such line.
+		at, what = lastLineEnding(data, []byte(value)), "a quoted value that does not end"
 	}
 	if at < 0 {
 		return 0, ""
 	}
 	return 1 + bytes.Count(data[:at], []byte("\n")), what
+}
+
+// lastLineEnding returns where the last occurrence of end in data that
+// ends a line (or the file) starts; -1 when there is none.
+func lastLineEnding(data, end []byte) int {
+	if len(end) == 0 {
+		return -1
+	}
+	for i := len(data); i >= 0; {
+		at := bytes.LastIndex(data[:i], end)
+		if at < 0 {
+			return -1
+		}
+		if next := at + len(end); next == len(data) || data[next] == '\n' {
+			return at
+		}
+		i = at + len(end) - 1
+	}
+	return -1
 }

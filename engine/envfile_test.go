@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -53,6 +55,10 @@ func TestEnvFileErrorNamesTheLineAndNoSecret(t *testing.T) {
 		{"not key=value", "N=1\nthis is bad\nAPI_KEY=supersecret123\n", "x.env:2: not KEY=VALUE"},
 		{"first line", "oops\nAPI_KEY=supersecret123\n", "x.env:1: not KEY=VALUE"},
 		{"open quote", "A=1\nAPI_KEY=\"supersecret123\nB=2\n", "x.env:2: a quoted value that does not end"},
+		{"open quote after the same text closed", "A=\"supersecret123\"\nB=2\nAPI_KEY=\"supersecret123\nC=3\n", "x.env:3: a quoted value that does not end"},
+		{"open quote on the last line", "A=1\nAPI_KEY=\"supersecret123", "x.env:2: a quoted value that does not end"},
+		{"CRLF not key=value", "N=1\r\nM=2\r\nthis is bad\r\nAPI_KEY=supersecret123\r\n", "x.env:3: not KEY=VALUE"},
+		{"CRLF open quote", "N=1\r\nAPI_KEY=\"supersecret123\r\nB=2\r\n", "x.env:2: a quoted value that does not end"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -71,4 +77,23 @@ func TestEnvFileErrorNamesTheLineAndNoSecret(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Whatever a .env file holds, its error names a line the file has, or
+// none.
+func FuzzEnvFileError(f *testing.F) {
+	for _, s := range []string{"A=1\n", "oops\n", "A=\"x\nB=2\n", "A=1\r\nbad line\r\n", "A='x'\nB='x\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, err := parseEnvFile("f.env", data)
+		if err == nil {
+			return
+		}
+		lines := 1 + bytes.Count(data, []byte("\n"))
+		var line int
+		if _, scanErr := fmt.Sscanf(strings.TrimPrefix(err.Error(), ErrUsage.Error()+": --config f.env:"), "%d", &line); scanErr == nil && (line < 1 || line > lines) {
+			t.Fatalf("line %d of a file of %d lines: %v", line, lines, err)
+		}
+	})
 }

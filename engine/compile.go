@@ -312,7 +312,7 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 		c.foreach(i, &pn)
 	}
 	if n.When != "" {
-		pn.when = c.expr(i, n.When, n.WhenPos, true, &pn.refs)
+		pn.when = c.expr(i, n.When, place{start: n.WhenPos}, true, &pn.refs)
 		pn.noteConfig(pn.when)
 	}
 	for _, in := range n.With {
@@ -446,7 +446,8 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) (
 				start = advance(start, t.Text[startB:e.boff])
 			}
 			startB = e.boff
-			comp := c.expr(i, e.src, start, false, &pn.refs)
+			at := place{start: start, tpl: &t, boff: e.boff}
+			comp := c.expr(i, e.src, at, false, &pn.refs)
 			pn.noteConfig(comp)
 			if comp == nil {
 				ok = false
@@ -455,7 +456,7 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) (
 			part := templatePart{expr: comp}
 			if script {
 				var quotable bool
-				if part.quote, quotable = c.shellPart(in.Key, comp, holes[k], start); !quotable {
+				if part.quote, quotable = c.shellPart(in.Key, comp, holes[k], at); !quotable {
 					ok = false
 				}
 			}
@@ -498,14 +499,14 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) (
 // input key, is written into the script; quotable is false when it cannot be
 // made safe there (the error is reported). A raw(...) value is pasted as it
 // is, with a warning: the author vouches for it as shell text.
-func (c *compiler) shellPart(key string, comp *compiled, hole shellHole, pos schema.Pos) (ctx shellCtx, quotable bool) {
+func (c *compiler) shellPart(key string, comp *compiled, hole shellHole, pos place) (ctx shellCtx, quotable bool) {
 	switch {
 	case comp.rawInside:
-		c.errorf(posIn(pos, comp.src, int(comp.rawOff)), "write ${{ raw(...) }} around the whole expression to paste shell text, or drop raw() to quote the value",
+		c.errorf(pos.at(comp.src, int(comp.rawOff)), "write ${{ raw(...) }} around the whole expression to paste shell text, or drop raw() to quote the value",
 			"raw() must be the whole ${{ }} in the shell script of input %s", key)
 		return shellNone, false
 	case comp.raw:
-		c.warnf(pos, "make sure the value is trusted shell text, or drop raw() to pass it as one quoted word",
+		c.warnf(pos.start, "make sure the value is trusted shell text, or drop raw() to pass it as one quoted word",
 			"raw() pastes ${{ %s }} into the shell script of input %s unquoted: a value with ; $( ) or quotes in it runs as shell code", strings.TrimSpace(comp.src), key)
 		return shellNone, true
 	case hole.why != "":
@@ -513,7 +514,7 @@ func (c *compiler) shellPart(key string, comp *compiled, hole shellHole, pos sch
 		if hint == "" {
 			hint = "pass the value in `env:` and write \"$NAME\" in the script, or send it on `stdin:`; raw(...) pastes it unquoted if it is trusted shell text"
 		}
-		c.errorf(pos, hint,
+		c.errorf(pos.start, hint,
 			"cannot quote ${{ %s }} in the shell script of input %s: %s", strings.TrimSpace(comp.src), key, hole.why)
 		return shellNone, false
 	}
@@ -522,10 +523,10 @@ func (c *compiler) shellPart(key string, comp *compiled, hole shellHole, pos sch
 
 // expr compiles one expression of node i that starts at pos, checks the
 // nodes it reads, and adds them to refs.
-func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]int) *compiled {
+func (c *compiler) expr(i int, src string, pos place, asBool bool, refs *[]int) *compiled {
 	comp, errs := c.env.compile(src, asBool)
 	for _, e := range errs {
-		c.errorf(posIn(pos, src, e.off), e.hint, "%s", e.msg)
+		c.errorf(pos.at(src, e.off), e.hint, "%s", e.msg)
 	}
 	if comp == nil {
 		return nil
@@ -533,7 +534,7 @@ func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]
 	id := c.p.Nodes[i].ID
 	bad := false
 	if comp.itemOff >= 0 && (c.inForeach || c.p.Nodes[i].Foreach == nil) {
-		at := posIn(pos, src, comp.itemOff)
+		at := pos.at(src, comp.itemOff)
 		if c.inForeach {
 			c.errorf(at, "foreach gives the items: read item in with, when and templates of the node", "foreach cannot read item: it is set once the items are known")
 		} else {
@@ -547,7 +548,7 @@ func (c *compiler) expr(i int, src string, pos schema.Pos, asBool bool, refs *[]
 	c.markItemsRead(comp)
 	for _, r := range comp.refs {
 		j, ok := c.g.Index(r.id)
-		at := posIn(pos, src, r.off)
+		at := pos.at(src, r.off)
 		switch {
 		case !ok:
 			hint := schema.DidYouMean(r.id, c.p.NodeIDs())

@@ -408,6 +408,35 @@ func templatePos(t *schema.Template, off int) schema.Pos {
 	return t.PosAt(len(t.Text))
 }
 
+// place is where an expression's source is in the file: where it starts
+// and, when the string holding it is written otherwise than it reads
+// (escapes, folding), the template whose marks place each of its runes.
+type place struct {
+	start schema.Pos
+	tpl   *schema.Template // nil when the source reads as it is written
+	boff  int              // the source's byte offset in tpl.Text
+}
+
+// at returns the file position of rune off of src, the source at p (its
+// end when off is negative or past it).
+func (p place) at(src string, off int) schema.Pos {
+	if p.tpl == nil || p.tpl.Marks == nil {
+		return posIn(p.start, src, off)
+	}
+	b := len(src)
+	if off >= 0 {
+		n := 0
+		for i := range src {
+			if n == off {
+				b = i
+				break
+			}
+			n++
+		}
+	}
+	return p.tpl.PosAt(p.boff + b)
+}
+
 // posIn maps a rune offset inside an expression that starts at start in
 // the file to a file position. Expressions are positioned exactly on one
 // line; past a line break the column is the best guess.

@@ -49,7 +49,7 @@ func (c *compiler) foreach(i int, pn *planNode) {
 		return
 	}
 	c.inForeach = true
-	comp := c.expr(i, exprs[0].src, f.Expr.PosAt(exprs[0].boff), false, &pn.refs)
+	comp := c.expr(i, exprs[0].src, place{start: f.Expr.PosAt(exprs[0].boff), tpl: f.Expr, boff: exprs[0].boff}, false, &pn.refs)
 	c.inForeach = false
 	if comp == nil {
 		return
@@ -114,7 +114,7 @@ func foreachWhy(f *schema.Foreach) string {
 
 // checkedOutputs checks the outputs comp reads of the nodes it names and
 // returns comp, or nil when they or something found before (bad) are wrong.
-func (c *compiler) checkedOutputs(comp *compiled, pos schema.Pos, src string, bad bool) *compiled {
+func (c *compiler) checkedOutputs(comp *compiled, pos place, src string, bad bool) *compiled {
 	for _, o := range comp.outputs {
 		if j, ok := c.g.Index(o.id); ok {
 			bad = c.checkOutput(j, o, pos, src) || bad
@@ -130,7 +130,7 @@ func (c *compiler) checkedOutputs(comp *compiled, pos schema.Pos, src string, ba
 // declare, when its outputs are closed: it declares some, and no "*"
 // (exec, python and echo give whatever their programs do; a module that
 // declares none says nothing). It returns whether it reported one.
-func (c *compiler) checkOutput(j int, o outputRef, pos schema.Pos, src string) bool {
+func (c *compiler) checkOutput(j int, o outputRef, pos place, src string) bool {
 	if bad, ok := c.checkSubOutput(j, o, pos, src); ok {
 		return bad
 	}
@@ -158,14 +158,14 @@ func (c *compiler) checkOutput(j int, o outputRef, pos schema.Pos, src string) b
 	default:
 		hint = fmt.Sprintf("module %s gives: %s", info.Name, strings.Join(names, ", "))
 	}
-	c.errorf(posIn(pos, src, o.off), hint, "node %s (module %s) has no output %s", o.id, info.Name, schema.Quote(o.key))
+	c.errorf(pos.at(src, o.off), hint, "node %s (module %s) has no output %s", o.id, info.Name, schema.Quote(o.key))
 	return true
 }
 
 // checkMatrixItem reports item.<key> reads of a matrix node's expression
 // that no combination of the matrix has: a typo, read as null at run
 // time. It returns whether it reported one.
-func (c *compiler) checkMatrixItem(i int, comp *compiled, pos schema.Pos, src string) bool {
+func (c *compiler) checkMatrixItem(i int, comp *compiled, pos place, src string) bool {
 	f := c.p.Nodes[i].Foreach
 	if f == nil || f.Keys == nil {
 		return false // a foreach's items are whatever it lists
@@ -190,7 +190,7 @@ func (c *compiler) checkMatrixItem(i int, comp *compiled, pos schema.Pos, src st
 		if hint == "" {
 			hint = "the matrix's combinations have: " + strings.Join(keys, ", ")
 		}
-		c.errorf(posIn(pos, src, r.off), hint, "no combination of node %s's matrix has %s", c.p.Nodes[i].ID, schema.Quote(r.key))
+		c.errorf(pos.at(src, r.off), hint, "no combination of node %s's matrix has %s", c.p.Nodes[i].ID, schema.Quote(r.key))
 		bad = true
 	}
 	return bad

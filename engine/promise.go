@@ -75,7 +75,7 @@ func checkPromise(promise []Promised, out *modules.Output) error {
 func (c *compiler) checkPromises(i int, n *schema.Node, info *modules.Info) {
 	for _, p := range n.Outputs {
 		if sub := c.subs[i]; sub != nil && sub.plan != nil {
-			c.checkSubOutput(i, outputRef{id: n.ID, key: p.Name}, p.Pos, "")
+			c.checkSubOutput(i, outputRef{id: n.ID, key: p.Name}, place{start: p.Pos}, "")
 			continue
 		}
 		f, closed, ok := declaredOutput(info, p.Name)
@@ -132,7 +132,7 @@ func outputNames(info *modules.Info) []string {
 // when j promises none, or when its module declares its outputs (then
 // the module's declaration is what a read is checked against; a pipeline
 // node's reads are checked against its sub-pipeline's before this).
-func (c *compiler) checkPromisedRead(j int, o outputRef, pos schema.Pos, src string) (bad, handled bool) {
+func (c *compiler) checkPromisedRead(j int, o outputRef, pos place, src string) (bad, handled bool) {
 	n := c.p.Nodes[j]
 	if len(n.Outputs) == 0 {
 		return false, false
@@ -153,7 +153,7 @@ func (c *compiler) checkPromisedRead(j int, o outputRef, pos schema.Pos, src str
 	if hint == "" {
 		hint = fmt.Sprintf("node %s promises: %s; add %s to its outputs if it gives it", o.id, strings.Join(names, ", "), o.key)
 	}
-	c.errorf(posIn(pos, src, o.off), hint, "node %s promises no output %s", o.id, schema.Quote(o.key))
+	c.errorf(pos.at(src, o.off), hint, "node %s promises no output %s", o.id, schema.Quote(o.key))
 	return true, true
 }
 

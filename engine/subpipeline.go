@@ -279,7 +279,7 @@ func typeName(t reflect.Type) string {
 // checkSubOutput reports a read of an output that node j's sub-pipeline
 // does not declare in its `outputs:`; ok is false when j is no pipeline
 // node.
-func (c *compiler) checkSubOutput(j int, o outputRef, pos schema.Pos, src string) (bad, ok bool) {
+func (c *compiler) checkSubOutput(j int, o outputRef, pos place, src string) (bad, ok bool) {
 	sub := c.subs[j]
 	if sub == nil || sub.plan == nil {
 		return false, c.p.Nodes[j].Module == PipelineModule
@@ -300,7 +300,7 @@ func (c *compiler) checkSubOutput(j int, o outputRef, pos schema.Pos, src string
 			hint = fmt.Sprintf("declare it in the `outputs:` of %s", base)
 		}
 	}
-	c.errorf(posIn(pos, src, o.off), hint, "node %s (pipeline %s) has no output %s", o.id, base, schema.Quote(o.key))
+	c.errorf(pos.at(src, o.off), hint, "node %s (pipeline %s) has no output %s", o.id, base, schema.Quote(o.key))
 	return true, true
 }
 
@@ -327,8 +327,7 @@ func (c *compiler) compileOutputs() map[string]*template {
 				if literals[k] != "" {
 					tpl.parts = append(tpl.parts, templatePart{literal: literals[k]})
 				}
-				start := t.PosAt(e.boff)
-				comp := c.outputExpr(e.src, start)
+				comp := c.outputExpr(e.src, place{start: t.PosAt(e.boff), tpl: &t, boff: e.boff})
 				if comp == nil {
 					ok = false
 					continue
@@ -357,17 +356,17 @@ func (c *compiler) compileOutputs() map[string]*template {
 }
 
 // outputExpr compiles one expression of `outputs:`, starting at pos.
-func (c *compiler) outputExpr(src string, pos schema.Pos) *compiled {
+func (c *compiler) outputExpr(src string, pos place) *compiled {
 	comp, errs := c.env.compile(src, false)
 	for _, e := range errs {
-		c.errorf(posIn(pos, src, e.off), e.hint, "%s", e.msg)
+		c.errorf(pos.at(src, e.off), e.hint, "%s", e.msg)
 	}
 	if comp == nil {
 		return nil
 	}
 	bad := false
 	if comp.itemOff >= 0 {
-		c.errorf(posIn(pos, src, comp.itemOff), "outputs read nodes and config; item is set only in a foreach node", "outputs cannot read item")
+		c.errorf(pos.at(src, comp.itemOff), "outputs read nodes and config; item is set only in a foreach node", "outputs cannot read item")
 		bad = true
 	}
 	c.markItemsRead(comp)
@@ -377,7 +376,7 @@ func (c *compiler) outputExpr(src string, pos schema.Pos) *compiled {
 			if hint == "" {
 				hint = "outputs read the pipeline's nodes: nodes.<id>.outputs.<key>"
 			}
-			c.errorf(posIn(pos, src, r.off), hint, "unknown node %s", schema.Quote(r.id))
+			c.errorf(pos.at(src, r.off), hint, "unknown node %s", schema.Quote(r.id))
 			bad = true
 		}
 	}

@@ -534,9 +534,11 @@ func (l *loader) files(v *yaml.Node) []Ref {
 }
 
 // marks finds where each ${{ of s, the text of scalar v, is in the file,
-// when s is not written there as it reads (see Template.Marks): the n-th
-// ${{ of the text is the n-th one written from the scalar's start, since
-// no escape or folding splits or makes one.
+// when s is not written there as it reads (see Template.Marks). A quoted
+// scalar is read again as the scanner read it (flowScalar), so that every
+// byte's place is known; otherwise, and should that reading differ, the
+// n-th ${{ of the text is taken for the n-th one written from the
+// scalar's start: no folding splits or makes one.
 func (l *loader) marks(v *yaml.Node, s string) []Mark {
 	start := l.src.offset(posOf(v))
 	if start < 0 {
@@ -559,6 +561,11 @@ func (l *loader) marks(v *yaml.Node, s string) []Mark {
 	if v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 && bytes.HasPrefix(raw, []byte(s)) {
 		return nil // written as it reads
 	}
+	if v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		if text, from, ok := flowScalar(raw); ok && string(text) == s {
+			return anchors(s, from, start, l.src)
+		}
+	}
 	const open = "${{"
 	var marks []Mark
 	at, rawAt := 0, 0
@@ -575,4 +582,17 @@ func (l *loader) marks(v *yaml.Node, s string) []Mark {
 		marks = append(marks, Mark{Off: at, Pos: l.src.posOf(start + rawAt)})
 		at, rawAt = at+len(open), rawAt+len(open)
 	}
+}
+
+// anchors marks, for a text whose byte k was written at raw offset from[k]
+// of a scalar that starts at start in src, each place from which the text
+// stops reading as written: PosAt counts on from the last one.
+func anchors(s string, from []int, start int, src *Source) []Mark {
+	var marks []Mark
+	for k := range s {
+		if k == 0 || from[k] != from[k-1]+1 || s[k-1] == '\n' {
+			marks = append(marks, Mark{Off: k, Pos: src.posOf(start + from[k])})
+		}
+	}
+	return marks
 }

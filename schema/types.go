@@ -135,13 +135,15 @@ type Template struct {
 	// from it.
 	Pos  Pos
 	Text string
-	// Marks are where each ${{ of Text is in the file, when Text is not
-	// written there as it reads: escapes in a quoted string, a folded or
-	// literal block, a plain string over several lines. Nil otherwise.
+	// Marks anchor Text to the file when it is not written there as it
+	// reads: in a quoted string, each place from which escapes or folding
+	// shift it (so every byte is placed exactly); in a folded or literal
+	// block or a plain string over several lines, each ${{. Nil
+	// otherwise.
 	Marks []Mark
 }
 
-// Mark is where the ${{ at byte Off of a Template's Text is in the file.
+// Mark is where byte Off of a Template's Text is in the file.
 type Mark struct {
 	Off int
 	Pos Pos

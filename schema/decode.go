@@ -562,6 +562,9 @@ func (l *loader) marks(v *yaml.Node, s string) []Mark {
 		return nil // written as it reads
 	}
 	if v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		if n := 1 + len(s); n < len(raw) && raw[n] == raw[0] && bytes.Equal(raw[1:n], []byte(s)) {
+			return nil // written as it reads, between its quotes
+		}
 		if text, from, ok := flowScalar(raw); ok && string(text) == s {
 			return anchors(s, from, start, l.src)
 		}

@@ -187,7 +187,7 @@ func compileWithDir(p *schema.Pipeline, reg *modules.Registry, override string, 
 
 func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, offline bool, stack []string, loaded map[string]*loadedSub) (*Plan, schema.Diagnostics) {
 	p, early, index := completed(p)
-	c := &compiler{p: p, src: p.Source, reg: reg, env: newExprEnv(p.Config), diags: early, stack: stack, offline: offline, loaded: loaded}
+	c := &compiler{p: p, src: p.Source, reg: reg, env: newExprEnv(WithDangerKey(p.Config)), diags: early, stack: stack, offline: offline, loaded: loaded}
 	var dir string
 	if !offline {
 		var err error

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -104,6 +105,18 @@ func ResolveConfigFrom(p *schema.Pipeline, src ConfigSources) (values map[string
 		}
 	}
 	return values, from, nil
+}
+
+// WithDangerKey returns cfg with DangerKey appended, a bool defaulting to
+// false, where cfg does not declare it: every pipeline has the dangerous
+// gate, so its expressions read config.ENABLE_DANGEROUS_AI, and pipe run
+// FILE takes --enable-dangerous-ai, whether it declares the key or not.
+func WithDangerKey(cfg []schema.ConfigVar) []schema.ConfigVar {
+	if slices.ContainsFunc(cfg, func(c schema.ConfigVar) bool { return c.Key == DangerKey }) {
+		return cfg
+	}
+	return append(slices.Clip(cfg), schema.ConfigVar{Key: DangerKey, Value: false,
+		Description: "let dangerous modules run (every pipeline has this key)"})
 }
 
 // OSEnviron looks keys up in the process environment.

@@ -395,9 +395,11 @@ func TestWholeValueWithSurroundingBlanksKeepsItsType(t *testing.T) {
 
 // Every pipeline has the dangerous gate: ENABLE_DANGEROUS_AI opens it from
 // --set, the environment or a .env file even where the pipeline's config
-// does not declare it, and the record says so. Unset, the gate is shut.
+// does not declare it, and the record says so; its expressions read
+// config.ENABLE_DANGEROUS_AI. Unset, the gate is shut.
 func TestDangerousGateOfAPipelineThatDoesNotDeclareIt(t *testing.T) {
-	plan, err := engine.Parse("d.yaml", []byte("name: d\nnodes:\n  d: {module: echo, dangerous: true}\n  after: {module: echo, needs: d}\n"), modules.Default)
+	plan, err := engine.Parse("d.yaml", []byte("name: d\nnodes:\n  d: {module: echo, dangerous: true}\n  after: {module: echo, needs: d}\n"+
+		"  safe: {module: echo, when: '!config.ENABLE_DANGEROUS_AI', with: {message: 'gate ${{ config.ENABLE_DANGEROUS_AI }}'}}\n"), modules.Default)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -427,6 +429,11 @@ func TestDangerousGateOfAPipelineThatDoesNotDeclareIt(t *testing.T) {
 			}
 			if got := rec.Nodes["d"].Status; got != tc.want {
 				t.Errorf("node d %s (%s), want %s", got, rec.Nodes["d"].Reason, tc.want)
+			}
+			// Expressions read the gate, declared or not: false unless set.
+			if safe := rec.Nodes["safe"]; (safe.Status == engine.StatusSuccess) != (tc.want == engine.StatusSkipped) ||
+				safe.Status == engine.StatusSuccess && safe.Message != "gate false" {
+				t.Errorf("node safe %s %q (%s): want it to run, saying the gate is false, exactly when d is skipped", safe.Status, safe.Message, safe.Reason)
 			}
 			got, recorded := rec.Config["ENABLE_DANGEROUS_AI"]
 			if recorded != (tc.from != "") || got.From != tc.from {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/alecthomas/kong"
 
+	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/schema"
 )
 
@@ -92,7 +93,7 @@ func takeParams(app *kong.Application, args []string) ([]string, *pipelineArgs, 
 	if p, err := schema.Load(pa.file); err != nil {
 		pa.readErr = err
 	} else {
-		pa.config = p.Config
+		pa.config = engine.WithDangerKey(p.Config)
 	}
 	flags, clashes := pa.flags(app)
 	toks = scanArgs(app, args, pa.arity(flags))
@@ -263,7 +264,7 @@ func (pa *pipelineArgs) clashHints(app *kong.Application, args []string) []error
 		if err != nil {
 			return nil
 		}
-		pa.config = p.Config
+		pa.config = engine.WithDangerKey(p.Config)
 	}
 	_, clashes := pa.flags(app)
 	var out []error

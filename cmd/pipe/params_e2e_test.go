@@ -27,6 +27,13 @@ func TestParamsE2E(t *testing.T) {
 		{"pipe's flag wins; --set reaches the key", []string{"run", file, "--output", "quiet", "--set", "OUTPUT=json"}, 0,
 			nil, []string{"output=json"}},
 		{"dry run", []string{"run", file, "--dry-run", "--epochs", "2"}, 0, []string{"show  echo    run"}, nil},
+		// Every pipeline has the gate, declared or not.
+		{"the gate, undeclared, shut", []string{"run", "testdata/good/gate.yaml"}, 0,
+			[]string{"gated  skipped"}, []string{`message="gate false"`}},
+		{"the gate, undeclared, as a flag", []string{"run", "testdata/good/gate.yaml", "--enable-dangerous-ai"}, 0,
+			[]string{"gated  success", "safe   skipped"}, nil},
+		{"the gate, undeclared, in help", []string{"run", "testdata/good/gate.yaml", "--help"}, 0,
+			[]string{"--enable-dangerous-ai  bool  default false  let dangerous modules run"}, nil},
 		{"the seed's flags, literally", []string{"explain", "pipelines/predict.yaml", "--sports-model", "models/custom_sports.pth", "--betting-model", "models/custom_betting.pth", "--no-web"}, 0,
 			[]string{"sports_predictor    sports_predictor    run"}, nil},
 		{"did you mean", []string{"run", file, "--sport-model", "x"}, 2,

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -131,7 +132,10 @@ func (c *core) fanOut(i int, work []int) []int {
 		}
 		if status == "" {
 			var err error
-			if items, keys, isMap, err = c.items(pn, env); err != nil {
+			var none *noItemsError
+			if items, keys, isMap, err = c.items(pn, env); errors.As(err, &none) {
+				status, reason = StatusSkipped, err.Error()
+			} else if err != nil {
 				status, reason = StatusError, err.Error()
 			} else if len(items) == 0 {
 				status, reason = StatusSkipped, "foreach gave no items"

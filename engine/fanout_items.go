@@ -24,7 +24,11 @@ func (c *core) items(pn *planNode, env any) ([]any, []string, bool, error) {
 	}
 	switch x := v.(type) {
 	case nil:
-		// Not an empty list: what an output that does not exist reads as.
+		// Not an empty list: what an output that does not exist reads as,
+		// a typo's or that of a node that gave none.
+		if id, status := c.unpassedRead(pn); id != "" {
+			return nil, nil, false, &noItemsError{id: id, status: status}
+		}
 		return nil, nil, false, fmt.Errorf("foreach gave null, not a list or a map (an output the node did not give reads as null: check its name)")
 	case []any:
 		if len(x) > maxItems {
@@ -61,6 +65,34 @@ func (c *core) items(pn *planNode, env any) ([]any, []string, bool, error) {
 		items[k] = rv.Index(k).Interface()
 	}
 	return items, listKeys(items), false, nil
+}
+
+// noItemsError is a foreach that gave null because a node it reads did
+// not pass, so gave no outputs: a clean-up node (when: always()) has
+// nothing to go over, which is no typo.
+type noItemsError struct {
+	id     string
+	status Status
+}
+
+func (e *noItemsError) Error() string {
+	return fmt.Sprintf("foreach gave no items: node %s did not succeed (%s), so it gave no outputs", e.id, e.status)
+}
+
+// unpassedRead returns the first node pn's foreach reads that has ended
+// without passing, and how it ended; "" when there is none.
+func (c *core) unpassedRead(pn *planNode) (string, Status) {
+	if pn.each == nil {
+		return "", ""
+	}
+	for _, r := range pn.each.refs {
+		if j, ok := c.plan.Graph.Index(r.id); ok && j < len(c.plan.nodes) {
+			if st := &c.nodes[j]; st.done && !st.passed {
+				return r.id, st.rec.Status
+			}
+		}
+	}
+	return "", ""
 }
 
 func describeValue(v any) string {

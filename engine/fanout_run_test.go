@@ -67,6 +67,25 @@ nodes:
 			},
 		},
 		{
+			name: "a clean-up foreach over the outputs of a need that failed has nothing to go over: skipped, saying why",
+			src: `
+nodes:
+  src:
+    module: fail
+    with: {message: no list today}
+  cleanup:
+    module: echo
+    needs: src
+    when: always()
+    foreach: "${{ nodes.src.outputs.leagues }}"
+`,
+			status: engine.StatusError,
+			nodes: map[string]want{
+				"src":     {engine.StatusError, "no list today"},
+				"cleanup": {engine.StatusSkipped, "foreach gave no items: node src did not succeed (error), so it gave no outputs"},
+			},
+		},
+		{
 			name: "items that cannot name an instance are numbered; a when without item is decided once",
 			src: `
 config: {GO: false}

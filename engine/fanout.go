@@ -45,6 +45,10 @@ type fanState struct {
 	waiting []int
 	next    int
 	isMap   bool
+	// mapKeys are the keys of the map the items came from, in order (nil
+	// for a list): item_key and the fan-in's keys, which name instances
+	// only where they can (see safeKeys).
+	mapKeys []string
 	// values are the items, in order.
 	values []any
 	// failed is the instance whose failure cancelled the others
@@ -119,7 +123,7 @@ func (c *core) fanOut(i int, work []int) []int {
 	var items []any
 	var keys []string
 	var env any
-	isMap := false
+	var mapKeys []string
 	if status == "" {
 		env = c.env(i, success)
 		if pn.when != nil && pn.when.itemOff < 0 {
@@ -133,7 +137,7 @@ func (c *core) fanOut(i int, work []int) []int {
 		if status == "" {
 			var err error
 			var none *noItemsError
-			if items, keys, isMap, err = c.items(pn, env); errors.As(err, &none) {
+			if items, keys, mapKeys, err = c.items(pn, env); errors.As(err, &none) {
 				status, reason = StatusSkipped, err.Error()
 			} else if err != nil {
 				status, reason = StatusError, err.Error()
@@ -147,7 +151,7 @@ func (c *core) fanOut(i int, work []int) []int {
 		return c.release(i, work)
 	}
 	n := len(c.plan.nodes)
-	fan := &fanState{first: len(c.nodes), count: len(items), left: len(items), isMap: isMap, values: items}
+	fan := &fanState{first: len(c.nodes), count: len(items), left: len(items), isMap: mapKeys != nil, mapKeys: mapKeys, values: items}
 	if env != nil {
 		// One environment for every instance, each setting its item in
 		// turn: they are evaluated one after another, below, and nothing
@@ -210,7 +214,7 @@ func (c *core) itemEnv(k int) any {
 	env := fan.env
 	v := env.Elem()
 	v.Field(fieldItem).Set(reflect.ValueOf(&fan.values[in.index]).Elem())
-	v.Field(fieldItemKey).SetString(c.instKey(in))
+	v.Field(fieldItemKey).SetString(c.itemKey(in))
 	v.Field(fieldItemIndex).SetInt(int64(in.index))
 	return env.Interface()
 }
@@ -218,6 +222,15 @@ func (c *core) itemEnv(k int) any {
 // instKey is instance in's key: its node's record lists them.
 func (c *core) instKey(in *instance) string {
 	return c.nodes[in.parent].rec.Items[in.index]
+}
+
+// itemKey is instance in's item_key: its key in the map the foreach gave,
+// else the key that names it.
+func (c *core) itemKey(in *instance) string {
+	if keys := c.nodes[in.parent].fan.mapKeys; keys != nil {
+		return keys[in.index]
+	}
+	return c.instKey(in)
 }
 
 // admit queues ready instance k, or holds it back while its node's
@@ -329,7 +342,7 @@ func (c *core) fanIn(p int) {
 		}
 		kept = kept && is.kept
 		if items != nil {
-			items[k] = ItemView{Key: c.instKey(in), Index: int(in.index), Item: fan.values[in.index], Status: string(rec.Status), Message: rec.Message, Outputs: is.outputs}
+			items[k] = ItemView{Key: c.itemKey(in), Index: int(in.index), Item: fan.values[in.index], Status: string(rec.Status), Message: rec.Message, Outputs: is.outputs}
 		}
 	}
 	first, insts := fan.first, c.inst[fan.first-len(c.plan.nodes):]
@@ -338,7 +351,7 @@ func (c *core) fanIn(p int) {
 		if fan.isMap {
 			m := make(map[string]any, fan.count)
 			for k := range fan.count {
-				m[c.instKey(&insts[k])] = c.nodes[first+k].outputs[key]
+				m[c.itemKey(&insts[k])] = c.nodes[first+k].outputs[key]
 			}
 			outputs[key] = m
 			continue

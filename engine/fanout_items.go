@@ -12,14 +12,15 @@ import (
 // This file holds a foreach node's items: evaluated in a fixed order
 // (a list's, a map's sorted keys), and the keys that name its instances.
 
-// items evaluates node pn's foreach: its items in order, their keys, and
-// whether they come from a map.
-func (c *core) items(pn *planNode, env any) ([]any, []string, bool, error) {
+// items evaluates node pn's foreach: its items in order, the keys that
+// name their instances, and when they come from a map, the map's keys
+// (what item_key and the fan-in read, whether or not they can name an
+// instance).
+func (c *core) items(pn *planNode, env any) (items []any, keys, mapKeys []string, err error) {
 	v := pn.Foreach.Value
 	if pn.each != nil {
-		var err error
 		if v, err = runExpr(pn.each, env); err != nil {
-			return nil, nil, false, fmt.Errorf("foreach: %w", err)
+			return nil, nil, nil, fmt.Errorf("foreach: %w", err)
 		}
 	}
 	switch x := v.(type) {
@@ -27,44 +28,45 @@ func (c *core) items(pn *planNode, env any) ([]any, []string, bool, error) {
 		// Not an empty list: what an output that does not exist reads as,
 		// a typo's or that of a node that gave none.
 		if id, status := c.unpassedRead(pn); id != "" {
-			return nil, nil, false, &noItemsError{id: id, status: status}
+			return nil, nil, nil, &noItemsError{id: id, status: status}
 		}
-		return nil, nil, false, fmt.Errorf("foreach gave null, not a list or a map (an output the node did not give reads as null: check its name)")
+		return nil, nil, nil, fmt.Errorf("foreach gave null, not a list or a map (an output the node did not give reads as null: check its name)")
 	case []any:
 		if len(x) > maxItems {
-			return nil, nil, false, fmt.Errorf("foreach gave %d items, more than %d", len(x), maxItems)
+			return nil, nil, nil, fmt.Errorf("foreach gave %d items, more than %d", len(x), maxItems)
 		}
 		if keys := pn.Foreach.Keys; keys != nil && pn.each == nil && safeKeys(keys, false) {
-			return x, keys, false, nil // a matrix's: its combinations' values
+			return x, keys, nil, nil // a matrix's: its combinations' values
 		}
-		return x, listKeys(x), false, nil
+		return x, listKeys(x), nil, nil
 	case map[string]any:
 		if len(x) > maxItems {
-			return nil, nil, false, fmt.Errorf("foreach gave %d items, more than %d", len(x), maxItems)
+			return nil, nil, nil, fmt.Errorf("foreach gave %d items, more than %d", len(x), maxItems)
 		}
-		keys := slices.Sorted(maps.Keys(x))
-		items := make([]any, len(keys))
-		for k, key := range keys {
+		mapKeys = slices.Sorted(maps.Keys(x))
+		items = make([]any, len(mapKeys))
+		for k, key := range mapKeys {
 			items[k] = x[key]
 		}
+		keys = mapKeys
 		if !safeKeys(keys, true) { // a map's keys are distinct
 			keys = indexKeys(len(keys))
 		}
-		return items, keys, true, nil
+		return items, keys, mapKeys, nil
 	}
 	// A list of another type, as expressions make ([]int of 1..3).
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array {
-		return nil, nil, false, fmt.Errorf("foreach gave %s, not a list or a map", describeValue(v))
+		return nil, nil, nil, fmt.Errorf("foreach gave %s, not a list or a map", describeValue(v))
 	}
 	if rv.Len() > maxItems {
-		return nil, nil, false, fmt.Errorf("foreach gave %d items, more than %d", rv.Len(), maxItems)
+		return nil, nil, nil, fmt.Errorf("foreach gave %d items, more than %d", rv.Len(), maxItems)
 	}
-	items := make([]any, rv.Len())
+	items = make([]any, rv.Len())
 	for k := range items {
 		items[k] = rv.Index(k).Interface()
 	}
-	return items, listKeys(items), false, nil
+	return items, listKeys(items), nil, nil
 }
 
 // noItemsError is a foreach that gave null because a node it reads did

@@ -50,6 +50,29 @@ nodes:
 			items: map[string][]string{"price": {"england", "italy", "spain"}},
 		},
 		{
+			name: "a map whose keys cannot name instances: instances by index, but item_key and the fan-in keep the map's keys",
+			src: `
+nodes:
+  f:
+    module: echo
+    foreach: {"Premier League": E0, "Serie A": I1, ok: X}
+    with: {code: "${{ item }}", league: "${{ item_key }}"}
+  report:
+    module: echo
+    needs: f
+    with: {pl: "${{ nodes.f.outputs.code['Premier League'] }}", keys: "${{ map(nodes.f.items, .key) }}"}
+`,
+			status: engine.StatusSuccess,
+			nodes: map[string]want{
+				"f[0]": {engine.StatusSuccess, ""},
+			},
+			outputs: map[string]map[string]any{
+				"f[0]":   {"code": "E0", "league": "Premier League"},
+				"report": {"pl": "E0", "keys": []any{"Premier League", "Serie A", "ok"}},
+			},
+			items: map[string][]string{"f": {"0", "1", "2"}},
+		},
+		{
 			name: "an output that is not there is null, not an empty list: the foreach fails",
 			src: `
 nodes:

@@ -32,6 +32,9 @@ type Plan struct {
 	// caching is set when a node caches: a run without one does no cache
 	// work.
 	caching bool
+	// subs are the sub-pipelines its pipeline nodes run, each once, where
+	// the file is known before the run.
+	subs []*Plan
 	// BaseDir is the absolute directory relative paths resolve against:
 	// modules get it (modules.Input.Dir) and programs run in it. See
 	// LoadOptions and the pipeline's base_dir.
@@ -222,7 +225,13 @@ func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, of
 	}
 	c.warnings.Sort()
 	caching := slices.ContainsFunc(nodes, func(pn planNode) bool { return pn.cache })
-	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env, Warnings: c.warnings, caching: caching, BaseDir: dir, outputs: outputs}, nil
+	var subs []*Plan
+	for _, sub := range c.subs {
+		if sub.plan != nil && !slices.Contains(subs, sub.plan) {
+			subs = append(subs, sub.plan)
+		}
+	}
+	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env, Warnings: c.warnings, caching: caching, BaseDir: dir, outputs: outputs, subs: subs}, nil
 }
 
 type compiler struct {

@@ -202,7 +202,7 @@ func newCore(plan *Plan, opts Options) (*core, error) {
 		config:         cfg,
 		cfgVal:         plan.env.configValue(cfg),
 		dangerOK:       truthy(cfg[DangerKey]),
-		redact:         newRedactor(plan, cfg, opts.Env),
+		redact:         newRedactor(plan, cfg, opts.Env, opts.Secrets),
 		progEnv:        moduleEnv(plan, cfg, opts.Env),
 		logPrefix:      logPrefix(opts.LogDir),
 		now:            time.Now,

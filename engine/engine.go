@@ -95,6 +95,10 @@ type Options struct {
 	// Those whose names are secret (schema.Pipeline.IsSecret) are masked
 	// like secret config values.
 	Env map[string]string
+	// Secrets are values to mask as the run's secret config values are,
+	// besides them: a sub-pipeline's run gets its parent's, so that a
+	// parent's secret passed down under a plain key does not show.
+	Secrets []string
 	// MaxParallel bounds how many nodes run at once; 0 means the pipeline's
 	// max_parallel, or else the number of CPUs. Nodes of modules that wait
 	// (Info.Waits) do not count.

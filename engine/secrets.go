@@ -25,27 +25,33 @@ type redactor struct {
 	values []string // longest first
 }
 
-// newRedactor returns the redactor for plan run with config cfg and the
-// extra module environment env (Options.Env), or nil when the run has no
-// secret worth masking.
-func newRedactor(plan *Plan, cfg map[string]any, env map[string]string) *redactor {
+// newRedactor returns the redactor for plan run with config cfg, the
+// extra module environment env (Options.Env) and the values to mask
+// besides (Options.Secrets), or nil when the run has no secret worth
+// masking. The defaults of its sub-pipelines' secret keys are secrets
+// too: a child may hand one up through its outputs.
+func newRedactor(plan *Plan, cfg map[string]any, env map[string]string, extra []string) *redactor {
 	var values []string
 	add := func(s string) {
 		if len(s) >= minSecretLen && !slices.Contains(values, s) {
 			values = append(values, s)
 		}
 	}
-	secrets := make(map[string]any)
+	var secrets []any
 	for key, v := range cfg {
 		if plan.Pipeline.IsSecret(key) && v != nil {
-			secrets[key] = v
+			secrets = append(secrets, v)
 		}
 	}
 	for key, v := range env {
 		if plan.Pipeline.IsSecret(key) {
-			secrets[key] = v
+			secrets = append(secrets, v)
 		}
 	}
+	for _, v := range extra {
+		secrets = append(secrets, v)
+	}
+	secrets = childSecrets(plan, secrets, map[*Plan]bool{plan: true})
 	for _, v := range secrets {
 		s := stringify(v)
 		add(s)
@@ -63,6 +69,25 @@ func newRedactor(plan *Plan, cfg map[string]any, env map[string]string) *redacto
 	// Longest first, so that a secret holding another is masked whole.
 	slices.SortFunc(values, func(a, b string) int { return len(b) - len(a) })
 	return &redactor{m: modules.NewMasker(values), values: values}
+}
+
+// childSecrets appends to secrets the defaults of the secret config keys of
+// plan's sub-pipelines, and of theirs, each plan once. A sub-pipeline
+// whose file is known only at run time is not among them.
+func childSecrets(plan *Plan, secrets []any, seen map[*Plan]bool) []any {
+	for _, sub := range plan.subs {
+		if seen[sub] {
+			continue
+		}
+		seen[sub] = true
+		for _, c := range sub.Pipeline.Config {
+			if sub.Pipeline.IsSecret(c.Key) && c.Value != nil {
+				secrets = append(secrets, c.Value)
+			}
+		}
+		secrets = childSecrets(sub, secrets, seen)
+	}
+	return secrets
 }
 
 // Values returns the secret values, longest first (nil for none).

@@ -282,3 +282,47 @@ nodes:
 		t.Error("an echo node's output made a record of a node that never ran")
 	}
 }
+
+// A secret does not show across a sub-pipeline, either way: the parent's,
+// passed down under a key the child does not call secret, is masked in
+// the child's records; the child's, handed up through its outputs, is
+// masked in the parent's.
+func TestSubPipelineSecretsStayMasked(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "child.yaml"), []byte(`name: child
+config: {PLAIN: "", CHILD_TOKEN: childsecret123}
+nodes:
+  show: {module: echo, with: {message: "plain=${{ config.PLAIN }}"}}
+outputs:
+  k: ${{ config.CHILD_TOKEN }}
+`), 0o644)
+	os.WriteFile(filepath.Join(dir, "parent.yaml"), []byte(`name: parent
+config: {API_KEY: hunter2secret}
+nodes:
+  p: {module: pipeline, with: {file: child.yaml, set: {PLAIN: "${{ config.API_KEY }}"}}}
+  q: {module: echo, needs: p, with: {message: "parent-got ${{ nodes.p.outputs.k }}"}}
+`), 0o644)
+	plan, err := engine.Load(filepath.Join(dir, "parent.yaml"), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{})
+	if err != nil || rec.Status != engine.StatusSuccess {
+		t.Fatalf("run: %v %s %s", err, rec.Status, rec.Reason)
+	}
+	data, err := engine.EncodeRecord(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"hunter2secret", "childsecret123"} {
+		if strings.Contains(string(data), secret) {
+			t.Errorf("the record shows %s:\n%s", secret, data)
+		}
+	}
+	if got := rec.Nodes["p/show"].Message; got != "plain=***" {
+		t.Errorf("child's message %q, want plain=***", got)
+	}
+	if got := rec.Nodes["q"].Message; got != "parent-got ***" {
+		t.Errorf("parent's message %q, want parent-got ***", got)
+	}
+}

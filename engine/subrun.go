@@ -51,7 +51,7 @@ func (m *pipelineModule) Run(ctx context.Context, in *modules.Input) (*modules.O
 		logger = discard
 	}
 	e := &Engine{Registry: m.reg, Logger: logger, NodeLogger: func(node string) *slog.Logger { return logger.With("child", node) }}
-	opts := Options{Config: cfg}
+	opts := Options{Config: cfg, Secrets: in.Secrets}
 	if in.Run != nil {
 		opts.RunID = in.Run.ID() + "/" + in.Node
 	}

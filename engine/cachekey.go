@@ -26,6 +26,10 @@ func (p *Plan) ingredients(ctx context.Context, i int, with, config map[string]a
 	pn := &p.nodes[i]
 	out := make([]cachestore.Ingredient, 0, 1+len(with)+len(pn.configKeys))
 	out = append(out, cachestore.Ingredient{Name: "module", Digest: pn.info.Name + "@" + pn.info.Version})
+	if pn.sub != nil {
+		// The file input's hash is the sub-pipeline's own file only.
+		out = append(out, cachestore.Ingredient{Name: "pipeline", Digest: pn.sub.SourceHash()})
+	}
 	for k, v := range with {
 		d, err := valueDigest(v)
 		if err != nil {

@@ -36,6 +36,13 @@ func (c *compiler) cacheChecks(pn *planNode) {
 		c.errorf(n.CachePos, "remove `cache: true`: its results are never reused",
 			"node %s: module %s acts on the world and is never cached", n.ID, info.Name)
 	case info.Effects:
+	case pn.sub != nil && n.Cache != nil && *n.Cache:
+		if id, why := uncacheable(pn.sub, map[*Plan]bool{}); id != "" {
+			c.errorf(n.CachePos, "remove `cache: true`: its results are never reused",
+				"node %s: its pipeline's node %s %s, so it is never cached", n.ID, id, why)
+			break
+		}
+		pn.cache = true
 	case n.Cache != nil:
 		pn.cache = *n.Cache
 	default:
@@ -55,6 +62,32 @@ func (c *compiler) cacheChecks(pn *planNode) {
 				"files: %s matches no file", f.ID)
 		}
 	}
+}
+
+// uncacheable finds a node of plan, or of its sub-pipelines, that keeps a
+// pipeline node running it from being cached: one whose module acts on
+// the world, or a dangerous one (a cached result would pass the gate
+// shut); it says why. "" when there is none.
+func uncacheable(plan *Plan, seen map[*Plan]bool) (id, why string) {
+	if seen[plan] {
+		return "", ""
+	}
+	seen[plan] = true
+	for i := range plan.nodes {
+		pn := &plan.nodes[i]
+		switch {
+		case pn.info != nil && pn.info.Effects:
+			return pn.id, "runs module " + pn.info.Name + ", which acts on the world"
+		case pn.dangerous:
+			return pn.id, "is dangerous"
+		}
+	}
+	for _, sub := range plan.subs {
+		if id, why := uncacheable(sub, seen); id != "" {
+			return sub.Pipeline.Name + "/" + id, why
+		}
+	}
+	return "", ""
 }
 
 // Caches reports whether a node of the plan caches its results.

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -32,8 +33,8 @@ type Plan struct {
 	// caching is set when a node caches: a run without one does no cache
 	// work.
 	caching bool
-	// subs are the sub-pipelines its pipeline nodes run, each once, where
-	// the file is known before the run.
+	// subs are the sub-pipelines its pipeline nodes run, each once, in
+	// file order, where the file is known before the run.
 	subs []*Plan
 	// BaseDir is the absolute directory relative paths resolve against:
 	// modules get it (modules.Input.Dir) and programs run in it. See
@@ -226,8 +227,8 @@ func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, of
 	c.warnings.Sort()
 	caching := slices.ContainsFunc(nodes, func(pn planNode) bool { return pn.cache })
 	var subs []*Plan
-	for _, sub := range c.subs {
-		if sub.plan != nil && !slices.Contains(subs, sub.plan) {
+	for _, i := range slices.Sorted(maps.Keys(c.subs)) {
+		if sub := c.subs[i]; sub.plan != nil && !slices.Contains(subs, sub.plan) {
 			subs = append(subs, sub.plan)
 		}
 	}

@@ -2,6 +2,8 @@ package engine_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"os"
@@ -324,5 +326,39 @@ nodes:
 	}
 	if got := rec.Nodes["q"].Message; got != "parent-got ***" {
 		t.Errorf("parent's message %q, want parent-got ***", got)
+	}
+}
+
+// What a run records of its file (and a cached pipeline node's key holds)
+// covers its sub-pipelines, theirs too: an edit two files down is seen,
+// by --resume and by the cache. A file without them hashes as it always
+// did.
+func TestSourceHashCoversSubPipelines(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("g.yaml", "name: g\nnodes:\n  a: {module: echo, with: {v: 10}}\noutputs: {v: \"${{ nodes.a.outputs.v }}\"}\n")
+	write("m.yaml", "name: m\nnodes:\n  g: {module: pipeline, with: {file: g.yaml}}\n")
+	top := "name: top\nnodes:\n  p: {module: pipeline, cache: true, with: {file: m.yaml}}\n"
+	write("top.yaml", top)
+	hash := func(file string) string {
+		plan, err := engine.Load(filepath.Join(dir, file), modules.Default)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return plan.SourceHash()
+	}
+	before := hash("top.yaml")
+	write("g.yaml", "name: g\nnodes:\n  a: {module: echo, with: {v: 20}}\noutputs: {v: \"${{ nodes.a.outputs.v }}\"}\n")
+	if after := hash("top.yaml"); after == before {
+		t.Errorf("hash %s unchanged after an edit of the sub-pipeline's sub-pipeline", after)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "g.yaml"))
+	sum := sha256.Sum256(data)
+	if got, want := hash("g.yaml"), hex.EncodeToString(sum[:8]); got != want {
+		t.Errorf("a file without sub-pipelines hashes as %s, want %s (what runs recorded before)", got, want)
 	}
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"maps"
 	"slices"
@@ -13,10 +11,7 @@ import (
 )
 
 // fileHash is a short hash of the pipeline file as loaded.
-func fileHash(plan *engine.Plan) string {
-	sum := sha256.Sum256(plan.Pipeline.Source.Data)
-	return hex.EncodeToString(sum[:8])
-}
+func fileHash(plan *engine.Plan) string { return plan.SourceHash() }
 
 // resume reads the run to resume and returns what its successful nodes
 // left, to keep. It refuses, unless --force, when the pipeline file or a
@@ -46,7 +41,7 @@ func (c *runCmd) resume(e *env, plan *engine.Plan, cfg map[string]any, from map[
 	}
 	var changed []string
 	if prev.FileHash != "" && prev.FileHash != fileHash(plan) {
-		changed = append(changed, "the pipeline file")
+		changed = append(changed, "the pipeline file (or a sub-pipeline file)")
 	}
 	for _, k := range slices.Sorted(maps.Keys(prev.Config)) {
 		was := prev.Config[k].Value

@@ -1,0 +1,40 @@
+package engine
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+)
+
+// SourceHash identifies what the plan was compiled from: its file's
+// content and, in file order, that of every sub-pipeline it runs whose
+// file is known before the run, theirs included. It is what a run records
+// (Record.FileHash), so that --resume refuses kept outputs once any of
+// those files changed, and what a cached pipeline node's key holds. A plan
+// without sub-pipelines hashes its file alone, as runs always recorded.
+func (p *Plan) SourceHash() string {
+	sum := p.sourceSum(map[*Plan]bool{})
+	return hex.EncodeToString(sum[:8])
+}
+
+func (p *Plan) sourceSum(seen map[*Plan]bool) [32]byte {
+	var data []byte
+	if p.Pipeline.Source != nil {
+		data = p.Pipeline.Source.Data
+	}
+	if len(p.subs) == 0 {
+		return sha256.Sum256(data)
+	}
+	seen[p] = true
+	h := sha256.New()
+	h.Write(data)
+	for _, sub := range p.subs {
+		h.Write([]byte("\x00pipeline\x00"))
+		if !seen[sub] {
+			sum := sub.sourceSum(seen)
+			h.Write(sum[:])
+		}
+	}
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
+}

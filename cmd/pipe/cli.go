@@ -257,6 +257,8 @@ func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(s
 	// A closed output (pipe run | head) stops the run too, once, and the
 	// record is written: without this, Go ends pipe at the first write to
 	// it. Every later write raises it again: those are not more Ctrl-Cs.
+	// Nor are the SIGPIPEs of writes to a program's stdin that it did not
+	// read (outputClosed tells them apart).
 	pipes := make(chan os.Signal, 1)
 	signal.Notify(pipes, syscall.SIGPIPE)
 	done := make(chan struct{})
@@ -265,8 +267,8 @@ func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(s
 			select {
 			case <-sigs:
 			case <-pipes:
-				if n > 1 {
-					n--
+				if n > 1 || !outputClosed() {
+					n-- // not a stop of its own
 					continue
 				}
 				signal.Ignore(syscall.SIGPIPE)

@@ -209,3 +209,21 @@ func TestClosedOutputRecordsTheRun(t *testing.T) {
 		t.Errorf("record:\n%s", b)
 	}
 }
+
+// A program that does not read its stdin: (the write to it raises
+// SIGPIPE) fails or succeeds on its own; the run is not stopped as if
+// pipe's output had closed.
+func TestUnreadStdinDoesNotStopTheRun(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "p.yaml")
+	os.WriteFile(file, []byte(`name: p
+nodes:
+  deaf: {module: exec, with: {command: "true", stdin: "${{ repeat('x', 1000000) }}"}}
+  other: {module: exec, with: {command: "sleep 0.5; echo other"}}
+`), 0o644)
+	for range 3 {
+		r := pipe(t, "run", file, "--runs-dir", t.TempDir())
+		if r.code != exitOK || strings.Contains(r.stderr, "interrupted") {
+			t.Fatalf("exit %d, want 0\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+		}
+	}
+}

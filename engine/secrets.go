@@ -55,6 +55,10 @@ func newRedactor(plan *Plan, cfg map[string]any, env map[string]string, extra []
 	for _, v := range secrets {
 		s := stringify(v)
 		add(s)
+		// A value written into a shell script (exec's command) is quoted
+		// there: the quoted forms are the secret too.
+		add(string(appendInSingle(nil, s)))
+		add(string(appendShell(nil, shellDouble, s)))
 		// Output is masked a line at a time: a secret of many lines (a
 		// PEM key) never shows whole in one, so each line is a secret too.
 		if strings.ContainsAny(s, "\r\n") {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"reflect"
 	"strings"
 )
 
@@ -335,7 +336,7 @@ func (s *shellScan) hole() shellHole {
 func appendShell(b []byte, ctx shellCtx, v any) []byte {
 	switch ctx {
 	case shellWord:
-		if list, ok := v.([]any); ok {
+		if list, ok := asList(v); ok {
 			for k, item := range list {
 				if k > 0 {
 					b = append(b, ' ')
@@ -359,6 +360,30 @@ func appendShell(b []byte, ctx shellCtx, v any) []byte {
 		return b
 	}
 	return append(b, stringify(v)...)
+}
+
+// asList returns v's items when v is a list of any element type (split()
+// gives []string), not bytes.
+func asList(v any) ([]any, bool) {
+	switch x := v.(type) {
+	case []any:
+		return x, true
+	case []string:
+		out := make([]any, len(x))
+		for k, s := range x {
+			out[k] = s
+		}
+		return out, true
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array || rv.Type().Elem().Kind() == reflect.Uint8 {
+		return nil, false
+	}
+	out := make([]any, rv.Len())
+	for k := range out {
+		out[k] = rv.Index(k).Interface()
+	}
+	return out, true
 }
 
 // appendSingleQuoted writes s as one sh word in single quotes; a quote inside

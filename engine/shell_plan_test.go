@@ -126,3 +126,36 @@ func matchAll(t *testing.T, what string, got, want []string) {
 		}
 	}
 }
+
+// A secret written into a shell script is quoted there: its quoted forms
+// are masked as the secret is, in the record's inputs and outputs.
+func TestQuotedSecretsAreMasked(t *testing.T) {
+	reg := scriptModules(t)
+	src := `name: q
+config: {DB_PASSWORD: ""}
+nodes:
+  s:
+    module: script
+    with:
+      script: "true \"--password=${{ config.DB_PASSWORD }}\" ${{ config.DB_PASSWORD }} '${{ config.DB_PASSWORD }}'"
+`
+	plan, err := engine.Parse("q.yaml", []byte(src), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const secret = `Tr0ub4dor&3$x"y'z`
+	rec, err := engine.New(reg).Run(context.Background(), plan, engine.Options{Config: map[string]any{"DB_PASSWORD": secret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := engine.EncodeRecord(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "Tr0ub4dor") {
+		t.Errorf("the record shows the secret, quoted:\n%s", data)
+	}
+	if got, want := rec.Nodes["s"].Inputs["script"], `true "--password=***" '***' '***'`; got != want {
+		t.Errorf("script input %q, want %q", got, want)
+	}
+}

@@ -163,6 +163,8 @@ func TestAppendShell(t *testing.T) {
 		{shellWord, nil, `''`},
 		{shellWord, []any{"a b", 2, "c'"}, `'a b' '2' 'c'\'''`},
 		{shellWord, []any{}, ``},
+		{shellWord, []string{"a.txt", "b c.txt"}, `'a.txt' 'b c.txt'`}, // split() gives []string
+		{shellWord, []int{1, 2}, `'1' '2'`},
 		{shellWord, map[string]any{"k": "v"}, `'{"k":"v"}'`},
 		{shellSingle, "a'b", `a'\''b`},
 		{shellDouble, "a\"$`\\b'", `a\"\$\` + "`" + `\\b'`},

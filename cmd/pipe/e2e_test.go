@@ -169,6 +169,19 @@ func TestRun(t *testing.T) {
 	if g.code != 0 || !strings.Contains(g.stdout, `fillcolor="#c8e6c9"`) {
 		t.Errorf("graph --run: exit %d\n%s", g.code, g.stdout)
 	}
+	// --run last is the pipeline's own last run, not another's that came
+	// after it; a pipeline without runs says so.
+	if r := pipe(t, "run", "testdata/good/gate.yaml", "--runs-dir", runs); r.code != 0 {
+		t.Fatalf("run gate.yaml: exit %d\n%s", r.code, r.stderr)
+	}
+	g = pipe(t, "graph", "pipelines/example.yaml", "--run", "last", "--runs-dir", runs)
+	if g.code != 0 || strings.Contains(g.stderr, "another pipeline") || !strings.Contains(g.stdout, `fillcolor="#c8e6c9"`) {
+		t.Errorf("graph --run last: exit %d\n%s\n%s", g.code, g.stdout, g.stderr)
+	}
+	g = pipe(t, "graph", "testdata/good/ci.yaml", "--run", "last", "--runs-dir", runs)
+	if g.code != exitFailed || !strings.Contains(g.stderr, "no finished run of pipeline") {
+		t.Errorf("graph --run last of a pipeline without runs: exit %d\n%s", g.code, g.stderr)
+	}
 }
 
 func TestRunExitCodes(t *testing.T) {

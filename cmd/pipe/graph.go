@@ -27,7 +27,13 @@ func (c *graphCmd) Run(e *env) error {
 	}
 	var rec *engine.Record
 	if c.Record != "" {
-		path, err := engine.FindRun(c.RunsDir, c.Record)
+		ref := c.Record
+		if ref == "last" {
+			if ref, err = lastRunOf(c.RunsDir, plan, c.File, "--run"); err != nil {
+				return err
+			}
+		}
+		path, err := engine.FindRun(c.RunsDir, ref)
 		if err != nil {
 			return fail(exitFailed, "--run %s: %w", c.Record, err)
 		}

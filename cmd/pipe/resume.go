@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -13,19 +14,39 @@ import (
 // fileHash is a short hash of the pipeline file as loaded.
 func fileHash(plan *engine.Plan) string { return plan.SourceHash() }
 
+// lastRunOf returns the id of the last run, not still going, of file's
+// pipeline plan in dir: of the same file as given, else of the same
+// pipeline name (the file may be named otherwise from elsewhere). The
+// error, when there is none, is a usage error of flag.
+func lastRunOf(dir string, plan *engine.Plan, file, flag string) (string, error) {
+	runs, _ := engine.ListRuns(dir)
+	byName := ""
+	for _, r := range runs {
+		if r.Pipeline != plan.Pipeline.Name || r.Status == engine.StatusRunning {
+			continue
+		}
+		if filepath.Clean(r.File) == filepath.Clean(file) {
+			return r.ID, nil
+		}
+		if byName == "" {
+			byName = r.ID
+		}
+	}
+	if byName == "" {
+		return "", fail(exitFailed, "%s last: %s holds no finished run of pipeline %s (pipe runs lists the runs there)", flag, dir, plan.Pipeline.Name)
+	}
+	return byName, nil
+}
+
 // resume reads the run to resume and returns what its successful nodes
 // left, to keep. It refuses, unless --force, when the pipeline file or a
 // config value changed since: kept outputs could be stale.
 func (c *runCmd) resume(e *env, plan *engine.Plan, cfg map[string]any, from map[string]string) (map[string]engine.Kept, string, error) {
 	ref := c.Resume
 	if ref == "last" {
-		// The last run of this pipeline, not of any.
-		runs, _ := engine.ListRuns(c.RunsDir)
-		for _, r := range runs {
-			if r.Pipeline == plan.Pipeline.Name && r.Status != engine.StatusRunning {
-				ref = r.ID
-				break
-			}
+		var err error
+		if ref, err = lastRunOf(c.RunsDir, plan, c.File, "--resume"); err != nil {
+			return nil, "", err
 		}
 	}
 	path, err := engine.FindRun(c.RunsDir, ref)

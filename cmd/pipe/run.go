@@ -69,6 +69,8 @@ func (c *runCmd) Run(e *env) error {
 	var keep map[string]engine.Kept
 	var keptFrom string
 	if c.Resume != "" {
+		// A run whose pipe was killed is resumable once recovered.
+		recoverRuns(e, c.RunsDir, false)
 		if keep, keptFrom, err = c.resume(e, plan, cfg, from); err != nil {
 			return err
 		}

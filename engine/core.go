@@ -35,6 +35,8 @@ type core struct {
 	redact *redactor
 	// progEnv is what programs of exec and python nodes get (moduleEnv).
 	progEnv []string
+	// unexported are the keys moduleEnv left out of progEnv, and why.
+	unexported map[string]string
 	// logPrefix is opts.LogDir joined to a node's log file name, without
 	// the name ("" without a LogDir): see logFile.
 	logPrefix string
@@ -196,6 +198,7 @@ func newCore(plan *Plan, opts Options) (*core, error) {
 		id = NewRunID()
 	}
 	n := plan.Graph.Len()
+	progEnv, unexported := moduleEnv(plan, cfg, opts.Env)
 	c := &core{
 		plan: plan, opts: opts,
 		limit:          maxParallel(plan, opts),
@@ -203,7 +206,8 @@ func newCore(plan *Plan, opts Options) (*core, error) {
 		cfgVal:         plan.env.configValue(cfg),
 		dangerOK:       truthy(cfg[DangerKey]),
 		redact:         newRedactor(plan, cfg, opts.Env, opts.Secrets),
-		progEnv:        moduleEnv(plan, cfg, opts.Env),
+		progEnv:        progEnv,
+		unexported:     unexported,
 		logPrefix:      logPrefix(opts.LogDir),
 		now:            time.Now,
 		log:            discard,

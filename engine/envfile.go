@@ -30,23 +30,53 @@ import (
 // empty config key (no default, nothing set) is left out.
 
 // moduleEnv returns layers 2 and 3 as KEY=VALUE, layer 2 sorted by key,
-// then the config keys in file order.
-func moduleEnv(plan *Plan, cfg map[string]any, extra map[string]string) []string {
-	env := make([]string, 0, len(extra)+len(plan.Pipeline.Config))
+// then the config keys in file order. A value no program's environment
+// can hold (unexportable) is left out, its key in left, rather than fail
+// every program of the run, most of which never read it.
+func moduleEnv(plan *Plan, cfg map[string]any, extra map[string]string) (env []string, left map[string]string) {
+	env = make([]string, 0, len(extra)+len(plan.Pipeline.Config))
+	add := func(k, v string) {
+		if why := unexportable(k, v); why != "" {
+			if left == nil {
+				left = map[string]string{}
+			}
+			left[k] = why
+			return
+		}
+		env = append(env, k+"="+v)
+	}
 	keys := make([]string, 0, len(extra))
 	for k := range extra {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		env = append(env, k+"="+extra[k])
+		add(k, extra[k])
 	}
 	for _, c := range plan.Pipeline.Config {
 		if v, ok := cfg[c.Key]; ok && v != nil {
-			env = append(env, c.Key+"="+stringify(v))
+			add(c.Key, stringify(v))
 		}
 	}
-	return env
+	return env, left
+}
+
+// envMaxLen is the longest KEY=VALUE a program's environment takes: one
+// string of exec's arguments and environment may not pass 32 pages on
+// Linux (MAX_ARG_STRLEN), and execve fails for the whole program
+// ("argument list too long").
+const envMaxLen = 32*4096 - 1
+
+// unexportable says why KEY=VALUE cannot be in a program's environment,
+// or "".
+func unexportable(k, v string) string {
+	switch {
+	case strings.ContainsRune(v, 0):
+		return "its value holds a NUL byte"
+	case len(k)+1+len(v) > envMaxLen:
+		return fmt.Sprintf("its value is %d bytes, more than an environment variable may hold", len(v))
+	}
+	return ""
 }
 
 // EnvWarning is a key of a .env file that is surely a typo of a config

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pipe-run/pipe/modules"
 	"github.com/pipe-run/pipe/schema"
 )
 
@@ -96,4 +97,22 @@ func FuzzEnvFileError(f *testing.F) {
 			t.Fatalf("line %d of a file of %d lines: %v", line, lines, err)
 		}
 	})
+}
+
+// A value no program's environment can hold (a NUL byte, more than one
+// variable may take) is left out of it, with why, instead of failing
+// every program of the run.
+func TestModuleEnvLeavesOutWhatNoEnvironmentHolds(t *testing.T) {
+	plan, err := Parse("e.yaml", []byte("config: {V: ok, NUL: x, BIG: x}\nnodes:\n  a: {module: echo}\n"), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := map[string]any{"V": "ok", "NUL": "a\x00b", "BIG": strings.Repeat("x", envMaxLen)}
+	env, left := moduleEnv(plan, cfg, map[string]string{"EXTRA": "fine", "EXTRA_NUL": "\x00"})
+	if want := []string{"EXTRA=fine", "V=ok"}; !slices.Equal(env, want) {
+		t.Errorf("env %q, want %q", env, want)
+	}
+	if len(left) != 3 || !strings.Contains(left["NUL"], "NUL byte") || !strings.Contains(left["BIG"], "more than") || left["EXTRA_NUL"] == "" {
+		t.Errorf("left out %q, want NUL, BIG and EXTRA_NUL with why", left)
+	}
 }

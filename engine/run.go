@@ -3,7 +3,9 @@ package engine
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"sync"
 	"time"
 )
@@ -35,6 +37,10 @@ func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
 		return nil, err
 	}
 	c.log = e.logger()
+	for _, k := range slices.Sorted(maps.Keys(c.unexported)) {
+		c.log.Warn("not passed to programs' environment: "+c.unexported[k], "key", k,
+			"hint", "a program reads it through ${{ config."+k+" }} in its inputs (stdin: for a long one)")
+	}
 	c.endIsNow = true // runNode stamps res.finished with time.Now
 	c.cleanupTimeout = e.cleanupTimeout()
 	c.rec.Host, _ = os.Hostname()

@@ -90,5 +90,8 @@ func uncacheable(plan *Plan, seen map[*Plan]bool) (id, why string) {
 	return "", ""
 }
 
-// Caches reports whether a node of the plan caches its results.
-func (p *Plan) Caches() bool { return p.caching }
+// Caches reports whether a node of the plan, or of a sub-pipeline it
+// runs, caches its results.
+func (p *Plan) Caches() bool {
+	return p.caching || slices.ContainsFunc(p.subs, (*Plan).Caches)
+}

@@ -80,6 +80,10 @@ type local struct {
 	// grace is how long a module may take to return once its context
 	// ends, before the attempt gives up on it.
 	grace time.Duration
+	// cacheDir and noCache are the run's Options.CacheDir and NoCache,
+	// which a sub-pipeline's run shares (see pipelineModule).
+	cacheDir string
+	noCache  bool
 }
 
 var _ Executor = (*local)(nil)
@@ -117,7 +121,11 @@ func (l *local) Execute(ctx context.Context, t Task) (*modules.Output, error) {
 	in.Node, in.With, in.Attempt, in.Priority = t.Node, t.With, t.Attempt, t.Priority
 	in.LogFile, in.Secrets, in.Run = t.LogFile, t.Secrets, run
 	in.Dir, in.Env, in.AllowDangerous, in.Spec = t.Dir, t.Env, t.AllowDangerous, info
-	out, err := l.attempt(ctx, t.Timeout, info.New(), in)
+	m := info.New()
+	if pm, ok := m.(*pipelineModule); ok {
+		pm.cacheDir, pm.noCache = l.cacheDir, l.noCache
+	}
+	out, err := l.attempt(ctx, t.Timeout, m, in)
 	if err != nil {
 		dropLargeValues(err)
 		return nil, err

@@ -362,3 +362,28 @@ func TestSourceHashCoversSubPipelines(t *testing.T) {
 		t.Errorf("a file without sub-pipelines hashes as %s, want %s (what runs recorded before)", got, want)
 	}
 }
+
+// A sub-pipeline's cached nodes use the run's node cache: the second run
+// reuses them, and --no-cache runs them again.
+func TestSubPipelineNodesUseTheCache(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "child.yaml"), []byte("name: child\nnodes:\n  a: {module: echo, cache: true, with: {v: 1}}\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "parent.yaml"), []byte("name: parent\nnodes:\n  p: {module: pipeline, with: {file: child.yaml}}\n"), 0o644)
+	plan, err := engine.Load(filepath.Join(dir, "parent.yaml"), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := filepath.Join(dir, "cache")
+	for k, tc := range []struct {
+		noCache bool
+		cached  bool
+	}{{false, false}, {false, true}, {true, false}} {
+		rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{CacheDir: cache, NoCache: tc.noCache})
+		if err != nil || rec.Status != engine.StatusSuccess {
+			t.Fatalf("run %d: %v %s", k, err, rec.Status)
+		}
+		if got := rec.Nodes["p/a"].CachedFrom != ""; got != tc.cached {
+			t.Errorf("run %d (no cache %v): p/a cached %v, want %v", k, tc.noCache, got, tc.cached)
+		}
+	}
+}

@@ -27,6 +27,10 @@ type pipelineModule struct {
 	// plan is the sub-pipeline compiled with its parent; nil on a worker,
 	// which loads the file itself.
 	plan *Plan
+	// cacheDir and noCache are the parent run's: the sub-pipeline's
+	// cached nodes use the same store.
+	cacheDir string
+	noCache  bool
 }
 
 var _ modules.Module = (*pipelineModule)(nil)
@@ -51,7 +55,7 @@ func (m *pipelineModule) Run(ctx context.Context, in *modules.Input) (*modules.O
 		logger = discard
 	}
 	e := &Engine{Registry: m.reg, Logger: logger, NodeLogger: func(node string) *slog.Logger { return logger.With("child", node) }}
-	opts := Options{Config: cfg, Secrets: in.Secrets}
+	opts := Options{Config: cfg, Secrets: in.Secrets, CacheDir: m.cacheDir, NoCache: m.noCache}
 	if in.Run != nil {
 		opts.RunID = in.Run.ID() + "/" + in.Node
 	}

@@ -80,10 +80,12 @@ type local struct {
 	// grace is how long a module may take to return once its context
 	// ends, before the attempt gives up on it.
 	grace time.Duration
-	// cacheDir and noCache are the run's Options.CacheDir and NoCache,
-	// which a sub-pipeline's run shares (see pipelineModule).
-	cacheDir string
-	noCache  bool
+	// cacheDir, noCache and maxParallel are the run's Options.CacheDir,
+	// NoCache and MaxParallel, which a sub-pipeline's run shares (see
+	// pipelineModule).
+	cacheDir    string
+	noCache     bool
+	maxParallel int
 }
 
 var _ Executor = (*local)(nil)
@@ -123,7 +125,7 @@ func (l *local) Execute(ctx context.Context, t Task) (*modules.Output, error) {
 	in.Dir, in.Env, in.AllowDangerous, in.Spec = t.Dir, t.Env, t.AllowDangerous, info
 	m := info.New()
 	if pm, ok := m.(*pipelineModule); ok {
-		pm.cacheDir, pm.noCache = l.cacheDir, l.noCache
+		pm.cacheDir, pm.noCache, pm.maxParallel = l.cacheDir, l.noCache, l.maxParallel
 	}
 	out, err := l.attempt(ctx, t.Timeout, m, in)
 	if err != nil {

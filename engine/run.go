@@ -49,7 +49,7 @@ func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
 		r.grace = DefaultGrace
 	}
 	r.logs = &nodeLogs{e: e, redact: c.redact}
-	r.exec = r.withCache(&local{plan: plan, logs: r.logs, run: c, grace: r.grace, cacheDir: opts.CacheDir, noCache: opts.NoCache})
+	r.exec = r.withCache(&local{plan: plan, logs: r.logs, run: c, grace: r.grace, cacheDir: opts.CacheDir, noCache: opts.NoCache, maxParallel: opts.MaxParallel})
 	return r, nil
 }
 

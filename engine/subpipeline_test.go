@@ -6,10 +6,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/modules"
@@ -384,6 +387,36 @@ func TestSubPipelineNodesUseTheCache(t *testing.T) {
 		}
 		if got := rec.Nodes["p/a"].CachedFrom != ""; got != tc.cached {
 			t.Errorf("run %d (no cache %v): p/a cached %v, want %v", k, tc.noCache, got, tc.cached)
+		}
+	}
+}
+
+// A bound given for the run (pipe run --max-parallel) bounds the nodes of
+// its sub-pipelines too.
+func TestSubPipelineKeepsTheRunsBound(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "child.yaml"), []byte("name: child\nnodes:\n  w: {module: exec, foreach: [1, 2, 3], with: {command: [sleep, \"0.05\"]}}\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "parent.yaml"), []byte("name: parent\nnodes:\n  p: {module: pipeline, with: {file: child.yaml}}\n"), 0o644)
+	plan, err := engine.Load(filepath.Join(dir, "parent.yaml"), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{MaxParallel: 1})
+	if err != nil || rec.Status != engine.StatusSuccess {
+		t.Fatalf("run: %v %s %s", err, rec.Status, rec.Reason)
+	}
+	var spans [][2]time.Time
+	for _, id := range []string{"p/w[1]", "p/w[2]", "p/w[3]"} {
+		n := rec.Nodes[id]
+		if n == nil {
+			t.Fatalf("no record of %s: %v", id, slices.Sorted(maps.Keys(rec.Nodes)))
+		}
+		spans = append(spans, [2]time.Time{n.StartedAt, n.FinishedAt})
+	}
+	slices.SortFunc(spans, func(a, b [2]time.Time) int { return a[0].Compare(b[0]) })
+	for k := 1; k < len(spans); k++ {
+		if spans[k][0].Before(spans[k-1][1]) {
+			t.Errorf("instances ran at once under --max-parallel 1: %v", spans)
 		}
 	}
 }

@@ -28,9 +28,12 @@ type pipelineModule struct {
 	// which loads the file itself.
 	plan *Plan
 	// cacheDir and noCache are the parent run's: the sub-pipeline's
-	// cached nodes use the same store.
-	cacheDir string
-	noCache  bool
+	// cached nodes use the same store. maxParallel is the parent's
+	// Options.MaxParallel (pipe run --max-parallel): a bound given for the
+	// run bounds its sub-pipelines too, each on its own.
+	cacheDir    string
+	noCache     bool
+	maxParallel int
 }
 
 var _ modules.Module = (*pipelineModule)(nil)
@@ -55,7 +58,7 @@ func (m *pipelineModule) Run(ctx context.Context, in *modules.Input) (*modules.O
 		logger = discard
 	}
 	e := &Engine{Registry: m.reg, Logger: logger, NodeLogger: func(node string) *slog.Logger { return logger.With("child", node) }}
-	opts := Options{Config: cfg, Secrets: in.Secrets, CacheDir: m.cacheDir, NoCache: m.noCache}
+	opts := Options{Config: cfg, Secrets: in.Secrets, CacheDir: m.cacheDir, NoCache: m.noCache, MaxParallel: m.maxParallel}
 	if in.Run != nil {
 		opts.RunID = in.Run.ID() + "/" + in.Node
 	}

@@ -177,3 +177,34 @@ func TestCacheValidate(t *testing.T) {
 		})
 	}
 }
+
+// A cached foreach's instances are keyed by their own inputs, not by the
+// list foreach reads: adding an item to a config list runs that item
+// alone, and reordering the list runs none.
+func TestCachedForeachKeysByItem(t *testing.T) {
+	var calls atomic.Int32
+	reg := cacheModules(&calls)
+	dir := t.TempDir()
+	plan, err := engine.Parse("p.yaml", []byte(`
+name: each
+config: {L: "a,b"}
+nodes:
+  fit: {cache: true, foreach: "${{ split(config.L, \",\") }}", with: {x: "${{ item }}"}}
+`), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		list string
+		runs int32
+	}{{"a,b", 2}, {"a,b,c", 1}, {"c,b,a", 0}} {
+		calls.Store(0)
+		rec, err := engine.New(reg).Run(context.Background(), plan, engine.Options{Config: map[string]any{"L": tc.list}, CacheDir: dir})
+		if err != nil || rec.Status != engine.StatusSuccess {
+			t.Fatalf("L=%s: %v %s", tc.list, err, rec.Status)
+		}
+		if got := calls.Load(); got != tc.runs {
+			t.Errorf("L=%s: %d instances ran, want %d", tc.list, got, tc.runs)
+		}
+	}
+}

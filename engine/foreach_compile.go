@@ -63,8 +63,10 @@ func (c *compiler) foreach(i int, pn *planNode) {
 			return
 		}
 	}
+	// What foreach reads is not part of an instance's cache key: its item
+	// is, through the inputs that read it. Otherwise adding an item to a
+	// list in config would run every instance again.
 	pn.each = comp
-	pn.noteConfig(comp)
 }
 
 func kindOfType(t reflect.Type) string {

@@ -230,8 +230,10 @@ func (c *compiler) checkSet(n *schema.Node, sub *schema.Pipeline) {
 	}
 }
 
+// configDefault returns the default of p's config key, which may be the
+// dangerous gate every pipeline has (WithDangerKey).
 func configDefault(p *schema.Pipeline, key string) (any, bool) {
-	for _, cv := range p.Config {
+	for _, cv := range WithDangerKey(p.Config) {
 		if cv.Key == key {
 			return cv.Value, true
 		}

@@ -420,3 +420,28 @@ func TestSubPipelineKeepsTheRunsBound(t *testing.T) {
 		}
 	}
 }
+
+// A sub-pipeline has the dangerous gate whether it declares it or not:
+// set may name it, and cannot open it; the parent's gate does.
+func TestSubPipelineGateIsTheParents(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "child.yaml"), []byte("name: child\nnodes:\n  d: {module: echo, dangerous: true}\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "parent.yaml"), []byte("name: parent\nnodes:\n  p: {module: pipeline, with: {file: child.yaml, set: {ENABLE_DANGEROUS_AI: true}}}\n"), 0o644)
+	plan, err := engine.Load(filepath.Join(dir, "parent.yaml"), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, open := range []bool{false, true} {
+		rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{Config: map[string]any{engine.DangerKey: open}})
+		if err != nil || rec.Status != engine.StatusSuccess {
+			t.Fatalf("run: %v %s %s", err, rec.Status, rec.Reason)
+		}
+		want := engine.StatusSkipped
+		if open {
+			want = engine.StatusSuccess
+		}
+		if got := rec.Nodes["p/d"].Status; got != want {
+			t.Errorf("parent's gate open %v: p/d %s, want %s", open, got, want)
+		}
+	}
+}

@@ -97,7 +97,7 @@ func (m *pipelineModule) Run(ctx context.Context, in *modules.Input) (*modules.O
 // parent's: a sub-pipeline cannot open it.
 func subConfig(plan *Plan, set any, allowDangerous bool) (map[string]any, error) {
 	cfg := make(map[string]any, len(plan.Pipeline.Config)+1)
-	for _, cv := range plan.Pipeline.Config {
+	for _, cv := range WithDangerKey(plan.Pipeline.Config) {
 		cfg[cv.Key] = cv.Value
 	}
 	values, ok := set.(map[string]any)

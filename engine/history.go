@@ -32,6 +32,9 @@ type RunSummary struct {
 // ErrNoRun is a run reference that names no run.
 var ErrNoRun = errors.New("no such run")
 
+// ErrAmbiguousRun is a run reference that starts more than one run's id.
+var ErrAmbiguousRun = errors.New("more than one run")
+
 // ListRuns returns the runs recorded in dir, newest first, with the runs
 // still going (from their journals) as running. It reads each record's
 // head and one short field a node, not the records whole.
@@ -188,7 +191,7 @@ func FindRun(dir, ref string) (string, error) {
 	for _, r := range found[:min(len(found), 4)] {
 		ids = append(ids, r.ID)
 	}
-	return "", fmt.Errorf("%w: %q is the start of %d run ids (%s...): give more of it", ErrNoRun, ref, len(found), strings.Join(ids, ", "))
+	return "", fmt.Errorf("%w: %q is the start of %d run ids (%s...): give more of it", ErrAmbiguousRun, ref, len(found), strings.Join(ids, ", "))
 }
 
 // DeleteRun removes run id's record and its node logs from dir.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/pipe-run/pipe/engine"
@@ -140,7 +141,10 @@ func (c *runCmd) Run(e *env) error {
 			return err
 		}
 	} else {
-		printSummary(e.stdout, plan, rec, path)
+		if err := printSummary(e.stdout, plan, rec, path); err != nil && !errors.Is(err, syscall.EPIPE) {
+			// A closed output (EPIPE) has stopped the run already.
+			return fail(exitFailed, "writing the summary: %w", err)
+		}
 		if werr != nil {
 			fmt.Fprintf(e.stdout, "record: not written: %v\n", werr)
 		}

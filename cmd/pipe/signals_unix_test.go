@@ -227,3 +227,20 @@ nodes:
 		}
 	}
 }
+
+// A summary that cannot be written (a full disk) is an error, exit 1, not
+// a silent success.
+func TestSummaryToAFullDiskFails(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full here")
+	}
+	defer full.Close()
+	cmd := exec.Command(pipeBin, "run", "testdata/good/gate.yaml", "--runs-dir", t.TempDir())
+	var stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = full, &stderr
+	err = cmd.Run()
+	if code := cmd.ProcessState.ExitCode(); code != exitFailed || !strings.Contains(stderr.String(), "writing the summary") {
+		t.Errorf("exit %d (%v), want %d and a word on the summary\n%s", code, err, exitFailed, stderr.String())
+	}
+}

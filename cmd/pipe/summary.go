@@ -17,11 +17,17 @@ import (
 // lists the ones that did not succeed.
 const summaryLimit = 100
 
-func printSummary(out io.Writer, plan *engine.Plan, rec *engine.Record, path string) {
+// printSummary writes the summary of run rec of plan, recorded at path,
+// to out; the error is out's.
+func printSummary(out io.Writer, plan *engine.Plan, rec *engine.Record, path string) (err error) {
 	// tabwriter writes each cell and each padding on its own: on a file
 	// or a pipe, that was a system call per cell, ten per node.
 	w := bufio.NewWriter(out)
-	defer w.Flush()
+	defer func() {
+		if ferr := w.Flush(); err == nil {
+			err = ferr
+		}
+	}()
 	counts := map[engine.Status]int{}
 	allSucceeded := true
 	for _, n := range rec.Nodes {
@@ -56,6 +62,7 @@ func printSummary(out io.Writer, plan *engine.Plan, rec *engine.Record, path str
 	if path != "" {
 		fmt.Fprintf(w, "record: %s\n", path)
 	}
+	return nil
 }
 
 // printTable lists the nodes of a run, one per row, and the end of each

@@ -237,6 +237,7 @@ func TestSummaryToAFullDiskFails(t *testing.T) {
 	}
 	defer full.Close()
 	cmd := exec.Command(pipeBin, "run", "testdata/good/gate.yaml", "--runs-dir", t.TempDir())
+	cmd.Dir = "../.."
 	var stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = full, &stderr
 	err = cmd.Run()

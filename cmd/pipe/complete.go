@@ -60,7 +60,7 @@ func completeWords(app *kong.Application, words []string) []candidate {
 	if pos := positionalsOf(c.toks); c.cmd != nil && len(pos) > 0 && slices.Contains([]string{"run", "explain", "graph"}, c.cmd.Name) {
 		c.pipe, _ = schema.Load(c.before[pos[0]]) // as far as it could be read
 		if c.pipe != nil && slices.Contains(paramCommands, c.cmd.Name) {
-			c.pa = &pipelineArgs{cmd: c.cmd.Name, file: c.before[pos[0]], config: c.pipe.Config}
+			c.pa = &pipelineArgs{cmd: c.cmd.Name, file: c.before[pos[0]], config: engine.WithDangerKey(c.pipe.Config)}
 			flags, _ := c.pa.flags(app)
 			c.toks = scanArgs(app, c.before, c.pa.arity(flags))
 		}
@@ -196,7 +196,7 @@ func (c *completer) flagValues(f *kong.Flag, cur string) []candidate {
 	case "set":
 		var out []candidate
 		if c.pipe != nil {
-			for _, v := range c.pipe.Config {
+			for _, v := range engine.WithDangerKey(c.pipe.Config) {
 				out = append(out, candidate{v.Key + "=", v.Description})
 			}
 		}

@@ -57,6 +57,9 @@ func TestCompleteE2E(t *testing.T) {
 		{"node ids", []string{"run", "pipelines/predict.yaml", "--only", "sports_predictor,b"}, []string{"sports_predictor,betting_prediction"}, []string{"sports_predictor,sports_predictor"}},
 		{"node ids of skip", []string{"explain", "pipelines/predict.yaml", "--skip", "w"}, []string{"web_interface"}, nil},
 		{"config keys", []string{"run", file, "-s", "SP"}, []string{"SPORTS_MODEL="}, []string{"EPOCHS="}},
+		// Every pipeline has the gate, declared or not.
+		{"the gate as a parameter", []string{"run", "testdata/good/gate.yaml", "--en"}, []string{"--enable-dangerous-ai"}, nil},
+		{"the gate as a key", []string{"run", "testdata/good/gate.yaml", "-s", "EN"}, []string{"ENABLE_DANGEROUS_AI="}, nil},
 		{"run ids for show", []string{"show", "--runs-dir", runs, ""}, []string{"last", runID}, nil},
 		{"run ids for --resume", []string{"run", file, "--runs-dir", runs, "--resume", ""}, []string{"last", runID}, nil},
 		{"--resume: runs of this pipeline", []string{"run", "pipelines/predict.yaml", "--runs-dir", runs, "--resume", ""}, []string{"last"}, []string{runID}},

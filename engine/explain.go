@@ -130,6 +130,10 @@ func (c *core) explain(i int, would []Would) (Would, string) {
 		}
 		return WouldDecide, "when: " + pn.When + " reads " + strings.Join(reads, ", ")
 	}
+	if pn.when.itemOff >= 0 {
+		// Decided for each instance, with its item: not once, with none.
+		return WouldDecide, "when: " + pn.When + " is decided for each item"
+	}
 	v, err := expr.Run(pn.when.prog, c.env(i, success))
 	if err != nil {
 		return WouldRun, fmt.Sprintf("when: %s fails: %v (the node would fail)", pn.When, err)

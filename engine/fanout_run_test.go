@@ -238,6 +238,7 @@ nodes:
   list: {module: echo}
   fit: {module: echo, needs: list, foreach: "${{ nodes.list.outputs.leagues }}"}
   price: {module: echo, foreach: [a, b, c]}
+  pick: {module: echo, foreach: [1, 2], when: "item == 2"}
 `), tm.reg)
 	if err != nil {
 		t.Fatal(err)
@@ -246,10 +247,14 @@ nodes:
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"fit": "once per item of ${{ nodes.list.outputs.leagues }}, known at run time", "price": "once per item: 3 instances"}
+	want := map[string]string{"fit": "once per item of ${{ nodes.list.outputs.leagues }}, known at run time", "price": "once per item: 3 instances",
+		"pick": "when: item == 2 is decided for each item; once per item: 2 instances"}
 	for _, e := range ex {
 		if w, ok := want[e.Node]; ok && !strings.HasSuffix(e.Why, w) {
 			t.Errorf("%s: why %q, want it to end %q", e.Node, e.Why, w)
+		}
+		if e.Node == "pick" && e.Would != engine.WouldDecide {
+			t.Errorf("pick would %s, want it decided at run time (a when on item is not false once)", e.Would)
 		}
 	}
 }

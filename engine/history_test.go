@@ -35,19 +35,22 @@ func TestListAndFindRuns(t *testing.T) {
 	if c := runs[1].Counts; c[engine.StatusSuccess] != 2 || c[engine.StatusSkipped] != 1 {
 		t.Errorf("counts %v", c)
 	}
-	tests := []struct{ ref, want, err string }{
-		{"last", "20261126T140000Z-cccc4444" + engine.JournalSuffix, ""},
-		{"20261126T120000Z-aaaa1111", "20261126T120000Z-aaaa1111.json", ""},
-		{"20261126T12", "20261126T120000Z-aaaa1111.json", ""},
-		{"20261126T130000Z-bbbb", "20261126T130000Z-bbbb2222.json", ""},
-		{"20261126T13", "", "is the start of 2 run ids"},
-		{"nope", "", `no run in`},
-		{"20261126T130000Z-bbbb2222.json", "20261126T130000Z-bbbb2222.json", ""}, // a record's file name, not in the working directory
+	tests := []struct {
+		ref, want, err string
+		is             error
+	}{
+		{"last", "20261126T140000Z-cccc4444" + engine.JournalSuffix, "", nil},
+		{"20261126T120000Z-aaaa1111", "20261126T120000Z-aaaa1111.json", "", nil},
+		{"20261126T12", "20261126T120000Z-aaaa1111.json", "", nil},
+		{"20261126T130000Z-bbbb", "20261126T130000Z-bbbb2222.json", "", nil},
+		{"20261126T13", "", "is the start of 2 run ids", engine.ErrAmbiguousRun},
+		{"nope", "", `no run in`, engine.ErrNoRun},
+		{"20261126T130000Z-bbbb2222.json", "20261126T130000Z-bbbb2222.json", "", nil}, // a record's file name, not in the working directory
 	}
 	for _, tt := range tests {
 		got, err := engine.FindRun(dir, tt.ref)
 		if tt.err != "" {
-			if !errors.Is(err, engine.ErrNoRun) || !strings.Contains(err.Error(), tt.err) {
+			if !errors.Is(err, tt.is) || !strings.Contains(err.Error(), tt.err) {
 				t.Errorf("FindRun(%s) = %q, %v; want an error with %q", tt.ref, got, err, tt.err)
 			}
 			continue

@@ -463,7 +463,7 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) (
 				ok = false
 				continue
 			}
-			part := templatePart{expr: comp}
+			part := templatePart{expr: comp, at: at}
 			if script {
 				var quotable bool
 				if part.quote, quotable = c.shellPart(in.Key, comp, holes[k], at); !quotable {

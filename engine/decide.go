@@ -151,7 +151,7 @@ func (c *core) evaluate(i int, success bool) (Status, string, map[string]any) {
 	if pn.when != nil && (i < len(c.plan.nodes) || pn.when.itemOff >= 0) {
 		out, err := expr.Run(pn.when.prog, env)
 		if err != nil {
-			return StatusError, fmt.Sprintf("when: %v", err), nil
+			return StatusError, c.exprFailed(place{start: pn.WhenPos}, "when: "+pn.When, pn.When, err).Error(), nil
 		}
 		if ok, _ := out.(bool); !ok {
 			return StatusSkipped, "when is false: " + pn.When, nil

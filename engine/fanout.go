@@ -129,7 +129,7 @@ func (c *core) fanOut(i int, work []int) []int {
 		if pn.when != nil && pn.when.itemOff < 0 {
 			out, err := expr.Run(pn.when.prog, env)
 			if err != nil {
-				status, reason = StatusError, fmt.Sprintf("when: %v", err)
+				status, reason = StatusError, c.exprFailed(place{start: pn.WhenPos}, "when: "+pn.When, pn.When, err).Error()
 			} else if ok, _ := out.(bool); !ok {
 				status, reason = StatusSkipped, "when is false: "+pn.When
 			}

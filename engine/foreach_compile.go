@@ -197,3 +197,17 @@ func (c *compiler) checkMatrixItem(i int, comp *compiled, pos place, src string)
 	}
 	return bad
 }
+
+// eachAt is where node pn's foreach expression is in the file, for its
+// errors at run time.
+func (pn *planNode) eachAt() place {
+	f := pn.Foreach
+	if f == nil || f.Expr == nil {
+		return place{}
+	}
+	_, exprs, err := splitTemplate(f.Expr.Text)
+	if err != nil || len(exprs) == 0 {
+		return place{start: f.Expr.Pos}
+	}
+	return place{start: f.Expr.PosAt(exprs[0].boff), tpl: f.Expr, boff: exprs[0].boff}
+}

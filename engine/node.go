@@ -2,11 +2,15 @@ package engine
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/file"
 
 	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
 )
 
 // inputs resolves node i's `with`: `${{ }}` evaluated, declared types
@@ -31,16 +35,16 @@ func (c *core) inputs(i int, env any) (map[string]any, error) {
 			f, declared := pn.info.Input(in.Key)
 			var err error
 			if v, err = c.resolve(pn, v, env, declared && f.Shell); err != nil {
-				return nil, fmt.Errorf("input %s: %w", in.Key, err)
+				return nil, c.inputFailed(in, err)
 			}
 			if declared {
 				if err := f.CheckValue(v); err != nil {
-					return nil, fmt.Errorf("input %s: %w", in.Key, err)
+					return nil, c.inputFailed(in, err)
 				}
 				// The module's rule, which validate applied to literals.
 				if f.Rule != nil {
 					if err := f.Rule(v); err != nil {
-						return nil, fmt.Errorf("input %s: %w", in.Key, err)
+						return nil, c.inputFailed(in, err)
 					}
 				}
 			}
@@ -80,6 +84,9 @@ func (c *core) resolve(pn *planNode, v any, env any, shell bool) (any, error) {
 		}
 		if t.whole {
 			out, err := runExpr(t.parts[0].expr, env)
+			if err != nil {
+				return nil, c.exprFailed(t.parts[0].at, "${{ "+strings.TrimSpace(t.parts[0].expr.src)+" }}", t.parts[0].expr.src, err)
+			}
 			if s, isStr := out.(string); isStr && t.parts[0].quote != shellNone {
 				// A string handed over whole is one word too; a list stays
 				// a list (an argv, no shell).
@@ -95,7 +102,7 @@ func (c *core) resolve(pn *planNode, v any, env any, shell bool) (any, error) {
 			}
 			out, err := runExpr(part.expr, env)
 			if err != nil {
-				return nil, err
+				return nil, c.exprFailed(part.at, "${{ "+strings.TrimSpace(part.expr.src)+" }}", part.expr.src, err)
 			}
 			b = appendShell(b, part.quote, out)
 		}
@@ -122,12 +129,54 @@ func (c *core) resolve(pn *planNode, v any, env any, shell bool) (any, error) {
 	return v, nil
 }
 
-func runExpr(c *compiled, env any) (any, error) {
-	out, err := expr.Run(c.prog, env)
-	if err != nil {
-		return nil, fmt.Errorf("${{ %s }}: %w", c.src, err)
+// exprFailed places the run-time error err of expression src, at at in
+// the plan's file: "file:line:col: what: message", at the part of src that
+// failed when expr says which. what names the expression (${{ src }}, or
+// when: src). A plan built in code has no file.
+func (c *core) exprFailed(at place, what, src string, err error) error {
+	var placed *exprRunError
+	if errors.As(err, &placed) {
+		return err // placed already
 	}
-	return out, nil
+	off, msg := 0, err.Error()
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		off, msg = fe.From, fe.Message
+	}
+	return &exprRunError{where: c.where(at.at(src, off)), what: what + ": " + msg, err: err}
+}
+
+// inputFailed places the run-time error err of input in: at the
+// expression that failed, else at the input.
+func (c *core) inputFailed(in *schema.Input, err error) error {
+	var placed *exprRunError
+	if !errors.As(err, &placed) {
+		placed = &exprRunError{where: c.where(in.Pos), what: err.Error(), err: err}
+	}
+	return &exprRunError{where: placed.where, what: "input " + in.Key + ": " + placed.what, err: placed.err}
+}
+
+// where is "file:line:col: " for pos in the plan's file; "" for a plan
+// built in code.
+func (c *core) where(pos schema.Pos) string {
+	if s := c.plan.Pipeline.Source; s != nil && pos.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d: ", s.Name, pos.Line, pos.Col)
+	}
+	return ""
+}
+
+// exprRunError is an expression's or an input's failure at run time,
+// placed in the file.
+type exprRunError struct {
+	where, what string
+	err         error
+}
+
+func (e *exprRunError) Error() string { return e.where + e.what }
+func (e *exprRunError) Unwrap() error { return e.err }
+
+func runExpr(c *compiled, env any) (any, error) {
+	return expr.Run(c.prog, env)
 }
 
 // normalize makes a module's outputs plain JSON values, so that expressions

@@ -1,9 +1,11 @@
 package engine_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pipe-run/pipe/engine"
@@ -32,5 +34,48 @@ func TestEveryDiagnosticIsPositioned(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An expression that fails at run time (an index out of range, a type the
+// file could not know) is placed in the file too: the reason reads
+// file:line:col at the part that failed, as a validate error would.
+func TestRunTimeErrorsArePlaced(t *testing.T) {
+	src := `name: rt
+nodes:
+  a: {module: echo, with: {l: [1, 2], s: "x"}}
+  b:
+    module: echo
+    needs: a
+    with: {v: "value ${{ nodes.a.outputs.l[5] }}"}
+  c:
+    module: echo
+    needs: a
+    when: "nodes.a.outputs.s > 3"
+  d:
+    module: echo
+    needs: a
+    foreach: "${{ nodes.a.outputs.l[7] }}"
+  e: {module: wait, needs: a, with: {duration: "${{ nodes.a.outputs.s }}"}}
+  f: {module: echo, needs: a, with: {m: "é \"q\" ${{ nodes.a.outputs.l[9] }}"}}
+`
+	plan, err := engine.Parse("rt.yaml", []byte(src), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for node, want := range map[string]string{
+		"b": "rt.yaml:7:43: input v: ${{ nodes.a.outputs.l[5] }}: index out of range",
+		"c": "rt.yaml:11:30: when: nodes.a.outputs.s > 3: invalid operation",
+		"d": "rt.yaml:15:36: foreach: ${{ nodes.a.outputs.l[7] }}: index out of range",
+		"e": `rt.yaml:16:38: input duration: "x" is not a duration`,
+		"f": "rt.yaml:17:71: input m: ${{ nodes.a.outputs.l[9] }}: index out of range",
+	} {
+		if got := rec.Nodes[node].Reason; !strings.HasPrefix(got, want) {
+			t.Errorf("%s: reason %q, want it to start %q", node, got, want)
+		}
 	}
 }

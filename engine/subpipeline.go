@@ -329,12 +329,13 @@ func (c *compiler) compileOutputs() map[string]*template {
 				if literals[k] != "" {
 					tpl.parts = append(tpl.parts, templatePart{literal: literals[k]})
 				}
-				comp := c.outputExpr(e.src, place{start: t.PosAt(e.boff), tpl: &t, boff: e.boff})
+				at := place{start: t.PosAt(e.boff), tpl: &t, boff: e.boff}
+				comp := c.outputExpr(e.src, at)
 				if comp == nil {
 					ok = false
 					continue
 				}
-				tpl.parts = append(tpl.parts, templatePart{expr: comp})
+				tpl.parts = append(tpl.parts, templatePart{expr: comp, at: at})
 			}
 			if last := literals[len(literals)-1]; last != "" {
 				tpl.parts = append(tpl.parts, templatePart{literal: last})

@@ -24,6 +24,9 @@ type templatePart struct {
 	// (shellNone outside one, and for raw). It is the part's, not the
 	// compiled expression's: one expression may sit in many places.
 	quote shellCtx
+	// at is where the expression is in the file, for its errors at run
+	// time.
+	at place
 }
 
 // templateExpr is one `${{ }}` found in a string, before compiling.

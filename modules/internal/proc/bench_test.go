@@ -1,7 +1,9 @@
 package proc
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"testing"
 )
 
@@ -32,3 +34,24 @@ func BenchmarkTrack(b *testing.B) {
 		untrack(cmd)
 	}
 }
+
+// BenchmarkLineLog is the cost of a chatty program's output per line: a
+// 64 KiB write of 2-byte lines (yes) logged through a handler that drops
+// them, as the node's log and the live output do.
+func BenchmarkLineLog(b *testing.B) {
+	chunk := bytes.Repeat([]byte("y\n"), 32<<10)
+	l := &lineLog{log: slog.New(discardHandler{}), level: slog.LevelInfo, stream: "stdout"}
+	b.SetBytes(int64(len(chunk)))
+	for b.Loop() {
+		if _, err := l.Write(chunk); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+type discardHandler struct{}
+
+func (discardHandler) Enabled(context.Context, slog.Level) bool  { return true }
+func (discardHandler) Handle(context.Context, slog.Record) error { return nil }
+func (h discardHandler) WithAttrs([]slog.Attr) slog.Handler      { return h }
+func (h discardHandler) WithGroup(string) slog.Handler           { return h }

@@ -331,9 +331,9 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 		if info != nil {
 			field, declared = info.Input(in.Key)
 			if !declared && info.AnyInputs {
-				// Extra inputs are data here, but one a letter away from a
-				// declared input is a typo.
-				if s := schema.Suggest(in.Key, info.InputNames()); s != "" {
+				// Extra inputs are data here, but one surely a misspelling of a
+				// declared input is a typo (data is not dir).
+				if s := inputTypo(in.Key, info.InputNames()); s != "" {
 					c.errorf(in.Pos, fmt.Sprintf("did you mean %q? (other inputs are passed to the module as data)", s), "module %s has no input %s", info.Name, schema.Quote(in.Key))
 				}
 			}

@@ -153,6 +153,22 @@ func typoOf(key string, declared []string) string {
 	return best
 }
 
+// inputTypo returns the declared input that key, an extra input of a
+// module that takes any, is surely a misspelling of: typoOf's, or one
+// edit from an input of three letters or more (envv for env; data is
+// not dir).
+func inputTypo(key string, inputs []string) string {
+	if s := typoOf(key, inputs); s != "" {
+		return s
+	}
+	for _, in := range inputs {
+		if len(in) >= 3 && schema.EditDistance(key, in, 1) == 1 {
+			return in
+		}
+	}
+	return ""
+}
+
 // lineOf returns the line of data where key is set (0 when not found).
 func lineOf(data []byte, key string) int {
 	sc := bufio.NewScanner(bytes.NewReader(data))

@@ -432,7 +432,7 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) (
 	for _, t := range in.Templates {
 		literals, exprs, err := splitTemplate(t.Text)
 		if err != nil {
-			c.errorf(templatePos(&t, err.off), err.hint, "%s", err.msg)
+			c.splitFailed(&t, err)
 			continue
 		}
 		script := shell && t.Path == ""

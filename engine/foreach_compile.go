@@ -41,7 +41,7 @@ func (c *compiler) foreach(i int, pn *planNode) {
 	}
 	literals, exprs, err := splitTemplate(f.Expr.Text)
 	if err != nil {
-		c.errorf(templatePos(f.Expr, err.off), err.hint, "%s", err.msg)
+		c.splitFailed(f.Expr, err)
 		return
 	}
 	if len(exprs) != 1 || strings.TrimSpace(literals[0]) != "" || strings.TrimSpace(literals[1]) != "" {

@@ -320,7 +320,7 @@ func (c *compiler) compileOutputs() map[string]*template {
 		for _, t := range o.Templates {
 			literals, exprs, err := splitTemplate(t.Text)
 			if err != nil {
-				c.errorf(templatePos(&t, err.off), err.hint, "%s", err.msg)
+				c.splitFailed(&t, err)
 				continue
 			}
 			tpl := &template{}

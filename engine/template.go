@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
 )
 
 // template is a `with` string holding `${{ expr }}` parts.
@@ -27,6 +28,22 @@ type templatePart struct {
 	// at is where the expression is in the file, for its errors at run
 	// time.
 	at place
+}
+
+// splitFailed reports a template splitTemplate could not cut into parts.
+// An unterminated ${{ whose plain (unquoted) value is followed by " #" on
+// its line was cut there by YAML, which reads a comment: the hint says to
+// quote it.
+func (c *compiler) splitFailed(t *schema.Template, err *exprError) {
+	hint := err.hint
+	if t.Marks == nil && c.src != nil && strings.Contains(err.msg, "no closing }}") {
+		end := advance(t.Pos, t.Text)
+		line := []rune(c.src.Line(end.Line))
+		if end.Col-1 <= len(line) && strings.HasPrefix(strings.TrimLeft(string(line[end.Col-1:]), " \t"), "#") {
+			hint = "YAML read what follows \" #\" as a comment: quote the whole value (\"${{ ... }}\")"
+		}
+	}
+	c.errorf(templatePos(t, err.off), hint, "%s", err.msg)
 }
 
 // templateExpr is one `${{ }}` found in a string, before compiling.

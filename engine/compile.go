@@ -423,6 +423,22 @@ func sampleOf(t reflect.Type) (any, bool) {
 	return nil, false
 }
 
+// shellArgv reports whether v is an argv that runs a shell script: [sh,
+// -c, SCRIPT, ...] (bash, dash, zsh, ksh too, by path or not).
+func shellArgv(v any) bool {
+	argv, ok := v.([]any)
+	if !ok || len(argv) < 3 {
+		return false
+	}
+	name, _ := argv[0].(string)
+	flag, _ := argv[1].(string)
+	switch filepath.Base(name) {
+	case "sh", "bash", "dash", "zsh", "ksh":
+		return flag == "-c"
+	}
+	return false
+}
+
 // templates compiles the `${{ }}` in one input. It returns the static type
 // of the input's value when the value is exactly one expression, and the
 // output read when that expression is one. When the
@@ -439,6 +455,10 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) (
 		var holes []shellHole
 		if script {
 			holes = shellHoles(literals)
+		}
+		if shell && t.Path == "[2]" && shellArgv(in.Value) {
+			c.warnf(t.Pos, "write the command as one string: pipe quotes each ${{ }} of a script it runs with sh -c; or pass the value in env: and write \"$NAME\"",
+				"the script of [%s, -c, ...] in input %s gets ${{ }} values unquoted: one with ; $( ) or quotes in it runs as shell code", in.Value.([]any)[0], in.Key)
 		}
 		tpl := &template{}
 		ok := true

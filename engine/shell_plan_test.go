@@ -159,3 +159,26 @@ nodes:
 		t.Errorf("script input %q, want %q", got, want)
 	}
 }
+
+// An argv that runs a shell script ([sh, -c, SCRIPT]) gets its ${{ }}
+// unquoted: validate warns, as for raw(); an argv of another program, or
+// a shell's arguments after the script, are single words and safe.
+func TestShellArgvWarns(t *testing.T) {
+	reg := scriptModules(t)
+	for script, warns := range map[string]bool{
+		`[sh, -c, "echo ${{ config.X }}"]`:               true,
+		`[/bin/bash, -c, "echo ${{ config.X }}"]`:        true,
+		`[echo, "${{ config.X }}"]`:                      false,
+		`[sh, -c, "echo \"$1\"", sh, "${{ config.X }}"]`: false,
+	} {
+		src := "name: d\nconfig: {X: x}\nnodes:\n  s:\n    module: script\n    with: {script: " + script + "}\n"
+		plan, err := engine.Parse("d.yaml", []byte(src), reg)
+		if err != nil {
+			t.Fatalf("%s: %v", script, err)
+		}
+		got := len(plan.Warnings) == 1 && strings.Contains(plan.Warnings[0].Error(), "gets ${{ }} values unquoted")
+		if got != warns || len(plan.Warnings) > 1 {
+			t.Errorf("%s: warnings %v, want a warning %v", script, plan.Warnings, warns)
+		}
+	}
+}

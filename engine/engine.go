@@ -306,4 +306,8 @@ func (e *Engine) Run(ctx context.Context, plan *Plan, opts Options) (*Record, er
 type Kept struct {
 	Message string
 	Outputs map[string]any
+	// Children are a kept pipeline node's sub-pipeline's node records, by
+	// their ids under it (child, or child/grandchild): the new record
+	// holds them as the earlier one did.
+	Children map[string]*NodeRecord
 }

@@ -194,14 +194,19 @@ func (c *core) keeps(i int) bool {
 	return true
 }
 
+// KeptPrefix starts the reason of a node kept by --resume, before the id
+// of the run it was kept from.
+const KeptPrefix = "kept from run "
+
 // keep settles node i with what it left in the earlier run.
 func (c *core) keep(i int) {
 	st := &c.nodes[i]
 	k := c.opts.Keep[c.nodeID(i)]
 	c.mu.Lock()
 	st.rec.Status, st.rec.Message = StatusSuccess, c.redact.String(k.Message)
-	st.rec.Reason = "kept from run " + c.opts.KeptFrom
+	st.rec.Reason = KeptPrefix + c.opts.KeptFrom
 	st.rec.Outputs = c.redact.Map(jsonSafe(k.Outputs))
+	c.addChildren(i, k.Children)
 	c.mu.Unlock()
 	st.outputs, st.passed, st.kept = k.Outputs, true, true
 	c.logResult(i)

@@ -445,3 +445,23 @@ func TestSubPipelineGateIsTheParents(t *testing.T) {
 		}
 	}
 }
+
+// A pipeline node kept by --resume keeps its sub-pipeline's records.
+func TestKeptPipelineNodeKeepsItsChildren(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "child.yaml"), []byte("name: child\nnodes:\n  a: {module: echo}\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "parent.yaml"), []byte("name: parent\nnodes:\n  p: {module: pipeline, with: {file: child.yaml}}\n  q: {module: echo, needs: p}\n"), 0o644)
+	plan, err := engine.Load(filepath.Join(dir, "parent.yaml"), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	child := &engine.NodeRecord{Module: "echo", Status: engine.StatusSuccess, Message: "from before"}
+	keep := map[string]engine.Kept{"p": {Outputs: map[string]any{}, Children: map[string]*engine.NodeRecord{"a": child}}}
+	rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{Keep: keep, KeptFrom: "r0"})
+	if err != nil || rec.Status != engine.StatusSuccess {
+		t.Fatalf("run: %v %s %s", err, rec.Status, rec.Reason)
+	}
+	if got := rec.Nodes["p/a"]; got == nil || got.Message != "from before" || !strings.HasPrefix(rec.Nodes["p"].Reason, engine.KeptPrefix) {
+		t.Errorf("p %+v, p/a %+v: want p kept with its child's record", rec.Nodes["p"], got)
+	}
+}

@@ -35,12 +35,19 @@ func (c *logsCmd) Run(e *env) error {
 	id := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".json"), engine.JournalSuffix)
 	logDir := filepath.Join(dir, id)
 	offsets := map[string]int64{}
+	hops := 0
 	for {
 		files, err := c.files(logDir)
 		if err != nil {
 			return err
 		}
 		if c.Node != "" && len(files) == 0 && !c.Follow {
+			// A node kept by --resume printed in the run it was kept from
+			// (which may have kept it from another).
+			if from := keptFrom(dir, id, c.Node); from != "" && hops < 20 {
+				id, logDir, hops = from, filepath.Join(dir, from), hops+1
+				continue
+			}
 			return c.noLog(dir, id, logDir)
 		}
 		if len(files) == 0 && len(offsets) == 0 {
@@ -107,6 +114,20 @@ func (c *logsCmd) prefix(file string) string {
 		return ""
 	}
 	return "[" + strings.TrimSuffix(file, ".log") + "] "
+}
+
+// keptFrom returns the run that node of run id in dir was kept from by
+// --resume; "" when it was not kept.
+func keptFrom(dir, id, node string) string {
+	rec, err := engine.ReadRecord(filepath.Join(dir, id+".json"))
+	if err != nil || rec.Nodes[node] == nil {
+		return ""
+	}
+	from, ok := strings.CutPrefix(rec.Nodes[node].Reason, engine.KeptPrefix)
+	if !ok || from == id {
+		return ""
+	}
+	return from
 }
 
 // noLog says why a node has no log: it printed nothing, or is no node.

@@ -87,6 +87,17 @@ func (c *runCmd) resume(e *env, plan *engine.Plan, cfg map[string]any, from map[
 			keep[id] = engine.Kept{Message: n.Message, Outputs: n.Outputs}
 		}
 	}
+	// A kept pipeline node keeps its sub-pipeline's records.
+	for id, n := range prev.Nodes {
+		parent, child, nested := strings.Cut(id, "/")
+		if k, ok := keep[parent]; ok && nested {
+			if k.Children == nil {
+				k.Children = map[string]*engine.NodeRecord{}
+			}
+			k.Children[child] = n
+			keep[parent] = k
+		}
+	}
 	e.logs.base.Info("resuming: nodes that succeeded in it keep their outputs when what they need was kept too", "run", prev.ID, "succeeded", len(keep), "of", len(prev.Nodes))
 	return keep, prev.ID, nil
 }

@@ -319,6 +319,10 @@ func TestResume(t *testing.T) {
 	if r.code != 0 || strings.Contains(r.stderr, "[a] a-ran") || !strings.Contains(r.stdout, "kept from run") {
 		t.Errorf("resume --force: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	// A kept node's log is the one it printed in the run it was kept from.
+	if l := pipe(t, "logs", "last", "a", "--runs-dir", runs); l.code != 0 || !strings.Contains(l.stdout, "a-ran") {
+		t.Errorf("logs of a kept node: exit %d\n%s%s", l.code, l.stdout, l.stderr)
+	}
 	// A dry run of a resume says what it would keep.
 	if d := pipe(t, "run", file, "--runs-dir", runs, "--resume", "last", "--set", "FAIL=false", "--dry-run"); !strings.Contains(d.stdout, "keep   kept from run") {
 		t.Errorf("resume --dry-run: exit %d\n%s%s", d.code, d.stdout, d.stderr)

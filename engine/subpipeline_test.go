@@ -465,3 +465,37 @@ func TestKeptPipelineNodeKeepsItsChildren(t *testing.T) {
 		t.Errorf("p %+v, p/a %+v: want p kept with its child's record", rec.Nodes["p"], got)
 	}
 }
+
+// A sub-pipeline that fails still gives what its outputs can say, to a
+// parent that goes on (continue_on_error); an output that cannot be
+// evaluated is null.
+func TestFailedSubPipelineGivesWhatItCan(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "child.yaml"), []byte(`name: child
+nodes:
+  ok: {module: echo, with: {v: 1}}
+  bad: {module: fail, with: {message: broken}}
+outputs:
+  okv: "${{ nodes.ok.outputs.v }}"
+  st: "${{ nodes.bad.status }}"
+  gone: "${{ nodes.bad.outputs.x[3] }}"
+`), 0o644)
+	os.WriteFile(filepath.Join(dir, "parent.yaml"), []byte(`name: parent
+nodes:
+  p: {module: pipeline, continue_on_error: true, with: {file: child.yaml}}
+  r: {module: echo, needs: p, with: {okv: "${{ nodes.p.outputs.okv }}", st: "${{ nodes.p.outputs.st }}", gone: "${{ nodes.p.outputs.gone }}"}}
+`), 0o644)
+	tm := newTestModules(t)
+	plan, err := engine.Load(filepath.Join(dir, "parent.yaml"), tm.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := engine.New(tm.reg).Run(context.Background(), plan, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rec.Nodes["r"].Outputs
+	if rec.Nodes["r"].Status != engine.StatusSuccess || got["okv"] != 1 || got["st"] != "error" || got["gone"] != nil {
+		t.Errorf("r %s %s, outputs %v: want okv 1, st error, gone null", rec.Nodes["r"].Status, rec.Nodes["r"].Reason, got)
+	}
+}

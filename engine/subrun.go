@@ -82,11 +82,17 @@ func (m *pipelineModule) Run(ctx context.Context, in *modules.Input) (*modules.O
 		name = filepath.Base(file)
 	}
 	if rec.Status != StatusSuccess {
-		return nil, &modules.Error{Message: fmt.Sprintf("pipeline %s %s: %s", name, rec.Status, rec.Reason), Values: map[string]any{childrenKey: children}}
+		// What the outputs can still say (a node that succeeded, another's
+		// status), for a parent that goes on (continue_on_error); an output
+		// that cannot be evaluated is null.
+		values, _ := r.outputValues()
+		values[childrenKey] = children
+		return nil, &modules.Error{Message: fmt.Sprintf("pipeline %s %s: %s", name, rec.Status, rec.Reason), Values: values}
 	}
 	values, err := r.outputValues()
 	if err != nil {
-		return nil, &modules.Error{Message: fmt.Sprintf("pipeline %s: outputs: %v", name, err), Values: map[string]any{childrenKey: children}}
+		values[childrenKey] = children
+		return nil, &modules.Error{Message: fmt.Sprintf("pipeline %s: outputs: %v", name, err), Values: values}
 	}
 	values[childrenKey] = children
 	return &modules.Output{Message: fmt.Sprintf("pipeline %s: %d node(s) ran", name, len(rec.Nodes)), Values: values}, nil
@@ -124,7 +130,10 @@ func subConfig(plan *Plan, set any, allowDangerous bool) (map[string]any, error)
 }
 
 // outputValues evaluates the plan's `outputs:` once every node has ended:
-// they see every node, as a node that needs them all would.
+// they see every node, as a node that needs them all would. Each that
+// fails is null, and the first failure is the error: a run that failed
+// still gives what its outputs can say (a node that succeeded, another's
+// status) to a parent that goes on (continue_on_error).
 func (r *run) outputValues() (map[string]any, error) {
 	c := r.core
 	values := make(map[string]any, len(c.plan.Pipeline.Outputs)+1)
@@ -145,14 +154,15 @@ func (r *run) outputValues() (map[string]any, error) {
 	}
 	env := v.Addr().Interface()
 	holder := &planNode{templates: c.plan.outputs}
+	var first error
 	for _, o := range pl.Outputs {
 		out, err := c.resolve(holder, o.Value, env, false)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", o.Key, err)
+		if err != nil && first == nil {
+			first = fmt.Errorf("%s: %w", o.Key, err)
 		}
-		values[o.Key] = out
+		values[o.Key] = out // nil when it failed
 	}
-	return values, nil
+	return values, first
 }
 
 // childValues is a run's node records as plain JSON values, to travel in

@@ -178,7 +178,11 @@ func (c *compiler) checkPromisedInput(in schema.Input, info *modules.Info, field
 			continue
 		}
 		if !typesMeet(field.Type, p.Type) {
-			c.errorf(in.Pos, fmt.Sprintf("node %s promises %s as %s; convert it in the expression, or promise %s: %s", o.id, o.key, article(p.Type), o.key, field.Type),
+			want := string(field.Type)
+			if field.Type == modules.Duration {
+				want = "string" // a duration is promised as its text (30s)
+			}
+			c.errorf(in.Pos, fmt.Sprintf("node %s promises %s as %s; convert it in the expression, or promise %s: %s", o.id, o.key, article(p.Type), o.key, want),
 				"input %s of module %s takes %s, but nodes.%s.outputs.%s is promised as %s", in.Key, info.Name, field.Type.Article(), o.id, o.key, article(p.Type))
 		}
 		return

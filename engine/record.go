@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/pipe-run/pipe/modules"
 )
 
 // Status is the state of a node or a run.
@@ -283,6 +286,15 @@ func validRunID(id string) bool {
 	return id != "" && id != "." && id != ".." && !strings.ContainsAny(id, `/\`+"\x00")
 }
 
+// plainMap is m with json.Numbers as int or float64 (modules.PlainNumbers).
+func plainMap(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out, _ := modules.PlainNumbers(m).(map[string]any)
+	return out
+}
+
 // ReadRecord reads a run record written by WriteRecord.
 func ReadRecord(path string) (*Record, error) {
 	data, err := os.ReadFile(path)
@@ -290,7 +302,11 @@ func ReadRecord(path string) (*Record, error) {
 		return nil, err
 	}
 	var rec Record
-	if err := json.Unmarshal(data, &rec); err != nil {
+	// Numbers as written: a whole number past 2^53 would lose digits as a
+	// float64 (12345678901234567 read back as ...568).
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&rec); err != nil {
 		return nil, fmt.Errorf("%s: not a run record: %w", path, err)
 	}
 	if rec.Nodes == nil {
@@ -300,6 +316,12 @@ func ReadRecord(path string) (*Record, error) {
 		if n == nil { // pipe writes none: the file was damaged or made by hand
 			return nil, fmt.Errorf("%s: not a run record: node %q has null for its record", path, id)
 		}
+		n.Inputs = plainMap(n.Inputs)
+		n.Outputs = plainMap(n.Outputs)
+	}
+	for k, c := range rec.Config {
+		c.Value = modules.PlainNumbers(c.Value)
+		rec.Config[k] = c
 	}
 	return &rec, nil
 }

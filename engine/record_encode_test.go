@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -187,5 +188,27 @@ func TestJournalWritesAHugeHeader(t *testing.T) {
 	}
 	if cap(j.buf) > maxJournalBuffer {
 		t.Errorf("the journal keeps a buffer of %d bytes", cap(j.buf))
+	}
+}
+
+// A record read back has its whole numbers whole, however big: a float64
+// would read 12345678901234567 as 12345678901234568.
+func TestReadRecordKeepsBigWholeNumbers(t *testing.T) {
+	dir := t.TempDir()
+	rec := &Record{ID: "20261127T000000Z-bbbbbbbb", Pipeline: "p", Status: StatusSuccess,
+		Config: map[string]ConfigValue{"N": {Value: 9007199254740993, From: "default"}},
+		Nodes: map[string]*NodeRecord{"a": {Module: "echo", Status: StatusSuccess,
+			Outputs: map[string]any{"big": 12345678901234567, "f": 0.5, "l": []any{1, 2.5}}}}}
+	path, err := WriteRecord(dir, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadRecord(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := back.Nodes["a"].Outputs
+	if out["big"] != 12345678901234567 || out["f"] != 0.5 || !reflect.DeepEqual(out["l"], []any{1, 2.5}) || back.Config["N"].Value != 9007199254740993 {
+		t.Errorf("read back outputs %#v, config %#v", out, back.Config)
 	}
 }

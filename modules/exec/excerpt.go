@@ -36,7 +36,9 @@ func stdoutValue(res *proc.Result, logFile string) string {
 	where := "not kept: the node has no log file"
 	switch {
 	case logFile != "" && res.LogCut:
-		where = "the first " + modules.Size(proc.MaxLog) + " are in " + logFile
+		// The log's bound counts its timestamped lines, not the output's
+		// bytes: say what it holds, not how much of the output that is.
+		where = "its start is in " + logFile + " (a log is kept to " + modules.Size(proc.MaxLog) + ")"
 	case logFile != "":
 		where = "the whole output is in " + logFile
 	}

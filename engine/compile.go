@@ -445,10 +445,11 @@ func shellArgv(v any) bool {
 // input is a shell script (its string value, not strings inside a list),
 // each value is quoted for where it sits in the script.
 func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) (wholeType reflect.Type, fanIn string, whole outputRef) {
-	for _, t := range in.Templates {
+	for k := range in.Templates {
+		t := &in.Templates[k] // the plan's own: places keep a pointer to it
 		literals, exprs, err := splitTemplate(t.Text)
 		if err != nil {
-			c.splitFailed(&t, err)
+			c.splitFailed(t, err)
 			continue
 		}
 		script := shell && t.Path == ""
@@ -476,14 +477,14 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) (
 				start = advance(start, t.Text[startB:e.boff])
 			}
 			startB = e.boff
-			at := place{start: start, tpl: &t, boff: e.boff}
+			at := place{start: start, tpl: t, boff: e.boff}
 			comp := c.expr(i, e.src, at, false, &pn.refs)
 			pn.noteConfig(comp)
 			if comp == nil {
 				ok = false
 				continue
 			}
-			part := templatePart{expr: comp, at: at}
+			part := templatePart{expr: comp, tpl: t, boff: int32(e.boff)}
 			if script {
 				var quotable bool
 				if part.quote, quotable = c.shellPart(in.Key, comp, holes[k], at); !quotable {

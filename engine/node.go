@@ -85,7 +85,7 @@ func (c *core) resolve(pn *planNode, v any, env any, shell bool) (any, error) {
 		if t.whole {
 			out, err := runExpr(t.parts[0].expr, env)
 			if err != nil {
-				return nil, c.exprFailed(t.parts[0].at, "${{ "+strings.TrimSpace(t.parts[0].expr.src)+" }}", t.parts[0].expr.src, err)
+				return nil, c.exprFailed(t.parts[0].at(), "${{ "+strings.TrimSpace(t.parts[0].expr.src)+" }}", t.parts[0].expr.src, err)
 			}
 			if s, isStr := out.(string); isStr && t.parts[0].quote != shellNone {
 				// A string handed over whole is one word too; a list stays
@@ -102,7 +102,7 @@ func (c *core) resolve(pn *planNode, v any, env any, shell bool) (any, error) {
 			}
 			out, err := runExpr(part.expr, env)
 			if err != nil {
-				return nil, c.exprFailed(part.at, "${{ "+strings.TrimSpace(part.expr.src)+" }}", part.expr.src, err)
+				return nil, c.exprFailed(part.at(), "${{ "+strings.TrimSpace(part.expr.src)+" }}", part.expr.src, err)
 			}
 			b = appendShell(b, part.quote, out)
 		}

@@ -317,10 +317,11 @@ func (c *compiler) compileOutputs() map[string]*template {
 		if len(o.Templates) == 0 {
 			continue
 		}
-		for _, t := range o.Templates {
+		for k := range o.Templates {
+			t := &o.Templates[k]
 			literals, exprs, err := splitTemplate(t.Text)
 			if err != nil {
-				c.splitFailed(&t, err)
+				c.splitFailed(t, err)
 				continue
 			}
 			tpl := &template{}
@@ -329,13 +330,13 @@ func (c *compiler) compileOutputs() map[string]*template {
 				if literals[k] != "" {
 					tpl.parts = append(tpl.parts, templatePart{literal: literals[k]})
 				}
-				at := place{start: t.PosAt(e.boff), tpl: &t, boff: e.boff}
+				at := place{start: t.PosAt(e.boff), tpl: t, boff: e.boff}
 				comp := c.outputExpr(e.src, at)
 				if comp == nil {
 					ok = false
 					continue
 				}
-				tpl.parts = append(tpl.parts, templatePart{expr: comp, at: at})
+				tpl.parts = append(tpl.parts, templatePart{expr: comp, tpl: t, boff: int32(e.boff)})
 			}
 			if last := literals[len(literals)-1]; last != "" {
 				tpl.parts = append(tpl.parts, templatePart{literal: last})

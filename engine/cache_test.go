@@ -208,3 +208,25 @@ nodes:
 		}
 	}
 }
+
+// Explain does not guess a cached foreach node from its inputs without an
+// item: each instance is keyed by its own.
+func TestExplainCachedForeach(t *testing.T) {
+	var calls atomic.Int32
+	reg := cacheModules(&calls)
+	dir := t.TempDir()
+	plan, err := engine.Parse("p.yaml", []byte("name: each\nnodes:\n  fit: {cache: true, foreach: [a, b], with: {x: \"${{ item }}\"}}\n"), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := engine.New(reg).Run(context.Background(), plan, engine.Options{CacheDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	ex, err := engine.New(reg).Explain(plan, engine.Options{CacheDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex) != 1 || ex[0].Cache != "decided for each instance at run time" {
+		t.Errorf("explain %+v, want the cache decided for each instance", ex)
+	}
+}

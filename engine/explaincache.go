@@ -28,6 +28,10 @@ func (c *core) explainCache(i int, w Would, hit []bool) string {
 		return ""
 	case c.opts.NoCache:
 		return "not cached: --no-cache (a success refreshes the entry)"
+	case pn.Foreach != nil:
+		// Each instance is keyed by its own inputs, its item among them:
+		// the node's inputs without one say nothing of them.
+		return "decided for each instance at run time"
 	}
 	for _, j := range pn.refs {
 		if !hit[j] {

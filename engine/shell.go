@@ -236,11 +236,13 @@ func (s *shellScan) feed(text string) {
 					hint: "put the case in a shell function defined outside $( ), or pass the value in `env:` and write \"$NAME\""}
 			}
 			if f.parens == 0 {
+				// The end of a $( ): the word it is in goes on ($(x)#y is
+				// one word, no comment).
 				s.pop()
 			} else {
 				f.parens--
+				s.wordStart = true
 			}
-			s.wordStart = true
 		case c == '#' && start && f.kind != '{':
 			s.comment = true
 		case c == '<' && next == '<':

@@ -29,6 +29,8 @@ func TestShellHoles(t *testing.T) {
 		{"arithmetic", `echo $((1 + 2)) @`, []shellCtx{shellWord}, ""},
 		{"hash inside a word", `echo a#@ @`, []shellCtx{shellWord, shellWord}, ""},
 		{"hash after a value", `echo @# @`, []shellCtx{shellWord, shellWord}, ""},
+		{"hash after a substitution", `echo $(echo a)#@`, []shellCtx{shellWord}, ""},
+		{"hash after a subshell", `(echo a) # @`, nil, "comment"},
 		{"here-string", `cat <<< @`, []shellCtx{shellWord}, ""},
 		{"comment", "echo hi # @", nil, "comment"},
 		{"comment ends at newline", "echo # c\necho @", []shellCtx{shellWord}, ""},

@@ -30,7 +30,9 @@ type JournalHeader struct {
 	// outputs are stale.
 	FileHash string                 `json:"file_hash,omitempty"`
 	Config   map[string]ConfigValue `json:"config,omitempty"`
-	Nodes    []JournalNode          `json:"nodes"`
+	// PipeVersion is the record's Version: what pipe ran it.
+	PipeVersion string        `json:"pipe_version,omitempty"`
+	Nodes       []JournalNode `json:"nodes"`
 }
 
 // JournalNode is a node of the run, as the header lists it.
@@ -54,7 +56,7 @@ func (c *core) writeJournalHeader() error {
 	h := JournalHeader{
 		Version: journalVersion, Run: c.rec.ID, Pipeline: c.rec.Pipeline, File: c.rec.File,
 		StartedAt: c.rec.StartedAt, PID: os.Getpid(), Host: host, FileHash: c.rec.FileHash, Config: c.rec.Config,
-		Nodes: make([]JournalNode, len(c.nodes)),
+		PipeVersion: c.rec.Version, Nodes: make([]JournalNode, len(c.nodes)),
 	}
 	for i := range c.nodes {
 		st := &c.nodes[i]
@@ -140,6 +142,10 @@ func appendJournalHeader(b []byte, h *JournalHeader) ([]byte, error) {
 		}
 		b = append(b, `,"config":`...)
 		b = append(b, cfg...)
+	}
+	if h.PipeVersion != "" {
+		b = append(b, `,"pipe_version":`...)
+		b = appendString(b, h.PipeVersion)
 	}
 	if h.Nodes == nil {
 		return append(b, `,"nodes":null}`...), nil

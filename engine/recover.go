@@ -208,7 +208,7 @@ func readJournal(r io.Reader, id string, modTime time.Time) (rec *Record, lost, 
 		// The id stays the file's: the header's is the journal's word
 		// only, and the record's path is made from the id.
 		rec.Pipeline, rec.File, rec.StartedAt = head.Pipeline, head.File, head.StartedAt
-		rec.Host, rec.FileHash, rec.Config = head.Host, head.FileHash, head.Config
+		rec.Host, rec.FileHash, rec.Config, rec.Version = head.Host, head.FileHash, head.Config, head.PipeVersion
 		for _, n := range head.Nodes {
 			switch {
 			case rec.Nodes[n.ID] != nil:

@@ -230,3 +230,28 @@ func TestExplainCachedForeach(t *testing.T) {
 		t.Errorf("explain %+v, want the cache decided for each instance", ex)
 	}
 }
+
+// Explain checks a hit against the node's promises, as the run does: an
+// entry stored before a promise it breaks is no hit.
+func TestExplainCacheChecksPromises(t *testing.T) {
+	var calls atomic.Int32
+	reg := cacheModules(&calls)
+	dir := t.TempDir()
+	parse := func(src string) *engine.Plan {
+		plan, err := engine.Parse("p.yaml", []byte(src), reg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return plan
+	}
+	if _, err := engine.New(reg).Run(context.Background(), parse("name: pr\nnodes:\n  fit: {cache: true, with: {x: a}}\n"), engine.Options{CacheDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	ex, err := engine.New(reg).Explain(parse("name: pr\nnodes:\n  fit: {cache: true, with: {x: a}, outputs: {x: int}}\n"), engine.Options{CacheDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex) != 1 || !strings.Contains(ex[0].Cache, "breaks a promise") {
+		t.Errorf("explain %+v, want no hit: the entry breaks the promise", ex)
+	}
+}

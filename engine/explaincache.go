@@ -48,7 +48,14 @@ func (c *core) explainCache(i int, w Would, hit []bool) string {
 	}
 	store := cachestore.Open(c.opts.CacheDir)
 	if e, err := store.Peek(cachestore.Key(ings)); err == nil {
-		if out, err := entryOutput(e); err == nil {
+		out, err := entryOutput(e)
+		if err == nil {
+			err = checkPromise(pn.promise, out) // as the run checks a hit
+			if err != nil {
+				return "not cached: the entry of run " + e.Run + " breaks a promise: " + err.Error()
+			}
+		}
+		if err == nil {
 			st := &c.nodes[i]
 			st.outputs, st.rec.Message, st.rec.Status = out.Values, out.Message, StatusSuccess
 			hit[i] = true

@@ -59,6 +59,9 @@ func (e *Engine) Explain(plan *Plan, opts Options) ([]Explanation, error) {
 		would[i] = w
 		if f := pn.Foreach; f != nil && w != WouldSkip {
 			why += "; " + foreachWhy(f)
+			if n := c.keptInstances(pn.ID); n > 0 && w != WouldKeep {
+				why += fmt.Sprintf(" (a resumed run keeps the %d that succeeded in run %s when their inputs match)", n, c.opts.KeptFrom)
+			}
 		}
 		cache := c.explainCache(i, w, hit)
 		out = append(out, Explanation{Node: pn.ID, Module: pn.Module, Would: w, Why: c.redact.String(why), Cache: c.redact.String(cache)})
@@ -69,6 +72,38 @@ func (e *Engine) Explain(plan *Plan, opts Options) ([]Explanation, error) {
 	}
 	slices.SortStableFunc(out, func(a, b Explanation) int { return index[a.Node] - index[b.Node] })
 	return out, nil
+}
+
+// keptInstances counts the instances of foreach node id that a resumed
+// run has outputs of.
+func (c *core) keptInstances(id string) int {
+	n := 0
+	for k := range c.opts.Keep {
+		if rest, ok := strings.CutPrefix(k, id+"["); ok && strings.HasSuffix(rest, "]") && !strings.Contains(rest, "/") {
+			n++
+		}
+	}
+	return n
+}
+
+// needsWould says what node i's needs would do when none is skipped: run,
+// or be kept by a resumed run.
+func (c *core) needsWould(i int, would []Would) string {
+	kept, ran := 0, 0
+	for _, j := range c.plan.Graph.Needs(i) {
+		if would[j] == WouldKeep {
+			kept++
+		} else {
+			ran++
+		}
+	}
+	switch {
+	case kept == 0:
+		return "its needs would run"
+	case ran == 0:
+		return "its needs are kept"
+	}
+	return "its needs would run or are kept"
 }
 
 // explain decides node i from what its needs would do.
@@ -118,7 +153,7 @@ func (c *core) explain(i int, would []Would) (Would, string) {
 		if len(c.plan.Graph.Needs(i)) == 0 {
 			return WouldRun, "no when, no needs"
 		}
-		return WouldRun, "no when; its needs would run"
+		return WouldRun, "no when; " + c.needsWould(i, would)
 	}
 	if len(pn.when.refs) > 0 || (usesStatus && !decided) {
 		var reads []string

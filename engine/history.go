@@ -167,6 +167,9 @@ func FindRun(dir, ref string) (string, error) {
 		return "", err
 	}
 	if len(runs) == 0 {
+		if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+			return "", fmt.Errorf("%w: %s is a file, not a directory of runs (name the runs directory with --runs-dir)", ErrNoRun, dir)
+		}
 		return "", fmt.Errorf("%w: %s holds no runs (run one with pipe run, or name another with --runs-dir)", ErrNoRun, dir)
 	}
 	if ref == "last" {

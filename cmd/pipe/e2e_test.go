@@ -202,6 +202,8 @@ func TestRunExitCodes(t *testing.T) {
 		{"empty --only", []string{"run", failing, "--only", ""}, 2, "--only: given nothing"},
 		{"empty --tags", []string{"run", failing, "--tags="}, 2, "--tags: given nothing"},
 		{"empty --skip on explain", []string{"explain", failing, "--skip", ""}, 2, "--skip: given nothing"},
+		{"runs dir that is a file", []string{"run", failing, "--runs-dir", failing}, 1, "it is a file, not a directory"},
+		{"show in a runs dir that is a file", []string{"show", "last", "--runs-dir", failing}, 1, "is a file, not a directory of runs"},
 		{"missing --config file", []string{"run", failing, "--config", filepath.Join(dir, "none.env")}, 2, "none.env"},
 		{"invalid pipeline", []string{"run", "testdata/bad/templates.yaml"}, 1, "templates.yaml:10:22"},
 		{"bad schedule", []string{"run", failing, "--schedule", "random"}, 2, "must be one of"},

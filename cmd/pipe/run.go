@@ -111,6 +111,9 @@ func (c *runCmd) Run(e *env) error {
 	journalPath := filepath.Join(c.RunsDir, runID+engine.JournalSuffix)
 	journal, err := createJournal(journalPath)
 	if err != nil {
+		if fi, serr := os.Stat(c.RunsDir); serr == nil && !fi.IsDir() {
+			return fail(exitFailed, "cannot record runs in %s: it is a file, not a directory; choose another with --runs-dir", c.RunsDir)
+		}
 		return fail(exitFailed, "cannot record runs in %s: %w; make it writable, or choose another directory with --runs-dir", c.RunsDir, err)
 	}
 	opts.Journal = journal

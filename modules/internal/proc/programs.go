@@ -31,7 +31,7 @@ func track(cmd *exec.Cmd) {
 		// Started as pipe was being killed: it goes too.
 		_ = signalGroup(cmd, sigKill)
 	}
-	if dog := watchdogLocked(); dog != nil {
+	if dog, fresh := watchdogLocked(); dog != nil && !fresh {
 		if err := dog.Add(cmd.Process.Pid); err != nil {
 			dogFailed(err)
 		}
@@ -50,19 +50,24 @@ func untrack(cmd *exec.Cmd) {
 	}
 }
 
-// watchdogLocked returns the watchdog, starting it on first use; nil when
-// it could not start. programs.mu is held.
-func watchdogLocked() *watchdog.Conn {
+// watchdogLocked returns the watchdog, starting it on first use, told of
+// every program running (fresh); nil when it could not start.
+// programs.mu is held.
+func watchdogLocked() (dog *watchdog.Conn, fresh bool) {
 	if programs.dog != nil || programs.dogErr != nil {
-		return programs.dog
+		return programs.dog, false
 	}
-	dog, err := watchdog.Start(dogExited)
+	groups := make([]int, 0, len(programs.running))
+	for cmd := range programs.running {
+		groups = append(groups, cmd.Process.Pid)
+	}
+	dog, err := watchdog.Start(dogExited, groups...)
 	if err != nil {
 		programs.dogErr = err
-		return nil
+		return nil, false
 	}
 	programs.dog = dog
-	return dog
+	return dog, true
 }
 
 // dogFailed drops a watchdog that no longer reads (it was killed): the
@@ -71,17 +76,7 @@ func watchdogLocked() *watchdog.Conn {
 func dogFailed(error) {
 	programs.dog.Close()
 	programs.dog = nil
-	dog := watchdogLocked()
-	if dog == nil {
-		return
-	}
-	for cmd := range programs.running {
-		if err := dog.Add(cmd.Process.Pid); err != nil {
-			programs.dog, programs.dogErr = nil, err // twice in a row: give up
-			dog.Close()
-			return
-		}
-	}
+	watchdogLocked() // told of every program still running before it starts
 }
 
 // dogExited hears that a watchdog process has ended. The one in use ends

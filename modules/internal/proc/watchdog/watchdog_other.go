@@ -12,7 +12,7 @@ type Conn struct{}
 var ErrUnsupported = errors.New("watchdog: not supported on this system")
 
 // Start returns ErrUnsupported.
-func Start(func(*Conn)) (*Conn, error) { return nil, ErrUnsupported }
+func Start(func(*Conn), ...int) (*Conn, error) { return nil, ErrUnsupported }
 
 // Add does nothing.
 func (*Conn) Add(int) error { return ErrUnsupported }

@@ -171,3 +171,38 @@ func TestWatchdogProcess(t *testing.T) {
 		})
 	}
 }
+
+// Groups given to Start reach the watchdog, those written before it runs
+// and those past the first preListed, written after: its pipe closed at
+// once after Start takes them all along. (That the first are in the pipe
+// before the process exists, so that pipe killed in between leaves none
+// behind, is what cmd/pipe's TestWatchdogKilledFirstIsReplaced met.)
+func TestWatchdogStartsWithItsGroups(t *testing.T) {
+	for _, self := range []bool{false, true} {
+		t.Run(map[bool]string{false: "sh and awk", true: "this executable"}[self], func(t *testing.T) {
+			if !self && shellWatchdog() == nil {
+				t.Skip("no sh or awk here")
+			}
+			useSelf = self
+			t.Cleanup(func() { useSelf = false })
+			first, last := sleeper(t), sleeper(t)
+			groups := []int{first.Process.Pid}
+			for g := 2; len(groups) < preListed; g++ {
+				groups = append(groups, 1<<30+g) // no such group: kill fails quietly
+			}
+			groups = append(groups, last.Process.Pid)
+			dog, err := Start(nil, groups...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dog.Close()
+			deadline := time.Now().Add(10 * time.Second)
+			for !hasExited(first) || !hasExited(last) {
+				if time.Now().After(deadline) {
+					t.Fatal("a group given to Start outlived the watchdog's pipe")
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		})
+	}
+}

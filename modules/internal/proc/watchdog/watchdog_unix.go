@@ -124,8 +124,11 @@ type Conn struct {
 // other end of a pipe: awk under sh (shellWatchdog), else this executable
 // again. onExit, when not nil, is called (from a goroutine of the Conn's)
 // once the watchdog process has ended, for whatever reason: pipe closed
-// it, or it was killed.
-func Start(onExit func(*Conn)) (*Conn, error) {
+// it, or it was killed. groups are listed before the watchdog starts (as
+// many as the pipe holds; Add lists the rest), so that no moment exists
+// in which it runs without knowing them: pipe killed right after Start
+// still takes them along.
+func Start(onExit func(*Conn), groups ...int) (*Conn, error) {
 	argv, env := shellWatchdog(), os.Environ()
 	path := ""
 	if argv == nil || useSelf {
@@ -142,6 +145,14 @@ func Start(onExit func(*Conn)) (*Conn, error) {
 		return nil, fmt.Errorf("starting the watchdog: %w", err)
 	}
 	defer r.Close()
+	c := &Conn{w: w}
+	early := groups[:min(len(groups), preListed)]
+	for _, g := range early {
+		if err := c.Add(g); err != nil {
+			w.Close()
+			return nil, err
+		}
+	}
 	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
 	if err != nil {
 		w.Close()
@@ -157,10 +168,23 @@ func Start(onExit func(*Conn)) (*Conn, error) {
 		w.Close()
 		return nil, fmt.Errorf("starting the watchdog %s: %w", path, err)
 	}
-	c := &Conn{w: w, pid: p.Pid}
+	c.pid = p.Pid
 	go c.watch(p, onExit)
+	for _, g := range groups[len(early):] {
+		if err := c.Add(g); err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
 	return c, nil
 }
+
+// preListed is how many groups Start writes to the pipe before the
+// watchdog reads it: lines of at most 15 bytes within one page, the least
+// a pipe holds (Linux shrinks a pipe to a page for a user past
+// pipe-user-pages-soft), so that the writes never wait for a reader that
+// does not exist yet.
+const preListed = 256
 
 // watch waits for the watchdog process to end, reaps it, and tells onExit:
 // a watchdog killed on its own must not leave pipe unguarded until its

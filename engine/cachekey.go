@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pipe-run/pipe/engine/internal/cachestore"
@@ -27,8 +28,11 @@ func (p *Plan) ingredients(ctx context.Context, i int, with, config map[string]a
 	out := make([]cachestore.Ingredient, 0, 1+len(with)+len(pn.configKeys))
 	out = append(out, cachestore.Ingredient{Name: "module", Digest: pn.info.Name + "@" + pn.info.Version})
 	if pn.sub != nil {
-		// The file input's hash is the sub-pipeline's own file only.
-		out = append(out, cachestore.Ingredient{Name: "pipeline", Digest: pn.sub.SourceHash()})
+		// The file input's hash is the sub-pipeline's own file only; and
+		// the dangerous gate, which the child gets from the parent and
+		// may read, is part of what it ran with.
+		out = append(out, cachestore.Ingredient{Name: "pipeline", Digest: pn.sub.SourceHash()},
+			cachestore.Ingredient{Name: "gate", Digest: strconv.FormatBool(truthy(config[DangerKey]))})
 	}
 	for k, v := range with {
 		d, err := valueDigest(v)

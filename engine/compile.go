@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pipe-run/pipe/dag"
@@ -36,6 +37,9 @@ type Plan struct {
 	// subs are the sub-pipelines its pipeline nodes run, each once, in
 	// file order, where the file is known before the run.
 	subs []*Plan
+	// sourceHash is SourceHash's answer, made once.
+	sourceOnce sync.Once
+	sourceHash string
 	// BaseDir is the absolute directory relative paths resolve against:
 	// modules get it (modules.Input.Dir) and programs run in it. See
 	// LoadOptions and the pipeline's base_dir.

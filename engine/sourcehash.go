@@ -12,8 +12,13 @@ import (
 // those files changed, and what a cached pipeline node's key holds. A plan
 // without sub-pipelines hashes its file alone, as runs always recorded.
 func (p *Plan) SourceHash() string {
-	sum := p.sourceSum(map[*Plan]bool{})
-	return hex.EncodeToString(sum[:8])
+	// Once per plan: a cached pipeline node's key asks for every instance,
+	// and plans are shared by the runs that use them.
+	p.sourceOnce.Do(func() {
+		sum := p.sourceSum(map[*Plan]bool{})
+		p.sourceHash = hex.EncodeToString(sum[:8])
+	})
+	return p.sourceHash
 }
 
 func (p *Plan) sourceSum(seen map[*Plan]bool) [32]byte {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"maps"
 	"os"
@@ -392,16 +393,31 @@ func TestSubPipelineNodesUseTheCache(t *testing.T) {
 }
 
 // A bound given for the run (pipe run --max-parallel) bounds the nodes of
-// its sub-pipelines too.
+// its sub-pipelines too, and does not loosen a sub-pipeline's own.
 func TestSubPipelineKeepsTheRunsBound(t *testing.T) {
+	for _, tc := range []struct{ own, run int }{{0, 1}, {1, 4}} {
+		t.Run(fmt.Sprintf("own %d, run %d", tc.own, tc.run), func(t *testing.T) {
+			subPipelineBound(t, tc.own, tc.run)
+		})
+	}
+}
+
+// subPipelineBound runs a sub-pipeline whose max_parallel is own (0: none)
+// under a run bound of run, and checks that its instances ran one at a
+// time.
+func subPipelineBound(t *testing.T, own, run int) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "child.yaml"), []byte("name: child\nnodes:\n  w: {module: exec, foreach: [1, 2, 3], with: {command: [sleep, \"0.05\"]}}\n"), 0o644)
+	bound := ""
+	if own > 0 {
+		bound = fmt.Sprintf("max_parallel: %d\n", own)
+	}
+	os.WriteFile(filepath.Join(dir, "child.yaml"), []byte("name: child\n"+bound+"nodes:\n  w: {module: exec, foreach: [1, 2, 3], with: {command: [sleep, \"0.05\"]}}\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "parent.yaml"), []byte("name: parent\nnodes:\n  p: {module: pipeline, with: {file: child.yaml}}\n"), 0o644)
 	plan, err := engine.Load(filepath.Join(dir, "parent.yaml"), modules.Default)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{MaxParallel: 1})
+	rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{MaxParallel: run})
 	if err != nil || rec.Status != engine.StatusSuccess {
 		t.Fatalf("run: %v %s %s", err, rec.Status, rec.Reason)
 	}
@@ -497,5 +513,28 @@ nodes:
 	got := rec.Nodes["r"].Outputs
 	if rec.Nodes["r"].Status != engine.StatusSuccess || got["okv"] != 1 || got["st"] != "error" || got["gone"] != nil {
 		t.Errorf("r %s %s, outputs %v: want okv 1, st error, gone null", rec.Nodes["r"].Status, rec.Nodes["r"].Reason, got)
+	}
+}
+
+// A cached pipeline node's key holds the dangerous gate its child gets:
+// opening the gate runs it again.
+func TestCachedPipelineNodeKeysTheGate(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "child.yaml"), []byte("name: child\nnodes:\n  g: {module: echo, when: \"config.ENABLE_DANGEROUS_AI\"}\noutputs: {st: \"${{ nodes.g.status }}\"}\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "parent.yaml"), []byte("name: parent\nnodes:\n  p: {module: pipeline, cache: true, with: {file: child.yaml}}\n"), 0o644)
+	plan, err := engine.Load(filepath.Join(dir, "parent.yaml"), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := filepath.Join(dir, "cache")
+	for k, open := range []bool{false, true} {
+		rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{CacheDir: cache, Config: map[string]any{engine.DangerKey: open}})
+		if err != nil || rec.Status != engine.StatusSuccess {
+			t.Fatalf("run %d: %v %s", k, err, rec.Status)
+		}
+		want := map[bool]string{false: "skipped", true: "success"}[open]
+		if got := rec.Nodes["p"].Outputs["st"]; got != want || rec.Nodes["p"].CachedFrom != "" {
+			t.Errorf("gate open %v: p's st %v (cached from %q), want %s, run again", open, got, rec.Nodes["p"].CachedFrom, want)
+		}
 	}
 }

@@ -58,7 +58,11 @@ func (m *pipelineModule) Run(ctx context.Context, in *modules.Input) (*modules.O
 		logger = discard
 	}
 	e := &Engine{Registry: m.reg, Logger: logger, NodeLogger: func(node string) *slog.Logger { return logger.With("child", node) }}
-	opts := Options{Config: cfg, Secrets: in.Secrets, CacheDir: m.cacheDir, NoCache: m.noCache, MaxParallel: m.maxParallel}
+	bound := m.maxParallel
+	if own := plan.Pipeline.MaxParallel; own > 0 && (bound == 0 || own < bound) {
+		bound = own // the run's bound does not loosen the child's own
+	}
+	opts := Options{Config: cfg, Secrets: in.Secrets, CacheDir: m.cacheDir, NoCache: m.noCache, MaxParallel: bound}
 	if in.Run != nil {
 		opts.RunID = in.Run.ID() + "/" + in.Node
 	}

@@ -143,7 +143,19 @@ func (c *core) exprFailed(at place, what, src string, err error) error {
 	if errors.As(err, &fe) {
 		off, msg = fe.From, fe.Message
 	}
-	return &exprRunError{where: c.where(at.at(src, off)), what: what + ": " + msg, err: err}
+	e := &exprRunError{where: c.where(at.at(src, off)), what: what + ": " + msg, err: err}
+	if at.tpl != nil {
+		b := len(src)
+		for i := range src {
+			if off == 0 {
+				b = i
+				break
+			}
+			off--
+		}
+		e.tpl, e.off = at.tpl, at.boff+b
+	}
+	return e
 }
 
 // inputFailed places the run-time error err of input in: at the
@@ -153,7 +165,18 @@ func (c *core) inputFailed(in *schema.Input, err error) error {
 	if !errors.As(err, &placed) {
 		placed = &exprRunError{where: c.where(in.Pos), what: err.Error(), err: err}
 	}
-	return &exprRunError{where: placed.where, what: "input " + in.Key + ": " + placed.what, err: placed.err}
+	where := placed.where
+	if t := placed.tpl; t != nil && !ownTemplate(in, t) {
+		// Nodes keep one compiled template per text: the same text in two
+		// inputs is placed in this one.
+		for k := range in.Templates {
+			if in.Templates[k].Text == t.Text {
+				where = c.where(in.Templates[k].PosAt(placed.off))
+				break
+			}
+		}
+	}
+	return &exprRunError{where: where, what: "input " + in.Key + ": " + placed.what, err: placed.err}
 }
 
 // where is "file:line:col: " for pos in the plan's file; "" for a plan
@@ -165,11 +188,24 @@ func (c *core) where(pos schema.Pos) string {
 	return ""
 }
 
+// ownTemplate reports whether t is one of in's templates.
+func ownTemplate(in *schema.Input, t *schema.Template) bool {
+	for k := range in.Templates {
+		if &in.Templates[k] == t {
+			return true
+		}
+	}
+	return false
+}
+
 // exprRunError is an expression's or an input's failure at run time,
 // placed in the file.
 type exprRunError struct {
 	where, what string
 	err         error
+	// tpl and off place it in a template's text, when it is one's.
+	tpl *schema.Template
+	off int
 }
 
 func (e *exprRunError) Error() string { return e.where + e.what }

@@ -58,6 +58,12 @@ nodes:
     foreach: "${{ nodes.a.outputs.l[7] }}"
   e: {module: wait, needs: a, with: {duration: "${{ nodes.a.outputs.s }}"}}
   f: {module: echo, needs: a, with: {m: "é \"q\" ${{ nodes.a.outputs.l[9] }}"}}
+  g:
+    module: echo
+    needs: a
+    with:
+      x: "${{ nodes.a.outputs.l[5] }}"
+      y: "${{ nodes.a.outputs.l[5] }}"
 `
 	plan, err := engine.Parse("rt.yaml", []byte(src), modules.Default)
 	if err != nil {
@@ -73,6 +79,9 @@ nodes:
 		"d": "rt.yaml:15:36: foreach: ${{ nodes.a.outputs.l[7] }}: index out of range",
 		"e": `rt.yaml:16:38: input duration: "x" is not a duration`,
 		"f": "rt.yaml:17:71: input m: ${{ nodes.a.outputs.l[9] }}: index out of range",
+		// The same text in two inputs is one compiled template: each is
+		// placed in its own.
+		"g": "rt.yaml:22:32: input x: ${{ nodes.a.outputs.l[5] }}: index out of range",
 	} {
 		if got := rec.Nodes[node].Reason; !strings.HasPrefix(got, want) {
 			t.Errorf("%s: reason %q, want it to start %q", node, got, want)

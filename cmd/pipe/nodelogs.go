@@ -118,16 +118,46 @@ func (c *logsCmd) prefix(file string) string {
 
 // keptFrom returns the run that node of run id in dir was kept from by
 // --resume; "" when it was not kept.
+// A child of a kept pipeline node (p/a), or an instance's (p[k]/a), was
+// kept with it; a foreach node none of whose instances ran was kept
+// through them.
 func keptFrom(dir, id, node string) string {
 	rec, err := engine.ReadRecord(filepath.Join(dir, id+".json"))
-	if err != nil || rec.Nodes[node] == nil {
+	if err != nil {
 		return ""
 	}
-	from, ok := strings.CutPrefix(rec.Nodes[node].Reason, engine.KeptPrefix)
-	if !ok || from == id {
+	kept := func(n string) string {
+		if r := rec.Nodes[n]; r != nil {
+			if from, ok := strings.CutPrefix(r.Reason, engine.KeptPrefix); ok && from != id {
+				return from
+			}
+		}
 		return ""
 	}
-	return from
+	for n := node; n != ""; n = parentID(n) {
+		if from := kept(n); from != "" {
+			return from
+		}
+		if r := rec.Nodes[n]; r != nil && r.FannedOut() {
+			for _, inst := range r.InstanceIDs(n) {
+				if from := kept(inst); from != "" {
+					return from
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// parentID is the node id above id: p for p/a and p[k]; "" for none.
+func parentID(id string) string {
+	if i := strings.LastIndexByte(id, '/'); i >= 0 {
+		return id[:i]
+	}
+	if i := strings.LastIndexByte(id, '['); i > 0 && strings.HasSuffix(id, "]") {
+		return id[:i]
+	}
+	return ""
 }
 
 // noLog says why a node has no log: it printed nothing, or is no node.

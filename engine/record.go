@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -297,17 +296,21 @@ func plainMap(m map[string]any) map[string]any {
 
 // ReadRecord reads a run record written by WriteRecord.
 func ReadRecord(path string) (*Record, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
+	defer f.Close()
 	var rec Record
 	// Numbers as written: a whole number past 2^53 would lose digits as a
 	// float64 (12345678901234567 read back as ...568).
-	dec := json.NewDecoder(bytes.NewReader(data))
+	dec := json.NewDecoder(f)
 	dec.UseNumber()
 	if err := dec.Decode(&rec); err != nil {
 		return nil, fmt.Errorf("%s: not a run record: %w", path, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%s: not a run record: more after the record's end", path)
 	}
 	if rec.Nodes == nil {
 		return nil, fmt.Errorf("%s: not a run record: no nodes", path)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"os"
 	"reflect"
 	"runtime"
 	"slices"
@@ -210,5 +211,23 @@ func TestReadRecordKeepsBigWholeNumbers(t *testing.T) {
 	out := back.Nodes["a"].Outputs
 	if out["big"] != 12345678901234567 || out["f"] != 0.5 || !reflect.DeepEqual(out["l"], []any{1, 2.5}) || back.Config["N"].Value != 9007199254740993 {
 		t.Errorf("read back outputs %#v, config %#v", out, back.Config)
+	}
+}
+
+// A record with something after its end is damaged, not a record.
+func TestReadRecordRefusesTrailingData(t *testing.T) {
+	dir := t.TempDir()
+	path, err := WriteRecord(dir, &Record{ID: "20261127T000000Z-cccccccc", Pipeline: "p", Status: StatusSuccess, Nodes: map[string]*NodeRecord{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadRecord(path); err != nil {
+		t.Fatalf("a whole record: %v", err)
+	}
+	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("\n{\"x\": 1}")
+	f.Close()
+	if _, err := ReadRecord(path); err == nil || !strings.Contains(err.Error(), "more after the record's end") {
+		t.Errorf("a record with data after it: %v, want an error", err)
 	}
 }

@@ -427,20 +427,41 @@ func sampleOf(t reflect.Type) (any, bool) {
 	return nil, false
 }
 
-// shellArgv reports whether v is an argv that runs a shell script: [sh,
-// -c, SCRIPT, ...] (bash, dash, zsh, ksh too, by path or not).
-func shellArgv(v any) bool {
+// shellScriptAt returns where the script is in v when v is an argv that
+// runs a shell script: [sh, -c, SCRIPT, ...], with options before it or
+// grouped with c ([bash, -lc, ...], [sh, -e, -c, ...]), after env or
+// not, the shell by path or not (bash, dash, zsh, ksh too); -1 otherwise.
+func shellScriptAt(v any) int {
 	argv, ok := v.([]any)
-	if !ok || len(argv) < 3 {
-		return false
+	if !ok || len(argv) == 0 {
+		return -1
 	}
-	name, _ := argv[0].(string)
-	flag, _ := argv[1].(string)
+	k := 0
+	if name, _ := argv[0].(string); filepath.Base(name) == "env" {
+		k = 1
+	}
+	if k >= len(argv) {
+		return -1
+	}
+	name, _ := argv[k].(string)
 	switch filepath.Base(name) {
 	case "sh", "bash", "dash", "zsh", "ksh":
-		return flag == "-c"
+	default:
+		return -1
 	}
-	return false
+	for k++; k < len(argv); k++ {
+		opt, _ := argv[k].(string)
+		if len(opt) < 2 || opt[0] != '-' || opt[1] == '-' {
+			return -1 // the script's operand, or a long option: no -c
+		}
+		if strings.ContainsRune(opt[1:], 'c') {
+			if k+1 < len(argv) {
+				return k + 1
+			}
+			return -1
+		}
+	}
+	return -1
 }
 
 // templates compiles the `${{ }}` in one input. It returns the static type
@@ -461,9 +482,9 @@ func (c *compiler) templates(i int, in schema.Input, pn *planNode, shell bool) (
 		if script {
 			holes = shellHoles(literals)
 		}
-		if shell && t.Path == "[2]" && shellArgv(in.Value) {
+		if k := shellScriptAt(in.Value); shell && k >= 0 && t.Path == fmt.Sprintf("[%d]", k) {
 			c.warnf(t.Pos, "write the command as one string: pipe quotes each ${{ }} of a script it runs with sh -c; or pass the value in env: and write \"$NAME\"",
-				"the script of [%s, -c, ...] in input %s gets ${{ }} values unquoted: one with ; $( ) or quotes in it runs as shell code", in.Value.([]any)[0], in.Key)
+				"the script of [%s ... -c ...] in input %s gets ${{ }} values unquoted: one with ; $( ) or quotes in it runs as shell code", in.Value.([]any)[0], in.Key)
 		}
 		tpl := &template{}
 		ok := true

@@ -194,6 +194,25 @@ func (c *core) keeps(i int) bool {
 	return true
 }
 
+// maskedRecords copies records of an earlier run with this run's secrets
+// masked: a key may be secret now that was not then.
+func (c *core) maskedRecords(recs map[string]*NodeRecord) map[string]*NodeRecord {
+	if c.redact == nil || len(recs) == 0 {
+		return recs
+	}
+	out := make(map[string]*NodeRecord, len(recs))
+	for id, r := range recs {
+		if r == nil {
+			continue
+		}
+		cp := *r
+		cp.Message, cp.Reason = c.redact.String(cp.Message), c.redact.String(cp.Reason)
+		cp.Inputs, cp.Outputs = c.redact.Map(cp.Inputs), c.redact.Map(cp.Outputs)
+		out[id] = &cp
+	}
+	return out
+}
+
 // KeptPrefix starts the reason of a node kept by --resume, before the id
 // of the run it was kept from.
 const KeptPrefix = "kept from run "
@@ -206,7 +225,7 @@ func (c *core) keep(i int) {
 	st.rec.Status, st.rec.Message = StatusSuccess, c.redact.String(k.Message)
 	st.rec.Reason = KeptPrefix + c.opts.KeptFrom
 	st.rec.Outputs = c.redact.Map(jsonSafe(k.Outputs))
-	c.addChildren(i, k.Children)
+	c.addChildren(i, c.maskedRecords(k.Children))
 	c.mu.Unlock()
 	st.outputs, st.passed, st.kept = k.Outputs, true, true
 	c.logResult(i)

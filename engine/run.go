@@ -38,8 +38,11 @@ func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
 	}
 	c.log = e.logger()
 	for _, k := range slices.Sorted(maps.Keys(c.unexported)) {
-		c.log.Warn("not passed to programs' environment: "+c.unexported[k], "key", k,
-			"hint", "a program reads it through ${{ config."+k+" }} in its inputs (stdin: for a long one)")
+		hint := "a program reads it through ${{ config." + k + " }} in its inputs (stdin: for a long one)"
+		if !slices.Contains(plan.Pipeline.ConfigKeys(), k) {
+			hint = "a .env key no program can get this way: keep the value in a file the program reads"
+		}
+		c.log.Warn("not passed to programs' environment: "+c.unexported[k], "key", k, "hint", hint)
 	}
 	c.endIsNow = true // runNode stamps res.finished with time.Now
 	c.cleanupTimeout = e.cleanupTimeout()

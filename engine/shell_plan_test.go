@@ -168,7 +168,12 @@ func TestShellArgvWarns(t *testing.T) {
 	for script, warns := range map[string]bool{
 		`[sh, -c, "echo ${{ config.X }}"]`:               true,
 		`[/bin/bash, -c, "echo ${{ config.X }}"]`:        true,
+		`[bash, -lc, "echo ${{ config.X }}"]`:            true,
+		`[sh, -e, -c, "echo ${{ config.X }}"]`:           true,
+		`[env, bash, -c, "echo ${{ config.X }}"]`:        true,
 		`[echo, "${{ config.X }}"]`:                      false,
+		`[sh, script.sh, "${{ config.X }}"]`:             false,
+		`[]`:                                             false,
 		`[sh, -c, "echo \"$1\"", sh, "${{ config.X }}"]`: false,
 	} {
 		src := "name: d\nconfig: {X: x}\nnodes:\n  s:\n    module: script\n    with: {script: " + script + "}\n"

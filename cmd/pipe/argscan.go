@@ -170,13 +170,14 @@ func positionalsOf(toks []token) []int {
 	return out
 }
 
-// emptyListFlag finds a list flag given on the command line with nothing
-// in it (an empty argument after --only, or --tags=): kong splits the
-// empty string into no items, and an empty --only or --tags would select
-// every node, the opposite of what was asked.
+// emptyListFlag finds a selecting flag given on the command line with
+// nothing in it (an empty argument after --only, or --tags=): kong splits
+// the empty string into no items, and an empty --only or --tags would
+// select every node, the opposite of what was asked. An empty --skip
+// skips nothing, as a script's --skip "$NONE" means.
 func emptyListFlag(kctx *kong.Context) error {
 	for _, p := range kctx.Path {
-		if f := p.Flag; f != nil && f.Target.Kind() == reflect.Slice && f.Target.Len() == 0 {
+		if f := p.Flag; f != nil && (f.Name == "only" || f.Name == "tags") && f.Target.Kind() == reflect.Slice && f.Target.Len() == 0 {
 			return fmt.Errorf("--%s: given nothing: name at least one, or leave the flag out", f.Name)
 		}
 	}

@@ -201,7 +201,8 @@ func TestRunExitCodes(t *testing.T) {
 		// Empty lists would select every node: the opposite of what they ask.
 		{"empty --only", []string{"run", failing, "--only", ""}, 2, "--only: given nothing"},
 		{"empty --tags", []string{"run", failing, "--tags="}, 2, "--tags: given nothing"},
-		{"empty --skip on explain", []string{"explain", failing, "--skip", ""}, 2, "--skip: given nothing"},
+		{"empty --tags on explain", []string{"explain", failing, "--tags", ""}, 2, "--tags: given nothing"},
+		{"empty --skip skips nothing", []string{"explain", failing, "--skip", ""}, 0, "WOULD"},
 		{"runs dir that is a file", []string{"run", failing, "--runs-dir", failing}, 1, "it is a file, not a directory"},
 		{"show in a runs dir that is a file", []string{"show", "last", "--runs-dir", failing}, 1, "is a file, not a directory of runs"},
 		{"missing --config file", []string{"run", failing, "--config", filepath.Join(dir, "none.env")}, 2, "none.env"},

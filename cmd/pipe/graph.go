@@ -29,6 +29,7 @@ func (c *graphCmd) Run(e *env) error {
 	if c.Record != "" {
 		ref := c.Record
 		if ref == "last" {
+			recoverRuns(e, c.RunsDir, false) // a run whose pipe was killed is a run
 			if ref, err = lastRunOf(c.RunsDir, plan, c.File, "--run"); err != nil {
 				return err
 			}

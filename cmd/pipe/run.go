@@ -103,7 +103,9 @@ func (c *runCmd) Run(e *env) error {
 	opts.LogDir, opts.Hurry = filepath.Join(c.RunsDir, runID), e.hurry
 	opts.FileHash, opts.Keep, opts.KeptFrom = fileHash(plan), keep, keptFrom
 	opts.CacheDir = cacheDir(c.RunsDir)
-	recoverRuns(e, c.RunsDir, false) // runs whose pipe was killed outright
+	if c.Resume == "" { // --resume recovered them already
+		recoverRuns(e, c.RunsDir, false) // runs whose pipe was killed outright
+	}
 	// The journal keeps the run's progress on disk until the record is
 	// written, in case the process dies first. Creating it is also the
 	// check that the runs directory takes files: a run that cannot be

@@ -294,24 +294,18 @@ nodes:
 // the child's records; the child's, handed up through its outputs, is
 // masked in the parent's.
 func TestSubPipelineSecretsStayMasked(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "child.yaml"), []byte(`name: child
+	plan, _ := loadWithChild(t, `name: child
 config: {PLAIN: "", CHILD_TOKEN: childsecret123}
 nodes:
   show: {module: echo, with: {message: "plain=${{ config.PLAIN }}"}}
 outputs:
   k: ${{ config.CHILD_TOKEN }}
-`), 0o644)
-	os.WriteFile(filepath.Join(dir, "parent.yaml"), []byte(`name: parent
+`, `name: parent
 config: {API_KEY: hunter2secret}
 nodes:
   p: {module: pipeline, with: {file: child.yaml, set: {PLAIN: "${{ config.API_KEY }}"}}}
   q: {module: echo, needs: p, with: {message: "parent-got ${{ nodes.p.outputs.k }}"}}
-`), 0o644)
-	plan, err := engine.Load(filepath.Join(dir, "parent.yaml"), modules.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
+`, modules.Default)
 	rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{})
 	if err != nil || rec.Status != engine.StatusSuccess {
 		t.Fatalf("run: %v %s %s", err, rec.Status, rec.Reason)
@@ -370,13 +364,7 @@ func TestSourceHashCoversSubPipelines(t *testing.T) {
 // A sub-pipeline's cached nodes use the run's node cache: the second run
 // reuses them, and --no-cache runs them again.
 func TestSubPipelineNodesUseTheCache(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "child.yaml"), []byte("name: child\nnodes:\n  a: {module: echo, cache: true, with: {v: 1}}\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "parent.yaml"), []byte("name: parent\nnodes:\n  p: {module: pipeline, with: {file: child.yaml}}\n"), 0o644)
-	plan, err := engine.Load(filepath.Join(dir, "parent.yaml"), modules.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan, dir := loadWithChild(t, "name: child\nnodes:\n  a: {module: echo, cache: true, with: {v: 1}}\n", "name: parent\nnodes:\n  p: {module: pipeline, with: {file: child.yaml}}\n", modules.Default)
 	cache := filepath.Join(dir, "cache")
 	for k, tc := range []struct {
 		noCache bool
@@ -440,13 +428,7 @@ func subPipelineBound(t *testing.T, own, run int) {
 // A sub-pipeline has the dangerous gate whether it declares it or not:
 // set may name it, and cannot open it; the parent's gate does.
 func TestSubPipelineGateIsTheParents(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "child.yaml"), []byte("name: child\nnodes:\n  d: {module: echo, dangerous: true}\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "parent.yaml"), []byte("name: parent\nnodes:\n  p: {module: pipeline, with: {file: child.yaml, set: {ENABLE_DANGEROUS_AI: true}}}\n"), 0o644)
-	plan, err := engine.Load(filepath.Join(dir, "parent.yaml"), modules.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan, _ := loadWithChild(t, "name: child\nnodes:\n  d: {module: echo, dangerous: true}\n", "name: parent\nnodes:\n  p: {module: pipeline, with: {file: child.yaml, set: {ENABLE_DANGEROUS_AI: true}}}\n", modules.Default)
 	for _, open := range []bool{false, true} {
 		rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{Config: map[string]any{engine.DangerKey: open}})
 		if err != nil || rec.Status != engine.StatusSuccess {
@@ -464,13 +446,7 @@ func TestSubPipelineGateIsTheParents(t *testing.T) {
 
 // A pipeline node kept by --resume keeps its sub-pipeline's records.
 func TestKeptPipelineNodeKeepsItsChildren(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "child.yaml"), []byte("name: child\nnodes:\n  a: {module: echo}\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "parent.yaml"), []byte("name: parent\nnodes:\n  p: {module: pipeline, with: {file: child.yaml}}\n  q: {module: echo, needs: p}\n"), 0o644)
-	plan, err := engine.Load(filepath.Join(dir, "parent.yaml"), modules.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan, _ := loadWithChild(t, "name: child\nnodes:\n  a: {module: echo}\n", "name: parent\nnodes:\n  p: {module: pipeline, with: {file: child.yaml}}\n  q: {module: echo, needs: p}\n", modules.Default)
 	child := &engine.NodeRecord{Module: "echo", Status: engine.StatusSuccess, Message: "from before"}
 	keep := map[string]engine.Kept{"p": {Outputs: map[string]any{}, Children: map[string]*engine.NodeRecord{"a": child}}}
 	rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{Keep: keep, KeptFrom: "r0"})
@@ -486,8 +462,8 @@ func TestKeptPipelineNodeKeepsItsChildren(t *testing.T) {
 // parent that goes on (continue_on_error); an output that cannot be
 // evaluated is null.
 func TestFailedSubPipelineGivesWhatItCan(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "child.yaml"), []byte(`name: child
+	tm := newTestModules(t)
+	plan, _ := loadWithChild(t, `name: child
 nodes:
   ok: {module: echo, with: {v: 1}}
   bad: {module: fail, with: {message: broken}}
@@ -495,17 +471,11 @@ outputs:
   okv: "${{ nodes.ok.outputs.v }}"
   st: "${{ nodes.bad.status }}"
   gone: "${{ nodes.bad.outputs.x[3] }}"
-`), 0o644)
-	os.WriteFile(filepath.Join(dir, "parent.yaml"), []byte(`name: parent
+`, `name: parent
 nodes:
   p: {module: pipeline, continue_on_error: true, with: {file: child.yaml}}
   r: {module: echo, needs: p, with: {okv: "${{ nodes.p.outputs.okv }}", st: "${{ nodes.p.outputs.st }}", gone: "${{ nodes.p.outputs.gone }}"}}
-`), 0o644)
-	tm := newTestModules(t)
-	plan, err := engine.Load(filepath.Join(dir, "parent.yaml"), tm.reg)
-	if err != nil {
-		t.Fatal(err)
-	}
+`, tm.reg)
 	rec, err := engine.New(tm.reg).Run(context.Background(), plan, engine.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -519,13 +489,7 @@ nodes:
 // A cached pipeline node's key holds the dangerous gate its child gets:
 // opening the gate runs it again.
 func TestCachedPipelineNodeKeysTheGate(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "child.yaml"), []byte("name: child\nnodes:\n  g: {module: echo, when: \"config.ENABLE_DANGEROUS_AI\"}\noutputs: {st: \"${{ nodes.g.status }}\"}\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "parent.yaml"), []byte("name: parent\nnodes:\n  p: {module: pipeline, cache: true, with: {file: child.yaml}}\n"), 0o644)
-	plan, err := engine.Load(filepath.Join(dir, "parent.yaml"), modules.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan, dir := loadWithChild(t, "name: child\nnodes:\n  g: {module: echo, when: \"config.ENABLE_DANGEROUS_AI\"}\noutputs: {st: \"${{ nodes.g.status }}\"}\n", "name: parent\nnodes:\n  p: {module: pipeline, cache: true, with: {file: child.yaml}}\n", modules.Default)
 	cache := filepath.Join(dir, "cache")
 	for k, open := range []bool{false, true} {
 		rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{CacheDir: cache, Config: map[string]any{engine.DangerKey: open}})
@@ -537,4 +501,22 @@ func TestCachedPipelineNodeKeysTheGate(t *testing.T) {
 			t.Errorf("gate open %v: p's st %v (cached from %q), want %s, run again", open, got, rec.Nodes["p"].CachedFrom, want)
 		}
 	}
+}
+
+// loadWithChild writes child.yaml and parent.yaml into a new directory and
+// loads the parent, which runs the child; it returns the plan and the
+// directory.
+func loadWithChild(t *testing.T, child, parent string, reg *modules.Registry) (*engine.Plan, string) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, src := range map[string]string{"child.yaml": child, "parent.yaml": parent} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan, err := engine.Load(filepath.Join(dir, "parent.yaml"), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan, dir
 }

@@ -134,6 +134,40 @@ func hasExited(cmd *exec.Cmd) bool {
 // its pipe closes (here by Close; when pipe dies, by the kernel): the awk
 // one under sh, and pipe's executable run again where they are missing.
 func TestWatchdogProcess(t *testing.T) {
+	eachWatchdog(t, func(t *testing.T) {
+		exited := make(chan struct{})
+		dog, err := Start(func(*Conn) { close(exited) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed, ended := sleeper(t), sleeper(t)
+		for _, err := range []error{dog.Add(listed.Process.Pid), dog.Add(ended.Process.Pid), dog.Remove(ended.Process.Pid)} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		dog.Close()
+		deadline := time.Now().Add(10 * time.Second)
+		for !hasExited(listed) {
+			if time.Now().After(deadline) {
+				t.Fatal("the listed group outlived the watchdog's pipe")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if hasExited(ended) {
+			t.Error("the watchdog killed a group taken off its list")
+		}
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			t.Error("the watchdog did not exit")
+		}
+	})
+}
+
+// eachWatchdog runs test for both kinds of watchdog: awk under sh, and
+// this executable run again.
+func eachWatchdog(t *testing.T, test func(t *testing.T)) {
 	for _, self := range []bool{false, true} {
 		t.Run(map[bool]string{false: "sh and awk", true: "this executable"}[self], func(t *testing.T) {
 			if !self && shellWatchdog() == nil {
@@ -141,33 +175,7 @@ func TestWatchdogProcess(t *testing.T) {
 			}
 			useSelf = self
 			t.Cleanup(func() { useSelf = false })
-			exited := make(chan struct{})
-			dog, err := Start(func(*Conn) { close(exited) })
-			if err != nil {
-				t.Fatal(err)
-			}
-			listed, ended := sleeper(t), sleeper(t)
-			for _, err := range []error{dog.Add(listed.Process.Pid), dog.Add(ended.Process.Pid), dog.Remove(ended.Process.Pid)} {
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
-			dog.Close()
-			deadline := time.Now().Add(10 * time.Second)
-			for !hasExited(listed) {
-				if time.Now().After(deadline) {
-					t.Fatal("the listed group outlived the watchdog's pipe")
-				}
-				time.Sleep(10 * time.Millisecond)
-			}
-			if hasExited(ended) {
-				t.Error("the watchdog killed a group taken off its list")
-			}
-			select {
-			case <-exited:
-			case <-time.After(10 * time.Second):
-				t.Error("the watchdog did not exit")
-			}
+			test(t)
 		})
 	}
 }
@@ -178,31 +186,24 @@ func TestWatchdogProcess(t *testing.T) {
 // before the process exists, so that pipe killed in between leaves none
 // behind, is what cmd/pipe's TestWatchdogKilledFirstIsReplaced met.)
 func TestWatchdogStartsWithItsGroups(t *testing.T) {
-	for _, self := range []bool{false, true} {
-		t.Run(map[bool]string{false: "sh and awk", true: "this executable"}[self], func(t *testing.T) {
-			if !self && shellWatchdog() == nil {
-				t.Skip("no sh or awk here")
+	eachWatchdog(t, func(t *testing.T) {
+		first, last := sleeper(t), sleeper(t)
+		groups := []int{first.Process.Pid}
+		for g := 2; len(groups) < preListed; g++ {
+			groups = append(groups, 1<<30+g) // no such group: kill fails quietly
+		}
+		groups = append(groups, last.Process.Pid)
+		dog, err := Start(nil, groups...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dog.Close()
+		deadline := time.Now().Add(10 * time.Second)
+		for !hasExited(first) || !hasExited(last) {
+			if time.Now().After(deadline) {
+				t.Fatal("a group given to Start outlived the watchdog's pipe")
 			}
-			useSelf = self
-			t.Cleanup(func() { useSelf = false })
-			first, last := sleeper(t), sleeper(t)
-			groups := []int{first.Process.Pid}
-			for g := 2; len(groups) < preListed; g++ {
-				groups = append(groups, 1<<30+g) // no such group: kill fails quietly
-			}
-			groups = append(groups, last.Process.Pid)
-			dog, err := Start(nil, groups...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			dog.Close()
-			deadline := time.Now().Add(10 * time.Second)
-			for !hasExited(first) || !hasExited(last) {
-				if time.Now().After(deadline) {
-					t.Fatal("a group given to Start outlived the watchdog's pipe")
-				}
-				time.Sleep(10 * time.Millisecond)
-			}
-		})
-	}
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
 }

@@ -626,6 +626,10 @@ func (c *compiler) expr(i int, src string, pos place, asBool bool, refs *[]int) 
 			}
 		}
 	}
+	for _, e := range c.checkPromisedUse(comp, asBool) {
+		c.errorf(pos.at(src, e.off), e.hint, "%s", e.msg)
+		bad = true
+	}
 	return c.checkedOutputs(comp, pos, src, bad)
 }
 

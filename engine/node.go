@@ -48,6 +48,12 @@ func (c *core) inputs(i int, env any) (map[string]any, error) {
 					}
 				}
 			}
+			if pn.sub != nil && in.Key == "set" {
+				// What validate checks of literal values, for those known now.
+				if _, err := subConfig(pn.sub, v, true); err != nil {
+					return nil, c.inputFailed(in, err)
+				}
+			}
 		}
 		with[in.Key] = v
 	}

@@ -213,8 +213,9 @@ func selection(plan *Plan, opts Options) ([]bool, []string, error) {
 				out = append(out, i)
 			}
 		}
-		if len(ids) > 0 && len(out) == 0 {
-			// --only ' , ' would run everything: the opposite of what it says.
+		if len(ids) > 0 && len(out) == 0 && flag == "--only" {
+			// --only ' , ' would run everything: the opposite of what it
+			// says. An empty --skip skips nothing, as it says.
 			return nil, fmt.Errorf("%w: %s: no node ids given (pipe explain FILE lists them)", ErrUsage, flag)
 		}
 		return out, nil
@@ -223,7 +224,12 @@ func selection(plan *Plan, opts Options) ([]bool, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	byTag, err := tagged(plan, "--tags", splitList(opts.Tags))
+	tags := splitList(opts.Tags)
+	if len(opts.Tags) > 0 && len(tags) == 0 {
+		// As --only ' , ': it would select every node.
+		return nil, nil, fmt.Errorf("%w: --tags: no tags given", ErrUsage)
+	}
+	byTag, err := tagged(plan, "--tags", tags)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -48,6 +48,12 @@ func (v *promiseUse) typeOf(n ast.Node) (what, typ string) {
 
 func (v *promiseUse) Visit(node *ast.Node) {
 	switch n := (*node).(type) {
+	case *ast.UnaryNode:
+		if n.Operator == "!" || n.Operator == "not" {
+			v.wantBool(n.Node, n.Operator)
+		}
+	case *ast.ConditionalNode:
+		v.wantBool(n.Cond, "a condition (? :)")
 	case *ast.MemberNode:
 		what, t := v.typeOf(n.Node)
 		if _, isName := n.Property.(*ast.StringNode); isName && (t == "int" || t == "number" || t == "bool" || t == "string") {
@@ -56,6 +62,11 @@ func (v *promiseUse) Visit(node *ast.Node) {
 				hint: "read the value itself, or promise it as a map"})
 		}
 	case *ast.BinaryNode:
+		if n.Operator == "&&" || n.Operator == "||" || n.Operator == "and" || n.Operator == "or" {
+			v.wantBool(n.Left, n.Operator)
+			v.wantBool(n.Right, n.Operator)
+			return
+		}
 		for _, side := range [2][2]ast.Node{{n.Left, n.Right}, {n.Right, n.Left}} {
 			what, t := v.typeOf(side[0])
 			if t == "" {
@@ -68,6 +79,28 @@ func (v *promiseUse) Visit(node *ast.Node) {
 			}
 		}
 	}
+}
+
+// wantBool reports operand n of op, which takes true or false, when it is
+// a promised output of another type.
+func (v *promiseUse) wantBool(n ast.Node, op string) {
+	if what, t := v.typeOf(n); t != "" && t != "bool" {
+		_, _, off, _ := outputRead(n)
+		v.bad = append(v.bad, exprError{off: off,
+			msg:  fmt.Sprintf("%s is promised as %s, and %s takes true or false", what, article(t), op),
+			hint: "test it: " + boolTest(what, t)})
+	}
+}
+
+// boolTest is a test of a value promised as t that gives a bool.
+func boolTest(what, t string) string {
+	switch t {
+	case "string":
+		return what + ` != ""`
+	case "list", "map":
+		return "len(" + what + ") > 0"
+	}
+	return what + " > 0"
 }
 
 // literalKind is the promise type of a literal, "" for anything else.
@@ -113,17 +146,10 @@ func (c *compiler) checkPromisedUse(comp *compiled, asBool bool) []exprError {
 	v := &promiseUse{c: c}
 	ast.Walk(&root, v)
 	if what, t := v.typeOf(root); asBool && t != "" && t != "bool" {
-		test := what + " > 0"
-		switch t {
-		case "string":
-			test = what + ` != ""`
-		case "list", "map":
-			test = "len(" + what + ") > 0"
-		}
 		_, _, off, _ := outputRead(root)
 		v.bad = append(v.bad, exprError{off: off,
 			msg:  fmt.Sprintf("when must be true or false, and %s is promised as %s", what, article(t)),
-			hint: "test it: " + test})
+			hint: "test it: " + boolTest(what, t)})
 	}
 	return v.bad
 }

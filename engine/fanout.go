@@ -140,7 +140,7 @@ func (c *core) fanOut(i int, work []int) []int {
 			if items, keys, mapKeys, err = c.items(pn, env); errors.As(err, &none) {
 				status, reason = StatusSkipped, err.Error()
 			} else if err != nil {
-				status, reason = StatusError, err.Error()
+				status, reason = StatusError, c.foreachFailed(pn, err)
 			} else if len(items) == 0 {
 				status, reason = StatusSkipped, "foreach gave no items"
 			}

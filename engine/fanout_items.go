@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -67,6 +68,17 @@ func (c *core) items(pn *planNode, env any) (items []any, keys, mapKeys []string
 		items[k] = rv.Index(k).Interface()
 	}
 	return items, listKeys(items), nil, nil
+}
+
+// foreachFailed is the reason of a foreach whose items are no list or
+// map: placed at its foreach, unless placed already (an expression that
+// failed is placed at its part that failed).
+func (c *core) foreachFailed(pn *planNode, err error) string {
+	var placed *exprRunError
+	if errors.As(err, &placed) || pn.Foreach == nil {
+		return err.Error()
+	}
+	return c.where(pn.eachAt().start) + err.Error()
 }
 
 // noItemsError is a foreach that gave null because a node it reads did

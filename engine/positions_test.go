@@ -64,6 +64,7 @@ nodes:
     with:
       x: "${{ nodes.a.outputs.l[5] }}"
       y: "${{ nodes.a.outputs.l[5] }}"
+  h: {module: echo, needs: a, foreach: "${{ nodes.a.outputs.s }}"}
 `
 	plan, err := engine.Parse("rt.yaml", []byte(src), modules.Default)
 	if err != nil {
@@ -82,6 +83,7 @@ nodes:
 		// The same text in two inputs is one compiled template: each is
 		// placed in its own.
 		"g": "rt.yaml:22:32: input x: ${{ nodes.a.outputs.l[5] }}: index out of range",
+		"h": "rt.yaml:24:44: foreach gave a string, not a list or a map",
 	} {
 		if got := rec.Nodes[node].Reason; !strings.HasPrefix(got, want) {
 			t.Errorf("%s: reason %q, want it to start %q", node, got, want)

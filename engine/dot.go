@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/pipe-run/pipe/dag"
@@ -14,9 +15,13 @@ func WriteDOT(w io.Writer, plan *Plan, rec *Record) error {
 	if rec != nil {
 		opts.Results = make(map[string]dag.NodeResult, len(rec.Nodes))
 		for id, n := range rec.Nodes {
+			reason := n.Reason
+			if n.Status == StatusError && n.Message != "" && (reason == "failed" || strings.HasPrefix(reason, "failed after ")) {
+				reason += ": " + n.Message // what failed, not only that it did
+			}
 			opts.Results[id] = dag.NodeResult{
 				Status:   string(n.Status),
-				Reason:   n.Reason,
+				Reason:   reason,
 				Duration: time.Duration(n.DurationMS) * time.Millisecond,
 				Attempts: n.Attempts,
 				Items:    n.Items,

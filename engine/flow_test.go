@@ -445,3 +445,19 @@ func TestDangerousGateOfAPipelineThatDoesNotDeclareIt(t *testing.T) {
 		t.Errorf("ENABLE_DANGEROUS_AI=perhaps: %v, want a usage error", err)
 	}
 }
+
+// A graph coloured with a run says what failed, not only that it did.
+func TestGraphSaysWhatFailed(t *testing.T) {
+	plan, err := engine.Parse("g.yaml", []byte("name: g\nnodes:\n  y: {module: echo}\n"), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &engine.Record{Nodes: map[string]*engine.NodeRecord{"y": {Status: engine.StatusError, Reason: "failed", Message: "exit status 3"}}}
+	var b strings.Builder
+	if err := engine.WriteDOT(&b, plan, rec); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `tooltip="failed: exit status 3"`) {
+		t.Errorf("graph:\n%s", b.String())
+	}
+}

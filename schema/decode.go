@@ -222,6 +222,20 @@ func (l *loader) needs(v *yaml.Node) []Ref {
 	return refs
 }
 
+// writtenWithBang reports whether scalar v is written after a lone "!"
+// (YAML's non-specific tag, which leaves no trace in the node).
+func (l *loader) writtenWithBang(v *yaml.Node) bool {
+	if v.Style&yaml.TaggedStyle != 0 || l.src == nil {
+		return false
+	}
+	at := l.src.offset(posOf(v))
+	if at < 0 || at+1 >= len(l.src.Data) || l.src.Data[at] != '!' {
+		return false
+	}
+	next := l.src.Data[at+1]
+	return next == ' ' || next == '\t'
+}
+
 // standardTags are the tags YAML itself gives; any other tag on a `when`
 // is the user's `!` negation read as a tag.
 var standardTags = []string{"!!str", "!!bool", "!!int", "!!float", "!!null", "!!timestamp", "!!binary", "!!merge", "!!map", "!!seq", "!"}
@@ -232,6 +246,12 @@ func (l *loader) when(v *yaml.Node) (string, Pos) {
 		return "", Pos{}
 	}
 	tag := v.Tag
+	if l.writtenWithBang(v) {
+		// `when: ! config.X` (a space after the !) is YAML's non-specific
+		// tag on the rest, which it reads as a plain string: the negation
+		// the user wrote is only in the file.
+		return "! " + v.Value, posOf(v)
+	}
 	if tag != "" && !slices.Contains(standardTags, v.ShortTag()) && !slices.Contains(standardTags, tag) {
 		// `when: !config.X` is read by YAML as the tag `!config.X` on an
 		// empty value: rebuild the expression the user wrote.

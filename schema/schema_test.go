@@ -35,6 +35,11 @@ func TestWhenRebuiltFromTag(t *testing.T) {
 		{"when: config.N > 2", "config.N > 2"},
 		{"when: true", "true"},
 		{"when: !config.A and !config.B", "!config.A and !config.B"},
+		// A space after the ! is YAML's non-specific tag: still the negation.
+		{"when: ! config.A", "! config.A"},
+		{"when: !  config.A || config.B", "! config.A || config.B"},
+		{"when: ! 'config.A'", "! config.A"},
+		{"when: '! config.A'", "! config.A"},
 	}
 	for _, tt := range tests {
 		p := parse(t, "nodes:\n  a:\n    "+tt.yaml+"\n")

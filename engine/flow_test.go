@@ -461,3 +461,29 @@ func TestGraphSaysWhatFailed(t *testing.T) {
 		t.Errorf("graph:\n%s", b.String())
 	}
 }
+
+// A value nested past what JSON readers take is cut in the record, so
+// that the record stays readable.
+func TestDeepValuesAreCutInTheRecord(t *testing.T) {
+	depth := 9990
+	src := "name: deep\nnodes:\n  a: {module: echo, with: {x: " + strings.Repeat("[", depth) + "1" + strings.Repeat("]", depth) + "}}\n"
+	plan, err := engine.Parse("deep.yaml", []byte(src), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{})
+	if err != nil || rec.Status != engine.StatusSuccess {
+		t.Fatalf("run: %v %s", err, rec.Status)
+	}
+	path, err := engine.WriteRecord(t.TempDir(), rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := engine.ReadRecord(path)
+	if err != nil {
+		t.Fatalf("the record cannot be read back: %v", err)
+	}
+	if !strings.Contains(fmt.Sprint(back.Nodes["a"].Inputs["x"]), "nested deeper than") {
+		t.Errorf("input x not cut: %.200v", back.Nodes["a"].Inputs["x"])
+	}
+}

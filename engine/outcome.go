@@ -85,8 +85,8 @@ func (c *core) prepare(res *nodeResult) {
 		res.outputs, res.children = takeChildren(res.outputs)
 	}
 	res.message = c.redact.String(res.message)
-	res.recOutputs = c.redact.Map(jsonSafe(res.outputs))
-	res.recWith = recordedInputs(c.redact.Map(jsonSafe(res.with)))
+	res.recOutputs = cutDeepMap(c.redact.Map(jsonSafe(res.outputs)))
+	res.recWith = cutDeepMap(recordedInputs(c.redact.Map(jsonSafe(res.with))))
 }
 
 // settle gives a node that will not run its final state.
@@ -250,6 +250,60 @@ func recordedInputs(with map[string]any) map[string]any {
 		return with
 	}
 	return cutValue(with).(map[string]any)
+}
+
+// maxRecordedDepth bounds how deeply a value nests in the record: JSON
+// readers stop at 10,000 levels (encoding/json among them), the record's
+// own take four, and a value that validates (schema.MaxDepth) or that a
+// program printed could reach that, leaving a record nothing can read.
+const maxRecordedDepth = 1000
+
+// cutDeepMap is m with what nests past maxRecordedDepth replaced by a
+// note; m itself when nothing does.
+func cutDeepMap(m map[string]any) map[string]any {
+	if m == nil || !deeperThan(m, maxRecordedDepth) {
+		return m
+	}
+	out, _ := cutDeep(m, maxRecordedDepth).(map[string]any)
+	return out
+}
+
+func deeperThan(v any, left int) bool {
+	if left < 0 {
+		return true
+	}
+	switch x := v.(type) {
+	case []any:
+		return slices.ContainsFunc(x, func(item any) bool { return deeperThan(item, left-1) })
+	case map[string]any:
+		for _, item := range x {
+			if deeperThan(item, left-1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func cutDeep(v any, left int) any {
+	if left < 0 {
+		return fmt.Sprintf("... (nested deeper than %d levels)", maxRecordedDepth)
+	}
+	switch x := v.(type) {
+	case []any:
+		out := make([]any, len(x))
+		for i, item := range x {
+			out[i] = cutDeep(item, left-1)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, item := range x {
+			out[k] = cutDeep(item, left-1)
+		}
+		return out
+	}
+	return v
 }
 
 func needsCut(v any) bool {

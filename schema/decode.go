@@ -76,6 +76,12 @@ func (l *loader) config(v *yaml.Node) {
 		if c.Description == "" {
 			c.Description = commentText(val.LineComment, k.HeadComment)
 		}
+		if _, isBool := c.Value.(bool); c.Key == "ENABLE_DANGEROUS_AI" && c.Value != nil && !isBool {
+			// The gate is a bool everywhere (--enable-dangerous-ai, a child's
+			// set, the implicit key of every pipeline).
+			l.errorf(posOf(val), "write ENABLE_DANGEROUS_AI: false (or leave it out: every pipeline has it, false unless set)", "config ENABLE_DANGEROUS_AI is the dangerous gate, a bool, not %v", c.Value)
+			continue
+		}
 		l.p.Config = append(l.p.Config, c)
 	}
 }

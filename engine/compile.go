@@ -591,9 +591,12 @@ func (c *compiler) expr(i int, src string, pos place, asBool bool, refs *[]int) 
 	bad := false
 	if comp.itemOff >= 0 && (c.inForeach || c.p.Nodes[i].Foreach == nil) {
 		at := pos.at(src, comp.itemOff)
-		if c.inForeach {
+		switch {
+		case c.inForeach:
 			c.errorf(at, "foreach gives the items: read item in with, when and templates of the node", "foreach cannot read item: it is set once the items are known")
-		} else {
+		case c.p.Nodes[i].FanOutWritten:
+			// Its foreach or matrix is wrong, and reported where it is.
+		default:
 			c.errorf(at, "add `foreach:` to the node to run it once per item", "node %s reads item but has no foreach", id)
 		}
 		bad = true

@@ -72,7 +72,7 @@ var nodeKeys = []nodeKey{
 	}},
 	{name: "files", read: func(l *loader, n *Node, v *yaml.Node) { n.Files = l.files(v) }},
 	{name: "tags", read: func(l *loader, n *Node, v *yaml.Node) { n.Tags = l.tags(v) }},
-	{name: "foreach", read: func(l *loader, n *Node, v *yaml.Node) { n.Foreach = l.foreach(v) }},
+	{name: "foreach", read: func(l *loader, n *Node, v *yaml.Node) { n.Foreach, n.FanOutWritten = l.foreach(v), true }},
 	{name: "max_parallel", fan: true, read: func(l *loader, n *Node, v *yaml.Node) {
 		if m, ok := l.int(v, "max_parallel"); ok {
 			if m < 0 {
@@ -83,7 +83,7 @@ var nodeKeys = []nodeKey{
 	}},
 	{name: "fail_fast", fan: true, read: func(l *loader, n *Node, v *yaml.Node) { n.FailFast, _ = l.bool(v, "fail_fast") }},
 	{name: "outputs", read: func(l *loader, n *Node, v *yaml.Node) { n.Outputs = l.promises(v, n.ID) }},
-	{name: "matrix", read: func(l *loader, n *Node, v *yaml.Node) { n.Foreach = l.matrix(v) }},
+	{name: "matrix", read: func(l *loader, n *Node, v *yaml.Node) { n.Foreach, n.FanOutWritten = l.matrix(v), true }},
 }
 
 var (

@@ -78,6 +78,9 @@ type Node struct {
 	// Foreach is the node's `foreach:`: nil when the node runs once, else
 	// the items it fans out over, one instance each (see Foreach).
 	Foreach *Foreach
+	// FanOutWritten is set when the node has foreach: or matrix:, valid or
+	// not: an invalid one is reported once, not again at each read of item.
+	FanOutWritten bool
 	// MaxParallel bounds how many of a foreach node's instances run at
 	// once (0: only the run's own bound); FailFast cancels the instances
 	// not started yet once one fails.

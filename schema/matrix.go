@@ -187,14 +187,26 @@ func (l *loader) matrixEntries(v *yaml.Node, what string) ([]combo, []*yaml.Node
 		if item = l.resolve(item); item == nil {
 			return nil, nil, false
 		}
-		if item.Kind != yaml.MappingNode || len(item.Content) == 0 {
+		if item.Kind != yaml.MappingNode {
 			l.errorf(posOf(item), matrixHint, "matrix %s entries must be mappings of key to value, not %s", what, kindName(item))
+			return nil, nil, false
+		}
+		if len(item.Content) == 0 {
+			l.errorf(posOf(item), matrixHint, "matrix %s entries must name at least one key: {} matches or adds nothing", what)
 			return nil, nil, false
 		}
 		c := combo{values: map[string]any{}}
 		for _, kv := range l.pairs(item, "key") {
+			if !IsIdentifier(kv.key.Value) {
+				l.errorf(posOf(kv.key), "use letters, digits and _ (it is read as item.KEY)", "matrix %s: key %s is not an identifier", what, Quote(kv.key.Value))
+				return nil, nil, false
+			}
 			if kv.value.Kind != yaml.ScalarNode || isNull(kv.value) {
 				l.errorf(posOf(kv.value), "", "matrix %s: %s must be a scalar, not %s", what, kv.key.Value, kindName(kv.value))
+				return nil, nil, false
+			}
+			if strings.Contains(kv.value.Value, "${{") {
+				l.errorf(posOf(kv.value), "a matrix is known when the file is read; fan out over an expression with foreach: ${{ ... }}", "matrix values take no ${{ }}")
 				return nil, nil, false
 			}
 			c.values[kv.key.Value] = l.scalar(kv.value)

@@ -108,14 +108,33 @@ func (l *loader) matrixValues(key string, v *yaml.Node) ([]any, bool) {
 			l.errorf(posOf(item), "a matrix is known when the file is read; fan out over an expression with foreach: ${{ ... }}", "matrix values take no ${{ }}")
 			return nil, false
 		}
-		if seen[item.Value] {
-			l.errorf(posOf(item), "list each value once", "matrix %s lists %s twice", key, Quote(item.Value))
+		value := l.scalar(item)
+		same := sameKey(value)
+		if seen[same] || seen["text:"+item.Value] {
+			// 1 and "1" would name the same instance; 1 and 1.0 are one value.
+			l.errorf(posOf(item), "list each value once (1, 1.0 and 0x1 are one number)", "matrix %s lists %s twice", key, Quote(item.Value))
 			return nil, false
 		}
-		seen[item.Value] = true
-		out = append(out, l.scalar(item))
+		seen[same], seen["text:"+item.Value] = true, true
+		out = append(out, value)
 	}
 	return out, true
+}
+
+// sameKey is what two matrix values share when they are the same value:
+// numbers by their value (1, 1.0, 0x1; 0 and -0), the rest by type and
+// text.
+func sameKey(v any) string {
+	switch x := v.(type) {
+	case int:
+		return "n:" + strconv.FormatFloat(float64(x), 'g', -1, 64)
+	case float64:
+		if x == 0 {
+			x = 0 // -0
+		}
+		return "n:" + strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return fmt.Sprintf("%T:%v", v, v)
 }
 
 // combo is one combination: its values by key, and the keys it has

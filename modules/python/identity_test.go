@@ -49,3 +49,12 @@ func TestDeclared(t *testing.T) {
 		})
 	}
 }
+
+// Python loads modules from .py files: validate says so of another name.
+func TestPyFile(t *testing.T) {
+	for path, ok := range map[string]bool{"m.py": true, "a/b/m.py": true, "m.txt": false, "m": false, "m.py.bak": false} {
+		if err := pyFile(path); (err == nil) != ok {
+			t.Errorf("pyFile(%s) = %v, want ok %v", path, err, ok)
+		}
+	}
+}

@@ -29,7 +29,8 @@ func init() {
 			"seed's contract: status error fails the node with its message, other keys are outputs; an exception fails the node. " +
 			"A file with a top-level PIPE_DANGEROUS = True (any value but False, 0, None or \"\"; or a `# pipe: dangerous` comment near its top) is dangerous, read before any of it runs.",
 		Inputs: []modules.Field{
-			{Name: "path", Type: modules.String, Required: true, Exists: true, Description: "the Python file (relative to the base directory)", Example: "prediction/sports_predictor.py"},
+			{Name: "path", Type: modules.String, Required: true, Exists: true, Description: "the Python file (relative to the base directory)", Example: "prediction/sports_predictor.py",
+				Rule: pyFile},
 			{Name: "function", Type: modules.String, Default: "main", Description: "the function to call"},
 			{Name: "args", Type: modules.List, Description: "positional arguments (JSON values)"},
 			{Name: "kwargs", Type: modules.Map, Description: "keyword arguments (JSON values)"},
@@ -42,6 +43,15 @@ func init() {
 		Inspect: inspect,
 		New:     func() modules.Module { return Python{} },
 	})
+}
+
+// pyFile is the rule of path: Python loads modules from .py files only
+// (another name failed in pipe's runner with an AttributeError).
+func pyFile(v any) error {
+	if s, ok := v.(string); ok && s != "" && !strings.HasSuffix(s, ".py") {
+		return fmt.Errorf("%q is not a .py file: Python loads a module from a file named NAME.py", s)
+	}
+	return nil
 }
 
 // Python calls a function in a Python file.

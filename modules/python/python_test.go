@@ -46,6 +46,8 @@ func TestPython(t *testing.T) {
 		{name: "None", with: map[string]any{"path": seed, "function": "nothing"}, message: "nothing() returned None"},
 		{name: "sys.exit", with: map[string]any{"path": seed, "function": "leaves"}, err: "SystemExit: 3"},
 		{name: "missing function", with: map[string]any{"path": seed, "function": "nope"}, err: "has no function nope()"},
+		{name: "a dict JSON cannot write", with: map[string]any{"path": "../../testdata/modules/seed/numbers.py", "function": "tuple_keys"},
+			err: "tuple_keys() returned what cannot be written as JSON: keys must be str"},
 		{name: "missing file", with: map[string]any{"path": "nowhere.py", "function": "main"}, err: "no Python file at nowhere.py"},
 		{name: "missing interpreter", with: map[string]any{"path": seed, "function": "main", "python": "python-does-not-exist"},
 			err: "python-does-not-exist not found in PATH"},

@@ -38,7 +38,7 @@ def big_int(value, where):
 def write(result_fd, payload, function="main"):
     try:
         text = json.dumps(payload, default=str)
-    except ValueError as e:  # an int of more than 4300 digits, a circular list
+    except (ValueError, TypeError) as e:  # an int of more than 4300 digits, a circular list, a key that is no text
         text = json.dumps({"ok": False, "error": "%s() returned what cannot be written as JSON: %s" % (function, e)})
     # Only an output with 19 digits in a row can hold such an int: the
     # walk is skipped for all others.

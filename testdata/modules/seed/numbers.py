@@ -11,3 +11,8 @@ def big():
 
 def big_as_text():
     return {"status": "success", "count": str(2**70), "max": 2**63 - 1, "float": 1e20}
+
+
+def tuple_keys():
+    """A dict JSON cannot write: its keys are tuples."""
+    return {(1, 2): 3}

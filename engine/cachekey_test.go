@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/pipe-run/pipe/engine/internal/cachestore"
@@ -130,6 +131,22 @@ func TestCacheKeyFilesInputs(t *testing.T) {
 		}
 		if len(files) != len(tc.files) || (len(files) > 0 && files[0] != tc.files[0]) {
 			t.Errorf("data %s: files %v, want %v", tc.data, files, tc.files)
+		}
+	}
+}
+
+// A list of node ids splits at its commas, not at those of an instance's
+// key (a matrix names its instances fit[england,elo]).
+func TestSplitIDs(t *testing.T) {
+	for raw, want := range map[string][]string{
+		"a,b":                     {"a", "b"},
+		"fit[england,elo]":        {"fit[england,elo]"},
+		"fit[england,elo],report": {"fit[england,elo]", "report"},
+		"":                        {""},
+		"a]b,c":                   {"a]b", "c"},
+	} {
+		if got := splitIDs(raw); !slices.Equal(got, want) {
+			t.Errorf("splitIDs(%q) = %q, want %q", raw, got, want)
 		}
 	}
 }

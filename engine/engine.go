@@ -161,6 +161,27 @@ type Event struct {
 	Record NodeRecord
 }
 
+// splitIDs splits a list of node ids at its commas, but not at those in
+// an instance's key: a matrix names its instances fit[england,elo].
+func splitIDs(raw string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(raw); i++ {
+		switch raw[i] {
+		case '[':
+			depth++
+		case ']':
+			depth = max(depth-1, 0)
+		case ',':
+			if depth == 0 {
+				out = append(out, raw[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, raw[start:])
+}
+
 // maxParallel picks the concurrency bound.
 func maxParallel(plan *Plan, opts Options) int {
 	switch {
@@ -197,7 +218,7 @@ func selection(plan *Plan, opts Options) ([]bool, []string, error) {
 	lookup := func(flag string, ids []string) ([]int, error) {
 		var out []int
 		for _, raw := range ids {
-			for _, id := range strings.Split(raw, ",") {
+			for _, id := range splitIDs(raw) {
 				id = strings.TrimSpace(id)
 				if id == "" {
 					continue

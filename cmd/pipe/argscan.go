@@ -170,6 +170,17 @@ func positionalsOf(toks []token) []int {
 	return out
 }
 
+// blankList reports whether list (a []string) names nothing: no items, or
+// only blanks and commas.
+func blankList(list reflect.Value) bool {
+	for i := range list.Len() {
+		if strings.Trim(list.Index(i).String(), " ,\t") != "" {
+			return false
+		}
+	}
+	return true
+}
+
 // emptyListFlag finds a selecting flag given on the command line with
 // nothing in it (an empty argument after --only, or --tags=): kong splits
 // the empty string into no items, and an empty --only or --tags would
@@ -177,7 +188,7 @@ func positionalsOf(toks []token) []int {
 // skips nothing, as a script's --skip "$NONE" means.
 func emptyListFlag(kctx *kong.Context) error {
 	for _, p := range kctx.Path {
-		if f := p.Flag; f != nil && (f.Name == "only" || f.Name == "tags") && f.Target.Kind() == reflect.Slice && f.Target.Len() == 0 {
+		if f := p.Flag; f != nil && (f.Name == "only" || f.Name == "tags") && f.Target.Kind() == reflect.Slice && blankList(f.Target) {
 			return fmt.Errorf("--%s: given nothing: name at least one, or leave the flag out", f.Name)
 		}
 	}

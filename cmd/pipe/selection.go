@@ -10,8 +10,8 @@ import (
 // selection is what pipe run and pipe explain share: which nodes, the
 // config overrides, and the base directory.
 type selection struct {
-	Only     []string `help:"Run only these nodes (and what they need)." aliases:"modules" placeholder:"A,B"`
-	Skip     []string `help:"Skip these nodes (and what needs them)." placeholder:"C"`
+	Only     []string `help:"Run only these nodes (and what they need)." aliases:"modules" placeholder:"A,B" sep:"none"`
+	Skip     []string `help:"Skip these nodes (and what needs them)." placeholder:"C" sep:"none"`
 	Tags     []string `help:"Run only the nodes with any of these tags (theirs or their module's), and what they need." placeholder:"T,U"`
 	SkipTags []string `help:"Skip the nodes with any of these tags (and what needs them)." placeholder:"T"`
 	NoWeb    bool     `help:"Skip the nodes tagged web (web_interface, servers you tag web) and what needs them: --skip-tags web."`

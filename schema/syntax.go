@@ -82,8 +82,17 @@ func (l *loader) syntaxError(err error) {
 	if line := l.src.Line(pos.Line); hint == "" && strings.Contains(line, "${{") && !strings.Contains(line, `"${{`) && !strings.Contains(line, `'${{`) {
 		hint = `quote the value ('${{ ... }}'): YAML reads ": " or "#" inside an unquoted expression as its own syntax`
 	}
+	if line := l.src.Line(pos.Line); hint == "" && unquotedTagInFlow().MatchString(line) {
+		// {when: !config.A}: in a flow mapping YAML reads the ! as a tag
+		// that the } or , after it cannot end.
+		hint = `quote the expression: when: "!config.X" (YAML reads an unquoted ! as a tag)`
+	}
 	l.errorf(pos, hint, "YAML syntax error: %s", msg)
 }
+
+// unquotedTagInFlow matches a line whose flow mapping has `when: !...`
+// unquoted.
+var unquotedTagInFlow = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[{,]\s*when:\s*!`) })
 
 // unquotedWhen reports every `when: !a && b` line, which YAML cannot read.
 func (l *loader) unquotedWhen() bool {

@@ -330,6 +330,12 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 		pn.noteConfig(pn.when)
 	}
 	for _, in := range n.With {
+		for _, k := range in.Keys {
+			if strings.Contains(k.Text, "${{") {
+				c.warnf(k.Pos, "keys are names: give the expression's value under a fixed key, e.g. {league: \"${{ item }}\"}",
+					"the key %s of input %s holds ${{ }}, which is not evaluated: the key is that text", schema.Quote(k.Text), in.Key)
+			}
+		}
 		var field modules.Field
 		declared := false
 		if info != nil {

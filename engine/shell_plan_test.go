@@ -187,3 +187,15 @@ func TestShellArgvWarns(t *testing.T) {
 		}
 	}
 }
+
+// A ${{ }} in a key of an input's mapping is not evaluated: validate
+// warns, since the key is then that text.
+func TestExpressionInAKeyWarns(t *testing.T) {
+	plan, err := engine.Parse("k.yaml", []byte("name: k\nconfig: {X: x}\nnodes:\n  a: {module: echo, with: {m: {\"${{ config.X }}\": 1, plain: \"${{ config.X }}\"}}}\n"), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Warnings) != 1 || !strings.Contains(plan.Warnings[0].Error(), "which is not evaluated") {
+		t.Errorf("warnings %v, want one on the key", plan.Warnings)
+	}
+}

@@ -398,14 +398,23 @@ func templatePos(t *schema.Template, off int) schema.Pos {
 	if t.Marks == nil {
 		return posIn(t.Pos, t.Text, off)
 	}
+	return t.PosAt(runeByte(t.Text, off))
+}
+
+// runeByte returns the byte offset of rune off of s: len(s) when off is
+// negative or past its end.
+func runeByte(s string, off int) int {
+	if off < 0 {
+		return len(s)
+	}
 	n := 0
-	for b := range t.Text {
+	for b := range s {
 		if n == off {
-			return t.PosAt(b)
+			return b
 		}
 		n++
 	}
-	return t.PosAt(len(t.Text))
+	return len(s)
 }
 
 // place is where an expression's source is in the file: where it starts
@@ -423,18 +432,7 @@ func (p place) at(src string, off int) schema.Pos {
 	if p.tpl == nil || p.tpl.Marks == nil {
 		return posIn(p.start, src, off)
 	}
-	b := len(src)
-	if off >= 0 {
-		n := 0
-		for i := range src {
-			if n == off {
-				b = i
-				break
-			}
-			n++
-		}
-	}
-	return p.tpl.PosAt(p.boff + b)
+	return p.tpl.PosAt(p.boff + runeByte(src, off))
 }
 
 // posIn maps a rune offset inside an expression that starts at start in

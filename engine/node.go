@@ -151,15 +151,7 @@ func (c *core) exprFailed(at place, what, src string, err error) error {
 	}
 	e := &exprRunError{where: c.where(at.at(src, off)), what: what + ": " + msg, err: err}
 	if at.tpl != nil {
-		b := len(src)
-		for i := range src {
-			if off == 0 {
-				b = i
-				break
-			}
-			off--
-		}
-		e.tpl, e.off = at.tpl, at.boff+b
+		e.tpl, e.off = at.tpl, at.boff+runeByte(src, off)
 	}
 	return e
 }

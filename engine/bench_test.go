@@ -148,3 +148,30 @@ func BenchmarkRunExecChain(b *testing.B) {
 	}
 	cost.report(b)
 }
+
+// BenchmarkRunRecorded is what pipe run does past the load: a run with its
+// journal (to io.Discard), then its record encoded, random DAGs of echo
+// nodes.
+func BenchmarkRunRecorded(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		plan, err := engine.Parse("bench.yaml", genPipeline("random", n), modules.Default)
+		if err != nil {
+			b.Fatal(err)
+		}
+		eng := engine.New(modules.Default)
+		b.Run(fmt.Sprintf("random/%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			cost := measure(n)
+			for b.Loop() {
+				rec, err := eng.Run(context.Background(), plan, engine.Options{MaxParallel: runtime.NumCPU(), Journal: io.Discard})
+				if err != nil || rec.Status != engine.StatusSuccess {
+					b.Fatal(err, rec.Status)
+				}
+				if _, err := engine.EncodeRecord(rec); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cost.report(b)
+		})
+	}
+}

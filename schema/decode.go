@@ -64,7 +64,7 @@ func (l *loader) config(v *yaml.Node) {
 		c := ConfigVar{Key: k.Value, Pos: posOf(k)}
 		switch val.Kind {
 		case yaml.ScalarNode:
-			c.Value = l.scalar(val)
+			c.Value = l.data(val)
 		case yaml.MappingNode:
 			if !l.configEntry(&c, val) {
 				continue
@@ -99,7 +99,7 @@ func (l *loader) configEntry(c *ConfigVar, m *yaml.Node) bool {
 				ok = false
 				continue
 			}
-			c.Value = l.scalar(v)
+			c.Value = l.data(v)
 		case "description":
 			c.Description, _ = l.str(v, "description")
 		default:
@@ -335,7 +335,7 @@ func (l *loader) outputs(v *yaml.Node) []Input {
 func (l *loader) value(v *yaml.Node, path string, templates *[]Template) any {
 	switch v.Kind {
 	case yaml.ScalarNode:
-		val := l.scalar(v)
+		val := l.data(v)
 		if s, ok := val.(string); ok && strings.Contains(s, "${{") {
 			// Every template is compiled later: an alias that repeats a
 			// long one pays for its length, not once per node visited.

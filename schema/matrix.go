@@ -108,7 +108,7 @@ func (l *loader) matrixValues(key string, v *yaml.Node) ([]any, bool) {
 			l.errorf(posOf(item), "a matrix is known when the file is read; fan out over an expression with foreach: ${{ ... }}", "matrix values take no ${{ }}")
 			return nil, false
 		}
-		value := l.scalar(item)
+		value := l.data(item)
 		same := sameKey(value)
 		if seen[same] || seen["text:"+item.Value] {
 			// 1 and "1" would name the same instance; 1 and 1.0 are one value.
@@ -228,7 +228,7 @@ func (l *loader) matrixEntries(v *yaml.Node, what string) ([]combo, []*yaml.Node
 				l.errorf(posOf(kv.value), "a matrix is known when the file is read; fan out over an expression with foreach: ${{ ... }}", "matrix values take no ${{ }}")
 				return nil, nil, false
 			}
-			c.values[kv.key.Value] = l.scalar(kv.value)
+			c.values[kv.key.Value] = l.data(kv.value)
 			c.extra = append(c.extra, kv.key.Value)
 		}
 		out, at = append(out, c), append(at, item)

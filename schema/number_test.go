@@ -1,0 +1,69 @@
+package schema_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/pipe-run/pipe/schema"
+)
+
+// A number written plainly that pipe cannot hold as written is an error
+// at its place: YAML would hand on a float with fewer digits, or text.
+// Quoted, tagged or within range, it is the value it reads as.
+func TestNumbersPipeCannotHold(t *testing.T) {
+	tests := []struct {
+		value string
+		err   string // "" for none
+		want  any    // the config default, when no error
+	}{
+		{"123456789012345678901234", `3:6: 123456789012345678901234 is too large for a whole number`, nil},
+		{"18446744073709551615", "3:6: 18446744073709551615 is too large for a whole number", nil},
+		{"-9223372036854775809", "is too large for a whole number", nil},
+		{"1e400", "3:6: 1e400 is out of range for a number: YAML reads it as text", nil},
+		{"-1E999", "-1E999 is out of range", nil},
+		{"0x1FFFFFFFFFFFFFFFFFFF", "whole numbers go up to 0x7FFFFFFFFFFFFFFF", nil},
+		{"9223372036854775807", "", math.MaxInt64},
+		{"-9223372036854775808", "", math.MinInt64},
+		{"1.5e300", "", 1.5e300},
+		{"12345678901234567890.5", "", 12345678901234567890.5}, // a float: rounding is what floats do
+		{".inf", "", math.Inf(1)},
+		{`"123456789012345678901234"`, "", "123456789012345678901234"},
+		{"'1e400'", "", "1e400"},
+		{"!!str 1e400", "", "1e400"},
+		{"1e400x", "", "1e400x"},
+		{"v1e400", "", "v1e400"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			src := "config:\n  A: 1\n  B: " + tt.value + "\nnodes:\n  a: {module: echo}\n"
+			p, diags := schema.Parse("test.yaml", []byte(src))
+			if tt.err != "" {
+				if len(diags) != 1 || !strings.Contains(diags.Error()+" "+diags[0].Hint, tt.err) || !strings.Contains(diags[0].Hint, "quote it") {
+					t.Fatalf("diagnostics = %v, want one with %q and a hint to quote it", diags, tt.err)
+				}
+				return
+			}
+			if len(diags) > 0 {
+				t.Fatalf("diagnostics = %v, want none", diags)
+			}
+			if got := p.Config[1].Value; got != tt.want {
+				t.Errorf("B = %#v, want %#v", got, tt.want)
+			}
+		})
+	}
+}
+
+// Inputs, outputs and matrix values are checked as config defaults are.
+func TestNumbersPipeCannotHoldAnywhere(t *testing.T) {
+	for _, src := range []string{
+		"nodes:\n  a: {module: echo, with: {x: [1, {y: 99999999999999999999}]}}\n",
+		"nodes:\n  a: {module: echo}\noutputs: {o: 1e400}\n",
+		"nodes:\n  a: {module: echo, matrix: {n: [1, 99999999999999999999]}}\n",
+		"config:\n  B: {default: 1e400}\nnodes:\n  a: {module: echo}\n",
+	} {
+		if _, diags := schema.Parse("test.yaml", []byte(src)); len(diags) != 1 || !strings.Contains(diags[0].Hint, "quote it") {
+			t.Errorf("%s: diagnostics = %v, want one that says to quote the number", src, diags)
+		}
+	}
+}

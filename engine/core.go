@@ -404,7 +404,7 @@ func (c *core) task(j job) Task {
 
 func (c *core) emit(kind EventKind, i int) {
 	if kind == NodeFinished && c.journal != nil {
-		c.journal.node(i, c.nodeID(i), c.nodes[i].rec)
+		c.journal.node(c.nodeID(i), c.nodes[i].rec)
 	}
 	if c.opts.OnEvent != nil {
 		c.mu.Lock()

@@ -39,14 +39,10 @@ type journal struct {
 	buf     []byte
 	err     error // the last write error, nil once a write succeeds again
 	dropped int   // lines not kept: unencodable, or past maxJournalBuffer
-	// kept holds each line's node fields, for the run's record to copy
-	// (see recordOrder).
-	kept nodeBytes
 }
 
-// journalEntry is a node's line, not yet encoded: node i of the core.
+// journalEntry is a node's line, not yet encoded.
 type journalEntry struct {
-	i   int
 	id  string
 	rec *NodeRecord
 }
@@ -76,12 +72,12 @@ func newJournal(w io.Writer, runID string) *journal {
 // node queues node id's final record for the next flush. The core calls
 // it under the run's sched lock: it only appends. rec must not change
 // afterwards.
-func (j *journal) node(i int, id string, rec *NodeRecord) {
+func (j *journal) node(id string, rec *NodeRecord) {
 	if j == nil {
 		return
 	}
 	j.mu.Lock()
-	j.pending = append(j.pending, journalEntry{i: i, id: id, rec: rec})
+	j.pending = append(j.pending, journalEntry{id: id, rec: rec})
 	n := len(j.pending)
 	j.mu.Unlock()
 	switch {
@@ -104,20 +100,16 @@ func (j *journal) full() <-chan struct{} {
 	return j.kick
 }
 
-// encode appends e's line, or counts it dropped, and keeps the line's
-// node fields for the record. Callers hold wmu.
+// encode appends e's line, or counts it dropped. Callers hold wmu.
 func (j *journal) encode(e *journalEntry) {
 	n := len(j.buf)
-	b := appendJournalPrefix(j.buf, j.runID, e.id)
-	fields := len(b)
-	b, err := appendNodeFields(b, e.rec)
-	if err != nil || len(b)+1 > maxJournalBuffer {
+	b, err := appendJournalLine(j.buf, j.runID, e.id, e.rec)
+	if err != nil || len(b) > maxJournalBuffer {
 		j.buf = b[:n]
 		j.dropped++
 		return
 	}
-	j.kept.add(e.i, e.rec, b[fields:])
-	j.buf = append(b, "}\n"...)
+	j.buf = append(b, '\n')
 }
 
 // flush encodes the lines waiting and writes out what is buffered; the

@@ -12,7 +12,7 @@ func TestJournalEncodesInFlushNotInNode(t *testing.T) {
 	var w bytes.Buffer
 	j := newJournal(&w, "r")
 	rec := NodeRecord{Module: "echo", Status: StatusSuccess, Message: "hi"}
-	j.node(-1, "a", &rec)
+	j.node("a", &rec)
 	if len(j.buf) > 0 || w.Len() > 0 {
 		t.Fatalf("node encoded its line: buf %q, written %q", j.buf, w.String())
 	}
@@ -31,14 +31,14 @@ func TestJournalAsksForAFlushWhenABatchWaits(t *testing.T) {
 	var w bytes.Buffer
 	j := newJournal(&w, "r")
 	for k := range journalBatch - 1 {
-		j.node(-1, string(rune('a'+k%26)), &NodeRecord{Module: "m"})
+		j.node(string(rune('a'+k%26)), &NodeRecord{Module: "m"})
 	}
 	select {
 	case <-j.full():
 		t.Fatal("full before a batch waits")
 	default:
 	}
-	j.node(-1, "last", &NodeRecord{Module: "m"})
+	j.node("last", &NodeRecord{Module: "m"})
 	select {
 	case <-j.full():
 	default:
@@ -57,7 +57,7 @@ func TestJournalWritesItselfWhenNobodyFlushes(t *testing.T) {
 	var w bytes.Buffer
 	j := newJournal(&w, "r")
 	for range maxJournalPending {
-		j.node(-1, "n", &NodeRecord{Module: "m"})
+		j.node("n", &NodeRecord{Module: "m"})
 	}
 	if got := strings.Count(w.String(), "\n"); got != maxJournalPending {
 		t.Errorf("%d lines written, want %d", got, maxJournalPending)

@@ -26,19 +26,15 @@ func appendNodeRecord(b []byte, n *NodeRecord) ([]byte, error) {
 // appendJournalLine appends a JournalLine for node id of run, as
 // json.Marshal writes it.
 func appendJournalLine(b []byte, run, id string, n *NodeRecord) ([]byte, error) {
-	b, err := appendNodeFields(appendJournalPrefix(b, run, id), n)
-	return append(b, '}'), err
-}
-
-// appendJournalPrefix appends a JournalLine up to its node's fields.
-func appendJournalPrefix(b []byte, run, id string) []byte {
 	b = append(b, `{"run":`...)
 	b = appendString(b, run)
 	if id != "" {
 		b = append(b, `,"node":`...)
 		b = appendString(b, id)
 	}
-	return append(b, ',')
+	b = append(b, ',')
+	b, err := appendNodeFields(b, n)
+	return append(b, '}'), err
 }
 
 // appendNodeFields appends n's fields without the braces, in the order and

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -56,10 +57,6 @@ type Record struct {
 	// ResumedFrom is the run whose outputs this one kept.
 	ResumedFrom string                 `json:"resumed_from,omitempty"`
 	Nodes       map[string]*NodeRecord `json:"nodes"`
-
-	// order is Nodes by id as the run ended, with the bytes its journal
-	// encoded of them, for EncodeRecord; nil for a record read back.
-	order *recordOrder
 }
 
 // ConfigValue is a config key's value in a run, and where it came from:
@@ -163,21 +160,18 @@ func EncodeRecord(rec *Record) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	ids, kept := rec.order.nodesOf(rec.Nodes)
-	if ids == nil {
-		ids = sortedNodes(rec.Nodes)
-	}
+	ids := sortedNodes(rec.Nodes)
 	chunks := encodeChunks(len(ids))
 	parts := make([][]byte, len(chunks))
 	errs := make([]error, len(chunks))
 	var wg sync.WaitGroup
 	for c, ch := range chunks[1:] {
-		wg.Go(func() { parts[c+1], errs[c+1] = appendNodes(nil, ids, ch, kept) })
+		wg.Go(func() { parts[c+1], errs[c+1] = appendNodes(nil, ids, ch) })
 	}
 	b := make([]byte, 0, len(head)+len(ids)*recordBytesPerNode)
 	b = append(b, head[:len(head)-1]...) // without its closing brace
 	b = append(b, `,"nodes":{`...)
-	b, errs[0] = appendNodes(b, ids, chunks[0], kept)
+	b, errs[0] = appendNodes(b, ids, chunks[0])
 	wg.Wait()
 	for _, err := range errs { // the first in the order of ids
 		if err != nil {
@@ -213,14 +207,30 @@ func encodeChunks(n int) []encodeChunk {
 	return chunks
 }
 
+// idNode is a node's record under its id.
+type idNode struct {
+	id   string
+	node *NodeRecord
+}
+
 // sortedNodes lists nodes by id: one pass over the map, rather than a
 // lookup per id once the ids are sorted (a fifth of encoding 100,000).
+// A big record's halves are sorted at once, then merged.
 func sortedNodes(nodes map[string]*NodeRecord) []idNode {
 	out := make([]idNode, 0, len(nodes))
 	for id, n := range nodes {
-		out = append(out, idNode{id: id, node: n})
+		out = append(out, idNode{id, n})
 	}
-	return sortByID(out)
+	if len(out) < 2*encodeChunkNodes || runtime.GOMAXPROCS(0) < 2 {
+		slices.SortFunc(out, byID)
+		return out
+	}
+	half := len(out) / 2
+	var wg sync.WaitGroup
+	wg.Go(func() { slices.SortFunc(out[half:], byID) })
+	slices.SortFunc(out[:half], byID)
+	wg.Wait()
+	return mergeByID(out[:half], out[half:])
 }
 
 func byID(a, b idNode) int { return strings.Compare(a.id, b.id) }
@@ -241,7 +251,7 @@ func mergeByID(a, b []idNode) []idNode {
 
 // appendNodes appends the nodes ids[ch.from:ch.to] to b, each after a
 // comma (but the record's first) and a new line.
-func appendNodes(b []byte, ids []idNode, ch encodeChunk, kept *nodeBytes) ([]byte, error) {
+func appendNodes(b []byte, ids []idNode, ch encodeChunk) ([]byte, error) {
 	if b == nil {
 		b = make([]byte, 0, ch.size())
 	}
@@ -255,12 +265,6 @@ func appendNodes(b []byte, ids []idNode, ch encodeChunk, kept *nodeBytes) ([]byt
 		b = append(b, ':')
 		if n == nil {
 			b = append(b, "null"...)
-			continue
-		}
-		if s := ids[k].span; s > 0 {
-			b = append(b, '{')
-			b = append(b, kept.fields(kept.spans[s-1])...)
-			b = append(b, '}')
 			continue
 		}
 		var err error

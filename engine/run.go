@@ -69,13 +69,6 @@ func (r *run) execute(parent context.Context) *Record {
 	cleanup, stopCleanup := context.WithCancelCause(context.WithoutCancel(ctx))
 	defer stopCleanup(nil)
 	r.e.logger().Debug("run started", "run", r.rec.ID, "pipeline", r.plan.Pipeline.Name, "max_parallel", r.limit, "schedule", r.opts.Schedule)
-	// A big record's plan nodes are sorted by id while the run goes on,
-	// for its recordOrder, rather than after it.
-	var byID chan []planID
-	if r.journal != nil && len(r.plan.nodes) >= presortNodes {
-		byID = make(chan []planID, 1)
-		go func() { byID <- sortPlanIDs(r.plan) }()
-	}
 
 	r.sched.Lock()
 	r.noteCancel(ctx)
@@ -145,13 +138,6 @@ func (r *run) execute(parent context.Context) *Record {
 	r.sched.Unlock()
 	if err := r.journal.close(); err != nil {
 		r.e.logger().Warn("writing the run's journal", "err", err)
-	}
-	if r.journal != nil {
-		var planByID []planID
-		if byID != nil {
-			planByID = <-byID
-		}
-		rec.order = r.recordOrder(&r.journal.kept, planByID)
 	}
 	return rec
 }

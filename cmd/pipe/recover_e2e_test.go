@@ -28,4 +28,11 @@ func TestGraphRecoversJournal(t *testing.T) {
 	if err != nil || rec.Status != engine.StatusInterrupted || rec.Nodes["stats"].Status != engine.StatusSuccess {
 		t.Errorf("record %+v, %v", rec, err)
 	}
+	// How long it ran is known up to its journal's last write only.
+	if r := pipe(t, "runs", "--runs-dir", dir); r.code != 0 || !strings.Contains(r.stdout, "interrupted") || !strings.Contains(r.stdout, ">=") {
+		t.Errorf("pipe runs: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := pipe(t, "show", "r9", "--runs-dir", dir); r.code != 0 || !strings.Contains(r.stdout, "took at least ") {
+		t.Errorf("pipe show: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 }

@@ -63,10 +63,20 @@ func (c *runsCmd) Run(e *env) error {
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "RUN\tSTATUS\tPIPELINE\tSTARTED\tDURATION\tNODES")
 	for _, r := range shown {
-		dur := (time.Duration(r.DurationMS) * time.Millisecond).String()
+		dur := took(r.Status, r.DurationMS, ">=", "")
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status, r.Pipeline, r.StartedAt.Local().Format(time.DateTime), dur, counts(r.Counts))
 	}
 	return tw.Flush()
+}
+
+// took is a run's duration; an interrupted run's, recovered from its
+// journal, is how long it ran at least, between before and after.
+func took(status engine.Status, ms int64, before, after string) string {
+	d := (time.Duration(ms) * time.Millisecond).String()
+	if status == engine.StatusInterrupted {
+		return before + d + after
+	}
+	return d
 }
 
 // prune deletes the finished runs past the newest KEEP: each record, and

@@ -49,7 +49,7 @@ func (c *showCmd) Run(e *env) error {
 	if rec.File != "" {
 		fmt.Fprintf(w, " (%s)", rec.File)
 	}
-	fmt.Fprintf(w, "\nstarted %s, took %s", rec.StartedAt.Local().Format(time.DateTime), time.Duration(rec.DurationMS)*time.Millisecond)
+	fmt.Fprintf(w, "\nstarted %s, took %s", rec.StartedAt.Local().Format(time.DateTime), took(rec.Status, rec.DurationMS, "at least ", " (to its journal's last write: when pipe died is not known)"))
 	if rec.Version != "" || rec.Host != "" {
 		fmt.Fprintf(w, ", pipe %s on %s", orDash(rec.Version), orDash(rec.Host))
 	}

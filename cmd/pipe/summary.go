@@ -49,12 +49,11 @@ func printSummary(out io.Writer, plan *engine.Plan, rec *engine.Record, path str
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 		}
 	}
-	dur := time.Duration(rec.DurationMS) * time.Millisecond
-	took := "in " + dur.String()
+	length := "in " + took(rec.Status, rec.DurationMS, "at least ", "")
 	if rec.FinishedAt.IsZero() && !rec.StartedAt.IsZero() {
-		took = "for " + time.Since(rec.StartedAt).Round(time.Second).String()
+		length = "for " + time.Since(rec.StartedAt).Round(time.Second).String()
 	}
-	fmt.Fprintf(w, "\nrun %s: %s %s (%s)", rec.ID, rec.Status, took, strings.Join(parts, ", "))
+	fmt.Fprintf(w, "\nrun %s: %s %s (%s)", rec.ID, rec.Status, length, strings.Join(parts, ", "))
 	if rec.Reason != "" {
 		fmt.Fprintf(w, ": %s", rec.Reason)
 	}

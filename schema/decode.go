@@ -415,7 +415,7 @@ func (l *loader) bool(v *yaml.Node, field string) (bool, bool) {
 		b, _ := l.scalar(v).(bool)
 		return b, true
 	}
-	l.errorf(posOf(v), "write true or false", "%s must be a bool, not %s", field, kindName(v))
+	l.errorf(posOf(v), orHint(tagHint(v), "write true or false"), "%s must be a bool, not %s", field, kindName(v))
 	return false, false
 }
 
@@ -432,7 +432,7 @@ func (l *loader) int(v *yaml.Node, field string) (int, bool) {
 		l.errorf(posOf(v), "", "%s %s is out of range", field, Quote(v.Value))
 		return 0, false
 	}
-	l.errorf(posOf(v), "", "%s must be a whole number, not %s", field, kindName(v))
+	l.errorf(posOf(v), tagHint(v), "%s must be a whole number, not %s", field, kindName(v))
 	return 0, false
 }
 
@@ -441,8 +441,18 @@ func (l *loader) duration(v *yaml.Node, field string) (time.Duration, bool) {
 		l.errorf(posOf(v), "write a duration such as 30s, 5m or 1h30m", "%s must be a duration, not %s", field, kindName(v))
 		return 0, false
 	}
+	if hint := tagHint(v); hint != "" && strings.HasPrefix(v.ShortTag(), "!!") && v.ShortTag() != "!!str" {
+		l.errorf(posOf(v), hint, "%s must be a duration, not %s", field, kindName(v))
+		return 0, false
+	}
 	if v.ShortTag() == "!!int" && v.Value != "0" {
-		l.errorf(posOf(v), fmt.Sprintf("write %ss for seconds or %sm for minutes", v.Value, v.Value), "%s %s has no unit", field, v.Value)
+		n := v.Value
+		if !isWholeNumber(n) { // 0x10, 0o17: the seconds are in decimal
+			if i, ok := l.scalar(v).(int); ok {
+				n = strconv.Itoa(i)
+			}
+		}
+		l.errorf(posOf(v), fmt.Sprintf("write %ss for seconds or %sm for minutes", n, n), "%s %s has no unit", field, Clip(v.Value))
 		return 0, false
 	}
 	d, err := time.ParseDuration(v.Value)

@@ -60,3 +60,20 @@ func approx(v any) string {
 	f, _ := v.(float64)
 	return strconv.FormatFloat(f, 'g', 5, 64)
 }
+
+// tagHint says to leave out an explicit YAML tag (!!int 10s, !!str 3),
+// which makes a scalar another type than the field takes; "" for a
+// scalar without one.
+func tagHint(v *yaml.Node) string {
+	if v.Kind != yaml.ScalarNode || v.Style&yaml.TaggedStyle == 0 || v.Tag == "" {
+		return ""
+	}
+	return "the tag " + Clip(v.Tag) + " makes " + Quote(v.Value) + " " + kindName(v) + ": leave the tag out"
+}
+
+func orHint(hint, otherwise string) string {
+	if hint != "" {
+		return hint
+	}
+	return otherwise
+}

@@ -2,7 +2,9 @@ package modules
 
 import (
 	"fmt"
+	"net"
 	"strconv"
+	"strings"
 )
 
 // Rules for Field.Rule. Each gets a value already of the field's type
@@ -52,3 +54,33 @@ func AsNumber(v any) (float64, bool) {
 }
 
 func formatNumber(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// ListenAddress is the rule of a TCP address to listen on, host:port: the
+// host may be empty (every interface), an IP address or a name; the port
+// a number from 0 (any free port) to 65535, or a service's name (http).
+func ListenAddress(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return nil
+	}
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port (write 127.0.0.1:8080, or :8080 for every interface)", s)
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil && !isServiceName(port) {
+		return fmt.Errorf("%q: the port must be a number from 0 to 65535, not %q", s, port)
+	}
+	if strings.ContainsAny(host, " /") {
+		return fmt.Errorf("%q: %q is not a host name or an IP address", s, host)
+	}
+	return nil
+}
+
+// isServiceName reports whether s may name a service of /etc/services
+// (http, https-alt): letters, digits and dashes, a letter first.
+func isServiceName(s string) bool {
+	if s == "" || !('a' <= s[0] && s[0] <= 'z' || 'A' <= s[0] && s[0] <= 'Z') {
+		return false
+	}
+	return strings.Trim(strings.ToLower(s), "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
+}

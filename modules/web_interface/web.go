@@ -26,7 +26,7 @@ func init() {
 		Effects: true, // it serves the run to the world: never from cache
 		Tags:    []string{"web"},
 		Inputs: []modules.Field{
-			{Name: "addr", Type: modules.String, Default: "127.0.0.1:8080", Description: "listen address; port 0 picks a free port (logged)"},
+			{Name: "addr", Type: modules.String, Default: "127.0.0.1:8080", Description: "listen address; port 0 picks a free port (logged)", Rule: modules.ListenAddress},
 			{Name: "allowed_hosts", Type: modules.List, Description: "more names the server answers to in the Host header (a proxy's public name; *.example.com for subdomains; * for any). " +
 				"IP addresses, localhost and the addr's own name always work; other names get 421, which stops DNS-rebinding pages from reading the run", Example: "[pipe.example.com]"},
 			{Name: "title", Type: modules.String, Default: "pipe: predictions", Description: "the page's title"},

@@ -1,0 +1,32 @@
+package modules
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestListenAddress(t *testing.T) {
+	for _, tt := range []struct {
+		addr, err string // err: "" for none
+	}{
+		{"127.0.0.1:8080", ""},
+		{":8080", ""},
+		{"[::1]:0", ""},
+		{"example.com:65535", ""},
+		{"0.0.0.0:http", ""},
+		{"localhost", "is not host:port"},
+		{"127.0.0.1:99999", "the port must be a number from 0 to 65535"},
+		{"127.0.0.1:-1", "the port must be a number"},
+		{"127.0.0.1:", "the port must be a number"},
+		{"::1:80", "is not host:port"},
+		{"my host:80", "is not a host name or an IP address"},
+	} {
+		err := ListenAddress(tt.addr)
+		if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
+			t.Errorf("ListenAddress(%q) = %v, want %q", tt.addr, err, tt.err)
+		}
+	}
+	if err := ListenAddress(8080); err != nil {
+		t.Errorf("a value of another type is the type check's: %v", err)
+	}
+}

@@ -255,3 +255,53 @@ func TestExplainCacheChecksPromises(t *testing.T) {
 		t.Errorf("explain %+v, want no hit: the entry breaks the promise", ex)
 	}
 }
+
+// A node's files: are where its programs run and its modules read: in the
+// plan's base directory, not the directory pipe runs in. The key names
+// them relative to it, so a project copied elsewhere keeps its cache.
+func TestCacheFilesAreInTheBaseDir(t *testing.T) {
+	var calls atomic.Int32
+	reg := cacheModules(&calls)
+	cache := filepath.Join(t.TempDir(), "cache")
+	project := func(data string) string {
+		dir := t.TempDir() // not the test's working directory
+		os.WriteFile(filepath.Join(dir, "p.yaml"), []byte("nodes:\n  fit:\n    cache: true\n    files: [data.csv, 'in/*.csv']\n    with: {x: a}\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, "data.csv"), []byte(data), 0o644)
+		os.Mkdir(filepath.Join(dir, "in"), 0o755)
+		os.WriteFile(filepath.Join(dir, "in", "b.csv"), []byte("b"), 0o644)
+		return dir
+	}
+	run := func(dir, id string) *engine.Record {
+		t.Helper()
+		plan, err := engine.LoadWith(filepath.Join(dir, "p.yaml"), reg, engine.LoadOptions{BaseDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(plan.Warnings) > 0 {
+			t.Errorf("warnings: %v (the files are there, in the base directory)", plan.Warnings)
+		}
+		rec, err := engine.New(reg).Run(context.Background(), plan, engine.Options{RunID: id, CacheDir: cache})
+		if err != nil || rec.Status != engine.StatusSuccess {
+			t.Fatalf("run: %v %v", err, rec.Status)
+		}
+		return rec
+	}
+	a := project("1\n2\n")
+	run(a, "r1")
+	if got := run(a, "r2").Nodes["fit"].CachedFrom; got != "r1" {
+		t.Fatalf("the same files: cached from %q, want r1", got)
+	}
+	os.WriteFile(filepath.Join(a, "data.csv"), []byte("1\n2\n3\n"), 0o644)
+	if got := run(a, "r3").Nodes["fit"].CachedFrom; got != "" {
+		t.Errorf("data.csv changed in the base directory, yet the node was cached from %q", got)
+	}
+	os.WriteFile(filepath.Join(a, "in", "c.csv"), []byte("c"), 0o644)
+	if got := run(a, "r4").Nodes["fit"].CachedFrom; got != "" {
+		t.Errorf("a file was added to in/*.csv, yet the node was cached from %q", got)
+	}
+	b := project("1\n2\n3\n")
+	os.WriteFile(filepath.Join(b, "in", "c.csv"), []byte("c"), 0o644)
+	if got := run(b, "r5").Nodes["fit"].CachedFrom; got != "r4" {
+		t.Errorf("a copy of the project elsewhere: cached from %q, want r4", got)
+	}
+}

@@ -57,7 +57,7 @@ func (p *Plan) ingredients(ctx context.Context, i int, with, config map[string]a
 			globs = append(globs, s)
 		}
 	}
-	files, err := fileIngredients(ctx, globs)
+	files, err := fileIngredients(ctx, p.BaseDir, globs)
 	if err != nil {
 		return nil, err
 	}
@@ -78,16 +78,20 @@ func valueDigest(v any) (string, error) {
 
 // fileIngredients gives, for each glob, what it matched ("files:GLOB")
 // and, for each file matched (a directory stands for the files under
-// it), its content hash ("file:PATH").
-func fileIngredients(ctx context.Context, globs []string) ([]cachestore.Ingredient, error) {
+// it), its content hash ("file:PATH"). A relative glob is relative to
+// base, the plan's base directory, where its programs run and its modules
+// read; paths under base are named relative to it, so that a project
+// moved elsewhere keeps its cache.
+func fileIngredients(ctx context.Context, base string, globs []string) ([]cachestore.Ingredient, error) {
 	var out []cachestore.Ingredient
 	seen := map[string]bool{}
 	for _, g := range globs {
-		matches, err := filepath.Glob(g)
+		pattern := inBase(base, g)
+		matches, err := filepath.Glob(pattern)
 		if err != nil { // not a glob after all: a plain path
 			matches = nil
-			if _, serr := os.Stat(g); serr == nil {
-				matches = []string{g}
+			if _, serr := os.Stat(pattern); serr == nil {
+				matches = []string{pattern}
 			}
 		}
 		var files []string
@@ -105,8 +109,12 @@ func fileIngredients(ctx context.Context, globs []string) ([]cachestore.Ingredie
 				return nil, fmt.Errorf("files %s: %w", g, err)
 			}
 		}
-		out = append(out, cachestore.Ingredient{Name: "files:" + g, Digest: cachestore.Digest([]byte(strings.Join(files, "\x00")))})
-		for _, f := range files {
+		names := make([]string, len(files))
+		for k, f := range files {
+			names[k] = underBase(base, g, f)
+		}
+		out = append(out, cachestore.Ingredient{Name: "files:" + g, Digest: cachestore.Digest([]byte(strings.Join(names, "\x00")))})
+		for k, f := range files {
 			if seen[f] {
 				continue
 			}
@@ -115,10 +123,31 @@ func fileIngredients(ctx context.Context, globs []string) ([]cachestore.Ingredie
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, cachestore.Ingredient{Name: "file:" + f, Digest: d})
+			out = append(out, cachestore.Ingredient{Name: "file:" + names[k], Digest: d})
 		}
 	}
 	return out, nil
+}
+
+// inBase is where a path written in a pipeline is: a relative one under
+// base (when there is one).
+func inBase(base, path string) string {
+	if base == "" || filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(base, path)
+}
+
+// underBase names file, matched by glob, as the cache key records it:
+// relative to base when the glob was relative.
+func underBase(base, glob, file string) string {
+	if base == "" || filepath.IsAbs(glob) {
+		return file
+	}
+	if rel, err := filepath.Rel(base, file); err == nil {
+		return rel
+	}
+	return file
 }
 
 // fileDigest hashes a file's content, giving up when ctx ends (a big data

@@ -60,7 +60,8 @@ func completeWords(app *kong.Application, words []string) []candidate {
 	if pos := positionalsOf(c.toks); c.cmd != nil && len(pos) > 0 && slices.Contains([]string{"run", "explain", "graph"}, c.cmd.Name) {
 		c.pipe, _ = schema.Load(c.before[pos[0]]) // as far as it could be read
 		if c.pipe != nil && slices.Contains(paramCommands, c.cmd.Name) {
-			c.pa = &pipelineArgs{cmd: c.cmd.Name, file: c.before[pos[0]], config: engine.WithDangerKey(c.pipe.Config)}
+			c.pa = &pipelineArgs{cmd: c.cmd.Name, file: c.before[pos[0]]}
+			c.pa.setConfig(c.pipe)
 			flags, _ := c.pa.flags(app)
 			c.toks = scanArgs(app, c.before, c.pa.arity(flags))
 		}
@@ -141,7 +142,7 @@ func (c *completer) flags() []candidate {
 		flags, _ := c.pa.flags(c.app)
 		for _, v := range c.pa.config {
 			if f := paramFlag(v.Key); flags[f].Key == v.Key {
-				out = append(out, candidate{"--" + f, strings.TrimSpace(fmt.Sprintf("%s, %s. %s", typeName(v.Value), describeDefault(v.Value), v.Description))})
+				out = append(out, candidate{"--" + f, strings.TrimSpace(fmt.Sprintf("%s, %s. %s", typeName(v.Value), c.pa.describeDefault(v), v.Description))})
 			}
 		}
 	}

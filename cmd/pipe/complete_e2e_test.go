@@ -85,6 +85,16 @@ func TestCompleteE2E(t *testing.T) {
 	}
 }
 
+// A secret config key's default shows as *** beside its flag, as
+// everywhere pipe shows it.
+func TestCompleteHidesSecretDefaults(t *testing.T) {
+	r := pipe(t, "__complete", "run", "testdata/good/secret_params.yaml", "--")
+	if r.code != 0 || !strings.Contains(r.stdout, "--db-pass\tstring, default ***") || !strings.Contains(r.stdout, "--api-key\tstring, default ***") ||
+		strings.Contains(r.stdout, "hunter2") || strings.Contains(r.stdout, "s3cret-key") {
+		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
 func globOne(t *testing.T, pattern string) string {
 	t.Helper()
 	m, _ := filepath.Glob(pattern)

@@ -40,11 +40,19 @@ type pipelineArgs struct {
 	// not be read.
 	config  []schema.ConfigVar
 	readErr error
+	// secret reports whether a config key holds a secret: its default is
+	// shown as *** (help, completion, errors), as everything pipe shows.
+	secret func(key string) bool
 	// stripped is set when flags were taken out unread because the file
 	// could not be read: the command must fail on the file, not run.
 	stripped bool
 	// read is set when the command line made takeParams read the file.
 	read bool
+}
+
+// setConfig keeps p's config keys, the dangerous gate among them.
+func (pa *pipelineArgs) setConfig(p *schema.Pipeline) {
+	pa.config, pa.secret = engine.WithDangerKey(p.Config), p.IsSecret
 }
 
 // wanted reports whether the command line had flags for the pipeline,
@@ -93,7 +101,7 @@ func takeParams(app *kong.Application, args []string) ([]string, *pipelineArgs, 
 	if p, err := schema.Load(pa.file); err != nil {
 		pa.readErr = err
 	} else {
-		pa.config = engine.WithDangerKey(p.Config)
+		pa.setConfig(p)
 	}
 	flags, clashes := pa.flags(app)
 	toks = scanArgs(app, args, pa.arity(flags))
@@ -121,7 +129,7 @@ func takeParams(app *kong.Application, args []string) ([]string, *pipelineArgs, 
 		case ok && isBool(c.Value):
 			pa.params = append(pa.params, param{flag: "--" + name, key: c.Key, value: "true"})
 		case ok:
-			errs = append(errs, fmt.Errorf("--%s needs a value: write --%s VALUE (config %s, %s)", name, name, c.Key, describeDefault(c.Value)))
+			errs = append(errs, fmt.Errorf("--%s needs a value: write --%s VALUE (config %s, %s)", name, name, c.Key, pa.describeDefault(c)))
 		case clashes[name].why != "":
 			errs = append(errs, clashes[name].Error(name))
 		default:
@@ -264,7 +272,7 @@ func (pa *pipelineArgs) clashHints(app *kong.Application, args []string) []error
 		if err != nil {
 			return nil
 		}
-		pa.config = engine.WithDangerKey(p.Config)
+		pa.setConfig(p)
 	}
 	_, clashes := pa.flags(app)
 	var out []error

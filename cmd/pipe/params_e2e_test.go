@@ -53,6 +53,9 @@ func TestParamsE2E(t *testing.T) {
 			"--set OUTPUT=...",
 			"(--output is a flag of pipe run)",
 		}, nil},
+		{"secret defaults in help", []string{"run", "testdata/good/secret_params.yaml", "--help"}, 0,
+			[]string{"--db-pass=STRING", "--api-key=STRING", "string  default ***", "--n=INT"}, nil},
+		{"a secret's default in an error", []string{"run", "testdata/good/secret_params.yaml", "--db-pass"}, 2, nil, []string{"(config DB_PASS, default ***)"}},
 		{"pipe help explain FILE", []string{"help", "explain", file}, 0, []string{"Pipeline parameters of " + file, "--epochs=INT"}, nil},
 		{"help without a file", []string{"run", "--help"}, 0, []string{"pipe run FILE --help lists them"}, nil},
 	}
@@ -74,6 +77,11 @@ func TestParamsE2E(t *testing.T) {
 			for _, s := range tt.stderr {
 				if !strings.Contains(r.stderr, s) {
 					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
+				}
+			}
+			for _, secret := range []string{"hunter2", "s3cret-key"} { // secret_params.yaml's
+				if strings.Contains(r.stdout+r.stderr, secret) {
+					t.Errorf("a secret's default shows:\n%s%s", r.stdout, r.stderr)
 				}
 			}
 		})

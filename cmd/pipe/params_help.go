@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/alecthomas/kong"
+
+	"github.com/pipe-run/pipe/schema"
 )
 
 // helpWithParams prints kong's help, then, for pipe run FILE --help and
@@ -57,7 +59,7 @@ func (pa *pipelineArgs) printParams(w io.Writer, app *kong.Application) {
 		case !isBool(c.Value):
 			name += "=" + strings.ToUpper(typeName(c.Value))
 		}
-		rows[i] = [4]string{name, typeName(c.Value), describeDefault(c.Value), desc}
+		rows[i] = [4]string{name, typeName(c.Value), pa.describeDefault(c), desc}
 		for k := range width {
 			width[k] = max(width[k], len(rows[i][k]))
 		}
@@ -113,13 +115,17 @@ func typeName(v any) string {
 	return "string"
 }
 
-// describeDefault says a config key's default as its help shows it.
-func describeDefault(v any) string {
-	switch x := v.(type) {
+// describeDefault says a config key's default as its help shows it: a
+// secret's as ***.
+func (pa *pipelineArgs) describeDefault(c schema.ConfigVar) string {
+	if c.Value != nil && pa.secret != nil && pa.secret(c.Key) {
+		return "default ***"
+	}
+	switch x := c.Value.(type) {
 	case nil:
 		return "no default"
 	case string:
 		return "default " + strconv.Quote(x)
 	}
-	return fmt.Sprintf("default %v", v)
+	return fmt.Sprintf("default %v", c.Value)
 }

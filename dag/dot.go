@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pipe-run/pipe/schema"
 )
@@ -181,21 +182,46 @@ func truncate(s string, n int) string {
 	return s
 }
 
+// maxDOTString bounds a quoted string's bytes: Graphviz refuses one past
+// 16,384 (a 40 kB error message as a tooltip), and a label that long says
+// nothing anyway.
+const maxDOTString = 8 << 10
+
 // quoteDOT writes s as a DOT quoted string: quotes and backslashes escaped,
-// newlines as DOT's centred line breaks.
+// newlines as DOT's centred line breaks, tabs as spaces. Terminal colour
+// codes (a test runner's red FAIL) and other control characters are left
+// out, and bytes that are not UTF-8 become U+FFFD: Graphviz stops at a NUL,
+// and SVG, which is XML, takes neither. Past maxDOTString bytes it is cut,
+// with an ellipsis.
 func quoteDOT(s string) string {
 	var b strings.Builder
-	b.Grow(len(s) + 2)
+	b.Grow(min(len(s), maxDOTString) + 2)
 	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if b.Len() > maxDOTString {
+			b.WriteString("…")
+			break
+		}
+		switch {
+		case r == '"':
 			b.WriteString(`\"`)
-		case '\\':
+		case r == '\\':
 			b.WriteString(`\\`)
-		case '\n':
+		case r == '\n':
 			b.WriteString(`\n`)
-		case '\r':
+		case r == '\t':
+			b.WriteByte(' ')
+		case r == 0x1b: // an escape sequence: ESC [ parameters final byte
+			if i < len(s) && s[i] == '[' {
+				for i++; i < len(s) && (s[i] < 0x40 || s[i] > 0x7e); i++ {
+				}
+				i++
+			}
+		case r == utf8.RuneError && size == 1:
+			b.WriteRune(utf8.RuneError)
+		case r < 0x20 || 0x7f <= r && r < 0xa0:
 		default:
 			b.WriteRune(r)
 		}

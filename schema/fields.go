@@ -1,6 +1,11 @@
 package schema
 
-import "gopkg.in/yaml.v3"
+import (
+	"strings"
+	"unicode"
+
+	"gopkg.in/yaml.v3"
+)
 
 // The keys a pipeline file may use. The tables below are the one list of
 // pipeline and node keys: the loader reads each key through its entry,
@@ -15,7 +20,7 @@ type pipelineKey struct {
 }
 
 var pipelineKeys = []pipelineKey{
-	{"name", func(l *loader, v *yaml.Node) { l.p.Name, _ = l.str(v, "name") }},
+	{"name", (*loader).name},
 	{"description", func(l *loader, v *yaml.Node) { l.p.Description, _ = l.str(v, "description") }},
 	{"config", (*loader).config},
 	{"nodes", func(l *loader, v *yaml.Node) {
@@ -113,4 +118,19 @@ func index[T any](table []T, name func(T) string) map[string]*T {
 		out[name(table[i])] = &table[i]
 	}
 	return out
+}
+
+// name reads the pipeline's name: one line of printable text, since pipe
+// runs, show, status and the records' tables print it as it is (a tab or
+// a terminal escape in it would break them).
+func (l *loader) name(v *yaml.Node) {
+	name, ok := l.str(v, "name")
+	if !ok {
+		return
+	}
+	if strings.ContainsFunc(name, unicode.IsControl) {
+		l.errorf(posOf(v), "write the name on one line, without tabs or escape codes", "name %s holds a control character", Quote(name))
+		return
+	}
+	l.p.Name = name
 }

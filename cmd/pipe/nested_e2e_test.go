@@ -69,9 +69,19 @@ nodes:
 	write("p.yaml", `
 nodes:
   sub: {module: pipeline, with: {file: sub.yaml}}
+  fan: {module: pipeline, foreach: [de, it], with: {file: sub.yaml}}
 `)
 	if r := pipeIn(t, dir, nil, "run", "p.yaml"); r.code != 0 {
 		t.Fatalf("run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// One instance of a foreach pipeline node: its children's logs.
+	if r := pipeIn(t, dir, nil, "logs", "last", "fan[de]"); r.code != 0 || !strings.Contains(r.stdout, "[fan[de]/talk] ") || strings.Contains(r.stdout, "fan[it]") {
+		t.Errorf("logs of fan[de]: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// A node id names a file in the run's directory, never one elsewhere.
+	write(".pipe/secret.log", "secret\n")
+	if r := pipeIn(t, dir, nil, "logs", "last", "sub/../../../secret"); r.code != 2 || strings.Contains(r.stdout, "secret") || !strings.Contains(r.stderr, "is not a node id") {
+		t.Errorf("logs of a path out of the run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	r := pipeIn(t, dir, nil, "logs", "last", "sub/talk")
 	if !strings.Contains(r.stdout, "hello from the child") {

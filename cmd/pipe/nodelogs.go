@@ -27,6 +27,11 @@ type logsCmd struct {
 const followEvery = 200 * time.Millisecond
 
 func (c *logsCmd) Run(e *env) error {
+	// A node's log is <run>/<node>.log: an id that is no node's must not
+	// name a file elsewhere (p/../../x).
+	if c.Node != "" && (!filepath.IsLocal(c.Node) || slices.Contains(strings.Split(filepath.ToSlash(c.Node), "/"), "..") || strings.ContainsRune(c.Node, '\\')) {
+		return fail(exitUsage, "%q is not a node id: ids are letters, digits and _, node[key] for an instance and node/child in a sub-pipeline", c.Node)
+	}
 	path, err := engine.FindRun(c.RunsDir, c.Ref)
 	if err != nil {
 		return fail(exitFailed, "%s: %w", c.Ref, err)
@@ -76,9 +81,6 @@ func (c *logsCmd) files(logDir string) ([]string, error) {
 	if c.Node != "" {
 		if _, err := os.Stat(filepath.Join(logDir, c.Node+".log")); err == nil {
 			return []string{c.Node + ".log"}, nil
-		}
-		if strings.Contains(c.Node, "[") {
-			return nil, nil
 		}
 	}
 	var out []string

@@ -198,6 +198,9 @@ func readEnvFile(path string) (map[string]string, error) {
 // is wrong and never quotes the file: godotenv's own quotes the rest of
 // the file from there, secrets and all.
 func parseEnvFile(path string, data []byte) (map[string]string, error) {
+	// Editors on Windows (Notepad) start a UTF-8 file with a byte-order
+	// mark, which would be part of the first key.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	file, err := godotenv.UnmarshalBytes(data)
 	if err == nil {
 		return file, nil

@@ -116,3 +116,14 @@ func TestModuleEnvLeavesOutWhatNoEnvironmentHolds(t *testing.T) {
 		t.Errorf("left out %q, want NUL, BIG and EXTRA_NUL with why", left)
 	}
 }
+
+// A .env file that starts with a UTF-8 byte-order mark (Notepad writes
+// one) reads as the same file without it.
+func TestEnvFileWithAByteOrderMark(t *testing.T) {
+	for _, data := range []string{"\xef\xbb\xbfA=1\nB=two\n", "\xef\xbb\xbfexport A=1\r\nB=two\r\n"} {
+		got, err := parseEnvFile("bom.env", []byte(data))
+		if err != nil || got["A"] != "1" || got["B"] != "two" || len(got) != 2 {
+			t.Errorf("%q: %v, %v; want A=1 B=two", data, got, err)
+		}
+	}
+}

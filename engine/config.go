@@ -67,13 +67,17 @@ func ResolveConfigFrom(p *schema.Pipeline, src ConfigSources) (values map[string
 		return nil
 	}
 	if src.EnvFile != "" {
-		file, err := readEnvFile(src.EnvFile)
+		file, data, err := readEnvFile(src.EnvFile)
 		if err != nil {
 			return nil, nil, err
 		}
 		for _, key := range keys {
 			if raw, ok := file[key]; ok {
 				if err := apply(key, raw, src.EnvFile); err != nil {
+					var ce *ConfigError
+					if errors.As(err, &ce) && lineOf(data, key) > 0 {
+						ce.From = fmt.Sprintf("%s:%d", src.EnvFile, lineOf(data, key)) // the line to fix
+					}
 					return nil, nil, err
 				}
 			}

@@ -169,29 +169,33 @@ func inputTypo(key string, inputs []string) string {
 	return ""
 }
 
-// lineOf returns the line of data where key is set (0 when not found).
+// lineOf returns the line of data where key is set, the last one when it
+// is set more than once (it wins); 0 when not found.
 func lineOf(data []byte, key string) int {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, len(data)+1)
+	last := 0
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
 		line = strings.TrimSpace(strings.TrimPrefix(line, "export "))
 		if rest, ok := strings.CutPrefix(line, key); ok {
 			if rest = strings.TrimSpace(rest); strings.HasPrefix(rest, "=") || strings.HasPrefix(rest, ":") {
-				return n
+				last = n
 			}
 		}
 	}
-	return 0
+	return last
 }
 
-// readEnvFile reads and parses a --config .env file (parseEnvFile).
-func readEnvFile(path string) (map[string]string, error) {
+// readEnvFile reads and parses a --config .env file (parseEnvFile); it
+// returns the file's bytes too.
+func readEnvFile(path string) (map[string]string, []byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: reading --config %s: %w", ErrUsage, path, err)
+		return nil, nil, fmt.Errorf("%w: reading --config %s: %w", ErrUsage, path, err)
 	}
-	return parseEnvFile(path, data)
+	file, err := parseEnvFile(path, data)
+	return file, data, err
 }
 
 // parseEnvFile parses a .env file's data. Its error names the line that

@@ -127,3 +127,19 @@ func TestEnvFileWithAByteOrderMark(t *testing.T) {
 		}
 	}
 }
+
+// A .env value that does not fit its key's type is reported at the line
+// that sets it (the last, when set twice: it wins).
+func TestEnvFileValueErrorNamesTheLine(t *testing.T) {
+	p := &schema.Pipeline{Config: []schema.ConfigVar{{Key: "N", Value: 1}, {Key: "S", Value: "x"}}}
+	file := filepath.Join(t.TempDir(), "d.env")
+	os.WriteFile(file, []byte("S=ok\n# a comment\nN=1\nN=abc\n"), 0o600)
+	_, err := ResolveConfig(p, ConfigSources{EnvFile: file})
+	if err == nil || !strings.Contains(err.Error(), "config N from "+file+":4: ") || !errors.Is(err, ErrUsage) {
+		t.Errorf("err = %v, want config N from %s:4: ...", err, file)
+	}
+	_, from, err := ResolveConfigFrom(&schema.Pipeline{Config: p.Config[1:]}, ConfigSources{EnvFile: file})
+	if err != nil || from["S"] != file {
+		t.Errorf("S from %q (%v), want the file's path alone", from["S"], err)
+	}
+}

@@ -39,12 +39,19 @@ var ErrAmbiguousRun = errors.New("more than one run")
 // still going (from their journals) as running. It reads each record's
 // head and one short field a node, not the records whole.
 func ListRuns(dir string) ([]RunSummary, error) {
+	runs, _, err := ListRunsDamaged(dir)
+	return runs, err
+}
+
+// ListRunsDamaged is ListRuns that also names the .json files of dir that
+// are not records it can read (cut short, edited by hand, or not pipe's).
+func ListRunsDamaged(dir string) (runs []RunSummary, damaged []string, err error) {
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("listing runs: %w", err)
+		return nil, nil, fmt.Errorf("listing runs: %w", err)
 	}
 	var out []RunSummary
 	for _, ent := range ents {
@@ -55,8 +62,11 @@ func ListRuns(dir string) ([]RunSummary, error) {
 		case ent.IsDir():
 			continue
 		case strings.HasSuffix(name, ".json"):
-			if s, err = readSummary(path); err != nil {
-				continue // not a record (a file of the user's)
+			if s, err = readSummary(path); err != nil || s.ID+".json" != name {
+				// Damaged, or a copy of a record under another name: run
+				// ids are the records' file names (pipe show ID, prune).
+				damaged = append(damaged, name)
+				continue
 			}
 		case strings.HasSuffix(name, JournalSuffix):
 			if s, err = runningSummary(path); err != nil {
@@ -74,7 +84,7 @@ func ListRuns(dir string) ([]RunSummary, error) {
 		}
 		return strings.Compare(b.ID, a.ID)
 	})
-	return out, nil
+	return out, damaged, nil
 }
 
 // readSummary reads a record's head line and its nodes' statuses. Records
@@ -161,6 +171,9 @@ func FindRun(dir, ref string) (string, error) {
 			}
 		}
 		return ref, nil // a file: read as it is
+	}
+	if in := filepath.Join(dir, ref+".json"); ref != "last" && validRunID(ref) && fileExists(in) {
+		return in, nil // a whole id; a damaged record is not listed, and its reader says what is wrong
 	}
 	runs, err := ListRuns(dir)
 	if err != nil {

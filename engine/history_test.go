@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -92,5 +93,36 @@ func TestDamagedRecordWithANullNode(t *testing.T) {
 		if r.ID == "20261126T120000Z-aaaa1111" {
 			t.Errorf("ListRuns listed the damaged record: %+v", r)
 		}
+	}
+}
+
+// Files of a runs directory that are not records it can read (cut short,
+// garbage, a copy of a record under another name) are named as damaged,
+// not listed; a damaged record's whole id still finds its file, whose
+// reader says what is wrong.
+func TestListRunsNamesDamagedFiles(t *testing.T) {
+	dir := t.TempDir()
+	rec := &engine.Record{ID: "20261126T120000Z-aaaa1111", Pipeline: "p", Status: engine.StatusSuccess, Nodes: map[string]*engine.NodeRecord{"a": {Status: engine.StatusSuccess}}}
+	path, err := engine.WriteRecord(dir, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	os.WriteFile(filepath.Join(dir, "backup-of-aaaa.json"), data, 0o600)
+	os.WriteFile(filepath.Join(dir, "20261126T130000Z-bbbb2222.json"), data[:40], 0o600)
+	os.WriteFile(filepath.Join(dir, "garbage.json"), []byte("garbage"), 0o600)
+	runs, damaged, err := engine.ListRunsDamaged(dir)
+	if err != nil || len(runs) != 1 || runs[0].ID != rec.ID {
+		t.Fatalf("runs %+v, %v: want %s alone", runs, err, rec.ID)
+	}
+	if want := []string{"20261126T130000Z-bbbb2222.json", "backup-of-aaaa.json", "garbage.json"}; !slices.Equal(damaged, want) {
+		t.Errorf("damaged %q, want %q", damaged, want)
+	}
+	got, err := engine.FindRun(dir, "20261126T130000Z-bbbb2222")
+	if err != nil || filepath.Base(got) != "20261126T130000Z-bbbb2222.json" {
+		t.Fatalf("FindRun of a damaged record's id = %q, %v; want its file", got, err)
+	}
+	if _, err := engine.ReadRecord(got); err == nil || !strings.Contains(err.Error(), "cut short, or changed by hand") {
+		t.Errorf("ReadRecord of a record cut short: %v", err)
 	}
 }

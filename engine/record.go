@@ -307,7 +307,7 @@ func ReadRecord(path string) (*Record, error) {
 	dec := json.NewDecoder(f)
 	dec.UseNumber()
 	if err := dec.Decode(&rec); err != nil {
-		return nil, fmt.Errorf("%s: not a run record: %w", path, err)
+		return nil, fmt.Errorf("%s: not a run record (%w): the file was cut short, or changed by hand; pipe runs lists the records it can read", path, err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("%s: not a run record: more after the record's end", path)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -27,9 +28,14 @@ func (c *runsCmd) Run(e *env) error {
 		return fail(exitFailed, "--runs-dir %s is a file, not a directory of runs", c.RunsDir)
 	}
 	recoverRuns(e, c.RunsDir, true) // a run whose pipe was killed shows as interrupted
-	runs, err := engine.ListRuns(c.RunsDir)
+	runs, damaged, err := engine.ListRunsDamaged(c.RunsDir)
 	if err != nil {
 		return err
+	}
+	if len(damaged) > 0 {
+		// Not listed, and never pruned: say so rather than lose them quietly.
+		e.logs.base.Warn("files in the runs directory are not records pipe can read (cut short, or changed by hand); pipe show FILE says what is wrong",
+			"dir", c.RunsDir, "files", strings.Join(clipList(damaged, 5), ", "))
 	}
 	if c.Prune != nil {
 		return c.prune(e, runs)
@@ -67,6 +73,14 @@ func (c *runsCmd) Run(e *env) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status, r.Pipeline, r.StartedAt.Local().Format(time.DateTime), dur, counts(r.Counts))
 	}
 	return tw.Flush()
+}
+
+// clipList keeps the first n of list, then says how many more.
+func clipList(list []string, n int) []string {
+	if len(list) <= n {
+		return list
+	}
+	return append(slices.Clip(list[:n]), fmt.Sprintf("and %d more", len(list)-n))
 }
 
 // took is a run's duration; an interrupted run's, recovered from its

@@ -118,22 +118,40 @@ func TestCompletionScriptsE2E(t *testing.T) {
 COMP_WORDS=(); for w in $COMP_LINE; do w=${w//=/ = }; COMP_WORDS+=($w); done
 [[ $COMP_LINE == *[[:blank:]=] ]] && COMP_WORDS+=("")
 COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _pipe; printf '%s\n' "${COMPREPLY[@]}"`
+	// A directory and a file with spaces in their names, for quoting.
+	spaced := t.TempDir()
+	os.MkdirAll(filepath.Join(spaced, "my dir"), 0o755)
+	os.WriteFile(filepath.Join(spaced, "my dir", "e x.yaml"), []byte("nodes:\n  a: {module: echo}\n"), 0o644)
+	// bashWords completes with COMP_WORDS as bash makes them, an escaped
+	// blank kept in its word.
+	bashWords := `source /usr/share/bash-completion/bash_completion; source <(pipe completion bash); COMP_LINE=$1; COMP_POINT=${#COMP_LINE}
+COMP_WORDS=(pipe run "$2"); COMP_CWORD=2; _pipe; printf '%s\n' "${COMPREPLY[@]}"`
+	zshLine := `compadd() { local name=${@[-1]}; print -rl -- "${(P@)name}"; }
+source <(pipe completion zsh); words=(${(z)1}); [[ $1 == *' ' ]] && words+=(''); CURRENT=${#words}; _pipe`
 	tests := []struct {
 		shell  string
 		script string
 		line   string
 		want   []string
+		dir    string // where the shell runs: the repository's root when ""
+		word   string // bashWords' word being completed
 	}{
-		{"bash", bashLine, "pipe ru", []string{"run", "runs"}},
-		{"bash", bashLine, "pipe run testdata/good/params.yaml --sports", []string{"--sports-model"}},
+		{"bash", bashLine, "pipe ru", []string{"run", "runs"}, "", ""},
+		{"bash", bashLine, "pipe run testdata/good/params.yaml --sports", []string{"--sports-model"}, "", ""},
 		// bash replaces only what follows the =.
-		{"bash", bashLine, "pipe run testdata/good/params.yaml --sports-model=pipelines/pr", []string{"pipelines/predict.yaml"}},
-		{"bash", bashLine, "pipe run pipelines/predict.yaml --only sports_predictor,b", []string{"sports_predictor,betting_prediction"}},
-		{"bash-completion", "source /usr/share/bash-completion/bash_completion\n" + bashLine, "pipe run testdata/good/params.yaml --enable-dangerous-ai=t", []string{"true"}},
-		{"zsh", `compadd() { local name=${@[-1]}; print -rl -- "${(P@)name}"; }
-source <(pipe completion zsh); words=(${(z)1}); [[ $1 == *' ' ]] && words+=(''); CURRENT=${#words}; _pipe`, "pipe run testdata/good/params.yaml --ep", []string{"--epochs"}},
-		{"fish", `pipe completion fish | source; complete -C"$argv[1]"`, "pipe explain testdata/good/params.yaml --kelly", []string{"--kelly-fraction\tnumber, default 0.25. the share of the Kelly stake to bet"}},
-		{"fish", `pipe completion fish | source; complete -C"$argv[1]"`, "pipe completion ", []string{"bash", "fish", "zsh"}},
+		{"bash", bashLine, "pipe run testdata/good/params.yaml --sports-model=pipelines/pr", []string{"pipelines/predict.yaml"}, "", ""},
+		{"bash", bashLine, "pipe run pipelines/predict.yaml --only sports_predictor,b", []string{"sports_predictor,betting_prediction"}, "", ""},
+		{"bash-completion", "source /usr/share/bash-completion/bash_completion\n" + bashLine, "pipe run testdata/good/params.yaml --enable-dangerous-ai=t", []string{"true"}, "", ""},
+		{"zsh", zshLine, "pipe run testdata/good/params.yaml --ep", []string{"--epochs"}, "", ""},
+		// Names with blanks: bash inserts them escaped (or inside the
+		// quote the word opened) and pipe reads the words unescaped.
+		{"bash", bashLine, "pipe run my", []string{`my\ dir/`}, spaced, ""},
+		{"bash", bashLine, `pipe run my\ dir/`, []string{`my\ dir/e\ x.yaml`}, spaced, ""},
+		{"bash-completion", bashWords, `pipe run my\ dir/`, []string{`my\ dir/e\ x.yaml`}, spaced, `my\ dir/`},
+		{"bash-completion", bashWords, `pipe run "my dir/`, []string{`"my dir/e x.yaml`}, spaced, `"my dir/`},
+		{"zsh", zshLine, `pipe run my\ dir/`, []string{"my dir/e x.yaml"}, spaced, ""},
+		{"fish", `pipe completion fish | source; complete -C"$argv[1]"`, "pipe explain testdata/good/params.yaml --kelly", []string{"--kelly-fraction\tnumber, default 0.25. the share of the Kelly stake to bet"}, "", ""},
+		{"fish", `pipe completion fish | source; complete -C"$argv[1]"`, "pipe completion ", []string{"bash", "fish", "zsh"}, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.shell+" "+tt.line, func(t *testing.T) {
@@ -143,7 +161,7 @@ source <(pipe completion zsh); words=(${(z)1}); [[ $1 == *' ' ]] && words+=('');
 				if _, err := os.Stat("/usr/share/bash-completion/bash_completion"); err != nil {
 					t.Skip("bash-completion is not installed")
 				}
-				shell = "bash"
+				shell, args = "bash", append(args, tt.word)
 			case "zsh":
 				args = []string{"-fc", tt.script, "-", tt.line}
 			case "fish":
@@ -154,6 +172,9 @@ source <(pipe completion zsh); words=(${(z)1}); [[ $1 == *' ' ]] && words+=('');
 			}
 			cmd := exec.Command(shell, args...)
 			cmd.Dir = "../.."
+			if tt.dir != "" {
+				cmd.Dir = tt.dir
+			}
 			cmd.Env = append(os.Environ(), path)
 			out, err := cmd.CombinedOutput()
 			if err != nil {

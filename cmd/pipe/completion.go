@@ -37,19 +37,33 @@ _pipe() {
 	if declare -F _get_comp_words_by_ref >/dev/null; then
 		_get_comp_words_by_ref -n =: cur words cword
 	else
-		# Without bash-completion: the line up to the cursor, split at blanks.
-		local typed=${COMP_LINE:0:COMP_POINT}
+		# Without bash-completion: the line up to the cursor, split at blanks
+		# (not at an escaped one: my\ dir is one word).
+		local typed=${COMP_LINE:0:COMP_POINT} w
+		typed=${typed//\\ /$'\a'}
 		read -ra words <<<"$typed"
+		for w in "${!words[@]}"; do words[w]=${words[w]//$'\a'/\\ }; done
 		[[ -z $typed || $typed == *[[:blank:]] ]] && words+=("")
 		cword=$((${#words[@]} - 1)) cur=${words[cword]}
 	fi
+	# pipe gets the words as the command will: without their backslashes
+	# and an opening quote.
+	local -a args
+	local w
+	for w in "${words[@]:1:cword}"; do
+		w=${w//\\/}
+		args+=("${w#[\"\']}")
+	done
 	local IFS=$'\n' line out
-	out=$("${words[0]}" __COMPLETE__ "${words[@]:1:cword}" 2>/dev/null) || return 0
+	out=$("${words[0]}" __COMPLETE__ "${args[@]}" 2>/dev/null) || return 0
 	COMPREPLY=()
 	local keep=${cur%"${cur##*[=:]}"}
 	for line in $out; do
 		line=${line%%$'\t'*}
 		[[ -n $keep && $line == "$keep"* ]] && line=${line#"$keep"}
+		# Quoted for the line (my\ dir/), or inside the quote the word
+		# opened ("my dir/).
+		if [[ $cur == [\"\']* ]]; then line=${cur:0:1}$line; else printf -v line %q "$line"; line=${line//\\,/,}; fi
 		COMPREPLY+=("$line")
 	done
 	if [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *[/=,] ]]; then
@@ -65,7 +79,9 @@ const zshCompletion = `#compdef pipe
 _pipe() {
 	local -a lines more done descs more_descs
 	local line text
-	lines=("${(@f)$("${words[1]}" __COMPLETE__ "${(@)words[2,CURRENT]}" 2>/dev/null)}")
+	# pipe gets the words unquoted (my\ dir, 'my dir'); zsh quotes what
+	# it inserts (compadd without -Q).
+	lines=("${(@f)$("${words[1]}" __COMPLETE__ "${(@Q)words[2,CURRENT]}" 2>/dev/null)}")
 	for line in $lines; do
 		[[ -z $line ]] && continue
 		text=${line%%$'\t'*}
@@ -75,8 +91,8 @@ _pipe() {
 			done+=("$text"); descs+=("${line/$'\t'/  -- }")
 		fi
 	done
-	(( ${#done} )) && compadd -l -Q -d descs -a done
-	(( ${#more} )) && compadd -l -Q -S '' -d more_descs -a more
+	(( ${#done} )) && compadd -l -d descs -a done
+	(( ${#more} )) && compadd -l -S '' -d more_descs -a more
 	return 0
 }
 if (( $+functions[compdef] )); then

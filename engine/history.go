@@ -164,6 +164,9 @@ func runningSummary(path string) (RunSummary, error) {
 // going, its journal's) path: `last` (the newest run), a run id, a unique
 // prefix of one, or a path to a record or journal file.
 func FindRun(dir, ref string) (string, error) {
+	if ref == "" {
+		return "", fmt.Errorf("%w: no run named: give last, a run id or its start (pipe runs lists them)", ErrNoRun)
+	}
 	if strings.ContainsRune(ref, filepath.Separator) || strings.HasSuffix(ref, ".json") || strings.HasSuffix(ref, JournalSuffix) {
 		if !fileExists(ref) && !strings.ContainsRune(ref, filepath.Separator) {
 			if in := filepath.Join(dir, ref); fileExists(in) {

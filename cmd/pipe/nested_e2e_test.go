@@ -94,3 +94,29 @@ nodes:
 		}
 	}
 }
+
+// pipe logs says why there is nothing to show: a node that never ran, a
+// run whose nodes printed nothing, no run named.
+func TestLogsSaysWhyThereIsNone(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "p.yaml"), []byte("nodes:\n  a: {module: echo}\n  b: {module: exec, when: \"1 > 2\", with: {command: echo x}}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := pipeIn(t, dir, nil, "run", "p.yaml"); r.code != 0 {
+		t.Fatalf("run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"logs", "last", "b"}, 1, "never ran (skipped: when is false"},
+		{[]string{"logs", "last"}, 0, "left no output"},
+		{[]string{"logs", "", ""}, 2, "name a run"},
+	} {
+		r := pipeIn(t, dir, nil, tt.args...)
+		if r.code != tt.code || !strings.Contains(r.stderr, tt.want) || r.stdout != "" {
+			t.Errorf("pipe %q: exit %d, want %d and %q on stderr\n%s%s", tt.args, r.code, tt.code, tt.want, r.stdout, r.stderr)
+		}
+	}
+}

@@ -27,6 +27,9 @@ type logsCmd struct {
 const followEvery = 200 * time.Millisecond
 
 func (c *logsCmd) Run(e *env) error {
+	if c.Ref == "" {
+		return fail(exitUsage, "name a run: last, a run id or its unique start (pipe runs lists them)")
+	}
 	// A node's log is <run>/<node>.log: an id that is no node's must not
 	// name a file elsewhere (p/../../x).
 	if c.Node != "" && (!filepath.IsLocal(c.Node) || slices.Contains(strings.Split(filepath.ToSlash(c.Node), "/"), "..") || strings.ContainsRune(c.Node, '\\')) {
@@ -58,6 +61,11 @@ func (c *logsCmd) Run(e *env) error {
 		if len(files) == 0 && len(offsets) == 0 {
 			if where := onWorkers(dir, id); where != "" {
 				return fail(exitFailed, "%s", where)
+			}
+			if !c.Follow || runEnded(dir, id) {
+				// Said, not printed: stdout holds only the nodes' output.
+				fmt.Fprintf(e.stderr, "run %s left no output in %s: its nodes printed nothing, or run in pipe's process (or the directory was removed)\n", id, logDir)
+				return nil
 			}
 		}
 		for _, f := range files {
@@ -176,6 +184,15 @@ func (c *logsCmd) noLog(dir, id, logDir string) error {
 				hint = " (" + hint + ")"
 			}
 			return fail(exitFailed, "run %s has no node %q%s", id, c.Node, hint)
+		}
+	}
+	if err == nil {
+		if n := rec.Nodes[c.Node]; n.Attempts == 0 && (n.Status == engine.StatusSkipped || n.Status == engine.StatusCancelled || n.Status == engine.StatusLost) {
+			because := ""
+			if n.Reason != "" {
+				because = ": " + clipText(n.Reason, maxReasonShown)
+			}
+			return fail(exitFailed, "node %s of run %s never ran (%s%s), so it has no output", c.Node, id, n.Status, because)
 		}
 	}
 	if err == nil && rec.Nodes[c.Node].Worker != "" {

@@ -77,6 +77,7 @@ func (c *showCmd) Run(e *env) error {
 		if n.Status == engine.StatusError && n.Message != "" {
 			detail = strings.TrimSuffix(firstLine(n.Message), "; stderr ends:")
 		}
+		detail = clipText(detail, maxReasonShown) // show --json has it whole
 		if detail == "" && len(n.Outputs) > 0 {
 			var parts []string
 			for _, k := range slices.Sorted(maps.Keys(n.Outputs)) {

@@ -99,7 +99,7 @@ func printTable(w io.Writer, rows []row) {
 		if n.Status == engine.StatusError && n.Message != "" {
 			reason = strings.TrimSuffix(firstLine(n.Message), "; stderr ends:")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, n.Status, dur, attempts, reason)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, n.Status, dur, attempts, clipText(reason, maxReasonShown))
 	}
 	if unlisted > 0 {
 		fmt.Fprintf(tw, "... %d more\t\t\t\t\n", unlisted)
@@ -107,6 +107,11 @@ func printTable(w io.Writer, rows []row) {
 	tw.Flush()
 	printFailures(w, rows)
 }
+
+// maxReasonShown bounds, in bytes, the reason a summary row shows: a
+// program's 40 kB exception message would fill the terminal (the record
+// and pipe show have it whole).
+const maxReasonShown = 300
 
 // maxFailuresShown bounds how many failed nodes' output the summary shows.
 const maxFailuresShown = 10
@@ -129,7 +134,7 @@ func printFailures(w io.Writer, rows []row) {
 			fmt.Fprintln(w, "\n(more failed nodes: see the record)")
 			return
 		}
-		fmt.Fprintf(w, "\n%s: %s\n", id, head)
+		fmt.Fprintf(w, "\n%s: %s\n", id, clipText(head, maxReasonShown))
 		for line := range strings.Lines(rest) {
 			fmt.Fprintf(w, "  | %s", line)
 			if !strings.HasSuffix(line, "\n") {

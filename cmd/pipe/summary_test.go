@@ -159,3 +159,27 @@ func echoPlan(t *testing.T, n int) *engine.Plan {
 	}
 	return plan
 }
+
+// A failed node's reason, a program's whole exception message on one
+// line, is cut in the summary's row and under the table: the record and
+// pipe show --json have it whole.
+func TestSummaryCutsALongReason(t *testing.T) {
+	plan, err := engine.Parse("p.yaml", []byte("name: p\nnodes:\n  a: {module: echo}\n"), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := "ValueError: " + strings.Repeat("y", 40_000)
+	rec := &engine.Record{ID: "r1", Status: engine.StatusError, Nodes: map[string]*engine.NodeRecord{
+		"a": {Status: engine.StatusError, Attempts: 1, Message: long + "\nsecond line"},
+	}}
+	var out bytes.Buffer
+	printSummary(&out, plan, rec, "")
+	for line := range strings.Lines(out.String()) {
+		if len(line) > maxReasonShown+100 {
+			t.Fatalf("a line of %d bytes:\n%.200s...", len(line), line)
+		}
+	}
+	if !strings.Contains(out.String(), "ValueError: yyy") || !strings.Contains(out.String(), "...") {
+		t.Errorf("summary:\n%.1000s", out.String())
+	}
+}

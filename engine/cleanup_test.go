@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -122,5 +123,45 @@ func TestNodeBelowASettledRootRunsOnce(t *testing.T) {
 	})
 	if got := strings.Join(tm.started, ","); got != "b,c" {
 		t.Errorf("started %s, want b,c", got)
+	}
+}
+
+// In the levels schedule, a node whose needs are done waits for its level;
+// cancelled while it waits, it is settled once, and the clean-up node
+// below it and a running node still runs once both have ended. (Readied
+// again when its level opened, it was released twice: the level count went
+// below zero, no later level opened, and the clean-up node never ran.)
+func TestLevelsCancelOfAHeldNode(t *testing.T) {
+	src := `
+nodes:
+  slow: {module: busy, with: {for: 10s}}
+  quick: {module: echo}
+  held: {module: echo, needs: quick}
+  tidy: {module: echo, needs: [held, slow], when: always()}
+`
+	tm := newTestModules(t)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	finished := map[string]int{}
+	var mu sync.Mutex
+	rec := tm.runCtx(t, ctx, src, engine.Options{Schedule: engine.Levels, MaxParallel: 4, OnEvent: func(ev engine.Event) {
+		if ev.Kind == engine.NodeFinished {
+			mu.Lock()
+			finished[ev.Node]++
+			mu.Unlock()
+			if ev.Node == "quick" { // held is ready now, and waits for slow's level
+				cancel(engine.ErrInterrupted)
+			}
+		}
+	}})
+	check(t, rec, engine.StatusCancelled, map[string]want{
+		"slow": {engine.StatusCancelled, "cancelled while running"},
+		"held": {engine.StatusCancelled, "not started"},
+		"tidy": {engine.StatusSuccess, ""},
+	})
+	for id, n := range finished {
+		if n != 1 {
+			t.Errorf("node %s finished %d times", id, n)
+		}
 	}
 }

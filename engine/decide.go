@@ -14,6 +14,11 @@ import (
 // ready is called once per selected node when its needs are done: it
 // decides whether the node runs and queues it, or settles it at once.
 func (c *core) ready(i int) {
+	if c.nodes[i].done {
+		// Settled while it waited for its level (the run was cancelled):
+		// readying it again would release what is below it twice.
+		return
+	}
 	if c.opts.Schedule == Levels {
 		if l := c.plan.Graph.Level(i); l > c.level {
 			c.held[l] = append(c.held[l], i)

@@ -58,7 +58,7 @@ func (e *Engine) Explain(plan *Plan, opts Options) ([]Explanation, error) {
 		w, why := c.explain(i, would)
 		would[i] = w
 		if f := pn.Foreach; f != nil && w != WouldSkip {
-			why += "; " + foreachWhy(f)
+			why += "; " + c.foreachWhy(i)
 			if n := c.keptInstances(pn.ID); n > 0 && w != WouldKeep {
 				why += fmt.Sprintf(" (a resumed run keeps the %d that succeeded in run %s when their inputs match)", n, c.opts.KeptFrom)
 			}
@@ -72,6 +72,32 @@ func (e *Engine) Explain(plan *Plan, opts Options) ([]Explanation, error) {
 	}
 	slices.SortStableFunc(out, func(a, b Explanation) int { return index[a.Node] - index[b.Node] })
 	return out, nil
+}
+
+// foreachWhy says how many instances foreach node i would run: counted
+// when its items are literal, or from an expression that reads no node's
+// results (config alone), evaluated now.
+func (c *core) foreachWhy(i int) string {
+	pn := &c.plan.nodes[i]
+	if pn.each == nil || len(pn.each.refs) > 0 {
+		return foreachWhy(pn.Foreach)
+	}
+	src := strings.TrimSpace(pn.each.src)
+	items, _, mapKeys, err := c.items(pn, c.env(i, true))
+	switch {
+	case err != nil:
+		return fmt.Sprintf("foreach: ${{ %s }} fails: %v (the node would fail)", src, err)
+	case mapKeys != nil:
+		return fmt.Sprintf("once per key of %s: %s", src, instances(len(items)))
+	}
+	return fmt.Sprintf("once per item of %s: %s", src, instances(len(items)))
+}
+
+func instances(n int) string {
+	if n == 1 {
+		return "1 instance"
+	}
+	return fmt.Sprintf("%d instances", n)
 }
 
 // keptInstances counts the instances of foreach node id that a resumed

@@ -239,6 +239,9 @@ nodes:
   fit: {module: echo, needs: list, foreach: "${{ nodes.list.outputs.leagues }}"}
   price: {module: echo, foreach: [a, b, c]}
   pick: {module: echo, foreach: [1, 2], when: "item == 2"}
+  leagues: {module: echo, foreach: "${{ split(config.LEAGUES, ',') }}"}
+  one: {module: echo, foreach: [x]}
+config: {LEAGUES: "E0,SP1,I1"}
 `), tm.reg)
 	if err != nil {
 		t.Fatal(err)
@@ -248,7 +251,9 @@ nodes:
 		t.Fatal(err)
 	}
 	want := map[string]string{"fit": "once per item of ${{ nodes.list.outputs.leagues }}, known at run time", "price": "once per item: 3 instances",
-		"pick": "when: item == 2 is decided for each item; once per item: 2 instances"}
+		"pick":    "when: item == 2 is decided for each item; once per item: 2 instances",
+		"leagues": "once per item of split(config.LEAGUES, ','): 3 instances", // config alone: known now
+		"one":     "once per item: 1 instance"}
 	for _, e := range ex {
 		if w, ok := want[e.Node]; ok && !strings.HasSuffix(e.Why, w) {
 			t.Errorf("%s: why %q, want it to end %q", e.Node, e.Why, w)

@@ -105,11 +105,11 @@ func foreachWhy(f *schema.Foreach) string {
 	switch v := f.Value.(type) {
 	case []any:
 		if f.Keys != nil {
-			return fmt.Sprintf("once per matrix combination: %d instances", len(v))
+			return "once per matrix combination: " + instances(len(v))
 		}
-		return fmt.Sprintf("once per item: %d instances", len(v))
+		return "once per item: " + instances(len(v))
 	case map[string]any:
-		return fmt.Sprintf("once per key: %d instances", len(v))
+		return "once per key: " + instances(len(v))
 	}
 	return "once per item of " + strings.TrimSpace(f.Expr.Text) + ", known at run time"
 }

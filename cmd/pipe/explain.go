@@ -30,17 +30,25 @@ func (c *explainCmd) Run(e *env) error {
 		return err
 	}
 	opts.CacheDir = cacheDir(c.RunsDir)
-	if err := explain(e, eng, plan, opts, c.JSON); err != nil || c.JSON {
+	ex, err := explainNodes(e, eng, plan, opts, c.JSON)
+	if err != nil || c.JSON {
 		return err
 	}
-	predict(e, plan, c.RunsDir)
+	predict(e, plan, c.RunsDir, ex)
 	return nil
 }
 
 // predict says how long the pipeline would take, and along which chain of
 // nodes, from the durations of its last run that ended by itself (not
-// cancelled or interrupted, nothing kept or cached).
-func predict(e *env, plan *engine.Plan, dir string) {
+// cancelled or interrupted, nothing kept or cached). Nodes that ex says
+// would be skipped (--skip, a false when) take no time.
+func predict(e *env, plan *engine.Plan, dir string, ex []engine.Explanation) {
+	skipped := map[string]bool{}
+	for _, x := range ex {
+		if x.Would == engine.WouldSkip {
+			skipped[x.Node] = true
+		}
+	}
 	runs, err := engine.ListRuns(dir)
 	if err != nil {
 		return
@@ -61,14 +69,19 @@ func predict(e *env, plan *engine.Plan, dir string) {
 		}
 		g := plan.Graph
 		path, total := g.CriticalPath(func(i int) time.Duration {
-			if n := rec.Nodes[g.ID(i)]; n != nil {
+			if n := rec.Nodes[g.ID(i)]; n != nil && !skipped[g.ID(i)] {
 				return n.Duration()
 			}
 			return 0
 		})
-		ids := make([]string, len(path))
-		for k, i := range path {
-			ids[k] = g.ID(i)
+		ids := make([]string, 0, len(path))
+		for _, i := range path {
+			if !skipped[g.ID(i)] {
+				ids = append(ids, g.ID(i))
+			}
+		}
+		if len(ids) == 0 {
+			return // every node would be skipped
 		}
 		fmt.Fprintf(e.stdout, "\nwith the durations of run %s: at least %s, along %s (however many nodes run at once)\n",
 			rec.ID, total.Round(time.Millisecond), strings.Join(ids, " -> "))
@@ -78,14 +91,20 @@ func predict(e *env, plan *engine.Plan, dir string) {
 
 // explain prints what each node of plan would do in a run with opts.
 func explain(e *env, eng *engine.Engine, plan *engine.Plan, opts engine.Options, asJSON bool) error {
+	_, err := explainNodes(e, eng, plan, opts, asJSON)
+	return err
+}
+
+// explainNodes is explain that returns what it printed.
+func explainNodes(e *env, eng *engine.Engine, plan *engine.Plan, opts engine.Options, asJSON bool) ([]engine.Explanation, error) {
 	ex, err := eng.Explain(plan, opts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(ex)
+		return ex, enc.Encode(ex)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	caches := slices.ContainsFunc(ex, func(x engine.Explanation) bool { return x.Cache != "" })
@@ -101,7 +120,7 @@ func explain(e *env, eng *engine.Engine, plan *engine.Plan, opts engine.Options,
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", x.Node, x.Module, x.Would, x.Why)
 	}
-	return tw.Flush()
+	return ex, tw.Flush()
 }
 
 // anyCached reports whether a node of rec came from the node cache.

@@ -120,3 +120,23 @@ func TestLogsSaysWhyThereIsNone(t *testing.T) {
 		}
 	}
 }
+
+// pipe explain predicts a run's length from the last run's durations,
+// along the chain that takes longest; nodes this run would skip take no
+// time and are not on the chain.
+func TestExplainPredictsWithoutSkippedNodes(t *testing.T) {
+	dir := t.TempDir()
+	src := "nodes:\n  a: {module: exec, with: {command: [sleep, '0.05']}}\n  b: {module: exec, needs: a, with: {command: [sleep, '0.3']}}\n  c: {module: exec, needs: a, with: {command: [sleep, '0.1']}}\n"
+	if err := os.WriteFile(filepath.Join(dir, "p.yaml"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := pipeIn(t, dir, nil, "run", "p.yaml"); r.code != 0 {
+		t.Fatalf("run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := pipeIn(t, dir, nil, "explain", "p.yaml"); r.code != 0 || !strings.Contains(r.stdout, "along a -> b ") {
+		t.Errorf("explain: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := pipeIn(t, dir, nil, "explain", "p.yaml", "--skip", "b"); r.code != 0 || !strings.Contains(r.stdout, "along a -> c ") {
+		t.Errorf("explain --skip b: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

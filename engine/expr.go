@@ -226,7 +226,7 @@ func (e *exprEnv) compile(src string, asBool bool) (*compiled, []exprError) {
 func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 	tree, err := parser.Parse(src)
 	if err != nil {
-		return nil, []exprError{fromExprErr(err, "")}
+		return nil, []exprError{fromExprErr(err, exprHint(err, false))}
 	}
 	c := &compiled{src: src, itemOff: -1}
 	var errs []exprError
@@ -300,14 +300,22 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 	}
 	prog, err := expr.Compile(src, opts...)
 	if err != nil {
-		hint := ""
-		if asBool && strings.Contains(err.Error(), "expected bool") {
-			hint = "a `when` must be true or false: compare the value, e.g. config.N > 0"
-		}
-		return nil, []exprError{fromExprErr(err, hint)}
+		return nil, []exprError{fromExprErr(err, exprHint(err, asBool))}
 	}
 	c.prog = prog
 	return c, nil
+}
+
+// exprHint says what to do about expr's compile error err, when there is
+// something to say.
+func exprHint(err error, asBool bool) string {
+	switch {
+	case asBool && strings.Contains(err.Error(), "expected bool"):
+		return "a `when` must be true or false: compare the value, e.g. config.N > 0"
+	case strings.Contains(err.Error(), "exceeds maximum allowed nodes"):
+		return fmt.Sprintf("an expression may have up to %d parts (names, operators, values): compute the value in a node, or keep a list in config and test it with any() or all()", exprMaxNodes)
+	}
+	return ""
 }
 
 // rawFunc is raw(x): x unchanged. It only means something as the whole of

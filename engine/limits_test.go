@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
 )
 
 // bigModule outputs values of about `size` bytes, in the shape `kind`
@@ -108,4 +110,24 @@ func TestLogDir(t *testing.T) {
 			t.Errorf("LogDir %q: log file %q, want %q", tt.dir, got, tt.want)
 		}
 	}
+}
+
+// An expression past expr's size limit says how large one may be and what
+// to do instead, whether the parser or the compiler stops it.
+func TestExpressionTooLargeHasAHint(t *testing.T) {
+	for _, terms := range []int{800, 5000} {
+		when := strings.Repeat("config.A && ", terms-1) + "config.A"
+		_, err := engine.Parse("big.yaml", []byte("config: {A: true}\nnodes:\n  a: {module: echo, when: \""+when+"\"}\n"), modules.Default)
+		var diags schema.Diagnostics
+		if !errors.As(err, &diags) || len(diags) != 1 || !strings.Contains(diags[0].Hint, "an expression may have up to") {
+			t.Errorf("%d terms: %v (hint %q), want one error with a hint on the size", terms, err, hintOf(diags))
+		}
+	}
+}
+
+func hintOf(d schema.Diagnostics) string {
+	if len(d) == 0 {
+		return ""
+	}
+	return d[0].Hint
 }

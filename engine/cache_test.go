@@ -305,3 +305,41 @@ func TestCacheFilesAreInTheBaseDir(t *testing.T) {
 		t.Errorf("a copy of the project elsewhere: cached from %q, want r4", got)
 	}
 }
+
+// A base directory whose name holds glob syntax ([, *, ?) is matched as
+// it is: the files under it are hashed, not missed.
+func TestCacheFilesInABaseDirNamedLikeAGlob(t *testing.T) {
+	var calls atomic.Int32
+	reg := cacheModules(&calls)
+	for _, name := range []string{"proj[1]", "my *dir?", "un[matched", `back\slash`} {
+		dir := filepath.Join(t.TempDir(), name)
+		os.MkdirAll(dir, 0o755)
+		os.WriteFile(filepath.Join(dir, "p.yaml"), []byte("nodes:\n  fit:\n    cache: true\n    files: [data.csv, '*.txt']\n    with: {x: a}\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, "data.csv"), []byte("1\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, "a.txt"), []byte("a"), 0o644)
+		cache := filepath.Join(t.TempDir(), "cache")
+		run := func(id string) string {
+			plan, err := engine.LoadWith(filepath.Join(dir, "p.yaml"), reg, engine.LoadOptions{BaseDir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(plan.Warnings) > 0 {
+				t.Errorf("%s: warnings %v", name, plan.Warnings)
+			}
+			rec, err := engine.New(reg).Run(context.Background(), plan, engine.Options{RunID: id, CacheDir: cache})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rec.Nodes["fit"].CachedFrom
+		}
+		run("r1")
+		os.WriteFile(filepath.Join(dir, "a.txt"), []byte("b"), 0o644)
+		if got := run("r2"); got != "" {
+			t.Errorf("%s: a.txt changed, yet cached from %q", name, got)
+		}
+		os.WriteFile(filepath.Join(dir, "data.csv"), []byte("2\n"), 0o644)
+		if got := run("r3"); got != "" {
+			t.Errorf("%s: data.csv changed, yet cached from %q", name, got)
+		}
+	}
+}

@@ -86,12 +86,11 @@ func fileIngredients(ctx context.Context, base string, globs []string) ([]caches
 	var out []cachestore.Ingredient
 	seen := map[string]bool{}
 	for _, g := range globs {
-		pattern := inBase(base, g)
-		matches, err := filepath.Glob(pattern)
+		matches, err := filepath.Glob(inBase(base, g))
 		if err != nil { // not a glob after all: a plain path
 			matches = nil
-			if _, serr := os.Stat(pattern); serr == nil {
-				matches = []string{pattern}
+			if path := underBaseDir(base, g); fileExists(path) {
+				matches = []string{path}
 			}
 		}
 		var files []string
@@ -129,9 +128,41 @@ func fileIngredients(ctx context.Context, base string, globs []string) ([]caches
 	return out, nil
 }
 
-// inBase is where a path written in a pipeline is: a relative one under
-// base (when there is one).
-func inBase(base, path string) string {
+// inBase is the glob of a glob written in a pipeline: a relative one
+// under base (when there is one), whose own characters are matched as
+// they are (a project in proj[1] or in "my *dir").
+func inBase(base, glob string) string {
+	if base == "" || filepath.IsAbs(glob) {
+		return glob
+	}
+	return filepath.Join(globQuote(base), glob)
+}
+
+// globQuote makes path a glob that matches path alone: each of the
+// characters filepath.Match reads as syntax in a class of its own.
+func globQuote(path string) string {
+	if !strings.ContainsAny(path, `*?[\`) {
+		return path
+	}
+	var b strings.Builder
+	for _, r := range path {
+		switch {
+		case r == '*' || r == '?' || r == '[':
+			b.WriteByte('[')
+			b.WriteRune(r)
+			b.WriteByte(']')
+		case r == '\\' && filepath.Separator != '\\': // an escape on Unix, a separator on Windows
+			b.WriteString(`[\\]`)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// underBaseDir is where a path written in a pipeline is: under base when
+// it is relative.
+func underBaseDir(base, path string) string {
 	if base == "" || filepath.IsAbs(path) {
 		return path
 	}

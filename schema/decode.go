@@ -447,7 +447,7 @@ func (l *loader) duration(v *yaml.Node, field string) (time.Duration, bool) {
 	}
 	if v.ShortTag() == "!!int" && v.Value != "0" {
 		n := v.Value
-		if !isWholeNumber(n) { // 0x10, 0o17: the seconds are in decimal
+		if isPrefixedInt(n) { // 0x10, 0o17: the seconds are in decimal
 			if i, ok := l.scalar(v).(int); ok {
 				n = strconv.Itoa(i)
 			}

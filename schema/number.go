@@ -10,46 +10,35 @@ import (
 )
 
 // data is scalar for a value the file hands on (a config default, an
-// input, a matrix value), after checking that a number written plainly
-// is one pipe can hold. YAML reads a whole number past int64 as a float,
-// which keeps about 16 digits, and a number past float64's range (1e400,
-// 0x1FFFFFFFFFFFFFFFFFFF) as text: either way the value a node got was
-// not the one written, and nothing said so.
+// input, a matrix value), after checking that a whole number written
+// plainly is one pipe can hold: YAML reads one past int64 as a float,
+// which keeps about 16 digits, and a hexadecimal or octal one as text, so
+// the value a node got was not the one written, and nothing said so. A
+// decimal past float64's range (1e400) stays text, as YAML reads it: it
+// may be text (a short git hash, 5e12345).
 func (l *loader) data(v *yaml.Node) any {
 	val := l.scalar(v)
 	if v.Kind != yaml.ScalarNode || v.Style != 0 {
 		return val // quoted, a block, or tagged: text as written
 	}
-	switch lit := v.Value; {
-	case isWholeNumber(lit) && isFloat(val):
+	lit := v.Value
+	if _, err := strconv.ParseInt(lit, 10, 64); errors.Is(err, strconv.ErrRange) && isFloat(val) {
 		l.errorf(posOf(v), `quote it to keep every digit as text ("`+Clip(lit)+`"), or write it with an exponent (`+approx(val)+`) for a number near it`,
 			"%s is too large for a whole number (they go up to %d): YAML reads it as a float, which keeps about 16 digits", Clip(lit), math.MaxInt64)
-	case isString(val):
-		if limit := rangeOf(lit); limit != "" {
-			l.errorf(posOf(v), `quote it if text is meant ("`+Clip(lit)+`"); `+limit,
+	} else if isString(val) && isPrefixedInt(lit) {
+		if _, err := strconv.ParseInt(lit, 0, 64); errors.Is(err, strconv.ErrRange) {
+			l.errorf(posOf(v), `quote it if text is meant ("`+Clip(lit)+`"); whole numbers go up to 0x7FFFFFFFFFFFFFFF`,
 				"%s is out of range for a number: YAML reads it as text", Clip(lit))
 		}
 	}
 	return val
 }
 
-// isWholeNumber reports whether s is a decimal whole number as written:
-// digits after an optional sign.
-func isWholeNumber(s string) bool {
+// isPrefixedInt reports whether s is written as a hexadecimal, octal or
+// binary whole number (0x1F, -0o17, 0b101).
+func isPrefixedInt(s string) bool {
 	s = strings.TrimLeft(s, "+-")
-	return s != "" && strings.Trim(s, "0123456789") == ""
-}
-
-// rangeOf says how large a number may be when s reads as one but for its
-// size, and is "" otherwise.
-func rangeOf(s string) string {
-	if _, err := strconv.ParseFloat(s, 64); errors.Is(err, strconv.ErrRange) {
-		return "numbers go up to about 1.8e308"
-	}
-	if _, err := strconv.ParseInt(strings.Replace(s, "0o", "0", 1), 0, 64); errors.Is(err, strconv.ErrRange) {
-		return "whole numbers go up to 0x7FFFFFFFFFFFFFFF"
-	}
-	return ""
+	return len(s) > 2 && s[0] == '0' && strings.ContainsRune("xXoObB", rune(s[1]))
 }
 
 func isFloat(v any) bool  { _, ok := v.(float64); return ok }

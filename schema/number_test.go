@@ -20,9 +20,14 @@ func TestNumbersPipeCannotHold(t *testing.T) {
 		{"123456789012345678901234", `3:6: 123456789012345678901234 is too large for a whole number`, nil},
 		{"18446744073709551615", "3:6: 18446744073709551615 is too large for a whole number", nil},
 		{"-9223372036854775809", "is too large for a whole number", nil},
-		{"1e400", "3:6: 1e400 is out of range for a number: YAML reads it as text", nil},
-		{"-1E999", "-1E999 is out of range", nil},
-		{"0x1FFFFFFFFFFFFFFFFFFF", "whole numbers go up to 0x7FFFFFFFFFFFFFFF", nil},
+		{"0x1FFFFFFFFFFFFFFFFFFF", "3:6: 0x1FFFFFFFFFFFFFFFFFFF is out of range for a number: YAML reads it as text", nil},
+		{"-0o7777777777777777777777", "whole numbers go up to 0x7FFFFFFFFFFFFFFF", nil},
+		// Past float64, a decimal is text as YAML reads it: it may be text.
+		{"1e400", "", "1e400"},
+		{"5e12345", "", "5e12345"}, // a short git hash
+		// A leading 0 is no range problem (YAML reads 09 as a float).
+		{"09", "", 9.0},
+		{"02139", "", 2139.0},
 		{"9223372036854775807", "", math.MaxInt64},
 		{"-9223372036854775808", "", math.MinInt64},
 		{"1.5e300", "", 1.5e300},
@@ -58,9 +63,9 @@ func TestNumbersPipeCannotHold(t *testing.T) {
 func TestNumbersPipeCannotHoldAnywhere(t *testing.T) {
 	for _, src := range []string{
 		"nodes:\n  a: {module: echo, with: {x: [1, {y: 99999999999999999999}]}}\n",
-		"nodes:\n  a: {module: echo}\noutputs: {o: 1e400}\n",
+		"nodes:\n  a: {module: echo}\noutputs: {o: 0x1FFFFFFFFFFFFFFFFFFF}\n",
 		"nodes:\n  a: {module: echo, matrix: {n: [1, 99999999999999999999]}}\n",
-		"config:\n  B: {default: 1e400}\nnodes:\n  a: {module: echo}\n",
+		"config:\n  B: {default: 99999999999999999999}\nnodes:\n  a: {module: echo}\n",
 	} {
 		if _, diags := schema.Parse("test.yaml", []byte(src)); len(diags) != 1 || !strings.Contains(diags[0].Hint, "quote it") {
 			t.Errorf("%s: diagnostics = %v, want one that says to quote the number", src, diags)

@@ -121,11 +121,14 @@ COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _pipe; printf '%s\n' "${COMPREPLY[@]}"`
 	// A directory and a file with spaces in their names, for quoting.
 	spaced := t.TempDir()
 	os.MkdirAll(filepath.Join(spaced, "my dir"), 0o755)
-	os.WriteFile(filepath.Join(spaced, "my dir", "e x.yaml"), []byte("nodes:\n  a: {module: echo}\n"), 0o644)
+	os.WriteFile(filepath.Join(spaced, "my dir", "e x.yaml"), []byte("config: {WHO: x}\nnodes:\n  a: {module: echo}\n"), 0o644)
 	// bashWords completes with COMP_WORDS as bash makes them, an escaped
 	// blank kept in its word.
 	bashWords := `source /usr/share/bash-completion/bash_completion; source <(pipe completion bash); COMP_LINE=$1; COMP_POINT=${#COMP_LINE}
 COMP_WORDS=(pipe run "$2"); COMP_CWORD=2; _pipe; printf '%s\n' "${COMPREPLY[@]}"`
+	// bashWordsAfter completes a parameter flag after the file, $2.
+	bashWordsAfter := `source /usr/share/bash-completion/bash_completion; source <(pipe completion bash); COMP_LINE=$1; COMP_POINT=${#COMP_LINE}
+COMP_WORDS=(pipe run "$2" --w); COMP_CWORD=3; _pipe; printf '%s\n' "${COMPREPLY[@]}"`
 	zshLine := `compadd() { local name=${@[-1]}; print -rl -- "${(P@)name}"; }
 source <(pipe completion zsh); words=(${(z)1}); [[ $1 == *' ' ]] && words+=(''); CURRENT=${#words}; _pipe`
 	tests := []struct {
@@ -150,6 +153,11 @@ source <(pipe completion zsh); words=(${(z)1}); [[ $1 == *' ' ]] && words+=('');
 		{"bash-completion", bashWords, `pipe run my\ dir/`, []string{`my\ dir/e\ x.yaml`}, spaced, `my\ dir/`},
 		{"bash-completion", bashWords, `pipe run "my dir/`, []string{`"my dir/e x.yaml`}, spaced, `"my dir/`},
 		{"zsh", zshLine, `pipe run my\ dir/`, []string{"my dir/e x.yaml"}, spaced, ""},
+		// A file given in quotes, or escaped, is one word to pipe: its
+		// parameters complete.
+		{"bash-completion", bashWordsAfter, `pipe run "my dir/e x.yaml" --w`, []string{"--who"}, spaced, `"my dir/e x.yaml"`},
+		{"bash-completion", bashWordsAfter, `pipe run 'my dir/e x.yaml' --w`, []string{"--who"}, spaced, `'my dir/e x.yaml'`},
+		{"bash-completion", bashWordsAfter, `pipe run my\ dir/e\ x.yaml --w`, []string{"--who"}, spaced, `my\ dir/e\ x.yaml`},
 		{"fish", `pipe completion fish | source; complete -C"$argv[1]"`, "pipe explain testdata/good/params.yaml --kelly", []string{"--kelly-fraction\tnumber, default 0.25. the share of the Kelly stake to bet"}, "", ""},
 		{"fish", `pipe completion fish | source; complete -C"$argv[1]"`, "pipe completion ", []string{"bash", "fish", "zsh"}, "", ""},
 	}

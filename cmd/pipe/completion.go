@@ -46,13 +46,25 @@ _pipe() {
 		[[ -z $typed || $typed == *[[:blank:]] ]] && words+=("")
 		cword=$((${#words[@]} - 1)) cur=${words[cword]}
 	fi
-	# pipe gets the words as the command will: without their backslashes
-	# and an opening quote.
+	# pipe gets the words as the command will: without their quotes, or
+	# their backslash escapes outside quotes.
 	local -a args
-	local w
+	local w q i c out
 	for w in "${words[@]:1:cword}"; do
-		w=${w//\\/}
-		args+=("${w#[\"\']}")
+		q=${w:0:1}
+		if [[ $q == [\"\'] ]]; then
+			w=${w:1}
+			[[ $w == *"$q" ]] && w=${w%"$q"}
+		else
+			out=
+			for ((i = 0; i < ${#w}; i++)); do
+				c=${w:i:1}
+				[[ $c == \\ ]] && ((++i)) && c=${w:i:1}
+				out+=$c
+			done
+			w=$out
+		fi
+		args+=("$w")
 	done
 	local IFS=$'\n' line out
 	out=$("${words[0]}" __COMPLETE__ "${args[@]}" 2>/dev/null) || return 0

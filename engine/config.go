@@ -75,8 +75,8 @@ func ResolveConfigFrom(p *schema.Pipeline, src ConfigSources) (values map[string
 			if raw, ok := file[key]; ok {
 				if err := apply(key, raw, src.EnvFile); err != nil {
 					var ce *ConfigError
-					if errors.As(err, &ce) && lineOf(data, key) > 0 {
-						ce.From = fmt.Sprintf("%s:%d", src.EnvFile, lineOf(data, key)) // the line to fix
+					if line := lineOf(data, key); errors.As(err, &ce) && line > 0 {
+						ce.From = fmt.Sprintf("%s:%d", src.EnvFile, line) // the line to fix
 					}
 					return nil, nil, err
 				}

@@ -104,11 +104,7 @@ func EnvFileExtras(p *schema.Pipeline, src ConfigSources) (map[string]string, []
 	if src.EnvFile == "" {
 		return nil, nil, nil
 	}
-	data, err := os.ReadFile(src.EnvFile)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: reading --config %s: %w", ErrUsage, src.EnvFile, err)
-	}
-	file, err := parseEnvFile(src.EnvFile, data)
+	file, data, err := readEnvFile(src.EnvFile)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -187,6 +183,10 @@ func lineOf(data []byte, key string) int {
 	return last
 }
 
+// withoutBOM drops the byte-order mark editors on Windows (Notepad) start
+// a UTF-8 file with: it would be part of the first key.
+func withoutBOM(data []byte) []byte { return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) }
+
 // readEnvFile reads and parses a --config .env file (parseEnvFile); it
 // returns the file's bytes too.
 func readEnvFile(path string) (map[string]string, []byte, error) {
@@ -194,6 +194,7 @@ func readEnvFile(path string) (map[string]string, []byte, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: reading --config %s: %w", ErrUsage, path, err)
 	}
+	data = withoutBOM(data)
 	file, err := parseEnvFile(path, data)
 	return file, data, err
 }
@@ -202,10 +203,7 @@ func readEnvFile(path string) (map[string]string, []byte, error) {
 // is wrong and never quotes the file: godotenv's own quotes the rest of
 // the file from there, secrets and all.
 func parseEnvFile(path string, data []byte) (map[string]string, error) {
-	// Editors on Windows (Notepad) start a UTF-8 file with a byte-order
-	// mark, which would be part of the first key.
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	file, err := godotenv.UnmarshalBytes(data)
+	file, err := godotenv.UnmarshalBytes(withoutBOM(data))
 	if err == nil {
 		return file, nil
 	}

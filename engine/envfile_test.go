@@ -133,7 +133,7 @@ func TestEnvFileWithAByteOrderMark(t *testing.T) {
 func TestEnvFileValueErrorNamesTheLine(t *testing.T) {
 	p := &schema.Pipeline{Config: []schema.ConfigVar{{Key: "N", Value: 1}, {Key: "S", Value: "x"}}}
 	file := filepath.Join(t.TempDir(), "d.env")
-	os.WriteFile(file, []byte("S=ok\n# a comment\nN=1\nN=abc\n"), 0o600)
+	os.WriteFile(file, []byte("\xef\xbb\xbfS=ok\n# a comment\nN=1\nN=abc\n"), 0o600) // a BOM too
 	_, err := ResolveConfig(p, ConfigSources{EnvFile: file})
 	if err == nil || !strings.Contains(err.Error(), "config N from "+file+":4: ") || !errors.Is(err, ErrUsage) {
 		t.Errorf("err = %v, want config N from %s:4: ...", err, file)

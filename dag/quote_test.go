@@ -26,6 +26,11 @@ func checkQuoted(t *testing.T, s, q string) {
 			t.Fatalf("quoteDOT(%.40q) = %.80q: byte %#x unescaped", s, q, c)
 		}
 	}
+	for _, r := range body { // C1 controls and noncharacters: not XML
+		if 0x80 <= r && r < 0xa0 || isNonCharacter(r) {
+			t.Fatalf("quoteDOT(%.40q) = %.80q: %U", s, q, r)
+		}
+	}
 }
 
 func TestQuoteDOT(t *testing.T) {
@@ -39,6 +44,10 @@ func TestQuoteDOT(t *testing.T) {
 		{"bad \xff utf8", "\"bad \uFFFD utf8\""},
 		{"C1 \u0085 control", `"C1  control"`},
 		{"ümlaut ⚠", `"ümlaut ⚠"`},
+		{"progress\x1b[\nERROR: x", `"progress\nERROR: x"`}, // a CSI cut short keeps the text after it
+		{"see \x1b]8;;http://e.com\x07link\x1b]8;;\x1b\\ here", `"see link here"`},
+		{"\x1b(Bplain\x1b", `"plain"`},
+		{"non\uFFFEchar\uFFFF \uFDD0x", `"nonchar x"`},
 	}
 	for _, tt := range tests {
 		if got := quoteDOT(tt.in); got != tt.want {

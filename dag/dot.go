@@ -185,8 +185,7 @@ func truncate(s string, n int) string {
 // skipEscape returns where the terminal escape sequence whose ESC ends
 // before s[i] ends: a CSI (ESC [ parameters, a final byte: colours), an
 // OSC (ESC ] text, ended by BEL or by ESC and a backslash: links,
-// titles), or another
-// (ESC, intermediate bytes, a final byte: ESC ( B).
+// titles), or another (ESC, intermediate bytes, a final byte: ESC ( B).
 func skipEscape(s string, i int) int {
 	if i >= len(s) {
 		return i

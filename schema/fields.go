@@ -120,6 +120,13 @@ func index[T any](table []T, name func(T) string) map[string]*T {
 	return out
 }
 
+// isUnprintable reports a control character, or a mark that reverses the
+// direction of the text after it (U+202E), which could make a table show
+// another name than the record holds.
+func isUnprintable(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
+}
+
 // name reads the pipeline's name: one line of printable text, since pipe
 // runs, show, status and the records' tables print it as it is (a tab or
 // a terminal escape in it would break them).
@@ -128,8 +135,9 @@ func (l *loader) name(v *yaml.Node) {
 	if !ok {
 		return
 	}
-	if strings.ContainsFunc(name, unicode.IsControl) {
-		l.errorf(posOf(v), "write the name on one line, without tabs or escape codes", "name %s holds a control character", Quote(name))
+	name = strings.TrimRight(name, "\n") // a block scalar's (name: >)
+	if strings.ContainsFunc(name, isUnprintable) {
+		l.errorf(posOf(v), "write the name on one line, without tabs, escape codes or text-direction marks", "name %s holds a control character", Quote(name))
 		return
 	}
 	l.p.Name = name

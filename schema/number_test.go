@@ -72,3 +72,28 @@ func TestNumbersPipeCannotHoldAnywhere(t *testing.T) {
 		}
 	}
 }
+
+// A pipeline's name is one line of printable text: runs, show and status
+// print it in tables as it is. A block scalar's final line break is not
+// part of it.
+func TestPipelineName(t *testing.T) {
+	for _, tt := range []struct {
+		yaml, want, err string
+	}{
+		{"name: demo", "demo", ""},
+		{"name: >\n  my pipeline", "my pipeline", ""},
+		{"name: ⚽ fixtures", "⚽ fixtures", ""},
+		{`name: "two\nlines"`, "", "holds a control character"},
+		{`name: "tab\there"`, "", "holds a control character"},
+		{`name: "\u001b[31mred"`, "", "holds a control character"},
+		{`name: "evil\u202Eabc"`, "", "holds a control character"},
+	} {
+		p, diags := schema.Parse("test.yaml", []byte(tt.yaml+"\nnodes:\n  a: {module: echo}\n"))
+		switch {
+		case tt.err != "" && (len(diags) != 1 || !strings.Contains(diags.Error(), tt.err)):
+			t.Errorf("%q: %v, want an error with %q", tt.yaml, diags, tt.err)
+		case tt.err == "" && (len(diags) > 0 || p.Name != tt.want):
+			t.Errorf("%q: name %q, %v; want %q", tt.yaml, p.Name, diags, tt.want)
+		}
+	}
+}

@@ -57,7 +57,8 @@ func formatNumber(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64)
 
 // ListenAddress is the rule of a TCP address to listen on, host:port: the
 // host may be empty (every interface), an IP address or a name; the port
-// a number from 0 (any free port) to 65535, or a service's name (http).
+// a number from 0 (any free port; also an empty port) to 65535, or a
+// service's name (http), as net.Listen takes them.
 func ListenAddress(v any) error {
 	s, ok := v.(string)
 	if !ok {
@@ -67,7 +68,7 @@ func ListenAddress(v any) error {
 	if err != nil {
 		return fmt.Errorf("%q is not host:port (write 127.0.0.1:8080, or :8080 for every interface)", s)
 	}
-	if _, err := strconv.ParseUint(port, 10, 16); err != nil && !isServiceName(port) {
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil && port != "" && !isServiceName(port) { // "": port 0
 		return fmt.Errorf("%q: the port must be a number from 0 to 65535, not %q", s, port)
 	}
 	if strings.ContainsAny(host, " /") {

@@ -45,7 +45,7 @@ func ListRuns(dir string) ([]RunSummary, error) {
 
 // ListRunsDamaged is ListRuns that also names the .json files of dir that
 // are not records it can read (cut short, edited by hand, or not pipe's).
-func ListRunsDamaged(dir string) (runs []RunSummary, damaged []string, err error) {
+func ListRunsDamaged(dir string) ([]RunSummary, []string, error) {
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return nil, nil, nil
@@ -54,6 +54,7 @@ func ListRunsDamaged(dir string) (runs []RunSummary, damaged []string, err error
 		return nil, nil, fmt.Errorf("listing runs: %w", err)
 	}
 	var out []RunSummary
+	var damaged []string
 	for _, ent := range ents {
 		name := ent.Name()
 		path := filepath.Join(dir, name)
@@ -176,7 +177,14 @@ func FindRun(dir, ref string) (string, error) {
 		return ref, nil // a file: read as it is
 	}
 	if in := filepath.Join(dir, ref+".json"); ref != "last" && validRunID(ref) && fileExists(in) {
-		return in, nil // a whole id; a damaged record is not listed, and its reader says what is wrong
+		// A whole id. A damaged record is not listed: its reader says
+		// what is wrong. A copy of a record under another name is not
+		// that run (its logs are under the run's own id).
+		s, err := readSummary(in)
+		if err != nil || s.ID == ref {
+			return in, nil
+		}
+		return "", fmt.Errorf("%w: %s holds run %s, not a run of its own name (a copy?): name the run by its id", ErrNoRun, in, s.ID)
 	}
 	runs, err := ListRuns(dir)
 	if err != nil {

@@ -125,4 +125,7 @@ func TestListRunsNamesDamagedFiles(t *testing.T) {
 	if _, err := engine.ReadRecord(got); err == nil || !strings.Contains(err.Error(), "cut short, or changed by hand") {
 		t.Errorf("ReadRecord of a record cut short: %v", err)
 	}
+	if got, err := engine.FindRun(dir, "backup-of-aaaa"); !errors.Is(err, engine.ErrNoRun) || !strings.Contains(err.Error(), "holds run "+rec.ID) {
+		t.Errorf("FindRun of a copy's name = %q, %v; want an error naming the run it holds", got, err)
+	}
 }

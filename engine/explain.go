@@ -56,13 +56,18 @@ func (e *Engine) Explain(plan *Plan, opts Options) ([]Explanation, error) {
 	for _, i := range g.Order() {
 		pn := &plan.nodes[i]
 		w, why := c.explain(i, would)
-		would[i] = w
 		if f := pn.Foreach; f != nil && w != WouldSkip {
-			why += "; " + c.foreachWhy(i)
+			each, none := c.foreachWhy(i)
+			if none && w == WouldRun {
+				w, why = WouldSkip, each // as the run settles it: nothing to run
+			} else {
+				why += "; " + each
+			}
 			if n := c.keptInstances(pn.ID); n > 0 && w != WouldKeep {
 				why += fmt.Sprintf(" (a resumed run keeps the %d that succeeded in run %s when their inputs match)", n, c.opts.KeptFrom)
 			}
 		}
+		would[i] = w
 		cache := c.explainCache(i, w, hit)
 		out = append(out, Explanation{Node: pn.ID, Module: pn.Module, Would: w, Why: c.redact.String(why), Cache: c.redact.String(cache)})
 	}
@@ -76,21 +81,24 @@ func (e *Engine) Explain(plan *Plan, opts Options) ([]Explanation, error) {
 
 // foreachWhy says how many instances foreach node i would run: counted
 // when its items are literal, or from an expression that reads no node's
-// results (config alone), evaluated now.
-func (c *core) foreachWhy(i int) string {
+// results (config alone), evaluated now. none is set when it gives no
+// items: the run skips the node.
+func (c *core) foreachWhy(i int) (why string, none bool) {
 	pn := &c.plan.nodes[i]
 	if pn.each == nil || len(pn.each.refs) > 0 {
-		return foreachWhy(pn.Foreach)
+		return foreachWhy(pn.Foreach), false
 	}
 	src := strings.TrimSpace(pn.each.src)
 	items, _, mapKeys, err := c.items(pn, c.env(i, true))
 	switch {
 	case err != nil:
-		return fmt.Sprintf("foreach: ${{ %s }} fails: %v (the node would fail)", src, err)
+		return fmt.Sprintf("%v (the node would fail)", err), false // placed, and says foreach
+	case len(items) == 0:
+		return fmt.Sprintf("foreach gave no items: %s is empty", src), true
 	case mapKeys != nil:
-		return fmt.Sprintf("once per key of %s: %s", src, instances(len(items)))
+		return fmt.Sprintf("once per key of %s: %s", src, instances(len(items))), false
 	}
-	return fmt.Sprintf("once per item of %s: %s", src, instances(len(items)))
+	return fmt.Sprintf("once per item of %s: %s", src, instances(len(items))), false
 }
 
 func instances(n int) string {

@@ -241,7 +241,8 @@ nodes:
   pick: {module: echo, foreach: [1, 2], when: "item == 2"}
   leagues: {module: echo, foreach: "${{ split(config.LEAGUES, ',') }}"}
   one: {module: echo, foreach: [x]}
-config: {LEAGUES: "E0,SP1,I1"}
+  none: {module: echo, foreach: "${{ filter(split(config.EMPTY, ','), # != '') }}"}
+config: {LEAGUES: "E0,SP1,I1", EMPTY: ""}
 `), tm.reg)
 	if err != nil {
 		t.Fatal(err)
@@ -253,10 +254,14 @@ config: {LEAGUES: "E0,SP1,I1"}
 	want := map[string]string{"fit": "once per item of ${{ nodes.list.outputs.leagues }}, known at run time", "price": "once per item: 3 instances",
 		"pick":    "when: item == 2 is decided for each item; once per item: 2 instances",
 		"leagues": "once per item of split(config.LEAGUES, ','): 3 instances", // config alone: known now
-		"one":     "once per item: 1 instance"}
+		"one":     "once per item: 1 instance",
+		"none":    "foreach gave no items: filter(split(config.EMPTY, ','), # != '') is empty"}
 	for _, e := range ex {
 		if w, ok := want[e.Node]; ok && !strings.HasSuffix(e.Why, w) {
 			t.Errorf("%s: why %q, want it to end %q", e.Node, e.Why, w)
+		}
+		if e.Node == "none" && e.Would != engine.WouldSkip {
+			t.Errorf("none would %s, want skip (the run skips a foreach that gives no items)", e.Would)
 		}
 		if e.Node == "pick" && e.Would != engine.WouldDecide {
 			t.Errorf("pick would %s, want it decided at run time (a when on item is not false once)", e.Would)

@@ -16,8 +16,6 @@ var programs struct {
 	killed  bool                   // KillAll has run; guarded by mu
 	dog     *watchdog.Conn         // nil until the first program, or when it failed; guarded by mu
 	dogErr  error                  // why there is no watchdog; guarded by mu
-	// starting is set while startWatchdog has yet to run; guarded by mu.
-	starting bool
 }
 
 // track lists a program that has just started, as its process group.
@@ -33,28 +31,10 @@ func track(cmd *exec.Cmd) {
 		// Started as pipe was being killed: it goes too.
 		_ = signalGroup(cmd, sigKill)
 	}
-	switch {
-	case programs.dog != nil:
-		if err := programs.dog.Add(cmd.Process.Pid); err != nil {
+	if dog, fresh := watchdogLocked(); dog != nil && !fresh {
+		if err := dog.Add(cmd.Process.Pid); err != nil {
 			dogFailed(err)
 		}
-	case programs.dogErr == nil && !programs.starting:
-		// The first program: its watchdog starts beside it, not between
-		// its start and its wait (a vfork and an exec, 7% of a 1-node
-		// run), told of every program running by then.
-		programs.starting = true
-		go startWatchdog()
-	}
-}
-
-// startWatchdog starts the first watchdog, told of the programs running.
-// Its goroutine ends once the watchdog has started (or failed to).
-func startWatchdog() {
-	programs.mu.Lock()
-	defer programs.mu.Unlock()
-	programs.starting = false
-	if len(programs.running) > 0 { // else the next program starts it
-		watchdogLocked()
 	}
 }
 
@@ -70,12 +50,12 @@ func untrack(cmd *exec.Cmd) {
 	}
 }
 
-// watchdogLocked returns the watchdog, starting it if there is none,
-// told of every program running; nil when it could not start.
+// watchdogLocked returns the watchdog, starting it on first use, told of
+// every program running (fresh); nil when it could not start.
 // programs.mu is held.
-func watchdogLocked() *watchdog.Conn {
+func watchdogLocked() (dog *watchdog.Conn, fresh bool) {
 	if programs.dog != nil || programs.dogErr != nil {
-		return programs.dog
+		return programs.dog, false
 	}
 	groups := make([]int, 0, len(programs.running))
 	for cmd := range programs.running {
@@ -84,10 +64,10 @@ func watchdogLocked() *watchdog.Conn {
 	dog, err := watchdog.Start(dogExited, groups...)
 	if err != nil {
 		programs.dogErr = err
-		return nil
+		return nil, false
 	}
 	programs.dog = dog
-	return dog
+	return dog, true
 }
 
 // dogFailed drops a watchdog that no longer reads (it was killed): the

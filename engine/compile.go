@@ -687,3 +687,25 @@ func countOf(ids []string, id string) int {
 	}
 	return n
 }
+
+// ReadsClock returns an expression of the plan, or of its sub-pipelines,
+// that calls now(), "" when none does. A workflow on Temporal replays its
+// decisions on whatever worker has it then: now() would give another
+// time, and a when on it another answer, than the first time.
+func (p *Plan) ReadsClock() string {
+	var found []string
+	for _, r := range p.env.results {
+		if r.c != nil && r.c.clock {
+			found = append(found, r.c.src)
+		}
+	}
+	for _, sub := range p.subs {
+		if src := sub.ReadsClock(); src != "" {
+			found = append(found, src)
+		}
+	}
+	if len(found) == 0 {
+		return ""
+	}
+	return slices.Min(found)
+}

@@ -202,6 +202,14 @@ func (e *Engine) logger() *slog.Logger {
 
 var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
 
+// CheckSelection reports whether opts' selection (Only, Skip, Tags,
+// SkipTags, SkipModules) fits plan, as a run would: a client that hands
+// the run to others checks it before, where a usage error belongs.
+func CheckSelection(plan *Plan, opts Options) error {
+	_, _, err := selection(plan, opts)
+	return err
+}
+
 // selection marks the nodes a run runs and says why the others do not.
 func selection(plan *Plan, opts Options) ([]bool, []string, error) {
 	g := plan.Graph

@@ -150,6 +150,9 @@ type compiled struct {
 	// configKeys are the config keys it reads, each once: a cached node's
 	// key holds their values.
 	configKeys []string
+	// clock is set when it calls now(): a run on Temporal, whose workflow
+	// replays its decisions, cannot take it (see Plan.ReadsClock).
+	clock bool
 	// usesStatus is set when it calls success(), failure(), always() or
 	// cancelled(): then a `when` is not implicitly `success() && ...`.
 	usesStatus bool
@@ -244,6 +247,8 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 					c.rawInside, c.rawOff = true, int32(n.Location().From)
 				}
 			}
+		case *ast.BuiltinNode:
+			c.clock = c.clock || n.Name == "now"
 		case *ast.MemberNode:
 			errs = append(errs, e.checkMember(n, c)...)
 			if id, key, _, off := outputRead(n); id != "" {

@@ -17,6 +17,7 @@ import (
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/engine/temporal"
 	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
 )
 
 // dial connects to the Temporal service at addr ("" for
@@ -59,6 +60,15 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 	if c.Heartbeat < minHeartbeat {
 		return fail(exitUsage, "--heartbeat %s: give at least %s (a running node heartbeats every second; shorter, its attempts are taken as lost)", c.Heartbeat, minHeartbeat)
 	}
+	// The workers would refuse a selection that does not fit: say so here,
+	// as a run in this process does, before a run starts.
+	if err := engine.CheckSelection(rr.plan, rr.sel); err != nil {
+		return fail(exitUsage, "%w", err)
+	}
+	if src := rr.plan.ReadsClock(); src != "" {
+		return fail(exitUsage, "%s calls now(): a run on Temporal replays its decisions on whatever worker has it, where now() is another time; "+
+			"pass the time in as config instead (--set NOW=$(date -u +%%FT%%TZ), then date(config.NOW)), or run it here", schema.Clip(strings.TrimSpace(src)))
+	}
 	source, err := os.ReadFile(c.File)
 	if err != nil {
 		return err
@@ -72,7 +82,7 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 	host, _ := os.Hostname()
 	in := temporal.RunInput{
 		File: rr.plan.Pipeline.Source.Name, Source: source, Config: cfg, ConfigFrom: rr.from, Env: rr.sel.Env, Declared: rr.plan.Declared(),
-		RunID: engine.NewRunID(), Only: rr.sel.Only, Skip: rr.sel.Skip, SkipModules: rr.sel.SkipModules,
+		RunID: engine.NewRunID(), Only: rr.sel.Only, Skip: rr.sel.Skip, SkipModules: rr.sel.SkipModules, Tags: rr.sel.Tags, SkipTags: rr.sel.SkipTags,
 		MaxParallel: maxParallel, Schedule: c.Schedule, Version: fullVersion(), FileHash: fileHash(rr.plan),
 		Host: host, Heartbeat: c.Heartbeat,
 	}

@@ -166,6 +166,29 @@ func TestTemporalHeartbeatTooShort(t *testing.T) {
 	}
 }
 
+// What a run on Temporal cannot do is a usage error before it starts (no
+// server is dialed): a selection that names no node, as a run here says;
+// and now(), which a workflow's replay would read as another time.
+func TestTemporalRefusedBeforeItStarts(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "p.yaml"), []byte("name: p\nnodes:\n  a: {module: echo, tags: [fast]}\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "clock.yaml"), []byte("name: c\nnodes:\n  a: {module: echo, when: 'now().Unix() % 60 < 30'}\n"), 0o644)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"p.yaml", "--only", "zzz"}, `--only: pipeline p has no node "zzz"`},
+		{[]string{"p.yaml", "--skip", "zzz"}, `--skip: pipeline p has no node "zzz"`},
+		{[]string{"p.yaml", "--tags", "nope"}, "--tags"},
+		{[]string{"clock.yaml"}, "now().Unix() % 60 < 30 calls now(): a run on Temporal replays its decisions"},
+	} {
+		res := pipeIn(t, dir, nil, append(append([]string{"run"}, tt.args...), "--on", "temporal://127.0.0.1:1/default")...)
+		if res.code != exitUsage || !strings.Contains(res.stderr, tt.want) || strings.Contains(res.stderr, "127.0.0.1:1") {
+			t.Errorf("run %q --on: %d, want %d and %q (before dialing)\n%s%s", tt.args, res.code, exitUsage, tt.want, res.stdout, res.stderr)
+		}
+	}
+}
+
 // --on "$UNSET" is an error, not a run here nobody asked for.
 func TestTemporalEmptyOn(t *testing.T) {
 	dir := t.TempDir()

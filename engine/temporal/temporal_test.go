@@ -3,6 +3,7 @@ package temporal_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -367,4 +368,61 @@ nodes:
 		t.Errorf("the fan-in read %s, want the leagues in item order", got)
 	}
 	replay(t, c, rec.ID)
+}
+
+// A run on Temporal selects nodes by tag as a local run does (--tags,
+// --skip-tags, --no-web): the tags were left out of the run's input, and
+// a node the user excluded ran.
+func TestSelectionByTagOnTemporal(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	startWorker(t, c, q, false)
+	src := `
+name: tags
+nodes:
+  a: {module: echo, tags: [fast]}
+  b: {module: echo, tags: [slow]}
+  c: {module: echo, needs: b}
+  w: {module: echo, tags: [web]}
+`
+	in := runInput(t, src, nil)
+	in.SkipTags = []string{"slow", "web"}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := temporal.Submit(ctx, c, in, q, 0); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := (&temporal.Follower{Client: c}).Follow(ctx, in.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodeIs(t, rec, "a", engine.StatusSuccess, "")
+	nodeIs(t, rec, "b", engine.StatusSkipped, "skipped by tag (slow, web)")
+	nodeIs(t, rec, "c", engine.StatusSkipped, "skipped by tag")
+	nodeIs(t, rec, "w", engine.StatusSkipped, "skipped by tag")
+}
+
+// A foreach of more instances than the server lets a workflow have
+// activities pending at once (2,000) runs them all, a bounded number at
+// a time: it hung the run.
+func TestForeachPastThePendingActivityLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("2,100 activities")
+	}
+	c := server(t)
+	q := queue(t)
+	startWorker(t, c, q, false)
+	src := `
+name: wide
+nodes:
+  each: {module: echo, foreach: "${{ 0..2099 }}", with: {i: "${{ item }}"}}
+  total: {module: echo, needs: each, with: {n: "${{ len(nodes.each.outputs.i) }}"}}
+`
+	rec := submit(t, c, q, src, nil, 0)
+	if rec.Status != engine.StatusSuccess {
+		t.Fatalf("run %s (%s)", rec.Status, rec.Reason)
+	}
+	if n := nodeIs(t, rec, "total", engine.StatusSuccess, ""); fmt.Sprint(n.Outputs["n"]) != "2100" {
+		t.Errorf("the fan-in read %v instances, want 2100", n.Outputs["n"])
+	}
 }

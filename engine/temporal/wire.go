@@ -12,7 +12,6 @@ package temporal
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/pipe-run/pipe/engine"
@@ -78,6 +77,10 @@ type RunInput struct {
 	Only        []string          `json:"only,omitempty"`
 	Skip        []string          `json:"skip,omitempty"`
 	SkipModules []string          `json:"skip_modules,omitempty"`
+	// Tags and SkipTags select nodes by tag (--tags, --skip-tags; --no-web
+	// is SkipTags web), as engine.Options.
+	Tags     []string `json:"tags,omitempty"`
+	SkipTags []string `json:"skip_tags,omitempty"`
 	// MaxParallel bounds the nodes running at once in the whole run; each
 	// worker bounds its own too (pipe worker --max-parallel).
 	MaxParallel int    `json:"max_parallel"`
@@ -96,19 +99,26 @@ type RunInput struct {
 	DangerousWait time.Duration `json:"dangerous_wait,omitempty"`
 }
 
+// MaxPendingNodes bounds the nodes a run on Temporal has started and not
+// yet seen end: the server refuses a workflow more than 2,000 pending
+// activities by default (a foreach of 2,010 instances hung the run), and
+// a node's attempt and its heartbeat timer are one each.
+const MaxPendingNodes = 1000
+
 // options turns the input into the engine's options, config typed as
 // plan declares it.
 func (in *RunInput) options(plan *engine.Plan) (engine.Options, error) {
 	opts := engine.Options{
-		RunID: in.RunID, Only: in.Only, Skip: in.Skip, SkipModules: in.SkipModules,
+		RunID: in.RunID, Only: in.Only, Skip: in.Skip, SkipModules: in.SkipModules, Tags: in.Tags, SkipTags: in.SkipTags,
 		MaxParallel: in.MaxParallel, Schedule: engine.Schedule(in.Schedule), ConfigFrom: in.ConfigFrom,
 		Version: in.Version, FileHash: in.FileHash, Env: in.Env,
 	}
-	if opts.MaxParallel <= 0 {
+	if opts.MaxParallel <= 0 || opts.MaxParallel > MaxPendingNodes {
 		// Not the workflow's machine's CPU count: a replay elsewhere
-		// would decide otherwise. Unbounded (a fan-out may have more
-		// instances than the plan has nodes): workers bound their share.
-		opts.MaxParallel = math.MaxInt32
+		// would decide otherwise. Unbounded but for the server (a fan-out
+		// may have more instances than the plan has nodes): workers bound
+		// their share.
+		opts.MaxParallel = MaxPendingNodes
 	}
 	if len(in.Config) > 0 {
 		v, err := modules.DecodeJSON(in.Config)

@@ -149,6 +149,11 @@ func (c *core) exprFailed(at place, what, src string, err error) error {
 	if errors.As(err, &fe) {
 		off, msg = fe.From, fe.Message
 	}
+	if strings.Contains(msg, "on zero Value") {
+		// expr's builtins (sum, len, max) given null fail inside reflect:
+		// "reflect: call of reflect.Value.Len on zero Value".
+		msg = "a function was given null, not a list, a map or a text (an output the node did not give reads as null: check its name)"
+	}
 	e := &exprRunError{where: c.where(at.at(src, off)), what: what + ": " + msg, err: err}
 	if at.tpl != nil {
 		e.tpl, e.off = at.tpl, at.boff+runeByte(src, off)

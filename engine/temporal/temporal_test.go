@@ -302,6 +302,36 @@ nodes:
 	}
 }
 
+// Nodes whose outputs each fit Temporal's 2 MB payload limit but together
+// do not: the run ends, its record has the biggest nodes' outputs cut and
+// says so (the workflow's result was refused, again and again, and the
+// run never ended).
+func TestRecordOverThePayloadLimit(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	startWorker(t, c, q, false)
+	src := `
+name: two_big
+nodes:
+  a: {module: exec, with: {command: [sh, -c, 'printf "{\"blob\": \""; head -c 1200000 /dev/zero | tr "\\0" a; printf "\"}"']}}
+  b: {module: exec, needs: a, with: {command: [sh, -c, 'printf "{\"blob\": \""; head -c 1100000 /dev/zero | tr "\\0" b; printf "\"}"']}}
+  small: {module: echo, needs: b, with: {n: 1}}
+`
+	rec := submit(t, c, q, src, nil, 0)
+	if rec.Status != engine.StatusSuccess {
+		t.Fatalf("run %s (%s)", rec.Status, rec.Reason)
+	}
+	cut := nodeIs(t, rec, "a", engine.StatusSuccess, "")
+	if note, _ := cut.Outputs["cut"].(string); !strings.Contains(note, "left out: a run's record on Temporal is at most 2 MB") {
+		t.Errorf("a's outputs: %.200v, want them cut with a note", cut.Outputs)
+	}
+	if blob, _ := rec.Nodes["b"].Outputs["blob"].(string); len(blob) != 1_100_000 {
+		t.Errorf("b's outputs were cut too (%d bytes): the record fits with a's alone cut", len(blob))
+	}
+	nodeIs(t, rec, "small", engine.StatusSuccess, "")
+	replay(t, c, rec.ID)
+}
+
 func TestOutputsOverThePayloadLimit(t *testing.T) {
 	c := server(t)
 	q := queue(t)

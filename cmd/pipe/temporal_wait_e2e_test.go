@@ -187,6 +187,12 @@ func TestTemporalRefusedBeforeItStarts(t *testing.T) {
 			t.Errorf("run %q --on: %d, want %d and %q (before dialing)\n%s%s", tt.args, res.code, exitUsage, tt.want, res.stdout, res.stderr)
 		}
 	}
+	for _, cmd := range []string{"status", "cancel"} {
+		res := pipeIn(t, dir, nil, cmd, "", "--on", "temporal://127.0.0.1:1/default")
+		if res.code != exitUsage || !strings.Contains(res.stderr, "name the run") {
+			t.Errorf("%s '': %d, want %d (before dialing)\n%s%s", cmd, res.code, exitUsage, res.stdout, res.stderr)
+		}
+	}
 }
 
 // --on "$UNSET" is an error, not a run here nobody asked for.

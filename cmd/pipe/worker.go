@@ -64,7 +64,7 @@ func (c *workerCmd) Run(e *env) error {
 }
 
 type statusCmd struct {
-	ID   string `arg:"" name:"run" help:"The run's id."`
+	ID   string `arg:"" name:"run" help:"The run's whole id, as pipe run --on printed it."`
 	On   string `help:"Temporal address: temporal://HOST:PORT/NAMESPACE (default: $PIPE_TEMPORAL_ADDRESS)." placeholder:"URL"`
 	Wait bool   `help:"Follow the run to its end as pipe run does, write its record here, and exit as it ended."`
 	JSON bool   `help:"Print the run record as JSON."`
@@ -74,6 +74,9 @@ type statusCmd struct {
 }
 
 func (c *statusCmd) Run(e *env) error {
+	if c.ID == "" {
+		return fail(exitUsage, "name the run: its whole id, as pipe run --on printed it")
+	}
 	cl, ep, err := c.dial(e, c.On)
 	if err != nil {
 		return err
@@ -115,6 +118,9 @@ type cancelCmd struct {
 }
 
 func (c *cancelCmd) Run(e *env) error {
+	if c.ID == "" {
+		return fail(exitUsage, "name the run: its whole id, as pipe run --on printed it")
+	}
 	cl, _, err := c.dial(e, c.On)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@
 package watchdog
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -123,11 +124,22 @@ func sleeper(t *testing.T) *exec.Cmd {
 	return cmd
 }
 
-// hasExited reports whether cmd's process has ended (reaping it if so).
+// hasExited reports whether cmd's process has ended (reaping it if so). A
+// process that is no child any more (ECHILD: reaped already) has ended.
 func hasExited(cmd *exec.Cmd) bool {
 	var status syscall.WaitStatus
-	pid, _ := syscall.Wait4(cmd.Process.Pid, &status, syscall.WNOHANG, nil)
-	return pid == cmd.Process.Pid
+	pid, err := syscall.Wait4(cmd.Process.Pid, &status, syscall.WNOHANG, nil)
+	return pid == cmd.Process.Pid || errors.Is(err, syscall.ECHILD)
+}
+
+// procState is what /proc says of pid (its stat line), for a failure's
+// message: running, stopped, a zombie, or gone.
+func procState(pid int) string {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return "gone"
+	}
+	return strings.TrimSpace(string(b))
 }
 
 // The watchdog, a process of its own, kills the groups still listed when
@@ -201,7 +213,8 @@ func TestWatchdogStartsWithItsGroups(t *testing.T) {
 		deadline := time.Now().Add(10 * time.Second)
 		for !hasExited(first) || !hasExited(last) {
 			if time.Now().After(deadline) {
-				t.Fatal("a group given to Start outlived the watchdog's pipe")
+				t.Fatalf("a group given to Start outlived the watchdog's pipe: first (listed before the watchdog ran) %s; last (after) %s",
+					procState(first.Process.Pid), procState(last.Process.Pid))
 			}
 			time.Sleep(10 * time.Millisecond)
 		}

@@ -141,3 +141,22 @@ func isDir(dir string) error {
 	}
 	return nil
 }
+
+// ProjectRoot is the nearest directory at or above dir that holds a
+// project marker (.pipe, .git or go.mod), "" when none does: where
+// workers of a run on Temporal are started, at the root of the same
+// checkout.
+func ProjectRoot(dir string) string {
+	for {
+		for _, m := range projectMarkers {
+			if _, err := os.Stat(filepath.Join(dir, m)); err == nil {
+				return dir
+			}
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return ""
+		}
+		dir = up
+	}
+}

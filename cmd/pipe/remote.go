@@ -80,8 +80,9 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 		}
 	}
 	host, _ := os.Hostname()
+	file, baseDir := remotePaths(rr.plan.Pipeline.Source.Name, rr.plan.BaseDir)
 	in := temporal.RunInput{
-		File: rr.plan.Pipeline.Source.Name, Source: source, Config: cfg, ConfigFrom: rr.from, Env: rr.sel.Env, Declared: rr.plan.Declared(),
+		File: file, BaseDir: baseDir, Source: source, Config: cfg, ConfigFrom: rr.from, Env: rr.sel.Env, Declared: rr.plan.Declared(),
 		RunID: engine.NewRunID(), Only: rr.sel.Only, Skip: rr.sel.Skip, SkipModules: rr.sel.SkipModules, Tags: rr.sel.Tags, SkipTags: rr.sel.SkipTags,
 		MaxParallel: maxParallel, Schedule: c.Schedule, Version: fullVersion(), FileHash: fileHash(rr.plan),
 		Host: host, Heartbeat: c.Heartbeat,
@@ -105,6 +106,38 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 	}
 	e.logs.base.Info("run started on Temporal", "run", in.RunID, "queue", c.TaskQueue)
 	return follow(e, cl, rr.plan, in.RunID, ep, followOpts{runsDir: c.RunsDir, json: c.JSON, out: out})
+}
+
+// remotePaths says where a run's file and base directory are for workers,
+// which are started at the root of the same checkout: the base directory
+// relative to the project's root (engine.ProjectRoot), the file relative
+// to the base directory, as a local run resolves a pipeline node's file.
+// Without a project root, or for a file outside it, the paths stay
+// absolute (shared storage). The client's working directory does not
+// matter: from testdata/, nested/nested.yaml is testdata/nested/nested.yaml
+// to the workers.
+func remotePaths(file, baseDir string) (string, string) {
+	abs, err := filepath.Abs(file)
+	if err != nil || baseDir == "" {
+		return file, ""
+	}
+	if rel, err := filepath.Rel(baseDir, abs); err == nil && filepath.IsLocal(rel) {
+		file = filepath.ToSlash(rel)
+	} else {
+		file = abs
+	}
+	root := engine.ProjectRoot(baseDir)
+	if root == "" {
+		return file, baseDir
+	}
+	rel, err := filepath.Rel(root, baseDir)
+	if err != nil {
+		return file, baseDir
+	}
+	if rel == "." {
+		rel = ""
+	}
+	return file, filepath.ToSlash(rel)
 }
 
 type followOpts struct {

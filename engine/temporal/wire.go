@@ -62,7 +62,13 @@ const (
 // RunInput is the workflow's input: the pipeline file itself (the worker
 // compiles it again with its own modules) and the run's options.
 type RunInput struct {
-	File   string `json:"file"`
+	// File is the pipeline file's path relative to BaseDir, as a pipeline
+	// node's file is (its sub-pipelines resolve against its directory).
+	File string `json:"file"`
+	// BaseDir is the run's base directory relative to the project's root,
+	// where workers are started ("" for their own directory): programs
+	// run there, and relative paths resolve against it.
+	BaseDir string `json:"base_dir,omitempty"`
 	Source []byte `json:"source"`
 	// Config holds the resolved config values, in pipe's JSON dialect.
 	Config     json.RawMessage   `json:"config,omitempty"`

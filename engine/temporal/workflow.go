@@ -38,6 +38,7 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidPipeline", nil)
 	}
+	plan.BaseDir = input.BaseDir // the client's, from the project's root
 	opts, err := input.options(plan)
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidInput", nil)

@@ -69,7 +69,7 @@ type RunInput struct {
 	// where workers are started ("" for their own directory): programs
 	// run there, and relative paths resolve against it.
 	BaseDir string `json:"base_dir,omitempty"`
-	Source []byte `json:"source"`
+	Source  []byte `json:"source"`
 	// Config holds the resolved config values, in pipe's JSON dialect.
 	Config     json.RawMessage   `json:"config,omitempty"`
 	ConfigFrom map[string]string `json:"config_from,omitempty"`

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/pipe-run/pipe/engine"
 )
@@ -93,6 +94,12 @@ func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error
 		case r := <-done:
 			got = true
 			if r.err != nil {
+				var ended *temporal.WorkflowExecutionError
+				if !errors.As(r.err, &ended) && ctx.Err() == nil {
+					// The wait itself failed, not the run: the server went
+					// away (the SDK gives up after about a minute).
+					return nil, fmt.Errorf("run %s: lost the Temporal server while following it (%w): the run goes on if the server does; follow it again with pipe status %s --wait", id, r.err, id)
+				}
 				return nil, fmt.Errorf("run %s: %w", id, r.err)
 			}
 			rec := new(engine.Record)

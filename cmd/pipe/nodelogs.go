@@ -44,6 +44,12 @@ func (c *logsCmd) Run(e *env) error {
 	logDir := filepath.Join(dir, id)
 	offsets := map[string]int64{}
 	hops := 0
+	kept := 0 // files printed of nodes kept by --resume, from earlier runs
+	if c.Node == "" && !c.Follow {
+		if kept, err = c.keptLogs(e, dir, id); err != nil {
+			return err
+		}
+	}
 	for {
 		files, err := c.files(logDir)
 		if err != nil {
@@ -58,7 +64,7 @@ func (c *logsCmd) Run(e *env) error {
 			}
 			return c.noLog(dir, id, logDir)
 		}
-		if len(files) == 0 && len(offsets) == 0 {
+		if len(files) == 0 && len(offsets) == 0 && kept == 0 {
 			if where := onWorkers(dir, id); where != "" {
 				return fail(exitFailed, "%s", where)
 			}
@@ -116,6 +122,49 @@ func (c *logsCmd) files(logDir string) ([]string, error) {
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// keptLogs prints, for the logs of a whole run, what its nodes kept by
+// --resume printed in the runs they were kept from (a run kept from a
+// run that kept it too is followed back); it returns how many files it
+// printed. A kept pipeline node's children come with it.
+func (c *logsCmd) keptLogs(e *env, dir, id string) (int, error) {
+	rec, err := engine.ReadRecord(filepath.Join(dir, id+".json"))
+	if err != nil {
+		return 0, nil
+	}
+	isKept := func(n string) bool {
+		r := rec.Nodes[n]
+		return r != nil && strings.HasPrefix(r.Reason, engine.KeptPrefix)
+	}
+	var kept []string
+	for n := range rec.Nodes {
+		if isKept(n) && !isKept(parentID(n)) {
+			kept = append(kept, n)
+		}
+	}
+	slices.Sort(kept)
+	printed := 0
+	for _, n := range kept {
+		one := &logsCmd{Node: n}
+		for from, hops := keptFrom(dir, id, n), 0; from != "" && hops < 20; from, hops = keptFrom(dir, from, n), hops+1 {
+			files, err := one.files(filepath.Join(dir, from))
+			if err != nil {
+				return printed, err
+			}
+			if len(files) == 0 {
+				continue // kept there too: further back
+			}
+			for _, f := range files {
+				if _, err := copyFrom(e.stdout, filepath.Join(dir, from, f), 0, "["+strings.TrimSuffix(f, ".log")+"] "); err != nil {
+					return printed, err
+				}
+			}
+			printed += len(files)
+			break
+		}
+	}
+	return printed, nil
 }
 
 // prefix marks each line with its node when several nodes' logs are shown.

@@ -323,6 +323,10 @@ func TestResume(t *testing.T) {
 	if l := pipe(t, "logs", "last", "a", "--runs-dir", runs); l.code != 0 || !strings.Contains(l.stdout, "a-ran") {
 		t.Errorf("logs of a kept node: exit %d\n%s%s", l.code, l.stdout, l.stderr)
 	}
+	// The whole run's logs hold its kept nodes' too, from that run.
+	if l := pipe(t, "logs", "last", "--runs-dir", runs); l.code != 0 || !strings.Contains(l.stdout, "[a] ") || !strings.Contains(l.stdout, "a-ran") {
+		t.Errorf("logs of a resumed run: exit %d\n%s%s", l.code, l.stdout, l.stderr)
+	}
 	// A dry run of a resume says what it would keep.
 	if d := pipe(t, "run", file, "--runs-dir", runs, "--resume", "last", "--set", "FAIL=false", "--dry-run"); !strings.Contains(d.stdout, "keep   kept from run") {
 		t.Errorf("resume --dry-run: exit %d\n%s%s", d.code, d.stdout, d.stderr)

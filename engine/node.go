@@ -149,16 +149,28 @@ func (c *core) exprFailed(at place, what, src string, err error) error {
 	if errors.As(err, &fe) {
 		off, msg = fe.From, fe.Message
 	}
-	if strings.Contains(msg, "on zero Value") {
-		// expr's builtins (sum, len, max) given null fail inside reflect:
-		// "reflect: call of reflect.Value.Len on zero Value".
-		msg = "a function was given null, not a list, a map or a text (an output the node did not give reads as null: check its name)"
-	}
+	msg = reflectMessage(msg)
 	e := &exprRunError{where: c.where(at.at(src, off)), what: what + ": " + msg, err: err}
 	if at.tpl != nil {
 		e.tpl, e.off = at.tpl, at.boff+runeByte(src, off)
 	}
 	return e
+}
+
+// reflectMessage says what expr's builtins (sum, mean, len) meant when they
+// failed inside reflect, given a value of the wrong kind: "reflect: call
+// of reflect.Value.Len on zero Value" is null, "... on map Value" a map.
+func reflectMessage(msg string) string {
+	at := strings.Index(msg, "reflect: call of reflect.Value.")
+	if at < 0 {
+		return msg
+	}
+	kind, _, _ := strings.Cut(msg[at:], " Value")
+	kind = kind[strings.LastIndexByte(kind, ' ')+1:]
+	if kind == "zero" {
+		return "a function was given null, not a list (an output the node did not give reads as null: check its name)"
+	}
+	return "a function was given a " + kind + ", not a list"
 }
 
 // inputFailed places the run-time error err of input in: at the

@@ -43,7 +43,7 @@ func TestEveryDiagnosticIsPositioned(t *testing.T) {
 func TestRunTimeErrorsArePlaced(t *testing.T) {
 	src := `name: rt
 nodes:
-  a: {module: echo, with: {l: [1, 2], s: "x"}}
+  a: {module: echo, with: {l: [1, 2], s: "x", m: {k: 1}}}
   b:
     module: echo
     needs: a
@@ -66,6 +66,7 @@ nodes:
       y: "${{ nodes.a.outputs.l[5] }}"
   h: {module: echo, needs: a, foreach: "${{ nodes.a.outputs.s }}"}
   i: {module: echo, needs: a, with: {n: "${{ sum(nodes.a.outputs.nope) }}"}}
+  j: {module: echo, needs: a, with: {n: "${{ sum(nodes.a.outputs.m) }}"}}
 `
 	plan, err := engine.Parse("rt.yaml", []byte(src), modules.Default)
 	if err != nil {
@@ -87,6 +88,7 @@ nodes:
 		"h": "rt.yaml:24:44: foreach gave a string, not a list or a map",
 		// expr's builtins fail on null inside reflect: the reason says so.
 		"i": "rt.yaml:25:46: input n: ${{ sum(nodes.a.outputs.nope) }}: a function was given null",
+		"j": "rt.yaml:26:46: input n: ${{ sum(nodes.a.outputs.m) }}: a function was given a map, not a list",
 	} {
 		if got := rec.Nodes[node].Reason; !strings.HasPrefix(got, want) {
 			t.Errorf("%s: reason %q, want it to start %q", node, got, want)

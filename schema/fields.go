@@ -120,11 +120,12 @@ func index[T any](table []T, name func(T) string) map[string]*T {
 	return out
 }
 
-// isUnprintable reports a control character, or a mark that reverses the
-// direction of the text after it (U+202E), which could make a table show
-// another name than the record holds.
+// isUnprintable reports a control character, a line or paragraph
+// separator, or a mark that reverses the direction of the text after it
+// (U+202E), which could make a table show another name than the record
+// holds.
 func isUnprintable(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
+	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029'
 }
 
 // name reads the pipeline's name: one line of printable text, since pipe

@@ -87,6 +87,7 @@ func TestPipelineName(t *testing.T) {
 		{`name: "tab\there"`, "", "holds a control character"},
 		{`name: "\u001b[31mred"`, "", "holds a control character"},
 		{`name: "evil\u202Eabc"`, "", "holds a control character"},
+		{`name: "two\u2028lines"`, "", "holds a control character"},
 	} {
 		p, diags := schema.Parse("test.yaml", []byte(tt.yaml+"\nnodes:\n  a: {module: echo}\n"))
 		switch {

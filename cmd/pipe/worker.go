@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
 
 	"go.temporal.io/sdk/client"
 
@@ -74,7 +75,7 @@ type statusCmd struct {
 }
 
 func (c *statusCmd) Run(e *env) error {
-	if c.ID == "" {
+	if strings.TrimSpace(c.ID) == "" {
 		return fail(exitUsage, "name the run: its whole id, as pipe run --on printed it")
 	}
 	cl, ep, err := c.dial(e, c.On)
@@ -118,7 +119,7 @@ type cancelCmd struct {
 }
 
 func (c *cancelCmd) Run(e *env) error {
-	if c.ID == "" {
+	if strings.TrimSpace(c.ID) == "" {
 		return fail(exitUsage, "name the run: its whole id, as pipe run --on printed it")
 	}
 	cl, _, err := c.dial(e, c.On)

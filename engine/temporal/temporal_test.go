@@ -102,6 +102,16 @@ func runInput(t *testing.T, src string, cfg map[string]any) temporal.RunInput {
 	return in
 }
 
+// onWorker connects to the test server and starts a worker (that does
+// not allow dangerous nodes) on a task queue of the test's own.
+func onWorker(t *testing.T) (client.Client, string) {
+	t.Helper()
+	c := server(t)
+	q := queue(t)
+	startWorker(t, c, q, false)
+	return c, q
+}
+
 func queue(t *testing.T) string {
 	return "test-" + strings.ReplaceAll(t.Name(), "/", "-") + "-" + engine.NewRunID()
 }
@@ -170,9 +180,7 @@ nodes:
 `
 
 func TestPipelineOnTemporal(t *testing.T) {
-	c := server(t)
-	q := queue(t)
-	startWorker(t, c, q, false)
+	c, q := onWorker(t)
 	stats, _ := filepath.Abs("../../testdata/modules/stats.py")
 	src := strings.NewReplacer("STATS_PATH", stats, "FLAG_PATH", filepath.Join(t.TempDir(), "flag")).Replace(tour)
 	start := time.Now()
@@ -240,9 +248,7 @@ func TestDangerousNodeOnAWorkerThatAllowsIt(t *testing.T) {
 // A Python file that declares itself dangerous is gated on Temporal too:
 // the client reads the file, the workflow (replayed anywhere) reads none.
 func TestDangerousByIdentityOnTemporal(t *testing.T) {
-	c := server(t)
-	q := queue(t)
-	startWorker(t, c, q, false)
+	c, q := onWorker(t)
 	dir := t.TempDir()
 	marker := filepath.Join(dir, "ran")
 	py := filepath.Join(dir, "dangerousai.py")
@@ -259,9 +265,7 @@ func TestDangerousByIdentityOnTemporal(t *testing.T) {
 }
 
 func TestCancelOnTemporal(t *testing.T) {
-	c := server(t)
-	q := queue(t)
-	startWorker(t, c, q, false)
+	c, q := onWorker(t)
 	marker := filepath.Join(t.TempDir(), "tidied")
 	src := `
 name: cancel
@@ -307,9 +311,7 @@ nodes:
 // says so (the workflow's result was refused, again and again, and the
 // run never ended).
 func TestRecordOverThePayloadLimit(t *testing.T) {
-	c := server(t)
-	q := queue(t)
-	startWorker(t, c, q, false)
+	c, q := onWorker(t)
 	src := `
 name: two_big
 nodes:
@@ -333,9 +335,7 @@ nodes:
 }
 
 func TestOutputsOverThePayloadLimit(t *testing.T) {
-	c := server(t)
-	q := queue(t)
-	startWorker(t, c, q, false)
+	c, q := onWorker(t)
 	src := `
 name: big
 nodes:
@@ -349,9 +349,7 @@ nodes:
 }
 
 func TestStatusOfARun(t *testing.T) {
-	c := server(t)
-	q := queue(t)
-	startWorker(t, c, q, false)
+	c, q := onWorker(t)
 	rec := submit(t, c, q, "name: s\nnodes:\n  a: {module: echo, with: {x: 1}}\n", nil, 0)
 	got, running, err := temporal.Status(context.Background(), c, rec.ID)
 	if err != nil || running || got.Status != engine.StatusSuccess || got.Nodes["a"].Outputs["x"] != 1.0 || got.Nodes["a"].FinishedAt.IsZero() {
@@ -366,9 +364,7 @@ func TestStatusOfARun(t *testing.T) {
 // A fan-out over a need's outputs, decided at run time, with its fan-in,
 // runs on Temporal as it does here: instances cross the wire by their ids.
 func TestForeachOnTemporal(t *testing.T) {
-	c := server(t)
-	q := queue(t)
-	startWorker(t, c, q, false)
+	c, q := onWorker(t)
 	src := `
 name: fan
 nodes:
@@ -404,9 +400,7 @@ nodes:
 // --skip-tags, --no-web): the tags were left out of the run's input, and
 // a node the user excluded ran.
 func TestSelectionByTagOnTemporal(t *testing.T) {
-	c := server(t)
-	q := queue(t)
-	startWorker(t, c, q, false)
+	c, q := onWorker(t)
 	src := `
 name: tags
 nodes:
@@ -439,9 +433,7 @@ func TestForeachPastThePendingActivityLimit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("2,100 activities")
 	}
-	c := server(t)
-	q := queue(t)
-	startWorker(t, c, q, false)
+	c, q := onWorker(t)
 	src := `
 name: wide
 nodes:

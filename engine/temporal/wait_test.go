@@ -120,9 +120,7 @@ nodes:
 // not after the SDK's throttle (80% of the heartbeat time-out): the
 // pipeline's time-out stops the program before it writes its marker.
 func TestCancelReachesTheProgramSoon(t *testing.T) {
-	c := server(t)
-	q := queue(t)
-	startWorker(t, c, q, false)
+	c, q := onWorker(t)
 	marker := filepath.Join(t.TempDir(), "finished")
 	src := `
 name: prompt
@@ -144,9 +142,7 @@ nodes:
 // The record names the worker that ran each node, failed or not: its
 // log file is on that machine.
 func TestRecordNamesTheWorker(t *testing.T) {
-	c := server(t)
-	q := queue(t)
-	startWorker(t, c, q, false)
+	c, q := onWorker(t)
 	rec := submit(t, c, q, `
 name: where
 nodes:
@@ -164,9 +160,7 @@ nodes:
 // A cancel of a run that has ended says so: Temporal would take it and do
 // nothing.
 func TestCancelOfAnEndedRun(t *testing.T) {
-	c := server(t)
-	q := queue(t)
-	startWorker(t, c, q, false)
+	c, q := onWorker(t)
 	rec := submit(t, c, q, "name: done\nnodes:\n  a: {module: echo, with: {x: 1}}\n", nil, 0)
 	err := temporal.Cancel(context.Background(), c, rec.ID)
 	if err == nil || !strings.Contains(err.Error(), "has ended (completed)") {
@@ -177,9 +171,7 @@ func TestCancelOfAnEndedRun(t *testing.T) {
 // A node whose attempts are lost again and again (here: a heartbeat
 // time-out no worker can keep) fails in words that say so.
 func TestNodeLostTooOften(t *testing.T) {
-	c := server(t)
-	q := queue(t)
-	startWorker(t, c, q, false)
+	c, q := onWorker(t)
 	rec := submit(t, c, q, "name: lost\nnodes:\n  s: {module: exec, with: {command: [sleep, \"30\"]}}\n", nil, 50*time.Millisecond)
 	n := nodeIs(t, rec, "s", engine.StatusError, "lost with its worker 4 times: each stopped heartbeating for 50ms")
 	if n.Attempts != 4 {
@@ -213,9 +205,7 @@ func TestBusyWorkerIsNoStall(t *testing.T) {
 // worker of the queue polls first (README's two boxes: one may place
 // bets); till one comes, the follower says what the node waits for.
 func TestDangerousNodeWaitsForAWorkerThatAllowsIt(t *testing.T) {
-	c := server(t)
-	q := queue(t)
-	startWorker(t, c, q, false)
+	c, q := onWorker(t)
 	in := runInput(t, "name: bets\nconfig: {ENABLE_DANGEROUS_AI: true}\nnodes:\n  bet: {module: echo, dangerous: true, with: {x: 1}}\n", nil)
 	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
 	defer stop()
@@ -244,9 +234,7 @@ func TestDangerousNodeWaitsForAWorkerThatAllowsIt(t *testing.T) {
 
 // A follower hears why a running node runs again, as a local run logs it.
 func TestFollowerTellsRetries(t *testing.T) {
-	c := server(t)
-	q := queue(t)
-	startWorker(t, c, q, false)
+	c, q := onWorker(t)
 	flag := filepath.Join(t.TempDir(), "flag")
 	ctx, in := submitOnly(t, c, q, `
 name: again

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -20,6 +21,10 @@ import (
 // changeCancelFirst marks (workflow.GetVersion) the runs that check for
 // a cancel before they open.
 const changeCancelFirst = "cancel-before-open"
+
+// changePendingBound marks the runs that keep at most MaxPendingNodes
+// nodes pending.
+const changePendingBound = "pending-bound"
 
 // Workflows holds the workflow of a pipe run, with the modules it compiles
 // pipelines against.
@@ -42,6 +47,13 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	opts, err := input.options(plan)
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidInput", nil)
+	}
+	if workflow.GetVersion(ctx, changePendingBound, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		// Started before the bound: replayed, it decides as it did.
+		opts.MaxParallel = input.MaxParallel
+		if opts.MaxParallel <= 0 {
+			opts.MaxParallel = math.MaxInt32
+		}
 	}
 	sched, err := engine.NewScheduler(plan, opts, func() time.Time { return workflow.Now(ctx) }, nil)
 	if err != nil {

@@ -89,13 +89,8 @@ func predict(e *env, plan *engine.Plan, dir string, ex []engine.Explanation) {
 	}
 }
 
-// explain prints what each node of plan would do in a run with opts.
-func explain(e *env, eng *engine.Engine, plan *engine.Plan, opts engine.Options, asJSON bool) error {
-	_, err := explainNodes(e, eng, plan, opts, asJSON)
-	return err
-}
-
-// explainNodes is explain that returns what it printed.
+// explainNodes prints what each node of plan would do in a run with opts,
+// and returns it.
 func explainNodes(e *env, eng *engine.Engine, plan *engine.Plan, opts engine.Options, asJSON bool) ([]engine.Explanation, error) {
 	ex, err := eng.Explain(plan, opts)
 	if err != nil {

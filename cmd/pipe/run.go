@@ -78,7 +78,8 @@ func (c *runCmd) Run(e *env) error {
 	}
 	if c.DryRun {
 		sel.Keep, sel.KeptFrom, sel.CacheDir = keep, keptFrom, cacheDir(c.RunsDir)
-		return explain(e, eng, plan, sel, c.JSON)
+		_, err := explainNodes(e, eng, plan, sel, c.JSON)
+		return err
 	}
 	if c.On != "" {
 		return (&remoteRun{cmd: c, plan: plan, sel: sel, from: from}).run(e, maxParallel, out)

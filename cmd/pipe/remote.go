@@ -167,6 +167,11 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id string, ep temporal.
 	f := &temporal.Follower{Client: cl, Order: order, OnEvent: prog.event, Hurry: e.hurry, Attached: o.attached,
 		OnCancel: func() { e.logs.base.Warn("cancelling the run on Temporal; Ctrl-C again to stop waiting for it") },
 		OnStall:  func(st temporal.Stall) { e.logs.base.Warn(st.String(), "hint", stallHint(st, ep)) },
+		OnLost: func(err error) {
+			e.logs.base.Warn("the Temporal server at "+ep.String()+" does not answer", "err", err,
+				"hint", "the run goes on if the server does; pipe waits for it about a minute, then `pipe status "+id+" "+where+" --wait` follows the run again")
+		},
+		OnBack: func() { e.logs.base.Info("the Temporal server at " + ep.String() + " answers again") },
 		OnRetry: func(node, why, err string) {
 			if err == "" {
 				e.logs.base.Warn(node + ": " + why)

@@ -42,6 +42,13 @@ type Follower struct {
 	// OnRetry hears why a running node runs again (an attempt failed
 	// with err, or was lost with its worker), once per attempt it sees.
 	OnRetry func(node, why, err string)
+	// OnLost is told, once, when the server has not answered for
+	// LostAfter (default DefaultLostAfter), and OnBack when it answers
+	// again: without them a follower would be silent until the SDK gives
+	// up its wait, about a minute later.
+	OnLost    func(err error)
+	OnBack    func()
+	LostAfter time.Duration
 
 	seen  map[string]engine.Status
 	tries map[string]int
@@ -115,6 +122,12 @@ func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error
 			if n.stall != nil && f.OnStall != nil {
 				f.OnStall(*n.stall)
 			}
+			switch {
+			case n.lost != nil && f.OnLost != nil:
+				f.OnLost(n.lost)
+			case n.back && f.OnBack != nil:
+				f.OnBack()
+			}
 		case <-cancelled:
 			cancelled = nil
 			if f.Attached {
@@ -135,11 +148,55 @@ func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error
 	}
 }
 
-// watchNews is what a read of the run found: its record as it stands, or
-// that its work waits for a worker.
+// watchNews is what a read of the run found: its record as it stands,
+// that its work waits for a worker, or that the server went away (lost)
+// or came back.
 type watchNews struct {
 	rec   *engine.Record
 	stall *Stall
+	lost  error
+	back  bool
+}
+
+// DefaultLostAfter is how long the server may not answer a follower
+// before it says so.
+const DefaultLostAfter = 5 * time.Second
+
+// healthWatch tells when the server stops answering, and when it answers
+// again. Every answer a follower gets counts (answered); only when none
+// has come for after does it ask the server's health itself, since a
+// query also fails when no worker answers for the run.
+type healthWatch struct {
+	after time.Duration
+	ok    time.Time // the last answer
+	lost  bool      // told lost, not back yet
+}
+
+func (h *healthWatch) answered(now time.Time) { h.ok = now }
+
+// check asks the server's health once nothing has answered for h.after,
+// and returns the news to tell, if any.
+func (h *healthWatch) check(ctx context.Context, c client.Client, now time.Time) (watchNews, bool) {
+	if now.Sub(h.ok) < h.after {
+		return watchNews{}, false
+	}
+	hctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	_, err := c.CheckHealth(hctx, &client.CheckHealthRequest{})
+	cancel()
+	switch {
+	case ctx.Err() != nil:
+		return watchNews{}, false
+	case err == nil:
+		h.ok = now
+		if h.lost {
+			h.lost = false
+			return watchNews{back: true}, true
+		}
+	case !h.lost:
+		h.lost = true
+		return watchNews{lost: err}, true
+	}
+	return watchNews{}, false
 }
 
 // stallEvery is how often a follower asks whether the run's work waits.
@@ -150,6 +207,11 @@ const stallEvery = time.Second
 // until ctx ends. A stall is sent once until the work is taken.
 func (f *Follower) watch(ctx context.Context, id string, news chan<- watchNews) {
 	sw := newStallWatch(f.StallAfter)
+	lostAfter := f.LostAfter
+	if lostAfter <= 0 {
+		lostAfter = DefaultLostAfter
+	}
+	health := &healthWatch{after: lostAfter, ok: time.Now()}
 	// told: the stall was sent; idle: no worker runs the workflow, so a
 	// query would only wait.
 	told, idle := false, false
@@ -170,24 +232,32 @@ func (f *Follower) watch(ctx context.Context, id string, news chan<- watchNews) 
 			return
 		case <-tick.C:
 		}
-		if f.OnStall != nil && time.Since(lastCheck) >= stallEvery {
+		if time.Since(lastCheck) >= stallEvery {
 			lastCheck = time.Now()
-			qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			st, err := sw.check(qctx, f.Client, id)
-			cancel()
-			idle = err == nil && st != nil && st.Nodes == 0
-			switch {
-			case err != nil:
-			case st == nil:
-				told = false
-			case !told:
-				told = true
-				if !send(watchNews{stall: st}) {
-					return
+			if f.OnStall != nil {
+				qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+				st, err := sw.check(qctx, f.Client, id)
+				cancel()
+				if err == nil {
+					health.answered(time.Now())
+				}
+				idle = err == nil && st != nil && st.Nodes == 0
+				switch {
+				case err != nil:
+				case st == nil:
+					told = false
+				case !told:
+					told = true
+					if !send(watchNews{stall: st}) {
+						return
+					}
 				}
 			}
+			if n, ok := health.check(ctx, f.Client, time.Now()); ok && !send(n) {
+				return
+			}
 		}
-		if f.OnEvent == nil && f.OnRetry == nil || idle {
+		if f.OnEvent == nil && f.OnRetry == nil || idle || health.lost {
 			continue
 		}
 		// Short: a run no worker answers for would hold up the check
@@ -198,6 +268,7 @@ func (f *Follower) watch(ctx context.Context, id string, news chan<- watchNews) 
 		if err != nil {
 			continue
 		}
+		health.answered(time.Now())
 		rec := new(engine.Record)
 		if json.Unmarshal(b, rec) == nil && !send(watchNews{rec: rec}) {
 			return

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -212,6 +213,7 @@ func (f *Follower) watch(ctx context.Context, id string, news chan<- watchNews) 
 		lostAfter = DefaultLostAfter
 	}
 	health := &healthWatch{after: lostAfter, ok: time.Now()}
+	prog := &progressReader{version: -1}
 	// told: the stall was sent; idle: no worker runs the workflow, so a
 	// query would only wait.
 	told, idle := false, false
@@ -263,17 +265,50 @@ func (f *Follower) watch(ctx context.Context, id string, news chan<- watchNews) 
 		// Short: a run no worker answers for would hold up the check
 		// that says so; the record at the end comes another way.
 		qctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		b, err := queryRecord(qctx, f.Client, id)
+		rec, err := prog.read(qctx, f.Client, id)
 		cancel()
 		if err != nil {
 			continue
 		}
 		health.answered(time.Now())
-		rec := new(engine.Record)
-		if json.Unmarshal(b, rec) == nil && !send(watchNews{rec: rec}) {
+		if rec != nil && !send(watchNews{rec: rec}) {
 			return
 		}
 	}
+}
+
+// progressReader reads how a run's nodes stand: by QueryProgress, only
+// once they have changed since its last read, without their inputs and
+// outputs; from a worker older than that query, the whole record.
+type progressReader struct {
+	version int
+	whole   bool // the worker does not know QueryProgress
+}
+
+// read returns the run's record as it stands, or nil when it has not
+// changed since the last read.
+func (p *progressReader) read(ctx context.Context, c client.Client, id string) (*engine.Record, error) {
+	if !p.whole {
+		val, err := c.QueryWorkflow(ctx, id, "", QueryProgress, p.version)
+		if err == nil {
+			var pr Progress
+			if err := val.Get(&pr); err != nil {
+				return nil, err
+			}
+			p.version = pr.Version
+			return pr.Record, nil
+		}
+		if !strings.Contains(err.Error(), "unknown queryType") {
+			return nil, err
+		}
+		p.whole = true
+	}
+	b, err := queryRecord(ctx, c, id)
+	if err != nil {
+		return nil, err
+	}
+	rec := new(engine.Record)
+	return rec, json.Unmarshal(b, rec)
 }
 
 // tell reports what changed since the last record.

@@ -179,3 +179,42 @@ func TestFollowerTellsALostServer(t *testing.T) {
 		t.Errorf("told %v, want [lost back]", events)
 	}
 }
+
+// The progress query gives a follower the nodes without their inputs
+// and outputs, and nothing more while the run stands still.
+func TestProgressQuery(t *testing.T) {
+	c, q := onWorker(t)
+	ctx, in := submitOnly(t, c, q, "name: prog\nnodes:\n  a: {module: echo, with: {x: 1}}\n  slow: {module: exec, needs: [a], with: {command: [sleep, '4']}}\n", 0)
+	read := func(since int) temporal.Progress {
+		t.Helper()
+		val, err := c.QueryWorkflow(ctx, in.RunID, "", temporal.QueryProgress, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p temporal.Progress
+		if err := val.Get(&p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	var p temporal.Progress
+	for {
+		if p = read(-1); p.Record != nil && p.Record.Nodes["slow"] != nil && p.Record.Nodes["slow"].Status == engine.StatusRunning {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatal("node slow never ran")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	a := p.Record.Nodes["a"]
+	if a.Status != engine.StatusSuccess || a.Outputs != nil || a.Inputs != nil {
+		t.Errorf("node a in the progress: %s, inputs %v, outputs %v; want success without them", a.Status, a.Inputs, a.Outputs)
+	}
+	if again := read(p.Version); again.Record != nil || again.Version != p.Version {
+		t.Errorf("read at version %d while slow runs: version %d, record given: %v", p.Version, again.Version, again.Record != nil)
+	}
+	if older := read(p.Version - 1); older.Record == nil {
+		t.Error("read at an older version: no record")
+	}
+}

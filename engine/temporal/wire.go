@@ -28,6 +28,10 @@ const (
 	QueryRecord = "record"
 	// QuerySource returns the pipeline file the run runs.
 	QuerySource = "source"
+	// QueryProgress returns, given the version a follower last read,
+	// how the run's nodes stand (a Progress), without their inputs and
+	// outputs, or only the version when nothing changed.
+	QueryProgress = "progress"
 	// DefaultTaskQueue is the task queue workers poll and runs go to.
 	DefaultTaskQueue = "pipe"
 	// DefaultNamespace is Temporal's default namespace.
@@ -189,4 +193,11 @@ func decodeValues(raw json.RawMessage) (map[string]any, error) {
 	}
 	m, _ := v.(map[string]any)
 	return m, nil
+}
+
+// Progress answers QueryProgress: Record is nil when the run is still
+// at the version the follower gave.
+type Progress struct {
+	Version int            `json:"version"`
+	Record  *engine.Record `json:"record,omitempty"`
 }

@@ -65,6 +65,21 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	}); err != nil {
 		return nil, err
 	}
+	// version counts the turns of the run loop: a follower that read a
+	// version reads the nodes again only once it has moved.
+	version := 0
+	if err := workflow.SetQueryHandler(ctx, QueryProgress, func(since int) (Progress, error) {
+		if since == version {
+			return Progress{Version: version}, nil
+		}
+		rec := r.annotate(sched.Snapshot(), true)
+		for _, n := range rec.Nodes {
+			n.Inputs, n.Outputs = nil, nil
+		}
+		return Progress{Version: version, Record: rec}, nil
+	}); err != nil {
+		return nil, err
+	}
 	if err := workflow.SetQueryHandler(ctx, QuerySource, func() (RunInput, error) {
 		return RunInput{File: input.File, Source: input.Source, RunID: input.RunID, Declared: input.Declared}, nil
 	}); err != nil {
@@ -107,6 +122,7 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 		cancel(engine.ErrInterrupted)
 	}
 	r.launch(sched.Open())
+	version = 1
 
 	// A cancel of the workflow is told once, through a channel: its Done
 	// channel stays ready, and would be chosen again and again.
@@ -130,6 +146,7 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	}
 	for sched.Running() > 0 {
 		r.sel.Select(loop)
+		version++
 	}
 	stopCleanup()
 	rec := r.annotate(sched.Close(), false)

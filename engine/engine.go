@@ -139,6 +139,10 @@ type Options struct {
 	// node but still stores what succeeds (pipe run --no-cache).
 	CacheDir string
 	NoCache  bool
+	// Submitted, when set, is when the run was asked for, and its
+	// record's start: a run on Temporal may wait for a worker to take it,
+	// and that wait is part of the run its user sees. Zero: when it opens.
+	Submitted time.Time
 	// Hurry, once closed, cuts the grace of a cancelled run to HurryGrace:
 	// nodes still running then are abandoned (a second Ctrl-C).
 	Hurry <-chan struct{}

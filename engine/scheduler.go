@@ -76,7 +76,11 @@ func NewScheduler(plan *Plan, opts Options, now func() time.Time, log *slog.Logg
 // Open starts the run: it readies the nodes that need nothing and returns
 // those that start now.
 func (s *Scheduler) Open() []Start {
-	s.c.rec.StartedAt = s.c.now().UTC()
+	started := s.c.opts.Submitted
+	if started.IsZero() {
+		started = s.c.now()
+	}
+	s.c.rec.StartedAt = started.UTC()
 	s.c.open()
 	return s.starts()
 }

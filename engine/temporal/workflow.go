@@ -48,6 +48,7 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidInput", nil)
 	}
+	opts.Submitted = workflow.GetInfo(ctx).WorkflowStartTime
 	if workflow.GetVersion(ctx, changePendingBound, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		// Started before the bound: replayed, it decides as it did.
 		opts.MaxParallel = input.MaxParallel

@@ -218,3 +218,26 @@ func TestProgressQuery(t *testing.T) {
 		t.Error("read at an older version: no record")
 	}
 }
+
+// A run's record starts when it was submitted, not when a worker took
+// it: the wait is part of the run its user sees.
+func TestRunStartsWhenSubmitted(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	submitted := time.Now()
+	ctx, in := submitOnly(t, c, q, "name: late\nnodes:\n  a: {module: echo, with: {x: 1}}\n", 0)
+	time.Sleep(1500 * time.Millisecond)
+	workerAt := time.Now()
+	startWorker(t, c, q, false)
+	rec, err := (&temporal.Follower{Client: c}).Follow(ctx, in.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Clocks of one machine here; a second of slack for the server's.
+	if !rec.StartedAt.Before(workerAt) || rec.StartedAt.Before(submitted.Add(-time.Second)) {
+		t.Errorf("the run started at %s; submitted at %s, the worker came at %s", rec.StartedAt, submitted, workerAt)
+	}
+	if a := rec.Nodes["a"]; a == nil || a.StartedAt.Before(workerAt) {
+		t.Errorf("node a started before any worker came: %+v", a)
+	}
+}

@@ -182,41 +182,6 @@ func truncate(s string, n int) string {
 	return s
 }
 
-// skipEscape returns where the terminal escape sequence whose ESC ends
-// before s[i] ends: a CSI (ESC [ parameters, a final byte: colours), an
-// OSC (ESC ] text, ended by BEL or by ESC and a backslash: links,
-// titles), or another (ESC, intermediate bytes, a final byte: ESC ( B).
-func skipEscape(s string, i int) int {
-	if i >= len(s) {
-		return i
-	}
-	switch s[i] {
-	case '[':
-		for i++; i < len(s) && 0x20 <= s[i] && s[i] <= 0x3f; i++ { // parameters, intermediates
-		}
-		if i < len(s) && 0x40 <= s[i] && s[i] <= 0x7e {
-			i++ // the final byte
-		}
-		return i
-	case ']':
-		for i++; i < len(s); i++ {
-			if s[i] == 0x07 {
-				return i + 1
-			}
-			if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\' {
-				return i + 2
-			}
-		}
-		return i
-	}
-	for ; i < len(s) && 0x20 <= s[i] && s[i] <= 0x2f; i++ { // ESC ( B and the like
-	}
-	if i < len(s) && 0x30 <= s[i] && s[i] <= 0x7e {
-		i++
-	}
-	return i
-}
-
 // isNonCharacter reports the code points Unicode keeps out of text
 // (U+FDD0-U+FDEF, U+xFFFE, U+xFFFF), which XML does not allow.
 func isNonCharacter(r rune) bool {
@@ -255,10 +220,10 @@ func quoteDOT(s string) string {
 		case r == '\t':
 			b.WriteByte(' ')
 		case r == 0x1b:
-			i = skipEscape(s, i)
+			i = schema.SkipEscape(s, i)
 		case r == utf8.RuneError && size == 1:
 			b.WriteRune(utf8.RuneError)
-		case r < 0x20 || 0x7f <= r && r < 0xa0 || isNonCharacter(r):
+		case schema.IsUnprintable(r) || isNonCharacter(r):
 		default:
 			b.WriteRune(r)
 		}

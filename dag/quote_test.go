@@ -48,6 +48,7 @@ func TestQuoteDOT(t *testing.T) {
 		{"see \x1b]8;;http://e.com\x07link\x1b]8;;\x1b\\ here", `"see link here"`},
 		{"\x1b(Bplain\x1b", `"plain"`},
 		{"non\uFFFEchar\uFFFF \uFDD0x", `"nonchar x"`},
+		{"cost \u202e10.0\u202c", `"cost 10.0"`}, // text-direction marks would show other text
 	}
 	for _, tt := range tests {
 		if got := quoteDOT(tt.in); got != tt.want {

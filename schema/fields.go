@@ -2,7 +2,6 @@ package schema
 
 import (
 	"strings"
-	"unicode"
 
 	"gopkg.in/yaml.v3"
 )
@@ -120,14 +119,6 @@ func index[T any](table []T, name func(T) string) map[string]*T {
 	return out
 }
 
-// isUnprintable reports a control character, a line or paragraph
-// separator, or a mark that reverses the direction of the text after it
-// (U+202E), which could make a table show another name than the record
-// holds.
-func isUnprintable(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029'
-}
-
 // name reads the pipeline's name: one line of printable text, since pipe
 // runs, show, status and the records' tables print it as it is (a tab or
 // a terminal escape in it would break them).
@@ -137,7 +128,7 @@ func (l *loader) name(v *yaml.Node) {
 		return
 	}
 	name = strings.TrimRight(name, "\n") // a block scalar's (name: >)
-	if strings.ContainsFunc(name, isUnprintable) {
+	if strings.ContainsFunc(name, IsUnprintable) {
 		l.errorf(posOf(v), "write the name on one line, without tabs, escape codes or text-direction marks", "name %s holds a control character", Quote(name))
 		return
 	}

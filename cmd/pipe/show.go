@@ -12,6 +12,7 @@ import (
 
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
 )
 
 type showCmd struct {
@@ -43,7 +44,7 @@ func (c *showCmd) Run(e *env) error {
 	w := e.stdout
 	fmt.Fprintf(w, "run %s: %s", rec.ID, rec.Status)
 	if rec.Reason != "" {
-		fmt.Fprintf(w, " (%s)", rec.Reason)
+		fmt.Fprintf(w, " (%s)", schema.OneLine(rec.Reason))
 	}
 	fmt.Fprintf(w, "\npipeline %s", rec.Pipeline)
 	if rec.File != "" {
@@ -147,6 +148,7 @@ func shown(v any) string {
 }
 
 func clipText(s string, n int) string {
+	s = schema.OneLine(s)
 	if len(s) <= n {
 		return s
 	}

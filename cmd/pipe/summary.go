@@ -11,6 +11,7 @@ import (
 
 	"github.com/pipe-run/pipe/dag"
 	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/schema"
 )
 
 // summaryLimit is the most nodes the summary lists one by one; past it, it
@@ -55,7 +56,7 @@ func printSummary(out io.Writer, plan *engine.Plan, rec *engine.Record, path str
 	}
 	fmt.Fprintf(w, "\nrun %s: %s %s (%s)", rec.ID, rec.Status, length, strings.Join(parts, ", "))
 	if rec.Reason != "" {
-		fmt.Fprintf(w, ": %s", rec.Reason)
+		fmt.Fprintf(w, ": %s", schema.OneLine(rec.Reason))
 	}
 	fmt.Fprintln(w)
 	if path != "" {
@@ -136,10 +137,7 @@ func printFailures(w io.Writer, rows []row) {
 		}
 		fmt.Fprintf(w, "\n%s: %s\n", id, clipText(head, maxReasonShown))
 		for line := range strings.Lines(rest) {
-			fmt.Fprintf(w, "  | %s", line)
-			if !strings.HasSuffix(line, "\n") {
-				fmt.Fprintln(w)
-			}
+			fmt.Fprintf(w, "  | %s\n", schema.OneLine(strings.TrimSuffix(line, "\n")))
 		}
 	}
 }

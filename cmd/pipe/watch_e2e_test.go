@@ -71,6 +71,25 @@ func TestSummaryShowsTheEndOfAFailure(t *testing.T) {
 	}
 }
 
+// A failing program's colours, cursor moves and text-direction marks do
+// not reach the summary or pipe show: a carriage return there could hide
+// the failure behind other text.
+func TestSummaryShowsAFailureAsText(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "p.yaml")
+	os.WriteFile(file, []byte("name: p\nnodes:\n  boom: {module: exec, with: {command: [sh, -c, 'printf \"\\033[31mFAIL\\033[0m: bad\\r all good\\342\\200\\256x\\n\" >&2; exit 3']}}\n"), 0o644)
+	r := pipe(t, "run", file, "--runs-dir", dir)
+	if r.code != 1 || !strings.Contains(r.stdout, "  | FAIL: bad  all goodx\n") {
+		t.Errorf("exit %d, summary:\n%q", r.code, r.stdout)
+	}
+	show := pipe(t, "show", "last", "--runs-dir", dir)
+	for _, out := range []string{r.stdout, show.stdout} {
+		if strings.ContainsAny(out, "\x1b\r\u202e") {
+			t.Errorf("escape codes printed:\n%q", out)
+		}
+	}
+}
+
 // pipe runs lists what ran, newest first; graph --run takes last or an id
 // prefix instead of a path.
 func TestRunsAndRunReferences(t *testing.T) {

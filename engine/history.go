@@ -186,21 +186,25 @@ func FindRun(dir, ref string) (string, error) {
 		}
 		return "", fmt.Errorf("%w: %s holds run %s, not a run of its own name (a copy?): name the run by its id", ErrNoRun, in, s.ID)
 	}
-	runs, err := ListRuns(dir)
+	runs, damaged, err := ListRunsDamaged(dir)
 	if err != nil {
 		return "", err
 	}
-	if len(runs) == 0 {
+	// Damaged records are runs too, named by their file: the newest run,
+	// or the one a prefix names, may be one, and its reader says what is
+	// wrong with it rather than another run answering for it.
+	broken := brokenRuns(dir, damaged)
+	if len(runs) == 0 && len(broken) == 0 {
 		if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
 			return "", fmt.Errorf("%w: %s is a file, not a directory of runs (name the runs directory with --runs-dir)", ErrNoRun, dir)
 		}
 		return "", fmt.Errorf("%w: %s holds no runs (run one with pipe run, or name another with --runs-dir)", ErrNoRun, dir)
 	}
 	if ref == "last" {
-		return runs[0].Path, nil
+		return newest(runs, broken), nil
 	}
 	var found []RunSummary
-	for _, r := range runs {
+	for _, r := range slices.Concat(runs, broken) {
 		if r.ID == ref {
 			return r.Path, nil
 		}
@@ -219,6 +223,39 @@ func FindRun(dir, ref string) (string, error) {
 		ids = append(ids, r.ID)
 	}
 	return "", fmt.Errorf("%w: %q is the start of %d run ids (%s...): give more of it", ErrAmbiguousRun, ref, len(found), strings.Join(ids, ", "))
+}
+
+// brokenRuns are the damaged records among names (ListRunsDamaged's) that
+// cannot be read at all, as runs with their file's id and, when the id
+// says it (NewRunID), its start to the second; copies of records under
+// another name, which read, are left out.
+func brokenRuns(dir string, names []string) []RunSummary {
+	var out []RunSummary
+	for _, name := range names {
+		path := filepath.Join(dir, name)
+		if _, err := readSummary(path); err == nil {
+			continue
+		}
+		id := strings.TrimSuffix(name, ".json")
+		started, _ := time.Parse("20060102T150405Z", strings.SplitN(id, "-", 2)[0])
+		out = append(out, RunSummary{ID: id, StartedAt: started, Path: path})
+	}
+	return out
+}
+
+// newest is the path of the newest run: of runs (newest first), or a
+// broken record whose id says it started in a later second.
+func newest(runs, broken []RunSummary) string {
+	best := RunSummary{}
+	if len(runs) > 0 {
+		best = runs[0]
+	}
+	for _, b := range broken {
+		if best.Path == "" || b.StartedAt.After(best.StartedAt.Truncate(time.Second)) {
+			best = b
+		}
+	}
+	return best.Path
 }
 
 // DeleteRun removes run id's record and its node logs from dir.

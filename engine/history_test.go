@@ -102,7 +102,8 @@ func TestDamagedRecordWithANullNode(t *testing.T) {
 // reader says what is wrong.
 func TestListRunsNamesDamagedFiles(t *testing.T) {
 	dir := t.TempDir()
-	rec := &engine.Record{ID: "20261126T120000Z-aaaa1111", Pipeline: "p", Status: engine.StatusSuccess, Nodes: map[string]*engine.NodeRecord{"a": {Status: engine.StatusSuccess}}}
+	rec := &engine.Record{ID: "20261126T120000Z-aaaa1111", Pipeline: "p", Status: engine.StatusSuccess, StartedAt: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC),
+		Nodes: map[string]*engine.NodeRecord{"a": {Status: engine.StatusSuccess}}}
 	path, err := engine.WriteRecord(dir, rec)
 	if err != nil {
 		t.Fatal(err)
@@ -127,5 +128,19 @@ func TestListRunsNamesDamagedFiles(t *testing.T) {
 	}
 	if got, err := engine.FindRun(dir, "backup-of-aaaa"); !errors.Is(err, engine.ErrNoRun) || !strings.Contains(err.Error(), "holds run "+rec.ID) {
 		t.Errorf("FindRun of a copy's name = %q, %v; want an error naming the run it holds", got, err)
+	}
+	// The newest run, and a run named by the start of its id, may be a
+	// damaged record: it answers (its reader says what is wrong), not
+	// another run. A copy under another name is no run of its own.
+	for ref, want := range map[string]string{"last": "20261126T130000Z-bbbb2222.json", "20261126T13": "20261126T130000Z-bbbb2222.json", "garb": "garbage.json"} {
+		if got, err := engine.FindRun(dir, ref); err != nil || filepath.Base(got) != want {
+			t.Errorf("FindRun(%s) = %q, %v; want %s", ref, got, err, want)
+		}
+	}
+	if got, err := engine.FindRun(dir, "2026"); !errors.Is(err, engine.ErrAmbiguousRun) {
+		t.Errorf("FindRun(2026) = %q, %v; want it ambiguous between a run and a damaged record", got, err)
+	}
+	if got, err := engine.FindRun(dir, "backup"); !errors.Is(err, engine.ErrNoRun) {
+		t.Errorf("FindRun(backup) = %q, %v; want no run (a copy)", got, err)
 	}
 }

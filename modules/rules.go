@@ -68,8 +68,15 @@ func ListenAddress(v any) error {
 	if err != nil {
 		return fmt.Errorf("%q is not host:port (write 127.0.0.1:8080, or :8080 for every interface)", s)
 	}
-	if _, err := strconv.ParseUint(port, 10, 16); err != nil && port != "" && !isServiceName(port) { // "": port 0
-		return fmt.Errorf("%q: the port must be a number from 0 to 65535, not %q", s, port)
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil && port != "" { // "": port 0
+		if !isServiceName(port) {
+			return fmt.Errorf("%q: the port must be a number from 0 to 65535, not %q", s, port)
+		}
+		// A service's name is looked up in /etc/services (and Go's own
+		// short list), not over the network: one not there is a typo.
+		if _, err := net.LookupPort("tcp", port); err != nil {
+			return fmt.Errorf("%q: no service is named %q here (/etc/services): write the port's number", s, port)
+		}
 	}
 	if strings.ContainsAny(host, " /") {
 		return fmt.Errorf("%q: %q is not a host name or an IP address", s, host)

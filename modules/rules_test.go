@@ -20,6 +20,8 @@ func TestListenAddress(t *testing.T) {
 		{"127.0.0.1:", ""}, // port 0, as net.Listen reads it
 		{"::1:80", "is not host:port"},
 		{"my host:80", "is not a host name or an IP address"},
+		{"localhost:https", ""},
+		{"localhost:http2x", "no service is named"},
 	} {
 		err := ListenAddress(tt.addr)
 		if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {

@@ -445,6 +445,11 @@ func (l *loader) duration(v *yaml.Node, field string) (time.Duration, bool) {
 		l.errorf(posOf(v), hint, "%s must be a duration, not %s", field, kindName(v))
 		return 0, false
 	}
+	if v.ShortTag() == "!!int" && strings.HasPrefix(v.Value, "-") {
+		// -16s would be refused next: say what is wrong with it now.
+		l.errorf(posOf(v), "write a duration such as 30s, 5m or 1h30m", "%s must not be negative", field)
+		return 0, false
+	}
 	if v.ShortTag() == "!!int" && v.Value != "0" {
 		n := v.Value
 		if isPrefixedInt(n) { // 0x10, 0o17: the seconds are in decimal

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/alecthomas/kong"
@@ -193,4 +195,40 @@ func emptyListFlag(kctx *kong.Context) error {
 		}
 	}
 	return nil
+}
+
+// joinNegatives writes a negative number given as the value of one of
+// pipe's flags in the flag's word (--max-parallel -1 as
+// --max-parallel=-1): kong reads -1 as a short flag and says to quote it,
+// and the flag's own check has the better message (must be at least 1).
+func joinNegatives(app *kong.Application, args []string) []string {
+	toks := scanArgs(app, args, nil)
+	if len(toks) != len(args) {
+		return args
+	}
+	var out []string
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.kind == tokFlag && strings.HasPrefix(t.text, "--") && i+1 < len(toks) && toks[i+1].kind == tokValue && isNegativeNumber(toks[i+1].text) {
+			if out == nil {
+				out = slices.Clone(args[:i])
+			}
+			out = append(out, t.text+"="+toks[i+1].text)
+			i++
+			continue
+		}
+		if out != nil {
+			out = append(out, args[i])
+		}
+	}
+	if out == nil {
+		return args
+	}
+	return out
+}
+
+// isNegativeNumber reports a word such as -1, -0.5 or -1e3.
+func isNegativeNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil && strings.HasPrefix(s, "-")
 }

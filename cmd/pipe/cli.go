@@ -155,6 +155,7 @@ func mainWith(args, only []string, stdin io.Reader, stdout, stderr io.Writer) (c
 		printCompletions(stdout, parser.Model, args[1:])
 		return exitOK, true
 	}
+	args = joinNegatives(parser.Model, args)
 	args, pa, err = takeParams(parser.Model, args)
 	if only != nil && (err != nil || pa.wanted()) {
 		return 0, false

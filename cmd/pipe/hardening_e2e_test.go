@@ -29,11 +29,18 @@ func TestRunNeedsAWritableRunsDir(t *testing.T) {
 	}
 }
 
+// --max-parallel -1, as a user types it, gets the flag's own message,
+// not kong's reading of -1 as a short flag.
 func TestRunRejectsAMaxParallelBelowOne(t *testing.T) {
-	for _, n := range []string{"0", "-1"} {
-		r := pipe(t, "run", "pipelines/example.yaml", "--max-parallel="+n, "--runs-dir", t.TempDir())
-		if r.code != 2 || !strings.Contains(r.stderr, "--max-parallel "+n+": must be at least 1") {
-			t.Errorf("--max-parallel %s: exit %d\n%s", n, r.code, r.stderr)
+	for _, flag := range [][]string{{"--max-parallel=0"}, {"--max-parallel=-1"}, {"--max-parallel", "-1"}, {"--max-parallel", "-2.5"}} {
+		r := pipe(t, append([]string{"run", "pipelines/example.yaml", "--runs-dir", t.TempDir()}, flag...)...)
+		n := strings.TrimPrefix(flag[len(flag)-1], "--max-parallel=")
+		want := "--max-parallel " + n + ": must be at least 1"
+		if n == "-2.5" {
+			want = `expected a valid 64 bit int but got "-2.5"`
+		}
+		if r.code != 2 || !strings.Contains(r.stderr, want) || strings.Contains(r.stderr, "short flag") {
+			t.Errorf("%q: exit %d\n%s", flag, r.code, r.stderr)
 		}
 	}
 }

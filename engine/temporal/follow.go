@@ -236,7 +236,7 @@ func (f *Follower) watch(ctx context.Context, id string, news chan<- watchNews) 
 		}
 		if time.Since(lastCheck) >= stallEvery {
 			lastCheck = time.Now()
-			if f.OnStall != nil {
+			if f.OnStall != nil && !health.lost {
 				qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 				st, err := sw.check(qctx, f.Client, id)
 				cancel()

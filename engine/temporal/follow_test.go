@@ -133,7 +133,9 @@ func TestFollowerTellsALostServer(t *testing.T) {
 			}
 			lost <- time.Now()
 		},
-		OnBack: func() { note("back") }}
+		OnBack:  func() { note("back") },
+		OnStall: func(temporal.Stall) {}, // as pipe run's: its reads fail too
+	}
 	type result struct {
 		rec *engine.Record
 		err error

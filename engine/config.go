@@ -16,8 +16,9 @@ import (
 // ConfigSources are the layers that override a pipeline's config defaults,
 // applied in this order: the .env file, the environment, then Set.
 type ConfigSources struct {
-	// EnvFile is a .env file (godotenv syntax); keys that are not in the
-	// pipeline's config are ignored.
+	// EnvFile is a .env file (godotenv syntax, but values are literal: no
+	// $VAR expansion); keys that are not in the pipeline's config are
+	// ignored.
 	EnvFile string
 	// Environ looks up environment variables; nil means none. Only keys the
 	// pipeline's config declares are looked up, and ENABLE_DANGEROUS_AI

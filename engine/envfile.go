@@ -202,17 +202,51 @@ func readEnvFile(path string) (map[string]string, []byte, error) {
 // parseEnvFile parses a .env file's data. Its error names the line that
 // is wrong and never quotes the file: godotenv's own quotes the rest of
 // the file from there, secrets and all.
+//
+// Values are literal: a $ is a $. godotenv replaces $NAME and ${NAME} in
+// unquoted and double-quoted values by other keys of the file (and by ""
+// when there is none, never from the environment), which cut a password
+// such as pa$5word silently; it has no switch to turn that off, so every
+// $ goes through it as a stand-in character and comes back after.
 func parseEnvFile(path string, data []byte) (map[string]string, error) {
-	file, err := godotenv.UnmarshalBytes(withoutBOM(data))
+	data = withoutBOM(data)
+	dollar, err := dollarStandIn(path, data)
+	if err != nil {
+		return nil, err
+	}
+	masked := bytes.ReplaceAll(data, []byte("$"), []byte(dollar))
+	file, err := godotenv.UnmarshalBytes(masked)
 	if err == nil {
+		for key, v := range file {
+			file[key] = strings.ReplaceAll(v, dollar, "$")
+		}
 		return file, nil
 	}
 	const hint = "a line of a .env file is KEY=VALUE, a # comment, or blank"
-	line, what := envErrorLine(data, err.Error())
+	// godotenv's message quotes the masked text; the lines are the same.
+	line, what := envErrorLine(masked, err.Error())
 	if line == 0 {
 		return nil, fmt.Errorf("%w: --config %s: not a .env file (%s)", ErrUsage, path, hint)
 	}
 	return nil, fmt.Errorf("%w: --config %s:%d: %s (%s)", ErrUsage, path, line, what, hint)
+}
+
+// privateUse are the Unicode ranges of private-use characters: no text
+// means anything by them, and godotenv reads them as neither letters,
+// digits nor spaces, as it reads $ outside a value.
+var privateUse = [][2]rune{{0xE000, 0xF8FF}, {0xF0000, 0xFFFFD}, {0x100000, 0x10FFFD}}
+
+// dollarStandIn returns a character data does not hold, to stand for $
+// while godotenv parses it (parseEnvFile).
+func dollarStandIn(path string, data []byte) (string, error) {
+	for _, span := range privateUse {
+		for r := span[0]; r <= span[1]; r++ {
+			if !bytes.ContainsRune(data, r) {
+				return string(r), nil
+			}
+		}
+	}
+	return "", fmt.Errorf("%w: --config %s: holds every private-use character of Unicode; pipe needs one free to read $ literally (remove some)", ErrUsage, path)
 }
 
 // envErrorLine finds the line of data that godotenv's error msg is about,

@@ -143,3 +143,45 @@ func TestEnvFileValueErrorNamesTheLine(t *testing.T) {
 		t.Errorf("S from %q (%v), want the file's path alone", from["S"], err)
 	}
 }
+
+// A .env value is taken literally: a $ is a $, quoted or not, never the
+// start of a variable (godotenv's expansion cut pa$5word to pa, and read
+// no environment). The rest of the .env syntax is as before.
+func TestEnvFileValuesKeepDollars(t *testing.T) {
+	tests := []struct{ name, line, want string }{
+		{"unquoted $$", `A=pa$$word`, `pa$$word`},
+		{"unquoted $digit", `A=price$5`, `price$5`},
+		{"unquoted $NAME", `A=x$HOME`, `x$HOME`},
+		{"unquoted ${NAME}", `A=x${HOME}y`, `x${HOME}y`},
+		{"unquoted key of the file", `A=$FIRST`, `$FIRST`},
+		{"unquoted backslash", `A=x\$HOME`, `x\$HOME`},
+		{"unquoted trailing $", `A=cost$`, `cost$`},
+		{"unquoted with a comment", `A=x$HOME # the comment`, `x$HOME`},
+		{"export prefix", `export A=x$HOME`, `x$HOME`},
+		{"single-quoted", `A='s$HOME ${HOME} $5'`, `s$HOME ${HOME} $5`},
+		{"double-quoted", `A="q$HOME ${HOME} $5"`, `q$HOME ${HOME} $5`},
+		{"double-quoted escapes", `A="a\$b\nc\"d"`, "a$b\nc\"d"},
+		{"yaml style", `A: p$ss`, `p$ss`},
+		{"stand-in character in the file", "A=\uE000$\uE001", "\uE000$\uE001"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			data := "FIRST=one\n" + tc.line + "\nB=after$1\n"
+			got, err := parseEnvFile("x.env", []byte(data))
+			if err != nil {
+				t.Fatalf("parseEnvFile: %v", err)
+			}
+			if got["A"] != tc.want || got["B"] != "after$1" || got["FIRST"] != "one" || len(got) != 3 {
+				t.Errorf("%s: got %q, want A=%q B=\"after$1\" FIRST=\"one\"", tc.line, got, tc.want)
+			}
+		})
+	}
+}
+
+// A key with a $ is still not KEY=VALUE, at its line.
+func TestEnvFileDollarInAKeyIsAnError(t *testing.T) {
+	_, err := parseEnvFile("x.env", []byte("A=1\nB$C=2\n"))
+	if err == nil || !strings.Contains(err.Error(), "x.env:2: not KEY=VALUE") {
+		t.Errorf("err = %v, want x.env:2: not KEY=VALUE", err)
+	}
+}

@@ -84,6 +84,8 @@ func TestValidate(t *testing.T) {
 		{"missing file", []string{"validate", "nope.yaml"}, 1, "", "nope.yaml: no such file or directory"},
 		{"bad flag", []string{"validate", "--frmat", "json"}, 2, "", "unknown flag --frmat"},
 		{"bad format", []string{"validate", "--format", "xml"}, 2, "", "must be one of"},
+		{"--base-dir", []string{"validate", "pipelines/example.yaml", "--base-dir", "."}, 0, "ok pipelines/example.yaml", ""},
+		{"--base-dir not there", []string{"validate", "pipelines/example.yaml", "--base-dir", "nope"}, 2, "", "pipe: usage: --base-dir nope: no such directory"},
 		{"no command", []string{}, 2, "", "expected one of"},
 	}
 	for _, tt := range tests {

@@ -17,13 +17,19 @@ type selection struct {
 	NoWeb    bool     `help:"Skip the nodes tagged web (web_interface, servers you tag web) and what needs them: --skip-tags web."`
 	Config   string   `help:"Read config overrides from this .env file; its other keys reach exec and python modules' environment." placeholder:"F.env"`
 	Set      []string `short:"s" help:"Override a config key (repeatable)." sep:"none" placeholder:"K=V"`
-	BaseDir  string   `help:"Resolve the pipeline's relative paths against this directory (default: its base_dir, else the current directory when it holds the file, else the file's project)." placeholder:"DIR"`
+	baseDirFlag
 	// NoCache runs cached nodes again; what succeeds still refreshes the
 	// cache.
 	NoCache bool `help:"Run nodes that cache (cache: true) instead of reusing earlier outputs; what succeeds is still stored."`
 	// pipeline holds the config keys given as flags after the file
 	// (params.go); kong never sees them.
 	pipeline *pipelineArgs `kong:"-"`
+}
+
+// baseDirFlag is --base-dir, the same flag for pipe run, explain and
+// validate: a check in CI must resolve paths as the run will.
+type baseDirFlag struct {
+	BaseDir string `help:"Resolve the pipeline's relative paths against this directory (default: its base_dir, else the current directory when it holds the file, else the file's project)." placeholder:"DIR"`
 }
 
 // load reads and compiles the pipeline file with the selected base

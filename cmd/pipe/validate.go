@@ -16,6 +16,7 @@ import (
 type validateCmd struct {
 	Files  []string `arg:"" optional:"" help:"Pipeline files (default pipelines/*.yaml and *.yml)."`
 	Format string   `help:"Output format: text or json." enum:"text,json" default:"text"`
+	baseDirFlag
 }
 
 func (c *validateCmd) Run(e *env) error {
@@ -35,7 +36,7 @@ func (c *validateCmd) Run(e *env) error {
 	var all schema.Diagnostics
 	failed := false
 	for _, f := range files {
-		plan, err := engine.Load(f, modules.Default)
+		plan, err := engine.LoadWith(f, modules.Default, engine.LoadOptions{BaseDir: c.BaseDir})
 		if err == nil {
 			if c.Format == "text" {
 				for _, w := range plan.Warnings {
@@ -46,6 +47,9 @@ func (c *validateCmd) Run(e *env) error {
 				all = append(all, plan.Warnings...)
 			}
 			continue
+		}
+		if errors.Is(err, engine.ErrUsage) {
+			return err // --base-dir names no directory: no file can be checked (exit 2, as run)
 		}
 		failed = true
 		var diags schema.Diagnostics

@@ -20,7 +20,8 @@ var projectMarkers = []string{".pipe", ".git", "go.mod"}
 type LoadOptions struct {
 	// BaseDir, when set, is the directory relative paths in the pipeline
 	// resolve against (pipe run --base-dir), whatever the file's base_dir
-	// says. Relative to the current directory.
+	// says; its sub-pipelines without a base_dir of their own take it too.
+	// Relative to the current directory.
 	BaseDir string
 	// LowMemory trades time for memory where a big file would hold both
 	// its YAML tree and its plan at once (see bigFile): what a process
@@ -39,7 +40,7 @@ func LoadWith(path string, reg *modules.Registry, opts LoadOptions) (*Plan, erro
 	if opts.LowMemory {
 		collectParseTree(p)
 	}
-	return compileIn(p, diags, reg, opts.BaseDir)
+	return compileIn(p, diags, reg, opts.BaseDir, nil)
 }
 
 // bigFile is the size of pipeline file from which LoadWith, with
@@ -61,11 +62,59 @@ func collectParseTree(p *schema.Pipeline) {
 	}
 }
 
+// baseSource says what chose a base directory: the hint of a path not
+// found there names what changes it.
+type baseSource uint8
+
+const (
+	// byDefault: the current directory, or the file's project or
+	// directory.
+	byDefault baseSource = iota
+	// byFlag: pipe's --base-dir (LoadOptions.BaseDir).
+	byFlag
+	// byFile: the file's base_dir.
+	byFile
+)
+
+// base is a pipeline's base directory and what chose it.
+type base struct {
+	dir string
+	by  baseSource
+	// inherited is set for a sub-pipeline without a base_dir of its own:
+	// dir is the base directory of the pipeline that runs it, and by says
+	// what chose that one.
+	inherited bool
+}
+
+// missingHint is the hint of a relative path not found in the base
+// directory, shown as shown: where it is and what would change it.
+func (b base) missingHint(shown string) string {
+	at := fmt.Sprintf("relative paths resolve against the base directory (%s)", shown)
+	switch {
+	case b.inherited && b.by == byFlag:
+		return at + " of the pipeline that runs this file, which --base-dir sets; base_dir in this file changes it"
+	case b.inherited && b.by == byFile:
+		return at + " of the pipeline that runs this file, which its base_dir sets; base_dir in this file changes it"
+	case b.inherited:
+		return at + " of the pipeline that runs this file; base_dir in this file or --base-dir changes it"
+	case b.by == byFlag:
+		return at + ", which --base-dir sets"
+	case b.by == byFile:
+		return at + ", which base_dir in this file sets"
+	}
+	return at + "; base_dir in the file or --base-dir changes it"
+}
+
 // baseDir decides the directory a pipeline's relative paths resolve
 // against, as an absolute path:
 //   - override (--base-dir, the Go API's option), relative to the current
 //     directory;
 //   - else the file's base_dir, relative to the file's directory;
+//   - else, for a sub-pipeline, parent: the base directory of the
+//     pipeline that runs it, so that --base-dir, or the parent's
+//     base_dir, holds for the whole run (its programs run where the
+//     parent's do, and a worker, which knows only the parent's, finds
+//     the same);
 //   - else the current directory when the file is inside it (what pipe
 //     always did, so pipelines run from their project keep working);
 //   - else the project the file is in: the nearest directory above it
@@ -75,26 +124,26 @@ func collectParseTree(p *schema.Pipeline) {
 //
 // A pipeline built in code (no file) takes its base_dir, else the current
 // directory.
-func baseDir(p *schema.Pipeline, override string) (string, error) {
+func baseDir(p *schema.Pipeline, override string, parent *base) (base, error) {
 	if override != "" {
 		dir, err := filepath.Abs(override)
 		if err == nil {
 			err = isDir(dir)
 		}
 		if err != nil {
-			return "", fmt.Errorf("%w: --base-dir %s: %w", ErrUsage, override, err)
+			return base{}, fmt.Errorf("%w: --base-dir %s: %w", ErrUsage, override, err)
 		}
-		return dir, nil
+		return base{dir: dir, by: byFlag}, nil
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
-		return "", fmt.Errorf("the current directory: %w", err)
+		return base{}, fmt.Errorf("the current directory: %w", err)
 	}
 	fileDir := cwd
 	if p.Source != nil && p.Source.Name != "" && !strings.HasPrefix(p.Source.Name, "(") {
 		file, err := filepath.Abs(p.Source.Name)
 		if err != nil {
-			return "", err
+			return base{}, err
 		}
 		fileDir = filepath.Dir(file)
 	}
@@ -104,22 +153,32 @@ func baseDir(p *schema.Pipeline, override string) (string, error) {
 			dir = filepath.Join(fileDir, dir)
 		}
 		if err := isDir(dir); err != nil {
-			return "", p.Source.Diag(p.BaseDirPos, "base_dir is relative to the pipeline file's directory", "base_dir %s: %v", schema.Quote(p.BaseDir), err)
+			return base{}, p.Source.Diag(p.BaseDirPos, "base_dir is relative to the pipeline file's directory", "base_dir %s: %v", schema.Quote(p.BaseDir), err)
 		}
-		return dir, nil
+		return base{dir: dir, by: byFile}, nil
 	}
+	if parent != nil && parent.dir != "" {
+		return base{dir: parent.dir, by: parent.by, inherited: true}, nil
+	}
+	return base{dir: defaultBaseDir(fileDir, cwd)}, nil
+}
+
+// defaultBaseDir is the base directory of a file in fileDir that nothing
+// sets: cwd when it holds the file, else the file's project, else
+// fileDir.
+func defaultBaseDir(fileDir, cwd string) string {
 	if within(fileDir, cwd) {
-		return cwd, nil
+		return cwd
 	}
 	for dir := fileDir; ; {
 		for _, m := range projectMarkers {
 			if _, err := os.Stat(filepath.Join(dir, m)); err == nil {
-				return dir, nil
+				return dir
 			}
 		}
 		up := filepath.Dir(dir)
 		if up == dir {
-			return fileDir, nil
+			return fileDir
 		}
 		dir = up
 	}

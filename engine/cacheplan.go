@@ -57,8 +57,8 @@ func (c *compiler) cacheChecks(pn *planNode) {
 		return
 	}
 	for _, f := range n.Files {
-		if m, _ := filepath.Glob(inBase(c.dir, f.ID)); len(m) == 0 {
-			c.warnf(f.Pos, "globs are relative to the base directory ("+c.dir+"); the key records that nothing matched",
+		if m, _ := filepath.Glob(inBase(c.base.dir, f.ID)); len(m) == 0 {
+			c.warnf(f.Pos, "globs are relative to the base directory ("+c.base.dir+"); the key records that nothing matched",
 				"files: %s matches no file", f.ID)
 		}
 	}

@@ -130,18 +130,19 @@ func Load(path string, reg *modules.Registry) (*Plan, error) {
 // called name: for pipelines built in code or read from elsewhere.
 func Parse(name string, data []byte, reg *modules.Registry) (*Plan, error) {
 	p, diags := schema.Parse(name, data)
-	return compileIn(p, diags, reg, "")
+	return compileIn(p, diags, reg, "", nil)
 }
 
 // compileIn compiles p with base directory override ("" for the default;
-// see baseDir), diags holding the problems found in reading it.
-func compileIn(p *schema.Pipeline, diags schema.Diagnostics, reg *modules.Registry, override string) (*Plan, error) {
+// see baseDir), or, for a sub-pipeline, its parent's base directory;
+// diags hold the problems found in reading it.
+func compileIn(p *schema.Pipeline, diags schema.Diagnostics, reg *modules.Registry, override string, parent *base) (*Plan, error) {
 	if override != "" {
-		if _, err := baseDir(p, override); err != nil {
+		if _, err := baseDir(p, override, nil); err != nil {
 			return nil, err
 		}
 	}
-	plan, more := compile(p, reg, override)
+	plan, more := compileWithDir(p, reg, override, parent, false)
 	if plan == nil || len(diags) > 0 {
 		// Warnings go with the errors: the user sees all at once.
 		diags = append(diags, more...)
@@ -178,28 +179,28 @@ func Compile(p *schema.Pipeline, reg *modules.Registry) (*Plan, schema.Diagnosti
 }
 
 func compile(p *schema.Pipeline, reg *modules.Registry, override string) (*Plan, schema.Diagnostics) {
-	return compileWithDir(p, reg, override, false)
+	return compileWithDir(p, reg, override, nil, false)
 }
 
-// compileWithDir compiles p; offline, it reads no file (no base
-// directory, no Inspect), for a plan compiled again elsewhere.
-func compileWithDir(p *schema.Pipeline, reg *modules.Registry, override string, offline bool) (*Plan, schema.Diagnostics) {
+// compileWithDir compiles p with its base directory from override, else
+// its base_dir, else parent's (see baseDir); offline, it reads no file (no
+// base directory, no Inspect), for a plan compiled again elsewhere.
+func compileWithDir(p *schema.Pipeline, reg *modules.Registry, override string, parent *base, offline bool) (*Plan, schema.Diagnostics) {
 	var stack []string
 	if p.Source != nil && p.Source.Name != "" && !strings.HasPrefix(p.Source.Name, "(") {
 		if abs, err := filepath.Abs(p.Source.Name); err == nil {
 			stack = []string{abs}
 		}
 	}
-	return compileStack(p, reg, override, offline, stack, nil)
+	return compileStack(p, reg, override, parent, offline, stack, nil)
 }
 
-func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, offline bool, stack []string, loaded map[string]*loadedSub) (*Plan, schema.Diagnostics) {
+func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, parent *base, offline bool, stack []string, loaded map[subKey]*loadedSub) (*Plan, schema.Diagnostics) {
 	p, early, index := completed(p)
 	c := &compiler{p: p, src: p.Source, reg: reg, env: newExprEnv(WithDangerKey(p.Config)), diags: early, stack: stack, offline: offline, loaded: loaded}
-	var dir string
 	if !offline {
 		var err error
-		if dir, err = baseDir(p, override); err != nil {
+		if c.base, err = baseDir(p, override, parent); err != nil {
 			var d *schema.Diagnostic
 			if !errors.As(err, &d) {
 				d = p.Source.Diag(schema.Pos{}, "", "%v", err)
@@ -207,7 +208,6 @@ func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, of
 			c.diags = append(c.diags, d)
 		}
 	}
-	c.dir = dir
 	var graphDiags schema.Diagnostics
 	c.g, graphDiags = dag.BuildWithIndex(p, index)
 	c.diags = append(c.diags, graphDiags...)
@@ -236,7 +236,7 @@ func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, of
 			subs = append(subs, sub.plan)
 		}
 	}
-	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env, Warnings: c.warnings, caching: caching, BaseDir: dir, outputs: outputs, subs: subs}, nil
+	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env, Warnings: c.warnings, caching: caching, BaseDir: c.base.dir, outputs: outputs, subs: subs}, nil
 }
 
 type compiler struct {
@@ -252,8 +252,8 @@ type compiler struct {
 	refAt []schema.Pos
 	// warnings do not stop the plan (schema.Warning).
 	warnings schema.Diagnostics
-	// dir is the plan's base directory.
-	dir string
+	// base is the plan's base directory; its dir is "" offline.
+	base base
 	// inForeach is set while a foreach expression compiles: item is not
 	// set there yet.
 	inForeach bool
@@ -265,10 +265,11 @@ type compiler struct {
 	// offline is set for a plan compiled again where it runs (a Temporal
 	// workflow): it reads no file, sub-pipelines' included.
 	offline bool
-	// loaded holds the sub-pipelines compiled so far by absolute path,
-	// shared by every file of one compile: a file included many times is
-	// read and compiled once.
-	loaded map[string]*loadedSub
+	// loaded holds the sub-pipelines compiled so far by absolute path
+	// and inherited base directory, shared by every file of one compile:
+	// a file included many times is read and compiled once for each base
+	// directory it runs in.
+	loaded map[subKey]*loadedSub
 	// itemsRead holds the nodes whose items (nodes.<id>.items) some
 	// expression may read; nil while none does.
 	itemsRead map[int]struct{}

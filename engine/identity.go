@@ -10,7 +10,7 @@ import (
 // file that declares itself dangerous makes its node dangerous before any
 // of its code runs, and the dangerous gate holds it like any other.
 func (c *compiler) inspect(pn *planNode) {
-	if pn.info.Inspect == nil || c.dir == "" {
+	if pn.info.Inspect == nil || c.base.dir == "" {
 		return
 	}
 	with := make(map[string]any, len(pn.With))
@@ -19,7 +19,7 @@ func (c *compiler) inspect(pn *planNode) {
 			with[in.Key] = in.Value
 		}
 	}
-	id := pn.info.Inspect(with, c.dir)
+	id := pn.info.Inspect(with, c.base.dir)
 	if id.Dangerous {
 		pn.dangerous = true
 		pn.declared = id.Why
@@ -52,7 +52,7 @@ func ParseRemote(name string, data []byte, reg *modules.Registry, declared map[s
 	if p == nil {
 		return nil, diags
 	}
-	plan, more := compileWithDir(p, reg, "", true)
+	plan, more := compileWithDir(p, reg, "", nil, true)
 	if plan == nil || len(diags) > 0 {
 		return nil, append(diags, more...)
 	}

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,7 +18,7 @@ func (c *compiler) checkRules(in schema.Input, info *modules.Info, field modules
 			c.errorf(in.Pos, field.Description, "input %s of module %s: %s", in.Key, info.Name, clipQuoted(err.Error(), in.Value))
 		}
 	}
-	if !field.Exists || c.dir == "" {
+	if !field.Exists || c.base.dir == "" {
 		return // offline: the machine that runs the node has the files
 	}
 	path, ok := in.Value.(string)
@@ -28,12 +27,12 @@ func (c *compiler) checkRules(in schema.Input, info *modules.Info, field modules
 	}
 	full := path
 	if !filepath.IsAbs(full) {
-		full = filepath.Join(c.dir, path)
+		full = filepath.Join(c.base.dir, path)
 	}
 	if _, err := os.Stat(full); err == nil {
 		return
 	}
-	c.errorf(in.Pos, fmt.Sprintf("relative paths resolve against the base directory (%s); base_dir in the file or --base-dir changes it", c.shownDir()),
+	c.errorf(in.Pos, c.base.missingHint(c.shownDir()),
 		"input %s of module %s: no such file %s", in.Key, info.Name, schema.Quote(path))
 }
 
@@ -42,9 +41,9 @@ func (c *compiler) checkRules(in schema.Input, info *modules.Info, field modules
 // files do not hold this machine's paths).
 func (c *compiler) shownDir() string {
 	if cwd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(cwd, c.dir); err == nil && !strings.HasPrefix(rel, "..") {
+		if rel, err := filepath.Rel(cwd, c.base.dir); err == nil && !strings.HasPrefix(rel, "..") {
 			return rel
 		}
 	}
-	return c.dir
+	return c.base.dir
 }

@@ -129,8 +129,8 @@ func (c *compiler) subPipeline(n *schema.Node) *subPlan {
 	}
 	plan := l.plan
 	sub := &subPlan{plan: plan, file: abs}
-	if c.dir != "" {
-		if rel, err := filepath.Rel(c.dir, abs); err == nil {
+	if c.base.dir != "" {
+		if rel, err := filepath.Rel(c.base.dir, abs); err == nil {
 			sub.file = rel
 		}
 	}
@@ -138,7 +138,15 @@ func (c *compiler) subPipeline(n *schema.Node) *subPlan {
 	return sub
 }
 
-// loadedSub is a sub-pipeline file read and compiled once per compile.
+// subKey is a sub-pipeline file by absolute path, with the base
+// directory it inherits: it compiles to another plan in another one.
+type subKey struct {
+	abs    string
+	parent base
+}
+
+// loadedSub is a sub-pipeline file read and compiled once per compile
+// and base directory.
 type loadedSub struct {
 	plan     *Plan // nil when it has problems
 	name     string
@@ -146,17 +154,19 @@ type loadedSub struct {
 	err      error // reading it failed
 }
 
-// load reads and compiles the sub-pipeline at path (abs), once: its own
-// problems are reported the first time, at their lines in its file.
+// load reads and compiles the sub-pipeline at path (abs) in this
+// pipeline's base directory, once: its own problems are reported the
+// first time, at their lines in its file.
 func (c *compiler) load(path, abs string) *loadedSub {
-	if l, ok := c.loaded[abs]; ok {
+	key := subKey{abs: abs, parent: c.base}
+	if l, ok := c.loaded[key]; ok {
 		return l
 	}
 	if c.loaded == nil {
-		c.loaded = map[string]*loadedSub{}
+		c.loaded = map[subKey]*loadedSub{}
 	}
 	l := &loadedSub{name: path}
-	c.loaded[abs] = l
+	c.loaded[key] = l
 	p, err := schema.Load(path)
 	diags, _ := err.(schema.Diagnostics)
 	if err != nil && diags == nil {
@@ -168,7 +178,8 @@ func (c *compiler) load(path, abs string) *loadedSub {
 		stack := append(slices.Clip(c.stack), abs)
 		var more schema.Diagnostics
 		// The same map: files it includes are loaded once too.
-		l.plan, more = compileStack(p, c.reg, "", false, stack, c.loaded)
+		parent := c.base
+		l.plan, more = compileStack(p, c.reg, "", &parent, false, stack, c.loaded)
 		diags = append(diags, more...)
 	}
 	if len(diags) > 0 {

@@ -165,6 +165,44 @@ func TestPipelineModuleOnAWorker(t *testing.T) {
 	}
 }
 
+// On a worker, a sub-pipeline without a base_dir of its own runs in the
+// base directory of the pipeline that runs it (the task's Dir), as it does
+// in a local run: it ran in its file's project instead, ignoring the
+// run's --base-dir or its parent's base_dir.
+func TestPipelineModuleOnAWorkerTakesTheParentsBaseDir(t *testing.T) {
+	proj, err := filepath.EvalSymlinks(t.TempDir()) // pwd prints the real path
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range map[string]string{
+		".pipe/.keep":      "",
+		"other/.keep":      "",
+		"own/.keep":        "",
+		"pipes/child.yaml": "name: child\nnodes:\n  pwd: {module: exec, with: {command: [pwd]}}\noutputs:\n  cwd: ${{ nodes.pwd.outputs.stdout }}\n",
+		"pipes/based.yaml": "name: based\nbase_dir: ../own\nnodes:\n  pwd: {module: exec, with: {command: [pwd]}}\noutputs:\n  cwd: ${{ nodes.pwd.outputs.stdout }}\n",
+	} {
+		path := filepath.Join(proj, name)
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ex := engine.NewLocalExecutor(modules.Default, 0, func(string) *slog.Logger { return nil }, nil)
+	for _, tt := range []struct{ file, want string }{
+		{"../pipes/child.yaml", "other"}, // not proj, the file's project
+		{"../pipes/based.yaml", "own"},   // its own base_dir wins
+	} {
+		out, err := ex.Execute(context.Background(), engine.Task{Run: "r1", Node: "sub", Module: engine.PipelineModule,
+			With: map[string]any{"file": tt.file}, Dir: filepath.Join(proj, "other"), Attempt: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := out.Values["cwd"], filepath.Join(proj, tt.want); got != want {
+			t.Errorf("%s ran in %v, want %s", tt.file, got, want)
+		}
+	}
+}
+
 // pipe graph draws a pipeline node in a cluster with its sub-pipeline's
 // nodes, <node>/<child>.
 func TestPipelineGraph(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
 )
 
 // childrenKey carries a sub-pipeline's node records in the pipeline
@@ -45,7 +46,7 @@ func (m *pipelineModule) Run(ctx context.Context, in *modules.Input) (*modules.O
 	plan := m.plan
 	if plan == nil {
 		var err error
-		if plan, err = Load(in.Path(file), m.reg); err != nil {
+		if plan, err = loadSub(in.Path(file), m.reg, in.Dir); err != nil {
 			return nil, fmt.Errorf("pipeline %s: %w", file, err)
 		}
 	}
@@ -100,6 +101,23 @@ func (m *pipelineModule) Run(ctx context.Context, in *modules.Input) (*modules.O
 	}
 	values[childrenKey] = children
 	return &modules.Output{Message: fmt.Sprintf("pipeline %s: %d node(s) ran", name, len(rec.Nodes)), Values: values}, nil
+}
+
+// loadSub loads a sub-pipeline file where its parent's plan was compiled
+// elsewhere (a worker): without a base_dir of its own, it takes parentDir,
+// the base directory its parent runs in, as it did in the compile that
+// submitted the run ("" is the current directory).
+func loadSub(path string, reg *modules.Registry, parentDir string) (*Plan, error) {
+	p, err := schema.Load(path)
+	if p == nil {
+		return nil, err
+	}
+	diags, _ := err.(schema.Diagnostics)
+	dir, err := filepath.Abs(parentDir)
+	if err != nil {
+		return nil, err
+	}
+	return compileIn(p, diags, reg, "", &base{dir: dir})
 }
 
 // subConfig is the sub-pipeline's config: its defaults, overridden by the

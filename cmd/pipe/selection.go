@@ -29,7 +29,7 @@ type selection struct {
 // baseDirFlag is --base-dir, the same flag for pipe run, explain and
 // validate: a check in CI must resolve paths as the run will.
 type baseDirFlag struct {
-	BaseDir string `help:"Resolve the pipeline's relative paths against this directory (default: its base_dir, else the current directory when it holds the file, else the file's project)." placeholder:"DIR"`
+	BaseDir string `help:"Resolve the pipeline's relative paths against this directory, and its sub-pipelines' that set no base_dir (default: its base_dir, else the current directory when it holds the file, else the file's project)." placeholder:"DIR"`
 }
 
 // load reads and compiles the pipeline file with the selected base

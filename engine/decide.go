@@ -3,8 +3,6 @@ package engine
 import (
 	"fmt"
 	"reflect"
-
-	"github.com/expr-lang/expr"
 )
 
 // This file holds the run's decisions: which ready node runs, is
@@ -154,11 +152,11 @@ func (c *core) evaluate(i int, success bool) (Status, string, map[string]any) {
 	pn := c.pn(i)
 	env := c.env(i, success)
 	if pn.when != nil && (i < len(c.plan.nodes) || pn.when.itemOff >= 0) {
-		out, err := expr.Run(pn.when.prog, env)
+		ok, err := runWhen(pn.when, env)
 		if err != nil {
 			return StatusError, c.exprFailed(place{start: pn.WhenPos}, "when: "+pn.When, pn.When, err).Error(), nil
 		}
-		if ok, _ := out.(bool); !ok {
+		if !ok {
 			return StatusSkipped, "when is false: " + pn.When, nil
 		}
 	}

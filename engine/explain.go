@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-
-	"github.com/expr-lang/expr"
 )
 
 // Would is what a node would do in a run, as far as can be known before it.
@@ -203,11 +201,10 @@ func (c *core) explain(i int, would []Would) (Would, string) {
 		// Decided for each instance, with its item: not once, with none.
 		return WouldDecide, "when: " + pn.When + " is decided for each item"
 	}
-	v, err := expr.Run(pn.when.prog, c.env(i, success))
+	ok, err := runWhen(pn.when, c.env(i, success))
 	if err != nil {
-		return WouldRun, fmt.Sprintf("when: %s fails: %v (the node would fail)", pn.When, err)
+		return WouldRun, fmt.Sprintf("when: %s fails: %v (the node would fail)", pn.When, c.exprText(pn.When, err))
 	}
-	ok, _ := v.(bool)
 	verdict, w := "false", WouldSkip
 	if ok {
 		verdict, w = "true", WouldRun

@@ -305,10 +305,54 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 	}
 	prog, err := expr.Compile(src, opts...)
 	if err != nil {
-		return nil, []exprError{fromExprErr(err, exprHint(err, asBool))}
+		return nil, []exprError{e.checkError(err, src, asBool)}
+	}
+	if asBool && prog.Node().Type().Kind() == reflect.Interface {
+		// Its type is known only as it runs: compiled as a bool, a value
+		// of another type fails inside expr, which says only its Go type;
+		// without, runWhen says what the value is.
+		opts = opts[:len(opts)-1]
+		if p, err := expr.Compile(src, opts...); err == nil {
+			prog = p
+		}
 	}
 	c.prog = prog
 	return c, nil
+}
+
+// isPath reports whether src is a name or a path of names (config.N).
+func isPath(src string) bool {
+	for part := range strings.SplitSeq(src, ".") {
+		if !schema.IsIdentifier(part) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkError is expr's compile error err of src (its checker's: src
+// parses), worded for users (see exprMessage).
+func (e *exprEnv) checkError(err error, src string, asBool bool) exprError {
+	x := fromExprErr(err, exprHint(err, asBool))
+	if got, ok := strings.CutPrefix(x.msg, "expected bool, but got "); ok && asBool {
+		// A when that is surely not a bool: say what it is.
+		if what := typeWord(got); !isNamespace(what) {
+			test := strings.TrimSpace(src)
+			if !isPath(test) {
+				test = "(" + test + ")"
+			}
+			hint := "test it: " + boolTest(test, bare(what))
+			if what == "a function" {
+				hint = "call it: " + strings.TrimSpace(src) + "()"
+			}
+			return exprError{off: x.off, msg: fmt.Sprintf("when must be true or false, and %s is %s", schema.OneLine(strings.TrimSpace(src)), what), hint: hint}
+		}
+	}
+	msg, hint := exprMessage(x.msg, src, x.off, e.cfgKeys)
+	if hint == "" {
+		hint = x.hint
+	}
+	return exprError{off: x.off, msg: msg, hint: hint}
 }
 
 // exprHint says what to do about expr's compile error err, when there is

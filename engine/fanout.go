@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/expr-lang/expr"
 )
 
 // This file holds the core's decisions for foreach nodes: a ready foreach
@@ -127,10 +125,10 @@ func (c *core) fanOut(i int, work []int) []int {
 	if status == "" {
 		env = c.env(i, success)
 		if pn.when != nil && pn.when.itemOff < 0 {
-			out, err := expr.Run(pn.when.prog, env)
+			ok, err := runWhen(pn.when, env)
 			if err != nil {
 				status, reason = StatusError, c.exprFailed(place{start: pn.WhenPos}, "when: "+pn.When, pn.When, err).Error()
-			} else if ok, _ := out.(bool); !ok {
+			} else if !ok {
 				status, reason = StatusSkipped, "when is false: "+pn.When
 			}
 		}

@@ -144,17 +144,34 @@ func (c *core) exprFailed(at place, what, src string, err error) error {
 	if errors.As(err, &placed) {
 		return err // placed already
 	}
-	off, msg := 0, err.Error()
-	var fe *file.Error
-	if errors.As(err, &fe) {
-		off, msg = fe.From, fe.Message
-	}
-	msg = reflectMessage(msg)
+	off, msg := c.exprMessage(src, err)
 	e := &exprRunError{where: c.where(at.at(src, off)), what: what + ": " + msg, err: err}
 	if at.tpl != nil {
 		e.tpl, e.off = at.tpl, at.boff+runeByte(src, off)
 	}
 	return e
+}
+
+// exprMessage is the run-time error err of expression src worded for
+// users (see exprMessage), and the rune offset in src where it failed.
+func (c *core) exprMessage(src string, err error) (int, string) {
+	off, msg := 0, err.Error()
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		off, msg = fe.From, fe.Message
+	}
+	var keys []string
+	if c.plan.env != nil {
+		keys = c.plan.env.cfgKeys
+	}
+	msg, _ = exprMessage(msg, src, off, keys)
+	return off, msg
+}
+
+// exprText is exprMessage without the offset.
+func (c *core) exprText(src string, err error) string {
+	_, msg := c.exprMessage(src, err)
+	return msg
 }
 
 // reflectMessage says what expr's builtins (sum, mean, len) meant when they
@@ -170,7 +187,20 @@ func reflectMessage(msg string) string {
 	if kind == "zero" {
 		return "a function was given null, not a list (an output the node did not give reads as null: check its name)"
 	}
-	return "a function was given a " + kind + ", not a list"
+	return "a function was given " + kindWord(kind) + ", not a list"
+}
+
+// kindWord is what users call the reflect.Kind named kind.
+func kindWord(kind string) string {
+	switch kind {
+	case "slice", "array":
+		return "a list"
+	case "map":
+		return "a map"
+	case "struct":
+		return "a value"
+	}
+	return typeWord(kind)
 }
 
 // inputFailed places the run-time error err of input in: at the
@@ -228,6 +258,38 @@ func (e *exprRunError) Unwrap() error { return e.err }
 
 func runExpr(c *compiled, env any) (any, error) {
 	return expr.Run(c.prog, env)
+}
+
+// runWhen runs the `when` c: null is false, as it is for expr; a value
+// that is neither is an error that says what it is.
+func runWhen(c *compiled, env any) (bool, error) {
+	out, err := expr.Run(c.prog, env)
+	if err != nil {
+		return false, err
+	}
+	switch v := out.(type) {
+	case bool:
+		return v, nil
+	case nil:
+		return false, nil
+	}
+	return false, fmt.Errorf("must be true or false, not %s", valueWord(out))
+}
+
+// valueWord says what v is, and for a string or a number what it holds:
+// a string ("yes"), a number (3), a list of 2.
+func valueWord(v any) string {
+	switch x := v.(type) {
+	case string:
+		return "a string (" + schema.Quote(x) + ")"
+	case int, int64, float64:
+		return fmt.Sprintf("a number (%v)", x)
+	case []any:
+		return fmt.Sprintf("a list (of %d)", len(x))
+	case map[string]any:
+		return fmt.Sprintf("a map (of %d)", len(x))
+	}
+	return typeWord(fmt.Sprintf("%T", v))
 }
 
 // normalize makes a module's outputs plain JSON values, so that expressions

@@ -77,18 +77,18 @@ nodes:
 		t.Fatal(err)
 	}
 	for node, want := range map[string]string{
-		"b": "rt.yaml:7:43: input v: ${{ nodes.a.outputs.l[5] }}: index out of range",
-		"c": "rt.yaml:11:30: when: nodes.a.outputs.s > 3: invalid operation",
-		"d": "rt.yaml:15:36: foreach: ${{ nodes.a.outputs.l[7] }}: index out of range",
+		"b": "rt.yaml:7:43: input v: ${{ nodes.a.outputs.l[5] }}: index 5 is out of range: the list has 2 items",
+		"c": "rt.yaml:11:30: when: nodes.a.outputs.s > 3: > cannot take a string and a number",
+		"d": "rt.yaml:15:36: foreach: ${{ nodes.a.outputs.l[7] }}: index 7 is out of range: the list has 2 items",
 		"e": `rt.yaml:16:38: input duration: "x" is not a duration`,
-		"f": "rt.yaml:17:71: input m: ${{ nodes.a.outputs.l[9] }}: index out of range",
+		"f": "rt.yaml:17:71: input m: ${{ nodes.a.outputs.l[9] }}: index 9 is out of range: the list has 2 items",
 		// The same text in two inputs is one compiled template: each is
 		// placed in its own.
-		"g": "rt.yaml:22:32: input x: ${{ nodes.a.outputs.l[5] }}: index out of range",
+		"g": "rt.yaml:22:32: input x: ${{ nodes.a.outputs.l[5] }}: index 5 is out of range: the list has 2 items",
 		"h": "rt.yaml:24:44: foreach gave a string, not a list or a map",
 		// expr's builtins fail on null inside reflect: the reason says so.
-		"i": "rt.yaml:25:46: input n: ${{ sum(nodes.a.outputs.nope) }}: a function was given null",
-		"j": "rt.yaml:26:46: input n: ${{ sum(nodes.a.outputs.m) }}: a function was given a map, not a list",
+		"i": "rt.yaml:25:46: input n: ${{ sum(nodes.a.outputs.nope) }}: sum was given null",
+		"j": "rt.yaml:26:46: input n: ${{ sum(nodes.a.outputs.m) }}: sum was given a map, not a list",
 	} {
 		if got := rec.Nodes[node].Reason; !strings.HasPrefix(got, want) {
 			t.Errorf("%s: reason %q, want it to start %q", node, got, want)

@@ -2,8 +2,11 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/expr-lang/expr/ast"
+
+	"github.com/pipe-run/pipe/schema"
 )
 
 // This file checks how an expression uses the outputs a node promises a
@@ -56,11 +59,28 @@ func (v *promiseUse) Visit(node *ast.Node) {
 		v.wantBool(n.Cond, "a condition (? :)")
 	case *ast.MemberNode:
 		what, t := v.typeOf(n.Node)
-		if _, isName := n.Property.(*ast.StringNode); isName && (t == "int" || t == "number" || t == "bool" || t == "string") {
+		name, isName := n.Property.(*ast.StringNode)
+		_, isNumber := n.Property.(*ast.IntegerNode)
+		switch {
+		case isName && (t == "int" || t == "number" || t == "bool" || t == "string"):
 			v.bad = append(v.bad, exprError{off: n.Property.Location().From,
 				msg:  fmt.Sprintf("%s is promised as %s: it has no fields", what, article(t)),
 				hint: "read the value itself, or promise it as a map"})
+		case isName && t == "list":
+			v.bad = append(v.bad, exprError{off: n.Property.Location().From,
+				msg:  fmt.Sprintf("%s is promised as a list: it has no field %s", what, schema.Quote(name.Value)),
+				hint: fmt.Sprintf("a list is read by position (%s[0]), or promise it as a map", what)})
+		case isNumber && t == "map":
+			v.bad = append(v.bad, exprError{off: n.Property.Location().From,
+				msg:  fmt.Sprintf("%s is promised as a map: it is indexed by a key (a string), not a number", what),
+				hint: fmt.Sprintf(`read a key (%s["key"]), or promise it as a list`, what)})
+		case isNumber && (t == "int" || t == "number" || t == "bool"):
+			v.bad = append(v.bad, exprError{off: n.Property.Location().From,
+				msg:  fmt.Sprintf("%s is promised as %s: it cannot be indexed", what, article(t)),
+				hint: "read the value itself, or promise it as a list"})
 		}
+	case *ast.BuiltinNode:
+		v.collection(n)
 	case *ast.BinaryNode:
 		if n.Operator == "&&" || n.Operator == "||" || n.Operator == "and" || n.Operator == "or" {
 			v.wantBool(n.Left, n.Operator)
@@ -78,6 +98,32 @@ func (v *promiseUse) Visit(node *ast.Node) {
 					hint: "compare it with a value of its own type, or convert it (int(), string())"})
 			}
 		}
+	}
+}
+
+// listBuiltins are expr's builtins whose first argument is a list.
+var listBuiltins = []string{"all", "none", "any", "one", "filter", "map", "count", "sum", "find", "findIndex", "findLast", "findLastIndex",
+	"groupBy", "sortBy", "reduce", "mean", "median", "first", "last", "flatten", "uniq", "reverse", "sort", "concat", "join"}
+
+// collection reports a builtin given a promised output it cannot take:
+// len of a number, sum of a string.
+func (v *promiseUse) collection(n *ast.BuiltinNode) {
+	if len(n.Arguments) == 0 {
+		return
+	}
+	what, t := v.typeOf(n.Arguments[0])
+	scalar := t == "int" || t == "number" || t == "bool"
+	switch {
+	case n.Name == "len" && scalar:
+		_, _, off, _ := outputRead(n.Arguments[0])
+		v.bad = append(v.bad, exprError{off: off,
+			msg:  fmt.Sprintf("len takes a list, a map or a string, and %s is promised as %s", what, article(t)),
+			hint: "read the value itself, or promise it as a list"})
+	case slices.Contains(listBuiltins, n.Name) && (scalar || t == "string"):
+		_, _, off, _ := outputRead(n.Arguments[0])
+		v.bad = append(v.bad, exprError{off: off,
+			msg:  fmt.Sprintf("%s takes a list, and %s is promised as %s", n.Name, what, article(t)),
+			hint: "promise it as a list"})
 	}
 }
 

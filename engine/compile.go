@@ -327,7 +327,7 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 		c.foreach(i, &pn)
 	}
 	if n.When != "" {
-		pn.when = c.expr(i, n.When, place{start: n.WhenPos}, true, &pn.refs)
+		pn.when = c.expr(i, n.When, whenPlace(n), true, &pn.refs)
 		pn.noteConfig(pn.when)
 	}
 	for _, in := range n.With {

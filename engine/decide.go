@@ -154,7 +154,7 @@ func (c *core) evaluate(i int, success bool) (Status, string, map[string]any) {
 	if pn.when != nil && (i < len(c.plan.nodes) || pn.when.itemOff >= 0) {
 		ok, err := runWhen(pn.when, env)
 		if err != nil {
-			return StatusError, c.exprFailed(place{start: pn.WhenPos}, "when: "+pn.When, pn.When, err).Error(), nil
+			return StatusError, c.exprFailed(whenPlace(pn.Node), "when: "+pn.When, pn.When, err).Error(), nil
 		}
 		if !ok {
 			return StatusSkipped, "when is false: " + pn.When, nil

@@ -483,6 +483,14 @@ type place struct {
 	boff  int              // the source's byte offset in tpl.Text
 }
 
+// whenPlace is where node n's when is in the file.
+func whenPlace(n *schema.Node) place {
+	if n.WhenMarks == nil {
+		return place{start: n.WhenPos}
+	}
+	return place{start: n.WhenPos, tpl: &schema.Template{Pos: n.WhenPos, Text: n.When, Marks: n.WhenMarks}}
+}
+
 // at returns the file position of rune off of src, the source at p (its
 // end when off is negative or past it).
 func (p place) at(src string, off int) schema.Pos {

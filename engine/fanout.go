@@ -127,7 +127,7 @@ func (c *core) fanOut(i int, work []int) []int {
 		if pn.when != nil && pn.when.itemOff < 0 {
 			ok, err := runWhen(pn.when, env)
 			if err != nil {
-				status, reason = StatusError, c.exprFailed(place{start: pn.WhenPos}, "when: "+pn.When, pn.When, err).Error()
+				status, reason = StatusError, c.exprFailed(whenPlace(pn.Node), "when: "+pn.When, pn.When, err).Error()
 			} else if !ok {
 				status, reason = StatusSkipped, "when is false: "+pn.When
 			}

@@ -246,17 +246,17 @@ func (l *loader) writtenWithBang(v *yaml.Node) bool {
 // is the user's `!` negation read as a tag.
 var standardTags = []string{"!!str", "!!bool", "!!int", "!!float", "!!null", "!!timestamp", "!!binary", "!!merge", "!!map", "!!seq", "!"}
 
-func (l *loader) when(v *yaml.Node) (string, Pos) {
+func (l *loader) when(v *yaml.Node) (string, Pos, []Mark) {
 	if v.Kind != yaml.ScalarNode {
 		l.errorf(posOf(v), "write a boolean expression, e.g. when: config.ENABLE_X", "when must be an expression, not %s", kindName(v))
-		return "", Pos{}
+		return "", Pos{}, nil
 	}
 	tag := v.Tag
 	if l.writtenWithBang(v) {
 		// `when: ! config.X` (a space after the !) is YAML's non-specific
 		// tag on the rest, which it reads as a plain string: the negation
 		// the user wrote is only in the file.
-		return "! " + v.Value, posOf(v)
+		return "! " + v.Value, posOf(v), nil
 	}
 	if tag != "" && !slices.Contains(standardTags, v.ShortTag()) && !slices.Contains(standardTags, tag) {
 		// `when: !config.X` is read by YAML as the tag `!config.X` on an
@@ -265,17 +265,17 @@ func (l *loader) when(v *yaml.Node) (string, Pos) {
 		if v.Value != "" {
 			expr += " " + v.Value
 		}
-		return expr, posOf(v)
+		return expr, posOf(v), nil
 	}
 	if isNull(v) {
 		l.errorf(posOf(v), "remove `when` to always run the node, or write an expression", "when is empty")
-		return "", Pos{}
+		return "", Pos{}, nil
 	}
 	pos := posOf(v)
 	if v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
 		pos.Col++
 	}
-	return v.Value, pos
+	return v.Value, pos, l.wordMarks(v, v.Value)
 }
 
 func (l *loader) with(v *yaml.Node) []Input {
@@ -626,6 +626,59 @@ func (l *loader) marks(v *yaml.Node, s string) []Mark {
 		marks = append(marks, Mark{Off: at, Pos: l.src.posOf(start + rawAt)})
 		at, rawAt = at+len(open), rawAt+len(open)
 	}
+}
+
+// wordMarks places each word of s, the text of scalar v, in the file when
+// s is not written there as it reads: an expression (a when) over several
+// lines of a block or a plain string, whose line breaks and indentation
+// the text folds or keeps. A quoted scalar is placed byte by byte, as
+// marks places it. Nil when s is written as it reads, or when its words
+// are not found in order as written (the start's guess stands).
+func (l *loader) wordMarks(v *yaml.Node, s string) []Mark {
+	if v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		return l.marks(v, s)
+	}
+	start := l.src.offset(posOf(v))
+	if start < 0 {
+		return nil
+	}
+	raw := l.src.Data[start:]
+	block := v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0
+	if !block && bytes.HasPrefix(raw, []byte(s)) {
+		return nil // written as it reads
+	}
+	if block {
+		nl := bytes.IndexByte(raw, '\n') // past the block's header
+		if nl < 0 {
+			return nil
+		}
+		start += nl + 1
+		raw = raw[nl+1:]
+	}
+	raw = raw[:min(len(raw), 16*len(s)+1024)]
+	space := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+	var marks []Mark
+	j := 0
+	for i := 0; i < len(s); {
+		if space(s[i]) {
+			i++
+			continue
+		}
+		for j < len(raw) && space(raw[j]) {
+			j++
+		}
+		if j >= len(raw) || raw[j] != s[i] {
+			return nil
+		}
+		marks = append(marks, Mark{Off: i, Pos: l.src.posOf(start + j)})
+		for i < len(s) && j < len(raw) && !space(s[i]) && raw[j] == s[i] {
+			i, j = i+1, j+1
+		}
+		if i < len(s) && !space(s[i]) {
+			return nil // a word written otherwise
+		}
+	}
+	return marks
 }
 
 // anchors marks, for a text whose byte k was written at raw offset from[k]

@@ -62,7 +62,7 @@ var nodeKeys = []nodeKey{
 		}
 	}},
 	{name: "needs", read: func(l *loader, n *Node, v *yaml.Node) { n.Needs = l.needs(v) }},
-	{name: "when", read: func(l *loader, n *Node, v *yaml.Node) { n.When, n.WhenPos = l.when(v) }},
+	{name: "when", read: func(l *loader, n *Node, v *yaml.Node) { n.When, n.WhenPos, n.WhenMarks = l.when(v) }},
 	{name: "with", read: func(l *loader, n *Node, v *yaml.Node) { n.With = l.with(v) }},
 	{name: "timeout", read: func(l *loader, n *Node, v *yaml.Node) { n.Timeout, _ = l.duration(v, "timeout") }},
 	{name: "retries", read: func(l *loader, n *Node, v *yaml.Node) { l.retries(&n.Retry, v) }},

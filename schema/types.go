@@ -57,8 +57,12 @@ type Node struct {
 	Needs     []Ref
 	// When is the expression source, rebuilt from a YAML tag when the user
 	// wrote it unquoted (`when: !config.X`).
-	When            string
-	WhenPos         Pos
+	When    string
+	WhenPos Pos
+	// WhenMarks place When's words in the file when it is not written
+	// there as it reads (a block, a string over several lines): see
+	// Template.Marks.
+	WhenMarks       []Mark
 	With            []Input
 	Timeout         time.Duration
 	Retry           Retry

@@ -25,6 +25,15 @@ func (l *loader) data(v *yaml.Node) any {
 	if _, err := strconv.ParseInt(lit, 10, 64); errors.Is(err, strconv.ErrRange) && isFloat(val) {
 		l.errorf(posOf(v), `quote it to keep every digit as text ("`+Clip(lit)+`"), or write it with an exponent (`+approx(val)+`) for a number near it`,
 			"%s is too large for a whole number (they go up to %d): YAML reads it as a float, which keeps about 16 digits", Clip(lit), math.MaxInt64)
+	} else if d, ok := leadingZero(lit); ok && (isFloat(val) || toInt(val) != d) {
+		// 0755 is octal to YAML (493), 08 a float: neither what most
+		// mean (a zip code, a month), and --set reads them in decimal.
+		read, octal := "the octal number "+strconv.FormatInt(toInt(val), 10), ", or "+octalHint(lit)+" for octal"
+		if isFloat(val) {
+			read, octal = "a float, not a whole number", ""
+		}
+		l.errorf(posOf(v), `quote it to keep it as text ("`+Clip(lit)+`"), write `+strconv.FormatInt(d, 10)+` for the number`+octal,
+			"%s starts with 0: YAML reads it as %s", Clip(lit), read)
 	} else if isString(val) && isPrefixedInt(lit) {
 		if _, err := strconv.ParseInt(lit, 0, 64); errors.Is(err, strconv.ErrRange) {
 			l.errorf(posOf(v), `quote it if text is meant ("`+Clip(lit)+`"); whole numbers go up to 0x7FFFFFFFFFFFFFFF`,
@@ -32,6 +41,33 @@ func (l *loader) data(v *yaml.Node) any {
 		}
 	}
 	return val
+}
+
+// leadingZero reads s, a whole number in decimal digits written with a
+// leading 0 (0755, -08), in decimal; ok is false for any other s.
+func leadingZero(s string) (int64, bool) {
+	digits := strings.TrimLeft(s, "+-")
+	if len(digits) < 2 || digits[0] != '0' || strings.Trim(digits, "0123456789") != "" {
+		return 0, false
+	}
+	d, err := strconv.ParseInt(s, 10, 64)
+	return d, err == nil
+}
+
+// octalHint writes s, a leading-0 number, as YAML's octal (0o755).
+func octalHint(s string) string {
+	sign := s[:len(s)-len(strings.TrimLeft(s, "+-"))]
+	return sign + "0o" + strings.TrimLeft(s[len(sign):], "0")
+}
+
+func toInt(v any) int64 {
+	switch x := v.(type) {
+	case int:
+		return int64(x)
+	case int64:
+		return x
+	}
+	return 0
 }
 
 // isPrefixedInt reports whether s is written as a hexadecimal, octal or

@@ -25,9 +25,17 @@ func TestNumbersPipeCannotHold(t *testing.T) {
 		// Past float64, a decimal is text as YAML reads it: it may be text.
 		{"1e400", "", "1e400"},
 		{"5e12345", "", "5e12345"}, // a short git hash
-		// A leading 0 is no range problem (YAML reads 09 as a float).
-		{"09", "", 9.0},
-		{"02139", "", 2139.0},
+		// A leading 0: YAML reads 0755 as octal and 09 as a float, not
+		// what a zip code or a month means, and --set reads them in
+		// decimal. 007 and 00 read the same either way.
+		{"09", "3:6: 09 starts with 0: YAML reads it as a float, not a whole number", nil},
+		{"02139", "02139 starts with 0: YAML reads it as a float", nil},
+		{"0755", "3:6: 0755 starts with 0: YAML reads it as the octal number 493", nil},
+		{"-012", "or -0o12 for octal", nil},
+		{"007", "", 7},
+		{"00", "", 0},
+		{"0o755", "", 493},
+		{`"0755"`, "", "0755"},
 		{"9223372036854775807", "", math.MaxInt64},
 		{"-9223372036854775808", "", math.MinInt64},
 		{"1.5e300", "", 1.5e300},

@@ -242,6 +242,35 @@ func (l *loader) writtenWithBang(v *yaml.Node) bool {
 	return next == ' ' || next == '\t'
 }
 
+// customTag reports, as an error, a value that YAML read with a tag of
+// the user's (`x: !config.FLAG`, `y: !foo bar`): YAML keeps only what
+// follows the tag, so the value a node got was not the one written.
+func (l *loader) customTag(v *yaml.Node) bool {
+	if v.Tag == "" || slices.Contains(standardTags, v.ShortTag()) || slices.Contains(standardTags, v.Tag) {
+		return false
+	}
+	written := v.Tag
+	if v.Kind == yaml.ScalarNode && v.Value != "" {
+		written += " " + v.Value
+	}
+	hint := "quote it to keep it as text (" + Quote(written) + ")"
+	if v.Kind != yaml.ScalarNode {
+		hint = "leave the tag out"
+	} else if exprLike(v.Tag[1:]) {
+		hint = "write an expression as ${{ " + Clip(written) + " }}, or " + hint
+	}
+	l.errorf(posOf(v), hint, "YAML reads %s as a tag and keeps only what follows it", Quote(v.Tag))
+	return true
+}
+
+// exprLike reports a tag that reads as the start of an expression
+// (config.FLAG, nodes.a.outputs.ok, cancelled()): the user's negation.
+func exprLike(s string) bool {
+	head, _, _ := strings.Cut(s, ".")
+	head, _, _ = strings.Cut(head, "(")
+	return head != s && IsIdentifier(head)
+}
+
 // standardTags are the tags YAML itself gives; any other tag on a `when`
 // is the user's `!` negation read as a tag.
 var standardTags = []string{"!!str", "!!bool", "!!int", "!!float", "!!null", "!!timestamp", "!!binary", "!!merge", "!!map", "!!seq", "!"}
@@ -333,6 +362,9 @@ func (l *loader) outputs(v *yaml.Node) []Input {
 // value converts a YAML value to plain Go values, collecting the strings
 // that hold `${{` along the way.
 func (l *loader) value(v *yaml.Node, path string, templates *[]Template) any {
+	if v.Kind != yaml.ScalarNode && l.customTag(v) { // a scalar's: data
+		return nil
+	}
 	switch v.Kind {
 	case yaml.ScalarNode:
 		val := l.data(v)

@@ -17,6 +17,9 @@ import (
 // decimal past float64's range (1e400) stays text, as YAML reads it: it
 // may be text (a short git hash, 5e12345).
 func (l *loader) data(v *yaml.Node) any {
+	if l.customTag(v) {
+		return nil
+	}
 	val := l.scalar(v)
 	if v.Kind != yaml.ScalarNode || v.Style != 0 {
 		return val // quoted, a block, or tagged: text as written

@@ -203,7 +203,9 @@ func (c *core) explain(i int, would []Would) (Would, string) {
 	}
 	ok, err := runWhen(pn.when, c.env(i, success))
 	if err != nil {
-		return WouldRun, fmt.Sprintf("when: %s fails: %v (the node would fail)", pn.When, c.exprText(pn.When, err))
+		// The first line: a table row cannot hold a caret under it.
+		msg, _, _ := strings.Cut(c.exprText(pn.When, err), "\n")
+		return WouldRun, fmt.Sprintf("when: %s fails: %s (the node would fail)", pn.When, msg)
 	}
 	verdict, w := "false", WouldSkip
 	if ok {

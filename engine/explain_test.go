@@ -10,7 +10,7 @@ import (
 func TestExplain(t *testing.T) {
 	tm := newTestModules(t)
 	plan, err := engine.Parse("x.yaml", []byte(`
-config: {ENABLE_DANGEROUS_AI: false, MODE: fast, N: 3, API_TOKEN: ""}
+config: {ENABLE_DANGEROUS_AI: false, MODE: fast, N: 3, API_TOKEN: "", ANY: null}
 nodes:
   a: {module: echo}
   risky: {module: risky}
@@ -22,11 +22,12 @@ nodes:
   reads: {module: echo, needs: a, when: nodes.a.outputs.x == 1}
   after_reads: {module: echo, needs: reads}
   dropped: {module: echo}
+  bad_when: {module: echo, when: config.ANY}
 `), tm.reg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := map[string]any{"ENABLE_DANGEROUS_AI": false, "MODE": "fast", "N": 3, "API_TOKEN": "tok_SUPERSECRET_1"}
+	cfg := map[string]any{"ENABLE_DANGEROUS_AI": false, "MODE": "fast", "N": 3, "API_TOKEN": "tok_SUPERSECRET_1", "ANY": "yes"}
 	ex, err := engine.New(tm.reg).Explain(plan, engine.Options{Config: cfg, Skip: []string{"dropped"}})
 	if err != nil {
 		t.Fatal(err)
@@ -45,14 +46,18 @@ nodes:
 		"reads":       {engine.WouldDecide, "reads nodes.a"},
 		"after_reads": {engine.WouldDecide, "runs if its needs run"},
 		"dropped":     {engine.WouldSkip, "skipped by --skip"},
+		"bad_when":    {engine.WouldRun, "(the node would fail)"},
 	}
-	if len(ex) != len(want) || ex[0].Node != "a" || ex[len(ex)-1].Node != "dropped" {
+	if len(ex) != len(want) || ex[0].Node != "a" || ex[len(ex)-1].Node != "bad_when" {
 		t.Fatalf("explanations not one a node in file order: %+v", ex)
 	}
 	for _, x := range ex {
 		w := want[x.Node]
 		if x.Would != w.would || !strings.Contains(x.Why, w.why) {
 			t.Errorf("%s: %s, %q; want %s, %q", x.Node, x.Would, x.Why, w.would, w.why)
+		}
+		if strings.Contains(x.Why, "\n") { // a row of a table
+			t.Errorf("%s: a reason over lines: %q", x.Node, x.Why)
 		}
 		if strings.Contains(x.Why, "SUPERSECRET") {
 			t.Errorf("%s shows the secret: %q", x.Node, x.Why)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
 )
 
 type explainCmd struct {
@@ -110,10 +111,10 @@ func explainNodes(e *env, eng *engine.Engine, plan *engine.Plan, opts engine.Opt
 	}
 	for _, x := range ex {
 		if caches {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", x.Node, x.Module, x.Would, x.Why, x.Cache)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", x.Node, x.Module, x.Would, schema.OneLine(x.Why), x.Cache)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", x.Node, x.Module, x.Would, x.Why)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", x.Node, x.Module, x.Would, schema.OneLine(x.Why))
 	}
 	return ex, tw.Flush()
 }

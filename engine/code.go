@@ -40,7 +40,7 @@ func completed(p *schema.Pipeline) (*schema.Pipeline, schema.Diagnostics, map[st
 			diags = append(diags, cp.Source.Diag(schema.Pos{}, "leave it out, or give it an ID", "node %d of the pipeline is nil", i))
 			continue
 		case !schema.IsIdentifier(n.ID):
-			diags = append(diags, cp.Source.Diag(n.Pos, "use letters, digits and _, starting with a letter (it is read as nodes.<id> in expressions)", "node id %s is not an identifier", schema.Quote(n.ID)))
+			diags = append(diags, cp.Source.Diag(n.Pos, "use letters, digits and _, not starting with a digit (it is read as nodes.<id> in expressions)", "node id %s is not an identifier", schema.Quote(n.ID)))
 			continue
 		}
 		if _, dup := index[n.ID]; dup {

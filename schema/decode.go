@@ -139,7 +139,7 @@ func (l *loader) nodes(m *yaml.Node) {
 	for i, kv := range pairs {
 		id := kv.key.Value
 		if !IsIdentifier(id) {
-			hint := "use letters, digits and _, starting with a letter (it is read as nodes.<id> in expressions)"
+			hint := "use letters, digits and _, not starting with a digit (it is read as nodes.<id> in expressions)"
 			if s := strings.Map(identRune, id); IsIdentifier(s) {
 				hint = fmt.Sprintf("rename it %s (it is read as nodes.<id> in expressions)", Quote(s))
 			}

@@ -57,7 +57,10 @@ type nodeKey struct {
 
 var nodeKeys = []nodeKey{
 	{name: "module", read: func(l *loader, n *Node, v *yaml.Node) {
-		if s, ok := l.str(v, "module"); ok {
+		if s, ok := l.str(v, "module"); ok && s == "" {
+			l.errorf(posOf(v), "name a module (pipe modules lists them), or leave module out to use the node id", "module is empty")
+			n.Partial = true // not the node id's module: no second error
+		} else if ok {
 			n.Module, n.ModulePos = s, posOf(v)
 		}
 	}},

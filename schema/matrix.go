@@ -90,8 +90,12 @@ func (l *loader) matrix(v *yaml.Node) *Foreach {
 // matrixValues reads one key's values: a non-empty list of distinct
 // scalars.
 func (l *loader) matrixValues(key string, v *yaml.Node) ([]any, bool) {
-	if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
+	if v.Kind != yaml.SequenceNode {
 		l.errorf(posOf(v), matrixHint, "matrix %s must be a list of at least one value, not %s", key, kindName(v))
+		return nil, false
+	}
+	if len(v.Content) == 0 {
+		l.errorf(posOf(v), matrixHint, "matrix %s lists no value: the node would never run", key)
 		return nil, false
 	}
 	out := make([]any, 0, len(v.Content))

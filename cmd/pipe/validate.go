@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"slices"
+	"strconv"
 
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/modules"
@@ -42,7 +43,7 @@ func (c *validateCmd) Run(e *env) error {
 				for _, w := range plan.Warnings {
 					fmt.Fprintln(e.stderr, w.Long())
 				}
-				fmt.Fprintf(e.stdout, "ok %s (%d nodes)\n", f, plan.Graph.Len())
+				fmt.Fprintf(e.stdout, "ok %s (%s)\n", f, plural(plan.Graph.Len(), "node"))
 			} else {
 				all = append(all, plan.Warnings...)
 			}
@@ -82,4 +83,12 @@ func (c *validateCmd) Run(e *env) error {
 		return silent(exitFailed)
 	}
 	return nil
+}
+
+// plural writes n things: 1 node, 2 nodes.
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
 }

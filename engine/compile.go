@@ -386,6 +386,7 @@ func (c *compiler) node(i int, n *schema.Node) planNode {
 			} else {
 				c.checkRules(in, info, field)
 			}
+		case c.checkItemInput(n, in, info, field):
 		case wholeType != nil:
 			if sample, ok := sampleOf(wholeType); ok && (field.Type != modules.Duration || sample != "") {
 				if err := field.Type.Check(sample); err != nil {

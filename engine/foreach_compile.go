@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -210,4 +211,58 @@ func (pn *planNode) eachAt() place {
 		return place{start: f.Expr.Pos}
 	}
 	return place{start: f.Expr.PosAt(exprs[0].boff), tpl: f.Expr, boff: exprs[0].boff}
+}
+
+// checkItemInput checks an input that is exactly ${{ item }} or
+// ${{ item.KEY }} of a node whose foreach or matrix lists its items in
+// the file: each value is known, so validate says what a run would say
+// on every instance. It reports whether the input was such a one.
+func (c *compiler) checkItemInput(n *schema.Node, in schema.Input, info *modules.Info, field modules.Field) bool {
+	if n.Foreach == nil || n.Foreach.Expr != nil || len(in.Templates) != 1 {
+		return false
+	}
+	s, _ := in.Value.(string)
+	body, ok := strings.CutPrefix(strings.TrimSpace(s), "${{")
+	if body, ok = strings.CutSuffix(body, "}}"); !ok || strings.Contains(body, "}}") {
+		return false
+	}
+	field_, isItem := strings.CutPrefix(strings.TrimSpace(body), "item")
+	if !isItem || field_ != "" && (field_[0] != '.' || !schema.IsIdentifier(field_[1:])) {
+		return false
+	}
+	var items []any
+	switch v := n.Foreach.Value.(type) {
+	case []any:
+		items = v
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			items = append(items, v[k])
+		}
+	}
+	for k, item := range items {
+		if field_ != "" {
+			m, ok := item.(map[string]any)
+			if item, ok = m[field_[1:]]; !ok {
+				return true // reading it fails, and says so, another way
+			}
+		}
+		if err := field.Type.Check(item); err != nil {
+			hint := field.Description
+			if field.Type == modules.String {
+				hint = fmt.Sprintf("quote the values that are text in the list (\"%v\"), or write ${{ string(item%s) }}", item, field_)
+			}
+			c.errorf(in.Pos, hint,
+				"input %s of module %s: item %d of the node's %s: %v", in.Key, info.Name, k+1, fanWord(n), err)
+			return true
+		}
+	}
+	return true
+}
+
+// fanWord names how node n fans out.
+func fanWord(n *schema.Node) string {
+	if n.Foreach.Keys != nil {
+		return "matrix"
+	}
+	return "foreach"
 }

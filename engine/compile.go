@@ -431,6 +431,10 @@ func sampleOf(t reflect.Type) (any, bool) {
 		return 0.5, true
 	case reflect.String:
 		return "", true
+	case reflect.Slice, reflect.Array:
+		return []any{}, true
+	case reflect.Map:
+		return map[string]any{}, true
 	}
 	return nil, false
 }

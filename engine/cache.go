@@ -69,6 +69,9 @@ func (c *caching) Execute(ctx context.Context, t Task) (*modules.Output, error) 
 		}
 		if err == nil {
 			log.Debug("cache hit", "key", key[:12], "from", out.CachedFrom)
+			if t.cacheKey != nil {
+				*t.cacheKey = key
+			}
 			return out, nil
 		}
 		log.Debug("cache miss", "key", key[:12], "why", err)
@@ -79,6 +82,9 @@ func (c *caching) Execute(ctx context.Context, t Task) (*modules.Output, error) 
 	}
 	if err := c.put(key, ings, t, out); err != nil {
 		log.Warn("not cached", "err", err)
+	}
+	if t.cacheKey != nil {
+		*t.cacheKey = key
 	}
 	return out, nil
 }

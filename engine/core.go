@@ -33,6 +33,9 @@ type core struct {
 	// redact masks secret config values in what the run shows; nil when
 	// the run has none.
 	redact *redactor
+	// notKept holds, in a resumed run, the reasons of the nodes that
+	// succeeded in the earlier run but run again (see notKeeping).
+	notKept map[int]string
 	// progEnv is what programs of exec and python nodes get (moduleEnv).
 	progEnv []string
 	// unexported are the keys moduleEnv left out of progEnv, and why.
@@ -152,6 +155,8 @@ type nodeResult struct {
 	message             string
 	outputs             map[string]any
 	recOutputs, recWith map[string]any
+	recResume           *ResumeInfo
+	cacheKey            string // the node cache's key of what it ran with
 	out                 *modules.Output
 	err                 error
 	attempts            int

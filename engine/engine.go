@@ -349,4 +349,11 @@ type Kept struct {
 	// their ids under it (child, or child/grandchild): the new record
 	// holds them as the earlier one did.
 	Children map[string]*NodeRecord
+	// CacheKey is the node's cache key in the earlier run (ResumeInfo.
+	// CacheKey): a node that caches is kept only while what it reads gives
+	// the same key.
+	CacheKey string
+	// NotRestorable, when set, says why the record cannot give back the
+	// outputs the node gave (a secret masked in them): it runs again.
+	NotRestorable string
 }

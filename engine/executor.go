@@ -52,6 +52,9 @@ type Task struct {
 
 	// index is the node's index in the plan, for the engine's own executor.
 	index int
+	// cacheKey, when set (a node that caches, run in this process), gets
+	// the node cache's key of the task, for the record (ResumeInfo).
+	cacheKey *string
 }
 
 // Executor runs one attempt of a node. Its error fails the attempt; an

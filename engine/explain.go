@@ -65,6 +65,9 @@ func (e *Engine) Explain(plan *Plan, opts Options) ([]Explanation, error) {
 				why += fmt.Sprintf(" (a resumed run keeps the %d that succeeded in run %s when their inputs match)", n, c.opts.KeptFrom)
 			}
 		}
+		if why2 := c.notKept[i]; why2 != "" && w != WouldKeep {
+			why += "; " + why2
+		}
 		would[i] = w
 		cache := c.explainCache(i, w, hit)
 		out = append(out, Explanation{Node: pn.ID, Module: pn.Module, Would: w, Why: c.redact.String(why), Cache: c.redact.String(cache)})
@@ -146,7 +149,8 @@ func (c *core) explain(i int, would []Would) (Would, string) {
 		return WouldSkip, st.rec.Reason
 	}
 	if c.opts.Keep != nil && c.keeps(i) {
-		st.kept = true
+		// Its outputs, for the cache keys of the nodes below it.
+		st.kept, st.outputs = true, c.opts.Keep[pn.id].Outputs
 		return WouldKeep, "kept from run " + c.opts.KeptFrom
 	}
 	if pn.dangerous && !c.dangerOK {

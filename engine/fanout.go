@@ -388,9 +388,10 @@ func (c *core) fanIn(p int) {
 	if finished.Before(started) {
 		finished = started
 	}
-	recOutputs := c.redact.Map(jsonSafe(outputs))
+	recOutputs, resume := c.recordOutputs(outputs)
 	c.mu.Lock()
 	rec := st.rec
+	rec.Resume = resume
 	rec.Status, rec.Reason = status, c.redact.String(reason)
 	rec.Message = fmt.Sprintf("%d instances: %s", fan.count, strings.Join(parts, ", "))
 	rec.Outputs = recOutputs
@@ -415,8 +416,16 @@ func (c *core) needsKept(i int) bool {
 	return true
 }
 
-// keepsInstance reports whether instance k succeeded in the earlier run.
+// keepsInstance reports whether instance k succeeded in the earlier run
+// and can keep what it left there (whyNotKept).
 func (c *core) keepsInstance(k int) bool {
-	_, ok := c.opts.Keep[c.nodeID(k)]
-	return ok
+	kept, ok := c.opts.Keep[c.nodeID(k)]
+	if !ok {
+		return false
+	}
+	if why := c.whyNotKept(k, kept); why != "" {
+		c.notKeeping(k, why)
+		return false
+	}
+	return true
 }

@@ -65,6 +65,28 @@ func appendNodeFields(b []byte, n *NodeRecord) ([]byte, error) {
 			return b, err
 		}
 	}
+	if r := n.Resume; r != nil {
+		b = append(b, `,"resume":{`...)
+		start := len(b)
+		if r.CacheKey != "" {
+			b = append(b, `,"cache_key":`...)
+			b = appendString(b, r.CacheKey)
+		}
+		if len(r.SpecialFloats) > 0 {
+			b = append(b, `,"special_floats":`...)
+			b = appendStrings(b, r.SpecialFloats)
+		}
+		if r.OutputsMasked {
+			b = append(b, `,"outputs_masked":true`...)
+		}
+		if r.OutputsCut {
+			b = append(b, `,"outputs_cut":true`...)
+		}
+		if len(b) > start { // the first field's comma
+			b = append(b[:start], b[start+1:]...)
+		}
+		b = append(b, '}')
+	}
 	if n.Attempts != 0 {
 		b = append(b, `,"attempts":`...)
 		b = strconv.AppendInt(b, int64(n.Attempts), 10)
@@ -74,14 +96,8 @@ func appendNodeFields(b []byte, n *NodeRecord) ([]byte, error) {
 		b = appendString(b, n.CachedFrom)
 	}
 	if len(n.Items) > 0 {
-		b = append(b, `,"items":[`...)
-		for k, key := range n.Items {
-			if k > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, key)
-		}
-		b = append(b, ']')
+		b = append(b, `,"items":`...)
+		b = appendStrings(b, n.Items)
 	}
 	if n.Worker != "" {
 		b = append(b, `,"worker":`...)
@@ -101,6 +117,18 @@ func appendNodeFields(b []byte, n *NodeRecord) ([]byte, error) {
 	}
 	b = append(b, `,"duration_ms":`...)
 	return strconv.AppendInt(b, n.DurationMS, 10), nil
+}
+
+// appendStrings appends list as a JSON list of strings.
+func appendStrings(b []byte, list []string) []byte {
+	b = append(b, '[')
+	for k, s := range list {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, s)
+	}
+	return append(b, ']')
 }
 
 // appendTime appends t as time.Time.MarshalJSON does.

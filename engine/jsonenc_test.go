@@ -27,6 +27,8 @@ func filledRecord(t *testing.T) NodeRecord {
 			f.Set(reflect.ValueOf(map[string]any{"b": 1.5, "a": []any{"x", true, nil}}))
 		case []string:
 			f.Set(reflect.ValueOf([]string{"england", "k<2>", ""}))
+		case *ResumeInfo:
+			f.Set(reflect.ValueOf(&ResumeInfo{CacheKey: "k<>", SpecialFloats: []string{"/a/1", "/b~1"}, OutputsMasked: true, OutputsCut: true}))
 		case int:
 			f.SetInt(3)
 		case int64:
@@ -49,6 +51,9 @@ func TestAppendNodeRecordIsJSONMarshal(t *testing.T) {
 		{"every field", filledRecord(t)},
 		{"empty", NodeRecord{}},
 		{"pending", NodeRecord{Module: "echo", Status: StatusPending}},
+		{"empty resume", NodeRecord{Resume: &ResumeInfo{}}},
+		{"resume, one field", NodeRecord{Resume: &ResumeInfo{OutputsCut: true}}},
+		{"resume, a later field first", NodeRecord{Resume: &ResumeInfo{SpecialFloats: []string{"/x"}, OutputsMasked: true}}},
 		{"empty maps are left out", NodeRecord{Module: "m", Status: StatusSkipped, Inputs: map[string]any{}, Outputs: map[string]any{}}},
 		{"times in another zone", NodeRecord{Module: "m", StartedAt: when.In(time.FixedZone("x", 3600)), FinishedAt: when}},
 		{"numbers", NodeRecord{Outputs: map[string]any{

@@ -43,10 +43,17 @@ func (c *core) finish(res nodeResult) {
 	// The record holds what JSON can carry, secrets masked; expressions
 	// below see the outputs as the module gave them (a NaN stays a number).
 	st.rec.Outputs, st.rec.Inputs = res.recOutputs, res.recWith
+	st.rec.Resume = res.recResume
 	st.passed = status == StatusSuccess || (status == StatusError && pn.continueOnError)
 	st.rec.Attempts = res.attempts
+	if status == StatusSuccess && reason == "" && c.notKept != nil {
+		st.rec.Reason = c.notKept[i] // it ran again: why
+	}
 	if res.out != nil && res.out.CachedFrom != "" {
 		st.rec.CachedFrom, st.rec.Reason = res.out.CachedFrom, cachedReason(res.out.CachedFrom)
+	}
+	if res.cacheKey != "" && status == StatusSuccess {
+		st.rec.resume().CacheKey = res.cacheKey
 	}
 	st.rec.StartedAt, st.rec.FinishedAt = res.started.UTC(), res.finished.UTC()
 	st.rec.DurationMS = res.finished.Sub(res.started).Milliseconds()
@@ -85,7 +92,7 @@ func (c *core) prepare(res *nodeResult) {
 		res.outputs, res.children = takeChildren(res.outputs)
 	}
 	res.message = c.redact.String(res.message)
-	res.recOutputs = cutDeepMap(c.redact.Map(jsonSafe(res.outputs)))
+	res.recOutputs, res.recResume = c.recordOutputs(res.outputs)
 	res.recWith = cutDeepMap(recordedInputs(c.redact.Map(jsonSafe(res.with))))
 }
 
@@ -177,10 +184,13 @@ func (c *core) recordedConfig() map[string]ConfigValue {
 }
 
 // keeps reports whether node i keeps its outputs from the earlier run: it
-// succeeded there, every node it needs was kept, and the dangerous gate
-// would let it run.
+// succeeded there, every node it needs was kept, the dangerous gate
+// would let it run; and the record gives back its outputs as the node
+// gave them, and what it reads is the same (whyNotKept). A node kept but
+// for the last says why it runs again (notKeeping).
 func (c *core) keeps(i int) bool {
-	if _, ok := c.opts.Keep[c.plan.nodes[i].id]; !ok {
+	k, ok := c.opts.Keep[c.plan.nodes[i].id]
+	if !ok {
 		return false
 	}
 	if c.plan.nodes[i].dangerous && !c.dangerOK {
@@ -190,6 +200,10 @@ func (c *core) keeps(i int) bool {
 		if !c.nodes[j].kept {
 			return false
 		}
+	}
+	if why := c.whyNotKept(i, k); why != "" {
+		c.notKeeping(i, why)
+		return false
 	}
 	return true
 }
@@ -208,6 +222,14 @@ func (c *core) maskedRecords(recs map[string]*NodeRecord) map[string]*NodeRecord
 		cp := *r
 		cp.Message, cp.Reason = c.redact.String(cp.Message), c.redact.String(cp.Reason)
 		cp.Inputs, cp.Outputs = c.redact.Map(cp.Inputs), c.redact.Map(cp.Outputs)
+		if !sameMap(cp.Outputs, r.Outputs) {
+			info := ResumeInfo{}
+			if r.Resume != nil {
+				info = *r.Resume
+			}
+			info.OutputsMasked = true
+			cp.Resume = &info
+		}
 		out[id] = &cp
 	}
 	return out
@@ -224,7 +246,10 @@ func (c *core) keep(i int) {
 	c.mu.Lock()
 	st.rec.Status, st.rec.Message = StatusSuccess, c.redact.String(k.Message)
 	st.rec.Reason = KeptPrefix + c.opts.KeptFrom
-	st.rec.Outputs = c.redact.Map(jsonSafe(k.Outputs))
+	st.rec.Outputs, st.rec.Resume = c.recordOutputs(k.Outputs)
+	if k.CacheKey != "" {
+		st.rec.resume().CacheKey = k.CacheKey
+	}
 	c.addChildren(i, c.maskedRecords(k.Children))
 	c.mu.Unlock()
 	st.outputs, st.passed, st.kept = k.Outputs, true, true

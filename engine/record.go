@@ -74,9 +74,13 @@ type NodeRecord struct {
 	Reason  string `json:"reason,omitempty"`
 	// Inputs are the resolved inputs the node ran with, long texts cut
 	// (recordedInputs), secrets as ***.
-	Inputs   map[string]any `json:"inputs,omitempty"`
-	Outputs  map[string]any `json:"outputs,omitempty"`
-	Attempts int            `json:"attempts,omitempty"`
+	Inputs  map[string]any `json:"inputs,omitempty"`
+	Outputs map[string]any `json:"outputs,omitempty"`
+	// Resume is what a resumed run needs to know of the node besides its
+	// Outputs; nil for most nodes (a pointer: a field a node costs memory
+	// in a run of 100,000 nodes).
+	Resume   *ResumeInfo `json:"resume,omitempty"`
+	Attempts int         `json:"attempts,omitempty"`
 	// CachedFrom is the run whose outputs, message and log the node
 	// reused from the node cache instead of running.
 	CachedFrom string `json:"cached_from,omitempty"`
@@ -89,6 +93,37 @@ type NodeRecord struct {
 	StartedAt  time.Time `json:"started_at,omitzero"`
 	FinishedAt time.Time `json:"finished_at,omitzero"`
 	DurationMS int64     `json:"duration_ms"`
+}
+
+// ResumeInfo is what the record says of a node so that a resumed run
+// (pipe run --resume, KeepRecord) gives the nodes below it the outputs it
+// gave, or runs it again when it cannot.
+type ResumeInfo struct {
+	// CacheKey is the node cache's key of what the node ran with (a node
+	// that caches; see Plan.ingredients): a resumed run keeps the node
+	// only while what it reads gives the same key.
+	CacheKey string `json:"cache_key,omitempty"`
+	// SpecialFloats point (JSON Pointers, RFC 6901, sorted) into the
+	// node's Outputs at the numbers JSON cannot hold as the node gave
+	// them: NaN and ±Infinity, which Outputs hold as their text ("NaN",
+	// "Infinity", "-Infinity"), and -0, which reads back as 0. A resumed
+	// run gives them back as those numbers.
+	SpecialFloats []string `json:"special_floats,omitempty"`
+	// OutputsMasked is set when Outputs hold *** where the node gave a
+	// secret, OutputsCut when they nest too deeply and were cut (or were
+	// left out, on Temporal): either way Outputs are not what the nodes
+	// below got, and a resumed run runs the node again rather than give
+	// them other values.
+	OutputsMasked bool `json:"outputs_masked,omitempty"`
+	OutputsCut    bool `json:"outputs_cut,omitempty"`
+}
+
+// resume returns n's ResumeInfo, made when it has none.
+func (n *NodeRecord) resume() *ResumeInfo {
+	if n.Resume == nil {
+		n.Resume = &ResumeInfo{}
+	}
+	return n.Resume
 }
 
 // FannedOut reports whether the node is a foreach node that fanned out:

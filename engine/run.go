@@ -197,6 +197,10 @@ func (r *run) runNode(ctx, cleanup context.Context, j job) (res nodeResult) {
 	res = nodeResult{i: j.i, with: j.with, started: j.started}
 	defer func() { res.finished = time.Now() }()
 	task := r.task(j)
+	if pn.cache && r.opts.CacheDir != "" {
+		task.cacheKey = new(string)
+		defer func() { res.cacheKey = *task.cacheKey }()
+	}
 	if j.cleanup {
 		// The run's context has ended: a clean-up node runs on the
 		// clean-up context (a hurried run ends it).

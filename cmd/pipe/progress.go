@@ -61,7 +61,11 @@ func (p *progress) event(ev engine.Event) {
 		p.running++
 		p.mu.Unlock()
 		if !p.quiet {
-			p.logs.node(ev.Node).Info("started", "module", ev.Record.Module)
+			if r := ev.Record.Reason; r != "" { // run again by --resume: why
+				p.logs.node(ev.Node).Info("started", "module", ev.Record.Module, "reason", r)
+			} else {
+				p.logs.node(ev.Node).Info("started", "module", ev.Record.Module)
+			}
 		}
 	case engine.NodeFinished:
 		if p.out != nil {

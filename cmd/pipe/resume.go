@@ -84,7 +84,7 @@ func (c *runCmd) resume(e *env, plan *engine.Plan, cfg map[string]any, from map[
 	keep := map[string]engine.Kept{}
 	for id, n := range prev.Nodes {
 		if n.Status == engine.StatusSuccess {
-			keep[id] = engine.Kept{Message: n.Message, Outputs: n.Outputs}
+			keep[id] = engine.KeepRecord(n)
 		}
 	}
 	// A kept pipeline node keeps its sub-pipeline's records.

@@ -327,6 +327,9 @@ nodes:
 	if note, _ := cut.Outputs["cut"].(string); !strings.Contains(note, "left out: a run's record on Temporal is at most 2 MB") {
 		t.Errorf("a's outputs: %.200v, want them cut with a note", cut.Outputs)
 	}
+	if cut.Resume == nil || !cut.Resume.OutputsCut { // --resume must not hand the note on as a's outputs
+		t.Errorf("a's record does not say its outputs were cut")
+	}
 	if blob, _ := rec.Nodes["b"].Outputs["blob"].(string); len(blob) != 1_100_000 {
 		t.Errorf("b's outputs were cut too (%d bytes): the record fits with a's alone cut", len(blob))
 	}

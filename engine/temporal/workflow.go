@@ -195,6 +195,8 @@ func fitRecord(rec *engine.Record) ([]byte, error) {
 		note := fmt.Sprintf("%d kB of inputs and outputs left out: a run's record on Temporal is at most %d MB; "+
 			"write large data to a file (shared storage) and pass its path", s.size>>10, maxRecordPayload/1_000_000+1)
 		n.Inputs, n.Outputs = nil, map[string]any{"cut": note}
+		// Not its outputs: --resume runs it again.
+		n.Resume = &engine.ResumeInfo{OutputsCut: true}
 		excess -= s.size - len(note)
 	}
 	return json.Marshal(rec)

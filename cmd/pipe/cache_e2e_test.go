@@ -135,3 +135,29 @@ func TestCacheNeverForModulesThatActOnTheWorld(t *testing.T) {
 		t.Errorf("exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// TestCachePythonFileIsInTheKey: a cached python node's own .py file is
+// part of its key: an edit to it is a miss, and explain says which file.
+func TestCachePythonFileIsInTheKey(t *testing.T) {
+	needPython(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"p.yaml":        "name: py\nnodes:\n  py: {module: python, cache: true, with: {path: scratch/c1.py}}\n",
+		"scratch/c1.py": "def main():\n    return {\"v\": 1}\n",
+	})
+	first, _ := runJSON(t, dir)
+	if v := first.Nodes["py"].Outputs["v"]; v != 1.0 {
+		t.Fatalf("first run: v = %v", v)
+	}
+	if second, _ := runJSON(t, dir); second.Nodes["py"].CachedFrom != first.ID {
+		t.Fatalf("unchanged file: cached from %q, want %s", second.Nodes["py"].CachedFrom, first.ID)
+	}
+	writeFiles(t, dir, map[string]string{"scratch/c1.py": "def main():\n    return {\"v\": 2}\n"})
+	if x := pipeIn(t, dir, nil, "explain", "p.yaml"); !strings.Contains(x.stdout, "not cached: file scratch/c1.py changed") {
+		t.Errorf("explain after c1.py changed:\n%s%s", x.stdout, x.stderr)
+	}
+	third, _ := runJSON(t, dir)
+	if n := third.Nodes["py"]; n.CachedFrom != "" || n.Outputs["v"] != 2.0 {
+		t.Errorf("c1.py changed: cached from %q, v = %v", n.CachedFrom, n.Outputs["v"])
+	}
+}

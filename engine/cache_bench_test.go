@@ -75,6 +75,39 @@ func BenchmarkRunCache(b *testing.B) {
 		}
 		cost.report(b)
 	})
+	// hit-exec serves 200 exec nodes, each with a log, in a pipeline with
+	// config and a secret: what a hit does beyond echo's (the programs'
+	// environment in the key, the log copied and masked).
+	b.Run("hit-exec", func(b *testing.B) {
+		const n = 200
+		var sb strings.Builder
+		sb.WriteString("name: bench\nconfig: {A: 1, B: two, C: true, D: 4.5, E: five, F: six, G: 7, API_TOKEN: s3cr3t-t0ken}\nnodes:\n")
+		for i := range n {
+			fmt.Fprintf(&sb, "  n%d:\n    module: exec\n    cache: true\n    with: {command: [echo, line %d]}\n", i, i)
+		}
+		plan, err := engine.Parse("bench.yaml", []byte(sb.String()), modules.Default)
+		if err != nil {
+			b.Fatal(err)
+		}
+		dir, logs := b.TempDir(), b.TempDir()
+		opts := engine.Options{MaxParallel: runtime.NumCPU(), CacheDir: dir, LogDir: logs, Env: map[string]string{"EXTRA": "x", "OTHER_KEY": "y"}}
+		run := func() *engine.Record {
+			rec, err := eng.Run(context.Background(), plan, opts)
+			if err != nil || rec.Status != engine.StatusSuccess {
+				b.Fatal(err, rec.Status)
+			}
+			return rec
+		}
+		run()
+		b.ReportAllocs()
+		cost := measure(n)
+		for b.Loop() {
+			if rec := run(); rec.Nodes["n0"].CachedFrom == "" {
+				b.Fatal("not a hit")
+			}
+		}
+		cost.report(b)
+	})
 	b.Run("hit", func(b *testing.B) {
 		dir := b.TempDir()
 		run(b, cached, dir)

@@ -27,6 +27,11 @@ type caching struct {
 	plan   *Plan
 	store  *cachestore.Store
 	config map[string]any
+	// env are the ingredients of the environment the run's programs get
+	// (Plan.envIngredients), made once: envErr, when they cannot be made,
+	// runs the nodes of modules that take it uncached.
+	env    []cachestore.Ingredient
+	envErr error
 	// read is false with Options.NoCache: run, then store.
 	read   bool
 	logger func(node string) *slog.Logger
@@ -41,8 +46,10 @@ func (r *run) withCache(exec Executor) Executor {
 	if r.opts.CacheDir == "" || !r.plan.caching {
 		return exec
 	}
-	return &caching{next: exec, plan: r.plan, store: cachestore.Open(r.opts.CacheDir), config: r.config,
+	c := &caching{next: exec, plan: r.plan, store: cachestore.Open(r.opts.CacheDir), config: r.config,
 		read: !r.opts.NoCache, logger: r.nodeLogger}
+	c.env, c.envErr = r.plan.envIngredients(r.config, r.progEnv)
+	return c
 }
 
 // Execute implements Executor.
@@ -52,7 +59,10 @@ func (c *caching) Execute(ctx context.Context, t Task) (*modules.Output, error) 
 		return c.next.Execute(ctx, t)
 	}
 	log := c.logger(t.Node)
-	ings, err := c.plan.ingredients(ctx, t.index, t.With, c.config)
+	ings, err := c.plan.ingredients(ctx, t.index, t.With, c.config, c.env)
+	if err == nil && pn.info.ProgramEnv {
+		err = c.envErr
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, err

@@ -15,17 +15,23 @@ import (
 
 	"github.com/pipe-run/pipe/engine/internal/cachestore"
 	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
 )
 
 // ingredients lists what node i's cache key is made of, sorted by name:
 // its module and the module's version, each resolved input (canonical
-// JSON), each config key its expressions read, and the files it declares
-// (`files:` and inputs of modules.Field.Files): the list of what each glob
-// matched and each file's content hash. A file that cannot be read is an
-// error: the node then runs uncached.
-func (p *Plan) ingredients(ctx context.Context, i int, with, config map[string]any) ([]cachestore.Ingredient, error) {
+// JSON), each config key its expressions read, for a module whose
+// programs get the run's environment (modules.Info.ProgramEnv) env, the
+// ingredients of that environment (see envIngredients), and the files it
+// declares (`files:` and inputs of modules.Field.Files): the list of what
+// each glob matched and each file's content hash. A file that cannot be
+// read is an error: the node then runs uncached.
+func (p *Plan) ingredients(ctx context.Context, i int, with, config map[string]any, env []cachestore.Ingredient) ([]cachestore.Ingredient, error) {
 	pn := &p.nodes[i]
-	out := make([]cachestore.Ingredient, 0, 1+len(with)+len(pn.configKeys))
+	out := make([]cachestore.Ingredient, 0, 1+len(with)+len(pn.configKeys)+len(env))
+	if pn.info.ProgramEnv {
+		out = append(out, env...)
+	}
 	out = append(out, cachestore.Ingredient{Name: "module", Digest: pn.info.Name + "@" + pn.info.Version})
 	if pn.sub != nil {
 		// The file input's hash is the sub-pipeline's own file only; and
@@ -64,6 +70,30 @@ func (p *Plan) ingredients(ctx context.Context, i int, with, config map[string]a
 	out = append(out, files...)
 	slices.SortFunc(out, func(a, b cachestore.Ingredient) int { return strings.Compare(a.Name, b.Name) })
 	return slices.CompactFunc(out, func(a, b cachestore.Ingredient) bool { return a.Name == b.Name }), nil
+}
+
+// envIngredients are the ingredients of env, the KEY=VALUE variables
+// pipe hands the programs of a run (core.progEnv): a declared config key
+// is "config.KEY", with the digest its expressions' reads have (so that
+// the two are one ingredient), another (a key of the --config .env file)
+// "env.KEY". Only digests are kept: a secret's value is never in an
+// entry, and explain names the key that changed, never its value.
+func (p *Plan) envIngredients(config map[string]any, env []string) ([]cachestore.Ingredient, error) {
+	out := make([]cachestore.Ingredient, 0, len(env))
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		// As moduleEnv does: the pipeline's declared keys are config.
+		if slices.ContainsFunc(p.Pipeline.Config, func(c schema.ConfigVar) bool { return c.Key == k }) {
+			d, err := valueDigest(config[k])
+			if err != nil {
+				return nil, fmt.Errorf("config %s: %w", k, err)
+			}
+			out = append(out, cachestore.Ingredient{Name: "config." + k, Digest: d})
+			continue
+		}
+		out = append(out, cachestore.Ingredient{Name: "env." + k, Digest: cachestore.Digest([]byte(v))})
+	}
+	return out, nil
 }
 
 // valueDigest hashes a JSON value canonically: maps by sorted key, numbers

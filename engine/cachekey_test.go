@@ -63,7 +63,7 @@ nodes:
 		if err != nil {
 			t.Fatal(err)
 		}
-		ings, err := plan.ingredients(context.Background(), 0, in.with, in.config)
+		ings, err := plan.ingredients(context.Background(), 0, in.with, in.config, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +119,7 @@ func TestCacheKeyFilesInputs(t *testing.T) {
 		{"d", []string{"file:d/sub/x.csv"}},
 		{"d/*/x.csv", []string{"file:d/sub/x.csv"}},
 	} {
-		ings, err := plan.ingredients(context.Background(), 0, map[string]any{"data": tc.data}, nil)
+		ings, err := plan.ingredients(context.Background(), 0, map[string]any{"data": tc.data}, nil, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.data, err)
 		}
@@ -148,5 +148,63 @@ func TestSplitIDs(t *testing.T) {
 		if got := splitIDs(raw); !slices.Equal(got, want) {
 			t.Errorf("splitIDs(%q) = %q, want %q", raw, got, want)
 		}
+	}
+}
+
+// TestCacheKeyProgramEnv: the key of a node whose module hands its
+// programs the run's environment (Info.ProgramEnv) holds every config
+// value and .env extra in it, once each; another module's does not.
+func TestCacheKeyProgramEnv(t *testing.T) {
+	reg := modules.NewRegistry()
+	for _, name := range []string{"prog", "fit"} {
+		reg.Register(modules.Info{Name: name, ProgramEnv: name == "prog", AnyInputs: true, New: func() modules.Module { return nil }})
+	}
+	plan, err := Parse("p.yaml", []byte(`
+config: {N: 1, READ: a}
+nodes:
+  prog: {cache: true, with: {x: "${{ config.READ }}"}}
+  fit: {cache: true, with: {x: 1}}
+`), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(node int, config map[string]any, extras map[string]string) (string, []cachestore.Ingredient) {
+		t.Helper()
+		env, _ := moduleEnv(plan, config, extras)
+		envIngs, err := plan.envIngredients(config, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ings, err := plan.ingredients(context.Background(), node, map[string]any{"x": config["READ"]}, config, envIngs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cachestore.Key(ings), ings
+	}
+	cfg := func(n any) map[string]any { return map[string]any{"N": n, "READ": "a", DangerKey: false} }
+	prog := slices.IndexFunc(plan.nodes, func(pn planNode) bool { return pn.ID == "prog" })
+	fit := slices.IndexFunc(plan.nodes, func(pn planNode) bool { return pn.ID == "fit" })
+	want, ings := key(prog, cfg(1), map[string]string{"EXTRA": "e"})
+	names := map[string]int{}
+	for _, in := range ings {
+		names[in.Name]++
+	}
+	if names["config.N"] != 1 || names["config.READ"] != 1 || names["env.EXTRA"] != 1 {
+		t.Errorf("ingredients: %v", ings)
+	}
+	for i := 0; i < 20; i++ { // one config.READ whichever way it sorts
+		if got, _ := key(prog, cfg(1), map[string]string{"EXTRA": "e"}); got != want {
+			t.Fatal("the same run gives another key")
+		}
+	}
+	if got, _ := key(prog, cfg(5), map[string]string{"EXTRA": "e"}); got == want {
+		t.Error("config N changed: prog's key did not")
+	}
+	if got, _ := key(prog, cfg(1), map[string]string{"EXTRA": "f"}); got == want {
+		t.Error(".env extra changed: prog's key did not")
+	}
+	fitWant, _ := key(fit, cfg(1), map[string]string{"EXTRA": "e"})
+	if got, _ := key(fit, cfg(5), map[string]string{"EXTRA": "f"}); got != fitWant {
+		t.Error("fit, which gets no environment: its key changed with N and EXTRA")
 	}
 }

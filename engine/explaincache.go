@@ -42,7 +42,11 @@ func (c *core) explainCache(i int, w Would, hit []bool) string {
 	if err != nil {
 		return "not cached: " + err.Error()
 	}
-	ings, err := c.plan.ingredients(context.Background(), i, with, c.config)
+	env, err := c.plan.envIngredients(c.config, c.progEnv)
+	if err != nil {
+		return "not cached: " + err.Error()
+	}
+	ings, err := c.plan.ingredients(context.Background(), i, with, c.config, env)
 	if err != nil {
 		return "not cached: " + err.Error()
 	}
@@ -105,6 +109,8 @@ func describeChange(name string, existed bool) string {
 	switch {
 	case name == "module":
 		return "module version changed"
+	case strings.HasPrefix(name, "env."):
+		what = ".env key " + strings.TrimPrefix(name, "env.")
 	case strings.HasPrefix(name, "with."):
 		what = "input `" + name + "`"
 	case strings.HasPrefix(name, "file:"):

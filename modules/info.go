@@ -94,6 +94,11 @@ type Info struct {
 	// files (Field.Files): their nodes are cached without `cache: true`
 	// (a node opts out with `cache: false`).
 	Deterministic bool
+	// ProgramEnv marks modules that hand Input.Env (the run's config and
+	// the --config .env file's other keys) to the programs they start
+	// (exec, python): a program may read any of it, so a cached node's
+	// key holds every value of it, not only what its expressions read.
+	ProgramEnv bool
 	// Effects marks modules that act on the world or serve it (place
 	// orders, serve pages): their nodes are never cached, whatever the
 	// node says (validate reports `cache: true` on one).

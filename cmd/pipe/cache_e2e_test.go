@@ -161,3 +161,63 @@ func TestCachePythonFileIsInTheKey(t *testing.T) {
 		t.Errorf("c1.py changed: cached from %q, v = %v", n.CachedFrom, n.Outputs["v"])
 	}
 }
+
+// TestCacheSeesTheProgramsEnvironment: what pipe hands an exec or python
+// program in its environment (every config value, the .env file's other
+// keys) is part of its key, while a module that gets no environment keeps
+// its entry; explain names what changed, and no value of a secret is in
+// the store.
+func TestCacheSeesTheProgramsEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"p.yaml": `name: envread
+config: {N: 1, API_TOKEN: tok-one-1234}
+nodes:
+  envread: {module: exec, cache: true, with: {command: 'echo "N from env is $N"'}}
+  dotenv: {module: exec, cache: true, with: {command: 'echo "extra is $EXTRA"'}}
+  pure: {module: echo, cache: true, with: {x: 1}}
+`,
+		"a.env": "EXTRA=one\nSOME_SECRET=sec-one-5678\n",
+	})
+	first, _ := runJSON(t, dir, "--config", "a.env")
+	if got := first.Nodes["envread"].Outputs["stdout"]; got != "N from env is 1" {
+		t.Fatalf("first run: %q", got)
+	}
+	if x := pipeIn(t, dir, nil, "explain", "p.yaml", "--config", "a.env", "--set", "N=5"); !strings.Contains(x.stdout, "not cached: config.N changed") ||
+		!strings.Contains(x.stdout, "cached (from run "+first.ID+")") {
+		t.Errorf("explain --set N=5:\n%s%s", x.stdout, x.stderr)
+	}
+	second, _ := runJSON(t, dir, "--config", "a.env", "--set", "N=5")
+	if n := second.Nodes["envread"]; n.CachedFrom != "" || n.Outputs["stdout"] != "N from env is 5" {
+		t.Errorf("--set N=5: cached from %q, stdout %q", n.CachedFrom, n.Outputs["stdout"])
+	}
+	if n := second.Nodes["pure"]; n.CachedFrom != first.ID {
+		t.Errorf("--set N=5: echo, which gets no environment, cached from %q, want %s", n.CachedFrom, first.ID)
+	}
+
+	// A secret config value and a secret .env key: explain names them,
+	// the store holds no value of either.
+	writeFiles(t, dir, map[string]string{"b.env": "EXTRA=two\nSOME_SECRET=sec-two-5678\n"})
+	x := pipeIn(t, dir, nil, "explain", "p.yaml", "--config", "b.env", "--set", "N=5", "--set", "API_TOKEN=tok-two-1234")
+	for _, want := range []string{"config.API_TOKEN changed", ".env key EXTRA changed", ".env key SOME_SECRET changed"} {
+		if !strings.Contains(x.stdout, want) {
+			t.Errorf("explain with other secrets: no %q\n%s%s", want, x.stdout, x.stderr)
+		}
+	}
+	third, _ := runJSON(t, dir, "--config", "b.env", "--set", "N=5", "--set", "API_TOKEN=tok-two-1234")
+	if n := third.Nodes["dotenv"]; n.CachedFrom != "" || n.Outputs["stdout"] != "extra is two" {
+		t.Errorf("b.env: cached from %q, stdout %q", n.CachedFrom, n.Outputs["stdout"])
+	}
+	filepath.WalkDir(filepath.Join(dir, ".pipe", "cache"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, _ := os.ReadFile(path)
+		for _, secret := range []string{"tok-one", "tok-two", "sec-one", "sec-two"} {
+			if strings.Contains(string(data), secret) {
+				t.Errorf("%s holds the secret %s", path, secret)
+			}
+		}
+		return nil
+	})
+}

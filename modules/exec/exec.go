@@ -25,7 +25,8 @@ func init() {
 			"stdout and stderr go to the node's log file; a long stdout is an excerpt that says so, and a JSON object over 4 MiB " +
 			"is an error (outputs that large are data: write them to a file and output its path). Time-out and cancel kill the whole process group. Inputs it does not declare are data " +
 			"for the program: json_stdin sends them as a JSON object on stdin.",
-		AnyInputs: true,
+		AnyInputs:  true,
+		ProgramEnv: true,
 		Inputs: []modules.Field{
 			{Name: "command", Type: modules.Any, Required: true, Shell: true, Example: "[python3, train.py]", Rule: checkCommand,
 				Description: "argv list, or a shell command string (each ${{ }} in it is quoted as one sh word; raw(...) pastes shell text as is)"},

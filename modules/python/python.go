@@ -28,6 +28,7 @@ func init() {
 		Description: "Loads a Python file and calls `function` (default main) with args and kwargs. A returned dict follows the " +
 			"seed's contract: status error fails the node with its message, other keys are outputs; an exception fails the node. " +
 			"A file with a top-level PIPE_DANGEROUS = True (any value but False, 0, None or \"\"; or a `# pipe: dangerous` comment near its top) is dangerous, read before any of it runs.",
+		ProgramEnv: true,
 		Inputs: []modules.Field{
 			{Name: "path", Type: modules.String, Required: true, Exists: true, Files: true, Description: "the Python file (relative to the base directory)", Example: "prediction/sports_predictor.py",
 				Rule: pyFile},

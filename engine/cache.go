@@ -32,6 +32,10 @@ type caching struct {
 	// runs the nodes of modules that take it uncached.
 	env    []cachestore.Ingredient
 	envErr error
+	// mask masks what the run shows with the run's secrets: a log copied
+	// from an entry is masked with them, whatever the entry's run took for
+	// secret.
+	mask *redactor
 	// read is false with Options.NoCache: run, then store.
 	read   bool
 	logger func(node string) *slog.Logger
@@ -47,7 +51,7 @@ func (r *run) withCache(exec Executor) Executor {
 		return exec
 	}
 	c := &caching{next: exec, plan: r.plan, store: cachestore.Open(r.opts.CacheDir), config: r.config,
-		read: !r.opts.NoCache, logger: r.nodeLogger}
+		mask: r.redact, read: !r.opts.NoCache, logger: r.nodeLogger}
 	c.env, c.envErr = r.plan.envIngredients(r.config, r.progEnv)
 	return c
 }
@@ -99,7 +103,9 @@ func (c *caching) Execute(ctx context.Context, t Task) (*modules.Output, error) 
 	return out, nil
 }
 
-// hit returns the entry of key as outputs, its log copied to logFile.
+// hit returns the entry of key as outputs, its log copied to logFile,
+// masked with this run's secrets (a key may be secret now that was not
+// when the entry was made, and a value secret now may be in the log).
 func (c *caching) hit(key, logFile string) (*modules.Output, error) {
 	e, log, err := c.store.Get(key)
 	if err != nil {
@@ -112,6 +118,9 @@ func (c *caching) hit(key, logFile string) (*modules.Output, error) {
 	if len(log) > 0 && logFile != "" {
 		if err := os.MkdirAll(filepath.Dir(logFile), 0o755); err != nil {
 			return nil, err
+		}
+		if c.mask != nil {
+			log = []byte(c.mask.String(string(log)))
 		}
 		if err := os.WriteFile(logFile, log, 0o600); err != nil {
 			return nil, err

@@ -100,6 +100,14 @@ nodes:
 	if err != nil || string(log) != "fitting a\n" {
 		t.Errorf("the cached node's log: %q %v", log, err)
 	}
+	// A hit in a run with secrets: the log it copies is masked with them.
+	if rec := run(engine.Options{RunID: "r2s", Secrets: []string{"fitting"}}); rec.Nodes["fit"].CachedFrom != "r1" {
+		t.Errorf("with a secret: cached from %q, want r1", rec.Nodes["fit"].CachedFrom)
+	}
+	log, err = os.ReadFile(filepath.Join(dir, "runs", "r2s", "fit.log"))
+	if err != nil || string(log) != engine.Masked+" a\n" {
+		t.Errorf("the cached node's log in a run with a secret: %q %v", log, err)
+	}
 
 	calls.Store(0)
 	third := run(engine.Options{RunID: "r3", Config: map[string]any{"X": "b"}})

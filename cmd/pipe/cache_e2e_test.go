@@ -221,3 +221,37 @@ nodes:
 		return nil
 	})
 }
+
+// TestCacheHitMasksTheLogAnew: a log served from the cache is masked with
+// the secrets of the run it is served to, not those of the run that made
+// it: a key marked secret since reads *** in the new run's log.
+func TestCacheHitMasksTheLogAnew(t *testing.T) {
+	dir := t.TempDir()
+	const src = `name: creds
+config: {CREDS: hunter2hunter2}
+nodes:
+  creds: {module: exec, cache: true, with: {command: 'echo "creds are $CREDS"'}}
+`
+	writeFiles(t, dir, map[string]string{"p.yaml": src})
+	first, _ := runJSON(t, dir)
+	if l := pipeIn(t, dir, nil, "logs", "last", "creds"); !strings.Contains(l.stdout, "creds are hunter2hunter2") {
+		t.Fatalf("first run, not secret yet: log %q %s", l.stdout, l.stderr)
+	}
+	writeFiles(t, dir, map[string]string{"p.yaml": strings.Replace(src, "name: creds\n", "name: creds\nsecrets: [CREDS]\n", 1)})
+	second, _ := runJSON(t, dir)
+	if n := second.Nodes["creds"]; n.CachedFrom != first.ID {
+		t.Fatalf("CREDS marked secret, its value the same: cached from %q, want %s", n.CachedFrom, first.ID)
+	}
+	if l := pipeIn(t, dir, nil, "logs", "last", "creds"); strings.Contains(l.stdout, "hunter2") || !strings.Contains(l.stdout, "creds are ***") {
+		t.Errorf("the cached log in a run where CREDS is secret: %q %s", l.stdout, l.stderr)
+	}
+	filepath.WalkDir(filepath.Join(dir, ".pipe", "runs"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.Contains(path, second.ID) {
+			return err
+		}
+		if data, _ := os.ReadFile(path); strings.Contains(string(data), "hunter2") {
+			t.Errorf("%s of the second run holds the secret:\n%s", path, data)
+		}
+		return nil
+	})
+}

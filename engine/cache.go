@@ -120,7 +120,10 @@ func (c *caching) hit(key, logFile string) (*modules.Output, error) {
 			return nil, err
 		}
 		if c.mask != nil {
-			log = []byte(c.mask.String(string(log)))
+			s := string(log)
+			if masked := c.mask.String(s); masked != s {
+				log = []byte(masked)
+			}
 		}
 		if err := os.WriteFile(logFile, log, 0o600); err != nil {
 			return nil, err

@@ -21,15 +21,23 @@ func Digest(b []byte) string {
 // Key is the key of a list of ingredients: the digest of their names and
 // digests, in the order given (the caller sorts them).
 func Key(ingredients []Ingredient) string {
-	h := sha256.New()
-	h.Write([]byte(magic))
+	// One buffer, hashed once: writing each string to a hash.Hash
+	// allocates a copy of it (a node that gets the run's environment has
+	// an ingredient per variable).
+	n := len(magic)
 	for _, in := range ingredients {
-		h.Write([]byte(in.Name))
-		h.Write([]byte{0})
-		h.Write([]byte(in.Digest))
-		h.Write([]byte{'\n'})
+		n += len(in.Name) + len(in.Digest) + 2
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	b := make([]byte, 0, n)
+	b = append(b, magic...)
+	for _, in := range ingredients {
+		b = append(b, in.Name...)
+		b = append(b, 0)
+		b = append(b, in.Digest...)
+		b = append(b, '\n')
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // staleTmp is how old a temporary file must be for Prune to take it for

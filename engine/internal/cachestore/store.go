@@ -48,7 +48,8 @@ type Entry struct {
 	// Python writes them).
 	Outputs json.RawMessage `json:"outputs,omitempty"`
 	// Ingredients are what the key was made of, by name, each a digest:
-	// explain compares them with the last entry's to say what changed.
+	// explain compares them with the last entry's to say what changed
+	// (see Last). Get and Peek leave them out: a hit has no use for them.
 	Ingredients []Ingredient `json:"ingredients"`
 	// LogSize is the length of the log that follows the header.
 	LogSize int64 `json:"log_size"`
@@ -124,7 +125,13 @@ func decode(data []byte) (*Entry, []byte, error) {
 		return nil, nil, errors.New("cut short in its header")
 	}
 	var e Entry
-	if err := json.Unmarshal(head, &e); err != nil {
+	// The ingredients, one per input, config value and file, are kept
+	// raw (one allocation, not two per ingredient): see Entry.Ingredients.
+	h := struct {
+		*Entry
+		Ingredients json.RawMessage `json:"ingredients"`
+	}{Entry: &e}
+	if err := json.Unmarshal(head, &h); err != nil {
 		return nil, nil, fmt.Errorf("header: %w", err)
 	}
 	if int64(len(log)) != e.LogSize {

@@ -150,7 +150,14 @@ nodes:
 func TestCacheValidate(t *testing.T) {
 	var calls atomic.Int32
 	reg := cacheModules(&calls)
+	for _, name := range []string{"exec"} {
+		info, _ := modules.Default.Lookup(name)
+		reg.Register(*info)
+	}
 	t.Chdir(t.TempDir())
+	os.WriteFile("run.py", []byte("print(1)\n"), 0o644)
+	os.Mkdir("sub", 0o755)
+	os.WriteFile("sub/b.sh", []byte("echo\n"), 0o644)
 	for _, tc := range []struct {
 		name, src string
 		want      string // "" for a plan without diagnostics
@@ -163,6 +170,12 @@ func TestCacheValidate(t *testing.T) {
 		{"a template", "nodes:\n  s:\n    module: fit\n    cache: true\n    files: ['${{ config.X }}']\n", "files entries take no ${{ }}", ""},
 		{"cache not a bool", "nodes:\n  s:\n    module: fit\n    cache: yes please\n", "cache must be a bool", ""},
 		{"fine", "nodes:\n  s:\n    module: fit\n    cache: true\n    files: p.yaml\n", "", ""},
+		{"a script not in files:", "nodes:\n  s:\n    module: exec\n    cache: true\n    with: {command: [python3, run.py]}\n", "5:12: warning: node s is cached, and its command runs run.py, which its files: do not list", schema.Warning},
+		{"a shell script not in files:", "nodes:\n  s:\n    module: exec\n    cache: true\n    with: {command: sh sub/b.sh}\n", "its command runs sub/b.sh", schema.Warning},
+		{"a script in files:", "nodes:\n  s:\n    module: exec\n    cache: true\n    files: [sub]\n    with: {command: [python3, run.py, sub/b.sh]}\n", "its command runs run.py", schema.Warning},
+		{"scripts in files:", "nodes:\n  s:\n    module: exec\n    cache: true\n    files: ['*.py', sub]\n    with: {command: [python3, run.py, sub/b.sh, missing.py]}\n", "", ""},
+		{"a script in dir:", "nodes:\n  s:\n    module: exec\n    cache: true\n    with: {dir: sub, command: sh b.sh}\n", "its command runs b.sh", schema.Warning},
+		{"a script of a node not cached", "nodes:\n  s:\n    module: exec\n    with: {command: [python3, run.py]}\n", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			os.WriteFile("p.yaml", []byte(tc.src), 0o644)

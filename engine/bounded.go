@@ -53,7 +53,7 @@ var (
 					items[i] = s
 				}
 			} else {
-				return nil, fmt.Errorf("join: %T is not a list", p[0])
+				return nil, fmt.Errorf("join: %s is not a list", modules.Describe(p[0]))
 			}
 		}
 		parts := make([]string, len(items))
@@ -61,7 +61,7 @@ var (
 		for i, item := range items {
 			s, ok := item.(string)
 			if !ok {
-				return nil, fmt.Errorf("join: item %d is %T, not a string", i, item)
+				return nil, fmt.Errorf("join: item %d is %s, not a string", i, modules.Describe(item))
 			}
 			parts[i] = s
 			if size += len(s); size > modules.MaxValueBytes {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/joho/godotenv"
 
+	"github.com/pipe-run/pipe/modules"
 	"github.com/pipe-run/pipe/schema"
 )
 
@@ -55,7 +56,7 @@ func moduleEnv(plan *Plan, cfg map[string]any, extra map[string]string) (env []s
 	}
 	for _, c := range plan.Pipeline.Config {
 		if v, ok := cfg[c.Key]; ok && v != nil {
-			add(c.Key, stringify(v))
+			add(c.Key, modules.Text(v))
 		}
 	}
 	return env, left

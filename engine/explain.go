@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/pipe-run/pipe/modules"
 )
 
 // Would is what a node would do in a run, as far as can be known before it.
@@ -232,7 +234,7 @@ func (c *core) configValues(src string) string {
 		if !ok {
 			continue
 		}
-		text := stringify(v)
+		text := modules.Text(v)
 		if _, isStr := v.(string); isStr {
 			text = fmt.Sprintf("%q", text)
 		}

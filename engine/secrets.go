@@ -53,7 +53,7 @@ func newRedactor(plan *Plan, cfg map[string]any, env map[string]string, extra []
 	}
 	secrets = childSecrets(plan, secrets, map[*Plan]bool{plan: true})
 	for _, v := range secrets {
-		s := stringify(v)
+		s := modules.Text(v)
 		add(s)
 		// A value written into a shell script (exec's command) is quoted
 		// there: the quoted forms are the secret too.

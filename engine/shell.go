@@ -3,6 +3,8 @@ package engine
 import (
 	"reflect"
 	"strings"
+
+	"github.com/pipe-run/pipe/modules"
 )
 
 // shellCtx says how a `${{ }}` value is written into a shell script: it
@@ -343,15 +345,15 @@ func appendShell(b []byte, ctx shellCtx, v any) []byte {
 				if k > 0 {
 					b = append(b, ' ')
 				}
-				b = appendSingleQuoted(b, stringify(item))
+				b = appendSingleQuoted(b, modules.Text(item))
 			}
 			return b
 		}
-		return appendSingleQuoted(b, stringify(v))
+		return appendSingleQuoted(b, modules.Text(v))
 	case shellSingle:
-		return appendInSingle(b, stringify(v))
+		return appendInSingle(b, modules.Text(v))
 	case shellDouble:
-		s := stringify(v)
+		s := modules.Text(v)
 		for i := 0; i < len(s); i++ {
 			switch s[i] {
 			case '\\', '"', '$', '`':
@@ -361,7 +363,7 @@ func appendShell(b []byte, ctx shellCtx, v any) []byte {
 		}
 		return b
 	}
-	return append(b, stringify(v)...)
+	return append(b, modules.Text(v)...)
 }
 
 // asList returns v's items when v is a list of any element type (split()

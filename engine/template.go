@@ -1,12 +1,9 @@
 package engine
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/pipe-run/pipe/modules"
 	"github.com/pipe-run/pipe/schema"
 )
 
@@ -120,29 +117,4 @@ func closingBraces(s string) int {
 		}
 	}
 	return -1
-}
-
-// stringify renders an expression's value inside a longer string.
-func stringify(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case bool:
-		return strconv.FormatBool(x)
-	case int:
-		return strconv.Itoa(x)
-	case float64:
-		if text, ok := modules.NonFiniteText(x); ok {
-			return text
-		}
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	case fmt.Stringer:
-		return x.String()
-	}
-	if b, err := modules.MarshalJSON(v); err == nil {
-		return string(b)
-	}
-	return fmt.Sprint(v)
 }

@@ -103,16 +103,16 @@ func (in *Input) Strings(key string) ([]string, error) {
 			if !ok {
 				switch item.(type) {
 				case int, float64, bool:
-					s = fmt.Sprint(item)
+					s = Text(item)
 				default:
-					return nil, fmt.Errorf("input %s: item %d must be a string, not %T", key, i, item)
+					return nil, fmt.Errorf("input %s: item %d must be a string, not %s", key, i, Describe(item))
 				}
 			}
 			out[i] = s
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("input %s: want a list of strings, not %T", key, in.get(key))
+	return nil, fmt.Errorf("input %s: want a list of strings, not %s", key, Describe(in.get(key)))
 }
 
 // WithPaths returns in with its string inputs keys resolved as paths

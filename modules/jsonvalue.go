@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -336,4 +338,33 @@ func (m *Masker) Value(v any) any {
 		return leaf, false
 	})
 	return out
+}
+
+// Text renders a value as text where it goes into a string: an input's
+// ${{ }} inside a longer string, an environment variable. Null is empty,
+// numbers are written as JSON writes them (non-finite ones as NaN, Inf,
+// -Inf), lists and maps as JSON: a program reads [1,"two"] as it would
+// from stdin, not Go's [1 two].
+func Text(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case bool:
+		return strconv.FormatBool(x)
+	case int:
+		return strconv.Itoa(x)
+	case float64:
+		if text, ok := NonFiniteText(x); ok {
+			return text
+		}
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case fmt.Stringer:
+		return x.String()
+	}
+	if b, err := MarshalJSON(v); err == nil {
+		return string(b)
+	}
+	return fmt.Sprint(v)
 }

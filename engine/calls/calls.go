@@ -95,7 +95,7 @@ func (x *Executor) Plan(calls []Call) (*engine.Plan, error) {
 		switch v.(type) {
 		case nil, bool, int, float64, string:
 		default:
-			return nil, fmt.Errorf("config %s: want a bool, a number or a string, not %T", k, x.Config[k])
+			return nil, fmt.Errorf("config %s: want a bool, a number or a string, not %s", k, modules.Describe(x.Config[k]))
 		}
 		p.Config = append(p.Config, schema.ConfigVar{Key: k, Value: v})
 	}

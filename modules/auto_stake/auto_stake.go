@@ -56,7 +56,7 @@ func (AutoStake) Run(_ context.Context, in *modules.Input) (*modules.Output, err
 	for i, b := range bets {
 		m, ok := b.(map[string]any)
 		if !ok {
-			return nil, fmt.Errorf("bets[%d]: a bet is a mapping, not %T", i, b)
+			return nil, fmt.Errorf("bets[%d]: a bet is a mapping, not %s", i, modules.Describe(b))
 		}
 		kelly, _ := m["kelly"].(float64)
 		stake := math.Round(kelly*bankroll*100) / 100

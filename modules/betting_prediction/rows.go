@@ -32,13 +32,13 @@ func (r *row) hasOdds() bool { return r.odds[0] > 1 && r.odds[1] > 1 && r.odds[2
 func readRows(v any, input string) ([]row, error) {
 	list, ok := v.([]any)
 	if !ok {
-		return nil, fmt.Errorf("input %s must be a list of predictions, not %T", input, v)
+		return nil, fmt.Errorf("input %s must be a list of predictions, not %s", input, modules.Describe(v))
 	}
 	out := make([]row, 0, len(list))
 	for i, item := range list {
 		m, ok := item.(map[string]any)
 		if !ok {
-			return nil, fmt.Errorf("%s[%d]: a prediction is a mapping, not %T", input, i, item)
+			return nil, fmt.Errorf("%s[%d]: a prediction is a mapping, not %s", input, i, modules.Describe(item))
 		}
 		r := row{result: -1}
 		r.home, _ = m["home"].(string)

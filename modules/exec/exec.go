@@ -88,7 +88,7 @@ func (Exec) Run(ctx context.Context, in *modules.Input) (*modules.Output, error)
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			cmd.Env = append(cmd.Env, k+"="+fmt.Sprint(env[k]))
+			cmd.Env = append(cmd.Env, k+"="+modules.Text(env[k]))
 		}
 	}
 	switch {
@@ -177,7 +177,7 @@ func commandArgv(command any) ([]string, error) {
 			case string:
 				out[i] = x
 			case int, float64, bool:
-				out[i] = fmt.Sprint(x)
+				out[i] = modules.Text(x)
 			default:
 				return nil, fmt.Errorf("item %d must be a string, not %s", i, modules.Describe(item))
 			}
@@ -196,7 +196,7 @@ func checkEnv(v any) error {
 		if k == "" || strings.ContainsAny(k, "=\x00") {
 			return fmt.Errorf("key %s cannot name an environment variable (it is empty, or holds = or a NUL)", strconv.Quote(k))
 		}
-		if strings.IndexByte(fmt.Sprint(env[k]), 0) >= 0 {
+		if strings.IndexByte(modules.Text(env[k]), 0) >= 0 {
 			return fmt.Errorf("the value of %s holds a NUL byte, which no program can be given", k)
 		}
 	}

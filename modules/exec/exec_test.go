@@ -54,6 +54,11 @@ func TestExec(t *testing.T) {
 			values: map[string]any{"stdout": "7"}},
 		{name: "env and dir", with: map[string]any{"command": "echo $GREETING $(pwd)", "env": map[string]any{"GREETING": "hi"}, "dir": "/"},
 			values: map[string]any{"stdout": "hi /", "exit_code": 0}},
+		// Values as a ${{ }} in the command's text reads them: JSON, and
+		// null as nothing, not Go's [1 two] and <nil>.
+		{name: "env values of every type", with: map[string]any{"command": `printf '%s|%s|%s|%s|%s' "$L" "$M" "$N" "$F" "$B"`,
+			"env": map[string]any{"L": []any{1, "two", 3.5}, "M": map[string]any{"k": []any{1}}, "N": nil, "F": 0.1, "B": true}},
+			values: map[string]any{"stdout": `[1,"two",3.5]|{"k":[1]}||0.1|true`, "exit_code": 0}},
 		{name: "missing program", with: map[string]any{"command": []any{"no-such-program-pipe"}}, err: "executable file not found"},
 		{name: "empty command", with: map[string]any{"command": []any{}}, err: "empty list"},
 		{name: "bad command type", with: map[string]any{"command": 42}, err: "list of arguments or a shell string"},

@@ -52,7 +52,7 @@ func fixturesOf(ctx context.Context, in *modules.Input, ms []football.Match) ([]
 		}
 		return out, fromInput, nil
 	}
-	return nil, fromInput, fmt.Errorf("fixtures must be a CSV path or a list, not %T", in.With["fixtures"])
+	return nil, fromInput, fmt.Errorf("fixtures must be a CSV path or a list, not %s", modules.Describe(in.With["fixtures"]))
 }
 
 // Compiled on first use, not in an init: inits run at every start of pipe.
@@ -86,7 +86,7 @@ func fixtureItem(item any) (football.Match, error) {
 			}
 		}
 	default:
-		return m, fmt.Errorf("a fixture is \"Home - Away\" or {home, away}, not %T", item)
+		return m, fmt.Errorf("a fixture is \"Home - Away\" or {home, away}, not %s", modules.Describe(item))
 	}
 	if m.Home == m.Away {
 		return m, fmt.Errorf("%s plays itself", m.Home)

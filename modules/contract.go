@@ -3,6 +3,7 @@ package modules
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 )
 
@@ -33,24 +34,30 @@ func FromResult(result map[string]any) (*Output, error) {
 
 // ParseResult finds a JSON object in a program's stdout: the whole output,
 // or else its last non-empty line (programs often print progress first).
-func ParseResult(stdout []byte) (map[string]any, bool) {
+// The error is for an object found that pipe cannot keep as written (a
+// *BigIntError): taking it for plain text would drop its outputs.
+func ParseResult(stdout []byte) (map[string]any, bool, error) {
 	trimmed := bytes.TrimSpace(stdout)
-	if obj, ok := jsonObject(trimmed); ok {
-		return obj, true
+	if obj, ok, err := jsonObject(trimmed); ok || err != nil {
+		return obj, ok, err
 	}
 	if i := bytes.LastIndexByte(trimmed, '\n'); i >= 0 {
 		return jsonObject(bytes.TrimSpace(trimmed[i+1:]))
 	}
-	return nil, false
+	return nil, false, nil
 }
 
-func jsonObject(b []byte) (map[string]any, bool) {
+func jsonObject(b []byte) (map[string]any, bool, error) {
 	if len(b) < 2 || b[0] != '{' {
-		return nil, false
+		return nil, false, nil
 	}
 	v, err := DecodeJSON(b)
+	var big *BigIntError
+	if errors.As(err, &big) {
+		return nil, false, err
+	}
 	obj, ok := v.(map[string]any)
-	return obj, err == nil && ok
+	return obj, err == nil && ok, nil
 }
 
 // PlainNumbers turns the json.Number values a decoder with UseNumber gives

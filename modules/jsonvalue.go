@@ -230,7 +230,52 @@ func decodeStrict(data []byte) (any, error) {
 	if dec.More() {
 		return nil, errors.New("more than one JSON value")
 	}
+	if err := bigInt(v, ""); err != nil {
+		return nil, err
+	}
 	return PlainNumbers(v), nil
+}
+
+// BigIntError is a whole number in JSON past 64 bits: as a float it would
+// lose its last digits (two ids would compare equal), and nothing would
+// say so.
+type BigIntError struct {
+	At, Number string // where (".id", "[2]"), and the number as written
+}
+
+func (e *BigIntError) Error() string {
+	at := "the value"
+	if e.At != "" {
+		at = strings.TrimPrefix(e.At, ".")
+	}
+	return fmt.Sprintf("%s is %s, a whole number past 64 bits, which pipe cannot keep exactly: write it as a string (%q) to keep it exact, or with a fraction or an exponent (%s.0) for an approximate number",
+		at, e.Number, e.Number, e.Number)
+}
+
+// bigInt finds, in a value decoded with UseNumber, a whole number written
+// without a fraction or an exponent that int64 cannot hold.
+func bigInt(v any, at string) error {
+	switch x := v.(type) {
+	case json.Number:
+		if !strings.ContainsAny(x.String(), ".eE") {
+			if _, err := x.Int64(); err != nil {
+				return &BigIntError{At: at, Number: x.String()}
+			}
+		}
+	case []any:
+		for i, item := range x {
+			if err := bigInt(item, at+"["+strconv.Itoa(i)+"]"); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			if err := bigInt(x[k], at+"."+k); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // quoteNonFinite rewrites the bare tokens NaN, Infinity and -Infinity that

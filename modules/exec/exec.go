@@ -113,7 +113,7 @@ func (Exec) Run(ctx context.Context, in *modules.Input) (*modules.Output, error)
 	}
 	if obj, ok, err := result(&res); ok || err != nil {
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("the JSON the program printed: %w", err)
 		}
 		return modules.FromResult(obj)
 	}
@@ -131,16 +131,14 @@ func (Exec) Run(ctx context.Context, in *modules.Input) (*modules.Output, error)
 // that long is an error, since outputs that large are data.
 func result(res *proc.Result) (map[string]any, bool, error) {
 	if !res.StdoutCut() {
-		obj, ok := modules.ParseResult(res.Stdout)
-		return obj, ok, nil
+		return modules.ParseResult(res.Stdout)
 	}
 	if start := bytes.TrimLeft(res.Stdout, " \t\r\n"); len(start) > 0 && start[0] == '{' {
 		return nil, false, modules.TooLarge("stdout starts a JSON object and is", res.StdoutSize)
 	}
 	tail := bytes.TrimRight(res.StdoutTail, " \t\r\n")
 	if i := bytes.LastIndexByte(tail, '\n'); i >= 0 {
-		obj, ok := modules.ParseResult(tail[i+1:])
-		return obj, ok, nil
+		return modules.ParseResult(tail[i+1:])
 	}
 	return nil, false, nil
 }

@@ -59,6 +59,12 @@ func TestExec(t *testing.T) {
 		{name: "env values of every type", with: map[string]any{"command": `printf '%s|%s|%s|%s|%s' "$L" "$M" "$N" "$F" "$B"`,
 			"env": map[string]any{"L": []any{1, "two", 3.5}, "M": map[string]any{"k": []any{1}}, "N": nil, "F": 0.1, "B": true}},
 			values: map[string]any{"stdout": `[1,"two",3.5]|{"k":[1]}||0.1|true`, "exit_code": 0}},
+		// As a float, 18446744073709551615 would lose its last digits:
+		// two ids would compare equal, and nothing would say so.
+		{name: "whole number past 64 bits", with: map[string]any{"command": `echo progress; echo '{"n": 1, "ids": [5, 18446744073709551615]}'`},
+			err: `the JSON the program printed: ids[1] is 18446744073709551615, a whole number past 64 bits`},
+		{name: "past 64 bits as a float is fine", with: map[string]any{"command": `echo '{"n": 18446744073709551615.0, "m": 1e30}'`},
+			values: map[string]any{"n": 18446744073709551615.0, "m": 1e30}},
 		{name: "missing program", with: map[string]any{"command": []any{"no-such-program-pipe"}}, err: "executable file not found"},
 		{name: "empty command", with: map[string]any{"command": []any{}}, err: "empty list"},
 		{name: "bad command type", with: map[string]any{"command": 42}, err: "list of arguments or a shell string"},

@@ -99,6 +99,11 @@ func TestKilledOutright(t *testing.T) {
 			t.Errorf("node %s: %+v, want %s", node, n, st)
 		}
 	}
+	// argv1 ran, silent, until pipe died: its logs do not say it never
+	// ran.
+	if l := pipe(t, "logs", id, "argv1", "--runs-dir", dir); l.code != 1 || strings.Contains(l.stderr, "never ran") || !strings.Contains(l.stderr, "left no output (lost") {
+		t.Errorf("pipe logs of a node lost with pipe: exit %d\n%s", l.code, l.stderr)
+	}
 }
 
 // waitUntil polls cond until it holds, or fails the test with why().

@@ -241,6 +241,9 @@ func (c *logsCmd) noLog(dir, id, logDir string) error {
 			if n.Reason != "" {
 				because = ": " + clipText(n.Reason, maxReasonShown)
 			}
+			if n.Status == engine.StatusLost { // it may have run: nothing recorded its start
+				return fail(exitFailed, "node %s of run %s left no output (%s%s)", c.Node, id, n.Status, because)
+			}
 			return fail(exitFailed, "node %s of run %s never ran (%s%s), so it has no output", c.Node, id, n.Status, because)
 		}
 	}

@@ -35,9 +35,20 @@ def big_int(value, where):
     return None
 
 
+def as_json(value):
+    """What json cannot write: a set as a list (sorted when it can be), the
+    rest (a date, a Decimal, a path) as its text."""
+    if isinstance(value, (set, frozenset)):
+        try:
+            return sorted(value)
+        except TypeError:
+            return list(value)
+    return str(value)
+
+
 def write(result_fd, payload, function="main"):
     try:
-        text = json.dumps(payload, default=str)
+        text = json.dumps(payload, default=as_json)
     except (ValueError, TypeError) as e:  # an int of more than 4300 digits, a circular list, a key that is no text
         text = json.dumps({"ok": False, "error": "%s() returned what cannot be written as JSON: %s" % (function, e)})
     # Only an output with 19 digits in a row can hold such an int: the
@@ -86,6 +97,9 @@ def main():
             return
         result = fn(*req.get("args", []), **req.get("kwargs", {}))
     except SystemExit as e:
+        if e.code is None or e.code == 0:  # sys.exit() and sys.exit(0) succeed, as a script's would
+            write(RESULT_FD, {"ok": True, "result": None}, function)
+            return
         write(RESULT_FD, {"ok": False, "error": "SystemExit: %s" % (e.code,)})
         return
     except BaseException as e:  # the node fails with the exception's text

@@ -26,3 +26,11 @@ def nothing():
 
 def leaves():
     sys.exit(3)
+
+
+def done_early():
+    sys.exit(0)
+
+
+def sets():
+    return {"tags": {"b", "a"}, "mixed": {1, "x"}}

@@ -184,8 +184,12 @@ func (t Type) Check(v any) error {
 		if !isStr {
 			return fmt.Errorf("want a duration such as 30s or 5m, not %s", Describe(v))
 		}
-		if _, err := time.ParseDuration(s); err != nil {
+		d, err := time.ParseDuration(s)
+		if err != nil {
 			return fmt.Errorf("%q is not a duration (write 30s, 5m or 1h30m)", s)
+		}
+		if d < 0 { // no input waits, bounds or repeats for less than no time
+			return fmt.Errorf("%q is negative: write a duration of 0s or more", s)
 		}
 	}
 	if !ok {

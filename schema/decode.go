@@ -518,6 +518,7 @@ func (l *loader) retries(r *Retry, v *yaml.Node) {
 		l.errorf(posOf(v), "write retries: 3 or retries: {limit: 3, backoff: 2s}", "retries must be a number or a mapping, not %s", kindName(v))
 		return
 	}
+	var maxAt *yaml.Node // an explicit max_backoff
 	for _, kv := range l.pairs(v, "key") {
 		k, val := kv.key, kv.value
 		switch k.Value {
@@ -531,7 +532,7 @@ func (l *loader) retries(r *Retry, v *yaml.Node) {
 			}
 		case "max_backoff":
 			if d, ok := l.duration(val, "retries.max_backoff"); ok {
-				r.MaxBackoff = d
+				r.MaxBackoff, maxAt = d, val
 			}
 		case "factor":
 			f, ok := l.scalar(val).(float64)
@@ -547,7 +548,11 @@ func (l *loader) retries(r *Retry, v *yaml.Node) {
 			l.unknownKey(k, "retries", RetryKeys)
 		}
 	}
-	if r.MaxBackoff < r.Backoff {
+	if r.MaxBackoff < r.Backoff && maxAt != nil {
+		l.errorf(posOf(maxAt), "raise max_backoff to "+r.Backoff.String()+" or more, or lower backoff",
+			"retries.max_backoff %s is less than backoff %s, the first wait", r.MaxBackoff, r.Backoff)
+	}
+	if r.MaxBackoff < r.Backoff { // backoff alone, past the default bound: it bounds the waits
 		r.MaxBackoff = r.Backoff
 	}
 }

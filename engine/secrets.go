@@ -1,10 +1,15 @@
 package engine
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/pipe-run/pipe/modules"
 )
@@ -59,6 +64,12 @@ func newRedactor(plan *Plan, cfg map[string]any, env map[string]string, extra []
 		// there: the quoted forms are the secret too.
 		add(string(appendInSingle(nil, s)))
 		add(string(appendShell(nil, shellDouble, s)))
+		// So is a value inside JSON text (toJSON, a program's printed
+		// result): with " and \ escaped, as Go writes it (< > & too, or
+		// not) and as Python does (every non-ASCII rune as \uXXXX).
+		for _, form := range jsonForms(s) {
+			add(form)
+		}
 		// Output is masked a line at a time: a secret of many lines (a
 		// PEM key) never shows whole in one, so each line is a secret too.
 		if strings.ContainsAny(s, "\r\n") {
@@ -181,4 +192,44 @@ func (r *redactHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 
 func (r *redactHandler) WithGroup(name string) slog.Handler {
 	return &redactHandler{h: r.h.WithGroup(name), x: r.x}
+}
+
+// jsonForms returns s as the inside of a JSON string the ways common
+// encoders write it, each once, s itself left out.
+func jsonForms(s string) []string {
+	var forms []string
+	add := func(f string) {
+		if f != s && !slices.Contains(forms, f) {
+			forms = append(forms, f)
+		}
+	}
+	var buf bytes.Buffer
+	for _, html := range []bool{true, false} {
+		buf.Reset()
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(html)
+		if enc.Encode(s) == nil {
+			add(strings.TrimSuffix(strings.TrimSuffix(buf.String(), "\n"), `"`)[1:])
+		}
+	}
+	if len(forms) > 0 || strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf }) {
+		plain := forms
+		if len(plain) == 0 {
+			plain = []string{s}
+		}
+		var b strings.Builder
+		for _, r := range plain[len(plain)-1] { // escaped, < > & as they are
+			switch {
+			case r < utf8.RuneSelf:
+				b.WriteRune(r)
+			case r > 0xffff:
+				hi, lo := utf16.EncodeRune(r)
+				fmt.Fprintf(&b, "\\u%04x\\u%04x", hi, lo)
+			default:
+				fmt.Fprintf(&b, "\\u%04x", r)
+			}
+		}
+		add(b.String())
+	}
+	return forms
 }

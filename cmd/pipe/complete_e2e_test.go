@@ -152,6 +152,9 @@ source <(pipe completion zsh); words=(${(z)1}); [[ $1 == *' ' ]] && words+=('');
 		{"bash", bashLine, `pipe run my\ dir/`, []string{`my\ dir/e\ x.yaml`}, spaced, ""},
 		{"bash-completion", bashWords, `pipe run my\ dir/`, []string{`my\ dir/e\ x.yaml`}, spaced, `my\ dir/`},
 		{"bash-completion", bashWords, `pipe run "my dir/`, []string{`"my dir/e x.yaml`}, spaced, `"my dir/`},
+		// Without bash-completion too: a quote keeps its blanks.
+		{"bash", bashLine, `pipe run "my dir/`, []string{`"my dir/e x.yaml`}, spaced, ""},
+		{"bash", bashLine, `pipe run 'my dir/e x.yaml' --w`, []string{"--who"}, spaced, ""},
 		{"zsh", zshLine, `pipe run my\ dir/`, []string{"my dir/e x.yaml"}, spaced, ""},
 		// A file given in quotes, or escaped, is one word to pipe: its
 		// parameters complete.

@@ -38,12 +38,28 @@ _pipe() {
 		_get_comp_words_by_ref -n =: cur words cword
 	else
 		# Without bash-completion: the line up to the cursor, split at blanks
-		# (not at an escaped one: my\ dir is one word).
-		local typed=${COMP_LINE:0:COMP_POINT} w
-		typed=${typed//\\ /$'\a'}
-		read -ra words <<<"$typed"
-		for w in "${!words[@]}"; do words[w]=${words[w]//$'\a'/\\ }; done
-		[[ -z $typed || $typed == *[[:blank:]] ]] && words+=("")
+		# outside quotes and not escaped ("my dir", my\ dir: one word each),
+		# the words as typed.
+		local typed=${COMP_LINE:0:COMP_POINT} w= q= i c
+		words=()
+		for ((i = 0; i < ${#typed}; i++)); do
+			c=${typed:i:1}
+			if [[ -n $q ]]; then
+				w+=$c
+				[[ $c == "$q" ]] && q=
+			elif [[ $c == [\"\'] ]]; then
+				w+=$c q=$c
+			elif [[ $c == \\ ]]; then
+				w+=$c${typed:i+1:1}
+				((++i))
+			elif [[ $c == [[:blank:]] ]]; then
+				[[ -n $w ]] && words+=("$w")
+				w=
+			else
+				w+=$c
+			fi
+		done
+		words+=("$w")
 		cword=$((${#words[@]} - 1)) cur=${words[cword]}
 	fi
 	# pipe gets the words as the command will: without their quotes, or

@@ -254,7 +254,11 @@ func (c *core) whyNotKept(i int, k Kept) string {
 	if n := len(c.plan.nodes); i >= n {
 		p = int(c.inst[i-n].parent)
 	}
-	ings, err := c.plan.ingredients(context.Background(), p, with, c.config)
+	env, err := c.plan.envIngredients(c.config, c.progEnv)
+	if err != nil {
+		return "no cache key: " + err.Error()
+	}
+	ings, err := c.plan.ingredients(context.Background(), p, with, c.config, env)
 	if err != nil {
 		return "no cache key: " + err.Error()
 	}

@@ -21,7 +21,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(magic + "{}\n"))
 	f.Add([]byte(magic + `{"log_size": -1}` + "\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		e, log, err := decode(data)
+		e, log, err := decode(data, true)
 		if err != nil {
 			return
 		}

@@ -49,7 +49,8 @@ type Entry struct {
 	Outputs json.RawMessage `json:"outputs,omitempty"`
 	// Ingredients are what the key was made of, by name, each a digest:
 	// explain compares them with the last entry's to say what changed
-	// (see Last). Get and Peek leave them out: a hit has no use for them.
+	// (see Last), resume with the entry a kept node came from. Get leaves
+	// them out: a hit has no use for them.
 	Ingredients []Ingredient `json:"ingredients"`
 	// LogSize is the length of the log that follows the header.
 	LogSize int64 `json:"log_size"`
@@ -86,12 +87,15 @@ func (s *Store) path(key string) (string, error) {
 // used now, for Prune.
 func (s *Store) Get(key string) (*Entry, []byte, error) { return s.get(key, true) }
 
-// Peek is Get without marking the entry used (pipe explain).
+// Peek is Get without marking the entry used, with its ingredients
+// (pipe explain, a resumed run that says what changed).
 func (s *Store) Peek(key string) (*Entry, error) {
 	e, _, err := s.get(key, false)
 	return e, err
 }
 
+// get reads the entry of key; touch marks it used (a hit), and leaves
+// its ingredients out.
 func (s *Store) get(key string, touch bool) (*Entry, []byte, error) {
 	path, err := s.path(key)
 	if err != nil {
@@ -101,7 +105,7 @@ func (s *Store) get(key string, touch bool) (*Entry, []byte, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrMiss, err)
 	}
-	e, log, err := decode(data)
+	e, log, err := decode(data, !touch)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %s: %w", ErrMiss, path, err)
 	}
@@ -115,7 +119,8 @@ func (s *Store) get(key string, touch bool) (*Entry, []byte, error) {
 	return e, log, nil
 }
 
-func decode(data []byte) (*Entry, []byte, error) {
+// decode reads an entry; its ingredients only when ingredients is set.
+func decode(data []byte, ingredients bool) (*Entry, []byte, error) {
 	rest, ok := bytes.CutPrefix(data, []byte(magic))
 	if !ok {
 		return nil, nil, errors.New("not a cache entry of this version")
@@ -133,6 +138,11 @@ func decode(data []byte) (*Entry, []byte, error) {
 	}{Entry: &e}
 	if err := json.Unmarshal(head, &h); err != nil {
 		return nil, nil, fmt.Errorf("header: %w", err)
+	}
+	if ingredients && len(h.Ingredients) > 0 {
+		if err := json.Unmarshal(h.Ingredients, &e.Ingredients); err != nil {
+			return nil, nil, fmt.Errorf("header: ingredients: %w", err)
+		}
 	}
 	if int64(len(log)) != e.LogSize {
 		return nil, nil, fmt.Errorf("log of %d bytes, header says %d", len(log), e.LogSize)

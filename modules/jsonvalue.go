@@ -253,13 +253,20 @@ func (e *BigIntError) Error() string {
 }
 
 // bigInt finds, in a value decoded with UseNumber, a whole number written
-// without a fraction or an exponent that int64 cannot hold.
+// without a fraction or an exponent that int64 cannot hold and a float
+// cannot either: one whose float, written back, is other digits. Go
+// writes the float 1e19 as 10000000000000000000, which reads back as
+// written: a float, kept.
 func bigInt(v any, at string) error {
 	switch x := v.(type) {
 	case json.Number:
-		if !strings.ContainsAny(x.String(), ".eE") {
+		text := x.String()
+		if !strings.ContainsAny(text, ".eE") {
 			if _, err := x.Int64(); err != nil {
-				return &BigIntError{At: at, Number: x.String()}
+				f, ferr := x.Float64()
+				if ferr != nil || strconv.FormatFloat(f, 'f', -1, 64) != text {
+					return &BigIntError{At: at, Number: text}
+				}
 			}
 		}
 	case []any:

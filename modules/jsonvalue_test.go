@@ -2,6 +2,7 @@ package modules
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"reflect"
 	"testing"
@@ -148,4 +149,25 @@ func sameValue(a, b any) bool {
 		return true
 	}
 	return reflect.DeepEqual(a, b)
+}
+
+// What pipe writes it reads back: Go writes the floats 1e19 and 1e20
+// without an exponent, and they are no whole numbers past 64 bits.
+func TestDecodeJSONReadsBackLargeFloats(t *testing.T) {
+	in := map[string]any{"a": 1e19, "b": -1e20, "c": []any{9.3e18, 1.2345e19}}
+	b, err := MarshalJSON(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := DecodeJSON(b)
+	if err != nil {
+		t.Fatalf("DecodeJSON(%s): %v", b, err)
+	}
+	if !reflect.DeepEqual(out, in) {
+		t.Errorf("read back %#v from %s, want %#v", out, b, in)
+	}
+	var big *BigIntError
+	if _, err := DecodeJSON([]byte(`{"id": 18446744073709551615}`)); !errors.As(err, &big) || big.At != ".id" {
+		t.Errorf("an id past 64 bits: %v, want a *BigIntError at .id", err)
+	}
 }

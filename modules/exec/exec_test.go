@@ -63,6 +63,9 @@ func TestExec(t *testing.T) {
 		// two ids would compare equal, and nothing would say so.
 		{name: "whole number past 64 bits", with: map[string]any{"command": `echo progress; echo '{"n": 1, "ids": [5, 18446744073709551615]}'`},
 			err: `the JSON the program printed: ids[1] is 18446744073709551615, a whole number past 64 bits`},
+		// Go writes the float 1e19 so: it reads back as written.
+		{name: "a float written without its exponent", with: map[string]any{"command": `echo '{"f": 10000000000000000000, "g": -100000000000000000000}'`},
+			values: map[string]any{"f": 1e19, "g": -1e20}},
 		{name: "past 64 bits as a float is fine", with: map[string]any{"command": `echo '{"n": 18446744073709551615.0, "m": 1e30}'`},
 			values: map[string]any{"n": 18446744073709551615.0, "m": 1e30}},
 		{name: "missing program", with: map[string]any{"command": []any{"no-such-program-pipe"}}, err: "executable file not found"},

@@ -111,10 +111,12 @@ func (b base) missingHint(shown string) string {
 //     directory;
 //   - else the file's base_dir, relative to the file's directory;
 //   - else, for a sub-pipeline, parent: the base directory of the
-//     pipeline that runs it, so that --base-dir, or the parent's
-//     base_dir, holds for the whole run (its programs run where the
-//     parent's do, and a worker, which knows only the parent's, finds
-//     the same);
+//     pipeline that runs it, when --base-dir or a base_dir set it, or
+//     when the file is inside it, so that it holds for the whole run
+//     (its programs run where the parent's do, and a worker, which
+//     knows only the parent's, finds the same); a file of another
+//     project that nothing sets (a shared library of pipelines) keeps
+//     its own, by the rules below;
 //   - else the current directory when the file is inside it (what pipe
 //     always did, so pipelines run from their project keep working);
 //   - else the project the file is in: the nearest directory above it
@@ -157,7 +159,7 @@ func baseDir(p *schema.Pipeline, override string, parent *base) (base, error) {
 		}
 		return base{dir: dir, by: byFile}, nil
 	}
-	if parent != nil && parent.dir != "" {
+	if parent != nil && parent.dir != "" && (parent.by != byDefault || within(fileDir, parent.dir)) {
 		return base{dir: parent.dir, by: parent.by, inherited: true}, nil
 	}
 	return base{dir: defaultBaseDir(fileDir, cwd)}, nil

@@ -94,6 +94,32 @@ func TestSubPipelineTakesTheParentsBaseDir(t *testing.T) {
 	}
 }
 
+// A sub-pipeline of another project (a shared library of pipelines),
+// which nothing gives a base directory, resolves its paths in its own
+// project, as it did before sub-pipelines took their parent's.
+func TestSharedSubPipelineKeepsItsProject(t *testing.T) {
+	needPython(t)
+	root, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, root, map[string]string{
+		"shared/.git/HEAD":      "ref: refs/heads/main\n",
+		"shared/scripts/cwd.py": "import os\n\ndef main():\n    return {'cwd': os.getcwd()}\n",
+		"shared/pipes/sub.yaml": "name: sub\nnodes:\n  cwd: {module: python, with: {path: scripts/cwd.py}}\n",
+		"app/.pipe/.keep":       "",
+		"app/main.yaml":         "name: main\nnodes:\n  lib: {module: pipeline, with: {file: ../shared/pipes/sub.yaml}}\n",
+	})
+	app := filepath.Join(root, "app")
+	if r := pipeIn(t, app, nil, "validate", "main.yaml"); r.code != 0 {
+		t.Fatalf("validate: exit %d\n%s", r.code, r.stderr)
+	}
+	rec, r := runRecord(t, app, nil, "main.yaml")
+	if got := rec.Nodes["lib/cwd"]; got == nil || got.Outputs["cwd"] != filepath.Join(root, "shared") {
+		t.Fatalf("run: exit %d, lib/cwd %+v, want it run in the shared project\n%s", r.code, got, r.stderr)
+	}
+}
+
 // The hint of a path not found in a sub-pipeline's base directory says
 // whose it is and what changes it.
 func TestSubPipelineBaseDirHint(t *testing.T) {

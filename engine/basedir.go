@@ -74,6 +74,9 @@ const (
 	byFlag
 	// byFile: the file's base_dir.
 	byFile
+	// byRun: one of the two, for the pipeline that runs this one on
+	// another machine, which knows only that it was set.
+	byRun
 )
 
 // base is a pipeline's base directory and what chose it.
@@ -95,6 +98,8 @@ func (b base) missingHint(shown string) string {
 		return at + " of the pipeline that runs this file, which --base-dir sets; base_dir in this file changes it"
 	case b.inherited && b.by == byFile:
 		return at + " of the pipeline that runs this file, which its base_dir sets; base_dir in this file changes it"
+	case b.inherited && b.by == byRun:
+		return at + " of the pipeline that runs this file, which --base-dir or its base_dir sets; base_dir in this file changes it"
 	case b.inherited:
 		return at + " of the pipeline that runs this file; base_dir in this file or --base-dir changes it"
 	case b.by == byFlag:

@@ -42,6 +42,9 @@ type Plan struct {
 	// modules get it (modules.Input.Dir) and programs run in it. See
 	// LoadOptions and the pipeline's base_dir.
 	BaseDir string
+	// BaseDirSet says that --base-dir or a base_dir chose BaseDir, here
+	// or in the pipeline that runs this one (see baseDir).
+	BaseDirSet bool
 }
 
 type planNode struct {
@@ -234,7 +237,7 @@ func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, pa
 			subs = append(subs, sub.plan)
 		}
 	}
-	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env, Warnings: c.warnings, caching: caching, BaseDir: c.base.dir, outputs: outputs, subs: subs}, nil
+	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env, Warnings: c.warnings, caching: caching, BaseDir: c.base.dir, BaseDirSet: c.base.by != byDefault, outputs: outputs, subs: subs}, nil
 }
 
 type compiler struct {

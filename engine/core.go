@@ -399,7 +399,7 @@ func (c *core) task(j job) Task {
 	pn := &c.plan.nodes[j.p]
 	t := Task{Run: c.rec.ID, Pipeline: c.plan.Pipeline.Name, Node: j.id, Module: pn.module, With: j.with, Timeout: pn.timeout, Attempt: 1,
 		Priority: c.plan.Graph.Height(j.p), LogFile: c.logFile(j.id), Secrets: c.redact.Values(),
-		Dangerous: pn.dangerous, Dir: c.plan.BaseDir, Env: c.progEnv, AllowDangerous: c.dangerOK, index: j.p}
+		Dangerous: pn.dangerous, Dir: c.plan.BaseDir, DirSet: c.plan.BaseDirSet, Env: c.progEnv, AllowDangerous: c.dangerOK, index: j.p}
 	if j.cleanup && t.Timeout <= 0 {
 		// The run was cancelled: a clean-up node is bounded all the same.
 		t.Timeout = c.cleanupTimeout

@@ -44,6 +44,7 @@ type Task struct {
 	// (see modules.Input); AllowDangerous whether the run lets dangerous
 	// nodes run, for a module that can tell only as it runs.
 	Dir            string   `json:"dir,omitempty"`
+	DirSet         bool     `json:"dir_set,omitempty"` // see modules.Input.DirSet
 	Env            []string `json:"env,omitempty"`
 	AllowDangerous bool     `json:"allow_dangerous,omitempty"`
 	// Promise lists the outputs the node promises (its `outputs:`): the
@@ -125,7 +126,7 @@ func (l *local) Execute(ctx context.Context, t Task) (*modules.Output, error) {
 	}
 	in.Node, in.With, in.Attempt, in.Priority = t.Node, t.With, t.Attempt, t.Priority
 	in.LogFile, in.Secrets, in.Run = t.LogFile, t.Secrets, run
-	in.Dir, in.Env, in.AllowDangerous, in.Spec = t.Dir, t.Env, t.AllowDangerous, info
+	in.Dir, in.DirSet, in.Env, in.AllowDangerous, in.Spec = t.Dir, t.DirSet, t.Env, t.AllowDangerous, info
 	m := info.New()
 	if pm, ok := m.(*pipelineModule); ok {
 		pm.cacheDir, pm.noCache, pm.maxParallel = l.cacheDir, l.noCache, l.maxParallel

@@ -188,12 +188,19 @@ func TestPipelineModuleOnAWorkerTakesTheParentsBaseDir(t *testing.T) {
 		}
 	}
 	ex := engine.NewLocalExecutor(modules.Default, 0, func(string) *slog.Logger { return nil }, nil)
-	for _, tt := range []struct{ file, want string }{
-		{"../pipes/child.yaml", "other"}, // not proj, the file's project
-		{"../pipes/based.yaml", "own"},   // its own base_dir wins
+	for _, tt := range []struct {
+		file   string
+		dirSet bool // --base-dir or a base_dir chose the parent's
+		want   string
+	}{
+		{"../pipes/child.yaml", true, "other"}, // not proj, the file's project
+		{"../pipes/based.yaml", true, "own"},   // its own base_dir wins
+		// The parent's by default, and the file elsewhere: the file's
+		// project, as the client that submitted the run decided.
+		{"../pipes/child.yaml", false, ""},
 	} {
 		out, err := ex.Execute(context.Background(), engine.Task{Run: "r1", Node: "sub", Module: engine.PipelineModule,
-			With: map[string]any{"file": tt.file}, Dir: filepath.Join(proj, "other"), Attempt: 1})
+			With: map[string]any{"file": tt.file}, Dir: filepath.Join(proj, "other"), DirSet: tt.dirSet, Attempt: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -46,7 +46,7 @@ func (m *pipelineModule) Run(ctx context.Context, in *modules.Input) (*modules.O
 	plan := m.plan
 	if plan == nil {
 		var err error
-		if plan, err = loadSub(in.Path(file), m.reg, in.Dir); err != nil {
+		if plan, err = loadSub(in.Path(file), m.reg, in.Dir, in.DirSet); err != nil {
 			return nil, fmt.Errorf("pipeline %s: %w", file, err)
 		}
 	}
@@ -105,9 +105,10 @@ func (m *pipelineModule) Run(ctx context.Context, in *modules.Input) (*modules.O
 
 // loadSub loads a sub-pipeline file where its parent's plan was compiled
 // elsewhere (a worker): without a base_dir of its own, it takes parentDir,
-// the base directory its parent runs in, as it did in the compile that
-// submitted the run ("" is the current directory).
-func loadSub(path string, reg *modules.Registry, parentDir string) (*Plan, error) {
+// the base directory its parent runs in ("" is the current directory),
+// as the compile that submitted the run did: when parentSet (--base-dir
+// or a base_dir chose it), or when the file is inside it.
+func loadSub(path string, reg *modules.Registry, parentDir string, parentSet bool) (*Plan, error) {
 	p, err := schema.Load(path)
 	if p == nil {
 		return nil, err
@@ -117,7 +118,11 @@ func loadSub(path string, reg *modules.Registry, parentDir string) (*Plan, error
 	if err != nil {
 		return nil, err
 	}
-	return compileIn(p, diags, reg, "", &base{dir: dir})
+	by := byDefault
+	if parentSet {
+		by = byRun
+	}
+	return compileIn(p, diags, reg, "", &base{dir: dir, by: by})
 }
 
 // subConfig is the sub-pipeline's config: its defaults, overridden by the

@@ -46,6 +46,10 @@ type Input struct {
 	// against it (see Path), and programs it starts run in it. "" means
 	// the current directory.
 	Dir string
+	// DirSet says that --base-dir or a base_dir chose Dir, not pipe's
+	// default: a sub-pipeline of another project keeps its own unless it
+	// was chosen (see engine's base directory rules).
+	DirSet bool
 	// Env holds KEY=VALUE variables that programs the module starts get
 	// on top of pipe's own environment: the pipeline's resolved config
 	// and the undeclared keys of its --config .env file.

@@ -215,7 +215,7 @@ func parseEnvFile(path string, data []byte) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	masked := bytes.ReplaceAll(data, []byte("$"), []byte(dollar))
+	masked := maskDollars(data, []byte(dollar))
 	file, err := godotenv.UnmarshalBytes(masked)
 	if err == nil {
 		for key, v := range file {
@@ -230,6 +230,25 @@ func parseEnvFile(path string, data []byte) (map[string]string, error) {
 		return nil, fmt.Errorf("%w: --config %s: not a .env file (%s)", ErrUsage, path, hint)
 	}
 	return nil, fmt.Errorf("%w: --config %s:%d: %s (%s)", ErrUsage, path, line, what, hint)
+}
+
+// maskDollars writes every $ of data as dollar. Outside single quotes,
+// \$ is a $ too: it was the way to write one while godotenv expanded
+// them, and a file written so keeps its values. Single-quoted values
+// keep \$ as written, as they always did.
+func maskDollars(data, dollar []byte) []byte {
+	out := make([]byte, 0, len(data)+len(data)/8)
+	for line := range bytes.Lines(data) {
+		single := false
+		if at := bytes.IndexAny(line, "=:"); at >= 0 { // KEY=VALUE, KEY: VALUE
+			single = bytes.HasPrefix(bytes.TrimLeft(line[at+1:], " \t"), []byte("'"))
+		}
+		if !single {
+			line = bytes.ReplaceAll(line, []byte(`\$`), []byte("$"))
+		}
+		out = append(out, bytes.ReplaceAll(line, []byte("$"), dollar)...)
+	}
+	return out
 }
 
 // privateUse are the Unicode ranges of private-use characters: no text

@@ -154,7 +154,12 @@ func TestEnvFileValuesKeepDollars(t *testing.T) {
 		{"unquoted $NAME", `A=x$HOME`, `x$HOME`},
 		{"unquoted ${NAME}", `A=x${HOME}y`, `x${HOME}y`},
 		{"unquoted key of the file", `A=$FIRST`, `$FIRST`},
-		{"unquoted backslash", `A=x\$HOME`, `x\$HOME`},
+		// \$ was how to write a $ while godotenv expanded them: such a
+		// file keeps its values.
+		{"unquoted backslash", `A=x\$HOME`, `x$HOME`},
+		{"double-quoted backslash", `A="x\$HOME"`, `x$HOME`},
+		{"single-quoted backslash", `A='x\$HOME'`, `x\$HOME`},
+		{"single-quoted backslash, KEY: VALUE", `A: 'x\$HOME'`, `x\$HOME`},
 		{"unquoted trailing $", `A=cost$`, `cost$`},
 		{"unquoted with a comment", `A=x$HOME # the comment`, `x$HOME`},
 		{"export prefix", `export A=x$HOME`, `x$HOME`},

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/pipe-run/pipe/modules"
 	"slices"
 	"testing"
 )
@@ -20,5 +21,17 @@ func TestJSONForms(t *testing.T) {
 		if got := jsonForms(tt.secret); !slices.Equal(got, tt.want) {
 			t.Errorf("jsonForms(%q) = %q, want %q", tt.secret, got, tt.want)
 		}
+	}
+}
+
+// A secret too short to mask is not masked in its quoted or escaped
+// forms either, which are long enough: é would mask every \u00e9.
+func TestShortSecretHasNoForms(t *testing.T) {
+	plan, err := Parse("p.yaml", []byte("config: {API_KEY: é, DB_PASSWORD: x\"}\nnodes:\n  a: {module: echo}\n"), modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := newRedactor(plan, map[string]any{"API_KEY": "é", "DB_PASSWORD": `x"`}, nil, nil); r != nil {
+		t.Errorf("masks %q", r.values)
 	}
 }

@@ -59,6 +59,9 @@ func newRedactor(plan *Plan, cfg map[string]any, env map[string]string, extra []
 	secrets = childSecrets(plan, secrets, map[*Plan]bool{plan: true})
 	for _, v := range secrets {
 		s := modules.Text(v)
+		if len(s) < minSecretLen {
+			continue // nor its quoted forms, which are longer: 'é' masks every \u00e9
+		}
 		add(s)
 		// A value written into a shell script (exec's command) is quoted
 		// there: the quoted forms are the secret too.

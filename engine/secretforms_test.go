@@ -1,9 +1,10 @@
 package engine
 
 import (
-	"github.com/pipe-run/pipe/modules"
 	"slices"
 	"testing"
+
+	"github.com/pipe-run/pipe/modules"
 )
 
 // A secret inside JSON text (toJSON, a program's printed result) is

@@ -122,7 +122,7 @@ func (l *loader) retries(r *Retry, v *yaml.Node) {
 		l.errorf(posOf(v), "write retries: 3 or retries: {limit: 3, backoff: 2s}", "retries must be a number or a mapping, not %s", kindName(v))
 		return
 	}
-	var maxAt *yaml.Node // an explicit max_backoff
+	var maxAt, backoffAt *yaml.Node // written, not defaults
 	for _, kv := range l.pairs(v, "key") {
 		k, val := kv.key, kv.value
 		switch k.Value {
@@ -132,7 +132,7 @@ func (l *loader) retries(r *Retry, v *yaml.Node) {
 			}
 		case "backoff":
 			if d, ok := l.duration(val, "retries.backoff"); ok {
-				r.Backoff = d
+				r.Backoff, backoffAt = d, val
 			}
 		case "max_backoff":
 			if d, ok := l.duration(val, "retries.max_backoff"); ok {
@@ -151,6 +151,9 @@ func (l *loader) retries(r *Retry, v *yaml.Node) {
 		default:
 			l.unknownKey(k, "retries", RetryKeys)
 		}
+	}
+	if r.MaxBackoff < r.Backoff && maxAt != nil && backoffAt == nil {
+		r.Backoff = r.MaxBackoff // max_backoff: 500ms alone: no wait is longer
 	}
 	if r.MaxBackoff < r.Backoff && maxAt != nil {
 		l.errorf(posOf(maxAt), "raise max_backoff to "+r.Backoff.String()+" or more, or lower backoff",

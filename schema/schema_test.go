@@ -266,3 +266,25 @@ func TestIsIdentifier(t *testing.T) {
 		}
 	}
 }
+
+// The retry waits: a max_backoff written alone bounds the first wait too;
+// backoff alone past the default bound raises the bound.
+func TestRetryWaits(t *testing.T) {
+	for _, tt := range []struct {
+		retries           string
+		backoff, maxBound time.Duration
+	}{
+		{"{limit: 2, max_backoff: 500ms}", 500 * time.Millisecond, 500 * time.Millisecond},
+		{"{limit: 2, backoff: 30m}", 30 * time.Minute, 30 * time.Minute},
+		{"{limit: 2, backoff: 2s, max_backoff: 1m}", 2 * time.Second, time.Minute},
+		{"3", schema.DefaultBackoff, schema.DefaultMaxBackoff},
+	} {
+		p, diags := schema.Parse("r.yaml", []byte("nodes:\n  a: {module: echo, retries: "+tt.retries+"}\n"))
+		if len(diags) > 0 {
+			t.Fatalf("%s: %v", tt.retries, diags)
+		}
+		if r := p.Nodes[0].Retry; r.Backoff != tt.backoff || r.MaxBackoff != tt.maxBound {
+			t.Errorf("retries %s: backoff %s, max_backoff %s; want %s, %s", tt.retries, r.Backoff, r.MaxBackoff, tt.backoff, tt.maxBound)
+		}
+	}
+}

@@ -49,6 +49,7 @@ func (l *loader) data(v *yaml.Node) any {
 // leadingZero reads s, a whole number in decimal digits written with a
 // leading 0 (0755, -08), in decimal; ok is false for any other s.
 func leadingZero(s string) (int64, bool) {
+	s = strings.ReplaceAll(s, "_", "") // YAML reads 0_755 as 0755
 	digits := strings.TrimLeft(s, "+-")
 	if len(digits) < 2 || digits[0] != '0' || strings.Trim(digits, "0123456789") != "" {
 		return 0, false
@@ -59,6 +60,7 @@ func leadingZero(s string) (int64, bool) {
 
 // octalHint writes s, a leading-0 number, as YAML's octal (0o755).
 func octalHint(s string) string {
+	s = strings.ReplaceAll(s, "_", "")
 	sign := s[:len(s)-len(strings.TrimLeft(s, "+-"))]
 	return sign + "0o" + strings.TrimLeft(s[len(sign):], "0")
 }

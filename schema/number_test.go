@@ -32,6 +32,8 @@ func TestNumbersPipeCannotHold(t *testing.T) {
 		{"02139", "02139 starts with 0: YAML reads it as a float", nil},
 		{"0755", "3:6: 0755 starts with 0: YAML reads it as the octal number 493", nil},
 		{"-012", "or -0o12 for octal", nil},
+		{"0_755", "0_755 starts with 0: YAML reads it as the octal number 493", nil},
+		{"1_000", "", 1000},
 		{"007", "", 7},
 		{"00", "", 0},
 		{"0o755", "", 493},

@@ -62,6 +62,8 @@ var nodeKeys = []nodeKey{
 			n.Partial = true // not the node id's module: no second error
 		} else if ok {
 			n.Module, n.ModulePos = s, posOf(v)
+		} else {
+			n.Partial = true // said why: not the node id's module either
 		}
 	}},
 	{name: "needs", read: func(l *loader, n *Node, v *yaml.Node) { n.Needs = l.needs(v) }},

@@ -77,7 +77,13 @@ func (l *loader) wordMarks(v *yaml.Node, s string) []Mark {
 	}
 	raw := l.src.Data[start:]
 	block := v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0
-	if !block && bytes.HasPrefix(raw, []byte(s)) {
+	if !block && (v.Anchor != "" || v.Tag != "" && v.Style&yaml.TaggedStyle != 0) {
+		// when: &w config.A && ...: the node starts at its anchor or tag.
+		if sp := bytes.IndexAny(raw, " \t\n"); sp > 0 {
+			start, raw = start+sp, raw[sp:]
+		}
+	}
+	if !block && bytes.HasPrefix(bytes.TrimLeft(raw, " \t"), []byte(s)) {
 		return nil // written as it reads
 	}
 	if block {

@@ -39,6 +39,9 @@ func isNull(v *yaml.Node) bool {
 }
 
 func (l *loader) str(v *yaml.Node, field string) (string, bool) {
+	if l.customTag(v) { // module: !mod echo would be echo, the tag dropped
+		return "", false
+	}
 	if v.Kind != yaml.ScalarNode || isNull(v) {
 		l.errorf(posOf(v), "", "%s must be a string, not %s", field, kindName(v))
 		return "", false

@@ -47,7 +47,9 @@ func TestPython(t *testing.T) {
 		{name: "sys.exit", with: map[string]any{"path": seed, "function": "leaves"}, err: "SystemExit: 3"},
 		{name: "sys.exit(0) succeeds, as a script's would", with: map[string]any{"path": seed, "function": "done_early"}, message: "done_early() returned None"},
 		{name: "a set is a list", with: map[string]any{"path": seed, "function": "sets"},
-			values: map[string]any{"tags": []any{"a", "b"}}},
+			values: map[string]any{"tags": []any{"a", "b"}, "mixed": []any{"x", 1}}}, // by their text: the same each run
+		{name: "sys.exit(0) while loading fails", with: map[string]any{"path": "../../testdata/modules/seed/exits_on_load.py"},
+			err: "exits_on_load.py called sys.exit(0) while loading, before main() ran"},
 		{name: "missing function", with: map[string]any{"path": seed, "function": "nope"}, err: "has no function nope()"},
 		{name: "a dict JSON cannot write", with: map[string]any{"path": "../../testdata/modules/seed/numbers.py", "function": "tuple_keys"},
 			err: "tuple_keys() returned what cannot be written as JSON: keys must be str"},

@@ -41,8 +41,8 @@ def as_json(value):
     if isinstance(value, (set, frozenset)):
         try:
             return sorted(value)
-        except TypeError:
-            return list(value)
+        except TypeError:  # mixed kinds: by their text, the same each run
+            return sorted(value, key=repr)
     return str(value)
 
 
@@ -95,9 +95,17 @@ def main():
         if not callable(fn):
             write(RESULT_FD, {"ok": False, "error": "%s has no function %s()" % (path, function)})
             return
+    except SystemExit as e:  # while loading: the function never ran
+        write(RESULT_FD, {"ok": False, "error": "%s called sys.exit(%s) while loading, before %s() ran" % (path, e.code, function)})
+        return
+    except BaseException as e:  # the node fails with the exception's text
+        traceback.print_exc()
+        write(RESULT_FD, {"ok": False, "error": "%s: %s" % (type(e).__name__, e)})
+        return
+    try:
         result = fn(*req.get("args", []), **req.get("kwargs", {}))
     except SystemExit as e:
-        if e.code is None or e.code == 0:  # sys.exit() and sys.exit(0) succeed, as a script's would
+        if e.code is None or e.code == 0:  # sys.exit() and sys.exit(0) in the function succeed, as a script's would
             write(RESULT_FD, {"ok": True, "result": None}, function)
             return
         write(RESULT_FD, {"ok": False, "error": "SystemExit: %s" % (e.code,)})

@@ -12,6 +12,7 @@ func TestUserTypes(t *testing.T) {
 		"cannot concat map[string]engine.NodeView and func() bool":                              "cannot concat nodes and function",
 		"reflect.Value.Convert: value of type float64 cannot be converted to type string":       "value of type number cannot be converted to type string",
 		"cannot transform <nil> to pairs":                                                       "cannot transform null to pairs",
+		`"int64" is not []string, nor "map[x]"`:                                                 `"int64" is not list, nor "map[x]"`, // the user's text stays
 	} {
 		if got := userTypes(in); got != want {
 			t.Errorf("userTypes(%q)\n = %q\nwant %q", in, got, want)

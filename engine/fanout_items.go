@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/pipe-run/pipe/modules"
 )
 
 // This file holds a foreach node's items: evaluated in a fixed order
@@ -117,8 +119,10 @@ func describeValue(v any) string {
 		return "a bool"
 	case int, float64:
 		return "a number"
+	case nil:
+		return "null"
 	}
-	return fmt.Sprintf("a %T", v)
+	return modules.Describe(v)
 }
 
 // maxKeyLen bounds an item used as its instance's key.

@@ -175,6 +175,12 @@ var goTypeStarts = []string{"[]", "map[", "struct {", "interface {", "func(", "e
 func userTypes(msg string) string {
 	var b strings.Builder
 	for i := 0; i < len(msg); {
+		if msg[i] == '"' { // a quoted value is the user's: "int64" stays
+			n := quotedLen(msg[i:])
+			b.WriteString(msg[i : i+n])
+			i += n
+			continue
+		}
 		if i == 0 || !isWordByte(msg[i-1]) {
 			for _, p := range goTypeStarts {
 				if !strings.HasPrefix(msg[i:], p) {
@@ -204,6 +210,20 @@ func userTypes(msg string) string {
 	next:
 	}
 	return b.String()
+}
+
+// quotedLen is the length of the Go-quoted string s starts with, its
+// quotes included; all of s when it does not end.
+func quotedLen(s string) int {
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(s)
 }
 
 func isWordByte(c byte) bool {

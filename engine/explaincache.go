@@ -96,12 +96,21 @@ func changedIngredients(before, now []cachestore.Ingredient) []string {
 		out = append(out, describeChange(in.Name, ok))
 	}
 	for _, name := range slices.Sorted(maps.Keys(was)) {
-		out = append(out, describeChange(name, false)+" no more")
+		out = append(out, describeGone(name))
 	}
 	if len(out) > maxChanges {
 		out = append(out[:maxChanges], fmt.Sprintf("%d more", len(out)-maxChanges))
 	}
 	return out
+}
+
+// describeGone says that ingredient name is no longer part of the key: a
+// file removed, an input or a key no longer given.
+func describeGone(name string) string {
+	if f, ok := strings.CutPrefix(name, "file:"); ok {
+		return "file " + f + " is gone"
+	}
+	return strings.TrimSuffix(describeChange(name, false), " is new") + " is no longer given"
 }
 
 func describeChange(name string, existed bool) string {

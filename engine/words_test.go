@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/pipe-run/pipe/engine/internal/cachestore"
 	"github.com/pipe-run/pipe/modules"
 )
 
@@ -34,5 +35,24 @@ func TestShortSecretHasNoForms(t *testing.T) {
 	}
 	if r := newRedactor(plan, map[string]any{"API_KEY": "é", "DB_PASSWORD": `x"`}, nil, nil); r != nil {
 		t.Errorf("masks %q", r.values)
+	}
+}
+
+// What changed in a cache key, in words: a file removed is gone, not
+// "new no more".
+func TestChangedIngredients(t *testing.T) {
+	ing := func(kv ...string) []cachestore.Ingredient {
+		var out []cachestore.Ingredient
+		for k := 0; k < len(kv); k += 2 {
+			out = append(out, cachestore.Ingredient{Name: kv[k], Digest: kv[k+1]})
+		}
+		return out
+	}
+	got := changedIngredients(
+		ing("module", "m", "file:gone.txt", "2", "config.OLD", "3", "with.x", "4"),
+		ing("module", "m", "file:new.txt", "5", "with.x", "4"))
+	want := []string{"file new.txt is new", "config.OLD is no longer given", "file gone.txt is gone"}
+	if !slices.Equal(got, want) {
+		t.Errorf("changes %q, want %q", got, want)
 	}
 }

@@ -144,3 +144,19 @@ func TestListRunsNamesDamagedFiles(t *testing.T) {
 		t.Errorf("FindRun(backup) = %q, %v; want no run (a copy)", got, err)
 	}
 }
+
+// A record of the wrong shape says so in JSON's words, not Go's.
+func TestDamagedRecordOfAnotherShape(t *testing.T) {
+	dir := t.TempDir()
+	for body, want := range map[string]string{
+		"[1, 2]":                   "the record is a JSON array where a record has an object",
+		`{"id": "x", "status": 5}`: "status is a JSON number where a record has a string",
+	} {
+		path := filepath.Join(dir, "r.json")
+		os.WriteFile(path, []byte(body), 0o600)
+		_, err := engine.ReadRecord(path)
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "engine.") {
+			t.Errorf("ReadRecord of %s: %v, want %q", body, err, want)
+		}
+	}
+}

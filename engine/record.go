@@ -4,9 +4,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -342,6 +344,14 @@ func ReadRecord(path string) (*Record, error) {
 	dec := json.NewDecoder(f)
 	dec.UseNumber()
 	if err := dec.Decode(&rec); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) { // json names Go's types: engine.Record
+			what := "the record"
+			if te.Field != "" {
+				what = te.Field
+			}
+			err = fmt.Errorf("%s is a JSON %s where a record has %s", what, te.Value, jsonKind(te.Type.Kind()))
+		}
 		return nil, fmt.Errorf("%s: not a run record (%w): the file was cut short, or changed by hand; pipe runs lists the records it can read", path, err)
 	}
 	if dec.More() {
@@ -362,4 +372,21 @@ func ReadRecord(path string) (*Record, error) {
 		rec.Config[k] = c
 	}
 	return &rec, nil
+}
+
+// jsonKind names what JSON value a Go kind is read from.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Pointer, reflect.Interface:
+		return "a value"
+	}
+	return "a number"
 }

@@ -222,6 +222,11 @@ func parentID(id string) string {
 // noLog says why a node has no log: it printed nothing, or is no node.
 func (c *logsCmd) noLog(dir, id, logDir string) error {
 	rec, err := engine.ReadRecord(filepath.Join(dir, id+".json"))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		// Damaged: what it would say of the node is lost, and so is
+		// whether it ran.
+		return fail(exitFailed, "node %s of run %s left no log file (%s), and its run's record cannot be read: %v", c.Node, id, filepath.Join(logDir, c.Node+".log"), err)
+	}
 	if err == nil {
 		if _, ok := rec.Nodes[c.Node]; !ok {
 			ids := make([]string, 0, len(rec.Nodes))

@@ -373,3 +373,14 @@ func TestJSONLogsCarryPipesOwnMessages(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// pipe logs of a run whose record is damaged says so, not that the node
+// printed nothing.
+func TestLogsOfADamagedRun(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "20991231T235959Z-deadbeef.json"), []byte("garbage{"), 0o600)
+	r := pipe(t, "logs", "last", "a", "--runs-dir", dir)
+	if r.code != 1 || !strings.Contains(r.stderr, "its run's record cannot be read") || strings.Contains(r.stderr, "printed nothing") {
+		t.Errorf("exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -16,7 +16,7 @@ import (
 // goLeak matches what of Go a message of an expression must not show:
 // pipe's and reflect's type names, the struct config compiles to, Go's
 // names of lists, maps and numbers.
-var goLeak = regexp.MustCompile(`engine\.|reflect|struct ?\{|interface ?\{|\[\]|map\[|float64|int64|\bint\(|bool\(|mismatched|invalid operation`)
+var goLeak = regexp.MustCompile(`engine\.|reflect|struct ?\{|interface ?\{|\[\]|map\[|float64|int64|\bint\((string|bool|float64|interface)|bool\(|mismatched|invalid operation`)
 
 // exprPipeline is a pipeline whose node b reads a, with expression x as
 // its `when` (when is set) or as a template inside a string input.
@@ -66,6 +66,8 @@ func TestExprCompileMessages(t *testing.T) {
 		{x: "nodes.a + 1", col: 8, msg: "a node is not a value: read one of its fields"},
 		{x: "nodes", when: true, col: 0, msg: "nodes is the set of nodes, not a value"},
 		{x: "pipeline[0]", col: 8, msg: "pipeline cannot be indexed"},
+		{x: "config.E[0]", col: 8, msg: "a string cannot be indexed here", hint: `take a part of it with s[0:1], or split it into a list: split(s, ",")`},
+		{x: "config.N % 2.5", col: 9, msg: "% takes whole numbers: write int(x) % 2 for one with a fraction"},
 		{x: "config.E", when: true, col: 0, msg: "when must be true or false, and config.E is a string", hint: `test it: config.E != ""`},
 		{x: "config.N", when: true, col: 0, msg: "when must be true or false, and config.N is a number", hint: "test it: config.N > 0"},
 		{x: "config.N * 2", when: true, col: 0, msg: "when must be true or false, and config.N * 2 is a number", hint: "test it: (config.N * 2) > 0"},

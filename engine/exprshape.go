@@ -266,6 +266,10 @@ func binaryMessage(op, l, r string) string {
 		return fmt.Sprintf("%s takes true or false on each side, not %s and %s", op, l, r)
 	case "in", "not in":
 		return fmt.Sprintf("%s cannot look for %s in %s", op, l, r)
+	case "%":
+		if l == "a number" || r == "a number" { // a number with a fraction, maybe
+			return "% takes whole numbers: write int(x) % 2 for one with a fraction"
+		}
 	}
 	return fmt.Sprintf("%s cannot take %s and %s", op, l, r)
 }
@@ -303,8 +307,9 @@ func cannotIndex(what, by string, keys []string) (string, string) {
 		if by != "" && by != "a number" {
 			return fmt.Sprintf("a string is indexed by a number, not %s", by), ""
 		}
+		return "a string cannot be indexed here", `take a part of it with s[0:1], or split it into a list: split(s, ",")`
 	}
-	return what + " cannot be indexed", "only a list, a map or a string can be"
+	return what + " cannot be indexed", "only a list or a map can be"
 }
 
 // takesNot says that the operator or the function at rune off of src

@@ -200,6 +200,9 @@ func (l *loader) needs(v *yaml.Node) []Ref {
 		return nil
 	}
 	if v.Kind == yaml.ScalarNode {
+		if l.customTag(v) {
+			return nil
+		}
 		if v.ShortTag() != "!!str" {
 			l.errorf(posOf(v), "write needs: [a, b] or needs: a", "needs must be a node id or a list of node ids, not %s", kindName(v))
 			return nil
@@ -214,6 +217,9 @@ func (l *loader) needs(v *yaml.Node) []Ref {
 	for _, item := range v.Content {
 		if item = l.resolve(item); item == nil {
 			return refs
+		}
+		if l.customTag(item) {
+			continue
 		}
 		if item.Kind != yaml.ScalarNode || item.ShortTag() != "!!str" {
 			l.errorf(posOf(item), "", "needs entries must be node ids, not %s", kindName(item))

@@ -68,7 +68,13 @@ var nodeKeys = []nodeKey{
 	}},
 	{name: "needs", read: func(l *loader, n *Node, v *yaml.Node) { n.Needs = l.needs(v) }},
 	{name: "when", read: func(l *loader, n *Node, v *yaml.Node) { n.When, n.WhenPos, n.WhenMarks = l.when(v) }},
-	{name: "with", read: func(l *loader, n *Node, v *yaml.Node) { n.With = l.with(v) }},
+	{name: "with", read: func(l *loader, n *Node, v *yaml.Node) {
+		before := l.tagged
+		n.With = l.with(v)
+		if l.tagged > before {
+			n.Partial = true // an input is null where the tag was: no second error
+		}
+	}},
 	{name: "timeout", read: func(l *loader, n *Node, v *yaml.Node) { n.Timeout, _ = l.duration(v, "timeout") }},
 	{name: "retries", read: func(l *loader, n *Node, v *yaml.Node) { l.retries(&n.Retry, v) }},
 	{name: "continue_on_error", read: func(l *loader, n *Node, v *yaml.Node) { n.ContinueOnError, _ = l.bool(v, "continue_on_error") }},

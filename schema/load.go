@@ -119,6 +119,9 @@ type loader struct {
 	nodesAt *yaml.Node
 	// combos counts the combinations of the file's matrices so far.
 	combos int
+	// tagged counts the values refused for a tag of the user's (see
+	// customTag): a node's inputs read with one are not checked further.
+	tagged int
 }
 
 func (l *loader) errorf(pos Pos, hint, format string, args ...any) {

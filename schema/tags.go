@@ -29,6 +29,9 @@ func (l *loader) tags(v *yaml.Node) []Ref {
 		if item = l.resolve(item); item == nil {
 			return refs
 		}
+		if l.customTag(item) {
+			continue
+		}
 		if item.Kind != yaml.ScalarNode || item.ShortTag() != "!!str" {
 			l.errorf(posOf(item), "write tags: [web, ml] or tags: web", "tags must be a tag or a list of tags, not %s", kindName(item))
 			continue

@@ -32,13 +32,17 @@ func (l *loader) customTag(v *yaml.Node) bool {
 	if v.Kind == yaml.ScalarNode && v.Value != "" {
 		written += " " + v.Value
 	}
-	hint := "quote it to keep it as text (" + Quote(written) + ")"
-	if v.Kind != yaml.ScalarNode {
+	quote := "quote it to keep it as text (" + Quote(written) + ")"
+	hint := "leave the tag out, or " + quote
+	switch {
+	case v.Kind != yaml.ScalarNode:
 		hint = "leave the tag out"
-	} else if exprLike(v.Tag[1:]) {
-		hint = "write an expression as ${{ " + Clip(written) + " }}, or " + hint
+	case exprLike(v.Tag[1:]):
+		// In an input; config defaults are not expressions.
+		hint = "an input takes an expression as ${{ " + Clip(written) + " }}; or " + quote
 	}
 	l.errorf(posOf(v), hint, "YAML reads %s as a tag and keeps only what follows it", Quote(v.Tag))
+	l.tagged++
 	return true
 }
 

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pipe-run/pipe/modules"
@@ -231,28 +232,42 @@ func (c *compiler) checkItemInput(n *schema.Node, in schema.Input, info *modules
 		return false
 	}
 	var items []any
+	var keys []string // of a mapping's items, by which they are named
 	switch v := n.Foreach.Value.(type) {
 	case []any:
 		items = v
 	case map[string]any:
-		for _, k := range slices.Sorted(maps.Keys(v)) {
+		keys = slices.Sorted(maps.Keys(v))
+		for _, k := range keys {
 			items = append(items, v[k])
 		}
 	}
+	name := func(k int) string {
+		if keys != nil {
+			return "item " + strconv.Quote(keys[k])
+		}
+		return "item " + strconv.Itoa(k+1)
+	}
 	for k, item := range items {
 		if field_ != "" {
-			m, ok := item.(map[string]any)
-			if item, ok = m[field_[1:]]; !ok {
+			m, isMap := item.(map[string]any)
+			if !isMap {
+				// foreach: {a: 1} gives item 1 and key "a": item has no fields.
+				c.errorf(in.Pos, "item is each value of the list or the mapping, and item_key its key: write ${{ item }} or ${{ item_key }}",
+					"input %s of module %s: %s of the node's %s is %s, which has no field %q", in.Key, info.Name, name(k), fanWord(n), modules.Describe(item), field_[1:])
+				return true
+			}
+			if item, isMap = m[field_[1:]]; !isMap {
 				return true // reading it fails, and says so, another way
 			}
 		}
 		if err := field.Type.Check(item); err != nil {
 			hint := field.Description
 			if field.Type == modules.String {
-				hint = fmt.Sprintf("quote the values that are text in the list (\"%v\"), or write ${{ string(item%s) }}", item, field_)
+				hint = fmt.Sprintf("quote the values that are text (\"%v\"), or write ${{ string(item%s) }}", item, field_)
 			}
 			c.errorf(in.Pos, hint,
-				"input %s of module %s: item %d of the node's %s: %v", in.Key, info.Name, k+1, fanWord(n), err)
+				"input %s of module %s: %s of the node's %s: %v", in.Key, info.Name, name(k), fanWord(n), err)
 			return true
 		}
 	}

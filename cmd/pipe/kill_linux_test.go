@@ -259,3 +259,38 @@ func startKillable(t *testing.T, cmd *exec.Cmd) *map[int]bool {
 	})
 	return groups
 }
+
+// pipe logs, the first command after pipe was killed outright, recovers
+// the run as pipe runs would: its running node was lost, and says so, not
+// that it printed nothing.
+func TestLogsRecoverAKilledRun(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "slow.yaml")
+	os.WriteFile(file, []byte("name: slow\nnodes:\n  slow: {module: exec, with: {command: [sleep, \"300\"]}}\n"), 0o644)
+	cmd := exec.Command(pipeBin, "run", file, "--runs-dir", dir)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	var groups map[int]bool
+	t.Cleanup(func() {
+		for g := range groups {
+			syscall.Kill(-g, syscall.SIGKILL)
+		}
+	})
+	waitUntil(t, 20*time.Second, func() bool {
+		groups = childGroups(cmd.Process.Pid)
+		return countIn(groups, "sleep") == 1 && journalOf(t, dir) != ""
+	}, func() string { return "the sleep never started" })
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	waitUntil(t, 5*time.Second, func() bool { return len(alive(groups)) == 0 },
+		func() string { return "processes outlived pipe's SIGKILL: " + strings.Join(alive(groups), ", ") })
+	l := pipe(t, "logs", "last", "slow", "--runs-dir", dir)
+	if l.code != 1 || !strings.Contains(l.stderr, "left no output (lost") || strings.Contains(l.stderr, "printed nothing") {
+		t.Errorf("pipe logs after the kill: exit %d\n%s", l.code, l.stderr)
+	}
+	if j := journalOf(t, dir); j != "" {
+		t.Errorf("the journal %s is still there: the run was not recovered", j)
+	}
+}

@@ -62,7 +62,7 @@ func (c *logsCmd) Run(e *env) error {
 				id, logDir, hops = from, filepath.Join(dir, from), hops+1
 				continue
 			}
-			return c.noLog(dir, id, logDir)
+			return c.noLog(e, dir, id, logDir)
 		}
 		if len(files) == 0 && len(offsets) == 0 && kept == 0 {
 			if where := onWorkers(dir, id); where != "" {
@@ -220,8 +220,17 @@ func parentID(id string) string {
 }
 
 // noLog says why a node has no log: it printed nothing, or is no node.
-func (c *logsCmd) noLog(dir, id, logDir string) error {
+func (c *logsCmd) noLog(e *env, dir, id, logDir string) error {
 	rec, err := engine.ReadRecord(filepath.Join(dir, id+".json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		// Only its journal: a run whose pipe died is recovered first, as
+		// pipe runs and show do, so that its nodes say they were lost. A
+		// run still going has no record yet.
+		if r, rerr := engine.RecoverJournal(filepath.Join(dir, id+engine.JournalSuffix)); rerr == nil && r != nil {
+			logRecovered(e, *r)
+			rec, err = r.Record, nil
+		}
+	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		// Damaged: what it would say of the node is lost, and so is
 		// whether it ran.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/modules"
@@ -38,6 +39,20 @@ func lastRunOf(dir string, plan *engine.Plan, file, flag string) (string, error)
 	return byName, nil
 }
 
+// warnNewerDamaged says which records of dir newer than run id cannot be
+// read: one may be the run the user meant by last, and pipe cannot tell
+// whose pipeline it was.
+func warnNewerDamaged(e *env, dir, id string) {
+	_, damaged, _ := engine.ListRunsDamaged(dir)
+	for _, name := range damaged {
+		other := strings.TrimSuffix(name, ".json")
+		stamp, _, _ := strings.Cut(other, "-")
+		if _, err := time.Parse("20060102T150405Z", stamp); err == nil && other > id {
+			e.logs.base.Warn("a newer run's record cannot be read, so it is not the one resumed", "record", name, "resuming", id, "hint", "pipe show "+other+" says what is wrong")
+		}
+	}
+}
+
 // resume reads the run to resume and returns what its successful nodes
 // left, to keep. It refuses, unless --force, when the pipeline file or a
 // config value changed since: kept outputs could be stale.
@@ -48,6 +63,7 @@ func (c *runCmd) resume(e *env, plan *engine.Plan, cfg map[string]any, from map[
 		if ref, err = lastRunOf(c.RunsDir, plan, c.File, "--resume"); err != nil {
 			return nil, "", err
 		}
+		warnNewerDamaged(e, c.RunsDir, ref)
 	}
 	path, err := engine.FindRun(c.RunsDir, ref)
 	if err != nil {

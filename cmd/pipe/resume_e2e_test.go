@@ -103,3 +103,18 @@ nodes:
 		t.Errorf("resume after rdata.txt changed: exit %d, want a run again and b given v3\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// --resume last takes the last run of the pipeline it can read, and says
+// so when a newer record cannot be read: that may be the run meant.
+func TestResumeLastSaysANewerRecordIsDamaged(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "r.yaml"), []byte("name: r\nnodes:\n  a: {module: echo}\n  b: {module: exec, needs: a, with: {command: \"false\"}}\n"), 0o644)
+	if r := pipeIn(t, dir, nil, "run", "r.yaml"); r.code != 1 {
+		t.Fatalf("first run: exit %d\n%s", r.code, r.stderr)
+	}
+	os.WriteFile(filepath.Join(dir, ".pipe/runs/20991231T235959Z-deadbeef.json"), []byte("garbage"), 0o600)
+	r := pipeIn(t, dir, nil, "run", "r.yaml", "--resume", "last")
+	if !strings.Contains(r.stderr, "a newer run's record cannot be read") || !strings.Contains(r.stderr, "20991231T235959Z-deadbeef") {
+		t.Errorf("exit %d, no word of the damaged record\n%s", r.code, r.stderr)
+	}
+}

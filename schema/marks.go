@@ -14,24 +14,10 @@ import (
 // n-th ${{ of the text is taken for the n-th one written from the
 // scalar's start: no folding splits or makes one.
 func (l *loader) marks(v *yaml.Node, s string) []Mark {
-	start := l.src.offset(posOf(v))
-	if start < 0 {
+	start, raw, ok := l.written(v, s)
+	if !ok {
 		return nil
 	}
-	raw := l.src.Data[start:]
-	if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-		// The block's text starts on the line after its header, which may
-		// hold a comment.
-		nl := bytes.IndexByte(raw, '\n')
-		if nl < 0 {
-			return nil
-		}
-		start += nl + 1
-		raw = raw[nl+1:]
-	}
-	// Escapes, folding and indentation make the written text longer than
-	// it reads, never by this much: the search stays near the scalar.
-	raw = raw[:min(len(raw), 16*len(s)+1024)]
 	if v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 && bytes.HasPrefix(raw, []byte(s)) {
 		return nil // written as it reads
 	}
@@ -71,11 +57,10 @@ func (l *loader) wordMarks(v *yaml.Node, s string) []Mark {
 	if v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
 		return l.marks(v, s)
 	}
-	start := l.src.offset(posOf(v))
-	if start < 0 {
+	start, raw, ok := l.written(v, s)
+	if !ok {
 		return nil
 	}
-	raw := l.src.Data[start:]
 	block := v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0
 	if !block && (v.Anchor != "" || v.Tag != "" && v.Style&yaml.TaggedStyle != 0) {
 		// when: &w config.A && ...: the node starts at its anchor or tag.
@@ -86,15 +71,6 @@ func (l *loader) wordMarks(v *yaml.Node, s string) []Mark {
 	if !block && bytes.HasPrefix(bytes.TrimLeft(raw, " \t"), []byte(s)) {
 		return nil // written as it reads
 	}
-	if block {
-		nl := bytes.IndexByte(raw, '\n') // past the block's header
-		if nl < 0 {
-			return nil
-		}
-		start += nl + 1
-		raw = raw[nl+1:]
-	}
-	raw = raw[:min(len(raw), 16*len(s)+1024)]
 	space := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 	var marks []Mark
 	j := 0
@@ -118,6 +94,29 @@ func (l *loader) wordMarks(v *yaml.Node, s string) []Mark {
 		}
 	}
 	return marks
+}
+
+// written returns where the text of scalar v, s as it reads, is written in
+// the file: its offset, and the file from there, far enough to hold it
+// however written. A block's text starts on the line after its header,
+// which may hold a comment. ok is false when neither can be found.
+func (l *loader) written(v *yaml.Node, s string) (start int, raw []byte, ok bool) {
+	start = l.src.offset(posOf(v))
+	if start < 0 {
+		return 0, nil, false
+	}
+	raw = l.src.Data[start:]
+	if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		nl := bytes.IndexByte(raw, '\n')
+		if nl < 0 {
+			return 0, nil, false
+		}
+		start += nl + 1
+		raw = raw[nl+1:]
+	}
+	// Escapes, folding and indentation make the written text longer than
+	// it reads, never by this much: the search stays near the scalar.
+	return start, raw[:min(len(raw), 16*len(s)+1024)], true
 }
 
 // anchors marks, for a text whose byte k was written at raw offset from[k]

@@ -89,17 +89,9 @@ func (p *cutProxy) mend() { p.listen(p.addr) }
 func TestFollowerTellsALostServer(t *testing.T) {
 	direct, q := onWorker(t) // the worker keeps its own connection
 	proxy := newCutProxy(t, os.Getenv(temporal.EnvAddress))
-	ep, err := temporal.ParseEndpoint(proxy.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := dial(t, proxy.addr)
 	ctx, stop := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer stop()
-	c, err := temporal.Dial(ctx, ep, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 	in := runInput(t, "name: lost\nnodes:\n  slow: {module: exec, with: {command: [sleep, '5']}}\n", nil)
 	if err := temporal.Submit(ctx, c, in, q, 0); err != nil {
 		t.Fatal(err)

@@ -34,6 +34,12 @@ func server(t testing.TB) client.Client {
 	if addr == "" {
 		t.Skip("no Temporal server: run `eval \"$(.ci/temporal/start)\"` (see .ci/temporal/README.md) to run the Temporal tests; .ci/run does")
 	}
+	return dial(t, addr)
+}
+
+// dial connects to the server at addr for the test.
+func dial(t testing.TB, addr string) client.Client {
+	t.Helper()
 	ep, err := temporal.ParseEndpoint(addr)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -135,8 +136,12 @@ func (c *caching) hit(key, logFile string) (*modules.Output, error) {
 // entryOutput decodes an entry's outputs; undecodable ones are a miss.
 func entryOutput(e *cachestore.Entry) (*modules.Output, error) {
 	out := &modules.Output{Message: e.Message, CachedFrom: e.Run}
-	if len(e.Outputs) > 0 {
-		v, err := modules.DecodeJSON(e.Outputs)
+	outputs := []byte(e.Outputs)
+	if e.OutputsText != "" {
+		outputs = []byte(e.OutputsText)
+	}
+	if len(outputs) > 0 {
+		v, err := modules.DecodeJSON(outputs)
 		if err != nil {
 			return nil, fmt.Errorf("%w: outputs: %w", cachestore.ErrMiss, err)
 		}
@@ -159,6 +164,9 @@ func (c *caching) put(key string, ings []cachestore.Ingredient, t Task, out *mod
 	}
 	e := &cachestore.Entry{Key: key, Run: t.Run, Pipeline: c.plan.Pipeline.Name, Node: t.Node,
 		Message: out.Message, Outputs: outputs, Ingredients: ings}
+	if len(outputs) > 0 && !json.Valid(outputs) { // a NaN or an infinity, as Python writes them
+		e.Outputs, e.OutputsText = nil, string(outputs)
+	}
 	return errors.Join(c.store.Put(e, t.LogFile), c.store.SetLast(e))
 }
 

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -363,4 +364,74 @@ func TestCacheFilesInABaseDirNamedLikeAGlob(t *testing.T) {
 			t.Errorf("%s: data.csv changed, yet cached from %q", name, got)
 		}
 	}
+}
+
+// A cache hit hands on the numbers the node made, bit for bit: NaN, the
+// infinities and a negative zero (1/x tells -0 from 0) as well.
+func TestCacheKeepsSpecialFloats(t *testing.T) {
+	negZero := math.Copysign(0, -1)
+	made := map[string]any{"nan": math.NaN(), "inf": math.Inf(1), "ninf": math.Inf(-1), "nzero": negZero,
+		"list": []any{negZero, 1.5}}
+	var got map[string]any
+	reg := modules.NewRegistry()
+	reg.Register(modules.Info{Name: "special", Version: "1", New: func() modules.Module {
+		return moduleFunc(func(context.Context, *modules.Input) (*modules.Output, error) {
+			return &modules.Output{Values: made}, nil
+		})
+	}})
+	reg.Register(modules.Info{Name: "take", Inputs: []modules.Field{{Name: "v", Type: modules.Any}}, New: func() modules.Module {
+		return moduleFunc(func(_ context.Context, in *modules.Input) (*modules.Output, error) {
+			got, _ = in.With["v"].(map[string]any)
+			return &modules.Output{}, nil
+		})
+	}})
+	const src = `name: s
+nodes:
+  s: {module: special, cache: true}
+  t: {module: take, needs: s, with: {v: "${{ nodes.s.outputs }}"}}
+`
+	plan, err := engine.Parse("p.yaml", []byte(src), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	eng := engine.New(reg)
+	for _, id := range []string{"r1", "r2"} {
+		got = nil
+		rec, err := eng.Run(context.Background(), plan, engine.Options{RunID: id,
+			CacheDir: filepath.Join(dir, "cache"), LogDir: filepath.Join(dir, "runs", id)})
+		if err != nil || rec.Status != engine.StatusSuccess {
+			t.Fatalf("%s: %v %v", id, err, rec.Status)
+		}
+		if from := rec.Nodes["s"].CachedFrom; id == "r2" && from != "r1" {
+			t.Fatalf("r2: cached from %q, want r1", from)
+		}
+		for k, want := range made {
+			if !sameBits(got[k], want) {
+				t.Errorf("%s: the next node got outputs.%s = %#v, want %#v", id, k, got[k], want)
+			}
+		}
+	}
+}
+
+// sameBits compares floats by their bits (NaN equals NaN, -0 is not 0),
+// and lists of them item by item.
+func sameBits(got, want any) bool {
+	switch w := want.(type) {
+	case float64:
+		g, ok := got.(float64)
+		return ok && (math.Float64bits(g) == math.Float64bits(w) || math.IsNaN(g) && math.IsNaN(w))
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			return false
+		}
+		for i := range w {
+			if !sameBits(g[i], w[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return got == want
 }

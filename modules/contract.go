@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"strings"
 )
 
 // FromResult reads a result in the seed's contract: a JSON-like object with
@@ -62,7 +64,9 @@ func jsonObject(b []byte) (map[string]any, bool, error) {
 
 // PlainNumbers turns the json.Number values a decoder with UseNumber gives
 // into int where whole and float64 otherwise, in place; the strings
-// DecodeJSON put for non-finite numbers become those numbers again.
+// DecodeJSON put for non-finite numbers become those numbers again. A
+// negative zero stays a float: an int has no sign to keep, and Go writes
+// the float -0 as -0, which 1/x tells from 0.
 func PlainNumbers(v any) any {
 	switch x := v.(type) {
 	case string:
@@ -71,6 +75,9 @@ func PlainNumbers(v any) any {
 		}
 	case json.Number:
 		if n, err := x.Int64(); err == nil {
+			if n == 0 && strings.HasPrefix(string(x), "-") {
+				return math.Copysign(0, -1)
+			}
 			return int(n)
 		}
 		f, _ := x.Float64()

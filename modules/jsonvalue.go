@@ -148,22 +148,70 @@ func MarshalJSON(v any) ([]byte, error) {
 }
 
 // MarshalPythonJSON encodes v for Python's json module: non-finite numbers
-// are the bare tokens NaN, Infinity and -Infinity it reads back as floats.
+// are the bare tokens NaN, Infinity and -Infinity it reads back as floats,
+// and a negative zero is -0.0 (Go writes -0, which Python reads as the int
+// 0, its sign lost).
 func MarshalPythonJSON(v any) ([]byte, error) {
 	b, err := json.Marshal(v)
 	var unsupported *json.UnsupportedValueError
-	if err == nil || !errors.As(err, &unsupported) {
-		return b, err
+	if err != nil && !errors.As(err, &unsupported) {
+		return nil, err
 	}
-	safe, _ := Rewrite(v, nonFiniteAsSentinel)
+	if err == nil && !hasNegZero(v) {
+		return b, nil
+	}
+	safe, _ := Rewrite(v, pythonSentinel)
 	if b, err = json.Marshal(safe); err != nil {
 		return nil, err
 	}
-	for _, s := range [...]string{nanSentinel, posInfSentinel, negInfSentinel} {
+	for _, s := range [...]string{nanSentinel, posInfSentinel, negInfSentinel, negZeroSentinel} {
 		quoted, _ := json.Marshal(s)
 		b = bytes.ReplaceAll(b, quoted, []byte(textOf(s)))
 	}
 	return b, nil
+}
+
+// negZeroSentinel stands for -0.0 while MarshalPythonJSON encodes.
+const negZeroSentinel = "\x00pipe:-0"
+
+func isNegZero(f float64) bool { return f == 0 && math.Signbit(f) }
+
+// hasNegZero reports whether v holds a float64 negative zero.
+func hasNegZero(v any) bool {
+	switch x := v.(type) {
+	case float64:
+		return isNegZero(x)
+	case []any:
+		return slices.ContainsFunc(x, hasNegZero)
+	case []float64:
+		return slices.ContainsFunc(x, isNegZero)
+	case map[string]any:
+		for _, item := range x {
+			if hasNegZero(item) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pythonSentinel is MarshalPythonJSON's Rewrite leaf.
+func pythonSentinel(leaf any) (any, bool) {
+	switch x := leaf.(type) {
+	case float64:
+		if isNegZero(x) {
+			return negZeroSentinel, true
+		}
+	case []float64:
+		if slices.ContainsFunc(x, isNegZero) {
+			out := make([]any, len(x))
+			for i, f := range x {
+				out[i], _ = pythonSentinel(f)
+			}
+			return out, true
+		}
+	}
+	return nonFiniteAsSentinel(leaf)
 }
 
 func sentinelOf(text string) string {
@@ -180,6 +228,8 @@ func textOf(sentinel string) string {
 	switch sentinel {
 	case nanSentinel:
 		return NaNText
+	case negZeroSentinel:
+		return "-0.0"
 	case posInfSentinel:
 		return PosInfText
 	}

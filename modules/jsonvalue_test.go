@@ -171,3 +171,71 @@ func TestDecodeJSONReadsBackLargeFloats(t *testing.T) {
 		t.Errorf("an id past 64 bits: %v, want a *BigIntError at .id", err)
 	}
 }
+
+// A negative zero keeps its sign through what pipe writes and reads back:
+// the cache's and a python program's JSON (Go writes the float -0 as -0,
+// Python reads that as the int 0, so MarshalPythonJSON writes -0.0).
+func TestNegativeZeroRoundTrips(t *testing.T) {
+	negZero := math.Copysign(0, -1)
+	for _, tc := range []struct {
+		name  string
+		json  string
+		zeros int // how many negative zeros it holds
+	}{
+		{"go float", `{"z":-0}`, 1},
+		{"python float", `{"z": -0.0, "l": [-0.0, 0, -0]}`, 3},
+		{"positive zero", `{"z": 0, "f": 0.0}`, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, err := DecodeJSON([]byte(tc.json))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := countNegZero(v); got != tc.zeros {
+				t.Fatalf("DecodeJSON(%s) = %#v: %d negative zeros, want %d", tc.json, v, got, tc.zeros)
+			}
+			for _, marshal := range []func(any) ([]byte, error){MarshalJSON, MarshalPythonJSON} {
+				b, err := marshal(v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				back, err := DecodeJSON(b)
+				if err != nil {
+					t.Fatalf("DecodeJSON(%s): %v", b, err)
+				}
+				if got := countNegZero(back); got != tc.zeros {
+					t.Errorf("read back %s: %d negative zeros, want %d", b, got, tc.zeros)
+				}
+			}
+		})
+	}
+	b, err := MarshalPythonJSON(map[string]any{"z": negZero, "n": math.NaN(), "l": []float64{negZero, 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"l":[-0.0,1],"n":NaN,"z":-0.0}`; string(b) != want {
+		t.Errorf("MarshalPythonJSON = %s, want %s (Python reads -0 as the int 0)", b, want)
+	}
+}
+
+func countNegZero(v any) int {
+	switch x := v.(type) {
+	case float64:
+		if x == 0 && math.Signbit(x) {
+			return 1
+		}
+	case []any:
+		n := 0
+		for _, item := range x {
+			n += countNegZero(item)
+		}
+		return n
+	case map[string]any:
+		n := 0
+		for _, item := range x {
+			n += countNegZero(item)
+		}
+		return n
+	}
+	return 0
+}

@@ -44,9 +44,12 @@ type Entry struct {
 	Node     string    `json:"node"`
 	Created  time.Time `json:"created"`
 	Message  string    `json:"message,omitempty"`
-	// Outputs are the node's outputs as JSON (non-finite numbers as
-	// Python writes them).
-	Outputs json.RawMessage `json:"outputs,omitempty"`
+	// Outputs are the node's outputs as JSON. Outputs holding a
+	// non-finite number are OutputsText instead: Python's JSON (NaN,
+	// Infinity, -Infinity as bare words), which is no JSON the entry's
+	// header could hold as a value.
+	Outputs     json.RawMessage `json:"outputs,omitempty"`
+	OutputsText string          `json:"outputs_text,omitempty"`
 	// Ingredients are what the key was made of, by name, each a digest:
 	// explain compares them with the last entry's to say what changed
 	// (see Last), resume with the entry a kept node came from. Get leaves

@@ -89,7 +89,7 @@ func TestJSONSafeDoesNotCopyWhatIsFinite(t *testing.T) {
 }
 
 func FuzzDecodeJSON(f *testing.F) {
-	for _, s := range []string{`{"a": NaN}`, `[Infinity, -Infinity]`, `{"s": "NaN\"x"}`, `{"a": [1, {"b": null}]}`, `-Infinity`} {
+	for _, s := range []string{`{"a": NaN}`, `[Infinity, -Infinity]`, `{"s": "NaN\"x"}`, `{"a": [1, {"b": null}]}`, `-Infinity`, `[-0, -0.0, 0]`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -113,7 +113,7 @@ func FuzzDecodeJSON(f *testing.F) {
 }
 
 // sameValue is reflect.DeepEqual with NaN equal to NaN, and a whole float
-// equal to its int (JSON writes 2.0 as 2).
+// equal to its int (JSON writes 2.0 as 2); -0 is not 0.
 func sameValue(a, b any) bool {
 	if i, ok := a.(int); ok {
 		a = float64(i)
@@ -124,7 +124,7 @@ func sameValue(a, b any) bool {
 	switch x := a.(type) {
 	case float64:
 		y, ok := b.(float64)
-		return ok && (x == y || math.IsNaN(x) && math.IsNaN(y))
+		return ok && (x == y && math.Signbit(x) == math.Signbit(y) || math.IsNaN(x) && math.IsNaN(y))
 	case []any:
 		y, ok := b.([]any)
 		if !ok || len(x) != len(y) {

@@ -70,20 +70,27 @@ func (s *Store) Prune(max int64) (Pruned, error) {
 			}
 			return err
 		}
+		name := d.Name()
 		if d.IsDir() {
+			if path == s.dir || filepath.Dir(path) == s.dir && (name == lastDir || isShard(name)) {
+				return nil
+			}
+			return fs.SkipDir // not the store's: a directory of the user's that happens to be here
+		}
+		shard := filepath.Base(filepath.Dir(path))
+		if filepath.Dir(path) == s.dir {
 			return nil
 		}
 		info, err := d.Info()
 		if err != nil {
 			return nil // removed meanwhile
 		}
-		name := d.Name()
 		switch {
 		case strings.HasPrefix(name, tmpPrefix):
 			if time.Since(info.ModTime()) > staleTmp {
 				_ = os.Remove(path)
 			}
-		case strings.HasSuffix(name, ".entry"):
+		case isEntryName(shard, name):
 			files = append(files, file{path, info.Size(), info.ModTime()})
 			p.Bytes += info.Size()
 		}
@@ -110,4 +117,22 @@ func (s *Store) Prune(max int64) (Pruned, error) {
 		p.Entries--
 	}
 	return p, nil
+}
+
+// lastDir holds the last entry of each node (see Store.Last).
+const lastDir = "last"
+
+// isShard reports whether name is one of the store's directories of
+// entries: the first two hex digits of their keys.
+func isShard(name string) bool {
+	return len(name) == 2 && strings.Trim(name, "0123456789abcdef") == ""
+}
+
+// isEntryName reports whether name, in directory shard, is the store's
+// name for an entry (Store.path): its hex key, which starts with shard,
+// and ".entry". Prune removes nothing else: the store may be inside a
+// directory of the user's (--runs-dir names its parent).
+func isEntryName(shard, name string) bool {
+	key, ok := strings.CutSuffix(name, ".entry")
+	return ok && isShard(shard) && strings.HasPrefix(key, shard) && len(key) == 64 && strings.Trim(key, "0123456789abcdef") == ""
 }

@@ -264,5 +264,5 @@ func (s *Store) lastPath(pipeline, node string) string {
 	if len(name) > 200 {
 		name = Digest([]byte(name))
 	}
-	return filepath.Join(s.dir, "last", name+".json")
+	return filepath.Join(s.dir, lastDir, name+".json")
 }

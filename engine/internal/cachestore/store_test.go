@@ -177,6 +177,34 @@ func TestPruneLRU(t *testing.T) {
 	}
 }
 
+// Prune removes the store's entries only: the store is a directory under
+// one the user chose (--runs-dir names its parent), which may hold files
+// of theirs named like entries.
+func TestPruneLeavesOtherFiles(t *testing.T) {
+	s := Open(t.TempDir())
+	if err := s.Put(entry(key(1)), ""); err != nil {
+		t.Fatal(err)
+	}
+	theirs := []string{"ab/notes.entry", "notes.entry", "drafts/" + key(2) + ".entry", key(3)[:2] + "/sub/" + key(3) + ".entry",
+		"00/" + key(4) + ".entry"} // key(4) does not start with 00
+	for _, name := range theirs {
+		path := filepath.Join(s.dir, name)
+		os.MkdirAll(filepath.Dir(path), 0o700)
+		if err := os.WriteFile(path, []byte("mine"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := s.Prune(0)
+	if err != nil || p.Removed != 1 {
+		t.Errorf("Prune(0) = %+v, %v: want the one entry removed", p, err)
+	}
+	for _, name := range theirs {
+		if _, err := os.Stat(filepath.Join(s.dir, name)); err != nil {
+			t.Errorf("Prune removed %s, which is not an entry of the store: %v", name, err)
+		}
+	}
+}
+
 func TestLogCut(t *testing.T) {
 	s := Open(t.TempDir())
 	if err := s.Put(entry(key(1)), writeLog(t, strings.Repeat("z", MaxLog+10))); err != nil {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -68,6 +69,9 @@ type env struct {
 	// args is the command line as given, for a command that hands it on
 	// (a build without Temporal, to the one with it).
 	args []string
+	// settled is set once the run has ended: a closed output no longer
+	// stops anything, so it is no interruption to report.
+	settled *atomic.Bool
 }
 
 // exitError carries the exit code a command ends with.
@@ -195,16 +199,17 @@ func mainWith(args, only []string, stdin io.Reader, stdout, stderr io.Writer) (c
 	logs := newLogs(stderr, c.Debug, c.LogFormat)
 	say := logs.sayer(stderr)
 	listen := exitOnSignal
+	settled := new(atomic.Bool)
 	if interruptible(kctx) {
 		words := localSignals
 		if strings.HasPrefix(kctx.Command(), "status ") || strings.HasPrefix(kctx.Command(), "run ") && c.Run.On != "" {
 			words = remoteSignals
 		}
-		listen = func(say func(string)) func() { return onSignals(cancel, hurry, say, words) }
+		listen = func(say func(string)) func() { return onSignals(cancel, hurry, say, words, settled) }
 	}
 	defer listen(say)()
 
-	e := &env{ctx: ctx, hurry: hurry, stdin: stdin, stdout: stdout, stderr: stderr, logs: logs, args: given}
+	e := &env{ctx: ctx, hurry: hurry, stdin: stdin, stdout: stdout, stderr: stderr, logs: logs, args: given, settled: settled}
 	err = kctx.Run(e)
 	if err == nil {
 		return exitOK, true
@@ -248,9 +253,10 @@ var (
 // SIGTERM and the engine's grace to stop. The second kills every program
 // (SIGKILL to its group) and cuts the grace short (close of hurry): the
 // record is still written. The third exits at once; the watchdog (see
-// modules/internal/proc/watchdog) still kills the programs. The returned
-// func stops listening and ends the goroutine.
-func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(string), words signalWords) func() {
+// modules/internal/proc/watchdog) still kills the programs. Once settled
+// (the run has ended), a closed output stops nothing and says nothing.
+// The returned func stops listening and ends the goroutine.
+func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(string), words signalWords, settled *atomic.Bool) func() {
 	sigs := make(chan os.Signal, 3)
 	// SIGHUP too: a closed terminal stops the run as Ctrl-C does, and the
 	// run is recorded.
@@ -273,6 +279,10 @@ func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(s
 					continue
 				}
 				signal.Ignore(syscall.SIGPIPE)
+				if settled.Load() {
+					n-- // the summary of a run that has ended: nothing to stop
+					continue
+				}
 			case <-done:
 				return
 			}

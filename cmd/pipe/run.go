@@ -121,6 +121,7 @@ func (c *runCmd) Run(e *env) error {
 	}
 	opts.Journal = journal
 	rec, err := eng.Run(e.ctx, plan, opts)
+	e.settled.Store(true)
 	stopStatus()
 	if err != nil {
 		journal.Close()

@@ -160,6 +160,7 @@ type nodeResult struct {
 	out                 *modules.Output
 	err                 error
 	attempts            int
+	retryWait           bool // cancelled while waiting to retry, not while running
 	started             time.Time
 	finished            time.Time
 	// reason, when set, replaces the core's reason for a failure (a

@@ -26,6 +26,9 @@ func (c *core) finish(res nodeResult) {
 		switch {
 		case c.cause != nil && (!st.cleanup || c.hurried) && !errors.Is(res.err, ErrTimeout):
 			status, reason = StatusCancelled, "cancelled while running: "+c.cause.Error()
+			if res.retryWait {
+				reason = fmt.Sprintf("cancelled while waiting to retry (attempt %d failed): %v", res.attempts, c.cause)
+			}
 		case pn.continueOnError:
 			reason = "failed; continue_on_error lets the run go on"
 		default:

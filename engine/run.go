@@ -224,7 +224,7 @@ func (r *run) runNode(ctx, cleanup context.Context, j job) (res nodeResult) {
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			res.err = &NodeError{Node: j.id, Attempt: attempt, Err: res.err}
+			res.err, res.retryWait = &NodeError{Node: j.id, Attempt: attempt, Err: res.err}, true
 			return
 		}
 	}

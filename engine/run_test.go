@@ -318,6 +318,16 @@ nodes:
 			nodes:  map[string]want{"a": {engine.StatusError, "failed after 2 attempts"}},
 		},
 		{
+			name: "cancelled in the wait between attempts says so",
+			src: `
+timeout: 50ms
+nodes:
+  a: {module: flaky, with: {succeed_on: 5}, retries: {limit: 3, backoff: 10s}}
+`,
+			status: engine.StatusError,
+			nodes:  map[string]want{"a": {engine.StatusCancelled, "cancelled while waiting to retry (attempt 1 failed): pipeline timed out"}},
+		},
+		{
 			name: "time-out fails the node",
 			src: `
 nodes:

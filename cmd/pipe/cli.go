@@ -68,6 +68,10 @@ type env struct {
 	// args is the command line as given, for a command that hands it on
 	// (a build without Temporal, to the one with it).
 	args []string
+	// unsaved holds the journals whose recovered record could not be
+	// written, once warned of (see logRecovered): a command may recover
+	// the same run more than once.
+	unsaved map[string]bool
 }
 
 // exitError carries the exit code a command ends with.

@@ -26,6 +26,19 @@ func recoverRuns(e *env, dir string, all bool) {
 }
 
 func logRecovered(e *env, r engine.Recovered) {
+	if r.SaveErr != nil {
+		// Shown from its journal, in memory: warned of once a command.
+		if e.unsaved[r.Journal] {
+			return
+		}
+		if e.unsaved == nil {
+			e.unsaved = map[string]bool{}
+		}
+		e.unsaved[r.Journal] = true
+		e.logs.base.Warn("recovered a run whose pipe died before writing its record, but could not save the record: shown from its journal, which stays until a pipe command can write it",
+			"run", r.Record.ID, "pipeline", r.Record.Pipeline, "lost", r.Lost, "journal", r.Journal, "err", r.SaveErr)
+		return
+	}
 	e.logs.base.Warn("recovered a run whose pipe died before writing its record",
 		"run", r.Record.ID, "pipeline", r.Record.Pipeline, "lost", r.Lost, "record", r.Path)
 }

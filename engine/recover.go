@@ -1,19 +1,14 @@
 package engine
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
-	"time"
 )
 
 // ErrRunLive says a journal's pipe still runs: it holds the journal's lock.
@@ -209,98 +204,4 @@ func removeJournal(path string) error {
 		return fmt.Errorf("removing a recovered journal (remove it by hand): %w", err)
 	}
 	return nil
-}
-
-// lostReason is the reason given to a node whose pipe died before it ended.
-const lostReason = "pipe ended before this node did (it was running or waiting): its outcome is unknown"
-
-// readJournal builds the record of run id from its journal, as far as it
-// goes. modTime, the journal's last write, stands for when pipe died.
-// Lines that cannot be read (a torn last line) are counted, not fatal; ok
-// is false when the journal has lines and none of them can be read.
-func readJournal(r io.Reader, id string, modTime time.Time) (rec *Record, lost, dropped int, ok bool) {
-	rec = &Record{ID: id, Status: StatusInterrupted, Nodes: map[string]*NodeRecord{}}
-	var head *JournalHeader
-	lines := 0
-	br := bufio.NewReader(r)
-	for {
-		line, err := br.ReadBytes('\n')
-		if len(bytes.TrimSpace(line)) > 0 {
-			if !readLine(line, lines == 0, rec, &head) {
-				dropped++ // torn, or garbled
-			}
-			lines++
-		}
-		if err != nil {
-			break
-		}
-	}
-	if head != nil {
-		// The id stays the file's: the header's is the journal's word
-		// only, and the record's path is made from the id.
-		rec.Pipeline, rec.File, rec.StartedAt = head.Pipeline, head.File, head.StartedAt
-		rec.Host, rec.FileHash, rec.Config, rec.Version = head.Host, head.FileHash, head.Config, head.PipeVersion
-		for _, n := range head.Nodes {
-			switch {
-			case rec.Nodes[n.ID] != nil:
-			case n.Skipped != "":
-				rec.Nodes[n.ID] = &NodeRecord{Module: n.Module, Status: StatusSkipped, Reason: n.Skipped}
-			default:
-				rec.Nodes[n.ID] = &NodeRecord{Module: n.Module, Status: StatusLost, Reason: lostReason}
-				lost++
-			}
-		}
-	}
-	rec.FinishedAt = modTime.UTC()
-	for _, n := range rec.Nodes {
-		if rec.StartedAt.IsZero() || !n.StartedAt.IsZero() && n.StartedAt.Before(rec.StartedAt) {
-			rec.StartedAt = n.StartedAt
-		}
-		if n.FinishedAt.After(rec.FinishedAt) {
-			rec.FinishedAt = n.FinishedAt
-		}
-	}
-	if rec.StartedAt.IsZero() || rec.FinishedAt.Before(rec.StartedAt) {
-		// A file's time can lag the clock by a tick: never end before the start.
-		if rec.StartedAt.IsZero() {
-			rec.StartedAt = rec.FinishedAt
-		}
-		rec.FinishedAt = rec.StartedAt
-	}
-	rec.DurationMS = rec.FinishedAt.Sub(rec.StartedAt).Milliseconds()
-	rec.Reason = recoveredReason(head, lines, lost, dropped)
-	return rec, lost, dropped, lines == 0 || dropped < lines
-}
-
-// readLine reads one journal line into rec; the first may be the header.
-func readLine(line []byte, first bool, rec *Record, head **JournalHeader) bool {
-	if first {
-		var h JournalHeader
-		if json.Unmarshal(line, &h) == nil && h.Version > 0 {
-			*head = &h
-			return true
-		}
-	}
-	var l JournalLine
-	if err := json.Unmarshal(line, &l); err != nil || l.Node == "" || l.NodeRecord == nil {
-		return false
-	}
-	rec.Nodes[l.Node] = l.NodeRecord
-	return true
-}
-
-func recoveredReason(head *JournalHeader, lines, lost, dropped int) string {
-	var b strings.Builder
-	switch {
-	case head != nil:
-		fmt.Fprintf(&b, "pipe (pid %d on %s) ended before it wrote the record; recovered from its journal: %d node(s) lost", head.PID, head.Host, lost)
-	case lines == 0:
-		b.WriteString("pipe ended before it wrote anything to its journal: nothing is known of its nodes")
-	default:
-		b.WriteString("pipe ended before it wrote the record; recovered from a journal without a header (an older pipe): nodes that never ended are not listed")
-	}
-	if dropped > 0 {
-		fmt.Fprintf(&b, "; %d unreadable line(s) dropped", dropped)
-	}
-	return b.String()
 }

@@ -44,7 +44,7 @@ func TestJournalHeader(t *testing.T) {
 	if h.Nodes[2].ID != "c" || h.Nodes[2].Module != "echo" || !strings.Contains(h.Nodes[2].Skipped, "--skip") {
 		t.Errorf("node c in the header: %+v", h.Nodes[2])
 	}
-	if len(lines) != 3 { // the header, a, b
+	if len(lines) != 4 { // the header, a, b, the run's end
 		t.Errorf("%d lines:\n%s", len(lines), bytes.Join(lines, nil))
 	}
 }

@@ -145,3 +145,30 @@ func TestRecoverWhereNoRecordCanBeWritten(t *testing.T) {
 		t.Errorf("the journal is still there: %v", err)
 	}
 }
+
+// A run whose record cannot be written (files limited to 100 KB, as a
+// nearly full disk: the record holds a node's 400 KB output twice) ends
+// exit 1 saying so; its journal, whose lines are bounded, holds every
+// node's end and the run's, so the next command recovers the run as it
+// ended, not as a run whose pipe died with nodes lost.
+func TestRecordNotWrittenIsRecoveredAsItEnded(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "big.yaml"), []byte(`name: big
+nodes:
+  big: {module: exec, with: {command: [sh, -c, 'head -c 400000 /dev/zero | tr "\0" x; echo']}}
+  small: {module: echo, needs: big, with: {message: hi}}
+  fan: {module: echo, needs: big, foreach: [1, 2, 3], with: {v: '${{ item }}'}}
+`), 0o644)
+	r := pipeLimited(t, dir, "200", "run", "big.yaml", "--output", "quiet")
+	if r.code != 1 || !strings.Contains(r.stdout, "record: not written") {
+		t.Fatalf("the run: exit %d, want 1 and the record not written\n%s", r.code, r.stdout)
+	}
+	r = pipeIn(t, dir, nil, "runs")
+	if r.code != 0 || !strings.Contains(r.stdout, "success  big") || !strings.Contains(r.stdout, "5 success") || !strings.Contains(r.stderr, "a run that ended") {
+		t.Errorf("pipe runs: exit %d, want the run recovered as it ended\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	s := pipeIn(t, dir, nil, "show")
+	if s.code != 0 || !strings.Contains(s.stdout, "did not write its record") || strings.Contains(s.stdout, "lost") || !strings.Contains(s.stdout, "fan[3]  success") {
+		t.Errorf("pipe show: exit %d\n%s%s", s.code, s.stdout, s.stderr)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -44,7 +45,10 @@ func ListRuns(dir string) ([]RunSummary, error) {
 }
 
 // ListRunsDamaged is ListRuns that also names the .json files of dir that
-// are not records it can read (cut short, edited by hand, or not pipe's).
+// are not records it can read (cut short, edited by hand, or not pipe's),
+// and the journals of dead pipes nothing can be read from
+// (ErrJournalUnreadable). A dead pipe's journal that is not recovered yet
+// (its record could not be written) is its run, interrupted.
 func ListRunsDamaged(dir string) ([]RunSummary, []string, error) {
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
@@ -70,7 +74,10 @@ func ListRunsDamaged(dir string) ([]RunSummary, []string, error) {
 				continue
 			}
 		case strings.HasSuffix(name, JournalSuffix):
-			if s, err = runningSummary(path); err != nil {
+			if s, err = journalSummary(path); err != nil {
+				if errors.Is(err, ErrJournalUnreadable) {
+					damaged = append(damaged, name)
+				}
 				continue
 			}
 		default:
@@ -144,19 +151,36 @@ func summaryOf(rec *Record, path string) RunSummary {
 	return s
 }
 
-// runningSummary reads the header of a live run's journal.
-func runningSummary(path string) (RunSummary, error) {
+// journalSummary reads the header of a live run's journal; a journal
+// whose pipe is gone (not recovered yet: its record could not be written)
+// is read whole, as RecoverJournal reads it.
+func journalSummary(path string) (RunSummary, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return RunSummary{}, err
 	}
 	defer f.Close()
+	id := strings.TrimSuffix(filepath.Base(path), JournalSuffix)
 	line, _ := bufio.NewReaderSize(f, 64<<10).ReadBytes('\n')
 	var h JournalHeader
-	if err := json.Unmarshal(line, &h); err != nil || h.Version == 0 {
+	headed := json.Unmarshal(line, &h) == nil && h.Version > 0
+	if dead, _ := tryLock(f); dead {
+		fi, err := f.Stat()
+		if err == nil {
+			_, err = f.Seek(0, io.SeekStart)
+		}
+		if err != nil {
+			return RunSummary{}, err
+		}
+		rec, _, _, ok := readJournal(f, id, fi.ModTime())
+		if !ok {
+			return RunSummary{}, unreadable(path)
+		}
+		return summaryOf(rec, path), nil
+	}
+	if !headed {
 		return RunSummary{}, fmt.Errorf("%s: no journal header", path)
 	}
-	id := strings.TrimSuffix(filepath.Base(path), JournalSuffix)
 	return RunSummary{ID: id, Pipeline: h.Pipeline, File: h.File, Status: StatusRunning, StartedAt: h.StartedAt,
 		DurationMS: time.Since(h.StartedAt).Milliseconds(), Counts: map[Status]int{}, Path: path}, nil
 }
@@ -236,7 +260,7 @@ func brokenRuns(dir string, names []string) []RunSummary {
 		if _, err := readSummary(path); err == nil {
 			continue
 		}
-		id := strings.TrimSuffix(name, ".json")
+		id := strings.TrimSuffix(strings.TrimSuffix(name, ".json"), JournalSuffix)
 		started, _ := time.Parse("20060102T150405Z", strings.SplitN(id, "-", 2)[0])
 		out = append(out, RunSummary{ID: id, StartedAt: started, Path: path})
 	}
@@ -258,7 +282,9 @@ func newest(runs, broken []RunSummary) string {
 	return best.Path
 }
 
-// DeleteRun removes run id's record and its node logs from dir.
+// DeleteRun removes run id's record and its node logs from dir, and the
+// journal of a run whose pipe died and whose record could not be written
+// (never call it on a run still going).
 func DeleteRun(dir, id string) error {
 	if !validRunID(id) {
 		return fmt.Errorf("deleting run: run id %q is not a file name", id)
@@ -267,6 +293,9 @@ func DeleteRun(dir, id string) error {
 		return fmt.Errorf("deleting run %s: %w", id, err)
 	}
 	if err := os.Remove(filepath.Join(dir, id+".json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("deleting run %s: %w", id, err)
+	}
+	if err := RemoveJournal(filepath.Join(dir, id+JournalSuffix)); err != nil {
 		return fmt.Errorf("deleting run %s: %w", id, err)
 	}
 	return nil

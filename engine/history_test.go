@@ -23,7 +23,7 @@ func TestListAndFindRuns(t *testing.T) {
 		}
 	}
 	head := `{"journal":1,"run":"20261126T140000Z-cccc4444","pipeline":"q","started_at":"2026-11-26T14:00:00Z","pid":1,"nodes":[]}` + "\n"
-	os.WriteFile(filepath.Join(dir, "20261126T140000Z-cccc4444"+engine.JournalSuffix), []byte(head), 0o600)
+	liveJournal(t, filepath.Join(dir, "20261126T140000Z-cccc4444"+engine.JournalSuffix), head)
 	os.WriteFile(filepath.Join(dir, "notes.json"), []byte("{}"), 0o600) // not a record: left out
 
 	runs, err := engine.ListRuns(dir)
@@ -158,5 +158,19 @@ func TestDamagedRecordOfAnotherShape(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "engine.") {
 			t.Errorf("ReadRecord of %s: %v, want %q", body, err, want)
 		}
+	}
+}
+
+// liveJournal makes a journal holding text whose pipe still runs: the
+// test holds its lock until it ends.
+func liveJournal(t *testing.T, path, text string) {
+	t.Helper()
+	f, err := engine.CreateJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	if _, err := f.WriteString(text); err != nil {
+		t.Fatal(err)
 	}
 }

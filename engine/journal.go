@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"sync"
@@ -58,12 +59,38 @@ const (
 	maxJournalPending = 64 << 10
 )
 
-// JournalLine is one line of a run's journal.
+// JournalLine is one line of a run's journal: a node's end, or, last,
+// the run's.
 type JournalLine struct {
 	Run  string `json:"run"`
 	Node string `json:"node,omitempty"`
+	// Cut is set on a node's line that was over maxJournalLine: its
+	// outputs are left out (Resume.OutputsCut, so that a resume runs the
+	// node again) and its message and reason cut.
+	Cut bool `json:"cut,omitempty"`
+	// End, on the journal's last line, says that pipe finished the run,
+	// and how, whether or not it could then write the record.
+	End *JournalEnd `json:"end,omitempty"`
 	*NodeRecord
 }
+
+// JournalEnd is how a run ended, as its record says.
+type JournalEnd struct {
+	Status     Status    `json:"status"`
+	Reason     string    `json:"reason,omitempty"`
+	FinishedAt time.Time `json:"finished_at"`
+	DurationMS int64     `json:"duration_ms"`
+}
+
+// maxJournalLine bounds a node's journal line (a program that printed
+// megabytes has them in its outputs and message): past it, the line is
+// written cut (see cutForJournal). A line that size or under, waiting
+// behind a write the disk refused, holds up little: the lines behind it
+// get written as soon as there is room for it, and a journal full of
+// whole lines tells more than one holding a node's megabytes. The node's
+// output is whole in its log file, and the record written at the end has
+// everything.
+const maxJournalLine = journalChunk
 
 func newJournal(w io.Writer, runID string) *journal {
 	return &journal{w: w, buf: make([]byte, 0, journalChunk), runID: runID, kick: make(chan struct{}, 1)}
@@ -100,16 +127,58 @@ func (j *journal) full() <-chan struct{} {
 	return j.kick
 }
 
-// encode appends e's line, or counts it dropped. Callers hold wmu.
+// encode appends e's line, cut when it is over maxJournalLine, or counts
+// it dropped. Callers hold wmu.
 func (j *journal) encode(e *journalEntry) {
 	n := len(j.buf)
-	b, err := appendJournalLine(j.buf, j.runID, e.id, e.rec)
+	b, err := appendJournalLine(j.buf, j.runID, e.id, e.rec, false)
+	if err == nil && len(b)-n > maxJournalLine {
+		b, err = appendJournalLine(b[:n], j.runID, e.id, cutForJournal(e.rec), true)
+	}
 	if err != nil || len(b) > maxJournalBuffer {
 		j.buf = b[:n]
 		j.dropped++
 		return
 	}
 	j.buf = append(b, '\n')
+}
+
+// cutForJournal is a copy of n for a journal line: without its outputs
+// (a resume runs the node again) and with its message and reason cut.
+func cutForJournal(n *NodeRecord) *NodeRecord {
+	c := *n
+	c.Outputs = nil
+	c.Message, _ = cutValue(c.Message).(string)
+	c.Reason, _ = cutValue(c.Reason).(string)
+	c.Inputs, _ = cutValue(c.Inputs).(map[string]any) // cut already; and under maxRecordedItems keys
+	if len(c.Inputs) > maxRecordedItems {
+		c.Inputs = nil
+	}
+	r := ResumeInfo{}
+	if n.Resume != nil {
+		r = *n.Resume
+	}
+	r.OutputsCut, r.SpecialFloats = true, nil
+	c.Resume = &r
+	return &c
+}
+
+// finish queues the run's end, rec's, as the journal's last line: pipe
+// finished the run, and a journal recovered because the record could
+// not be written (a full disk) says how it ended, not that pipe died.
+func (j *journal) finish(rec *Record) {
+	if j == nil {
+		return
+	}
+	j.flush() // the nodes' lines first
+	b, err := json.Marshal(JournalLine{Run: j.runID, End: &JournalEnd{Status: rec.Status, Reason: rec.Reason, FinishedAt: rec.FinishedAt, DurationMS: rec.DurationMS}})
+	j.wmu.Lock()
+	defer j.wmu.Unlock()
+	if err != nil {
+		j.dropped++
+		return
+	}
+	j.buf = append(append(j.buf, b...), '\n')
 }
 
 // flush encodes the lines waiting and writes out what is buffered; the

@@ -25,12 +25,15 @@ func appendNodeRecord(b []byte, n *NodeRecord) ([]byte, error) {
 
 // appendJournalLine appends a JournalLine for node id of run, as
 // json.Marshal writes it.
-func appendJournalLine(b []byte, run, id string, n *NodeRecord) ([]byte, error) {
+func appendJournalLine(b []byte, run, id string, n *NodeRecord, cut bool) ([]byte, error) {
 	b = append(b, `{"run":`...)
 	b = appendString(b, run)
 	if id != "" {
 		b = append(b, `,"node":`...)
 		b = appendString(b, id)
+	}
+	if cut {
+		b = append(b, `,"cut":true`...)
 	}
 	b = append(b, ',')
 	b, err := appendNodeFields(b, n)

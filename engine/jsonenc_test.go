@@ -92,7 +92,7 @@ func TestAppendNodeRecordIsJSONMarshal(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			gotLine, err := appendJournalLine(nil, "r<1>", "n\u2028", &tt.rec)
+			gotLine, err := appendJournalLine(nil, "r<1>", "n\u2028", &tt.rec, false)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -72,8 +72,8 @@ nodes:
 	if back.Nodes["fit"].Outputs["loss"] != "NaN" {
 		t.Errorf("record on disk has loss %#v", back.Nodes["fit"].Outputs["loss"])
 	}
-	if lines := strings.Count(journal.String(), "\n"); lines != 1+len(rec.Nodes) {
-		t.Errorf("journal has %d lines, want a header and %d:\n%s", lines, len(rec.Nodes), journal.String())
+	if lines := strings.Count(journal.String(), "\n"); lines != 2+len(rec.Nodes) {
+		t.Errorf("journal has %d lines, want a header, %d and the run's end:\n%s", lines, len(rec.Nodes), journal.String())
 	}
 	if _, err := json.Marshal(rec); err != nil {
 		t.Errorf("the record does not encode (--json): %v", err)
@@ -107,8 +107,8 @@ func TestJournalKeepsLinesAWriteFailedOn(t *testing.T) {
 	}
 	tm.run(t, nodes.String(), engine.Options{Journal: w, RunID: "j"})
 	lines := strings.Split(strings.TrimSpace(w.b.String()), "\n")
-	if len(lines) != 5 {
-		t.Fatalf("journal has %d lines, want a header and 4:\n%s", len(lines), w.b.String())
+	if len(lines) != 6 {
+		t.Fatalf("journal has %d lines, want a header, 4 and the run's end:\n%s", len(lines), w.b.String())
 	}
 	for _, l := range lines {
 		if !json.Valid([]byte(l)) {

@@ -1,35 +1,45 @@
 package engine
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
-	"time"
 )
 
 // ErrRunLive says a journal's pipe still runs: it holds the journal's lock.
 var ErrRunLive = errors.New("the run is still going: its pipe holds the journal")
 
+// ErrJournalUnreadable says a journal holds bytes of which no line is a
+// run's header or a node's end: not a run pipe can describe. It is left as
+// it is, never recovered into a record nor removed.
+var ErrJournalUnreadable = errors.New("no line of it is a run's header or a node's end, so it is no run pipe can describe")
+
 // Recovered is a run whose pipe died before writing its record, rebuilt
 // from its journal.
 type Recovered struct {
-	Record  *Record
-	Path    string // the record written
-	Journal string // the journal it came from, now removed
-	Lost    int    // nodes that never ended
+	Record *Record
+	// Path is the record written; "" when it could not be (SaveErr).
+	Path string
+	// Journal is the journal the record came from: removed once the record
+	// is written, kept when it could not be.
+	Journal string
+	Lost    int // nodes that never ended
 	// Dropped counts journal lines that could not be read: the last one,
 	// torn when pipe was killed in the middle of writing it.
 	Dropped int
+	// SaveErr says why the record could not be written (a read-only or
+	// full runs directory): Record holds the run all the same, and the
+	// journal stays for a later command to recover.
+	SaveErr error
 }
+
+// writeRecord writes a recovered record; tests make it fail.
+var writeRecord = WriteRecord
 
 // RecoverRuns turns every journal in dir whose pipe is gone into a record
 // of its run, interrupted: nodes that ended as they ended, the others
@@ -61,6 +71,9 @@ func recoverRuns(dir string, list func(dir string) ([]string, error)) ([]Recover
 		rec, err := RecoverJournal(filepath.Join(dir, name))
 		switch {
 		case errors.Is(err, ErrRunLive), errors.Is(err, errNoLocks):
+		case errors.Is(err, ErrJournalUnreadable):
+			// Left as it is; ListRunsDamaged names it with the records
+			// pipe cannot read.
 		case err != nil:
 			errs = append(errs, err)
 		case rec != nil:
@@ -132,7 +145,10 @@ func listNames(dir string) ([]string, error) {
 // RecoverJournal turns the journal at path into its run's record, if its
 // pipe is gone (ErrRunLive otherwise), and removes the journal. It returns
 // nil when there is nothing to do: the journal is gone, or its run's
-// record was written before the journal could be removed.
+// record was written before the journal could be removed. A journal of
+// which nothing can be read is left as it is (ErrJournalUnreadable). When
+// the record cannot be written, the run comes back all the same, with
+// SaveErr set, and the journal stays.
 func RecoverJournal(path string) (*Recovered, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -166,12 +182,21 @@ func RecoverJournal(path string) (*Recovered, error) {
 		// The run wrote its record and ended before removing its journal.
 		return nil, removeJournal(path)
 	}
-	rec, lost, dropped := readJournal(f, id, fi.ModTime())
-	recPath, err := WriteRecord(dir, rec)
-	if err != nil {
-		return nil, fmt.Errorf("recovering run %s from %s: %w", id, path, err)
+	rec, lost, dropped, ok := readJournal(f, id, fi.ModTime())
+	if !ok {
+		return nil, unreadable(path)
 	}
-	return &Recovered{Record: rec, Path: recPath, Journal: path, Lost: lost, Dropped: dropped}, removeJournal(path)
+	r := &Recovered{Record: rec, Journal: path, Lost: lost, Dropped: dropped}
+	if r.Path, err = writeRecord(dir, rec); err != nil {
+		r.SaveErr = err
+		return r, nil
+	}
+	return r, removeJournal(path)
+}
+
+// unreadable is the error of a journal nothing can be read from.
+func unreadable(path string) error {
+	return fmt.Errorf("journal %s: %w; pipe leaves it as it is: delete it, or move it out of the runs directory, if nothing in it is wanted", path, ErrJournalUnreadable)
 }
 
 func removeJournal(path string) error {
@@ -179,97 +204,4 @@ func removeJournal(path string) error {
 		return fmt.Errorf("removing a recovered journal (remove it by hand): %w", err)
 	}
 	return nil
-}
-
-// lostReason is the reason given to a node whose pipe died before it ended.
-const lostReason = "pipe ended before this node did (it was running or waiting): its outcome is unknown"
-
-// readJournal builds the record of run id from its journal, as far as it
-// goes. modTime, the journal's last write, stands for when pipe died.
-// Lines that cannot be read (a torn last line) are counted, not fatal.
-func readJournal(r io.Reader, id string, modTime time.Time) (rec *Record, lost, dropped int) {
-	rec = &Record{ID: id, Status: StatusInterrupted, Nodes: map[string]*NodeRecord{}}
-	var head *JournalHeader
-	lines := 0
-	br := bufio.NewReader(r)
-	for {
-		line, err := br.ReadBytes('\n')
-		if len(bytes.TrimSpace(line)) > 0 {
-			if !readLine(line, lines == 0, rec, &head) {
-				dropped++ // torn, or garbled
-			}
-			lines++
-		}
-		if err != nil {
-			break
-		}
-	}
-	if head != nil {
-		// The id stays the file's: the header's is the journal's word
-		// only, and the record's path is made from the id.
-		rec.Pipeline, rec.File, rec.StartedAt = head.Pipeline, head.File, head.StartedAt
-		rec.Host, rec.FileHash, rec.Config, rec.Version = head.Host, head.FileHash, head.Config, head.PipeVersion
-		for _, n := range head.Nodes {
-			switch {
-			case rec.Nodes[n.ID] != nil:
-			case n.Skipped != "":
-				rec.Nodes[n.ID] = &NodeRecord{Module: n.Module, Status: StatusSkipped, Reason: n.Skipped}
-			default:
-				rec.Nodes[n.ID] = &NodeRecord{Module: n.Module, Status: StatusLost, Reason: lostReason}
-				lost++
-			}
-		}
-	}
-	rec.FinishedAt = modTime.UTC()
-	for _, n := range rec.Nodes {
-		if rec.StartedAt.IsZero() || !n.StartedAt.IsZero() && n.StartedAt.Before(rec.StartedAt) {
-			rec.StartedAt = n.StartedAt
-		}
-		if n.FinishedAt.After(rec.FinishedAt) {
-			rec.FinishedAt = n.FinishedAt
-		}
-	}
-	if rec.StartedAt.IsZero() || rec.FinishedAt.Before(rec.StartedAt) {
-		// A file's time can lag the clock by a tick: never end before the start.
-		if rec.StartedAt.IsZero() {
-			rec.StartedAt = rec.FinishedAt
-		}
-		rec.FinishedAt = rec.StartedAt
-	}
-	rec.DurationMS = rec.FinishedAt.Sub(rec.StartedAt).Milliseconds()
-	rec.Reason = recoveredReason(head, lines, lost, dropped)
-	return rec, lost, dropped
-}
-
-// readLine reads one journal line into rec; the first may be the header.
-func readLine(line []byte, first bool, rec *Record, head **JournalHeader) bool {
-	if first {
-		var h JournalHeader
-		if json.Unmarshal(line, &h) == nil && h.Version > 0 {
-			*head = &h
-			return true
-		}
-	}
-	var l JournalLine
-	if err := json.Unmarshal(line, &l); err != nil || l.Node == "" || l.NodeRecord == nil {
-		return false
-	}
-	rec.Nodes[l.Node] = l.NodeRecord
-	return true
-}
-
-func recoveredReason(head *JournalHeader, lines, lost, dropped int) string {
-	var b strings.Builder
-	switch {
-	case head != nil:
-		fmt.Fprintf(&b, "pipe (pid %d on %s) ended before it wrote the record; recovered from its journal: %d node(s) lost", head.PID, head.Host, lost)
-	case lines == 0:
-		b.WriteString("pipe ended before it wrote anything to its journal: nothing is known of its nodes")
-	default:
-		b.WriteString("pipe ended before it wrote the record; recovered from a journal without a header (an older pipe): nodes that never ended are not listed")
-	}
-	if dropped > 0 {
-		fmt.Fprintf(&b, "; %d unreadable line(s) dropped", dropped)
-	}
-	return b.String()
 }

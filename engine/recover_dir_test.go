@@ -147,7 +147,7 @@ func TestRecoverAllRunsFindsUnmarkedJournals(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer live.Close()
-	head := `{"journal":1,"run":"old","pipeline":"p","nodes":["a"]}` + "\n"
+	head := `{"journal":1,"run":"old","pipeline":"p","nodes":[{"id":"a","module":"echo"}]}` + "\n"
 	if err := os.WriteFile(filepath.Join(dir, "old"+JournalSuffix), []byte(head), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -44,7 +45,7 @@ func TestJournalHeader(t *testing.T) {
 	if h.Nodes[2].ID != "c" || h.Nodes[2].Module != "echo" || !strings.Contains(h.Nodes[2].Skipped, "--skip") {
 		t.Errorf("node c in the header: %+v", h.Nodes[2])
 	}
-	if len(lines) != 3 { // the header, a, b
+	if len(lines) != 4 { // the header, a, b, the run's end
 		t.Errorf("%d lines:\n%s", len(lines), bytes.Join(lines, nil))
 	}
 }
@@ -66,7 +67,6 @@ func TestRecoverJournal(t *testing.T) {
 		{"last line without its newline", cat(head, a, b[:len(b)-1]), map[string]engine.Status{"a": "success", "b": "success", "c": "skipped"}, 0, 0, "0 node(s) lost"},
 		{"header only", head, map[string]engine.Status{"a": "lost", "b": "lost", "c": "skipped"}, 2, 0, "2 node(s) lost"},
 		{"empty", nil, map[string]engine.Status{}, 0, 0, "nothing is known of its nodes"},
-		{"torn header", head[:20], map[string]engine.Status{}, 0, 1, "unreadable"},
 		{"older pipe, no header", oldA, map[string]engine.Status{"a": "success"}, 0, 0, "without a header"},
 	}
 	for _, tt := range tests {
@@ -192,5 +192,107 @@ func TestRecoverIgnoresTheHeadersRunID(t *testing.T) {
 	}
 	if _, err := engine.WriteRecord(dir, &engine.Record{ID: "../up"}); err == nil {
 		t.Error("WriteRecord wrote a record whose id is a path")
+	}
+}
+
+// A journal of which no line can be read (garbage, or a header torn in
+// its middle) is no run pipe can describe: it is not made into a record
+// (which would be the newest run, of no pipeline), nor removed, and is
+// named with the records that cannot be read; a live run's journal
+// before its header is not.
+func TestUnreadableJournalIsLeftAlone(t *testing.T) {
+	skipWithoutLocks(t)
+	head := journalOf(t, journalled, engine.Options{RunID: "r1"})[0]
+	for name, text := range map[string][]byte{"garbage": []byte("garbage\n"), "torn header": head[:20]} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			old := &engine.Record{ID: "20261126T120000Z-aaaa1111", Pipeline: "p", Status: engine.StatusSuccess, StartedAt: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC), Nodes: map[string]*engine.NodeRecord{}}
+			if _, err := engine.WriteRecord(dir, old); err != nil {
+				t.Fatal(err)
+			}
+			name := "20261127T150006Z-junk0001" + engine.JournalSuffix
+			path := filepath.Join(dir, name)
+			os.WriteFile(path, text, 0o600)
+			if got, err := engine.RecoverJournal(path); got != nil || !errors.Is(err, engine.ErrJournalUnreadable) || !strings.Contains(err.Error(), path) {
+				t.Errorf("RecoverJournal = %+v, %v; want ErrJournalUnreadable naming the file", got, err)
+			}
+			for _, recover := range []func(string) ([]engine.Recovered, error){engine.RecoverRuns, engine.RecoverAllRuns} {
+				if got, err := recover(dir); len(got) != 0 || err != nil {
+					t.Errorf("recovering the runs: %+v, %v; want nothing, no error (it is named with the damaged records)", got, err)
+				}
+			}
+			if b, err := os.ReadFile(path); err != nil || !bytes.Equal(b, text) {
+				t.Errorf("the journal: %q, %v; want it as it was", b, err)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "20261127T150006Z-junk0001.json")); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("a record was made of it: %v", err)
+			}
+			runs, damaged, err := engine.ListRunsDamaged(dir)
+			if err != nil || len(runs) != 1 || runs[0].ID != old.ID || len(damaged) != 1 || damaged[0] != name {
+				t.Errorf("ListRunsDamaged = %+v, %q, %v; want the record as the only run and the journal damaged", runs, damaged, err)
+			}
+			// The newest run is the damaged one, as a damaged record is.
+			if got, err := engine.FindRun(dir, "last"); err != nil || got != path {
+				t.Errorf("FindRun(last) = %q, %v; want the journal", got, err)
+			}
+		})
+	}
+	t.Run("live, before its header", func(t *testing.T) {
+		dir := t.TempDir()
+		liveJournal(t, filepath.Join(dir, "live"+engine.JournalSuffix), "")
+		if runs, damaged, err := engine.ListRunsDamaged(dir); len(runs) != 0 || len(damaged) != 0 || err != nil {
+			t.Errorf("ListRunsDamaged = %+v, %q, %v; want nothing", runs, damaged, err)
+		}
+	})
+}
+
+// A run recovered where its record cannot be written (a read-only or full
+// runs directory) comes back from its journal all the same, interrupted,
+// and its journal stays for a later command; the runs list shows it
+// interrupted, not running.
+func TestRecoverWhereTheRecordCannotBeWritten(t *testing.T) {
+	skipWithoutLocks(t)
+	lines := journalOf(t, journalled, engine.Options{RunID: "r1", Skip: []string{"c"}}) // header, a, b
+	dir := t.TempDir()
+	path := filepath.Join(dir, "20261127T145618Z-8af30162"+engine.JournalSuffix)
+	os.WriteFile(path, cat(lines[0], lines[1]), 0o600)
+	readOnly := errors.New("read-only file system")
+	engine.FailRecordWrites(t, readOnly)
+	got, err := engine.RecoverJournal(path)
+	if err != nil || got == nil {
+		t.Fatalf("RecoverJournal = %+v, %v", got, err)
+	}
+	if !errors.Is(got.SaveErr, readOnly) || got.Path != "" || got.Journal != path || got.Lost != 1 {
+		t.Errorf("recovered %+v; want SaveErr, no path, 1 lost", got)
+	}
+	if rec := got.Record; rec.Status != engine.StatusInterrupted || rec.Nodes["a"].Status != engine.StatusSuccess || rec.Nodes["b"].Status != engine.StatusLost {
+		t.Errorf("record %+v", rec)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("the journal went: %v", err)
+	}
+	all, err := engine.RecoverRuns(dir)
+	if err != nil || len(all) != 1 || all[0].SaveErr == nil {
+		t.Errorf("RecoverRuns = %+v, %v; want the run, unsaved, and no error", all, err)
+	}
+	runs, err := engine.ListRuns(dir)
+	if err != nil || len(runs) != 1 || runs[0].Status != engine.StatusInterrupted || runs[0].Counts[engine.StatusLost] != 1 || runs[0].Path != path {
+		t.Errorf("ListRuns = %+v, %v; want the run interrupted, from its journal", runs, err)
+	}
+	// Pruned, it goes with its journal.
+	if err := engine.DeleteRun(dir, runs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if runs, err := engine.ListRuns(dir); len(runs) != 0 || err != nil {
+		t.Errorf("after DeleteRun: %+v, %v", runs, err)
+	}
+}
+
+// skipWithoutLocks skips a test of recovery where journals cannot be
+// locked (Windows): there pipe cannot tell a dead pipe's journal from a
+// live one, and leaves them all.
+func skipWithoutLocks(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("journals are recovered only where they can be locked")
 	}
 }

@@ -136,6 +136,7 @@ func (r *run) execute(parent context.Context) *Record {
 	}
 	rec := r.end()
 	r.sched.Unlock()
+	r.journal.finish(rec)
 	if err := r.journal.close(); err != nil {
 		r.e.logger().Warn("writing the run's journal", "err", err)
 	}

@@ -72,6 +72,10 @@ type env struct {
 	// settled is set once the run has ended: a closed output no longer
 	// stops anything, so it is no interruption to report.
 	settled *atomic.Bool
+	// unsaved holds the journals whose recovered record could not be
+	// written, once warned of (see logRecovered): a command may recover
+	// the same run more than once.
+	unsaved map[string]bool
 }
 
 // exitError carries the exit code a command ends with.

@@ -84,6 +84,7 @@ func predict(e *env, plan *engine.Plan, dir string, ex []engine.Explanation) {
 		if len(ids) == 0 {
 			return // every node would be skipped
 		}
+		warnNewerDamaged(e, dir, rec.ID, "measured")
 		fmt.Fprintf(e.stdout, "\nwith the durations of run %s: at least %s, along %s (however many nodes run at once)\n",
 			rec.ID, total.Round(time.Millisecond), strings.Join(ids, " -> "))
 		return

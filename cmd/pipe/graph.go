@@ -33,6 +33,7 @@ func (c *graphCmd) Run(e *env) error {
 			if ref, err = lastRunOf(c.RunsDir, plan, c.File, "--run"); err != nil {
 				return err
 			}
+			warnNewerDamaged(e, c.RunsDir, ref, "drawn")
 		}
 		path, err := engine.FindRun(c.RunsDir, ref)
 		if err != nil {

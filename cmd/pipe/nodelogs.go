@@ -68,6 +68,10 @@ func (c *logsCmd) Run(e *env) error {
 			if where := onWorkers(dir, id); where != "" {
 				return fail(exitFailed, "%s", where)
 			}
+			if bad := unreadableRun(e, path); bad != nil {
+				// Whether its nodes printed anything is not known.
+				return fail(exitFailed, "run %s has no node logs in %s, and it cannot be read, so whether its nodes printed anything is not known: %v", id, logDir, bad)
+			}
 			if !c.Follow || runEnded(dir, id) {
 				// Said, not printed: stdout holds only the nodes' output.
 				fmt.Fprintf(e.stderr, "run %s left no output in %s: its nodes printed nothing, or run in pipe's process (or the directory was removed)\n", id, logDir)
@@ -131,6 +135,10 @@ func (c *logsCmd) files(logDir string) ([]string, error) {
 func (c *logsCmd) keptLogs(e *env, dir, id string) (int, error) {
 	rec, err := engine.ReadRecord(filepath.Join(dir, id+".json"))
 	if err != nil {
+		if files, _ := c.files(filepath.Join(dir, id)); len(files) > 0 && !errors.Is(err, fs.ErrNotExist) {
+			// (With none, the error that ends the command says it.)
+			e.logs.base.Warn("the run's record cannot be read: its nodes' logs are shown, but not those of nodes it kept from earlier runs", "err", err)
+		}
 		return 0, nil
 	}
 	isKept := func(n string) bool {
@@ -266,6 +274,27 @@ func (c *logsCmd) noLog(e *env, dir, id, logDir string) error {
 			c.Node, id, rec.Nodes[c.Node].Worker, filepath.Join(".pipe/runs", id, c.Node+".log"))
 	}
 	return fail(exitFailed, "node %s of run %s left no output (%s): it printed nothing, or runs in pipe's process", c.Node, id, filepath.Join(logDir, c.Node+".log"))
+}
+
+// unreadableRun says why the run at path (FindRun's) cannot be read: a
+// damaged record, or a journal nothing can be read from. nil when it can,
+// or it has no record yet: a run still going, or whose pipe died (it is
+// recovered first, as pipe show does).
+func unreadableRun(e *env, path string) error {
+	if strings.HasSuffix(path, engine.JournalSuffix) {
+		r, err := engine.RecoverJournal(path)
+		if r != nil {
+			logRecovered(e, *r)
+		}
+		if errors.Is(err, engine.ErrJournalUnreadable) {
+			return err
+		}
+		return nil
+	}
+	if _, err := engine.ReadRecord(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
 // onWorkers says where the logs of run id are when it ran on Temporal

@@ -26,7 +26,26 @@ func recoverRuns(e *env, dir string, all bool) {
 }
 
 func logRecovered(e *env, r engine.Recovered) {
-	e.logs.base.Warn("recovered a run whose pipe died before writing its record",
+	what := "recovered a run whose pipe died before writing its record"
+	if r.Record.Status != engine.StatusInterrupted {
+		// Its journal ends with the run's end: pipe finished it, and
+		// could not write the record (a full disk).
+		what = "recovered the record of a run that ended but whose pipe could not write it"
+	}
+	if r.SaveErr != nil {
+		// Shown from its journal, in memory: warned of once a command.
+		if e.unsaved[r.Journal] {
+			return
+		}
+		if e.unsaved == nil {
+			e.unsaved = map[string]bool{}
+		}
+		e.unsaved[r.Journal] = true
+		e.logs.base.Warn(what+", but could not save the record: shown from its journal, which stays until a pipe command can write it",
+			"run", r.Record.ID, "pipeline", r.Record.Pipeline, "lost", r.Lost, "journal", r.Journal, "err", r.SaveErr)
+		return
+	}
+	e.logs.base.Warn(what,
 		"run", r.Record.ID, "pipeline", r.Record.Pipeline, "lost", r.Lost, "record", r.Path)
 }
 

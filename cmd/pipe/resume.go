@@ -39,16 +39,17 @@ func lastRunOf(dir string, plan *engine.Plan, file, flag string) (string, error)
 	return byName, nil
 }
 
-// warnNewerDamaged says which records of dir newer than run id cannot be
-// read: one may be the run the user meant by last, and pipe cannot tell
-// whose pipeline it was.
-func warnNewerDamaged(e *env, dir, id string) {
+// warnNewerDamaged says which records (or journals) of dir newer than run
+// id cannot be read: one may be the run the user meant by last, and pipe
+// cannot tell whose pipeline it was. use says what id is taken for
+// (resumed, drawn, measured).
+func warnNewerDamaged(e *env, dir, id, use string) {
 	_, damaged, _ := engine.ListRunsDamaged(dir)
 	for _, name := range damaged {
-		other := strings.TrimSuffix(name, ".json")
+		other := strings.TrimSuffix(strings.TrimSuffix(name, ".json"), engine.JournalSuffix)
 		stamp, _, _ := strings.Cut(other, "-")
 		if _, err := time.Parse("20060102T150405Z", stamp); err == nil && other > id {
-			e.logs.base.Warn("a newer run's record cannot be read, so it is not the one resumed", "record", name, "resuming", id, "hint", "pipe show "+other+" says what is wrong")
+			e.logs.base.Warn("a newer run's record cannot be read, so it is not the one "+use, "record", name, "run", id, "hint", "pipe show "+other+" says what is wrong")
 		}
 	}
 }
@@ -63,7 +64,7 @@ func (c *runCmd) resume(e *env, plan *engine.Plan, cfg map[string]any, from map[
 		if ref, err = lastRunOf(c.RunsDir, plan, c.File, "--resume"); err != nil {
 			return nil, "", err
 		}
-		warnNewerDamaged(e, c.RunsDir, ref)
+		warnNewerDamaged(e, c.RunsDir, ref, "resumed")
 	}
 	path, err := engine.FindRun(c.RunsDir, ref)
 	if err != nil {

@@ -139,7 +139,7 @@ func (c *runCmd) Run(e *env) error {
 	// to another pipe before the record is written.
 	journal.Close()
 	if werr != nil {
-		e.logs.base.Error("could not write the run record; the journal keeps each node's end as far as it could be written", "err", werr, "journal", journalPath)
+		e.logs.base.Error("could not write the run record; the journal keeps each node's end and the run's, as far as they could be written: the next pipe command (pipe runs) makes the record from it", "err", werr, "journal", journalPath)
 	} else {
 		engine.RemoveJournal(journalPath)
 	}

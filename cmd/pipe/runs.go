@@ -34,7 +34,7 @@ func (c *runsCmd) Run(e *env) error {
 	}
 	if len(damaged) > 0 {
 		// Not listed, and never pruned: say so rather than lose them quietly.
-		e.logs.base.Warn("files in the runs directory are not records pipe can read (cut short, or changed by hand); pipe show FILE says what is wrong",
+		e.logs.base.Warn("files in the runs directory are not records or journals pipe can read (cut short, changed by hand, or not pipe's): they are left as they are; pipe show FILE says what is wrong",
 			"dir", c.RunsDir, "files", strings.Join(clipList(damaged, 5), ", "))
 	}
 	if c.Prune != nil {

@@ -1,0 +1,10 @@
+package engine
+
+import "testing"
+
+// FailRecordWrites makes the records RecoverJournal writes fail with err
+// (a read-only or full runs directory) until the test ends.
+func FailRecordWrites(t *testing.T, err error) {
+	t.Cleanup(func() { writeRecord = WriteRecord })
+	writeRecord = func(string, *Record) (string, error) { return "", err }
+}

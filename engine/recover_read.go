@@ -1,0 +1,155 @@
+package engine
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// lostReason is the reason given to a node whose pipe died before it ended.
+const lostReason = "pipe ended before this node did (it was running or waiting): its outcome is unknown"
+
+// unwrittenReason is the reason given to a node of a run that pipe
+// finished (its journal ends with the run's end) whose own end is not in
+// the journal: the disk took the run's end but not all that came before.
+const unwrittenReason = "the run ended, but this node's end is not in its journal (it could not all be written): its outcome is unknown"
+
+// journalRead is what readJournal found in a journal besides the nodes.
+type journalRead struct {
+	head           *JournalHeader
+	end            *JournalEnd
+	lines, dropped int
+	cut            int // nodes' lines cut (JournalLine.Cut)
+}
+
+// readJournal builds the record of run id from its journal, as far as it
+// goes. When the journal ends with the run's end (pipe finished the run
+// but did not write the record), the record ends as the run did;
+// otherwise modTime, the journal's last write, stands for when pipe died,
+// and the run is interrupted. Lines that cannot be read (a torn last
+// line) are counted, not fatal; ok is false when the journal has lines
+// and none of them can be read.
+func readJournal(r io.Reader, id string, modTime time.Time) (rec *Record, lost, dropped int, ok bool) {
+	rec = &Record{ID: id, Status: StatusInterrupted, Nodes: map[string]*NodeRecord{}}
+	var jr journalRead
+	br := bufio.NewReader(r)
+	for {
+		line, err := br.ReadBytes('\n')
+		if len(bytes.TrimSpace(line)) > 0 {
+			if !jr.readLine(line, rec) {
+				jr.dropped++ // torn, or garbled
+			}
+			jr.lines++
+		}
+		if err != nil {
+			break
+		}
+	}
+	head, end := jr.head, jr.end
+	if head != nil {
+		// The id stays the file's: the header's is the journal's word
+		// only, and the record's path is made from the id.
+		rec.Pipeline, rec.File, rec.StartedAt = head.Pipeline, head.File, head.StartedAt
+		rec.Host, rec.FileHash, rec.Config, rec.Version = head.Host, head.FileHash, head.Config, head.PipeVersion
+		why := lostReason
+		if end != nil {
+			why = unwrittenReason
+		}
+		for _, n := range head.Nodes {
+			switch {
+			case rec.Nodes[n.ID] != nil:
+			case n.Skipped != "":
+				rec.Nodes[n.ID] = &NodeRecord{Module: n.Module, Status: StatusSkipped, Reason: n.Skipped}
+			default:
+				rec.Nodes[n.ID] = &NodeRecord{Module: n.Module, Status: StatusLost, Reason: why}
+				lost++
+			}
+		}
+	}
+	rec.FinishedAt = modTime.UTC()
+	if end != nil && !end.FinishedAt.IsZero() {
+		rec.Status, rec.FinishedAt = end.Status, end.FinishedAt
+	}
+	for _, n := range rec.Nodes {
+		if rec.StartedAt.IsZero() || !n.StartedAt.IsZero() && n.StartedAt.Before(rec.StartedAt) {
+			rec.StartedAt = n.StartedAt
+		}
+		if end == nil && n.FinishedAt.After(rec.FinishedAt) {
+			rec.FinishedAt = n.FinishedAt
+		}
+	}
+	if rec.StartedAt.IsZero() || rec.FinishedAt.Before(rec.StartedAt) {
+		// A file's time can lag the clock by a tick: never end before the start.
+		if rec.StartedAt.IsZero() {
+			rec.StartedAt = rec.FinishedAt
+		}
+		rec.FinishedAt = rec.StartedAt
+	}
+	rec.DurationMS = rec.FinishedAt.Sub(rec.StartedAt).Milliseconds()
+	rec.Reason = jr.reason(lost)
+	return rec, lost, jr.dropped, jr.lines == 0 || jr.dropped < jr.lines
+}
+
+// readLine reads one journal line into rec; the first may be the header.
+func (jr *journalRead) readLine(line []byte, rec *Record) bool {
+	if jr.lines == 0 {
+		var h JournalHeader
+		if json.Unmarshal(line, &h) == nil && h.Version > 0 {
+			jr.head = &h
+			return true
+		}
+	}
+	var l JournalLine
+	if err := json.Unmarshal(line, &l); err != nil {
+		return false
+	}
+	switch {
+	case l.End != nil && l.Node == "":
+		jr.end = l.End
+	case l.Node == "" || l.NodeRecord == nil:
+		return false
+	default:
+		rec.Nodes[l.Node] = l.NodeRecord
+		if l.Cut {
+			jr.cut++
+		}
+	}
+	return true
+}
+
+// reason is the recovered record's reason.
+func (jr *journalRead) reason(lost int) string {
+	head, end := jr.head, jr.end
+	var b strings.Builder
+	switch {
+	case end != nil:
+		if end.Reason != "" {
+			b.WriteString(end.Reason + "; ")
+		}
+		who := "pipe"
+		if head != nil {
+			who = fmt.Sprintf("pipe (pid %d on %s)", head.PID, head.Host)
+		}
+		fmt.Fprintf(&b, "%s ended the run but did not write its record (a full disk?); recovered from its journal", who)
+		if lost > 0 {
+			fmt.Fprintf(&b, ": %d node(s) whose end is not in it", lost)
+		}
+	case head != nil:
+		fmt.Fprintf(&b, "pipe (pid %d on %s) ended before it wrote the record; recovered from its journal: %d node(s) lost", head.PID, head.Host, lost)
+	case jr.lines == 0:
+		b.WriteString("pipe ended before it wrote anything to its journal: nothing is known of its nodes")
+	default:
+		b.WriteString("pipe ended before it wrote the record; recovered from a journal without a header (an older pipe): nodes that never ended are not listed")
+	}
+	if jr.cut > 0 {
+		fmt.Fprintf(&b, "; %d node(s) gave outputs too large for the journal, not recovered (a resume runs them again; their logs are whole)", jr.cut)
+	}
+	if jr.dropped > 0 {
+		fmt.Fprintf(&b, "; %d unreadable line(s) dropped", jr.dropped)
+	}
+	return b.String()
+}

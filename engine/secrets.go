@@ -176,6 +176,10 @@ func (r *redactHandler) attr(a slog.Attr) slog.Attr {
 			out[i] = r.attr(g)
 		}
 		return slog.Attr{Key: a.Key, Value: slog.GroupValue(out...)}
+	case slog.KindInt64, slog.KindUint64, slog.KindFloat64:
+		if text := v.String(); r.x.m.Number(text) != text {
+			return slog.String(a.Key, r.x.m.Number(text))
+		}
 	case slog.KindAny:
 		if err, ok := v.Any().(error); ok {
 			return slog.String(a.Key, r.x.String(err.Error()))

@@ -87,6 +87,54 @@ nodes:
 	}
 }
 
+// A secret that is a number, handed on whole (${{ config.PIN_KEY }} keeps
+// its type), is masked where the run shows it as a string holding it
+// would be: the record's inputs and outputs, the journal, log attributes.
+// The next node still gets the number.
+func TestNumericSecretsAreMasked(t *testing.T) {
+	tm := newTestModules(t)
+	var got any
+	tm.reg.Register(modules.Info{Name: "take", Inputs: []modules.Field{{Name: "n", Type: modules.Any}},
+		New: func() modules.Module {
+			return moduleFunc(func(_ context.Context, in *modules.Input) (*modules.Output, error) {
+				got = in.With["n"]
+				in.Logger.Info("took", "n", in.With["n"], "i", 48213, "f", 0.7315)
+				return &modules.Output{}, nil
+			})
+		}})
+	plan, err := engine.Parse("secret.yaml", []byte(`
+name: secret
+config: {PIN_KEY: 48213, RATE_SECRET: 0.7315, COUNT: 12}
+nodes:
+  b: {module: echo, with: {n: "${{ config.PIN_KEY }}", r: "${{ config.RATE_SECRET }}", both: ["${{ config.PIN_KEY }}", "${{ config.COUNT }}"]}}
+  t: {module: take, needs: b, with: {n: "${{ nodes.b.outputs.n }}"}}
+`), tm.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs, journal strings.Builder
+	eng := engine.New(tm.reg)
+	eng.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	rec, err := eng.Run(context.Background(), plan, engine.Options{Journal: &journal})
+	if err != nil || rec.Status != engine.StatusSuccess {
+		t.Fatalf("run: %v %v", err, rec.Status)
+	}
+	if got != 48213 {
+		t.Errorf("the next node got %#v, want the number 48213", got)
+	}
+	b, _ := json.Marshal(rec)
+	for what, text := range map[string]string{"record": string(b), "journal": journal.String(), "log": logs.String()} {
+		for _, secret := range []string{"48213", "0.7315"} {
+			if strings.Contains(text, secret) {
+				t.Errorf("the %s shows the secret %s:\n%s", what, secret, text)
+			}
+		}
+	}
+	if both := rec.Nodes["b"].Outputs["both"].([]any); both[0] != engine.Masked || both[1] != 12.0 && both[1] != 12 {
+		t.Errorf("outputs.both = %#v, want [%s 12]", both, engine.Masked)
+	}
+}
+
 func TestSecretKeys(t *testing.T) {
 	p := &schema.Pipeline{Secrets: []schema.Ref{{ID: "DSN"}}}
 	for key, want := range map[string]bool{

@@ -400,6 +400,10 @@ type Masker struct {
 	r *strings.Replacer
 	// Longest is the length of the longest secret.
 	Longest int
+	// numeric is set when a secret could be in a number's text (it is
+	// made of digits, signs, points and exponents, or is part of NaN or
+	// -Infinity): only then are numbers masked too.
+	numeric bool
 }
 
 // NewMasker returns a Masker of secrets, which should come longest first
@@ -413,6 +417,7 @@ func NewMasker(secrets []string) *Masker {
 	for _, s := range secrets {
 		pairs = append(pairs, s, "***")
 		m.Longest = max(m.Longest, len(s))
+		m.numeric = m.numeric || inNumberText(s)
 	}
 	m.r = strings.NewReplacer(pairs...)
 	return m
@@ -426,20 +431,47 @@ func (m *Masker) String(s string) string {
 	return m.r.Replace(s)
 }
 
-// Value masks the strings inside v, copying only what changes.
+// Value masks the strings inside v, copying only what changes. A number
+// whose text holds a secret (a secret config value that is a number,
+// handed on whole by ${{ }}) becomes that text masked: a string.
 func (m *Masker) Value(v any) any {
 	if m == nil {
 		return v
 	}
 	out, _ := Rewrite(v, func(leaf any) (any, bool) {
-		if s, ok := leaf.(string); ok {
-			if masked := m.r.Replace(s); masked != s {
+		switch x := leaf.(type) {
+		case string:
+			if masked := m.r.Replace(x); masked != x {
 				return masked, true
+			}
+		case int, int64, float64, float32:
+			if m.numeric {
+				s := Text(x)
+				if masked := m.r.Replace(s); masked != s {
+					return masked, true
+				}
 			}
 		}
 		return leaf, false
 	})
 	return out
+}
+
+// Number masks the text of a number: itself when no secret is in it.
+func (m *Masker) Number(text string) string {
+	if m == nil || !m.numeric {
+		return text
+	}
+	return m.r.Replace(text)
+}
+
+// inNumberText reports whether s could be found in the text of a number
+// as Text writes it.
+func inNumberText(s string) bool {
+	if strings.Contains("-Infinity", s) || strings.Contains("NaN", s) {
+		return true
+	}
+	return strings.Trim(s, "0123456789.eE+-") == ""
 }
 
 // Text renders a value as text where it goes into a string: an input's

@@ -125,12 +125,18 @@ func fileIngredients(ctx context.Context, base string, globs []string) ([]caches
 		}
 		var files []string
 		for _, m := range matches {
-			err := filepath.WalkDir(m, func(path string, d fs.DirEntry, err error) error {
+			root := m
+			if fi, err := os.Stat(m); err == nil && fi.IsDir() {
+				// A directory listed by a link to it is walked: the user
+				// named it. Links met inside are not followed (linkDigest).
+				root = m + string(filepath.Separator)
+			}
+			err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 				if err != nil {
 					return err
 				}
 				if d.Type().IsRegular() || d.Type()&fs.ModeSymlink != 0 {
-					files = append(files, path)
+					files = append(files, filepath.Clean(path))
 				}
 				return nil
 			})
@@ -148,7 +154,7 @@ func fileIngredients(ctx context.Context, base string, globs []string) ([]caches
 				continue
 			}
 			seen[f] = true
-			d, err := fileDigest(ctx, f)
+			d, err := linkOrFileDigest(ctx, f)
 			if err != nil {
 				return nil, err
 			}
@@ -209,6 +215,25 @@ func underBase(base, glob, file string) string {
 		return rel
 	}
 	return file
+}
+
+// linkOrFileDigest hashes a file's content, or what a link says when it
+// leads to no file: a link to a directory (a virtualenv's lib64 -> lib,
+// /usr/bin/X11 -> .) or to nothing counts as its target's name, as git
+// records links, so that such a link neither fails the key nor pulls in
+// a tree the files: did not name. A link to a file counts as the file.
+func linkOrFileDigest(ctx context.Context, path string) (string, error) {
+	if fi, err := os.Lstat(path); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return fileDigest(ctx, path)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		return fileDigest(ctx, path)
+	}
+	target, err := os.Readlink(path)
+	if err != nil {
+		return "", fmt.Errorf("hashing %s: %w", path, err)
+	}
+	return cachestore.Digest([]byte("symlink\x00" + target)), nil
 }
 
 // fileDigest hashes a file's content, giving up when ctx ends (a big data

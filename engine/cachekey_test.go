@@ -135,6 +135,51 @@ func TestCacheKeyFilesInputs(t *testing.T) {
 	}
 }
 
+// Links under files: neither fail the key nor pull in what the files did
+// not name: a link to a directory (a virtualenv's lib64 -> lib) or to
+// nothing counts as its target's name, a link to a file as the file; a
+// directory named through a link is walked.
+func TestFileIngredientsLinks(t *testing.T) {
+	t.Chdir(t.TempDir())
+	os.MkdirAll("proj/lib", 0o755)
+	os.WriteFile("proj/lib/a.py", []byte("v1"), 0o644)
+	for _, link := range [][2]string{{"lib", "proj/lib64"}, {"gone", "proj/dangling"}, {"lib/a.py", "proj/a_link.py"}, {"proj/lib", "libdir"}} {
+		if err := os.Symlink(link[0], link[1]); err != nil {
+			t.Skip("no symbolic links here:", err)
+		}
+	}
+	key := func() map[string]string {
+		t.Helper()
+		ings, err := fileIngredients(context.Background(), "", []string{"proj", "libdir"})
+		if err != nil {
+			t.Fatalf("fileIngredients: %v", err)
+		}
+		out := map[string]string{}
+		for _, in := range ings {
+			out[in.Name] = in.Digest
+		}
+		return out
+	}
+	first := key()
+	for _, name := range []string{"file:proj/lib/a.py", "file:proj/lib64", "file:proj/dangling", "file:proj/a_link.py", "file:libdir/a.py"} {
+		if first[name] == "" {
+			t.Errorf("no ingredient %s in %v", name, first)
+		}
+	}
+	os.WriteFile("proj/lib/a.py", []byte("v2"), 0o644)
+	second := key()
+	for name, changed := range map[string]bool{"file:proj/lib/a.py": true, "file:proj/a_link.py": true, "file:libdir/a.py": true, "file:proj/lib64": false} {
+		if (first[name] != second[name]) != changed {
+			t.Errorf("%s changed %v with a.py, want %v", name, first[name] != second[name], changed)
+		}
+	}
+	os.Remove("proj/dangling")
+	os.Symlink("elsewhere", "proj/dangling")
+	if third := key(); third["file:proj/dangling"] == second["file:proj/dangling"] {
+		t.Error("a link pointed elsewhere kept its digest")
+	}
+}
+
 // A list of node ids splits at its commas, not at those of an instance's
 // key (a matrix names its instances fit[england,elo]).
 func TestSplitIDs(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -68,7 +70,7 @@ func TestExec(t *testing.T) {
 			values: map[string]any{"f": 1e19, "g": -1e20}},
 		{name: "past 64 bits as a float is fine", with: map[string]any{"command": `echo '{"n": 18446744073709551615.0, "m": 1e30}'`},
 			values: map[string]any{"n": 18446744073709551615.0, "m": 1e30}},
-		{name: "missing program", with: map[string]any{"command": []any{"no-such-program-pipe"}}, err: "executable file not found"},
+		{name: "missing program", with: map[string]any{"command": []any{"no-such-program-pipe"}}, err: "cannot run no-such-program-pipe: no program of that name on PATH: install it, or give its path"},
 		{name: "empty command", with: map[string]any{"command": []any{}}, err: "empty list"},
 		{name: "bad command type", with: map[string]any{"command": 42}, err: "list of arguments or a shell string"},
 		{name: "missing dir", with: map[string]any{"command": []any{"true"}, "dir": "/no/such/dir"}, err: "input dir: /no/such/dir is not a directory"},
@@ -102,4 +104,36 @@ func TestExec(t *testing.T) {
 // its count on some systems).
 func equal(a, b any) bool {
 	return strings.TrimSpace(fmt.Sprint(a)) == strings.TrimSpace(fmt.Sprint(b))
+}
+
+// A program that cannot start says why in the words of one who wrote the
+// command, and what to do, not os/exec's "fork/exec X: errno".
+func TestStartErrorsSayWhatToDo(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{"data.csv": "a,b\n", "bare.sh": "echo hi\n", "badbang.sh": "#!/no/such/interpreter\necho\n"} {
+		mode := os.FileMode(0o755)
+		if name == "data.csv" {
+			mode = 0o644
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	for _, tc := range []struct {
+		command any
+		want    string
+	}{
+		{[]any{"./nothing"}, "cannot run ./nothing (relative to " + dir + ", where the node runs): no such file"},
+		{[]any{"./data.csv"}, "not executable (chmod +x it, or run it through its interpreter: [sh, ./data.csv])"},
+		{[]any{"./sub"}, "cannot run ./sub (relative to " + dir + ", where the node runs): it is a directory"},
+		{[]any{"./bare.sh"}, "a script needs a #! line"},
+		{[]any{"./badbang.sh"}, "its #! line names an interpreter that is not installed"},
+		{"echo " + strings.Repeat("x", 3<<20), "hand large values on stdin"},
+	} {
+		_, err := run(t, context.Background(), map[string]any{"command": tc.command, "dir": dir})
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "fork/exec") {
+			t.Errorf("%.40v: error %v, want it to say %q (and not fork/exec)", tc.command, err, tc.want)
+		}
+	}
 }

@@ -56,6 +56,8 @@ func TestPython(t *testing.T) {
 		{name: "missing file", with: map[string]any{"path": "nowhere.py", "function": "main"}, err: "no Python file at nowhere.py"},
 		{name: "missing interpreter", with: map[string]any{"path": seed, "function": "main", "python": "python-does-not-exist"},
 			err: "python-does-not-exist not found in PATH"},
+		{name: "missing interpreter at a path", with: map[string]any{"path": seed, "function": "main", "python": ".venv/bin/python"},
+			err: "no Python interpreter at .venv/bin/python: set the node's `python` input to one that exists"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

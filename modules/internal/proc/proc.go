@@ -156,7 +156,7 @@ func start(ctx context.Context, cmd *exec.Cmd, priority int, stdout, stderr io.W
 	}
 	if err := cmd.Start(); err != nil {
 		out.abort()
-		return nil, err
+		return nil, startError(cmd, err)
 	}
 	out.started()
 	track(cmd)

@@ -3,7 +3,6 @@ package modules
 import (
 	"fmt"
 	"strings"
-	"time"
 )
 
 // Type is the type of a module input or output.
@@ -184,9 +183,9 @@ func (t Type) Check(v any) error {
 		if !isStr {
 			return fmt.Errorf("want a duration such as 30s or 5m, not %s", Describe(v))
 		}
-		d, err := time.ParseDuration(s)
+		d, err := ParseDuration(s)
 		if err != nil {
-			return fmt.Errorf("%q is not a duration (write 30s, 5m or 1h30m)", s)
+			return err
 		}
 		if d < 0 { // no input waits, bounds or repeats for less than no time
 			return fmt.Errorf("%q is negative: write a duration of 0s or more", s)

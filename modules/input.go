@@ -81,9 +81,9 @@ func (in *Input) Duration(key string) (time.Duration, error) {
 	if !ok || s == "" {
 		return 0, nil
 	}
-	d, err := time.ParseDuration(s)
+	d, err := ParseDuration(s)
 	if err != nil {
-		return 0, fmt.Errorf("input %s: %q is not a duration", key, s)
+		return 0, fmt.Errorf("input %s: %w", key, err)
 	}
 	return d, nil
 }

@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -100,6 +101,10 @@ func (l *loader) duration(v *yaml.Node, field string) (time.Duration, bool) {
 		return 0, false
 	}
 	d, err := time.ParseDuration(v.Value)
+	if err != nil && durationShape.MatchString(v.Value) {
+		l.errorf(posOf(v), fmt.Sprintf("at most %dh (about 292 years); leave it out for no limit", int64(time.Duration(1<<63-1)/time.Hour)), "%s %s is too long", field, Quote(v.Value))
+		return 0, false
+	}
 	if err != nil {
 		l.errorf(posOf(v), "write a duration such as 30s, 5m or 1h30m (units: ms, s, m, h)", "%s %s is not a duration", field, Quote(v.Value))
 		return 0, false
@@ -178,3 +183,8 @@ func (l *loader) retryLimit(v *yaml.Node, n int) int {
 	}
 	return n
 }
+
+// durationShape matches what time.ParseDuration reads, whatever its size:
+// a text of that shape it refuses is too long, not misspelt. (modules'
+// twin checks module inputs; the packages share nothing else.)
+var durationShape = regexp.MustCompile(`^[-+]?((\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$`)

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"reflect"
@@ -229,7 +230,11 @@ func (e *exprEnv) compile(src string, asBool bool) (*compiled, []exprError) {
 func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 	tree, err := parser.Parse(src)
 	if err != nil {
-		return nil, []exprError{fromExprErr(err, exprHint(err, false))}
+		x := fromExprErr(err, exprHint(err, false))
+		if msg, hint := exprMessage(x.msg, src, x.off, e.cfgKeys); msg != "" {
+			x.msg, x.hint = msg, cmp.Or(hint, x.hint)
+		}
+		return nil, []exprError{x}
 	}
 	c := &compiled{src: src, itemOff: -1}
 	var errs []exprError

@@ -2,14 +2,33 @@ package engine
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/pipe-run/pipe/schema"
 )
 
 // exprShape words the messages of expr whose shape is known.
 func exprShape(msg, src string, off int, keys []string) (string, string, bool) {
 	field := fieldAt(src, off)
 	index := indexAt(src, off)
+	switch msg {
+	case "memory budget exceeded":
+		// expr's bound on what one evaluation builds (a million items).
+		return "the expression builds too large a value (more than a million items)",
+			"a range 1..N makes N numbers; a foreach makes at most 1,000,000 instances", true
+	case "unexpected token EOF":
+		return "the expression ends too early: something is missing at its end (after an operator, or a closing bracket)", "", true
+	}
+	if rest, ok := strings.CutPrefix(msg, "unexpected token "); ok {
+		// "unexpected token Operator(\"*\")": the text, not expr's kind
+		if _, q, ok := strings.Cut(rest, "("); ok {
+			if text, err := strconv.Unquote(strings.TrimSuffix(q, ")")); err == nil {
+				return fmt.Sprintf("unexpected %s here", schema.Quote(text)), "", true
+			}
+		}
+	}
 	if rest, ok := strings.CutPrefix(msg, "type "); ok {
 		// "type X has no field Y", "type X has no method Y",
 		// "type X[Y] is undefined", "type X does not support indexing"

@@ -67,6 +67,7 @@ nodes:
   h: {module: echo, needs: a, foreach: "${{ nodes.a.outputs.s }}"}
   i: {module: echo, needs: a, with: {n: "${{ sum(nodes.a.outputs.nope) }}"}}
   j: {module: echo, needs: a, with: {n: "${{ sum(nodes.a.outputs.m) }}"}}
+  k: {module: echo, needs: a, with: {n: "${{ len(1..(nodes.a.outputs.m.k * 2000000)) }}"}}
 `
 	plan, err := engine.Parse("rt.yaml", []byte(src), modules.Default)
 	if err != nil {
@@ -89,6 +90,8 @@ nodes:
 		// expr's builtins fail on null inside reflect: the reason says so.
 		"i": "rt.yaml:25:46: input n: ${{ sum(nodes.a.outputs.nope) }}: sum was given null",
 		"j": "rt.yaml:26:46: input n: ${{ sum(nodes.a.outputs.m) }}: sum was given a map, not a list",
+		// expr's bound on what one evaluation builds.
+		"k": "rt.yaml:27:51: input n: ${{ len(1..(nodes.a.outputs.m.k * 2000000)) }}: the expression builds too large a value (more than a million items)",
 	} {
 		if got := rec.Nodes[node].Reason; !strings.HasPrefix(got, want) {
 			t.Errorf("%s: reason %q, want it to start %q", node, got, want)

@@ -21,7 +21,7 @@ func (c *core) startable(i int) bool {
 	if c.cause == nil || c.cleansUp(i) {
 		return true
 	}
-	c.cancelNode(i, "not started: run "+causeText(c.cause), true)
+	c.cancelNode(i, notStarted(c.cause), true)
 	return false
 }
 
@@ -66,7 +66,7 @@ func (c *core) abandon(cause error, waited time.Duration) {
 //
 // Once no node runs any more (cleanup false), nothing is kept or started.
 func (c *core) cancelWaiting(cause error, cleanup bool) {
-	reason := "not started: run " + causeText(cause)
+	reason := notStarted(cause)
 	var keep []int
 	waiting := append(c.queue.drain(), c.freeQ...) // a copy: ready may queue more below
 	c.freeQ = c.freeQ[:0]
@@ -96,6 +96,16 @@ func (c *core) cancelWaiting(cause error, cleanup bool) {
 	if cleanup {
 		c.startQueued()
 	}
+}
+
+// notStarted is the reason of a node the run's end kept from starting:
+// "not started: run interrupted", "not started: pipeline timed out after
+// 2s".
+func notStarted(cause error) string {
+	if cause == nil || errors.Is(cause, ErrInterrupted) {
+		return "not started: run " + causeText(cause)
+	}
+	return "not started: " + cause.Error()
 }
 
 func causeText(cause error) string {

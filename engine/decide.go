@@ -32,7 +32,7 @@ func (c *core) ready(i int) {
 		i := work[len(work)-1]
 		work = work[:len(work)-1]
 		if c.cause != nil && !c.cleansUp(i) {
-			c.settle(i, StatusCancelled, "not started: run "+causeText(c.cause), "")
+			c.settle(i, StatusCancelled, notStarted(c.cause), "")
 			work = c.release(i, work) // a clean-up node below may now be ready
 			continue
 		}

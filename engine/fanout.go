@@ -185,7 +185,7 @@ func (c *core) fanOut(i int, work []int) []int {
 	for k := fan.first; k < fan.first+fan.count; k++ {
 		switch {
 		case c.cause != nil && !c.cleansUp(k):
-			c.settle(k, StatusCancelled, "not started: run "+causeText(c.cause), "")
+			c.settle(k, StatusCancelled, notStarted(c.cause), "")
 			work = c.release(k, work)
 		case keepAll && c.keepsInstance(k):
 			c.keep(k)

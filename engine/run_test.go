@@ -365,7 +365,7 @@ nodes:
   after: {module: echo, needs: slow}
 `,
 			status: engine.StatusError,
-			nodes:  map[string]want{"slow": {engine.StatusCancelled, "pipeline timed out"}, "after": {engine.StatusCancelled, "pipeline timed out"}},
+			nodes:  map[string]want{"slow": {engine.StatusCancelled, "pipeline timed out"}, "after": {engine.StatusCancelled, "not started: pipeline timed out"}},
 		},
 		{
 			name: "--only runs the nodes and what they need",

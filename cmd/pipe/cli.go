@@ -314,9 +314,15 @@ func printDiagnostics(w io.Writer, diags schema.Diagnostics) {
 	for _, d := range diags {
 		fmt.Fprintln(w, d.Long())
 	}
-	noun := "problems"
-	if len(diags) == 1 {
-		noun = "problem"
+	warnings := 0
+	for _, d := range diags {
+		if d.IsWarning() {
+			warnings++
+		}
 	}
-	fmt.Fprintf(w, "%d %s\n", len(diags), noun)
+	summary := plural(len(diags)-warnings, "problem")
+	if warnings > 0 {
+		summary += ", " + plural(warnings, "warning")
+	}
+	fmt.Fprintln(w, summary)
 }

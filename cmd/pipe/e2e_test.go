@@ -81,6 +81,7 @@ func TestValidate(t *testing.T) {
 		{"named file", []string{"validate", "pipelines/example.yaml"}, 0, "ok pipelines/example.yaml (5 nodes)", ""},
 		{"bad file", []string{"validate", "testdata/bad/cycle.yaml"}, 1, "", "testdata/bad/cycle.yaml:4:12: cycle: a -> c -> b -> a"},
 		{"bad and good", []string{"validate", "pipelines/example.yaml", "testdata/bad/unknown_keys.yaml"}, 1, "ok pipelines/example.yaml", "3 problems"},
+		{"warnings counted apart", []string{"validate", "testdata/bad/warning_and_error.yaml"}, 1, "", "1 problem, 1 warning\n"},
 		{"missing file", []string{"validate", "nope.yaml"}, 1, "", "nope.yaml: no such file or directory"},
 		{"bad flag", []string{"validate", "--frmat", "json"}, 2, "", "unknown flag --frmat"},
 		{"bad format", []string{"validate", "--format", "xml"}, 2, "", "must be one of"},

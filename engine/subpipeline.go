@@ -219,6 +219,11 @@ func (c *compiler) checkSet(n *schema.Node, sub *schema.Pipeline) {
 		return // not a map: reported as the input's type
 	}
 	for _, key := range set.Keys {
+		if key.Text == DangerKey {
+			c.warnf(key.Pos, "the run's --set "+DangerKey+"=true (or its environment variable) opens it for every pipeline of the run",
+				"node %s: set %s has no effect: the dangerous gate is the run's, which a parent cannot open for its sub-pipeline", n.ID, DangerKey)
+			continue
+		}
 		def, found := configDefault(sub, key.Text)
 		if !found {
 			hint := schema.DidYouMean(key.Text, sub.ConfigKeys())

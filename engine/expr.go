@@ -305,6 +305,7 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 		opts = append(opts, rawOption)
 	}
 	opts = append(opts, boundedOptions(src)...)
+	opts = append(opts, orderedOpts(src)...)
 	if asBool {
 		opts = append(opts, expr.AsBool())
 	}

@@ -1,0 +1,85 @@
+package engine
+
+import (
+	"cmp"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/expr-lang/expr"
+
+	"github.com/pipe-run/pipe/modules"
+)
+
+// expr's keys(), values() and toPairs() list a map in Go's map order,
+// which differs from one call to the next: keys(m)[0] changed between runs,
+// keys(m) and values(m) did not line up, and on Temporal a workflow that
+// replayed took another branch than it had (a nondeterministic workflow).
+// They are replaced by versions in the order of the keys, which foreach
+// over a map uses too. Only expressions that name them pay for it.
+var orderedOptions = map[string]expr.Option{
+	"keys": expr.Function("keys", func(p ...any) (any, error) {
+		m, err := mapArg("keys", p)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]any, len(m))
+		for i, k := range m {
+			out[i] = k.key
+		}
+		return out, nil
+	}),
+	"values": expr.Function("values", func(p ...any) (any, error) {
+		m, err := mapArg("values", p)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]any, len(m))
+		for i, k := range m {
+			out[i] = k.value
+		}
+		return out, nil
+	}),
+	"toPairs": expr.Function("toPairs", func(p ...any) (any, error) {
+		m, err := mapArg("toPairs", p)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]any, len(m))
+		for i, k := range m {
+			out[i] = []any{k.key, k.value}
+		}
+		return out, nil
+	}),
+}
+
+type entry struct{ key, value any }
+
+// mapArg returns the entries of the one map fn was given, by key.
+func mapArg(fn string, p []any) ([]entry, error) {
+	if len(p) != 1 {
+		return nil, fmt.Errorf("%s takes one map, not %d values", fn, len(p))
+	}
+	v := reflect.ValueOf(p[0])
+	if v.Kind() != reflect.Map {
+		return nil, fmt.Errorf("%s takes a map, not %s", fn, modules.Describe(p[0]))
+	}
+	out := make([]entry, 0, v.Len())
+	for it := v.MapRange(); it.Next(); {
+		out = append(out, entry{it.Key().Interface(), it.Value().Interface()})
+	}
+	slices.SortFunc(out, func(a, b entry) int { return cmp.Compare(fmt.Sprint(a.key), fmt.Sprint(b.key)) })
+	return out, nil
+}
+
+// orderedOpts returns the ordered builtins src may call.
+func orderedOpts(src string) []expr.Option {
+	var opts []expr.Option
+	for name, opt := range orderedOptions {
+		if strings.Contains(src, name) {
+			opts = append(opts, opt)
+		}
+	}
+	return opts
+}

@@ -1,0 +1,71 @@
+package engine_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/pipe-run/pipe/engine"
+)
+
+// keys(), values() and toPairs() list a map by key, every time: a run
+// that reads keys(m)[0] takes the same branch each run (and a Temporal
+// workflow the same on replay), and keys and values line up.
+func TestMapBuiltinsAreOrdered(t *testing.T) {
+	tm := newTestModules(t)
+	plan, err := engine.Parse("o.yaml", []byte(`
+name: o
+nodes:
+  a: {module: echo, with: {m: {k3: 1, k1: 2, k2: 3, zz: 4, aa: 5}}}
+  b:
+    module: echo
+    needs: a
+    when: keys(nodes.a.outputs.m)[0] == "aa"
+    with:
+      k: ${{ keys(nodes.a.outputs.m) }}
+      v: ${{ values(nodes.a.outputs.m) }}
+      p: ${{ toPairs(nodes.a.outputs.m)[1] }}
+      n: "${{ keys({\"b\": 1, \"a\": 2}) }}"
+`), tm.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"k": []any{"aa", "k1", "k2", "k3", "zz"},
+		"v": []any{5, 2, 3, 1, 4},
+		"p": []any{"k1", 2},
+		"n": []any{"a", "b"},
+	}
+	for range 20 { // Go's map order differs from one range to the next
+		rec, err := engine.New(tm.reg).Run(context.Background(), plan, engine.Options{})
+		if err != nil || rec.Status != engine.StatusSuccess {
+			t.Fatalf("run: %v %v", err, rec.Status)
+		}
+		b := rec.Nodes["b"]
+		if b.Status != engine.StatusSuccess {
+			t.Fatalf("b %s (%s): keys(m)[0] was not the first key", b.Status, b.Reason)
+		}
+		for k, w := range want {
+			if got := b.Outputs[k]; !reflect.DeepEqual(normalizeNumbers(got), w) {
+				t.Fatalf("outputs.%s = %#v, want %#v", k, got, w)
+			}
+		}
+	}
+}
+
+// normalizeNumbers turns the float64 a whole number may be into an int.
+func normalizeNumbers(v any) any {
+	switch x := v.(type) {
+	case float64:
+		if x == float64(int(x)) {
+			return int(x)
+		}
+	case []any:
+		out := make([]any, len(x))
+		for i := range x {
+			out[i] = normalizeNumbers(x[i])
+		}
+		return out
+	}
+	return v
+}

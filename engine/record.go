@@ -81,8 +81,14 @@ type NodeRecord struct {
 	// Resume is what a resumed run needs to know of the node besides its
 	// Outputs; nil for most nodes (a pointer: a field a node costs memory
 	// in a run of 100,000 nodes).
-	Resume   *ResumeInfo `json:"resume,omitempty"`
-	Attempts int         `json:"attempts,omitempty"`
+	Resume *ResumeInfo `json:"resume,omitempty"`
+	// Definition is a digest of what the pipeline file says of a node
+	// that succeeded (see Plan.definition; an instance has its node's):
+	// a resumed run keeps the node only while it is unchanged. A string,
+	// not in Resume: nearly every node has one, and it is the plan's, so
+	// a record allocates nothing for it.
+	Definition string `json:"definition,omitempty"`
+	Attempts   int    `json:"attempts,omitempty"`
 	// CachedFrom is the run whose outputs, message and log the node
 	// reused from the node cache instead of running.
 	CachedFrom string `json:"cached_from,omitempty"`

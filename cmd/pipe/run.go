@@ -66,18 +66,17 @@ func (c *runCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	cfg := sel.Config
-	var keep map[string]engine.Kept
-	var keptFrom string
 	if c.Resume != "" {
 		// A run whose pipe was killed is resumable once recovered.
 		recoverRuns(e, c.RunsDir, false)
-		if keep, keptFrom, err = c.resume(e, plan, cfg, from); err != nil {
+		r, err := c.resume(e, plan)
+		if err != nil {
 			return err
 		}
+		sel.Keep, sel.KeptFrom, sel.KeptConfig = r.keep, r.from, r.config
 	}
 	if c.DryRun {
-		sel.Keep, sel.KeptFrom, sel.CacheDir = keep, keptFrom, cacheDir(c.RunsDir)
+		sel.CacheDir = cacheDir(c.RunsDir)
 		_, err := explainNodes(e, eng, plan, sel, c.JSON)
 		return err
 	}
@@ -102,7 +101,7 @@ func (c *runCmd) Run(e *env) error {
 	opts.MaxParallel, opts.Schedule = maxParallel, engine.Schedule(c.Schedule)
 	opts.OnEvent, opts.RunID, opts.ConfigFrom, opts.Version = prog.event, runID, from, fullVersion()
 	opts.LogDir, opts.Hurry = filepath.Join(c.RunsDir, runID), e.hurry
-	opts.FileHash, opts.Keep, opts.KeptFrom = fileHash(plan), keep, keptFrom
+	opts.FileHash = fileHash(plan)
 	opts.CacheDir = cacheDir(c.RunsDir)
 	if c.Resume == "" { // --resume recovered them already
 		recoverRuns(e, c.RunsDir, false) // runs whose pipe was killed outright

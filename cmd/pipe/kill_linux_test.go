@@ -237,7 +237,7 @@ nodes:
 	if err := os.WriteFile(release, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if rec := readLastRecord(t, dir); rec.Nodes["q"].Definition == "" {
+	if rec := lastRunRecord(t, dir); rec.Nodes["q"].Definition == "" {
 		t.Errorf("the recovered record of q has no definition: %+v", rec.Nodes["q"])
 	}
 	r = pipe(t, "run", file, "--runs-dir", dir, "--resume", "last")

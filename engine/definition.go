@@ -35,47 +35,59 @@ const definitionLen = 16
 // definition returns node i's definition digest, made once per plan
 // (plans are shared by the runs, and sub-runs, that use them).
 func (p *Plan) definition(i int) string {
-	p.defsOnce.Do(func() {
-		p.defs = make([]string, len(p.nodes))
-		for j := range p.nodes {
-			p.defs[j] = p.nodeDefinition(j)
-		}
-	})
+	p.defsOnce.Do(p.makeDefinitions)
 	return p.defs[i]
 }
 
-// nodeDefinition hashes node i's canonical definition (see above).
-func (p *Plan) nodeDefinition(i int) string {
+// makeDefinitions hashes every node's definition. The digests are slices
+// of one string, and the canonical text of each is written in one buffer:
+// a plan of 100,000 nodes makes them in a handful of allocations.
+func (p *Plan) makeDefinitions() {
+	all := make([]byte, 0, len(p.nodes)*definitionLen)
+	var d defWriter
+	for i := range p.nodes {
+		d.b = d.b[:0]
+		p.writeNodeDefinition(&d, i)
+		sum := sha256.Sum256(d.b)
+		all = hex.AppendEncode(all, sum[:definitionLen/2])
+	}
+	text := string(all)
+	p.defs = make([]string, len(p.nodes))
+	for i := range p.defs {
+		p.defs[i] = text[i*definitionLen : (i+1)*definitionLen]
+	}
+}
+
+// writeNodeDefinition writes node i's canonical definition (see above).
+func (p *Plan) writeNodeDefinition(d *defWriter, i int) {
 	// The node as written: a pipeline node's planNode holds a copy whose
 	// file is resolved against the base directory, which may move.
 	n := p.Pipeline.Nodes[i]
-	var b []byte
-	b = defString(b, "module", n.Module)
-	for _, in := range sortedInputs(n.With) {
-		b = defValue(b, "with."+in.Key, in.Value)
+	d.string("", "module", n.Module)
+	for _, in := range d.sortedInputs(n.With) {
+		d.value("with.", in.Key, in.Value)
 	}
 	if len(n.Needs) > 0 {
-		b = defStrings(b, "needs", refIDs(n.Needs))
+		d.refs("needs", n.Needs)
 	}
 	if n.When != "" {
-		b = defString(b, "when", n.When)
+		d.string("", "when", n.When)
 	}
 	if f := n.Foreach; f != nil {
-		b = defForeach(b, f)
+		d.foreach(f)
 	}
 	if len(n.Files) > 0 {
-		b = defStrings(b, "files", refIDs(n.Files))
+		d.refs("files", n.Files)
 	}
 	for _, o := range n.Outputs {
-		b = defString(b, "outputs."+o.Name, o.Type)
+		d.string("outputs.", o.Name, o.Type)
 	}
 	if p.Pipeline.BaseDir != "" {
-		b = defString(b, "base_dir", p.Pipeline.BaseDir)
+		d.string("", "base_dir", p.Pipeline.BaseDir)
 	}
 	if sub := p.nodes[i].sub; sub != nil {
-		b = defString(b, "pipeline", sub.pipelineDefinition())
+		d.string("", "pipeline", sub.pipelineDefinition())
 	}
-	return digestHex(b)
 }
 
 // pipelineDefinition hashes what a pipeline node's sub-pipeline is: its
@@ -87,82 +99,94 @@ func (p *Plan) pipelineDefinition() string {
 		ids[i] = i
 	}
 	slices.SortFunc(ids, func(a, b int) int { return strings.Compare(p.nodes[a].id, p.nodes[b].id) })
-	var b []byte
+	var d defWriter
 	for _, i := range ids {
-		b = defString(b, "node."+p.nodes[i].id, p.definition(i))
+		d.string("node.", p.nodes[i].id, p.definition(i))
 	}
 	for _, c := range p.Pipeline.Config {
-		b = defValue(b, "config."+c.Key, c.Value)
+		d.value("config.", c.Key, c.Value)
 	}
-	for _, out := range sortedInputs(p.Pipeline.Outputs) {
-		b = defValue(b, "output."+out.Key, out.Value)
+	for _, out := range d.sortedInputs(p.Pipeline.Outputs) {
+		d.value("output.", out.Key, out.Value)
 	}
-	return digestHex(b)
+	sum := sha256.Sum256(d.b)
+	return hex.EncodeToString(sum[:definitionLen/2])
 }
 
-func defForeach(b []byte, f *schema.Foreach) []byte {
+// defWriter writes a canonical definition: a line per field, its name,
+// =, and its value in canonical JSON, so that no value can pass for
+// another field. Its buffers are reused from node to node.
+type defWriter struct {
+	b       []byte
+	ids     []string
+	scratch []schema.Input
+}
+
+func (d *defWriter) name(prefix, name string) {
+	d.b = append(d.b, prefix...)
+	d.b = append(d.b, name...)
+	d.b = append(d.b, '=')
+}
+
+func (d *defWriter) string(prefix, name, s string) {
+	d.name(prefix, name)
+	d.b = appendString(d.b, s)
+	d.b = append(d.b, '\n')
+}
+
+// value writes a decoded YAML value as JSON with maps by sorted key, as
+// the record writes values (NaN and ±Infinity as their text); any other
+// value, none that YAML decodes to, as Python's JSON, else its text.
+func (d *defWriter) value(prefix, name string, v any) {
+	d.name(prefix, name)
+	mark := len(d.b)
+	var err error
+	if d.b, err = appendValue(d.b, v); err != nil {
+		d.b = d.b[:mark]
+		if data, err := modules.MarshalPythonJSON(v); err == nil {
+			d.b = append(d.b, data...)
+		} else {
+			d.b = appendString(d.b, modules.Text(v))
+		}
+	}
+	d.b = append(d.b, '\n')
+}
+
+// refs writes the ids of refs, sorted: needs and files are sets.
+func (d *defWriter) refs(name string, refs []schema.Ref) {
+	d.ids = d.ids[:0]
+	for _, r := range refs {
+		d.ids = append(d.ids, r.ID)
+	}
+	slices.Sort(d.ids)
+	d.strings(name, d.ids)
+}
+
+func (d *defWriter) strings(name string, list []string) {
+	d.name("", name)
+	d.b = appendStrings(d.b, list)
+	d.b = append(d.b, '\n')
+}
+
+func (d *defWriter) foreach(f *schema.Foreach) {
 	if f.Expr != nil {
-		return defString(b, "foreach", f.Expr.Text)
+		d.string("", "foreach", f.Expr.Text)
+		return
 	}
-	b = defValue(b, "foreach", f.Value)
+	d.value("", "foreach", f.Value)
 	if len(f.Keys) > 0 {
-		b = defStrings(b, "foreach.keys", f.Keys)
+		d.strings("foreach.keys", f.Keys)
 	}
-	return b
 }
 
-// defString appends field name with value s, one line each, quoted as
-// JSON: no value can pass for another field.
-func defString(b []byte, name, s string) []byte {
-	b = append(b, name...)
-	b = append(b, '=')
-	b = appendString(b, s)
-	return append(b, '\n')
-}
-
-func defStrings(b []byte, name string, list []string) []byte {
-	b = append(b, name...)
-	b = append(b, '=')
-	b = appendStrings(b, list)
-	return append(b, '\n')
-}
-
-// defValue appends an input's decoded value in canonical JSON (maps by
-// sorted key, numbers as JSON writes them). A value JSON cannot hold
-// (none that YAML decodes to) stands as its Go text.
-func defValue(b []byte, name string, v any) []byte {
-	b = append(b, name...)
-	b = append(b, '=')
-	if s, ok := v.(string); ok { // most inputs: no allocation
-		b = appendString(b, s)
-	} else if data, err := modules.MarshalPythonJSON(v); err == nil {
-		b = append(b, data...)
-	} else {
-		b = appendString(b, modules.Text(v))
-	}
-	return append(b, '\n')
-}
-
-// sortedInputs returns ins sorted by key, ins itself when already sorted.
-func sortedInputs(ins []schema.Input) []schema.Input {
+// sortedInputs returns ins sorted by key: ins itself when it is, else a
+// sorted copy in the writer's scratch, valid until its next call.
+func (d *defWriter) sortedInputs(ins []schema.Input) []schema.Input {
 	byKey := func(a, b schema.Input) int { return strings.Compare(a.Key, b.Key) }
 	if slices.IsSortedFunc(ins, byKey) {
 		return ins
 	}
-	return slices.SortedFunc(slices.Values(ins), byKey)
-}
-
-// refIDs returns the ids of refs, sorted: needs and files are sets.
-func refIDs(refs []schema.Ref) []string {
-	ids := make([]string, len(refs))
-	for k, r := range refs {
-		ids[k] = r.ID
-	}
-	slices.Sort(ids)
-	return ids
-}
-
-func digestHex(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:definitionLen/2])
+	d.scratch = append(d.scratch[:0], ins...)
+	slices.SortFunc(d.scratch, byKey)
+	return d.scratch
 }

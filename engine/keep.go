@@ -27,9 +27,10 @@ const NotKeptPrefix = "not kept from run "
 // KeepRecord returns what a resumed run keeps of node record n, a node
 // that succeeded in the earlier run: its message and outputs, with the
 // numbers the record holds as text (n.SpecialFloats) given back as
-// numbers, its cache key and its definition digest. When the record cannot give back the
-// outputs the node gave (a secret masked in them, outputs cut),
-// Kept.NotRestorable says why: such a node runs again. n is not changed.
+// numbers, its cache key and its definition digest. When the record
+// cannot give back the outputs the node gave (a secret masked in them,
+// outputs cut), Kept.NotRestorable says why: such a node runs again. n
+// is not changed.
 func KeepRecord(n *NodeRecord) Kept {
 	k := Kept{Message: n.Message, Outputs: n.Outputs, Definition: n.Definition}
 	r := n.Resume

@@ -20,8 +20,8 @@ type runCmd struct {
 	JSON        bool   `help:"Print the run record as JSON on stdout instead of the summary."`
 	RunsDir     string `help:"Where run records are written." default:".pipe/runs"`
 	DryRun      bool   `help:"Run nothing: say what each node would do, and why (as pipe explain)."`
-	Resume      string `help:"Run again only what did not succeed in this run (last, an id or its unique start); what succeeded keeps its outputs." placeholder:"RUN"`
-	Force       bool   `help:"With --resume: keep outputs even if the pipeline file or config changed since."`
+	Resume      string `help:"Run again only what did not succeed in this run (last, an id or its unique start); what succeeded keeps its outputs while its definition and the config it reads are unchanged." placeholder:"RUN"`
+	Force       bool   `help:"With --resume: keep every node that succeeded, even if its definition or config it reads changed since."`
 	CacheMax    string `help:"Bound the node cache (.pipe/cache/nodes beside the runs directory): after the run, the least recently used entries go until it fits." default:"256MiB" env:"PIPE_CACHE_MAX" placeholder:"SIZE"`
 	Output      string `help:"What nodes' programs print: prefixed (as it comes, after [node]), grouped (a block per node as it ends; GitHub Actions groups), quiet." enum:"prefixed,grouped,quiet" default:"prefixed"`
 

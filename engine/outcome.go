@@ -201,7 +201,11 @@ func (c *core) keeps(i int) bool {
 	}
 	for _, j := range c.plan.Graph.Needs(i) {
 		if !c.nodes[j].kept {
-			c.notKeeping(i, "its need "+c.plan.nodes[j].id+" was not kept")
+			why := c.whyStale(i, k) // the more telling, when there is one
+			if why == "" {
+				why = "its need " + c.plan.nodes[j].id + " was not kept"
+			}
+			c.notKeeping(i, why)
 			return false
 		}
 	}

@@ -42,9 +42,10 @@ func registerProgram(reg *modules.Registry) {
 // nodes below it, which run again too.
 func TestResumeDecidesEachNode(t *testing.T) {
 	const base = `
-config: {N: 1, MODE: fast, API_TOKEN: t0}
+config: {N: 1, MODE: fast, API_TOKEN: t0, ITEMS: "u,v"}
 nodes:
   a: {module: echo, with: {x: 1}}
+  g: {module: echo, foreach: "${{ split(config.ITEMS, ',') }}", with: {i: "${{ item }}"}}
   r: {module: echo, with: {n: "${{ config.N }}"}}
   w: {module: echo, when: config.MODE != 'slow'}
   p: {module: prog}
@@ -72,8 +73,9 @@ nodes:
 			want: map[string]want{"a": kept, "r": kept, "w": kept, "p": kept, "f[u]": kept, "f[v]": kept, "d": kept, "b": ran}},
 		{name: "comments, key order, quoting, style", src: `
 # the same, written otherwise
-config: {N: 1, MODE: fast, API_TOKEN: t0}
+config: {N: 1, MODE: fast, API_TOKEN: t0, ITEMS: "u,v"}
 nodes:
+  g: {module: echo, foreach: "${{ split(config.ITEMS, ',') }}", with: {i: "${{ item }}"}}
   d: {needs: [a], module: "echo"}   # moved up
   b: {with: {fail: FAIL}, module: seen, needs: [f, p, w, r, a]}
   a:
@@ -85,7 +87,7 @@ nodes:
   w: {module: echo, when: "config.MODE != 'slow'"}
   p: {module: "prog"}
   f: {module: echo, foreach: ["u", "v"], with: {item: "${{ item }}"}}
-`, want: map[string]want{"a": kept, "r": kept, "w": kept, "p": kept, "f[u]": kept, "f[v]": kept, "d": kept}},
+`, want: map[string]want{"a": kept, "r": kept, "w": kept, "p": kept, "f[u]": kept, "f[v]": kept, "g[u]": kept, "d": kept}},
 		{name: "an input edited", src: replaceOnce(base, "x: 1", "x: 2"),
 			want: map[string]want{"a": notKept("its definition changed"), "d": notKept("its need a was not kept"), "r": kept, "p": kept}},
 		{name: "a module changed", src: replaceOnce(base, "p: {module: prog}", "p: {module: echo}"),
@@ -103,6 +105,8 @@ nodes:
 		{name: "config read by an input changed", src: base, config: map[string]any{"N": 2},
 			want: map[string]want{"r": notKept("what it reads changed: config N (2, was 1)"), "a": kept, "w": kept, "f[u]": kept,
 				"p": notKept("its program's environment changed: config N (2, was 1)")}},
+		{name: "config read by a foreach changed", src: base, config: map[string]any{"ITEMS": "u,v,w"},
+			want: map[string]want{"g[u]": notKept("what it reads changed: config ITEMS (u,v,w, was u,v)"), "g[w]": ran, "a": kept, "f[u]": kept}},
 		{name: "config read by when changed", src: base, config: map[string]any{"MODE": "quick"},
 			want: map[string]want{"w": notKept("what it reads changed: config MODE (quick, was fast)"), "r": kept, "a": kept}},
 		{name: "a secret's source changed", src: base, config: map[string]any{"API_TOKEN": "t1"}, from: map[string]string{"API_TOKEN": "--set"},
@@ -119,7 +123,7 @@ nodes:
 			registerProgram(tm.reg)
 			first := tm.run(t, replaceOnce(base, "FAIL", "true"), engine.Options{RunID: "r0"})
 			back, keep := resumeRecord(t, first)
-			config := map[string]any{"N": 1, "MODE": "fast", "API_TOKEN": "t0"}
+			config := map[string]any{"N": 1, "MODE": "fast", "API_TOKEN": "t0", "ITEMS": "u,v"}
 			maps.Copy(config, tt.config)
 			opts := engine.Options{Keep: keep, KeptFrom: "r0", KeptConfig: back.Config, Config: config, ConfigFrom: tt.from}
 			for id, k := range keep {

@@ -12,7 +12,9 @@ import (
 // of `cache:` and `files:`.
 
 // noteConfig adds the config keys comp reads to the node's, kept sorted
-// so that a key is the same whatever order the expressions come in.
+// so that a key is the same whatever order the expressions come in. A
+// cached node's key holds their values; a resumed run checks them of
+// every node (whyStale).
 func (pn *planNode) noteConfig(comp *compiled) {
 	if comp == nil {
 		return
@@ -55,7 +57,6 @@ func (c *compiler) cacheChecks(pn *planNode) {
 			c.warnf(n.Files[0].Pos, "add `cache: true`, or remove `files:`",
 				"node %s is not cached: its files: are read for nothing else", n.ID)
 		}
-		pn.configKeys = nil
 		return
 	}
 	var listed []string

@@ -38,6 +38,9 @@ type Plan struct {
 	// sourceHash is SourceHash's answer, made once.
 	sourceOnce sync.Once
 	sourceHash string
+	// defs are the nodes' definition digests (see definition), made once.
+	defsOnce sync.Once
+	defs     []string
 	// BaseDir is the absolute directory relative paths resolve against:
 	// modules get it (modules.Input.Dir) and programs run in it. See
 	// LoadOptions and the pipeline's base_dir.
@@ -87,7 +90,8 @@ type planNode struct {
 	// its fan-in make them.
 	itemsRead bool
 	// cache is set when the node's results are cached (see cacheplan.go);
-	// configKeys are then the config keys its expressions read, sorted.
+	// configKeys are the config keys its when and inputs read, sorted
+	// (its foreach's are each's: an instance's key holds its item).
 	cache      bool
 	configKeys []string
 	// tags are the node's tags and its module's, for selection by tag.

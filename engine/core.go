@@ -36,6 +36,9 @@ type core struct {
 	// notKept holds, in a resumed run, the reasons of the nodes that
 	// succeeded in the earlier run but run again (see notKeeping).
 	notKept map[int]string
+	// configChanged lists, in a resumed run, the config keys whose value
+	// changed since the earlier run (see configChanges, whyStale).
+	configChanged []configChange
 	// progEnv is what programs of exec and python nodes get (moduleEnv).
 	progEnv []string
 	// unexported are the keys moduleEnv left out of progEnv, and why.
@@ -233,6 +236,7 @@ func newCore(plan *Plan, opts Options) (*core, error) {
 	c.rec.Version = opts.Version
 	c.rec.FileHash = opts.FileHash
 	c.rec.ResumedFrom = opts.KeptFrom
+	c.configChanged = configChanges(opts.KeptConfig, c.rec.Config, plan.Pipeline.IsSecret)
 	if opts.Journal != nil {
 		c.journal = newJournal(opts.Journal, id)
 	}

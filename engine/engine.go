@@ -119,6 +119,11 @@ type Options struct {
 	// others run.
 	Keep     map[string]Kept
 	KeptFrom string
+	// KeptConfig is the config of the run KeptFrom, as its record holds
+	// it (Record.Config): a node is not kept when a value it reads, or
+	// its program's environment holds, changed since, nor a secret's
+	// source. nil checks none (pipe run --resume --force).
+	KeptConfig map[string]ConfigValue
 	// OnEvent, when set, hears every node start and end, in order and one at
 	// a time (not always from the same goroutine). It holds up the scheduling
 	// of other nodes while it runs: it must not block for long.
@@ -356,4 +361,8 @@ type Kept struct {
 	// NotRestorable, when set, says why the record cannot give back the
 	// outputs the node gave (a secret masked in them): it runs again.
 	NotRestorable string
+	// Definition is the node's definition digest in the earlier run
+	// (NodeRecord.Definition): it is kept only while its definition gives
+	// the same. "" (a record of an earlier pipe, or --force) checks none.
+	Definition string
 }

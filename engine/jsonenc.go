@@ -90,6 +90,10 @@ func appendNodeFields(b []byte, n *NodeRecord) ([]byte, error) {
 		}
 		b = append(b, '}')
 	}
+	if n.Definition != "" {
+		b = append(b, `,"definition":`...)
+		b = appendString(b, n.Definition)
+	}
 	if n.Attempts != 0 {
 		b = append(b, `,"attempts":`...)
 		b = strconv.AppendInt(b, int64(n.Attempts), 10)

@@ -27,11 +27,12 @@ const NotKeptPrefix = "not kept from run "
 // KeepRecord returns what a resumed run keeps of node record n, a node
 // that succeeded in the earlier run: its message and outputs, with the
 // numbers the record holds as text (n.SpecialFloats) given back as
-// numbers, and its cache key. When the record cannot give back the
-// outputs the node gave (a secret masked in them, outputs cut),
-// Kept.NotRestorable says why: such a node runs again. n is not changed.
+// numbers, its cache key and its definition digest. When the record
+// cannot give back the outputs the node gave (a secret masked in them,
+// outputs cut), Kept.NotRestorable says why: such a node runs again. n
+// is not changed.
 func KeepRecord(n *NodeRecord) Kept {
-	k := Kept{Message: n.Message, Outputs: n.Outputs}
+	k := Kept{Message: n.Message, Outputs: n.Outputs, Definition: n.Definition}
 	r := n.Resume
 	if r == nil {
 		return k
@@ -235,12 +236,16 @@ func copyPlain(v any) any {
 
 // whyNotKept says why node or instance i, which succeeded in the earlier
 // run and whose needs were kept, cannot keep what it left there (k): its
-// record cannot give back its outputs, or what it reads (its cache key:
-// its inputs, the config it reads, its files) changed since. "" when it
-// can.
+// record cannot give back its outputs, it is not the node that ran
+// (whyStale: its definition, or config it reads, changed), or what it
+// reads (its cache key: its inputs, the config it reads, its files)
+// changed since. "" when it can.
 func (c *core) whyNotKept(i int, k Kept) string {
 	if k.NotRestorable != "" {
 		return k.NotRestorable
+	}
+	if why := c.whyStale(i, k); why != "" {
+		return why
 	}
 	pn := c.pn(i)
 	if k.CacheKey == "" || !pn.cache {

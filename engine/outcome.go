@@ -55,8 +55,11 @@ func (c *core) finish(res nodeResult) {
 	if res.out != nil && res.out.CachedFrom != "" {
 		st.rec.CachedFrom, st.rec.Reason = res.out.CachedFrom, cachedReason(res.out.CachedFrom)
 	}
-	if res.cacheKey != "" && status == StatusSuccess {
-		st.rec.resume().CacheKey = res.cacheKey
+	if status == StatusSuccess {
+		if res.cacheKey != "" {
+			st.rec.resume().CacheKey = res.cacheKey
+		}
+		st.rec.Definition = c.definition(i)
 	}
 	st.rec.StartedAt, st.rec.FinishedAt = res.started.UTC(), res.finished.UTC()
 	st.rec.DurationMS = res.finished.Sub(res.started).Milliseconds()
@@ -189,8 +192,8 @@ func (c *core) recordedConfig() map[string]ConfigValue {
 // keeps reports whether node i keeps its outputs from the earlier run: it
 // succeeded there, every node it needs was kept, the dangerous gate
 // would let it run; and the record gives back its outputs as the node
-// gave them, and what it reads is the same (whyNotKept). A node kept but
-// for the last says why it runs again (notKeeping).
+// gave them, and it and what it reads are the same (whyNotKept). A node
+// that succeeded but is not kept says why it runs again (notKeeping).
 func (c *core) keeps(i int) bool {
 	k, ok := c.opts.Keep[c.plan.nodes[i].id]
 	if !ok {
@@ -201,6 +204,11 @@ func (c *core) keeps(i int) bool {
 	}
 	for _, j := range c.plan.Graph.Needs(i) {
 		if !c.nodes[j].kept {
+			why := c.whyStale(i, k) // the more telling, when there is one
+			if why == "" {
+				why = "its need " + c.plan.nodes[j].id + " was not kept"
+			}
+			c.notKeeping(i, why)
 			return false
 		}
 	}
@@ -253,6 +261,7 @@ func (c *core) keep(i int) {
 	if k.CacheKey != "" {
 		st.rec.resume().CacheKey = k.CacheKey
 	}
+	st.rec.Definition = c.definition(i)
 	c.addChildren(i, c.maskedRecords(k.Children))
 	c.mu.Unlock()
 	st.outputs, st.passed, st.kept = k.Outputs, true, true

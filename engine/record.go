@@ -81,8 +81,14 @@ type NodeRecord struct {
 	// Resume is what a resumed run needs to know of the node besides its
 	// Outputs; nil for most nodes (a pointer: a field a node costs memory
 	// in a run of 100,000 nodes).
-	Resume   *ResumeInfo `json:"resume,omitempty"`
-	Attempts int         `json:"attempts,omitempty"`
+	Resume *ResumeInfo `json:"resume,omitempty"`
+	// Definition is a digest of what the pipeline file says of a node
+	// that succeeded (see Plan.definition; an instance has its node's):
+	// a resumed run keeps the node only while it is unchanged. A string,
+	// not in Resume: nearly every node has one, and it is the plan's, so
+	// a record allocates nothing for it.
+	Definition string `json:"definition,omitempty"`
+	Attempts   int    `json:"attempts,omitempty"`
 	// CachedFrom is the run whose outputs, message and log the node
 	// reused from the node cache instead of running.
 	CachedFrom string `json:"cached_from,omitempty"`
@@ -313,8 +319,9 @@ func appendNodes(b []byte, ids []idNode, ch encodeChunk) ([]byte, error) {
 }
 
 // recordBytesPerNode is about what a node of echo takes in a record, to
-// size the buffer once.
-const recordBytesPerNode = 200
+// size the buffer once: 200 bytes, and 32 for the definition of one that
+// succeeded (past the estimate, the buffer is copied as it doubles).
+const recordBytesPerNode = 232
 
 // validRunID reports whether id can name a record file in its runs
 // directory: one path element, no parent.

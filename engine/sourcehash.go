@@ -8,8 +8,9 @@ import (
 // SourceHash identifies what the plan was compiled from: its file's
 // content and, in file order, that of every sub-pipeline it runs whose
 // file is known before the run, theirs included. It is what a run records
-// (Record.FileHash), so that --resume refuses kept outputs once any of
-// those files changed, and what a cached pipeline node's key holds. A plan
+// (Record.FileHash), so that --resume knows whether any of those files
+// changed (and decides node by node, see Plan.definition), and what a
+// cached pipeline node's key holds. A plan
 // without sub-pipelines hashes its file alone, as runs always recorded.
 func (p *Plan) SourceHash() string {
 	// Once per plan: a cached pipeline node's key asks for every instance,

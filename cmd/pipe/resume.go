@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	"github.com/pipe-run/pipe/engine"
-	"github.com/pipe-run/pipe/modules"
 )
 
 // fileHash is a short hash of the pipeline file as loaded.
@@ -54,54 +52,84 @@ func warnNewerDamaged(e *env, dir, id, use string) {
 	}
 }
 
+// resumed is what a resumed run keeps of the run it resumes (see
+// engine.Options.Keep, KeptFrom and KeptConfig).
+type resumed struct {
+	keep   map[string]engine.Kept
+	from   string
+	config map[string]engine.ConfigValue
+}
+
 // resume reads the run to resume and returns what its successful nodes
-// left, to keep. It refuses, unless --force, when the pipeline file or a
-// config value changed since: kept outputs could be stale.
-func (c *runCmd) resume(e *env, plan *engine.Plan, cfg map[string]any, from map[string]string) (map[string]engine.Kept, string, error) {
+// left, to keep. The engine decides each node: one whose definition, or a
+// config value it reads, changed since runs again. What cannot be decided
+// per node is refused, unless --force, which keeps every node whatever
+// changed: a changed pipeline file whose run's record (of an earlier
+// pipe) holds no definitions.
+func (c *runCmd) resume(e *env, plan *engine.Plan) (resumed, error) {
 	ref := c.Resume
 	if ref == "last" {
 		var err error
 		if ref, err = lastRunOf(c.RunsDir, plan, c.File, "--resume"); err != nil {
-			return nil, "", err
+			return resumed{}, err
 		}
 		warnNewerDamaged(e, c.RunsDir, ref, "resumed")
 	}
 	path, err := engine.FindRun(c.RunsDir, ref)
 	if err != nil {
-		return nil, "", fail(exitFailed, "--resume %s: %w", c.Resume, err)
+		return resumed{}, fail(exitFailed, "--resume %s: %w", c.Resume, err)
 	}
 	prev, err := readRun(e, path)
 	if err != nil {
-		return nil, "", err
+		return resumed{}, err
 	}
 	if prev.Pipeline != plan.Pipeline.Name {
-		return nil, "", fail(exitFailed, "--resume %s: run %s is of pipeline %s, not %s", c.Resume, prev.ID, prev.Pipeline, plan.Pipeline.Name)
+		return resumed{}, fail(exitFailed, "--resume %s: run %s is of pipeline %s, not %s", c.Resume, prev.ID, prev.Pipeline, plan.Pipeline.Name)
 	}
-	var changed []string
-	if prev.FileHash != "" && prev.FileHash != fileHash(plan) {
-		changed = append(changed, "the pipeline file (or a sub-pipeline file)")
-	}
-	for _, k := range slices.Sorted(maps.Keys(prev.Config)) {
-		was := prev.Config[k].Value
-		if plan.Pipeline.IsSecret(k) || was == engine.Masked {
-			// Its value is not recorded: a change of where it comes from
-			// is the change that can be seen.
-			if now := from[k]; now != "" && now != prev.Config[k].From {
-				changed = append(changed, fmt.Sprintf("secret %s (now from %s, was from %s)", k, now, prev.Config[k].From))
-			}
-			continue
-		}
-		if now, ok := cfg[k]; ok && fmt.Sprint(was) != fmt.Sprint(now) && !sameNumber(was, now) {
-			changed = append(changed, fmt.Sprintf("config %s (%v, was %v)", k, now, was))
+	fileChanged := prev.FileHash != "" && prev.FileHash != fileHash(plan)
+	if fileChanged && !c.Force {
+		if id := undefinedNode(prev); id != "" {
+			return resumed{}, fail(exitFailed, "--resume %s: since run %s, the pipeline file (or a sub-pipeline file) changed, and that run's record does not say what its nodes were (node %s has no definition: an earlier pipe wrote it), so the outputs it would keep may be stale (--force keeps them anyway; a plain run runs all)", c.Resume, prev.ID, id)
 		}
 	}
-	if len(changed) > 0 && !c.Force {
-		return nil, "", fail(exitFailed, "--resume %s: since run %s, %s changed: the outputs it would keep may be stale (--force keeps them anyway; a plain run runs all)", c.Resume, prev.ID, strings.Join(changed, ", "))
+	r := resumed{keep: keptNodes(prev, c.Force), from: prev.ID}
+	if !c.Force {
+		r.config = prev.Config
+		if r.config == nil {
+			r.config = map[string]engine.ConfigValue{} // compared: every key set now is new
+		}
 	}
+	e.logs.base.Info("resuming: nodes that succeeded in it keep their outputs when what they need was kept too", "run", prev.ID, "succeeded", len(r.keep), "of", len(prev.Nodes))
+	if fileChanged && !c.Force {
+		e.logs.base.Info("the pipeline file changed since: a node whose definition changed runs again, and so do the nodes below it", "run", prev.ID)
+	}
+	return r, nil
+}
+
+// undefinedNode returns a node of prev that succeeded but whose record
+// has no definition digest (one written by an earlier pipe), "" when
+// every one has. A sub-pipeline's nodes (node/child) go with their node.
+func undefinedNode(prev *engine.Record) string {
+	for _, id := range slices.Sorted(maps.Keys(prev.Nodes)) {
+		n := prev.Nodes[id]
+		if n.Status == engine.StatusSuccess && n.Definition == "" && !n.FannedOut() && !strings.Contains(id, "/") {
+			return id
+		}
+	}
+	return ""
+}
+
+// keptNodes returns what prev's successful nodes left, by id; with force,
+// without their definitions, so that none is run again for an edit.
+func keptNodes(prev *engine.Record, force bool) map[string]engine.Kept {
 	keep := map[string]engine.Kept{}
 	for id, n := range prev.Nodes {
 		if n.Status == engine.StatusSuccess {
-			keep[id] = engine.KeepRecord(n)
+			k := engine.KeepRecord(n)
+			if force {
+				k.Definition = ""
+			}
+			keep[id] = k
 		}
 	}
 	// A kept pipeline node keeps its sub-pipeline's records.
@@ -115,14 +143,5 @@ func (c *runCmd) resume(e *env, plan *engine.Plan, cfg map[string]any, from map[
 			keep[parent] = k
 		}
 	}
-	e.logs.base.Info("resuming: nodes that succeeded in it keep their outputs when what they need was kept too", "run", prev.ID, "succeeded", len(keep), "of", len(prev.Nodes))
-	return keep, prev.ID, nil
-}
-
-// sameNumber reports whether a and b are the same number: a record read
-// back has float64 where the config has int.
-func sameNumber(a, b any) bool {
-	af, aok := modules.AsNumber(a)
-	bf, bok := modules.AsNumber(b)
-	return aok && bok && af == bf
+	return keep
 }

@@ -20,8 +20,8 @@ type runCmd struct {
 	JSON        bool   `help:"Print the run record as JSON on stdout instead of the summary."`
 	RunsDir     string `help:"Where run records are written." default:".pipe/runs"`
 	DryRun      bool   `help:"Run nothing: say what each node would do, and why (as pipe explain)."`
-	Resume      string `help:"Run again only what did not succeed in this run (last, an id or its unique start); what succeeded keeps its outputs." placeholder:"RUN"`
-	Force       bool   `help:"With --resume: keep outputs even if the pipeline file or config changed since."`
+	Resume      string `help:"Run again only what did not succeed in this run (last, an id or its unique start); what succeeded keeps its outputs while its definition and the config it reads are unchanged." placeholder:"RUN"`
+	Force       bool   `help:"With --resume: keep every node that succeeded, even if its definition or config it reads changed since."`
 	CacheMax    string `help:"Bound the node cache (.pipe/cache/nodes beside the runs directory): after the run, the least recently used entries go until it fits." default:"256MiB" env:"PIPE_CACHE_MAX" placeholder:"SIZE"`
 	Output      string `help:"What nodes' programs print: prefixed (as it comes, after [node]), grouped (a block per node as it ends; GitHub Actions groups), quiet." enum:"prefixed,grouped,quiet" default:"prefixed"`
 
@@ -66,18 +66,17 @@ func (c *runCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	cfg := sel.Config
-	var keep map[string]engine.Kept
-	var keptFrom string
 	if c.Resume != "" {
 		// A run whose pipe was killed is resumable once recovered.
 		recoverRuns(e, c.RunsDir, false)
-		if keep, keptFrom, err = c.resume(e, plan, cfg, from); err != nil {
+		r, err := c.resume(e, plan)
+		if err != nil {
 			return err
 		}
+		sel.Keep, sel.KeptFrom, sel.KeptConfig = r.keep, r.from, r.config
 	}
 	if c.DryRun {
-		sel.Keep, sel.KeptFrom, sel.CacheDir = keep, keptFrom, cacheDir(c.RunsDir)
+		sel.CacheDir = cacheDir(c.RunsDir)
 		_, err := explainNodes(e, eng, plan, sel, c.JSON)
 		return err
 	}
@@ -102,7 +101,7 @@ func (c *runCmd) Run(e *env) error {
 	opts.MaxParallel, opts.Schedule = maxParallel, engine.Schedule(c.Schedule)
 	opts.OnEvent, opts.RunID, opts.ConfigFrom, opts.Version = prog.event, runID, from, fullVersion()
 	opts.LogDir, opts.Hurry = filepath.Join(c.RunsDir, runID), e.hurry
-	opts.FileHash, opts.Keep, opts.KeptFrom = fileHash(plan), keep, keptFrom
+	opts.FileHash = fileHash(plan)
 	opts.CacheDir = cacheDir(c.RunsDir)
 	if c.Resume == "" { // --resume recovered them already
 		recoverRuns(e, c.RunsDir, false) // runs whose pipe was killed outright

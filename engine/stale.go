@@ -1,0 +1,142 @@
+package engine
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
+)
+
+// This file holds what a resumed run (pipe run --resume) checks of each
+// node before it keeps what the node left in the earlier run, besides its
+// record (keep.go): that the node is the one that ran (its definition
+// digest), and that no config value it reads changed since. Each node is
+// decided alone, as Nextflow's -resume and Snakemake decide a task: an
+// edit to one node, or a config key one node reads, runs that node again
+// (and the nodes below it, which need a node not kept), not the run.
+
+// configChange is a config key whose value, or whose source for a
+// secret, changed since the run a resumed run keeps from; text says how,
+// in the words of a message: "config RACE (true, was false)".
+type configChange struct {
+	key, text string
+}
+
+// configChanges compares the config of the earlier run (was, as its
+// record holds it) with this run's (now, the same form), key by key in
+// key order. A secret's value is not recorded: a change of where it
+// comes from is the change that can be seen. A key set in one run alone
+// changed too; nil was (a record without config) compares nothing.
+func configChanges(was, now map[string]ConfigValue, secret func(string) bool) []configChange {
+	if was == nil {
+		return nil
+	}
+	keys := slices.Sorted(maps.Keys(was))
+	for k := range now {
+		if _, ok := was[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	var out []configChange
+	for _, k := range keys {
+		w, had := was[k]
+		n, has := now[k]
+		var text string
+		switch {
+		case !had:
+			text = fmt.Sprintf("config %s (%v, was not set)", k, n.Value)
+		case !has:
+			text = fmt.Sprintf("config %s (not set, was %v)", k, w.Value)
+		case secret(k) || w.Value == Masked:
+			if n.From != w.From {
+				text = fmt.Sprintf("secret %s (now from %s, was from %s)", k, n.From, w.From)
+			}
+		case fmt.Sprint(w.Value) != fmt.Sprint(n.Value) && !sameNumber(w.Value, n.Value):
+			text = fmt.Sprintf("config %s (%v, was %v)", k, n.Value, w.Value)
+		}
+		if text != "" {
+			out = append(out, configChange{key: k, text: text})
+		}
+	}
+	return out
+}
+
+// sameNumber reports whether a and b are the same number: a record read
+// back has float64 where the config has int.
+func sameNumber(a, b any) bool {
+	af, aok := modules.AsNumber(a)
+	bf, bok := modules.AsNumber(b)
+	return aok && bok && af == bf
+}
+
+// definition is node or instance i's definition digest: an instance is
+// its node's.
+func (c *core) definition(i int) string {
+	if n := len(c.plan.nodes); i >= n {
+		i = int(c.inst[i-n].parent)
+	}
+	return c.plan.definition(i)
+}
+
+// whyStale says why node or instance i, which left k in the earlier run,
+// is not the node that ran then, or reads other config: its definition
+// changed, a config value it reads changed, or, for a node whose program
+// gets the run's config in its environment (modules.Info.ProgramEnv),
+// any config value did. "" when neither.
+func (c *core) whyStale(i int, k Kept) string {
+	if k.Definition != "" && k.Definition != c.definition(i) {
+		return "its definition changed"
+	}
+	if len(c.configChanged) == 0 {
+		return ""
+	}
+	pn := c.pn(i)
+	var read []string
+	for _, ch := range c.configChanged {
+		if reads(pn, ch.key) {
+			read = append(read, ch.text)
+		}
+	}
+	if len(read) > 0 {
+		return "what it reads changed: " + strings.Join(read, ", ")
+	}
+	if pn.info == nil || !pn.info.ProgramEnv {
+		return ""
+	}
+	// Its program may read any of the environment, as the node cache
+	// assumes (envIngredients): pipe cannot tell which it does.
+	var env []string
+	for _, ch := range c.configChanged {
+		if inProgramEnv(c.plan.Pipeline, ch.key) {
+			env = append(env, ch.text)
+		}
+	}
+	if len(env) > 0 {
+		return "its program's environment changed: " + strings.Join(env, ", ")
+	}
+	return ""
+}
+
+// reads reports whether node pn reads config key: its expressions (when,
+// inputs, foreach) do, or, for a pipeline node, the dangerous gate its
+// sub-pipeline gets.
+func reads(pn *planNode, key string) bool {
+	if _, found := slices.BinarySearch(pn.configKeys, key); found {
+		return true
+	}
+	if pn.each != nil && slices.Contains(pn.each.configKeys, key) {
+		return true
+	}
+	return pn.sub != nil && key == DangerKey
+}
+
+// inProgramEnv reports whether config key reaches programs' environment
+// (moduleEnv): the keys the pipeline declares do, and one it declared in
+// the earlier run did. The dangerous gate, undeclared, does not.
+func inProgramEnv(p *schema.Pipeline, key string) bool {
+	return key != DangerKey || slices.ContainsFunc(p.Config, func(c schema.ConfigVar) bool { return c.Key == key })
+}

@@ -33,6 +33,12 @@ const NotKeptPrefix = "not kept from run "
 // is not changed.
 func KeepRecord(n *NodeRecord) Kept {
 	k := Kept{Message: n.Message, Outputs: n.Outputs, Definition: n.Definition}
+	if err := checkSize(&modules.Output{Values: n.Outputs}); err != nil {
+		// No module gives that much (the limit is checked as it ends): a
+		// record edited by hand, or by another program. Its node runs.
+		k.Outputs, k.NotRestorable = nil, "its outputs in the record are "+modules.ErrTooLarge.Error()
+		return k
+	}
 	r := n.Resume
 	if r == nil {
 		return k

@@ -149,6 +149,20 @@ func TestKeepRecordRefusesBadSpecialFloats(t *testing.T) {
 	}
 }
 
+// Outputs in a record past the limit a module's outputs have (a record
+// edited by hand) are not handed on: the node runs again, and the new
+// record does not copy them.
+func TestKeepRecordRefusesOutputsPastTheLimit(t *testing.T) {
+	big := strings.Repeat("x", modules.MaxValueBytes+1)
+	k := engine.KeepRecord(&engine.NodeRecord{Status: engine.StatusSuccess, Outputs: map[string]any{"blob": big}})
+	if k.Outputs != nil || !strings.Contains(k.NotRestorable, "over the 4 MiB limit") {
+		t.Errorf("kept %d output(s), not restorable %q", len(k.Outputs), k.NotRestorable)
+	}
+	if k := engine.KeepRecord(&engine.NodeRecord{Status: engine.StatusSuccess, Outputs: map[string]any{"blob": big[:1000]}}); k.NotRestorable != "" {
+		t.Errorf("small outputs not kept: %s", k.NotRestorable)
+	}
+}
+
 // A node whose outputs held a secret is recorded with *** there: a
 // resumed run runs it again, and the nodes below get the real value, not
 // ***. Neither record holds the secret.

@@ -25,6 +25,9 @@ type RunSummary struct {
 	StartedAt  time.Time      `json:"started_at"`
 	DurationMS int64          `json:"duration_ms"`
 	Counts     map[Status]int `json:"counts"`
+	// ResumedFrom is the run this one resumed (pipe run --resume): its
+	// kept nodes' logs are that run's, or further back.
+	ResumedFrom string `json:"resumed_from,omitempty"`
 	// Path is the record's file, or the journal's for a run still going.
 	Path string `json:"path"`
 }
@@ -135,7 +138,7 @@ func readSummary(path string) (RunSummary, error) {
 
 func summaryOf(rec *Record, path string) RunSummary {
 	s := RunSummary{ID: rec.ID, Pipeline: rec.Pipeline, File: rec.File, Status: rec.Status, StartedAt: rec.StartedAt,
-		DurationMS: rec.DurationMS, Counts: map[Status]int{}, Path: path}
+		DurationMS: rec.DurationMS, Counts: map[Status]int{}, ResumedFrom: rec.ResumedFrom, Path: path}
 	for _, n := range rec.Nodes {
 		if !n.FannedOut() { // a foreach node counts by its instances
 			s.Counts[n.Status]++
@@ -158,7 +161,7 @@ func runningSummary(path string) (RunSummary, error) {
 	}
 	id := strings.TrimSuffix(filepath.Base(path), JournalSuffix)
 	return RunSummary{ID: id, Pipeline: h.Pipeline, File: h.File, Status: StatusRunning, StartedAt: h.StartedAt,
-		DurationMS: time.Since(h.StartedAt).Milliseconds(), Counts: map[Status]int{}, Path: path}, nil
+		DurationMS: time.Since(h.StartedAt).Milliseconds(), Counts: map[Status]int{}, ResumedFrom: h.ResumedFrom, Path: path}, nil
 }
 
 // FindRun resolves a run reference to its record's (or, for a run still

@@ -41,12 +41,14 @@ func (c *logsCmd) Run(e *env) error {
 	}
 	dir := filepath.Dir(path)
 	id := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".json"), engine.JournalSuffix)
+	asked := id // the run named; id becomes the run a kept node ran in
 	logDir := filepath.Join(dir, id)
+	recs := newRunRecords(dir)
 	offsets := map[string]int64{}
-	hops := 0
+	seen := map[string]bool{id: true}
 	kept := 0 // files printed of nodes kept by --resume, from earlier runs
 	if c.Node == "" && !c.Follow {
-		if kept, err = c.keptLogs(e, dir, id); err != nil {
+		if kept, err = c.keptLogs(e, e.stdout, recs, id); err != nil {
 			return err
 		}
 	}
@@ -58,11 +60,15 @@ func (c *logsCmd) Run(e *env) error {
 		if c.Node != "" && len(files) == 0 && !c.Follow {
 			// A node kept by --resume printed in the run it was kept from
 			// (which may have kept it from another).
-			if from := keptFrom(dir, id, c.Node); from != "" && hops < 20 {
-				id, logDir, hops = from, filepath.Join(dir, from), hops+1
+			if from := recs.keptFrom(id, c.Node); from != "" && !seen[from] {
+				if recs.gone(from) {
+					return fail(exitFailed, "node %s of run %s was kept from run %s, which is gone: %s", c.Node, asked, from, goneWhy)
+				}
+				seen[from] = true
+				id, logDir = from, filepath.Join(dir, from)
 				continue
 			}
-			return c.noLog(e, dir, id, logDir)
+			return c.noLog(e, dir, asked, id, logDir)
 		}
 		if len(files) == 0 && len(offsets) == 0 && kept == 0 {
 			if where := onWorkers(dir, id); where != "" {
@@ -124,49 +130,6 @@ func (c *logsCmd) files(logDir string) ([]string, error) {
 	return out, nil
 }
 
-// keptLogs prints, for the logs of a whole run, what its nodes kept by
-// --resume printed in the runs they were kept from (a run kept from a
-// run that kept it too is followed back); it returns how many files it
-// printed. A kept pipeline node's children come with it.
-func (c *logsCmd) keptLogs(e *env, dir, id string) (int, error) {
-	rec, err := engine.ReadRecord(filepath.Join(dir, id+".json"))
-	if err != nil {
-		return 0, nil
-	}
-	isKept := func(n string) bool {
-		r := rec.Nodes[n]
-		return r != nil && strings.HasPrefix(r.Reason, engine.KeptPrefix)
-	}
-	var kept []string
-	for n := range rec.Nodes {
-		if isKept(n) && !isKept(parentID(n)) {
-			kept = append(kept, n)
-		}
-	}
-	slices.Sort(kept)
-	printed := 0
-	for _, n := range kept {
-		one := &logsCmd{Node: n}
-		for from, hops := keptFrom(dir, id, n), 0; from != "" && hops < 20; from, hops = keptFrom(dir, from, n), hops+1 {
-			files, err := one.files(filepath.Join(dir, from))
-			if err != nil {
-				return printed, err
-			}
-			if len(files) == 0 {
-				continue // kept there too: further back
-			}
-			for _, f := range files {
-				if _, err := copyFrom(e.stdout, filepath.Join(dir, from, f), 0, "["+strings.TrimSuffix(f, ".log")+"] "); err != nil {
-					return printed, err
-				}
-			}
-			printed += len(files)
-			break
-		}
-	}
-	return printed, nil
-}
-
 // prefix marks each line with its node when several nodes' logs are shown.
 func (c *logsCmd) prefix(file string) string {
 	if c.Node != "" && file == c.Node+".log" {
@@ -175,52 +138,10 @@ func (c *logsCmd) prefix(file string) string {
 	return "[" + strings.TrimSuffix(file, ".log") + "] "
 }
 
-// keptFrom returns the run that node of run id in dir was kept from by
-// --resume; "" when it was not kept.
-// A child of a kept pipeline node (p/a), or an instance's (p[k]/a), was
-// kept with it; a foreach node none of whose instances ran was kept
-// through them.
-func keptFrom(dir, id, node string) string {
-	rec, err := engine.ReadRecord(filepath.Join(dir, id+".json"))
-	if err != nil {
-		return ""
-	}
-	kept := func(n string) string {
-		if r := rec.Nodes[n]; r != nil {
-			if from, ok := strings.CutPrefix(r.Reason, engine.KeptPrefix); ok && from != id {
-				return from
-			}
-		}
-		return ""
-	}
-	for n := node; n != ""; n = parentID(n) {
-		if from := kept(n); from != "" {
-			return from
-		}
-		if r := rec.Nodes[n]; r != nil && r.FannedOut() {
-			for _, inst := range r.InstanceIDs(n) {
-				if from := kept(inst); from != "" {
-					return from
-				}
-			}
-		}
-	}
-	return ""
-}
-
-// parentID is the node id above id: p for p/a and p[k]; "" for none.
-func parentID(id string) string {
-	if i := strings.LastIndexByte(id, '/'); i >= 0 {
-		return id[:i]
-	}
-	if i := strings.LastIndexByte(id, '['); i > 0 && strings.HasSuffix(id, "]") {
-		return id[:i]
-	}
-	return ""
-}
-
 // noLog says why a node has no log: it printed nothing, or is no node.
-func (c *logsCmd) noLog(e *env, dir, id, logDir string) error {
+// asked is the run named, id the run the node ran in (the same, unless
+// the node was kept by --resume).
+func (c *logsCmd) noLog(e *env, dir, asked, id, logDir string) error {
 	rec, err := engine.ReadRecord(filepath.Join(dir, id+".json"))
 	if errors.Is(err, fs.ErrNotExist) {
 		// Only its journal: a run whose pipe died is recovered first, as
@@ -265,7 +186,11 @@ func (c *logsCmd) noLog(e *env, dir, id, logDir string) error {
 		return fail(exitFailed, "node %s of run %s ran on Temporal worker %s: its log is on that machine, under the worker's --runs-dir (%s)",
 			c.Node, id, rec.Nodes[c.Node].Worker, filepath.Join(".pipe/runs", id, c.Node+".log"))
 	}
-	return fail(exitFailed, "node %s of run %s left no output (%s): it printed nothing, or runs in pipe's process", c.Node, id, filepath.Join(logDir, c.Node+".log"))
+	kept := ""
+	if asked != id {
+		kept = fmt.Sprintf(" (run %s kept it from there)", asked)
+	}
+	return fail(exitFailed, "node %s of run %s%s left no output (%s): it printed nothing, or runs in pipe's process", c.Node, id, kept, filepath.Join(logDir, c.Node+".log"))
 }
 
 // onWorkers says where the logs of run id are when it ran on Temporal

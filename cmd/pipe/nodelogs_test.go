@@ -25,7 +25,7 @@ func TestKeptFrom(t *testing.T) {
 		t.Fatal(err)
 	}
 	for node, want := range map[string]string{"p": "r0", "p/a": "r0", "f": "r0", "f[x]/a": "r0", "n": "", "nope": ""} {
-		if got := keptFrom(dir, rec.ID, node); got != want {
+		if got := newRunRecords(dir).keptFrom(rec.ID, node); got != want {
 			t.Errorf("keptFrom(%s) = %q, want %q", node, got, want)
 		}
 	}

@@ -17,7 +17,7 @@ type runsCmd struct {
 	Pipeline string `help:"Only the runs of this pipeline: its name or its file." placeholder:"NAME|FILE"`
 	N        int    `short:"n" help:"How many runs to list, newest first (0: all)." default:"20"`
 	JSON     bool   `help:"Print the runs as a JSON array."`
-	Prune    *int   `help:"Delete all but the KEEP newest finished runs (of --pipeline, when given): records and node logs." placeholder:"KEEP"`
+	Prune    *int   `help:"Delete all but the KEEP newest finished runs (of --pipeline, when given) and the runs they kept nodes from: records and node logs." placeholder:"KEEP"`
 }
 
 func (c *runsCmd) Run(e *env) error {
@@ -91,30 +91,6 @@ func took(status engine.Status, ms int64, before, after string) string {
 		return before + d + after
 	}
 	return d
-}
-
-// prune deletes the finished runs past the newest KEEP: each record, and
-// the directory of its node logs. Runs still going are never touched.
-func (c *runsCmd) prune(e *env, runs []engine.RunSummary) error {
-	if *c.Prune < 0 {
-		return fail(exitUsage, "--prune %d: give how many runs to keep", *c.Prune)
-	}
-	kept, deleted := 0, 0
-	for _, r := range runs {
-		if r.Status == engine.StatusRunning || !c.matches(r) {
-			continue
-		}
-		if kept < *c.Prune {
-			kept++
-			continue
-		}
-		if err := engine.DeleteRun(c.RunsDir, r.ID); err != nil {
-			return err
-		}
-		deleted++
-	}
-	fmt.Fprintf(e.stdout, "deleted %d run(s), kept %d\n", deleted, kept)
-	return nil
 }
 
 // matches reports whether run r is of --pipeline: its name, or its file

@@ -28,27 +28,36 @@ func (c *runsCmd) Run(e *env) error {
 		return fail(exitFailed, "--runs-dir %s is a file, not a directory of runs", c.RunsDir)
 	}
 	recoverRuns(e, c.RunsDir, true) // a run whose pipe was killed shows as interrupted
-	runs, damaged, err := engine.ListRunsDamaged(c.RunsDir)
+	// The walk reads records newest first, each only as far as it needs:
+	// -n 5 of 10,000 runs reads a few.
+	w, err := engine.WalkRuns(c.RunsDir, nil)
 	if err != nil {
 		return err
 	}
-	if len(damaged) > 0 {
+	var shown, runs []engine.RunSummary
+	seen := 0 // runs walked, of every pipeline
+	for c.Prune != nil || c.N == 0 || len(shown) < c.N {
+		h, ok := w.Next()
+		if !ok {
+			break
+		}
+		if h.Broken != nil {
+			continue
+		}
+		seen++
+		if c.Prune != nil {
+			runs = append(runs, h.RunSummary)
+		} else if c.matches(h.RunSummary) {
+			shown = append(shown, engine.Counted(h.RunSummary))
+		}
+	}
+	if damaged := w.Damaged(); len(damaged) > 0 {
 		// Not listed, and never pruned: say so rather than lose them quietly.
 		e.logs.base.Warn("files in the runs directory are not records pipe can read (cut short, or changed by hand); pipe show FILE says what is wrong",
 			"dir", c.RunsDir, "files", strings.Join(clipList(damaged, 5), ", "))
 	}
 	if c.Prune != nil {
 		return c.prune(e, runs)
-	}
-	var shown []engine.RunSummary
-	for _, r := range runs {
-		if !c.matches(r) {
-			continue
-		}
-		if c.N > 0 && len(shown) == c.N {
-			break
-		}
-		shown = append(shown, r)
 	}
 	if c.JSON {
 		if shown == nil {
@@ -59,8 +68,8 @@ func (c *runsCmd) Run(e *env) error {
 		return enc.Encode(shown)
 	}
 	if len(shown) == 0 {
-		if len(runs) > 0 {
-			fmt.Fprintf(e.stderr, "no runs of %s in %s (it holds %d of other pipelines: pipe runs lists them)\n", c.Pipeline, c.RunsDir, len(runs))
+		if seen > 0 {
+			fmt.Fprintf(e.stderr, "no runs of %s in %s (it holds %d of other pipelines: pipe runs lists them)\n", c.Pipeline, c.RunsDir, seen)
 			return nil
 		}
 		fmt.Fprintf(e.stderr, "no runs in %s\n", c.RunsDir)

@@ -3,7 +3,9 @@
 # pipeline of NODES echo nodes once (and a failing one, to resume), copies
 # its record N times under new ids (a second apart, oldest first), and
 # times runs -n 1, show, logs, explain, graph --run last and
-# run --resume last there, each the median of ROUNDS. See the README's
+# run --resume last there, each the median of ROUNDS. runs --pipeline
+# other (no run of it: every record's head is read) and runs -n 0 (every
+# record listed) are the worst cases. See the README's
 # performance section.
 #
 #   testdata/bench/history.sh [N]              # default: 10000 records
@@ -56,6 +58,8 @@ time_one() {
 cmds=(
 	"runs -n 1"
 	"runs --pipeline hist -n 1"
+	"runs --pipeline other -n 1"
+	"runs -n 0"
 	"show last"
 	"logs last"
 	"explain $work/p.yaml"

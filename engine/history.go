@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -102,6 +103,12 @@ func FindRun(dir, ref string) (string, error) {
 				return in, nil // a record's file name, in the runs directory
 			}
 		}
+		// A record whose run has only its journal (its pipe died), or a
+		// journal whose run has ended since, is read by the other.
+		base := strings.TrimSuffix(strings.TrimSuffix(ref, JournalSuffix), ".json")
+		if !fileExists(ref) && !fileExists(base+".json") && !fileExists(base+JournalSuffix) {
+			return "", fmt.Errorf("%w: there is no file %s; a run is named last, by its id or its unique start (pipe runs lists them), or by its record's file", ErrNoRun, ref)
+		}
 		return ref, nil // a file: read as it is
 	}
 	if in := filepath.Join(dir, ref+".json"); ref != "last" && validRunID(ref) && fileExists(in) {
@@ -134,8 +141,8 @@ func FindRun(dir, ref string) (string, error) {
 	}
 	switch len(found) {
 	case 0:
-		if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
-			return "", fmt.Errorf("%w: %s is a file, not a directory of runs (name the runs directory with --runs-dir)", ErrNoRun, dir)
+		if err := NotRunsDir(dir); err != nil {
+			return "", fmt.Errorf("%w: %w (name the runs directory with --runs-dir)", ErrNoRun, err)
 		}
 		if ref == "last" || !holdsRuns(dir) {
 			return "", fmt.Errorf("%w: %s holds no runs (run one with pipe run, or name another with --runs-dir)", ErrNoRun, dir)
@@ -149,6 +156,25 @@ func FindRun(dir, ref string) (string, error) {
 		ids = append(ids, r.ID)
 	}
 	return "", fmt.Errorf("%w: %q is the start of %d run ids (%s...): give more of it", ErrAmbiguousRun, ref, len(found), strings.Join(ids, ", "))
+}
+
+// NotRunsDir says what is wrong with dir as a runs directory: it is a
+// file, or a directory above it is. nil when it is a directory, or is not
+// there (the first run makes it).
+func NotRunsDir(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case err == nil && !fi.IsDir():
+		return fmt.Errorf("%s is a file, not a directory of runs", dir)
+	case errors.Is(err, syscall.ENOTDIR):
+		for p := filepath.Dir(dir); p != filepath.Dir(p); p = filepath.Dir(p) {
+			if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+				return fmt.Errorf("%s is not a directory of runs: %s is a file", dir, p)
+			}
+		}
+		return fmt.Errorf("%s is not a directory of runs: a directory above it is a file", dir)
+	}
+	return nil
 }
 
 // holdsRuns reports whether dir holds a run: a record, damaged or not, or

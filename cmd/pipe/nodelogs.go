@@ -17,10 +17,17 @@ import (
 )
 
 type logsCmd struct {
-	Ref     string `arg:"" name:"run" optional:"" default:"last" help:"The run: last (the default), a run id or a unique start of one."`
-	Node    string `arg:"" optional:"" help:"Only this node's output."`
-	Follow  bool   `short:"f" help:"Keep printing what the nodes write until the run ends."`
-	RunsDir string `help:"Where run records are." default:".pipe/runs"`
+	Ref     string   `arg:"" name:"run" optional:"" default:"last" help:"The run: last (the default), a run id or a unique start of one."`
+	Nodes   []string `arg:"" name:"node" optional:"" help:"Only these nodes' output."`
+	Follow  bool     `short:"f" help:"Keep printing what the nodes write until the run ends."`
+	RunsDir string   `help:"Where run records are." default:".pipe/runs"`
+
+	// Node is the one node printed, of Nodes; only, with -f, the nodes
+	// printed when several are. several marks each line with its node
+	// even when one node is printed at a time.
+	Node    string   `kong:"-"`
+	only    []string `kong:"-"`
+	several bool     `kong:"-"`
 }
 
 // followEvery is how often -f looks for more output.
@@ -44,12 +51,22 @@ func (c *logsCmd) run(e *env, out *bufio.Writer) error {
 	}
 	// A node's log is <run>/<node>.log: an id that is no node's must not
 	// name a file elsewhere (p/../../x).
-	if c.Node != "" && (!filepath.IsLocal(c.Node) || slices.Contains(strings.Split(filepath.ToSlash(c.Node), "/"), "..") || strings.ContainsRune(c.Node, '\\')) {
-		return fail(exitUsage, "%q is not a node id: ids are letters, digits and _, node[key] for an instance and node/child in a sub-pipeline", c.Node)
+	for _, n := range c.Nodes {
+		if n == "" || !filepath.IsLocal(n) || slices.Contains(strings.Split(filepath.ToSlash(n), "/"), "..") || strings.ContainsRune(n, '\\') {
+			return fail(exitUsage, "%q is not a node id: ids are letters, digits and _, node[key] for an instance and node/child in a sub-pipeline", n)
+		}
 	}
 	path, err := engine.FindRun(c.RunsDir, c.Ref)
 	if err != nil {
-		return fail(exitFailed, "%s: %w", c.Ref, err)
+		return fail(exitFailed, "%s: %w%s", c.Ref, err, c.nodeHint(err))
+	}
+	switch {
+	case len(c.Nodes) == 1:
+		c.Node = c.Nodes[0]
+	case len(c.Nodes) > 1 && c.Follow:
+		c.only = c.Nodes
+	case len(c.Nodes) > 1:
+		return c.each(e, out, path)
 	}
 	dir := filepath.Dir(path)
 	id := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".json"), engine.JournalSuffix)
@@ -88,7 +105,11 @@ func (c *logsCmd) run(e *env, out *bufio.Writer) error {
 			}
 			if !c.Follow || runEnded(dir, id) {
 				// Said, not printed: stdout holds only the nodes' output.
-				fmt.Fprintf(e.stderr, "run %s left no output in %s: its nodes printed nothing, or run in pipe's process (or the directory was removed)\n", id, logDir)
+				what := "its nodes"
+				if c.only != nil {
+					what = "nodes " + strings.Join(c.only, ", ")
+				}
+				fmt.Fprintf(e.stderr, "run %s left no output in %s: %s printed nothing, or run in pipe's process (or the directory was removed)\n", id, logDir, what)
 				return nil
 			}
 		}
@@ -111,6 +132,46 @@ func (c *logsCmd) run(e *env, out *bufio.Writer) error {
 	}
 }
 
+// each prints the output of several nodes of the run at path, one after
+// the other, each line after its node's id; a node with none is said
+// and the next is printed.
+func (c *logsCmd) each(e *env, out *bufio.Writer, path string) error {
+	say := e.logs.sayer(e.stderr)
+	var last error
+	for _, n := range c.Nodes {
+		one := &logsCmd{Ref: path, RunsDir: c.RunsDir, Node: n, Nodes: []string{n}, several: true}
+		err := one.run(e, out)
+		var xe *exitError
+		if errors.As(err, &xe) && xe.code == exitFailed {
+			if last != nil {
+				say(last.Error())
+			}
+			last = err
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return last
+}
+
+// nodeHint says, when err says no run has an id starting with the run
+// given, and that word is a node of the last run, how to name it.
+func (c *logsCmd) nodeHint(err error) string {
+	if !errors.Is(err, engine.ErrNoRun) || c.Ref == "last" || len(c.Nodes) > 0 {
+		return ""
+	}
+	last, err := engine.FindRun(c.RunsDir, "last")
+	if err != nil {
+		return ""
+	}
+	if rec, err := engine.ReadRecord(last); err != nil || rec.Nodes[c.Ref] == nil {
+		return ""
+	}
+	return fmt.Sprintf("; %s is a node of the last run: pipe logs last %s", c.Ref, c.Ref)
+}
+
 // files lists the log files to print, by node id.
 func (c *logsCmd) files(logDir string) ([]string, error) {
 	if c.Node != "" {
@@ -130,7 +191,10 @@ func (c *logsCmd) files(logDir string) ([]string, error) {
 			return err
 		}
 		name = filepath.ToSlash(name)
-		if c.Node == "" || strings.HasPrefix(name, c.Node+"[") || strings.HasPrefix(name, c.Node+"/") {
+		if c.Node != "" && (strings.HasPrefix(name, c.Node+"[") || strings.HasPrefix(name, c.Node+"/")) ||
+			c.Node == "" && (c.only == nil || slices.ContainsFunc(c.only, func(n string) bool {
+				return name == n+".log" || strings.HasPrefix(name, n+"[") || strings.HasPrefix(name, n+"/")
+			})) {
 			out = append(out, name)
 		}
 		return nil
@@ -147,7 +211,7 @@ func (c *logsCmd) files(logDir string) ([]string, error) {
 
 // prefix marks each line with its node when several nodes' logs are shown.
 func (c *logsCmd) prefix(file string) string {
-	if c.Node != "" && file == c.Node+".log" {
+	if c.Node != "" && file == c.Node+".log" && !c.several {
 		return ""
 	}
 	return "[" + strings.TrimSuffix(file, ".log") + "] "
@@ -205,7 +269,9 @@ func (c *logsCmd) noLog(e *env, dir, asked, id, logDir string) error {
 	if asked != id {
 		kept = fmt.Sprintf(" (run %s kept it from there)", asked)
 	}
-	return fail(exitFailed, "node %s of run %s%s left no output (%s): it printed nothing, or runs in pipe's process", c.Node, id, kept, filepath.Join(logDir, c.Node+".log"))
+	// It ran: printing nothing is its output, as a whole run's is.
+	fmt.Fprintf(e.stderr, "node %s of run %s%s left no output (%s): it printed nothing, or runs in pipe's process\n", c.Node, id, kept, filepath.Join(logDir, c.Node+".log"))
+	return nil
 }
 
 // onWorkers says where the logs of run id are when it ran on Temporal

@@ -24,8 +24,8 @@ func (c *runsCmd) Run(e *env) error {
 	if c.N < 0 {
 		return fail(exitUsage, "-n %d: give a count of runs, or 0 for all", c.N)
 	}
-	if fi, err := os.Stat(c.RunsDir); err == nil && !fi.IsDir() {
-		return fail(exitFailed, "--runs-dir %s is a file, not a directory of runs", c.RunsDir)
+	if err := engine.NotRunsDir(c.RunsDir); err != nil {
+		return fail(exitFailed, "--runs-dir %w", err)
 	}
 	recoverRuns(e, c.RunsDir, true) // a run whose pipe was killed shows as interrupted
 	// The walk reads records newest first, each only as far as it needs:

@@ -21,8 +21,9 @@ const OrphanQuiet = time.Hour
 // neither a record nor a journal there (their record was deleted by hand,
 // or they ran on a worker whose --runs-dir this is), and in which nothing
 // was written for OrphanQuiet before now. Only directories named as pipe
-// names runs (NewRunID) are touched. It returns the ids removed.
-func RemoveOrphanLogs(dir string, now time.Time) ([]string, error) {
+// names runs (NewRunID) are touched, and none of keep. It returns the ids
+// removed.
+func RemoveOrphanLogs(dir string, now time.Time, keep map[string]bool) ([]string, error) {
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -34,7 +35,7 @@ func RemoveOrphanLogs(dir string, now time.Time) ([]string, error) {
 	var errs []error
 	for _, ent := range ents {
 		id := ent.Name()
-		if !ent.IsDir() || !IsNewRunID(id) || fileExists(filepath.Join(dir, id+".json")) || fileExists(filepath.Join(dir, id+JournalSuffix)) {
+		if !ent.IsDir() || !IsNewRunID(id) || keep[id] || fileExists(filepath.Join(dir, id+".json")) || fileExists(filepath.Join(dir, id+JournalSuffix)) {
 			continue
 		}
 		if last, err := lastWrite(filepath.Join(dir, id)); err != nil || now.Sub(last) < OrphanQuiet {

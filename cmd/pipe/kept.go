@@ -121,11 +121,8 @@ func (c *logsCmd) keptLogs(e *env, w io.Writer, recs *runRecords, id string) (in
 	printed := 0
 	for _, n := range keptNodes(rec) {
 		chain, gone := recs.keptChain(id, n)
-		if gone {
-			fmt.Fprintf(e.stderr, "node %s was kept from run %s, which is gone: %s\n", n, chain[len(chain)-1], goneWhy)
-			continue
-		}
 		one := &logsCmd{Node: n}
+		found := false
 		for _, from := range chain {
 			files, err := one.files(filepath.Join(recs.dir, from))
 			if err != nil {
@@ -140,14 +137,18 @@ func (c *logsCmd) keptLogs(e *env, w io.Writer, recs *runRecords, id string) (in
 				}
 			}
 			printed += len(files)
+			found = true
 			break
+		}
+		if !found && gone { // a log directory left of a run gone is read above
+			fmt.Fprintf(e.stderr, "node %s was kept from run %s, which is gone: %s\n", n, chain[len(chain)-1], goneWhy)
 		}
 	}
 	return printed, nil
 }
 
 // goneWhy says why a run a node was kept from is gone, and what went.
-const goneWhy = "its record was deleted (by pipe runs --prune of an older pipe, or by hand), and its logs with what the node printed"
+const goneWhy = "its record was deleted (by pipe runs --prune of an older pipe, or by hand), and with it what the node printed"
 
 func fileExists(path string) bool {
 	_, err := os.Stat(path)

@@ -90,12 +90,13 @@ func (c *logsCmd) run(e *env, out *bufio.Writer) error {
 			// A node kept by --resume printed in the run it was kept from
 			// (which may have kept it from another).
 			if from := recs.keptFrom(id, c.Node); from != "" && !seen[from] {
-				if recs.gone(from) {
-					return fail(exitFailed, "node %s of run %s was kept from run %s, which is gone: %s", c.Node, asked, from, goneWhy)
-				}
 				seen[from] = true
 				id, logDir = from, filepath.Join(dir, from)
 				continue
+			}
+			if id != asked && recs.gone(id) {
+				// Its log directory may be left: read above, if so.
+				return fail(exitFailed, "node %s of run %s was kept from run %s, which is gone: %s", c.Node, asked, id, goneWhy)
 			}
 			return c.noLog(e, dir, asked, id, logDir)
 		}

@@ -13,7 +13,8 @@ import (
 // the runs that a run kept has nodes kept from by --resume (their logs
 // are the kept nodes' logs), nor, further back, the runs those were kept
 // from. Without --pipeline it also removes the log directories of runs
-// whose record is gone (engine.RemoveOrphanLogs).
+// whose record is gone (engine.RemoveOrphanLogs), but those: a kept node's
+// log may be left there.
 func (c *runsCmd) prune(e *env, runs []engine.RunSummary) error {
 	if *c.Prune < 0 {
 		return fail(exitUsage, "--prune %d: give how many runs to keep", *c.Prune)
@@ -40,10 +41,12 @@ func (c *runsCmd) prune(e *env, runs []engine.RunSummary) error {
 	}
 	recs := newRunRecords(c.RunsDir)
 	spared := 0
+	needed := map[string]bool{} // runs kept runs' nodes were kept from
 	for len(queue) > 0 {
 		r := queue[0]
 		queue = queue[1:]
 		for _, from := range keptSources(recs, r) {
+			needed[from] = true
 			if doomed[from] {
 				delete(doomed, from)
 				spared++
@@ -64,7 +67,7 @@ func (c *runsCmd) prune(e *env, runs []engine.RunSummary) error {
 	var orphans []string
 	if c.Pipeline == "" { // whose runs they were is not known
 		var err error
-		if orphans, err = engine.RemoveOrphanLogs(c.RunsDir, time.Now()); err != nil {
+		if orphans, err = engine.RemoveOrphanLogs(c.RunsDir, time.Now(), needed); err != nil {
 			e.logs.base.Warn("could not remove every log directory of no run", "err", err)
 		}
 	}

@@ -55,6 +55,21 @@ func TestPruneKeepsTheLogsOfKeptNodes(t *testing.T) {
 			t.Errorf("pipe %v after the prune: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
 		}
 	}
+	// The first run's record deleted by hand, its logs left: they are
+	// printed, and not pruned as the logs of no run.
+	os.Remove(filepath.Join(runs, ids[0]+".json"))
+	old := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(filepath.Join(runs, ids[0], "a.log"), old, old)
+	os.Chtimes(filepath.Join(runs, ids[0]), old, old)
+	if r := pipe(t, "logs", "last", "a", "--runs-dir", runs); r.code != 0 || !strings.Contains(r.stdout, "a-log-line") {
+		t.Errorf("logs of a node whose run's record is gone, its logs not: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := pipe(t, "runs", "--prune", "1", "--runs-dir", runs); r.code != 0 || strings.Contains(r.stdout, "removed") {
+		t.Errorf("prune: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(runs, ids[0], "a.log")); err != nil {
+		t.Errorf("a kept node's log was pruned: %v", err)
+	}
 	// A run deleted by hand (or by an older pipe's prune) is named, not
 	// the run that kept the node.
 	os.Remove(filepath.Join(runs, ids[2]+".json"))

@@ -34,6 +34,7 @@ nodes:
 		stderr string
 	}{
 		{"a node's name for a run", dir, []string{"logs", "t2"}, 1, "", `no run in .pipe/runs has an id starting "t2" (pipe runs lists them); t2 is a node of the last run: pipe logs last t2`},
+		{"nodes' names for a run", dir, []string{"logs", "t2", "a"}, 1, "", "t2 is a node of the last run: pipe logs last t2 a"},
 		{"several nodes", dir, []string{"logs", "last", "t2", "a"}, 0, "[a] ", ""},
 		{"several nodes, one printed nothing", dir, []string{"logs", "last", "a", "b", "t2"}, 0, "[a] ", "node b of run"},
 		{"several nodes, one not there", dir, []string{"logs", "last", "a", "nope"}, 1, "[a] ", `has no node "nope"`},

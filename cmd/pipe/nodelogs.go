@@ -160,7 +160,7 @@ func (c *logsCmd) each(e *env, out *bufio.Writer, path string) error {
 // nodeHint says, when err says no run has an id starting with the run
 // given, and that word is a node of the last run, how to name it.
 func (c *logsCmd) nodeHint(err error) string {
-	if !errors.Is(err, engine.ErrNoRun) || c.Ref == "last" || len(c.Nodes) > 0 {
+	if !errors.Is(err, engine.ErrNoRun) || c.Ref == "last" {
 		return ""
 	}
 	last, err := engine.FindRun(c.RunsDir, "last")
@@ -170,7 +170,7 @@ func (c *logsCmd) nodeHint(err error) string {
 	if rec, err := engine.ReadRecord(last); err != nil || rec.Nodes[c.Ref] == nil {
 		return ""
 	}
-	return fmt.Sprintf("; %s is a node of the last run: pipe logs last %s", c.Ref, c.Ref)
+	return fmt.Sprintf("; %s is a node of the last run: pipe logs last %s", c.Ref, strings.Join(append([]string{c.Ref}, c.Nodes...), " "))
 }
 
 // files lists the log files to print, by node id.

@@ -194,22 +194,51 @@ func Counted(s RunSummary) RunSummary {
 		}
 	}
 	for {
-		node, err := br.ReadBytes('\n')
-		// A node line is "id":{...}, with a comma unless it is the last.
-		if i := bytes.Index(node, []byte(`":{`)); i >= 0 {
-			var n struct {
-				Status Status
-				Items  json.RawMessage
-			}
-			body := bytes.TrimRight(bytes.TrimSpace(node[i+2:]), ",")
-			if json.Unmarshal(body, &n) == nil && len(n.Items) == 0 { // a foreach node counts by its instances
-				s.Counts[n.Status]++
-			}
+		node, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) { // a long line
+			var rest []byte
+			rest, err = br.ReadBytes('\n')
+			node = append(slices.Clip(node), rest...)
+		}
+		if st, ok := nodeStatus(node); ok {
+			s.Counts[st]++
 		}
 		if err != nil {
 			return s
 		}
 	}
+}
+
+// nodeStatus reads how a node of a record's node line ended; false for a
+// foreach node (it counts by its instances) and a line that is no node's.
+// A node line is "id":{"module":"...","status":"...",...}, with a comma
+// unless it is the last (appendNodeFields): neither string before the
+// status can hold a bare quote, so the first "status" is the node's.
+func nodeStatus(line []byte) (Status, bool) {
+	const module, status = `":{"module":"`, `","status":"`
+	if i := bytes.Index(line, []byte(module)); i >= 0 && !bytes.Contains(line, []byte(`"items":[`)) {
+		rest := line[i+len(module):]
+		if j := bytes.Index(rest, []byte(status)); j >= 0 {
+			rest = rest[j+len(status):]
+			if k := bytes.IndexByte(rest, '"'); k >= 0 {
+				return Status(rest[:k]), true
+			}
+		}
+	}
+	// Written otherwise, or with items (a foreach node's, or an output's).
+	i := bytes.Index(line, []byte(`":{`))
+	if i < 0 {
+		return "", false
+	}
+	var n struct {
+		Status Status
+		Items  json.RawMessage
+	}
+	body := bytes.TrimRight(bytes.TrimSpace(line[i+2:]), ",")
+	if json.Unmarshal(body, &n) != nil || len(n.Items) > 0 {
+		return "", false
+	}
+	return n.Status, true
 }
 
 // recordHead is what a record's head line says of its run.

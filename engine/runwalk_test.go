@@ -63,3 +63,29 @@ func TestWalkRunsReadsOnlyWhatItReaches(t *testing.T) {
 		t.Errorf("ListRuns = %+v", runs)
 	}
 }
+
+// A run's counts come from its node lines: a foreach node counts by its
+// instances, whatever its nodes' messages and outputs hold.
+func TestCountedReadsNodeLines(t *testing.T) {
+	dir := t.TempDir()
+	ok, bad := engine.StatusSuccess, engine.StatusError
+	rec := &engine.Record{ID: "20261126T120000Z-aaaa1111", Pipeline: "p", Status: bad, Nodes: map[string]*engine.NodeRecord{
+		"f":            {Module: "echo", Status: ok, Items: []string{"x", "y"}},
+		"f[x]":         {Module: "echo", Status: ok},
+		"f[y]":         {Module: "echo", Status: bad, Message: `said ","status":"skipped" and "items":[1]`},
+		"o":            {Module: "echo", Status: ok, Outputs: map[string]any{"items": []any{1, 2}, "status": "lost"}},
+		`q"uote`:       {Module: `m","status":"lost`, Status: engine.StatusSkipped},
+		"cancelled/it": {Module: "exec", Status: engine.StatusCancelled},
+	}}
+	if _, err := engine.WriteRecord(dir, rec); err != nil {
+		t.Fatal(err)
+	}
+	runs, err := engine.ListRuns(dir)
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("ListRuns = %v, %v", runs, err)
+	}
+	want := map[engine.Status]int{ok: 2, bad: 1, engine.StatusSkipped: 1, engine.StatusCancelled: 1}
+	if got := runs[0].Counts; len(got) != len(want) || got[ok] != 2 || got[bad] != 1 || got[engine.StatusSkipped] != 1 || got[engine.StatusCancelled] != 1 {
+		t.Errorf("counts %v, want %v", got, want)
+	}
+}

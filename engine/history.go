@@ -2,7 +2,6 @@ package engine
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -26,6 +24,9 @@ type RunSummary struct {
 	StartedAt  time.Time      `json:"started_at"`
 	DurationMS int64          `json:"duration_ms"`
 	Counts     map[Status]int `json:"counts"`
+	// ResumedFrom is the run this one resumed (pipe run --resume): its
+	// kept nodes' logs are that run's, or further back.
+	ResumedFrom string `json:"resumed_from,omitempty"`
 	// Path is the record's file, or the journal's for a run still going.
 	Path string `json:"path"`
 }
@@ -36,9 +37,9 @@ var ErrNoRun = errors.New("no such run")
 // ErrAmbiguousRun is a run reference that starts more than one run's id.
 var ErrAmbiguousRun = errors.New("more than one run")
 
-// ListRuns returns the runs recorded in dir, newest first, with the runs
-// still going (from their journals) as running. It reads each record's
-// head and one short field a node, not the records whole.
+// ListRuns returns the runs recorded in dir, newest first (see RunWalk),
+// with the runs still going (from their journals) as running. It reads
+// each record's head and one short field a node, not the records whole.
 func ListRuns(dir string) ([]RunSummary, error) {
 	runs, _, err := ListRunsDamaged(dir)
 	return runs, err
@@ -46,103 +47,27 @@ func ListRuns(dir string) ([]RunSummary, error) {
 
 // ListRunsDamaged is ListRuns that also names the .json files of dir that
 // are not records it can read (cut short, edited by hand, or not pipe's),
-// and the journals of dead pipes nothing can be read from
-// (ErrJournalUnreadable). A dead pipe's journal that is not recovered yet
-// (its record could not be written) is its run, interrupted.
+// or that hold another run than their name says (a copy), and the
+// journals of dead pipes nothing can be read from (ErrJournalUnreadable).
+// A dead pipe's journal that is not recovered yet (its record could not
+// be written) is its run, interrupted.
 func ListRunsDamaged(dir string) ([]RunSummary, []string, error) {
-	ents, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
-		return nil, nil, nil
-	}
+	w, err := WalkRuns(dir, nil)
 	if err != nil {
-		return nil, nil, fmt.Errorf("listing runs: %w", err)
+		return nil, nil, err
 	}
 	var out []RunSummary
-	var damaged []string
-	for _, ent := range ents {
-		name := ent.Name()
-		path := filepath.Join(dir, name)
-		var s RunSummary
-		switch {
-		case ent.IsDir():
-			continue
-		case strings.HasSuffix(name, ".json"):
-			if s, err = readSummary(path); err != nil || s.ID+".json" != name {
-				// Damaged, or a copy of a record under another name: run
-				// ids are the records' file names (pipe show ID, prune).
-				damaged = append(damaged, name)
-				continue
-			}
-		case strings.HasSuffix(name, JournalSuffix):
-			if s, err = journalSummary(path); err != nil {
-				if errors.Is(err, ErrJournalUnreadable) {
-					damaged = append(damaged, name)
-				}
-				continue
-			}
-		default:
-			continue
-		}
-		out = append(out, s)
-	}
-	// Newest first; runs of the same instant by id.
-	slices.SortFunc(out, func(a, b RunSummary) int {
-		if c := b.StartedAt.Compare(a.StartedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(b.ID, a.ID)
-	})
-	return out, damaged, nil
-}
-
-// readSummary reads a record's head line and its nodes' statuses. Records
-// are written a node per line (see encodeRecord); a record written
-// otherwise is read whole.
-func readSummary(path string) (RunSummary, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return RunSummary{}, err
-	}
-	defer f.Close()
-	br := bufio.NewReaderSize(f, 64<<10)
-	head, err := br.ReadBytes('\n')
-	const nodesKey = `,"nodes":{`
-	line := bytes.TrimRight(head, "\n")
-	if err != nil || !bytes.HasSuffix(line, []byte(nodesKey)) {
-		rec, err := ReadRecord(path)
-		if err != nil {
-			return RunSummary{}, err
-		}
-		return summaryOf(rec, path), nil
-	}
-	var rec Record
-	if err := json.Unmarshal(append(line[:len(line)-len(nodesKey)], '}'), &rec); err != nil || rec.ID == "" {
-		return RunSummary{}, fmt.Errorf("%s: not a run record", path)
-	}
-	s := summaryOf(&rec, path)
-	for {
-		node, err := br.ReadBytes('\n')
-		// A node line is "id":{...}, with a comma unless it is the last.
-		if i := bytes.Index(node, []byte(`":{`)); i >= 0 {
-			var n struct {
-				Status Status
-				Items  json.RawMessage
-			}
-			body := bytes.TrimRight(bytes.TrimSpace(node[i+2:]), ",")
-			if json.Unmarshal(body, &n) == nil && len(n.Items) == 0 { // a foreach node counts by its instances
-				s.Counts[n.Status]++
-			}
-		}
-		if err != nil {
-			break
+	for h, ok := w.Next(); ok; h, ok = w.Next() {
+		if h.Broken == nil {
+			out = append(out, Counted(h.RunSummary))
 		}
 	}
-	return s, nil
+	return out, w.Damaged(), nil
 }
 
 func summaryOf(rec *Record, path string) RunSummary {
 	s := RunSummary{ID: rec.ID, Pipeline: rec.Pipeline, File: rec.File, Status: rec.Status, StartedAt: rec.StartedAt,
-		DurationMS: rec.DurationMS, Counts: map[Status]int{}, Path: path}
+		DurationMS: rec.DurationMS, Counts: map[Status]int{}, ResumedFrom: rec.ResumedFrom, Path: path}
 	for _, n := range rec.Nodes {
 		if !n.FannedOut() { // a foreach node counts by its instances
 			s.Counts[n.Status]++
@@ -153,13 +78,16 @@ func summaryOf(rec *Record, path string) RunSummary {
 
 // journalSummary reads the header of a live run's journal; a journal
 // whose pipe is gone (not recovered yet: its record could not be written)
-// is read whole, as RecoverJournal reads it.
+// is read whole, as RecoverJournal reads it, into its run, interrupted (or
+// as it ended, when the journal says so). A dead pipe's journal of which
+// nothing can be read is ErrJournalUnreadable; a live one without its
+// header yet (a run just starting) is no run.
 func journalSummary(path string) (RunSummary, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return RunSummary{}, err
 	}
-	defer f.Close()
+	defer f.Close() // unlocks
 	id := strings.TrimSuffix(filepath.Base(path), JournalSuffix)
 	line, _ := bufio.NewReaderSize(f, 64<<10).ReadBytes('\n')
 	var h JournalHeader
@@ -182,12 +110,13 @@ func journalSummary(path string) (RunSummary, error) {
 		return RunSummary{}, fmt.Errorf("%s: no journal header", path)
 	}
 	return RunSummary{ID: id, Pipeline: h.Pipeline, File: h.File, Status: StatusRunning, StartedAt: h.StartedAt,
-		DurationMS: time.Since(h.StartedAt).Milliseconds(), Counts: map[Status]int{}, Path: path}, nil
+		DurationMS: time.Since(h.StartedAt).Milliseconds(), Counts: map[Status]int{}, ResumedFrom: h.ResumedFrom, Path: path}, nil
 }
 
 // FindRun resolves a run reference to its record's (or, for a run still
 // going, its journal's) path: `last` (the newest run), a run id, a unique
-// prefix of one, or a path to a record or journal file.
+// prefix of one, or a path to a record or journal file. It reads the
+// records it needs to tell, not every record of dir.
 func FindRun(dir, ref string) (string, error) {
 	if ref == "" {
 		return "", fmt.Errorf("%w: no run named: give last, a run id or its start (pipe runs lists them)", ErrNoRun)
@@ -198,46 +127,50 @@ func FindRun(dir, ref string) (string, error) {
 				return in, nil // a record's file name, in the runs directory
 			}
 		}
+		// A record whose run has only its journal (its pipe died), or a
+		// journal whose run has ended since, is read by the other.
+		base := strings.TrimSuffix(strings.TrimSuffix(ref, JournalSuffix), ".json")
+		if !fileExists(ref) && !fileExists(base+".json") && !fileExists(base+JournalSuffix) {
+			return "", fmt.Errorf("%w: there is no file %s; a run is named last, by its id or its unique start (pipe runs lists them), or by its record's file", ErrNoRun, ref)
+		}
 		return ref, nil // a file: read as it is
 	}
 	if in := filepath.Join(dir, ref+".json"); ref != "last" && validRunID(ref) && fileExists(in) {
 		// A whole id. A damaged record is not listed: its reader says
 		// what is wrong. A copy of a record under another name is not
 		// that run (its logs are under the run's own id).
-		s, err := readSummary(in)
+		s, err := readHead(in)
 		if err != nil || s.ID == ref {
 			return in, nil
 		}
 		return "", fmt.Errorf("%w: %s holds run %s, not a run of its own name (a copy?): name the run by its id", ErrNoRun, in, s.ID)
 	}
-	runs, damaged, err := ListRunsDamaged(dir)
+	var keep func(string) bool
+	if ref != "last" {
+		keep = func(id string) bool { return strings.HasPrefix(id, ref) }
+	}
+	w, err := WalkRuns(dir, keep)
 	if err != nil {
 		return "", err
 	}
 	// Damaged records are runs too, named by their file: the newest run,
 	// or the one a prefix names, may be one, and its reader says what is
 	// wrong with it rather than another run answering for it.
-	broken := brokenRuns(dir, damaged)
-	if len(runs) == 0 && len(broken) == 0 {
-		if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
-			return "", fmt.Errorf("%w: %s is a file, not a directory of runs (name the runs directory with --runs-dir)", ErrNoRun, dir)
-		}
-		return "", fmt.Errorf("%w: %s holds no runs (run one with pipe run, or name another with --runs-dir)", ErrNoRun, dir)
-	}
-	if ref == "last" {
-		return newest(runs, broken), nil
-	}
 	var found []RunSummary
-	for _, r := range slices.Concat(runs, broken) {
-		if r.ID == ref {
-			return r.Path, nil
+	for h, ok := w.Next(); ok; h, ok = w.Next() {
+		if ref == "last" || h.ID == ref {
+			return h.Path, nil
 		}
-		if strings.HasPrefix(r.ID, ref) {
-			found = append(found, r)
-		}
+		found = append(found, h.RunSummary)
 	}
 	switch len(found) {
 	case 0:
+		if err := NotRunsDir(dir); err != nil {
+			return "", fmt.Errorf("%w: %w (name the runs directory with --runs-dir)", ErrNoRun, err)
+		}
+		if ref == "last" || !holdsRuns(dir) {
+			return "", fmt.Errorf("%w: %s holds no runs (run one with pipe run, or name another with --runs-dir)", ErrNoRun, dir)
+		}
 		return "", fmt.Errorf("%w: no run in %s has an id starting %q (pipe runs lists them)", ErrNoRun, dir, ref)
 	case 1:
 		return found[0].Path, nil
@@ -249,37 +182,34 @@ func FindRun(dir, ref string) (string, error) {
 	return "", fmt.Errorf("%w: %q is the start of %d run ids (%s...): give more of it", ErrAmbiguousRun, ref, len(found), strings.Join(ids, ", "))
 }
 
-// brokenRuns are the damaged records among names (ListRunsDamaged's) that
-// cannot be read at all, as runs with their file's id and, when the id
-// says it (NewRunID), its start to the second; copies of records under
-// another name, which read, are left out.
-func brokenRuns(dir string, names []string) []RunSummary {
-	var out []RunSummary
-	for _, name := range names {
-		path := filepath.Join(dir, name)
-		if _, err := readSummary(path); err == nil {
-			continue
+// NotRunsDir says what is wrong with dir as a runs directory: it is a
+// file, or a directory above it is. nil when it is a directory, or is not
+// there (the first run makes it).
+func NotRunsDir(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case err == nil && !fi.IsDir():
+		return fmt.Errorf("%s is a file, not a directory of runs", dir)
+	case errors.Is(err, syscall.ENOTDIR):
+		for p := filepath.Dir(dir); p != filepath.Dir(p); p = filepath.Dir(p) {
+			if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+				return fmt.Errorf("%s is not a directory of runs: %s is a file", dir, p)
+			}
 		}
-		id := strings.TrimSuffix(strings.TrimSuffix(name, ".json"), JournalSuffix)
-		started, _ := time.Parse("20060102T150405Z", strings.SplitN(id, "-", 2)[0])
-		out = append(out, RunSummary{ID: id, StartedAt: started, Path: path})
+		return fmt.Errorf("%s is not a directory of runs: a directory above it is a file", dir)
 	}
-	return out
+	return nil
 }
 
-// newest is the path of the newest run: of runs (newest first), or a
-// broken record whose id says it started in a later second.
-func newest(runs, broken []RunSummary) string {
-	best := RunSummary{}
-	if len(runs) > 0 {
-		best = runs[0]
+// holdsRuns reports whether dir holds a run: a record, damaged or not, or
+// a journal of a run going.
+func holdsRuns(dir string) bool {
+	w, err := WalkRuns(dir, nil)
+	if err != nil {
+		return false
 	}
-	for _, b := range broken {
-		if best.Path == "" || b.StartedAt.After(best.StartedAt.Truncate(time.Second)) {
-			best = b
-		}
-	}
-	return best.Path
+	_, ok := w.Next()
+	return ok
 }
 
 // DeleteRun removes run id's record and its node logs from dir, and the

@@ -31,7 +31,10 @@ type JournalHeader struct {
 	FileHash string                 `json:"file_hash,omitempty"`
 	Config   map[string]ConfigValue `json:"config,omitempty"`
 	// PipeVersion is the record's Version: what pipe ran it.
-	PipeVersion string        `json:"pipe_version,omitempty"`
+	PipeVersion string `json:"pipe_version,omitempty"`
+	// ResumedFrom is the record's: pipe runs --prune keeps the run a run
+	// still going keeps nodes of.
+	ResumedFrom string        `json:"resumed_from,omitempty"`
 	Nodes       []JournalNode `json:"nodes"`
 }
 
@@ -56,7 +59,7 @@ func (c *core) writeJournalHeader() error {
 	h := JournalHeader{
 		Version: journalVersion, Run: c.rec.ID, Pipeline: c.rec.Pipeline, File: c.rec.File,
 		StartedAt: c.rec.StartedAt, PID: os.Getpid(), Host: host, FileHash: c.rec.FileHash, Config: c.rec.Config,
-		PipeVersion: c.rec.Version, Nodes: make([]JournalNode, len(c.nodes)),
+		PipeVersion: c.rec.Version, ResumedFrom: c.rec.ResumedFrom, Nodes: make([]JournalNode, len(c.nodes)),
 	}
 	for i := range c.nodes {
 		st := &c.nodes[i]
@@ -146,6 +149,10 @@ func appendJournalHeader(b []byte, h *JournalHeader) ([]byte, error) {
 	if h.PipeVersion != "" {
 		b = append(b, `,"pipe_version":`...)
 		b = appendString(b, h.PipeVersion)
+	}
+	if h.ResumedFrom != "" {
+		b = append(b, `,"resumed_from":`...)
+		b = appendString(b, h.ResumedFrom)
 	}
 	if h.Nodes == nil {
 		return append(b, `,"nodes":null}`...), nil

@@ -160,7 +160,7 @@ func (n *NodeRecord) Duration() time.Duration {
 func NewRunID() string {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
-	return time.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+	return time.Now().UTC().Format(runIDLayout) + "-" + hex.EncodeToString(b[:])
 }
 
 // WriteRecord writes rec to dir/<id>.json atomically: a reader sees the old

@@ -146,7 +146,7 @@ func TestAppendJournalHeaderIsJSONMarshal(t *testing.T) {
 		{Version: 1, Run: "r", Pipeline: "p", StartedAt: at, PID: 7},
 		{Version: 1, Run: "r<1>", Pipeline: "é\u2028\"p\"", File: "a/b&c.yaml", StartedAt: at, PID: 12345, Host: "h\x00st",
 			Nodes: []JournalNode{{ID: "a", Module: "echo"}, {ID: "b<", Module: "exec", Skipped: "skipped by --skip"}, {ID: "\xff", Module: ""}}},
-		{Version: 1, Run: "r", Pipeline: "p", StartedAt: at, PID: 7, FileHash: "0123abcd", PipeVersion: "v1.2 (abc)", Nodes: []JournalNode{{ID: "a", Module: "echo"}},
+		{Version: 1, Run: "r", Pipeline: "p", StartedAt: at, PID: 7, FileHash: "0123abcd", PipeVersion: "v1.2 (abc)", ResumedFrom: "r0", Nodes: []JournalNode{{ID: "a", Module: "echo"}},
 			Config: map[string]ConfigValue{"N": {Value: 3, From: "--set"}, "B": {Value: true, From: "default"}, "S": {Value: "a<b>&c", From: ".env"}, "Z": {Value: nil, From: "default"}, "K": {Value: Masked, From: "environment"}}},
 	} {
 		got, err := appendJournalHeader(nil, &h)

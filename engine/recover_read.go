@@ -55,6 +55,7 @@ func readJournal(r io.Reader, id string, modTime time.Time) (rec *Record, lost, 
 		// only, and the record's path is made from the id.
 		rec.Pipeline, rec.File, rec.StartedAt = head.Pipeline, head.File, head.StartedAt
 		rec.Host, rec.FileHash, rec.Config, rec.Version = head.Host, head.FileHash, head.Config, head.PipeVersion
+		rec.ResumedFrom = head.ResumedFrom
 		why := lostReason
 		if end != nil {
 			why = unwrittenReason

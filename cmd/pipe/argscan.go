@@ -193,13 +193,18 @@ func emptyListFlag(kctx *kong.Context) error {
 		if f := p.Flag; f != nil && (f.Name == "only" || f.Name == "tags") && f.Target.Kind() == reflect.Slice && blankList(f.Target) {
 			return fmt.Errorf("--%s: given nothing: name at least one, or leave the flag out", f.Name)
 		}
+		// A flag that names a run, given "", would mean no run: a plain
+		// run for --resume, a graph without statuses for --run.
+		if f := p.Flag; f != nil && (f.Name == "resume" || f.Name == "run") && f.Target.Kind() == reflect.String && f.Target.String() == "" {
+			return fmt.Errorf("--%s: given nothing: name a run (last, a run id or its unique start; pipe runs lists them), or leave the flag out", f.Name)
+		}
 	}
 	return nil
 }
 
 // joinNegatives writes a negative number given as the value of one of
 // pipe's flags in the flag's word (--max-parallel -1 as
-// --max-parallel=-1): kong reads -1 as a short flag and says to quote it,
+// --max-parallel=-1, -n -1 as --n=-1): kong reads -1 as a short flag and says to quote it,
 // and the flag's own check has the better message (must be at least 1).
 func joinNegatives(app *kong.Application, args []string) []string {
 	toks := scanArgs(app, args, nil)
@@ -209,11 +214,11 @@ func joinNegatives(app *kong.Application, args []string) []string {
 	var out []string
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		if t.kind == tokFlag && strings.HasPrefix(t.text, "--") && i+1 < len(toks) && toks[i+1].kind == tokValue && isNegativeNumber(toks[i+1].text) {
+		if t.kind == tokFlag && t.flag != nil && i+1 < len(toks) && toks[i+1].kind == tokValue && isNegativeNumber(toks[i+1].text) {
 			if out == nil {
 				out = slices.Clone(args[:i])
 			}
-			out = append(out, t.text+"="+toks[i+1].text)
+			out = append(out, "--"+t.flag.Name+"="+toks[i+1].text) // -n -1 as --n=-1
 			i++
 			continue
 		}

@@ -166,7 +166,7 @@ func (c *completer) positional(k int, cur string) []candidate {
 		return pipelineFiles(cur)
 	case (name == "show" || name == "logs") && k == 0:
 		return c.runs("")
-	case name == "logs" && k == 1:
+	case name == "logs" && k >= 1: // several nodes
 		return c.nodesOfRun(c.before[positionalsOf(c.toks)[0]])
 	case name == "modules":
 		var out []candidate
@@ -269,9 +269,12 @@ func (c *completer) runsDir() string {
 // name only, unless it is "").
 func (c *completer) runs(pipeline string) []candidate {
 	out := []candidate{{"last", "the newest run"}}
-	list, _ := engine.ListRuns(c.runsDir())
-	for _, r := range list {
-		if pipeline == "" || r.Pipeline == pipeline {
+	w, err := engine.WalkRuns(c.runsDir(), nil)
+	if err != nil {
+		return out
+	}
+	for h, ok := w.Next(); ok; h, ok = w.Next() { // heads only: no counts
+		if r := h.RunSummary; h.Broken == nil && (pipeline == "" || r.Pipeline == pipeline) {
 			out = append(out, candidate{r.ID, fmt.Sprintf("%s %s %s", r.Pipeline, r.Status, r.StartedAt.Local().Format("2006-01-02 15:04"))})
 		}
 	}

@@ -50,12 +50,15 @@ func predict(e *env, plan *engine.Plan, dir string, ex []engine.Explanation) {
 			skipped[x.Node] = true
 		}
 	}
-	runs, err := engine.ListRuns(dir)
+	w, err := engine.WalkRuns(dir, nil)
 	if err != nil {
 		return
 	}
-	for _, r := range runs {
+	for h, ok := w.Next(); ok; h, ok = w.Next() {
+		r := h.RunSummary
 		switch {
+		case h.Broken != nil:
+			continue
 		case r.Pipeline != plan.Pipeline.Name, r.Status == engine.StatusRunning:
 			continue
 		case r.Status == engine.StatusCancelled, r.Status == engine.StatusInterrupted:

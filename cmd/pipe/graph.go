@@ -42,8 +42,11 @@ func (c *graphCmd) Run(e *env) error {
 		if rec, err = readRun(e, path); err != nil {
 			return err
 		}
-		if rec.Pipeline != plan.Pipeline.Name {
-			e.logs.base.Warn("the run record is of another pipeline", "record", rec.Pipeline, "pipeline", plan.Pipeline.Name)
+		if rec.Pipeline != plan.Pipeline.Name && rec.Pipeline != "" {
+			// Its statuses on nodes of the same ids would be another
+			// pipeline's. A run recovered from the journal of an older
+			// pipe does not say whose it was.
+			return fail(exitFailed, "--run %s: run %s is of pipeline %s, not of %s (%s's)", c.Record, rec.ID, rec.Pipeline, plan.Pipeline.Name, c.File)
 		}
 	}
 	var dot bytes.Buffer

@@ -172,3 +172,40 @@ nodes:
 		t.Errorf("pipe show: exit %d\n%s%s", s.code, s.stdout, s.stderr)
 	}
 }
+
+// (history-recovery with history-prune-logs) A node's logs asked of a
+// journal nothing can be read from say so, as of a damaged record: not
+// that the node printed nothing.
+func TestLogsOfANodeOfAGarbageJournal(t *testing.T) {
+	dir, _ := oneRun(t)
+	junk := filepath.Join(dir, ".pipe/runs/20991127T150006Z-junk0001"+engine.JournalSuffix)
+	os.WriteFile(junk, []byte("garbage\n"), 0o600)
+	for _, args := range [][]string{{"logs", "last", "a"}, {"logs", "last", "a", "b"}} {
+		r := pipeIn(t, dir, nil, args...)
+		if r.code != 1 || strings.Contains(r.stderr, "printed nothing") || !strings.Contains(r.stderr, "junk0001") || !strings.Contains(r.stderr, "cannot be read") {
+			t.Errorf("pipe %s: exit %d\n%s%s", strings.Join(args, " "), r.code, r.stdout, r.stderr)
+		}
+	}
+}
+
+// (history-recovery with history-prune-logs) A run whose pipe died and
+// whose record cannot be written, resumed from an older run, keeps that
+// run through pipe runs --prune, as a run still going does: its kept
+// nodes' logs are there.
+func TestPruneKeepsWhatAnUnsavedRunResumed(t *testing.T) {
+	dir, old := oneRun(t)
+	id := "20991127T145618Z-8af30162"
+	journal := filepath.Join(dir, ".pipe/runs", id+engine.JournalSuffix)
+	os.WriteFile(journal, []byte(`{"journal":1,"run":"`+id+`","pipeline":"p","file":"p.yaml","started_at":"2099-11-27T14:56:18Z","pid":1,"resumed_from":"`+old+`","nodes":[{"id":"a","module":"exec"}]}`+"\n"+
+		`{"run":"`+id+`","node":"a","module":"exec","status":"success","reason":"`+engine.KeptPrefix+old+`","started_at":"2099-11-27T14:56:18Z","finished_at":"2099-11-27T14:56:18Z"}`+"\n"), 0o600)
+	r := pipeLimited(t, dir, "0", "runs", "--prune", "1")
+	if r.code != 0 || !strings.Contains(r.stdout, "deleted 0 run(s), kept 1, and 1 older") {
+		t.Errorf("prune: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".pipe/runs", old+".json")); err != nil {
+		t.Errorf("the run resumed was pruned: %v", err)
+	}
+	if _, err := os.Stat(journal); err != nil {
+		t.Errorf("the journal went: %v", err)
+	}
+}

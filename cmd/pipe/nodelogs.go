@@ -17,36 +17,67 @@ import (
 )
 
 type logsCmd struct {
-	Ref     string `arg:"" name:"run" optional:"" default:"last" help:"The run: last (the default), a run id or a unique start of one."`
-	Node    string `arg:"" optional:"" help:"Only this node's output."`
-	Follow  bool   `short:"f" help:"Keep printing what the nodes write until the run ends."`
-	RunsDir string `help:"Where run records are." default:".pipe/runs"`
+	Ref     string   `arg:"" name:"run" optional:"" default:"last" help:"The run: last (the default), a run id or a unique start of one."`
+	Nodes   []string `arg:"" name:"node" optional:"" help:"Only these nodes' output."`
+	Follow  bool     `short:"f" help:"Keep printing what the nodes write until the run ends."`
+	RunsDir string   `help:"Where run records are." default:".pipe/runs"`
+
+	// Node is the one node printed, of Nodes; only, with -f, the nodes
+	// printed when several are. several marks each line with its node
+	// even when one node is printed at a time.
+	Node    string   `kong:"-"`
+	only    []string `kong:"-"`
+	several bool     `kong:"-"`
 }
 
 // followEvery is how often -f looks for more output.
 const followEvery = 200 * time.Millisecond
 
 func (c *logsCmd) Run(e *env) error {
+	// One write per line costs a system call a line (1.4 million for a
+	// 124 MB log): the output is buffered, and flushed at the end and
+	// before -f waits for more.
+	out := bufio.NewWriterSize(e.stdout, 64<<10)
+	err := c.run(e, out)
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+func (c *logsCmd) run(e *env, out *bufio.Writer) error {
 	if c.Ref == "" {
 		return fail(exitUsage, "name a run: last, a run id or its unique start (pipe runs lists them)")
 	}
 	// A node's log is <run>/<node>.log: an id that is no node's must not
 	// name a file elsewhere (p/../../x).
-	if c.Node != "" && (!filepath.IsLocal(c.Node) || slices.Contains(strings.Split(filepath.ToSlash(c.Node), "/"), "..") || strings.ContainsRune(c.Node, '\\')) {
-		return fail(exitUsage, "%q is not a node id: ids are letters, digits and _, node[key] for an instance and node/child in a sub-pipeline", c.Node)
+	for _, n := range c.Nodes {
+		if n == "" || !filepath.IsLocal(n) || slices.Contains(strings.Split(filepath.ToSlash(n), "/"), "..") || strings.ContainsRune(n, '\\') {
+			return fail(exitUsage, "%q is not a node id: ids are letters, digits and _, node[key] for an instance and node/child in a sub-pipeline", n)
+		}
 	}
 	path, err := engine.FindRun(c.RunsDir, c.Ref)
 	if err != nil {
-		return fail(exitFailed, "%s: %w", c.Ref, err)
+		return fail(exitFailed, "%s: %w%s", c.Ref, err, c.nodeHint(err))
+	}
+	switch {
+	case len(c.Nodes) == 1:
+		c.Node = c.Nodes[0]
+	case len(c.Nodes) > 1 && c.Follow:
+		c.only = c.Nodes
+	case len(c.Nodes) > 1:
+		return c.each(e, out, path)
 	}
 	dir := filepath.Dir(path)
 	id := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".json"), engine.JournalSuffix)
+	asked := id // the run named; id becomes the run a kept node ran in
 	logDir := filepath.Join(dir, id)
+	recs := newRunRecords(dir)
 	offsets := map[string]int64{}
-	hops := 0
+	seen := map[string]bool{id: true}
 	kept := 0 // files printed of nodes kept by --resume, from earlier runs
 	if c.Node == "" && !c.Follow {
-		if kept, err = c.keptLogs(e, dir, id); err != nil {
+		if kept, err = c.keptLogs(e, out, recs, id); err != nil {
 			return err
 		}
 	}
@@ -58,11 +89,16 @@ func (c *logsCmd) Run(e *env) error {
 		if c.Node != "" && len(files) == 0 && !c.Follow {
 			// A node kept by --resume printed in the run it was kept from
 			// (which may have kept it from another).
-			if from := keptFrom(dir, id, c.Node); from != "" && hops < 20 {
-				id, logDir, hops = from, filepath.Join(dir, from), hops+1
+			if from := recs.keptFrom(id, c.Node); from != "" && !seen[from] {
+				seen[from] = true
+				id, logDir = from, filepath.Join(dir, from)
 				continue
 			}
-			return c.noLog(e, dir, id, logDir)
+			if id != asked && recs.gone(id) {
+				// Its log directory may be left: read above, if so.
+				return fail(exitFailed, "node %s of run %s was kept from run %s, which is gone: %s", c.Node, asked, id, goneWhy)
+			}
+			return c.noLog(e, dir, asked, id, logDir)
 		}
 		if len(files) == 0 && len(offsets) == 0 && kept == 0 {
 			if where := onWorkers(dir, id); where != "" {
@@ -74,17 +110,24 @@ func (c *logsCmd) Run(e *env) error {
 			}
 			if !c.Follow || runEnded(dir, id) {
 				// Said, not printed: stdout holds only the nodes' output.
-				fmt.Fprintf(e.stderr, "run %s left no output in %s: its nodes printed nothing, or run in pipe's process (or the directory was removed)\n", id, logDir)
+				what := "its nodes"
+				if c.only != nil {
+					what = "nodes " + strings.Join(c.only, ", ")
+				}
+				fmt.Fprintf(e.stderr, "run %s left no output in %s: %s printed nothing, or run in pipe's process (or the directory was removed)\n", id, logDir, what)
 				return nil
 			}
 		}
 		for _, f := range files {
-			if offsets[f], err = copyFrom(e.stdout, filepath.Join(logDir, f), offsets[f], c.prefix(f)); err != nil {
+			if offsets[f], err = copyFrom(out, filepath.Join(logDir, f), offsets[f], c.prefix(f)); err != nil {
 				return err
 			}
 		}
 		if !c.Follow || runEnded(dir, id) {
 			return nil
+		}
+		if err := out.Flush(); err != nil {
+			return err
 		}
 		select {
 		case <-e.ctx.Done():
@@ -92,6 +135,46 @@ func (c *logsCmd) Run(e *env) error {
 		case <-time.After(followEvery):
 		}
 	}
+}
+
+// each prints the output of several nodes of the run at path, one after
+// the other, each line after its node's id; a node with none is said
+// and the next is printed.
+func (c *logsCmd) each(e *env, out *bufio.Writer, path string) error {
+	say := e.logs.sayer(e.stderr)
+	var last error
+	for _, n := range c.Nodes {
+		one := &logsCmd{Ref: path, RunsDir: c.RunsDir, Node: n, Nodes: []string{n}, several: true}
+		err := one.run(e, out)
+		var xe *exitError
+		if errors.As(err, &xe) && xe.code == exitFailed {
+			if last != nil {
+				say(last.Error())
+			}
+			last = err
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return last
+}
+
+// nodeHint says, when err says no run has an id starting with the run
+// given, and that word is a node of the last run, how to name it.
+func (c *logsCmd) nodeHint(err error) string {
+	if !errors.Is(err, engine.ErrNoRun) || c.Ref == "last" {
+		return ""
+	}
+	last, err := engine.FindRun(c.RunsDir, "last")
+	if err != nil {
+		return ""
+	}
+	if rec, err := engine.ReadRecord(last); err != nil || rec.Nodes[c.Ref] == nil {
+		return ""
+	}
+	return fmt.Sprintf("; %s is a node of the last run: pipe logs last %s", c.Ref, strings.Join(append([]string{c.Ref}, c.Nodes...), " "))
 }
 
 // files lists the log files to print, by node id.
@@ -113,7 +196,10 @@ func (c *logsCmd) files(logDir string) ([]string, error) {
 			return err
 		}
 		name = filepath.ToSlash(name)
-		if c.Node == "" || strings.HasPrefix(name, c.Node+"[") || strings.HasPrefix(name, c.Node+"/") {
+		if c.Node != "" && (strings.HasPrefix(name, c.Node+"[") || strings.HasPrefix(name, c.Node+"/")) ||
+			c.Node == "" && (c.only == nil || slices.ContainsFunc(c.only, func(n string) bool {
+				return name == n+".log" || strings.HasPrefix(name, n+"[") || strings.HasPrefix(name, n+"/")
+			})) {
 			out = append(out, name)
 		}
 		return nil
@@ -128,115 +214,30 @@ func (c *logsCmd) files(logDir string) ([]string, error) {
 	return out, nil
 }
 
-// keptLogs prints, for the logs of a whole run, what its nodes kept by
-// --resume printed in the runs they were kept from (a run kept from a
-// run that kept it too is followed back); it returns how many files it
-// printed. A kept pipeline node's children come with it.
-func (c *logsCmd) keptLogs(e *env, dir, id string) (int, error) {
-	rec, err := engine.ReadRecord(filepath.Join(dir, id+".json"))
-	if err != nil {
-		if files, _ := c.files(filepath.Join(dir, id)); len(files) > 0 && !errors.Is(err, fs.ErrNotExist) {
-			// (With none, the error that ends the command says it.)
-			e.logs.base.Warn("the run's record cannot be read: its nodes' logs are shown, but not those of nodes it kept from earlier runs", "err", err)
-		}
-		return 0, nil
-	}
-	isKept := func(n string) bool {
-		r := rec.Nodes[n]
-		return r != nil && strings.HasPrefix(r.Reason, engine.KeptPrefix)
-	}
-	var kept []string
-	for n := range rec.Nodes {
-		if isKept(n) && !isKept(parentID(n)) {
-			kept = append(kept, n)
-		}
-	}
-	slices.Sort(kept)
-	printed := 0
-	for _, n := range kept {
-		one := &logsCmd{Node: n}
-		for from, hops := keptFrom(dir, id, n), 0; from != "" && hops < 20; from, hops = keptFrom(dir, from, n), hops+1 {
-			files, err := one.files(filepath.Join(dir, from))
-			if err != nil {
-				return printed, err
-			}
-			if len(files) == 0 {
-				continue // kept there too: further back
-			}
-			for _, f := range files {
-				if _, err := copyFrom(e.stdout, filepath.Join(dir, from, f), 0, "["+strings.TrimSuffix(f, ".log")+"] "); err != nil {
-					return printed, err
-				}
-			}
-			printed += len(files)
-			break
-		}
-	}
-	return printed, nil
-}
-
 // prefix marks each line with its node when several nodes' logs are shown.
 func (c *logsCmd) prefix(file string) string {
-	if c.Node != "" && file == c.Node+".log" {
+	if c.Node != "" && file == c.Node+".log" && !c.several {
 		return ""
 	}
 	return "[" + strings.TrimSuffix(file, ".log") + "] "
 }
 
-// keptFrom returns the run that node of run id in dir was kept from by
-// --resume; "" when it was not kept.
-// A child of a kept pipeline node (p/a), or an instance's (p[k]/a), was
-// kept with it; a foreach node none of whose instances ran was kept
-// through them.
-func keptFrom(dir, id, node string) string {
-	rec, err := engine.ReadRecord(filepath.Join(dir, id+".json"))
-	if err != nil {
-		return ""
-	}
-	kept := func(n string) string {
-		if r := rec.Nodes[n]; r != nil {
-			if from, ok := strings.CutPrefix(r.Reason, engine.KeptPrefix); ok && from != id {
-				return from
-			}
-		}
-		return ""
-	}
-	for n := node; n != ""; n = parentID(n) {
-		if from := kept(n); from != "" {
-			return from
-		}
-		if r := rec.Nodes[n]; r != nil && r.FannedOut() {
-			for _, inst := range r.InstanceIDs(n) {
-				if from := kept(inst); from != "" {
-					return from
-				}
-			}
-		}
-	}
-	return ""
-}
-
-// parentID is the node id above id: p for p/a and p[k]; "" for none.
-func parentID(id string) string {
-	if i := strings.LastIndexByte(id, '/'); i >= 0 {
-		return id[:i]
-	}
-	if i := strings.LastIndexByte(id, '['); i > 0 && strings.HasSuffix(id, "]") {
-		return id[:i]
-	}
-	return ""
-}
-
 // noLog says why a node has no log: it printed nothing, or is no node.
-func (c *logsCmd) noLog(e *env, dir, id, logDir string) error {
+// asked is the run named, id the run the node ran in (the same, unless
+// the node was kept by --resume).
+func (c *logsCmd) noLog(e *env, dir, asked, id, logDir string) error {
 	rec, err := engine.ReadRecord(filepath.Join(dir, id+".json"))
 	if errors.Is(err, fs.ErrNotExist) {
 		// Only its journal: a run whose pipe died is recovered first, as
 		// pipe runs and show do, so that its nodes say they were lost. A
 		// run still going has no record yet.
-		if r, rerr := engine.RecoverJournal(filepath.Join(dir, id+engine.JournalSuffix)); rerr == nil && r != nil {
+		// One nothing can be read from is as a damaged record.
+		switch r, rerr := engine.RecoverJournal(filepath.Join(dir, id+engine.JournalSuffix)); {
+		case rerr == nil && r != nil:
 			logRecovered(e, *r)
 			rec, err = r.Record, nil
+		case errors.Is(rerr, engine.ErrJournalUnreadable):
+			err = rerr
 		}
 	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -273,7 +274,13 @@ func (c *logsCmd) noLog(e *env, dir, id, logDir string) error {
 		return fail(exitFailed, "node %s of run %s ran on Temporal worker %s: its log is on that machine, under the worker's --runs-dir (%s)",
 			c.Node, id, rec.Nodes[c.Node].Worker, filepath.Join(".pipe/runs", id, c.Node+".log"))
 	}
-	return fail(exitFailed, "node %s of run %s left no output (%s): it printed nothing, or runs in pipe's process", c.Node, id, filepath.Join(logDir, c.Node+".log"))
+	kept := ""
+	if asked != id {
+		kept = fmt.Sprintf(" (run %s kept it from there)", asked)
+	}
+	// It ran: printing nothing is its output, as a whole run's is.
+	fmt.Fprintf(e.stderr, "node %s of run %s%s left no output (%s): it printed nothing, or runs in pipe's process\n", c.Node, id, kept, filepath.Join(logDir, c.Node+".log"))
+	return nil
 }
 
 // unreadableRun says why the run at path (FindRun's) cannot be read: a
@@ -345,11 +352,19 @@ func copyFrom(w io.Writer, path string, offset int64, prefix string) (int64, err
 	}
 	br := bufio.NewReaderSize(f, 64<<10)
 	for {
-		line, err := br.ReadString('\n')
+		line, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) { // a line longer than the buffer
+			var rest []byte
+			rest, err = br.ReadBytes('\n')
+			line = append(slices.Clip(line), rest...)
+		}
 		if err != nil {
 			return offset, nil // a line still being written waits for its end
 		}
-		if _, werr := fmt.Fprint(w, prefix+line); werr != nil {
+		if _, werr := io.WriteString(w, prefix); werr != nil {
+			return offset, werr
+		}
+		if _, werr := w.Write(line); werr != nil {
 			return offset, werr
 		}
 		offset += int64(len(line))

@@ -1,6 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pipe-run/pipe/engine"
@@ -25,8 +31,50 @@ func TestKeptFrom(t *testing.T) {
 		t.Fatal(err)
 	}
 	for node, want := range map[string]string{"p": "r0", "p/a": "r0", "f": "r0", "f[x]/a": "r0", "n": "", "nope": ""} {
-		if got := keptFrom(dir, rec.ID, node); got != want {
+		if got := newRunRecords(dir).keptFrom(rec.ID, node); got != want {
 			t.Errorf("keptFrom(%s) = %q, want %q", node, got, want)
+		}
+	}
+}
+
+// countWriter counts the writes made to it.
+type countWriter struct {
+	bytes.Buffer
+	writes int
+}
+
+func (w *countWriter) Write(p []byte) (int, error) {
+	w.writes++
+	return w.Buffer.Write(p)
+}
+
+// pipe logs writes its output in blocks, not a write a line: through a
+// pipe, each write is a system call.
+func TestLogsWritesInBlocks(t *testing.T) {
+	dir := t.TempDir()
+	rec := &engine.Record{ID: "20261127T000001Z-bbbbbbbb", Pipeline: "p", Status: engine.StatusSuccess,
+		Nodes: map[string]*engine.NodeRecord{"a": {Module: "exec", Status: engine.StatusSuccess}}}
+	if _, err := engine.WriteRecord(dir, rec); err != nil {
+		t.Fatal(err)
+	}
+	log := strings.Repeat("2026-11-27T00:00:01.000Z stdout a line\n", 10000)
+	os.MkdirAll(filepath.Join(dir, rec.ID), 0o755)
+	os.WriteFile(filepath.Join(dir, rec.ID, "a.log"), []byte(log), 0o600)
+	for _, node := range []string{"a", ""} {
+		out := &countWriter{}
+		e := &env{ctx: context.Background(), stdout: out, stderr: io.Discard, logs: newLogs(io.Discard, false, "text")}
+		if err := (&logsCmd{Ref: "last", Node: node, RunsDir: dir}).Run(e); err != nil {
+			t.Fatal(err)
+		}
+		want := log
+		if node == "" {
+			want = strings.ReplaceAll("\n"+log, "\n2026", "\n[a] 2026")[1:]
+		}
+		if out.String() != want {
+			t.Errorf("logs %q: printed %d bytes, want %d", node, out.Len(), len(want))
+		}
+		if out.writes > 10 {
+			t.Errorf("logs %q: %d writes for 10,000 lines", node, out.writes)
 		}
 	}
 }

@@ -18,17 +18,22 @@ func fileHash(plan *engine.Plan) string { return plan.SourceHash() }
 // pipeline name (the file may be named otherwise from elsewhere). The
 // error, when there is none, is a usage error of flag.
 func lastRunOf(dir string, plan *engine.Plan, file, flag string) (string, error) {
-	runs, _ := engine.ListRuns(dir)
 	byName := ""
-	for _, r := range runs {
-		if r.Pipeline != plan.Pipeline.Name || r.Status == engine.StatusRunning {
-			continue
-		}
-		if filepath.Clean(r.File) == filepath.Clean(file) {
-			return r.ID, nil
-		}
-		if byName == "" {
-			byName = r.ID
+	if w, err := engine.WalkRuns(dir, nil); err == nil {
+		// Newest first, until a run of the same file: the runs of other
+		// pipelines and files before it are read no further than their
+		// head line.
+		for h, ok := w.Next(); ok; h, ok = w.Next() {
+			r := h.RunSummary
+			if h.Broken != nil || r.Pipeline != plan.Pipeline.Name || r.Status == engine.StatusRunning {
+				continue
+			}
+			if filepath.Clean(r.File) == filepath.Clean(file) {
+				return r.ID, nil
+			}
+			if byName == "" {
+				byName = r.ID
+			}
 		}
 	}
 	if byName == "" {
@@ -40,10 +45,15 @@ func lastRunOf(dir string, plan *engine.Plan, file, flag string) (string, error)
 // warnNewerDamaged says which records (or journals) of dir newer than run
 // id cannot be read: one may be the run the user meant by last, and pipe
 // cannot tell whose pipeline it was. use says what id is taken for
-// (resumed, drawn, measured).
+// (resumed, drawn, measured). Only the runs newer than id are read.
 func warnNewerDamaged(e *env, dir, id, use string) {
-	_, damaged, _ := engine.ListRunsDamaged(dir)
-	for _, name := range damaged {
+	w, err := engine.WalkRuns(dir, func(other string) bool { return other > id })
+	if err != nil {
+		return
+	}
+	for _, ok := w.Next(); ok; _, ok = w.Next() {
+	}
+	for _, name := range w.Damaged() {
 		other := strings.TrimSuffix(strings.TrimSuffix(name, ".json"), engine.JournalSuffix)
 		stamp, _, _ := strings.Cut(other, "-")
 		if _, err := time.Parse("20060102T150405Z", stamp); err == nil && other > id {

@@ -17,38 +17,47 @@ type runsCmd struct {
 	Pipeline string `help:"Only the runs of this pipeline: its name or its file." placeholder:"NAME|FILE"`
 	N        int    `short:"n" help:"How many runs to list, newest first (0: all)." default:"20"`
 	JSON     bool   `help:"Print the runs as a JSON array."`
-	Prune    *int   `help:"Delete all but the KEEP newest finished runs (of --pipeline, when given): records and node logs." placeholder:"KEEP"`
+	Prune    *int   `help:"Delete all but the KEEP newest finished runs (of --pipeline, when given) and the runs they kept nodes from: records and node logs." placeholder:"KEEP"`
 }
 
 func (c *runsCmd) Run(e *env) error {
 	if c.N < 0 {
 		return fail(exitUsage, "-n %d: give a count of runs, or 0 for all", c.N)
 	}
-	if fi, err := os.Stat(c.RunsDir); err == nil && !fi.IsDir() {
-		return fail(exitFailed, "--runs-dir %s is a file, not a directory of runs", c.RunsDir)
+	if err := engine.NotRunsDir(c.RunsDir); err != nil {
+		return fail(exitFailed, "--runs-dir %w", err)
 	}
 	recoverRuns(e, c.RunsDir, true) // a run whose pipe was killed shows as interrupted
-	runs, damaged, err := engine.ListRunsDamaged(c.RunsDir)
+	// The walk reads records newest first, each only as far as it needs:
+	// -n 5 of 10,000 runs reads a few.
+	w, err := engine.WalkRuns(c.RunsDir, nil)
 	if err != nil {
 		return err
 	}
-	if len(damaged) > 0 {
+	var shown, runs []engine.RunSummary
+	seen := 0 // runs walked, of every pipeline
+	for c.Prune != nil || c.N == 0 || len(shown) < c.N {
+		h, ok := w.Next()
+		if !ok {
+			break
+		}
+		if h.Broken != nil {
+			continue
+		}
+		seen++
+		if c.Prune != nil {
+			runs = append(runs, h.RunSummary)
+		} else if c.matches(h.RunSummary) {
+			shown = append(shown, engine.Counted(h.RunSummary))
+		}
+	}
+	if damaged := w.Damaged(); len(damaged) > 0 {
 		// Not listed, and never pruned: say so rather than lose them quietly.
 		e.logs.base.Warn("files in the runs directory are not records or journals pipe can read (cut short, changed by hand, or not pipe's): they are left as they are; pipe show FILE says what is wrong",
 			"dir", c.RunsDir, "files", strings.Join(clipList(damaged, 5), ", "))
 	}
 	if c.Prune != nil {
 		return c.prune(e, runs)
-	}
-	var shown []engine.RunSummary
-	for _, r := range runs {
-		if !c.matches(r) {
-			continue
-		}
-		if c.N > 0 && len(shown) == c.N {
-			break
-		}
-		shown = append(shown, r)
 	}
 	if c.JSON {
 		if shown == nil {
@@ -59,8 +68,8 @@ func (c *runsCmd) Run(e *env) error {
 		return enc.Encode(shown)
 	}
 	if len(shown) == 0 {
-		if len(runs) > 0 {
-			fmt.Fprintf(e.stderr, "no runs of %s in %s (it holds %d of other pipelines: pipe runs lists them)\n", c.Pipeline, c.RunsDir, len(runs))
+		if seen > 0 {
+			fmt.Fprintf(e.stderr, "no runs of %s in %s (it holds %d of other pipelines: pipe runs lists them)\n", c.Pipeline, c.RunsDir, seen)
 			return nil
 		}
 		fmt.Fprintf(e.stderr, "no runs in %s\n", c.RunsDir)
@@ -91,30 +100,6 @@ func took(status engine.Status, ms int64, before, after string) string {
 		return before + d + after
 	}
 	return d
-}
-
-// prune deletes the finished runs past the newest KEEP: each record, and
-// the directory of its node logs. Runs still going are never touched.
-func (c *runsCmd) prune(e *env, runs []engine.RunSummary) error {
-	if *c.Prune < 0 {
-		return fail(exitUsage, "--prune %d: give how many runs to keep", *c.Prune)
-	}
-	kept, deleted := 0, 0
-	for _, r := range runs {
-		if r.Status == engine.StatusRunning || !c.matches(r) {
-			continue
-		}
-		if kept < *c.Prune {
-			kept++
-			continue
-		}
-		if err := engine.DeleteRun(c.RunsDir, r.ID); err != nil {
-			return err
-		}
-		deleted++
-	}
-	fmt.Fprintf(e.stdout, "deleted %d run(s), kept %d\n", deleted, kept)
-	return nil
 }
 
 // matches reports whether run r is of --pipeline: its name, or its file

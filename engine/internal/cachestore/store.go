@@ -155,7 +155,7 @@ func decode(data []byte, ingredients bool) (*Entry, []byte, error) {
 
 // Put writes e, with the log file at logPath ("" or a missing file for
 // none), replacing any entry of the same key. Concurrent Puts of one key
-// leave one of them whole.
+// leave one of them whole. A zero Created is set to now.
 func (s *Store) Put(e *Entry, logPath string) error {
 	path, err := s.path(e.Key)
 	if err != nil {
@@ -166,6 +166,9 @@ func (s *Store) Put(e *Entry, logPath string) error {
 		return err
 	}
 	e.LogSize = int64(len(log))
+	if e.Created.IsZero() {
+		e.Created = time.Now().UTC()
+	}
 	head, err := json.Marshal(e)
 	if err != nil {
 		return err

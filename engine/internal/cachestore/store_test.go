@@ -236,3 +236,16 @@ func TestLast(t *testing.T) {
 		t.Error("another node's last entry")
 	}
 }
+
+// An entry says when it was made.
+func TestPutSetsCreated(t *testing.T) {
+	s := Open(t.TempDir())
+	before := time.Now()
+	if err := s.Put(entry(key(1)), ""); err != nil {
+		t.Fatal(err)
+	}
+	e, _, err := s.Get(key(1))
+	if err != nil || e.Created.Before(before.Add(-time.Second)) || e.Created.After(time.Now()) {
+		t.Errorf("created %v, err %v", e.Created, err)
+	}
+}

@@ -43,7 +43,7 @@ nodes:
 		{"--run given nothing", dir, []string{"graph", "p.yaml", "--run="}, 2, "", "--run: given nothing"},
 		{"-n below 0", dir, []string{"runs", "-n", "-1"}, 2, "", "-n -1: give a count of runs, or 0 for all"},
 		{"-n 0 lists all", dir, []string{"runs", "-n", "0"}, 0, "2 success, 1 error", ""},
-		{"a path that is no file", dir, []string{"show", "../../x"}, 1, "", "no such run: there is no file ../../x; a run is named last, by its id or its unique start"},
+		{"a path that is no file", dir, []string{"show", "../no-such-file"}, 1, "", "no such run: there is no file ../no-such-file; a run is named last, by its id or its unique start"},
 		{"runs under a file", notDir, []string{"runs"}, 1, "", "--runs-dir .pipe/runs is not a directory of runs: .pipe is a file"},
 		{"show under a file", notDir, []string{"show"}, 1, "", ".pipe/runs is not a directory of runs: .pipe is a file"},
 		{"graph with another pipeline's run", dir, []string{"graph", "q.yaml", "--run", "2"}, 1, "", "is of pipeline p, not of q (q.yaml's)"},

@@ -102,7 +102,7 @@ func (c *runCmd) resume(e *env, plan *engine.Plan) (resumed, error) {
 			return resumed{}, fail(exitFailed, "--resume %s: since run %s, the pipeline file (or a sub-pipeline file) changed, and that run's record does not say what its nodes were (node %s has no definition: an earlier pipe wrote it), so the outputs it would keep may be stale (--force keeps them anyway; a plain run runs all)", c.Resume, prev.ID, id)
 		}
 	}
-	r := resumed{keep: keptNodes(prev, c.Force), from: prev.ID}
+	r := resumed{keep: keepable(prev, c.Force), from: prev.ID}
 	if !c.Force {
 		r.config = prev.Config
 		if r.config == nil {
@@ -129,9 +129,9 @@ func undefinedNode(prev *engine.Record) string {
 	return ""
 }
 
-// keptNodes returns what prev's successful nodes left, by id; with force,
+// keepable returns what prev's successful nodes left, by id; with force,
 // without their definitions, so that none is run again for an edit.
-func keptNodes(prev *engine.Record, force bool) map[string]engine.Kept {
+func keepable(prev *engine.Record, force bool) map[string]engine.Kept {
 	keep := map[string]engine.Kept{}
 	for id, n := range prev.Nodes {
 		if n.Status == engine.StatusSuccess {

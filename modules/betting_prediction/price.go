@@ -138,7 +138,16 @@ func backtest(rows []row, rule Rule, resamples int) map[string]any {
 			"favourite_roi":     round4(favProfit / float64(matches)),
 		}
 	}
-	if len(profits) == 0 {
+	switch {
+	case len(rows) == 0:
+		// sports_predictor held nothing out (one season of data): there is
+		// nothing to backtest, which is not the same as no value found.
+		out["verdict"] = "nothing to backtest: the evaluation holds no held-out matches (sports_predictor holds out the seasons after the first: give it two seasons or more)"
+		return out
+	case matches == 0:
+		out["verdict"] = fmt.Sprintf("nothing to backtest: none of the %d held-out matches has both odds and a result (give odds: the odds input)", len(rows))
+		return out
+	case len(profits) == 0:
 		out["verdict"] = fmt.Sprintf("no bets: no held-out match reached an expected value of %.0f%%", rule.MinEdge*100)
 		return out
 	}

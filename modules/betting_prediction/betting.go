@@ -24,7 +24,7 @@ func init() {
 			"the same rule on held-out predictions (ROI with a bootstrap 95% interval, max drawdown).",
 		// Version 2: the node cache's key; raise it when the same inputs
 		// would now be priced otherwise.
-		Version: "2",
+		Version: "3",
 		Inputs: []modules.Field{
 			{Name: "predictions", Type: modules.List, Required: true, Description: "sports_predictor's predictions (rows with home, away, p_home, p_draw, p_away, odds)", Example: "${{ nodes.sports_predictor.outputs.predictions }}"},
 			{Name: "evaluation", Type: modules.List, Description: "held-out predictions with results and odds, to backtest on (sports_predictor's evaluation output)"},
@@ -145,6 +145,9 @@ func addOdds(ctx context.Context, in *modules.Input, rows []row, path, what stri
 	join, err := joinOdds(ctx, rows, path)
 	if err != nil {
 		return err
+	}
+	if join.bad > 0 {
+		in.Logger.Warn("odds: odds that are not finite or not above 1 are treated as missing", "matches", join.bad, "first", join.firstBad, "file", path)
 	}
 	if len(join.renamed) > 0 {
 		in.Logger.Info("odds: club names read as those of the "+what, "names", strings.Join(join.renamed, ", "))

@@ -2,6 +2,7 @@ package betting_prediction
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 
@@ -40,6 +41,57 @@ func TestEmptyEvaluation(t *testing.T) {
 			}
 			if !strings.Contains(out.Message, tc.verdict) {
 				t.Errorf("message %q does not give the verdict", out.Message)
+			}
+		})
+	}
+}
+
+// Odds that are not finite or not above 1 are no odds: such a prediction
+// is not priced, and a held-out match with them stays out of the backtest,
+// its yardsticks and the market's figures, which stay finite.
+func TestUnusableOddsAreNotPriced(t *testing.T) {
+	good := pred("A", "B", [3]float64{0.3, 0.3, 0.4}, [3]float64{2.0, 3.5, 3.0}, "home")
+	for _, tc := range []struct {
+		name string
+		odds [3]float64
+	}{
+		{"infinite draw", [3]float64{2.0, math.Inf(1), 3.0}},
+		{"minus infinity", [3]float64{2.0, 3.5, math.Inf(-1)}},
+		{"NaN", [3]float64{math.NaN(), 3.5, 3.0}},
+		{"zero", [3]float64{2.0, 3.5, 0}},
+		{"negative", [3]float64{2.0, 3.5, -2}},
+		{"one", [3]float64{1, 3.5, 3.0}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := pred("C", "D", [3]float64{0.3, 0.3, 0.4}, tc.odds, "draw")
+			var ev []any
+			for range 50 {
+				ev = append(ev, good, bad)
+			}
+			out, err := Betting{}.Run(context.Background(), input(map[string]any{"predictions": []any{good, bad}, "evaluation": ev}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			modtest.CheckOutputs(t, "betting_prediction", out.Values)
+			if s := out.Values["summary"].(map[string]any); s["matches_priced"] != 1 {
+				t.Errorf("summary %v: want the one match with usable odds priced", s)
+			}
+			for _, b := range out.Values["priced"].([]any) {
+				if b.(map[string]any)["home"] == "C" {
+					t.Errorf("priced %v", b)
+				}
+			}
+			bt := out.Values["backtest"].(map[string]any)
+			if bt["matches"] != 50 {
+				t.Errorf("backtest on %v matches, want the 50 with usable odds", bt["matches"])
+			}
+			for name, v := range bt["baselines"].(map[string]any) {
+				if f := v.(float64); math.IsInf(f, 0) || math.IsNaN(f) {
+					t.Errorf("baseline %s = %v", name, f)
+				}
+			}
+			if ll := bt["market"].(map[string]any)["log_loss"].(float64); math.IsInf(ll, 0) || math.IsNaN(ll) || bt["market"].(map[string]any)["n"] != 50 {
+				t.Errorf("market %v", bt["market"])
 			}
 		})
 	}

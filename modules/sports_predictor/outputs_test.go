@@ -2,6 +2,7 @@ package sports_predictor
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,5 +64,49 @@ func TestOutputsAreTheirDeclaredTypes(t *testing.T) {
 				t.Errorf("metrics note %q, want %q", note, tc.note)
 			}
 		})
+	}
+}
+
+// Held-out matches with odds that are not finite or not above 1 have no
+// odds: the market's log loss is over the others, finite, and the metrics
+// count the matches whose odds were dropped.
+func TestUnusableOddsLeaveTheMarket(t *testing.T) {
+	clean := seasonsCSV(t, []string{"2017-2018", "2018-2019"}, 50)
+	data, err := os.ReadFile(clean)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	damage := []string{"2.0,inf,4.0", "NaN,3.0,4.0", "2.0,3.0,0", "2.0,3.0,-2", "+Inf,3.0,4.0"}
+	for k, odds := range damage { // held-out rows: the second season's
+		i := 52 + 9*k
+		lines[i] = strings.Replace(lines[i], "2.0,3.0,4.0", odds, 1)
+	}
+	damaged := filepath.Join(t.TempDir(), "damaged.csv")
+	os.WriteFile(damaged, []byte(strings.Join(lines, "\n")), 0o644)
+
+	out, err := run(t, map[string]any{"data": damaged})
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics := out.Values["metrics"].(map[string]any)
+	market := metrics["market"].(map[string]any)
+	if metrics["odds_dropped"] != len(damage) || market["n"] != 50-len(damage) {
+		t.Errorf("odds_dropped %v, market n %v: want %d dropped, %d priced", metrics["odds_dropped"], market["n"], len(damage), 50-len(damage))
+	}
+	// Every usable price is the same, so the market's log loss is that
+	// of its de-margined probabilities on the matches left.
+	ll := market["log_loss"].(float64)
+	if math.IsInf(ll, 0) || math.IsNaN(ll) || ll > 2 {
+		t.Errorf("market log loss %v", ll)
+	}
+	for _, r := range out.Values["evaluation"].([]any) {
+		if o, ok := r.(map[string]any)["odds"].(map[string]any); ok {
+			for k, v := range o {
+				if f := v.(float64); math.IsInf(f, 0) || !(f > 1) {
+					t.Errorf("evaluation row keeps odds %s = %v", k, f)
+				}
+			}
+		}
 	}
 }

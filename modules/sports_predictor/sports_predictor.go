@@ -27,7 +27,7 @@ func init() {
 			"saves or loads it, and predicts home/draw/away probabilities and expected goals for fixtures.",
 		// Version 2: the node cache's key; raise it when a change to the
 		// fit or the evaluation gives other outputs for the same inputs.
-		Version: "2",
+		Version: "3",
 		Inputs: []modules.Field{
 			{Name: "data", Type: modules.String, Default: Synthetic, Files: true, Description: "results: a CSV path, directory, glob or http(s) URL; \"synthetic\" for the built-in synthetic league", Example: "../shared/data/odds/england_premier-league.csv"},
 			{Name: "method", Type: modules.String, Default: string(model.MethodBlend), Description: "blend (the average of the other two, best on the seasons the settings were tuned on), dixon_coles or elo", Enum: []string{"blend", "dixon_coles", "elo"}},
@@ -91,6 +91,10 @@ func (Predictor) Run(ctx context.Context, in *modules.Input) (*modules.Output, e
 	} else if ms, src, err = football.Read(ctx, source, in.String("cache_dir")); err != nil {
 		return nil, err
 	}
+	if src.BadOdds > 0 {
+		in.Logger.Warn("odds that are not finite or not above 1 are treated as missing: those matches have no odds (the market's figures and the backtest leave them out)",
+			"matches", src.BadOdds, "first", src.FirstBadOdds)
+	}
 	played := playedOnly(ms)
 	if len(played) == 0 && in.String("mode") != "load" {
 		return nil, fmt.Errorf("%s: no played matches to fit on", source)
@@ -131,6 +135,9 @@ func (Predictor) Run(ctx context.Context, in *modules.Input) (*modules.Output, e
 		metricsOut = ev.metrics
 		metricsOut["synthetic"] = synthetic
 		message = ev.summary
+	}
+	if src.BadOdds > 0 {
+		metricsOut["odds_dropped"] = src.BadOdds
 	}
 	values["metrics"] = metricsOut
 	modelOut := map[string]any{

@@ -28,8 +28,13 @@ type Source struct {
 	Layout string   `json:"layout"`
 	// OddsColumns names the odds columns used, if any.
 	OddsColumns string `json:"odds_columns,omitempty"`
-	Matches     int    `json:"matches"`
-	Fixtures    int    `json:"fixtures"`
+	// BadOdds counts the matches whose odds were given but not usable
+	// (not finite, or 1 or less) and were dropped; FirstBadOdds is the
+	// first one's file:line.
+	BadOdds      int    `json:"bad_odds,omitempty"`
+	FirstBadOdds string `json:"first_bad_odds,omitempty"`
+	Matches      int    `json:"matches"`
+	Fixtures     int    `json:"fixtures"`
 }
 
 // Read reads matches from source: a CSV file, a directory of CSV files, a
@@ -72,6 +77,12 @@ func Read(ctx context.Context, source, cacheDir string) ([]Match, Source, error)
 			src.Matches++
 		} else {
 			src.Fixtures++
+		}
+		if all[i].BadOdds {
+			if src.BadOdds == 0 {
+				src.FirstBadOdds = all[i].Source
+			}
+			src.BadOdds++
 		}
 	}
 	if len(all) == 0 {
@@ -249,10 +260,18 @@ func Parse(name string, data []byte) ([]Match, string, string, error) {
 			return nil, "", "", fmt.Errorf("%s:%d: %w", name, line, perr)
 		}
 		if odds != nil {
+			given := false
 			for k, i := range odds {
 				if i < len(rec) {
-					m.Odds[k], _ = strconv.ParseFloat(strings.TrimSpace(rec[i]), 64)
+					text := strings.TrimSpace(rec[i])
+					given = given || text != ""
+					m.Odds[k], _ = strconv.ParseFloat(text, 64)
 				}
+			}
+			if !m.HasOdds() {
+				// inf, NaN, 0 or -2 is no price: the match has no odds,
+				// as one with empty cells, and Read counts it.
+				m.Odds, m.BadOdds = [3]float64{}, given
 			}
 		}
 		out = append(out, m)

@@ -112,7 +112,7 @@ func (Predictor) Run(ctx context.Context, in *modules.Input) (*modules.Output, e
 	if err != nil {
 		return nil, err
 	}
-	if err := checkTeams(fixtures, fitted, football.Teams(played)); err != nil {
+	if err := checkTeams(fixtures, fitted, file.Teams(), football.Teams(played), loaded, in.String("model")); err != nil {
 		return nil, err
 	}
 	predictions := make([]any, 0, len(fixtures))
@@ -140,9 +140,13 @@ func (Predictor) Run(ctx context.Context, in *modules.Input) (*modules.Output, e
 		metricsOut["odds_dropped"] = src.BadOdds
 	}
 	values["metrics"] = metricsOut
+	teams := len(football.Teams(played))
+	if loaded {
+		teams = len(file.Teams()) // the model's, which may be of other data
+	}
 	modelOut := map[string]any{
 		"method": string(opts.Method), "synthetic": synthetic, "loaded": loaded,
-		"teams": len(football.Teams(played)), "matches": len(played), "data": src.Files, "layout": src.Layout,
+		"teams": teams, "matches": len(played), "data": src.Files, "layout": src.Layout,
 		"fitted_at": file.FittedAt.Format(time.RFC3339), "fingerprint": file.Fingerprint,
 	}
 	if path := in.String("model"); path != "" {

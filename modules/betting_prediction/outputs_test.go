@@ -96,3 +96,14 @@ func TestUnusableOddsAreNotPriced(t *testing.T) {
 		})
 	}
 }
+
+// An odds file that is not there is named with its input and the config
+// key that set it.
+func TestMissingOddsFile(t *testing.T) {
+	in := input(map[string]any{"predictions": []any{map[string]any{"home": "A", "away": "B", "p_home": 0.5, "p_draw": 0.3, "p_away": 0.2}}, "odds": "nope.csv"})
+	in.Dir, in.Env = t.TempDir(), []string{"ODDS=nope.csv"}
+	_, err := Betting{}.Run(context.Background(), in)
+	if err == nil || !strings.Contains(err.Error(), `input odds: no such file or directory "nope.csv" (from config ODDS; a relative path resolves against the pipeline's base directory`) {
+		t.Errorf("error %v", err)
+	}
+}

@@ -33,8 +33,17 @@ type Source struct {
 	// first one's file:line.
 	BadOdds      int    `json:"bad_odds,omitempty"`
 	FirstBadOdds string `json:"first_bad_odds,omitempty"`
-	Matches      int    `json:"matches"`
-	Fixtures     int    `json:"fixtures"`
+	// Duplicates counts the matches read a second time (the same season,
+	// date or round, and clubs), which were dropped; FirstDuplicate is
+	// the first one's file:line.
+	Duplicates     int    `json:"duplicates,omitempty"`
+	FirstDuplicate string `json:"first_duplicate,omitempty"`
+	// Overlaps says, per pair of files, which matches both hold under
+	// other names or dates (a season in two layouts): they are kept, and
+	// count twice.
+	Overlaps []string `json:"overlaps,omitempty"`
+	Matches  int      `json:"matches"`
+	Fixtures int      `json:"fixtures"`
 }
 
 // Read reads matches from source: a CSV file, a directory of CSV files, a
@@ -72,6 +81,10 @@ func Read(ctx context.Context, source, cacheDir string) ([]Match, Source, error)
 		all = append(all, ms...)
 	}
 	Sort(all)
+	all, src.Duplicates, src.FirstDuplicate = dedupe(all)
+	if len(files) > 1 {
+		src.Overlaps = overlaps(all)
+	}
 	for i := range all {
 		if all[i].Played() {
 			src.Matches++
@@ -194,6 +207,10 @@ func Parse(name string, data []byte) ([]Match, string, string, error) {
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
 	header, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, "", "", fmt.Errorf("%s: the file is empty: want a header line (%s, or %s) and a line a match",
+			name, strings.Join(footballData, ","), strings.Join(oddsLayout, ","))
+	}
 	if err != nil {
 		return nil, "", "", fmt.Errorf("%s:1: reading the header: %w", name, err)
 	}

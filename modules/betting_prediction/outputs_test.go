@@ -2,6 +2,7 @@ package betting_prediction
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -105,5 +106,41 @@ func TestMissingOddsFile(t *testing.T) {
 	_, err := Betting{}.Run(context.Background(), in)
 	if err == nil || !strings.Contains(err.Error(), `input odds: no such file or directory "nope.csv" (from config ODDS; a relative path resolves against the pipeline's base directory`) {
 		t.Errorf("error %v", err)
+	}
+}
+
+// The verdict prints the ROI and interval the backtest holds, rounded
+// once: a table made from the output (pipelines/leagues.yaml), the
+// dashboard and the verdict show the same figure.
+func TestVerdictPrintsTheStoredROI(t *testing.T) {
+	const n = 400
+	for wins := 80; wins <= 200; wins += 3 {
+		t.Run(fmt.Sprint(wins), func(t *testing.T) {
+			var ev []any
+			for i := range n {
+				res := "home"
+				if i < wins {
+					res = "away"
+				}
+				ev = append(ev, pred("A", "B", [3]float64{0.3, 0.3, 0.4}, [3]float64{2.0, 3.5, 2.85}, res))
+			}
+			out, err := Betting{}.Run(context.Background(), input(map[string]any{"predictions": []any{}, "evaluation": ev}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			bt := out.Values["backtest"].(map[string]any)
+			roi, ci := bt["roi"].(float64), bt["roi_ci95"].([]any)
+			for _, x := range []float64{roi, ci[0].(float64), ci[1].(float64)} {
+				if k := x * 1000; math.Abs(k-math.Round(k)) > 1e-6 {
+					t.Errorf("%v is not rounded to a tenth of a percent: shown with one decimal, it is rounded twice", x)
+				}
+			}
+			verdict := bt["verdict"].(string)
+			want := fmt.Sprintf("ROI %+.1f%% over %d bets", roi*100, n)
+			interval := fmt.Sprintf("[%+.1f%%, %+.1f%%]", ci[0].(float64)*100, ci[1].(float64)*100)
+			if !strings.Contains(verdict, want) || !strings.Contains(verdict, interval) {
+				t.Errorf("verdict %q, want %q and %q: the figures the output holds (roi %v)", verdict, want, interval, roi)
+			}
+		})
 	}
 }

@@ -34,6 +34,8 @@ func TestMissingFilesAreExplained(t *testing.T) {
 			[]string{`input data: no such file or directory "/nonexistent"`}, []string{"config"}},
 		{"two keys hold the value", map[string]any{"data": "/nonexistent"}, []string{"DATA=/nonexistent", "ODDS=/nonexistent"},
 			[]string{`input data: no such file or directory "/nonexistent"`}, []string{"config"}},
+		{"data, a glob that matches nothing", map[string]any{"data": "results/*.csv"}, []string{"DATA=results/*.csv"},
+			[]string{`input data: no file matches "results/*.csv" (from config DATA; a relative path resolves against the pipeline's base directory`}, nil},
 		{"fixtures", map[string]any{"fixtures": "/nonexistent.csv"}, []string{"FIXTURES=/nonexistent.csv"},
 			[]string{`input fixtures: no such file or directory "/nonexistent.csv" (from config FIXTURES)`}, []string{"stat "}},
 		{"mode load, no model", map[string]any{"mode": "load", "model": "missing.json"}, []string{"SPORTS_MODEL=missing.json"},

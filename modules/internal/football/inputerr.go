@@ -19,6 +19,9 @@ func MissingFile(in *modules.Input, input, raw string, err error) error {
 	if err == nil || !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
+	if nm := (*noMatchError)(nil); errors.As(err, &nm) {
+		return fmt.Errorf("input %s: no file matches %q%s", input, raw, Where(in, raw))
+	}
 	return fmt.Errorf("input %s: no such file or directory %q%s", input, raw, Where(in, raw))
 }
 

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -129,13 +130,19 @@ func expand(source string) ([]string, error) {
 			return nil, fmt.Errorf("%s: %w", source, gerr)
 		}
 		if len(files) == 0 {
-			return nil, fmt.Errorf("%s: no file matches", source)
+			return nil, &noMatchError{source}
 		}
 		slices.Sort(files)
 		return files, nil
 	}
 	return nil, err
 }
+
+// noMatchError is a glob that matches no file: a missing file too.
+type noMatchError struct{ glob string }
+
+func (e *noMatchError) Error() string        { return e.glob + ": no file matches" }
+func (e *noMatchError) Is(target error) bool { return target == fs.ErrNotExist }
 
 // download fetches url into cacheDir once; later calls read the cache.
 func download(ctx context.Context, url, cacheDir string) (string, error) {

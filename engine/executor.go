@@ -136,7 +136,7 @@ func (l *local) Execute(ctx context.Context, t Task) (*modules.Output, error) {
 		dropLargeValues(err)
 		return nil, err
 	}
-	out = normalize(out)
+	out = emptyDeclared(info, normalize(out))
 	if err := checkSize(out); err != nil {
 		return nil, err
 	}

@@ -309,6 +309,40 @@ func normalize(out *modules.Output) *modules.Output {
 	return &modules.Output{Message: out.Message, Values: values}
 }
 
+// emptyDeclared gives an output the module declares a list or a map, and
+// left nil, its empty value: a Go module's nil slice means none, and the
+// next node's input, typed as the output is, wants an empty list there,
+// not null. An output left out stays out.
+func emptyDeclared(info *modules.Info, out *modules.Output) *modules.Output {
+	if out == nil || info == nil {
+		return out
+	}
+	for _, f := range info.Outputs {
+		v, ok := out.Values[f.Name]
+		if !ok {
+			continue
+		}
+		switch x := v.(type) {
+		case nil:
+			switch f.Type {
+			case modules.List:
+				out.Values[f.Name] = []any{}
+			case modules.Map:
+				out.Values[f.Name] = map[string]any{}
+			}
+		case []any:
+			if x == nil && f.Type == modules.List {
+				out.Values[f.Name] = []any{}
+			}
+		case map[string]any:
+			if x == nil && f.Type == modules.Map {
+				out.Values[f.Name] = map[string]any{}
+			}
+		}
+	}
+	return out
+}
+
 // jsonSafe returns outputs as the run record holds them: non-finite numbers
 // as their text (see modules.JSONSafe).
 func jsonSafe(outputs map[string]any) map[string]any {

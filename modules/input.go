@@ -134,3 +134,25 @@ func (in *Input) WithPaths(keys ...string) *Input {
 	}
 	return &cp
 }
+
+// ConfigKey names the config key (or .env key) whose value is v, when
+// exactly one is: the key a user set to give an input v (DATA, for
+// `data: ${{ config.DATA }}`), for a message to name. "" when none or
+// several hold v, or v is "". It reads Env, the config as programs get it.
+func (in *Input) ConfigKey(v string) string {
+	if v == "" {
+		return ""
+	}
+	found := ""
+	for _, kv := range in.Env {
+		k, val, ok := strings.Cut(kv, "=")
+		if !ok || val != v || k == found {
+			continue
+		}
+		if found != "" {
+			return ""
+		}
+		found = k
+	}
+	return found
+}

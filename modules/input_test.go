@@ -54,3 +54,17 @@ func panicOf(f func()) (p any) {
 	f()
 	return nil
 }
+
+func TestConfigKey(t *testing.T) {
+	env := []string{"DATA=results/e0.csv", "MODEL=m.json", "ODDS=m.json", "EMPTY=", "DATA=results/e0.csv"}
+	for v, want := range map[string]string{
+		"results/e0.csv": "DATA", // a key given twice (.env and config) is one key
+		"m.json":         "",     // two keys hold it: which set the input is not known
+		"":               "",
+		"other.csv":      "",
+	} {
+		if got := (&modules.Input{Env: env}).ConfigKey(v); got != want {
+			t.Errorf("ConfigKey(%q) = %q, want %q", v, got, want)
+		}
+	}
+}

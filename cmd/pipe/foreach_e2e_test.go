@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -85,6 +86,7 @@ func TestLeaguesPipeline(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
+	verdicts := r.stderr
 	for _, league := range []string{"england_premier-league", "germany_bundesliga", "italy_serie-a", "spain_primera"} {
 		if !strings.Contains(r.stdout, "model["+league+"]") || !strings.Contains(r.stdout, "betting["+league+"]") {
 			t.Errorf("summary lacks %s's instances:\n%s", league, r.stdout)
@@ -99,5 +101,22 @@ func TestLeaguesPipeline(t *testing.T) {
 	lines := strings.Split(table, "\n")
 	if len(lines) != 5 || !strings.HasPrefix(lines[0], "league") || !strings.HasPrefix(lines[1], "england_premier-league") || !strings.Contains(lines[2], "612") {
 		t.Errorf("the comparison table is not one row per league, in order:\n%s", table)
+	}
+	// The table's ROI and interval are the verdict's, rounded once.
+	for _, line := range lines[1:] {
+		f := strings.Fields(line)
+		if len(f) < 8 {
+			continue
+		}
+		want := fmt.Sprintf("betting[%s]: done", f[0])
+		i := strings.Index(verdicts, want)
+		if i < 0 {
+			t.Errorf("no verdict of %s in the log", f[0])
+			continue
+		}
+		verdict, _, _ := strings.Cut(verdicts[i:], "\n")
+		if roi, interval := "ROI "+f[5], strings.Join(f[6:8], " "); !strings.Contains(verdict, roi) || !strings.Contains(verdict, interval) {
+			t.Errorf("the table shows %s %s, the verdict %q", roi, interval, verdict)
+		}
 	}
 }

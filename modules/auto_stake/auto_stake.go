@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/pipe-run/pipe/modules"
@@ -51,14 +52,23 @@ func (AutoStake) Run(_ context.Context, in *modules.Input) (*modules.Output, err
 	if bankroll <= 0 {
 		return nil, fmt.Errorf("bankroll %v: want a positive amount", bankroll)
 	}
+	// A bet that is not sound (odds that are no price, a probability or
+	// Kelly share out of [0, 1]) means the bets upstream are damaged:
+	// money is not staked on the rest either. Every such bet is named.
+	var problems []string
+	for i, b := range bets {
+		if err := checkBet(b); err != nil {
+			problems = append(problems, fmt.Sprintf("bets[%d]%s: %v", i, betName(b), err))
+		}
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("no stake plan written: %d bet(s) are not sound (fix or drop them upstream): %s", len(problems), strings.Join(problems, "; "))
+	}
 	orders := make([]any, 0, len(bets))
 	total := 0.0
-	for i, b := range bets {
-		m, ok := b.(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("bets[%d]: a bet is a mapping, not %s", i, modules.Describe(b))
-		}
-		kelly, _ := m["kelly"].(float64)
+	for _, b := range bets {
+		m := b.(map[string]any)
+		kelly, _ := modules.AsNumber(m["kelly"])
 		stake := math.Round(kelly*bankroll*100) / 100
 		if stake <= 0 {
 			continue
@@ -84,4 +94,53 @@ func (AutoStake) Run(_ context.Context, in *modules.Input) (*modules.Output, err
 		Message: fmt.Sprintf("wrote %d order(s), %.2f staked of %.2f, to %s", len(orders), total, bankroll, path),
 		Values:  map[string]any{"orders": orders, "total_stake": total, "path": path},
 	}, nil
+}
+
+// checkBet says why a bet cannot be staked: it must be a mapping with odds
+// a bookmaker offers (a finite decimal price above 1) and, where given, a
+// model probability and a Kelly share in [0, 1].
+func checkBet(b any) error {
+	m, ok := b.(map[string]any)
+	if !ok {
+		return fmt.Errorf("a bet is a mapping, not %s", modules.Describe(b))
+	}
+	odds, ok := modules.AsNumber(m["odds"])
+	switch {
+	case !ok:
+		return fmt.Errorf("odds: want a decimal price above 1, not %s", modules.Describe(m["odds"]))
+	case math.IsNaN(odds) || math.IsInf(odds, 0) || odds <= 1:
+		return fmt.Errorf("odds %v: want a finite decimal price above 1", odds)
+	}
+	for _, key := range []string{"model_prob", "kelly"} {
+		v, given := m[key]
+		if !given || v == nil {
+			continue
+		}
+		f, ok := modules.AsNumber(v)
+		if !ok || !(f >= 0 && f <= 1) {
+			return fmt.Errorf("%s %s: want a share in [0, 1]", key, describeNumber(v))
+		}
+	}
+	return nil
+}
+
+// betName is " (home - away, outcome)" for a bet that names its match.
+func betName(b any) string {
+	m, _ := b.(map[string]any)
+	home, _ := m["home"].(string)
+	away, _ := m["away"].(string)
+	if home == "" || away == "" {
+		return ""
+	}
+	if outcome, _ := m["outcome"].(string); outcome != "" {
+		return fmt.Sprintf(" (%s - %s, %s)", home, away, outcome)
+	}
+	return fmt.Sprintf(" (%s - %s)", home, away)
+}
+
+func describeNumber(v any) string {
+	if f, ok := modules.AsNumber(v); ok {
+		return fmt.Sprint(f)
+	}
+	return modules.Describe(v)
 }

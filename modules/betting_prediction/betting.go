@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/modules/internal/football"
 )
 
 func init() {
@@ -24,7 +25,7 @@ func init() {
 			"the same rule on held-out predictions (ROI with a bootstrap 95% interval, max drawdown).",
 		// Version 2: the node cache's key; raise it when the same inputs
 		// would now be priced otherwise.
-		Version: "2",
+		Version: "3",
 		Inputs: []modules.Field{
 			{Name: "predictions", Type: modules.List, Required: true, Description: "sports_predictor's predictions (rows with home, away, p_home, p_draw, p_away, odds)", Example: "${{ nodes.sports_predictor.outputs.predictions }}"},
 			{Name: "evaluation", Type: modules.List, Description: "held-out predictions with results and odds, to backtest on (sports_predictor's evaluation output)"},
@@ -84,6 +85,7 @@ func ruleOf(in *modules.Input) (Rule, error) {
 
 // Run implements modules.Module.
 func (Betting) Run(ctx context.Context, in *modules.Input) (*modules.Output, error) {
+	raw := in // the paths as given, for messages
 	in = in.WithPaths("model", "odds")
 	rule, err := ruleOf(in)
 	if err != nil {
@@ -104,7 +106,7 @@ func (Betting) Run(ctx context.Context, in *modules.Input) (*modules.Output, err
 		return nil, err
 	}
 	oddsPath := in.String("odds")
-	if err := addOdds(ctx, in, preds, oddsPath, "predictions"); err != nil {
+	if err := addOdds(ctx, in, preds, oddsPath, raw.String("odds"), "predictions"); err != nil {
 		return nil, err
 	}
 	priced, bets, summary := price(preds, rule)
@@ -115,7 +117,7 @@ func (Betting) Run(ctx context.Context, in *modules.Input) (*modules.Output, err
 		if err != nil {
 			return nil, err
 		}
-		if err := addOdds(ctx, in, rows, oddsPath, "evaluation"); err != nil {
+		if err := addOdds(ctx, in, rows, oddsPath, raw.String("odds"), "evaluation"); err != nil {
 			return nil, err
 		}
 		bt := backtest(rows, rule, in.Int("bootstrap"))
@@ -136,15 +138,19 @@ func (Betting) Run(ctx context.Context, in *modules.Input) (*modules.Output, err
 	return &modules.Output{Message: msg, Values: values}, nil
 }
 
-// addOdds fills in odds from the file at path (if any) for the rows that
-// have none, and says in the log what the join did.
-func addOdds(ctx context.Context, in *modules.Input, rows []row, path, what string) error {
+// addOdds fills in odds from the file at path (if any; rawOdds as the
+// input gave it) for the rows that have none, and says in the log what
+// the join did.
+func addOdds(ctx context.Context, in *modules.Input, rows []row, path, rawOdds, what string) error {
 	if path == "" {
 		return nil
 	}
 	join, err := joinOdds(ctx, rows, path)
 	if err != nil {
-		return err
+		return football.MissingFile(in, "odds", rawOdds, err)
+	}
+	if join.bad > 0 {
+		in.Logger.Warn("odds: odds that are not finite or not above 1 are treated as missing", "matches", join.bad, "first", join.firstBad, "file", path)
 	}
 	if len(join.renamed) > 0 {
 		in.Logger.Info("odds: club names read as those of the "+what, "names", strings.Join(join.renamed, ", "))

@@ -9,6 +9,13 @@ import (
 
 func round4(x float64) float64 { return math.Round(x*10000) / 10000 }
 
+// roundPct rounds a share that is shown as a percentage with one decimal
+// (an ROI, its interval, a hit rate) to a tenth of a percent, once: the
+// verdict, the dashboard and a pipeline's own table (leagues.py) then
+// print the same figure, where rounding -0.15455 to -0.1545 first and to
+// one decimal again gave -15.4% beside the verdict's -15.5%.
+func roundPct(x float64) float64 { return math.Round(x*1000) / 1000 }
+
 // bet is the best-valued outcome of a match, if any passes the rule.
 type bet struct {
 	outcome          int
@@ -134,11 +141,20 @@ func backtest(rows []row, rule Rule, resamples int) map[string]any {
 	}
 	if matches > 0 {
 		out["baselines"] = map[string]any{
-			"every_outcome_roi": round4(allProfit / allStake),
-			"favourite_roi":     round4(favProfit / float64(matches)),
+			"every_outcome_roi": roundPct(allProfit / allStake),
+			"favourite_roi":     roundPct(favProfit / float64(matches)),
 		}
 	}
-	if len(profits) == 0 {
+	switch {
+	case len(rows) == 0:
+		// sports_predictor held nothing out (one season of data): there is
+		// nothing to backtest, which is not the same as no value found.
+		out["verdict"] = "nothing to backtest: the evaluation holds no held-out matches (sports_predictor holds out the seasons after the first: give it two seasons or more)"
+		return out
+	case matches == 0:
+		out["verdict"] = fmt.Sprintf("nothing to backtest: none of the %d held-out matches has both odds and a result (give odds: the odds input)", len(rows))
+		return out
+	case len(profits) == 0:
 		out["verdict"] = fmt.Sprintf("no bets: no held-out match reached an expected value of %.0f%%", rule.MinEdge*100)
 		return out
 	}
@@ -146,15 +162,18 @@ func backtest(rows []row, rule Rule, resamples int) map[string]any {
 	roi := cum / n
 	lo, hi := bootstrapROI(profits, resamples)
 	out["path"] = pathOf(profits, banks, seasons, resamples)
-	out["roi"], out["roi_ci95"] = round4(roi), []any{round4(lo), round4(hi)}
-	out["hit_rate"], out["average_odds"] = round4(float64(wins)/n), round4(oddsSum/n)
+	out["roi"], out["roi_ci95"] = roundPct(roi), []any{roundPct(lo), roundPct(hi)}
+	out["hit_rate"], out["average_odds"] = roundPct(float64(wins)/n), round4(oddsSum/n)
+	// The verdict prints the figures the output holds, not others.
+	shown := fmt.Sprintf("ROI %+.1f%% over %d bets", roundPct(roi)*100, len(profits))
+	interval := fmt.Sprintf("[%+.1f%%, %+.1f%%]", roundPct(lo)*100, roundPct(hi)*100)
 	switch {
 	case hi < 0:
-		out["verdict"] = fmt.Sprintf("loses money: ROI %+.1f%% over %d bets, and the whole 95%% interval [%+.1f%%, %+.1f%%] is below zero", roi*100, len(profits), lo*100, hi*100)
+		out["verdict"] = fmt.Sprintf("loses money: %s, and the whole 95%% interval %s is below zero", shown, interval)
 	case lo > 0:
-		out["verdict"] = fmt.Sprintf("made money in this sample: ROI %+.1f%% over %d bets, 95%% interval [%+.1f%%, %+.1f%%]; past results, and markets adapt", roi*100, len(profits), lo*100, hi*100)
+		out["verdict"] = fmt.Sprintf("made money in this sample: %s, 95%% interval %s; past results, and markets adapt", shown, interval)
 	default:
-		out["verdict"] = fmt.Sprintf("no evidence of an edge: ROI %+.1f%% over %d bets, and the 95%% interval [%+.1f%%, %+.1f%%] includes zero", roi*100, len(profits), lo*100, hi*100)
+		out["verdict"] = fmt.Sprintf("no evidence of an edge: %s, and the 95%% interval %s includes zero", shown, interval)
 	}
 	return out
 }

@@ -25,7 +25,9 @@ type row struct {
 
 var outcomes = [3]string{"home", "draw", "away"}
 
-func (r *row) hasOdds() bool { return r.odds[0] > 1 && r.odds[1] > 1 && r.odds[2] > 1 }
+// hasOdds reports whether the row has usable odds: each finite and above
+// 1 (football.UsableOdds); an infinite price is no price.
+func (r *row) hasOdds() bool { return football.UsableOdds(r.odds) }
 
 // readRows reads prediction rows. A row must have home, away and the three
 // probabilities; odds and result are optional.
@@ -89,6 +91,7 @@ func joinOdds(ctx context.Context, rows []row, path string) (join oddsJoin, err 
 	if err != nil {
 		return join, err
 	}
+	join.bad, join.firstBad = src.BadOdds, src.FirstBadOdds
 	if src.OddsColumns == "" {
 		return join, fmt.Errorf("%s: no odds columns (want AvgH/AvgD/AvgA, B365H/B365D/B365A, PSH/PSD/PSA or hOdd/dOdd/aOdd)", path)
 	}
@@ -173,6 +176,10 @@ func joinOdds(ctx context.Context, rows []row, path string) (join oddsJoin, err 
 type oddsJoin struct {
 	needed, found int
 	renamed       []string // "odds name as prediction name"
+	// bad counts the file's matches whose odds are not usable (inf, NaN,
+	// 1 or less), read as no odds; firstBad is the first one's file:line.
+	bad      int
+	firstBad string
 }
 
 // seasonYear is the start year of the row's season, from its season or

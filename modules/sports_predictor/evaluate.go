@@ -32,7 +32,9 @@ func evaluate(ctx context.Context, played []football.Match, evalFrom string, opt
 	}
 	if evalFrom == "" {
 		if len(seasons) < 2 {
-			return &evaluation{metrics: map[string]any{"method": string(opts.Method), "note": "one season only: nothing held out to evaluate on"}}, nil
+			// rows is [], not nil: the declared list output is empty, never null.
+			const note = "one season only: nothing held out to evaluate on"
+			return &evaluation{rows: []any{}, metrics: map[string]any{"method": string(opts.Method), "note": note}, summary: note}, nil
 		}
 		evalFrom = seasons[max(1, len(seasons)-2)]
 	}

@@ -2,9 +2,11 @@ package sports_predictor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -105,18 +107,29 @@ func toFloat(v any) float64 {
 }
 
 // checkTeams refuses fixtures of teams the model has never seen: a typo
-// would otherwise get an average team's prediction.
-func checkTeams(fixtures []football.Match, m model.Model, known []string) error {
+// would otherwise get an average team's prediction. modelTeams are the
+// clubs the model knows, for "did you mean" and the count; a loaded model
+// (path) that lacks a club of the data (dataTeams) was fitted on other
+// data, and the message says how to fit one on this data.
+func checkTeams(fixtures []football.Match, m model.Model, modelTeams, dataTeams []string, loaded bool, path string) error {
 	for _, f := range fixtures {
 		for _, team := range []string{f.Home, f.Away} {
 			if m.Known(team) {
 				continue
 			}
 			hint := ""
-			if c := football.Closest(team, known); c != "" {
+			if c := football.Closest(team, modelTeams); c != "" {
 				hint = fmt.Sprintf("; did you mean %q?", c)
 			}
-			return fmt.Errorf("%s: unknown team %q in %s - %s%s (the model knows %d teams)", f.Source, team, f.Home, f.Away, hint, len(known))
+			knows := fmt.Sprintf("the model knows %d teams", len(modelTeams))
+			if len(modelTeams) <= 5 {
+				knows = fmt.Sprintf("the model knows %d: %s", len(modelTeams), strings.Join(modelTeams, ", "))
+			}
+			msg := fmt.Sprintf("%s: unknown team %q in %s - %s%s (%s)", f.Source, team, f.Home, f.Away, hint, knows)
+			if loaded && slices.Contains(dataTeams, team) {
+				msg += fmt.Sprintf("; the model file %s was fitted on other data: fit one on this data with mode fit (SPORTS_MODE=fit in pipelines/predict.yaml), or load a model of this league", path)
+			}
+			return errors.New(msg)
 		}
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"time"
 
@@ -27,7 +28,7 @@ func init() {
 			"saves or loads it, and predicts home/draw/away probabilities and expected goals for fixtures.",
 		// Version 2: the node cache's key; raise it when a change to the
 		// fit or the evaluation gives other outputs for the same inputs.
-		Version: "2",
+		Version: "3",
 		Inputs: []modules.Field{
 			{Name: "data", Type: modules.String, Default: Synthetic, Files: true, Description: "results: a CSV path, directory, glob or http(s) URL; \"synthetic\" for the built-in synthetic league", Example: "../shared/data/odds/england_premier-league.csv"},
 			{Name: "method", Type: modules.String, Default: string(model.MethodBlend), Description: "blend (the average of the other two, best on the seasons the settings were tuned on), dixon_coles or elo", Enum: []string{"blend", "dixon_coles", "elo"}},
@@ -59,6 +60,7 @@ var _ modules.Module = Predictor{}
 
 // Run implements modules.Module.
 func (Predictor) Run(ctx context.Context, in *modules.Input) (*modules.Output, error) {
+	raw := in // the paths as given, for messages
 	in = in.WithPaths("model", "cache_dir", "fixtures")
 	if d := in.String("data"); d != Synthetic {
 		in = in.WithPaths("data")
@@ -89,14 +91,28 @@ func (Predictor) Run(ctx context.Context, in *modules.Input) (*modules.Output, e
 		ms = append(ms, league.Fixtures(1)...)
 		src.Fixtures = len(ms) - src.Matches
 	} else if ms, src, err = football.Read(ctx, source, in.String("cache_dir")); err != nil {
-		return nil, err
+		return nil, football.MissingFile(raw, "data", raw.String("data"), err)
+	}
+	var dataWarnings []any
+	if src.Duplicates > 0 {
+		w := fmt.Sprintf("%d match(es) read twice (the same season, date or round, and clubs) were dropped; the first at %s", src.Duplicates, src.FirstDuplicate)
+		in.Logger.Warn("data: " + w)
+		dataWarnings = append(dataWarnings, w)
+	}
+	for _, w := range src.Overlaps {
+		in.Logger.Warn("data: " + w)
+		dataWarnings = append(dataWarnings, w)
+	}
+	if src.BadOdds > 0 {
+		in.Logger.Warn("odds that are not finite or not above 1 are treated as missing: those matches have no odds (the market's figures and the backtest leave them out)",
+			"matches", src.BadOdds, "first", src.FirstBadOdds)
 	}
 	played := playedOnly(ms)
 	if len(played) == 0 && in.String("mode") != "load" {
 		return nil, fmt.Errorf("%s: no played matches to fit on", source)
 	}
 
-	fitted, file, loaded, err := fitOrLoad(ctx, in, played, opts, src, synthetic)
+	fitted, file, loaded, err := fitOrLoad(ctx, in, raw.String("model"), played, opts, src, synthetic)
 	if err != nil {
 		return nil, err
 	}
@@ -106,9 +122,12 @@ func (Predictor) Run(ctx context.Context, in *modules.Input) (*modules.Output, e
 
 	fixtures, fixInfo, err := fixturesOf(ctx, in, ms)
 	if err != nil {
+		if path, ok := raw.With["fixtures"].(string); ok {
+			err = football.MissingFile(raw, "fixtures", path, err)
+		}
 		return nil, err
 	}
-	if err := checkTeams(fixtures, fitted, football.Teams(played)); err != nil {
+	if err := checkTeams(fixtures, fitted, file.Teams(), football.Teams(played), loaded, in.String("model")); err != nil {
 		return nil, err
 	}
 	predictions := make([]any, 0, len(fixtures))
@@ -132,10 +151,20 @@ func (Predictor) Run(ctx context.Context, in *modules.Input) (*modules.Output, e
 		metricsOut["synthetic"] = synthetic
 		message = ev.summary
 	}
+	if src.BadOdds > 0 {
+		metricsOut["odds_dropped"] = src.BadOdds
+	}
+	if len(dataWarnings) > 0 {
+		metricsOut["data_warnings"] = dataWarnings
+	}
 	values["metrics"] = metricsOut
+	teams := len(football.Teams(played))
+	if loaded {
+		teams = len(file.Teams()) // the model's, which may be of other data
+	}
 	modelOut := map[string]any{
 		"method": string(opts.Method), "synthetic": synthetic, "loaded": loaded,
-		"teams": len(football.Teams(played)), "matches": len(played), "data": src.Files, "layout": src.Layout,
+		"teams": teams, "matches": len(played), "data": src.Files, "layout": src.Layout,
 		"fitted_at": file.FittedAt.Format(time.RFC3339), "fingerprint": file.Fingerprint,
 	}
 	if path := in.String("model"); path != "" {
@@ -174,8 +203,9 @@ func playedOnly(ms []football.Match) []football.Match {
 }
 
 // fitOrLoad returns the model for predicting fixtures: loaded from the
-// model file, or fitted on every played match (and saved there).
-func fitOrLoad(ctx context.Context, in *modules.Input, played []football.Match, opts model.Options, src football.Source, synthetic bool) (model.Model, *model.File, bool, error) {
+// model file, or fitted on every played match (and saved there). rawPath
+// is the model input as given, for messages.
+func fitOrLoad(ctx context.Context, in *modules.Input, rawPath string, played []football.Match, opts model.Options, src football.Source, synthetic bool) (model.Model, *model.File, bool, error) {
 	path, mode := in.String("model"), in.String("mode")
 	fp := model.Fingerprint(played, opts)
 	switch mode {
@@ -184,6 +214,11 @@ func fitOrLoad(ctx context.Context, in *modules.Input, played []football.Match, 
 			return nil, nil, false, errors.New("mode load needs a model file: set the model input")
 		}
 		f, err := model.Load(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, false, fmt.Errorf("mode load: no model file %q%s: mode load uses a model saved by a run in mode fit or auto; "+
+				"run once with mode fit to save one there (pipe run pipelines/predict.yaml --set SPORTS_MODE=fit), or name another file",
+				rawPath, football.Where(in, rawPath))
+		}
 		if err != nil {
 			return nil, nil, false, err
 		}

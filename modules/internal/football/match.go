@@ -4,6 +4,7 @@ package football
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -31,8 +32,12 @@ type Match struct {
 	Away   string
 	// Goals are -1 for a fixture not yet played.
 	HomeGoals, AwayGoals int
-	// Odds are decimal home/draw/away odds; zero when the source has none.
+	// Odds are decimal home/draw/away odds; zero when the source has none,
+	// or has odds no bookmaker offers (see UsableOdds).
 	Odds [3]float64
+	// BadOdds says the source gave odds that are not UsableOdds (inf,
+	// NaN, 0, negative): they were dropped, and Odds are zero.
+	BadOdds bool
 	// Source is file:line, for error messages.
 	Source string
 }
@@ -40,8 +45,22 @@ type Match struct {
 // Played reports whether the match has a result.
 func (m *Match) Played() bool { return m.HomeGoals >= 0 && m.AwayGoals >= 0 }
 
-// HasOdds reports whether the match has a full set of odds.
-func (m *Match) HasOdds() bool { return m.Odds[0] > 1 && m.Odds[1] > 1 && m.Odds[2] > 1 }
+// HasOdds reports whether the match has a full set of usable odds.
+func (m *Match) HasOdds() bool { return UsableOdds(m.Odds) }
+
+// UsableOdds reports whether odds are a full set of decimal home/draw/away
+// odds a bookmaker could offer: each finite and above 1. Others (missing,
+// NaN, infinite, 1 or less) are no odds at all: an infinite price would
+// make any backtest's profit infinite, and a price of 1 or less pays
+// nothing.
+func UsableOdds(o [3]float64) bool {
+	for _, x := range o {
+		if !(x > 1) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
 
 // Result is the outcome of a played match.
 func (m *Match) Result() Outcome {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -28,8 +29,22 @@ type Source struct {
 	Layout string   `json:"layout"`
 	// OddsColumns names the odds columns used, if any.
 	OddsColumns string `json:"odds_columns,omitempty"`
-	Matches     int    `json:"matches"`
-	Fixtures    int    `json:"fixtures"`
+	// BadOdds counts the matches whose odds were given but not usable
+	// (not finite, or 1 or less) and were dropped; FirstBadOdds is the
+	// first one's file:line.
+	BadOdds      int    `json:"bad_odds,omitempty"`
+	FirstBadOdds string `json:"first_bad_odds,omitempty"`
+	// Duplicates counts the matches read a second time (the same season,
+	// date or round, and clubs), which were dropped; FirstDuplicate is
+	// the first one's file:line.
+	Duplicates     int    `json:"duplicates,omitempty"`
+	FirstDuplicate string `json:"first_duplicate,omitempty"`
+	// Overlaps says, per pair of files, which matches both hold under
+	// other names or dates (a season in two layouts): they are kept, and
+	// count twice.
+	Overlaps []string `json:"overlaps,omitempty"`
+	Matches  int      `json:"matches"`
+	Fixtures int      `json:"fixtures"`
 }
 
 // Read reads matches from source: a CSV file, a directory of CSV files, a
@@ -67,11 +82,21 @@ func Read(ctx context.Context, source, cacheDir string) ([]Match, Source, error)
 		all = append(all, ms...)
 	}
 	Sort(all)
+	all, src.Duplicates, src.FirstDuplicate = dedupe(all)
+	if len(files) > 1 {
+		src.Overlaps = overlaps(all)
+	}
 	for i := range all {
 		if all[i].Played() {
 			src.Matches++
 		} else {
 			src.Fixtures++
+		}
+		if all[i].BadOdds {
+			if src.BadOdds == 0 {
+				src.FirstBadOdds = all[i].Source
+			}
+			src.BadOdds++
 		}
 	}
 	if len(all) == 0 {
@@ -105,13 +130,19 @@ func expand(source string) ([]string, error) {
 			return nil, fmt.Errorf("%s: %w", source, gerr)
 		}
 		if len(files) == 0 {
-			return nil, fmt.Errorf("%s: no file matches", source)
+			return nil, &noMatchError{source}
 		}
 		slices.Sort(files)
 		return files, nil
 	}
 	return nil, err
 }
+
+// noMatchError is a glob that matches no file: a missing file too.
+type noMatchError struct{ glob string }
+
+func (e *noMatchError) Error() string        { return e.glob + ": no file matches" }
+func (e *noMatchError) Is(target error) bool { return target == fs.ErrNotExist }
 
 // download fetches url into cacheDir once; later calls read the cache.
 func download(ctx context.Context, url, cacheDir string) (string, error) {
@@ -183,6 +214,10 @@ func Parse(name string, data []byte) ([]Match, string, string, error) {
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
 	header, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, "", "", fmt.Errorf("%s: the file is empty: want a header line (%s, or %s) and a line a match",
+			name, strings.Join(footballData, ","), strings.Join(oddsLayout, ","))
+	}
 	if err != nil {
 		return nil, "", "", fmt.Errorf("%s:1: reading the header: %w", name, err)
 	}
@@ -249,10 +284,18 @@ func Parse(name string, data []byte) ([]Match, string, string, error) {
 			return nil, "", "", fmt.Errorf("%s:%d: %w", name, line, perr)
 		}
 		if odds != nil {
+			given := false
 			for k, i := range odds {
 				if i < len(rec) {
-					m.Odds[k], _ = strconv.ParseFloat(strings.TrimSpace(rec[i]), 64)
+					text := strings.TrimSpace(rec[i])
+					given = given || text != ""
+					m.Odds[k], _ = strconv.ParseFloat(text, 64)
 				}
+			}
+			if !m.HasOdds() {
+				// inf, NaN, 0 or -2 is no price: the match has no odds,
+				// as one with empty cells, and Read counts it.
+				m.Odds, m.BadOdds = [3]float64{}, given
 			}
 		}
 		out = append(out, m)

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -153,4 +155,36 @@ func (jr *journalRead) reason(lost int) string {
 		fmt.Fprintf(&b, "; %d unreadable line(s) dropped", jr.dropped)
 	}
 	return b.String()
+}
+
+// NotEndedReason is the reason of a node of a run still going whose end is
+// not in its journal yet: waiting, or running.
+const NotEndedReason = "not ended yet"
+
+// LiveRecord reads the journal at path of a run still going into its
+// record as far as the run has gone: the nodes that ended as they ended,
+// the others running (NotEndedReason), the run running for as long as it
+// has. The journal is read without its lock: it is written a whole line
+// at a time, and a torn last line is left out.
+func LiveRecord(path string) (*Record, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	id := strings.TrimSuffix(filepath.Base(path), JournalSuffix)
+	now := time.Now()
+	rec, _, _, ok := readJournal(f, id, now)
+	if !ok {
+		return nil, unreadable(path)
+	}
+	rec.Status, rec.Reason = StatusRunning, ""
+	rec.FinishedAt = time.Time{}
+	rec.DurationMS = now.Sub(rec.StartedAt).Milliseconds()
+	for _, n := range rec.Nodes {
+		if n.Status == StatusLost {
+			n.Status, n.Reason = StatusRunning, NotEndedReason
+		}
+	}
+	return rec, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"io/fs"
+	"path/filepath"
 	"strings"
 
 	"github.com/pipe-run/pipe/engine"
@@ -63,7 +64,7 @@ func readRun(e *env, path string) (*engine.Record, error) {
 	r, err := engine.RecoverJournal(journal)
 	switch {
 	case errors.Is(err, engine.ErrRunLive):
-		return nil, fail(exitFailed, "run %s is still going: its record is written when it ends", strings.TrimSuffix(journal, engine.JournalSuffix))
+		return nil, &exitError{code: exitFailed, err: runLive(filepath.Base(strings.TrimSuffix(journal, engine.JournalSuffix)))}
 	case err != nil:
 		return nil, err
 	case r != nil:
@@ -72,3 +73,13 @@ func readRun(e *env, path string) (*engine.Record, error) {
 	}
 	return engine.ReadRecord(recPath) // recovered by another pipe meanwhile, or never there
 }
+
+// runLive is the error of a run still going, where a command wants its
+// record: errors.Is(err, engine.ErrRunLive) tells it.
+type runLive string
+
+func (id runLive) Error() string {
+	return "run " + string(id) + " is still going: its record is written when it ends"
+}
+
+func (runLive) Is(target error) bool { return target == engine.ErrRunLive }

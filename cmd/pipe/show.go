@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -33,6 +34,10 @@ func (c *showCmd) Run(e *env) error {
 		return fail(exitFailed, "%s: %w", c.Ref, err)
 	}
 	rec, err := readRun(e, path)
+	if errors.Is(err, engine.ErrRunLive) {
+		// Still going: what its journal says so far.
+		rec, err = engine.LiveRecord(path)
+	}
 	if err != nil {
 		return err
 	}
@@ -50,7 +55,11 @@ func (c *showCmd) Run(e *env) error {
 	if rec.File != "" {
 		fmt.Fprintf(w, " (%s)", rec.File)
 	}
-	fmt.Fprintf(w, "\nstarted %s, took %s", rec.StartedAt.Local().Format(time.DateTime), took(rec.Status, rec.DurationMS, "at least ", " (to its journal's last write: when pipe died is not known)"))
+	took := "took " + took(rec.Status, rec.DurationMS, "at least ", " (to its journal's last write: when pipe died is not known)")
+	if rec.Status == engine.StatusRunning {
+		took = "going for " + (time.Duration(rec.DurationMS) * time.Millisecond).String() + ", shown from its journal (pipe logs -f " + rec.ID + " follows it)"
+	}
+	fmt.Fprintf(w, "\nstarted %s, %s", rec.StartedAt.Local().Format(time.DateTime), took)
 	if rec.Version != "" || rec.Host != "" {
 		fmt.Fprintf(w, ", pipe %s on %s", orDash(rec.Version), orDash(rec.Host))
 	}

@@ -190,6 +190,41 @@ func TestLogsFollowsARun(t *testing.T) {
 	}
 }
 
+// pipe show of a run still going shows it from its journal: running, the
+// nodes that ended as they ended, the others not ended yet.
+func TestShowARunStillGoing(t *testing.T) {
+	runs := t.TempDir()
+	file := filepath.Join(t.TempDir(), "p.yaml")
+	os.WriteFile(file, []byte("name: p\nnodes:\n  slow: {module: exec, with: {command: 'sleep 3'}}\n  after: {module: echo, needs: slow}\n  quick: {module: echo}\n"), 0o644)
+	run := exec.Command(pipeBin, "run", file, "--runs-dir", runs)
+	if err := run.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { run.Process.Kill(); run.Wait() }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		// quick has ended once the journal holds more than its header.
+		if m, _ := filepath.Glob(filepath.Join(runs, "*"+engine.JournalSuffix)); len(m) > 0 {
+			if b, _ := os.ReadFile(m[0]); strings.Count(string(b), "\n") > 1 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the run's journal did not appear")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	r := pipe(t, "show", "last", "--runs-dir", runs)
+	if r.code != 0 {
+		t.Fatalf("pipe show last: exit %d\n%s", r.code, r.stderr)
+	}
+	for _, want := range []string{": running\n", "going for ", "slow ", "not ended yet", "quick ", "success"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("pipe show last of a run still going lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
 // pipe runs --prune KEEP keeps the newest runs, records and logs.
 func TestPruneRuns(t *testing.T) {
 	runs := t.TempDir()

@@ -135,7 +135,7 @@ func graphLabel(p *schema.Pipeline, opts DOTOptions) string {
 			}
 		}
 		var parts []string
-		for _, s := range []string{"success", "error", "skipped", "cancelled", "lost"} {
+		for _, s := range []string{"success", "error", "skipped", "cancelled", "lost", "running"} {
 			if counts[s] > 0 {
 				parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 			}

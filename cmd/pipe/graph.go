@@ -30,7 +30,7 @@ func (c *graphCmd) Run(e *env) error {
 		ref := c.Record
 		if ref == "last" {
 			recoverRuns(e, c.RunsDir, false) // a run whose pipe was killed is a run
-			if ref, err = lastRunOf(c.RunsDir, plan, c.File, "--run"); err != nil {
+			if ref, err = lastRunOf(c.RunsDir, plan, c.File, "--run", true); err != nil {
 				return err
 			}
 			warnNewerDamaged(e, c.RunsDir, ref, "drawn")
@@ -39,7 +39,11 @@ func (c *graphCmd) Run(e *env) error {
 		if err != nil {
 			return fail(exitFailed, "--run %s: %w", c.Record, err)
 		}
-		if rec, err = readRun(e, path); err != nil {
+		rec, err = readRun(e, path)
+		if errors.Is(err, engine.ErrRunLive) {
+			rec, err = engine.LiveRecord(path) // as far as it has gone
+		}
+		if err != nil {
 			return err
 		}
 		if rec.Pipeline != plan.Pipeline.Name && rec.Pipeline != "" {

@@ -13,11 +13,11 @@ import (
 // fileHash is a short hash of the pipeline file as loaded.
 func fileHash(plan *engine.Plan) string { return plan.SourceHash() }
 
-// lastRunOf returns the id of the last run, not still going, of file's
-// pipeline plan in dir: of the same file as given, else of the same
-// pipeline name (the file may be named otherwise from elsewhere). The
-// error, when there is none, is a usage error of flag.
-func lastRunOf(dir string, plan *engine.Plan, file, flag string) (string, error) {
+// lastRunOf returns the id of the last run of file's pipeline plan in
+// dir, not still going unless live: of the same file as given, else of
+// the same pipeline name (the file may be named otherwise from
+// elsewhere). The error, when there is none, is a usage error of flag.
+func lastRunOf(dir string, plan *engine.Plan, file, flag string, live bool) (string, error) {
 	byName := ""
 	if w, err := engine.WalkRuns(dir, nil); err == nil {
 		// Newest first, until a run of the same file: the runs of other
@@ -25,7 +25,7 @@ func lastRunOf(dir string, plan *engine.Plan, file, flag string) (string, error)
 		// head line.
 		for h, ok := w.Next(); ok; h, ok = w.Next() {
 			r := h.RunSummary
-			if h.Broken != nil || r.Pipeline != plan.Pipeline.Name || r.Status == engine.StatusRunning {
+			if h.Broken != nil || r.Pipeline != plan.Pipeline.Name || r.Status == engine.StatusRunning && !live {
 				continue
 			}
 			if filepath.Clean(r.File) == filepath.Clean(file) {
@@ -80,7 +80,7 @@ func (c *runCmd) resume(e *env, plan *engine.Plan) (resumed, error) {
 	ref := c.Resume
 	if ref == "last" {
 		var err error
-		if ref, err = lastRunOf(c.RunsDir, plan, c.File, "--resume"); err != nil {
+		if ref, err = lastRunOf(c.RunsDir, plan, c.File, "--resume", false); err != nil {
 			return resumed{}, err
 		}
 		warnNewerDamaged(e, c.RunsDir, ref, "resumed")

@@ -223,6 +223,11 @@ func TestShowARunStillGoing(t *testing.T) {
 			t.Errorf("pipe show last of a run still going lacks %q:\n%s", want, r.stdout)
 		}
 	}
+	// graph --run last draws it too, not the run before it.
+	g := pipe(t, "graph", file, "--run", "last", "--runs-dir", runs)
+	if g.code != 0 || !strings.Contains(g.stdout, `"slow" [label="slow\nmodule: exec\nrunning\nnot ended yet"`) || !strings.Contains(g.stdout, "2 running") {
+		t.Errorf("pipe graph --run last of a run still going: exit %d\n%s%s", g.code, g.stdout, g.stderr)
+	}
 }
 
 // pipe runs --prune KEEP keeps the newest runs, records and logs.

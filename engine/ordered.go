@@ -19,39 +19,25 @@ import (
 // They are replaced by versions in the order of the keys, which foreach
 // over a map uses too. Only expressions that name them pay for it.
 var orderedOptions = map[string]expr.Option{
-	"keys": expr.Function("keys", func(p ...any) (any, error) {
-		m, err := mapArg("keys", p)
+	"keys":    orderedFunc("keys", func(e entry) any { return e.key }),
+	"values":  orderedFunc("values", func(e entry) any { return e.value }),
+	"toPairs": orderedFunc("toPairs", func(e entry) any { return []any{e.key, e.value} }),
+}
+
+// orderedFunc is the builtin name that lists what pick takes of each
+// entry of its map, by key.
+func orderedFunc(name string, pick func(entry) any) expr.Option {
+	return expr.Function(name, func(p ...any) (any, error) {
+		m, err := mapArg(name, p)
 		if err != nil {
 			return nil, err
 		}
 		out := make([]any, len(m))
-		for i, k := range m {
-			out[i] = k.key
+		for i, e := range m {
+			out[i] = pick(e)
 		}
 		return out, nil
-	}),
-	"values": expr.Function("values", func(p ...any) (any, error) {
-		m, err := mapArg("values", p)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]any, len(m))
-		for i, k := range m {
-			out[i] = k.value
-		}
-		return out, nil
-	}),
-	"toPairs": expr.Function("toPairs", func(p ...any) (any, error) {
-		m, err := mapArg("toPairs", p)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]any, len(m))
-		for i, k := range m {
-			out[i] = []any{k.key, k.value}
-		}
-		return out, nil
-	}),
+	})
 }
 
 type entry struct{ key, value any }

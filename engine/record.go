@@ -364,6 +364,9 @@ func ReadRecord(path string) (*Record, error) {
 	if dec.More() {
 		return nil, fmt.Errorf("%s: not a run record: more after the record's end", path)
 	}
+	if rec.ID == "" {
+		return nil, fmt.Errorf("%s: not a run record: no id", path)
+	}
 	if rec.Nodes == nil {
 		return nil, fmt.Errorf("%s: not a run record: no nodes", path)
 	}

@@ -257,7 +257,11 @@ func (e *exprRunError) Error() string { return e.where + e.what }
 func (e *exprRunError) Unwrap() error { return e.err }
 
 func runExpr(c *compiled, env any) (any, error) {
-	return expr.Run(c.prog, env)
+	out, err := expr.Run(c.prog, env)
+	if err != nil {
+		return nil, err
+	}
+	return plainViews(out), nil
 }
 
 // runWhen runs the `when` c: null is false, as it is for expr; a value

@@ -48,6 +48,9 @@ func mapArg(fn string, p []any) ([]entry, error) {
 		return nil, fmt.Errorf("%s takes one map, not %d values", fn, len(p))
 	}
 	v := reflect.ValueOf(p[0])
+	if v.Kind() == reflect.Struct { // config, pipeline, run, a node: by their names
+		v = reflect.ValueOf(viewMap(v))
+	}
 	if v.Kind() != reflect.Map {
 		return nil, fmt.Errorf("%s takes a map, not %s", fn, modules.Describe(p[0]))
 	}

@@ -69,3 +69,70 @@ func normalizeNumbers(v any) any {
 	}
 	return v
 }
+
+// A whole config, node, pipeline or run given as a value is the map users
+// read it as, by its names in expressions (it was a Go struct: F0, F1,
+// Items, Message); keys() and values() take them too.
+func TestWholeViewsAreMaps(t *testing.T) {
+	tm := newTestModules(t)
+	plan, err := engine.Parse("w.yaml", []byte(`
+name: w
+description: d
+config: {N: 1, S: x}
+nodes:
+  a: {module: echo, with: {v: 1}}
+  b:
+    module: echo
+    needs: a
+    with:
+      c: ${{ config }}
+      n: ${{ nodes.a }}
+      p: ${{ pipeline }}
+      l: ${{ [config][0].S }}
+      ks: ${{ keys(config) }}
+      vs: ${{ values(pipeline) }}
+`), tm.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := engine.New(tm.reg).Run(context.Background(), plan, engine.Options{})
+	if err != nil || rec.Status != engine.StatusSuccess {
+		t.Fatalf("run: %v %v (%s)", err, rec.Status, rec.Nodes["b"].Reason)
+	}
+	out := rec.Nodes["b"].Outputs
+	for k, want := range map[string]any{
+		"c":  map[string]any{"N": 1, "S": "x", "ENABLE_DANGEROUS_AI": false},
+		"n":  map[string]any{"status": "success", "message": "echoed 1 input(s)", "outputs": map[string]any{"v": 1}, "items": nil},
+		"p":  map[string]any{"name": "w", "description": "d", "file": "w.yaml"},
+		"l":  "x",
+		"ks": []any{"ENABLE_DANGEROUS_AI", "N", "S"},
+		"vs": []any{"d", "w.yaml", "w"},
+	} {
+		if got := normalizeDeep(out[k]); !reflect.DeepEqual(got, want) {
+			t.Errorf("outputs.%s = %#v, want %#v", k, got, want)
+		}
+	}
+}
+
+// normalizeDeep is normalizeNumbers inside maps too, and an empty list as
+// null (a node's items when it does not fan out).
+func normalizeDeep(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, item := range x {
+			out[k] = normalizeDeep(item)
+		}
+		return out
+	case []any:
+		if len(x) == 0 {
+			return nil
+		}
+		out := make([]any, len(x))
+		for i := range x {
+			out[i] = normalizeDeep(x[i])
+		}
+		return out
+	}
+	return normalizeNumbers(v)
+}

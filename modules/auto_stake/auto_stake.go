@@ -45,12 +45,18 @@ type AutoStake struct{}
 var _ modules.Module = AutoStake{}
 
 // Run implements modules.Module.
+// maxBankroll bounds the bankroll: a trillion, far past any real one, and
+// far from where a float's cents lose their precision.
+const maxBankroll = 1e12
+
 func (AutoStake) Run(_ context.Context, in *modules.Input) (*modules.Output, error) {
 	in = in.WithPaths("out")
 	bets, _ := in.With["bets"].([]any)
 	bankroll := in.Float("bankroll")
-	if bankroll <= 0 {
-		return nil, fmt.Errorf("bankroll %v: want a positive amount", bankroll)
+	// Stakes are cents of it: past maxBankroll, a stake's cents overflow
+	// to +Inf, and the plan would hold no number.
+	if !(bankroll > 0) || bankroll > maxBankroll {
+		return nil, fmt.Errorf("bankroll %v: want a positive amount of at most %g", modules.Text(bankroll), maxBankroll)
 	}
 	// A bet that is not sound (odds that are no price, a probability or
 	// Kelly share out of [0, 1]) means the bets upstream are damaged:

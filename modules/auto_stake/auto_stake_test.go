@@ -99,3 +99,21 @@ func TestUnsoundBetsAreRefused(t *testing.T) {
 		})
 	}
 }
+
+// A bankroll that is no amount to stake from (not finite, NaN, past a
+// trillion, where a stake's cents overflow) fails the node and writes no
+// plan; it failed writing the plan with encoding/json's unsupported value.
+func TestBankrollMustBeAnAmount(t *testing.T) {
+	bets := []any{map[string]any{"home": "A", "away": "B", "outcome": "home", "odds": 2.1, "model_prob": 0.55, "kelly": 0.1}}
+	for _, bankroll := range []float64{math.Inf(1), math.NaN(), 1e308, 0, -5} {
+		out := filepath.Join(t.TempDir(), "plan.json")
+		_, err := AutoStake{}.Run(context.Background(), &modules.Input{Node: "s", Logger: slog.New(slog.DiscardHandler),
+			With: map[string]any{"bets": bets, "bankroll": bankroll, "out": out}})
+		if err == nil || !strings.Contains(err.Error(), "want a positive amount of at most 1e+12") {
+			t.Errorf("bankroll %v: error %v", bankroll, err)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("bankroll %v: a plan was written", bankroll)
+		}
+	}
+}

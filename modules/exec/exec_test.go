@@ -110,7 +110,7 @@ func equal(a, b any) bool {
 // command, and what to do, not os/exec's "fork/exec X: errno".
 func TestStartErrorsSayWhatToDo(t *testing.T) {
 	dir := t.TempDir()
-	for name, text := range map[string]string{"data.csv": "a,b\n", "bare.sh": "echo hi\n", "badbang.sh": "#!/no/such/interpreter\necho\n"} {
+	for name, text := range map[string]string{"data.csv": "a,b\n", "bare.sh": "echo hi\n", "badbang.sh": "#!/no/such/interpreter\necho\n", "crlf.sh": "#!/bin/sh\r\necho\r\n"} {
 		mode := os.FileMode(0o755)
 		if name == "data.csv" {
 			mode = 0o644
@@ -128,12 +128,24 @@ func TestStartErrorsSayWhatToDo(t *testing.T) {
 		{[]any{"./data.csv"}, "not executable (chmod +x it, or run it through its interpreter: [sh, ./data.csv])"},
 		{[]any{"./sub"}, "cannot run ./sub (relative to " + dir + ", where the node runs): it is a directory"},
 		{[]any{"./bare.sh"}, "a script needs a #! line"},
-		{[]any{"./badbang.sh"}, "its #! line names an interpreter that is not installed"},
-		{"echo " + strings.Repeat("x", 3<<20), "hand large values on stdin"},
+		{[]any{"./badbang.sh"}, "its #! line names /no/such/interpreter, which is not installed"},
+		{[]any{"./crlf.sh"}, "its lines end in \\r\\n (written on Windows)"},
+		{[]any{""}, "the command's first word, the program to run, is empty"},
+		{"echo " + strings.Repeat("x", 3<<20), "its argument 2 is 3145733 bytes, more than the system takes in one (128 KiB): hand large values on stdin"},
+		{manyArgs(40, 100<<10), "its command line and environment ("},
 	} {
 		_, err := run(t, context.Background(), map[string]any{"command": tc.command, "dir": dir})
 		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "fork/exec") {
 			t.Errorf("%.40v: error %v, want it to say %q (and not fork/exec)", tc.command, err, tc.want)
 		}
 	}
+}
+
+// manyArgs is true with n arguments of size bytes each.
+func manyArgs(n, size int) []any {
+	args := []any{"true"}
+	for range n {
+		args = append(args, strings.Repeat("x", size))
+	}
+	return args
 }

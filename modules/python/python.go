@@ -95,6 +95,13 @@ func (Python) Run(ctx context.Context, in *modules.Input) (*modules.Output, erro
 	bin, err := osexec.LookPath(interp)
 	if err != nil {
 		if strings.ContainsRune(interp, os.PathSeparator) {
+			if fi, serr := os.Stat(interp); serr == nil {
+				what := "not executable"
+				if fi.IsDir() {
+					what = "a directory"
+				}
+				return nil, fmt.Errorf("%s is no Python interpreter: it is %s; set the node's `python` input to one (a virtualenv's .venv/bin/python)", interp, what)
+			}
 			return nil, fmt.Errorf("no Python interpreter at %s: set the node's `python` input to one that exists (a virtualenv's .venv/bin/python is relative to the base directory)", interp)
 		}
 		return nil, fmt.Errorf("%s not found in PATH: install Python 3 or set the node's `python` input to an interpreter", interp)

@@ -58,6 +58,8 @@ func TestPython(t *testing.T) {
 			err: "python-does-not-exist not found in PATH"},
 		{name: "missing interpreter at a path", with: map[string]any{"path": seed, "function": "main", "python": ".venv/bin/python"},
 			err: "no Python interpreter at .venv/bin/python: set the node's `python` input to one that exists"},
+		{name: "an interpreter that is a directory", with: map[string]any{"path": seed, "function": "main", "python": "../python"},
+			err: "../python is no Python interpreter: it is a directory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -58,7 +58,22 @@ func mapArg(fn string, p []any) ([]entry, error) {
 	for it := v.MapRange(); it.Next(); {
 		out = append(out, entry{it.Key().Interface(), it.Value().Interface()})
 	}
-	slices.SortFunc(out, func(a, b entry) int { return cmp.Compare(fmt.Sprint(a.key), fmt.Sprint(b.key)) })
+	slices.SortFunc(out, func(a, b entry) int {
+		// Numbers (fromPairs([[2, 'a'], [10, 'b']])) by value, the rest
+		// by text, numbers first.
+		x, xok := modules.AsNumber(a.key)
+		y, yok := modules.AsNumber(b.key)
+		switch {
+		case xok && yok:
+			return cmp.Compare(x, y)
+		case xok != yok:
+			if xok {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(fmt.Sprint(a.key), fmt.Sprint(b.key))
+	})
 	return out, nil
 }
 

@@ -26,6 +26,7 @@ nodes:
       v: ${{ values(nodes.a.outputs.m) }}
       p: ${{ toPairs(nodes.a.outputs.m)[1] }}
       n: "${{ keys({\"b\": 1, \"a\": 2}) }}"
+      num: "${{ keys(fromPairs([[2, 'a'], [10, 'b'], [1, 'c']])) }}"
 `), tm.reg)
 	if err != nil {
 		t.Fatal(err)
@@ -35,6 +36,7 @@ nodes:
 		"v": []any{5, 2, 3, 1, 4},
 		"p": []any{"k1", 2},
 		"n": []any{"a", "b"},
+		"num": []any{1, 2, 10},
 	}
 	for range 20 { // Go's map order differs from one range to the next
 		rec, err := engine.New(tm.reg).Run(context.Background(), plan, engine.Options{})

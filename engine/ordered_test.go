@@ -32,10 +32,10 @@ nodes:
 		t.Fatal(err)
 	}
 	want := map[string]any{
-		"k": []any{"aa", "k1", "k2", "k3", "zz"},
-		"v": []any{5, 2, 3, 1, 4},
-		"p": []any{"k1", 2},
-		"n": []any{"a", "b"},
+		"k":   []any{"aa", "k1", "k2", "k3", "zz"},
+		"v":   []any{5, 2, 3, 1, 4},
+		"p":   []any{"k1", 2},
+		"n":   []any{"a", "b"},
 		"num": []any{1, 2, 10},
 	}
 	for range 20 { // Go's map order differs from one range to the next

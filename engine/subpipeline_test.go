@@ -75,6 +75,9 @@ func TestPipelineModuleRuns(t *testing.T) {
 			t.Errorf("%s read league %v, want %s (set: LEAGUE from item)", id, n.Outputs["league"], want)
 		}
 	}
+	if got := rec.Nodes["england"].Message; got != "pipeline league: 2 success" {
+		t.Errorf("england's message %q, want how its nodes ended", got)
+	}
 	if _, ok := rec.Nodes["england"].Outputs["/nodes"]; ok {
 		t.Error("the children's records are left in the node's outputs")
 	}

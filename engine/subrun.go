@@ -100,7 +100,7 @@ func (m *pipelineModule) Run(ctx context.Context, in *modules.Input) (*modules.O
 		return nil, &modules.Error{Message: fmt.Sprintf("pipeline %s: outputs: %v", name, err), Values: values}
 	}
 	values[childrenKey] = children
-	return &modules.Output{Message: fmt.Sprintf("pipeline %s: %d node(s) ran", name, len(rec.Nodes)), Values: values}, nil
+	return &modules.Output{Message: fmt.Sprintf("pipeline %s: %s", name, statusCounts(rec)), Values: values}, nil
 }
 
 // loadSub loads a sub-pipeline file where its parent's plan was compiled
@@ -234,4 +234,25 @@ func (c *core) addChildren(i int, children map[string]*NodeRecord) {
 			c.rec.Nodes[id+"/"+child] = rec
 		}
 	}
+}
+
+// statusCounts says how rec's nodes ended: "2 success, 1 skipped" (a
+// foreach node counts by its instances).
+func statusCounts(rec *Record) string {
+	counts := map[Status]int{}
+	for _, n := range rec.Nodes {
+		if len(n.Items) == 0 {
+			counts[n.Status]++
+		}
+	}
+	var parts []string
+	for _, s := range []Status{StatusSuccess, StatusError, StatusSkipped, StatusCancelled, StatusLost} {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+	}
+	if len(parts) == 0 {
+		return "no nodes"
+	}
+	return strings.Join(parts, ", ")
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pipe-run/pipe/engine/internal/cachestore"
 	"github.com/pipe-run/pipe/modules"
 	"github.com/pipe-run/pipe/schema"
 )
@@ -91,7 +92,12 @@ func (c *core) whyStale(i int, k Kept) string {
 	if k.Definition != "" && k.Definition != c.definition(i) {
 		return "its definition changed"
 	}
-	if len(c.configChanged) == 0 {
+	if c.baseDirChanged != "" {
+		// Every node: programs run there, and modules read relative paths
+		// (inputs, files:, sub-pipelines) under it.
+		return c.baseDirChanged
+	}
+	if len(c.configChanged) == 0 && len(c.envChanged) == 0 {
 		return ""
 	}
 	pn := c.pn(i)
@@ -115,10 +121,61 @@ func (c *core) whyStale(i int, k Kept) string {
 			env = append(env, ch.text)
 		}
 	}
+	for _, ch := range c.envChanged {
+		env = append(env, ch.text)
+	}
 	if len(env) > 0 {
 		return "its program's environment changed: " + strings.Join(env, ", ")
 	}
 	return ""
+}
+
+// runResume is what the record of a run of plan, whose programs get env
+// (moduleEnv), says for a resumed run to compare (Record.Resume): the
+// base directory, and a digest of each .env key in env that the pipeline
+// does not declare.
+func runResume(plan *Plan, env []string) *RunResume {
+	r := &RunResume{BaseDir: plan.BaseDir, Env: map[string]string{}}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		if _, declared := plan.env.cfgIndex[k]; !declared {
+			r.Env[k] = cachestore.Digest([]byte(v))
+		}
+	}
+	return r
+}
+
+// runChanges compares what the record of the earlier run says (was; nil
+// compares nothing) with this run's (now): how the base directory
+// changed, "" when it did not, and which .env keys that reach programs
+// changed, in key order.
+func runChanges(was, now *RunResume) (baseDir string, env []configChange) {
+	if was == nil {
+		return "", nil
+	}
+	if was.BaseDir != now.BaseDir {
+		baseDir = fmt.Sprintf("the base directory changed (%s, was %s)", now.BaseDir, was.BaseDir)
+	}
+	keys := slices.Sorted(maps.Keys(was.Env))
+	for k := range now.Env {
+		if _, ok := was.Env[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		w, had := was.Env[k]
+		n, has := now.Env[k]
+		switch {
+		case !had:
+			env = append(env, configChange{key: k, text: ".env key " + k + " (was not set)"})
+		case !has:
+			env = append(env, configChange{key: k, text: ".env key " + k + " (not set now)"})
+		case w != n:
+			env = append(env, configChange{key: k, text: ".env key " + k})
+		}
+	}
+	return baseDir, env
 }
 
 // reads reports whether node pn reads config key: its expressions (when,

@@ -73,7 +73,7 @@ func (c *runCmd) Run(e *env) error {
 		if err != nil {
 			return err
 		}
-		sel.Keep, sel.KeptFrom, sel.KeptConfig = r.keep, r.from, r.config
+		sel.Keep, sel.KeptFrom, sel.KeptConfig, sel.KeptRun = r.keep, r.from, r.config, r.run
 	}
 	if c.DryRun {
 		sel.CacheDir = cacheDir(c.RunsDir)

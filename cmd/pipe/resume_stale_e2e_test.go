@@ -1,0 +1,80 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pipe-run/pipe/engine"
+)
+
+// resumeStaleSrc: e (exec) reads EXTRA from its environment, f (exec)
+// reads data.txt under the base directory, k (echo) reads nothing, and
+// b fails until the file ok exists in the directory pipe runs in.
+const resumeStaleSrc = `name: p
+nodes:
+  e: {module: exec, with: {command: 'echo "extra=$EXTRA"'}}
+  f: {module: exec, with: {command: 'cat data.txt'}}
+  k: {module: echo, with: {x: fixed}}
+  b: {module: exec, needs: [e, f, k], with: {command: 'test -e ok'}}
+`
+
+// A .env key the pipeline does not declare reaches programs: a change of
+// its value, or of the .env file given at all, runs program nodes again,
+// naming the key (never its value); a node without a program is kept.
+func TestResumeRunsAgainProgramsWhoseEnvFileKeyChanged(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"p.yaml": resumeStaleSrc, "data.txt": "x\n", "c.env": "EXTRA=one\n", "d.env": "EXTRA=two\n"})
+	if r := pipeIn(t, dir, nil, "run", "p.yaml", "--config", "c.env"); r.code != 1 {
+		t.Fatalf("first run: exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	writeFiles(t, dir, map[string]string{"ok": ""})
+	r := pipeIn(t, dir, nil, "run", "p.yaml", "--resume", "last", "--config", "d.env")
+	if r.code != 0 || !strings.Contains(r.stderr, "extra=two") {
+		t.Fatalf("resume with EXTRA changed: exit %d, want e run with two\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	wantReasons(t, "resume with EXTRA changed", r, map[string]string{
+		"e": engine.NotKeptPrefix, "f": engine.NotKeptPrefix, "k": "kept from run", "b": "",
+	})
+	if !strings.Contains(r.stdout, ": its program's environment changed: .env key EXTRA") || strings.Contains(r.stdout, "two") {
+		t.Errorf("the reasons do not name EXTRA alone:\n%s", r.stdout)
+	}
+	if r := pipeIn(t, dir, nil, "run", "p.yaml", "--resume", "last", "--config", "d.env"); r.code != 0 || strings.Count(r.stdout, "kept from run") != 4 {
+		t.Errorf("resume with the same .env: exit %d, want every node kept\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = pipeIn(t, dir, nil, "run", "p.yaml", "--resume", "last")
+	if r.code != 0 || !strings.Contains(r.stderr, "[e] extra=\n") {
+		t.Fatalf("resume without --config: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	wantReasons(t, "resume without --config", r, map[string]string{"e": engine.NotKeptPrefix, "k": "kept from run"})
+	if !strings.Contains(r.stdout, ".env key EXTRA (not set now)") {
+		t.Errorf("the reasons do not say EXTRA is gone:\n%s", r.stdout)
+	}
+}
+
+// The base directory is where programs run and relative paths are read:
+// resumed in another (--base-dir), every node runs again, saying both.
+func TestResumeRunsAgainInAnotherBaseDir(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"p.yaml": resumeStaleSrc, "x/data.txt": "from-x\n", "y/data.txt": "from-y\n"})
+	if r := pipeIn(t, dir, nil, "run", "p.yaml", "--base-dir", "x"); r.code != 1 {
+		t.Fatalf("first run: exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	writeFiles(t, dir, map[string]string{"y/ok": "", "x/ok": ""})
+	d := pipeIn(t, dir, nil, "run", "p.yaml", "--resume", "last", "--base-dir", "y", "--dry-run")
+	if strings.Contains(d.stdout, " keep ") || !strings.Contains(d.stdout, "the base directory changed") {
+		t.Errorf("resume --dry-run in y keeps a node: exit %d\n%s%s", d.code, d.stdout, d.stderr)
+	}
+	r := pipeIn(t, dir, nil, "run", "p.yaml", "--resume", "last", "--base-dir", "y")
+	if r.code != 0 || !strings.Contains(r.stderr, "from-y") {
+		t.Fatalf("resume in y: exit %d, want f run in y\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	x, y := filepath.Join(dir, "x"), filepath.Join(dir, "y")
+	if want := "the base directory changed (" + y + ", was " + x + ")"; !strings.Contains(r.stdout, want) {
+		t.Errorf("the reasons do not say %q:\n%s", want, r.stdout)
+	}
+	wantReasons(t, "resume in y", r, map[string]string{"e": engine.NotKeptPrefix, "f": engine.NotKeptPrefix, "k": engine.NotKeptPrefix})
+	if r := pipeIn(t, dir, nil, "run", "p.yaml", "--resume", "last", "--base-dir", "y"); r.code != 0 || strings.Count(r.stdout, "kept from run") != 4 {
+		t.Errorf("resume in y again: exit %d, want every node kept\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

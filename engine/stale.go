@@ -3,7 +3,10 @@ package engine
 import (
 	"fmt"
 	"maps"
+	"math"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pipe-run/pipe/engine/internal/cachestore"
@@ -56,8 +59,12 @@ func configChanges(was, now map[string]ConfigValue, secret func(string) bool) []
 			if n.From != w.From {
 				text = fmt.Sprintf("secret %s (now from %s, was from %s)", k, n.From, w.From)
 			}
-		case fmt.Sprint(w.Value) != fmt.Sprint(n.Value) && !sameNumber(w.Value, n.Value):
-			text = fmt.Sprintf("config %s (%v, was %v)", k, n.Value, w.Value)
+		case !sameValue(w.Value, n.Value):
+			nt, wt := fmt.Sprint(n.Value), fmt.Sprint(w.Value)
+			if nt == wt { // another type: "1" and 1
+				nt, wt = typedText(n.Value), typedText(w.Value)
+			}
+			text = fmt.Sprintf("config %s (%s, was %s)", k, nt, wt)
 		}
 		if text != "" {
 			out = append(out, configChange{key: k, text: text})
@@ -66,12 +73,66 @@ func configChanges(was, now map[string]ConfigValue, secret func(string) bool) []
 	return out
 }
 
-// sameNumber reports whether a and b are the same number: a record read
-// back has float64 where the config has int.
-func sameNumber(a, b any) bool {
-	af, aok := modules.AsNumber(a)
-	bf, bok := modules.AsNumber(b)
-	return aok && bok && af == bf
+// sameValue reports whether config values a and b, as a record holds
+// them (one may be read back), are the same: of the same type and value,
+// lists and maps item by item. Numbers are one type, as JSON has them (a
+// record read back has float64 where the config has int: 1.0 is 1), but
+// -0 is not 0, and NaN is NaN; a string is never a number ("1" is not 1).
+func sameValue(a, b any) bool {
+	if af, ok := modules.AsNumber(a); ok {
+		bf, ok := modules.AsNumber(b)
+		if !ok {
+			return false
+		}
+		if math.IsNaN(af) || math.IsNaN(bf) {
+			return math.IsNaN(af) && math.IsNaN(bf)
+		}
+		return af == bf && math.Signbit(af) == math.Signbit(bf)
+	}
+	switch x := a.(type) {
+	case nil:
+		return b == nil
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	case []any:
+		y, ok := b.([]any)
+		return ok && len(x) == len(y) && sameItems(x, y)
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			w, ok := y[k]
+			if !ok || !sameValue(v, w) {
+				return false
+			}
+		}
+		return true
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+func sameItems(x, y []any) bool {
+	for i := range x {
+		if !sameValue(x[i], y[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// typedText is config value v written so that its type shows: a string
+// quoted, a number as Go writes it.
+func typedText(v any) string {
+	if s, ok := v.(string); ok {
+		return strconv.Quote(s)
+	}
+	return fmt.Sprint(v)
 }
 
 // definition is node or instance i's definition digest: an instance is

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -78,3 +80,61 @@ func TestResumeRunsAgainInAnotherBaseDir(t *testing.T) {
 		t.Errorf("resume in y again: exit %d, want every node kept\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// resumeDrySrc: f fans out over a list, m over a matrix; p gets the
+// secret API_TOKEN in its program's environment; b fails until ok exists.
+const resumeDrySrc = `name: p
+config: {API_TOKEN: t0}
+nodes:
+  f: {module: echo, foreach: [u, v], with: {item: "${{ item }}"}}
+  m: {module: echo, matrix: {a: [1, 2], b: [x]}, with: {item: "${{ item.a }}"}}
+  p: {module: exec, with: {command: 'echo p'}}
+  b: {module: exec, needs: [f, m, p], with: {command: 'test -e ok'}}
+`
+
+// A resumed dry run (text and --json) decides as the run does: a
+// foreach's or a matrix's edited node runs again, and a secret set as
+// in the earlier run is not "now from default".
+func TestResumeDryRunDecidesAsTheRun(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"p.yaml": resumeDrySrc})
+	if r := pipeIn(t, dir, nil, "run", "p.yaml", "--set", "API_TOKEN=t1"); r.code != 1 {
+		t.Fatalf("first run: exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	writeFiles(t, dir, map[string]string{"ok": ""})
+	editFile(t, dir, `item: "${{ item }}"`, `item: "x${{ item }}"`)
+	editFile(t, dir, `item: "${{ item.a }}"`, `item: "x${{ item.a }}"`)
+	would := func(stdout string) map[string]string {
+		out := map[string]string{}
+		for _, m := range regexp.MustCompile(`(?m)^(\w+)\s+\w+\s+(run|keep|skip|decide)\s+(.*)$`).FindAllStringSubmatch(stdout, -1) {
+			out[m[1]] = m[2] + ": " + m[3]
+		}
+		return out
+	}
+	d := pipeIn(t, dir, nil, "run", "p.yaml", "--resume", "last", "--dry-run", "--set", "API_TOKEN=t1")
+	w := would(d.stdout)
+	for _, id := range []string{"f", "m"} {
+		if !strings.HasPrefix(w[id], "run: ") || !strings.Contains(w[id], "its definition changed") {
+			t.Errorf("dry run: %s would %q, want run, its definition changed\n%s%s", id, w[id], d.stdout, d.stderr)
+		}
+	}
+	if !strings.HasPrefix(w["p"], "keep: ") {
+		t.Errorf("dry run: p would %q, want keep (API_TOKEN set as it was)\n%s%s", w["p"], d.stdout, d.stderr)
+	}
+	j := pipeIn(t, dir, nil, "run", "p.yaml", "--resume", "last", "--dry-run", "--json", "--set", "API_TOKEN=t1")
+	var ex []engine.Explanation
+	if err := json.Unmarshal([]byte(j.stdout), &ex); err != nil {
+		t.Fatalf("dry run --json: %v\n%s%s", err, j.stdout, j.stderr)
+	}
+	for _, x := range ex {
+		if want := map[string]engine.Would{"f": engine.WouldRun, "m": engine.WouldRun, "p": engine.WouldKeep}[x.Node]; want != "" && x.Would != want {
+			t.Errorf("dry run --json: %s would %s (%s), want %s", x.Node, x.Would, x.Why, want)
+		}
+	}
+	r := pipeIn(t, dir, nil, "run", "p.yaml", "--resume", "last", "--set", "API_TOKEN=t1")
+	if r.code != 0 || strings.Count(r.stdout, ": its definition changed") != 4 {
+		t.Errorf("resume: exit %d, want f's and m's instances run again\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	wantReasons(t, "resume", r, map[string]string{"p": "kept from run"})
+}
+

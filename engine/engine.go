@@ -369,6 +369,11 @@ type Kept struct {
 	NotRestorable string
 	// Definition is the node's definition digest in the earlier run
 	// (NodeRecord.Definition): it is kept only while its definition gives
-	// the same. "" (a record of an earlier pipe, or --force) checks none.
+	// the same. "" (a record of an earlier pipe) checks none.
 	Definition string
+	// Forced keeps the node whatever changed (pipe run --resume --force):
+	// its Definition is not compared, and the new record holds it, the
+	// definition that made the outputs, so that a later resumed run
+	// without --force runs the node again if the file's differs.
+	Forced bool
 }

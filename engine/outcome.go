@@ -291,7 +291,16 @@ func (c *core) keep(i int) {
 	if k.CacheKey != "" {
 		st.rec.resume().CacheKey = k.CacheKey
 	}
-	st.rec.Definition = c.definition(i)
+	// The definition that made the outputs: a node kept by --force may
+	// be another now (one kept otherwise is the same), and one of a record
+	// that has none (an earlier pipe's) holds none, unless the file is
+	// the one that ran.
+	switch {
+	case k.Definition != "":
+		st.rec.Definition = k.Definition
+	case !k.Forced:
+		st.rec.Definition = c.definition(i)
+	}
 	c.addChildren(i, c.maskedRecords(k.Children))
 	c.mu.Unlock()
 	st.outputs, st.passed, st.kept = k.Outputs, true, true

@@ -150,7 +150,7 @@ func (c *core) definition(i int) string {
 // gets the run's config in its environment (modules.Info.ProgramEnv),
 // any config value did. "" when neither.
 func (c *core) whyStale(i int, k Kept) string {
-	if k.Definition != "" && k.Definition != c.definition(i) {
+	if k.Definition != "" && !k.Forced && k.Definition != c.definition(i) {
 		return "its definition changed"
 	}
 	if c.baseDirChanged != "" {

@@ -132,15 +132,14 @@ func undefinedNode(prev *engine.Record) string {
 }
 
 // keepable returns what prev's successful nodes left, by id; with force,
-// without their definitions, so that none is run again for an edit.
+// marked Forced, so that none is run again for an edit (and their new
+// records hold the definitions that made their outputs).
 func keepable(prev *engine.Record, force bool) map[string]engine.Kept {
 	keep := map[string]engine.Kept{}
 	for id, n := range prev.Nodes {
 		if n.Status == engine.StatusSuccess {
 			k := engine.KeepRecord(n)
-			if force {
-				k.Definition = ""
-			}
+			k.Forced = force
 			keep[id] = k
 		}
 	}

@@ -138,3 +138,25 @@ func TestResumeDryRunDecidesAsTheRun(t *testing.T) {
 	wantReasons(t, "resume", r, map[string]string{"p": "kept from run"})
 }
 
+// --force keeps an edited node, and its record says the definition that
+// made its outputs: a later resume without --force runs it again.
+func TestResumeAfterForceRunsAgainWhatForceKept(t *testing.T) {
+	dir := resumeDefScratch(t)
+	editFile(t, dir, `\"v\": 1`, `\"v\": 2`)
+	editFile(t, dir, "; test -e ok", "; true")
+	r := pipeIn(t, dir, nil, "run", "p.yaml", "--resume", "last", "--force")
+	if r.code != 0 || !strings.Contains(r.stderr, "[b] b 1") {
+		t.Fatalf("resume --force: exit %d, want 0 and b given a's kept v\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = pipeIn(t, dir, nil, "run", "p.yaml", "--resume", "last")
+	if r.code != 0 || !strings.Contains(r.stderr, "[b] b 2") {
+		t.Fatalf("resume after --force: exit %d, want a run again and b given v 2\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	wantReasons(t, "resume after --force", r, map[string]string{"a": engine.NotKeptPrefix, "c": "kept from run", "e": "kept from run"})
+	if !strings.Contains(r.stdout, ": its definition changed") {
+		t.Errorf("a's reason does not say its definition changed:\n%s", r.stdout)
+	}
+	if r := pipeIn(t, dir, nil, "run", "p.yaml", "--resume", "last"); r.code != 0 || strings.Count(r.stdout, "kept from run") != 5 {
+		t.Errorf("resume again: exit %d, want every node kept\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -19,6 +19,7 @@ func (pn *planNode) noteConfig(comp *compiled) {
 	if comp == nil {
 		return
 	}
+	pn.readsPipeline = pn.readsPipeline || comp.pipeline
 	for _, k := range comp.configKeys {
 		if i, found := slices.BinarySearch(pn.configKeys, k); !found {
 			pn.configKeys = slices.Insert(pn.configKeys, i, k)

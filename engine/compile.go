@@ -94,6 +94,8 @@ type planNode struct {
 	// (its foreach's are each's: an instance's key holds its item).
 	cache      bool
 	configKeys []string
+	// readsPipeline is set when its when or inputs read `pipeline`.
+	readsPipeline bool
 	// tags are the node's tags and its module's, for selection by tag.
 	tags []string
 	// declared says where the node's target declares itself dangerous

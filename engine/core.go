@@ -39,6 +39,11 @@ type core struct {
 	// configChanged lists, in a resumed run, the config keys whose value
 	// changed since the earlier run (see configChanges, whyStale).
 	configChanged []configChange
+	// baseDirChanged says, in a resumed run, how the base directory
+	// changed since the earlier run ("" when it did not); envChanged
+	// lists the .env keys that reach programs whose value changed.
+	baseDirChanged string
+	envChanged     []configChange
 	// progEnv is what programs of exec and python nodes get (moduleEnv).
 	progEnv []string
 	// unexported are the keys moduleEnv left out of progEnv, and why.
@@ -237,6 +242,8 @@ func newCore(plan *Plan, opts Options) (*core, error) {
 	c.rec.FileHash = opts.FileHash
 	c.rec.ResumedFrom = opts.KeptFrom
 	c.configChanged = configChanges(opts.KeptConfig, c.rec.Config, plan.Pipeline.IsSecret)
+	c.rec.Resume = runResume(plan, progEnv)
+	c.baseDirChanged, c.envChanged = runChanges(opts.KeptRun, c.rec.Resume)
 	if opts.Journal != nil {
 		c.journal = newJournal(opts.Journal, id)
 	}

@@ -23,7 +23,9 @@ import (
 // foreach or matrix; files (a cached node's key reads them, and listing
 // one says the node reads it); outputs (what the nodes below are checked
 // against); the pipeline's base_dir (where programs run); and, for a
-// pipeline node, its sub-pipeline's own definition. Left out, as they do
+// pipeline node, its sub-pipeline's own definition; for a node whose
+// expressions read `pipeline`, the pipeline's name, description and file
+// (the path it was run as). Left out, as they do
 // not change what a node that succeeded gave: timeout, retries,
 // continue_on_error, description, tags, cache (its key is checked apart),
 // dangerous (the gate is checked apart), and a foreach's max_parallel
@@ -106,6 +108,16 @@ func (p *Plan) writeNodeDefinition(d *defWriter, i int) {
 	}
 	if sub := p.nodes[i].sub; sub != nil {
 		d.string("", "pipeline", sub.pipelineDefinition())
+	}
+	if pn := &p.nodes[i]; pn.readsPipeline || pn.each != nil && pn.each.pipeline {
+		// What it reads of the pipeline: its name, description and file
+		// (the path it was run as).
+		pl := p.Pipeline
+		d.string("", "pipeline.name", pl.Name)
+		d.string("", "pipeline.description", pl.Description)
+		if pl.Source != nil {
+			d.string("", "pipeline.file", pl.Source.Name)
+		}
 	}
 }
 

@@ -124,6 +124,12 @@ type Options struct {
 	// its program's environment holds, changed since, nor a secret's
 	// source. nil checks none (pipe run --resume --force).
 	KeptConfig map[string]ConfigValue
+	// KeptRun is what the record of the run KeptFrom says of its programs'
+	// base directory and environment (Record.Resume): a node is not kept
+	// when its base directory changed since, nor a program's node when a
+	// key of the .env file that reaches its environment did. nil checks
+	// none (a record of an earlier pipe, or --force).
+	KeptRun *RunResume
 	// OnEvent, when set, hears every node start and end, in order and one at
 	// a time (not always from the same goroutine). It holds up the scheduling
 	// of other nodes while it runs: it must not block for long.
@@ -363,6 +369,11 @@ type Kept struct {
 	NotRestorable string
 	// Definition is the node's definition digest in the earlier run
 	// (NodeRecord.Definition): it is kept only while its definition gives
-	// the same. "" (a record of an earlier pipe, or --force) checks none.
+	// the same. "" (a record of an earlier pipe) checks none.
 	Definition string
+	// Forced keeps the node whatever changed (pipe run --resume --force):
+	// its Definition is not compared, and the new record holds it, the
+	// definition that made the outputs, so that a later resumed run
+	// without --force runs the node again if the file's differs.
+	Forced bool
 }

@@ -188,6 +188,9 @@ type compiled struct {
 	// nodesIdents counts the identifiers `nodes`: more than refs means
 	// one is read whole (toJSON(nodes)), items and all.
 	nodesIdents int
+	// pipeline is set when it reads `pipeline` (its name, description or
+	// file): a resumed run compares them for its node (see definition.go).
+	pipeline bool
 }
 
 // outputRef is a read of nodes.<id>.outputs.<key>.
@@ -238,6 +241,9 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 	}
 	c := &compiled{src: src, itemOff: -1}
 	var errs []exprError
+	// configIdents counts the identifiers `config`, staticConfig those read
+	// as config.KEY or config['KEY'].
+	configIdents, staticConfig := 0, 0
 	ast.Find(tree.Node, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.CallNode:
@@ -256,6 +262,11 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 			c.clock = c.clock || n.Name == "now"
 		case *ast.MemberNode:
 			errs = append(errs, e.checkMember(n, c)...)
+			if base, ok := n.Node.(*ast.IdentifierNode); ok && base.Value == "config" {
+				if _, ok := n.Property.(*ast.StringNode); ok {
+					staticConfig++
+				}
+			}
 			if id, key, _, off := outputRead(n); id != "" {
 				c.outputs = append(c.outputs, outputRef{id: id, key: key, off: off})
 			}
@@ -270,8 +281,13 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 		case *ast.BinaryNode:
 			errs = append(errs, e.checkFanInOperand(n)...)
 		case *ast.IdentifierNode:
-			if n.Value == "nodes" {
+			switch n.Value {
+			case "nodes":
 				c.nodesIdents++
+			case "config":
+				configIdents++
+			case "pipeline":
+				c.pipeline = true
 			}
 			if slices.Contains(itemNames, n.Value) && c.itemOff < 0 {
 				c.itemOff = n.Location().From
@@ -286,6 +302,11 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 		}
 		return false
 	})
+	if configIdents > staticConfig {
+		// config itself (whole, in a list, through a function): it may
+		// read any key, as a cached node's key and a resumed run count it.
+		c.configKeys = slices.Clone(e.cfgKeys)
+	}
 	if id, key, _, keyOff := outputRead(tree.Node); id != "" {
 		c.whole = outputRef{id: id, key: key, off: keyOff}
 	}

@@ -34,8 +34,10 @@ type JournalHeader struct {
 	PipeVersion string `json:"pipe_version,omitempty"`
 	// ResumedFrom is the record's: pipe runs --prune keeps the run a run
 	// still going keeps nodes of.
-	ResumedFrom string        `json:"resumed_from,omitempty"`
-	Nodes       []JournalNode `json:"nodes"`
+	ResumedFrom string `json:"resumed_from,omitempty"`
+	// Resume is the record's: what a resumed run compares of the run.
+	Resume *RunResume    `json:"resume,omitempty"`
+	Nodes  []JournalNode `json:"nodes"`
 }
 
 // JournalNode is a node of the run, as the header lists it.
@@ -59,7 +61,7 @@ func (c *core) writeJournalHeader() error {
 	h := JournalHeader{
 		Version: journalVersion, Run: c.rec.ID, Pipeline: c.rec.Pipeline, File: c.rec.File,
 		StartedAt: c.rec.StartedAt, PID: os.Getpid(), Host: host, FileHash: c.rec.FileHash, Config: c.rec.Config,
-		PipeVersion: c.rec.Version, ResumedFrom: c.rec.ResumedFrom, Nodes: make([]JournalNode, len(c.nodes)),
+		PipeVersion: c.rec.Version, ResumedFrom: c.rec.ResumedFrom, Resume: c.rec.Resume, Nodes: make([]JournalNode, len(c.nodes)),
 	}
 	for i := range c.nodes {
 		st := &c.nodes[i]
@@ -153,6 +155,14 @@ func appendJournalHeader(b []byte, h *JournalHeader) ([]byte, error) {
 	if h.ResumedFrom != "" {
 		b = append(b, `,"resumed_from":`...)
 		b = appendString(b, h.ResumedFrom)
+	}
+	if h.Resume != nil {
+		r, err := modules.MarshalJSON(h.Resume)
+		if err != nil {
+			return b, err
+		}
+		b = append(b, `,"resume":`...)
+		b = append(b, r...)
 	}
 	if h.Nodes == nil {
 		return append(b, `,"nodes":null}`...), nil

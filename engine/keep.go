@@ -253,8 +253,9 @@ func (c *core) whyNotKept(i int, k Kept) string {
 	if why := c.whyStale(i, k); why != "" {
 		return why
 	}
-	pn := c.pn(i)
-	if k.CacheKey == "" || !pn.cache {
+	// The key is checked whenever the record has one: a node that cached
+	// then and does not now (cache: false) read what it reads then too.
+	if k.CacheKey == "" {
 		return ""
 	}
 	with, err := c.inputs(i, c.env(i, true))

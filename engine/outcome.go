@@ -216,7 +216,37 @@ func (c *core) keeps(i int) bool {
 		c.notKeeping(i, why)
 		return false
 	}
+	if c.plan.nodes[i].fans {
+		// A dry run's question (a run keeps a fanned-out node's instances
+		// one by one, keepsInstance): its instances' records are what say
+		// whether it is the node that ran, as they say it in the run.
+		if why := c.whyInstancesStale(i); why != "" {
+			c.notKeeping(i, why)
+			return false
+		}
+	}
 	return true
+}
+
+// whyInstancesStale says why the instances of fanned-out node i that
+// succeeded in the earlier run would not be kept, as the run decides
+// each (whyStale; their cache keys need their items, known as the node
+// runs): "" when none says so.
+func (c *core) whyInstancesStale(i int) string {
+	prefix := c.plan.nodes[i].id + "["
+	for id, k := range c.opts.Keep {
+		rest, ok := strings.CutPrefix(id, prefix)
+		if !ok || !strings.HasSuffix(rest, "]") || strings.Contains(rest, "/") {
+			continue
+		}
+		if k.NotRestorable != "" {
+			return k.NotRestorable
+		}
+		if why := c.whyStale(i, k); why != "" {
+			return why
+		}
+	}
+	return ""
 }
 
 // maskedRecords copies records of an earlier run with this run's secrets
@@ -261,7 +291,16 @@ func (c *core) keep(i int) {
 	if k.CacheKey != "" {
 		st.rec.resume().CacheKey = k.CacheKey
 	}
-	st.rec.Definition = c.definition(i)
+	// The definition that made the outputs: a node kept by --force may
+	// be another now (one kept otherwise is the same), and one of a record
+	// that has none (an earlier pipe's) holds none, unless the file is
+	// the one that ran.
+	switch {
+	case k.Definition != "":
+		st.rec.Definition = k.Definition
+	case !k.Forced:
+		st.rec.Definition = c.definition(i)
+	}
 	c.addChildren(i, c.maskedRecords(k.Children))
 	c.mu.Unlock()
 	st.outputs, st.passed, st.kept = k.Outputs, true, true

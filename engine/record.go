@@ -57,8 +57,23 @@ type Record struct {
 	// compares it to say whether the pipeline changed since.
 	FileHash string `json:"file_hash,omitempty"`
 	// ResumedFrom is the run whose outputs this one kept.
-	ResumedFrom string                 `json:"resumed_from,omitempty"`
-	Nodes       map[string]*NodeRecord `json:"nodes"`
+	ResumedFrom string `json:"resumed_from,omitempty"`
+	// Resume is what a resumed run compares of the run besides its config
+	// and its nodes' definitions: nil in a record of an earlier pipe.
+	Resume *RunResume             `json:"resume,omitempty"`
+	Nodes  map[string]*NodeRecord `json:"nodes"`
+}
+
+// RunResume is what a run's programs had besides its config, that a
+// resumed run (pipe run --resume) compares before it keeps a node.
+type RunResume struct {
+	// BaseDir is the run's base directory, where its programs ran and
+	// relative paths were read (Plan.BaseDir).
+	BaseDir string `json:"base_dir"`
+	// Env holds, for each key of the --config .env file the pipeline does
+	// not declare (those reach programs' environment as they are), a
+	// digest of its value: never the value, which may be a secret.
+	Env map[string]string `json:"env"`
 }
 
 // ConfigValue is a config key's value in a run, and where it came from:

@@ -56,7 +56,7 @@ func readJournal(r io.Reader, id string, modTime time.Time) (rec *Record, lost, 
 		// The id stays the file's: the header's is the journal's word
 		// only, and the record's path is made from the id.
 		rec.Pipeline, rec.File, rec.StartedAt = head.Pipeline, head.File, head.StartedAt
-		rec.Host, rec.FileHash, rec.Config, rec.Version = head.Host, head.FileHash, head.Config, head.PipeVersion
+		rec.Host, rec.FileHash, rec.Config, rec.Version, rec.Resume = head.Host, head.FileHash, head.Config, head.PipeVersion, head.Resume
 		rec.ResumedFrom = head.ResumedFrom
 		why := lostReason
 		if end != nil {

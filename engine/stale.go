@@ -3,9 +3,13 @@ package engine
 import (
 	"fmt"
 	"maps"
+	"math"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/pipe-run/pipe/engine/internal/cachestore"
 	"github.com/pipe-run/pipe/modules"
 	"github.com/pipe-run/pipe/schema"
 )
@@ -55,8 +59,12 @@ func configChanges(was, now map[string]ConfigValue, secret func(string) bool) []
 			if n.From != w.From {
 				text = fmt.Sprintf("secret %s (now from %s, was from %s)", k, n.From, w.From)
 			}
-		case fmt.Sprint(w.Value) != fmt.Sprint(n.Value) && !sameNumber(w.Value, n.Value):
-			text = fmt.Sprintf("config %s (%v, was %v)", k, n.Value, w.Value)
+		case !sameValue(w.Value, n.Value):
+			nt, wt := fmt.Sprint(n.Value), fmt.Sprint(w.Value)
+			if nt == wt { // another type: "1" and 1
+				nt, wt = typedText(n.Value), typedText(w.Value)
+			}
+			text = fmt.Sprintf("config %s (%s, was %s)", k, nt, wt)
 		}
 		if text != "" {
 			out = append(out, configChange{key: k, text: text})
@@ -65,12 +73,66 @@ func configChanges(was, now map[string]ConfigValue, secret func(string) bool) []
 	return out
 }
 
-// sameNumber reports whether a and b are the same number: a record read
-// back has float64 where the config has int.
-func sameNumber(a, b any) bool {
-	af, aok := modules.AsNumber(a)
-	bf, bok := modules.AsNumber(b)
-	return aok && bok && af == bf
+// sameValue reports whether config values a and b, as a record holds
+// them (one may be read back), are the same: of the same type and value,
+// lists and maps item by item. Numbers are one type, as JSON has them (a
+// record read back has float64 where the config has int: 1.0 is 1), but
+// -0 is not 0, and NaN is NaN; a string is never a number ("1" is not 1).
+func sameValue(a, b any) bool {
+	if af, ok := modules.AsNumber(a); ok {
+		bf, ok := modules.AsNumber(b)
+		if !ok {
+			return false
+		}
+		if math.IsNaN(af) || math.IsNaN(bf) {
+			return math.IsNaN(af) && math.IsNaN(bf)
+		}
+		return af == bf && math.Signbit(af) == math.Signbit(bf)
+	}
+	switch x := a.(type) {
+	case nil:
+		return b == nil
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	case []any:
+		y, ok := b.([]any)
+		return ok && len(x) == len(y) && sameItems(x, y)
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			w, ok := y[k]
+			if !ok || !sameValue(v, w) {
+				return false
+			}
+		}
+		return true
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+func sameItems(x, y []any) bool {
+	for i := range x {
+		if !sameValue(x[i], y[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// typedText is config value v written so that its type shows: a string
+// quoted, a number as Go writes it.
+func typedText(v any) string {
+	if s, ok := v.(string); ok {
+		return strconv.Quote(s)
+	}
+	return fmt.Sprint(v)
 }
 
 // definition is node or instance i's definition digest: an instance is
@@ -88,10 +150,15 @@ func (c *core) definition(i int) string {
 // gets the run's config in its environment (modules.Info.ProgramEnv),
 // any config value did. "" when neither.
 func (c *core) whyStale(i int, k Kept) string {
-	if k.Definition != "" && k.Definition != c.definition(i) {
+	if k.Definition != "" && !k.Forced && k.Definition != c.definition(i) {
 		return "its definition changed"
 	}
-	if len(c.configChanged) == 0 {
+	if c.baseDirChanged != "" {
+		// Every node: programs run there, and modules read relative paths
+		// (inputs, files:, sub-pipelines) under it.
+		return c.baseDirChanged
+	}
+	if len(c.configChanged) == 0 && len(c.envChanged) == 0 {
 		return ""
 	}
 	pn := c.pn(i)
@@ -115,10 +182,61 @@ func (c *core) whyStale(i int, k Kept) string {
 			env = append(env, ch.text)
 		}
 	}
+	for _, ch := range c.envChanged {
+		env = append(env, ch.text)
+	}
 	if len(env) > 0 {
 		return "its program's environment changed: " + strings.Join(env, ", ")
 	}
 	return ""
+}
+
+// runResume is what the record of a run of plan, whose programs get env
+// (moduleEnv), says for a resumed run to compare (Record.Resume): the
+// base directory, and a digest of each .env key in env that the pipeline
+// does not declare.
+func runResume(plan *Plan, env []string) *RunResume {
+	r := &RunResume{BaseDir: plan.BaseDir, Env: map[string]string{}}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		if _, declared := plan.env.cfgIndex[k]; !declared {
+			r.Env[k] = cachestore.Digest([]byte(v))
+		}
+	}
+	return r
+}
+
+// runChanges compares what the record of the earlier run says (was; nil
+// compares nothing) with this run's (now): how the base directory
+// changed, "" when it did not, and which .env keys that reach programs
+// changed, in key order.
+func runChanges(was, now *RunResume) (baseDir string, env []configChange) {
+	if was == nil {
+		return "", nil
+	}
+	if was.BaseDir != now.BaseDir {
+		baseDir = fmt.Sprintf("the base directory changed (%s, was %s)", now.BaseDir, was.BaseDir)
+	}
+	keys := slices.Sorted(maps.Keys(was.Env))
+	for k := range now.Env {
+		if _, ok := was.Env[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		w, had := was.Env[k]
+		n, has := now.Env[k]
+		switch {
+		case !had:
+			env = append(env, configChange{key: k, text: ".env key " + k + " (was not set)"})
+		case !has:
+			env = append(env, configChange{key: k, text: ".env key " + k + " (not set now)"})
+		case w != n:
+			env = append(env, configChange{key: k, text: ".env key " + k})
+		}
+	}
+	return baseDir, env
 }
 
 // reads reports whether node pn reads config key: its expressions (when,

@@ -26,11 +26,11 @@ func (c *explainCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	opts, _, err := c.options(e, plan)
+	opts, from, err := c.options(e, plan)
 	if err != nil {
 		return err
 	}
-	opts.CacheDir = cacheDir(c.RunsDir)
+	opts.CacheDir, opts.ConfigFrom = cacheDir(c.RunsDir), from
 	ex, err := explainNodes(e, eng, plan, opts, c.JSON)
 	if err != nil || c.JSON {
 		return err

@@ -63,11 +63,12 @@ func warnNewerDamaged(e *env, dir, id, use string) {
 }
 
 // resumed is what a resumed run keeps of the run it resumes (see
-// engine.Options.Keep, KeptFrom and KeptConfig).
+// engine.Options.Keep, KeptFrom, KeptConfig and KeptRun).
 type resumed struct {
 	keep   map[string]engine.Kept
 	from   string
 	config map[string]engine.ConfigValue
+	run    *engine.RunResume
 }
 
 // resume reads the run to resume and returns what its successful nodes
@@ -108,6 +109,7 @@ func (c *runCmd) resume(e *env, plan *engine.Plan) (resumed, error) {
 		if r.config == nil {
 			r.config = map[string]engine.ConfigValue{} // compared: every key set now is new
 		}
+		r.run = prev.Resume // nil in a record of an earlier pipe: not compared
 	}
 	e.logs.base.Info("resuming: nodes that succeeded in it keep their outputs when what they need was kept too", "run", prev.ID, "succeeded", len(r.keep), "of", len(prev.Nodes))
 	if fileChanged && !c.Force {
@@ -130,15 +132,14 @@ func undefinedNode(prev *engine.Record) string {
 }
 
 // keepable returns what prev's successful nodes left, by id; with force,
-// without their definitions, so that none is run again for an edit.
+// marked Forced, so that none is run again for an edit (and their new
+// records hold the definitions that made their outputs).
 func keepable(prev *engine.Record, force bool) map[string]engine.Kept {
 	keep := map[string]engine.Kept{}
 	for id, n := range prev.Nodes {
 		if n.Status == engine.StatusSuccess {
 			k := engine.KeepRecord(n)
-			if force {
-				k.Definition = ""
-			}
+			k.Forced = force
 			keep[id] = k
 		}
 	}

@@ -73,10 +73,12 @@ func (c *runCmd) Run(e *env) error {
 		if err != nil {
 			return err
 		}
-		sel.Keep, sel.KeptFrom, sel.KeptConfig = r.keep, r.from, r.config
+		sel.Keep, sel.KeptFrom, sel.KeptConfig, sel.KeptRun = r.keep, r.from, r.config, r.run
 	}
 	if c.DryRun {
-		sel.CacheDir = cacheDir(c.RunsDir)
+		// As the run below: the config's sources decide whether a
+		// secret's changed since the run it resumes.
+		sel.CacheDir, sel.ConfigFrom = cacheDir(c.RunsDir), from
 		_, err := explainNodes(e, eng, plan, sel, c.JSON)
 		return err
 	}

@@ -20,7 +20,7 @@ func plainViews(v any) any {
 		return v
 	case []any:
 		for i, item := range x {
-			if p := plainViews(item); !sameValue(p, item) {
+			if p := plainViews(item); !unchanged(p, item) {
 				out := make([]any, len(x))
 				copy(out, x[:i])
 				for j := i; j < len(x); j++ {
@@ -32,7 +32,7 @@ func plainViews(v any) any {
 		return v
 	case map[string]any:
 		for _, item := range x {
-			if p := plainViews(item); !sameValue(p, item) {
+			if p := plainViews(item); !unchanged(p, item) {
 				out := make(map[string]any, len(x))
 				for k, item := range x {
 					out[k] = plainViews(item)
@@ -45,10 +45,10 @@ func plainViews(v any) any {
 	return plainReflect(reflect.ValueOf(v))
 }
 
-// sameValue reports whether plainViews left a value as it was: only
+// unchanged reports whether plainViews left a value as it was: only
 // structs, and lists and maps holding them, change, and those come back
 // as another type.
-func sameValue(a, b any) bool {
+func unchanged(a, b any) bool {
 	switch a.(type) {
 	case []any, map[string]any:
 		return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()

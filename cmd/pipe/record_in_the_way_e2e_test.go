@@ -46,7 +46,7 @@ func TestJournalKeptWhenARecordIsInTheWay(t *testing.T) {
 	blocker := filepath.Join(runs, id+".json")
 	os.MkdirAll(filepath.Join(blocker, "blocker"), 0o755)
 	cmd.Wait()
-	if !strings.Contains(out.String(), "record: not written") {
+	if !strings.Contains(out.String(), "record: not written") || !strings.Contains(out.String(), "move it out of the runs directory") {
 		t.Fatalf("the run: exit %d, want its record not written\n%s", cmd.ProcessState.ExitCode(), out.String())
 	}
 	journal := filepath.Join(runs, id+engine.JournalSuffix)

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -140,6 +141,11 @@ func FindRun(dir, ref string) (string, error) {
 		// what is wrong. A copy of a record under another name is not
 		// that run (its logs are under the run's own id).
 		s, err := readHead(in)
+		if journal := filepath.Join(dir, ref+JournalSuffix); (err != nil || s.ID != ref) && fileExists(journal) {
+			// Not its record, but in its way (see RecoverJournal): the
+			// run is its journal.
+			return journal, nil
+		}
 		if err != nil || s.ID == ref {
 			return in, nil
 		}
@@ -160,6 +166,11 @@ func FindRun(dir, ref string) (string, error) {
 	for h, ok := w.Next(); ok; h, ok = w.Next() {
 		if ref == "last" || h.ID == ref {
 			return h.Path, nil
+		}
+		if slices.ContainsFunc(found, func(r RunSummary) bool { return r.ID == h.ID }) {
+			// A run's journal after a file in its record's way that
+			// cannot be read: one run (the journal comes first).
+			continue
 		}
 		found = append(found, h.RunSummary)
 	}

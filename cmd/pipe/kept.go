@@ -22,7 +22,8 @@ type runRecords struct {
 	errs map[string]error
 	// journals, when set, reads a run that has no record from its
 	// journal (engine.LiveRecord): a run still going, or whose pipe died
-	// and whose record could not be written. live marks those runs.
+	// and whose record could not be written (or has a file in its way
+	// that is not it). live marks those runs.
 	journals bool
 	live     map[string]bool
 }
@@ -38,7 +39,9 @@ func (r *runRecords) get(id string) (*engine.Record, error) {
 		return rec, r.errs[id]
 	}
 	rec, err := engine.ReadRecord(filepath.Join(r.dir, id+".json"))
-	if r.journals && errors.Is(err, fs.ErrNotExist) {
+	if r.journals && (err != nil || rec.ID != id) {
+		// No record, or a file in its way that is not it (see
+		// engine.RecoverJournal): the run is its journal, if it has one.
 		if lrec, lerr := engine.LiveRecord(filepath.Join(r.dir, id+engine.JournalSuffix)); !errors.Is(lerr, fs.ErrNotExist) {
 			rec, err = lrec, lerr
 			r.live[id] = true

@@ -63,8 +63,15 @@ func TestJournalKeptWhenARecordIsInTheWay(t *testing.T) {
 		if s := pipeIn(t, dir, nil, "show", "last"); s.code != 0 || !strings.Contains(s.stdout, "run "+id+": error") || !strings.Contains(s.stdout, "b     error") {
 			t.Errorf("%s: pipe show last: exit %d\n%s%s", what, s.code, s.stdout, s.stderr)
 		}
-		if l := pipeIn(t, dir, nil, "logs", "last", "a"); l.code != 0 || !strings.Contains(l.stdout, "from-a") {
-			t.Errorf("%s: pipe logs last a: exit %d\n%s%s", what, l.code, l.stdout, l.stderr)
+		for _, ref := range []string{id, id[:20]} { // its id, or its start: the journal, not the file
+			if s := pipeIn(t, dir, nil, "show", ref); s.code != 0 || !strings.Contains(s.stdout, "run "+id+": error") {
+				t.Errorf("%s: pipe show %s: exit %d\n%s%s", what, ref, s.code, s.stdout, s.stderr)
+			}
+		}
+		for _, args := range [][]string{{"logs", "last", "a"}, {"logs", id}, {"logs", id[:20], "a"}} {
+			if l := pipeIn(t, dir, nil, args...); l.code != 0 || !strings.Contains(l.stdout, "from-a") || strings.Contains(l.stderr, "cannot be read") {
+				t.Errorf("%s: pipe %s: exit %d\n%s%s", what, strings.Join(args, " "), l.code, l.stdout, l.stderr)
+			}
 		}
 		if _, err := os.Stat(journal); err != nil {
 			t.Fatalf("%s: the journal went: %v", what, err)

@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -163,15 +162,17 @@ func FindRun(dir, ref string) (string, error) {
 	// or the one a prefix names, may be one, and its reader says what is
 	// wrong with it rather than another run answering for it.
 	var found []RunSummary
+	seen := map[string]bool{}
 	for h, ok := w.Next(); ok; h, ok = w.Next() {
 		if ref == "last" || h.ID == ref {
 			return h.Path, nil
 		}
-		if slices.ContainsFunc(found, func(r RunSummary) bool { return r.ID == h.ID }) {
-			// A run's journal after a file in its record's way that
-			// cannot be read: one run (the journal comes first).
+		if seen[h.ID] {
+			// A run's journal and a file in its record's way that cannot
+			// be read: one run (the journal comes first).
 			continue
 		}
+		seen[h.ID] = true
 		found = append(found, h.RunSummary)
 	}
 	switch len(found) {

@@ -154,7 +154,9 @@ func (c *logsCmd) run(e *env, out *bufio.Writer) error {
 			}
 			return nil
 		}
-		if recs.stale(id) && c.Node == "" {
+		// A resume still going: its journal is read again at the next
+		// look, for kept nodes settled since (keptFrom, keptLogs).
+		if stale := recs.stale(id); stale && c.Node == "" {
 			n, err := c.keptLogs(e, out, recs, id)
 			if err != nil {
 				return err

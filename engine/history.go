@@ -140,6 +140,11 @@ func FindRun(dir, ref string) (string, error) {
 		// what is wrong. A copy of a record under another name is not
 		// that run (its logs are under the run's own id).
 		s, err := readHead(in)
+		if journal := filepath.Join(dir, ref+JournalSuffix); (err != nil || s.ID != ref) && fileExists(journal) {
+			// Not its record, but in its way (see RecoverJournal): the
+			// run is its journal.
+			return journal, nil
+		}
 		if err != nil || s.ID == ref {
 			return in, nil
 		}
@@ -157,10 +162,17 @@ func FindRun(dir, ref string) (string, error) {
 	// or the one a prefix names, may be one, and its reader says what is
 	// wrong with it rather than another run answering for it.
 	var found []RunSummary
+	seen := map[string]bool{}
 	for h, ok := w.Next(); ok; h, ok = w.Next() {
 		if ref == "last" || h.ID == ref {
 			return h.Path, nil
 		}
+		if seen[h.ID] {
+			// A run's journal and a file in its record's way that cannot
+			// be read: one run (the journal comes first).
+			continue
+		}
+		seen[h.ID] = true
 		found = append(found, h.RunSummary)
 	}
 	switch len(found) {

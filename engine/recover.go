@@ -145,7 +145,9 @@ func listNames(dir string) ([]string, error) {
 // RecoverJournal turns the journal at path into its run's record, if its
 // pipe is gone (ErrRunLive otherwise), and removes the journal. It returns
 // nil when there is nothing to do: the journal is gone, or its run's
-// record was written before the journal could be removed. A journal of
+// record was written before the journal could be removed (a file there
+// that is not that record, ErrRecordInTheWay, is as a record that cannot
+// be written: the run comes back with SaveErr). A journal of
 // which nothing can be read is left as it is (ErrJournalUnreadable). When
 // the record cannot be written, the run comes back all the same, with
 // SaveErr set, and the journal stays.
@@ -178,7 +180,9 @@ func RecoverJournal(path string) (*Recovered, error) {
 	}
 	dir := filepath.Dir(path)
 	id := strings.TrimSuffix(filepath.Base(path), JournalSuffix)
-	if _, err := os.Stat(filepath.Join(dir, id+".json")); err == nil {
+	recPath := filepath.Join(dir, id+".json")
+	inTheWay := recordInTheWay(recPath, id)
+	if _, err := os.Lstat(recPath); err == nil && inTheWay == nil {
 		// The run wrote its record and ended before removing its journal.
 		return nil, removeJournal(path)
 	}
@@ -187,11 +191,51 @@ func RecoverJournal(path string) (*Recovered, error) {
 		return nil, unreadable(path)
 	}
 	r := &Recovered{Record: rec, Journal: path, Lost: lost, Dropped: dropped}
+	if inTheWay != nil {
+		// Not this run's record: the journal is all there is of the run.
+		// The file is left as it is, as pipe leaves what it cannot read.
+		r.SaveErr = inTheWay
+		return r, nil
+	}
 	if r.Path, err = writeRecord(dir, rec); err != nil {
 		r.SaveErr = err
 		return r, nil
 	}
 	return r, removeJournal(path)
+}
+
+// ErrRecordInTheWay says that where a run's record goes there is a file
+// that is not its record: a directory, a file cut short or emptied, a
+// copy of another run's record. A journal of that run is never removed
+// on the strength of it.
+var ErrRecordInTheWay = errors.New("where the run's record goes, is not its record")
+
+// recordInTheWay says why the file at recPath, when there is one, is not
+// run id's record (ErrRecordInTheWay); nil when it is, or when there is
+// no file there.
+func recordInTheWay(recPath, id string) error {
+	fi, err := os.Lstat(recPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	why := ""
+	switch {
+	case err != nil:
+		why = err.Error()
+	case fi.IsDir():
+		why = "it is a directory"
+	default:
+		rec, err := ReadRecord(recPath)
+		switch {
+		case err != nil:
+			why = err.Error()
+		case rec.ID != id:
+			why = fmt.Sprintf("it holds run %s (a copy?)", rec.ID)
+		default:
+			return nil
+		}
+	}
+	return fmt.Errorf("%s, %w (%s): the run is read from its journal, which stays; move %s out of the runs directory, and the next pipe command writes the record", recPath, ErrRecordInTheWay, why, recPath)
 }
 
 // unreadable is the error of a journal nothing can be read from.

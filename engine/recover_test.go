@@ -161,6 +161,38 @@ func TestRecoverKeepsWrittenRecord(t *testing.T) {
 	}
 }
 
+// A file where a run's record goes that is not its record (empty, a
+// directory, another run's) does not stand for it: the run is recovered
+// from its journal in memory (SaveErr names the file), and the journal
+// and the file stay.
+func TestRecoverWhenARecordIsInTheWay(t *testing.T) {
+	for name, put := range map[string]func(path string){
+		"empty":     func(path string) { os.WriteFile(path, nil, 0o600) },
+		"directory": func(path string) { os.MkdirAll(filepath.Join(path, "x"), 0o755) },
+		"another run's": func(path string) {
+			os.WriteFile(path, []byte(`{"id":"other","pipeline":"p","status":"success","nodes":{}}`+"\n"), 0o600)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			journal := filepath.Join(dir, "run1"+engine.JournalSuffix)
+			os.WriteFile(journal, []byte(`{"journal":1,"run":"run1","pipeline":"p","started_at":"2099-11-27T14:56:18Z","pid":1,"nodes":[{"id":"a","module":"echo"}]}`+"\n"), 0o600)
+			recPath := filepath.Join(dir, "run1.json")
+			put(recPath)
+			got, err := engine.RecoverJournal(journal)
+			if err != nil || got == nil || got.Record.ID != "run1" || !errors.Is(got.SaveErr, engine.ErrRecordInTheWay) || !strings.Contains(got.SaveErr.Error(), recPath) {
+				t.Fatalf("recovered %+v, %v", got, err)
+			}
+			if _, err := os.Stat(journal); err != nil {
+				t.Errorf("the journal went: %v", err)
+			}
+			if _, err := os.Stat(recPath); err != nil {
+				t.Errorf("the file went: %v", err)
+			}
+		})
+	}
+}
+
 // A journal names its run, but the record is written under the journal's
 // own file name: a forged header cannot write outside the runs directory
 // or over another run's record.

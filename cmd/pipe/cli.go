@@ -215,7 +215,7 @@ func mainWith(args, only []string, stdin io.Reader, stdout, stderr io.Writer) (c
 
 	e := &env{ctx: ctx, hurry: hurry, stdin: stdin, stdout: stdout, stderr: stderr, logs: logs, args: given, settled: settled}
 	err = kctx.Run(e)
-	if err == nil {
+	if err == nil || closedOutput(err) && !interruptible(kctx) {
 		return exitOK, true
 	}
 	var xe *exitError

@@ -209,3 +209,21 @@ func TestPruneKeepsWhatAnUnsavedRunResumed(t *testing.T) {
 		t.Errorf("the journal went: %v", err)
 	}
 }
+
+// The logs of the newest run, a journal nothing can be read from that
+// left node logs, are printed with a warning that names it, as those of
+// a damaged record are (they were printed as any run's, without a word).
+func TestLogsOfAGarbageJournalWarn(t *testing.T) {
+	dir := t.TempDir()
+	id := "20991127T150006Z-junk0001"
+	os.MkdirAll(filepath.Join(dir, ".pipe/runs", id), 0o755)
+	os.WriteFile(filepath.Join(dir, ".pipe/runs", id+engine.JournalSuffix), []byte("garbage"), 0o600)
+	os.WriteFile(filepath.Join(dir, ".pipe/runs", id, "b.log"), []byte("2099-11-27T15:00:06.000Z stdout hello\n"), 0o600)
+	for _, args := range [][]string{{"logs", "last"}, {"logs", "-f", "last"}} {
+		r := pipeIn(t, dir, nil, args...)
+		if r.code != 0 || !strings.Contains(r.stdout, "[b] 2099-11-27T15:00:06.000Z stdout hello") || !strings.Contains(r.stderr, "cannot be read") ||
+			!strings.Contains(r.stderr, id+engine.JournalSuffix) || strings.Count(r.stderr, "WARN") != 1 {
+			t.Errorf("pipe %s: exit %d, want b's log and one warning naming the journal\n%s%s", strings.Join(args, " "), r.code, r.stdout, r.stderr)
+		}
+	}
+}

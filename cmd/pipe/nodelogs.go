@@ -28,6 +28,13 @@ type logsCmd struct {
 	Node    string   `kong:"-"`
 	only    []string `kong:"-"`
 	several bool     `kong:"-"`
+	// keptDone are the kept nodes printed (see keptLogs); warned is set
+	// once the run's record was said to be unreadable; unknown is the
+	// error of the names of -f that are no node of the run, said when
+	// they were found and ending the command when it ends.
+	keptDone map[string]bool `kong:"-"`
+	warned   bool            `kong:"-"`
+	unknown  error           `kong:"-"`
 }
 
 // followEvery is how often -f looks for more output.
@@ -73,10 +80,16 @@ func (c *logsCmd) run(e *env, out *bufio.Writer) error {
 	asked := id // the run named; id becomes the run a kept node ran in
 	logDir := filepath.Join(dir, id)
 	recs := newRunRecords(dir)
+	recs.journals = true // a run still going has its kept nodes in its journal
 	offsets := map[string]int64{}
 	seen := map[string]bool{id: true}
 	kept := 0 // files printed of nodes kept by --resume, from earlier runs
-	if c.Node == "" && !c.Follow {
+	if c.Follow {
+		if err := c.checkNames(e, recs, id); err != nil {
+			return err
+		}
+	}
+	if c.Node == "" {
 		if kept, err = c.keptLogs(e, out, recs, id); err != nil {
 			return err
 		}
@@ -85,6 +98,12 @@ func (c *logsCmd) run(e *env, out *bufio.Writer) error {
 		files, err := c.files(logDir)
 		if err != nil {
 			return err
+		}
+		if c.Node != "" && len(files) == 0 && c.Follow && (recs.keptFrom(id, c.Node) != "" || runEnded(dir, id)) {
+			// Kept by --resume (it prints nothing in this run), or the
+			// run has ended: as without -f.
+			c.Follow = false
+			continue
 		}
 		if c.Node != "" && len(files) == 0 && !c.Follow {
 			// A node kept by --resume printed in the run it was kept from
@@ -124,7 +143,25 @@ func (c *logsCmd) run(e *env, out *bufio.Writer) error {
 			}
 		}
 		if !c.Follow || runEnded(dir, id) {
+			if c.Follow && c.Node == "" && recs.stale(id) {
+				// Kept nodes whose lines came into the journal late.
+				if _, err := c.keptLogs(e, out, recs, id); err != nil {
+					return err
+				}
+			}
+			if c.unknown != nil {
+				return silent(exitFailed) // said when found
+			}
 			return nil
+		}
+		// A resume still going: its journal is read again at the next
+		// look, for kept nodes settled since (keptFrom, keptLogs).
+		if stale := recs.stale(id); stale && c.Node == "" {
+			n, err := c.keptLogs(e, out, recs, id)
+			if err != nil {
+				return err
+			}
+			kept += n
 		}
 		if err := out.Flush(); err != nil {
 			return err
@@ -135,6 +172,67 @@ func (c *logsCmd) run(e *env, out *bufio.Writer) error {
 		case <-time.After(followEvery):
 		}
 	}
+}
+
+// checkNames checks, for -f, that the nodes named are nodes of run id, as
+// the command without -f does of those that left no log: a single node
+// that is not ends the command (exit 1); of several, each that is not is
+// said, and the others are followed (exit 1 at the end). A run whose
+// nodes cannot be read yet (its journal has no header) is not checked.
+func (c *logsCmd) checkNames(e *env, recs *runRecords, id string) error {
+	names := c.only
+	if c.Node != "" {
+		names = []string{c.Node}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	rec, err := recs.get(id)
+	if err != nil || len(rec.Nodes) == 0 {
+		return nil
+	}
+	var known []string
+	for _, n := range names {
+		if isNodeOf(rec, n) {
+			known = append(known, n)
+			continue
+		}
+		nerr := noNode(id, n, rec)
+		if c.Node != "" || len(known) == 0 && n == names[len(names)-1] {
+			return nerr
+		}
+		e.logs.sayer(e.stderr)(nerr.(*exitError).err.Error())
+		c.unknown = nerr
+	}
+	if c.only != nil {
+		c.only = known
+	}
+	return nil
+}
+
+// isNodeOf reports whether node is a node of rec, or of a node of rec (an
+// instance, a sub-pipeline's node: in a run still going, not all are in
+// its journal yet).
+func isNodeOf(rec *engine.Record, node string) bool {
+	for n := node; n != ""; n = parentID(n) {
+		if rec.Nodes[n] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// noNode is the error of a node that is no node of run id.
+func noNode(id, node string, rec *engine.Record) error {
+	ids := make([]string, 0, len(rec.Nodes))
+	for n := range rec.Nodes {
+		ids = append(ids, n)
+	}
+	hint := schema.DidYouMean(node, ids)
+	if hint != "" {
+		hint = " (" + hint + ")"
+	}
+	return fail(exitFailed, "run %s has no node %q%s", id, node, hint)
 }
 
 // each prints the output of several nodes of the run at path, one after
@@ -247,15 +345,7 @@ func (c *logsCmd) noLog(e *env, dir, asked, id, logDir string) error {
 	}
 	if err == nil {
 		if _, ok := rec.Nodes[c.Node]; !ok {
-			ids := make([]string, 0, len(rec.Nodes))
-			for n := range rec.Nodes {
-				ids = append(ids, n)
-			}
-			hint := schema.DidYouMean(c.Node, ids)
-			if hint != "" {
-				hint = " (" + hint + ")"
-			}
-			return fail(exitFailed, "run %s has no node %q%s", id, c.Node, hint)
+			return noNode(id, c.Node, rec)
 		}
 	}
 	if err == nil {

@@ -140,7 +140,13 @@ func (c *runCmd) Run(e *env) error {
 	// to another pipe before the record is written.
 	journal.Close()
 	if werr != nil {
-		e.logs.base.Error("could not write the run record; the journal keeps each node's end and the run's, as far as they could be written: the next pipe command (pipe runs) makes the record from it", "err", werr, "journal", journalPath)
+		next := "the next pipe command (pipe runs) makes the record from it"
+		if at := filepath.Join(c.RunsDir, rec.ID+".json"); fileExists(at) {
+			// A directory, or a file put there while the run went on: the
+			// journal is read in its stead until it is moved.
+			next = "something else is where the record goes (" + at + "): move it out of the runs directory, and the next pipe command makes the record from the journal"
+		}
+		e.logs.base.Error("could not write the run record; the journal keeps each node's end and the run's, as far as they could be written: "+next, "err", werr, "journal", journalPath)
 	} else {
 		engine.RemoveJournal(journalPath)
 	}

@@ -184,6 +184,11 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id string, ep temporal.
 	if errors.Is(err, temporal.ErrDetached) && o.attached {
 		return fail(exitInterrupted, "stopped following run %s; it goes on: `pipe status %s %s [--wait]` shows it, `pipe cancel %s %s` stops it", id, id, where, id, where)
 	}
+	var stuck *temporal.CancelStuckError
+	if errors.As(err, &stuck) {
+		return fail(exitInterrupted, "%w (%s); it stays cancel-requested on Temporal and ends once a worker takes it: follow it with `pipe status %s %s --wait`",
+			err, stallHint(stuck.Stall, ep), id, where)
+	}
 	if errors.Is(err, temporal.ErrDetached) {
 		return fail(exitInterrupted, "stopped waiting: run %s is being cancelled on Temporal; see it with `pipe status %s %s`", id, id, where)
 	}
@@ -207,6 +212,9 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id string, ep temporal.
 
 // stallHint says what to do about a run whose work waits for a worker.
 func stallHint(st temporal.Stall, ep temporal.Endpoint) string {
+	if st.Failed > 0 && st.Pollers > 0 {
+		return "the workers' logs say why (Workflow task ... error); while it fails a cancel cannot end the run either: `temporal workflow terminate` can"
+	}
 	if st.Dangerous {
 		return fmt.Sprintf("start one that may run them: pipe worker --temporal %s --task-queue %s --allow-dangerous", ep, strings.TrimSuffix(st.Queue, temporal.DangerousQueue("")))
 	}

@@ -71,16 +71,30 @@ nodes:
 	if res.code != 1 || !strings.Contains(res.stderr, "no worker polls task queue "+queue) {
 		t.Errorf("status of a run no worker took: %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
-	client.cmd.Process.Signal(syscall.SIGINT)
+	// One SIGTERM, as a CI job's time-out sends: the cancel cannot be
+	// done with no worker, and the client says so and exits, where it
+	// waited for ever in silence.
+	client.cmd.Process.Signal(syscall.SIGTERM)
 	waitOutput(t, client, "cancelling the run on Temporal", time.Minute)
-	client.cmd.Process.Signal(syscall.SIGINT)
 	select {
 	case <-client.done:
 	case <-time.After(time.Minute):
-		t.Fatalf("a second Ctrl-C did not end the client:\n%s", client.stderr)
+		client.cmd.Process.Signal(syscall.SIGINT)
+		<-client.done
+		t.Fatalf("the client waited on a cancel no worker can do:\n%s", client.stderr)
 	}
 	if code := client.cmd.ProcessState.ExitCode(); code != exitInterrupted {
-		t.Errorf("client exited %d after two Ctrl-C, want %d", code, exitInterrupted)
+		t.Errorf("client exited %d after SIGTERM, want %d", code, exitInterrupted)
+	}
+	for _, want := range []string{"the cancel of run " + id + " cannot finish", "no worker polls task queue " + queue,
+		"it stays cancel-requested on Temporal", "pipe status " + id + " --on " + on + " --wait"} {
+		if !strings.Contains(client.stderr.String(), want) {
+			t.Errorf("the client does not say %q:\n%s", want, client.stderr)
+		}
+	}
+	res = pipeIn(t, dir, nil, "cancel", id, "--on", on)
+	if res.code != 0 || !strings.Contains(res.stderr, "no worker polls task queue "+queue) {
+		t.Errorf("pipe cancel of a run no worker takes: %d, want 0 and a warning that no worker polls %s:\n%s", res.code, queue, res.stderr)
 	}
 	// It runs no program and writes no record: it does not say it does.
 	if out := client.stderr.String(); strings.Contains(out, "killing the running programs") || strings.Contains(out, "record is still written") {

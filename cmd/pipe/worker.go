@@ -122,13 +122,19 @@ func (c *cancelCmd) Run(e *env) error {
 	if strings.TrimSpace(c.ID) == "" {
 		return fail(exitUsage, "name the run: its whole id, as pipe run --on printed it")
 	}
-	cl, _, err := c.dial(e, c.On)
+	cl, ep, err := c.dial(e, c.On)
 	if err != nil {
 		return err
 	}
 	defer cl.Close()
 	if err := temporal.Cancel(e.ctx, cl, c.ID); err != nil {
 		return fail(exitFailed, "%w", err)
+	}
+	// A cancel needs a worker to act on it, as any step of the run.
+	var we *temporal.WaitError
+	if errors.As(temporal.Waiting(e.ctx, cl, c.ID), &we) {
+		e.logs.base.Warn("cancel requested, but "+we.Error()+": it ends once a worker takes it", "run", c.ID, "hint", stallHint(we.Stall, ep))
+		return nil
 	}
 	e.logs.base.Info("cancel requested: running nodes are stopped, clean-up nodes run, the run ends with its record", "run", c.ID)
 	return nil

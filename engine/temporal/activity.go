@@ -105,8 +105,16 @@ func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error
 		log.Warn("node failed", "in", took, "err", msg)
 		return nil, temporal.NewNonRetryableApplicationError(msg, errTooLarge, nil)
 	}
+	res, err := json.Marshal(outputWire{Message: out.Message, Values: values, Worker: a.Worker})
+	if err == nil && len(res) > maxOutputJSON {
+		// Its message is the rest.
+		msg := fmt.Sprintf("its message and outputs are %s of JSON (message %s), over the %s Temporal takes in one payload: %s",
+			modules.Size(int64(len(res))), modules.Size(int64(len(out.Message))), modules.Size(PayloadLimit), tooLargeAdvice)
+		log.Warn("node failed", "in", took, "err", msg)
+		return nil, temporal.NewNonRetryableApplicationError(msg, errTooLarge, nil)
+	}
 	log.Info("node done", "in", took)
-	return json.Marshal(outputWire{Message: out.Message, Values: values, Worker: a.Worker})
+	return res, err
 }
 
 // failure turns a module's error into the activity's: its words, the
@@ -126,7 +134,12 @@ func (a *Activities) failure(err error) error {
 			opts.Details = []any{json.RawMessage(values)}
 		}
 	}
-	return temporal.NewApplicationErrorWithOptions(fmt.Sprintf("on worker %s: %v", a.Worker, err), kind, opts)
+	msg := fmt.Sprintf("on worker %s: %v", a.Worker, err)
+	if kind == errTimeout {
+		// It reads as a local run's, first; the worker after.
+		msg = fmt.Sprintf("%v (on worker %s)", err, a.Worker)
+	}
+	return temporal.NewApplicationErrorWithOptions(msg, kind, opts)
 }
 
 // errWorkerStopped is why an attempt ends when its worker stops.

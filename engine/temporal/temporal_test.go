@@ -78,7 +78,8 @@ func submit(t *testing.T, c client.Client, queue, src string, cfg map[string]any
 	if err := temporal.Submit(ctx, c, in, queue, 0); err != nil {
 		t.Fatal(err)
 	}
-	f := &temporal.Follower{Client: c}
+	// Hurry: a run that cannot end must fail the test, not hang it.
+	f := &temporal.Follower{Client: c, Hurry: ctx.Done()}
 	rec, err := f.Follow(ctx, in.RunID)
 	if err != nil {
 		t.Fatal(err)

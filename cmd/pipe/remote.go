@@ -17,13 +17,17 @@ import (
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/engine/temporal"
 	"github.com/pipe-run/pipe/modules"
-	"github.com/pipe-run/pipe/schema"
 )
 
 // dial connects to the Temporal service at addr ("" for
 // $PIPE_TEMPORAL_ADDRESS). The API key, if any, comes from
 // $PIPE_TEMPORAL_API_KEY: a command line is visible to every user.
 func (t *temporalConn) dial(e *env, addr string) (client.Client, temporal.Endpoint, error) {
+	if strings.TrimSpace(t.TaskQueue) == "" {
+		// Temporal would take "" as its own default queue, which no pipe
+		// worker polls.
+		return nil, temporal.Endpoint{}, fail(exitUsage, "--task-queue is empty: name the queue (pipe's is %s), or leave it out", temporal.DefaultTaskQueue)
+	}
 	ep, err := temporal.ParseEndpoint(envAddress(addr))
 	if err != nil {
 		return nil, ep, fail(exitUsage, "%w", err)
@@ -65,9 +69,9 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 	if err := engine.CheckSelection(rr.plan, rr.sel); err != nil {
 		return fail(exitUsage, "%w", err)
 	}
-	if src := rr.plan.ReadsClock(); src != "" {
-		return fail(exitUsage, "%s calls now(): a run on Temporal replays its decisions on whatever worker has it, where now() is another time; "+
-			"pass the time in as config instead (--set NOW=$(date -u +%%FT%%TZ), then date(config.NOW)), or run it here", schema.Clip(strings.TrimSpace(src)))
+	if clock := rr.plan.ReadsClock(); clock != nil {
+		return fail(exitUsage, "%s: a run on Temporal replays its decisions on whatever worker has it, where now() is another time; "+
+			"pass the time in as config instead (--set NOW=$(date -u +%%FT%%TZ), then date(config.NOW)), or run it here", clock)
 	}
 	source, err := os.ReadFile(c.File)
 	if err != nil {

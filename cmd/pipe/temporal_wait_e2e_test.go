@@ -194,7 +194,8 @@ func TestTemporalRefusedBeforeItStarts(t *testing.T) {
 		{[]string{"p.yaml", "--only", "zzz"}, `--only: pipeline p has no node "zzz"`},
 		{[]string{"p.yaml", "--skip", "zzz"}, `--skip: pipeline p has no node "zzz"`},
 		{[]string{"p.yaml", "--tags", "nope"}, "--tags"},
-		{[]string{"clock.yaml"}, "now().Unix() % 60 < 30 calls now(): a run on Temporal replays its decisions"},
+		// Where, and which node: the message once began "now() calls now()".
+		{[]string{"clock.yaml"}, "clock.yaml:3:28: node a calls now() in ${{ now().Unix() % 60 < 30 }}: a run on Temporal replays its decisions"},
 	} {
 		res := pipeIn(t, dir, nil, append(append([]string{"run"}, tt.args...), "--on", "temporal://127.0.0.1:1/default")...)
 		if res.code != exitUsage || !strings.Contains(res.stderr, tt.want) || strings.Contains(res.stderr, "127.0.0.1:1") {
@@ -292,5 +293,30 @@ nodes:
 	}
 	if !strings.Contains(run.stderr.String(), "attempt 1 lost: worker") {
 		t.Errorf("the client did not say the attempt was lost:\n%s", run.stderr)
+	}
+}
+
+// Addresses, queues and bounds that cannot work are usage errors (exit
+// 2), before any dial, in pipe run and pipe worker alike.
+func TestTemporalUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "p.yaml"), []byte("name: p\nnodes:\n  a: {module: echo}\n"), 0o644)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "p.yaml", "--on", "temporal://127.0.0.1:99999"}, `port "99999" is not a port`},
+		{[]string{"run", "p.yaml", "--on", "temporal://127.0.0.1:1/default/extra"}, `one name, the namespace`},
+		{[]string{"run", "p.yaml", "--on", "temporal://127.0.0.1:1/default", "--task-queue", ""}, "--task-queue is empty"},
+		{[]string{"run", "p.yaml", "--on", "temporal://127.0.0.1:1/default", "--task-queue", " "}, "--task-queue is empty"},
+		{[]string{"worker", "--temporal", "127.0.0.1:1", "--task-queue", ""}, "--task-queue is empty"},
+		{[]string{"worker", "--temporal", "127.0.0.1:1", "--max-parallel", "0"}, "--max-parallel 0: must be at least 1"},
+		{[]string{"worker", "--temporal", "127.0.0.1:1", "--max-parallel", "-3"}, "--max-parallel -3: must be at least 1"},
+		{[]string{"worker", "--temporal", "127.0.0.1:99999"}, `port "99999" is not a port`},
+	} {
+		res := pipeIn(t, dir, nil, tt.args...)
+		if res.code != exitUsage || !strings.Contains(res.stderr, tt.want) {
+			t.Errorf("pipe %q: exit %d, want %d with %q:\n%s%s", tt.args, res.code, exitUsage, tt.want, res.stdout, res.stderr)
+		}
 	}
 }

@@ -66,6 +66,7 @@ func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error
 	}
 	// The run allows dangerous code only where this worker does too (a
 	// Python file that declares itself dangerous as it runs).
+	runAllows := task.AllowDangerous
 	task.AllowDangerous = task.AllowDangerous && a.AllowDangerous
 	// An executor per attempt, for its logger.
 	exec := engine.NewLocalExecutor(a.Registry, 0, func(string) *slog.Logger { return log }, a.runInfo)
@@ -89,6 +90,13 @@ func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error
 	if err != nil && context.Cause(runCtx) == errWorkerStopped {
 		log.Warn("node stopped with the worker: it runs again elsewhere", "in", took)
 		return nil, temporal.NewApplicationError(fmt.Sprintf("worker %s stopped", a.Worker), errStopped)
+	}
+	var de *modules.DangerousError
+	if runAllows && errors.As(err, &de) {
+		// The run set ENABLE_DANGEROUS_AI; it is this worker that does
+		// not allow it.
+		return nil, refuse(errRefused, "dangerous module disabled on worker %s: %s; the run enables dangerous nodes, this worker does not: start it with --allow-dangerous to let it run them",
+			a.Worker, de.Why)
 	}
 	if err != nil {
 		log.Warn("node failed", "in", took, "err", err)

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -78,9 +79,22 @@ func ParseEndpoint(s string) (Endpoint, error) {
 		if ns := strings.Trim(u.Path, "/"); ns != "" {
 			ep.Namespace = ns
 		}
+		if strings.Contains(ep.Namespace, "/") {
+			return ep, fmt.Errorf("Temporal address %q: after HOST:PORT comes one name, the namespace (temporal://HOST:PORT/NAMESPACE), not %q", s, ep.Namespace)
+		}
+		if u.RawQuery != "" || u.Fragment != "" {
+			return ep, fmt.Errorf("Temporal address %q: give temporal://HOST:PORT/NAMESPACE, with nothing after the namespace", s)
+		}
 	}
-	if !strings.Contains(ep.Address, ":") {
+	host, port, err := net.SplitHostPort(ep.Address)
+	if err != nil {
 		return ep, fmt.Errorf("Temporal address %q: want HOST:PORT (Temporal's port is usually 7233)", s)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return ep, fmt.Errorf("Temporal address %q: port %q is not a port (1 to 65535; Temporal's is usually 7233)", s, port)
+	}
+	if host == "" {
+		return ep, fmt.Errorf("Temporal address %q: want HOST:PORT, with a host (127.0.0.1 for this machine)", s)
 	}
 	return ep, nil
 }
@@ -114,8 +128,12 @@ func Dial(ctx context.Context, ep Endpoint, log *slog.Logger) (client.Client, er
 		opts.Credentials = client.NewAPIKeyStaticCredentials(ep.APIKey)
 	}
 	c, err := client.DialContext(ctx, opts)
+	if host, _, _ := net.SplitHostPort(ep.Address); err != nil && host != "" && net.ParseIP(host) == nil && lookupFails(ctx, host) {
+		// gRPC says "no children to pick from".
+		return nil, fmt.Errorf("cannot reach Temporal at %s: host %q does not resolve (no such name in DNS or /etc/hosts): check the address", ep.Address, host)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot reach Temporal at %s: %w; %s", ep.Address, err, ep.dialHint(ctx, err))
+		return nil, fmt.Errorf("cannot reach Temporal at %s: %w; %s", ep.Address, err, ep.dialHint(err))
 	}
 	// The SDK connects without asking for the namespace: a wrong one
 	// would only show as each call fails.
@@ -131,14 +149,11 @@ func Dial(ctx context.Context, ep Endpoint, log *slog.Logger) (client.Client, er
 }
 
 // dialHint says what to check after a dial failed with err.
-func (ep Endpoint) dialHint(ctx context.Context, err error) string {
+func (ep Endpoint) dialHint(err error) string {
 	msg := err.Error()
-	host, _, _ := net.SplitHostPort(ep.Address)
 	switch {
 	case strings.Contains(msg, "first record does not look like a TLS handshake"):
 		return "the server does not speak TLS there: use temporal://, not temporals:// or --tls"
-	case host != "" && net.ParseIP(host) == nil && lookupFails(ctx, host):
-		return fmt.Sprintf("no such host %q: check the address", host)
 	case !ep.TLS && (strings.Contains(msg, "EOF") || strings.Contains(msg, "connection reset")):
 		return "is the server's frontend there, or does it take TLS (temporals://)?"
 	}

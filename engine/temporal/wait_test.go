@@ -176,6 +176,9 @@ func TestNodeLostTooOften(t *testing.T) {
 	c, q := onWorker(t)
 	rec := submit(t, c, q, "name: lost\nnodes:\n  s: {module: exec, with: {command: [sleep, \"30\"]}}\n", nil, 50*time.Millisecond)
 	n := nodeIs(t, rec, "s", engine.StatusError, "lost with its worker 4 times: each stopped heartbeating for 50ms")
+	if text := n.Reason + " " + n.Message; strings.Contains(text, "scheduledEventID") || strings.Contains(text, "activity Heartbeat timeout") {
+		t.Errorf("s's reason is in the SDK's words: %s", text)
+	}
 	if n.Attempts != 4 {
 		t.Errorf("s ran %d attempts, want 4 (3 lost and run again, the 4th lost for good)", n.Attempts)
 	}

@@ -371,8 +371,8 @@ func (r *runLoop) settle(n *nodeRun, f workflow.Future) {
 func (r *runLoop) decide(n *nodeRun, out *modules.Output, err error) {
 	if isLost(err) && n.lost >= maxLostAttempts {
 		// In words, not the SDK's: the text is the node's message.
-		err = fmt.Errorf("lost with its worker %d times: each stopped heartbeating for %s (workers that die or hang on this node, or a --heartbeat too short for them): %w",
-			n.lost+1, r.d.heartbeat, err)
+		err = &lostError{err: err, msg: fmt.Sprintf("lost with its worker %d times: each stopped heartbeating for %s (workers that die or hang on this node, or a --heartbeat too short for them)",
+			n.lost+1, r.d.heartbeat)}
 	}
 	switch {
 	case err == nil:
@@ -503,6 +503,10 @@ func nodeError(err error, task engine.Task) error {
 	if errors.As(err, &te) && te.TimeoutType() == enumspb.TIMEOUT_TYPE_START_TO_CLOSE {
 		return fmt.Errorf("%w after %s (the worker did not end it)", engine.ErrTimeout, task.Timeout)
 	}
+	if errors.As(err, &te) && te.TimeoutType() == enumspb.TIMEOUT_TYPE_HEARTBEAT {
+		// In words, not the SDK's ids: the text is the node's message.
+		return &lostError{err: err, msg: "lost: its worker stopped heartbeating (it died, hung, or lost the Temporal server)"}
+	}
 
 	if temporal.IsCanceledError(err) {
 		return errors.New("cancelled")
@@ -520,6 +524,16 @@ type wireError struct {
 
 func (e *wireError) Error() string { return e.msg }
 func (e *wireError) Unwrap() error { return e.wrapped }
+
+// lostError is an attempt lost with its worker, in words: the SDK's
+// error (its ids, "activity Heartbeat timeout") is under it, not in it.
+type lostError struct {
+	msg string
+	err error
+}
+
+func (e *lostError) Error() string { return e.msg }
+func (e *lostError) Unwrap() error { return e.err }
 
 // retryable reports whether another attempt might end otherwise.
 func retryable(err error) bool {

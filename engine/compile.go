@@ -35,6 +35,8 @@ type Plan struct {
 	// subs are the sub-pipelines its pipeline nodes run, each once, in
 	// file order, where the file is known before the run.
 	subs []*Plan
+	// clock is where the pipeline first calls now(), if it does.
+	clock *ClockRead
 	// sourceHash is SourceHash's answer, made once.
 	sourceOnce sync.Once
 	sourceHash string
@@ -243,7 +245,7 @@ func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, pa
 			subs = append(subs, sub.plan)
 		}
 	}
-	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env, Warnings: c.warnings, caching: caching, BaseDir: c.base.dir, BaseDirSet: c.base.by != byDefault, outputs: outputs, subs: subs}, nil
+	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env, Warnings: c.warnings, caching: caching, BaseDir: c.base.dir, BaseDirSet: c.base.by != byDefault, outputs: outputs, subs: subs, clock: c.clock}, nil
 }
 
 type compiler struct {
@@ -277,6 +279,8 @@ type compiler struct {
 	// a file included many times is read and compiled once for each base
 	// directory it runs in.
 	loaded map[subKey]*loadedSub
+	// clock is the first expression of the file that calls now().
+	clock *ClockRead
 	// itemsRead holds the nodes whose items (nodes.<id>.items) some
 	// expression may read; nil while none does.
 	itemsRead map[int]struct{}
@@ -426,24 +430,53 @@ func hasInput(n *schema.Node, key string) bool {
 	return false
 }
 
-// ReadsClock returns an expression of the plan, or of its sub-pipelines,
-// that calls now(), "" when none does. A workflow on Temporal replays its
-// decisions on whatever worker has it then: now() would give another
-// time, and a when on it another answer, than the first time.
-func (p *Plan) ReadsClock() string {
-	var found []string
-	for _, r := range p.env.results {
-		if r.c != nil && r.c.clock {
-			found = append(found, r.c.src)
+// ReadsClock returns the first expression of the plan, or of its
+// sub-pipelines, that calls now(), nil when none does. A workflow on
+// Temporal replays its decisions on whatever worker has it then: now()
+// would give another time, and a when on it another answer, than the
+// first time.
+func (p *Plan) ReadsClock() *ClockRead {
+	found := p.clock
+	if found == nil {
+		// Not noted where it was compiled: at least the expression.
+		var srcs []string
+		for _, r := range p.env.results {
+			if r.c != nil && r.c.clock {
+				srcs = append(srcs, r.c.src)
+			}
+		}
+		if len(srcs) > 0 {
+			found = &ClockRead{File: p.Pipeline.Source.Name, Expr: slices.Min(srcs)}
 		}
 	}
 	for _, sub := range p.subs {
-		if src := sub.ReadsClock(); src != "" {
-			found = append(found, src)
+		if found != nil {
+			break
 		}
+		found = sub.ReadsClock()
 	}
-	if len(found) == 0 {
-		return ""
+	return found
+}
+
+// ClockRead is an expression that calls now(), and where it is.
+type ClockRead struct {
+	File string
+	Pos  schema.Pos // zero when not known
+	// Node is the node whose expression it is; "" for the pipeline's
+	// outputs:.
+	Node string
+	Expr string
+}
+
+// String reads FILE:LINE:COL: node NODE calls now() in ${{ EXPR }}.
+func (r *ClockRead) String() string {
+	where := r.File
+	if r.Pos.IsValid() {
+		where = fmt.Sprintf("%s:%d:%d", r.File, r.Pos.Line, r.Pos.Col)
 	}
-	return slices.Min(found)
+	what := "the pipeline's outputs"
+	if r.Node != "" {
+		what = "node " + r.Node
+	}
+	return fmt.Sprintf("%s: %s calls now() in ${{ %s }}", where, what, schema.Clip(strings.TrimSpace(r.Expr)))
 }

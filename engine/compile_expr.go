@@ -20,6 +20,9 @@ func (c *compiler) expr(i int, src string, pos place, asBool bool, refs *[]int) 
 		return nil
 	}
 	id := c.p.Nodes[i].ID
+	if comp.clock {
+		c.readsClock(id, pos.at(src, comp.clockOff), src)
+	}
 	bad := false
 	if comp.itemOff >= 0 && (c.inForeach || c.p.Nodes[i].Foreach == nil) {
 		at := pos.at(src, comp.itemOff)
@@ -112,4 +115,18 @@ func countOf(ids []string, id string) int {
 		}
 	}
 	return n
+}
+
+// readsClock notes that node id (or the pipeline's outputs, "") calls
+// now() at pos, in src: the first in the file is what Plan.ReadsClock
+// names.
+func (c *compiler) readsClock(id string, pos schema.Pos, src string) {
+	if r := c.clock; r != nil && (r.Pos.Line < pos.Line || r.Pos.Line == pos.Line && r.Pos.Col <= pos.Col) {
+		return
+	}
+	file := ""
+	if c.src != nil {
+		file = c.src.Name
+	}
+	c.clock = &ClockRead{File: file, Pos: pos, Node: id, Expr: src}
 }

@@ -153,7 +153,8 @@ type compiled struct {
 	configKeys []string
 	// clock is set when it calls now(): a run on Temporal, whose workflow
 	// replays its decisions, cannot take it (see Plan.ReadsClock).
-	clock bool
+	clock    bool
+	clockOff int // rune offset of the first now() call
 	// usesStatus is set when it calls success(), failure(), always() or
 	// cancelled(): then a `when` is not implicitly `success() && ...`.
 	usesStatus bool
@@ -259,7 +260,9 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 				}
 			}
 		case *ast.BuiltinNode:
-			c.clock = c.clock || n.Name == "now"
+			if n.Name == "now" && !c.clock {
+				c.clock, c.clockOff = true, n.Location().From
+			}
 		case *ast.MemberNode:
 			errs = append(errs, e.checkMember(n, c)...)
 			if base, ok := n.Node.(*ast.IdentifierNode); ok && base.Value == "config" {

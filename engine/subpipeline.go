@@ -384,6 +384,9 @@ func (c *compiler) outputExpr(src string, pos place) *compiled {
 	if comp == nil {
 		return nil
 	}
+	if comp.clock {
+		c.readsClock("", pos.at(src, comp.clockOff), src)
+	}
 	bad := false
 	if comp.itemOff >= 0 {
 		c.errorf(pos.at(src, comp.itemOff), "outputs read nodes and config; item is set only in a foreach node", "outputs cannot read item")

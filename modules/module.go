@@ -107,3 +107,15 @@ type Error struct {
 }
 
 func (e *Error) Error() string { return e.Message }
+
+// DangerousError is a module's refusal of code that declares itself
+// dangerous, found only as the node runs (a Python file named by a
+// ${{ }}), in a run that does not allow it (Input.AllowDangerous).
+type DangerousError struct {
+	// Why says what makes it dangerous ("path.py declares PIPE_DANGEROUS").
+	Why string
+}
+
+func (e *DangerousError) Error() string {
+	return "dangerous module disabled: " + e.Why + "; set ENABLE_DANGEROUS_AI=true to run it"
+}

@@ -17,13 +17,17 @@ import (
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/engine/temporal"
 	"github.com/pipe-run/pipe/modules"
-	"github.com/pipe-run/pipe/schema"
 )
 
 // dial connects to the Temporal service at addr ("" for
 // $PIPE_TEMPORAL_ADDRESS). The API key, if any, comes from
 // $PIPE_TEMPORAL_API_KEY: a command line is visible to every user.
 func (t *temporalConn) dial(e *env, addr string) (client.Client, temporal.Endpoint, error) {
+	if strings.TrimSpace(t.TaskQueue) == "" {
+		// Temporal would take "" as its own default queue, which no pipe
+		// worker polls.
+		return nil, temporal.Endpoint{}, fail(exitUsage, "--task-queue is empty: name the queue (pipe's is %s), or leave it out", temporal.DefaultTaskQueue)
+	}
 	ep, err := temporal.ParseEndpoint(envAddress(addr))
 	if err != nil {
 		return nil, ep, fail(exitUsage, "%w", err)
@@ -65,9 +69,9 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 	if err := engine.CheckSelection(rr.plan, rr.sel); err != nil {
 		return fail(exitUsage, "%w", err)
 	}
-	if src := rr.plan.ReadsClock(); src != "" {
-		return fail(exitUsage, "%s calls now(): a run on Temporal replays its decisions on whatever worker has it, where now() is another time; "+
-			"pass the time in as config instead (--set NOW=$(date -u +%%FT%%TZ), then date(config.NOW)), or run it here", schema.Clip(strings.TrimSpace(src)))
+	if clock := rr.plan.ReadsClock(); clock != nil {
+		return fail(exitUsage, "%s: a run on Temporal replays its decisions on whatever worker has it, where now() is another time; "+
+			"pass the time in as config instead (--set NOW=$(date -u +%%FT%%TZ), then date(config.NOW)), or run it here", clock)
 	}
 	source, err := os.ReadFile(c.File)
 	if err != nil {
@@ -184,6 +188,11 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id string, ep temporal.
 	if errors.Is(err, temporal.ErrDetached) && o.attached {
 		return fail(exitInterrupted, "stopped following run %s; it goes on: `pipe status %s %s [--wait]` shows it, `pipe cancel %s %s` stops it", id, id, where, id, where)
 	}
+	var stuck *temporal.CancelStuckError
+	if errors.As(err, &stuck) {
+		return fail(exitInterrupted, "%w (%s); it stays cancel-requested on Temporal and ends once a worker takes it: follow it with `pipe status %s %s --wait`",
+			err, stallHint(stuck.Stall, ep), id, where)
+	}
 	if errors.Is(err, temporal.ErrDetached) {
 		return fail(exitInterrupted, "stopped waiting: run %s is being cancelled on Temporal; see it with `pipe status %s %s`", id, id, where)
 	}
@@ -207,6 +216,9 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id string, ep temporal.
 
 // stallHint says what to do about a run whose work waits for a worker.
 func stallHint(st temporal.Stall, ep temporal.Endpoint) string {
+	if st.Failed > 0 && st.Pollers > 0 {
+		return "the workers' logs say why (Workflow task ... error); while it fails a cancel cannot end the run either: `temporal workflow terminate` can"
+	}
 	if st.Dangerous {
 		return fmt.Sprintf("start one that may run them: pipe worker --temporal %s --task-queue %s --allow-dangerous", ep, strings.TrimSuffix(st.Queue, temporal.DangerousQueue("")))
 	}

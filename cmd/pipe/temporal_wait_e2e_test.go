@@ -71,16 +71,30 @@ nodes:
 	if res.code != 1 || !strings.Contains(res.stderr, "no worker polls task queue "+queue) {
 		t.Errorf("status of a run no worker took: %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
-	client.cmd.Process.Signal(syscall.SIGINT)
+	// One SIGTERM, as a CI job's time-out sends: the cancel cannot be
+	// done with no worker, and the client says so and exits, where it
+	// waited for ever in silence.
+	client.cmd.Process.Signal(syscall.SIGTERM)
 	waitOutput(t, client, "cancelling the run on Temporal", time.Minute)
-	client.cmd.Process.Signal(syscall.SIGINT)
 	select {
 	case <-client.done:
 	case <-time.After(time.Minute):
-		t.Fatalf("a second Ctrl-C did not end the client:\n%s", client.stderr)
+		client.cmd.Process.Signal(syscall.SIGINT)
+		<-client.done
+		t.Fatalf("the client waited on a cancel no worker can do:\n%s", client.stderr)
 	}
 	if code := client.cmd.ProcessState.ExitCode(); code != exitInterrupted {
-		t.Errorf("client exited %d after two Ctrl-C, want %d", code, exitInterrupted)
+		t.Errorf("client exited %d after SIGTERM, want %d", code, exitInterrupted)
+	}
+	for _, want := range []string{"the cancel of run " + id + " cannot finish", "no worker polls task queue " + queue,
+		"it stays cancel-requested on Temporal", "pipe status " + id + " --on " + on + " --wait"} {
+		if !strings.Contains(client.stderr.String(), want) {
+			t.Errorf("the client does not say %q:\n%s", want, client.stderr)
+		}
+	}
+	res = pipeIn(t, dir, nil, "cancel", id, "--on", on)
+	if res.code != 0 || !strings.Contains(res.stderr, "no worker polls task queue "+queue) {
+		t.Errorf("pipe cancel of a run no worker takes: %d, want 0 and a warning that no worker polls %s:\n%s", res.code, queue, res.stderr)
 	}
 	// It runs no program and writes no record: it does not say it does.
 	if out := client.stderr.String(); strings.Contains(out, "killing the running programs") || strings.Contains(out, "record is still written") {
@@ -180,7 +194,8 @@ func TestTemporalRefusedBeforeItStarts(t *testing.T) {
 		{[]string{"p.yaml", "--only", "zzz"}, `--only: pipeline p has no node "zzz"`},
 		{[]string{"p.yaml", "--skip", "zzz"}, `--skip: pipeline p has no node "zzz"`},
 		{[]string{"p.yaml", "--tags", "nope"}, "--tags"},
-		{[]string{"clock.yaml"}, "now().Unix() % 60 < 30 calls now(): a run on Temporal replays its decisions"},
+		// Where, and which node: the message once began "now() calls now()".
+		{[]string{"clock.yaml"}, "clock.yaml:3:28: node a calls now() in ${{ now().Unix() % 60 < 30 }}: a run on Temporal replays its decisions"},
 	} {
 		res := pipeIn(t, dir, nil, append(append([]string{"run"}, tt.args...), "--on", "temporal://127.0.0.1:1/default")...)
 		if res.code != exitUsage || !strings.Contains(res.stderr, tt.want) || strings.Contains(res.stderr, "127.0.0.1:1") {
@@ -278,5 +293,30 @@ nodes:
 	}
 	if !strings.Contains(run.stderr.String(), "attempt 1 lost: worker") {
 		t.Errorf("the client did not say the attempt was lost:\n%s", run.stderr)
+	}
+}
+
+// Addresses, queues and bounds that cannot work are usage errors (exit
+// 2), before any dial, in pipe run and pipe worker alike.
+func TestTemporalUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "p.yaml"), []byte("name: p\nnodes:\n  a: {module: echo}\n"), 0o644)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "p.yaml", "--on", "temporal://127.0.0.1:99999"}, `port "99999" is not a port`},
+		{[]string{"run", "p.yaml", "--on", "temporal://127.0.0.1:1/default/extra"}, `one name, the namespace`},
+		{[]string{"run", "p.yaml", "--on", "temporal://127.0.0.1:1/default", "--task-queue", ""}, "--task-queue is empty"},
+		{[]string{"run", "p.yaml", "--on", "temporal://127.0.0.1:1/default", "--task-queue", " "}, "--task-queue is empty"},
+		{[]string{"worker", "--temporal", "127.0.0.1:1", "--task-queue", ""}, "--task-queue is empty"},
+		{[]string{"worker", "--temporal", "127.0.0.1:1", "--max-parallel", "0"}, "--max-parallel 0: must be at least 1"},
+		{[]string{"worker", "--temporal", "127.0.0.1:1", "--max-parallel", "-3"}, "--max-parallel -3: must be at least 1"},
+		{[]string{"worker", "--temporal", "127.0.0.1:99999"}, `port "99999" is not a port`},
+	} {
+		res := pipeIn(t, dir, nil, tt.args...)
+		if res.code != exitUsage || !strings.Contains(res.stderr, tt.want) {
+			t.Errorf("pipe %q: exit %d, want %d with %q:\n%s%s", tt.args, res.code, exitUsage, tt.want, res.stdout, res.stderr)
+		}
 	}
 }

@@ -19,7 +19,7 @@ import (
 
 type workerCmd struct {
 	Temporal       string `help:"Temporal address: HOST:PORT or temporal://HOST:PORT/NAMESPACE (default: $PIPE_TEMPORAL_ADDRESS)." placeholder:"ADDR"`
-	MaxParallel    int    `help:"How many node attempts this worker runs at once (default: the number of CPUs)." placeholder:"N"`
+	MaxParallel    *int   `help:"How many node attempts this worker runs at once, at least 1 (default: the number of CPUs)." placeholder:"N"`
 	AllowDangerous bool   `help:"Let this worker run dangerous nodes of runs that enable them (ENABLE_DANGEROUS_AI). Without it, such nodes fail here, whatever the run asked."`
 	RunsDir        string `help:"Where nodes' log files are written on this machine." default:".pipe/runs"`
 	Name           string `help:"This worker's name in errors and records (default: HOST:PID)."`
@@ -27,11 +27,12 @@ type workerCmd struct {
 }
 
 func (c *workerCmd) Run(e *env) error {
-	if c.MaxParallel < 0 {
-		return fail(exitUsage, "--max-parallel %d: must be at least 1", c.MaxParallel)
-	}
-	if c.MaxParallel == 0 {
-		c.MaxParallel = runtime.NumCPU()
+	// As pipe run's: 0 is no bound a worker could keep.
+	maxParallel := runtime.NumCPU()
+	if c.MaxParallel != nil {
+		if maxParallel = *c.MaxParallel; maxParallel < 1 {
+			return fail(exitUsage, "--max-parallel %d: must be at least 1 (leave it out for the number of CPUs)", maxParallel)
+		}
 	}
 	e.logs.base.Debug("Go scheduler", "gomaxprocs", moreProcs())
 	name := c.Name
@@ -46,7 +47,7 @@ func (c *workerCmd) Run(e *env) error {
 	defer cl.Close()
 	acts := &temporal.Activities{Registry: modules.Default, AllowDangerous: c.AllowDangerous, Worker: name,
 		RunsDir: c.RunsDir, Logger: e.logs.slog(), Client: cl}
-	w := temporal.NewWorker(cl, c.TaskQueue, c.MaxParallel, acts)
+	w := temporal.NewWorker(cl, c.TaskQueue, maxParallel, acts)
 	if err := w.Start(); err != nil {
 		return fail(exitFailed, "starting the worker: %w", err)
 	}
@@ -55,7 +56,7 @@ func (c *workerCmd) Run(e *env) error {
 		queues += " " + temporal.DangerousQueue(c.TaskQueue) // its dangerous nodes
 	}
 	e.logs.base.Info("worker started", "name", name, "temporal", ep.Address, "namespace", ep.Namespace,
-		"queues", queues, "max_parallel", c.MaxParallel, "allow_dangerous", c.AllowDangerous)
+		"queues", queues, "max_parallel", maxParallel, "allow_dangerous", c.AllowDangerous)
 	<-e.ctx.Done()
 	// Stop ends the attempts running here: their programs are killed,
 	// and they run again on another worker at once.
@@ -122,13 +123,19 @@ func (c *cancelCmd) Run(e *env) error {
 	if strings.TrimSpace(c.ID) == "" {
 		return fail(exitUsage, "name the run: its whole id, as pipe run --on printed it")
 	}
-	cl, _, err := c.dial(e, c.On)
+	cl, ep, err := c.dial(e, c.On)
 	if err != nil {
 		return err
 	}
 	defer cl.Close()
 	if err := temporal.Cancel(e.ctx, cl, c.ID); err != nil {
 		return fail(exitFailed, "%w", err)
+	}
+	// A cancel needs a worker to act on it, as any step of the run.
+	var we *temporal.WaitError
+	if errors.As(temporal.Waiting(e.ctx, cl, c.ID), &we) {
+		e.logs.base.Warn("cancel requested, but "+we.Error()+": it ends once a worker takes it", "run", c.ID, "hint", stallHint(we.Stall, ep))
+		return nil
 	}
 	e.logs.base.Info("cancel requested: running nodes are stopped, clean-up nodes run, the run ends with its record", "run", c.ID)
 	return nil

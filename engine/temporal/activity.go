@@ -66,6 +66,7 @@ func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error
 	}
 	// The run allows dangerous code only where this worker does too (a
 	// Python file that declares itself dangerous as it runs).
+	runAllows := task.AllowDangerous
 	task.AllowDangerous = task.AllowDangerous && a.AllowDangerous
 	// An executor per attempt, for its logger.
 	exec := engine.NewLocalExecutor(a.Registry, 0, func(string) *slog.Logger { return log }, a.runInfo)
@@ -90,6 +91,13 @@ func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error
 		log.Warn("node stopped with the worker: it runs again elsewhere", "in", took)
 		return nil, temporal.NewApplicationError(fmt.Sprintf("worker %s stopped", a.Worker), errStopped)
 	}
+	var de *modules.DangerousError
+	if runAllows && errors.As(err, &de) {
+		// The run set ENABLE_DANGEROUS_AI; it is this worker that does
+		// not allow it.
+		return nil, refuse(errRefused, "dangerous module disabled on worker %s: %s; the run enables dangerous nodes, this worker does not: start it with --allow-dangerous to let it run them",
+			a.Worker, de.Why)
+	}
 	if err != nil {
 		log.Warn("node failed", "in", took, "err", err)
 		return nil, a.failure(err)
@@ -105,8 +113,16 @@ func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error
 		log.Warn("node failed", "in", took, "err", msg)
 		return nil, temporal.NewNonRetryableApplicationError(msg, errTooLarge, nil)
 	}
+	res, err := json.Marshal(outputWire{Message: out.Message, Values: values, Worker: a.Worker})
+	if err == nil && len(res) > maxOutputJSON {
+		// Its message is the rest.
+		msg := fmt.Sprintf("its message and outputs are %s of JSON (message %s), over the %s Temporal takes in one payload: %s",
+			modules.Size(int64(len(res))), modules.Size(int64(len(out.Message))), modules.Size(PayloadLimit), tooLargeAdvice)
+		log.Warn("node failed", "in", took, "err", msg)
+		return nil, temporal.NewNonRetryableApplicationError(msg, errTooLarge, nil)
+	}
 	log.Info("node done", "in", took)
-	return json.Marshal(outputWire{Message: out.Message, Values: values, Worker: a.Worker})
+	return res, err
 }
 
 // failure turns a module's error into the activity's: its words, the
@@ -126,7 +142,12 @@ func (a *Activities) failure(err error) error {
 			opts.Details = []any{json.RawMessage(values)}
 		}
 	}
-	return temporal.NewApplicationErrorWithOptions(fmt.Sprintf("on worker %s: %v", a.Worker, err), kind, opts)
+	msg := fmt.Sprintf("on worker %s: %v", a.Worker, err)
+	if kind == errTimeout {
+		// It reads as a local run's, first; the worker after.
+		msg = fmt.Sprintf("%v (on worker %s)", err, a.Worker)
+	}
+	return temporal.NewApplicationErrorWithOptions(msg, kind, opts)
 }
 
 // errWorkerStopped is why an attempt ends when its worker stops.

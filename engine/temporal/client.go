@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 
 	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/modules"
 )
 
 // Endpoint says where a Temporal service is and how to reach it.
@@ -77,9 +79,22 @@ func ParseEndpoint(s string) (Endpoint, error) {
 		if ns := strings.Trim(u.Path, "/"); ns != "" {
 			ep.Namespace = ns
 		}
+		if strings.Contains(ep.Namespace, "/") {
+			return ep, fmt.Errorf("Temporal address %q: after HOST:PORT comes one name, the namespace (temporal://HOST:PORT/NAMESPACE), not %q", s, ep.Namespace)
+		}
+		if u.RawQuery != "" || u.Fragment != "" {
+			return ep, fmt.Errorf("Temporal address %q: give temporal://HOST:PORT/NAMESPACE, with nothing after the namespace", s)
+		}
 	}
-	if !strings.Contains(ep.Address, ":") {
+	host, port, err := net.SplitHostPort(ep.Address)
+	if err != nil {
 		return ep, fmt.Errorf("Temporal address %q: want HOST:PORT (Temporal's port is usually 7233)", s)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return ep, fmt.Errorf("Temporal address %q: port %q is not a port (1 to 65535; Temporal's is usually 7233)", s, port)
+	}
+	if host == "" {
+		return ep, fmt.Errorf("Temporal address %q: want HOST:PORT, with a host (127.0.0.1 for this machine)", s)
 	}
 	return ep, nil
 }
@@ -113,8 +128,12 @@ func Dial(ctx context.Context, ep Endpoint, log *slog.Logger) (client.Client, er
 		opts.Credentials = client.NewAPIKeyStaticCredentials(ep.APIKey)
 	}
 	c, err := client.DialContext(ctx, opts)
+	if host, _, _ := net.SplitHostPort(ep.Address); err != nil && host != "" && net.ParseIP(host) == nil && lookupFails(ctx, host) {
+		// gRPC says "no children to pick from".
+		return nil, fmt.Errorf("cannot reach Temporal at %s: host %q does not resolve (no such name in DNS or /etc/hosts): check the address", ep.Address, host)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot reach Temporal at %s: %w; %s", ep.Address, err, ep.dialHint(ctx, err))
+		return nil, fmt.Errorf("cannot reach Temporal at %s: %w; %s", ep.Address, err, ep.dialHint(err))
 	}
 	// The SDK connects without asking for the namespace: a wrong one
 	// would only show as each call fails.
@@ -130,14 +149,11 @@ func Dial(ctx context.Context, ep Endpoint, log *slog.Logger) (client.Client, er
 }
 
 // dialHint says what to check after a dial failed with err.
-func (ep Endpoint) dialHint(ctx context.Context, err error) string {
+func (ep Endpoint) dialHint(err error) string {
 	msg := err.Error()
-	host, _, _ := net.SplitHostPort(ep.Address)
 	switch {
 	case strings.Contains(msg, "first record does not look like a TLS handshake"):
 		return "the server does not speak TLS there: use temporal://, not temporals:// or --tls"
-	case host != "" && net.ParseIP(host) == nil && lookupFails(ctx, host):
-		return fmt.Sprintf("no such host %q: check the address", host)
 	case !ep.TLS && (strings.Contains(msg, "EOF") || strings.Contains(msg, "connection reset")):
 		return "is the server's frontend there, or does it take TLS (temporals://)?"
 	}
@@ -193,11 +209,41 @@ func Submit(ctx context.Context, c client.Client, in RunInput, queue string, tim
 		// it; this only stops a workflow that cannot.
 		opts.WorkflowExecutionTimeout = 2*timeout + 10*time.Minute
 	}
+	if err := checkRunSize(in); err != nil {
+		return err
+	}
 	_, err := c.ExecuteWorkflow(ctx, opts, WorkflowName, in)
 	if err != nil {
 		return fmt.Errorf("starting run %s on Temporal: %w", in.RunID, err)
 	}
 	return nil
+}
+
+// ErrTooLarge is the error of a run whose input (its pipeline file,
+// config and .env) Temporal would refuse.
+var ErrTooLarge = errors.New("too large to start on Temporal")
+
+// checkRunSize says which parts of in make it larger than Temporal takes
+// in one payload (the server's own word is "Blob data size exceeds
+// limit"), as the workflow would receive it.
+func checkRunSize(in RunInput) error {
+	b, err := json.Marshal(in)
+	if err != nil || len(b) <= maxRunJSON {
+		return err
+	}
+	parts := []part{{"the pipeline file", len(in.Source) * 4 / 3}}
+	var cfg map[string]json.RawMessage
+	if json.Unmarshal(in.Config, &cfg) == nil {
+		for k, v := range cfg {
+			parts = append(parts, part{"config " + k, len(v)})
+		}
+	}
+	for k, v := range in.Env {
+		parts = append(parts, part{".env key " + k, len(v)})
+	}
+	return fmt.Errorf("run %s is %w: its pipeline file, config and .env are %s of JSON (%s), over the %s Temporal takes in one payload; "+
+		"pass large data by path (a file the workers can read, shared storage), not as a value",
+		in.RunID, ErrTooLarge, modules.Size(int64(len(b))), largest(parts, len(b)), modules.Size(PayloadLimit))
 }
 
 // ErrEnded is the error of a cancel of a run that has ended.
@@ -277,18 +323,31 @@ func (e *WaitError) Unwrap() error { return e.Err }
 func waiting(ctx context.Context, c client.Client, id string, desc *workflowservice.DescribeWorkflowExecutionResponse, qerr error) error {
 	wt := desc.GetPendingWorkflowTask()
 	queue := desc.GetExecutionConfig().GetTaskQueue().GetName()
-	if qerr == nil && wt.GetState() != enumspb.PENDING_WORKFLOW_TASK_STATE_SCHEDULED {
+	// A task tried before failed on a worker (or timed out with one).
+	failed := int(max(wt.GetAttempt()-1, 0))
+	if qerr == nil && failed == 0 && wt.GetState() != enumspb.PENDING_WORKFLOW_TASK_STATE_SCHEDULED {
 		return nil
 	}
 	n, err := pollers(ctx, c, queue, enumspb.TASK_QUEUE_TYPE_WORKFLOW)
-	if err != nil || (qerr == nil && n > 0) {
+	if err != nil || (qerr == nil && n > 0 && failed == 0) {
 		return nil
 	}
-	st := Stall{Queue: queue, Pollers: n}
+	st := Stall{Queue: queue, Pollers: n, Failed: failed}
 	if wt != nil {
 		st.Waited = time.Since(wt.GetScheduledTime().AsTime()).Round(time.Second)
 	}
 	return &WaitError{Run: id, Stall: st, Err: qerr}
+}
+
+// Waiting returns a *WaitError when run id's own work (its workflow task,
+// which acts on a cancel too) waits for a worker that does not take it,
+// nil otherwise.
+func Waiting(ctx context.Context, c client.Client, id string) error {
+	desc, err := c.DescribeWorkflowExecution(ctx, id, "")
+	if err != nil || desc.GetWorkflowExecutionInfo().GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		return nil
+	}
+	return waiting(ctx, c, id, desc, nil)
 }
 
 func notFound(id string, err error) error {

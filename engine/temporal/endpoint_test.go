@@ -21,6 +21,13 @@ func TestParseEndpoint(t *testing.T) {
 		{in: "http://host:7233", wantErr: "the scheme is temporal://"},
 		{in: "temporal://host/ns", wantErr: "want HOST:PORT"},
 		{in: "host", wantErr: "want HOST:PORT"},
+		{in: "temporal://127.0.0.1:99999", wantErr: `port "99999" is not a port (1 to 65535`},
+		{in: "127.0.0.1:0", wantErr: `port "0" is not a port`},
+		{in: "host:", wantErr: `port "" is not a port`},
+		{in: "temporal://:7233/default", wantErr: "with a host"},
+		{in: "temporal://127.0.0.1:7233/default/extra", wantErr: `one name, the namespace (temporal://HOST:PORT/NAMESPACE), not "default/extra"`},
+		{in: "temporal://127.0.0.1:7233/default?tls=1", wantErr: "nothing after the namespace"},
+		{in: "temporal://[::1]:7233/default", want: Endpoint{Address: "[::1]:7233", Namespace: "default"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in+tt.env, func(t *testing.T) {

@@ -59,6 +59,25 @@ type Follower struct {
 // the run still goes on.
 var ErrDetached = errors.New("stopped following the run; it goes on")
 
+// CancelStuckError is returned when the follower asked the run to stop
+// but the run cannot: its workflow task, which alone can act on the
+// cancel, is taken by no worker (none polls its queue, or it fails on
+// those that do). The run stays cancel-requested on the server and ends
+// once a worker takes it.
+type CancelStuckError struct {
+	Run   string
+	Stall Stall
+}
+
+func (e *CancelStuckError) Error() string {
+	return fmt.Sprintf("the cancel of run %s cannot finish: %s, and only a worker can act on it", e.Run, e.Stall.say("the run"))
+}
+
+// cancelStuckAfter is how long a follower waits for a cancel to be taken
+// up by the run when its own work waits for a worker: it cannot be, until
+// one comes.
+const cancelStuckAfter = 5 * time.Second
+
 // Follow waits for run id to end and returns its record. When ctx ends
 // (Ctrl-C), the run is cancelled and followed to its end (unless
 // Attached); after Hurry the follower stops waiting and returns
@@ -97,6 +116,10 @@ func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error
 		}
 	}()
 	cancelled := ctx.Done()
+	// stalled is set while the run's own work (its workflow task) waits
+	// for a worker; stuck fires once a cancel has waited on it.
+	var stalled *Stall
+	var stuck <-chan time.Time
 	for {
 		select {
 		case r := <-done:
@@ -120,8 +143,17 @@ func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error
 			if n.rec != nil {
 				f.tell(n.rec)
 			}
+			if n.checked {
+				stalled = nil
+				if n.now != nil && n.now.Nodes == 0 {
+					stalled = n.now
+				}
+			}
 			if n.stall != nil && f.OnStall != nil {
 				f.OnStall(*n.stall)
+			}
+			if n.lost != nil {
+				stalled = nil // not known while the server does not answer
 			}
 			switch {
 			case n.lost != nil && f.OnLost != nil:
@@ -143,6 +175,14 @@ func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error
 			if err != nil && !errors.Is(err, ErrEnded) { // ended: its record comes
 				return nil, err
 			}
+			stuck = time.After(cancelStuckAfter)
+		case <-stuck:
+			// A cancel needs a workflow task, as any step of the run: with
+			// none taken, waiting would be for ever, and silent.
+			if stalled != nil {
+				return nil, &CancelStuckError{Run: id, Stall: *stalled}
+			}
+			stuck = time.After(stallEvery)
 		case <-f.Hurry:
 			return nil, ErrDetached
 		}
@@ -157,6 +197,10 @@ type watchNews struct {
 	stall *Stall
 	lost  error
 	back  bool
+	// checked says a check for stalls was made: now is what it found
+	// (nil: no stall), told once or not.
+	checked bool
+	now     *Stall
 }
 
 // DefaultLostAfter is how long the server may not answer a follower
@@ -236,7 +280,8 @@ func (f *Follower) watch(ctx context.Context, id string, news chan<- watchNews) 
 		}
 		if time.Since(lastCheck) >= stallEvery {
 			lastCheck = time.Now()
-			if f.OnStall != nil && !health.lost {
+			// Checked with no one to tell too: a cancel waits on it.
+			if !health.lost {
 				qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 				st, err := sw.check(qctx, f.Client, id)
 				cancel()
@@ -244,15 +289,17 @@ func (f *Follower) watch(ctx context.Context, id string, news chan<- watchNews) 
 					health.answered(time.Now())
 				}
 				idle = err == nil && st != nil && st.Nodes == 0
+				n := watchNews{checked: err == nil, now: st}
 				switch {
 				case err != nil:
 				case st == nil:
 					told = false
 				case !told:
 					told = true
-					if !send(watchNews{stall: st}) {
-						return
-					}
+					n.stall = st
+				}
+				if n.checked && !send(n) {
+					return
 				}
 			}
 			if n, ok := health.check(ctx, f.Client, time.Now()); ok && !send(n) {

@@ -39,6 +39,10 @@ type Stall struct {
 	// Dangerous is set when the nodes are dangerous ones, which only
 	// workers started with --allow-dangerous take (DangerousQueue).
 	Dangerous bool
+	// Failed counts the times the run's workflow task failed on the
+	// workers that took it: workers there are, but the run does not go
+	// on (no cancel either: a cancel needs a workflow task too).
+	Failed int
 }
 
 func (s Stall) String() string { return s.say("the run") }
@@ -48,6 +52,10 @@ func (s Stall) say(run string) string {
 	what := run + " waits"
 	if s.Nodes > 0 {
 		what = fmt.Sprintf("%d node(s) of %s wait", s.Nodes, run)
+	}
+	if s.Failed > 0 && s.Pollers > 0 {
+		return fmt.Sprintf("%s does not go on: its workflow task failed %d time(s) on the workers of task queue %s, and is tried again and again (their logs say why)",
+			run, s.Failed, s.Queue)
 	}
 	if s.Dangerous {
 		return fmt.Sprintf("%d dangerous node(s) of %s wait for a worker that allows them: none polls task queue %s (it is refused after a while)", s.Nodes, run, s.Queue)
@@ -136,9 +144,12 @@ func (w *stallWatch) pending(desc *workflowservice.DescribeWorkflowExecutionResp
 			}
 		}
 	}()
-	if wt := desc.GetPendingWorkflowTask(); wt != nil && wt.GetState() == enumspb.PENDING_WORKFLOW_TASK_STATE_SCHEDULED {
+	// A task tried before failed on a worker, or timed out there: one
+	// that fails again and again is started, and times out, each time
+	// (the SDK reports only its first failure).
+	if wt := desc.GetPendingWorkflowTask(); wt != nil && (wt.GetState() == enumspb.PENDING_WORKFLOW_TASK_STATE_SCHEDULED || wt.GetAttempt() > 1) {
 		if d := waited(fmt.Sprintf("wft %d %d", wt.GetScheduledTime().AsTime().UnixNano(), wt.GetAttempt())); d >= w.after {
-			return &Stall{Queue: queue, Waited: d}, nil
+			return &Stall{Queue: queue, Waited: d, Failed: int(max(wt.GetAttempt()-1, 0))}, nil
 		}
 	}
 	var nodes []Stall

@@ -78,7 +78,8 @@ func submit(t *testing.T, c client.Client, queue, src string, cfg map[string]any
 	if err := temporal.Submit(ctx, c, in, queue, 0); err != nil {
 		t.Fatal(err)
 	}
-	f := &temporal.Follower{Client: c}
+	// Hurry: a run that cannot end must fail the test, not hang it.
+	f := &temporal.Follower{Client: c, Hurry: ctx.Done()}
 	rec, err := f.Follow(ctx, in.RunID)
 	if err != nil {
 		t.Fatal(err)
@@ -268,6 +269,27 @@ func TestDangerousByIdentityOnTemporal(t *testing.T) {
 		t.Error("the dangerous file's code ran")
 	}
 	replay(t, c, rec.ID)
+}
+
+// A Python file named by a ${{ }} is known to be dangerous only as it
+// runs: on a worker without --allow-dangerous, in a run that enables
+// dangerous nodes, the refusal points at the worker's flag, not at
+// ENABLE_DANGEROUS_AI, which the run did set.
+func TestDangerousAtRunTimeOnAWorkerThatDoesNotAllowIt(t *testing.T) {
+	c, q := onWorker(t)
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "ran")
+	py := filepath.Join(dir, "dangerousai.py")
+	os.WriteFile(py, []byte("PIPE_DANGEROUS = True\nopen("+strconv.Quote(marker)+", 'w').close()\ndef main():\n    return {'status': 'success'}\n"), 0o644)
+	src := "name: late\nconfig: {ENABLE_DANGEROUS_AI: false, PY: ''}\nnodes:\n  ai: {module: python, with: {path: '${{ config.PY }}'}}\n"
+	rec := submit(t, c, q, src, map[string]any{"ENABLE_DANGEROUS_AI": true, "PY": py}, 0)
+	n := nodeIs(t, rec, "ai", engine.StatusError, "the run enables dangerous nodes, this worker does not: start it with --allow-dangerous")
+	if strings.Contains(n.Message, "set ENABLE_DANGEROUS_AI=true") {
+		t.Errorf("ai: %s; the run did set ENABLE_DANGEROUS_AI", n.Message)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("the dangerous file's code ran")
+	}
 }
 
 func TestCancelOnTemporal(t *testing.T) {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/engine/temporal"
@@ -174,6 +176,9 @@ func TestNodeLostTooOften(t *testing.T) {
 	c, q := onWorker(t)
 	rec := submit(t, c, q, "name: lost\nnodes:\n  s: {module: exec, with: {command: [sleep, \"30\"]}}\n", nil, 50*time.Millisecond)
 	n := nodeIs(t, rec, "s", engine.StatusError, "lost with its worker 4 times: each stopped heartbeating for 50ms")
+	if text := n.Reason + " " + n.Message; strings.Contains(text, "scheduledEventID") || strings.Contains(text, "activity Heartbeat timeout") {
+		t.Errorf("s's reason is in the SDK's words: %s", text)
+	}
 	if n.Attempts != 4 {
 		t.Errorf("s ran %d attempts, want 4 (3 lost and run again, the 4th lost for good)", n.Attempts)
 	}
@@ -258,5 +263,73 @@ nodes:
 	}
 	if n := rec.Nodes["flaky"]; n.Reason != "" || strings.Contains(n.Message, "first") {
 		t.Errorf("the record keeps a note of a retry: reason %q, message %q", n.Reason, n.Message)
+	}
+}
+
+// A cancel needs a worker to act on it: with none on the run's queue,
+// a follower asked to stop says so and returns, rather than wait for
+// ever in silence; the run stays cancel-requested, and a worker that
+// comes ends it.
+func TestCancelWithNoWorkerReturns(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	ctx, in := submitOnly(t, c, q, "name: lonely\nnodes:\n  a: {module: exec, with: {command: [sleep, '60']}}\n", 0)
+	fctx, interrupt := context.WithCancel(ctx)
+	defer interrupt()
+	f := &temporal.Follower{Client: c, Order: []string{"a"}, Hurry: hangGuard(t),
+		StallAfter: 300 * time.Millisecond, OnStall: func(temporal.Stall) { interrupt() }}
+	_, err := f.Follow(fctx, in.RunID)
+	var stuck *temporal.CancelStuckError
+	if !errors.As(err, &stuck) || stuck.Stall.Queue != q || stuck.Stall.Pollers != 0 ||
+		!strings.Contains(err.Error(), "no worker polls task queue "+q) {
+		t.Fatalf("follow, cancelled with no worker: %v; want a *CancelStuckError saying no worker polls %s", err, q)
+	}
+	startWorker(t, c, q, false)
+	rec, err := (&temporal.Follower{Client: c, Hurry: hangGuard(t)}).Follow(ctx, in.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Status != engine.StatusCancelled {
+		t.Errorf("run %s (%s), want cancelled once a worker came", rec.Status, rec.Reason)
+	}
+	nodeIs(t, rec, "a", engine.StatusCancelled, "not started")
+}
+
+// hangGuard is a follower's Hurry that ends a wait the test would
+// otherwise hang on.
+func hangGuard(t *testing.T) <-chan struct{} {
+	ch := make(chan struct{})
+	timer := time.AfterFunc(45*time.Second, func() { close(ch) })
+	t.Cleanup(func() { timer.Stop() })
+	return ch
+}
+
+// A run whose workflow task fails on its worker, again and again (as one
+// over the payload limit did), is not "waiting for a worker": status and
+// a follower asked to stop say that it fails, where to look, and return.
+func TestRunWhoseWorkflowTaskFails(t *testing.T) {
+	c := server(t)
+	q := queue(t)
+	w := worker.New(c, q, worker.Options{})
+	w.RegisterWorkflowWithOptions(func(workflow.Context, temporal.RunInput) ([]byte, error) { panic("broken on purpose") },
+		workflow.RegisterOptions{Name: temporal.WorkflowName})
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+	ctx, in := submitOnly(t, c, q, "name: broken\nnodes:\n  a: {module: echo, with: {x: 1}}\n", 0)
+	fctx, interrupt := context.WithCancel(ctx)
+	defer interrupt()
+	f := &temporal.Follower{Client: c, Order: []string{"a"}, Hurry: hangGuard(t),
+		StallAfter: 300 * time.Millisecond, OnStall: func(temporal.Stall) { interrupt() }}
+	_, err := f.Follow(fctx, in.RunID)
+	var stuck *temporal.CancelStuckError
+	if !errors.As(err, &stuck) || stuck.Stall.Failed == 0 || !strings.Contains(err.Error(), "its workflow task failed") {
+		t.Fatalf("follow of a run whose task fails, cancelled: %v; want a *CancelStuckError saying its workflow task fails", err)
+	}
+	_, _, err = temporal.Status(ctx, c, in.RunID)
+	var we *temporal.WaitError
+	if !errors.As(err, &we) || we.Stall.Failed == 0 || strings.Contains(err.Error(), "busy, or gone") {
+		t.Errorf("status of a run whose task fails: %v; want a *WaitError saying its workflow task fails", err)
 	}
 }

@@ -10,8 +10,11 @@
 package temporal
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/pipe-run/pipe/engine"
@@ -45,6 +48,12 @@ const (
 	// maxOutputJSON is what a node's outputs may take: the limit with
 	// room for the envelope and the history's other fields.
 	maxOutputJSON = PayloadLimit - 64<<10
+	// maxTaskJSON is what a node attempt's task (its inputs, with the
+	// run's environment) may take, as its outputs.
+	maxTaskJSON = PayloadLimit - 64<<10
+	// maxRunJSON is what a run's input (the pipeline file, its config and
+	// .env) may take.
+	maxRunJSON = PayloadLimit - 64<<10
 	// DefaultDangerousWait is how long a dangerous node waits for a
 	// worker started with --allow-dangerous.
 	DefaultDangerousWait = 30 * time.Second
@@ -200,4 +209,49 @@ func decodeValues(raw json.RawMessage) (map[string]any, error) {
 type Progress struct {
 	Version int            `json:"version"`
 	Record  *engine.Record `json:"record,omitempty"`
+}
+
+// tooLargeAdvice ends each message about data over the payload limit.
+const tooLargeAdvice = "write large data to a file the next node can read (shared storage) and pass its path"
+
+// part is one piece of a payload, for saying which are large.
+type part struct {
+	name string
+	size int
+}
+
+// largest names the largest of parts, biggest first (those of one size by
+// name), at most three and none under a hundredth of total: what to make
+// smaller. Deterministic, as workflow code must be.
+func largest(parts []part, total int) string {
+	slices.SortFunc(parts, func(a, b part) int { return cmp.Or(cmp.Compare(b.size, a.size), strings.Compare(a.name, b.name)) })
+	var named []string
+	for _, p := range parts {
+		if len(named) == 3 || p.size < total/100 {
+			break
+		}
+		named = append(named, p.name+" "+modules.Size(int64(p.size)))
+	}
+	return strings.Join(named, ", ")
+}
+
+// inputsTooLarge says that task, size bytes of JSON, is over what
+// Temporal takes in one payload, and which of its inputs make it so.
+func inputsTooLarge(t engine.Task, size int) string {
+	var parts []part
+	for k, v := range t.With {
+		b, err := modules.MarshalJSON(v)
+		if err == nil {
+			parts = append(parts, part{"with." + k, len(b)})
+		}
+	}
+	env := 0
+	for _, kv := range t.Env {
+		env += len(kv) + 3
+	}
+	if env > 0 {
+		parts = append(parts, part{"the run's environment (.env keys)", env})
+	}
+	return fmt.Sprintf("inputs are %s of JSON (%s), over the %s Temporal takes in one payload: %s",
+		modules.Size(int64(size)), largest(parts, size), modules.Size(PayloadLimit), tooLargeAdvice)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -25,6 +26,17 @@ const changeCancelFirst = "cancel-before-open"
 // changePendingBound marks the runs that keep at most MaxPendingNodes
 // nodes pending.
 const changePendingBound = "pending-bound"
+
+// changeWaitTimeout marks the runs whose `wait` nodes time out at their
+// node's time-out (they waited their whole duration). Asked only of a
+// wait longer than its node's time-out.
+const changeWaitTimeout = "wait-timeout"
+
+// changeTaskBound marks the runs that fail a node whose task is over
+// maxTaskJSON rather than schedule it (the server refused such a task,
+// and the run stopped for good). Asked only of a task that large: a run
+// started before replays as it ran.
+const changeTaskBound = "task-bound"
 
 // Workflows holds the workflow of a pipe run, with the modules it compiles
 // pipelines against.
@@ -199,8 +211,22 @@ func fitRecord(rec *engine.Record) ([]byte, error) {
 		n.Resume = &engine.ResumeInfo{OutputsCut: true}
 		excess -= s.size - len(note)
 	}
+	if excess > 0 {
+		// What is left is text: the nodes' messages (a program's own
+		// message may be megabytes) are cut to their start.
+		for _, id := range slices.Sorted(maps.Keys(rec.Nodes)) {
+			n := rec.Nodes[id]
+			if len(n.Message) > maxCutMessage {
+				n.Message = fmt.Sprintf("%s… (%d bytes; the rest is left out of a run's record on Temporal)", strings.ToValidUTF8(n.Message[:maxCutMessage], ""), len(n.Message))
+			}
+		}
+	}
 	return json.Marshal(rec)
 }
+
+// maxCutMessage is what fitRecord keeps of a long message when the
+// record is over its bound without nodes' inputs and outputs.
+const maxCutMessage = 4 << 10
 
 // annotate names in rec the worker that ran each node's last attempt
 // and, in a record of the run as it stands (live), why a running node
@@ -283,9 +309,21 @@ func (r *runLoop) attempt(n *nodeRun) {
 			return
 		}
 		start := workflow.Now(n.ctx)
+		// The node's time-out bounds the wait, as it does a wait in a
+		// local run: the timer is the shorter of the two.
+		timeout := n.st.Task.Timeout
+		timesOut := timeout > 0 && timeout < dur &&
+			workflow.GetVersion(n.ctx, changeWaitTimeout, workflow.DefaultVersion, 1) == 1
+		if timesOut {
+			dur = timeout
+		}
 		r.sel.AddFuture(workflow.NewTimer(n.ctx, dur), func(f workflow.Future) {
 			if err := f.Get(n.ctx, nil); err != nil {
 				r.end(n, nil, errors.New("cancelled"))
+				return
+			}
+			if timesOut {
+				r.decide(n, nil, &wireError{msg: fmt.Sprintf("%s after %s", engine.ErrTimeout, timeout), kind: errTimeout, wrapped: engine.ErrTimeout})
 				return
 			}
 			waited := workflow.Now(n.ctx).Sub(start)
@@ -324,10 +362,17 @@ func (r *runLoop) settle(n *nodeRun, f workflow.Future) {
 			"dangerous module disabled: no worker that allows dangerous nodes (pipe worker --allow-dangerous, polling task queue %s) took it within %s",
 			DangerousQueue(r.d.queue), r.d.dangerousWait)}
 	}
+	r.decide(n, out, err)
+}
+
+// decide ends node n's attempt with out or err: the node ends, or runs
+// again (a lost worker; a failure its retries allow, after the
+// back-off).
+func (r *runLoop) decide(n *nodeRun, out *modules.Output, err error) {
 	if isLost(err) && n.lost >= maxLostAttempts {
 		// In words, not the SDK's: the text is the node's message.
-		err = fmt.Errorf("lost with its worker %d times: each stopped heartbeating for %s (workers that die or hang on this node, or a --heartbeat too short for them): %w",
-			n.lost+1, r.d.heartbeat, err)
+		err = &lostError{err: err, msg: fmt.Sprintf("lost with its worker %d times: each stopped heartbeating for %s (workers that die or hang on this node, or a --heartbeat too short for them)",
+			n.lost+1, r.d.heartbeat)}
 	}
 	switch {
 	case err == nil:
@@ -401,6 +446,13 @@ func (d *driver) execute(ctx workflow.Context, task engine.Task) (workflow.Futur
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), errModule, nil)
 	}
+	// Temporal refuses a task past its payload limit, and the workflow
+	// task that schedules it fails again and again: the run would stop
+	// for good. Measure it here, and fail the node instead.
+	if len(payload) > maxTaskJSON && workflow.GetVersion(ctx, changeTaskBound, workflow.DefaultVersion, 1) == 1 {
+		workflow.GetLogger(ctx).Warn("node inputs over the payload limit", "node", task.Node, "bytes", len(payload))
+		return nil, &wireError{kind: errTooLarge, final: true, msg: inputsTooLarge(task, len(payload))}
+	}
 	return workflow.ExecuteActivity(actx, ActivityName, payload), nil
 }
 
@@ -451,6 +503,10 @@ func nodeError(err error, task engine.Task) error {
 	if errors.As(err, &te) && te.TimeoutType() == enumspb.TIMEOUT_TYPE_START_TO_CLOSE {
 		return fmt.Errorf("%w after %s (the worker did not end it)", engine.ErrTimeout, task.Timeout)
 	}
+	if errors.As(err, &te) && te.TimeoutType() == enumspb.TIMEOUT_TYPE_HEARTBEAT {
+		// In words, not the SDK's ids: the text is the node's message.
+		return &lostError{err: err, msg: "lost: its worker stopped heartbeating (it died, hung, or lost the Temporal server)"}
+	}
 
 	if temporal.IsCanceledError(err) {
 		return errors.New("cancelled")
@@ -468,6 +524,16 @@ type wireError struct {
 
 func (e *wireError) Error() string { return e.msg }
 func (e *wireError) Unwrap() error { return e.wrapped }
+
+// lostError is an attempt lost with its worker, in words: the SDK's
+// error (its ids, "activity Heartbeat timeout") is under it, not in it.
+type lostError struct {
+	msg string
+	err error
+}
+
+func (e *lostError) Error() string { return e.msg }
+func (e *lostError) Unwrap() error { return e.err }
 
 // retryable reports whether another attempt might end otherwise.
 func retryable(err error) bool {

@@ -119,7 +119,7 @@ func (Python) Run(ctx context.Context, in *modules.Input) (*modules.Output, erro
 		// node); a path from a ${{ }} is known only now: refuse it before
 		// any of its code runs.
 		if id := declared(path, in.String("path")); id.Dangerous {
-			return nil, fmt.Errorf("dangerous module disabled: %s; set ENABLE_DANGEROUS_AI=true to run it", id.Why)
+			return nil, &modules.DangerousError{Why: id.Why}
 		}
 	}
 	req := map[string]any{"path": path, "function": in.String("function"), "args": in.With["args"], "kwargs": in.With["kwargs"]}

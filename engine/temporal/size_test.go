@@ -1,0 +1,92 @@
+package temporal_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/engine/temporal"
+	"github.com/pipe-run/pipe/modules"
+)
+
+// Two outputs that each fit Temporal's payload limit, given together to
+// one node: its task does not fit. The node fails, without retry, saying
+// which inputs make it large; the run goes on (the server refused the
+// task, the workflow task failed again and again, and the run stopped
+// for good, a cancel with it).
+func TestInputsOverThePayloadLimit(t *testing.T) {
+	c, q := onWorker(t)
+	src := `
+name: big_inputs
+nodes:
+  m1: {module: exec, with: {command: [sh, -c, 'printf "{\"blob\": \""; head -c 1200000 /dev/zero | tr "\\0" x; printf "\"}"']}}
+  m2: {module: exec, with: {command: [sh, -c, 'printf "{\"blob\": \""; head -c 1200000 /dev/zero | tr "\\0" y; printf "\"}"']}}
+  both:
+    module: exec
+    needs: [m1, m2]
+    retries: 2
+    with:
+      command: [sh, -c, 'echo "{}"']
+      json_stdin: true
+      a: ${{ nodes.m1.outputs.blob }}
+      b: ${{ nodes.m2.outputs.blob }}
+  after: {module: echo, needs: both, when: always(), with: {x: 1}}
+  below: {module: echo, needs: both, with: {x: 1}}
+`
+	rec := submit(t, c, q, src, nil, 0)
+	n := nodeIs(t, rec, "both", engine.StatusError, "inputs are 2.4 MB of JSON (with.a 1.2 MB, with.b 1.2 MB), over the 2.1 MB Temporal takes in one payload: write large data to a file")
+	if n.Attempts != 1 {
+		t.Errorf("both was tried %d times: inputs too large are not retried", n.Attempts)
+	}
+	nodeIs(t, rec, "after", engine.StatusSuccess, "")
+	nodeIs(t, rec, "below", engine.StatusSkipped, "need both failed")
+	replay(t, c, rec.ID)
+}
+
+// A run whose config Temporal would refuse is not started: the error says
+// which value is too large and what to do, not the server's "Blob data
+// size exceeds limit".
+func TestRunInputOverThePayloadLimit(t *testing.T) {
+	c := server(t)
+	in := runInput(t, "name: big_config\nconfig:\n  BLOB: ''\nnodes:\n  a: {module: echo, with: {x: 1}}\n",
+		map[string]any{"BLOB": strings.Repeat("z", 2_500_000)})
+	in.Env = map[string]string{"SMALL": "1"}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err := temporal.Submit(ctx, c, in, queue(t), 0)
+	if err == nil {
+		c.TerminateWorkflow(ctx, in.RunID, "", "test over")
+		t.Fatal("a run of 2.5 MB of config started")
+	}
+	if !errors.Is(err, temporal.ErrTooLarge) || !strings.Contains(err.Error(), "(config BLOB 2.5 MB)") ||
+		!strings.Contains(err.Error(), "pass large data by path") {
+		t.Errorf("error %q: want it to name config BLOB and say to pass data by path", err)
+	}
+}
+
+// Nodes whose messages are each under the payload limit but together
+// over the record's bound: the run ends, their messages cut (the
+// workflow's result was refused, again and again).
+func TestMessagesOverTheRecordLimit(t *testing.T) {
+	c, q := onWorker(t)
+	src := `
+name: chatty
+nodes:
+  a: {module: exec, with: {command: [sh, -c, 'printf "{\"message\": \""; head -c 1200000 /dev/zero | tr "\\0" a; printf "\"}"']}}
+  b: {module: exec, with: {command: [sh, -c, 'printf "{\"message\": \""; head -c 1200000 /dev/zero | tr "\\0" b; printf "\"}"']}}
+`
+	rec := submit(t, c, q, src, nil, 0)
+	if rec.Status != engine.StatusSuccess {
+		t.Fatalf("run %s (%s)", rec.Status, rec.Reason)
+	}
+	for _, id := range []string{"a", "b"} {
+		n := nodeIs(t, rec, id, engine.StatusSuccess, "(1200000 bytes; the rest is left out of a run's record on Temporal)")
+		if len(n.Message) > 8<<10 {
+			t.Errorf("%s's message is %s, want it cut", id, modules.Size(int64(len(n.Message))))
+		}
+	}
+	replay(t, c, rec.ID)
+}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -78,6 +79,11 @@ func splitTemplate(text string) (literals []string, exprs []templateExpr, err *e
 		end := closingBraces(body)
 		openOff := runes + utf8.RuneCountInString(rest[:i])
 		if end < 0 {
+			if q, at := openQuote(body); q != 0 && strings.Contains(body[at:], "}}") {
+				// The }} is there, inside a string that never closes.
+				off := openOff + 3 + utf8.RuneCountInString(body[:at])
+				return nil, nil, &exprError{off: off, msg: fmt.Sprintf("the string opened with %c here is not closed, so the }} after it is read as part of it", q), hint: fmt.Sprintf("close the string with %c", q)}
+			}
 			return nil, nil, &exprError{off: openOff, msg: "unterminated ${{: no closing }}", hint: "close the expression with }}"}
 		}
 		src := body[:end]
@@ -89,6 +95,25 @@ func splitTemplate(text string) (literals []string, exprs []templateExpr, err *e
 		consumed += i + 3 + end + 2
 		rest = body[end+2:]
 	}
+}
+
+// openQuote returns the quote of a string s leaves open, and where it
+// opens; 0 when every string in s closes.
+func openQuote(s string) (quote byte, at int) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'' || c == '`':
+			quote, at = c, i
+		}
+	}
+	return quote, at
 }
 
 // closingBraces returns the index of the `}}` that ends an expression, or -1.

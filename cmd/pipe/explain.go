@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -35,25 +36,57 @@ func (c *explainCmd) Run(e *env) error {
 	if err != nil || c.JSON {
 		return err
 	}
-	predict(e, plan, c.RunsDir, ex)
+	predict(e, plan, c.File, c.RunsDir, ex)
 	return nil
 }
 
 // predict says how long the pipeline would take, and along which chain of
 // nodes, from the durations of its last run that ended by itself (not
-// cancelled or interrupted, nothing kept or cached). Nodes that ex says
-// would be skipped (--skip, a false when) take no time.
-func predict(e *env, plan *engine.Plan, dir string, ex []engine.Explanation) {
+// cancelled or interrupted, nothing kept or cached): of the same file as
+// given, else of the same pipeline name, as graph --run last and --resume
+// last take it. Nodes that ex says would be skipped (--skip, a false
+// when) take no time.
+func predict(e *env, plan *engine.Plan, file, dir string, ex []engine.Explanation) {
 	skipped := map[string]bool{}
 	for _, x := range ex {
 		if x.Would == engine.WouldSkip {
 			skipped[x.Node] = true
 		}
 	}
-	w, err := engine.WalkRuns(dir, nil)
-	if err != nil {
+	rec := measuredRun(plan, file, dir)
+	if rec == nil {
 		return
 	}
+	g := plan.Graph
+	path, total := g.CriticalPath(func(i int) time.Duration {
+		if n := rec.Nodes[g.ID(i)]; n != nil && !skipped[g.ID(i)] {
+			return n.Duration()
+		}
+		return 0
+	})
+	ids := make([]string, 0, len(path))
+	for _, i := range path {
+		if !skipped[g.ID(i)] {
+			ids = append(ids, g.ID(i))
+		}
+	}
+	if len(ids) == 0 {
+		return // every node would be skipped
+	}
+	warnNewerDamaged(e, dir, rec.ID, "measured")
+	fmt.Fprintf(e.stdout, "\nwith the durations of run %s: at least %s, along %s (however many nodes run at once)\n",
+		rec.ID, total.Round(time.Millisecond), strings.Join(ids, " -> "))
+}
+
+// measuredRun returns the last run of plan's pipeline in dir whose
+// durations measure it (see predict): of file, else of the pipeline's
+// name; nil when there is none.
+func measuredRun(plan *engine.Plan, file, dir string) *engine.Record {
+	w, err := engine.WalkRuns(dir, nil)
+	if err != nil {
+		return nil
+	}
+	var byName *engine.Record
 	for h, ok := w.Next(); ok; h, ok = w.Next() {
 		r := h.RunSummary
 		switch {
@@ -64,34 +97,20 @@ func predict(e *env, plan *engine.Plan, dir string, ex []engine.Explanation) {
 		case r.Status == engine.StatusCancelled, r.Status == engine.StatusInterrupted:
 			continue // stopped before its nodes ended: their durations are cut short
 		}
-		rec, err := engine.ReadRecord(r.Path)
-		if err != nil {
-			continue
+		sameFile := filepath.Clean(r.File) == filepath.Clean(file)
+		if byName != nil && !sameFile {
+			continue // a fallback is found: only a run of the file itself can do better
 		}
-		if rec.ResumedFrom != "" || anyCached(rec) {
+		rec, err := engine.ReadRecord(r.Path)
+		if err != nil || rec.ResumedFrom != "" || anyCached(rec) {
 			continue // its kept or cached nodes took no time: not a measure
 		}
-		g := plan.Graph
-		path, total := g.CriticalPath(func(i int) time.Duration {
-			if n := rec.Nodes[g.ID(i)]; n != nil && !skipped[g.ID(i)] {
-				return n.Duration()
-			}
-			return 0
-		})
-		ids := make([]string, 0, len(path))
-		for _, i := range path {
-			if !skipped[g.ID(i)] {
-				ids = append(ids, g.ID(i))
-			}
+		if sameFile {
+			return rec
 		}
-		if len(ids) == 0 {
-			return // every node would be skipped
-		}
-		warnNewerDamaged(e, dir, rec.ID, "measured")
-		fmt.Fprintf(e.stdout, "\nwith the durations of run %s: at least %s, along %s (however many nodes run at once)\n",
-			rec.ID, total.Round(time.Millisecond), strings.Join(ids, " -> "))
-		return
+		byName = rec
 	}
+	return byName
 }
 
 // explainNodes prints what each node of plan would do in a run with opts,

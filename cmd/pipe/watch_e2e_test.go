@@ -289,6 +289,16 @@ func TestExplainRunsNothing(t *testing.T) {
 	if r := pipe(t, "explain", file, "--runs-dir", dir); strings.Contains(r.stdout, cancelled.ID) || !strings.Contains(r.stdout, "along touch") {
 		t.Errorf("the prediction reads the cancelled run:\n%s", r.stdout)
 	}
+	// A newer run of another file of the same pipeline name is not this
+	// file's measure, as it is not its --resume last.
+	other := &engine.Record{ID: "29991231T000001Z-cafe0002", Pipeline: "p", File: filepath.Join(dir, "q.yaml"), Status: engine.StatusSuccess,
+		StartedAt: time.Now().Add(2 * time.Hour), Nodes: map[string]*engine.NodeRecord{"touch": {Status: engine.StatusSuccess}}}
+	if _, err := engine.WriteRecord(dir, other); err != nil {
+		t.Fatal(err)
+	}
+	if r := pipe(t, "explain", file, "--runs-dir", dir); strings.Contains(r.stdout, other.ID) || !strings.Contains(r.stdout, "along touch") {
+		t.Errorf("the prediction reads another file's run:\n%s", r.stdout)
+	}
 }
 
 // What nodes' programs print reaches the terminal, after [node], in order

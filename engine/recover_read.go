@@ -15,6 +15,10 @@ import (
 // lostReason is the reason given to a node whose pipe died before it ended.
 const lostReason = "pipe ended before this node did (it was running or waiting): its outcome is unknown"
 
+// remoteReason is the reason given to a node of a run elsewhere whose
+// following pipe died: the client's journal holds no node's end.
+const remoteReason = "its outcome is not known here: the run is elsewhere (see the run's reason)"
+
 // unwrittenReason is the reason given to a node of a run that pipe
 // finished (its journal ends with the run's end) whose own end is not in
 // the journal: the disk took the run's end but not all that came before.
@@ -61,6 +65,9 @@ func readJournal(r io.Reader, id string, modTime time.Time) (rec *Record, lost, 
 		why := lostReason
 		if end != nil {
 			why = unwrittenReason
+		}
+		if head.Remote != "" {
+			why = remoteReason
 		}
 		for _, n := range head.Nodes {
 			switch {
@@ -141,6 +148,9 @@ func (jr *journalRead) reason(lost int) string {
 		if lost > 0 {
 			fmt.Fprintf(&b, ": %d node(s) whose end is not in it", lost)
 		}
+	case head != nil && head.Remote != "":
+		fmt.Fprintf(&b, "the pipe following it on %s (pid %d on %s) ended before the run did, which may go on there: pipe status %s --on %s --wait follows it and writes its record here",
+			head.Remote, head.PID, head.Host, head.Run, head.Remote)
 	case head != nil:
 		fmt.Fprintf(&b, "pipe (pid %d on %s) ended before it wrote the record; recovered from its journal: %d node(s) lost", head.PID, head.Host, lost)
 	case jr.lines == 0:

@@ -109,6 +109,18 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 		return nil
 	}
 	e.logs.base.Info("run started on Temporal", "run", in.RunID, "queue", c.TaskQueue)
+	// The runs directory knows the run while this pipe follows it (pipe
+	// runs, show), and, if this pipe is killed, where it went on.
+	journalPath := filepath.Join(c.RunsDir, in.RunID+engine.JournalSuffix)
+	journal, err := engine.RemoteJournal(journalPath, rr.plan, in.RunID, ep.String(), time.Now())
+	if err != nil {
+		e.logs.base.Warn("this run is not listed here while it goes: its journal could not be made", "err", err)
+	} else {
+		defer func() {
+			journal.Close()
+			engine.RemoveJournal(journalPath)
+		}()
+	}
 	return follow(e, cl, rr.plan, in.RunID, ep, followOpts{runsDir: c.RunsDir, json: c.JSON, out: out})
 }
 

@@ -198,8 +198,24 @@ nodes:
 	if id == "" {
 		t.Fatalf("no run id in the client's log:\n%s", client.stderr)
 	}
+	// While the client follows it, the runs directory lists the run as
+	// going.
+	listed := false
+	for deadline := time.Now().Add(10 * time.Second); !listed && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		r := pipeIn(t, dir, nil, "runs")
+		listed = strings.Contains(r.stdout, id+"  running")
+	}
+	if !listed {
+		t.Errorf("pipe runs does not list run %s as running while its client follows it:\n%s", id, pipeIn(t, dir, nil, "runs").stdout)
+	}
 	client.cmd.Process.Signal(syscall.SIGKILL)
 	<-client.done
+	// The client died: the run is recovered as interrupted, with where it
+	// may go on and how to follow it.
+	if r := pipeIn(t, dir, nil, "show", id); !strings.Contains(r.stdout, "interrupted") ||
+		!strings.Contains(r.stdout, "pipe status "+id+" --on temporal://"+addr+"/default --wait") {
+		t.Errorf("pipe show of a run whose client was killed: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	// A new pipe attaches, follows the run to its end and records it.
 	res := pipeIn(t, dir, nil, "status", id, "--on", "temporal://"+addr+"/default", "--wait")
 	if res.code != 0 {

@@ -76,10 +76,10 @@ func splitTemplate(text string) (literals []string, exprs []templateExpr, err *e
 		}
 		literals = append(literals, rest[:i])
 		body := rest[i+3:]
-		end := closingBraces(body)
+		end, q, at := closingBraces(body)
 		openOff := runes + utf8.RuneCountInString(rest[:i])
 		if end < 0 {
-			if q, at := openQuote(body); q != 0 && strings.Contains(body[at:], "}}") {
+			if q != 0 && strings.Contains(body[at:], "}}") {
 				// The }} is there, inside a string that never closes.
 				off := openOff + 3 + utf8.RuneCountInString(body[:at])
 				return nil, nil, &exprError{off: off, msg: fmt.Sprintf("the string opened with %c here is not closed, so the }} after it is read as part of it", q), hint: fmt.Sprintf("close the string with %c", q)}
@@ -97,27 +97,10 @@ func splitTemplate(text string) (literals []string, exprs []templateExpr, err *e
 	}
 }
 
-// openQuote returns the quote of a string s leaves open, and where it
-// opens; 0 when every string in s closes.
-func openQuote(s string) (quote byte, at int) {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0:
-			if c == '\\' {
-				i++
-			} else if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'' || c == '`':
-			quote, at = c, i
-		}
-	}
-	return quote, at
-}
-
-// closingBraces returns the index of the `}}` that ends an expression, or -1.
-func closingBraces(s string) int {
+// closingBraces returns the index of the `}}` that ends an expression, or
+// -1; then, when a string is left open, its quote and where it opens (the
+// }} may be inside it).
+func closingBraces(s string) (end int, open byte, openAt int) {
 	var quote byte
 	depth := 0
 	for i := 0; i < len(s); i++ {
@@ -130,16 +113,16 @@ func closingBraces(s string) int {
 				quote = 0
 			}
 		case c == '"' || c == '\'' || c == '`':
-			quote = c
+			quote, openAt = c, i
 		case c == '{':
 			depth++
 		case c == '}':
 			if depth > 0 {
 				depth--
 			} else if i+1 < len(s) && s[i+1] == '}' {
-				return i
+				return i, 0, 0
 			}
 		}
 	}
-	return -1
+	return -1, quote, openAt
 }

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // pipe logs | head: a closed output ends logs, exit 0 and quietly, as pipe
@@ -30,18 +29,7 @@ func TestLogsToAClosedOutput(t *testing.T) {
 			t.Fatal(err)
 		}
 		w.Close()
-		buf := make([]byte, 100)
-		r.Read(buf) // the first line, then the reader goes away (head -1)
-		r.Close()
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		select {
-		case <-exited:
-		case <-time.After(20 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-			t.Fatalf("pipe %s did not end after its output closed", strings.Join(args, " "))
-		}
+		readOneAndClose(t, cmd, r, "pipe "+strings.Join(args, " "))
 		if code := cmd.ProcessState.ExitCode(); code != exitOK || stderr.Len() > 0 {
 			t.Errorf("pipe %s: %v (exit %d), want exit 0 and nothing said\n%s", strings.Join(args, " "), cmd.ProcessState, code, stderr.String())
 		}

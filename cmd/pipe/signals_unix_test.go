@@ -185,18 +185,7 @@ func TestClosedOutputRecordsTheRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Close()
-	buf := make([]byte, 64)
-	r.Read(buf) // the first line, then the reader goes away
-	r.Close()
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	select {
-	case <-exited:
-	case <-time.After(20 * time.Second):
-		cmd.Process.Kill()
-		<-exited
-		t.Fatal("pipe run did not stop after its output closed")
-	}
+	readOneAndClose(t, cmd, r, "pipe run")
 	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
 		t.Errorf("exit %d, want %d", code, exitInterrupted)
 	}
@@ -267,5 +256,24 @@ func TestSummaryToAFullDiskFails(t *testing.T) {
 	err = cmd.Run()
 	if code := cmd.ProcessState.ExitCode(); code != exitFailed || !strings.Contains(stderr.String(), "writing the summary") {
 		t.Errorf("exit %d (%v), want %d and a word on the summary\n%s", code, err, exitFailed, stderr.String())
+	}
+}
+
+// readOneAndClose reads the first bytes cmd writes to r, closes r as head
+// -1 does, and waits (20 s at most) for cmd to end; what names it in a
+// failure.
+func readOneAndClose(t *testing.T, cmd *exec.Cmd, r *os.File, what string) {
+	t.Helper()
+	buf := make([]byte, 100)
+	r.Read(buf)
+	r.Close()
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case <-exited:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		<-exited
+		t.Fatalf("%s did not end after its output closed", what)
 	}
 }

@@ -53,16 +53,7 @@ func TestMissingFilesAreExplained(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q lacks %q", err, w)
-				}
-			}
-			for _, w := range tc.dontWant {
-				if strings.Contains(err.Error(), w) {
-					t.Errorf("error %q has %q", err, w)
-				}
-			}
+			checkErrorText(t, err, tc.want, tc.dontWant)
 		})
 	}
 }
@@ -85,5 +76,21 @@ func TestDuplicateMatchesAreTold(t *testing.T) {
 	}
 	if n := out.Values["model"].(map[string]any)["matches"]; n != 100 {
 		t.Errorf("fitted on %v matches, want 100", n)
+	}
+}
+
+// checkErrorText fails t unless err's text holds every want and no
+// dontWant.
+func checkErrorText(t *testing.T, err error, want, dontWant []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q lacks %q", err, w)
+		}
+	}
+	for _, w := range dontWant {
+		if strings.Contains(err.Error(), w) {
+			t.Errorf("error %q has %q", err, w)
+		}
 	}
 }

@@ -60,16 +60,7 @@ func TestUnknownTeamNamesTheModelsTeams(t *testing.T) {
 			if err == nil {
 				t.Fatal("an unknown team was predicted")
 			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q lacks %q", err, w)
-				}
-			}
-			for _, w := range tc.dontWant {
-				if strings.Contains(err.Error(), w) {
-					t.Errorf("error %q has %q", err, w)
-				}
-			}
+			checkErrorText(t, err, tc.want, tc.dontWant)
 		})
 	}
 	// A loaded model's output counts its own clubs.

@@ -92,6 +92,47 @@ func TestOutputSizeLimit(t *testing.T) {
 	}
 }
 
+// A module's message of megabytes (an exception's text) is kept to its
+// start and end in the record, and what downstream nodes read of it.
+func TestLongMessageIsCut(t *testing.T) {
+	long := "START " + strings.Repeat("x", 3<<20) + " END"
+	reg := modules.NewRegistry()
+	reg.Register(modules.Info{Name: "talk", Inputs: []modules.Field{{Name: "fail", Type: modules.Bool}},
+		New: func() modules.Module {
+			return moduleFunc(func(_ context.Context, in *modules.Input) (*modules.Output, error) {
+				if in.Bool("fail") {
+					return nil, &modules.Error{Message: long}
+				}
+				return &modules.Output{Message: long}, nil
+			})
+		}})
+	src := `name: talk
+nodes:
+  ok: {module: talk}
+  bad: {module: talk, with: {fail: true}, continue_on_error: true}
+  read: {module: echo, needs: [ok, bad], with: {ok: "${{ nodes.ok.message }}", bad: "${{ nodes.bad.message }}"}}
+`
+	echo, _ := modules.Default.Lookup("echo")
+	reg.Register(*echo)
+	plan, err := engine.Parse("talk.yaml", []byte(src), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := engine.New(reg).Run(context.Background(), plan, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"ok", "bad"} {
+		msg := rec.Nodes[id].Message
+		if len(msg) > modules.MaxMessageBytes+100 || !strings.HasPrefix(msg, "START ") || !strings.HasSuffix(msg, " END") || !strings.Contains(msg, "MB of the message cut") {
+			t.Errorf("%s: message of %d bytes (%.40q...%.40q), want its start and end, about %d bytes", id, len(msg), msg, msg[max(0, len(msg)-40):], modules.MaxMessageBytes)
+		}
+		if got, _ := rec.Nodes["read"].Outputs[id].(string); got != msg {
+			t.Errorf("read saw %d bytes of %s's message, the record keeps %d", len(got), id, len(msg))
+		}
+	}
+}
+
 // Options.LogDir gives each node its log file's path; without it, none.
 func TestLogDir(t *testing.T) {
 	reg := modules.NewRegistry()

@@ -97,7 +97,7 @@ func (c *core) prepare(res *nodeResult) {
 	if c.pn(res.i).info.Name == PipelineModule { // no other module can forge records
 		res.outputs, res.children = takeChildren(res.outputs)
 	}
-	res.message = c.redact.String(res.message)
+	res.message = modules.ClipMessage(c.redact.String(res.message))
 	res.recOutputs, res.recResume = c.recordOutputs(res.outputs)
 	res.recWith = cutDeepMap(recordedInputs(c.redact.Map(jsonSafe(res.with))))
 }

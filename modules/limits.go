@@ -3,6 +3,7 @@ package modules
 import (
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // MaxValueBytes bounds a node's outputs, encoded as JSON. Outputs are
@@ -31,4 +32,35 @@ func Size(n int64) string {
 		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 	}
 	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+}
+
+// MaxMessageBytes bounds a node's message: the record, the journal, the
+// summary and a Temporal failure carry it whole, and a program's own
+// message (an exception's text, a result's "message") may be megabytes.
+// A Temporal worker could not report such a failure at all: the server
+// refuses it and the node came back as lost with its worker.
+const MaxMessageBytes = 64 << 10
+
+// clipSlack is how far past MaxMessageBytes a message may go uncut.
+const clipSlack = 1 << 10
+
+// ClipMessage bounds a message to about MaxMessageBytes: its start and
+// its end (where a traceback says what went wrong), and between them how
+// much was cut. Shorter messages are returned as they are, and so are
+// messages up to clipSlack over: a message cut on a Temporal worker gets
+// the worker's name before it, and is not cut again.
+func ClipMessage(s string) string {
+	if len(s) <= MaxMessageBytes+clipSlack {
+		return s
+	}
+	half := MaxMessageBytes / 2
+	head, tail := s[:half], s[len(s)-half:]
+	for head != "" && !utf8.RuneStart(s[len(head)]) {
+		head = head[:len(head)-1]
+	}
+	for tail != "" && !utf8.RuneStart(tail[0]) {
+		tail = tail[1:]
+	}
+	cut := int64(len(s) - len(head) - len(tail))
+	return head + "\n[... " + Size(cut) + " of the message cut ...]\n" + tail
 }

@@ -99,7 +99,7 @@ func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error
 			a.Worker, de.Why)
 	}
 	if err != nil {
-		log.Warn("node failed", "in", took, "err", err)
+		log.Warn("node failed", "in", took, "err", modules.ClipMessage(err.Error()))
 		return nil, a.failure(err)
 	}
 	values, err := modules.MarshalJSON(out.Values)
@@ -113,7 +113,7 @@ func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error
 		log.Warn("node failed", "in", took, "err", msg)
 		return nil, temporal.NewNonRetryableApplicationError(msg, errTooLarge, nil)
 	}
-	res, err := json.Marshal(outputWire{Message: out.Message, Values: values, Worker: a.Worker})
+	res, err := json.Marshal(outputWire{Message: modules.ClipMessage(out.Message), Values: values, Worker: a.Worker})
 	if err == nil && len(res) > maxOutputJSON {
 		// Its message is the rest.
 		msg := fmt.Sprintf("its message and outputs are %s of JSON (message %s), over the %s Temporal takes in one payload: %s",
@@ -142,10 +142,14 @@ func (a *Activities) failure(err error) error {
 			opts.Details = []any{json.RawMessage(values)}
 		}
 	}
-	msg := fmt.Sprintf("on worker %s: %v", a.Worker, err)
+	// A failure over the server's bounds is refused, and the node would
+	// come back as lost with its worker: the message is bounded, as a
+	// local run's is.
+	text := modules.ClipMessage(err.Error())
+	msg := fmt.Sprintf("on worker %s: %s", a.Worker, text)
 	if kind == errTimeout {
 		// It reads as a local run's, first; the worker after.
-		msg = fmt.Sprintf("%v (on worker %s)", err, a.Worker)
+		msg = fmt.Sprintf("%s (on worker %s)", text, a.Worker)
 	}
 	return temporal.NewApplicationErrorWithOptions(msg, kind, opts)
 }

@@ -379,6 +379,24 @@ nodes:
 	}
 }
 
+// A program's message of megabytes (here a Python result's) fails its
+// node once, with the message's start and end: the whole failure was
+// over what the server takes, and the node came back as lost with its
+// worker four times.
+func TestLongMessageOnTemporal(t *testing.T) {
+	c, q := onWorker(t)
+	py := filepath.Join(t.TempDir(), "talk.py")
+	os.WriteFile(py, []byte("def main():\n    return {'status': 'error', 'message': 'START ' + 'x' * (4 * 1024 * 1024 - 200) + ' END'}\n"), 0o644)
+	src := "name: talk\nnodes:\n  talk: {module: python, with: {path: " + strconv.Quote(py) + "}}\n"
+	rec := submit(t, c, q, src, nil, 2*time.Second)
+	n := rec.Nodes["talk"]
+	if n.Status != engine.StatusError || n.Attempts != 1 || !strings.Contains(n.Message, "START ") || !strings.HasSuffix(n.Message, " END") ||
+		strings.Count(n.Message, "of the message cut") != 1 || !strings.Contains(n.Message, "MB of the message cut") || len(n.Message) > modules.MaxMessageBytes+1024 {
+		t.Errorf("talk: %s after %d attempts, message of %d bytes (%.80q...%.80q): want one attempt failed, the message's start and end, cut once",
+			n.Status, n.Attempts, len(n.Message), n.Message, n.Message[max(0, len(n.Message)-80):])
+	}
+}
+
 func TestStatusOfARun(t *testing.T) {
 	c, q := onWorker(t)
 	rec := submit(t, c, q, "name: s\nnodes:\n  a: {module: echo, with: {x: 1}}\n", nil, 0)

@@ -20,6 +20,7 @@ import (
 	"github.com/pipe-run/pipe/engine/temporal"
 	"github.com/pipe-run/pipe/modules"
 	_ "github.com/pipe-run/pipe/modules/all"
+	"github.com/pipe-run/pipe/schema"
 )
 
 // These tests run pipelines on a real Temporal server. .ci/run starts one
@@ -130,7 +131,7 @@ func nodeIs(t *testing.T, rec *engine.Record, id string, status engine.Status, r
 		t.Fatalf("no node %s in the record", id)
 	}
 	if n.Status != status || !strings.Contains(n.Reason+" "+n.Message, reason) {
-		t.Errorf("node %s: %s (%s; %s), want %s with %q", id, n.Status, n.Reason, n.Message, status, reason)
+		t.Errorf("node %s: %s (%s; %s), want %s with %q", id, n.Status, n.Reason, schema.Clip(n.Message), status, reason)
 	}
 	return n
 }

@@ -247,9 +247,12 @@ func Counted(s RunSummary) RunSummary {
 	for {
 		node, err := br.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) { // a long line
+			// Its start, copied: reading the rest refills the buffer
+			// node points into.
+			node = bytes.Clone(node)
 			var rest []byte
 			rest, err = br.ReadBytes('\n')
-			node = append(slices.Clip(node), rest...)
+			node = append(node, rest...)
 		}
 		if st, ok := nodeStatus(node); ok {
 			s.Counts[st]++

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -68,7 +69,7 @@ func TestWalkRunsReadsOnlyWhatItReaches(t *testing.T) {
 }
 
 // A run's counts come from its node lines: a foreach node counts by its
-// instances, whatever its nodes' messages and outputs hold.
+// instances, whatever its nodes' messages and outputs hold, however long.
 func TestCountedReadsNodeLines(t *testing.T) {
 	dir := t.TempDir()
 	ok, bad := engine.StatusSuccess, engine.StatusError
@@ -79,6 +80,10 @@ func TestCountedReadsNodeLines(t *testing.T) {
 		"o":            {Module: "echo", Status: ok, Outputs: map[string]any{"items": []any{1, 2}, "status": "lost"}},
 		`q"uote`:       {Module: `m","status":"lost`, Status: engine.StatusSkipped},
 		"cancelled/it": {Module: "exec", Status: engine.StatusCancelled},
+		// Lines past the reader's buffer, one after another.
+		"long1": {Module: "exec", Status: ok, Outputs: map[string]any{"v": strings.Repeat("x", 70<<10)}},
+		"long2": {Module: "exec", Status: bad, Outputs: map[string]any{"v": strings.Repeat("y", 200<<10)}},
+		"long3": {Module: "exec", Status: ok, Outputs: map[string]any{"v": strings.Repeat("z", 130<<10)}},
 	}}
 	if _, err := engine.WriteRecord(dir, rec); err != nil {
 		t.Fatal(err)
@@ -87,8 +92,8 @@ func TestCountedReadsNodeLines(t *testing.T) {
 	if err != nil || len(runs) != 1 {
 		t.Fatalf("ListRuns = %v, %v", runs, err)
 	}
-	want := map[engine.Status]int{ok: 2, bad: 1, engine.StatusSkipped: 1, engine.StatusCancelled: 1}
-	if got := runs[0].Counts; len(got) != len(want) || got[ok] != 2 || got[bad] != 1 || got[engine.StatusSkipped] != 1 || got[engine.StatusCancelled] != 1 {
+	want := map[engine.Status]int{ok: 4, bad: 2, engine.StatusSkipped: 1, engine.StatusCancelled: 1}
+	if got := runs[0].Counts; !maps.Equal(got, want) {
 		t.Errorf("counts %v, want %v", got, want)
 	}
 }

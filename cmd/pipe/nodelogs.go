@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -444,9 +445,12 @@ func copyFrom(w io.Writer, path string, offset int64, prefix string) (int64, err
 	for {
 		line, err := br.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) { // a line longer than the buffer
+			// Its start, copied: reading the rest refills the buffer
+			// line points into.
+			line = bytes.Clone(line)
 			var rest []byte
 			rest, err = br.ReadBytes('\n')
-			line = append(slices.Clip(line), rest...)
+			line = append(line, rest...)
 		}
 		if err != nil {
 			return offset, nil // a line still being written waits for its end

@@ -78,3 +78,23 @@ func TestLogsWritesInBlocks(t *testing.T) {
 		}
 	}
 }
+
+// Lines longer than the reader's buffer come out as they were written,
+// one after another (kept nodes' logs and logs -f copy them this way).
+func TestCopyFromLongLines(t *testing.T) {
+	var log strings.Builder
+	for i, n := range []int{10, 70 << 10, 200 << 10, 5, 130 << 10, 64 << 10} {
+		log.WriteString("2026-11-27T00:00:01.000Z stdout " + strings.Repeat(string(rune('a'+i)), n) + "\n")
+	}
+	path := filepath.Join(t.TempDir(), "a.log")
+	os.WriteFile(path, []byte(log.String()+"a line still being writ"), 0o600)
+	var out bytes.Buffer
+	end, err := copyFrom(&out, path, 0, "[a] ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.ReplaceAll("\n"+log.String(), "\n2026", "\n[a] 2026")[1:]
+	if out.String() != want || end != int64(log.Len()) {
+		t.Errorf("copied %d bytes up to offset %d, want the %d bytes of the whole lines up to %d", out.Len(), end, len(want), log.Len())
+	}
+}

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -20,9 +21,14 @@ func TestExpressionsCannotMakeHugeText(t *testing.T) {
 				return &modules.Output{Values: map[string]any{"data": big}}, nil
 			})
 		}})
+	// toJSON indents a list nested 3,000 deep into 9 MB.
+	deep := strings.Repeat("[", 3000) + "1" + strings.Repeat("]", 3000)
 	rec := tm.run(t, `
 nodes:
   p: {module: big}
+  deep: {module: echo, with: {v: `+deep+`}}
+  json: {module: echo, needs: deep, with: {m: "${{ len(toJSON(nodes.deep.outputs.v)) }}"}}
+  base64: {module: echo, needs: p, with: {m: "${{ len(toBase64(toBase64(nodes.p.outputs.data))) }}"}}
   rep: {module: echo, needs: p, with: {m: "${{ repeat(nodes.p.outputs.data, 1000) }}"}}
   joined: {module: echo, needs: p, with: {m: "${{ join(map(1..1000, nodes.p.outputs.data), ',') }}"}}
   replaced: {module: echo, needs: p, with: {m: "${{ replace(nodes.p.outputs.data, 'x', 'yyyy') }}"}}
@@ -36,20 +42,25 @@ nodes:
       p: "${{ replace('a.b', '.', '::') }}"
       c: "${{ 'a' + 'b' }}"
       n: "${{ 1 + 2 }}"
+      js: "${{ toJSON({'a': [1, {}, [], [2.5]], 'b': 'x<y', 'c': {'d': nil}}) }}"
+      b: "${{ toBase64('hi') }}"
 `, engine.Options{})
 	check(t, rec, engine.StatusError, map[string]want{
 		"rep":      {engine.StatusError, ""},
 		"joined":   {engine.StatusError, ""},
 		"replaced": {engine.StatusError, ""},
 		"added":    {engine.StatusError, ""},
+		"json":     {engine.StatusError, ""},
+		"base64":   {engine.StatusError, ""},
 		"small":    {engine.StatusSuccess, ""},
 	})
-	for _, id := range []string{"rep", "joined", "replaced", "added"} {
+	for _, id := range []string{"rep", "joined", "replaced", "added", "json", "base64"} {
 		if m := rec.Nodes[id].Message; !strings.Contains(m, "over the 4 MiB limit for values") {
 			t.Errorf("%s: message %q", id, m)
 		}
 	}
-	want := map[string]any{"r": "ababab", "j": "a-b", "j2": "ab", "p": "a::b", "c": "ab", "n": 3}
+	js, _ := json.MarshalIndent(map[string]any{"a": []any{1, map[string]any{}, []any{}, []any{2.5}}, "b": "x<y", "c": map[string]any{"d": nil}}, "", "  ")
+	want := map[string]any{"r": "ababab", "j": "a-b", "j2": "ab", "p": "a::b", "c": "ab", "n": 3, "js": string(js), "b": "aGk="}
 	for k, v := range want {
 		if got := rec.Nodes["small"].Outputs[k]; got != v {
 			t.Errorf("small.%s = %#v, want %#v", k, got, v)

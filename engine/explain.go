@@ -207,7 +207,7 @@ func (c *core) explain(i int, would []Would) (Would, string) {
 		// Decided for each instance, with its item: not once, with none.
 		return WouldDecide, "when: " + pn.When + " is decided for each item"
 	}
-	ok, err := runWhen(pn.when, c.env(i, success))
+	ok, _, err := runWhen(pn.when, c.env(i, success))
 	if err != nil {
 		// The first line: a table row cannot hold a caret under it.
 		msg, _, _ := strings.Cut(c.exprText(pn.When, err), "\n")

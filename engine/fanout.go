@@ -125,7 +125,10 @@ func (c *core) fanOut(i int, work []int) []int {
 	if status == "" {
 		env = c.env(i, success)
 		if pn.when != nil && pn.when.itemOff < 0 {
-			ok, err := runWhen(pn.when, env)
+			ok, null, err := runWhen(pn.when, env)
+			if null {
+				err = c.missingOutput(i)
+			}
 			if err != nil {
 				status, reason = StatusError, c.exprFailed(whenPlace(pn.Node), "when: "+pn.When, pn.When, err).Error()
 			} else if !ok {

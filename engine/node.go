@@ -264,20 +264,20 @@ func runExpr(c *compiled, env any) (any, error) {
 	return plainViews(out), nil
 }
 
-// runWhen runs the `when` c: null is false, as it is for expr; a value
-// that is neither is an error that says what it is.
-func runWhen(c *compiled, env any) (bool, error) {
+// runWhen runs the `when` c: null is false, as it is for expr (null is
+// set then); a value that is neither is an error that says what it is.
+func runWhen(c *compiled, env any) (ok, null bool, err error) {
 	out, err := expr.Run(c.prog, env)
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	switch v := out.(type) {
 	case bool:
-		return v, nil
+		return v, false, nil
 	case nil:
-		return false, nil
+		return false, true, nil
 	}
-	return false, fmt.Errorf("must be true or false, not %s", valueWord(out))
+	return false, false, fmt.Errorf("must be true or false, not %s", valueWord(out))
 }
 
 // valueWord says what v is, and for a string or a number what it holds:

@@ -208,6 +208,18 @@ func (c *core) explain(i int, would []Would) (Would, string) {
 		return WouldDecide, "when: " + pn.When + " is decided for each item"
 	}
 	ok, _, err := runWhen(pn.when, c.env(i, success))
+	if err == nil && pn.when.usesStatus && c.needMayFail(i, would) {
+		// success() and failure() are known once the needs have ended: a
+		// when: failure() was said to skip, and ran when a need failed.
+		st := &c.nodes[i]
+		saved := st.failedAbove
+		st.failedAbove = true
+		onFailure, _, ferr := runWhen(pn.when, c.env(i, false))
+		st.failedAbove = saved
+		if ferr != nil || onFailure != ok {
+			return WouldDecide, "when: " + pn.When + " reads its needs' results"
+		}
+	}
 	if err != nil {
 		// The first line: a table row cannot hold a caret under it.
 		msg, _, _ := strings.Cut(c.exprText(pn.When, err), "\n")
@@ -247,4 +259,15 @@ func (c *core) configValues(src string) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// needMayFail reports whether a need of node i would run (or may): its
+// end, success or failure, is known only at run time.
+func (c *core) needMayFail(i int, would []Would) bool {
+	for _, j := range c.plan.Graph.Needs(i) {
+		if would[j] == WouldRun || would[j] == WouldDecide {
+			return true
+		}
+	}
+	return false
 }

@@ -23,6 +23,10 @@ nodes:
   after_reads: {module: echo, needs: reads}
   dropped: {module: echo}
   bad_when: {module: echo, when: config.ANY}
+  on_failure: {module: echo, needs: a, when: failure()}
+  on_success: {module: echo, needs: a, when: success()}
+  never: {module: echo, needs: a, when: 'success() && config.N > 5'}
+  alert_off: {module: echo, needs: off, when: failure()}
 `), tm.reg)
 	if err != nil {
 		t.Fatal(err)
@@ -47,8 +51,13 @@ nodes:
 		"after_reads": {engine.WouldDecide, "runs if its needs run"},
 		"dropped":     {engine.WouldSkip, "skipped by --skip"},
 		"bad_when":    {engine.WouldRun, "(the node would fail)"},
+		// a may fail: failure() and success() are known only then.
+		"on_failure": {engine.WouldDecide, "when: failure() reads its needs' results"},
+		"on_success": {engine.WouldDecide, "when: success() reads its needs' results"},
+		"never":      {engine.WouldSkip, "when false: success() && config.N > 5"},
+		"alert_off":  {engine.WouldSkip, "when false: failure()"},
 	}
-	if len(ex) != len(want) || ex[0].Node != "a" || ex[len(ex)-1].Node != "bad_when" {
+	if len(ex) != len(want) || ex[0].Node != "a" || ex[len(ex)-1].Node != "alert_off" {
 		t.Fatalf("explanations not one a node in file order: %+v", ex)
 	}
 	for _, x := range ex {

@@ -372,7 +372,7 @@ func (c *core) fanIn(p int) {
 			reason += ", ..."
 		}
 		if pn.ContinueOnError {
-			reason += "; continue_on_error lets the run go on"
+			reason += "; " + Tolerated
 		}
 	case counts[StatusCancelled] > 0:
 		status, reason = StatusCancelled, fmt.Sprintf("%d of %d instances cancelled", counts[StatusCancelled], fan.count)

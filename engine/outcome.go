@@ -12,6 +12,9 @@ import (
 
 // This file holds how a node's and the run's final states are recorded.
 
+// Tolerated ends the reason of a node that failed under continue_on_error.
+const Tolerated = "continue_on_error lets the run go on"
+
 // finish records a node goroutine's result and readies its dependents.
 func (c *core) finish(res nodeResult) {
 	i := res.i
@@ -30,7 +33,7 @@ func (c *core) finish(res nodeResult) {
 				reason = fmt.Sprintf("cancelled while waiting to retry (attempt %d failed): %v", res.attempts, c.cause)
 			}
 		case pn.continueOnError:
-			reason = "failed; continue_on_error lets the run go on"
+			reason = "failed; " + Tolerated
 		default:
 			reason = "failed"
 			if res.attempts > 1 {

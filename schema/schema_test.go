@@ -118,10 +118,14 @@ func TestTemplatesArePositioned(t *testing.T) {
 
 func TestSuggest(t *testing.T) {
 	cands := []string{"needs", "module", "when", "with", "timeout", "retries"}
-	for word, want := range map[string]string{"need": "needs", "modul": "module", "wen": "when", "retrys": "retries", "zzz": "", "WITH": "with"} {
+	for word, want := range map[string]string{"need": "needs", "modul": "module", "wen": "when", "retrys": "retries", "zzz": "", "WITH": "with", "deps": "needs", "tiemout": "timeout"} {
 		if got := schema.Suggest(word, cands); got != want {
 			t.Errorf("Suggest(%q) = %q, want %q", word, got, want)
 		}
+	}
+	// Three of four letters changed: no one meant it.
+	if got := schema.Suggest("NOPE", []string{"GOOS", "GOARCH", "VERSION"}); got != "" {
+		t.Errorf("Suggest(NOPE) = %q, want none", got)
 	}
 }
 

@@ -1,6 +1,9 @@
 package schema
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Suggest returns the candidate closest to word, or "" when none is close
 // enough to be what the user meant ("did you mean").
@@ -13,11 +16,30 @@ func Suggest(word string, candidates []string) string {
 		if c == word {
 			continue
 		}
-		if d := levenshtein(word, c, bestDist); d < bestDist {
+		if d := levenshtein(word, c, bestDist); d < bestDist && (d < 2 || shareHalf(word, c)) {
 			best, bestDist = c, d
 		}
 	}
 	return best
+}
+
+// shareHalf reports whether a and b have at least half the letters of the
+// shorter in common, case aside: three edits turn NOPE into GOOS, which
+// no one meant, and deps into needs, which one may have.
+func shareHalf(a, b string) bool {
+	counts := map[rune]int{}
+	for _, r := range a {
+		counts[lower(r)]++
+	}
+	common := 0
+	for _, r := range b {
+		if r = lower(r); counts[r] > 0 {
+			counts[r]--
+			common++
+		}
+	}
+	shorter := min(utf8.RuneCountInString(a), utf8.RuneCountInString(b))
+	return 2*common >= shorter
 }
 
 // DidYouMean formats Suggest's answer as a hint, or "" when there is none.

@@ -181,7 +181,7 @@ func mainWith(args, only []string, stdin io.Reader, stdout, stderr io.Writer) (c
 		return 0, false
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "pipe: %v\n", err)
+		fmt.Fprintf(stderr, "pipe: %v\n", missingArg(err))
 		if pa != nil && strings.HasPrefix(err.Error(), "unknown flag") {
 			fmt.Fprintf(stderr, "a pipeline's config keys are flags after the file: pipe %s FILE --key VALUE\n", pa.cmd)
 		}
@@ -325,4 +325,19 @@ func printDiagnostics(w io.Writer, diags schema.Diagnostics) {
 		summary += ", " + plural(warnings, "warning")
 	}
 	fmt.Fprintln(w, summary)
+}
+
+// missingArg words kong's `expected "<file>"` (pipe run alone) as what is
+// missing and how the command is written; other errors as they are.
+func missingArg(err error) error {
+	var pe *kong.ParseError
+	if !errors.As(err, &pe) || pe.Context == nil || !strings.HasPrefix(err.Error(), `expected "<`) {
+		return err
+	}
+	cmd := pe.Context.Selected()
+	if cmd == nil {
+		return err
+	}
+	what := strings.Trim(strings.TrimPrefix(err.Error(), "expected "), `"<>`)
+	return fmt.Errorf("%s needs its <%s> argument: pipe %s", cmd.Path(), what, cmd.Summary())
 }

@@ -54,7 +54,7 @@ func TestParamsE2E(t *testing.T) {
 			"(--output is a flag of pipe run)",
 		}, nil},
 		{"secret defaults in help", []string{"run", "testdata/good/secret_params.yaml", "--help"}, 0,
-			[]string{"--db-pass=STRING", "--api-key=STRING", "string  default ***", "--n=INT"}, nil},
+			[]string{"--db-pass=STRING", "--api-key=STRING", "string  default ***", "--n=INT", `string  default ""`}, nil},
 		{"a secret's default in an error", []string{"run", "testdata/good/secret_params.yaml", "--db-pass"}, 2, nil, []string{"(config DB_PASS, default ***)"}},
 		{"pipe help explain FILE", []string{"help", "explain", file}, 0, []string{"Pipeline parameters of " + file, "--epochs=INT"}, nil},
 		{"help without a file", []string{"run", "--help"}, 0, []string{"pipe run FILE --help lists them"}, nil},

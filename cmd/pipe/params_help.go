@@ -116,9 +116,9 @@ func typeName(v any) string {
 }
 
 // describeDefault says a config key's default as its help shows it: a
-// secret's as ***.
+// secret's as ***, unless it is empty (*** said it had a value).
 func (pa *pipelineArgs) describeDefault(c schema.ConfigVar) string {
-	if c.Value != nil && pa.secret != nil && pa.secret(c.Key) {
+	if c.Value != nil && c.Value != "" && pa.secret != nil && pa.secret(c.Key) {
 		return "default ***"
 	}
 	switch x := c.Value.(type) {

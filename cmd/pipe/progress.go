@@ -103,6 +103,11 @@ func (p *progress) event(ev engine.Event) {
 				k, v := p.logs.duration(r.Duration())
 				l.Info("done", k, v, "message", r.Message)
 			case engine.StatusError:
+				if strings.HasSuffix(r.Reason, engine.Tolerated) {
+					// The run goes on, and may succeed: not an error of it.
+					l.Warn("failed; "+engine.Tolerated, "err", r.Message)
+					break
+				}
 				l.Error("failed", "err", r.Message)
 			case engine.StatusSkipped:
 				l.Info("skipped", "reason", r.Reason)

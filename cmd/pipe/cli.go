@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/alecthomas/kong"
 
@@ -259,7 +260,9 @@ var (
 // record is still written. The third exits at once; the watchdog (see
 // modules/internal/proc/watchdog) still kills the programs. Once settled
 // (the run has ended), a closed output stops nothing and says nothing.
-// The returned func stops listening and ends the goroutine.
+// The same signal again within echoWindow is the same interrupt, sent
+// twice (coreutils timeout does), and counts once. The returned func stops
+// listening and ends the goroutine.
 func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(string), words signalWords, settled *atomic.Bool) func() {
 	sigs := make(chan os.Signal, 3)
 	// SIGHUP too: a closed terminal stops the run as Ctrl-C does, and the
@@ -274,9 +277,14 @@ func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(s
 	signal.Notify(pipes, syscall.SIGPIPE)
 	done := make(chan struct{})
 	go func() {
+		var seen echoes
 		for n := 1; ; n++ {
 			select {
-			case <-sigs:
+			case sig := <-sigs:
+				if seen.echo(sig, time.Now()) {
+					n-- // one interrupt sent twice (see echoWindow)
+					continue
+				}
 			case <-pipes:
 				if n > 1 || !outputClosed() {
 					n-- // not a stop of its own

@@ -6,6 +6,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/alecthomas/kong"
 )
@@ -52,4 +53,33 @@ func exitOnSignal(say func(string)) func() {
 // that nobody reads any more: the command has nobody left to tell.
 func closedOutput(err error) bool {
 	return errors.Is(err, syscall.EPIPE) && outputClosed()
+}
+
+// echoWindow is how soon after a signal the same signal again is the same
+// interrupt, sent twice, not a second one. coreutils timeout (without
+// --foreground) signals pipe and then its whole process group, pipe
+// included: pipe gets the one time-out twice within microseconds; a
+// closed terminal's SIGHUP can come from the kernel and from the shell.
+// 50 ms leaves room for a loaded machine (a goroutine may wait a few 10 ms
+// scheduler slices to read the second) and loses no person's second
+// Ctrl-C: the fastest repeated press of a key is about 100 ms apart, and a
+// held key repeats only after a delay of 200 ms or more.
+const echoWindow = 50 * time.Millisecond
+
+// echoes tells the repeats of a signal, within echoWindow, from new
+// signals. The window runs from the signal that counted, not from its
+// last repeat: a later press is never swallowed by a stream of echoes.
+type echoes struct {
+	last os.Signal // the last signal that counted
+	at   time.Time // when it came
+}
+
+// echo reports whether sig, come at now, repeats the last signal that
+// counted; if not, sig is the one that counts from now on.
+func (e *echoes) echo(sig os.Signal, now time.Time) bool {
+	if e.last == sig && now.Sub(e.at) < echoWindow {
+		return true
+	}
+	e.last, e.at = sig, now
+	return false
 }

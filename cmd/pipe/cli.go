@@ -125,6 +125,7 @@ func newParser(c *cli, stdout, stderr io.Writer, pa **pipelineArgs, only ...stri
 
 // Main runs pipe with args and returns the exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	defer catchClosedOutput()()
 	if only := smallParser(args); only != nil {
 		if code, done := mainWith(args, only, stdin, stdout, stderr); done {
 			return code
@@ -178,6 +179,11 @@ func mainWith(args, only []string, stdin io.Reader, stdout, stderr io.Writer) (c
 	}
 	c.Run.pipeline, c.Explain.pipeline = pa, pa
 	kctx, err := parser.Parse(args)
+	if err != nil && closedOutput(err) {
+		// Help (--help, pipe help CMD) to an output closed before its
+		// end: there is nobody left to tell, nor anything undone.
+		return exitOK, true
+	}
 	if err != nil && only != nil {
 		return 0, false
 	}

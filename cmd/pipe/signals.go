@@ -20,19 +20,25 @@ func interruptible(kctx *kong.Context) bool {
 	return strings.HasPrefix(cmd, "run ") || strings.HasPrefix(cmd, "worker") || strings.HasPrefix(cmd, "status ")
 }
 
+// catchClosedOutput keeps a closed output (pipe logs | head, pipe --help
+// | head -1) from killing pipe: Go ends a program with SIGPIPE, exit 141,
+// at a write to a closed stdout or stderr when nothing listens for it.
+// Listened for, the write fails (EPIPE) and the command ends, exit 0 and
+// quietly (see closedOutput), as pipe run does when its output closes
+// after the run has ended. It is set before the command line is parsed:
+// --help and --version print while kong parses. The returned func stops
+// listening.
+func catchClosedOutput() func() {
+	pipes := make(chan os.Signal, 1) // never read: a full channel drops the rest
+	signal.Notify(pipes, syscall.SIGPIPE)
+	return func() { signal.Stop(pipes) }
+}
+
 // exitOnSignal makes the first SIGINT or SIGTERM end pipe at once with the
 // interrupted exit code. The returned func stops listening.
-//
-// A closed output (pipe logs | head) does not kill pipe (SIGPIPE, exit
-// 141, which Go does at a write to a closed stdout or stderr when nothing
-// listens for it): the write fails (EPIPE) and the command ends, exit 0
-// and quietly (see closedOutput), as pipe run does when its output closes
-// after the run has ended.
 func exitOnSignal(say func(string)) func() {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	pipes := make(chan os.Signal, 1) // never read: a full channel drops the rest
-	signal.Notify(pipes, syscall.SIGPIPE)
 	done := make(chan struct{})
 	go func() {
 		select {
@@ -44,7 +50,6 @@ func exitOnSignal(say func(string)) func() {
 	}()
 	return func() {
 		signal.Stop(sigs)
-		signal.Stop(pipes)
 		close(done)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/alecthomas/kong"
 
@@ -124,6 +125,7 @@ func newParser(c *cli, stdout, stderr io.Writer, pa **pipelineArgs, only ...stri
 
 // Main runs pipe with args and returns the exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	defer catchClosedOutput()()
 	if only := smallParser(args); only != nil {
 		if code, done := mainWith(args, only, stdin, stdout, stderr); done {
 			return code
@@ -177,6 +179,11 @@ func mainWith(args, only []string, stdin io.Reader, stdout, stderr io.Writer) (c
 	}
 	c.Run.pipeline, c.Explain.pipeline = pa, pa
 	kctx, err := parser.Parse(args)
+	if err != nil && closedOutput(err) {
+		// Help (--help, pipe help CMD) to an output closed before its
+		// end: there is nobody left to tell, nor anything undone.
+		return exitOK, true
+	}
 	if err != nil && only != nil {
 		return 0, false
 	}
@@ -259,7 +266,9 @@ var (
 // record is still written. The third exits at once; the watchdog (see
 // modules/internal/proc/watchdog) still kills the programs. Once settled
 // (the run has ended), a closed output stops nothing and says nothing.
-// The returned func stops listening and ends the goroutine.
+// The same signal again within echoWindow is the same interrupt, sent
+// twice (coreutils timeout does), and counts once. The returned func stops
+// listening and ends the goroutine.
 func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(string), words signalWords, settled *atomic.Bool) func() {
 	sigs := make(chan os.Signal, 3)
 	// SIGHUP too: a closed terminal stops the run as Ctrl-C does, and the
@@ -274,9 +283,14 @@ func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(s
 	signal.Notify(pipes, syscall.SIGPIPE)
 	done := make(chan struct{})
 	go func() {
+		var seen echoes
 		for n := 1; ; n++ {
 			select {
-			case <-sigs:
+			case sig := <-sigs:
+				if seen.echo(sig, time.Now()) {
+					n-- // one interrupt sent twice (see echoWindow)
+					continue
+				}
 			case <-pipes:
 				if n > 1 || !outputClosed() {
 					n-- // not a stop of its own

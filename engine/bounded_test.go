@@ -67,3 +67,21 @@ nodes:
 		}
 	}
 }
+
+// One evaluation may build a range of a million (a foreach's most
+// instances) and a map over it; past that it says what it built.
+func TestExpressionBudget(t *testing.T) {
+	tm := newTestModules(t)
+	rec := tm.run(t, `
+config: {N: 1000000}
+nodes:
+  million: {module: echo, with: {n: "${{ len(1..config.N) }}", m: "${{ len(map(1..config.N, # * 2)) }}"}}
+  over: {module: echo, with: {n: "${{ len(1..(config.N * 3)) }}"}}
+`, engine.Options{})
+	if n := rec.Nodes["million"]; n.Status != engine.StatusSuccess || n.Outputs["n"] != 1000000 || n.Outputs["m"] != 1000000 {
+		t.Errorf("million: %s (%s), outputs %v", n.Status, n.Message, n.Outputs)
+	}
+	if n := rec.Nodes["over"]; n.Status != engine.StatusError || !strings.Contains(n.Message, "more than two million items") {
+		t.Errorf("over: %s (%s)", n.Status, n.Message)
+	}
+}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/vm"
 
 	"github.com/pipe-run/pipe/modules"
 	"github.com/pipe-run/pipe/schema"
@@ -256,8 +256,19 @@ type exprRunError struct {
 func (e *exprRunError) Error() string { return e.where + e.what }
 func (e *exprRunError) Unwrap() error { return e.err }
 
+// exprBudget bounds the items one evaluation builds, counting those it
+// makes along the way: a range of a million (a foreach's most instances)
+// and a map over it. expr's own bound, a million, refused 1..1000000.
+const exprBudget = 2_000_001
+
+// evalExpr runs a compiled program within exprBudget.
+func evalExpr(prog *vm.Program, env any) (any, error) {
+	m := vm.VM{MemoryBudget: exprBudget}
+	return m.Run(prog, env)
+}
+
 func runExpr(c *compiled, env any) (any, error) {
-	out, err := expr.Run(c.prog, env)
+	out, err := evalExpr(c.prog, env)
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +278,7 @@ func runExpr(c *compiled, env any) (any, error) {
 // runWhen runs the `when` c: null is false, as it is for expr (null is
 // set then); a value that is neither is an error that says what it is.
 func runWhen(c *compiled, env any) (ok, null bool, err error) {
-	out, err := expr.Run(c.prog, env)
+	out, err := evalExpr(c.prog, env)
 	if err != nil {
 		return false, false, err
 	}

@@ -67,7 +67,7 @@ nodes:
   h: {module: echo, needs: a, foreach: "${{ nodes.a.outputs.s }}"}
   i: {module: echo, needs: a, with: {n: "${{ sum(nodes.a.outputs.nope) }}"}}
   j: {module: echo, needs: a, with: {n: "${{ sum(nodes.a.outputs.m) }}"}}
-  k: {module: echo, needs: a, with: {n: "${{ len(1..(nodes.a.outputs.m.k * 2000000)) }}"}}
+  k: {module: echo, needs: a, with: {n: "${{ len(1..(nodes.a.outputs.m.k * 3000000)) }}"}}
 `
 	plan, err := engine.Parse("rt.yaml", []byte(src), modules.Default)
 	if err != nil {
@@ -91,7 +91,7 @@ nodes:
 		"i": "rt.yaml:25:46: input n: ${{ sum(nodes.a.outputs.nope) }}: sum was given null",
 		"j": "rt.yaml:26:46: input n: ${{ sum(nodes.a.outputs.m) }}: sum was given a map, not a list",
 		// expr's bound on what one evaluation builds.
-		"k": "rt.yaml:27:51: input n: ${{ len(1..(nodes.a.outputs.m.k * 2000000)) }}: the expression builds too large a value (more than two million items, counting those it makes along the way)",
+		"k": "rt.yaml:27:51: input n: ${{ len(1..(nodes.a.outputs.m.k * 3000000)) }}: the expression builds too large a value (more than two million items, counting those it makes along the way)",
 	} {
 		if got := rec.Nodes[node].Reason; !strings.HasPrefix(got, want) {
 			t.Errorf("%s: reason %q, want it to start %q", node, got, want)

@@ -125,6 +125,11 @@ func Run(ctx context.Context, cmd *exec.Cmd, opts Options) (Result, error) {
 	}
 	res.LogCut = file.close()
 	if ctx.Err() != nil {
+		// What it wrote last is most often why it hung: said as for a
+		// failure.
+		if res.StderrTail != "" {
+			return res, fmt.Errorf("killed: %w; stderr ends:\n%s", context.Cause(ctx), res.StderrTail)
+		}
 		return res, fmt.Errorf("killed: %w", context.Cause(ctx))
 	}
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -141,6 +143,27 @@ func TestRunCancel(t *testing.T) {
 	}
 	if d := time.Since(start); d > StopDelay+2*time.Second {
 		t.Errorf("Run took %v after cancellation", d)
+	}
+}
+
+// A program killed at its time-out says what it wrote last, as a failed
+// one does: most often why it hung.
+func TestRunCancelSaysStderrEnd(t *testing.T) {
+	marker := filepath.Join(t.TempDir(), "up")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	go func() {
+		for range 500 { // until the program has written its line
+			if _, err := os.Stat(marker); err == nil {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel(errors.New("timed out after 1s"))
+	}()
+	_, err := Run(ctx, Command("/bin/sh", "-c", "echo about to hang >&2; touch "+marker+"; exec sleep 30"), Options{})
+	if err == nil || err.Error() != "killed: timed out after 1s; stderr ends:\nabout to hang" {
+		t.Fatalf("error %q, want it killed, with the end of its stderr", err)
 	}
 }
 

@@ -28,7 +28,8 @@ def compare(leagues, metrics, backtest, statuses):
     market's, and the betting rule's ROI with its 95% interval. A league
     whose instance failed shows its status instead of numbers."""
     rows = []
-    for league, m, b, status in zip(leagues, metrics, backtest, statuses):
+    # A fan-in of instances that never ran is null, not a list.
+    for league, m, b, status in zip(leagues or [], metrics or [], backtest or [], statuses or []):
         m, b = m or {}, b or {}
         ci = b.get("roi_ci95") or [None, None]
         rows.append({

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -118,5 +119,28 @@ func TestLeaguesPipeline(t *testing.T) {
 		if roi, interval := "ROI "+f[5], strings.Join(f[6:8], " "); !strings.Contains(verdict, roi) || !strings.Contains(verdict, interval) {
 			t.Errorf("the table shows %s %s, the verdict %q", roi, interval, verdict)
 		}
+	}
+}
+
+// A resume counts what it keeps as the summary counts: a foreach node by
+// its instances (it said 2 of 5 for a run of 4 nodes).
+func TestResumeCountsInstances(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "fan.yaml")
+	os.WriteFile(file, []byte(`name: fan
+nodes:
+  build:
+    module: exec
+    foreach: [linux, darwin, windows]
+    with: {command: "test ${{ item }} != windows"}
+  after: {module: echo, needs: build}
+`), 0o644)
+	runs := filepath.Join(dir, "runs")
+	if r := pipe(t, "run", file, "--runs-dir", runs); r.code != 1 {
+		t.Fatalf("first run: exit %d\n%s", r.code, r.stderr)
+	}
+	r := pipe(t, "run", file, "--runs-dir", runs, "--resume", "last")
+	if !strings.Contains(r.stderr, "succeeded=2 of=4") {
+		t.Errorf("the resume's count, want succeeded=2 of=4 (three instances and after):\n%s", r.stderr)
 	}
 }

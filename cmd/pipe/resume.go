@@ -111,7 +111,18 @@ func (c *runCmd) resume(e *env, plan *engine.Plan) (resumed, error) {
 		}
 		r.run = prev.Resume // nil in a record of an earlier pipe: not compared
 	}
-	e.logs.base.Info("resuming: nodes that succeeded in it keep their outputs when what they need was kept too", "run", prev.ID, "succeeded", len(r.keep), "of", len(prev.Nodes))
+	// Counted as the summary counts: a foreach node by its instances.
+	succeeded, of := 0, 0
+	for id, n := range prev.Nodes {
+		if n.FannedOut() {
+			continue
+		}
+		of++
+		if _, ok := r.keep[id]; ok {
+			succeeded++
+		}
+	}
+	e.logs.base.Info("resuming: nodes that succeeded in it keep their outputs when what they need was kept too", "run", prev.ID, "succeeded", succeeded, "of", of)
 	if fileChanged && !c.Force {
 		e.logs.base.Info("the pipeline file changed since: a node whose definition changed runs again, and so do the nodes below it", "run", prev.ID)
 	}

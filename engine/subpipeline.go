@@ -271,7 +271,9 @@ func setValue(def, v any) (any, error) {
 		return int(f), nil
 	}
 	if reflect.TypeOf(v) != want {
-		return nil, fmt.Errorf("want %s, not %s", typeName(want), typeName(reflect.TypeOf(v)))
+		// The value too: "a number" for 1.5 where a whole number is
+		// wanted said nothing of what was wrong with it.
+		return nil, fmt.Errorf("want %s, not %s", typeName(want), valueWord(v))
 	}
 	return v, nil
 }

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -278,12 +279,13 @@ entries:
 // extends every original combination whose matrix values it does not
 // change; one that extends none is a combination of its own.
 func (l *loader) matrixInclude(v *yaml.Node, dims []string, combos []combo) ([]combo, bool) {
-	entries, _, ok := l.matrixEntries(v, "include")
+	entries, at, ok := l.matrixEntries(v, "include")
 	if !ok {
 		return combos, false
 	}
 	original := len(combos)
-	for _, e := range entries {
+	added := map[string]int{} // an entry's combination of its own, by its values: the entry
+	for i, e := range entries {
 		var own []string // the entry's keys that are the matrix's
 		for _, key := range e.extra {
 			if slices.Contains(dims, key) {
@@ -301,6 +303,14 @@ func (l *loader) matrixInclude(v *yaml.Node, dims []string, combos []combo) ([]c
 			extended = true
 		}
 		if !extended {
+			// Twice the same values would run one instance twice, as a
+			// value listed twice in the matrix would (an error there).
+			sig := e.signature()
+			if j, ok := added[sig]; ok {
+				l.errorf(posOf(at[i]), "list each combination once", "matrix include entry %d repeats entry %d: the node would run twice with the same values", i+1, j+1)
+				return combos, false
+			}
+			added[sig] = i
 			if l.combos++; l.combos > MaxMatrix {
 				l.errorf(posOf(v), "split the node", "matrix has more than %d combinations (with the file's other matrices)", MaxMatrix)
 				return combos, false
@@ -313,6 +323,19 @@ func (l *loader) matrixInclude(v *yaml.Node, dims []string, combos []combo) ([]c
 		}
 	}
 	return combos, true
+}
+
+// signature is c's keys and values, in one text that two combinations
+// share only when they are the same.
+func (c combo) signature() string {
+	var b strings.Builder
+	for _, key := range slices.Sorted(maps.Keys(c.values)) {
+		b.WriteString(strconv.Quote(key))
+		b.WriteByte('=')
+		b.WriteString(strconv.Quote(scalarText(c.values[key])))
+		b.WriteByte(';')
+	}
+	return b.String()
 }
 
 // matches reports whether c has e's value for each of keys.

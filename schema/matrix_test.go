@@ -97,3 +97,17 @@ func TestMatrixBound(t *testing.T) {
 		t.Fatalf("10 matrices of 90,000 combinations: %v", diags)
 	}
 }
+
+// An include listed twice would run one instance twice, as a value listed
+// twice in the matrix would: both are errors, at the second.
+func TestMatrixIncludeTwice(t *testing.T) {
+	src := "nodes:\n  fit:\n    matrix:\n      include:\n        - {a: 1, b: x}\n        - {a: 2}\n        - {b: x, a: 1.0}\n"
+	_, diags := schema.Parse("t.yaml", []byte(src))
+	if len(diags) != 1 || !strings.Contains(diags[0].Error(), "t.yaml:7:11: matrix include entry 3 repeats entry 1: the node would run twice with the same values") {
+		t.Errorf("diagnostics %v, want one at the third entry", diags)
+	}
+	// Entries that extend the matrix's combinations are not combinations.
+	if _, diags := schema.Parse("t.yaml", []byte("nodes:\n  fit:\n    matrix: {a: [1, 2], include: [{c: x}, {c: x}]}\n")); len(diags) != 0 {
+		t.Errorf("include entries extending the matrix: %v", diags)
+	}
+}

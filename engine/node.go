@@ -44,7 +44,7 @@ func (c *core) inputs(i int, env any) (map[string]any, error) {
 				// The module's rule, which validate applied to literals.
 				if f.Rule != nil {
 					if err := f.Rule(v); err != nil {
-						return nil, c.inputFailed(in, err)
+						return nil, c.inputFailed(in, oneLine(err))
 					}
 				}
 			}

@@ -138,3 +138,18 @@ func normalizeDeep(v any) any {
 	}
 	return normalizeNumbers(v)
 }
+
+// fromPairs makes a mapping a module takes, keys that are numbers as
+// text: it came as map[any]any, refused as "want a mapping".
+func TestFromPairsIsAMapping(t *testing.T) {
+	tm := newTestModules(t)
+	rec := tm.run(t, `
+nodes:
+  a: {module: echo, with: {m: "${{ fromPairs([['a', 1], [2, 'b']]) }}", l: "${{ [fromPairs([['k', 'v']])] }}"}}
+`, engine.Options{})
+	n := rec.Nodes["a"]
+	want := map[string]any{"m": map[string]any{"a": 1, "2": "b"}, "l": []any{map[string]any{"k": "v"}}}
+	if n.Status != engine.StatusSuccess || !reflect.DeepEqual(n.Outputs, want) {
+		t.Errorf("a: %s (%s), outputs %#v, want %#v", n.Status, n.Message, n.Outputs, want)
+	}
+}

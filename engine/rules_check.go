@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"cmp"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,8 +16,14 @@ import (
 // path that must be there, relative to the base directory).
 func (c *compiler) checkRules(in schema.Input, info *modules.Info, field modules.Field) {
 	if field.Rule != nil {
-		if err := field.Rule(in.Value); err != nil {
-			c.errorf(in.Pos, field.Description, "input %s of module %s: %s", in.Key, info.Name, clipQuoted(err.Error(), in.Value))
+		for _, err := range joined(field.Rule(in.Value)) {
+			pos, hint := in.Pos, field.Description
+			var ke *modules.KeyError
+			if errors.As(err, &ke) {
+				pos = keyPos(in, ke.Key)
+				hint = cmp.Or(ke.Hint, hint)
+			}
+			c.errorf(pos, hint, "input %s of module %s: %s", in.Key, info.Name, clipQuoted(err.Error(), in.Value))
 		}
 	}
 	if !field.Exists || c.base.dir == "" {
@@ -34,6 +42,41 @@ func (c *compiler) checkRules(in schema.Input, info *modules.Info, field modules
 	}
 	c.errorf(in.Pos, c.base.missingHint(c.shownDir()),
 		"input %s of module %s: no such file %s", in.Key, info.Name, schema.Quote(path))
+}
+
+// joined lists the errors err joins (errors.Join), or err alone.
+func joined(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// oneLine is err, or the errors it joins on one line: a node's reason.
+func oneLine(err error) error {
+	errs := joined(err)
+	if len(errs) < 2 {
+		return err
+	}
+	texts := make([]string, len(errs))
+	for i, e := range errs {
+		texts[i] = e.Error()
+	}
+	return errors.New(strings.Join(texts, "; "))
+}
+
+// keyPos is where key of input in's mapping is written, or the input's
+// own position.
+func keyPos(in schema.Input, key string) schema.Pos {
+	for _, k := range in.Keys {
+		if k.Path == "."+key {
+			return k.Pos
+		}
+	}
+	return in.Pos
 }
 
 // shownDir is the base directory as a diagnostic shows it: relative to

@@ -3,6 +3,8 @@ package engine
 import (
 	"reflect"
 	"strings"
+
+	"github.com/pipe-run/pipe/modules"
 )
 
 // Expressions read config, nodes, pipeline and run as Go structs (typed,
@@ -66,14 +68,23 @@ func plainReflect(rv reflect.Value) any {
 	case reflect.Struct:
 		return viewMap(rv)
 	case reflect.Map:
-		if rv.Type().Key().Kind() != reflect.String {
-			return rv.Interface()
+		switch rv.Type().Key().Kind() {
+		case reflect.String:
+			out := make(map[string]any, rv.Len())
+			for it := rv.MapRange(); it.Next(); {
+				out[it.Key().String()] = plainViews(it.Value().Interface())
+			}
+			return out
+		case reflect.Interface:
+			// fromPairs makes map[any]any: a mapping to modules and the
+			// record, its keys as text (JSON's keys are).
+			out := make(map[string]any, rv.Len())
+			for it := rv.MapRange(); it.Next(); {
+				out[modules.Text(it.Key().Interface())] = plainViews(it.Value().Interface())
+			}
+			return out
 		}
-		out := make(map[string]any, rv.Len())
-		for it := rv.MapRange(); it.Next(); {
-			out[it.Key().String()] = plainViews(it.Value().Interface())
-		}
-		return out
+		return rv.Interface()
 	case reflect.Slice, reflect.Array:
 		if rv.Kind() == reflect.Slice && rv.IsNil() {
 			return []any(nil)

@@ -52,6 +52,17 @@ type Field struct {
 	Exists bool
 }
 
+// KeyError is a Rule's error about one key of a mapping value: `pipe
+// validate` places it at that key, with its hint (the field's description
+// when it has none). A Rule returns several joined (errors.Join).
+type KeyError struct {
+	Key, Hint string
+	Err       error
+}
+
+func (e *KeyError) Error() string { return e.Err.Error() }
+func (e *KeyError) Unwrap() error { return e.Err }
+
 // CheckValue reports whether v fits the field: its type, and for an
 // enumerated string, one of its values.
 func (f Field) CheckValue(v any) error {

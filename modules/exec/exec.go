@@ -57,16 +57,10 @@ func (Exec) Run(ctx context.Context, in *modules.Input) (*modules.Output, error)
 	if err != nil {
 		return nil, err
 	}
-	// Said here in the user's words: the kernel would say "fork/exec
-	// PROGRAM: no such file or directory" for a missing dir, and "invalid
-	// argument" for a NUL.
-	for i, a := range argv {
-		if strings.IndexByte(a, 0) >= 0 {
-			return nil, fmt.Errorf("input command: argument %d holds a NUL byte, which no program can be given", i)
-		}
-	}
 	// The program runs in the node's dir, relative to the base directory,
-	// or in the base directory itself.
+	// or in the base directory itself. A missing one is said here in the
+	// user's words: the kernel says "fork/exec PROGRAM: no such file or
+	// directory".
 	dir := in.Path(in.String("dir"))
 	if dir == "" {
 		dir = in.Dir
@@ -164,6 +158,9 @@ func commandArgv(command any) ([]string, error) {
 		if strings.TrimSpace(c) == "" {
 			return nil, errors.New("it is empty: give a shell command or a list of arguments")
 		}
+		if strings.IndexByte(c, 0) >= 0 {
+			return nil, errors.New("the shell command holds a NUL byte, which no program can be given")
+		}
 		return []string{"sh", "-c", c}, nil
 	case []any:
 		if len(c) == 0 {
@@ -179,6 +176,11 @@ func commandArgv(command any) ([]string, error) {
 			default:
 				return nil, fmt.Errorf("item %d must be a string, not %s", i, modules.Describe(item))
 			}
+			// Said here, where validate sees a literal one at its line:
+			// the kernel says "invalid argument".
+			if strings.IndexByte(out[i], 0) >= 0 {
+				return nil, fmt.Errorf("item %d holds a NUL byte, which no program can be given", i)
+			}
 		}
 		return out, nil
 	}
@@ -190,13 +192,15 @@ func commandArgv(command any) ([]string, error) {
 // can be given.
 func checkEnv(v any) error {
 	env, _ := v.(map[string]any)
+	var errs []error // each key's, at it
 	for _, k := range slices.Sorted(maps.Keys(env)) {
 		if k == "" || strings.ContainsAny(k, "=\x00") {
-			return fmt.Errorf("key %s cannot name an environment variable (it is empty, or holds = or a NUL)", strconv.Quote(k))
-		}
-		if strings.IndexByte(modules.Text(env[k]), 0) >= 0 {
-			return fmt.Errorf("the value of %s holds a NUL byte, which no program can be given", k)
+			errs = append(errs, &modules.KeyError{Key: k, Hint: "name a variable with letters, digits and _ (A=B sets A to B: write A: B)",
+				Err: fmt.Errorf("key %s cannot name an environment variable (it is empty, or holds = or a NUL)", strconv.Quote(k))})
+		} else if strings.IndexByte(modules.Text(env[k]), 0) >= 0 {
+			errs = append(errs, &modules.KeyError{Key: k, Hint: "pass binary data in a file, or base64 (toBase64)",
+				Err: fmt.Errorf("the value of %s holds a NUL byte, which no program can be given", k)})
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }

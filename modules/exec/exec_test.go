@@ -74,7 +74,7 @@ func TestExec(t *testing.T) {
 		{name: "empty command", with: map[string]any{"command": []any{}}, err: "empty list"},
 		{name: "bad command type", with: map[string]any{"command": 42}, err: "list of arguments or a shell string"},
 		{name: "missing dir", with: map[string]any{"command": []any{"true"}, "dir": "/no/such/dir"}, err: "input dir: /no/such/dir is not a directory"},
-		{name: "NUL in an argument", with: map[string]any{"command": []any{"echo", "a\x00b"}}, err: "argument 1 holds a NUL byte"},
+		{name: "NUL in an argument", with: map[string]any{"command": []any{"echo", "a\x00b"}}, err: "item 1 holds a NUL byte"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -198,10 +198,21 @@ func compileWithDir(p *schema.Pipeline, reg *modules.Registry, override string, 
 	var stack []string
 	if p.Source != nil && p.Source.Name != "" && !strings.HasPrefix(p.Source.Name, "(") {
 		if abs, err := filepath.Abs(p.Source.Name); err == nil {
-			stack = []string{abs}
+			stack = []string{realPath(abs)}
 		}
 	}
 	return compileStack(p, reg, override, parent, offline, stack, nil)
+}
+
+// realPath is abs with its links resolved, the file's identity in a chain
+// of sub-pipelines: through a link to a directory above (dl/up -> ..) a
+// file includes itself under a longer path each time. abs when it cannot
+// be resolved (the error is the load's to say).
+func realPath(abs string) string {
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		return real
+	}
+	return abs
 }
 
 func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, parent *base, offline bool, stack []string, loaded map[subKey]*loadedSub) (*Plan, schema.Diagnostics) {

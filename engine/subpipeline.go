@@ -98,7 +98,7 @@ func (c *compiler) subPipeline(n *schema.Node) *subPlan {
 	if err != nil {
 		abs = path
 	}
-	if at := slices.Index(c.stack, abs); at >= 0 {
+	if at := slices.Index(c.stack, realPath(abs)); at >= 0 {
 		chain := make([]string, 0, len(c.stack)-at+1)
 		for _, f := range c.stack[at:] {
 			chain = append(chain, filepath.Base(f))
@@ -175,7 +175,7 @@ func (c *compiler) load(path, abs string) *loadedSub {
 	}
 	if p != nil {
 		l.name = p.Source.Name
-		stack := append(slices.Clip(c.stack), abs)
+		stack := append(slices.Clip(c.stack), realPath(abs))
 		var more schema.Diagnostics
 		// The same map: files it includes are loaded once too.
 		parent := c.base

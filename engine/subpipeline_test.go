@@ -10,6 +10,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -570,4 +571,25 @@ func loadWithChild(t *testing.T, child, parent string, reg *modules.Registry) (*
 		t.Fatal(err)
 	}
 	return plan, dir
+}
+
+// A file that includes itself through a link to a directory above it is
+// a cycle, said once: it was loaded under a longer path each time, 41
+// problems deep, until the path was too long.
+func TestSubPipelineCycleThroughALink(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges there")
+	}
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "dl"), 0o755)
+	if err := os.Symlink("..", filepath.Join(dir, "dl", "up")); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "viadir.yaml")
+	os.WriteFile(file, []byte("name: viadir\nnodes:\n  again: {module: pipeline, with: {file: dl/up/viadir.yaml}}\n"), 0o644)
+	_, err := engine.Load(file, modules.Default)
+	var diags schema.Diagnostics
+	if !errors.As(err, &diags) || len(diags) != 1 || !strings.Contains(diags[0].Error(), "pipeline files include each other in a cycle: viadir.yaml -> viadir.yaml") {
+		t.Errorf("error %v, want one cycle", err)
+	}
 }

@@ -593,3 +593,37 @@ func TestSubPipelineCycleThroughALink(t *testing.T) {
 		t.Errorf("error %v, want one cycle", err)
 	}
 }
+
+// Every output of a sub-pipeline that cannot be made is said, each at its
+// line in the sub-pipeline's file; the others are given.
+func TestSubPipelineOutputsThatFail(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "outs.yaml"), []byte(`name: outs
+nodes:
+  a: {module: echo, with: {x: 1, l: [1]}}
+outputs:
+  good: ${{ nodes.a.outputs.x }}
+  bad: ${{ nodes.a.outputs.l[5] }}
+  worse: ${{ nodes.a.outputs.l[7] }}
+`), 0o644)
+	file := filepath.Join(dir, "main.yaml")
+	os.WriteFile(file, []byte("name: main\nnodes:\n  outs: {module: pipeline, continue_on_error: true, with: {file: outs.yaml}}\n"), 0o644)
+	plan, err := engine.Load(file, modules.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := engine.New(modules.Default).Run(context.Background(), plan, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := rec.Nodes["outs"]
+	sub := filepath.Join(dir, "outs.yaml")
+	want := sub + ":6:29: output bad of pipeline outs: ${{ nodes.a.outputs.l[5] }}: index 5 is out of range: the list has 1 items; " +
+		sub + ":7:31: output worse of pipeline outs: ${{ nodes.a.outputs.l[7] }}: index 7 is out of range: the list has 1 items"
+	if n.Status != engine.StatusError || n.Message != want {
+		t.Errorf("outs: %s, message\n%s\nwant\n%s", n.Status, n.Message, want)
+	}
+	if n.Outputs["good"] != 1 || n.Outputs["bad"] != nil {
+		t.Errorf("outputs %v: want good given, bad null", n.Outputs)
+	}
+}

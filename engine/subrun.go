@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -97,7 +98,7 @@ func (m *pipelineModule) Run(ctx context.Context, in *modules.Input) (*modules.O
 	values, err := r.outputValues()
 	if err != nil {
 		values[childrenKey] = children
-		return nil, &modules.Error{Message: fmt.Sprintf("pipeline %s: outputs: %v", name, err), Values: values}
+		return nil, &modules.Error{Message: err.Error(), Values: values}
 	}
 	values[childrenKey] = children
 	return &modules.Output{Message: fmt.Sprintf("pipeline %s: %s", name, statusCounts(rec)), Values: values}, nil
@@ -181,15 +182,25 @@ func (r *run) outputValues() (map[string]any, error) {
 	}
 	env := v.Addr().Interface()
 	holder := &planNode{templates: c.plan.outputs}
-	var first error
+	var errs []error // each output's, at its place in the file
+	name := pl.Name
+	if name == "" && pl.Source != nil {
+		name = filepath.Base(pl.Source.Name)
+	}
 	for _, o := range pl.Outputs {
 		out, err := c.resolve(holder, o.Value, env, false)
-		if err != nil && first == nil {
-			first = fmt.Errorf("%s: %w", o.Key, err)
+		if err != nil {
+			var placed *exprRunError
+			if errors.As(err, &placed) {
+				err = fmt.Errorf("%soutput %s of pipeline %s: %s", placed.where, o.Key, name, placed.what)
+			} else {
+				err = fmt.Errorf("output %s of pipeline %s: %w", o.Key, name, err)
+			}
+			errs = append(errs, err)
 		}
 		values[o.Key] = out // nil when it failed
 	}
-	return values, first
+	return values, oneLine(errors.Join(errs...))
 }
 
 // childValues is a run's node records as plain JSON values, to travel in

@@ -160,10 +160,6 @@ func appendJournalHeader(b []byte, h *JournalHeader) ([]byte, error) {
 		b = append(b, `,"resumed_from":`...)
 		b = appendString(b, h.ResumedFrom)
 	}
-	if h.Remote != "" {
-		b = append(b, `,"remote":`...)
-		b = appendString(b, h.Remote)
-	}
 	if h.Resume != nil {
 		r, err := modules.MarshalJSON(h.Resume)
 		if err != nil {
@@ -171,6 +167,10 @@ func appendJournalHeader(b []byte, h *JournalHeader) ([]byte, error) {
 		}
 		b = append(b, `,"resume":`...)
 		b = append(b, r...)
+	}
+	if h.Remote != "" {
+		b = append(b, `,"remote":`...)
+		b = appendString(b, h.Remote)
 	}
 	if h.Nodes == nil {
 		return append(b, `,"nodes":null}`...), nil

@@ -192,34 +192,3 @@ func appendJournalHeader(b []byte, h *JournalHeader) ([]byte, error) {
 	}
 	return append(b, "]}"...), nil
 }
-
-// RemoteJournal creates, at path, the journal of run id of plan that runs
-// elsewhere (at remote, started at started), for the client that follows
-// it: its header only, the journal locked while the file stays open, as
-// a local run's (see CreateJournal). pipe runs then lists the run as going,
-// show shows it, and a client killed outright leaves it to be recovered
-// with where the run went on. Close it once the record is written, and
-// remove it (RemoveJournal).
-func RemoteJournal(path string, plan *Plan, id, remote string, started time.Time) (*os.File, error) {
-	f, err := CreateJournal(path)
-	if err != nil {
-		return nil, err
-	}
-	host, _ := os.Hostname()
-	h := &JournalHeader{Version: journalVersion, Run: id, Pipeline: plan.Pipeline.Name, File: plan.Pipeline.Source.Name,
-		StartedAt: started.UTC(), PID: os.Getpid(), Host: host, FileHash: plan.SourceHash(), Remote: remote,
-		Nodes: make([]JournalNode, len(plan.nodes))}
-	for i := range plan.nodes {
-		h.Nodes[i] = JournalNode{ID: plan.nodes[i].id, Module: plan.Pipeline.Nodes[i].Module}
-	}
-	b, err := appendJournalHeader(nil, h)
-	if err == nil {
-		_, err = f.Write(append(b, '\n'))
-	}
-	if err != nil {
-		f.Close()
-		RemoveJournal(path)
-		return nil, fmt.Errorf("%w: %w", ErrJournal, err)
-	}
-	return f, nil
-}

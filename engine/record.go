@@ -53,6 +53,9 @@ type Record struct {
 	Config  map[string]ConfigValue `json:"config,omitempty"`
 	Version string                 `json:"version,omitempty"`
 	Host    string                 `json:"host,omitempty"`
+	// Remote is where the run ran when not in pipe's process
+	// (temporal://HOST:PORT/NS): its nodes' logs are on the workers.
+	Remote string `json:"remote,omitempty"`
 	// FileHash is a hash of the pipeline file as it ran: a resumed run
 	// compares it to say whether the pipeline changed since.
 	FileHash string `json:"file_hash,omitempty"`

@@ -61,7 +61,7 @@ func readJournal(r io.Reader, id string, modTime time.Time) (rec *Record, lost, 
 		// only, and the record's path is made from the id.
 		rec.Pipeline, rec.File, rec.StartedAt = head.Pipeline, head.File, head.StartedAt
 		rec.Host, rec.FileHash, rec.Config, rec.Version, rec.Resume = head.Host, head.FileHash, head.Config, head.PipeVersion, head.Resume
-		rec.ResumedFrom = head.ResumedFrom
+		rec.ResumedFrom, rec.Remote = head.ResumedFrom, head.Remote
 		why := lostReason
 		if end != nil {
 			why = unwrittenReason

@@ -1,0 +1,89 @@
+//go:build !notemporal
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pipe-run/pipe/engine"
+)
+
+// gatedPipeline writes a pipeline whose node first ends at once and whose
+// node slow, after it, ends only once the file gate exists: the test
+// looks at the run between the two.
+func gatedPipeline(t *testing.T, dir, gate string) {
+	t.Helper()
+	err := os.WriteFile(filepath.Join(dir, "p.yaml"), []byte(`
+name: gated
+nodes:
+  first: {module: exec, with: {command: [sh, -c, 'echo first says hello >&2; echo "{}"']}}
+  slow:
+    module: exec
+    needs: first
+    with:
+      command: [sh, -c, 'while [ ! -e "$GATE" ]; do sleep 0.1; done; echo "{}"']
+      env: {GATE: `+gate+`}
+`), 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// eventually runs pipe with args in dir until ok takes its result, and
+// returns that result; the test fails with the last one after within.
+func eventually(t *testing.T, dir string, within time.Duration, ok func(result) bool, args ...string) result {
+	t.Helper()
+	var r result
+	for deadline := time.Now().Add(within); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if r = pipeIn(t, dir, nil, args...); ok(r) {
+			return r
+		}
+	}
+	t.Fatalf("pipe %s did not come to what the test waits for within %v: exit %d\n%s%s", strings.Join(args, " "), within, r.code, r.stdout, r.stderr)
+	return r
+}
+
+// While a client follows a run on Temporal, pipe show lists the nodes
+// that ended as they ended (the client's journal had no node's end until
+// the run's record came).
+func TestTemporalRemoteRunShownAsItGoes(t *testing.T) {
+	addr := temporalAddress(t)
+	on := "temporal://" + addr + "/default"
+	dir := t.TempDir()
+	gate := filepath.Join(dir, "gate")
+	gatedPipeline(t, dir, gate)
+	queue := "e2e-shown-" + engine.NewRunID()
+	// The worker keeps its logs elsewhere, as one on another machine does.
+	startDaemon(t, dir, "worker", "--temporal", addr, "--task-queue", queue, "--name", "box-a", "--runs-dir", t.TempDir())
+	client := startDaemon(t, dir, "run", "p.yaml", "--on", on, "--task-queue", queue, "--log-format", "json")
+	id := runID(t, waitOutput(t, client, "run started on Temporal", time.Minute))
+
+	shown := eventually(t, dir, 30*time.Second, func(r result) bool {
+		return r.code == 0 && strings.Contains(r.stdout, "first  success")
+	}, "show", id)
+	for _, want := range []string{"run " + id + ": running", "on " + on, "slow   running", "not ended yet"} {
+		if !strings.Contains(shown.stdout, want) {
+			t.Errorf("pipe show of the run going does not say %q:\n%s", want, shown.stdout)
+		}
+	}
+	if r := pipeIn(t, dir, nil, "show", id, "--json"); !strings.Contains(r.stdout, `"worker": "box-a"`) {
+		t.Errorf("pipe show --json of the run going does not name the worker that ran first:\n%s", r.stdout)
+	}
+
+	os.WriteFile(gate, nil, 0o644)
+	select {
+	case <-client.done:
+	case <-time.After(time.Minute):
+		t.Fatalf("the run did not end:\n%s", client.stderr)
+	}
+	if code := client.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Fatalf("pipe run --on exited %d:\n%s", code, client.stderr)
+	}
+	if rec := lastRecord(t, dir); rec.Remote != on || rec.Nodes["slow"].Worker != "box-a" {
+		t.Errorf("record: remote %q, slow's worker %q", rec.Remote, rec.Nodes["slow"].Worker)
+	}
+}

@@ -49,7 +49,8 @@ func eventually(t *testing.T, dir string, within time.Duration, ok func(result) 
 
 // While a client follows a run on Temporal, pipe show lists the nodes
 // that ended as they ended (the client's journal had no node's end until
-// the run's record came).
+// the run's record came), and pipe logs says that the nodes' logs are on
+// the workers, naming them, never that the nodes printed nothing.
 func TestTemporalRemoteRunShownAsItGoes(t *testing.T) {
 	addr := temporalAddress(t)
 	on := "temporal://" + addr + "/default"
@@ -74,6 +75,30 @@ func TestTemporalRemoteRunShownAsItGoes(t *testing.T) {
 		t.Errorf("pipe show --json of the run going does not name the worker that ran first:\n%s", r.stdout)
 	}
 
+	r := pipeIn(t, dir, nil, "logs", id)
+	if r.code != 1 || !strings.Contains(r.stderr, "runs on Temporal ("+on+"), so far on worker(s) box-a") ||
+		!strings.Contains(r.stderr, "--runs-dir") || strings.Contains(r.stderr, "printed nothing") {
+		t.Errorf("pipe logs of a run going on Temporal: exit %d, want 1 saying the logs are on worker box-a:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = pipeIn(t, dir, nil, "logs", id, "first")
+	if r.code != 1 || !strings.Contains(r.stderr, "node first of run "+id+" ran on Temporal worker box-a") || strings.Contains(r.stderr, "printed nothing") {
+		t.Errorf("pipe logs of a node that ran on a worker: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = pipeIn(t, dir, nil, "logs", id, "slow")
+	if r.code != 1 || !strings.Contains(r.stderr, "node slow's log, if it printed anything, is on the machine of the worker that ran it") {
+		t.Errorf("pipe logs of a node running on a worker: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// -f waited for ever for logs that are never written here.
+	lf := startDaemon(t, dir, "logs", id, "-f")
+	select {
+	case <-lf.done:
+		if code := lf.cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(lf.stderr.String(), "runs on Temporal") {
+			t.Errorf("pipe logs -f of a run going on Temporal: exit %d, want 1 saying where its logs are:\n%s", code, lf.stderr)
+		}
+	case <-time.After(10 * time.Second):
+		t.Errorf("pipe logs -f of a run going on Temporal waits for logs that are never written here:\n%s", lf.stderr)
+	}
+
 	os.WriteFile(gate, nil, 0o644)
 	select {
 	case <-client.done:
@@ -85,5 +110,9 @@ func TestTemporalRemoteRunShownAsItGoes(t *testing.T) {
 	}
 	if rec := lastRecord(t, dir); rec.Remote != on || rec.Nodes["slow"].Worker != "box-a" {
 		t.Errorf("record: remote %q, slow's worker %q", rec.Remote, rec.Nodes["slow"].Worker)
+	}
+	r = pipeIn(t, dir, nil, "logs", id)
+	if r.code != 1 || !strings.Contains(r.stderr, "ran on Temporal ("+on+"), on worker(s) box-a") {
+		t.Errorf("pipe logs of a run that ran on Temporal: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

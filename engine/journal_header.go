@@ -40,8 +40,12 @@ type JournalHeader struct {
 	// Remote is where the run runs when it is not in this pipe's process
 	// (temporal://HOST:PORT/NS): the journal is its client's, which
 	// follows it; a client that dies leaves the run going there.
-	Remote string        `json:"remote,omitempty"`
-	Nodes  []JournalNode `json:"nodes"`
+	Remote string `json:"remote,omitempty"`
+	// Detached is set on the journal of a run started with --detach: no
+	// pipe follows it but one that takes the journal up (pipe status
+	// --wait), and one that does not is no pipe that died.
+	Detached bool          `json:"detached,omitempty"`
+	Nodes    []JournalNode `json:"nodes"`
 }
 
 // JournalNode is a node of the run, as the header lists it.
@@ -171,6 +175,9 @@ func appendJournalHeader(b []byte, h *JournalHeader) ([]byte, error) {
 	if h.Remote != "" {
 		b = append(b, `,"remote":`...)
 		b = appendString(b, h.Remote)
+	}
+	if h.Detached {
+		b = append(b, `,"detached":true`...)
 	}
 	if h.Nodes == nil {
 		return append(b, `,"nodes":null}`...), nil

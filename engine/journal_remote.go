@@ -33,21 +33,95 @@ type FollowJournal struct {
 // killed outright leaves it to be recovered with where the run went on.
 // Close it once the record is written, and remove it (RemoveJournal).
 func RemoteJournal(path string, plan *Plan, id, remote string, started time.Time) (*FollowJournal, error) {
-	f, err := createRemoteJournal(path, plan, id, remote, started)
+	f, err := createRemoteJournal(path, plan, id, remote, started, false)
 	if err != nil {
 		return nil, err
 	}
 	return followJournal(f, id), nil
 }
 
-func createRemoteJournal(path string, plan *Plan, id, remote string, started time.Time) (*os.File, error) {
+// DetachedJournal creates, at path, the journal of run id of plan started
+// elsewhere (at remote) with no pipe to follow it (run --on --detach), and
+// closes it: pipe runs lists the run as detached, with how to follow it,
+// and no pipe command takes it for one whose pipe died (see
+// ErrRunDetached). OpenFollowJournal takes it up to follow the run.
+func DetachedJournal(path string, plan *Plan, id, remote string, started time.Time) error {
+	f, err := createRemoteJournal(path, plan, id, remote, started, true)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// OpenFollowJournal takes up the journal at path of a run started
+// detached (DetachedJournal), for a pipe that now follows the run: it
+// locks it (ErrRunLive when another pipe follows the run) and appends the
+// nodes' ends to it.
+func OpenFollowJournal(path, id string) (*FollowJournal, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND, 0)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := tryLock(f)
+	if err == nil && !ok {
+		err = fmt.Errorf("%s: %w", path, ErrRunLive)
+	}
+	if err == nil {
+		// Ended and removed between the open and the lock: not the
+		// journal any more.
+		err = sameFile(f, path)
+	}
+	if err == nil {
+		err = endLine(f)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return followJournal(f, id), nil
+}
+
+// sameFile checks that f is still the file at path.
+func sameFile(f *os.File, path string) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	now, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if !os.SameFile(fi, now) {
+		return fmt.Errorf("%s was replaced while it was opened", path)
+	}
+	return nil
+}
+
+// endLine ends f's last line if a pipe killed while it wrote it left it
+// torn: the lines appended after it must stay lines of their own.
+func endLine(f *os.File) error {
+	fi, err := f.Stat()
+	if err != nil || fi.Size() == 0 {
+		return err
+	}
+	last := make([]byte, 1)
+	if _, err := f.ReadAt(last, fi.Size()-1); err != nil {
+		return err
+	}
+	if last[0] != '\n' {
+		_, err = f.Write([]byte{'\n'})
+	}
+	return err
+}
+
+func createRemoteJournal(path string, plan *Plan, id, remote string, started time.Time, detached bool) (*os.File, error) {
 	f, err := CreateJournal(path)
 	if err != nil {
 		return nil, err
 	}
 	host, _ := os.Hostname()
 	h := &JournalHeader{Version: journalVersion, Run: id, Pipeline: plan.Pipeline.Name, File: plan.Pipeline.Source.Name,
-		StartedAt: started.UTC(), PID: os.Getpid(), Host: host, FileHash: plan.SourceHash(), Remote: remote,
+		StartedAt: started.UTC(), PID: os.Getpid(), Host: host, FileHash: plan.SourceHash(), Remote: remote, Detached: detached,
 		Nodes: make([]JournalNode, len(plan.nodes))}
 	for i := range plan.nodes {
 		h.Nodes[i] = JournalNode{ID: plan.nodes[i].id, Module: plan.Pipeline.Nodes[i].Module}

@@ -36,7 +36,15 @@ const (
 	StatusLost Status = "lost"
 	// StatusInterrupted is a run whose pipe died before it wrote the record.
 	StatusInterrupted Status = "interrupted"
+	// StatusDetached is a run started elsewhere with --detach that no pipe
+	// follows here, and its nodes whose end is not known here: how it
+	// stands is on the service that runs it. Never in a record on disk.
+	StatusDetached Status = "detached"
 )
+
+// Going reports whether a run in this status may still go on: running,
+// or detached. Such a run has no record yet.
+func (s Status) Going() bool { return s == StatusRunning || s == StatusDetached }
 
 // Record is what a run did, written to .pipe/runs/<id>.json when it ends.
 type Record struct {

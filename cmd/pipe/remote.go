@@ -105,6 +105,11 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 	where := "--on " + ep.String()
 	journalPath := filepath.Join(c.RunsDir, in.RunID+engine.JournalSuffix)
 	if c.Detach {
+		// The runs directory lists the run, detached, with how to follow
+		// it: no pipe follows it here, and none died.
+		if err := engine.DetachedJournal(journalPath, rr.plan, in.RunID, ep.String(), time.Now()); err != nil {
+			e.logs.base.Warn("this run is not listed here (pipe runs): its journal could not be made", "err", err)
+		}
 		fmt.Fprintln(e.stdout, in.RunID)
 		e.logs.base.Info("run started on Temporal", "run", in.RunID, "status", "pipe status "+in.RunID+" "+where, "follow", "pipe status "+in.RunID+" "+where+" --wait")
 		return nil

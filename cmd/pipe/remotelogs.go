@@ -15,7 +15,8 @@ import (
 
 // remoteRecord returns the record of run id in dir when the run ran, or
 // runs, on Temporal workers, whose nodes' logs are on their machines: its
-// record, or, for a run still going, what its journal says of it. nil for a run in pipe's process, or one that
+// record, or, for a run still going or started detached, what its
+// journal says of it. nil for a run in pipe's process, or one that
 // cannot be read. A local run's journal is read no further than its
 // first line.
 func remoteRecord(dir, id string) *engine.Record {
@@ -30,12 +31,14 @@ func remoteRecord(dir, id string) *engine.Record {
 	if !remoteJournal(journal) {
 		return nil
 	}
-	// Followed by a pipe, or whose pipe died (then recovered, as pipe
-	// show does).
+	// Followed by a pipe, started detached, or whose pipe died (then
+	// recovered, as pipe show does).
 	r, err := engine.RecoverJournal(journal)
 	switch {
 	case errors.Is(err, engine.ErrRunLive):
 		rec, err = engine.LiveRecord(journal)
+	case errors.Is(err, engine.ErrRunDetached):
+		rec, err = engine.DetachedRecord(journal)
 	case err == nil && r != nil:
 		rec = r.Record
 	default:
@@ -94,7 +97,7 @@ func onWorkers(dir, id string) string {
 // ranOn says where rec's run ran, or runs, and on which workers.
 func ranOn(rec *engine.Record) string {
 	verb, so := "ran", ""
-	if rec.Status == engine.StatusRunning {
+	if rec.Status.Going() {
 		verb, so = "runs", "so far "
 	}
 	where := verb + " on Temporal"
@@ -104,7 +107,9 @@ func ranOn(rec *engine.Record) string {
 	switch workers := workersOf(rec); {
 	case len(workers) > 0:
 		where += ", " + so + "on worker(s) " + strings.Join(workers, ", ")
-	case rec.Status == engine.StatusRunning:
+	case rec.Status == engine.StatusDetached:
+		where += ", started with --detach: which workers run its nodes is not known here (pipe status " + rec.ID + " --on " + rec.Remote + " says)"
+	case rec.Status.Going():
 		where += ", no node ended yet"
 	}
 	return where

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -114,5 +115,99 @@ func TestTemporalRemoteRunShownAsItGoes(t *testing.T) {
 	r = pipeIn(t, dir, nil, "logs", id)
 	if r.code != 1 || !strings.Contains(r.stderr, "ran on Temporal ("+on+"), on worker(s) box-a") {
 		t.Errorf("pipe logs of a run that ran on Temporal: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// A run started with --detach is in the runs directory's history: listed
+// detached with how to follow it (never interrupted: no pipe died), then
+// running while pipe status --wait follows it, detached again when that
+// pipe is killed, and, once one follows it to its end, as it ended.
+func TestTemporalDetachedRunInHistory(t *testing.T) {
+	addr := temporalAddress(t)
+	on := "temporal://" + addr + "/default"
+	dir := t.TempDir()
+	gate := filepath.Join(dir, "gate")
+	gatedPipeline(t, dir, gate)
+	queue := "e2e-detached-" + engine.NewRunID()
+	startDaemon(t, dir, "worker", "--temporal", addr, "--task-queue", queue, "--name", "box-b", "--runs-dir", t.TempDir())
+	res := pipeIn(t, dir, nil, "run", "p.yaml", "--on", on, "--task-queue", queue, "--detach")
+	id := strings.TrimSpace(res.stdout)
+	if res.code != 0 || id == "" {
+		t.Fatalf("run --detach: %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	follow := "pipe status " + id + " --on " + on + " --wait"
+
+	r := pipeIn(t, dir, nil, "runs")
+	if !strings.Contains(r.stdout, id+"  detached") || !strings.Contains(r.stderr, follow) || strings.Contains(r.stderr, "recovered") {
+		t.Errorf("pipe runs of a detached run: exit %d, want it listed detached with %q:\n%s%s", r.code, follow, r.stdout, r.stderr)
+	}
+	r = pipeIn(t, dir, nil, "show", id)
+	if r.code != 0 || !strings.Contains(r.stdout, "run "+id+": detached") || !strings.Contains(r.stdout, "pipe status "+id+" --on "+on) ||
+		strings.Contains(r.stdout+r.stderr, "interrupted") {
+		t.Errorf("pipe show of a detached run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = pipeIn(t, dir, nil, "logs", id)
+	if r.code != 1 || !strings.Contains(r.stderr, "started with --detach") || strings.Contains(r.stderr, "printed nothing") {
+		t.Errorf("pipe logs of a detached run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	// A pipe that follows it takes up its journal: running, with the
+	// nodes that end. Killed, it leaves the run detached, not interrupted.
+	watch := startDaemon(t, dir, "status", id, "--on", on, "--wait")
+	eventually(t, dir, 30*time.Second, func(r result) bool { return strings.Contains(r.stdout, "first  success") }, "show", id)
+	if r := pipeIn(t, dir, nil, "runs"); !strings.Contains(r.stdout, id+"  running") {
+		t.Errorf("pipe runs while pipe status --wait follows the detached run:\n%s%s", r.stdout, r.stderr)
+	}
+	watch.cmd.Process.Signal(syscall.SIGKILL)
+	<-watch.done
+	r = pipeIn(t, dir, nil, "runs")
+	if !strings.Contains(r.stdout, id+"  detached") || strings.Contains(r.stdout+r.stderr, "interrupted") {
+		t.Errorf("pipe runs after the pipe following a detached run was killed: want it detached\n%s%s", r.stdout, r.stderr)
+	}
+	if r := pipeIn(t, dir, nil, "show", id); !strings.Contains(r.stdout, "first  success") {
+		t.Errorf("pipe show of the detached run forgot the node a pipe saw end:\n%s%s", r.stdout, r.stderr)
+	}
+
+	os.WriteFile(gate, nil, 0o644)
+	res = pipeIn(t, dir, nil, "status", id, "--on", on, "--wait")
+	if res.code != 0 {
+		t.Fatalf("pipe status --wait exited %d:\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if rec := lastRecord(t, dir); rec.ID != id || rec.Status != engine.StatusSuccess || rec.Remote != on {
+		t.Errorf("record of the detached run: %s %s remote %q", rec.ID, rec.Status, rec.Remote)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".pipe", "runs", id+engine.JournalSuffix)); err == nil {
+		t.Error("the detached run's journal is left after its record was written")
+	}
+	if r := pipeIn(t, dir, nil, "runs"); !strings.Contains(r.stdout, id+"  success") {
+		t.Errorf("pipe runs of the detached run once followed to its end:\n%s%s", r.stdout, r.stderr)
+	}
+}
+
+// A detached run that ended, which pipe status (no --wait) then shows,
+// lands in the history as it ended: status says so where it is listed.
+func TestTemporalDetachedRunRecordedByStatus(t *testing.T) {
+	addr := temporalAddress(t)
+	on := "temporal://" + addr + "/default"
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "p.yaml"), []byte("name: quick\nnodes:\n  hi: {module: echo, with: {x: 1}}\n"), 0o644)
+	queue := "e2e-detached-status-" + engine.NewRunID()
+	startDaemon(t, dir, "worker", "--temporal", addr, "--task-queue", queue, "--runs-dir", t.TempDir())
+	res := pipeIn(t, dir, nil, "run", "p.yaml", "--on", on, "--task-queue", queue, "--detach")
+	id := strings.TrimSpace(res.stdout)
+	if res.code != 0 || id == "" {
+		t.Fatalf("run --detach: %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	r := eventually(t, dir, time.Minute, func(r result) bool {
+		return r.code == 0 && !strings.Contains(r.stdout, "is running") && strings.Contains(r.stdout, "success")
+	}, "status", id, "--on", on)
+	if !strings.Contains(r.stdout, "record: ") {
+		t.Errorf("pipe status of an ended detached run does not say where it recorded it:\n%s", r.stdout)
+	}
+	if rec := lastRecord(t, dir); rec.ID != id || rec.Status != engine.StatusSuccess {
+		t.Errorf("record: %s %s", rec.ID, rec.Status)
+	}
+	if r := pipeIn(t, dir, nil, "runs"); !strings.Contains(r.stdout, id+"  success") || strings.Contains(r.stderr, "--detach") {
+		t.Errorf("pipe runs once status saw the detached run end:\n%s%s", r.stdout, r.stderr)
 	}
 }

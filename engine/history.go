@@ -27,6 +27,9 @@ type RunSummary struct {
 	// ResumedFrom is the run this one resumed (pipe run --resume): its
 	// kept nodes' logs are that run's, or further back.
 	ResumedFrom string `json:"resumed_from,omitempty"`
+	// Remote is where the run runs, or ran, when not in pipe's process
+	// (temporal://HOST:PORT/NS): pipe status --on it shows the run.
+	Remote string `json:"remote,omitempty"`
 	// Path is the record's file, or the journal's for a run still going.
 	Path string `json:"path"`
 }
@@ -67,7 +70,7 @@ func ListRunsDamaged(dir string) ([]RunSummary, []string, error) {
 
 func summaryOf(rec *Record, path string) RunSummary {
 	s := RunSummary{ID: rec.ID, Pipeline: rec.Pipeline, File: rec.File, Status: rec.Status, StartedAt: rec.StartedAt,
-		DurationMS: rec.DurationMS, Counts: map[Status]int{}, ResumedFrom: rec.ResumedFrom, Path: path}
+		DurationMS: rec.DurationMS, Counts: map[Status]int{}, ResumedFrom: rec.ResumedFrom, Remote: rec.Remote, Path: path}
 	for _, n := range rec.Nodes {
 		if !n.FannedOut() { // a foreach node counts by its instances
 			s.Counts[n.Status]++
@@ -110,7 +113,7 @@ func journalSummary(path string) (RunSummary, error) {
 		return RunSummary{}, fmt.Errorf("%s: no journal header", path)
 	}
 	return RunSummary{ID: id, Pipeline: h.Pipeline, File: h.File, Status: StatusRunning, StartedAt: h.StartedAt,
-		DurationMS: time.Since(h.StartedAt).Milliseconds(), Counts: map[Status]int{}, ResumedFrom: h.ResumedFrom, Path: path}, nil
+		DurationMS: time.Since(h.StartedAt).Milliseconds(), Counts: map[Status]int{}, ResumedFrom: h.ResumedFrom, Remote: h.Remote, Path: path}, nil
 }
 
 // FindRun resolves a run reference to its record's (or, for a run still

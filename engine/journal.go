@@ -27,6 +27,10 @@ import (
 // unwritten lines are new lines dropped, and that is counted.
 type journal struct {
 	runID string
+	// async is set when a goroutine of the journal's own flushes it (a
+	// client's, FollowJournal): node never writes, however many lines
+	// wait (they are bounded by the run's nodes).
+	async bool
 	// kick holds a token once journalBatch lines wait: the coordinator
 	// flushes then.
 	kick chan struct{}
@@ -113,7 +117,7 @@ func (j *journal) node(id string, rec *NodeRecord) {
 		case j.kick <- struct{}{}:
 		default: // told already
 		}
-	case n >= maxJournalPending:
+	case n >= maxJournalPending && !j.async:
 		j.flush()
 	}
 }

@@ -40,8 +40,12 @@ type JournalHeader struct {
 	// Remote is where the run runs when it is not in this pipe's process
 	// (temporal://HOST:PORT/NS): the journal is its client's, which
 	// follows it; a client that dies leaves the run going there.
-	Remote string        `json:"remote,omitempty"`
-	Nodes  []JournalNode `json:"nodes"`
+	Remote string `json:"remote,omitempty"`
+	// Detached is set on the journal of a run started with --detach: no
+	// pipe follows it but one that takes the journal up (pipe status
+	// --wait), and one that does not is no pipe that died.
+	Detached bool          `json:"detached,omitempty"`
+	Nodes    []JournalNode `json:"nodes"`
 }
 
 // JournalNode is a node of the run, as the header lists it.
@@ -160,10 +164,6 @@ func appendJournalHeader(b []byte, h *JournalHeader) ([]byte, error) {
 		b = append(b, `,"resumed_from":`...)
 		b = appendString(b, h.ResumedFrom)
 	}
-	if h.Remote != "" {
-		b = append(b, `,"remote":`...)
-		b = appendString(b, h.Remote)
-	}
 	if h.Resume != nil {
 		r, err := modules.MarshalJSON(h.Resume)
 		if err != nil {
@@ -171,6 +171,13 @@ func appendJournalHeader(b []byte, h *JournalHeader) ([]byte, error) {
 		}
 		b = append(b, `,"resume":`...)
 		b = append(b, r...)
+	}
+	if h.Remote != "" {
+		b = append(b, `,"remote":`...)
+		b = appendString(b, h.Remote)
+	}
+	if h.Detached {
+		b = append(b, `,"detached":true`...)
 	}
 	if h.Nodes == nil {
 		return append(b, `,"nodes":null}`...), nil
@@ -191,35 +198,4 @@ func appendJournalHeader(b []byte, h *JournalHeader) ([]byte, error) {
 		b = append(b, '}')
 	}
 	return append(b, "]}"...), nil
-}
-
-// RemoteJournal creates, at path, the journal of run id of plan that runs
-// elsewhere (at remote, started at started), for the client that follows
-// it: its header only, the journal locked while the file stays open, as
-// a local run's (see CreateJournal). pipe runs then lists the run as going,
-// show shows it, and a client killed outright leaves it to be recovered
-// with where the run went on. Close it once the record is written, and
-// remove it (RemoveJournal).
-func RemoteJournal(path string, plan *Plan, id, remote string, started time.Time) (*os.File, error) {
-	f, err := CreateJournal(path)
-	if err != nil {
-		return nil, err
-	}
-	host, _ := os.Hostname()
-	h := &JournalHeader{Version: journalVersion, Run: id, Pipeline: plan.Pipeline.Name, File: plan.Pipeline.Source.Name,
-		StartedAt: started.UTC(), PID: os.Getpid(), Host: host, FileHash: plan.SourceHash(), Remote: remote,
-		Nodes: make([]JournalNode, len(plan.nodes))}
-	for i := range plan.nodes {
-		h.Nodes[i] = JournalNode{ID: plan.nodes[i].id, Module: plan.Pipeline.Nodes[i].Module}
-	}
-	b, err := appendJournalHeader(nil, h)
-	if err == nil {
-		_, err = f.Write(append(b, '\n'))
-	}
-	if err != nil {
-		f.Close()
-		RemoveJournal(path)
-		return nil, fmt.Errorf("%w: %w", ErrJournal, err)
-	}
-	return f, nil
 }

@@ -36,7 +36,15 @@ const (
 	StatusLost Status = "lost"
 	// StatusInterrupted is a run whose pipe died before it wrote the record.
 	StatusInterrupted Status = "interrupted"
+	// StatusDetached is a run started elsewhere with --detach that no pipe
+	// follows here, and its nodes whose end is not known here: how it
+	// stands is on the service that runs it. Never in a record on disk.
+	StatusDetached Status = "detached"
 )
+
+// Going reports whether a run in this status may still go on: running,
+// or detached. Such a run has no record yet.
+func (s Status) Going() bool { return s == StatusRunning || s == StatusDetached }
 
 // Record is what a run did, written to .pipe/runs/<id>.json when it ends.
 type Record struct {
@@ -53,6 +61,9 @@ type Record struct {
 	Config  map[string]ConfigValue `json:"config,omitempty"`
 	Version string                 `json:"version,omitempty"`
 	Host    string                 `json:"host,omitempty"`
+	// Remote is where the run ran when not in pipe's process
+	// (temporal://HOST:PORT/NS): its nodes' logs are on the workers.
+	Remote string `json:"remote,omitempty"`
 	// FileHash is a hash of the pipeline file as it ran: a resumed run
 	// compares it to say whether the pipeline changed since.
 	FileHash string `json:"file_hash,omitempty"`

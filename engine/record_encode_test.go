@@ -148,6 +148,8 @@ func TestAppendJournalHeaderIsJSONMarshal(t *testing.T) {
 			Nodes: []JournalNode{{ID: "a", Module: "echo"}, {ID: "b<", Module: "exec", Skipped: "skipped by --skip"}, {ID: "\xff", Module: ""}}},
 		{Version: 1, Run: "r", Pipeline: "p", StartedAt: at, PID: 7, FileHash: "0123abcd", PipeVersion: "v1.2 (abc)", ResumedFrom: "r0", Nodes: []JournalNode{{ID: "a", Module: "echo"}},
 			Config: map[string]ConfigValue{"N": {Value: 3, From: "--set"}, "B": {Value: true, From: "default"}, "S": {Value: "a<b>&c", From: ".env"}, "Z": {Value: nil, From: "default"}, "K": {Value: Masked, From: "environment"}}},
+		{Version: 1, Run: "r", Pipeline: "p", StartedAt: at, PID: 7, Resume: &RunResume{BaseDir: "/b", Env: map[string]string{}},
+			Remote: "temporal://h:7233/default", Detached: true, Nodes: []JournalNode{{ID: "a", Module: "echo"}}},
 	} {
 		got, err := appendJournalHeader(nil, &h)
 		if err != nil {

@@ -14,6 +14,11 @@ import (
 // ErrRunLive says a journal's pipe still runs: it holds the journal's lock.
 var ErrRunLive = errors.New("the run is still going: its pipe holds the journal")
 
+// ErrRunDetached says a journal is of a run started elsewhere with
+// --detach that no pipe follows here: its lock says nothing of the run,
+// which is not recovered as interrupted (see DetachedRecord).
+var ErrRunDetached = errors.New("the run was started detached: it goes on, or ended, where it runs")
+
 // ErrJournalUnreadable says a journal holds bytes of which no line is a
 // run's header or a node's end: not a run pipe can describe. It is left as
 // it is, never recovered into a record nor removed.
@@ -70,7 +75,7 @@ func recoverRuns(dir string, list func(dir string) ([]string, error)) ([]Recover
 	for _, name := range names {
 		rec, err := RecoverJournal(filepath.Join(dir, name))
 		switch {
-		case errors.Is(err, ErrRunLive), errors.Is(err, errNoLocks):
+		case errors.Is(err, ErrRunLive), errors.Is(err, errNoLocks), errors.Is(err, ErrRunDetached):
 		case errors.Is(err, ErrJournalUnreadable):
 			// Left as it is; ListRunsDamaged names it with the records
 			// pipe cannot read.
@@ -189,6 +194,9 @@ func RecoverJournal(path string) (*Recovered, error) {
 	rec, lost, dropped, ok := readJournal(f, id, fi.ModTime())
 	if !ok {
 		return nil, unreadable(path)
+	}
+	if rec.Status == StatusDetached {
+		return nil, fmt.Errorf("%s: %w", path, ErrRunDetached)
 	}
 	r := &Recovered{Record: rec, Journal: path, Lost: lost, Dropped: dropped}
 	if inTheWay != nil {

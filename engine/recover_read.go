@@ -19,6 +19,10 @@ const lostReason = "pipe ended before this node did (it was running or waiting):
 // following pipe died: the client's journal holds no node's end.
 const remoteReason = "its outcome is not known here: the run is elsewhere (see the run's reason)"
 
+// detachedReason is the reason given to a node of a run started
+// detached whose end is not in its journal.
+const detachedReason = "not known here: the run was started with --detach (pipe status shows it)"
+
 // unwrittenReason is the reason given to a node of a run that pipe
 // finished (its journal ends with the run's end) whose own end is not in
 // the journal: the disk took the run's end but not all that came before.
@@ -61,7 +65,7 @@ func readJournal(r io.Reader, id string, modTime time.Time) (rec *Record, lost, 
 		// only, and the record's path is made from the id.
 		rec.Pipeline, rec.File, rec.StartedAt = head.Pipeline, head.File, head.StartedAt
 		rec.Host, rec.FileHash, rec.Config, rec.Version, rec.Resume = head.Host, head.FileHash, head.Config, head.PipeVersion, head.Resume
-		rec.ResumedFrom = head.ResumedFrom
+		rec.ResumedFrom, rec.Remote = head.ResumedFrom, head.Remote
 		why := lostReason
 		if end != nil {
 			why = unwrittenReason
@@ -69,15 +73,22 @@ func readJournal(r io.Reader, id string, modTime time.Time) (rec *Record, lost, 
 		if head.Remote != "" {
 			why = remoteReason
 		}
+		detached := head.Detached && end == nil
 		for _, n := range head.Nodes {
 			switch {
 			case rec.Nodes[n.ID] != nil:
 			case n.Skipped != "":
 				rec.Nodes[n.ID] = &NodeRecord{Module: n.Module, Status: StatusSkipped, Reason: n.Skipped}
+			case detached:
+				// Not lost: nothing here was to see it end.
+				rec.Nodes[n.ID] = &NodeRecord{Module: n.Module, Status: StatusDetached, Reason: detachedReason}
 			default:
 				rec.Nodes[n.ID] = &NodeRecord{Module: n.Module, Status: StatusLost, Reason: why}
 				lost++
 			}
+		}
+		if detached {
+			rec.Status = StatusDetached
 		}
 	}
 	rec.FinishedAt = modTime.UTC()
@@ -148,6 +159,9 @@ func (jr *journalRead) reason(lost int) string {
 		if lost > 0 {
 			fmt.Fprintf(&b, ": %d node(s) whose end is not in it", lost)
 		}
+	case head != nil && head.Detached:
+		fmt.Fprintf(&b, "started with --detach on %s, followed by no pipe here: pipe status %s --on %s shows how it stands, and with --wait follows it and writes its record here",
+			head.Remote, head.Run, head.Remote)
 	case head != nil && head.Remote != "":
 		fmt.Fprintf(&b, "the pipe following it on %s (pid %d on %s) ended before the run did, which may go on there: pipe status %s --on %s --wait follows it and writes its record here",
 			head.Remote, head.PID, head.Host, head.Run, head.Remote)
@@ -165,6 +179,28 @@ func (jr *journalRead) reason(lost int) string {
 		fmt.Fprintf(&b, "; %d unreadable line(s) dropped", jr.dropped)
 	}
 	return b.String()
+}
+
+// DetachedRecord reads the journal at path of a run started detached
+// (see DetachedJournal; RecoverJournal says ErrRunDetached) into its
+// record as far as it is known here: the nodes a pipe that followed it
+// saw end, as they ended, the others and the run detached, with how to
+// follow it.
+func DetachedRecord(path string) (*Record, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	id := strings.TrimSuffix(filepath.Base(path), JournalSuffix)
+	now := time.Now()
+	rec, _, _, ok := readJournal(f, id, now)
+	if !ok {
+		return nil, unreadable(path)
+	}
+	rec.FinishedAt = time.Time{}
+	rec.DurationMS = now.Sub(rec.StartedAt).Milliseconds()
+	return rec, nil
 }
 
 // NotEndedReason is the reason of a node of a run still going whose end is
@@ -192,7 +228,7 @@ func LiveRecord(path string) (*Record, error) {
 	rec.FinishedAt = time.Time{}
 	rec.DurationMS = now.Sub(rec.StartedAt).Milliseconds()
 	for _, n := range rec.Nodes {
-		if n.Status == StatusLost {
+		if n.Status == StatusLost || n.Status == StatusDetached {
 			n.Status, n.Reason = StatusRunning, NotEndedReason
 		}
 	}

@@ -304,6 +304,7 @@ type recordHead struct {
 	StartedAt   time.Time `json:"started_at"`
 	DurationMS  int64     `json:"duration_ms"`
 	ResumedFrom string    `json:"resumed_from"`
+	Remote      string    `json:"remote"`
 }
 
 // readHead reads a record's head line: the run without its nodes (Counts
@@ -330,5 +331,5 @@ func readHead(path string) (RunSummary, error) {
 		return RunSummary{}, fmt.Errorf("%s: not a run record", path)
 	}
 	return RunSummary{ID: h.ID, Pipeline: h.Pipeline, File: h.File, Status: h.Status, StartedAt: h.StartedAt,
-		DurationMS: h.DurationMS, ResumedFrom: h.ResumedFrom, Path: path}, nil
+		DurationMS: h.DurationMS, ResumedFrom: h.ResumedFrom, Remote: h.Remote, Path: path}, nil
 }

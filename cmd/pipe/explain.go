@@ -92,7 +92,7 @@ func measuredRun(plan *engine.Plan, file, dir string) *engine.Record {
 		switch {
 		case h.Broken != nil:
 			continue
-		case r.Pipeline != plan.Pipeline.Name, r.Status == engine.StatusRunning:
+		case r.Pipeline != plan.Pipeline.Name, r.Status.Going():
 			continue
 		case r.Status == engine.StatusCancelled, r.Status == engine.StatusInterrupted:
 			continue // stopped before its nodes ended: their durations are cut short

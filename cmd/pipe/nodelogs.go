@@ -355,15 +355,27 @@ func (c *logsCmd) noLog(e *env, dir, asked, id, logDir string) error {
 			if n.Reason != "" {
 				because = ": " + clipText(n.Reason, maxReasonShown)
 			}
+			if n.Status == engine.StatusLost && rec.Remote != "" { // it may have run, on a worker
+				return fail(exitFailed, "%s", nodeOnWorkers(rec, id, c.Node))
+			}
 			if n.Status == engine.StatusLost { // it may have run: nothing recorded its start
 				return fail(exitFailed, "node %s of run %s left no output (%s%s)", c.Node, id, n.Status, because)
 			}
 			return fail(exitFailed, "node %s of run %s never ran (%s%s), so it has no output", c.Node, id, n.Status, because)
 		}
 	}
-	if err == nil && rec.Nodes[c.Node].Worker != "" {
-		return fail(exitFailed, "node %s of run %s ran on Temporal worker %s: its log is on that machine, under the worker's --runs-dir (%s)",
-			c.Node, id, rec.Nodes[c.Node].Worker, filepath.Join(".pipe/runs", id, c.Node+".log"))
+	if err != nil {
+		// No record: a run still going, or started detached, may run on
+		// Temporal workers (its journal says).
+		rec = remoteRecord(dir, id)
+		if rec != nil && !isNodeOf(rec, c.Node) {
+			return noNode(id, c.Node, rec)
+		}
+	}
+	if rec != nil {
+		if where := nodeOnWorkers(rec, id, c.Node); where != "" {
+			return fail(exitFailed, "%s", where)
+		}
 	}
 	kept := ""
 	if asked != id {
@@ -393,27 +405,6 @@ func unreadableRun(e *env, path string) error {
 		return err
 	}
 	return nil
-}
-
-// onWorkers says where the logs of run id are when it ran on Temporal
-// workers and none is here: "" otherwise.
-func onWorkers(dir, id string) string {
-	rec, err := engine.ReadRecord(filepath.Join(dir, id+".json"))
-	if err != nil {
-		return ""
-	}
-	var workers []string
-	for _, n := range rec.Nodes {
-		if n.Worker != "" && !slices.Contains(workers, n.Worker) {
-			workers = append(workers, n.Worker)
-		}
-	}
-	if len(workers) == 0 {
-		return ""
-	}
-	slices.Sort(workers)
-	return fmt.Sprintf("run %s ran on Temporal workers (%s): its nodes' logs are on their machines, under each worker's --runs-dir (%s)",
-		id, strings.Join(workers, ", "), filepath.Join(".pipe/runs", id))
 }
 
 // runEnded reports whether run id has ended: it has its record, or no

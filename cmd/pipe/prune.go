@@ -22,7 +22,7 @@ func (c *runsCmd) prune(e *env, runs []engine.RunSummary) error {
 	doomed := map[string]bool{}
 	kept := 0
 	for _, r := range runs {
-		if r.Status == engine.StatusRunning || !c.matches(r) {
+		if r.Status.Going() || !c.matches(r) {
 			continue
 		}
 		if kept < *c.Prune {
@@ -88,7 +88,7 @@ func (c *runsCmd) prune(e *env, runs []engine.RunSummary) error {
 // yet, keeps the run it resumes, and so what that one keeps.
 func keptSources(recs *runRecords, r engine.RunSummary) []string {
 	switch {
-	case r.Status == engine.StatusRunning:
+	case r.Status.Going():
 		if r.ResumedFrom != "" {
 			return []string{r.ResumedFrom}
 		}

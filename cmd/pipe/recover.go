@@ -65,6 +65,9 @@ func readRun(e *env, path string) (*engine.Record, error) {
 	switch {
 	case errors.Is(err, engine.ErrRunLive):
 		return nil, &exitError{code: exitFailed, err: runLive(filepath.Base(strings.TrimSuffix(journal, engine.JournalSuffix)))}
+	case errors.Is(err, engine.ErrRunDetached):
+		// Known here as far as a pipe that followed it saw.
+		return engine.DetachedRecord(journal)
 	case err != nil:
 		return nil, err
 	case r != nil:

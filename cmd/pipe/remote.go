@@ -103,7 +103,13 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 		return fail(exitFailed, "%w", err)
 	}
 	where := "--on " + ep.String()
+	journalPath := filepath.Join(c.RunsDir, in.RunID+engine.JournalSuffix)
 	if c.Detach {
+		// The runs directory lists the run, detached, with how to follow
+		// it: no pipe follows it here, and none died.
+		if err := engine.DetachedJournal(journalPath, rr.plan, in.RunID, ep.String(), time.Now()); err != nil {
+			e.logs.base.Warn("this run is not listed here (pipe runs): its journal could not be made", "err", err)
+		}
 		fmt.Fprintln(e.stdout, in.RunID)
 		e.logs.base.Info("run started on Temporal", "run", in.RunID, "status", "pipe status "+in.RunID+" "+where, "follow", "pipe status "+in.RunID+" "+where+" --wait")
 		return nil
@@ -111,7 +117,6 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 	e.logs.base.Info("run started on Temporal", "run", in.RunID, "queue", c.TaskQueue)
 	// The runs directory knows the run while this pipe follows it (pipe
 	// runs, show), and, if this pipe is killed, where it went on.
-	journalPath := filepath.Join(c.RunsDir, in.RunID+engine.JournalSuffix)
 	journal, err := engine.RemoteJournal(journalPath, rr.plan, in.RunID, ep.String(), time.Now())
 	if err != nil {
 		e.logs.base.Warn("this run is not listed here while it goes: its journal could not be made", "err", err)
@@ -121,7 +126,7 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 			engine.RemoveJournal(journalPath)
 		}()
 	}
-	return follow(e, cl, rr.plan, in.RunID, ep, followOpts{runsDir: c.RunsDir, json: c.JSON, out: out})
+	return follow(e, cl, rr.plan, in.RunID, ep, followOpts{runsDir: c.RunsDir, json: c.JSON, out: out, journal: journal})
 }
 
 // remotePaths says where a run's file and base directory are for workers,
@@ -162,6 +167,9 @@ type followOpts struct {
 	runsDir  string
 	json     bool
 	out      *output
+	// journal, when set, is told each node's end as the follower learns
+	// of it.
+	journal *engine.FollowJournal
 }
 
 // follow follows run id to its end as a local run shows itself, writes its
@@ -195,6 +203,9 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id string, ep temporal.
 			}
 			e.logs.base.Warn(node+": "+why, "err", err)
 		}}
+	if o.journal != nil {
+		f.OnEnd = o.journal.Node
+	}
 	rec, err := f.Follow(e.ctx, id)
 	stopStatus()
 	if errors.Is(err, temporal.ErrDetached) && o.attached {
@@ -211,6 +222,7 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id string, ep temporal.
 	if err != nil {
 		return fail(exitFailed, "%w", err)
 	}
+	rec.Remote = ep.String()
 	path, data, werr := engine.WriteRecordData(o.runsDir, rec)
 	if werr != nil {
 		e.logs.base.Error("could not write the run record", "err", werr)

@@ -25,7 +25,7 @@ func lastRunOf(dir string, plan *engine.Plan, file, flag string, live bool) (str
 		// head line.
 		for h, ok := w.Next(); ok; h, ok = w.Next() {
 			r := h.RunSummary
-			if h.Broken != nil || r.Pipeline != plan.Pipeline.Name || r.Status == engine.StatusRunning && !live {
+			if h.Broken != nil || r.Pipeline != plan.Pipeline.Name || r.Status.Going() && !live {
 				continue
 			}
 			if filepath.Clean(r.File) == filepath.Clean(file) {

@@ -77,11 +77,23 @@ func (c *runsCmd) Run(e *env) error {
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "RUN\tSTATUS\tPIPELINE\tSTARTED\tDURATION\tNODES")
+	var detached []engine.RunSummary
 	for _, r := range shown {
 		dur := took(r.Status, r.DurationMS, ">=", "")
+		if r.Status == engine.StatusDetached {
+			dur = "-" // it may have ended long ago: not known here
+			detached = append(detached, r)
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status, r.Pipeline, r.StartedAt.Local().Format(time.DateTime), dur, counts(r.Counts))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// Said, not listed: stdout holds the table.
+	for _, r := range detached {
+		fmt.Fprintf(e.stderr, "run %s was started with --detach on %s: `pipe status %s --on %s --wait` follows it and records it here\n", r.ID, r.Remote, r.ID, r.Remote)
+	}
+	return nil
 }
 
 // clipList keeps the first n of list, then says how many more.

@@ -56,8 +56,13 @@ func (c *showCmd) Run(e *env) error {
 		fmt.Fprintf(w, " (%s)", rec.File)
 	}
 	took := "took " + took(rec.Status, rec.DurationMS, "at least ", " (to its journal's last write: when pipe died is not known)")
-	if rec.Status == engine.StatusRunning {
+	switch {
+	case rec.Status == engine.StatusRunning && rec.Remote != "":
+		took = "going for " + (time.Duration(rec.DurationMS) * time.Millisecond).String() + " on " + rec.Remote + ", shown from the journal of the pipe that follows it (node logs are on the workers)"
+	case rec.Status == engine.StatusRunning:
 		took = "going for " + (time.Duration(rec.DurationMS) * time.Millisecond).String() + ", shown from its journal (pipe logs -f " + rec.ID + " follows it)"
+	case rec.Status == engine.StatusDetached:
+		took = "on " + rec.Remote + " (how it stands is known there, not here)"
 	}
 	fmt.Fprintf(w, "\nstarted %s, %s", rec.StartedAt.Local().Format(time.DateTime), took)
 	if rec.Version != "" || rec.Host != "" {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -91,7 +92,13 @@ func (c *statusCmd) Run(e *env) error {
 		return err
 	}
 	if c.Wait {
-		return follow(e, cl, plan, c.ID, ep, followOpts{attached: true, runsDir: c.RunsDir, json: c.JSON, out: newOutput("quiet", e.stderr)})
+		journal := takeUp(e, c.RunsDir, c.ID)
+		err := follow(e, cl, plan, c.ID, ep, followOpts{attached: true, runsDir: c.RunsDir, json: c.JSON, out: newOutput("quiet", e.stderr), journal: journal})
+		if journal != nil {
+			journal.Close()
+			settled(c.RunsDir, c.ID)
+		}
+		return err
 	}
 	rec, running, err := temporal.Status(e.ctx, cl, c.ID)
 	var we *temporal.WaitError
@@ -101,6 +108,10 @@ func (c *statusCmd) Run(e *env) error {
 	if err != nil {
 		return fail(exitFailed, "%w", err)
 	}
+	path := ""
+	if !running {
+		path = c.recordDetached(e, rec, ep)
+	}
 	if c.JSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -109,8 +120,27 @@ func (c *statusCmd) Run(e *env) error {
 	if running {
 		fmt.Fprintf(e.stdout, "run %s is running on Temporal; as it stands:\n", c.ID)
 	}
-	printSummary(e.stdout, plan, rec, "")
+	printSummary(e.stdout, plan, rec, path)
 	return nil
+}
+
+// recordDetached writes the record of rec, a run that has ended, when
+// the runs directory lists it detached (run --on --detach): it is listed
+// then as it ended, as if --wait had followed it. It returns the record's
+// path, "" when it wrote none.
+func (c *statusCmd) recordDetached(e *env, rec *engine.Record, ep temporal.Endpoint) string {
+	journal := filepath.Join(c.RunsDir, c.ID+engine.JournalSuffix)
+	if _, err := os.Stat(journal); err != nil || rec.ID != c.ID {
+		return "" // not in this runs directory's history: status only shows
+	}
+	rec.Remote = ep.String()
+	path, _, err := engine.WriteRecordData(c.RunsDir, rec)
+	if err != nil {
+		e.logs.base.Error("could not write the run record", "err", err)
+		return ""
+	}
+	engine.RemoveJournal(journal)
+	return path
 }
 
 type cancelCmd struct {

@@ -26,6 +26,11 @@ type Follower struct {
 	Order []string
 	// OnEvent hears each node start and end once.
 	OnEvent func(engine.Event)
+	// OnEnd hears each node's end once, an instance's or a sub-pipeline
+	// node's too, as the reads of the run's progress find it (without its
+	// inputs and outputs), before the run ends: the client's journal
+	// keeps them. The record Follow returns has them all.
+	OnEnd func(id string, n *engine.NodeRecord)
 	// Hurry, once closed, stops the wait for a cancelled run to end.
 	Hurry <-chan struct{}
 	// OnCancel is called when ctx ends and the run is asked to stop.
@@ -53,6 +58,7 @@ type Follower struct {
 
 	seen  map[string]engine.Status
 	tries map[string]int
+	ended map[string]bool // told OnEnd
 }
 
 // ErrDetached is returned when the follower stopped waiting (Hurry) while
@@ -85,6 +91,9 @@ const cancelStuckAfter = 5 * time.Second
 func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error) {
 	f.seen = make(map[string]engine.Status, len(f.Order))
 	f.tries = map[string]int{}
+	if f.OnEnd != nil {
+		f.ended = map[string]bool{}
+	}
 	wait := context.WithoutCancel(ctx)
 	waitCtx, stopWait := context.WithCancel(wait)
 	type result struct {
@@ -142,6 +151,7 @@ func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error
 		case n := <-news:
 			if n.rec != nil {
 				f.tell(n.rec)
+				f.ends(n.rec)
 			}
 			if n.checked {
 				stalled = nil
@@ -306,7 +316,7 @@ func (f *Follower) watch(ctx context.Context, id string, news chan<- watchNews) 
 				return
 			}
 		}
-		if f.OnEvent == nil && f.OnRetry == nil || idle || health.lost {
+		if f.OnEvent == nil && f.OnRetry == nil && f.OnEnd == nil || idle || health.lost {
 			continue
 		}
 		// Short: a run no worker answers for would hold up the check
@@ -380,6 +390,19 @@ func (f *Follower) tell(rec *engine.Record) {
 			}
 		}
 		f.retried(id, n)
+	}
+}
+
+// ends tells OnEnd of the nodes of rec that ended since the last record.
+func (f *Follower) ends(rec *engine.Record) {
+	if f.OnEnd == nil {
+		return
+	}
+	for id, n := range rec.Nodes {
+		if !f.ended[id] && n.Status != engine.StatusPending && n.Status != engine.StatusRunning {
+			f.ended[id] = true
+			f.OnEnd(id, n)
+		}
 	}
 }
 

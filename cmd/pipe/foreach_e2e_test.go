@@ -144,3 +144,23 @@ nodes:
 		t.Errorf("the resume's count, want succeeded=2 of=4 (three instances and after):\n%s", r.stderr)
 	}
 }
+
+// pipe logs prints a foreach node's instances in item order, as the
+// summary lists them (by name, darwin came first).
+func TestLogsInItemOrder(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "fan.yaml")
+	os.WriteFile(file, []byte("name: fan\nnodes:\n  build:\n    module: exec\n    foreach: [linux, darwin, windows]\n    with: {command: \"echo building ${{ item }}\"}\n"), 0o644)
+	runs := filepath.Join(dir, "runs")
+	if r := pipe(t, "run", file, "--runs-dir", runs); r.code != 0 {
+		t.Fatalf("run: exit %d\n%s", r.code, r.stderr)
+	}
+	r := pipe(t, "logs", "last", "build", "--runs-dir", runs)
+	var order []string
+	for line := range strings.Lines(r.stdout) {
+		order = append(order, strings.TrimSpace(line[strings.LastIndex(line, " ")+1:]))
+	}
+	if strings.Join(order, " ") != "linux darwin windows" {
+		t.Errorf("logs of build in the order %v, want linux darwin windows:\n%s", order, r.stdout)
+	}
+}

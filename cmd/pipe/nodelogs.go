@@ -100,6 +100,9 @@ func (c *logsCmd) run(e *env, out *bufio.Writer) error {
 		if err != nil {
 			return err
 		}
+		if rec, err := recs.get(id); err == nil {
+			inItemOrder(files, rec)
+		}
 		if c.Node != "" && len(files) == 0 && c.Follow && (recs.keptFrom(id, c.Node) != "" || runEnded(dir, id)) {
 			// Kept by --resume (it prints nothing in this run), or the
 			// run has ended: as without -f.

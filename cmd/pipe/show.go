@@ -100,7 +100,13 @@ func (c *showCmd) Run(e *env) error {
 			}
 			detail = clipText(strings.Join(parts, " "), 2*maxShownValue)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, n.Status, dur, attempts, detail)
+		status := string(n.Status)
+		if n.Reason == engine.NotEndedReason {
+			// The journal has each node's end, not its start: one not
+			// ended yet may be running, or waiting for its needs or a slot.
+			status, detail = "-", "running or waiting: "+engine.NotEndedReason
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, status, dur, attempts, detail)
 	}
 	return tw.Flush()
 }

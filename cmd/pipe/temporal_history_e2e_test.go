@@ -67,7 +67,7 @@ func TestTemporalRemoteRunShownAsItGoes(t *testing.T) {
 	shown := eventually(t, dir, 30*time.Second, func(r result) bool {
 		return r.code == 0 && strings.Contains(r.stdout, "first  success")
 	}, "show", id)
-	for _, want := range []string{"run " + id + ": running", "on " + on, "slow   running", "not ended yet"} {
+	for _, want := range []string{"run " + id + ": running", "on " + on, "slow   -", "running or waiting: not ended yet"} {
 		if !strings.Contains(shown.stdout, want) {
 			t.Errorf("pipe show of the run going does not say %q:\n%s", want, shown.stdout)
 		}

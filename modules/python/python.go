@@ -168,7 +168,7 @@ func (Python) Run(ctx context.Context, in *modules.Input) (*modules.Output, erro
 		return nil, err
 	}
 	if !res.OK {
-		return nil, errors.New(res.Error)
+		return nil, errors.New(res.Error + missingModuleHint(res.Error, bin))
 	}
 	switch v := res.Result.(type) {
 	case map[string]any:
@@ -178,4 +178,21 @@ func (Python) Run(ctx context.Context, in *modules.Input) (*modules.Output, erro
 	default:
 		return &modules.Output{Values: map[string]any{"result": v}}, nil
 	}
+}
+
+// missingModuleHint says what to do of a module the interpreter has not
+// (torch under a python3 first on PATH that is not the one with the
+// packages), or "" for another error.
+func missingModuleHint(msg, interp string) string {
+	const prefix = "ModuleNotFoundError: No module named '"
+	i := strings.Index(msg, prefix)
+	if i < 0 {
+		return ""
+	}
+	name, _, ok := strings.Cut(msg[i+len(prefix):], "'")
+	if !ok {
+		return ""
+	}
+	name, _, _ = strings.Cut(name, ".") // the package: torch of torch.nn
+	return fmt.Sprintf(" (%s has no module %s: install it for that interpreter, or set the node's `python` input to one that has it, e.g. a virtualenv's .venv/bin/python)", interp, name)
 }

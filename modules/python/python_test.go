@@ -54,6 +54,8 @@ func TestPython(t *testing.T) {
 		{name: "a dict JSON cannot write", with: map[string]any{"path": "../../testdata/modules/seed/numbers.py", "function": "tuple_keys"},
 			err: "tuple_keys() returned what cannot be written as JSON: keys must be str"},
 		{name: "missing file", with: map[string]any{"path": "nowhere.py", "function": "main"}, err: "no Python file at nowhere.py"},
+		{name: "a package the interpreter has not", with: map[string]any{"path": "../../testdata/modules/seed/needs_torch.py"},
+			err: "has no module no_such_package_for_pipe_tests: install it for that interpreter, or set the node's `python` input"},
 		{name: "missing interpreter", with: map[string]any{"path": seed, "function": "main", "python": "python-does-not-exist"},
 			err: "python-does-not-exist not found in PATH"},
 		{name: "missing interpreter at a path", with: map[string]any{"path": seed, "function": "main", "python": ".venv/bin/python"},

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pipe-run/pipe/modules"
 	"github.com/pipe-run/pipe/modules/internal/proc"
@@ -113,10 +114,34 @@ func (Exec) Run(ctx context.Context, in *modules.Input) (*modules.Output, error)
 	}
 	out := stdoutValue(&res, in.LogFile)
 	msg := "exit 0"
-	if first, _, _ := strings.Cut(out, "\n"); first != "" {
-		msg = first
+	if first, _, _ := strings.Cut(out, "\n"); strings.TrimSpace(first) != "" {
+		msg = messageLine(first)
 	}
 	return &modules.Output{Message: msg, Values: map[string]any{"stdout": out, "exit_code": res.ExitCode}}, nil
+}
+
+// maxMessageLine bounds the message a program's first line of output
+// makes: the whole output is the stdout output, the message a line that
+// says what the node did (it was 16 kB of NUL bytes for a binary output).
+const maxMessageLine = 200
+
+// messageLine is a program's first line of output as a node's message:
+// control characters shown as \uFFFD, cut to maxMessageLine bytes.
+func messageLine(line string) string {
+	line = strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' || r == 0x7f {
+			return utf8.RuneError
+		}
+		return r
+	}, strings.TrimRight(line, "\r"))
+	if len(line) <= maxMessageLine {
+		return line
+	}
+	cut := maxMessageLine
+	for cut > 0 && !utf8.RuneStart(line[cut]) {
+		cut--
+	}
+	return line[:cut] + "…"
 }
 
 // result finds the JSON object in the seed's contract on a program's

@@ -38,6 +38,11 @@ func TestExec(t *testing.T) {
 			values: map[string]any{"stdout": "hello world", "exit_code": 0}, message: "hello world"},
 		{name: "shell string", with: map[string]any{"command": "echo $((6*7))"},
 			values: map[string]any{"stdout": "42", "exit_code": 0}},
+		// The message is a line that says what the node did; the output
+		// is whole in stdout.
+		{name: "a long first line", with: map[string]any{"command": "printf 'é%.0s' $(seq 300); echo; echo second"},
+			message: strings.Repeat("é", 100) + "…"},
+		{name: "binary output", with: map[string]any{"command": "printf 'a\\000\\001b\\r\\n'"}, message: "a\uFFFD\uFFFDb"},
 		{name: "argv is not a shell", with: map[string]any{"command": []any{"echo", "$HOME", "|", "cat"}},
 			values: map[string]any{"stdout": "$HOME | cat", "exit_code": 0}},
 		{name: "seed contract on stdout", with: map[string]any{"command": `echo '{"status": "success", "message": "fitted", "n": 3, "rate": 0.5}'`},

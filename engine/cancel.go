@@ -51,7 +51,7 @@ func (c *core) abandon(cause error, waited time.Duration) {
 		if st.rec.Status == StatusRunning && st.fan == nil && (!st.cleanup || c.hurried) {
 			st.abandoned = true
 			c.inflight--
-			if !c.pn(i).info.Waits {
+			if c.holdsSlot(i) {
 				c.slots--
 			}
 			c.cancelNode(i, reason, true)
@@ -72,6 +72,14 @@ func (c *core) cancelWaiting(cause error, cleanup bool) {
 	c.freeQ = c.freeQ[:0]
 	for _, i := range waiting {
 		if c.nodes[i].done { // an instance cancelled by fail_fast
+			continue
+		}
+		if c.nodes[i].backoff != attempting {
+			// Queued again after its back-off: it started, and its driver
+			// ends it (see resumes), unless it runs on as a clean-up node.
+			if cleanup && c.resumes(i) {
+				keep = append(keep, i)
+			}
 			continue
 		}
 		if cleanup && c.cleansUp(i) {

@@ -135,6 +135,9 @@ type nodeState struct {
 	needFailed bool
 	// kept is set when the node's outputs come from an earlier run.
 	kept bool
+	// backoff says whether the node, running, waits between two attempts
+	// (see backoff.go): then it holds no slot.
+	backoff backoffState
 }
 
 // job is a node begun: its resolved inputs and its start time.
@@ -152,6 +155,10 @@ type job struct {
 	// slot is set when the node holds one of the run's slots (its module
 	// does not wait).
 	slot bool
+	// resume is set when the node started before and its back-off is
+	// over: its driver, which waits for this, runs its next attempt. Only
+	// i, p, id, cleanup and slot are set.
+	resume bool
 }
 
 // nodeResult is how a node's attempts ended, as its driver tells the core.
@@ -359,7 +366,8 @@ func (c *core) takeStarts() []job {
 }
 
 // startQueued begins queued nodes while slots are free, and every node of
-// a module that waits (those take no slot), appending them to starts.
+// a module that waits (those take no slot), appending them to starts. A
+// node queued again after its back-off is resumed, not begun.
 //
 // Once the run is cancelled, only clean-up nodes start; the others are
 // settled as cancelled.
@@ -367,13 +375,26 @@ func (c *core) startQueued() {
 	for len(c.freeQ) > 0 { // startable may queue more
 		i := c.freeQ[len(c.freeQ)-1]
 		c.freeQ = c.freeQ[:len(c.freeQ)-1]
-		if !c.nodes[i].done && c.startable(i) {
+		switch st := &c.nodes[i]; {
+		case st.done:
+		case st.backoff == slotWanted:
+			if c.resumes(i) {
+				c.starts = append(c.starts, c.resume(i, false))
+			}
+		case c.startable(i):
 			c.starts = append(c.starts, c.begin(i, false))
 		}
 	}
 	for c.queue.Len() > 0 && c.slots < c.limit {
 		i := c.queue.pop()
-		if c.nodes[i].done || !c.startable(i) { // done: cancelled by fail_fast
+		st := &c.nodes[i]
+		if st.backoff == slotWanted && !st.done {
+			if c.resumes(i) {
+				c.starts = append(c.starts, c.resume(i, true))
+			}
+			continue
+		}
+		if st.done || !c.startable(i) { // done: cancelled by fail_fast
 			continue
 		}
 		c.slots++

@@ -28,8 +28,9 @@ type instance struct {
 	id     string // parent[key]
 	parent int32  // the foreach node's index in the plan
 	index  int32
-	// admitted is set while the instance is queued or running: it counts
-	// against the node's max_parallel.
+	// admitted is set while the instance is queued or running (not while
+	// it waits out a retry's back-off): it counts against the node's
+	// max_parallel.
 	admitted bool
 }
 
@@ -38,8 +39,9 @@ type fanState struct {
 	first, count int // the instances are core.nodes[first : first+count]
 	left         int // instances not ended yet
 	admitted     int // instances queued or running
-	// waiting holds instances held back by max_parallel, in item order;
-	// next is the first not yet admitted.
+	// waiting holds instances held back by max_parallel, in item order
+	// then in the order their back-offs ended (see backoff.go); next is
+	// the first not yet admitted.
 	waiting []int
 	next    int
 	isMap   bool
@@ -271,6 +273,19 @@ func (c *core) instanceDone(k int, work []int) []int {
 		fan.failed = in.id
 		c.failFast(p)
 	}
+	c.admitWaiting(p)
+	if fan.left--; fan.left == 0 {
+		c.fanIn(p)
+		return c.release(p, work)
+	}
+	return work
+}
+
+// admitWaiting admits the instances of node p held back by its
+// max_parallel while it has room.
+func (c *core) admitWaiting(p int) {
+	pn := &c.plan.nodes[p]
+	fan := c.nodes[p].fan
 	for fan.next < len(fan.waiting) && (pn.MaxParallel == 0 || fan.admitted < pn.MaxParallel) {
 		w := fan.waiting[fan.next]
 		fan.next++
@@ -278,11 +293,6 @@ func (c *core) instanceDone(k int, work []int) []int {
 			c.admit(w)
 		}
 	}
-	if fan.left--; fan.left == 0 {
-		c.fanIn(p)
-		return c.release(p, work)
-	}
-	return work
 }
 
 // failFast cancels the instances of node p that have not started, once

@@ -19,17 +19,23 @@ const Tolerated = "continue_on_error lets the run go on"
 func (c *core) finish(res nodeResult) {
 	i := res.i
 	pn := c.pn(i)
-	if !pn.info.Waits {
+	st := &c.nodes[i]
+	if !pn.info.Waits && st.backoff == attempting { // holdsSlot, pn at hand
 		c.slots--
 	}
-	st := &c.nodes[i]
+	// A node that ends between two attempts was cancelled while it waited
+	// to retry, whoever drives it (its driver ends it only then).
+	retryWait := res.retryWait || st.backoff != attempting
+	st.backoff = attempting
 	status, reason, message, outputs := StatusSuccess, "", res.message, res.outputs
 	if res.err != nil {
 		status = StatusError
 		switch {
-		case c.cause != nil && (!st.cleanup || c.hurried) && !errors.Is(res.err, ErrTimeout):
+		// A time-out of the attempt itself is a failure, not the cancel's
+		// doing; a node that waited to retry after one was cancelled.
+		case c.cause != nil && (!st.cleanup || c.hurried) && (retryWait || !errors.Is(res.err, ErrTimeout)):
 			status, reason = StatusCancelled, "cancelled while running: "+c.cause.Error()
-			if res.retryWait {
+			if retryWait {
 				reason = fmt.Sprintf("cancelled while waiting to retry (attempt %d failed): %v", res.attempts, c.cause)
 			}
 		case pn.continueOnError:

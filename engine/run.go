@@ -29,6 +29,10 @@ type run struct {
 	sched sync.Mutex
 	// wake tells the coordinator that no node is in flight any more.
 	wake chan struct{}
+	// resumed holds, for each node whose back-off is over and that waits
+	// for a slot, the channel launch tells it on that it has one. Guarded
+	// by sched; nil until a node retries.
+	resumed map[int]chan struct{}
 }
 
 func (e *Engine) newRun(plan *Plan, opts Options) (*run, error) {
@@ -152,12 +156,20 @@ func (r *run) noteCancel(ctx context.Context) {
 	}
 }
 
-// launch starts the jobs the core began, each on a goroutine of its own.
-// With keep, the first job that holds a slot is not started but returned
-// for the caller's goroutine to run (ok is false when there is none).
-// Called with sched held.
+// launch starts the jobs the core began, each on a goroutine of its own,
+// and hands nodes whose back-off is over their slot (their goroutine
+// waits for it). With keep, the first job that holds a slot is not
+// started but returned for the caller's goroutine to run (ok is false
+// when there is none). Called with sched held.
 func (r *run) launch(ctx, cleanup context.Context, keep bool) (next job, ok bool) {
 	for _, j := range r.takeStarts() {
+		if j.resume {
+			if slot := r.resumed[j.i]; slot != nil {
+				slot <- struct{}{} // buffered, told once: never blocks
+				delete(r.resumed, j.i)
+			}
+			continue
+		}
 		if keep && !ok && j.slot {
 			next, ok = j, true
 			continue
@@ -192,7 +204,8 @@ func (r *run) work(ctx, cleanup context.Context, j job) {
 }
 
 // runNode runs one node: its attempts, through the run's executor, and
-// the back-off between them.
+// the back-off between them, during which it holds no slot (see
+// backoff.go).
 func (r *run) runNode(ctx, cleanup context.Context, j job) (res nodeResult) {
 	pn := &r.plan.nodes[j.p]
 	res = nodeResult{i: j.i, with: j.with, started: j.started}
@@ -202,31 +215,69 @@ func (r *run) runNode(ctx, cleanup context.Context, j job) (res nodeResult) {
 		task.cacheKey = new(string)
 		defer func() { res.cacheKey = *task.cacheKey }()
 	}
+	// Attempts run on the run's context; a clean-up node's on the
+	// clean-up context (a hurried run ends it), as the run's has ended.
+	actx := ctx
 	if j.cleanup {
-		// The run's context has ended: a clean-up node runs on the
-		// clean-up context (a hurried run ends it).
-		ctx = cleanup
+		actx = cleanup
 	}
 	for attempt := 1; ; attempt++ {
 		res.attempts = attempt
 		task.Attempt = attempt
-		res.out, res.err = r.exec.Execute(ctx, task)
+		res.out, res.err = r.exec.Execute(actx, task)
 		if res.err == nil {
 			return
 		}
-		if ctx.Err() != nil || attempt > pn.Retry.Limit || !retryable(res.err) {
+		if actx.Err() != nil || attempt > pn.Retry.Limit || !retryable(res.err) {
 			res.err = &NodeError{Node: j.id, Attempt: attempt, Err: res.err}
 			return
 		}
 		delay := pn.Retry.Delay(attempt)
 		r.nodeLogger(j.id).Warn("attempt failed, retrying", "attempt", attempt, "of", pn.Retry.Limit+1, "retry_in_ms", delay.Milliseconds(), "err", res.err)
-		t := time.NewTimer(delay)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
+		if !r.backOff(ctx, cleanup, actx, j.i, delay) {
 			res.err, res.retryWait = &NodeError{Node: j.id, Attempt: attempt, Err: res.err}, true
 			return
 		}
+	}
+}
+
+// backOff waits out node i's back-off of delay, holding no slot, then
+// waits for a slot again. It reports false when actx ended first: the
+// node is cancelled while waiting to retry.
+func (r *run) backOff(ctx, cleanup, actx context.Context, i int, delay time.Duration) bool {
+	r.sched.Lock()
+	r.noteCancel(ctx)
+	r.backoff(i)
+	r.launch(ctx, cleanup, false)
+	r.sched.Unlock()
+
+	t := time.NewTimer(delay)
+	select {
+	case <-t.C:
+	case <-actx.Done():
+		t.Stop()
+		return false
+	}
+
+	slot := make(chan struct{}, 1)
+	r.sched.Lock()
+	r.noteCancel(ctx)
+	if r.resumed == nil {
+		r.resumed = make(map[int]chan struct{})
+	}
+	r.resumed[i] = slot
+	r.retry(i)
+	r.launch(ctx, cleanup, false) // may hand it its slot at once
+	r.sched.Unlock()
+	select {
+	case <-slot:
+		// With a slot, but the run may have ended meanwhile: the attempt
+		// would only fail as cancelled.
+		return actx.Err() == nil
+	case <-actx.Done():
+		r.sched.Lock()
+		delete(r.resumed, i) // the core gives it no slot now
+		r.sched.Unlock()
+		return false
 	}
 }

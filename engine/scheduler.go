@@ -37,6 +37,10 @@ type Start struct {
 	Cleanup bool
 	// Retry is the node's retry policy.
 	Retry schema.Retry
+	// Resume is set for a node that started before, whose back-off is
+	// over (see Scheduler.Backoff): it has its slot again, and its driver
+	// runs its next attempt. Only Task.Run, Task.Node and Cleanup are set.
+	Resume bool
 }
 
 // Ended is how a started node ended, as its driver tells the scheduler.
@@ -87,11 +91,8 @@ func (s *Scheduler) Open() []Start {
 
 // End records how node ended and returns the nodes that start now.
 func (s *Scheduler) End(e Ended) []Start {
-	i, ok := s.c.plan.Graph.Index(e.Node)
+	i, ok := s.running(e.Node)
 	if !ok {
-		i, ok = s.c.instanceIndex(e.Node)
-	}
-	if !ok || s.c.nodes[i].rec.Status != StatusRunning || s.c.nodes[i].fan != nil {
 		return nil // not a node that runs: nothing changes
 	}
 	res := nodeResult{i: i, out: e.Output, err: e.Err, attempts: e.Attempts, started: e.Started,
@@ -104,6 +105,43 @@ func (s *Scheduler) End(e Ended) []Start {
 	s.c.prepare(&res)
 	s.c.ended(res)
 	return s.starts()
+}
+
+// Backoff tells the scheduler that node failed an attempt and waits out
+// its back-off before the next: it holds no slot meanwhile (nor a place
+// under its foreach node's max_parallel), and the nodes that start now
+// are returned. The node still runs: its driver ends it (End) when its
+// retries are over or the run is cancelled (it is recorded as cancelled
+// while waiting to retry), or calls Retry when the back-off is over.
+func (s *Scheduler) Backoff(node string) []Start {
+	if i, ok := s.running(node); ok {
+		s.c.backoff(i)
+	}
+	return s.starts()
+}
+
+// Retry tells the scheduler that node's back-off is over: it waits for a
+// slot as a ready node does. The returned starts, or those of a later
+// call, hand it back with Resume set when it has one. Once the run is
+// cancelled it gets none (unless it is a clean-up node): its driver ends
+// it.
+func (s *Scheduler) Retry(node string) []Start {
+	if i, ok := s.running(node); ok {
+		s.c.retry(i)
+	}
+	return s.starts()
+}
+
+// running finds a node (or instance) that runs.
+func (s *Scheduler) running(node string) (int, bool) {
+	i, ok := s.c.plan.Graph.Index(node)
+	if !ok {
+		i, ok = s.c.instanceIndex(node)
+	}
+	if !ok || s.c.nodes[i].rec.Status != StatusRunning || s.c.nodes[i].fan != nil {
+		return 0, false
+	}
+	return i, true
 }
 
 // Cancel cancels the run for cause (nil: interrupted) and returns the
@@ -137,6 +175,10 @@ func (s *Scheduler) starts() []Start {
 	}
 	out := make([]Start, len(jobs))
 	for k, j := range jobs {
+		if j.resume {
+			out[k] = Start{Task: Task{Run: s.c.rec.ID, Pipeline: s.c.plan.Pipeline.Name, Node: j.id}, Cleanup: j.cleanup, Resume: true}
+			continue
+		}
 		pn := &s.c.plan.nodes[j.p]
 		out[k] = Start{Task: s.c.task(j), Started: j.started, Waits: pn.info.Waits, Cleanup: j.cleanup, Retry: pn.Retry}
 		// The executor that runs the task checks the node's promise: it

@@ -33,9 +33,11 @@ nodes:
 `
 
 type schedStep struct {
-	// one of: open, ok NODE, fail NODE, cancel
+	// one of: open, ok NODE, fail NODE, cancelled NODE (it ended so),
+	// cancel, backoff NODE (it waits to retry), retry NODE (its back-off
+	// is over)
 	do    string
-	start []string // the nodes that start then, sorted
+	start []string // the nodes that start then, sorted; "NODE again" for one resumed after its back-off
 }
 
 func TestSchedulerTables(t *testing.T) {
@@ -172,6 +174,10 @@ func driveScheduler(t *testing.T, s *engine.Scheduler, clock func() time.Time, s
 			starts = s.Open()
 		case "cancel":
 			starts = s.Cancel(nil)
+		case "backoff":
+			starts = s.Backoff(node)
+		case "retry":
+			starts = s.Retry(node)
 		case "ok", "fail", "cancelled":
 			st := running[node]
 			e := engine.Ended{Node: node, Attempts: 1, Started: st.Started, Finished: clock()}
@@ -190,6 +196,13 @@ func driveScheduler(t *testing.T, s *engine.Scheduler, clock func() time.Time, s
 		}
 		var got []string
 		for _, st := range starts {
+			if st.Resume {
+				if _, ok := running[st.Task.Node]; !ok || st.Task.Run != "r1" {
+					t.Errorf("%s: resumed %+v, not a running node", step.do, st.Task)
+				}
+				got = append(got, st.Task.Node+" again")
+				continue
+			}
 			got = append(got, st.Task.Node)
 			running[st.Task.Node], all[st.Task.Node] = st, st
 			if st.Task.Attempt != 1 || st.Task.Run != "r1" {

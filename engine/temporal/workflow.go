@@ -38,6 +38,11 @@ const changeWaitTimeout = "wait-timeout"
 // started before replays as it ran.
 const changeTaskBound = "task-bound"
 
+// changeBackoffSlot marks the runs whose nodes give up their slot of the
+// run's max_parallel while they wait out a retry's back-off (they kept
+// it, and the others waited). Asked at a run's first back-off.
+const changeBackoffSlot = "backoff-slot"
+
 // Workflows holds the workflow of a pipe run, with the modules it compiles
 // pipelines against.
 type Workflows struct {
@@ -113,7 +118,7 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	// task.
 	r = &runLoop{sched: sched, sel: workflow.NewSelector(loop), nodesCtx: nodesCtx, cleanupCtx: cleanupCtx,
 		d:       &driver{queue: input.TaskQueue, heartbeat: heartbeat, dangerousWait: input.DangerousWait},
-		workers: map[string]string{}, retrying: map[string]retryNote{}}
+		workers: map[string]string{}, retrying: map[string]retryNote{}, resuming: map[string]*nodeRun{}}
 	if r.d.queue == "" {
 		r.d.queue = workflow.GetInfo(ctx).TaskQueueName
 	}
@@ -127,6 +132,7 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 		r.cancelled = true
 		stopNodes()
 		r.launch(sched.Cancel(cause))
+		r.endResuming()
 	}
 	// A run cancelled before a worker took it starts no node but its
 	// clean-up nodes, as a local run cancelled before it opened. Runs
@@ -268,6 +274,9 @@ type runLoop struct {
 	// one; retrying says why a running node runs again.
 	workers  map[string]string
 	retrying map[string]retryNote
+	// resuming holds the nodes whose back-off is over, waiting for a slot
+	// again (see decide): the scheduler hands each back (Start.Resume).
+	resuming map[string]*nodeRun
 }
 
 // driver says how attempts run as activities.
@@ -287,10 +296,22 @@ type nodeRun struct {
 	// lost counts attempts lost with their worker; note says the last.
 	lost int
 	note string
+	// failed is the error of the attempt before a back-off, which the
+	// node ends with if the run is cancelled before the next.
+	failed error
 }
 
 func (r *runLoop) launch(starts []engine.Start) {
 	for _, st := range starts {
+		if st.Resume {
+			// Its back-off over, the node has its slot again.
+			if n := r.resuming[st.Task.Node]; n != nil {
+				delete(r.resuming, st.Task.Node)
+				n.attempt++
+				r.attempt(n)
+			}
+			continue
+		}
 		ctx := r.nodesCtx
 		if st.Cleanup {
 			ctx = r.cleanupCtx
@@ -397,14 +418,43 @@ func (r *runLoop) decide(n *nodeRun, out *modules.Output, err error) {
 	default:
 		delay := n.st.Retry.Delay(n.attempt - n.lost)
 		r.retrying[n.st.Task.Node] = retryNote{attempts: n.attempt, text: fmt.Sprintf("attempt %d failed, retrying in %s", n.attempt, delay), err: err.Error()}
+		// Waiting, the node does no work: its slot goes to the nodes that
+		// wait for one, and it waits for one again after. A run started
+		// before kept it: replayed, it decides as it did.
+		free := workflow.GetVersion(n.ctx, changeBackoffSlot, workflow.DefaultVersion, 1) == 1
+		if free {
+			r.launch(r.sched.Backoff(n.st.Task.Node))
+		}
 		r.sel.AddFuture(workflow.NewTimer(n.ctx, delay), func(t workflow.Future) {
 			if t.Get(n.ctx, nil) != nil { // cancelled while backing off
 				r.end(n, nil, err)
 				return
 			}
+			if free {
+				n.failed = err
+				r.resuming[n.st.Task.Node] = n
+				r.launch(r.sched.Retry(n.st.Task.Node)) // resumes it now if a slot is free
+				return
+			}
 			n.attempt++
 			r.attempt(n)
 		})
+	}
+}
+
+// endResuming ends, once the run is cancelled, the nodes that wait for a
+// slot again after their back-off: the scheduler gives them none (but to
+// clean-up nodes, which run on), and they are recorded as cancelled while
+// waiting to retry. In the order of their ids: workflow code may not
+// follow a map's.
+func (r *runLoop) endResuming() {
+	for _, id := range slices.Sorted(maps.Keys(r.resuming)) {
+		n := r.resuming[id]
+		if n == nil || n.ctx.Err() == nil {
+			continue
+		}
+		delete(r.resuming, id)
+		r.end(n, nil, n.failed)
 	}
 }
 

@@ -216,6 +216,12 @@ func (c *compiler) checkSet(n *schema.Node, sub *schema.Pipeline) {
 	}
 	values, ok := set.Value.(map[string]any)
 	if !ok {
+		if s, isStr := set.Value.(string); isStr && strings.Contains(s, DangerKey) {
+			// A whole set: ${{ {...} }} known at run time, which cannot
+			// open the gate either.
+			c.warnf(set.Pos, "the run's --set "+DangerKey+"=true (or its environment variable) opens it for every pipeline of the run",
+				"node %s: set %s has no effect: the dangerous gate is the run's, which a parent cannot open for its sub-pipeline", n.ID, DangerKey)
+		}
 		return // not a map: reported as the input's type
 	}
 	for _, key := range set.Keys {
@@ -237,13 +243,61 @@ func (c *compiler) checkSet(n *schema.Node, sub *schema.Pipeline) {
 			continue
 		}
 		v := values[key.Text]
-		if s, isStr := v.(string); (isStr && strings.Contains(s, "${{")) || def == nil || v == nil {
-			continue // known at run time; the run checks its type
+		if s, isStr := v.(string); isStr && strings.Contains(s, "${{") {
+			// Known at run time, its type often now: ${{ config.V }}.
+			if what := c.wholeKind(s); what != "" && !takesKind(def, what) {
+				c.errorf(key.Pos, fmt.Sprintf("the default of %s in %s is %v", key.Text, filepath.Base(sub.Source.Name), def),
+					"node %s: set %s: want %s, and %s is %s", n.ID, key.Text, typeName(reflect.TypeOf(def)), strings.TrimSpace(s), what)
+			}
+			continue // the run checks its value
+		}
+		if def == nil || v == nil {
+			continue
 		}
 		if _, err := setValue(def, v); err != nil {
 			c.errorf(key.Pos, fmt.Sprintf("the default of %s in %s is %v", key.Text, filepath.Base(sub.Source.Name), def), "node %s: set %s: %v", n.ID, key.Text, err)
 		}
 	}
+}
+
+// wholeKind is the type of a value that is exactly one ${{ }}, in words
+// ("a string"), when compiling it tells: "" when it does not (a node's
+// output, any) or the text is more than one expression.
+func (c *compiler) wholeKind(text string) string {
+	literals, exprs, err := splitTemplate(text)
+	if err != nil || len(exprs) != 1 || strings.TrimSpace(literals[0]) != "" || strings.TrimSpace(literals[1]) != "" {
+		return ""
+	}
+	comp, errs := c.env.compile(exprs[0].src, false)
+	if len(errs) > 0 || comp == nil || comp.prog.Node() == nil {
+		return "" // reported where the input's templates are compiled
+	}
+	switch comp.prog.Node().Type().Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a bool"
+	case reflect.Int, reflect.Int64:
+		return "a whole number"
+	case reflect.Float64:
+		return "a number"
+	}
+	return ""
+}
+
+// takesKind reports whether a config key whose default is def takes a
+// value of kind what (wholeKind's words): a number takes a whole number,
+// and a whole number a number (whole at run time, or the run says so).
+func takesKind(def any, what string) bool {
+	switch def.(type) {
+	case string:
+		return what == "a string"
+	case bool:
+		return what == "a bool"
+	case int, float64:
+		return what == "a whole number" || what == "a number"
+	}
+	return true
 }
 
 // configDefault returns the default of p's config key, which may be the

@@ -89,6 +89,9 @@ type core struct {
 	// cause is why the run was cancelled; nil while it goes on. Once set,
 	// only clean-up nodes start.
 	cause error
+	// values counts the bytes of JSON of the outputs the run holds, an
+	// instance's twice (see charge): bounded by MaxRunValueBytes.
+	values int64
 	// hurried is set once the run is hurried (a second Ctrl-C): clean-up
 	// nodes no longer start, and running ones are abandoned like the
 	// others.
@@ -164,6 +167,7 @@ type nodeResult struct {
 	outputs             map[string]any
 	recOutputs, recWith map[string]any
 	recResume           *ResumeInfo
+	size                int64  // of outputs (with a sub-pipeline's records) as JSON
 	cacheKey            string // the node cache's key of what it ran with
 	out                 *modules.Output
 	err                 error

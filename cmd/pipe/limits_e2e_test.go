@@ -91,3 +91,61 @@ nodes:
 
 // tail is the end of a long text, for failure messages.
 func tail(s string) string { return s[max(0, len(s)-2000):] }
+
+// TestFanOutOverTheRunsLimit is a foreach whose instances each give 4 MB,
+// under the limit for one node, 40 times: the run's outputs would pass
+// engine.MaxRunValueBytes. The instances past it fail with a message that
+// says what to do, the run goes on to its clean-up node and writes its
+// record, and pipe's memory stays bounded (before the limit, 100 such
+// instances took 3.3 GB and wrote an 800 MB record; 300 ran it out of
+// memory, with no record).
+func TestFanOutOverTheRunsLimit(t *testing.T) {
+	dir := t.TempDir()
+	runs := filepath.Join(dir, "runs")
+	file := filepath.Join(dir, "fan.yaml")
+	os.WriteFile(file, []byte(`name: fan
+nodes:
+  fan:
+    module: echo
+    foreach: ${{ 1..40 }}
+    with: {v: "${{ repeat('x', 4000000) }}"}
+  after:
+    module: echo
+    needs: fan
+    when: always()
+    with: {ok: "${{ len(filter(nodes.fan.items, .status == 'success')) }}"}
+`), 0o644)
+	cmd := exec.Command(pipeBin, "run", file, "--runs-dir", runs)
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("exit %v, want 1 (a node failed)\n%s", err, tail(stderr.String()))
+	}
+	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // KiB on Linux
+	t.Logf("pipe's peak resident size: %d MB", rss>>20)
+	if rss > 1<<30 {
+		t.Errorf("pipe's peak resident size was %d MB: the run's outputs are bounded at %d MiB", rss>>20, engine.MaxRunValueBytes>>20)
+	}
+	out := stdout.String()
+	// Each instance's 4 MB count twice (the fan-in lists them again):
+	// 33 fit under 256 MiB.
+	for _, want := range []string{
+		"(34 success, 7 error)", // 33 instances, and after
+		"would bring the outputs of the run to 272.0 MB, over its 256 MiB limit for values: write large data to a file and output its path",
+		"\nafter ", // the clean-up node ran
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the summary lacks %q:\n%s", want, tail(out))
+		}
+	}
+	records, _ := filepath.Glob(filepath.Join(runs, "*.json"))
+	if len(records) != 1 {
+		t.Fatalf("records %v, want one", records)
+	}
+	info, err := os.Stat(records[0])
+	if err != nil || info.Size() > engine.MaxRunValueBytes+1<<20 {
+		t.Errorf("the record: %v, %d MB; want it under the run's limit", err, info.Size()>>20)
+	}
+}

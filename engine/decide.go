@@ -149,22 +149,31 @@ func (c *core) gate(i int) (Status, string, bool) {
 // success, and resolves its inputs. An instance's `when` that reads no
 // item was decided once, for its foreach node.
 func (c *core) evaluate(i int, success bool) (Status, string, map[string]any) {
-	pn := c.pn(i)
 	env := c.env(i, success)
-	if pn.when != nil && (i < len(c.plan.nodes) || pn.when.itemOff >= 0) {
-		ok, err := runWhen(pn.when, env)
-		if err != nil {
-			return StatusError, c.exprFailed(whenPlace(pn.Node), "when: "+pn.When, pn.When, err).Error(), nil
-		}
-		if !ok {
-			return StatusSkipped, "when is false: " + pn.When, nil
-		}
+	if status, reason := c.evaluateWhen(i, env); status != "" {
+		return status, reason, nil
 	}
 	with, err := c.inputs(i, env)
 	if err != nil {
 		return StatusError, err.Error(), nil
 	}
 	return "", "", with
+}
+
+// evaluateWhen applies `when` to node or instance i in env: a final
+// status with its reason for a node that will not run, else "".
+func (c *core) evaluateWhen(i int, env any) (Status, string) {
+	pn := c.pn(i)
+	if pn.when != nil && (i < len(c.plan.nodes) || pn.when.itemOff >= 0) {
+		ok, err := runWhen(pn.when, env)
+		if err != nil {
+			return StatusError, c.exprFailed(whenPlace(pn.Node), "when: "+pn.When, pn.When, err).Error()
+		}
+		if !ok {
+			return StatusSkipped, "when is false: " + pn.When
+		}
+	}
+	return "", ""
 }
 
 // needsSucceeded reports whether every need of node i succeeded (an error

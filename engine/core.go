@@ -371,13 +371,13 @@ func (c *core) startQueued() {
 	for len(c.freeQ) > 0 { // startable may queue more
 		i := c.freeQ[len(c.freeQ)-1]
 		c.freeQ = c.freeQ[:len(c.freeQ)-1]
-		if !c.nodes[i].done && c.startable(i) && c.instanceInputs(i) {
+		if !c.nodes[i].done && c.startable(i) && c.startInputs(i) {
 			c.starts = append(c.starts, c.begin(i, false))
 		}
 	}
 	for c.queue.Len() > 0 && c.slots < c.limit {
 		i := c.queue.pop()
-		if c.nodes[i].done || !c.startable(i) || !c.instanceInputs(i) { // done: cancelled by fail_fast
+		if c.nodes[i].done || !c.startable(i) || !c.startInputs(i) { // done: cancelled by fail_fast
 			continue
 		}
 		c.slots++

@@ -54,15 +54,17 @@ func logFile(dir, id string) string {
 
 // MaxRunValueBytes bounds the outputs a run holds, all its nodes' together,
 // as JSON: modules.MaxValueBytes bounds one node's, but a foreach of many
-// instances multiplies it (100 instances of 4 MB held 2.7 GB and wrote an
-// 800 MB record; 300 ran pipe out of memory before it wrote any). Every
-// node's outputs stay in memory until the run ends, for the nodes below and
-// for the record, which holds them all and which pipe show, pipe runs and
-// --resume read back whole. 256 MiB is 64 nodes at the per-node limit, far
-// past what runs of values use (a 100,000-node run of echo nodes holds a
-// few MB), and keeps pipe's peak near 1 GB at the bound (the values, and
-// the record as it is encoded and written), which a small CI runner has.
-// Past it, the node whose outputs would cross it fails (RunValuesError).
+// instances multiplies it (100 instances of 4 MB peaked at 3.3 GB and
+// wrote an 800 MB record; 300 ran pipe out of memory before it wrote
+// any). Every node's outputs stay in memory until the run ends, for the
+// nodes below and for the record, which holds them all and which pipe
+// show, pipe runs and --resume read back whole. 256 MiB is 64 nodes at the
+// per-node limit, far past what runs of values use (100,000 nodes of 50 bytes
+// each hold 5 MB), and keeps pipe's peak under 1 GB at the
+// bound (the values, and the record as it is encoded and written: 0.7-0.8
+// GB measured for 100 to 2,000 instances of 4 MB), which a small CI runner
+// has. Past it, the node whose outputs would cross it fails
+// (RunValuesError).
 const MaxRunValueBytes = 256 << 20
 
 // charge counts size bytes of node or instance i's outputs against the
@@ -116,7 +118,8 @@ func jsonSize(v any) int64 {
 	case int64:
 		return intSize(x)
 	case float64:
-		return int64(len(appendFloat(make([]byte, 0, 32), x)))
+		var b [32]byte
+		return int64(len(appendFloat(b[:0], x)))
 	case []any:
 		n := int64(2)
 		if len(x) > 1 {

@@ -89,6 +89,9 @@ type core struct {
 	// cause is why the run was cancelled; nil while it goes on. Once set,
 	// only clean-up nodes start.
 	cause error
+	// values counts the bytes of JSON of the outputs the run holds, an
+	// instance's twice (see charge): bounded by MaxRunValueBytes.
+	values int64
 	// hurried is set once the run is hurried (a second Ctrl-C): clean-up
 	// nodes no longer start, and running ones are abandoned like the
 	// others.
@@ -171,6 +174,7 @@ type nodeResult struct {
 	outputs             map[string]any
 	recOutputs, recWith map[string]any
 	recResume           *ResumeInfo
+	size                int64  // of outputs (with a sub-pipeline's records) as JSON
 	cacheKey            string // the node cache's key of what it ran with
 	out                 *modules.Output
 	err                 error
@@ -381,7 +385,7 @@ func (c *core) startQueued() {
 			if c.resumes(i) {
 				c.starts = append(c.starts, c.resume(i, false))
 			}
-		case c.startable(i):
+		case c.startable(i) && c.startInputs(i):
 			c.starts = append(c.starts, c.begin(i, false))
 		}
 	}
@@ -394,7 +398,9 @@ func (c *core) startQueued() {
 			}
 			continue
 		}
-		if st.done || !c.startable(i) { // done: cancelled by fail_fast
+		// done: cancelled by fail_fast; inputs that cannot be resolved
+		// settle it (startInputs)
+		if st.done || !c.startable(i) || !c.startInputs(i) {
 			continue
 		}
 		c.slots++

@@ -157,6 +157,10 @@ type Options struct {
 	// Hurry, once closed, cuts the grace of a cancelled run to HurryGrace:
 	// nodes still running then are abandoned (a second Ctrl-C).
 	Hurry <-chan struct{}
+
+	// valueLimit, when set, replaces MaxRunValueBytes: tests use a small
+	// one rather than allocate hundreds of megabytes.
+	valueLimit int64
 }
 
 // EventKind says what happened to a node.

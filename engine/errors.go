@@ -3,6 +3,8 @@ package engine
 import (
 	"errors"
 	"fmt"
+
+	"github.com/pipe-run/pipe/modules"
 )
 
 var (
@@ -21,6 +23,9 @@ var (
 	// ErrJournal fails a run whose journal cannot be written before its
 	// first node: a run that could not be recorded does not start.
 	ErrJournal = errors.New("cannot write the run's journal")
+	// ErrRunValues fails a node whose outputs would take the run's over
+	// its limit for values (MaxRunValueBytes): see RunValuesError.
+	ErrRunValues = errors.New("over the run's limit for values")
 )
 
 // ConfigError is a config override that does not fit the key's type.
@@ -48,3 +53,31 @@ func (e *NodeError) Error() string {
 }
 
 func (e *NodeError) Unwrap() error { return e.Err }
+
+// RunValuesError fails a node whose outputs, Size bytes of JSON, would take
+// what the run holds to Total, over Limit (MaxRunValueBytes). Twice is set
+// for an instance of a foreach node, whose outputs count twice: its node's
+// fan-in lists them again, in memory for the nodes below and in the record.
+type RunValuesError struct {
+	Size, Total, Limit int64
+	Twice              bool
+}
+
+func (e *RunValuesError) Error() string {
+	twice := ""
+	if e.Twice {
+		twice = " (twice: its node's fan-in lists them again)"
+	}
+	return fmt.Sprintf("outputs of %s%s would bring the outputs of the run to %s, over its %s limit for values: write large data to a file and output its path",
+		modules.Size(e.Size), twice, modules.Size(e.Total), limitText(e.Limit))
+}
+
+func (e *RunValuesError) Unwrap() error { return ErrRunValues }
+
+// limitText writes a limit in bytes as the README names it: "256 MiB".
+func limitText(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return modules.Size(n)
+}

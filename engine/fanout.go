@@ -58,9 +58,10 @@ type fanState struct {
 	items []ItemView
 	// byID finds an instance by id, for Scheduler.End; made on first use.
 	byID map[string]int
-	// env points to the node's expression environment while its
-	// instances are decided (all at once, as it fans out): each in turn
-	// sets its item there (see itemEnv).
+	// env points to the node's expression environment until it fans in:
+	// its instances are decided at once as it fans out, and their inputs
+	// resolved as each starts, each in turn setting its item there (see
+	// itemEnv).
 	env reflect.Value
 }
 
@@ -157,8 +158,8 @@ func (c *core) fanOut(i int, work []int) []int {
 	fan := &fanState{first: len(c.nodes), count: len(items), left: len(items), isMap: mapKeys != nil, mapKeys: mapKeys, values: items}
 	if env != nil {
 		// One environment for every instance, each setting its item in
-		// turn: they are evaluated one after another, below, and nothing
-		// keeps the environment after that.
+		// turn: they are evaluated one at a time (below, and as each
+		// starts), and nothing keeps the environment once they are.
 		fan.env = reflect.ValueOf(env) // a pointer (see env)
 	}
 	recs := make([]NodeRecord, len(items))
@@ -189,6 +190,9 @@ func (c *core) fanOut(i int, work []int) []int {
 	keepAll := c.opts.Keep != nil && c.needsKept(i)
 	for k := fan.first; k < fan.first+fan.count; k++ {
 		switch {
+		case c.nodes[k].done:
+			// Cancelled by fail_fast: an instance before it failed its
+			// `when`, and the node may have fanned in already.
 		case c.cause != nil && !c.cleansUp(k):
 			c.settle(k, StatusCancelled, notStarted(c.cause), "")
 			work = c.release(k, work)
@@ -196,16 +200,15 @@ func (c *core) fanOut(i int, work []int) []int {
 			c.keep(k)
 			work = c.release(k, work)
 		default:
-			if status, reason, with := c.evaluate(k, success); status != "" {
+			// Its inputs are resolved as it starts (startInputs).
+			if status, reason := c.evaluateWhen(k, c.env(k, success)); status != "" {
 				c.settle(k, status, reason, "")
 				work = c.release(k, work)
 			} else {
-				c.nodes[k].with = with
 				c.admit(k)
 			}
 		}
 	}
-	fan.env = reflect.Value{}
 	return work
 }
 
@@ -411,7 +414,7 @@ func (c *core) fanIn(p int) {
 	rec.StartedAt, rec.FinishedAt = started, finished
 	rec.DurationMS = finished.Sub(started).Milliseconds()
 	c.mu.Unlock()
-	st.outputs, fan.items, fan.waiting, fan.values = outputs, items, nil, nil
+	st.outputs, fan.items, fan.waiting, fan.values, fan.env = outputs, items, nil, nil, reflect.Value{}
 	st.passed = status == StatusSuccess || (status == StatusError && pn.ContinueOnError)
 	st.kept = kept
 	c.logResult(p)

@@ -165,6 +165,60 @@ nodes:
 			outputs: map[string]map[string]any{"report": {"status": "error", "n": 3}},
 		},
 		{
+			name: "an instance's inputs are resolved as it starts: one that cannot be fails alone",
+			src: `
+nodes:
+  f:
+    module: echo
+    foreach: [a, b, c]
+    max_parallel: 1
+    with: {v: "${{ item == 'b' ? repeat(item, 5000000) : item }}"}
+  after: {module: echo, needs: f, when: always(), with: {v: "${{ nodes.f.outputs.v }}"}}
+`,
+			status: engine.StatusError,
+			nodes: map[string]want{
+				"f":     {engine.StatusError, "1 of 3 instances failed: f[b]"},
+				"f[b]":  {engine.StatusError, "over the 4 MiB limit for values"},
+				"f[c]":  {engine.StatusSuccess, ""},
+				"after": {engine.StatusSuccess, ""},
+			},
+			outputs: map[string]map[string]any{"after": {"v": []any{"a", nil, "c"}}},
+		},
+		{
+			name: "an instance whose inputs cannot be resolved as it starts fails fast",
+			src: `
+nodes:
+  f:
+    module: echo
+    foreach: [a, b, c]
+    max_parallel: 1
+    fail_fast: true
+    with: {v: "${{ item == 'b' ? repeat(item, 5000000) : item }}"}
+`,
+			status: engine.StatusError,
+			nodes: map[string]want{
+				"f[a]": {engine.StatusSuccess, ""},
+				"f[b]": {engine.StatusError, "over the 4 MiB limit for values"},
+				"f[c]": {engine.StatusCancelled, "not started: fail_fast, f[b] failed"},
+			},
+		},
+		{
+			name: "an instance whose when fails as the node fans out fails fast",
+			src: `
+nodes:
+  f:
+    module: echo
+    foreach: [a, b, c]
+    fail_fast: true
+    when: "item == 'b' ? int('x') > 0 : true"
+`,
+			status: engine.StatusError,
+			nodes: map[string]want{
+				"f[b]": {engine.StatusError, "when"},
+				"f[c]": {engine.StatusCancelled, "not started: fail_fast, f[b] failed"},
+			},
+		},
+		{
 			name: "a foreach over a node's outputs fails at run time when they are not a list",
 			src: `
 nodes:

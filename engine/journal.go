@@ -135,8 +135,15 @@ func (j *journal) full() <-chan struct{} {
 // it dropped. Callers hold wmu.
 func (j *journal) encode(e *journalEntry) {
 	n := len(j.buf)
-	b, err := appendJournalLine(j.buf, j.runID, e.id, e.rec, false)
-	if err == nil && len(b)-n > maxJournalLine {
+	rec, cut := e.rec, false
+	if outputsOver(rec.Outputs, maxJournalLine) {
+		// Cut without encoding the outputs first: a fan-in of 100
+		// instances of 4 MB made a line of 400 MB, and the buffer kept
+		// that size for the rest of the run.
+		rec, cut = cutForJournal(rec), true
+	}
+	b, err := appendJournalLine(j.buf, j.runID, e.id, rec, cut)
+	if err == nil && !cut && len(b)-n > maxJournalLine {
 		b, err = appendJournalLine(b[:n], j.runID, e.id, cutForJournal(e.rec), true)
 	}
 	if err != nil || len(b) > maxJournalBuffer {
@@ -145,6 +152,12 @@ func (j *journal) encode(e *journalEntry) {
 		return
 	}
 	j.buf = append(b, '\n')
+}
+
+// outputsOver reports whether outputs are over limit bytes of JSON: at
+// once for most, by a bound; counted only for those that may be.
+func outputsOver(outputs map[string]any, limit int) bool {
+	return len(outputs) > 0 && sizeBound(outputs, limit) > limit && valuesSize(outputs) > int64(limit)
 }
 
 // cutForJournal is a copy of n for a journal line: without its outputs

@@ -113,4 +113,9 @@ func TestRecoverAnEndedRunMissingNodes(t *testing.T) {
 	if !strings.Contains(r.Reason, "ended the run but did not write its record") || !strings.Contains(r.Reason, "1 node(s) whose end is not in it") {
 		t.Errorf("reason %q", r.Reason)
 	}
+	// The journal cannot tell a full disk from a pipe that died (killed,
+	// out of memory) before it wrote the record: the reason guesses neither.
+	if strings.Contains(r.Reason, "a full disk?") || !strings.Contains(r.Reason, "killed or out of memory before it could, or the disk refused it") {
+		t.Errorf("reason %q: want it to name every cause, not guess one", r.Reason)
+	}
 }

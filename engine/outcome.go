@@ -27,6 +27,7 @@ func (c *core) finish(res nodeResult) {
 	// to retry, whoever drives it (its driver ends it only then).
 	retryWait := res.retryWait || st.backoff != attempting
 	st.backoff = attempting
+	c.chargeOutputs(&res)
 	status, reason, message, outputs := StatusSuccess, "", res.message, res.outputs
 	if res.err != nil {
 		status = StatusError
@@ -103,12 +104,40 @@ func (c *core) prepare(res *nodeResult) {
 			res.outputs = me.Values
 		}
 	}
+	res.size = valuesSize(res.outputs)           // the sub-pipeline's records too: the record holds them
 	if c.pn(res.i).info.Name == PipelineModule { // no other module can forge records
 		res.outputs, res.children = takeChildren(res.outputs)
 	}
 	res.message = modules.ClipMessage(c.redact.String(res.message))
 	res.recOutputs, res.recResume = c.recordOutputs(res.outputs)
 	res.recWith = cutDeepMap(recordedInputs(c.redact.Map(jsonSafe(res.with))))
+}
+
+// chargeOutputs counts a node's outputs against the run's limit for
+// values. Outputs that would cross it are dropped, and the node fails (a
+// failed node keeps its own message, which says why after it): another
+// attempt would give the same, so none is made.
+func (c *core) chargeOutputs(res *nodeResult) {
+	err := c.charge(res.i, res.size, false)
+	if err == nil {
+		return
+	}
+	c.log.Debug("outputs over the run's limit for values", "node", c.nodeID(res.i), "err", err)
+	res.outputs, res.recOutputs, res.recResume = nil, nil, nil
+	for _, child := range res.children {
+		if child != nil {
+			child.Outputs = nil
+		}
+	}
+	if res.err != nil {
+		res.message = modules.ClipMessage(res.message + "; its outputs were dropped: " + err.Error())
+		return
+	}
+	res.err, res.message = err, err.Error()
+	if res.attempts > 1 {
+		// Its last attempt succeeded: "failed after N attempts" would mislead.
+		res.reason = fmt.Sprintf("failed on attempt %d: outputs over the run's limit for values", res.attempts)
+	}
 }
 
 // settle gives a node that will not run its final state.
@@ -313,6 +342,7 @@ func (c *core) keep(i int) {
 	c.addChildren(i, c.maskedRecords(k.Children))
 	c.mu.Unlock()
 	st.outputs, st.passed, st.kept = k.Outputs, true, true
+	c.charge(i, valuesSize(k.Outputs), true) // held all the same: counted for the nodes that run
 	c.logResult(i)
 	c.emit(NodeFinished, i)
 }

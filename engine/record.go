@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -191,37 +192,43 @@ func NewRunID() string {
 
 // WriteRecord writes rec to dir/<id>.json atomically: a reader sees the old
 // file or the whole new one, never half of it. It returns the file's path.
+// The record is written as it is encoded (EncodeRecordTo), a part at a
+// time: its outputs may be hundreds of megabytes (MaxRunValueBytes).
 func WriteRecord(dir string, rec *Record) (string, error) {
-	path, _, err := WriteRecordData(dir, rec)
-	return path, err
-}
-
-// WriteRecordData is WriteRecord that also returns the bytes written (the
-// record as EncodeRecord encodes it), for a caller that prints the record
-// too: encoding a 100,000-node record again costs a third of a second.
-// The bytes come back even when the file could not be written.
-func WriteRecordData(dir string, rec *Record) (path string, data []byte, err error) {
 	if !validRunID(rec.ID) {
-		return "", nil, fmt.Errorf("writing run record: run id %q is not a file name", rec.ID)
+		return "", fmt.Errorf("writing run record: run id %q is not a file name", rec.ID)
 	}
-	path = filepath.Join(dir, rec.ID+".json")
-	data, err = EncodeRecord(rec)
-	if err != nil {
-		return "", nil, fmt.Errorf("writing run record %s: %w", path, err)
-	}
+	path := filepath.Join(dir, rec.ID+".json")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", data, fmt.Errorf("writing run record: %w", err)
+		return "", fmt.Errorf("writing run record: %w", err)
 	}
-	if err := writeFileAtomic(path, data, 0o600); err != nil {
-		return "", data, fmt.Errorf("writing run record %s: %w", path, err)
+	if err := writeFileAtomic(path, 0o600, func(w io.Writer) error { return EncodeRecordTo(w, rec) }); err != nil {
+		return "", fmt.Errorf("writing run record %s: %w", path, err)
 	}
-	return path, data, nil
+	return path, nil
 }
 
 // EncodeRecord returns rec as JSON with each node's record on a line of
 // its own, in the order of the node ids: a file that grep and diff can
 // read, without the cost of indenting a 100,000-node record.
 func EncodeRecord(rec *Record) ([]byte, error) {
+	return encodeRecord(nil, rec)
+}
+
+// EncodeRecordTo writes rec to w as EncodeRecord encodes it, without
+// holding it whole: nodes are written as they are encoded, recordFlush
+// bytes at a time, but for a record of many nodes, whose later parts are
+// encoded at once on other cores (encodeChunks) and held until their turn.
+func EncodeRecordTo(w io.Writer, rec *Record) error {
+	_, err := encodeRecord(w, rec)
+	return err
+}
+
+// recordFlush is how many bytes EncodeRecordTo gathers before it writes.
+const recordFlush = 256 << 10
+
+// encodeRecord returns rec encoded, or, with w, writes it there.
+func encodeRecord(w io.Writer, rec *Record) ([]byte, error) {
 	head, err := json.Marshal(struct {
 		*Record
 		Nodes struct{} `json:"nodes,omitzero"` // written below, a line each
@@ -235,22 +242,43 @@ func EncodeRecord(rec *Record) ([]byte, error) {
 	errs := make([]error, len(chunks))
 	var wg sync.WaitGroup
 	for c, ch := range chunks[1:] {
-		wg.Go(func() { parts[c+1], errs[c+1] = appendNodes(nil, ids, ch) })
+		wg.Go(func() { parts[c+1], errs[c+1] = appendNodes(nil, ids, ch, nil) })
 	}
-	b := make([]byte, 0, len(head)+len(ids)*recordBytesPerNode)
+	size := len(head) + len(ids)*recordBytesPerNode
+	var flush func([]byte) ([]byte, error)
+	if w != nil {
+		size = min(size, 2*recordFlush)
+		flush = func(b []byte) ([]byte, error) {
+			if len(b) < recordFlush {
+				return b, nil
+			}
+			_, err := w.Write(b)
+			return b[:0], err
+		}
+	}
+	b := make([]byte, 0, size)
 	b = append(b, head[:len(head)-1]...) // without its closing brace
 	b = append(b, `,"nodes":{`...)
-	b, errs[0] = appendNodes(b, ids, chunks[0])
+	b, errs[0] = appendNodes(b, ids, chunks[0], flush)
 	wg.Wait()
 	for _, err := range errs { // the first in the order of ids
 		if err != nil {
 			return nil, err
 		}
 	}
-	for _, part := range parts[1:] {
-		b = append(b, part...)
+	if w == nil {
+		for _, part := range parts[1:] {
+			b = append(b, part...)
+		}
+		return append(b, "\n}}\n"...), nil
 	}
-	return append(b, "\n}}\n"...), nil
+	for _, part := range append([][]byte{b}, parts[1:]...) {
+		if _, err := w.Write(part); err != nil {
+			return nil, err
+		}
+	}
+	_, err = io.WriteString(w, "\n}}\n")
+	return nil, err
 }
 
 // encodeChunk is a range of a record's sorted node ids, encoded apart.
@@ -319,12 +347,19 @@ func mergeByID(a, b []idNode) []idNode {
 }
 
 // appendNodes appends the nodes ids[ch.from:ch.to] to b, each after a
-// comma (but the record's first) and a new line.
-func appendNodes(b []byte, ids []idNode, ch encodeChunk) ([]byte, error) {
+// comma (but the record's first) and a new line; flush, when set, may
+// write b out before each node and return it emptied.
+func appendNodes(b []byte, ids []idNode, ch encodeChunk, flush func([]byte) ([]byte, error)) ([]byte, error) {
 	if b == nil {
 		b = make([]byte, 0, ch.size())
 	}
 	for k := ch.from; k < ch.to; k++ {
+		if flush != nil {
+			var err error
+			if b, err = flush(b); err != nil {
+				return nil, err
+			}
+		}
 		id, n := ids[k].id, ids[k].node
 		if k > 0 {
 			b = append(b, ',')

@@ -233,3 +233,53 @@ func TestReadRecordRefusesTrailingData(t *testing.T) {
 		t.Errorf("a record with data after it: %v, want an error", err)
 	}
 }
+
+// EncodeRecordTo writes the bytes EncodeRecord returns, a part at a time:
+// a record of 20 nodes of 100 kB outputs reaches w in writes of about
+// recordFlush, never whole; one of many nodes, encoded in chunks on other
+// cores, the same bytes too.
+func TestEncodeRecordToWritesInParts(t *testing.T) {
+	at := time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name     string
+		n        int
+		outBytes int
+	}{
+		{"empty", 0, 0},
+		{"big outputs", 20, 100 << 10},
+		{"many nodes", 3 * encodeChunkNodes, 10},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := Record{ID: "r", Pipeline: "p", Status: StatusSuccess, StartedAt: at, Nodes: map[string]*NodeRecord{}}
+			for i := range tt.n {
+				rec.Nodes[fmt.Sprintf("n%d", i)] = &NodeRecord{Module: "echo", Status: StatusSuccess, Attempts: 1, StartedAt: at,
+					Outputs: map[string]any{"x": strings.Repeat("y", tt.outBytes)}}
+			}
+			want, err := EncodeRecord(&rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var w partsWriter
+			if err := EncodeRecordTo(&w, &rec); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(w.b.Bytes(), want) {
+				t.Fatalf("EncodeRecordTo wrote %d bytes, EncodeRecord returned %d: they differ", w.b.Len(), len(want))
+			}
+			if tt.outBytes > 1000 && w.largest > recordFlush+2*tt.outBytes {
+				t.Errorf("a write of %d bytes of a %d-byte record: it was held whole", w.largest, len(want))
+			}
+		})
+	}
+}
+
+// partsWriter keeps what is written to it, and the largest write.
+type partsWriter struct {
+	b       bytes.Buffer
+	largest int
+}
+
+func (w *partsWriter) Write(p []byte) (int, error) {
+	w.largest = max(w.largest, len(p))
+	return w.b.Write(p)
+}

@@ -155,7 +155,10 @@ func (jr *journalRead) reason(lost int) string {
 		if head != nil {
 			who = fmt.Sprintf("pipe (pid %d on %s)", head.PID, head.Host)
 		}
-		fmt.Fprintf(&b, "%s ended the run but did not write its record (a full disk?); recovered from its journal", who)
+		// The journal cannot tell why: pipe died before the record was
+		// written (killed, out of memory), or it could not write it (the
+		// disk), which it said when it exited.
+		fmt.Fprintf(&b, "%s ended the run but did not write its record (killed or out of memory before it could, or the disk refused it); recovered from its journal", who)
 		if lost > 0 {
 			fmt.Fprintf(&b, ": %d node(s) whose end is not in it", lost)
 		}

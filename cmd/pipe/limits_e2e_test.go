@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -91,3 +92,85 @@ nodes:
 
 // tail is the end of a long text, for failure messages.
 func tail(s string) string { return s[max(0, len(s)-2000):] }
+
+// TestOverTheRunsLimit runs nodes that each give 4 MB, under the limit
+// for one node, 300 times: the run's outputs would pass
+// engine.MaxRunValueBytes. The nodes past it fail with a message that says
+// what to do, the run goes on to its clean-up node and writes its record,
+// and pipe's memory stays bounded: only the nodes running hold their 4 MB
+// input. Before the limit, 100 such instances took 3.3 GB and wrote an
+// 800 MB record, and 300 instances, or 300 nodes, ran pipe out of memory,
+// with no record; with the limit but every input resolved as its node was
+// readied (a foreach's all at once), 300 instances took 1.9 GB.
+func TestOverTheRunsLimit(t *testing.T) {
+	var roots strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&roots, "  n%d: {module: echo, with: {v: \"${{ repeat('x', 4000000) }}\"}}\n", i)
+	}
+	for _, tt := range []struct {
+		name, nodes string
+		summary     []string
+	}{
+		{
+			name: "a foreach",
+			nodes: `  fan:
+    module: echo
+    foreach: ${{ 1..300 }}
+    with: {v: "${{ repeat('x', 4000000) }}"}
+  after:
+    module: echo
+    needs: fan
+    when: always()
+    with: {ok: "${{ len(filter(nodes.fan.items, .status == 'success')) }}"}
+`,
+			// Each instance's 4 MB count twice (the fan-in lists them
+			// again): 33 fit under 256 MiB.
+			summary: []string{
+				"(34 success, 267 error)", // 33 instances, and after: the clean-up node ran
+				"outputs of 4.0 MB (twice: its node's fan-in lists them again) would bring the outputs of the run to 272.0 MB, over its 256 MiB limit for values: write large data to a file and output its path",
+			},
+		},
+		{
+			name:  "nodes",
+			nodes: roots.String() + "  after: {module: echo, needs: n0, when: always()}\n",
+			summary: []string{
+				"(68 success, 233 error)", // 67 nodes, and after: the clean-up node ran
+				"outputs of 4.0 MB would bring the outputs of the run to 272.0 MB, over its 256 MiB limit for values: write large data to a file and output its path",
+			},
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			runs := filepath.Join(dir, "runs")
+			file := filepath.Join(dir, "big.yaml")
+			os.WriteFile(file, []byte("name: big\nnodes:\n"+tt.nodes), 0o644)
+			cmd := exec.Command(pipeBin, "run", file, "--runs-dir", runs)
+			cmd.Env = append(os.Environ(), "NO_COLOR=1")
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+				t.Fatalf("exit %v, want 1 (a node failed)\n%s", err, tail(stderr.String()))
+			}
+			rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // KiB on Linux
+			t.Logf("pipe's peak resident size: %d MB", rss>>20)
+			if rss > 1<<30 {
+				t.Errorf("pipe's peak resident size was %d MB, want under 1 GB: the run's outputs are bounded at %d MiB, and a node holds its inputs only while it runs", rss>>20, engine.MaxRunValueBytes>>20)
+			}
+			out := stdout.String()
+			for _, want := range tt.summary {
+				if !strings.Contains(out, want) {
+					t.Errorf("the summary lacks %q:\n%s", want, tail(out))
+				}
+			}
+			records, _ := filepath.Glob(filepath.Join(runs, "*.json"))
+			if len(records) != 1 {
+				t.Fatalf("records %v, want one", records)
+			}
+			info, err := os.Stat(records[0])
+			if err != nil || info.Size() > engine.MaxRunValueBytes+1<<20 {
+				t.Errorf("the record: %v, %d MB; want it under the run's limit", err, info.Size()>>20)
+			}
+		})
+	}
+}

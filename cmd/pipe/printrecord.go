@@ -1,22 +1,24 @@
 package main
 
 import (
-	"encoding/json"
 	"io"
+	"os"
 
 	"github.com/pipe-run/pipe/engine"
 )
 
-// printRecord prints a run's record for --json: data, the bytes its record
-// file got (engine.WriteRecordData), when there are some; encoding a
-// 100,000-node record again, indented, cost more than writing it. Without
-// data (the record did not encode), it encodes rec itself.
-func printRecord(w io.Writer, rec *engine.Record, data []byte) error {
-	if data != nil {
-		_, err := w.Write(data)
-		return err
+// printRecord prints a run's record for --json: the file at path, which
+// holds it as engine.WriteRecord wrote it, when there is one; encoding a
+// 100,000-node record again cost more than writing it, and holding its
+// bytes to print them would hold a record of hundreds of megabytes whole.
+// Without a file (it could not be written), it encodes rec to w.
+func printRecord(w io.Writer, rec *engine.Record, path string) error {
+	if path != "" {
+		if f, err := os.Open(path); err == nil {
+			defer f.Close()
+			_, err := io.Copy(w, f)
+			return err
+		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(rec)
+	return engine.EncodeRecordTo(w, rec)
 }

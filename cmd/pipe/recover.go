@@ -29,8 +29,9 @@ func recoverRuns(e *env, dir string, all bool) {
 func logRecovered(e *env, r engine.Recovered) {
 	what := "recovered a run whose pipe died before writing its record"
 	if r.Record.Status != engine.StatusInterrupted {
-		// Its journal ends with the run's end: pipe finished it, and
-		// could not write the record (a full disk).
+		// Its journal ends with the run's end: pipe finished it, but
+		// died before it wrote the record (killed, out of memory) or
+		// could not write it (the disk).
 		what = "recovered the record of a run that ended but whose pipe could not write it"
 	}
 	if r.SaveErr != nil {

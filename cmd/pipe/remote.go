@@ -223,12 +223,12 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id string, ep temporal.
 		return fail(exitFailed, "%w", err)
 	}
 	rec.Remote = ep.String()
-	path, data, werr := engine.WriteRecordData(o.runsDir, rec)
+	path, werr := engine.WriteRecord(o.runsDir, rec)
 	if werr != nil {
 		e.logs.base.Error("could not write the run record", "err", werr)
 	}
 	if o.json {
-		if err := printRecord(e.stdout, rec, data); err != nil {
+		if err := printRecord(e.stdout, rec, path); err != nil {
 			return err
 		}
 	} else {

@@ -135,7 +135,7 @@ func (c *runCmd) Run(e *env) error {
 	if plan.Caches() {
 		pruneCache(e, opts.CacheDir, cacheMax)
 	}
-	path, data, werr := engine.WriteRecordData(c.RunsDir, rec)
+	path, werr := engine.WriteRecord(c.RunsDir, rec)
 	// Closing unlocks the journal: closed earlier, it would look orphaned
 	// to another pipe before the record is written.
 	journal.Close()
@@ -151,7 +151,7 @@ func (c *runCmd) Run(e *env) error {
 		engine.RemoveJournal(journalPath)
 	}
 	if c.JSON {
-		if err := printRecord(e.stdout, rec, data); err != nil {
+		if err := printRecord(e.stdout, rec, path); err != nil {
 			return err
 		}
 	} else {

@@ -134,7 +134,7 @@ func (c *statusCmd) recordDetached(e *env, rec *engine.Record, ep temporal.Endpo
 		return "" // not in this runs directory's history: status only shows
 	}
 	rec.Remote = ep.String()
-	path, _, err := engine.WriteRecordData(c.RunsDir, rec)
+	path, err := engine.WriteRecord(c.RunsDir, rec)
 	if err != nil {
 		e.logs.base.Error("could not write the run record", "err", err)
 		return ""

@@ -75,8 +75,8 @@ func (p *Plan) ingredients(ctx context.Context, i int, with, config map[string]a
 // envIngredients are the ingredients of env, the KEY=VALUE variables
 // pipe hands the programs of a run (core.progEnv): a declared config key
 // is "config.KEY", with the digest its expressions' reads have (so that
-// the two are one ingredient), another (a key of the --config .env file)
-// "env.KEY". Only digests are kept: a secret's value is never in an
+// the two are one ingredient), another (a key of the .env files: the
+// dotenv files and --config's) "env.KEY". Only digests are kept: a secret's value is never in an
 // entry, and explain names the key that changed, never its value.
 func (p *Plan) envIngredients(config map[string]any, env []string) ([]cachestore.Ingredient, error) {
 	out := make([]cachestore.Ingredient, 0, len(env))

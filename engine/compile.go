@@ -234,6 +234,9 @@ func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, pa
 	nodes := make([]planNode, len(p.Nodes))
 	c.env.fanout = fanKinds(p)
 	c.pipelines()
+	if !offline && parent == nil {
+		c.checkDotEnv() // a sub-pipeline's is not read: see subDotEnv
+	}
 	for i, n := range p.Nodes {
 		nodes[i] = c.node(i, n)
 		nodes[i].hot()

@@ -14,8 +14,13 @@ import (
 )
 
 // ConfigSources are the layers that override a pipeline's config defaults,
-// applied in this order: the .env file, the environment, then Set.
+// applied in this order: the pipeline's dotenv files, the .env file, the
+// environment, then Set.
 type ConfigSources struct {
+	// DotEnv are the pipeline's dotenv files (DotEnvFiles), read in order
+	// before EnvFile, a later one winning, each as EnvFile is. One that
+	// does not exist is skipped (SkippedDotEnv names them).
+	DotEnv []string
 	// EnvFile is a .env file (godotenv syntax, but values are literal: no
 	// $VAR expansion); keys that are not in the pipeline's config are
 	// ignored.
@@ -37,7 +42,8 @@ func ResolveConfig(p *schema.Pipeline, src ConfigSources) (map[string]any, error
 }
 
 // ResolveConfigFrom is ResolveConfig that also says where each value came
-// from: "default", "environment", "--set" or the .env file's path.
+// from: "default", "environment", "--set" or the path of the .env file
+// (a dotenv file or --config's) that set it.
 func ResolveConfigFrom(p *schema.Pipeline, src ConfigSources) (values map[string]any, from map[string]string, err error) {
 	values = make(map[string]any, len(p.Config))
 	from = make(map[string]string, len(p.Config))
@@ -67,17 +73,17 @@ func ResolveConfigFrom(p *schema.Pipeline, src ConfigSources) (values map[string
 		from[key] = where
 		return nil
 	}
-	if src.EnvFile != "" {
-		file, data, err := readEnvFile(src.EnvFile)
-		if err != nil {
-			return nil, nil, err
-		}
+	files, err := src.envFiles()
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, f := range files {
 		for _, key := range keys {
-			if raw, ok := file[key]; ok {
-				if err := apply(key, raw, src.EnvFile); err != nil {
+			if raw, ok := f.keys[key]; ok {
+				if err := apply(key, raw, f.path); err != nil {
 					var ce *ConfigError
-					if line := lineOf(data, key); errors.As(err, &ce) && line > 0 {
-						ce.From = fmt.Sprintf("%s:%d", src.EnvFile, line) // the line to fix
+					if line := lineOf(f.data, key); errors.As(err, &ce) && line > 0 {
+						ce.From = fmt.Sprintf("%s:%d", f.path, line) // the line to fix
 					}
 					return nil, nil, err
 				}

@@ -91,7 +91,8 @@ type Options struct {
 	SkipTags []string
 	// Env holds variables that programs of exec and python nodes get on
 	// top of pipe's environment, below the resolved config (see
-	// EnvFileExtras): the .env file's keys the pipeline does not declare.
+	// EnvFileExtras): the .env files' keys the pipeline does not declare
+	// (its dotenv files', then --config's, a later one winning).
 	// Those whose names are secret (schema.Pipeline.IsSecret) are masked
 	// like secret config values.
 	Env map[string]string

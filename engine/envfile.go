@@ -19,7 +19,8 @@ import (
 // weakest to strongest (a later layer wins):
 //
 //  1. pipe's own environment;
-//  2. the keys of the --config .env file that the pipeline does not
+//  2. the keys of the .env files (the pipeline's dotenv files, then
+//     --config's, a later one winning) that the pipeline does not
 //     declare, where pipe's environment does not set them already (the
 //     environment beats a .env file, as it does for config values and as
 //     python-dotenv does);
@@ -96,42 +97,51 @@ func (w EnvWarning) String() string {
 		w.File, w.Line, w.Key, w.Near, w.Key, w.Near)
 }
 
-// EnvFileExtras reads src.EnvFile and returns its keys that p's config
-// does not declare and src.Environ does not set (layer 2 above), for
-// Options.Env, with a warning for each key one or two edits away from a
-// declared key the file does not set: that is surely a typo. Other
-// undeclared keys are the modules' own settings and pass silently.
+// EnvFileExtras reads src's .env files (the dotenv files, then EnvFile)
+// and returns their keys that p's config does not declare and
+// src.Environ does not set (layer 2 above), a later file's value winning,
+// for Options.Env, with a warning for each key one or two edits away from
+// a declared key no file sets: that is surely a typo. Other undeclared
+// keys are the modules' own settings and pass silently.
 func EnvFileExtras(p *schema.Pipeline, src ConfigSources) (map[string]string, []EnvWarning, error) {
-	if src.EnvFile == "" {
-		return nil, nil, nil
-	}
-	file, data, err := readEnvFile(src.EnvFile)
-	if err != nil {
+	files, err := src.envFiles()
+	if err != nil || len(files) == 0 {
 		return nil, nil, err
 	}
 	declared := p.ConfigKeys()
+	setByAny := func(key string) bool {
+		for _, f := range files {
+			if _, set := f.keys[key]; set {
+				return true
+			}
+		}
+		return false
+	}
 	var extras map[string]string
 	var warnings []EnvWarning
-	for key, v := range file {
-		if slices.Contains(declared, key) {
-			continue
-		}
-		if near := typoOf(key, declared); near != "" {
-			if _, set := file[near]; !set {
-				warnings = append(warnings, EnvWarning{File: src.EnvFile, Line: lineOf(data, key), Key: key, Near: near})
-			}
-		}
-		if src.Environ != nil {
-			if _, set := src.Environ(key); set {
+	for _, f := range files {
+		var inFile []EnvWarning
+		for key, v := range f.keys {
+			if slices.Contains(declared, key) {
 				continue
 			}
+			if near := typoOf(key, declared); near != "" && !setByAny(near) {
+				inFile = append(inFile, EnvWarning{File: f.path, Line: lineOf(f.data, key), Key: key, Near: near})
+			}
+			if src.Environ != nil {
+				if _, set := src.Environ(key); set {
+					continue
+				}
+			}
+			if extras == nil {
+				extras = make(map[string]string)
+			}
+			extras[key] = v // a later file's wins
 		}
-		if extras == nil {
-			extras = make(map[string]string)
-		}
-		extras[key] = v
+		// Each file's warnings by line, the files in the order they apply.
+		slices.SortFunc(inFile, func(a, b EnvWarning) int { return a.Line - b.Line })
+		warnings = append(warnings, inFile...)
 	}
-	slices.SortFunc(warnings, func(a, b EnvWarning) int { return a.Line - b.Line })
 	return extras, warnings, nil
 }
 
@@ -188,19 +198,21 @@ func lineOf(data []byte, key string) int {
 // a UTF-8 file with: it would be part of the first key.
 func withoutBOM(data []byte) []byte { return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) }
 
-// readEnvFile reads and parses a --config .env file (parseEnvFile); it
-// returns the file's bytes too.
-func readEnvFile(path string) (map[string]string, []byte, error) {
+// readEnvFile reads and parses a .env file (parseEnvFile) that flag
+// (--config, dotenv) names; it returns the file's bytes too. Its errors
+// wrap the file system's (a missing file is fs.ErrNotExist).
+func readEnvFile(flag, path string) (map[string]string, []byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: reading --config %s: %w", ErrUsage, path, err)
+		return nil, nil, fmt.Errorf("%w: reading %s %s: %w", ErrUsage, flag, path, err)
 	}
 	data = withoutBOM(data)
-	file, err := parseEnvFile(path, data)
+	file, err := parseEnvFile(flag+" "+path, data)
 	return file, data, err
 }
 
-// parseEnvFile parses a .env file's data. Its error names the line that
+// parseEnvFile parses a .env file's data; name is how errors name the
+// file (--config custom.env). Its error names the line that
 // is wrong and never quotes the file: godotenv's own quotes the rest of
 // the file from there, secrets and all.
 //
@@ -209,9 +221,9 @@ func readEnvFile(path string) (map[string]string, []byte, error) {
 // when there is none, never from the environment), which cut a password
 // such as pa$5word silently; it has no switch to turn that off, so every
 // $ goes through it as a stand-in character and comes back after.
-func parseEnvFile(path string, data []byte) (map[string]string, error) {
+func parseEnvFile(name string, data []byte) (map[string]string, error) {
 	data = withoutBOM(data)
-	dollar, err := dollarStandIn(path, data)
+	dollar, err := dollarStandIn(name, data)
 	if err != nil {
 		return nil, err
 	}
@@ -227,9 +239,9 @@ func parseEnvFile(path string, data []byte) (map[string]string, error) {
 	// godotenv's message quotes the masked text; the lines are the same.
 	line, what := envErrorLine(masked, err.Error())
 	if line == 0 {
-		return nil, fmt.Errorf("%w: --config %s: not a .env file (%s)", ErrUsage, path, hint)
+		return nil, fmt.Errorf("%w: %s: not a .env file (%s)", ErrUsage, name, hint)
 	}
-	return nil, fmt.Errorf("%w: --config %s:%d: %s (%s)", ErrUsage, path, line, what, hint)
+	return nil, fmt.Errorf("%w: %s:%d: %s (%s)", ErrUsage, name, line, what, hint)
 }
 
 // maskDollars writes every $ of data as dollar. Outside single quotes,
@@ -258,7 +270,7 @@ var privateUse = [][2]rune{{0xE000, 0xF8FF}, {0xF0000, 0xFFFFD}, {0x100000, 0x10
 
 // dollarStandIn returns a character data does not hold, to stand for $
 // while godotenv parses it (parseEnvFile).
-func dollarStandIn(path string, data []byte) (string, error) {
+func dollarStandIn(name string, data []byte) (string, error) {
 	for _, span := range privateUse {
 		for r := span[0]; r <= span[1]; r++ {
 			if !bytes.ContainsRune(data, r) {
@@ -266,7 +278,7 @@ func dollarStandIn(path string, data []byte) (string, error) {
 			}
 		}
 	}
-	return "", fmt.Errorf("%w: --config %s: holds every private-use character of Unicode; pipe needs one free to read $ literally (remove some)", ErrUsage, path)
+	return "", fmt.Errorf("%w: %s: holds every private-use character of Unicode; pipe needs one free to read $ literally (remove some)", ErrUsage, name)
 }
 
 // envErrorLine finds the line of data that godotenv's error msg is about,

@@ -87,7 +87,7 @@ func FuzzEnvFileError(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, err := parseEnvFile("f.env", data)
+		_, err := parseEnvFile("--config f.env", data)
 		if err == nil {
 			return
 		}

@@ -82,8 +82,8 @@ type RunResume struct {
 	// BaseDir is the run's base directory, where its programs ran and
 	// relative paths were read (Plan.BaseDir).
 	BaseDir string `json:"base_dir"`
-	// Env holds, for each key of the --config .env file the pipeline does
-	// not declare (those reach programs' environment as they are), a
+	// Env holds, for each key of the .env files (dotenv, --config) the
+	// pipeline does not declare (those reach programs' environment as they are), a
 	// digest of its value: never the value, which may be a secret.
 	Env map[string]string `json:"env"`
 }

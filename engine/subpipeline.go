@@ -135,6 +135,7 @@ func (c *compiler) subPipeline(n *schema.Node) *subPlan {
 		}
 	}
 	c.checkSet(n, plan.Pipeline)
+	c.subDotEnv(n, file.Pos, plan.Pipeline)
 	return sub
 }
 

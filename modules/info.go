@@ -105,7 +105,7 @@ type Info struct {
 	// (a node opts out with `cache: false`).
 	Deterministic bool
 	// ProgramEnv marks modules that hand Input.Env (the run's config and
-	// the --config .env file's other keys) to the programs they start
+	// the other keys of its .env files) to the programs they start
 	// (exec, python): a program may read any of it, so a cached node's
 	// key holds every value of it, not only what its expressions read.
 	ProgramEnv bool

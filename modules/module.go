@@ -52,7 +52,7 @@ type Input struct {
 	DirSet bool
 	// Env holds KEY=VALUE variables that programs the module starts get
 	// on top of pipe's own environment: the pipeline's resolved config
-	// and the undeclared keys of its --config .env file.
+	// and the undeclared keys of its .env files (dotenv, --config).
 	Env []string
 	// AllowDangerous is set when the run lets dangerous nodes run
 	// (ENABLE_DANGEROUS_AI): a module that finds its target dangerous only

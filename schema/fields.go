@@ -22,6 +22,7 @@ var pipelineKeys = []pipelineKey{
 	{"name", (*loader).name},
 	{"description", func(l *loader, v *yaml.Node) { l.p.Description, _ = l.str(v, "description") }},
 	{"config", (*loader).config},
+	{"dotenv", func(l *loader, v *yaml.Node) { l.p.DotEnv = l.dotenv(v) }},
 	{"nodes", func(l *loader, v *yaml.Node) {
 		l.nodesAt = v
 		if v.Kind != yaml.MappingNode {

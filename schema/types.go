@@ -20,7 +20,12 @@ type Pipeline struct {
 	Config []ConfigVar
 	// Secrets lists the config keys marked secret in the file; keys named
 	// like credentials are secret too (see IsSecret).
-	Secrets     []Ref
+	Secrets []Ref
+	// DotEnv are the file's `dotenv:` entries as written: .env files
+	// whose keys override the config defaults before a --config file's,
+	// each relative to the file's directory unless absolute (see
+	// engine.DotEnvFiles).
+	DotEnv      []Ref
 	Nodes       []*Node
 	MaxParallel int
 	Timeout     time.Duration

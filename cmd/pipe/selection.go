@@ -15,7 +15,7 @@ type selection struct {
 	Tags     []string `help:"Run only the nodes with any of these tags (theirs or their module's), and what they need." placeholder:"T,U"`
 	SkipTags []string `help:"Skip the nodes with any of these tags (and what needs them)." placeholder:"T"`
 	NoWeb    bool     `help:"Skip the nodes tagged web (web_interface, servers you tag web) and what needs them: --skip-tags web."`
-	Config   string   `help:"Read config overrides from this .env file; its other keys reach exec and python modules' environment." placeholder:"F.env"`
+	Config   string   `help:"Read config overrides from this .env file, after the pipeline's dotenv files; its other keys reach exec and python modules' environment." placeholder:"F.env"`
 	Set      []string `short:"s" help:"Override a config key (repeatable)." sep:"none" placeholder:"K=V"`
 	baseDirFlag
 	// NoCache runs cached nodes again; what succeeds still refreshes the
@@ -46,7 +46,11 @@ func (s *selection) options(e *env, plan *engine.Plan) (engine.Options, map[stri
 	if err != nil {
 		return engine.Options{}, nil, err
 	}
-	src := engine.ConfigSources{EnvFile: s.Config, Environ: engine.OSEnviron, Set: set}
+	// The pipeline's dotenv files go the --config file's way, before it.
+	src := engine.ConfigSources{DotEnv: engine.DotEnvFiles(plan.Pipeline), EnvFile: s.Config, Environ: engine.OSEnviron, Set: set}
+	for _, f := range engine.SkippedDotEnv(src) {
+		e.logs.base.Debug("dotenv file not found, skipped", "file", f)
+	}
 	cfg, from, err := engine.ResolveConfigFrom(plan.Pipeline, src)
 	if err != nil {
 		return engine.Options{}, nil, err

@@ -1,0 +1,116 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pipe-run/pipe/schema"
+)
+
+// A pipeline's `dotenv:` lists .env files that apply as if each were
+// given with --config before the command line's: the same reader, the
+// same layers (see ConfigSources), the same masking, typo warnings and
+// modules' environment. What differs is that a listed file that does not
+// exist is skipped, as go-task skips it: a project's .env is often kept
+// out of version control, and CI has none. One that exists and does not
+// read or parse stops the run, at its line, as --config's does.
+
+// DotEnvFiles returns the paths of p's `dotenv:` files in order, each
+// joined to the directory of p's file unless absolute: the file says
+// which .env files it takes wherever pipe runs from, as a Taskfile's
+// dotenv does.
+func DotEnvFiles(p *schema.Pipeline) []string {
+	if len(p.DotEnv) == 0 {
+		return nil
+	}
+	dir := "."
+	if p.Source != nil && p.Source.Name != "" && !strings.HasPrefix(p.Source.Name, "(") {
+		dir = filepath.Dir(p.Source.Name)
+	}
+	paths := make([]string, len(p.DotEnv))
+	for i, r := range p.DotEnv {
+		paths[i] = r.ID
+		if !filepath.IsAbs(r.ID) {
+			paths[i] = filepath.Join(dir, r.ID)
+		}
+	}
+	return paths
+}
+
+// SkippedDotEnv returns the files of src.DotEnv that do not exist, which
+// the run skips (pipe run says so at debug level).
+func SkippedDotEnv(src ConfigSources) []string {
+	var skipped []string
+	for _, path := range src.DotEnv {
+		if _, err := os.Stat(path); isMissing(err) {
+			skipped = append(skipped, path)
+		}
+	}
+	return skipped
+}
+
+// isMissing reports whether err says a file is not there: a dotenv file
+// so is skipped. A file that is there and cannot be read (no permission,
+// a directory) is not missing: it is an error, since the user meant it.
+func isMissing(err error) bool { return errors.Is(err, fs.ErrNotExist) }
+
+// envFile is one .env file of a run, read and parsed.
+type envFile struct {
+	path string
+	keys map[string]string
+	// data is the file's text, to find a key's line (lineOf).
+	data []byte
+}
+
+// envFiles reads src's .env files in the order they apply, a later one
+// winning: the pipeline's dotenv files, then --config's.
+func (src ConfigSources) envFiles() ([]envFile, error) {
+	files := make([]envFile, 0, len(src.DotEnv)+1)
+	for _, path := range src.DotEnv {
+		keys, data, err := readEnvFile("dotenv", path)
+		if isMissing(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, envFile{path: path, keys: keys, data: data})
+	}
+	if src.EnvFile != "" {
+		keys, data, err := readEnvFile("--config", src.EnvFile)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, envFile{path: src.EnvFile, keys: keys, data: data})
+	}
+	return files, nil
+}
+
+// checkDotEnv warns, at its entry, of a dotenv file that does not exist:
+// the run skips it, which is right where CI has no .env, and a typo
+// otherwise. A sub-pipeline's dotenv is not read (see subDotEnv), so not
+// checked.
+func (c *compiler) checkDotEnv() {
+	for i, path := range DotEnvFiles(c.p) {
+		if _, err := os.Stat(path); isMissing(err) {
+			c.warnf(c.p.DotEnv[i].Pos, "paths in dotenv are relative to the directory of "+c.src.Name+"; a file that is not there is skipped, as where CI has no .env",
+				"dotenv file %s does not exist", schema.Quote(path))
+		}
+	}
+}
+
+// subDotEnv warns, at node n's file input, that the sub-pipeline's
+// dotenv is not read: a sub-pipeline's config is its defaults and the
+// node's set, as neither --config, the environment nor --set reaches it;
+// only the pipeline that is run reads its dotenv.
+func (c *compiler) subDotEnv(n *schema.Node, at schema.Pos, sub *schema.Pipeline) {
+	if len(sub.DotEnv) == 0 {
+		return
+	}
+	c.warnf(at, fmt.Sprintf("pass what %s needs in the node's set: (KEY: ${{ config.KEY }} from this pipeline's config, which its own dotenv can fill)", filepath.Base(sub.Source.Name)),
+		"node %s: the dotenv of %s is not read when it runs as a sub-pipeline (only the dotenv of the pipeline that is run is)", n.ID, filepath.Base(sub.Source.Name))
+}

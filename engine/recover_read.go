@@ -190,6 +190,12 @@ func (jr *journalRead) reason(lost int) string {
 // saw end, as they ended, the others and the run detached, with how to
 // follow it.
 func DetachedRecord(path string) (*Record, error) {
+	return journalSoFar(path)
+}
+
+// journalSoFar reads the journal at path of a run not ended into its
+// record as far as it goes, the run's duration up to now.
+func journalSoFar(path string) (*Record, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -216,20 +222,11 @@ const NotEndedReason = "not ended yet"
 // has. The journal is read without its lock: it is written a whole line
 // at a time, and a torn last line is left out.
 func LiveRecord(path string) (*Record, error) {
-	f, err := os.Open(path)
+	rec, err := journalSoFar(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	id := strings.TrimSuffix(filepath.Base(path), JournalSuffix)
-	now := time.Now()
-	rec, _, _, ok := readJournal(f, id, now)
-	if !ok {
-		return nil, unreadable(path)
-	}
 	rec.Status, rec.Reason = StatusRunning, ""
-	rec.FinishedAt = time.Time{}
-	rec.DurationMS = now.Sub(rec.StartedAt).Milliseconds()
 	for _, n := range rec.Nodes {
 		if n.Status == StatusLost || n.Status == StatusDetached {
 			n.Status, n.Reason = StatusRunning, NotEndedReason

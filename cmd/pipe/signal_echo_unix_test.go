@@ -34,21 +34,7 @@ nodes:
 		var stdout strings.Builder
 		var stderr syncBuffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		// Once the node runs, its log line is out: pipe handles signals then.
-		deadline := time.Now().Add(10 * time.Second)
-		for !strings.Contains(stderr.String(), "work: started") {
-			if time.Now().After(deadline) {
-				cmd.Process.Kill()
-				<-exited
-				t.Fatalf("the node did not start:\n%s", stderr.String())
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		exited := startUntil(t, cmd, &stderr, "work: started")
 		// As timeout does: kill(child), then kill(0) (here, the child alone).
 		syscall.Kill(cmd.Process.Pid, sig)
 		syscall.Kill(cmd.Process.Pid, sig)

@@ -67,21 +67,7 @@ func TestHangupRecordsTheRun(t *testing.T) {
 	cmd := exec.Command(pipeBin, "run", file, "--runs-dir", runs)
 	var stderr syncBuffer
 	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	// Once the node runs, its log line is out: pipe handles signals then.
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(stderr.String(), "started") {
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			<-exited
-			t.Fatalf("the node did not start:\n%s", stderr.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	exited := startUntil(t, cmd, &stderr, "started")
 	cmd.Process.Signal(syscall.SIGHUP)
 	select {
 	case <-exited:
@@ -276,4 +262,26 @@ func readOneAndClose(t *testing.T, cmd *exec.Cmd, r *os.File, what string) {
 		<-exited
 		t.Fatalf("%s did not end after its output closed", what)
 	}
+}
+
+// startUntil starts cmd, whose stderr is stderr, and waits until its
+// stderr says want: once a node runs, its log line is out, and pipe
+// handles signals then. The channel gets cmd's end.
+func startUntil(t *testing.T, cmd *exec.Cmd, stderr *syncBuffer, want string) chan error {
+	t.Helper()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(stderr.String(), want) {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			<-exited
+			t.Fatalf("the node did not start:\n%s", stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return exited
 }

@@ -35,15 +35,7 @@ nodes:
     with: {command: "echo $$ > `+pidFile+`; exec yes 'a line of output that goes on and on'"}
   after: {module: echo, needs: flood}
 `), 0o644)
-	cmd := exec.Command(pipeBin, "run", file, "--runs-dir", runs, "--json")
-	cmd.Env = append(os.Environ(), "NO_COLOR=1")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
-		t.Fatalf("exit %v, want 1 (a node failed)\n%s", err, tail(stderr.String()))
-	}
-	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // KiB on Linux
+	stdout, stderr, rss := runFailing(t, "run", file, "--runs-dir", runs, "--json")
 	if rss > 200<<20 {
 		t.Errorf("pipe's peak resident size was %d MB: a node's output must not be kept in memory", rss>>20)
 	}
@@ -144,15 +136,7 @@ func TestOverTheRunsLimit(t *testing.T) {
 			runs := filepath.Join(dir, "runs")
 			file := filepath.Join(dir, "big.yaml")
 			os.WriteFile(file, []byte("name: big\nnodes:\n"+tt.nodes), 0o644)
-			cmd := exec.Command(pipeBin, "run", file, "--runs-dir", runs)
-			cmd.Env = append(os.Environ(), "NO_COLOR=1")
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			err := cmd.Run()
-			if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
-				t.Fatalf("exit %v, want 1 (a node failed)\n%s", err, tail(stderr.String()))
-			}
-			rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // KiB on Linux
+			stdout, _, rss := runFailing(t, "run", file, "--runs-dir", runs)
 			t.Logf("pipe's peak resident size: %d MB", rss>>20)
 			if rss > 1<<30 {
 				t.Errorf("pipe's peak resident size was %d MB, want under 1 GB: the run's outputs are bounded at %d MiB, and a node holds its inputs only while it runs", rss>>20, engine.MaxRunValueBytes>>20)
@@ -173,4 +157,19 @@ func TestOverTheRunsLimit(t *testing.T) {
 			}
 		})
 	}
+}
+
+// runFailing runs the built binary with args, wanting exit 1 (a node
+// failed), and returns what it wrote and its peak resident size in bytes.
+func runFailing(t *testing.T, args ...string) (stdout, stderr *bytes.Buffer, rss int64) {
+	t.Helper()
+	cmd := exec.Command(pipeBin, args...)
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	stdout, stderr = &bytes.Buffer{}, &bytes.Buffer{}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("exit %v, want 1 (a node failed)\n%s", err, tail(stderr.String()))
+	}
+	return stdout, stderr, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // KiB on Linux
 }

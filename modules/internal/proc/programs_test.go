@@ -46,3 +46,64 @@ func TestKillAll(t *testing.T) {
 		t.Error("a program started after KillAll ran to its end")
 	}
 }
+
+// StartWatchdog starts the watchdog before any program, and a program
+// started afterwards is listed with it: the watchdog kills it when pipe's
+// end of the pipe closes, as when pipe dies.
+func TestStartWatchdogBeforePrograms(t *testing.T) {
+	programs.mu.Lock()
+	if old := programs.dog; old != nil { // another test's: start afresh
+		programs.dog = nil
+		old.Close()
+	}
+	programs.dogErr = nil
+	programs.mu.Unlock()
+
+	StartWatchdog()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		programs.mu.Lock()
+		dog, n := programs.dog, len(programs.running)
+		programs.mu.Unlock()
+		if dog != nil {
+			if n != 0 {
+				t.Fatalf("%d programs running; the test wants none", n)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no watchdog 10 s after StartWatchdog")
+		}
+		time.Sleep(time.Millisecond)
+	}
+
+	errc := make(chan error, 1)
+	go func() {
+		_, err := Run(context.Background(), Command("/bin/sh", "-c", "sleep 30; sleep 30"), Options{})
+		errc <- err
+	}()
+	for {
+		programs.mu.Lock()
+		n := len(programs.running)
+		programs.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d programs listed, want 1", n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	programs.mu.Lock()
+	dog := programs.dog
+	programs.mu.Unlock()
+	dog.Close() // as pipe's death would: the watchdog kills what is listed
+	select {
+	case err := <-errc:
+		if err == nil {
+			t.Error("the program ran to its end; want it killed by the watchdog")
+		}
+	case <-time.After(20 * time.Second): // it would sleep 60 s
+		t.Fatal("the program outlived its watchdog's end: it was not listed")
+	}
+}

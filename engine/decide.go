@@ -2,13 +2,7 @@ package engine
 
 import (
 	"fmt"
-	"maps"
 	"reflect"
-	"slices"
-	"strings"
-
-	"github.com/expr-lang/expr/file"
-	"github.com/pipe-run/pipe/schema"
 )
 
 // This file holds the run's decisions: which ready node runs, is
@@ -184,10 +178,7 @@ func (c *core) gate(i int) (Status, string, bool) {
 func (c *core) evaluateWhen(i int, env any) (Status, string) {
 	pn := c.pn(i)
 	if pn.when != nil && (i < len(c.plan.nodes) || pn.when.itemOff >= 0) {
-		ok, null, err := runWhen(pn.when, env)
-		if null {
-			err = c.missingOutput(i)
-		}
+		ok, err := c.whenHolds(i, env)
 		if err != nil {
 			return StatusError, c.exprFailed(whenPlace(pn.Node), "when: "+pn.When, pn.When, err).Error()
 		}
@@ -196,38 +187,6 @@ func (c *core) evaluateWhen(i int, env any) (Status, string) {
 		}
 	}
 	return "", ""
-}
-
-// missingOutput is the error of node or instance i's `when` that came
-// out null because it reads an output its node did not give: a typo
-// (nodes.check.outputs.redy) skipped a node in silence, the run a
-// success. nil when each output it reads was given (a null given is
-// false) or its node did not succeed (it gave none to read).
-func (c *core) missingOutput(i int) error {
-	pn := c.pn(i)
-	for _, r := range pn.when.outputs {
-		for _, j := range pn.refs {
-			st := &c.nodes[j]
-			if c.plan.nodes[j].id != r.id || st.rec.Status != StatusSuccess || st.fan != nil {
-				continue
-			}
-			if _, ok := st.outputs[r.key]; ok {
-				break
-			}
-			keys := slices.Sorted(maps.Keys(st.outputs))
-			gave := "no outputs"
-			if len(keys) > 0 {
-				gave = "outputs " + strings.Join(keys, ", ")
-			}
-			msg := fmt.Sprintf("%s gave no output %s (it gave %s)", r.id, r.key, gave)
-			if dym := schema.DidYouMean(r.key, keys); dym != "" {
-				msg += "; " + dym
-			}
-			msg += fmt.Sprintf("; write nodes.%s.outputs.%s ?? false if its absence means false", r.id, r.key)
-			return &file.Error{Location: file.Location{From: r.off}, Message: msg}
-		}
-	}
-	return nil
 }
 
 // needsSucceeded reports whether every need of node i succeeded (an error

@@ -158,6 +158,9 @@ type Options struct {
 	// Hurry, once closed, cuts the grace of a cancelled run to HurryGrace:
 	// nodes still running then are abandoned (a second Ctrl-C).
 	Hurry <-chan struct{}
+	// OutputReads says which reads of an output its node did not give
+	// fail their expression; the zero value is pipe's (see OutputReads).
+	OutputReads OutputReads
 
 	// valueLimit, when set, replaces MaxRunValueBytes: tests use a small
 	// one rather than allocate hundreds of megabytes.

@@ -176,6 +176,9 @@ type compiled struct {
 	// outputs are its nodes.<id>.outputs.<key> reads, checked against
 	// what each node's module declares it outputs.
 	outputs []outputRef
+	// required are the output reads that fail it when their node
+	// succeeded without giving them (see requiredReads).
+	required []requiredRead
 	// whole is set when the whole expression is one output read: its
 	// value is of the type the node promises for it.
 	whole outputRef
@@ -309,6 +312,9 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 		// config itself (whole, in a list, through a function): it may
 		// read any key, as a cached node's key and a resumed run count it.
 		c.configKeys = slices.Clone(e.cfgKeys)
+	}
+	if len(c.outputs) > 0 {
+		c.required = requiredReads(tree.Node, asBool)
 	}
 	if id, key, _, keyOff := outputRead(tree.Node); id != "" {
 		c.whole = outputRef{id: id, key: key, off: keyOff}

@@ -128,10 +128,7 @@ func (c *core) fanOut(i int, work []int) []int {
 	if status == "" {
 		env = c.env(i, success)
 		if pn.when != nil && pn.when.itemOff < 0 {
-			ok, null, err := runWhen(pn.when, env)
-			if null {
-				err = c.missingOutput(i)
-			}
+			ok, err := c.whenHolds(i, env)
 			if err != nil {
 				status, reason = StatusError, c.exprFailed(whenPlace(pn.Node), "when: "+pn.When, pn.When, err).Error()
 			} else if !ok {

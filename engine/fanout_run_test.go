@@ -73,7 +73,7 @@ nodes:
 			items: map[string][]string{"f": {"0", "1", "2"}},
 		},
 		{
-			name: "an output that is not there is null, not an empty list: the foreach fails",
+			name: "an output that is not there is no empty list: the foreach fails, naming the outputs given",
 			src: `
 nodes:
   src:
@@ -86,7 +86,7 @@ nodes:
 `,
 			status: engine.StatusError,
 			nodes: map[string]want{
-				"fit": {engine.StatusError, "foreach gave null"},
+				"fit": {engine.StatusError, `foreach: ${{ nodes.src.outputs.leauges }}: src gave no output leauges (it gave outputs leagues); did you mean "leagues"?`},
 			},
 		},
 		{

@@ -89,7 +89,7 @@ func (c *core) resolve(pn *planNode, v any, env any, shell bool) (any, error) {
 			return x, nil
 		}
 		if t.whole {
-			out, err := runExpr(t.parts[0].expr, env)
+			out, err := c.evaluate(t.parts[0].expr, env)
 			if err != nil {
 				return nil, c.exprFailed(t.parts[0].at(), "${{ "+strings.TrimSpace(t.parts[0].expr.src)+" }}", t.parts[0].expr.src, err)
 			}
@@ -106,7 +106,7 @@ func (c *core) resolve(pn *planNode, v any, env any, shell bool) (any, error) {
 				b = append(b, part.literal...)
 				continue
 			}
-			out, err := runExpr(part.expr, env)
+			out, err := c.evaluate(part.expr, env)
 			if err != nil {
 				return nil, c.exprFailed(part.at(), "${{ "+strings.TrimSpace(part.expr.src)+" }}", part.expr.src, err)
 			}

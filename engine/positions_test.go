@@ -43,7 +43,7 @@ func TestEveryDiagnosticIsPositioned(t *testing.T) {
 func TestRunTimeErrorsArePlaced(t *testing.T) {
 	src := `name: rt
 nodes:
-  a: {module: echo, with: {l: [1, 2], s: "x", m: {k: 1}}}
+  a: {module: echo, with: {l: [1, 2], s: "x", m: {k: 1}, z: null}}
   b:
     module: echo
     needs: a
@@ -65,9 +65,10 @@ nodes:
       x: "${{ nodes.a.outputs.l[5] }}"
       y: "${{ nodes.a.outputs.l[5] }}"
   h: {module: echo, needs: a, foreach: "${{ nodes.a.outputs.s }}"}
-  i: {module: echo, needs: a, with: {n: "${{ sum(nodes.a.outputs.nope) }}"}}
+  i: {module: echo, needs: a, with: {n: "${{ sum(nodes.a.outputs.z) }}"}}
   j: {module: echo, needs: a, with: {n: "${{ sum(nodes.a.outputs.m) }}"}}
   k: {module: echo, needs: a, with: {n: "${{ len(1..(nodes.a.outputs.m.k * 3000000)) }}"}}
+  l: {module: echo, needs: a, with: {n: "${{ sum(nodes.a.outputs.nope) }}"}}
 `
 	plan, err := engine.Parse("rt.yaml", []byte(src), modules.Default)
 	if err != nil {
@@ -88,10 +89,12 @@ nodes:
 		"g": "rt.yaml:22:32: input x: ${{ nodes.a.outputs.l[5] }}: index 5 is out of range: the list has 2 items",
 		"h": "rt.yaml:24:44: foreach gave a string, not a list or a map",
 		// expr's builtins fail on null inside reflect: the reason says so.
-		"i": "rt.yaml:25:46: input n: ${{ sum(nodes.a.outputs.nope) }}: sum was given null",
+		"i": "rt.yaml:25:46: input n: ${{ sum(nodes.a.outputs.z) }}: sum was given null",
 		"j": "rt.yaml:26:46: input n: ${{ sum(nodes.a.outputs.m) }}: sum was given a map, not a list",
 		// expr's bound on what one evaluation builds.
 		"k": "rt.yaml:27:51: input n: ${{ len(1..(nodes.a.outputs.m.k * 3000000)) }}: the expression builds too large a value (more than two million items, counting those it makes along the way)",
+		// An output a did not give: at its name, before sum sees null.
+		"l": "rt.yaml:28:66: input n: ${{ sum(nodes.a.outputs.nope) }}: a gave no output nope (it gave outputs l, m, s, z)",
 	} {
 		if got := rec.Nodes[node].Reason; !strings.HasPrefix(got, want) {
 			t.Errorf("%s: reason %q, want it to start %q", node, got, want)

@@ -43,6 +43,11 @@ const changeTaskBound = "task-bound"
 // it, and the others waited). Asked at a run's first back-off.
 const changeBackoffSlot = "backoff-slot"
 
+// changeOutputReads marks the runs that fail any expression reading an
+// output its node did not give (inside && or !, an input, a foreach: see
+// engine.OutputReads), where only a `when` that came out null failed.
+const changeOutputReads = "output-reads"
+
 // Workflows holds the workflow of a pipe run, with the modules it compiles
 // pipelines against.
 type Workflows struct {
@@ -66,6 +71,10 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidInput", nil)
 	}
 	opts.Submitted = workflow.GetInfo(ctx).WorkflowStartTime
+	if workflow.GetVersion(ctx, changeOutputReads, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		// Started before: replayed, it reads outputs as it did.
+		opts.OutputReads = engine.OutputReadsNullWhen
+	}
 	if workflow.GetVersion(ctx, changePendingBound, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		// Started before the bound: replayed, it decides as it did.
 		opts.MaxParallel = input.MaxParallel

@@ -3,8 +3,8 @@ package betting_prediction
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 
+	"github.com/pipe-run/pipe/modules"
 	"github.com/pipe-run/pipe/modules/internal/jsonfile"
 )
 
@@ -26,8 +26,11 @@ type ruleFile struct {
 	Backtest      any     `json:"backtest,omitempty"`
 }
 
+// maxRuleFile bounds a betting model file: it holds a few numbers.
+const maxRuleFile = 1 << 20
+
 func loadRule(path string) (Rule, error) {
-	data, err := os.ReadFile(path)
+	data, err := modules.ReadFile(path, maxRuleFile, "betting model")
 	if err != nil {
 		return Rule{}, err
 	}

@@ -14,9 +14,12 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/pipe-run/pipe/modules"
 )
 
-// MaxDownload bounds what Read fetches from a URL.
+// MaxDownload bounds what Read fetches from a URL, and each file it reads:
+// a season of a league is tens of kilobytes.
 const MaxDownload = 64 << 20
 
 // Source describes what Read read.
@@ -64,7 +67,7 @@ func Read(ctx context.Context, source, cacheDir string) ([]Match, Source, error)
 	var all []Match
 	src := Source{Files: files}
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		data, err := modules.ReadFile(f, MaxDownload, "data file")
 		if err != nil {
 			return nil, Source{}, err
 		}

@@ -5,10 +5,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strconv"
 	"time"
 
+	"github.com/pipe-run/pipe/modules"
 	"github.com/pipe-run/pipe/modules/internal/football"
 	"github.com/pipe-run/pipe/modules/internal/jsonfile"
 )
@@ -88,9 +88,13 @@ func (f *File) Save(path string) error {
 	return jsonfile.Write(path, f, 0o600)
 }
 
+// MaxFile bounds a model file Load reads: a model holds a few numbers a
+// team.
+const MaxFile = 64 << 20
+
 // Load reads a model file written by Save.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := modules.ReadFile(path, MaxFile, "model file")
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,61 @@
+package modules
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+)
+
+// ErrNotRegular marks a path ReadFile refused because it names no
+// regular file.
+var ErrNotRegular = errors.New("not a regular file")
+
+// ReadFile reads a file a pipeline names for a module to read whole (data,
+// a model, rules): a regular file of at most limit bytes. A device, a FIFO
+// or a socket is refused before a byte is read: /dev/zero would be read
+// until memory ran out, a FIFO would wait for a writer, and neither would
+// heed a time-out or Ctrl-C, since a read of a file cannot be interrupted.
+// what names the file in the error ("data file", "model file").
+func ReadFile(path string, limit int64, what string) ([]byte, error) {
+	f, err := openRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, notRegular(path, info.Mode(), what)
+	}
+	if info.Size() > limit {
+		return nil, fmt.Errorf("%s %s is %s, more than the %s pipe reads: name a smaller file", what, path, Size(info.Size()), Size(limit))
+	}
+	// Read to the end rather than to the size it had: a file being
+	// written is read as it is now, and still no further than the limit.
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s %s grew past the %s pipe reads as it was read: name a smaller file", what, path, Size(limit))
+	}
+	return data, nil
+}
+
+func notRegular(path string, mode fs.FileMode, what string) error {
+	kind := "not a regular file"
+	switch {
+	case mode&fs.ModeNamedPipe != 0:
+		kind = "a FIFO (named pipe)"
+	case mode&fs.ModeSocket != 0:
+		kind = "a socket"
+	case mode&fs.ModeDevice != 0:
+		kind = "a device"
+	case mode.IsDir():
+		kind = "a directory"
+	}
+	return fmt.Errorf("%s %s is %s: %w; name a file (a device or a FIFO would be read without end, past any time-out)", what, path, kind, ErrNotRegular)
+}

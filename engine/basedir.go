@@ -11,10 +11,13 @@ import (
 	"github.com/pipe-run/pipe/schema"
 )
 
-// projectMarkers mark the root of the project a pipeline file belongs to:
-// .pipe is where pipe was run before (its runs), .git and go.mod a
-// repository or a Go module.
-var projectMarkers = []string{".pipe", ".git", "go.mod"}
+// projectMarkers mark the root of the project a pipeline file belongs to,
+// strongest first: a repository or a Go module, which the user made; else
+// .pipe, where pipe was run before (its runs). A .pipe is found only where
+// no repository is: pipe makes one in whatever directory it is run from, so
+// a run from a subdirectory of a repository would otherwise move the base
+// directory of every later run of a file below it.
+var projectMarkers = [][]string{{".git", "go.mod"}, {".pipe"}}
 
 // LoadOptions change how a pipeline is loaded.
 type LoadOptions struct {
@@ -177,18 +180,10 @@ func defaultBaseDir(fileDir, cwd string) string {
 	if within(fileDir, cwd) {
 		return cwd
 	}
-	for dir := fileDir; ; {
-		for _, m := range projectMarkers {
-			if _, err := os.Stat(filepath.Join(dir, m)); err == nil {
-				return dir
-			}
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			return fileDir
-		}
-		dir = up
+	if root := ProjectRoot(fileDir); root != "" {
+		return root
 	}
+	return fileDir
 }
 
 // within reports whether path is dir or below it.
@@ -209,20 +204,23 @@ func isDir(dir string) error {
 }
 
 // ProjectRoot is the nearest directory at or above dir that holds a
-// project marker (.pipe, .git or go.mod), "" when none does: where
-// workers of a run on Temporal are started, at the root of the same
-// checkout.
+// repository or a Go module (.git, go.mod), else the nearest that holds a
+// .pipe, "" when none does (projectMarkers): where workers of a run on
+// Temporal are started, at the root of the same checkout.
 func ProjectRoot(dir string) string {
-	for {
-		for _, m := range projectMarkers {
-			if _, err := os.Stat(filepath.Join(dir, m)); err == nil {
-				return dir
+	for _, markers := range projectMarkers {
+		for d := dir; ; {
+			for _, m := range markers {
+				if _, err := os.Stat(filepath.Join(d, m)); err == nil {
+					return d
+				}
 			}
+			up := filepath.Dir(d)
+			if up == d {
+				break
+			}
+			d = up
 		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			return ""
-		}
-		dir = up
 	}
+	return ""
 }

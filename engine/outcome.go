@@ -11,9 +11,6 @@ import (
 
 // This file holds how a node's and the run's final states are recorded.
 
-// Tolerated ends the reason of a node that failed under continue_on_error.
-const Tolerated = "continue_on_error lets the run go on"
-
 // finish records a node goroutine's result and readies its dependents.
 func (c *core) finish(res nodeResult) {
 	i := res.i
@@ -39,7 +36,7 @@ func (c *core) finish(res nodeResult) {
 				reason = fmt.Sprintf("cancelled while waiting to retry (attempt %d failed): %v", res.attempts, c.cause)
 			}
 		case pn.continueOnError:
-			reason = "failed; " + Tolerated
+			reason = "" // tolerate says it, after the masking below
 		default:
 			reason = "failed"
 			if res.attempts > 1 {
@@ -52,6 +49,9 @@ func (c *core) finish(res nodeResult) {
 	}
 	c.mu.Lock()
 	st.rec.Status, st.rec.Reason, st.rec.Message = status, c.redact.String(reason), message
+	if status == StatusError && pn.continueOnError {
+		st.rec.Reason = tolerate(st.rec.Reason)
+	}
 	// The record holds what JSON can carry, secrets masked; expressions
 	// below see the outputs as the module gave them (a NaN stays a number).
 	st.rec.Outputs, st.rec.Inputs = res.recOutputs, res.recWith
@@ -151,6 +151,9 @@ func (c *core) settle(i int, status Status, reason, message string) {
 	if status == StatusError {
 		st.rec.Message = reason
 		st.rec.StartedAt, st.rec.FinishedAt = now, now
+	}
+	if st.passed { // a failure to start (its when, its inputs) is tolerated too
+		st.rec.Reason = tolerate(reason)
 	}
 	c.mu.Unlock()
 	c.logResult(i)

@@ -189,7 +189,7 @@ func (c *core) evaluateWhen(i int, env any) (Status, string) {
 			err = c.missingOutput(i)
 		}
 		if err != nil {
-			return StatusError, c.exprFailed(whenPlace(pn.Node), "when: "+pn.When, pn.When, err).Error()
+			return StatusError, c.exprFailed(whenPlace(pn.Node), "when: "+pn.When, pn.When, env, err).Error()
 		}
 		if !ok {
 			return StatusSkipped, "when is false: " + pn.When

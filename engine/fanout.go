@@ -133,7 +133,7 @@ func (c *core) fanOut(i int, work []int) []int {
 				err = c.missingOutput(i)
 			}
 			if err != nil {
-				status, reason = StatusError, c.exprFailed(whenPlace(pn.Node), "when: "+pn.When, pn.When, err).Error()
+				status, reason = StatusError, c.exprFailed(whenPlace(pn.Node), "when: "+pn.When, pn.When, env, err).Error()
 			} else if !ok {
 				status, reason = StatusSkipped, "when is false: "+pn.When
 			}

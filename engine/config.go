@@ -83,7 +83,7 @@ func ResolveConfigFrom(p *schema.Pipeline, src ConfigSources) (values map[string
 				if err := apply(key, raw, f.path); err != nil {
 					var ce *ConfigError
 					if line := lineOf(f.data, key); errors.As(err, &ce) && line > 0 {
-						ce.From = fmt.Sprintf("%s:%d", f.path, line) // the line to fix
+						ce.From, ce.Line = fmt.Sprintf("%s:%d", f.path, line), line // the line to fix
 					}
 					return nil, nil, err
 				}

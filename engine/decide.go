@@ -180,7 +180,7 @@ func (c *core) evaluateWhen(i int, env any) (Status, string) {
 	if pn.when != nil && (i < len(c.plan.nodes) || pn.when.itemOff >= 0) {
 		ok, err := c.whenHolds(i, env)
 		if err != nil {
-			return StatusError, c.exprFailed(whenPlace(pn.Node), "when: "+pn.When, pn.When, err).Error()
+			return StatusError, c.exprFailed(whenPlace(pn.Node), "when: "+pn.When, pn.When, env, err).Error()
 		}
 		if !ok {
 			return StatusSkipped, "when is false: " + pn.When

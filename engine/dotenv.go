@@ -114,3 +114,57 @@ func (c *compiler) subDotEnv(n *schema.Node, at schema.Pos, sub *schema.Pipeline
 	c.warnf(at, fmt.Sprintf("pass what %s needs in the node's set: (KEY: ${{ config.KEY }} from this pipeline's config, which its own dotenv can fill)", filepath.Base(sub.Source.Name)),
 		"node %s: the dotenv of %s is not read when it runs as a sub-pipeline (only the dotenv of the pipeline that is run is)", n.ID, filepath.Base(sub.Source.Name))
 }
+
+// CheckDotEnv reads p's dotenv files as pipe run does, with the same
+// reader (ResolveConfigFrom, EnvFileExtras), for pipe validate: an error
+// at its line for a file that exists and does not parse or sets a config
+// key to what its type cannot take, at the file for one that cannot be
+// read; a warning at its line for a key that is surely a typo of a config
+// key. A file that is not there is the compiler's to warn of
+// (checkDotEnv). Nothing of a file is quoted: it holds secrets.
+func CheckDotEnv(p *schema.Pipeline) schema.Diagnostics {
+	var diags schema.Diagnostics
+	var read []string
+	for _, path := range DotEnvFiles(p) {
+		// One file at a time: each file's first problem, not the first file's.
+		if _, _, err := ResolveConfigFrom(p, ConfigSources{DotEnv: []string{path}}); err != nil {
+			diags = append(diags, dotEnvDiagnostic(path, err))
+			continue
+		}
+		read = append(read, path)
+	}
+	// The files read a moment ago: an error now is one changed since,
+	// which the run will say.
+	_, warnings, _ := EnvFileExtras(p, ConfigSources{DotEnv: read})
+	for _, w := range warnings {
+		diags = append(diags, &schema.Diagnostic{File: w.File, Line: w.Line, Col: lineCol(w.Line), Severity: schema.Warning,
+			Message: fmt.Sprintf("%s is not a config key of this pipeline: did you mean %s?", w.Key, w.Near),
+			Hint:    fmt.Sprintf("it is passed to modules' environment as %s; config.%s keeps its value", w.Key, w.Near)})
+	}
+	return diags
+}
+
+// dotEnvDiagnostic is the error err of reading the dotenv file at path,
+// at its line when it has one.
+func dotEnvDiagnostic(path string, err error) *schema.Diagnostic {
+	d := &schema.Diagnostic{File: path, Message: err.Error()}
+	var fe *EnvFileError
+	var ce *ConfigError
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &fe):
+		d.Line, d.Message, d.Hint = fe.Line, fe.What, fe.Hint
+	case errors.As(err, &ce):
+		d.Line, d.Message = ce.Line, fmt.Sprintf("config %s: %v", ce.Key, ce.Err)
+		d.Hint = fmt.Sprintf("config.%s takes the type of its default in the pipeline", ce.Key)
+	case errors.As(err, &pe):
+		d.Message = "cannot read it: " + pe.Err.Error()
+		d.Hint = "dotenv lists .env files, read before the run starts"
+	}
+	d.Col = lineCol(d.Line)
+	return d
+}
+
+// lineCol is the column of a diagnostic about a whole line: 1, or 0
+// when there is no line.
+func lineCol(line int) int { return min(line, 1) }

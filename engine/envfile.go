@@ -239,9 +239,9 @@ func parseEnvFile(name string, data []byte) (map[string]string, error) {
 	// godotenv's message quotes the masked text; the lines are the same.
 	line, what := envErrorLine(masked, err.Error())
 	if line == 0 {
-		return nil, fmt.Errorf("%w: %s: not a .env file (%s)", ErrUsage, name, hint)
+		what = "not a .env file"
 	}
-	return nil, fmt.Errorf("%w: %s:%d: %s (%s)", ErrUsage, name, line, what, hint)
+	return nil, &EnvFileError{Name: name, Line: line, What: what, Hint: hint}
 }
 
 // maskDollars writes every $ of data as dollar. Outside single quotes,

@@ -31,7 +31,9 @@ var (
 // ConfigError is a config override that does not fit the key's type.
 type ConfigError struct {
 	Key  string
-	From string // "--set", "environment" or the .env file's path
+	From string // "--set", "environment" or the .env file's path (path:line)
+	// Line is the line of the .env file that sets it; 0 for another source.
+	Line int
 	Err  error
 }
 
@@ -40,6 +42,25 @@ func (e *ConfigError) Error() string {
 }
 
 func (e *ConfigError) Unwrap() []error { return []error{ErrUsage, e.Err} }
+
+// EnvFileError is a .env file (--config's, a dotenv file) that does not
+// parse. It quotes nothing of the file: a line holds secrets as often.
+type EnvFileError struct {
+	// Name says which file: "dotenv .env", "--config custom.env".
+	Name string
+	// Line is the line that is wrong; 0 when it is not known.
+	Line       int
+	What, Hint string
+}
+
+func (e *EnvFileError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%v: %s: %s (%s)", ErrUsage, e.Name, e.What, e.Hint)
+	}
+	return fmt.Sprintf("%v: %s:%d: %s (%s)", ErrUsage, e.Name, e.Line, e.What, e.Hint)
+}
+
+func (e *EnvFileError) Unwrap() error { return ErrUsage }
 
 // NodeError is the failure of one attempt of a node.
 type NodeError struct {

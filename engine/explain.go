@@ -207,7 +207,8 @@ func (c *core) explain(i int, would []Would) (Would, string) {
 		// Decided for each instance, with its item: not once, with none.
 		return WouldDecide, "when: " + pn.When + " is decided for each item"
 	}
-	ok, _, err := runWhen(pn.when, c.env(i, success))
+	env := c.env(i, success)
+	ok, _, err := runWhen(pn.when, env)
 	if err == nil && pn.when.usesStatus && c.needMayFail(i, would) {
 		// success() and failure() are known once the needs have ended: a
 		// when: failure() was said to skip, and ran when a need failed.
@@ -222,7 +223,7 @@ func (c *core) explain(i int, would []Would) (Would, string) {
 	}
 	if err != nil {
 		// The first line: a table row cannot hold a caret under it.
-		msg, _, _ := strings.Cut(c.exprText(pn.When, err), "\n")
+		msg, _, _ := strings.Cut(c.exprText(pn.When, env, err), "\n")
 		return WouldRun, fmt.Sprintf("when: %s fails: %s (the node would fail)", pn.When, msg)
 	}
 	verdict, w := "false", WouldSkip

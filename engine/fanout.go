@@ -130,7 +130,7 @@ func (c *core) fanOut(i int, work []int) []int {
 		if pn.when != nil && pn.when.itemOff < 0 {
 			ok, err := c.whenHolds(i, env)
 			if err != nil {
-				status, reason = StatusError, c.exprFailed(whenPlace(pn.Node), "when: "+pn.When, pn.When, err).Error()
+				status, reason = StatusError, c.exprFailed(whenPlace(pn.Node), "when: "+pn.When, pn.When, env, err).Error()
 			} else if !ok {
 				status, reason = StatusSkipped, "when is false: "+pn.When
 			}
@@ -381,19 +381,14 @@ func (c *core) fanIn(p int) {
 		if errs > len(failed) {
 			reason += ", ..."
 		}
-		if pn.ContinueOnError {
-			reason += "; " + Tolerated
-		}
 	case counts[StatusCancelled] > 0:
 		status, reason = StatusCancelled, fmt.Sprintf("%d of %d instances cancelled", counts[StatusCancelled], fan.count)
 	case counts[StatusSkipped] == fan.count:
 		status, reason = StatusSkipped, "every instance was skipped"
 	}
-	var parts []string
-	for _, s := range []Status{StatusSuccess, StatusError, StatusSkipped, StatusCancelled} {
-		if counts[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
-		}
+	tolerated := 0 // every instance that failed, when the node tolerates failures
+	if pn.ContinueOnError {
+		tolerated = counts[StatusError]
 	}
 	if started.IsZero() {
 		started = c.now().UTC()
@@ -406,7 +401,10 @@ func (c *core) fanIn(p int) {
 	rec := st.rec
 	rec.Resume = resume
 	rec.Status, rec.Reason = status, c.redact.String(reason)
-	rec.Message = fmt.Sprintf("%d instances: %s", fan.count, strings.Join(parts, ", "))
+	if status == StatusError && pn.ContinueOnError {
+		rec.Reason = tolerate(rec.Reason)
+	}
+	rec.Message = fmt.Sprintf("%d instances: %s", fan.count, CountsText(counts, tolerated))
 	rec.Outputs = recOutputs
 	rec.StartedAt, rec.FinishedAt = started, finished
 	rec.DurationMS = finished.Sub(started).Milliseconds()

@@ -23,7 +23,7 @@ func (c *core) items(pn *planNode, env any) (items []any, keys, mapKeys []string
 	v := pn.Foreach.Value
 	if pn.each != nil {
 		if v, err = c.evaluate(pn.each, env); err != nil {
-			return nil, nil, nil, c.exprFailed(pn.eachAt(), "foreach: ${{ "+strings.TrimSpace(pn.each.src)+" }}", pn.each.src, err)
+			return nil, nil, nil, c.exprFailed(pn.eachAt(), "foreach: ${{ "+strings.TrimSpace(pn.each.src)+" }}", pn.each.src, env, err)
 		}
 	}
 	switch x := v.(type) {

@@ -24,6 +24,9 @@ type RunSummary struct {
 	StartedAt  time.Time      `json:"started_at"`
 	DurationMS int64          `json:"duration_ms"`
 	Counts     map[Status]int `json:"counts"`
+	// Tolerated is how many of Counts' errors continue_on_error let the
+	// run go past (NodeRecord.Tolerated).
+	Tolerated int `json:"tolerated,omitempty"`
 	// ResumedFrom is the run this one resumed (pipe run --resume): its
 	// kept nodes' logs are that run's, or further back.
 	ResumedFrom string `json:"resumed_from,omitempty"`
@@ -70,12 +73,8 @@ func ListRunsDamaged(dir string) ([]RunSummary, []string, error) {
 
 func summaryOf(rec *Record, path string) RunSummary {
 	s := RunSummary{ID: rec.ID, Pipeline: rec.Pipeline, File: rec.File, Status: rec.Status, StartedAt: rec.StartedAt,
-		DurationMS: rec.DurationMS, Counts: map[Status]int{}, ResumedFrom: rec.ResumedFrom, Remote: rec.Remote, Path: path}
-	for _, n := range rec.Nodes {
-		if !n.FannedOut() { // a foreach node counts by its instances
-			s.Counts[n.Status]++
-		}
-	}
+		DurationMS: rec.DurationMS, ResumedFrom: rec.ResumedFrom, Remote: rec.Remote, Path: path}
+	s.Counts, s.Tolerated = rec.Tally()
 	return s
 }
 

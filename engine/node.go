@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/pipe-run/pipe/modules"
@@ -91,7 +90,7 @@ func (c *core) resolve(pn *planNode, v any, env any, shell bool) (any, error) {
 		if t.whole {
 			out, err := c.evaluate(t.parts[0].expr, env)
 			if err != nil {
-				return nil, c.exprFailed(t.parts[0].at(), "${{ "+strings.TrimSpace(t.parts[0].expr.src)+" }}", t.parts[0].expr.src, err)
+				return nil, c.exprFailed(t.parts[0].at(), "${{ "+strings.TrimSpace(t.parts[0].expr.src)+" }}", t.parts[0].expr.src, env, err)
 			}
 			if s, isStr := out.(string); isStr && t.parts[0].quote != shellNone {
 				// A string handed over whole is one word too; a list stays
@@ -108,7 +107,7 @@ func (c *core) resolve(pn *planNode, v any, env any, shell bool) (any, error) {
 			}
 			out, err := c.evaluate(part.expr, env)
 			if err != nil {
-				return nil, c.exprFailed(part.at(), "${{ "+strings.TrimSpace(part.expr.src)+" }}", part.expr.src, err)
+				return nil, c.exprFailed(part.at(), "${{ "+strings.TrimSpace(part.expr.src)+" }}", part.expr.src, env, err)
 			}
 			b = appendShell(b, part.quote, out)
 		}
@@ -133,45 +132,6 @@ func (c *core) resolve(pn *planNode, v any, env any, shell bool) (any, error) {
 		return out, nil
 	}
 	return v, nil
-}
-
-// exprFailed places the run-time error err of expression src, at at in
-// the plan's file: "file:line:col: what: message", at the part of src that
-// failed when expr says which. what names the expression (${{ src }}, or
-// when: src). A plan built in code has no file.
-func (c *core) exprFailed(at place, what, src string, err error) error {
-	var placed *exprRunError
-	if errors.As(err, &placed) {
-		return err // placed already
-	}
-	off, msg := c.exprMessage(src, err)
-	e := &exprRunError{where: c.where(at.at(src, off)), what: what + ": " + msg, err: err}
-	if at.tpl != nil {
-		e.tpl, e.off = at.tpl, at.boff+runeByte(src, off)
-	}
-	return e
-}
-
-// exprMessage is the run-time error err of expression src worded for
-// users (see exprMessage), and the rune offset in src where it failed.
-func (c *core) exprMessage(src string, err error) (int, string) {
-	off, msg := 0, err.Error()
-	var fe *file.Error
-	if errors.As(err, &fe) {
-		off, msg = fe.From, fe.Message
-	}
-	var keys []string
-	if c.plan.env != nil {
-		keys = c.plan.env.cfgKeys
-	}
-	msg, _ = exprMessage(msg, src, off, keys)
-	return off, msg
-}
-
-// exprText is exprMessage without the offset.
-func (c *core) exprText(src string, err error) string {
-	_, msg := c.exprMessage(src, err)
-	return msg
 }
 
 // reflectMessage says what expr's builtins (sum, mean, len) meant when they

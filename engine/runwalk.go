@@ -244,6 +244,7 @@ func Counted(s RunSummary) RunSummary {
 			return s
 		}
 	}
+	var failed failedLines
 	for {
 		node, err := br.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) { // a long line
@@ -256,11 +257,45 @@ func Counted(s RunSummary) RunSummary {
 		}
 		if st, ok := nodeStatus(node); ok {
 			s.Counts[st]++
+			if st == StatusError {
+				failed.add(node)
+			}
 		}
 		if err != nil {
+			s.Tolerated = failed.tolerated()
 			return s
 		}
 	}
+}
+
+// failedLines gathers the failed nodes of a record's node lines, to count
+// those the run went past once every line is read: a sub-pipeline's node,
+// parent/child, that failed under a parent that continue_on_error let the
+// run go past (its line may come later) is one of them (Record.Tally).
+type failedLines struct {
+	ids         []string
+	toleratedID map[string]bool
+}
+
+func (f *failedLines) add(line []byte) {
+	id, tolerated := failedLine(line)
+	f.ids = append(f.ids, id)
+	if tolerated {
+		if f.toleratedID == nil {
+			f.toleratedID = map[string]bool{}
+		}
+		f.toleratedID[id] = true
+	}
+}
+
+func (f *failedLines) tolerated() int {
+	n := 0
+	for _, id := range f.ids {
+		if f.toleratedID[id] || underTolerated(id, func(id string) bool { return f.toleratedID[id] }) {
+			n++
+		}
+	}
+	return n
 }
 
 // nodeStatus reads how a node of a record's node line ended; false for a
@@ -293,6 +328,25 @@ func nodeStatus(line []byte) (Status, bool) {
 		return "", false
 	}
 	return n.Status, true
+}
+
+// failedLine reads a record's node line, of a node that failed: its id,
+// and whether continue_on_error let the run go past it. Only a line that
+// holds Tolerated's text at all is decoded, for its reason.
+func failedLine(line []byte) (id string, tolerated bool) {
+	i := bytes.Index(line, []byte(`":{`))
+	if i < 0 || json.Unmarshal(bytes.TrimSpace(line[:i+1]), &id) != nil {
+		return "", false
+	}
+	if !bytes.Contains(line, []byte(Tolerated+`"`)) {
+		return id, false
+	}
+	var n struct { // only what Tolerated reads: the outputs are skipped
+		Status Status
+		Reason string
+	}
+	body := bytes.TrimRight(bytes.TrimSpace(line[i+2:]), ",")
+	return id, json.Unmarshal(body, &n) == nil && (&NodeRecord{Status: n.Status, Reason: n.Reason}).Tolerated()
 }
 
 // recordHead is what a record's head line says of its run.

@@ -250,20 +250,8 @@ func (c *core) addChildren(i int, children map[string]*NodeRecord) {
 // statusCounts says how rec's nodes ended: "2 success, 1 skipped" (a
 // foreach node counts by its instances).
 func statusCounts(rec *Record) string {
-	counts := map[Status]int{}
-	for _, n := range rec.Nodes {
-		if len(n.Items) == 0 {
-			counts[n.Status]++
-		}
+	if text := CountsText(rec.Tally()); text != "" {
+		return text
 	}
-	var parts []string
-	for _, s := range []Status{StatusSuccess, StatusError, StatusSkipped, StatusCancelled, StatusLost} {
-		if counts[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
-		}
-	}
-	if len(parts) == 0 {
-		return "no nodes"
-	}
-	return strings.Join(parts, ", ")
+	return "no nodes"
 }

@@ -71,7 +71,8 @@ func TestDotEnvEndToEnd(t *testing.T) {
 
 // A dotenv file that exists and does not parse stops the run before it
 // starts, at its line, quoting nothing of the file; pipe validate checks
-// the key's entries and warns of a file that is not there.
+// the key's entries, says the same of the file at its line, and warns of
+// a file that is not there (TestValidateReadsDotEnvFiles has more).
 func TestDotEnvErrorsAndValidate(t *testing.T) {
 	dir := t.TempDir()
 	runs := filepath.Join(dir, "runs")
@@ -79,7 +80,8 @@ func TestDotEnvErrorsAndValidate(t *testing.T) {
 		"p.yaml":    "dotenv: [.env, ci.env]\nconfig: {N: 0}\nnodes:\n  x: {module: echo}\n",
 		".env":      "N=1\nAPI_KEY=supersecret-dotenv\nthis is bad\n",
 		"bad.yaml":  "dotenv:\n  - .env\n  - 42\nnodes:\n  x: {module: echo}\n",
-		"good.yaml": "dotenv: .env\nnodes:\n  x: {module: echo}\n",
+		"good.yaml": "dotenv: good.env\nnodes:\n  x: {module: echo}\n",
+		"good.env":  "N=2\n",
 	})
 	r := pipeIn(t, dir, nil, "run", "p.yaml", "--runs-dir", runs)
 	if r.code != exitUsage || !strings.Contains(r.stderr, "dotenv .env:3: not KEY=VALUE") || strings.Contains(r.stderr, "supersecret") {
@@ -89,8 +91,9 @@ func TestDotEnvErrorsAndValidate(t *testing.T) {
 		t.Errorf("the run started: %v", entries)
 	}
 	r = pipeIn(t, dir, nil, "validate", "p.yaml")
-	if r.code != 0 || !strings.Contains(r.stderr, `p.yaml:1:16: warning: dotenv file "ci.env" does not exist`) {
-		t.Errorf("validate: exit %d, want 0 with a warning at ci.env\n%s", r.code, r.stderr)
+	if r.code != 1 || !strings.Contains(r.stderr, `p.yaml:1:16: warning: dotenv file "ci.env" does not exist`) ||
+		!strings.Contains(r.stderr, ".env:3:1: not KEY=VALUE") || strings.Contains(r.stderr, "supersecret") {
+		t.Errorf("validate: exit %d, want 1 with .env:3:1, a warning at ci.env and no secret\n%s", r.code, r.stderr)
 	}
 	r = pipeIn(t, dir, nil, "validate", "bad.yaml", "good.yaml")
 	if r.code != 1 || !strings.Contains(r.stderr, "bad.yaml:3:5: dotenv entries must be paths, not an int") || !strings.Contains(r.stderr, "hint:") ||

@@ -22,7 +22,9 @@ type progress struct {
 
 	mu            sync.Mutex // guards the counts below: the status line reads them
 	done, running int
-	failed        int
+	// failed counts the nodes that failed the run, tolerated those
+	// continue_on_error let it go past.
+	failed, tolerated int
 	// names are the nodes running, for the status line: nil without one
 	// (a map entry per node was 3% of a 100,000-node run).
 	names map[string]bool
@@ -78,7 +80,10 @@ func (p *progress) event(ev engine.Event) {
 		}
 		if !instance {
 			p.done++
-			if r.Status == engine.StatusError {
+			switch {
+			case r.Tolerated():
+				p.tolerated++
+			case r.Status == engine.StatusError:
 				p.failed++
 			}
 		}
@@ -103,7 +108,7 @@ func (p *progress) event(ev engine.Event) {
 				k, v := p.logs.duration(r.Duration())
 				l.Info("done", k, v, "message", r.Message)
 			case engine.StatusError:
-				if strings.HasSuffix(r.Reason, engine.Tolerated) {
+				if r.Tolerated() {
 					// The run goes on, and may succeed: not an error of it.
 					l.Warn("failed; "+engine.Tolerated, "err", r.Message)
 					break
@@ -119,8 +124,12 @@ func (p *progress) event(ev engine.Event) {
 	if p.quiet && time.Since(p.last) >= time.Second {
 		p.last = time.Now()
 		p.mu.Lock()
-		done, running, failed := p.done, p.running, p.failed
+		done, running, failed, tolerated := p.done, p.running, p.failed, p.tolerated
 		p.mu.Unlock()
-		p.log.Info("progress", "done", fmt.Sprintf("%d/%d", done, p.total), "running", running, "failed", failed)
+		attrs := []any{"done", fmt.Sprintf("%d/%d", done, p.total), "running", running, "failed", failed}
+		if tolerated > 0 {
+			attrs = append(attrs, "tolerated", tolerated)
+		}
+		p.log.Info("progress", attrs...)
 	}
 }

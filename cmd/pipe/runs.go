@@ -84,7 +84,7 @@ func (c *runsCmd) Run(e *env) error {
 			dur = "-" // it may have ended long ago: not known here
 			detached = append(detached, r)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status, r.Pipeline, r.StartedAt.Local().Format(time.DateTime), dur, counts(r.Counts))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status, r.Pipeline, r.StartedAt.Local().Format(time.DateTime), dur, engine.CountsText(r.Counts, r.Tolerated))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -126,15 +126,4 @@ func (c *runsCmd) matches(r engine.RunSummary) bool {
 	a, err1 := os.Stat(r.File)
 	b, err2 := os.Stat(c.Pipeline)
 	return err1 == nil && err2 == nil && os.SameFile(a, b)
-}
-
-// counts says how many nodes ended how: "4 success, 1 skipped".
-func counts(c map[engine.Status]int) string {
-	var parts []string
-	for _, s := range []engine.Status{engine.StatusSuccess, engine.StatusError, engine.StatusSkipped, engine.StatusCancelled, engine.StatusLost} {
-		if c[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", c[s], s))
-		}
-	}
-	return strings.Join(parts, ", ")
 }

@@ -88,11 +88,7 @@ func (c *showCmd) Run(e *env) error {
 		if n.Attempts > 0 {
 			dur, attempts = n.Duration().Round(time.Millisecond).String(), fmt.Sprint(n.Attempts)
 		}
-		detail := n.Reason
-		if n.Status == engine.StatusError && n.Message != "" {
-			detail = strings.TrimSuffix(firstLine(n.Message), "; stderr ends:")
-		}
-		detail = clipText(detail, maxReasonShown) // show --json has it whole
+		detail := rowReason(n) // show --json has it whole
 		if detail == "" && len(n.Outputs) > 0 {
 			var parts []string
 			for _, k := range slices.Sorted(maps.Keys(n.Outputs)) {

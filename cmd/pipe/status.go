@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/term"
+	"github.com/pipe-run/pipe/engine"
 )
 
 // statusLine keeps one line at the bottom of a terminal that says how the
@@ -153,6 +154,9 @@ func (p *progress) status(elapsed time.Duration) string {
 	parts := []string{fmt.Sprintf("%d/%d done", p.done, p.total), running}
 	if p.failed > 0 {
 		parts = append(parts, fmt.Sprintf("%d failed", p.failed))
+	}
+	if p.tolerated > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s", p.tolerated, engine.ToleratedLabel))
 	}
 	secs := int(elapsed.Seconds())
 	parts = append(parts, fmt.Sprintf("%02d:%02d", secs/60, secs%60))

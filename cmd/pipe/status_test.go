@@ -1,8 +1,12 @@
 package main
 
 import (
+	"io"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/pipe-run/pipe/engine"
 )
 
 // countingWriter records each write.
@@ -28,5 +32,34 @@ func TestStatusLineWritesALineInOneWrite(t *testing.T) {
 	s.close()
 	if last := w.writes[len(w.writes)-1]; last != "\r\x1b[K" {
 		t.Errorf("close wrote %q, want the erase", last)
+	}
+}
+
+// The status line counts apart the failures continue_on_error lets the
+// run go past: "1 failed" said of a run that goes on to succeed misled.
+func TestStatusLineCountsToleratedFailuresApart(t *testing.T) {
+	tests := []struct {
+		name     string
+		finished map[string]engine.NodeRecord
+		want     string
+	}{
+		{"failed", map[string]engine.NodeRecord{"a": {Status: engine.StatusError, Reason: "failed"}}, "1/3 done · 0 running · 1 failed · 00:01"},
+		{"tolerated", map[string]engine.NodeRecord{"a": {Status: engine.StatusError, Reason: "failed; " + engine.Tolerated}},
+			"1/3 done · 0 running · 1 tolerated error · 00:01"},
+		{"both", map[string]engine.NodeRecord{
+			"a": {Status: engine.StatusError, Reason: "failed"}, "b": {Status: engine.StatusError, Reason: "failed; " + engine.Tolerated},
+			"c": {Status: engine.StatusSuccess},
+		}, "3/3 done · 0 running · 1 failed · 1 tolerated error · 00:01"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newProgress(newLogs(io.Discard, false, "text"), 3)
+			for id, rec := range tt.finished {
+				p.event(engine.Event{Kind: engine.NodeFinished, Node: id, Record: rec})
+			}
+			if got := p.status(time.Second); got != tt.want {
+				t.Errorf("status line %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -29,32 +29,25 @@ func printSummary(out io.Writer, plan *engine.Plan, rec *engine.Record, path str
 			err = ferr
 		}
 	}()
-	counts := map[engine.Status]int{}
-	allSucceeded := true
-	for _, n := range rec.Nodes {
-		if !n.FannedOut() { // counted by its instances
-			counts[n.Status]++
-		}
-		allSucceeded = allSucceeded && n.Status == engine.StatusSuccess
+	counts, tolerated := rec.Tally()
+	all := 0
+	for _, n := range counts {
+		all += n
 	}
+	// A foreach node succeeded when each of its instances did.
+	allSucceeded := counts[engine.StatusSuccess] == all
 	// Past summaryLimit rows only the nodes that did not succeed are
 	// listed: when every node succeeded, there is nothing to order.
 	if plan.Graph.Len() <= summaryLimit || !allSucceeded {
 		printTable(w, recordOrder(plan.Graph, rec))
 	}
-	var parts []string
-	// Running and pending nodes are in the record of a run that goes on
-	// (pipe status of a run on Temporal).
-	for _, s := range []engine.Status{engine.StatusRunning, engine.StatusPending, engine.StatusSuccess, engine.StatusError, engine.StatusSkipped, engine.StatusCancelled} {
-		if counts[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
-		}
-	}
 	length := "in " + took(rec.Status, rec.DurationMS, "at least ", "")
 	if rec.FinishedAt.IsZero() && !rec.StartedAt.IsZero() {
 		length = "for " + time.Since(rec.StartedAt).Round(time.Second).String()
 	}
-	fmt.Fprintf(w, "\nrun %s: %s %s (%s)", rec.ID, rec.Status, length, strings.Join(parts, ", "))
+	// Running and pending nodes are in the record of a run that goes on
+	// (pipe status of a run on Temporal).
+	fmt.Fprintf(w, "\nrun %s: %s %s (%s)", rec.ID, rec.Status, length, engine.CountsText(counts, tolerated))
 	if rec.Reason != "" {
 		fmt.Fprintf(w, ": %s", schema.OneLine(rec.Reason))
 	}
@@ -96,11 +89,7 @@ func printTable(w io.Writer, rows []row) {
 		if n.Attempts > 0 {
 			attempts = fmt.Sprint(n.Attempts)
 		}
-		reason := n.Reason
-		if n.Status == engine.StatusError && n.Message != "" {
-			reason = strings.TrimSuffix(firstLine(n.Message), "; stderr ends:")
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, n.Status, dur, attempts, clipText(reason, maxReasonShown))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, n.Status, dur, attempts, rowReason(n))
 	}
 	if unlisted > 0 {
 		fmt.Fprintf(tw, "... %d more\t\t\t\t\n", unlisted)
@@ -170,6 +159,21 @@ func recordOrder(g *dag.Graph, rec *engine.Record) []row {
 		}
 	}
 	return rows
+}
+
+// rowReason is what a table row of node n says of how it ended: its
+// reason, or a failed node's message (its first line, clipped; the
+// record has it whole), with a tolerated failure said to be one.
+func rowReason(n *engine.NodeRecord) string {
+	reason := n.Reason
+	if n.Status == engine.StatusError && n.Message != "" {
+		reason = strings.TrimSuffix(firstLine(n.Message), "; stderr ends:")
+	}
+	reason = clipText(reason, maxReasonShown)
+	if n.Tolerated() && n.Message != "" && !n.FannedOut() { // else the reason or the message says so
+		reason += " (tolerated: continue_on_error)"
+	}
+	return reason
 }
 
 func firstLine(s string) string {

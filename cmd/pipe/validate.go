@@ -39,13 +39,21 @@ func (c *validateCmd) Run(e *env) error {
 	for _, f := range files {
 		plan, err := engine.LoadWith(f, modules.Default, engine.LoadOptions{BaseDir: c.BaseDir})
 		if err == nil {
+			// The dotenv files the run would read, read as it would: a
+			// malformed one passed here and failed the run at its line.
+			diags := append(slices.Clip(plan.Warnings), engine.CheckDotEnv(plan.Pipeline)...)
+			if slices.ContainsFunc(diags, func(d *schema.Diagnostic) bool { return !d.IsWarning() }) {
+				failed = true
+				all = append(all, diags...)
+				continue
+			}
 			if c.Format == "text" {
-				for _, w := range plan.Warnings {
+				for _, w := range diags {
 					fmt.Fprintln(e.stderr, w.Long())
 				}
 				fmt.Fprintf(e.stdout, "ok %s (%s)\n", f, plural(plan.Graph.Len(), "node"))
 			} else {
-				all = append(all, plan.Warnings...)
+				all = append(all, diags...)
 			}
 			continue
 		}

@@ -96,6 +96,9 @@ type core struct {
 	// nodes no longer start, and running ones are abandoned like the
 	// others.
 	hurried bool
+	// inputsWhenReady is set in a run that does not take
+	// ChangeInputsAtStart: a node's inputs are resolved as it is readied.
+	inputsWhenReady bool
 
 	// levels schedule: the level now open and how many nodes each level
 	// still has to finish; nodes of later levels wait in held.
@@ -248,6 +251,7 @@ func newCore(plan *Plan, opts Options) (*core, error) {
 		},
 	}
 	c.queue.height = c.height
+	c.inputsWhenReady = !c.adopts(ChangeInputsAtStart)
 	c.rec.Config = c.recordedConfig()
 	c.rec.Version = opts.Version
 	c.rec.FileHash = opts.FileHash

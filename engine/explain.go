@@ -207,14 +207,14 @@ func (c *core) explain(i int, would []Would) (Would, string) {
 		// Decided for each instance, with its item: not once, with none.
 		return WouldDecide, "when: " + pn.When + " is decided for each item"
 	}
-	ok, _, err := runWhen(pn.when, c.env(i, success))
+	ok, _, err := c.runWhen(pn.when, c.env(i, success))
 	if err == nil && pn.when.usesStatus && c.needMayFail(i, would) {
 		// success() and failure() are known once the needs have ended: a
 		// when: failure() was said to skip, and ran when a need failed.
 		st := &c.nodes[i]
 		saved := st.failedAbove
 		st.failedAbove = true
-		onFailure, _, ferr := runWhen(pn.when, c.env(i, false))
+		onFailure, _, ferr := c.runWhen(pn.when, c.env(i, false))
 		st.failedAbove = saved
 		if ferr != nil || onFailure != ok {
 			return WouldDecide, "when: " + pn.When + " reads its needs' results"

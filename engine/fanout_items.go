@@ -22,7 +22,7 @@ import (
 func (c *core) items(pn *planNode, env any) (items []any, keys, mapKeys []string, err error) {
 	v := pn.Foreach.Value
 	if pn.each != nil {
-		if v, err = runExpr(pn.each, env); err != nil {
+		if v, err = c.runExpr(pn.each, env); err != nil {
 			return nil, nil, nil, c.exprFailed(pn.eachAt(), "foreach: ${{ "+strings.TrimSpace(pn.each.src)+" }}", pn.each.src, err)
 		}
 	}

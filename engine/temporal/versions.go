@@ -1,5 +1,10 @@
 package temporal
 
+import (
+	"github.com/pipe-run/pipe/engine"
+	"go.temporal.io/sdk/workflow"
+)
+
 // The changes of what the workflow decides, each behind
 // workflow.GetVersion (asked, where it can be, only where the change
 // would decide otherwise), so that a run an earlier pipe started replays
@@ -29,3 +34,13 @@ const changeTaskBound = "task-bound"
 // run's max_parallel while they wait out a retry's back-off (they kept
 // it, and the others waited). Asked at a run's first back-off.
 const changeBackoffSlot = "backoff-slot"
+
+// adopts answers the core's engine.Options.Adopts with workflow.GetVersion,
+// the change's name its id: a run started before the change (its history
+// holds no marker of it) replays without it; a new run takes it, and its
+// history says so.
+func adopts(ctx workflow.Context) func(engine.Change) bool {
+	return func(ch engine.Change) bool {
+		return workflow.GetVersion(ctx, string(ch), workflow.DefaultVersion, 1) == 1
+	}
+}

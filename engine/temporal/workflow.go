@@ -35,6 +35,7 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidInput", nil)
 	}
 	opts.Submitted = workflow.GetInfo(ctx).WorkflowStartTime
+	opts.Adopts = adopts(ctx)
 	if workflow.GetVersion(ctx, changePendingBound, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		// Started before the bound: replayed, it decides as it did.
 		opts.MaxParallel = input.MaxParallel

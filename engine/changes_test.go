@@ -188,3 +188,35 @@ nodes:
 		t.Errorf("asked about %v, want %v", a.list, want)
 	}
 }
+
+// A node whose inputs fail as it starts readies the nodes below it there
+// and then: one of a module that waits (it takes no slot) starts too. It
+// was left pending, the run over without it.
+func TestAWaitReadiedByInputsThatFailAsTheyStart(t *testing.T) {
+	tests := []struct {
+		name, nodes string
+	}{
+		{"a node, one slot", `max_parallel: 1
+nodes:
+  bad: {module: echo, with: {n: "${{ int(run.id) }}"}}
+  pause: {module: wait, needs: bad, when: always(), with: {duration: 1ms}}
+`},
+		{"a node", `nodes:
+  bad: {module: echo, with: {n: "${{ int(run.id) }}"}}
+  pause: {module: wait, needs: bad, when: always(), with: {duration: 1ms}}
+`},
+		{"a foreach's instance", `nodes:
+  bad: {module: echo, foreach: ["x"], with: {n: "${{ int(item) }}"}}
+  pause: {module: wait, needs: bad, when: always(), with: {duration: 1ms}}
+`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := newTestModules(t).run(t, "name: readied\n"+tt.nodes, engine.Options{})
+			check(t, rec, engine.StatusError, map[string]want{
+				"bad":   {engine.StatusError, ""},
+				"pause": {engine.StatusSuccess, ""},
+			})
+		})
+	}
+}

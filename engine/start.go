@@ -18,6 +18,21 @@ func (c *core) takeStarts() []job {
 // Once the run is cancelled, only clean-up nodes start; the others are
 // settled as cancelled.
 func (c *core) startQueued() {
+	// A queued node whose inputs fail as it would start readies what is
+	// below it: a node of a module that waits joins freeQ, and starts
+	// now too (it was left pending, and the run could end without it).
+	for {
+		c.startFree()
+		c.startSlotted()
+		if len(c.freeQ) == 0 {
+			return
+		}
+	}
+}
+
+// startFree begins the nodes of freeQ, those of modules that wait (or
+// resumes them after a back-off): they take no slot.
+func (c *core) startFree() {
 	for len(c.freeQ) > 0 { // startable may queue more
 		i := c.freeQ[len(c.freeQ)-1]
 		c.freeQ = c.freeQ[:len(c.freeQ)-1]
@@ -31,6 +46,10 @@ func (c *core) startQueued() {
 			c.starts = append(c.starts, c.begin(i, false))
 		}
 	}
+}
+
+// startSlotted begins queued nodes while slots are free.
+func (c *core) startSlotted() {
 	for c.queue.Len() > 0 && c.slots < c.limit {
 		i := c.queue.pop()
 		st := &c.nodes[i]

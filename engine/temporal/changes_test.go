@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
@@ -13,7 +12,6 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/pipe-run/pipe/engine"
-	"github.com/pipe-run/pipe/engine/temporal"
 )
 
 // A run started now on Temporal takes each change of what the core
@@ -72,16 +70,7 @@ nodes:
 	c, q := onWorker(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := runInput(t, tt.src, nil)
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-			defer cancel()
-			if err := temporal.Submit(ctx, c, in, q, 0); err != nil {
-				t.Fatal(err)
-			}
-			rec, err := (&temporal.Follower{Client: c, Hurry: ctx.Done()}).Follow(ctx, in.RunID)
-			if err != nil {
-				t.Fatal(err)
-			}
+			rec := submit(t, c, q, tt.src, nil, 0)
 			for id, w := range tt.nodes {
 				n := rec.Nodes[id]
 				if n == nil {

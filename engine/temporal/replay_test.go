@@ -34,6 +34,14 @@ func replay(t *testing.T, c client.Client, id string) {
 // replays a run an earlier pipe started; no server is needed.
 func replayFile(t *testing.T, file string) {
 	t.Helper()
+	if err := replayHistory(historyFile(t, file)); err != nil {
+		t.Error(err)
+	}
+}
+
+// historyFile reads the history of testdata/file.
+func historyFile(t *testing.T, file string) *historypb.History {
+	t.Helper()
 	f, err := os.Open(filepath.Join("testdata", file))
 	if err != nil {
 		t.Fatal(err)
@@ -43,9 +51,7 @@ func replayFile(t *testing.T, file string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := replayHistory(hist); err != nil {
-		t.Error(err)
-	}
+	return hist
 }
 
 // replayHistory replays hist and compares the activities and timers the
@@ -189,15 +195,7 @@ func TestReplayRunsOfTheEarlierPipe(t *testing.T) {
 // the history's second and third activities are swapped: each is still
 // an activity of the same type, at its place.
 func TestReplayFindsAnActivityOfAnotherNode(t *testing.T) {
-	f, err := os.Open(filepath.Join("testdata", "earlier-inputs-when-ready.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	hist, err := client.HistoryFromJSON(f, client.HistoryJSONOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	hist := historyFile(t, "earlier-inputs-when-ready.json")
 	var scheduled []*historypb.ActivityTaskScheduledEventAttributes
 	for _, ev := range hist.Events {
 		if a := ev.GetActivityTaskScheduledEventAttributes(); a != nil {
@@ -214,7 +212,7 @@ func TestReplayFindsAnActivityOfAnotherNode(t *testing.T) {
 	if err := r.ReplayWorkflowHistory(nil, hist); err != nil {
 		t.Fatalf("Temporal's replayer: %v (it takes it: the test shows nothing)", err)
 	}
-	err = replayHistory(hist)
+	err := replayHistory(hist)
 	if err == nil || !strings.Contains(err.Error(), "[timer 10ms a1#1 a2#1 a3#1]") {
 		t.Errorf("replayHistory: %v, want it to say the replay started timer 10ms a1#1 a2#1 a3#1", err)
 	}

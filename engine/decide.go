@@ -113,11 +113,17 @@ func (c *core) levelDone(l int) {
 // decide applies the safety gate, the needs' outcomes and `when` to a
 // ready node. It returns a final status with its reason for a node that
 // will not run, else "": its inputs are resolved as it starts
-// (startInputs).
+// (startInputs), or in a run that resolves them as it is readied, now.
 func (c *core) decide(i int) (Status, string) {
 	status, reason, success := c.gate(i)
-	if status != "" || c.plan.nodes[i].when == nil {
+	if status != "" {
 		return status, reason
+	}
+	if c.inputsWhenReady {
+		return c.decideWithInputs(i, c.env(i, success))
+	}
+	if c.plan.nodes[i].when == nil {
+		return "", ""
 	}
 	return c.evaluateWhen(i, c.env(i, success))
 }
@@ -129,6 +135,9 @@ func (c *core) decide(i int) (Status, string) {
 // reports whether i starts: when its inputs cannot be resolved it fails,
 // and what that readies is readied.
 func (c *core) startInputs(i int) bool {
+	if c.inputsWhenReady {
+		return true // resolved as it was readied (decideWithInputs)
+	}
 	var env any
 	if pn := c.pn(i); pn.templates != nil {
 		if i >= len(c.plan.nodes) {

@@ -158,9 +158,11 @@ type Options struct {
 	// Hurry, once closed, cuts the grace of a cancelled run to HurryGrace:
 	// nodes still running then are abandoned (a second Ctrl-C).
 	Hurry <-chan struct{}
-	// OutputReads says which reads of an output its node did not give
-	// fail their expression; the zero value is pipe's (see OutputReads).
-	OutputReads OutputReads
+	// Adopts, when set, is asked whether the run takes a change of what
+	// the core decides (see Change), and must answer alike for the whole
+	// run: a Temporal workflow asks workflow.GetVersion, so that a run an
+	// earlier pipe started replays as it ran. nil takes every change.
+	Adopts func(Change) bool
 
 	// valueLimit, when set, replaces MaxRunValueBytes: tests use a small
 	// one rather than allocate hundreds of megabytes.

@@ -208,14 +208,14 @@ func (c *core) explain(i int, would []Would) (Would, string) {
 		return WouldDecide, "when: " + pn.When + " is decided for each item"
 	}
 	env := c.env(i, success)
-	ok, _, err := runWhen(pn.when, env)
+	ok, _, err := c.runWhen(pn.when, env)
 	if err == nil && pn.when.usesStatus && c.needMayFail(i, would) {
 		// success() and failure() are known once the needs have ended: a
 		// when: failure() was said to skip, and ran when a need failed.
 		st := &c.nodes[i]
 		saved := st.failedAbove
 		st.failedAbove = true
-		onFailure, _, ferr := runWhen(pn.when, c.env(i, false))
+		onFailure, _, ferr := c.runWhen(pn.when, c.env(i, false))
 		st.failedAbove = saved
 		if ferr != nil || onFailure != ok {
 			return WouldDecide, "when: " + pn.When + " reads its needs' results"

@@ -346,7 +346,7 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 	if asBool && prog.Node().Type().Kind() == reflect.Interface {
 		// Its type is known only as it runs: compiled as a bool, a value
 		// of another type fails inside expr, which says only its Go type;
-		// without, runWhen says what the value is.
+		// without, core.runWhen says what the value is.
 		opts = opts[:len(opts)-1]
 		if p, err := expr.Compile(src, opts...); err == nil {
 			prog = p

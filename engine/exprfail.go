@@ -89,7 +89,7 @@ func (c *core) conversionMessage(src string, off int, msg string, env any) (stri
 	if len(errs) > 0 || comp == nil || comp.clock { // now() would differ on a Temporal replay
 		return "", false
 	}
-	v, err := evalExpr(comp.prog, env)
+	v, err := c.evalExpr(comp.prog, env)
 	s, isText := v.(string)
 	if err != nil || !isText {
 		return "", false // a value of another type: its type says it (exprShape)

@@ -14,10 +14,13 @@ func exprShape(msg, src string, off int, keys []string) (string, string, bool) {
 	field := fieldAt(src, off)
 	index := indexAt(src, off)
 	switch msg {
-	case "memory budget exceeded":
+	case budgetExceeded:
 		// The bound on what one evaluation builds (exprBudget).
 		return "the expression builds too large a value (more than two million items, counting those it makes along the way)",
 			"a range 1..N makes N numbers, and a map over it N more; a foreach makes at most 1,000,000 instances", true
+	case budgetOfAMillion:
+		return "the expression builds too large a value (more than a million items)",
+			"a range 1..N makes N numbers; a foreach makes at most 1,000,000 instances", true
 	case "unexpected token EOF":
 		return "the expression ends too early: something is missing at its end (after an operator, or a closing bracket)", "", true
 	}

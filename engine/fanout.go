@@ -128,12 +128,7 @@ func (c *core) fanOut(i int, work []int) []int {
 	if status == "" {
 		env = c.env(i, success)
 		if pn.when != nil && pn.when.itemOff < 0 {
-			ok, err := c.whenHolds(i, env)
-			if err != nil {
-				status, reason = StatusError, c.exprFailed(whenPlace(pn.Node), "when: "+pn.When, pn.When, env, err).Error()
-			} else if !ok {
-				status, reason = StatusSkipped, "when is false: "+pn.When
-			}
+			status, reason = c.evaluateWhen(i, env)
 		}
 		if status == "" {
 			var err error
@@ -197,8 +192,14 @@ func (c *core) fanOut(i int, work []int) []int {
 			c.keep(k)
 			work = c.release(k, work)
 		default:
-			// Its inputs are resolved as it starts (startInputs).
-			if status, reason := c.evaluateWhen(k, c.env(k, success)); status != "" {
+			// Its inputs are resolved as it starts (startInputs), or in a
+			// run that resolves them as each is readied, now.
+			env := c.env(k, success)
+			status, reason := c.evaluateWhen(k, env)
+			if status == "" && c.inputsWhenReady {
+				status, reason = c.readyInputs(k, env)
+			}
+			if status != "" {
 				c.settle(k, status, reason, "")
 				work = c.release(k, work)
 			} else {

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/expr-lang/expr/vm"
-
 	"github.com/pipe-run/pipe/modules"
 	"github.com/pipe-run/pipe/schema"
 )
@@ -216,29 +214,20 @@ type exprRunError struct {
 func (e *exprRunError) Error() string { return e.where + e.what }
 func (e *exprRunError) Unwrap() error { return e.err }
 
-// exprBudget bounds the items one evaluation builds, counting those it
-// makes along the way: a range of a million (a foreach's most instances)
-// and a map over it. expr's own bound, a million, refused 1..1000000.
-const exprBudget = 2_000_001
-
-// evalExpr runs a compiled program within exprBudget.
-func evalExpr(prog *vm.Program, env any) (any, error) {
-	m := vm.VM{MemoryBudget: exprBudget}
-	return m.Run(prog, env)
-}
-
-func runExpr(c *compiled, env any) (any, error) {
-	out, err := evalExpr(c.prog, env)
+// runExpr runs the compiled expression e in env (see evalExpr), its
+// value made plain (plainViews).
+func (c *core) runExpr(e *compiled, env any) (any, error) {
+	out, err := c.evalExpr(e.prog, env)
 	if err != nil {
 		return nil, err
 	}
-	return plainViews(out), nil
+	return plainViews(out, c), nil
 }
 
-// runWhen runs the `when` c: null is false, as it is for expr (null is
+// runWhen runs the `when` e: null is false, as it is for expr (null is
 // set then); a value that is neither is an error that says what it is.
-func runWhen(c *compiled, env any) (ok, null bool, err error) {
-	out, err := evalExpr(c.prog, env)
+func (c *core) runWhen(e *compiled, env any) (ok, null bool, err error) {
+	out, err := c.evalExpr(e.prog, env)
 	if err != nil {
 		return false, false, err
 	}

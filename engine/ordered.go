@@ -49,7 +49,7 @@ func mapArg(fn string, p []any) ([]entry, error) {
 	}
 	v := reflect.ValueOf(p[0])
 	if v.Kind() == reflect.Struct { // config, pipeline, run, a node: by their names
-		v = reflect.ValueOf(viewMap(v))
+		v = reflect.ValueOf(viewMap(v, nil))
 	}
 	if v.Kind() != reflect.Map {
 		return nil, fmt.Errorf("%s takes a map, not %s", fn, modules.Describe(p[0]))

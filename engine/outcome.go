@@ -107,7 +107,7 @@ func (c *core) prepare(res *nodeResult) {
 	if c.pn(res.i).info.Name == PipelineModule { // no other module can forge records
 		res.outputs, res.children = takeChildren(res.outputs)
 	}
-	res.message = modules.ClipMessage(c.redact.String(res.message))
+	res.message = c.clipMessage(c.redact.String(res.message))
 	res.recOutputs, res.recResume = c.recordOutputs(res.outputs)
 	res.recWith = cutDeepMap(recordedInputs(c.redact.Map(jsonSafe(res.with))))
 }
@@ -118,7 +118,7 @@ func (c *core) prepare(res *nodeResult) {
 // attempt would give the same, so none is made.
 func (c *core) chargeOutputs(res *nodeResult) {
 	err := c.charge(res.i, res.size, false)
-	if err == nil {
+	if err == nil || !c.adopts(ChangeRunValuesBound) {
 		return
 	}
 	c.log.Debug("outputs over the run's limit for values", "node", c.nodeID(res.i), "err", err)

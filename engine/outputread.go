@@ -20,25 +20,6 @@ import (
 // names a module declares; the names exec, python and echo give are known
 // only once their node has run, and are checked then.
 
-// OutputReads says which reads of an output its node did not give fail
-// the expression that reads them. The zero value is pipe's; the others
-// are what earlier versions did, for a Temporal workflow that replays a
-// history they wrote.
-type OutputReads uint8
-
-const (
-	// OutputReadsChecked fails any expression (`when`, `${{ }}`, a
-	// foreach, a sub-pipeline's outputs) that reads an output its node
-	// succeeded without giving, unless the expression tests for its
-	// absence, or the node's module declares it.
-	OutputReadsChecked OutputReads = iota
-	// OutputReadsNullWhen fails only a `when` whose value is null, for
-	// any output its plain node did not give.
-	OutputReadsNullWhen
-	// OutputReadsUnchecked fails none: a missing output reads as null.
-	OutputReadsUnchecked
-)
-
 // requiredRead is a read of nodes.<id>.outputs.<key> that fails its
 // expression when the node succeeded without giving the output.
 type requiredRead struct {
@@ -176,7 +157,7 @@ func outputsOf(n ast.Node) string {
 // or a branch not taken), a typo fails every run, not only those that
 // reach it. A node that did not succeed gave none to read.
 func (c *core) outputsGiven(e *compiled) error {
-	if len(e.required) == 0 || c.opts.OutputReads != OutputReadsChecked {
+	if len(e.required) == 0 {
 		return nil
 	}
 	for _, r := range e.required {
@@ -190,6 +171,9 @@ func (c *core) outputsGiven(e *compiled) error {
 		hint := fmt.Sprintf("write nodes.%s.outputs.%s ?? <default> if it may be absent", r.id, r.key)
 		if r.boolean {
 			hint = fmt.Sprintf("write nodes.%s.outputs.%s ?? false if its absence means false", r.id, r.key)
+		}
+		if !c.adopts(ChangeOutputReads) {
+			return nil // a run started before: its when decides (nullWhen)
 		}
 		return c.outputMissing(j, r.outputRef, hint)
 	}
@@ -231,8 +215,8 @@ func (c *core) whenHolds(i int, env any) (bool, error) {
 	if err := c.outputsGiven(pn.when); err != nil {
 		return false, err
 	}
-	ok, null, err := runWhen(pn.when, env)
-	if null && c.opts.OutputReads == OutputReadsNullWhen {
+	ok, null, err := c.runWhen(pn.when, env)
+	if null && err == nil {
 		err = c.nullWhen(i)
 	}
 	return ok, err
@@ -244,13 +228,14 @@ func (c *core) evaluate(e *compiled, env any) (any, error) {
 	if err := c.outputsGiven(e); err != nil {
 		return nil, err
 	}
-	return runExpr(e, env)
+	return c.runExpr(e, env)
 }
 
-// nullWhen is what OutputReadsNullWhen makes of node or instance i's
-// `when` that came out null: the error of the first output it reads that
-// its plain node succeeded without giving; nil when there is none.
-func (c *core) nullWhen(i int) error {
+// missingWhenRead is the error of the first output node or instance i's
+// `when` reads that its plain node succeeded without giving, nil when
+// there is none: what failed a `when` that came out null in runs started
+// before ChangeOutputReads (see nullWhen).
+func (c *core) missingWhenRead(i int) error {
 	pn := c.pn(i)
 	for _, r := range pn.when.outputs {
 		for _, j := range pn.refs {

@@ -14,19 +14,21 @@ import (
 // them the maps users read them as, keyed by their names in expressions.
 
 // plainViews returns v with every struct of pipe's views inside it made a
-// map by its expr names; v itself when it holds none (most values: a
-// walk of its lists and maps, allocating nothing).
-func plainViews(v any) any {
+// map by its expr names, and every map keyed by any (fromPairs, groupBy)
+// one keyed by text unless the run c does not take ChangeAnyKeyMaps; v
+// itself when it holds none (most values: a walk of its lists and maps,
+// allocating nothing).
+func plainViews(v any, c *core) any {
 	switch x := v.(type) {
 	case nil, string, bool, int, float64:
 		return v
 	case []any:
 		for i, item := range x {
-			if p := plainViews(item); !unchanged(p, item) {
+			if p := plainViews(item, c); !unchanged(p, item) {
 				out := make([]any, len(x))
 				copy(out, x[:i])
 				for j := i; j < len(x); j++ {
-					out[j] = plainViews(x[j])
+					out[j] = plainViews(x[j], c)
 				}
 				return out
 			}
@@ -34,17 +36,17 @@ func plainViews(v any) any {
 		return v
 	case map[string]any:
 		for _, item := range x {
-			if p := plainViews(item); !unchanged(p, item) {
+			if p := plainViews(item, c); !unchanged(p, item) {
 				out := make(map[string]any, len(x))
 				for k, item := range x {
-					out[k] = plainViews(item)
+					out[k] = plainViews(item, c)
 				}
 				return out
 			}
 		}
 		return v
 	}
-	return plainReflect(reflect.ValueOf(v))
+	return plainReflect(reflect.ValueOf(v), c)
 }
 
 // unchanged reports whether plainViews left a value as it was: only
@@ -58,29 +60,32 @@ func unchanged(a, b any) bool {
 	return reflect.TypeOf(a) == reflect.TypeOf(b)
 }
 
-func plainReflect(rv reflect.Value) any {
+func plainReflect(rv reflect.Value, c *core) any {
 	switch rv.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if rv.IsNil() {
 			return nil
 		}
-		return plainReflect(rv.Elem())
+		return plainReflect(rv.Elem(), c)
 	case reflect.Struct:
-		return viewMap(rv)
+		return viewMap(rv, c)
 	case reflect.Map:
 		switch rv.Type().Key().Kind() {
 		case reflect.String:
 			out := make(map[string]any, rv.Len())
 			for it := rv.MapRange(); it.Next(); {
-				out[it.Key().String()] = plainViews(it.Value().Interface())
+				out[it.Key().String()] = plainViews(it.Value().Interface(), c)
 			}
 			return out
 		case reflect.Interface:
 			// fromPairs makes map[any]any: a mapping to modules and the
 			// record, its keys as text (JSON's keys are).
+			if !c.adopts(ChangeAnyKeyMaps) {
+				break
+			}
 			out := make(map[string]any, rv.Len())
 			for it := rv.MapRange(); it.Next(); {
-				out[modules.Text(it.Key().Interface())] = plainViews(it.Value().Interface())
+				out[modules.Text(it.Key().Interface())] = plainViews(it.Value().Interface(), c)
 			}
 			return out
 		}
@@ -91,7 +96,7 @@ func plainReflect(rv reflect.Value) any {
 		}
 		out := make([]any, rv.Len())
 		for i := range out {
-			out[i] = plainViews(rv.Index(i).Interface())
+			out[i] = plainViews(rv.Index(i).Interface(), c)
 		}
 		return out
 	}
@@ -100,7 +105,7 @@ func plainReflect(rv reflect.Value) any {
 
 // viewMap makes a struct of pipe's views a map by its fields' expr names;
 // fields without one, and functions (success, failure), are left out.
-func viewMap(rv reflect.Value) map[string]any {
+func viewMap(rv reflect.Value, c *core) map[string]any {
 	t := rv.Type()
 	out := make(map[string]any, t.NumField())
 	for i := range t.NumField() {
@@ -109,7 +114,7 @@ func viewMap(rv reflect.Value) map[string]any {
 		if name == "" || name == "-" || f.Type.Kind() == reflect.Func || !f.IsExported() {
 			continue
 		}
-		out[name] = plainViews(rv.Field(i).Interface())
+		out[name] = plainViews(rv.Field(i).Interface(), c)
 	}
 	return out
 }

@@ -9,11 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/worker"
-
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/engine/temporal"
-	"github.com/pipe-run/pipe/modules"
 )
 
 // startOrder reads the log the test's nodes append their names to as
@@ -141,12 +138,6 @@ nodes:
 // instance x retries under max_parallel 1); no server is needed.
 func TestReplayRunsWhereTheBackoffKeptItsSlot(t *testing.T) {
 	for _, file := range []string{"kept-slot-in-backoff.json", "kept-slot-in-backoff-foreach.json"} {
-		t.Run(file, func(t *testing.T) {
-			r := worker.NewWorkflowReplayer()
-			temporal.RegisterWorkflow(r, modules.Default)
-			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, filepath.Join("testdata", file)); err != nil {
-				t.Error(err)
-			}
-		})
+		t.Run(file, func(t *testing.T) { replayFile(t, file) })
 	}
 }

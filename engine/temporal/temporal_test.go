@@ -11,10 +11,7 @@ import (
 	"testing"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/worker"
 
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/engine/temporal"
@@ -219,26 +216,6 @@ func TestPipelineOnTemporal(t *testing.T) {
 		t.Errorf("risky was tried %d times: a refusal is not retried", n.Attempts)
 	}
 	replay(t, c, rec.ID)
-}
-
-// replay runs the workflow again over the history the server recorded: a
-// change that makes the core decide otherwise fails here.
-func replay(t *testing.T, c client.Client, id string) {
-	t.Helper()
-	iter := c.GetWorkflowHistory(context.Background(), id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	var hist historypb.History
-	for iter.HasNext() {
-		ev, err := iter.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		hist.Events = append(hist.Events, ev)
-	}
-	r := worker.NewWorkflowReplayer()
-	temporal.RegisterWorkflow(r, modules.Default)
-	if err := r.ReplayWorkflowHistory(nil, &hist); err != nil {
-		t.Errorf("replaying run %s: %v", id, err)
-	}
 }
 
 func TestDangerousNodeOnAWorkerThatAllowsIt(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/pipe-run/pipe/modules"
 	"github.com/pipe-run/pipe/schema"
 )
 
@@ -160,6 +161,8 @@ func dotEnvDiagnostic(path string, err error) *schema.Diagnostic {
 	case errors.As(err, &pe):
 		d.Message = "cannot read it: " + pe.Err.Error()
 		d.Hint = "dotenv lists .env files, read before the run starts"
+	case errors.Is(err, modules.ErrNotRegular) || errors.Is(err, modules.ErrFileTooBig):
+		d.Message = strings.TrimPrefix(err.Error(), ErrUsage.Error()+": ")
 	}
 	d.Col = lineCol(d.Line)
 	return d

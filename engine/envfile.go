@@ -3,8 +3,8 @@ package engine
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -198,11 +198,20 @@ func lineOf(data []byte, key string) int {
 // a UTF-8 file with: it would be part of the first key.
 func withoutBOM(data []byte) []byte { return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) }
 
+// maxEnvFile bounds a .env file (--config, dotenv): keys and values of
+// config, of which one value may be as large as a node's outputs.
+const maxEnvFile = 2 * modules.MaxValueBytes
+
 // readEnvFile reads and parses a .env file (parseEnvFile) that flag
 // (--config, dotenv) names; it returns the file's bytes too. Its errors
 // wrap the file system's (a missing file is fs.ErrNotExist).
 func readEnvFile(flag, path string) (map[string]string, []byte, error) {
-	data, err := os.ReadFile(path)
+	data, err := modules.ReadFile(path, maxEnvFile, flag)
+	if errors.Is(err, modules.ErrNotRegular) || errors.Is(err, modules.ErrFileTooBig) {
+		// /dev/zero was read until memory ran out, a FIFO waited for a
+		// writer: neither heeded Ctrl-C.
+		return nil, nil, fmt.Errorf("%w: %w", ErrUsage, err)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: reading %s %s: %w", ErrUsage, flag, path, err)
 	}

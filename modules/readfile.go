@@ -8,8 +8,11 @@ import (
 )
 
 // ErrNotRegular marks a path ReadFile refused because it names no
-// regular file.
-var ErrNotRegular = errors.New("not a regular file")
+// regular file; ErrFileTooBig one past its limit.
+var (
+	ErrNotRegular = errors.New("not a regular file")
+	ErrFileTooBig = errors.New("too big")
+)
 
 // ReadFile reads a file a pipeline names for a module to read whole (data,
 // a model, rules): a regular file of at most limit bytes. A device, a FIFO
@@ -31,7 +34,7 @@ func ReadFile(path string, limit int64, what string) ([]byte, error) {
 		return nil, notRegular(path, info.Mode(), what)
 	}
 	if info.Size() > limit {
-		return nil, fmt.Errorf("%s %s is %s, more than the %s pipe reads: name a smaller file", what, path, Size(info.Size()), Size(limit))
+		return nil, fmt.Errorf("%s %s is %s, %w: pipe reads at most %s; name a smaller file", what, path, Size(info.Size()), ErrFileTooBig, Size(limit))
 	}
 	// Read to the end rather than to the size it had: a file being
 	// written is read as it is now, and still no further than the limit.
@@ -40,7 +43,7 @@ func ReadFile(path string, limit int64, what string) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s %s grew past the %s pipe reads as it was read: name a smaller file", what, path, Size(limit))
+		return nil, fmt.Errorf("%s %s grew %w as it was read: pipe reads at most %s; name a smaller file", what, path, ErrFileTooBig, Size(limit))
 	}
 	return data, nil
 }

@@ -34,7 +34,7 @@ func TestReadFile(t *testing.T) {
 	}{
 		{"a small file", small, 100, "", false},
 		{"a file at the limit", small, 8, "", false},
-		{"a file past the limit", small, 7, "data file " + small + " is 8 B, more than the 7 B pipe reads", false},
+		{"a file past the limit", small, 7, "data file " + small + " is 8 B, too big: pipe reads at most 7 B", false},
 		{"a device", "/dev/zero", 1 << 20, "data file /dev/zero is a device: not a regular file", true},
 		{"a FIFO with no writer", fifo, 1 << 20, "data file " + fifo + " is a FIFO (named pipe)", true},
 		{"a directory", dir, 1 << 20, "is a directory", true},

@@ -1,0 +1,50 @@
+//go:build unix
+
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// A dotenv file or --config that is a device or a FIFO is refused before
+// it is read: /dev/zero was read until memory ran out (430 MB in 4 s),
+// a FIFO waited for a writer, and neither heeded Ctrl-C. The run exits 2,
+// validate 1, each naming what the path is.
+func TestDotEnvThatHasNoEnd(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "ci.env")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, dotenv string
+		args         []string
+		want         string
+	}{
+		{"a FIFO in dotenv", fifo, nil, "dotenv " + fifo + " is a FIFO (named pipe): not a regular file"},
+		{"a device in dotenv", "/dev/zero", nil, "dotenv /dev/zero is a device: not a regular file"},
+		{"a device as --config", "", []string{"--config", "/dev/zero"}, "--config /dev/zero is a device: not a regular file"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "name: p\nnodes:\n  x: {module: echo}\n"
+			if tt.dotenv != "" {
+				src = "name: p\ndotenv: " + tt.dotenv + "\nnodes:\n  x: {module: echo}\n"
+			}
+			writeFiles(t, dir, map[string]string{"p.yaml": src})
+			r := pipeIn(t, dir, nil, append([]string{"run", "p.yaml", "--runs-dir", t.TempDir()}, tt.args...)...)
+			if r.code != 2 || !strings.Contains(r.stderr, tt.want) {
+				t.Errorf("run: exit %d, want 2 and %q\n%s", r.code, tt.want, r.stderr)
+			}
+			if tt.dotenv == "" {
+				return
+			}
+			r = pipeIn(t, dir, nil, "validate", "p.yaml")
+			if r.code != 1 || !strings.Contains(r.stdout+r.stderr, tt.want) {
+				t.Errorf("validate: exit %d, want 1 and %q\n%s%s", r.code, tt.want, r.stdout, r.stderr)
+			}
+		})
+	}
+}

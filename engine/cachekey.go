@@ -108,7 +108,8 @@ func valueDigest(v any) (string, error) {
 
 // fileIngredients gives, for each glob, what it matched ("files:GLOB")
 // and, for each file matched (a directory stands for the files under
-// it), its content hash ("file:PATH"). A relative glob is relative to
+// it; `**` for any number of directories: see globFiles), its content
+// hash ("file:PATH"). A relative glob is relative to
 // base, the plan's base directory, where its programs run and its modules
 // read; paths under base are named relative to it, so that a project
 // moved elsewhere keeps its cache.
@@ -116,33 +117,9 @@ func fileIngredients(ctx context.Context, base string, globs []string) ([]caches
 	var out []cachestore.Ingredient
 	seen := map[string]bool{}
 	for _, g := range globs {
-		matches, err := filepath.Glob(inBase(base, g))
-		if err != nil { // not a glob after all: a plain path
-			matches = nil
-			if path := underBaseDir(base, g); fileExists(path) {
-				matches = []string{path}
-			}
-		}
-		var files []string
-		for _, m := range matches {
-			root := m
-			if fi, err := os.Stat(m); err == nil && fi.IsDir() {
-				// A directory listed by a link to it is walked: the user
-				// named it. Links met inside are not followed (linkDigest).
-				root = m + string(filepath.Separator)
-			}
-			err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-				if err != nil {
-					return err
-				}
-				if d.Type().IsRegular() || d.Type()&fs.ModeSymlink != 0 {
-					files = append(files, filepath.Clean(path))
-				}
-				return nil
-			})
-			if err != nil {
-				return nil, fmt.Errorf("files %s: %w", g, err)
-			}
+		files, err := globFiles(base, g)
+		if err != nil {
+			return nil, fmt.Errorf("files %s: %w", g, err)
 		}
 		names := make([]string, len(files))
 		for k, f := range files {

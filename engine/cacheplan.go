@@ -62,7 +62,7 @@ func (c *compiler) cacheChecks(pn *planNode) {
 	}
 	var listed []string
 	for _, f := range n.Files {
-		m, _ := filepath.Glob(inBase(c.base.dir, f.ID))
+		m, _ := globMatches(c.base.dir, f.ID)
 		if len(m) == 0 {
 			c.warnf(f.Pos, "globs are relative to the base directory ("+c.base.dir+"); the key records that nothing matched",
 				"files: %s matches no file", f.ID)

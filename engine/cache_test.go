@@ -175,7 +175,11 @@ func TestCacheValidate(t *testing.T) {
 		{"a shell script not in files:", "nodes:\n  s:\n    module: exec\n    cache: true\n    with: {command: sh sub/b.sh}\n", "its command runs sub/b.sh", schema.Warning},
 		{"a script in files:", "nodes:\n  s:\n    module: exec\n    cache: true\n    files: [sub]\n    with: {command: [python3, run.py, sub/b.sh]}\n", "its command runs run.py", schema.Warning},
 		{"scripts in files:", "nodes:\n  s:\n    module: exec\n    cache: true\n    files: ['*.py', sub]\n    with: {command: [python3, run.py, sub/b.sh, missing.py]}\n", "", ""},
-		{"a script in dir:", "nodes:\n  s:\n    module: exec\n    cache: true\n    with: {dir: sub, command: sh b.sh}\n", "its command runs b.sh", schema.Warning},
+		{"a script in dir:", "nodes:\n  s:\n    module: exec\n    cache: true\n    with: {dir: sub, command: sh b.sh}\n", "its command runs sub/b.sh, which its files: do not list", schema.Warning},
+		{"a script in dir: in files:", "nodes:\n  s:\n    module: exec\n    cache: true\n    files: [sub/b.sh]\n    with: {dir: sub, command: sh b.sh}\n", "", ""},
+		{"a dir: known at run time", "config: {D: sub}\nnodes:\n  s:\n    module: exec\n    cache: true\n    with: {dir: '${{ config.D }}', command: sh run.py}\n", "", ""},
+		{"scripts found by **", "nodes:\n  s:\n    module: exec\n    cache: true\n    files: ['**/*.py', '**/*.sh']\n    with: {command: [python3, run.py, sub/b.sh]}\n", "", ""},
+		{"** matching nothing", "nodes:\n  s:\n    module: fit\n    cache: true\n    files: ['**/*.csv']\n", "5:13: warning: files: **/*.csv matches no file", schema.Warning},
 		{"a script of a node not cached", "nodes:\n  s:\n    module: exec\n    with: {command: [python3, run.py]}\n", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

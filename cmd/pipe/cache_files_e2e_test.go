@@ -41,3 +41,59 @@ func TestCacheFilesDoubleStar(t *testing.T) {
 		})
 	}
 }
+
+// TestCacheWarnsOfFilesTheKeyMisses: validate names, relative to the base
+// directory, the files a cached node reads that its files: do not list,
+// and following its hint silences it: a script run in exec's `dir:`
+// (the hint said train.py, which then matched no file), and what the
+// nodes of a cached pipeline node's pipeline read (it said nothing).
+func TestCacheWarnsOfFilesTheKeyMisses(t *testing.T) {
+	files := map[string]string{
+		"scripts/train.py": "print('fit')\n",
+		"lib/step.py":      "def main():\n    return {}\n",
+		"lib/scripts/t.py": "print('t')\n",
+		"data/x.csv":       "a\n",
+		"lib/child.yaml": `name: child
+nodes:
+  step: {module: python, with: {path: lib/step.py}}
+  train:
+    module: exec
+    with: {command: [python3, t.py], dir: lib/scripts}
+  count:
+    module: exec
+    files: ["data/*.csv"]
+    with: {command: "wc -l data/x.csv"}
+`,
+	}
+	for _, tc := range []struct {
+		name, node, fixed string
+		warning           string
+	}{
+		{"a script in exec's dir", "    module: exec\n    cache: true\n    with: {command: [python3, train.py], dir: scripts}\n",
+			"[scripts/train.py]",
+			"p.yaml:6:12: warning: node n is cached, and its command runs scripts/train.py, which its files: do not list\n" +
+				"    6 |     with: {command: [python3, train.py], dir: scripts}\n" +
+				"      |            ^\n" +
+				"    hint: add `files: [scripts/train.py]`: an edit to it would come back with the old result\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, files)
+			node := tc.node
+			if tc.warning == "" {
+				node += "    files: [lib/, data/]\n"
+			}
+			writeFiles(t, dir, map[string]string{"p.yaml": "name: p\nnodes:\n  n:\n" + node})
+			if r := pipeIn(t, dir, nil, "validate", "p.yaml"); r.code != 0 || r.stderr != tc.warning {
+				t.Errorf("validate: exit %d\n got %s\nwant %s", r.code, r.stderr, tc.warning)
+			}
+			if tc.fixed == "" {
+				return
+			}
+			writeFiles(t, dir, map[string]string{"p.yaml": "name: p\nnodes:\n  n:\n" + node + "    files: " + tc.fixed + "\n"})
+			if r := pipeIn(t, dir, nil, "validate", "p.yaml"); r.code != 0 || r.stderr != "" {
+				t.Errorf("validate with files: %s as the hint says: exit %d\n%s", tc.fixed, r.code, r.stderr)
+			}
+		})
+	}
+}

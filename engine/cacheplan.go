@@ -67,6 +67,9 @@ func (c *compiler) cacheChecks(pn *planNode) {
 		listed = append(listed, m...)
 	}
 	c.unlistedScripts(pn, listed)
+	if pn.sub != nil {
+		c.unlistedSubReads(pn, listed)
+	}
 }
 
 // uncacheable finds a node of plan, or of its sub-pipelines, that keeps a

@@ -75,6 +75,15 @@ nodes:
 				"    6 |     with: {command: [python3, train.py], dir: scripts}\n" +
 				"      |            ^\n" +
 				"    hint: add `files: [scripts/train.py]`: an edit to it would come back with the old result\n"},
+		{"a cached pipeline node", "    module: pipeline\n    cache: true\n    with: {file: lib/child.yaml}\n",
+			"[lib/step.py, lib/scripts/t.py, data/*.csv]",
+			"p.yaml:5:12: warning: node n is cached, and its pipeline's nodes read lib/step.py (n/step), lib/scripts/t.py (n/train), data/*.csv (n/count), " +
+				"which its files: do not list (its key holds the pipeline files, not what their nodes read)\n" +
+				"    5 |     cache: true\n" +
+				"      |            ^\n" +
+				"    hint: add `files: [lib/step.py, lib/scripts/t.py, data/*.csv]`: an edit to them would come back with the old result\n"},
+		{"a cached pipeline node, a directory listed", "    module: pipeline\n    cache: true\n    with: {file: lib/child.yaml}\n",
+			"", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

@@ -151,7 +151,7 @@ nodes:
 func TestCacheValidate(t *testing.T) {
 	var calls atomic.Int32
 	reg := cacheModules(&calls)
-	for _, name := range []string{"exec"} {
+	for _, name := range []string{"exec", "python"} {
 		info, _ := modules.Default.Lookup(name)
 		reg.Register(*info)
 	}
@@ -159,6 +159,9 @@ func TestCacheValidate(t *testing.T) {
 	os.WriteFile("run.py", []byte("print(1)\n"), 0o644)
 	os.Mkdir("sub", 0o755)
 	os.WriteFile("sub/b.sh", []byte("echo\n"), 0o644)
+	os.WriteFile("sub/step.py", []byte("def main():\n    return {}\n"), 0o644)
+	os.WriteFile("sub/child.yaml", []byte("nodes:\n  step: {module: python, with: {path: sub/step.py}}\n  sh: {module: exec, with: {command: sh b.sh, dir: sub}}\n"), 0o644)
+	os.WriteFile("sub/mid.yaml", []byte("nodes:\n  inner: {module: pipeline, with: {file: child.yaml}}\n"), 0o644)
 	for _, tc := range []struct {
 		name, src string
 		want      string // "" for a plan without diagnostics
@@ -175,7 +178,14 @@ func TestCacheValidate(t *testing.T) {
 		{"a shell script not in files:", "nodes:\n  s:\n    module: exec\n    cache: true\n    with: {command: sh sub/b.sh}\n", "its command runs sub/b.sh", schema.Warning},
 		{"a script in files:", "nodes:\n  s:\n    module: exec\n    cache: true\n    files: [sub]\n    with: {command: [python3, run.py, sub/b.sh]}\n", "its command runs run.py", schema.Warning},
 		{"scripts in files:", "nodes:\n  s:\n    module: exec\n    cache: true\n    files: ['*.py', sub]\n    with: {command: [python3, run.py, sub/b.sh, missing.py]}\n", "", ""},
-		{"a script in dir:", "nodes:\n  s:\n    module: exec\n    cache: true\n    with: {dir: sub, command: sh b.sh}\n", "its command runs b.sh", schema.Warning},
+		{"a script in dir:", "nodes:\n  s:\n    module: exec\n    cache: true\n    with: {dir: sub, command: sh b.sh}\n", "its command runs sub/b.sh, which its files: do not list", schema.Warning},
+		{"a script in dir: in files:", "nodes:\n  s:\n    module: exec\n    cache: true\n    files: [sub/b.sh]\n    with: {dir: sub, command: sh b.sh}\n", "", ""},
+		{"a dir: known at run time", "config: {D: sub}\nnodes:\n  s:\n    module: exec\n    cache: true\n    with: {dir: '${{ config.D }}', command: sh run.py}\n", "", ""},
+		{"scripts found by **", "nodes:\n  s:\n    module: exec\n    cache: true\n    files: ['**/*.py', '**/*.sh']\n    with: {command: [python3, run.py, sub/b.sh]}\n", "", ""},
+		{"** matching nothing", "nodes:\n  s:\n    module: fit\n    cache: true\n    files: ['**/*.csv']\n", "5:13: warning: files: **/*.csv matches no file", schema.Warning},
+		{"a pipeline's reads", "nodes:\n  s:\n    module: pipeline\n    cache: true\n    with: {file: sub/mid.yaml}\n", "4:12: warning: node s is cached, and its pipeline's nodes read sub/step.py (s/inner/step), sub/b.sh (s/inner/sh), which its files: do not list", schema.Warning},
+		{"a pipeline's reads in files:", "nodes:\n  s:\n    module: pipeline\n    cache: true\n    files: ['sub/**']\n    with: {file: sub/mid.yaml}\n", "", ""},
+		{"a pipeline node not cached", "nodes:\n  s:\n    module: pipeline\n    with: {file: sub/mid.yaml}\n", "", ""},
 		{"a script of a node not cached", "nodes:\n  s:\n    module: exec\n    with: {command: [python3, run.py]}\n", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

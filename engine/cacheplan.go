@@ -1,10 +1,7 @@
 package engine
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 )
 
 // This file holds what the plan knows of the node cache: which nodes are
@@ -62,7 +59,7 @@ func (c *compiler) cacheChecks(pn *planNode) {
 	}
 	var listed []string
 	for _, f := range n.Files {
-		m, _ := filepath.Glob(inBase(c.base.dir, f.ID))
+		m, _ := globMatches(c.base.dir, f.ID)
 		if len(m) == 0 {
 			c.warnf(f.Pos, "globs are relative to the base directory ("+c.base.dir+"); the key records that nothing matched",
 				"files: %s matches no file", f.ID)
@@ -70,59 +67,8 @@ func (c *compiler) cacheChecks(pn *planNode) {
 		listed = append(listed, m...)
 	}
 	c.unlistedScripts(pn, listed)
-}
-
-// scriptExts are the names of files a command runs as a program: a word
-// of a cached node's command that names such a file is surely read by it
-// (a data file it names may be one it writes, which files: must not list).
-var scriptExts = []string{".py", ".sh", ".bash", ".R", ".r", ".js", ".mjs", ".pl", ".rb", ".jl", ".lua", ".php", ".ts"}
-
-// unlistedScripts warns of a script that the literal command of cached
-// node pn (an input of modules.Field.Shell: exec's) runs, a file in the
-// base directory that none of its files: (listed, what they match) holds:
-// the key does not see an edit to it.
-func (c *compiler) unlistedScripts(pn *planNode, listed []string) {
-	dir := c.base.dir // where the command runs: exec's dir: is under it
-	for _, in := range pn.With {
-		if d, ok := in.Value.(string); ok && in.Key == "dir" && len(in.Templates) == 0 {
-			dir = underBaseDir(c.base.dir, d)
-		}
-	}
-	for _, in := range pn.With {
-		f, ok := pn.info.Input(in.Key)
-		if !ok || !f.Shell {
-			continue
-		}
-		var words []string
-		switch v := in.Value.(type) {
-		case string:
-			words = strings.Fields(v)
-		case []any:
-			for _, w := range v {
-				if s, ok := w.(string); ok {
-					words = append(words, s)
-				}
-			}
-		}
-		for _, w := range words {
-			w = strings.Trim(w, `"'`)
-			if strings.Contains(w, "${{") || !slices.ContainsFunc(scriptExts, func(ext string) bool { return strings.HasSuffix(w, ext) }) {
-				continue
-			}
-			path := underBaseDir(dir, w)
-			if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
-				continue
-			}
-			abs, _ := filepath.Abs(path)
-			covered := slices.ContainsFunc(listed, func(m string) bool {
-				m, _ = filepath.Abs(m)
-				return abs == m || strings.HasPrefix(abs, m+string(filepath.Separator))
-			})
-			if !covered {
-				c.warnf(in.Pos, "add `files: ["+w+"]`: an edit to it would come back with the old result",
-					"node %s is cached, and its %s runs %s, which its files: do not list", pn.ID, in.Key, w)
-			}
-		}
+	if pn.sub != nil {
+		c.unlistedSubReads(pn, listed)
 	}
 }
 

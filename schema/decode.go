@@ -331,7 +331,7 @@ func (l *loader) value(v *yaml.Node, path string, templates *[]Template) any {
 
 // files reads a node's `files:`: one glob or a list of them.
 func (l *loader) files(v *yaml.Node) []Ref {
-	const hint = "write files: [data/*.csv] or files: data/train.csv (globs relative to the working directory)"
+	const hint = "write files: [data/*.csv], files: [\"src/**/*.py\"] or files: data/train.csv (globs relative to the base directory)"
 	if isNull(v) {
 		return nil
 	}

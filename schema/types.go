@@ -78,7 +78,7 @@ type Node struct {
 	// see modules.Info.Deterministic), else true or false.
 	Cache    *bool
 	CachePos Pos
-	// Files are the node's `files:` globs, relative to the working
+	// Files are the node's `files:` globs, relative to the base
 	// directory: a cached node's key holds the contents of what they match.
 	Files []Ref
 	// Tags say what the node is (web, ml...), for selection by tag

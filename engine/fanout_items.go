@@ -18,8 +18,20 @@ import (
 // items evaluates node pn's foreach: its items in order, the keys that
 // name their instances, and when they come from a map, the map's keys
 // (what item_key and the fan-in read, whether or not they can name an
-// instance).
+// instance). Keys of which one would show a secret are indexes, all of
+// them: an instance's id shows in the terminal, logs, file names and the
+// record, where a secret reads *** (which would not tell instances
+// apart), and a resumed run with the same config names them the same.
 func (c *core) items(pn *planNode, env any) (items []any, keys, mapKeys []string, err error) {
+	items, keys, mapKeys, err = c.evalItems(pn, env)
+	if err == nil && c.redact.anyIn(keys) {
+		keys = indexKeys(len(keys))
+	}
+	return items, keys, mapKeys, err
+}
+
+// evalItems is items, its keys named by the items alone.
+func (c *core) evalItems(pn *planNode, env any) (items []any, keys, mapKeys []string, err error) {
 	v := pn.Foreach.Value
 	if pn.each != nil {
 		if v, err = c.evaluate(pn.each, env); err != nil {

@@ -124,6 +124,14 @@ func (x *redactor) String(s string) string {
 	return x.m.String(s)
 }
 
+// anyIn reports whether one of texts holds a secret.
+func (x *redactor) anyIn(texts []string) bool {
+	if x == nil {
+		return false
+	}
+	return slices.ContainsFunc(texts, func(s string) bool { return x.m.String(s) != s })
+}
+
 // Value masks the strings inside v, copying only what changes.
 func (x *redactor) Value(v any) any {
 	if x == nil {

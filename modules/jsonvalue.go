@@ -99,11 +99,19 @@ func replaceNonFinite(leaf any, with func(string) any) (any, bool) {
 // changes, v itself comes back and nothing is allocated. The bool reports
 // whether anything changed.
 func Rewrite(v any, leaf func(any) (any, bool)) (any, bool) {
+	return RewriteKeys(v, nil, leaf)
+}
+
+// RewriteKeys is Rewrite that also renames the keys of the maps inside v
+// with key (nil renames none). Keys renamed alike, or renamed as a key
+// left as it is, are told apart by a suffix (#2, #3, ...) given in the
+// keys' sorted order: the same map always comes out the same.
+func RewriteKeys(v any, key func(string) string, leaf func(any) (any, bool)) (any, bool) {
 	switch x := v.(type) {
 	case []any:
 		var out []any
 		for i, item := range x {
-			r, changed := Rewrite(item, leaf)
+			r, changed := RewriteKeys(item, key, leaf)
 			if changed && out == nil {
 				out = slices.Clone(x)
 			}
@@ -118,7 +126,7 @@ func Rewrite(v any, leaf func(any) (any, bool)) (any, bool) {
 	case map[string]any:
 		var out map[string]any
 		for k, item := range x {
-			r, changed := Rewrite(item, leaf)
+			r, changed := RewriteKeys(item, key, leaf)
 			if !changed {
 				continue
 			}
@@ -127,12 +135,54 @@ func Rewrite(v any, leaf func(any) (any, bool)) (any, bool) {
 			}
 			out[k] = r
 		}
+		if key != nil {
+			src := x
+			if out != nil {
+				src = out
+			}
+			if renamed, ok := renameKeys(src, key); ok {
+				return renamed, true
+			}
+		}
 		if out != nil {
 			return out, true
 		}
 		return v, false // not x: boxing a slice again would allocate
 	}
 	return leaf(v)
+}
+
+// renameKeys returns a copy of m with its keys renamed by key, and true;
+// m and false when key renames none.
+func renameKeys(m map[string]any, key func(string) string) (map[string]any, bool) {
+	var renamed []string
+	for k := range m {
+		if key(k) != k {
+			renamed = append(renamed, k)
+		}
+	}
+	if renamed == nil {
+		return m, false
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if !slices.Contains(renamed, k) {
+			out[k] = v
+		}
+	}
+	slices.Sort(renamed)
+	for _, k := range renamed {
+		base := key(k)
+		name := base
+		for n := 2; ; n++ {
+			if _, taken := out[name]; !taken {
+				break
+			}
+			name = base + "#" + strconv.Itoa(n)
+		}
+		out[name] = m[k]
+	}
+	return out, true
 }
 
 // MarshalJSON encodes v as encoding/json does, except that non-finite

@@ -39,14 +39,16 @@ func (m *Masker) String(s string) string {
 	return m.r.Replace(s)
 }
 
-// Value masks the strings inside v, copying only what changes. A number
-// whose text holds a secret (a secret config value that is a number,
-// handed on whole by ${{ }}) becomes that text masked: a string.
+// Value masks the strings inside v, its maps' keys included (a key that
+// was a secret reads ***, and a second one ***#2), copying only what
+// changes. A number whose text holds a secret (a secret config value that
+// is a number, handed on whole by ${{ }}) becomes that text masked: a
+// string.
 func (m *Masker) Value(v any) any {
 	if m == nil {
 		return v
 	}
-	out, _ := Rewrite(v, func(leaf any) (any, bool) {
+	out, _ := RewriteKeys(v, m.r.Replace, func(leaf any) (any, bool) {
 		switch x := leaf.(type) {
 		case string:
 			if masked := m.r.Replace(x); masked != x {

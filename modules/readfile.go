@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"syscall"
 )
 
 // ErrNotRegular marks a path ReadFile refused because it names no
@@ -29,6 +30,11 @@ func ReadFile(path string, limit int64, what string) ([]byte, error) {
 	info, err := f.Stat()
 	if err != nil {
 		return nil, err
+	}
+	if info.IsDir() {
+		// As os.ReadFile says it: the caller's message for a file it
+		// cannot read fits.
+		return nil, &fs.PathError{Op: "read", Path: path, Err: syscall.EISDIR}
 	}
 	if !info.Mode().IsRegular() {
 		return nil, notRegular(path, info.Mode(), what)
@@ -57,8 +63,6 @@ func notRegular(path string, mode fs.FileMode, what string) error {
 		kind = "a socket"
 	case mode&fs.ModeDevice != 0:
 		kind = "a device"
-	case mode.IsDir():
-		kind = "a directory"
 	}
 	return fmt.Errorf("%s %s is %s: %w; name a file (a device or a FIFO would be read without end, past any time-out)", what, path, kind, ErrNotRegular)
 }

@@ -37,7 +37,7 @@ func TestReadFile(t *testing.T) {
 		{"a file past the limit", small, 7, "data file " + small + " is 8 B, too big: pipe reads at most 7 B", false},
 		{"a device", "/dev/zero", 1 << 20, "data file /dev/zero is a device: not a regular file", true},
 		{"a FIFO with no writer", fifo, 1 << 20, "data file " + fifo + " is a FIFO (named pipe)", true},
-		{"a directory", dir, 1 << 20, "is a directory", true},
+		{"a directory", dir, 1 << 20, "read " + dir + ": is a directory", false},
 		{"missing", filepath.Join(dir, "nope"), 1 << 20, "no such file", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

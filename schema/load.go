@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -44,12 +45,51 @@ func IsIdentifier(s string) bool {
 // Load reads and decodes the pipeline file at path. A problem with the file
 // is returned as Diagnostics (every problem found, sorted); a problem
 // reading it as an *os.PathError.
+//
+// Path "-" (Stdin) reads standard input, named <stdin>. A pipeline read
+// from standard input, a pipe, a device or a descriptor's file (/dev/fd/N,
+// /proc/...) is a stream (Source.Stream): no directory holds it.
 func Load(path string) (*Pipeline, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+	f, name := os.Stdin, StdinName
+	if path != Stdin {
+		var err error
+		if f, err = os.Open(path); err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		name = path
 	}
-	defer f.Close()
+	p, err := load(f, name)
+	if p != nil && p.Source != nil {
+		p.Source.Stream = isStream(f, path)
+	}
+	return p, err
+}
+
+// Stdin is the file name that has Load read standard input (pipe run -),
+// and StdinName the name its diagnostics and records give it.
+const (
+	Stdin     = "-"
+	StdinName = "<stdin>"
+)
+
+// isStream reports whether f, opened from path, is no file in a directory
+// (see Source.Stream).
+func isStream(f *os.File, path string) bool {
+	if f == os.Stdin {
+		return true
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return true
+	}
+	// /dev/stdin or /proc/self/fd/0 redirected from a file is a regular
+	// file, in a directory that is not where the pipeline belongs.
+	abs, err := filepath.Abs(path)
+	return err == nil && (strings.HasPrefix(abs, "/dev/") || strings.HasPrefix(abs, "/proc/"))
+}
+
+// load reads and decodes the pipeline in f, called path.
+func load(f *os.File, path string) (*Pipeline, error) {
 	var data []byte
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 		if fi.Size() > MaxFileSize {
@@ -62,7 +102,7 @@ func Load(path string) (*Pipeline, error) {
 			data = nil
 		}
 	}
-	if data == nil && err == nil {
+	if data == nil {
 		if fi, serr := f.Stat(); serr == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
 			data = make([]byte, fi.Size()+1) // one allocation, not ReadAll's doublings
 		}

@@ -36,6 +36,9 @@ func lastRunOf(dir string, plan *engine.Plan, file, flag string, live bool) (str
 			}
 		}
 	}
+	if err := engine.MissingRunsDir(dir); byName == "" && err != nil {
+		return "", fail(exitFailed, "%s last: %w", flag, err)
+	}
 	if byName == "" {
 		return "", fail(exitFailed, "%s last: %s holds no finished run of pipeline %s (pipe runs lists the runs there)", flag, dir, plan.Pipeline.Name)
 	}

@@ -73,6 +73,10 @@ func (c *runsCmd) Run(e *env) error {
 			fmt.Fprintf(e.stderr, "no runs of %s in %s (it holds %d of other pipelines: pipe runs lists them)\n", c.Pipeline, c.RunsDir, seen)
 			return nil
 		}
+		if err := engine.MissingRunsDir(c.RunsDir); err != nil {
+			fmt.Fprintf(e.stderr, "no runs: %v\n", err)
+			return nil
+		}
 		fmt.Fprintf(e.stderr, "no runs in %s\n", c.RunsDir)
 		return nil
 	}

@@ -29,13 +29,12 @@ func fakeDot(t *testing.T) (path, pids string) {
 // running reports whether process pid runs (a zombie does not: it waits
 // for its new parent to reap it).
 func running(pid int) bool {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return false
+	for _, p := range procs() {
+		if p.pid == pid {
+			return p.state != 'Z'
+		}
 	}
-	s := string(data)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	return len(f) > 0 && f[0] != "Z"
+	return false
 }
 
 // dot dies with pipe graph: at a signal that ends pipe (exit 130), dot

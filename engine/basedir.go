@@ -149,13 +149,11 @@ func baseDir(p *schema.Pipeline, override string, parent *base) (base, error) {
 	if err != nil {
 		return base{}, fmt.Errorf("the current directory: %w", err)
 	}
-	fileDir := cwd
-	if p.Source != nil && p.Source.Name != "" && !strings.HasPrefix(p.Source.Name, "(") {
-		file, err := filepath.Abs(p.Source.Name)
-		if err != nil {
+	fileDir := cwd // for a pipeline no directory holds: built in code, or read from stdin
+	if dir, ok := p.Source.Dir(); ok {
+		if fileDir, err = filepath.Abs(dir); err != nil {
 			return base{}, err
 		}
-		fileDir = filepath.Dir(file)
 	}
 	if p.BaseDir != "" {
 		dir := p.BaseDir

@@ -196,7 +196,7 @@ func compile(p *schema.Pipeline, reg *modules.Registry, override string) (*Plan,
 // base directory, no Inspect), for a plan compiled again elsewhere.
 func compileWithDir(p *schema.Pipeline, reg *modules.Registry, override string, parent *base, offline bool) (*Plan, schema.Diagnostics) {
 	var stack []string
-	if p.Source != nil && p.Source.Name != "" && !strings.HasPrefix(p.Source.Name, "(") {
+	if _, ok := p.Source.Dir(); ok {
 		if abs, err := filepath.Abs(p.Source.Name); err == nil {
 			stack = []string{realPath(abs)}
 		}

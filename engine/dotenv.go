@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/pipe-run/pipe/modules"
 	"github.com/pipe-run/pipe/schema"
@@ -28,9 +27,9 @@ func DotEnvFiles(p *schema.Pipeline) []string {
 	if len(p.DotEnv) == 0 {
 		return nil
 	}
-	dir := "."
-	if p.Source != nil && p.Source.Name != "" && !strings.HasPrefix(p.Source.Name, "(") {
-		dir = filepath.Dir(p.Source.Name)
+	dir, ok := p.Source.Dir()
+	if !ok {
+		dir = "."
 	}
 	paths := make([]string, len(p.DotEnv))
 	for i, r := range p.DotEnv {

@@ -182,6 +182,9 @@ func FindRun(dir, ref string) (string, error) {
 		if err := NotRunsDir(dir); err != nil {
 			return "", fmt.Errorf("%w: %w (name the runs directory with --runs-dir)", ErrNoRun, err)
 		}
+		if err := MissingRunsDir(dir); err != nil {
+			return "", fmt.Errorf("%w: %w", ErrNoRun, err)
+		}
 		if ref == "last" || !holdsRuns(dir) {
 			return "", fmt.Errorf("%w: %s holds no runs (run one with pipe run, or name another with --runs-dir)", ErrNoRun, dir)
 		}
@@ -211,6 +214,17 @@ func NotRunsDir(dir string) error {
 			}
 		}
 		return fmt.Errorf("%s is not a directory of runs: a directory above it is a file", dir)
+	}
+	return nil
+}
+
+// MissingRunsDir says that runs directory dir does not exist, when it
+// does not (a typo, or another directory's .pipe/runs): it holds no runs,
+// but "holds no runs" would have the user look for why. nil when it is
+// there, or cannot be told.
+func MissingRunsDir(dir string) error {
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s does not exist: no run was recorded there (pipe run records runs in .pipe/runs of the directory it runs in; --runs-dir names another)", dir)
 	}
 	return nil
 }

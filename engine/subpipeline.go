@@ -195,11 +195,10 @@ func (c *compiler) load(path, abs string) *loadedSub {
 // fileDir is the directory of the file being compiled: paths in `file:`
 // resolve against it.
 func (c *compiler) fileDir() string {
-	name := c.src.Name
-	if name == "" || strings.HasPrefix(name, "(") {
-		return "."
+	if dir, ok := c.src.Dir(); ok {
+		return dir
 	}
-	return filepath.Dir(name)
+	return "."
 }
 
 // checkSubOutput reports a read of an output that node j's sub-pipeline

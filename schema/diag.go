@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -106,13 +107,28 @@ func (ds Diagnostics) Sort() {
 // Source is a pipeline file's bytes, kept to position diagnostics and to cut
 // snippets from.
 type Source struct {
-	Name  string
-	Data  []byte
-	lines []int // offsets of line starts, built on first use
+	Name string
+	Data []byte
+	// Stream is set for a pipeline read from standard input, a pipe, a
+	// device or a descriptor's file (/dev/stdin, /dev/fd/N, /proc/...):
+	// the directory its name is in is not one where relative paths
+	// could resolve (see Dir).
+	Stream bool
+	lines  []int // offsets of line starts, built on first use
 }
 
 // NewSource wraps data read from the file called name.
 func NewSource(name string, data []byte) *Source { return &Source{Name: name, Data: data} }
+
+// Dir is the directory of the file the source was read from, which paths
+// in it may be relative to; false for a pipeline that no directory holds:
+// built in code (a name in parentheses), or a Stream.
+func (s *Source) Dir() (string, bool) {
+	if s == nil || s.Name == "" || s.Stream || strings.HasPrefix(s.Name, "(") {
+		return "", false
+	}
+	return filepath.Dir(s.Name), true
+}
 
 // lineStarts returns the offsets of the lines' starts, found on first use.
 func (s *Source) lineStarts() []int {

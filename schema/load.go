@@ -44,12 +44,29 @@ func IsIdentifier(s string) bool {
 // Load reads and decodes the pipeline file at path. A problem with the file
 // is returned as Diagnostics (every problem found, sorted); a problem
 // reading it as an *os.PathError.
+//
+// Path "-" (Stdin) reads standard input, named <stdin>. A pipeline read
+// from standard input, a pipe, a device or a descriptor's file (/dev/fd/N,
+// /proc/...) is a stream (Source.Stream): no directory holds it.
 func Load(path string) (*Pipeline, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+	f, name := os.Stdin, StdinName
+	if path != Stdin {
+		var err error
+		if f, err = os.Open(path); err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		name = path
 	}
-	defer f.Close()
+	p, err := load(f, name)
+	if p != nil && p.Source != nil {
+		p.Source.Stream = isStream(f, path)
+	}
+	return p, err
+}
+
+// load reads and decodes the pipeline in f, called path.
+func load(f *os.File, path string) (*Pipeline, error) {
 	var data []byte
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 		if fi.Size() > MaxFileSize {
@@ -62,7 +79,7 @@ func Load(path string) (*Pipeline, error) {
 			data = nil
 		}
 	}
-	if data == nil && err == nil {
+	if data == nil {
 		if fi, serr := f.Stat(); serr == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
 			data = make([]byte, fi.Size()+1) // one allocation, not ReadAll's doublings
 		}

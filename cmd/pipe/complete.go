@@ -192,6 +192,12 @@ func (c *completer) flagValues(f *kong.Flag, cur string) []candidate {
 		return out
 	}
 	switch f.Name {
+	case "format": // graph's -T: checked by graph, to say what it takes
+		var out []candidate
+		for _, v := range graphFormats {
+			out = append(out, candidate{text: v})
+		}
+		return out
 	case "only", "skip":
 		return c.nodeList(cur)
 	case "set":

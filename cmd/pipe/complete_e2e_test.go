@@ -54,6 +54,7 @@ func TestCompleteE2E(t *testing.T) {
 		{"path parameter", []string{"run", file, "--sports-model", "pipelines/pr"}, []string{"pipelines/predict.yaml"}, nil},
 		{"enum", []string{"run", file, "--output", ""}, []string{"prefixed", "grouped", "quiet"}, nil},
 		{"enum inline", []string{"run", file, "--schedule=l"}, []string{"--schedule=levels"}, []string{"--schedule=eager"}},
+		{"graph formats", []string{"graph", file, "-T", ""}, []string{"dot", "svg", "png", "pdf"}, nil},
 		{"node ids", []string{"run", "pipelines/predict.yaml", "--only", "sports_predictor,b"}, []string{"sports_predictor,betting_prediction"}, []string{"sports_predictor,sports_predictor"}},
 		{"node ids of skip", []string{"explain", "pipelines/predict.yaml", "--skip", "w"}, []string{"web_interface"}, nil},
 		{"config keys", []string{"run", file, "-s", "SP"}, []string{"SPORTS_MODEL="}, []string{"EPOCHS="}},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -53,8 +54,14 @@ func pipe(t *testing.T, args ...string) result {
 // pipeIn runs the built binary in dir with extra environment variables.
 func pipeIn(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
+	return pipeStdin(t, dir, env, nil, args...)
+}
+
+// pipeStdin is pipeIn with stdin (nil: none).
+func pipeStdin(t *testing.T, dir string, env []string, stdin io.Reader, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(pipeBin, args...)
-	cmd.Dir = dir
+	cmd.Dir, cmd.Stdin = dir, stdin
 	cmd.Env = append(append(os.Environ(), "NO_COLOR=1"), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -87,6 +86,7 @@ func measuredRun(plan *engine.Plan, file, dir string) *engine.Record {
 		return nil
 	}
 	var byName *engine.Record
+	same := newPipelineFile(file, dir)
 	for h, ok := w.Next(); ok; h, ok = w.Next() {
 		r := h.RunSummary
 		switch {
@@ -97,7 +97,7 @@ func measuredRun(plan *engine.Plan, file, dir string) *engine.Record {
 		case r.Status == engine.StatusCancelled, r.Status == engine.StatusInterrupted:
 			continue // stopped before its nodes ended: their durations are cut short
 		}
-		sameFile := filepath.Clean(r.File) == filepath.Clean(file)
+		sameFile := same.is(r.File)
 		if byName != nil && !sameFile {
 			continue // a fallback is found: only a run of the file itself can do better
 		}

@@ -7,20 +7,71 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
 )
 
 type graphCmd struct {
 	File    string `arg:"" help:"The pipeline file."`
 	Record  string `name:"run" help:"Colour the graph with a run: last, a run id or its unique start, or a record file." placeholder:"RUN"`
 	RunsDir string `help:"Where run records are." default:".pipe/runs"`
-	Format  string `short:"T" help:"Output format: dot, svg or png (svg and png need Graphviz's dot)." enum:"dot,svg,png" default:"dot"`
-	Output  string `short:"o" help:"Write to this file instead of stdout."`
+	Format  string `short:"T" help:"Output format: dot, svg, png or pdf (all but dot need Graphviz's dot). Default: -o's extension (.svg, .png, .pdf; .dot, .gv or none: dot), else dot." placeholder:"FORMAT"`
+	Output  string `short:"o" help:"Write to this file instead of stdout (never over the pipeline file or the --run record)."`
+}
+
+// graphFormats are the formats graph writes: DOT, and those dot renders it
+// in.
+var graphFormats = []string{"dot", "svg", "png", "pdf"}
+
+// format is -T, else what -o's extension says, else dot.
+func (c *graphCmd) format() (string, error) {
+	if c.Format != "" {
+		if !slices.Contains(graphFormats, c.Format) {
+			return "", fail(exitUsage, "-T %s: pipe graph writes dot, svg, png or pdf; for another of Graphviz's formats: pipe graph FILE | dot -T%s", c.Format, c.Format)
+		}
+		return c.Format, nil
+	}
+	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(c.Output), "."))
+	switch {
+	case ext == "", ext == "dot", ext == "gv":
+		return "dot", nil
+	case slices.Contains(graphFormats, ext):
+		return ext, nil
+	}
+	return "", fail(exitUsage, "-o %s: pipe cannot tell the format from .%s: give -T dot, svg, png or pdf", c.Output, ext)
+}
+
+// notOverInput refuses an -o that is one of the files graph reads: a
+// typo (-o p.yaml) would replace the pipeline with its drawing.
+func notOverInput(output string, inputs ...string) error {
+	out, err := os.Stat(output)
+	if err != nil {
+		return nil // not there yet: nothing to lose
+	}
+	for _, in := range inputs {
+		if in == "" || in == schema.Stdin {
+			continue
+		}
+		if fi, err := os.Stat(in); err == nil && os.SameFile(out, fi) {
+			return fail(exitUsage, "-o %s is %s, which pipe graph reads: write the graph to another file", output, in)
+		}
+	}
+	return nil
 }
 
 func (c *graphCmd) Run(e *env) error {
+	if err := notOverInput(c.Output, c.File); err != nil {
+		return err
+	}
+	format, err := c.format()
+	if err != nil {
+		return err
+	}
 	plan, err := engine.Load(c.File, modules.Default)
 	if err != nil {
 		return err
@@ -38,6 +89,9 @@ func (c *graphCmd) Run(e *env) error {
 		path, err := engine.FindRun(c.RunsDir, ref)
 		if err != nil {
 			return fail(exitFailed, "--run %s: %w", c.Record, err)
+		}
+		if err := notOverInput(c.Output, path); err != nil {
+			return err
 		}
 		rec, err = readRun(e, path)
 		if errors.Is(err, engine.ErrRunLive) {
@@ -58,8 +112,8 @@ func (c *graphCmd) Run(e *env) error {
 		return err
 	}
 	out := dot.Bytes()
-	if c.Format != "dot" {
-		if out, err = render(e.ctx, out, c.Format); err != nil {
+	if format != "dot" {
+		if out, err = render(e.ctx, out, format); err != nil {
 			return err
 		}
 	}
@@ -70,18 +124,24 @@ func (c *graphCmd) Run(e *env) error {
 	return os.WriteFile(c.Output, out, 0o644)
 }
 
-// render turns DOT into SVG or PNG with Graphviz's dot.
+// render turns DOT into another format with Graphviz's dot.
 func render(ctx context.Context, dot []byte, format string) ([]byte, error) {
 	bin, err := exec.LookPath("dot")
 	if err != nil {
 		return nil, fail(exitFailed, "-T %s needs Graphviz's `dot`, which is not in PATH: install graphviz "+
 			"(apt-get install graphviz, brew install graphviz), or pipe the DOT output: pipe graph FILE | dot -T%s > graph.%s", format, format, format)
 	}
+	// dot takes minutes on a graph of thousands of nodes: it must not go
+	// on once pipe is interrupted or killed (startChild).
 	cmd := exec.CommandContext(ctx, bin, "-T"+format)
 	cmd.Stdin = bytes.NewReader(dot)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
+	err = startChild(cmd)
+	if err == nil {
+		err = waitChild(cmd)
+	}
+	if err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
 			return nil, fmt.Errorf("dot -T%s: %v: %s", format, err, bytes.TrimSpace(stderr.Bytes()))

@@ -73,11 +73,11 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 		return fail(exitUsage, "%s: a run on Temporal replays its decisions on whatever worker has it, where now() is another time; "+
 			"pass the time in as config instead (--set NOW=$(date -u +%%FT%%TZ), then date(config.NOW)), or run it here", clock)
 	}
-	source, err := os.ReadFile(c.File)
-	if err != nil {
-		return err
-	}
+	// The file as it was loaded and hashed (FileHash), not read again: it
+	// may have changed since, or be standard input, read once.
+	source := rr.plan.Pipeline.Source.Data
 	var cfg json.RawMessage
+	var err error
 	if rr.sel.Config != nil {
 		if cfg, err = modules.MarshalJSON(rr.sel.Config); err != nil {
 			return fmt.Errorf("config: %w", err)

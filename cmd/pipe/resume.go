@@ -2,7 +2,6 @@ package main
 
 import (
 	"maps"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -19,6 +18,7 @@ func fileHash(plan *engine.Plan) string { return plan.SourceHash() }
 // elsewhere). The error, when there is none, is a usage error of flag.
 func lastRunOf(dir string, plan *engine.Plan, file, flag string, live bool) (string, error) {
 	byName := ""
+	same := newPipelineFile(file, dir)
 	if w, err := engine.WalkRuns(dir, nil); err == nil {
 		// Newest first, until a run of the same file: the runs of other
 		// pipelines and files before it are read no further than their
@@ -28,13 +28,16 @@ func lastRunOf(dir string, plan *engine.Plan, file, flag string, live bool) (str
 			if h.Broken != nil || r.Pipeline != plan.Pipeline.Name || r.Status.Going() && !live {
 				continue
 			}
-			if filepath.Clean(r.File) == filepath.Clean(file) {
+			if same.is(r.File) {
 				return r.ID, nil
 			}
 			if byName == "" {
 				byName = r.ID
 			}
 		}
+	}
+	if err := engine.MissingRunsDir(dir); byName == "" && err != nil {
+		return "", fail(exitFailed, "%s last: %w", flag, err)
 	}
 	if byName == "" {
 		return "", fail(exitFailed, "%s last: %s holds no finished run of pipeline %s (pipe runs lists the runs there)", flag, dir, plan.Pipeline.Name)

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -18,6 +17,8 @@ type runsCmd struct {
 	N        int    `short:"n" help:"How many runs to list, newest first (0: all)." default:"20"`
 	JSON     bool   `help:"Print the runs as a JSON array."`
 	Prune    *int   `help:"Delete all but the KEEP newest finished runs (of --pipeline, when given) and the runs they kept nodes from: records and node logs." placeholder:"KEEP"`
+
+	file *pipelineFile // --pipeline's file, made at the first run that is not of its name
 }
 
 func (c *runsCmd) Run(e *env) error {
@@ -72,6 +73,10 @@ func (c *runsCmd) Run(e *env) error {
 			fmt.Fprintf(e.stderr, "no runs of %s in %s (it holds %d of other pipelines: pipe runs lists them)\n", c.Pipeline, c.RunsDir, seen)
 			return nil
 		}
+		if err := engine.MissingRunsDir(c.RunsDir); err != nil {
+			fmt.Fprintf(e.stderr, "no runs: %v\n", err)
+			return nil
+		}
 		fmt.Fprintf(e.stderr, "no runs in %s\n", c.RunsDir)
 		return nil
 	}
@@ -115,15 +120,13 @@ func took(status engine.Status, ms int64, before, after string) string {
 }
 
 // matches reports whether run r is of --pipeline: its name, or its file
-// however it is written (./p.yaml, an absolute path).
+// however it is written (./p.yaml, an absolute path, see pipelineFile).
 func (c *runsCmd) matches(r engine.RunSummary) bool {
-	if c.Pipeline == "" || r.Pipeline == c.Pipeline || r.File == c.Pipeline {
+	if c.Pipeline == "" || r.Pipeline == c.Pipeline {
 		return true
 	}
-	if r.File == "" {
-		return false
+	if c.file == nil {
+		c.file = newPipelineFile(c.Pipeline, c.RunsDir)
 	}
-	a, err1 := os.Stat(r.File)
-	b, err2 := os.Stat(c.Pipeline)
-	return err1 == nil && err2 == nil && os.SameFile(a, b)
+	return c.file.is(r.File)
 }

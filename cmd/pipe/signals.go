@@ -44,6 +44,7 @@ func exitOnSignal(say func(string)) func() {
 		select {
 		case <-sigs:
 			say("interrupted")
+			killChildren()
 			os.Exit(exitInterrupted)
 		case <-done:
 		}

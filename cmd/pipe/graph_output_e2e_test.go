@@ -1,0 +1,78 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// graph -o writes the format its extension names unless -T says, and
+// never over a file it reads: the pipeline (or a link to it), the --run
+// record. A fake dot on PATH says which format it was asked for.
+func TestGraphOutputFile(t *testing.T) {
+	dir := t.TempDir()
+	const pipeline = "name: g\nnodes:\n  a: {module: echo}\n"
+	writeFiles(t, dir, map[string]string{"p.yaml": pipeline, "bin/dot": "#!/bin/sh\necho \"rendered $1\"\n"})
+	if err := os.Chmod(filepath.Join(dir, "bin/dot"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("p.yaml", filepath.Join(dir, "link.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if r := pipeIn(t, dir, nil, "run", "p.yaml"); r.code != 0 {
+		t.Fatalf("pipe run: exit %d\n%s", r.code, r.stderr)
+	}
+	records, _ := filepath.Glob(filepath.Join(dir, ".pipe/runs/*.json"))
+	if len(records) != 1 {
+		t.Fatalf("records: %v", records)
+	}
+	record, _ := filepath.Rel(dir, records[0])
+	path := []string{"PATH=" + filepath.Join(dir, "bin") + string(os.PathListSeparator) + os.Getenv("PATH")}
+	tests := []struct {
+		name   string
+		args   []string
+		out    string // the file -o names
+		code   int
+		want   string // what the file holds (code 0), or stderr says
+		intact string // the file still holds this (a refused -o)
+	}{
+		{"svg by extension", nil, "g.svg", 0, "rendered -Tsvg", ""},
+		{"pdf by extension, any case", nil, "g.PDF", 0, "rendered -Tpdf", ""},
+		{"png by extension", nil, "g.png", 0, "rendered -Tpng", ""},
+		{".dot is DOT", nil, "g.dot", 0, `digraph "g"`, ""},
+		{".gv is DOT", nil, "g.gv", 0, `digraph "g"`, ""},
+		{"no extension is DOT", nil, "g", 0, `digraph "g"`, ""},
+		{"-T wins", []string{"-T", "png"}, "g.svg", 0, "rendered -Tpng", ""},
+		{"-T pdf", []string{"-T", "pdf"}, "g.out", 0, "rendered -Tpdf", ""},
+		{"unknown extension", nil, "g.jpg", 2, "-o g.jpg: pipe cannot tell the format from .jpg: give -T dot, svg, png or pdf", ""},
+		{"unknown -T", []string{"-T", "jpg"}, "g.x", 2, "-T jpg: pipe graph writes dot, svg, png or pdf", ""},
+		{"over the pipeline", nil, "p.yaml", 2, "-o p.yaml is p.yaml, which pipe graph reads", pipeline},
+		{"over the pipeline, -T dot", []string{"-T", "dot"}, "./p.yaml", 2, "which pipe graph reads", pipeline},
+		{"over a link to the pipeline", []string{"-T", "svg"}, "link.yaml", 2, "-o link.yaml is p.yaml, which pipe graph reads", pipeline},
+		{"over the --run record", []string{"--run", "last", "-T", "dot"}, record, 2, "which pipe graph reads", `"pipeline":"g"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(dir, tt.out)
+			if tt.intact == "" {
+				os.Remove(out)
+			}
+			r := pipeIn(t, dir, path, append([]string{"graph", "p.yaml", "-o", tt.out}, tt.args...)...)
+			if r.code != tt.code {
+				t.Fatalf("exit %d, want %d\n%s", r.code, tt.code, r.stderr)
+			}
+			data, err := os.ReadFile(out)
+			switch {
+			case tt.code == 0 && (err != nil || !strings.Contains(string(data), tt.want)):
+				t.Errorf("%s holds %q (%v), want %q", tt.out, data, err, tt.want)
+			case tt.code != 0 && !strings.Contains(r.stderr, tt.want):
+				t.Errorf("stderr %q, want %q", r.stderr, tt.want)
+			case tt.intact != "" && !strings.Contains(string(data), tt.intact):
+				t.Errorf("%s was written over: %q", tt.out, data)
+			case tt.intact == "" && tt.code != 0 && err == nil:
+				t.Errorf("%s written by a refused command: %q", tt.out, data)
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/pipe-run/pipe/modules"
 	"github.com/pipe-run/pipe/schema"

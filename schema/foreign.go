@@ -50,8 +50,7 @@ var foreignNodeKeys = map[string]foreignKey{
 	"command":       execCommand("`command`"),
 	"cmd":           execCommand("`cmd`"),
 	"script":        execCommand("`script`"),
-	"cmds": {say: "go-task's `cmds` are pipe nodes: a node a command, with `module: exec`, in order by `needs`",
-		eg: lines("build: {module: exec, with: {command: make}}", "test: {module: exec, needs: build, with: {command: make test}}")},
+	"cmds":          {say: "go-task's `cmds` are pipe nodes: a node a command, with `module: exec`, in order by `needs`", eg: stepsAsNodes},
 	"shell": {say: "exec runs a command string through sh -c; for another shell give the argv list",
 		eg: lines("with: {command: [bash, -c, 'echo $HOME']}")},
 	"env": {say: "environment variables are an input of `module: exec`; for every node at once, declare them in the pipeline's `config:`, whose keys every program gets",
@@ -59,13 +58,12 @@ var foreignNodeKeys = map[string]foreignKey{
 	"timeout-minutes": timeoutIn("m"),
 	"timeoutSec":      timeoutIn("s"),
 	"timeout_sec":     timeoutIn("s"),
-	"steps": {say: "a pipe node is one step: write each step as a node under the pipeline's `nodes:`, in order by `needs`",
-		eg: lines("build: {module: exec, with: {command: make}}", "test: {module: exec, needs: build, with: {command: make test}}")},
-	"depends":      dependsNeeds("`depends`"),
-	"depends_on":   dependsNeeds("`depends_on`"),
-	"dependsOn":    dependsNeeds("`dependsOn`"),
-	"dependencies": dependsNeeds("`dependencies`"),
-	"deps":         dependsNeeds("go-task's `deps`"),
+	"steps":           {say: "a pipe node is one step: write each step as a node under the pipeline's `nodes:`, in order by `needs`", eg: stepsAsNodes},
+	"depends":         dependsNeeds("`depends`"),
+	"depends_on":      dependsNeeds("`depends_on`"),
+	"dependsOn":       dependsNeeds("`dependsOn`"),
+	"dependencies":    dependsNeeds("`dependencies`"),
+	"deps":            dependsNeeds("go-task's `deps`"),
 	"continue-on-error": {say: "pipe writes `continue_on_error` with underscores", eg: lines("continue_on_error: true"),
 		example: inlineUnder("continue_on_error")},
 	"continueOn": {say: "dagu's `continueOn` is pipe's `continue_on_error`: a failure of the node neither fails the run nor skips what needs it",
@@ -110,6 +108,9 @@ var foreignPipelineKeys = map[string]foreignKey{
 	"workingDir":        pipelineBaseDir,
 	"dir":               pipelineBaseDir,
 }
+
+// stepsAsNodes shows steps, or commands, as nodes in order.
+var stepsAsNodes = lines("build: {module: exec, with: {command: make}}", "test: {module: exec, needs: build, with: {command: make test}}")
 
 var dagusPreconditions = foreignKey{say: "dagu's preconditions are pipe's `when`, an expression over config and the outputs of needs; a shell check is a node of its own (`module: exec`) that this one needs",
 	eg: lines("when: nodes.check.outputs.ready")}

@@ -1,11 +1,8 @@
 package schema_test
 
 import (
-	"runtime"
 	"strings"
 	"testing"
-
-	"github.com/pipe-run/pipe/schema"
 )
 
 // TestLongLinesAndKeys checks the positions and words of syntax errors on
@@ -47,13 +44,7 @@ func TestLongLinesAndKeys(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-			_, diags := schema.Parse("long.yaml", []byte(tt.src))
-			runtime.ReadMemStats(&after)
-			used := after.TotalAlloc - before.TotalAlloc
-			t.Logf("%d MiB", used>>20)
+			diags, used := parseAllocs(t, "long.yaml", tt.src)
 			if tt.mib == 0 {
 				tt.mib = 160
 			}

@@ -82,14 +82,7 @@ func BuildWithIndex(p *schema.Pipeline, index map[string]int) (*Graph, schema.Di
 			j, ok := g.index[ref.ID]
 			switch {
 			case !ok:
-				hint := schema.DidYouMean(ref.ID, g.ids)
-				if strings.Contains(ref.ID, ",") {
-					hint = "for several needs write a list: needs: [" + strings.Join(strings.Fields(strings.ReplaceAll(ref.ID, ",", " ")), ", ") + "]"
-				}
-				if hint == "" {
-					hint = "needs names other nodes of this pipeline by id"
-				}
-				diags = append(diags, p.Source.Diag(ref.Pos, hint, "node %s needs unknown node %s", node.ID, schema.Quote(ref.ID)))
+				diags = append(diags, g.unknownNeed(p, node, ref))
 			case j == i:
 				diags = append(diags, p.Source.Diag(ref.Pos, "a node cannot need itself; remove it from needs", "cycle: %s -> %s", node.ID, node.ID))
 			case slices.Contains(needs, j):

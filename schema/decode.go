@@ -19,7 +19,7 @@ func (l *loader) pipeline(root *yaml.Node) {
 		if strings.HasPrefix(k.Value, "x-") {
 			continue // extension keys hold anchors for the rest of the file
 		}
-		l.unknownKey(k, "the pipeline", PipelineKeys)
+		l.unknownKey(k, kv.value, "the pipeline", PipelineKeys, foreignPipelineKeys)
 	}
 	l.checkSecrets()
 	if l.nodesAt == nil {
@@ -99,7 +99,7 @@ func (l *loader) configEntry(c *ConfigVar, m *yaml.Node) bool {
 		case "description":
 			c.Description, _ = l.str(v, "description")
 		default:
-			l.unknownKey(k, "config "+Clip(c.Key), ConfigEntryKeys)
+			l.unknownKey(k, v, "config "+Clip(c.Key), ConfigEntryKeys, nil)
 		}
 	}
 	return ok
@@ -177,7 +177,7 @@ func (l *loader) node(n *Node, v *yaml.Node) {
 	for _, kv := range l.pairs(v, "key") {
 		key, ok := nodeKeyIndex[kv.key.Value]
 		if !ok {
-			l.unknownKey(kv.key, "node "+n.ID, NodeKeys)
+			l.unknownKey(kv.key, kv.value, "node "+n.ID, NodeKeys, foreignNodeKeys)
 			continue
 		}
 		if key.fan {
@@ -207,6 +207,10 @@ func (l *loader) needs(v *yaml.Node) []Ref {
 			l.errorf(posOf(v), "write needs: [a, b] or needs: a", "needs must be a node id or a list of node ids, not %s", kindName(v))
 			return nil
 		}
+		if v.Value == "" {
+			l.errorf(posOf(v), "name the node this one needs, or remove needs", "needs is empty")
+			return nil
+		}
 		return []Ref{{ID: v.Value, Pos: posOf(v)}}
 	}
 	if v.Kind != yaml.SequenceNode {
@@ -223,6 +227,10 @@ func (l *loader) needs(v *yaml.Node) []Ref {
 		}
 		if item.Kind != yaml.ScalarNode || item.ShortTag() != "!!str" {
 			l.errorf(posOf(item), "", "needs entries must be node ids, not %s", kindName(item))
+			continue
+		}
+		if item.Value == "" {
+			l.errorf(posOf(item), "remove the empty entry, or name a node in it", "needs entry is empty: it names no node")
 			continue
 		}
 		refs = append(refs, Ref{ID: item.Value, Pos: posOf(item)})

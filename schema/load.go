@@ -370,9 +370,16 @@ func (l *loader) mergePairs(v *yaml.Node, what string) []pair {
 	return nil
 }
 
-// unknownKey reports a key that is not one of known.
-func (l *loader) unknownKey(k *yaml.Node, where string, known []string) {
-	hint := DidYouMean(k.Value, known)
+// unknownKey reports a key that is not one of known. A key of another
+// tool, found in foreign, gets pipe's way of writing it (with v, the value
+// written under it); any other a "did you mean" or the keys there are.
+func (l *loader) unknownKey(k, v *yaml.Node, where string, known []string, foreign map[string]foreignKey) {
+	hint := ""
+	if fk, ok := foreign[k.Value]; ok {
+		hint = fk.hint(v)
+	} else {
+		hint = DidYouMean(k.Value, known)
+	}
 	if hint == "" {
 		hint = "known keys: " + strings.Join(known, ", ")
 	}

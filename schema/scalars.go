@@ -157,7 +157,7 @@ func (l *loader) retries(r *Retry, v *yaml.Node) {
 			}
 			r.Factor = f
 		default:
-			l.unknownKey(k, "retries", RetryKeys)
+			l.unknownKey(k, val, "retries", RetryKeys, nil)
 		}
 	}
 	if r.MaxBackoff < r.Backoff && maxAt != nil && backoffAt == nil {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -246,6 +247,11 @@ func FuzzLoad(f *testing.F) {
 		}
 	}
 	f.Add([]byte("nodes:\n  a:\n    when: !x\n    with: {a: &a [1], b: *a}\n"))
+	// Long lines and keys: a line past 64 KiB with a syntax error, keys
+	// just past YAML's 1024 characters, plain, quoted and in flow.
+	f.Add([]byte("nodes:\n  a:\n    with: {v: \"" + strings.Repeat("x", 66<<10) + "\", w: [1, 2}\n"))
+	f.Add([]byte("nodes:\n  a:\n    with:\n      " + strings.Repeat("k", 1025) + ": 1\n"))
+	f.Add([]byte("x-a: {'" + strings.Repeat("k", 1030) + "': 1, " + strings.Repeat("é", 1025) + ": 2}\nnodes: {a: {}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, diags := schema.Parse("fuzz.yaml", data)
 		if p == nil {

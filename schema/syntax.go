@@ -20,9 +20,16 @@ import (
 // parser's memory grows with the square of the nesting depth (2.5 GB at
 // 40,000 levels) and of the number of nodes (300 MB for an 8,000-node
 // file), so a bigger or deeper file keeps yaml.v3's line instead.
+//
+// What a file holds in long scalars (a 100 KB line of data) costs goccy
+// memory in proportion (about 80 bytes a byte), not squared: a file of up
+// to goccyMaxSize is re-parsed while its structure, counted as the bytes
+// that can start a node (newlines, `,`, `[`, `{`, `:`), stays under
+// goccyMaxStructure, what a 64 KiB file can hold at most.
 const (
-	goccyMaxSize  = 64 << 10
-	goccyMaxDepth = 1000
+	goccyMaxSize      = 1 << 20
+	goccyMaxStructure = 64 << 10
+	goccyMaxDepth     = 1000
 )
 
 // MaxDepth is how deeply yaml.v3 lets lists and mappings nest; deeper input
@@ -56,6 +63,9 @@ func (l *loader) syntaxError(err error) {
 		n, _ := strconv.Atoi(m[1])
 		pos = Pos{Line: n, Col: 1}
 		msg = strings.TrimPrefix(raw, m[0])
+	}
+	if l.longKeyError(pos.Line, msg) {
+		return
 	}
 	hint := ""
 	switch m := unknownAnchorRE().FindStringSubmatch(msg); {
@@ -114,7 +124,7 @@ func (l *loader) unquotedWhen() bool {
 // cheap (see goccyMaxSize).
 func (l *loader) goccyPos() (pos Pos, msg string, ok bool) {
 	data := l.src.Data
-	if len(data) > goccyMaxSize || flowDepth(lexer.Tokenize(string(data))) > goccyMaxDepth {
+	if len(data) > goccyMaxSize || structure(data) > goccyMaxStructure || flowDepth(lexer.Tokenize(string(data))) > goccyMaxDepth {
 		return Pos{}, "", false
 	}
 	// The error path must never be what crashes: a goccy bug on odd input
@@ -131,6 +141,19 @@ func (l *loader) goccyPos() (pos Pos, msg string, ok bool) {
 	}
 	tp := ye.GetToken().Position
 	return Pos{Line: tp.Line, Col: tp.Column}, ye.GetMessage(), tp.Line > 0
+}
+
+// structure counts the bytes of data that can start a YAML node: more
+// than the nodes there are, never fewer.
+func structure(data []byte) int {
+	n := 0
+	for _, c := range data {
+		switch c {
+		case '\n', ',', '[', '{', ':':
+			n++
+		}
+	}
+	return n
 }
 
 // flowDepth is the deepest nesting of [ and { among tokens.

@@ -340,6 +340,14 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 		opts = append(opts, expr.AsBool())
 	}
 	prog, err := expr.Compile(src, opts...)
+	if err != nil && compilerPanicked(err) {
+		// expr's checker passed it, its compiler panicked: expr 1.17.8
+		// does on a field of an element of a filtered typed list
+		// (filter(nodes.m.items, .key == 'a')[0].status). Compiled
+		// without the env's types, the same expression reads its fields
+		// as it runs.
+		prog, err = expr.Compile(src, opts[1:]...)
+	}
 	if err != nil {
 		return nil, []exprError{e.checkError(err, src, asBool)}
 	}
@@ -354,6 +362,13 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 	}
 	c.prog = prog
 	return c, nil
+}
+
+// compilerPanicked reports whether err is a panic expr's compiler
+// recovered from (it adds the stack to the message), not an error of the
+// expression.
+func compilerPanicked(err error) bool {
+	return strings.Contains(err.Error(), "runtime/debug.Stack()")
 }
 
 // isPath reports whether src is a name or a path of names (config.N).

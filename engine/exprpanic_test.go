@@ -1,0 +1,34 @@
+package engine_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pipe-run/pipe/engine"
+)
+
+// expr 1.17.8's compiler panics on a field of an element of a filtered
+// fan-in (its checker passes it): validate printed the panic and its
+// goroutine stack as the expression's error. Such an expression runs.
+func TestFilteredFanInFieldCompiles(t *testing.T) {
+	src := `name: fanin
+nodes:
+  mm: {module: echo, matrix: {league: [england, spain], method: [elo]}, with: {x: 1}}
+  g:
+    module: echo
+    needs: mm
+    when: 'filter(nodes.mm.items, .key == "spain,elo")[0].status == "success"'
+    with: {k: '${{ filter(nodes.mm.items, .key == "england,elo")[0].key }}'}
+`
+	tm := newTestModules(t)
+	rec := tm.run(t, src, engine.Options{})
+	g := rec.Nodes["g"]
+	if g == nil || g.Status != engine.StatusSuccess || g.Outputs["k"] != "england,elo" {
+		t.Fatalf("g: %+v", g)
+	}
+	// Its types are still checked: a field an instance has not is said.
+	bad := strings.Replace(src, `"spain,elo")[0].status`, `"spain,elo")[0].nope`, 1)
+	if _, err := engine.Parse("p.yaml", []byte(bad), tm.reg); err == nil || !strings.Contains(err.Error(), `an instance has no field "nope"`) {
+		t.Errorf("a field an instance has not: %v", err)
+	}
+}

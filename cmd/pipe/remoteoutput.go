@@ -7,6 +7,7 @@ import (
 
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/engine/temporal"
+	"github.com/pipe-run/pipe/modules"
 )
 
 // remoteOutput shows what the nodes of a run on Temporal printed, as
@@ -43,7 +44,7 @@ func (r *remoteOutput) show(o temporal.NodeOutput) {
 	}
 	for i, text := range o.Lines {
 		if r.logs.machine {
-			r.logs.node(o.Node).Info(text, "stream", o.Stream(i))
+			r.logs.node(o.Node).Info(text, modules.StreamAttr, o.Stream(i))
 			continue
 		}
 		r.out.line(o.Node, text)

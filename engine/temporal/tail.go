@@ -111,15 +111,7 @@ func (h *tailHandler) Enabled(ctx context.Context, level slog.Level) bool {
 }
 
 func (h *tailHandler) Handle(ctx context.Context, rec slog.Record) error {
-	stream := ""
-	rec.Attrs(func(a slog.Attr) bool {
-		if a.Key == "stream" {
-			stream = a.Value.String()
-			return false
-		}
-		return true
-	})
-	if stream == "stdout" || stream == "stderr" {
+	if stream := modules.LineStream(rec); stream != "" {
 		h.k.add(stream, rec.Message)
 	}
 	if !h.Handler.Enabled(ctx, rec.Level) {

@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"sync"
+
+	"github.com/pipe-run/pipe/modules"
 )
 
 // Output modes of pipe run: how the lines nodes' programs print reach the
@@ -92,15 +94,7 @@ type outputHandler struct {
 }
 
 func (h *outputHandler) Handle(ctx context.Context, rec slog.Record) error {
-	stream := ""
-	rec.Attrs(func(a slog.Attr) bool {
-		if a.Key == "stream" {
-			stream = a.Value.String()
-			return false
-		}
-		return true
-	})
-	if stream == "stdout" || stream == "stderr" {
+	if modules.LineStream(rec) != "" {
 		h.out.line(h.node, strings.TrimRight(rec.Message, "\r\n"))
 		return nil
 	}

@@ -182,6 +182,9 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id string, ep temporal.
 	if e.logs.terminal && !e.logs.machine {
 		sl := &statusLine{w: e.stderr}
 		e.logs.redirect(sl)
+		if o.out != nil {
+			o.out.w = sl
+		}
 		stopStatus = showStatus(sl, prog)
 	}
 	order := make([]string, 0, plan.Graph.Len())
@@ -206,6 +209,9 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id string, ep temporal.
 	if o.journal != nil {
 		f.OnEnd = o.journal.Node
 	}
+	// What the nodes printed on their workers, under each node.
+	shown := &remoteOutput{logs: e.logs, out: o.out, plan: plan}
+	f.OnOutput, f.OnOutputsDropped = shown.show, shown.dropped
 	rec, err := f.Follow(e.ctx, id)
 	stopStatus()
 	if errors.Is(err, temporal.ErrDetached) && o.attached {

@@ -50,8 +50,11 @@ func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error
 	if a.RunsDir != "" {
 		task.LogFile = filepath.Join(a.RunsDir, task.Run, task.Node+".log")
 	}
-	// Each line of the worker's log names the attempt's run.
-	log := a.attemptLogger(task)
+	// Each line of the worker's log names the attempt's run; the last
+	// lines of the programs' output go back with the result, for the
+	// client to show.
+	kept := newTailKeeper(task.Secrets)
+	log := slog.New(&tailHandler{Handler: a.attemptLogger(task).Handler(), k: kept})
 	refuse := func(kind, format string, args ...any) error {
 		msg := fmt.Sprintf(format, args...)
 		log.Warn("node refused", "err", msg)
@@ -98,36 +101,66 @@ func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error
 		return nil, refuse(errRefused, "dangerous module disabled on worker %s: %s; the run enables dangerous nodes, this worker does not: start it with --allow-dangerous to let it run them",
 			a.Worker, de.Why)
 	}
+	tail := kept.tail(task.LogFile)
 	if err != nil {
 		log.Warn("node failed", "in", took, "err", modules.ClipMessage(err.Error()))
-		return nil, a.failure(err)
+		return nil, a.failure(err, tail)
 	}
 	values, err := modules.MarshalJSON(out.Values)
 	if err != nil {
 		log.Warn("node failed", "in", took, "err", err)
-		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("outputs are not JSON: %v", err), errModule, nil)
+		return nil, temporal.NewApplicationErrorWithOptions(fmt.Sprintf("outputs are not JSON: %v", err), errModule,
+			temporal.ApplicationErrorOptions{NonRetryable: true, Details: tailDetails(nil, tail)})
 	}
 	if len(values) > maxOutputJSON {
 		msg := fmt.Sprintf("outputs are %s of JSON, over the %s Temporal takes in one payload: write large data to a file the next node can read (shared storage) and output its path",
 			modules.Size(int64(len(values))), modules.Size(PayloadLimit))
 		log.Warn("node failed", "in", took, "err", msg)
-		return nil, temporal.NewNonRetryableApplicationError(msg, errTooLarge, nil)
+		return nil, temporal.NewApplicationErrorWithOptions(msg, errTooLarge,
+			temporal.ApplicationErrorOptions{NonRetryable: true, Details: tailDetails(nil, tail)})
 	}
-	res, err := json.Marshal(outputWire{Message: modules.ClipMessage(out.Message), Values: values, Worker: a.Worker})
+	wire := outputWire{Message: modules.ClipMessage(out.Message), Values: values, Worker: a.Worker, Output: tail}
+	res, err := json.Marshal(wire)
+	if err == nil && len(res) > maxOutputJSON && tail != nil {
+		// The output's tail gives way first: the node's outputs matter
+		// more than what it printed, which its log file keeps.
+		wire.Output = tail.withoutLines()
+		res, err = json.Marshal(wire)
+	}
 	if err == nil && len(res) > maxOutputJSON {
 		// Its message is the rest.
 		msg := fmt.Sprintf("its message and outputs are %s of JSON (message %s), over the %s Temporal takes in one payload: %s",
 			modules.Size(int64(len(res))), modules.Size(int64(len(out.Message))), modules.Size(PayloadLimit), tooLargeAdvice)
 		log.Warn("node failed", "in", took, "err", msg)
-		return nil, temporal.NewNonRetryableApplicationError(msg, errTooLarge, nil)
+		return nil, temporal.NewApplicationErrorWithOptions(msg, errTooLarge,
+			temporal.ApplicationErrorOptions{NonRetryable: true, Details: tailDetails(nil, tail)})
 	}
 	log.Info("node done", "in", took)
 	return res, err
 }
 
+// tailDetails returns the details of a failed attempt: its outputs (JSON
+// or nil) and then, if it printed anything, the tail of its output. The
+// outputs stay first, where a workflow of an earlier pipe reads them (it
+// takes no more details than it asks for); the tail is left out when the
+// two would be over the payload limit.
+func tailDetails(values json.RawMessage, tail *OutputTail) []any {
+	if tail == nil {
+		if values == nil {
+			return nil
+		}
+		return []any{values}
+	}
+	if b, err := json.Marshal(tail); err != nil || len(values)+len(b) > maxOutputJSON {
+		tail = tail.withoutLines()
+	}
+	return []any{values, tail}
+}
+
 // failure turns a module's error into the activity's: its words, the
-// worker's name, its outputs as details, and whether to retry.
-func (a *Activities) failure(err error) error {
+// worker's name, its outputs and the tail of its output as details, and
+// whether to retry.
+func (a *Activities) failure(err error, tail *OutputTail) error {
 	kind, final := errModule, false
 	switch {
 	case errors.Is(err, engine.ErrTimeout):
@@ -137,11 +170,13 @@ func (a *Activities) failure(err error) error {
 	}
 	opts := temporal.ApplicationErrorOptions{NonRetryable: final}
 	var me *modules.Error
+	var values json.RawMessage
 	if errors.As(err, &me) && me.Values != nil {
-		if values, merr := modules.MarshalJSON(me.Values); merr == nil && len(values) <= maxOutputJSON {
-			opts.Details = []any{json.RawMessage(values)}
+		if v, merr := modules.MarshalJSON(me.Values); merr == nil && len(v) <= maxOutputJSON {
+			values = v
 		}
 	}
+	opts.Details = tailDetails(values, tail)
 	// A failure over the server's bounds is refused, and the node would
 	// come back as lost with its worker: the message is bounded, as a
 	// local run's is.

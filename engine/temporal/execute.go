@@ -62,8 +62,10 @@ func (d *driver) execute(ctx workflow.Context, task engine.Task) (workflow.Futur
 }
 
 // result reads an attempt's outputs from its future, or an error whose
-// text is the module's, and names the worker that ran it ("" if none did).
-func result(ctx workflow.Context, f workflow.Future, task engine.Task) (*modules.Output, string, error) {
+// text is the module's, names the worker that ran it ("" if none did),
+// and gives the end of what it printed (nil if nothing, or if its worker
+// is of a pipe that does not send it).
+func result(ctx workflow.Context, f workflow.Future, task engine.Task) (*modules.Output, string, *OutputTail, error) {
 	var res []byte
 	if err := f.Get(ctx, &res); err != nil {
 		var ae *temporal.ActivityError
@@ -71,17 +73,32 @@ func result(ctx workflow.Context, f workflow.Future, task engine.Task) (*modules
 		if errors.As(err, &ae) {
 			worker = ae.Identity()
 		}
-		return nil, worker, nodeError(err, task)
+		return nil, worker, failedTail(err), nodeError(err, task)
 	}
 	var w outputWire
 	if err := json.Unmarshal(res, &w); err != nil {
-		return nil, "", fmt.Errorf("result of %s: %w", task.Node, err)
+		return nil, "", nil, fmt.Errorf("result of %s: %w", task.Node, err)
 	}
 	values, err := decodeValues(w.Values)
 	if err != nil {
-		return nil, w.Worker, fmt.Errorf("outputs of %s: %w", task.Node, err)
+		return nil, w.Worker, w.Output, fmt.Errorf("outputs of %s: %w", task.Node, err)
 	}
-	return &modules.Output{Message: w.Message, Values: values}, w.Worker, nil
+	return &modules.Output{Message: w.Message, Values: values}, w.Worker, w.Output, nil
+}
+
+// failedTail reads the end of a failed attempt's output from its
+// failure's details, after its outputs (see tailDetails).
+func failedTail(err error) *OutputTail {
+	var app *temporal.ApplicationError
+	if !errors.As(err, &app) || !app.HasDetails() {
+		return nil
+	}
+	var values json.RawMessage
+	var tail *OutputTail
+	if app.Details(&values, &tail) != nil {
+		return nil
+	}
+	return tail
 }
 
 // nodeError turns an activity's failure into the error the core records:

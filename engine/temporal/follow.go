@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -55,10 +54,20 @@ type Follower struct {
 	OnLost    func(err error)
 	OnBack    func()
 	LostAfter time.Duration
+	// OnOutput hears the end of what each node attempt printed on its
+	// worker (see OutputTail), once, before that attempt's end is told;
+	// OnOutputsDropped, once, that some were not kept for the follower
+	// (many nodes printed at once, faster than it read).
+	OnOutput         func(NodeOutput)
+	OnOutputsDropped func()
 
-	seen  map[string]engine.Status
-	tries map[string]int
-	ended map[string]bool // told OnEnd
+	seen map[string]engine.Status
+	// shown is the run's version up to which outputs were told (-1: none
+	// is expected before the first read, as for a run attached to).
+	shown   int
+	dropped bool
+	tries   map[string]int
+	ended   map[string]bool // told OnEnd
 }
 
 // ErrDetached is returned when the follower stopped waiting (Hurry) while
@@ -91,6 +100,10 @@ const cancelStuckAfter = 5 * time.Second
 func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error) {
 	f.seen = make(map[string]engine.Status, len(f.Order))
 	f.tries = map[string]int{}
+	f.shown = 0
+	if f.Attached {
+		f.shown = -1
+	}
 	if f.OnEnd != nil {
 		f.ended = map[string]bool{}
 	}
@@ -146,11 +159,15 @@ func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error
 			if err := json.Unmarshal(r.b, rec); err != nil {
 				return nil, fmt.Errorf("run %s: its record: %w", id, err)
 			}
-			f.tell(rec)
+			// The outputs of the nodes that ended last come with the
+			// record; a run of an earlier pipe has none.
+			var res runResult
+			_ = json.Unmarshal(r.b, &res)
+			f.tell(rec, f.outputs(res.Outputs, res.OutputsFrom, -1))
 			return rec, nil
 		case n := <-news:
 			if n.rec != nil {
-				f.tell(n.rec)
+				f.tell(n.rec, f.outputs(n.outputs, n.outputsFrom, n.version))
 				f.ends(n.rec)
 			}
 			if n.checked {
@@ -203,10 +220,15 @@ func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error
 // that its work waits for a worker, or that the server went away (lost)
 // or came back.
 type watchNews struct {
-	rec   *engine.Record
-	stall *Stall
-	lost  error
-	back  bool
+	rec *engine.Record
+	// outputs came with rec, at version; all of those from outputsFrom
+	// on.
+	outputs     []NodeOutput
+	outputsFrom int
+	version     int
+	stall       *Stall
+	lost        error
+	back        bool
 	// checked says a check for stalls was made: now is what it found
 	// (nil: no stall), told once or not.
 	checked bool
@@ -316,101 +338,20 @@ func (f *Follower) watch(ctx context.Context, id string, news chan<- watchNews) 
 				return
 			}
 		}
-		if f.OnEvent == nil && f.OnRetry == nil && f.OnEnd == nil || idle || health.lost {
+		if f.OnEvent == nil && f.OnRetry == nil && f.OnEnd == nil && f.OnOutput == nil || idle || health.lost {
 			continue
 		}
 		// Short: a run no worker answers for would hold up the check
 		// that says so; the record at the end comes another way.
 		qctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		rec, err := prog.read(qctx, f.Client, id)
+		pr, err := prog.read(qctx, f.Client, id)
 		cancel()
 		if err != nil {
 			continue
 		}
 		health.answered(time.Now())
-		if rec != nil && !send(watchNews{rec: rec}) {
+		if pr.Record != nil && !send(watchNews{rec: pr.Record, outputs: pr.Outputs, outputsFrom: pr.OutputsFrom, version: pr.Version}) {
 			return
 		}
 	}
-}
-
-// progressReader reads how a run's nodes stand: by QueryProgress, only
-// once they have changed since its last read, without their inputs and
-// outputs; from a worker older than that query, the whole record.
-type progressReader struct {
-	version int
-	whole   bool // the worker does not know QueryProgress
-}
-
-// read returns the run's record as it stands, or nil when it has not
-// changed since the last read.
-func (p *progressReader) read(ctx context.Context, c client.Client, id string) (*engine.Record, error) {
-	if !p.whole {
-		val, err := c.QueryWorkflow(ctx, id, "", QueryProgress, p.version)
-		if err == nil {
-			var pr Progress
-			if err := val.Get(&pr); err != nil {
-				return nil, err
-			}
-			p.version = pr.Version
-			return pr.Record, nil
-		}
-		if !strings.Contains(err.Error(), "unknown queryType") {
-			return nil, err
-		}
-		p.whole = true
-	}
-	b, err := queryRecord(ctx, c, id)
-	if err != nil {
-		return nil, err
-	}
-	rec := new(engine.Record)
-	return rec, json.Unmarshal(b, rec)
-}
-
-// tell reports what changed since the last record.
-func (f *Follower) tell(rec *engine.Record) {
-	for _, id := range f.Order {
-		n, ok := rec.Nodes[id]
-		if !ok {
-			continue
-		}
-		if was := f.seen[id]; n.Status != was && f.OnEvent != nil {
-			f.seen[id] = n.Status
-			final := n.Status != engine.StatusPending && n.Status != engine.StatusRunning
-			// A node that started and ended between two reads still starts.
-			ranUnseen := final && was != engine.StatusRunning && n.Attempts > 0
-			if n.Status == engine.StatusRunning || ranUnseen {
-				start := *n
-				start.Status, start.Reason, start.Message = engine.StatusRunning, "", ""
-				f.OnEvent(engine.Event{Kind: engine.NodeStarted, Node: id, Record: start})
-			}
-			if final {
-				f.OnEvent(engine.Event{Kind: engine.NodeFinished, Node: id, Record: *n})
-			}
-		}
-		f.retried(id, n)
-	}
-}
-
-// ends tells OnEnd of the nodes of rec that ended since the last record.
-func (f *Follower) ends(rec *engine.Record) {
-	if f.OnEnd == nil {
-		return
-	}
-	for id, n := range rec.Nodes {
-		if !f.ended[id] && n.Status != engine.StatusPending && n.Status != engine.StatusRunning {
-			f.ended[id] = true
-			f.OnEnd(id, n)
-		}
-	}
-}
-
-// retried tells OnRetry why running node id runs again, once per attempt.
-func (f *Follower) retried(id string, n *engine.NodeRecord) {
-	if f.OnRetry == nil || n.Status != engine.StatusRunning || n.Reason == "" || n.Attempts <= f.tries[id] {
-		return
-	}
-	f.tries[id] = n.Attempts
-	f.OnRetry(id, n.Reason, n.Message)
 }

@@ -37,11 +37,11 @@ func TestProgressFromAnOlderWorker(t *testing.T) {
 	w := &oldWorker{}
 	p := &progressReader{version: -1}
 	for range 2 {
-		rec, err := p.read(context.Background(), w, "r1")
+		pr, err := p.read(context.Background(), w, "r1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rec == nil || rec.Nodes["a"] == nil || rec.Nodes["a"].Status != engine.StatusRunning {
+		if rec := pr.Record; rec == nil || rec.Nodes["a"] == nil || rec.Nodes["a"].Status != engine.StatusRunning {
 			t.Fatalf("read %+v, want the record with node a running", rec)
 		}
 	}

@@ -16,9 +16,17 @@ import (
 // settle reads an attempt's end: the node ends, or runs again (a lost
 // worker; a failure its retries allow, after the back-off).
 func (r *runLoop) settle(n *nodeRun, f workflow.Future) {
-	out, worker, err := result(n.ctx, f, n.st.Task)
+	out, worker, tail, err := result(n.ctx, f, n.st.Task)
 	if worker != "" {
 		r.workers[n.st.Task.Node] = worker
+	}
+	if tail != nil {
+		// Kept once decided, which says whether the node runs again.
+		node, attempt := n.st.Task.Node, n.attempt
+		defer func() {
+			r.outputs.add(NodeOutput{Node: node, Attempt: attempt, Worker: worker, OutputTail: *tail, At: r.version,
+				Retried: r.retrying[node].attempts == attempt})
+		}()
 	}
 	var te *temporal.TimeoutError
 	if n.st.Task.Dangerous && errors.As(err, &te) && te.TimeoutType() == enumspb.TIMEOUT_TYPE_SCHEDULE_TO_START {

@@ -53,6 +53,20 @@ type runLoop struct {
 	// resuming holds the nodes whose back-off is over, waiting for a slot
 	// again (see decide): the scheduler hands each back (Start.Resume).
 	resuming map[string]*nodeRun
+	// version counts the turns of the loop: a follower that read a
+	// version reads the nodes again only once it has moved.
+	version int
+	// outputs keeps the ends of what the latest attempts printed, for
+	// followers.
+	outputs keptOutputs
+}
+
+// turn returns the run's version (0 before it opened).
+func (r *runLoop) turn() int {
+	if r == nil {
+		return 0
+	}
+	return r.version
 }
 
 // nodeRun is one started node: its attempts so far.

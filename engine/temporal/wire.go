@@ -185,11 +185,13 @@ func decodeTask(b []byte) (engine.Task, error) {
 }
 
 // outputWire is a modules.Output on the wire; Worker names the worker
-// that ran the attempt.
+// that ran the attempt, Output holds the end of what it printed (a worker
+// of an earlier pipe sends none; a workflow of one ignores it).
 type outputWire struct {
 	Message string          `json:"message,omitempty"`
 	Values  json.RawMessage `json:"values,omitempty"`
 	Worker  string          `json:"worker,omitempty"`
+	Output  *OutputTail     `json:"output,omitempty"`
 }
 
 func decodeValues(raw json.RawMessage) (map[string]any, error) {
@@ -205,10 +207,14 @@ func decodeValues(raw json.RawMessage) (map[string]any, error) {
 }
 
 // Progress answers QueryProgress: Record is nil when the run is still
-// at the version the follower gave.
+// at the version the follower gave. Outputs are the ends of what the
+// node attempts that ended since printed, as far as the run keeps them:
+// all of those from version OutputsFrom on.
 type Progress struct {
-	Version int            `json:"version"`
-	Record  *engine.Record `json:"record,omitempty"`
+	Version     int            `json:"version"`
+	Record      *engine.Record `json:"record,omitempty"`
+	Outputs     []NodeOutput   `json:"outputs,omitempty"`
+	OutputsFrom int            `json:"outputs_from,omitempty"`
 }
 
 // tooLargeAdvice ends each message about data over the payload limit.

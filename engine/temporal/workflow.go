@@ -53,10 +53,8 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	}); err != nil {
 		return nil, err
 	}
-	// version counts the turns of the run loop: a follower that read a
-	// version reads the nodes again only once it has moved.
-	version := 0
 	if err := workflow.SetQueryHandler(ctx, QueryProgress, func(since int) (Progress, error) {
+		version := r.turn()
 		if since == version {
 			return Progress{Version: version}, nil
 		}
@@ -64,7 +62,11 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 		for _, n := range rec.Nodes {
 			n.Inputs, n.Outputs = nil, nil
 		}
-		return Progress{Version: version, Record: rec}, nil
+		p := Progress{Version: version, Record: rec}
+		if r != nil {
+			p.Outputs, p.OutputsFrom = r.outputs.since(since, maxKeptOutputs)
+		}
+		return p, nil
 	}); err != nil {
 		return nil, err
 	}
@@ -111,7 +113,7 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 		cancel(engine.ErrInterrupted)
 	}
 	r.launch(sched.Open())
-	version = 1
+	r.version = 1
 
 	// A cancel of the workflow is told once, through a channel: its Done
 	// channel stays ready, and would be chosen again and again.
@@ -135,10 +137,16 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	}
 	for sched.Running() > 0 {
 		r.sel.Select(loop)
-		version++
+		r.version++
 	}
 	stopCleanup()
 	rec := r.annotate(sched.Close(), false)
 	rec.Host = input.Host
-	return fitRecord(rec)
+	b, err := fitRecord(rec)
+	if err != nil {
+		return nil, err
+	}
+	// The outputs of the nodes that ended last, which no follower has
+	// read yet, go with the record.
+	return withOutputs(b, &r.outputs)
 }

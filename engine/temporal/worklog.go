@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/modules"
 )
 
 // maxWorkerEcho bounds what of one attempt's program output a worker
@@ -60,12 +61,7 @@ type echoCap struct {
 }
 
 func (h *echoCap) Handle(ctx context.Context, rec slog.Record) error {
-	stream := false
-	rec.Attrs(func(a slog.Attr) bool {
-		stream = a.Key == "stream"
-		return !stream
-	})
-	if !stream {
+	if modules.LineStream(rec) == "" {
 		return h.Handler.Handle(ctx, rec)
 	}
 	show, first := h.c.take(len(rec.Message) + 1)

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/pipe-run/pipe/modules"
 )
 
 // StopDelay is how long a program has between SIGTERM and SIGKILL.
@@ -259,7 +261,7 @@ func (l *lineLog) line(b []byte) {
 				l.now = time.Now()
 			}
 			r := slog.NewRecord(l.now, l.level, s, 0)
-			r.AddAttrs(slog.String("stream", l.stream))
+			r.AddAttrs(slog.String(modules.StreamAttr, l.stream))
 			_ = h.Handle(context.Background(), r)
 		}
 	}

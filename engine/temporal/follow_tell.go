@@ -1,0 +1,77 @@
+package temporal
+
+import (
+	"github.com/pipe-run/pipe/engine"
+)
+
+// What a follower tells of the run's nodes as it reads them.
+
+// tell reports what changed since the last record, and the outputs that
+// came with it: each node's after its start, before its end.
+func (f *Follower) tell(rec *engine.Record, outs []NodeOutput) {
+	var byNode map[string][]NodeOutput
+	if len(outs) > 0 {
+		byNode = map[string][]NodeOutput{}
+		for _, o := range outs {
+			byNode[o.Node] = append(byNode[o.Node], o)
+		}
+	}
+	for _, id := range f.Order {
+		n, ok := rec.Nodes[id]
+		if !ok {
+			continue
+		}
+		was := f.seen[id]
+		changed := n.Status != was && f.OnEvent != nil
+		final := n.Status != engine.StatusPending && n.Status != engine.StatusRunning
+		if changed {
+			f.seen[id] = n.Status
+			// A node that started and ended between two reads still starts.
+			ranUnseen := final && was != engine.StatusRunning && n.Attempts > 0
+			if n.Status == engine.StatusRunning || ranUnseen {
+				start := *n
+				start.Status, start.Reason, start.Message = engine.StatusRunning, "", ""
+				f.OnEvent(engine.Event{Kind: engine.NodeStarted, Node: id, Record: start})
+			}
+		}
+		if o, ok := byNode[id]; ok {
+			delete(byNode, id)
+			for _, o := range o {
+				f.OnOutput(o)
+			}
+		}
+		if changed && final {
+			f.OnEvent(engine.Event{Kind: engine.NodeFinished, Node: id, Record: *n})
+		}
+		f.retried(id, n)
+	}
+	// The rest (a foreach's instances, whose starts and ends are not
+	// told), in the order they came.
+	for _, o := range outs {
+		if _, ok := byNode[o.Node]; ok {
+			f.OnOutput(o)
+		}
+	}
+}
+
+// ends tells OnEnd of the nodes of rec that ended since the last record.
+func (f *Follower) ends(rec *engine.Record) {
+	if f.OnEnd == nil {
+		return
+	}
+	for id, n := range rec.Nodes {
+		if !f.ended[id] && n.Status != engine.StatusPending && n.Status != engine.StatusRunning {
+			f.ended[id] = true
+			f.OnEnd(id, n)
+		}
+	}
+}
+
+// retried tells OnRetry why running node id runs again, once per attempt.
+func (f *Follower) retried(id string, n *engine.NodeRecord) {
+	if f.OnRetry == nil || n.Status != engine.StatusRunning || n.Reason == "" || n.Attempts <= f.tries[id] {
+		return
+	}
+	f.tries[id] = n.Attempts
+	f.OnRetry(id, n.Reason, n.Message)
+}

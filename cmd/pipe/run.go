@@ -10,7 +10,6 @@ import (
 
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/modules"
-	pexec "github.com/pipe-run/pipe/modules/exec"
 )
 
 type runCmd struct {
@@ -51,10 +50,6 @@ func (c *runCmd) Run(e *env) error {
 	}
 	if c.On == "" {
 		e.logs.base.Debug("Go scheduler", "gomaxprocs", moreProcs())
-		if !c.DryRun {
-			// While the pipeline loads, not as its first program starts.
-			pexec.StartWatchdog()
-		}
 	}
 	eng := engine.New(modules.Default)
 	eng.Logger = e.logs.slog()

@@ -70,20 +70,6 @@ func watchdogLocked() (dog *watchdog.Conn, fresh bool) {
 	return dog, true
 }
 
-// StartWatchdog starts the watchdog now, in the background, rather than
-// when the first program starts: forking sh and awk takes about a
-// millisecond, which the first program's node would otherwise wait for
-// (track lists the program under programs.mu, which Start holds). pipe
-// calls it as a local run begins, so that the watchdog starts while the
-// pipeline loads. A program that starts meanwhile waits for it, as today.
-func StartWatchdog() {
-	go func() { // ends when the watchdog has started, or failed to
-		programs.mu.Lock()
-		defer programs.mu.Unlock()
-		watchdogLocked()
-	}()
-}
-
 // dogFailed drops a watchdog that no longer reads (it was killed): the
 // next program starts a new one, told of every program still running.
 // programs.mu is held.

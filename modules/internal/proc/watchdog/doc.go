@@ -6,8 +6,7 @@
 // running under init. Pdeathsig on the program reaches the program alone,
 // not what it started, and is tied to the thread that forked it.
 //
-// So pipe starts a watchdog as a local run begins, while the pipeline
-// loads (or else its first program does): a small awk
+// So the first program pipe starts also starts a watchdog: a small awk
 // program under the system's sh, or where either is missing, the same
 // executable run again with an environment variable that this package's
 // init checks, so that pipe and every test binary that starts programs

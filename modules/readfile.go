@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"syscall"
 )
 
@@ -16,7 +17,8 @@ var (
 )
 
 // ReadFile reads a file a pipeline names for a module to read whole (data,
-// a model, rules): a regular file of at most limit bytes. A device, a FIFO
+// a model, rules): a regular file of at most limit bytes, or the null
+// device (empty: `--config /dev/null` says there is none). A device, a FIFO
 // or a socket is refused before a byte is read: /dev/zero would be read
 // until memory ran out, a FIFO would wait for a writer, and neither would
 // heed a time-out or Ctrl-C, since a read of a file cannot be interrupted.
@@ -37,6 +39,9 @@ func ReadFile(path string, limit int64, what string) ([]byte, error) {
 		return nil, &fs.PathError{Op: "read", Path: path, Err: syscall.EISDIR}
 	}
 	if !info.Mode().IsRegular() {
+		if isNullDevice(info) {
+			return nil, nil // `--config /dev/null`: nothing, the way to say none
+		}
 		return nil, notRegular(path, info.Mode(), what)
 	}
 	if info.Size() > limit {
@@ -52,6 +57,13 @@ func ReadFile(path string, limit int64, what string) ([]byte, error) {
 		return nil, fmt.Errorf("%s %s grew %w as it was read: pipe reads at most %s; name a smaller file", what, path, ErrFileTooBig, Size(limit))
 	}
 	return data, nil
+}
+
+// isNullDevice reports whether info is the null device's (os.DevNull),
+// which reads as empty at once.
+func isNullDevice(info fs.FileInfo) bool {
+	null, err := os.Stat(os.DevNull)
+	return err == nil && os.SameFile(info, null)
 }
 
 func notRegular(path string, mode fs.FileMode, what string) error {

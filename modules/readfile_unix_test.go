@@ -36,12 +36,19 @@ func TestReadFile(t *testing.T) {
 		{"a file at the limit", small, 8, "", false},
 		{"a file past the limit", small, 7, "data file " + small + " is 8 B, too big: pipe reads at most 7 B", false},
 		{"a device", "/dev/zero", 1 << 20, "data file /dev/zero is a device: not a regular file", true},
+		{"the null device: empty", "/dev/null", 1 << 20, "", false},
 		{"a FIFO with no writer", fifo, 1 << 20, "data file " + fifo + " is a FIFO (named pipe)", true},
 		{"a directory", dir, 1 << 20, "read " + dir + ": is a directory", false},
 		{"missing", filepath.Join(dir, "nope"), 1 << 20, "no such file", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data, err := modules.ReadFile(tc.path, tc.limit, "data file")
+			if tc.path == "/dev/null" {
+				if err != nil || len(data) != 0 {
+					t.Fatalf("got %q, %v; want nothing", data, err)
+				}
+				return
+			}
 			if tc.want == "" {
 				if err != nil || string(data) != "a,b\n1,2\n" {
 					t.Fatalf("got %q, %v; want the file", data, err)

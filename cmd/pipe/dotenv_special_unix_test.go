@@ -48,3 +48,13 @@ func TestDotEnvThatHasNoEnd(t *testing.T) {
 		})
 	}
 }
+
+// --config /dev/null, the way to say there is none, still runs.
+func TestConfigDevNull(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"p.yaml": "name: p\ndotenv: /dev/null\nnodes:\n  x: {module: echo}\n"})
+	r := pipeIn(t, dir, nil, "run", "p.yaml", "--config", "/dev/null", "--runs-dir", t.TempDir())
+	if r.code != 0 {
+		t.Errorf("exit %d, want 0\n%s", r.code, r.stderr)
+	}
+}

@@ -92,7 +92,7 @@ func (c *core) foreachWhy(i int) (why string, none bool) {
 		return foreachWhy(pn.Foreach), false
 	}
 	src := strings.TrimSpace(pn.each.src)
-	items, _, mapKeys, err := c.items(pn, c.env(i, true))
+	items, _, _, mapKeys, err := c.items(pn, c.env(i, true))
 	switch {
 	case err != nil:
 		return fmt.Sprintf("%v (the node would fail)", err), false // placed, and says foreach

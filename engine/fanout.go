@@ -49,6 +49,10 @@ type fanState struct {
 	// for a list): item_key and the fan-in's keys, which name instances
 	// only where they can (see safeKeys).
 	mapKeys []string
+	// itemKeys are the keys of a list's items where indexes name its
+	// instances because a key would show a secret (see core.items): what
+	// item_key reads. nil otherwise.
+	itemKeys []string
 	// values are the items, in order.
 	values []any
 	// failed is the instance whose failure cancelled the others
@@ -124,7 +128,7 @@ func (c *core) fanOut(i int, work []int) []int {
 	var items []any
 	var keys []string
 	var env any
-	var mapKeys []string
+	var itemKeys, mapKeys []string
 	if status == "" {
 		env = c.env(i, success)
 		if pn.when != nil && pn.when.itemOff < 0 {
@@ -133,7 +137,7 @@ func (c *core) fanOut(i int, work []int) []int {
 		if status == "" {
 			var err error
 			var none *noItemsError
-			if items, keys, mapKeys, err = c.items(pn, env); errors.As(err, &none) {
+			if items, keys, itemKeys, mapKeys, err = c.items(pn, env); errors.As(err, &none) {
 				status, reason = StatusSkipped, err.Error()
 			} else if err != nil {
 				status, reason = StatusError, c.foreachFailed(pn, err)
@@ -147,7 +151,7 @@ func (c *core) fanOut(i int, work []int) []int {
 		return c.release(i, work)
 	}
 	n := len(c.plan.nodes)
-	fan := &fanState{first: len(c.nodes), count: len(items), left: len(items), isMap: mapKeys != nil, mapKeys: mapKeys, values: items}
+	fan := &fanState{first: len(c.nodes), count: len(items), left: len(items), isMap: mapKeys != nil, mapKeys: mapKeys, itemKeys: itemKeys, values: items}
 	if env != nil {
 		// One environment for every instance, each setting its item in
 		// turn: they are evaluated one at a time (below, and as each
@@ -231,8 +235,12 @@ func (c *core) instKey(in *instance) string {
 // itemKey is instance in's item_key: its key in the map the foreach gave,
 // else the key that names it.
 func (c *core) itemKey(in *instance) string {
-	if keys := c.nodes[in.parent].fan.mapKeys; keys != nil {
-		return keys[in.index]
+	fan := c.nodes[in.parent].fan
+	if fan.mapKeys != nil {
+		return fan.mapKeys[in.index]
+	}
+	if fan.itemKeys != nil {
+		return fan.itemKeys[in.index]
 	}
 	return c.instKey(in)
 }

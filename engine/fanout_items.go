@@ -22,12 +22,14 @@ import (
 // them: an instance's id shows in the terminal, logs, file names and the
 // record, where a secret reads *** (which would not tell instances
 // apart), and a resumed run with the same config names them the same.
-func (c *core) items(pn *planNode, env any) (items []any, keys, mapKeys []string, err error) {
+// itemKeys are then the keys they replaced, which item_key still reads
+// (nil when the keys name the instances).
+func (c *core) items(pn *planNode, env any) (items []any, keys, itemKeys, mapKeys []string, err error) {
 	items, keys, mapKeys, err = c.evalItems(pn, env)
 	if err == nil && c.redact.anyIn(keys) {
-		keys = indexKeys(len(keys))
+		keys, itemKeys = indexKeys(len(keys)), keys
 	}
-	return items, keys, mapKeys, err
+	return items, keys, itemKeys, mapKeys, err
 }
 
 // evalItems is items, its keys named by the items alone.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -131,5 +132,38 @@ nodes:
 				}
 			}
 		})
+	}
+}
+
+// Instances named by index for a secret keep their keys for item_key
+// (the README's promise): a key holding a short secret by chance
+// (england holds "land") gave item_key 0 and 1, and a program writing
+// out_$KEY wrote out_0, the run a success.
+func TestSecretIndexesKeepItemKey(t *testing.T) {
+	src := `name: keys
+config: {API_KEY: land}
+nodes:
+  c:
+    module: echo
+    foreach: [england, spain]
+    with: {n: "${{ len(item_key) }}", is: "${{ item_key == item }}"}
+  m:
+    module: echo
+    matrix: {league: [england], n: [1]}
+    with: {n: "${{ len(item_key) }}"}
+`
+	tm := newTestModules(t)
+	rec := tm.run(t, src, engine.Options{})
+	for id, want := range map[string]any{"c[0]": 7, "c[1]": 5, "m[0]": 9} {
+		n := rec.Nodes[id]
+		if n == nil {
+			t.Fatalf("no instance %s: %v", id, slices.Sorted(maps.Keys(rec.Nodes)))
+		}
+		if got := n.Outputs["n"]; got != want {
+			t.Errorf("%s: len(item_key) = %v, want %v", id, got, want)
+		}
+	}
+	if is := rec.Nodes["c[0]"].Outputs["is"]; is != true {
+		t.Errorf("c[0]: item_key == item is %v, want true", is)
 	}
 }

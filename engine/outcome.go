@@ -223,6 +223,10 @@ func (c *core) recordedConfig() map[string]ConfigValue {
 		v := modules.JSONSafe(c.config[key])
 		if c.plan.Pipeline.IsSecret(key) && v != nil && v != "" {
 			v = Masked
+		} else if text, ok := v.(string); ok {
+			// A value holding a secret (a connection string with a
+			// token in it) shows it as every output does: ***.
+			v = c.redact.String(text)
 		}
 		out[key] = ConfigValue{Value: v, From: from}
 	}

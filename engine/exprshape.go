@@ -180,6 +180,11 @@ func exprShape(msg, src string, off int, keys []string) (string, string, bool) {
 			return fmt.Sprintf("index %s is out of range: the list has %s items", n, strings.TrimSuffix(l, ")")), "", true
 		}
 	}
+	if msg == "reflect: slice index out of range" {
+		// An expression compiled untyped (see compilerPanicked): most
+		// often the first of a filter that kept nothing.
+		return "index out of range: the list is shorter (a filter that kept nothing is empty)", "test its length first, e.g. len(l) > 0 ? l[0] : nil", true
+	}
 	if rest, ok := strings.CutPrefix(msg, `operator "in" not defined on `); ok {
 		return "in takes a list, a map or a string on its right, not " + typeWord(rest), "", true
 	}

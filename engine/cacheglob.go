@@ -13,17 +13,21 @@ import (
 // This file holds how a glob of `files:` (or of a file input, such as
 // python's path) finds its files.
 
-// stateDir is pipe's own directory of runs and cache in a project: what
-// `**` meets there changes every run, and is never a node's input.
-const stateDir = ".pipe"
+// stateDirs are pipe's own directory of runs and cache in a project, and
+// git's: what a glob or a walk meets there changes every run (or every
+// git command) and is never a node's input, so a key over it never hit.
+// Named themselves (files: [.git/HEAD]), they count.
+var stateDirs = []string{".pipe", ".git"}
+
+func isStateDir(name string) bool { return slices.Contains(stateDirs, name) }
 
 // globMatches lists what glob, relative to base, matches: the paths
 // filepath.Glob gives, or, when a path element of the glob is `**`, what
 // doublestar gives, where `**` is any number of directories (none
 // included), as GitHub Actions' hashFiles('**/x') reads it. deep says the
 // latter: what `**` meets is read as a walk of a listed directory reads
-// it, links to directories not followed, and it leaves out pipe's own
-// .pipe. A pattern that is not a glob is a plain path, matched when it
+// it, links to directories not followed, and it leaves out .pipe and .git
+// (stateDirs). A pattern that is not a glob is a plain path, matched when it
 // exists. Both list in a fixed order (by name, directory by directory).
 func globMatches(base, glob string) (matches []string, deep bool) {
 	var err error
@@ -59,6 +63,9 @@ func globFiles(base, glob string) ([]string, error) {
 		seen = map[string]bool{}
 	}
 	for _, m := range matches {
+		if isStateDir(filepath.Base(m)) && !isStateDir(filepath.Base(glob)) {
+			continue // a wildcard met pipe's or git's state (files: ["*"])
+		}
 		root := m
 		stat := os.Stat
 		if deep {
@@ -71,7 +78,7 @@ func globFiles(base, glob string) ([]string, error) {
 			switch {
 			case err != nil:
 				return err
-			case deep && d.IsDir() && d.Name() == stateDir && path != root:
+			case d.IsDir() && isStateDir(d.Name()) && path != root:
 				return fs.SkipDir
 			case !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0:
 				return nil
@@ -148,13 +155,13 @@ func forDoublestar(pattern string) string {
 	return b.String()
 }
 
-// stateless is a directory without the .pipe directories under it
-// (stateDir): doublestar reads the tree through ReadDir and Stat.
+// stateless is a directory without the .pipe and .git directories under
+// it (stateDirs): doublestar reads the tree through ReadDir and Stat.
 type stateless struct{ fs.FS }
 
 func (s stateless) ReadDir(name string) ([]fs.DirEntry, error) {
 	entries, err := fs.ReadDir(s.FS, name)
-	return slices.DeleteFunc(entries, func(e fs.DirEntry) bool { return e.IsDir() && e.Name() == stateDir }), err
+	return slices.DeleteFunc(entries, func(e fs.DirEntry) bool { return e.IsDir() && isStateDir(e.Name()) }), err
 }
 
 func (s stateless) Stat(name string) (fs.FileInfo, error) { return fs.Stat(s.FS, name) }

@@ -18,7 +18,7 @@ func TestGlobFiles(t *testing.T) {
 		"main.py", ".hidden.py", "notes.txt",
 		"src/main.py", "src/x.py", "src/!x.py", "src/{a,b}.py", "src/a.py", "src/b.py",
 		"src/pkg/util.py", "src/pkg/sub/util.py", "src/pkg/sub/data.csv",
-		".pipe/runs/r1/log.py", "out/.pipe/old.py",
+		".pipe/runs/r1/log.py", "out/.pipe/old.py", ".git/index", "src/.git/HEAD",
 	} {
 		path := filepath.Join(base, f)
 		os.MkdirAll(filepath.Dir(path), 0o755)
@@ -56,6 +56,11 @@ func TestGlobFiles(t *testing.T) {
 		{"a directory", "src/pkg", []string{"src/pkg/sub/data.csv", "src/pkg/sub/util.py", "src/pkg/util.py"}},
 		{"a directory through a link is walked", "src/link", linked("src/link/sub/data.csv", "src/link/sub/util.py", "src/link/util.py")},
 		{"braces literal without **", "src/{a,b}.py", []string{"src/{a,b}.py"}},
+		// .pipe and .git change with every run or git command: a key over
+		// them never hit. A wildcard or a walk leaves them out; named, they count.
+		{"a star leaves out .pipe and .git", "*", linked(".hidden.py", "main.py", "notes.txt", "src/!x.py", "src/a.py", "src/b.py", "src/link", "src/main.py", "src/pkg/sub/data.csv", "src/pkg/sub/util.py", "src/pkg/util.py", "src/x.py", "src/{a,b}.py")},
+		{"a walk leaves out .pipe and .git", "src", linked("src/!x.py", "src/a.py", "src/b.py", "src/link", "src/main.py", "src/pkg/sub/data.csv", "src/pkg/sub/util.py", "src/pkg/util.py", "src/x.py", "src/{a,b}.py")},
+		{".git when named", ".git", []string{".git/index"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if !links && tc.glob == "src/link" {

@@ -3,6 +3,7 @@ package engine
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 )
 
 // SourceHash identifies what the plan was compiled from: its file's
@@ -43,4 +44,27 @@ func (p *Plan) sourceSum(seen map[*Plan]bool) [32]byte {
 	var out [32]byte
 	h.Sum(out[:0])
 	return out
+}
+
+// Files lists the pipeline files the plan was compiled from: its own and
+// those of its sub-pipelines, however deep, each once (a command that
+// writes a file must not write over one it read).
+func (p *Plan) Files() []string {
+	var files []string
+	seen := map[*Plan]bool{}
+	var walk func(*Plan)
+	walk = func(p *Plan) {
+		if seen[p] {
+			return
+		}
+		seen[p] = true
+		if p.Pipeline.Source != nil && p.Pipeline.Source.Name != "" && !slices.Contains(files, p.Pipeline.Source.Name) {
+			files = append(files, p.Pipeline.Source.Name)
+		}
+		for _, sub := range p.subs {
+			walk(sub)
+		}
+	}
+	walk(p)
+	return files
 }

@@ -76,6 +76,9 @@ func (c *graphCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	if err := notOverInput(c.Output, plan.Files()...); err != nil {
+		return err // a sub-pipeline's file: read too
+	}
 	var rec *engine.Record
 	if c.Record != "" {
 		ref := c.Record

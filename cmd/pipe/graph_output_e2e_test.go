@@ -12,8 +12,9 @@ import (
 // record. A fake dot on PATH says which format it was asked for.
 func TestGraphOutputFile(t *testing.T) {
 	dir := t.TempDir()
-	const pipeline = "name: g\nnodes:\n  a: {module: echo}\n"
-	writeFiles(t, dir, map[string]string{"p.yaml": pipeline, "bin/dot": "#!/bin/sh\necho \"rendered $1\"\n"})
+	const pipeline = "name: g\nnodes:\n  a: {module: echo}\n  s: {module: pipeline, with: {file: sub.yaml}}\n"
+	const sub = "name: sub\nnodes:\n  i: {module: echo}\n"
+	writeFiles(t, dir, map[string]string{"p.yaml": pipeline, "sub.yaml": sub, "bin/dot": "#!/bin/sh\necho \"rendered $1\"\n"})
 	if err := os.Chmod(filepath.Join(dir, "bin/dot"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -50,6 +51,7 @@ func TestGraphOutputFile(t *testing.T) {
 		{"over the pipeline", nil, "p.yaml", 2, "-o p.yaml is p.yaml, which pipe graph reads", pipeline},
 		{"over the pipeline, -T dot", []string{"-T", "dot"}, "./p.yaml", 2, "which pipe graph reads", pipeline},
 		{"over a link to the pipeline", []string{"-T", "svg"}, "link.yaml", 2, "-o link.yaml is p.yaml, which pipe graph reads", pipeline},
+		{"over a sub-pipeline it reads", []string{"-T", "dot"}, "sub.yaml", 2, "-o sub.yaml is sub.yaml, which pipe graph reads", sub},
 		{"over the --run record", []string{"--run", "last", "-T", "dot"}, record, 2, "which pipe graph reads", `"pipeline":"g"`},
 	}
 	for _, tt := range tests {

@@ -31,6 +31,11 @@ func (c *core) logResult(i int) {
 	case StatusSuccess:
 		log.Debug("node succeeded", "node", id, "duration_ms", rec.Duration().Milliseconds(), "message", rec.Message)
 	case StatusError:
+		if rec.Tolerated() {
+			// A sub-pipeline's node: the same words as a run's own.
+			log.Log(ctx, warnLevel, "node failed; "+Tolerated, "node", id, "err", rec.Message)
+			break
+		}
 		log.Log(ctx, errLevel, "node failed", "node", id, "err", rec.Message)
 	case StatusSkipped:
 		log.Debug("node skipped", "node", id, "reason", rec.Reason)

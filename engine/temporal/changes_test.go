@@ -72,12 +72,6 @@ nodes:
 	c, q := onWorker(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.change == engine.ChangeExprBudget && raceEnabled {
-				// 1.2 million items built in one workflow task: a second
-				// on a busy worker, many under the race detector, which
-				// the SDK takes for a deadlock and retries for ever.
-				t.Skip("too slow under the race detector for the SDK's deadlock detection")
-			}
 			rec := submit(t, c, q, tt.src, nil, 0)
 			for id, w := range tt.nodes {
 				n := rec.Nodes[id]

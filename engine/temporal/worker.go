@@ -27,6 +27,10 @@ type Worker struct {
 	ws []worker.Worker
 }
 
+// deadlockAfter is how long a workflow task may run before the SDK takes
+// it for a deadlock (see NewWorker).
+const deadlockAfter = 8 * time.Second
+
 // NewWorker returns a worker that polls queue and runs both pipe's
 // workflows (the scheduling core) and its node activities (acts), at most
 // maxParallel node attempts at once on each queue it polls (0: the SDK's
@@ -46,6 +50,12 @@ func NewWorker(c client.Client, queue string, maxParallel int, acts *Activities)
 		// (RunNode stops them at once), so that they run again elsewhere
 		// now, not once their heartbeats are missed.
 		WorkerStopTimeout: stopGrace,
+		// A workflow task evaluates the run's expressions: one may build
+		// up to two million items (a foreach over a million), a second or
+		// more on a busy worker, which the SDK's default (1 s) took for a
+		// deadlock, failing the task again and again. Below the server's
+		// workflow task time-out (10 s), past which it would not matter.
+		DeadlockDetectionTimeout: deadlockAfter,
 	}
 	w := worker.New(c, queue, opts)
 	w.RegisterActivityWithOptions(acts.RunNode, activity.RegisterOptions{Name: ActivityName})

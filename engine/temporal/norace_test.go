@@ -1,5 +1,0 @@
-//go:build !race
-
-package temporal_test
-
-const raceEnabled = false

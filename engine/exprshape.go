@@ -177,7 +177,11 @@ func exprShape(msg, src string, off int, keys []string) (string, string, bool) {
 	if rest, ok := strings.CutPrefix(msg, "index out of range: "); ok {
 		// "index out of range: 5 (array length is 2)"
 		if n, l, ok := strings.Cut(rest, " (array length is "); ok {
-			return fmt.Sprintf("index %s is out of range: the list has %s items", n, strings.TrimSuffix(l, ")")), "", true
+			items := strings.TrimSuffix(l, ")") + " items"
+			if items == "1 items" {
+				items = "1 item"
+			}
+			return fmt.Sprintf("index %s is out of range: the list has %s", n, items), "", true
 		}
 	}
 	if msg == "reflect: slice index out of range" {

@@ -619,8 +619,8 @@ outputs:
 	}
 	n := rec.Nodes["outs"]
 	sub := filepath.Join(dir, "outs.yaml")
-	want := sub + ":6:29: output bad of pipeline outs: ${{ nodes.a.outputs.l[5] }}: index 5 is out of range: the list has 1 items; " +
-		sub + ":7:31: output worse of pipeline outs: ${{ nodes.a.outputs.l[7] }}: index 7 is out of range: the list has 1 items"
+	want := sub + ":6:29: output bad of pipeline outs: ${{ nodes.a.outputs.l[5] }}: index 5 is out of range: the list has 1 item; " +
+		sub + ":7:31: output worse of pipeline outs: ${{ nodes.a.outputs.l[7] }}: index 7 is out of range: the list has 1 item"
 	if n.Status != engine.StatusError || n.Message != want {
 		t.Errorf("outs: %s, message\n%s\nwant\n%s", n.Status, n.Message, want)
 	}

@@ -60,7 +60,7 @@ func TestDashReadsStdin(t *testing.T) {
 		code           int
 		stdout, stderr string
 	}{
-		{[]string{"validate", "-"}, good, 0, "ok - (1 node)", ""},
+		{[]string{"validate", "-"}, good, 0, "ok <stdin> (1 node)", ""},
 		{[]string{"validate", "-"}, good + "  b: {modul: echo}\n", 1, "", "<stdin>:4:7: unknown key \"modul\" in node b"},
 		{[]string{"graph", "-"}, good, 0, `digraph "s"`, ""},
 		{[]string{"explain", "-"}, good, 0, "a     echo", ""},

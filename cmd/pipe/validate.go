@@ -51,7 +51,11 @@ func (c *validateCmd) Run(e *env) error {
 				for _, w := range diags {
 					fmt.Fprintln(e.stderr, w.Long())
 				}
-				fmt.Fprintf(e.stdout, "ok %s (%s)\n", f, plural(plan.Graph.Len(), "node"))
+				name := f
+				if name == schema.Stdin {
+					name = schema.StdinName // as its errors name it
+				}
+				fmt.Fprintf(e.stdout, "ok %s (%s)\n", name, plural(plan.Graph.Len(), "node"))
 			} else {
 				all = append(all, diags...)
 			}

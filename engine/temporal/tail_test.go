@@ -88,10 +88,15 @@ func TestAttemptSendsTheEndOfItsOutput(t *testing.T) {
 			if tail == nil {
 				t.Fatal("no tail came back")
 			}
-			if tt.earlier < 0 && tail.Earlier > 100 {
-				tt.earlier = tail.Earlier
-			}
-			if len(tail.Lines) != tt.lines || tail.Earlier != tt.earlier || len(tail.Streams) != len(tail.Lines) {
+			if tt.earlier < 0 {
+				// The tail gave way to the outputs: the attempt succeeded
+				// (above) with most lines cut. How many of the blob's
+				// pieces are left depends on how the pipe's reads split it
+				// (a last piece of a few bytes may still fit).
+				if tail.Earlier <= 100 || len(tail.Streams) != len(tail.Lines) {
+					t.Errorf("%d lines (%d streams), %d earlier; want more than 100 earlier", len(tail.Lines), len(tail.Streams), tail.Earlier)
+				}
+			} else if len(tail.Lines) != tt.lines || tail.Earlier != tt.earlier || len(tail.Streams) != len(tail.Lines) {
 				t.Errorf("%d lines (%d streams), %d earlier; want %d, %d earlier", len(tail.Lines), len(tail.Streams), tail.Earlier, tt.lines, tt.earlier)
 			}
 			if tt.first != "" && (len(tail.Lines) == 0 || tail.Lines[0] != tt.first || tail.Stream(0) != tt.stream) {

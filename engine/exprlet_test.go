@@ -69,4 +69,3 @@ func TestExprBoundNames(t *testing.T) {
 		})
 	}
 }
-

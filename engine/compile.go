@@ -238,7 +238,8 @@ func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, pa
 	c.env.fanout = fanKinds(p)
 	c.pipelines()
 	if !offline && parent == nil {
-		c.checkDotEnv() // a sub-pipeline's is not read: see subDotEnv
+		c.checkDotEnv()    // a sub-pipeline's is not read: see subDotEnv
+		c.checkConfigEnv() // nor does the environment reach one
 	}
 	for i, n := range p.Nodes {
 		nodes[i] = c.node(i, n)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -71,4 +72,28 @@ func TestRunPrintsWarnings(t *testing.T) {
 			t.Errorf("%d warning records, want 1\n%s", found, r.stderr)
 		}
 	})
+}
+
+// A config key named as a variable shells set takes the environment's
+// value, as every key does; the run says so as it starts, at the key, and
+// pipe show says where the value came from.
+func TestRunWarnsOfConfigKeyFromShell(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"p.yaml": "name: e\nconfig:\n  USER: nobody\nnodes:\n  a:\n    module: echo\n    with: {user: \"${{ config.USER }}\"}\n"})
+	r := pipeIn(t, dir, []string{"USER=someone"}, "run", "--json", "p.yaml")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "p.yaml:3:3: warning: config key USER is also an environment variable that shells set: pipe run takes $USER, where it is set, over this default") {
+		t.Errorf("no warning at the key\n%s", r.stderr)
+	}
+	var rec struct {
+		Nodes map[string]struct{ Outputs map[string]any }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rec); err != nil || rec.Nodes["a"].Outputs["user"] != "someone" {
+		t.Errorf("user = %v (%v), want the environment's someone", rec.Nodes["a"].Outputs["user"], err)
+	}
+	if r := pipeIn(t, dir, nil, "show", "last"); !regexp.MustCompile(`USER +someone +environment`).MatchString(r.stdout) {
+		t.Errorf("pipe show does not say the value came from the environment\n%s", r.stdout)
+	}
 }

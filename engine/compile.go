@@ -26,6 +26,9 @@ type Plan struct {
 	// Warnings are problems that do not stop the plan from running (a
 	// raw() in a shell script); `pipe validate` prints them.
 	Warnings schema.Diagnostics
+	// missingDotEnv are the Warnings of dotenv files that do not exist
+	// (see RunWarnings).
+	missingDotEnv schema.Diagnostics
 	// outputs are the compiled `${{ }}` of the pipeline's `outputs:`, by
 	// text, for a node that runs it as a sub-pipeline.
 	outputs map[string]*template
@@ -235,7 +238,8 @@ func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, pa
 	c.env.fanout = fanKinds(p)
 	c.pipelines()
 	if !offline && parent == nil {
-		c.checkDotEnv() // a sub-pipeline's is not read: see subDotEnv
+		c.checkDotEnv()    // a sub-pipeline's is not read: see subDotEnv
+		c.checkConfigEnv() // nor does the environment reach one
 	}
 	for i, n := range p.Nodes {
 		nodes[i] = c.node(i, n)
@@ -259,7 +263,7 @@ func compileStack(p *schema.Pipeline, reg *modules.Registry, override string, pa
 			subs = append(subs, sub.plan)
 		}
 	}
-	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env, Warnings: c.warnings, caching: caching, BaseDir: c.base.dir, BaseDirSet: c.base.by != byDefault, outputs: outputs, subs: subs, clock: c.clock}, nil
+	return &Plan{Pipeline: p, Graph: c.g, nodes: nodes, env: c.env, Warnings: c.warnings, caching: caching, BaseDir: c.base.dir, BaseDirSet: c.base.by != byDefault, outputs: outputs, subs: subs, clock: c.clock, missingDotEnv: c.missingDotEnv}, nil
 }
 
 type compiler struct {
@@ -273,8 +277,9 @@ type compiler struct {
 	// reading node), and refAt where each is written.
 	refs  []dag.Pair
 	refAt []schema.Pos
-	// warnings do not stop the plan (schema.Warning).
-	warnings schema.Diagnostics
+	// warnings do not stop the plan (schema.Warning); missingDotEnv are
+	// those of dotenv files that do not exist.
+	warnings, missingDotEnv schema.Diagnostics
 	// base is the plan's base directory; its dir is "" offline.
 	base base
 	// inForeach is set while a foreach expression compiles: item is not

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/pipe-run/pipe/modules"
@@ -100,8 +101,26 @@ func (c *compiler) checkDotEnv() {
 		if _, err := os.Stat(path); isMissing(err) {
 			c.warnf(c.p.DotEnv[i].Pos, "paths in dotenv are relative to the directory of "+c.src.Name+"; a file that is not there is skipped, as where CI has no .env",
 				"dotenv file %s does not exist", schema.Quote(path))
+			c.missingDotEnv = append(c.missingDotEnv, c.warnings[len(c.warnings)-1])
 		}
 	}
+}
+
+// RunWarnings are the Warnings a run shows as it starts: all but those of
+// dotenv files that do not exist, which the run skips by design (a
+// project's .env is often kept out of git, and CI has none); pipe validate
+// warns of them, and pipe run --debug says it skipped them.
+func (p *Plan) RunWarnings() schema.Diagnostics {
+	if len(p.missingDotEnv) == 0 {
+		return p.Warnings
+	}
+	var ws schema.Diagnostics
+	for _, w := range p.Warnings {
+		if !slices.Contains(p.missingDotEnv, w) {
+			ws = append(ws, w)
+		}
+	}
+	return ws
 }
 
 // subDotEnv warns, at node n's file input, that the sub-pipeline's

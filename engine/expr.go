@@ -248,6 +248,7 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 	// configIdents counts the identifiers `config`, staticConfig those read
 	// as config.KEY or config['KEY'].
 	configIdents, staticConfig := 0, 0
+	bound := letBound(src, tree.Node)
 	ast.Find(tree.Node, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.CallNode:
@@ -298,7 +299,7 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 			if slices.Contains(itemNames, n.Value) && c.itemOff < 0 {
 				c.itemOff = n.Location().From
 			}
-			if !slices.Contains(envNames, n.Value) && !isBuiltinLike(n.Value) {
+			if !slices.Contains(envNames, n.Value) && !isBuiltinLike(n.Value) && !bound[n] {
 				hint := schema.DidYouMean(n.Value, envNames)
 				if hint == "" {
 					hint = "expressions can read config.KEY, nodes.<id>, pipeline and run"

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
 )
 
 type runCmd struct {
@@ -61,6 +62,7 @@ func (c *runCmd) Run(e *env) error {
 		return err
 	}
 	freeLoadMemory(plan)
+	printWarnings(e, plan.RunWarnings())
 	e.logs.base.Debug("base directory", "dir", plan.BaseDir)
 	sel, from, err := c.options(e, plan)
 	if err != nil {
@@ -164,6 +166,19 @@ func (c *runCmd) Run(e *env) error {
 		}
 	}
 	return runExit(rec.Status, werr == nil)
+}
+
+// printWarnings prints ws on stderr as pipe validate does, once, as the
+// run starts: who never runs validate sees them too. With a machine log
+// format each is a log record, which a multi-line snippet would break.
+func printWarnings(e *env, ws schema.Diagnostics) {
+	for _, w := range ws {
+		if e.logs.machine {
+			e.logs.base.Warn(w.Message, "file", w.File, "line", w.Line, "col", w.Col, "hint", w.Hint)
+			continue
+		}
+		fmt.Fprintln(e.stderr, w.Long())
+	}
 }
 
 func createJournal(path string) (*os.File, error) { return engine.CreateJournal(path) }

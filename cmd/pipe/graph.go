@@ -137,7 +137,7 @@ func (c *graphCmd) Run(e *env) error {
 		_, err = e.stdout.Write(out)
 		return err
 	}
-	return os.WriteFile(c.Output, out, 0o644)
+	return writeWhole(c.Output, out)
 }
 
 // render turns DOT into another format with Graphviz's dot.

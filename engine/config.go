@@ -75,7 +75,7 @@ func ResolveConfigFrom(p *schema.Pipeline, src ConfigSources) (values map[string
 	}
 	files, err := src.envFiles()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, dotEnvProblem(p, err)
 	}
 	for _, f := range files {
 		for _, key := range keys {
@@ -84,6 +84,9 @@ func ResolveConfigFrom(p *schema.Pipeline, src ConfigSources) (values map[string
 					var ce *ConfigError
 					if line := lineOf(f.data, key); errors.As(err, &ce) && line > 0 {
 						ce.From, ce.Line = fmt.Sprintf("%s:%d", f.path, line), line // the line to fix
+					}
+					if f.dotenv {
+						err = dotEnvProblem(p, &DotEnvError{Path: f.path, Err: err})
 					}
 					return nil, nil, err
 				}

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pipe-run/pipe/modules"
 	"github.com/pipe-run/pipe/schema"
 )
 
@@ -66,6 +65,9 @@ type envFile struct {
 	keys map[string]string
 	// data is the file's text, to find a key's line (lineOf).
 	data []byte
+	// dotenv is set for a file of the pipeline's dotenv: its problems
+	// are DotEnvErrors.
+	dotenv bool
 }
 
 // envFiles reads src's .env files in the order they apply, a later one
@@ -78,9 +80,9 @@ func (src ConfigSources) envFiles() ([]envFile, error) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, &DotEnvError{Path: path, Err: err}
 		}
-		files = append(files, envFile{path: path, keys: keys, data: data})
+		files = append(files, envFile{path: path, keys: keys, data: data, dotenv: true})
 	}
 	if src.EnvFile != "" {
 		keys, data, err := readEnvFile("--config", src.EnvFile)
@@ -148,7 +150,11 @@ func CheckDotEnv(p *schema.Pipeline) schema.Diagnostics {
 	for _, path := range DotEnvFiles(p) {
 		// One file at a time: each file's first problem, not the first file's.
 		if _, _, err := ResolveConfigFrom(p, ConfigSources{DotEnv: []string{path}}); err != nil {
-			diags = append(diags, dotEnvDiagnostic(path, err))
+			var ds schema.Diagnostics
+			if !errors.As(err, &ds) {
+				ds = schema.Diagnostics{dotEnvDiagnostic(p, path, err)}
+			}
+			diags = append(diags, ds...)
 			continue
 		}
 		read = append(read, path)
@@ -164,27 +170,49 @@ func CheckDotEnv(p *schema.Pipeline) schema.Diagnostics {
 	return diags
 }
 
-// dotEnvDiagnostic is the error err of reading the dotenv file at path,
-// at its line when it has one.
-func dotEnvDiagnostic(path string, err error) *schema.Diagnostic {
-	d := &schema.Diagnostic{File: path, Message: err.Error()}
+// dotEnvProblem turns a DotEnvError into the pipeline's diagnostic
+// (dotEnvDiagnostic); other errors (--config's) pass unchanged.
+func dotEnvProblem(p *schema.Pipeline, err error) error {
+	var de *DotEnvError
+	if !errors.As(err, &de) {
+		return err
+	}
+	return schema.Diagnostics{dotEnvDiagnostic(p, de.Path, de.Err)}
+}
+
+// dotEnvDiagnostic is the error err of reading p's dotenv file at path:
+// at the line of the file that is wrong when there is one, else (a file
+// that cannot be read, or is no regular file) at the file's `dotenv:`
+// entry in the pipeline, which is what to fix.
+func dotEnvDiagnostic(p *schema.Pipeline, path string, err error) *schema.Diagnostic {
+	d := &schema.Diagnostic{File: path, Message: strings.TrimPrefix(err.Error(), ErrUsage.Error()+": ")}
 	var fe *EnvFileError
 	var ce *ConfigError
 	var pe *fs.PathError
 	switch {
-	case errors.As(err, &fe):
+	case errors.As(err, &fe) && fe.Line > 0:
 		d.Line, d.Message, d.Hint = fe.Line, fe.What, fe.Hint
 	case errors.As(err, &ce):
 		d.Line, d.Message = ce.Line, fmt.Sprintf("config %s: %v", ce.Key, ce.Err)
 		d.Hint = fmt.Sprintf("config.%s takes the type of its default in the pipeline", ce.Key)
 	case errors.As(err, &pe):
-		d.Message = "cannot read it: " + pe.Err.Error()
-		d.Hint = "dotenv lists .env files, read before the run starts"
-	case errors.Is(err, modules.ErrNotRegular) || errors.Is(err, modules.ErrFileTooBig):
-		d.Message = strings.TrimPrefix(err.Error(), ErrUsage.Error()+": ")
+		return dotEnvEntryDiagnostic(p, path, "dotenv "+path+": cannot read it: "+pe.Err.Error(), "dotenv lists .env files, read before the run starts", d)
+	default:
+		return dotEnvEntryDiagnostic(p, path, d.Message, "", d)
 	}
 	d.Col = lineCol(d.Line)
 	return d
+}
+
+// dotEnvEntryDiagnostic says msg at p's `dotenv:` entry of the file at
+// path; at the file itself (orphan) when no entry names it.
+func dotEnvEntryDiagnostic(p *schema.Pipeline, path, msg, hint string, orphan *schema.Diagnostic) *schema.Diagnostic {
+	i := slices.Index(DotEnvFiles(p), path)
+	if i < 0 || p.Source == nil {
+		orphan.Message, orphan.Hint = msg, hint
+		return orphan
+	}
+	return p.Source.Diag(p.DotEnv[i].Pos, hint, "%s", msg)
 }
 
 // lineCol is the column of a diagnostic about a whole line: 1, or 0

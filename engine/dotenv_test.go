@@ -10,6 +10,7 @@ import (
 
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
 )
 
 // writeDir writes files (name -> content) under a new directory and
@@ -107,8 +108,8 @@ func TestDotEnvMissingBadAndUnreadable(t *testing.T) {
 		files []string
 		want  string
 	}{
-		{"bad line", files[:3], "dotenv " + files[2] + ":3: not KEY=VALUE"},
-		{"a directory", []string{files[3]}, "reading dotenv " + files[3]},
+		{"bad line", files[:3], files[2] + ":3:1: not KEY=VALUE"},
+		{"a directory", []string{files[3]}, "p.yaml:5:5: dotenv " + files[3] + ": cannot read it"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := engine.ConfigSources{DotEnv: tc.files}
@@ -116,8 +117,10 @@ func TestDotEnvMissingBadAndUnreadable(t *testing.T) {
 				"ResolveConfig": second(engine.ResolveConfig(plan.Pipeline, src)),
 				"EnvFileExtras": third(engine.EnvFileExtras(plan.Pipeline, src)),
 			} {
-				if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, engine.ErrUsage) {
-					t.Errorf("%s: %v, want a usage error with %q", what, err, tc.want)
+				// The pipeline names the file: a diagnostic of it, not a usage error.
+				var diags schema.Diagnostics
+				if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.As(err, &diags) || errors.Is(err, engine.ErrUsage) {
+					t.Errorf("%s: %v, want a diagnostic with %q", what, err, tc.want)
 				}
 				if err != nil && strings.Contains(err.Error(), "supersecret") {
 					t.Errorf("%s quotes the file: %v", what, err)

@@ -106,7 +106,7 @@ func (w EnvWarning) String() string {
 func EnvFileExtras(p *schema.Pipeline, src ConfigSources) (map[string]string, []EnvWarning, error) {
 	files, err := src.envFiles()
 	if err != nil || len(files) == 0 {
-		return nil, nil, err
+		return nil, nil, dotEnvProblem(p, err)
 	}
 	declared := p.ConfigKeys()
 	setByAny := func(key string) bool {

@@ -62,6 +62,21 @@ func (e *EnvFileError) Error() string {
 
 func (e *EnvFileError) Unwrap() error { return ErrUsage }
 
+// DotEnvError is a problem with one of a pipeline's dotenv files: it
+// cannot be read, does not parse, or sets a config key to what the key's
+// type cannot take. ResolveConfigFrom and EnvFileExtras return it as a
+// diagnostic of the pipeline (dotEnvDiagnostic): the pipeline file names
+// the file, so the run, as validate, says it is invalid (exit 1), where
+// the same problem with --config's file is a usage error (exit 2).
+type DotEnvError struct {
+	Path string // as DotEnvFiles gives it
+	Err  error
+}
+
+func (e *DotEnvError) Error() string { return e.Err.Error() }
+
+func (e *DotEnvError) Unwrap() error { return e.Err }
+
 // NodeError is the failure of one attempt of a node.
 type NodeError struct {
 	Node    string

@@ -238,6 +238,7 @@ func (r *run) runNode(ctx, cleanup context.Context, j job) (res nodeResult) {
 			res.err, res.retryWait = &NodeError{Node: j.id, Attempt: attempt, Err: res.err}, true
 			return
 		}
+		r.markRetry(task.LogFile, attempt+1, pn.Retry.Limit+1, res.err)
 	}
 }
 

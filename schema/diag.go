@@ -115,6 +115,12 @@ type Source struct {
 	// could resolve (see Dir).
 	Stream bool
 	lines  []int // offsets of line starts, built on first use
+	// pipeline is the pipeline read from the source, once read: its
+	// secret config keys' values are what snippets mask (secrets, found
+	// on first use, longest first; see snippetmask.go).
+	pipeline   *Pipeline
+	secrets    *strings.Replacer // nil for none
+	secretsSet bool
 }
 
 // NewSource wraps data read from the file called name.
@@ -238,6 +244,7 @@ func (s *Source) snippet(pos Pos) string {
 	if line == "" {
 		return ""
 	}
+	line, col = s.masked(line, col)
 	line = strings.Map(printable, strings.ToValidUTF8(line, "?"))
 	// Keep long lines readable: show a window around the column.
 	runes := []rune(line)

@@ -119,6 +119,7 @@ func Parse(name string, data []byte) (*Pipeline, Diagnostics) {
 	src := NewSource(name, data)
 	l := &loader{src: src, p: &Pipeline{Source: src}}
 	l.parse()
+	l.maskSnippets()
 	l.diags.Sort()
 	return l.p, l.diags
 }

@@ -84,8 +84,8 @@ func TestDotEnvErrorsAndValidate(t *testing.T) {
 		"good.env":  "N=2\n",
 	})
 	r := pipeIn(t, dir, nil, "run", "p.yaml", "--runs-dir", runs)
-	if r.code != exitUsage || !strings.Contains(r.stderr, "dotenv .env:3: not KEY=VALUE") || strings.Contains(r.stderr, "supersecret") {
-		t.Errorf("run: exit %d, want %d with .env:3 and no secret\n%s", r.code, exitUsage, r.stderr)
+	if r.code != exitFailed || !strings.Contains(r.stderr, ".env:3:1: not KEY=VALUE") || strings.Contains(r.stderr, "supersecret") {
+		t.Errorf("run: exit %d, want %d (the file is invalid, as validate says) with .env:3:1 and no secret\n%s", r.code, exitFailed, r.stderr)
 	}
 	if entries, _ := os.ReadDir(runs); len(entries) > 0 {
 		t.Errorf("the run started: %v", entries)

@@ -11,8 +11,10 @@ import (
 
 // A dotenv file or --config that is a device or a FIFO is refused before
 // it is read: /dev/zero was read until memory ran out (430 MB in 4 s),
-// a FIFO waited for a writer, and neither heeded Ctrl-C. The run exits 2,
-// validate 1, each naming what the path is.
+// a FIFO waited for a writer, and neither heeded Ctrl-C. Each names what
+// the path is: a dotenv entry at its place in the pipeline, the run as
+// validate does (exit 1: the pipeline names the file); --config's is a
+// usage error (exit 2).
 func TestDotEnvThatHasNoEnd(t *testing.T) {
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "ci.env")
@@ -22,11 +24,12 @@ func TestDotEnvThatHasNoEnd(t *testing.T) {
 	for _, tt := range []struct {
 		name, dotenv string
 		args         []string
+		code         int
 		want         string
 	}{
-		{"a FIFO in dotenv", fifo, nil, "dotenv " + fifo + " is a FIFO (named pipe): not a regular file"},
-		{"a device in dotenv", "/dev/zero", nil, "dotenv /dev/zero is a device: not a regular file"},
-		{"a device as --config", "", []string{"--config", "/dev/zero"}, "--config /dev/zero is a device: not a regular file"},
+		{"a FIFO in dotenv", fifo, nil, exitFailed, "p.yaml:2:9: dotenv " + fifo + " is a FIFO (named pipe): not a regular file"},
+		{"a device in dotenv", "/dev/zero", nil, exitFailed, "p.yaml:2:9: dotenv /dev/zero is a device: not a regular file"},
+		{"a device as --config", "", []string{"--config", "/dev/zero"}, exitUsage, "--config /dev/zero is a device: not a regular file"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			src := "name: p\nnodes:\n  x: {module: echo}\n"
@@ -35,8 +38,8 @@ func TestDotEnvThatHasNoEnd(t *testing.T) {
 			}
 			writeFiles(t, dir, map[string]string{"p.yaml": src})
 			r := pipeIn(t, dir, nil, append([]string{"run", "p.yaml", "--runs-dir", t.TempDir()}, tt.args...)...)
-			if r.code != 2 || !strings.Contains(r.stderr, tt.want) {
-				t.Errorf("run: exit %d, want 2 and %q\n%s", r.code, tt.want, r.stderr)
+			if r.code != tt.code || !strings.Contains(r.stderr, tt.want) {
+				t.Errorf("run: exit %d, want %d and %q\n%s", r.code, tt.code, tt.want, r.stderr)
 			}
 			if tt.dotenv == "" {
 				return

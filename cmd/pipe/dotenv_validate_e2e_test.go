@@ -30,7 +30,7 @@ func TestValidateReadsDotEnvFiles(t *testing.T) {
 			want: []string{".env:2:1: a quoted value that does not end"}, json: ".env:2:1"},
 		{name: "a value of another type", env: "API_KEY=supersecret-dotenv\n\nN=many\n", code: 1,
 			want: []string{`.env:3:1: config N: "many" is not a whole number`}, json: ".env:3:1"},
-		{name: "a directory", dir: true, code: 1, want: []string{".env: cannot read it: is a directory"}, json: ".env:0:0"},
+		{name: "a directory", dir: true, code: 1, want: []string{"pipelines/p.yaml:2:10: dotenv .env: cannot read it: is a directory"}, json: "p.yaml:2:10"},
 		{name: "a typo", env: "API_KEY=supersecret-dotenv\nBETTNG_MODEL=x.pth\n", code: 0,
 			want: []string{".env:2:1: warning: BETTNG_MODEL is not a config key of this pipeline: did you mean BETTING_MODEL?", "ok pipelines/p.yaml"}},
 		{name: "good", env: "N=2\nAPI_KEY=supersecret-dotenv\n", code: 0, want: []string{`warning: dotenv file "pipelines/ci.env" does not exist`, "ok pipelines/p.yaml"}},

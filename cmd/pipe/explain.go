@@ -74,7 +74,23 @@ func predict(e *env, plan *engine.Plan, file, dir string, ex []engine.Explanatio
 	}
 	warnNewerDamaged(e, dir, rec.ID, "measured")
 	fmt.Fprintf(e.stdout, "\nwith the durations of run %s: at least %s, along %s (however many nodes run at once)\n",
-		rec.ID, total.Round(time.Millisecond), strings.Join(ids, " -> "))
+		rec.ID, total.Round(time.Millisecond), chainText(ids))
+}
+
+// chainEnds is how many nodes of each end of a long chain chainText
+// names.
+const chainEnds = 5
+
+// chainText writes a chain of nodes a -> b -> c, a long one as its
+// first and last chainEnds nodes around how many it leaves out: a chain
+// of 10,000 nodes was one line of them all.
+func chainText(ids []string) string {
+	if len(ids) <= 2*chainEnds+2 { // leaving out one or two says no less
+		return strings.Join(ids, " -> ")
+	}
+	head := strings.Join(ids[:chainEnds], " -> ")
+	tail := strings.Join(ids[len(ids)-chainEnds:], " -> ")
+	return fmt.Sprintf("%s -> … %d more … -> %s", head, len(ids)-2*chainEnds, tail)
 }
 
 // measuredRun returns the last run of plan's pipeline in dir whose

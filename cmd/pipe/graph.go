@@ -20,7 +20,7 @@ type graphCmd struct {
 	File    string `arg:"" help:"The pipeline file."`
 	Record  string `name:"run" help:"Colour the graph with a run: last, a run id or its unique start, or a record file." placeholder:"RUN"`
 	RunsDir string `help:"Where run records are." default:".pipe/runs"`
-	Format  string `short:"T" help:"Output format: dot, svg, png or pdf (all but dot need Graphviz's dot). Default: -o's extension (.svg, .png, .pdf; .dot, .gv or none: dot), else dot." placeholder:"FORMAT"`
+	Format  string `short:"T" help:"Output format: dot, svg, png or pdf (all but dot need Graphviz's dot). Default: -o's extension (.svg, .png, .pdf; .dot, .gv or none: dot), else dot; -T and -o's extension must agree." placeholder:"FORMAT"`
 	Output  string `short:"o" help:"Write to this file instead of stdout (never over the pipeline file or the --run record)."`
 }
 
@@ -28,20 +28,33 @@ type graphCmd struct {
 // in.
 var graphFormats = []string{"dot", "svg", "png", "pdf"}
 
-// format is -T, else what -o's extension says, else dot.
+// format is -T, else what -o's extension says, else dot. A -T that
+// -o's extension contradicts (-T svg -o g.png) is refused: the file
+// would hold one format under another's name.
 func (c *graphCmd) format() (string, error) {
+	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(c.Output), "."))
+	byExt := ""
+	switch {
+	case ext == "dot", ext == "gv":
+		byExt = "dot"
+	case slices.Contains(graphFormats, ext):
+		byExt = ext
+	}
 	if c.Format != "" {
 		if !slices.Contains(graphFormats, c.Format) {
 			return "", fail(exitUsage, "-T %s: pipe graph writes dot, svg, png or pdf; for another of Graphviz's formats: pipe graph FILE | dot -T%s", c.Format, c.Format)
 		}
+		if byExt != "" && byExt != c.Format {
+			name := strings.TrimSuffix(c.Output, filepath.Ext(c.Output)) + "." + c.Format
+			return "", fail(exitUsage, "-T %s but -o %s: drop -T, or name the file %s", c.Format, c.Output, name)
+		}
 		return c.Format, nil
 	}
-	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(c.Output), "."))
 	switch {
-	case ext == "", ext == "dot", ext == "gv":
+	case byExt != "":
+		return byExt, nil
+	case ext == "":
 		return "dot", nil
-	case slices.Contains(graphFormats, ext):
-		return ext, nil
 	}
 	return "", fail(exitUsage, "-o %s: pipe cannot tell the format from .%s: give -T dot, svg, png or pdf", c.Output, ext)
 }
@@ -124,7 +137,7 @@ func (c *graphCmd) Run(e *env) error {
 		_, err = e.stdout.Write(out)
 		return err
 	}
-	return os.WriteFile(c.Output, out, 0o644)
+	return writeWhole(c.Output, out)
 }
 
 // render turns DOT into another format with Graphviz's dot.

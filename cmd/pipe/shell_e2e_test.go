@@ -200,3 +200,26 @@ nodes:
 		t.Errorf("exit %d, pwned exists %v, record %+v\n%s", r.code, err == nil, rec.Nodes, r.stderr)
 	}
 }
+
+// A string command runs in a bare environment (env -i: no PATH at all),
+// through /bin/sh: it failed with "cannot run sh: no program of that name
+// on PATH". A list's program is still looked up in PATH only.
+func TestShellWithoutPath(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"p.yaml": "name: bare\nnodes:\n" +
+		"  shell: {module: exec, with: {command: \"echo from-sh >&2\"}}\n" +
+		"  list: {module: exec, with: {command: [echo, hi]}}\n"})
+	cmd := exec.Command(pipeBin, "run", "p.yaml", "--runs-dir", filepath.Join(dir, "runs"), "--json")
+	cmd.Dir, cmd.Env = dir, []string{} // empty, not nil: nothing inherited
+	out, _ := cmd.Output()
+	var rec engine.Record
+	if err := json.Unmarshal(out, &rec); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if n := rec.Nodes["shell"]; n == nil || n.Status != engine.StatusSuccess {
+		t.Errorf("shell node: %+v, want success", n)
+	}
+	if n := rec.Nodes["list"]; n == nil || n.Status != engine.StatusError || !strings.Contains(n.Message, "cannot run echo") {
+		t.Errorf("list node: %+v, want an error that echo is not on PATH", n)
+	}
+}

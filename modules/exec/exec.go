@@ -71,6 +71,9 @@ func (Exec) Run(ctx context.Context, in *modules.Input) (*modules.Output, error)
 			return nil, fmt.Errorf("input dir: %s is not a directory", in.String("dir"))
 		}
 	}
+	if _, shell := in.With["command"].(string); shell {
+		argv[0] = proc.Shell()
+	}
 	cmd := proc.Command(argv[0], argv[1:]...)
 	cmd.Dir = dir
 	// pipe's environment, then the config (see engine.Options.Env), then

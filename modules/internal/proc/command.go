@@ -21,6 +21,17 @@ func Command(name string, args ...string) *exec.Cmd {
 	return cmd
 }
 
+// Shell is the program that runs a command given as one string: sh from
+// PATH, as any program, else /bin/sh. A bare environment (env -i, cron,
+// a systemd unit) has no PATH at all, and POSIX puts sh at /bin/sh; make
+// and Python's subprocess always run that one.
+func Shell() string {
+	if p := lookPath("sh"); p != "sh" {
+		return p
+	}
+	return "/bin/sh"
+}
+
 var (
 	pathMu    sync.Mutex
 	pathEnv   string            // the PATH the cache was filled under; guarded by pathMu

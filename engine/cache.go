@@ -64,7 +64,11 @@ func (c *caching) Execute(ctx context.Context, t Task) (*modules.Output, error) 
 		return c.next.Execute(ctx, t)
 	}
 	log := c.logger(t.Node)
-	ings, err := c.plan.ingredients(ctx, t.index, t.With, c.config, c.env)
+	written, err := c.plan.writtenFiles(ctx, t.index, t.With)
+	var ings []cachestore.Ingredient
+	if err == nil {
+		ings, err = c.plan.ingredientsWith(ctx, t.index, t.With, c.config, c.env, written)
+	}
 	if err == nil && pn.info.ProgramEnv {
 		err = c.envErr
 	}
@@ -90,10 +94,21 @@ func (c *caching) Execute(ctx context.Context, t Task) (*modules.Output, error) 
 			return out, nil
 		}
 		log.Debug("cache miss", "key", key[:12], "why", err)
+		c.sayWhyWrittenMiss(t.Node, written, log)
 	}
 	out, err := c.next.Execute(ctx, t)
 	if err != nil {
 		return out, err
+	}
+	if len(written) > 0 {
+		// Stored under the files as the run left them: see afterWrites.
+		after, err := c.plan.writtenFiles(ctx, t.index, t.With)
+		if err != nil {
+			log.Warn("not cached: the files it may write", "err", err)
+			return out, nil
+		}
+		ings = afterWrites(ings, written, after)
+		key = cachestore.Key(ings)
 	}
 	if err := c.put(key, ings, t, out); err != nil {
 		log.Warn("not cached", "err", err)
@@ -102,6 +117,20 @@ func (c *caching) Execute(ctx context.Context, t Task) (*modules.Output, error) 
 		*t.cacheKey = key
 	}
 	return out, nil
+}
+
+// sayWhyWrittenMiss says, on a miss of node, which files its last entry's
+// run wrote (a model it saved) are gone or changed since: the cause a
+// user looks for when a node that came from the cache runs again.
+func (c *caching) sayWhyWrittenMiss(node string, written []writtenFile, log *slog.Logger) {
+	if len(written) == 0 {
+		return
+	}
+	if _, last, ok := c.store.Last(c.plan.Pipeline.Name, node); ok {
+		for _, why := range wroteChanged(last, written) {
+			log.Info("cache: " + why + ": running it again")
+		}
+	}
 }
 
 // hit returns the entry of key as outputs, its log copied to logFile,

@@ -155,8 +155,11 @@ func TestCacheValidate(t *testing.T) {
 		info, _ := modules.Default.Lookup(name)
 		reg.Register(*info)
 	}
+	reg.Register(modules.Info{Name: "save", Inputs: []modules.Field{{Name: "model", Type: modules.String, Writes: true}}, New: func() modules.Module { return nil }})
 	t.Chdir(t.TempDir())
 	os.WriteFile("run.py", []byte("print(1)\n"), 0o644)
+	os.WriteFile("m.json", []byte("{}"), 0o644)
+	os.WriteFile("models.yaml", []byte("nodes:\n  load: {module: save, with: {model: m.json}}\n  new: {module: save, with: {model: new.json}}\n"), 0o644)
 	os.Mkdir("sub", 0o755)
 	os.WriteFile("sub/b.sh", []byte("echo\n"), 0o644)
 	os.WriteFile("sub/step.py", []byte("def main():\n    return {}\n"), 0o644)
@@ -185,6 +188,7 @@ func TestCacheValidate(t *testing.T) {
 		{"** matching nothing", "nodes:\n  s:\n    module: fit\n    cache: true\n    files: ['**/*.csv']\n", "5:13: warning: files: **/*.csv matches no file", schema.Warning},
 		{"a pipeline's reads", "nodes:\n  s:\n    module: pipeline\n    cache: true\n    with: {file: sub/mid.yaml}\n", "4:12: warning: node s is cached, and its pipeline's nodes read sub/step.py (s/inner/step), sub/b.sh (s/inner/sh), which its files: do not list", schema.Warning},
 		{"a pipeline's reads in files:", "nodes:\n  s:\n    module: pipeline\n    cache: true\n    files: ['sub/**']\n    with: {file: sub/mid.yaml}\n", "", ""},
+		{"a model file its pipeline's nodes read", "nodes:\n  s:\n    module: pipeline\n    cache: true\n    with: {file: models.yaml}\n", "its pipeline's nodes read m.json (s/load), which its files: do not list", schema.Warning},
 		{"a pipeline node not cached", "nodes:\n  s:\n    module: pipeline\n    with: {file: sub/mid.yaml}\n", "", ""},
 		{"a script of a node not cached", "nodes:\n  s:\n    module: exec\n    with: {command: [python3, run.py]}\n", "", ""},
 	} {

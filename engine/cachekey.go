@@ -25,11 +25,25 @@ import (
 // programs get the run's environment (modules.Info.ProgramEnv) env, the
 // ingredients of that environment (see envIngredients), and the files it
 // declares (`files:` and inputs of modules.Field.Files): the list of what
-// each glob matched and each file's content hash. A file that cannot be
-// read is an error: the node then runs uncached.
+// each glob matched and each file's content hash, and the content of the
+// files it may write (modules.Field.Writes) as they are now. A file that
+// cannot be read is an error: the node then runs uncached.
 func (p *Plan) ingredients(ctx context.Context, i int, with, config map[string]any, env []cachestore.Ingredient) ([]cachestore.Ingredient, error) {
+	written, err := p.writtenFiles(ctx, i, with)
+	if err != nil {
+		return nil, err
+	}
+	return p.ingredientsWith(ctx, i, with, config, env, written)
+}
+
+// ingredientsWith is ingredients, the files node i may write looked at
+// already (writtenFiles).
+func (p *Plan) ingredientsWith(ctx context.Context, i int, with, config map[string]any, env []cachestore.Ingredient, written []writtenFile) ([]cachestore.Ingredient, error) {
 	pn := &p.nodes[i]
-	out := make([]cachestore.Ingredient, 0, 1+len(with)+len(pn.configKeys)+len(env))
+	out := make([]cachestore.Ingredient, 0, 1+len(with)+len(pn.configKeys)+len(env)+len(written))
+	for _, w := range written {
+		out = append(out, w.ing)
+	}
 	if pn.info.ProgramEnv {
 		out = append(out, env...)
 	}

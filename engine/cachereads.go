@@ -158,7 +158,8 @@ func (c *compiler) unlistedSubReads(pn *planNode, listed []string) {
 
 // subReads lists what the nodes of plan, and of the pipelines they run,
 // read, each named below prefix: their files:, the files their inputs
-// name (modules.Field.Files: python's path) and the scripts their
+// name (modules.Field.Files: python's path; modules.Field.Writes: a
+// model file, which a hit of the pipeline node does not check) and the scripts their
 // commands run (scriptsRun). A pipeline's own file is no such read: the
 // key holds it.
 func (c *compiler) subReads(plan *Plan, prefix string, seen map[*Plan]bool) []subRead {
@@ -193,7 +194,7 @@ func (c *compiler) subReads(plan *Plan, prefix string, seen map[*Plan]bool) []su
 		}
 		for _, in := range sn.With {
 			f, ok := sn.info.Input(in.Key)
-			if s, isString := in.Value.(string); ok && f.Files && isString && s != "" && len(in.Templates) == 0 && !strings.Contains(s, "://") {
+			if s, isString := in.Value.(string); ok && (f.Files || f.Writes) && isString && s != "" && len(in.Templates) == 0 && !strings.Contains(s, "://") {
 				add(node, s)
 			}
 		}

@@ -82,18 +82,25 @@ const maxChanges = 3
 // changedIngredients names what differs between an earlier key's
 // ingredients and now, in words.
 func changedIngredients(before, now []cachestore.Ingredient) []string {
-	was := make(map[string]string, len(before))
+	was := make(map[string]cachestore.Ingredient, len(before))
 	for _, in := range before {
-		was[in.Name] = in.Digest
+		was[in.Name] = in
 	}
 	var out []string
 	for _, in := range now {
-		d, ok := was[in.Name]
+		b, ok := was[in.Name]
 		delete(was, in.Name)
-		if ok && d == in.Digest {
-			continue
+		switch {
+		case ok && b.Digest == in.Digest:
+		case ok && b.Wrote:
+			out = append(out, describeWritten(in.Name, in.Digest))
+		case ok && b.Digest == noFile: // a file the node may write, there now
+			out = append(out, describeChange(in.Name, false))
+		case ok && in.Digest == noFile:
+			out = append(out, describeGone(in.Name))
+		default:
+			out = append(out, describeChange(in.Name, ok))
 		}
-		out = append(out, describeChange(in.Name, ok))
 	}
 	for _, name := range slices.Sorted(maps.Keys(was)) {
 		out = append(out, describeGone(name))

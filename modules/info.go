@@ -41,6 +41,16 @@ type Field struct {
 	// counts as text alone). A cached node's key holds their contents'
 	// hashes, so that an edited data file is a cache miss.
 	Files bool
+	// Writes marks an input whose string value names one file the module
+	// may write, and reads when it is there (a model it saves, or loads).
+	// A cached node's key holds the file's content as the node finds it
+	// (or that there is none), and its entry is stored under the content
+	// the run leaves: the file the node just wrote is a hit the next time,
+	// and a hit needs the file as the node left it (edited, replaced or
+	// removed since, the node runs again). So the module must give the
+	// same outputs, and write the same file, when it finds the file as it
+	// left it.
+	Writes bool
 	// Rule, when set, checks a value beyond its type (kelly_fraction in
 	// (0, 1], bankroll > 0): `pipe validate` applies it to a literal
 	// value, at the input's line and column. Its error reads after

@@ -36,7 +36,7 @@ func init() {
 			{Name: "max_stake", Type: modules.Number, Default: 0.05, Rule: modules.Between(0, 1, true, false), Description: "cap on one stake, as a share of the bankroll"},
 			{Name: "bankroll", Type: modules.Number, Default: 1000, Rule: modules.Positive, Description: "the bankroll stakes are sized from"},
 			{Name: "bootstrap", Type: modules.Int, Default: 2000, Description: "resamples for the ROI interval"},
-			{Name: "model", Type: modules.String, Description: "betting model file (JSON): when it exists the rule (margin, min_edge, kelly_fraction, max_stake, bankroll) is read from it; otherwise the rule used is written to it, with its backtest"},
+			{Name: "model", Type: modules.String, Writes: true, Description: "betting model file (JSON): when it exists the rule (margin, min_edge, kelly_fraction, max_stake, bankroll) is read from it; otherwise the rule used is written to it, with its backtest (a cached node's key holds its content, as the node finds it and as it leaves it)"},
 		},
 		Outputs: []modules.Field{
 			{Name: "bets", Type: modules.List, Description: "value bets: match, outcome, odds, implied and model probability, edge, ev, kelly, stake"},

@@ -32,8 +32,8 @@ func init() {
 		Inputs: []modules.Field{
 			{Name: "data", Type: modules.String, Default: Synthetic, Files: true, Description: "results: a CSV path, directory, glob or http(s) URL; \"synthetic\" for the built-in synthetic league", Example: "../shared/data/odds/england_premier-league.csv"},
 			{Name: "method", Type: modules.String, Default: string(model.MethodBlend), Description: "blend (the average of the other two, best on the seasons the settings were tuned on), dixon_coles or elo", Enum: []string{"blend", "dixon_coles", "elo"}},
-			{Name: "model", Type: modules.String, Description: "model file (JSON) to save the fit to, or to load"},
-			{Name: "mode", Type: modules.String, Default: "auto", Enum: []string{"auto", "fit", "load"}, Description: "auto: fit, and save to the model file unless it holds a model of other data or settings (a node with cache: true reuses an unchanged fit); load: use the file as it is (list it under files: to cache on its content); fit: fit and replace it"},
+			{Name: "model", Type: modules.String, Writes: true, Description: "model file (JSON) to save the fit to, or to load (a cached node's key holds its content, as the node finds it and as it leaves it)"},
+			{Name: "mode", Type: modules.String, Default: "auto", Enum: []string{"auto", "fit", "load"}, Description: "auto: fit, and save to the model file unless it holds a model of other data or settings (a node with cache: true reuses an unchanged fit); load: use the file as it is; fit: fit and replace it"},
 			{Name: "fixtures", Type: modules.Any, Files: true, Description: "matches to predict: a CSV path, or a list of \"Home - Away\" strings or {home, away} maps; unplayed rows of the data are fixtures too"},
 			{Name: "eval_from", Type: modules.String, Description: "first held-out season (e.g. 2017-2018); default: the last two seasons"},
 			{Name: "evaluate", Type: modules.Bool, Default: true, Description: "evaluate walk-forward on the held-out seasons"},

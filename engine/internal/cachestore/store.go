@@ -64,6 +64,10 @@ type Entry struct {
 type Ingredient struct {
 	Name   string `json:"name"`
 	Digest string `json:"digest"`
+	// Wrote marks a file that the run which made the entry wrote (a
+	// model it saved): explain and the log say so when it is gone or
+	// changed. It is not part of the key.
+	Wrote bool `json:"wrote,omitempty"`
 }
 
 // Store is a directory of entries. Its methods are safe to call from

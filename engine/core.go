@@ -369,6 +369,7 @@ func (c *core) end() *Record {
 	if c.cause != nil {
 		c.cancelWaiting(c.cause, false)
 	}
+	c.carryOver()
 	return c.close()
 }
 

@@ -179,12 +179,15 @@ type nodeResult struct {
 	recResume           *ResumeInfo
 	size                int64  // of outputs (with a sub-pipeline's records) as JSON
 	cacheKey            string // the node cache's key of what it ran with
-	out                 *modules.Output
-	err                 error
-	attempts            int
-	retryWait           bool // cancelled while waiting to retry, not while running
-	started             time.Time
-	finished            time.Time
+	// files are the digests of the files it read, as it started, when it
+	// does not cache (ResumeInfo.Files); nil for most nodes.
+	files     map[string]string
+	out       *modules.Output
+	err       error
+	attempts  int
+	retryWait bool // cancelled while waiting to retry, not while running
+	started   time.Time
+	finished  time.Time
 	// reason, when set, replaces the core's reason for a failure (a
 	// worker that was lost, on Temporal).
 	reason string
@@ -256,8 +259,12 @@ func newCore(plan *Plan, opts Options) (*core, error) {
 	c.rec.Version = opts.Version
 	c.rec.FileHash = opts.FileHash
 	c.rec.ResumedFrom = opts.KeptFrom
-	c.configChanged = configChanges(opts.KeptConfig, c.rec.Config, plan.Pipeline.IsSecret)
-	c.rec.Resume = runResume(plan, progEnv)
+	c.rec.Resume = runResume(plan, progEnv, cfg, c.rec.Config)
+	var keptSecrets map[string]string
+	if opts.KeptRun != nil {
+		keptSecrets = opts.KeptRun.Secrets
+	}
+	c.configChanged = configChanges(opts.KeptConfig, c.rec.Config, plan.Pipeline.IsSecret, keptSecrets, c.rec.Resume.Secrets)
 	c.baseDirChanged, c.envChanged = runChanges(opts.KeptRun, c.rec.Resume)
 	if opts.Journal != nil {
 		c.journal = newJournal(opts.Journal, id)
@@ -362,6 +369,7 @@ func (c *core) end() *Record {
 	if c.cause != nil {
 		c.cancelWaiting(c.cause, false)
 	}
+	c.carryOver()
 	return c.close()
 }
 

@@ -374,6 +374,12 @@ type Kept struct {
 	// CacheKey): a node that caches is kept only while what it reads gives
 	// the same key.
 	CacheKey string
+	// Files are the digests of the files the node read in the earlier
+	// run (ResumeInfo.Files): it is kept only while they are the same.
+	Files map[string]string
+	// Item is the digest of what an instance read of its item in the
+	// earlier run (ResumeInfo.Item).
+	Item string
 	// NotRestorable, when set, says why the record cannot give back the
 	// outputs the node gave (a secret masked in them): it runs again.
 	NotRestorable string

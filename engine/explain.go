@@ -148,6 +148,10 @@ func (c *core) explain(i int, would []Would) (Would, string) {
 	pn := &c.plan.nodes[i]
 	st := &c.nodes[i]
 	if !st.selected {
+		if c.carries(i) { // as the run does once its selected nodes end
+			st.kept, st.outputs = true, c.opts.Keep[pn.id].Outputs
+			return WouldKeep, "kept from run " + c.opts.KeptFrom + " (" + st.rec.Reason + ")"
+		}
 		return WouldSkip, st.rec.Reason
 	}
 	if c.opts.Keep != nil && c.keeps(i) {

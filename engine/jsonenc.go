@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -75,6 +76,14 @@ func appendNodeFields(b []byte, n *NodeRecord) ([]byte, error) {
 			b = append(b, `,"cache_key":`...)
 			b = appendString(b, r.CacheKey)
 		}
+		if len(r.Files) > 0 {
+			b = append(b, `,"files":`...)
+			b = appendStringMap(b, r.Files)
+		}
+		if r.Item != "" {
+			b = append(b, `,"item":`...)
+			b = appendString(b, r.Item)
+		}
 		if len(r.SpecialFloats) > 0 {
 			b = append(b, `,"special_floats":`...)
 			b = appendStrings(b, r.SpecialFloats)
@@ -124,6 +133,21 @@ func appendNodeFields(b []byte, n *NodeRecord) ([]byte, error) {
 	}
 	b = append(b, `,"duration_ms":`...)
 	return strconv.AppendInt(b, n.DurationMS, 10), nil
+}
+
+// appendStringMap appends m as a JSON object, by sorted key as
+// json.Marshal writes a map.
+func appendStringMap(b []byte, m map[string]string) []byte {
+	b = append(b, '{')
+	for k, key := range slices.Sorted(maps.Keys(m)) {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, key)
+		b = append(b, ':')
+		b = appendString(b, m[key])
+	}
+	return append(b, '}')
 }
 
 // appendStrings appends list as a JSON list of strings.

@@ -28,7 +28,7 @@ func filledRecord(t *testing.T) NodeRecord {
 		case []string:
 			f.Set(reflect.ValueOf([]string{"england", "k<2>", ""}))
 		case *ResumeInfo:
-			f.Set(reflect.ValueOf(&ResumeInfo{CacheKey: "k<>", SpecialFloats: []string{"/a/1", "/b~1"}, OutputsMasked: true, OutputsCut: true}))
+			f.Set(reflect.ValueOf(&ResumeInfo{CacheKey: "k<>", Files: map[string]string{"file:b": "2", "file:a<>": "1"}, Item: "i", SpecialFloats: []string{"/a/1", "/b~1"}, OutputsMasked: true, OutputsCut: true}))
 		case int:
 			f.SetInt(3)
 		case int64:

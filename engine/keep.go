@@ -43,7 +43,7 @@ func KeepRecord(n *NodeRecord) Kept {
 	if r == nil {
 		return k
 	}
-	k.CacheKey = r.CacheKey
+	k.CacheKey, k.Files, k.Item = r.CacheKey, r.Files, r.Item
 	switch {
 	case r.OutputsMasked:
 		k.NotRestorable = "its outputs held a secret, which the record holds as " + Masked
@@ -255,12 +255,20 @@ func (c *core) whyNotKept(i int, k Kept) string {
 	}
 	// The key is checked whenever the record has one: a node that cached
 	// then and does not now (cache: false) read what it reads then too.
-	if k.CacheKey == "" {
+	if k.CacheKey == "" && k.Files == nil {
 		return ""
 	}
 	with, err := c.inputs(i, c.env(i, true))
 	if err != nil {
 		return "its inputs: " + err.Error()
+	}
+	if k.Files != nil {
+		if why := c.whyFilesChanged(i, k.Files, with); why != "" {
+			return why
+		}
+	}
+	if k.CacheKey == "" {
+		return ""
 	}
 	p := i
 	if n := len(c.plan.nodes); i >= n {

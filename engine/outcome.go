@@ -68,6 +68,12 @@ func (c *core) finish(res nodeResult) {
 		if res.cacheKey != "" {
 			st.rec.resume().CacheKey = res.cacheKey
 		}
+		if res.files != nil {
+			st.rec.resume().Files = res.files
+		}
+		if d := c.itemDigest(i); d != "" {
+			st.rec.resume().Item = d
+		}
 		st.rec.Definition = c.definition(i)
 	}
 	st.rec.StartedAt, st.rec.FinishedAt = res.started.UTC(), res.finished.UTC()
@@ -334,6 +340,12 @@ func (c *core) keep(i int) {
 	st.rec.Outputs, st.rec.Resume = c.recordOutputs(k.Outputs)
 	if k.CacheKey != "" {
 		st.rec.resume().CacheKey = k.CacheKey
+	}
+	if k.Files != nil {
+		st.rec.resume().Files = k.Files
+	}
+	if k.Item != "" {
+		st.rec.resume().Item = k.Item
 	}
 	// The definition that made the outputs: a node kept by --force may
 	// be another now (one kept otherwise is the same), and one of a record

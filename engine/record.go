@@ -81,6 +81,12 @@ type RunResume struct {
 	// pipeline does not declare (those reach programs' environment as they are), a
 	// digest of its value: never the value, which may be a secret.
 	Env map[string]string `json:"env"`
+	// Secrets holds, for each config key whose value Config masks (a
+	// secret, or a value holding one), a digest of its value as the node
+	// cache's key has it: a resumed run sees a secret change whose source
+	// did not. Absent in a record of an earlier pipe: only the source is
+	// compared then.
+	Secrets map[string]string `json:"secrets,omitempty"`
 }
 
 // ConfigValue is a config key's value in a run, and where it came from:
@@ -133,6 +139,20 @@ type ResumeInfo struct {
 	// that caches; see Plan.ingredients): a resumed run keeps the node
 	// only while what it reads gives the same key.
 	CacheKey string `json:"cache_key,omitempty"`
+	// Files holds, for a node that does not cache and whose module is
+	// known to read files (its files:, an input naming files: python's
+	// path), their digests as they were when it started, by the cache
+	// key's names (file:PATH, files:GLOB): a resumed run keeps the node
+	// only while they are the same. Absent in a record of an earlier pipe
+	// (or of a run on Temporal): not compared.
+	Files map[string]string `json:"files,omitempty"`
+	// Item is, for an instance of a foreach (or matrix) node whose items
+	// come from config, a digest of what it reads of its item (item,
+	// item_key, item_index): a resumed run keeps it, when that config
+	// changed, while it is the same and the instance reads the key no
+	// otherwise. Absent in a record of an earlier pipe: config that the
+	// items come from, changed, runs every instance again.
+	Item string `json:"item,omitempty"`
 	// SpecialFloats point (JSON Pointers, RFC 6901, sorted) into the
 	// node's Outputs at the numbers JSON cannot hold as the node gave
 	// them: NaN and ±Infinity, which Outputs hold as their text ("NaN",

@@ -214,6 +214,11 @@ func (r *run) runNode(ctx, cleanup context.Context, j job) (res nodeResult) {
 	if pn.cache && r.opts.CacheDir != "" {
 		task.cacheKey = new(string)
 		defer func() { res.cacheKey = *task.cacheKey }()
+	} else if r.plan.readsFiles(pn) {
+		// What a resumed run compares: the files as the node reads them.
+		// One that cannot be read fails the node, or it reads no such file:
+		// then nothing is recorded, as before.
+		res.files, _ = r.plan.fileDigests(ctx, j.p, j.with)
 	}
 	// Attempts run on the run's context; a clean-up node's on the
 	// clean-up context (a hurried run ends it), as the run's has ended.

@@ -31,10 +31,13 @@ type configChange struct {
 
 // configChanges compares the config of the earlier run (was, as its
 // record holds it) with this run's (now, the same form), key by key in
-// key order. A secret's value is not recorded: a change of where it
-// comes from is the change that can be seen. A key set in one run alone
-// changed too; nil was (a record without config) compares nothing.
-func configChanges(was, now map[string]ConfigValue, secret func(string) bool) []configChange {
+// key order. A secret's value is not recorded, but its digest is
+// (RunResume.Secrets: wasSecrets and nowSecrets): a change of it, or of
+// where the value comes from, is a change, named by its key alone (a
+// record of an earlier pipe holds no digests: the source alone is
+// compared). A key set in one run alone changed too; nil was (a record
+// without config) compares nothing.
+func configChanges(was, now map[string]ConfigValue, secret func(string) bool, wasSecrets, nowSecrets map[string]string) []configChange {
 	if was == nil {
 		return nil
 	}
@@ -56,8 +59,11 @@ func configChanges(was, now map[string]ConfigValue, secret func(string) bool) []
 		case !has:
 			text = fmt.Sprintf("config %s (not set, was %v)", k, w.Value)
 		case secret(k) || w.Value == Masked:
-			if n.From != w.From {
+			switch {
+			case n.From != w.From:
 				text = fmt.Sprintf("secret %s (now from %s, was from %s)", k, n.From, w.From)
+			case digestChanged(k, wasSecrets, nowSecrets):
+				text = fmt.Sprintf("secret %s (its value changed)", k)
 			}
 		case !sameValue(w.Value, n.Value):
 			nt, wt := fmt.Sprint(n.Value), fmt.Sprint(w.Value)
@@ -65,12 +71,22 @@ func configChanges(was, now map[string]ConfigValue, secret func(string) bool) []
 				nt, wt = typedText(n.Value), typedText(w.Value)
 			}
 			text = fmt.Sprintf("config %s (%s, was %s)", k, nt, wt)
+		case digestChanged(k, wasSecrets, nowSecrets):
+			// The same text as recorded, a secret in it masked.
+			text = fmt.Sprintf("config %s (its value, which holds a secret, changed)", k)
 		}
 		if text != "" {
 			out = append(out, configChange{key: k, text: text})
 		}
 	}
 	return out
+}
+
+// digestChanged reports whether both runs hold a digest of config key k
+// (RunResume.Secrets) and they differ.
+func digestChanged(k string, was, now map[string]string) bool {
+	w, n := was[k], now[k]
+	return w != "" && n != "" && w != n
 }
 
 // sameValue reports whether config values a and b, as a record holds
@@ -162,9 +178,10 @@ func (c *core) whyStale(i int, k Kept) string {
 		return ""
 	}
 	pn := c.pn(i)
+	sameItem := k.Item != "" && k.Item == c.itemDigest(i)
 	var read []string
 	for _, ch := range c.configChanged {
-		if reads(pn, ch.key) {
+		if reads(pn, ch.key) && !(sameItem && onlyItemsRead(pn, ch.key)) {
 			read = append(read, ch.text)
 		}
 	}
@@ -193,9 +210,10 @@ func (c *core) whyStale(i int, k Kept) string {
 
 // runResume is what the record of a run of plan, whose programs get env
 // (moduleEnv), says for a resumed run to compare (Record.Resume): the
-// base directory, and a digest of each .env key in env that the pipeline
-// does not declare.
-func runResume(plan *Plan, env []string) *RunResume {
+// base directory, a digest of each .env key in env that the pipeline
+// does not declare, and a digest of each config value (config) that the
+// record (recorded) masks, as the node cache digests it (valueDigest).
+func runResume(plan *Plan, env []string, config map[string]any, recorded map[string]ConfigValue) *RunResume {
 	r := &RunResume{BaseDir: plan.BaseDir, Env: map[string]string{}}
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
@@ -203,7 +221,28 @@ func runResume(plan *Plan, env []string) *RunResume {
 			r.Env[k] = cachestore.Digest([]byte(v))
 		}
 	}
+	for k, cv := range recorded {
+		if !plan.Pipeline.IsSecret(k) && !maskedText(cv.Value, config[k]) {
+			continue
+		}
+		d, err := valueDigest(config[k])
+		if err != nil {
+			continue // not JSON: compared by its source, as before
+		}
+		if r.Secrets == nil {
+			r.Secrets = map[string]string{}
+		}
+		r.Secrets[k] = d
+	}
 	return r
+}
+
+// maskedText reports whether recorded, a config value as the record
+// holds it, is the text value with a secret masked in it.
+func maskedText(recorded, value any) bool {
+	r, ok := recorded.(string)
+	v, isText := value.(string)
+	return ok && isText && r != v
 }
 
 // runChanges compares what the record of the earlier run says (was; nil
@@ -250,6 +289,39 @@ func reads(pn *planNode, key string) bool {
 		return true
 	}
 	return pn.sub != nil && key == DangerKey
+}
+
+// onlyItemsRead reports whether foreach node pn reads config key only
+// to make its items: its when and inputs do not read it, so that an
+// instance whose item is the same is the instance that ran.
+func onlyItemsRead(pn *planNode, key string) bool {
+	_, found := slices.BinarySearch(pn.configKeys, key)
+	return !found && pn.sub == nil
+}
+
+// itemDigest is a digest of what instance i reads of its item (item,
+// item_key, item_index) when its node's items come from config (a
+// resumed run compares it, ResumeInfo.Item): "" for a node, or an
+// instance whose items do not.
+func (c *core) itemDigest(i int) string {
+	n := len(c.plan.nodes)
+	if i < n {
+		return ""
+	}
+	in := &c.inst[i-n]
+	pn := &c.plan.nodes[in.parent]
+	if pn.each == nil || len(pn.each.configKeys) == 0 {
+		return ""
+	}
+	fan := c.nodes[in.parent].fan
+	if fan == nil {
+		return ""
+	}
+	d, err := valueDigest([]any{fan.values[in.index], c.itemKey(in), int(in.index)})
+	if err != nil {
+		return "" // not JSON: compared as config, as before
+	}
+	return d
 }
 
 // inProgramEnv reports whether config key reaches programs' environment

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/modules"
 )
 
 // fileHash is a short hash of the pipeline file as loaded.
@@ -169,4 +170,38 @@ func keepable(prev *engine.Record, force bool) map[string]engine.Kept {
 		}
 	}
 	return keep
+}
+
+// keptNotice says what a resumed run (rec) kept that its user may have
+// expected to run: the services among its kept nodes (modules that wait
+// and act on the world: web_interface), which --resume does not start
+// again, and whether every node was kept, none run.
+func keptNotice(rec *engine.Record, lookup func(string) (*modules.Info, bool)) (services []string, allKept bool) {
+	allKept = true
+	for _, id := range slices.Sorted(maps.Keys(rec.Nodes)) {
+		n := rec.Nodes[id]
+		if strings.Contains(id, "/") || n.FannedOut() {
+			continue // a kept node's child, a foreach node: counted by their own
+		}
+		if !strings.HasPrefix(n.Reason, engine.KeptPrefix) {
+			allKept = false
+			continue
+		}
+		if info, ok := lookup(n.Module); ok && info.Waits && info.Effects {
+			services = append(services, id)
+		}
+	}
+	return services, allKept && len(rec.Nodes) > 0
+}
+
+// sayKept logs, after a resumed run, what keptNotice finds: a run with
+// nothing to redo says so rather than pass for one that did the work.
+func sayKept(e *env, rec *engine.Record, file string) {
+	services, allKept := keptNotice(rec, modules.Default.Lookup)
+	for _, id := range services {
+		e.logs.base.Info("kept, not started again: --resume keeps a service that ended in the run it resumes", "node", id, "hint", "pipe run "+file+" --only "+id+" starts it")
+	}
+	if allKept {
+		e.logs.base.Info("nothing to resume: every node succeeded in the run resumed and nothing it reads changed, so all were kept and none ran", "run", rec.ResumedFrom, "hint", "a run without --resume runs them all")
+	}
 }

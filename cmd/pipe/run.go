@@ -137,6 +137,9 @@ func (c *runCmd) Run(e *env) error {
 	if plan.Caches() {
 		pruneCache(e, opts.CacheDir, cacheMax)
 	}
+	if c.Resume != "" {
+		sayKept(e, rec, c.File)
+	}
 	path, werr := engine.WriteRecord(c.RunsDir, rec)
 	// Closing unlocks the journal: closed earlier, it would look orphaned
 	// to another pipe before the record is written.

@@ -77,6 +77,9 @@ type env struct {
 	// written, once warned of (see logRecovered): a command may recover
 	// the same run more than once.
 	unsaved map[string]bool
+	// started is called by pipe run once its pipeline is read: from then
+	// on a signal cancels the run instead of ending pipe (untilStarted).
+	started func()
 }
 
 // exitError carries the exit code a command ends with.
@@ -209,18 +212,23 @@ func mainWith(args, only []string, stdin io.Reader, stdout, stderr io.Writer) (c
 	hurry := make(chan struct{})
 	logs := newLogs(stderr, c.Debug, c.LogFormat)
 	say := logs.sayer(stderr)
-	listen := exitOnSignal
 	settled := new(atomic.Bool)
+	e := &env{ctx: ctx, hurry: hurry, stdin: stdin, stdout: stdout, stderr: stderr, logs: logs, args: given, settled: settled, started: func() {}}
 	if interruptible(kctx) {
 		words := localSignals
 		if strings.HasPrefix(kctx.Command(), "status ") || strings.HasPrefix(kctx.Command(), "run ") && c.Run.On != "" {
 			words = remoteSignals
 		}
-		listen = func(say func(string)) func() { return onSignals(cancel, hurry, say, words, settled) }
+		cancelling := func() func() { return onSignals(cancel, hurry, say, words, settled) }
+		if strings.HasPrefix(kctx.Command(), "run ") {
+			defer untilStarted(e, say, cancelling)()
+		} else {
+			defer cancelling()()
+		}
+	} else {
+		defer exitOnSignal(say)()
 	}
-	defer listen(say)()
 
-	e := &env{ctx: ctx, hurry: hurry, stdin: stdin, stdout: stdout, stderr: stderr, logs: logs, args: given, settled: settled}
 	err = kctx.Run(e)
 	if err == nil || closedOutput(err) && !interruptible(kctx) {
 		return exitOK, true

@@ -58,6 +58,7 @@ func (c *runCmd) Run(e *env) error {
 	e.logs.out = out
 	eng.NodeLogger = e.logs.node
 	plan, err := c.load(eng, c.File)
+	e.started()
 	if err != nil {
 		return err
 	}

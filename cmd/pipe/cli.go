@@ -129,12 +129,13 @@ func newParser(c *cli, stdout, stderr io.Writer, pa **pipelineArgs, only ...stri
 // Main runs pipe with args and returns the exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer catchClosedOutput()()
+	files := new(pipelineReader) // one read for both parsers
 	if only := smallParser(args); only != nil {
-		if code, done := mainWith(args, only, stdin, stdout, stderr); done {
+		if code, done := mainWith(args, only, files, stdin, stdout, stderr); done {
 			return code
 		}
 	}
-	code, _ := mainWith(args, nil, stdin, stdout, stderr)
+	code, _ := mainWith(args, nil, files, stdin, stdout, stderr)
 	return code
 }
 
@@ -143,7 +144,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // nothing, where the others matter: on a usage error (kong's suggestions
 // name other commands) and for the pipeline's parameters (their flags must
 // not clash with any command's).
-func mainWith(args, only []string, stdin io.Reader, stdout, stderr io.Writer) (code int, done bool) {
+func mainWith(args, only []string, files *pipelineReader, stdin io.Reader, stdout, stderr io.Writer) (code int, done bool) {
 	var c cli
 	var pa *pipelineArgs // the pipeline of run and explain, read before kong parses
 	given := args
@@ -169,7 +170,11 @@ func mainWith(args, only []string, stdin io.Reader, stdout, stderr io.Writer) (c
 		return exitOK, true
 	}
 	args = joinNegatives(parser.Model, args)
-	args, pa, err = takeParams(parser.Model, args)
+	// takeParams may read the pipeline (pipe run - --key V waits on its
+	// writer): nothing runs yet, so a signal ends pipe at once.
+	stopEarly := exitOnSignal(func(s string) { fmt.Fprintln(stderr, "pipe:", s) })
+	args, pa, err = takeParams(parser.Model, args, files)
+	stopEarly()
 	if only != nil && (err != nil || pa.wanted()) {
 		return 0, false
 	}

@@ -61,7 +61,7 @@ func TestTakeParams(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rest, pa, err := takeParams(parser.Model, tt.args)
+			rest, pa, err := takeParams(parser.Model, tt.args, nil)
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("error %v, want it to contain %q", err, tt.err)

@@ -15,7 +15,7 @@ import (
 // not a wait for the writer and then "file is empty" or another problem
 // of half a file.
 func TestReadingStdinStopsAtTheFirstInterrupt(t *testing.T) {
-	for _, args := range [][]string{{"run", "-"}, {"graph", "-"}, {"validate", "-"}, {"explain", "-"}} {
+	for _, args := range [][]string{{"run", "-"}, {"graph", "-"}, {"validate", "-"}, {"explain", "-"}, {"run", "-", "--n", "3"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			r, w, err := os.Pipe()
 			if err != nil {

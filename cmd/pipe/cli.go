@@ -196,7 +196,7 @@ func mainWith(args, only []string, files *pipelineReader, stdin io.Reader, stdou
 		return 0, false
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "pipe: %v\n", missingArg(err))
+		fmt.Fprintf(stderr, "pipe: %v\n", missingArg(withOtherToolFlag(err)))
 		if pa != nil && strings.HasPrefix(err.Error(), "unknown flag") {
 			fmt.Fprintf(stderr, "a pipeline's config keys are flags after the file: pipe %s FILE --key VALUE\n", pa.cmd)
 		}

@@ -287,7 +287,11 @@ func (pa *pipelineArgs) unknown(cmd *kong.Node, name string, flags map[string]sc
 	}
 	slices.Sort(known)
 	hint := ""
-	if s := schema.Suggest(name, known); s != "" {
+	if write := otherToolFlag(cmd, name); write != "" {
+		hint = fmt.Sprintf(" (did you mean %s?)", write)
+	} else if _, other := otherToolFlags[name]; other {
+		// --quiet is not a typo of --set: nothing near it is meant.
+	} else if s := schema.Suggest(name, known); s != "" {
 		hint = fmt.Sprintf(" (did you mean --%s?)", s)
 	}
 	return fmt.Errorf("unknown flag --%s: neither pipe %s nor the config of %s has it%s; `pipe %s %s --help` lists both",

@@ -249,7 +249,7 @@ func (c clash) Error(flag string) error {
 }
 
 // arity says how many words a parameter flag takes: none written --k=v, a
-// bool's none or a following true or false, else the next word (unless it
+// bool's none or a following bool word (engine.ParseBool), else the next word (unless it
 // is a flag). When the file could not be read, any next word that is not a
 // flag.
 func (pa *pipelineArgs) arity(flags map[string]schema.ConfigVar) arityFunc {
@@ -267,7 +267,9 @@ func (pa *pipelineArgs) arity(flags map[string]schema.ConfigVar) arityFunc {
 		case !ok:
 			return 0
 		case isBool(c.Value):
-			return boolInt(next == "true" || next == "false")
+			// What --k=v takes, --k v takes: --race no, --race 0.
+			_, isWord := engine.ParseBool(next)
+			return boolInt(isWord)
 		}
 		return boolInt(!strings.HasPrefix(next, "--"))
 	}

@@ -247,7 +247,11 @@ func mainWith(args, only []string, files *pipelineReader, stdin io.Reader, stdou
 	}
 	var diags schema.Diagnostics
 	if errors.As(err, &diags) {
-		printDiagnostics(stderr, diags)
+		if logs.machine {
+			logDiagnostics(logs, diags)
+		} else {
+			printDiagnostics(stderr, diags)
+		}
 		return exitFailed, true
 	}
 	say(err.Error())
@@ -352,6 +356,19 @@ func printDiagnostics(w io.Writer, diags schema.Diagnostics) {
 		summary += ", " + plural(warnings, "warning")
 	}
 	fmt.Fprintln(w, summary)
+}
+
+// logDiagnostics logs each of diags as a record (--log-format json or
+// logfmt), with its place and hint as fields: a machine reading pipe's
+// log finds a pipeline's problems as it finds the rest.
+func logDiagnostics(l *logs, diags schema.Diagnostics) {
+	for _, d := range diags {
+		log := l.base.Error
+		if d.IsWarning() {
+			log = l.base.Warn
+		}
+		log(d.Message, "file", d.File, "line", d.Line, "col", d.Col, "hint", d.Hint)
+	}
 }
 
 // missingArg words kong's `expected "<file>"` (pipe run alone) as what is

@@ -173,11 +173,11 @@ func (c *runCmd) Run(e *env) error {
 // run starts: who never runs validate sees them too. With a machine log
 // format each is a log record, which a multi-line snippet would break.
 func printWarnings(e *env, ws schema.Diagnostics) {
+	if e.logs.machine {
+		logDiagnostics(e.logs, ws)
+		return
+	}
 	for _, w := range ws {
-		if e.logs.machine {
-			e.logs.base.Warn(w.Message, "file", w.File, "line", w.Line, "col", w.Col, "hint", w.Hint)
-			continue
-		}
 		fmt.Fprintln(e.stderr, w.Long())
 	}
 }

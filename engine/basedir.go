@@ -36,6 +36,13 @@ type LoadOptions struct {
 // LoadWith is Load with options.
 func LoadWith(path string, reg *modules.Registry, opts LoadOptions) (*Plan, error) {
 	p, err := schema.Load(path)
+	return CompileLoaded(p, err, reg, opts)
+}
+
+// CompileLoaded is LoadWith of a pipeline schema.Load has read already,
+// given with what Load returned: standard input or a FIFO can be read
+// only once.
+func CompileLoaded(p *schema.Pipeline, err error, reg *modules.Registry, opts LoadOptions) (*Plan, error) {
 	if p == nil {
 		return nil, err
 	}

@@ -136,15 +136,25 @@ func WithDangerKey(cfg []schema.ConfigVar) []schema.ConfigVar {
 // OSEnviron looks keys up in the process environment.
 func OSEnviron(key string) (string, bool) { return os.LookupEnv(key) }
 
+// ParseBool reads raw as a bool config value: true, 1, yes, on, t, y (in
+// any case) are true; false, 0, no, off, f, n and "" false. ok is false
+// for another word.
+func ParseBool(raw string) (value, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(raw)) {
+	case "1", "t", "true", "yes", "y", "on":
+		return true, true
+	case "0", "f", "false", "no", "n", "off", "":
+		return false, true
+	}
+	return false, false
+}
+
 // convert reads raw as the type of def.
 func convert(raw string, def any) (any, error) {
 	switch def.(type) {
 	case bool:
-		switch strings.ToLower(strings.TrimSpace(raw)) {
-		case "1", "t", "true", "yes", "y", "on":
-			return true, nil
-		case "0", "f", "false", "no", "n", "off", "":
-			return false, nil
+		if b, ok := ParseBool(raw); ok {
+			return b, nil
 		}
 		return nil, fmt.Errorf("%s is not a bool (write true or false)", schema.Quote(raw))
 	case int:

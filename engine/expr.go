@@ -71,7 +71,11 @@ type exprEnv struct {
 	cfgType  reflect.Type
 	cfgIndex map[string]int
 	cfgKeys  []string
-	zero     any
+	// yesNo holds the config keys whose default is a string YAML 1.1 read
+	// as a boolean (yes, no, on, off...), with it: `when: config.FLAG`
+	// is told to compare it, not to test it is not empty.
+	yesNo map[string]string
+	zero  any
 	// fanout says which nodes fan out, and how (fanList, fanMap or
 	// fanDynamic), for the fan-in checks; set before any node compiles.
 	fanout map[string]fanKind
@@ -113,6 +117,12 @@ func newExprEnv(cfg []schema.ConfigVar) *exprEnv {
 	for _, c := range cfg {
 		e.cfgIndex[c.Key] = len(fields)
 		e.cfgKeys = append(e.cfgKeys, c.Key)
+		if s, ok := c.Value.(string); ok && yamlBoolWord(s) != "" {
+			if e.yesNo == nil {
+				e.yesNo = map[string]string{}
+			}
+			e.yesNo[c.Key] = s
+		}
 		fields = append(fields, reflect.StructField{
 			Name: fmt.Sprintf("F%d", len(fields)),
 			Type: configFieldType(c.Value),
@@ -394,13 +404,18 @@ func (e *exprEnv) checkError(err error, src string, asBool bool) exprError {
 				test = "(" + test + ")"
 			}
 			hint := "test it: " + boolTest(test, bare(what))
-			if what == "a function" {
+			if yes := e.yesNoHint(test); yes != "" {
+				hint = yes
+			} else if what == "a function" {
 				hint = "call it: " + strings.TrimSpace(src) + "()"
 			}
 			return exprError{off: x.off, msg: fmt.Sprintf("when must be true or false, and %s is %s", schema.OneLine(strings.TrimSpace(src)), what), hint: hint}
 		}
 	}
 	msg, hint := exprMessage(x.msg, src, x.off, e.cfgKeys)
+	if not, ok := strings.CutPrefix(strings.TrimSpace(src), "!"); ok && hint == "" {
+		hint = e.yesNoHint(strings.TrimSpace(not))
+	}
 	if hint == "" {
 		hint = x.hint
 	}

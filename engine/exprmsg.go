@@ -138,3 +138,38 @@ func noField(what, name string, keys []string) (string, string) {
 	}
 	return msg, "only a map has fields"
 }
+
+// yamlBoolWords pairs each word YAML 1.1 read as a boolean with its true
+// word; YAML 1.2 (pipe's) reads them as strings.
+var yamlBoolWords = map[string]string{"yes": "yes", "no": "yes", "on": "on", "off": "on", "y": "y", "n": "y"}
+
+// yamlBoolWord returns the true word of s's pair when s is one of
+// yamlBoolWords in any case, written in s's case ("NO": "YES"), else "".
+func yamlBoolWord(s string) string {
+	yes := yamlBoolWords[strings.ToLower(s)]
+	switch {
+	case yes == "":
+		return ""
+	case s == strings.ToUpper(s):
+		return strings.ToUpper(yes)
+	case s[:1] == strings.ToUpper(s[:1]):
+		return strings.ToUpper(yes[:1]) + yes[1:]
+	}
+	return yes
+}
+
+// yesNoHint is the hint of a when that is config.KEY, a string that
+// YAML 1.1 read as a boolean: testing it is not empty would take "no"
+// for true. "" for another when.
+func (e *exprEnv) yesNoHint(when string) string {
+	key, ok := strings.CutPrefix(when, "config.")
+	value, isYesNo := e.yesNo[key]
+	if !ok || !isYesNo {
+		return ""
+	}
+	boolean := "false"
+	if strings.EqualFold(yamlBoolWord(value), value) {
+		boolean = "true"
+	}
+	return fmt.Sprintf(`%s is the string %q (YAML 1.2 has no yes/no booleans): write %s, or test config.%s == %q`, key, value, boolean, key, yamlBoolWord(value))
+}

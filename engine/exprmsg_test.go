@@ -68,7 +68,7 @@ func TestExprCompileMessages(t *testing.T) {
 		{x: "pipeline[0]", col: 8, msg: "pipeline cannot be indexed"},
 		{x: "config.E[0]", col: 8, msg: "a string cannot be indexed here", hint: `take a part of it with s[0:1], or split it into a list: split(s, ",")`},
 		{x: "config.N % 2.5", col: 9, msg: "% takes whole numbers: write int(x) % 2 for one with a fraction"},
-		{x: "config.E", when: true, col: 0, msg: "when must be true or false, and config.E is a string", hint: `test it: config.E != ""`},
+		{x: "config.E", when: true, col: 0, msg: "when must be true or false, and config.E is a string", hint: `E is the string "yes" (YAML 1.2 has no yes/no booleans): write true, or test config.E == "yes"`},
 		{x: "config.N", when: true, col: 0, msg: "when must be true or false, and config.N is a number", hint: "test it: config.N > 0"},
 		{x: "config.N * 2", when: true, col: 0, msg: "when must be true or false, and config.N * 2 is a number", hint: "test it: (config.N * 2) > 0"},
 		{x: "nodes.each.items", when: true, col: 0, msg: "when must be true or false, and nodes.each.items is a list", hint: "test it: len(nodes.each.items) > 0"},

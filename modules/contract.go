@@ -6,12 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 )
 
 // FromResult reads a result in the seed's contract: a JSON-like object with
-// `status` ("success" or "error"), `message`, and further keys as outputs.
-// A status of "error" (or "failure", "failed") becomes an *Error.
+// `status`, `message`, and further keys as outputs. The status, in any
+// case, is "success" or "ok" (or absent: a program that prints only its
+// outputs), or "error", "failed", "failure" or "fail", which become an
+// *Error with the message. Any other status fails the node too: a module
+// that says "warning" or "cancelled" did not say it succeeded, and taking
+// it for success would hide the message ("disk full") behind an exit 0.
 func FromResult(result map[string]any) (*Output, error) {
 	values := make(map[string]any, len(result))
 	for k, v := range result {
@@ -23,15 +28,56 @@ func FromResult(result map[string]any) (*Output, error) {
 	if m, ok := result["message"]; ok && m != nil {
 		msg = fmt.Sprint(m)
 	}
-	status, _ := result["status"].(string)
-	switch status {
-	case "error", "failure", "failed":
+	status, given := result["status"]
+	if !given {
+		return &Output{Message: msg, Values: values}, nil
+	}
+	text, isString := status.(string)
+	switch strings.ToLower(text) {
+	case "success", "ok":
+		if isString {
+			return &Output{Message: msg, Values: values}, nil
+		}
+	case "error", "failure", "failed", "fail":
 		if msg == "" {
-			msg = "module reported status " + status
+			msg = "module reported status " + text
 		}
 		return nil, &Error{Message: msg, Values: values}
 	}
-	return &Output{Message: msg, Values: values}, nil
+	return nil, &Error{Message: unknownStatus(status, msg), Values: values}
+}
+
+// unknownStatus says why a status pipe does not know fails the node, and
+// keeps the module's own message after it.
+func unknownStatus(status any, msg string) string {
+	var shown string
+	switch s := status.(type) {
+	case string:
+		shown = strconv.Quote(s)
+	case nil:
+		shown = "null"
+	case bool:
+		shown = fmt.Sprintf("%v (a boolean)", s)
+	default:
+		shown = fmt.Sprintf("%v (a %s)", s, jsonKind(s))
+	}
+	text := "module reported status " + shown + `, which pipe does not know: return "success" or "error"`
+	if msg != "" {
+		text += "; its message: " + msg
+	}
+	return text
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case []any:
+		return "list"
+	case map[string]any:
+		return "map"
+	case int, int64, float64, json.Number:
+		return "number"
+	}
+	return fmt.Sprintf("%T", v)
 }
 
 // ParseResult finds a JSON object in a program's stdout: the whole output,

@@ -79,7 +79,9 @@ func (l *loader) when(v *yaml.Node) (string, Pos, []Mark) {
 		}
 		return expr, posOf(v), nil
 	}
-	if isNull(v) {
+	if isNull(v) || strings.TrimSpace(v.Value) == "" {
+		// when: "" is no more a missing when than when: ~ is: the user
+		// meant something, and a blank "  " no syntax error.
 		l.errorf(posOf(v), "remove `when` to always run the node, or write an expression", "when is empty")
 		return "", Pos{}, nil
 	}

@@ -35,7 +35,7 @@ func parseSize(s string) (int64, error) {
 	}
 	n, err := strconv.ParseFloat(t, 64)
 	if err != nil || n < 0 || n*float64(mult) > 1<<62 {
-		return 0, fmt.Errorf("%q is not a size: write e.g. 256MiB, 1GiB or 0", s)
+		return 0, fmt.Errorf("%q is not a size: write e.g. 256MiB, 1GiB or 0 (no limit)", s)
 	}
 	return int64(n * float64(mult)), nil
 }

@@ -77,6 +77,9 @@ type env struct {
 	// written, once warned of (see logRecovered): a command may recover
 	// the same run more than once.
 	unsaved map[string]bool
+	// started is called by pipe run once its pipeline is read: from then
+	// on a signal cancels the run instead of ending pipe (untilStarted).
+	started func()
 }
 
 // exitError carries the exit code a command ends with.
@@ -126,12 +129,13 @@ func newParser(c *cli, stdout, stderr io.Writer, pa **pipelineArgs, only ...stri
 // Main runs pipe with args and returns the exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer catchClosedOutput()()
+	files := new(pipelineReader) // one read for both parsers
 	if only := smallParser(args); only != nil {
-		if code, done := mainWith(args, only, stdin, stdout, stderr); done {
+		if code, done := mainWith(args, only, files, stdin, stdout, stderr); done {
 			return code
 		}
 	}
-	code, _ := mainWith(args, nil, stdin, stdout, stderr)
+	code, _ := mainWith(args, nil, files, stdin, stdout, stderr)
 	return code
 }
 
@@ -140,7 +144,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // nothing, where the others matter: on a usage error (kong's suggestions
 // name other commands) and for the pipeline's parameters (their flags must
 // not clash with any command's).
-func mainWith(args, only []string, stdin io.Reader, stdout, stderr io.Writer) (code int, done bool) {
+func mainWith(args, only []string, files *pipelineReader, stdin io.Reader, stdout, stderr io.Writer) (code int, done bool) {
 	var c cli
 	var pa *pipelineArgs // the pipeline of run and explain, read before kong parses
 	given := args
@@ -166,7 +170,11 @@ func mainWith(args, only []string, stdin io.Reader, stdout, stderr io.Writer) (c
 		return exitOK, true
 	}
 	args = joinNegatives(parser.Model, args)
-	args, pa, err = takeParams(parser.Model, args)
+	// takeParams may read the pipeline (pipe run - --key V waits on its
+	// writer): nothing runs yet, so a signal ends pipe at once.
+	stopEarly := exitOnSignal(func(s string) { fmt.Fprintln(stderr, "pipe:", s) })
+	args, pa, err = takeParams(parser.Model, args, files)
+	stopEarly()
 	if only != nil && (err != nil || pa.wanted()) {
 		return 0, false
 	}
@@ -188,7 +196,7 @@ func mainWith(args, only []string, stdin io.Reader, stdout, stderr io.Writer) (c
 		return 0, false
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "pipe: %v\n", missingArg(err))
+		fmt.Fprintf(stderr, "pipe: %v\n", missingArg(withOtherToolFlag(err)))
 		if pa != nil && strings.HasPrefix(err.Error(), "unknown flag") {
 			fmt.Fprintf(stderr, "a pipeline's config keys are flags after the file: pipe %s FILE --key VALUE\n", pa.cmd)
 		}
@@ -209,18 +217,23 @@ func mainWith(args, only []string, stdin io.Reader, stdout, stderr io.Writer) (c
 	hurry := make(chan struct{})
 	logs := newLogs(stderr, c.Debug, c.LogFormat)
 	say := logs.sayer(stderr)
-	listen := exitOnSignal
 	settled := new(atomic.Bool)
+	e := &env{ctx: ctx, hurry: hurry, stdin: stdin, stdout: stdout, stderr: stderr, logs: logs, args: given, settled: settled, started: func() {}}
 	if interruptible(kctx) {
 		words := localSignals
 		if strings.HasPrefix(kctx.Command(), "status ") || strings.HasPrefix(kctx.Command(), "run ") && c.Run.On != "" {
 			words = remoteSignals
 		}
-		listen = func(say func(string)) func() { return onSignals(cancel, hurry, say, words, settled) }
+		cancelling := func() func() { return onSignals(cancel, hurry, say, words, settled) }
+		if strings.HasPrefix(kctx.Command(), "run ") {
+			defer untilStarted(e, say, cancelling)()
+		} else {
+			defer cancelling()()
+		}
+	} else {
+		defer exitOnSignal(say)()
 	}
-	defer listen(say)()
 
-	e := &env{ctx: ctx, hurry: hurry, stdin: stdin, stdout: stdout, stderr: stderr, logs: logs, args: given, settled: settled}
 	err = kctx.Run(e)
 	if err == nil || closedOutput(err) && !interruptible(kctx) {
 		return exitOK, true
@@ -234,7 +247,11 @@ func mainWith(args, only []string, stdin io.Reader, stdout, stderr io.Writer) (c
 	}
 	var diags schema.Diagnostics
 	if errors.As(err, &diags) {
-		printDiagnostics(stderr, diags)
+		if logs.machine {
+			logDiagnostics(logs, diags)
+		} else {
+			printDiagnostics(stderr, diags)
+		}
 		return exitFailed, true
 	}
 	say(err.Error())
@@ -339,6 +356,19 @@ func printDiagnostics(w io.Writer, diags schema.Diagnostics) {
 		summary += ", " + plural(warnings, "warning")
 	}
 	fmt.Fprintln(w, summary)
+}
+
+// logDiagnostics logs each of diags as a record (--log-format json or
+// logfmt), with its place and hint as fields: a machine reading pipe's
+// log finds a pipeline's problems as it finds the rest.
+func logDiagnostics(l *logs, diags schema.Diagnostics) {
+	for _, d := range diags {
+		log := l.base.Error
+		if d.IsWarning() {
+			log = l.base.Warn
+		}
+		log(d.Message, "file", d.File, "line", d.Line, "col", d.Col, "hint", d.Hint)
+	}
 }
 
 // missingArg words kong's `expected "<file>"` (pipe run alone) as what is

@@ -58,7 +58,7 @@ func completeWords(app *kong.Application, words []string) []candidate {
 	c.toks = scanArgs(app, c.before, nil)
 	c.cmd = commandOf(c.toks)
 	if pos := positionalsOf(c.toks); c.cmd != nil && len(pos) > 0 && slices.Contains([]string{"run", "explain", "graph"}, c.cmd.Name) {
-		c.pipe, _ = schema.Load(c.before[pos[0]]) // as far as it could be read
+		c.pipe = completionPipeline(c.before[pos[0]])
 		if c.pipe != nil && slices.Contains(paramCommands, c.cmd.Name) {
 			c.pa = &pipelineArgs{cmd: c.cmd.Name, file: c.before[pos[0]]}
 			c.pa.setConfig(c.pipe)
@@ -73,6 +73,23 @@ func completeWords(app *kong.Application, words []string) []candidate {
 		}
 	}
 	return out
+}
+
+// completionMaxFile is the biggest pipeline file completion reads: a
+// bigger one takes too long to parse at a TAB (about a second at 8 MiB).
+const completionMaxFile = 8 << 20
+
+// completionPipeline reads the pipeline file for its config keys and
+// nodes, as far as it could be read, or nil. It never blocks: a FIFO, a
+// device or standard input ("-" is a file named so here) is refused
+// before a byte is read, since a TAB that waits freezes the shell.
+func completionPipeline(file string) *schema.Pipeline {
+	data, err := modules.ReadFile(file, completionMaxFile, "pipeline file")
+	if err != nil {
+		return nil
+	}
+	p, _ := schema.Parse(file, data)
+	return p
 }
 
 func (c *completer) candidates(cur string) []candidate {

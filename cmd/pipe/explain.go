@@ -95,7 +95,7 @@ func chainText(ids []string) string {
 
 // measuredRun returns the last run of plan's pipeline in dir whose
 // durations measure it (see predict): of file, else of the pipeline's
-// name; nil when there is none.
+// name when it has one; nil when there is none.
 func measuredRun(plan *engine.Plan, file, dir string) *engine.Record {
 	w, err := engine.WalkRuns(dir, nil)
 	if err != nil {
@@ -114,6 +114,9 @@ func measuredRun(plan *engine.Plan, file, dir string) *engine.Record {
 			continue // stopped before its nodes ended: their durations are cut short
 		}
 		sameFile := same.is(r.File)
+		if !sameFile && plan.Pipeline.Name == "" {
+			continue // pipelines without a name share "": by their file only
+		}
 		if byName != nil && !sameFile {
 			continue // a fallback is found: only a run of the file itself can do better
 		}

@@ -48,6 +48,48 @@ type pipelineArgs struct {
 	stripped bool
 	// read is set when the command line made takeParams read the file.
 	read bool
+	// stream is the file as read, when it was standard input or another
+	// stream, that the command cannot read again.
+	stream *loaded
+}
+
+// loaded is what schema.Load returned, and whether the file was standard
+// input or another stream.
+type loaded struct {
+	pipeline *schema.Pipeline
+	err      error
+	stream   bool
+}
+
+// pipelineReader reads the pipeline file for takeParams. It keeps a
+// stream's: Main may parse the command line twice (smallParser), and
+// standard input or a FIFO read again would be empty.
+type pipelineReader struct {
+	streams map[string]*loaded
+}
+
+// load reads file, or returns the stream read before; r may be nil.
+func (r *pipelineReader) load(file string) *loaded {
+	if l, ok := r.stream(file); ok {
+		return l
+	}
+	p, err := schema.Load(file)
+	l := &loaded{p, err, file == schema.Stdin || p != nil && p.Source != nil && p.Source.Stream}
+	if r != nil && l.stream {
+		if r.streams == nil {
+			r.streams = map[string]*loaded{}
+		}
+		r.streams[file] = l
+	}
+	return l
+}
+
+func (r *pipelineReader) stream(file string) (*loaded, bool) {
+	if r == nil {
+		return nil, false
+	}
+	l, ok := r.streams[file]
+	return l, ok
 }
 
 // setConfig keeps p's config keys, the dangerous gate among them.
@@ -78,7 +120,7 @@ func paramFlag(key string) string {
 // file of pipe run and pipe explain out of args, and returns the rest for
 // kong. It reads the file only when there is a flag kong does not know
 // after it, or --help: other command lines cost nothing.
-func takeParams(app *kong.Application, args []string) ([]string, *pipelineArgs, error) {
+func takeParams(app *kong.Application, args []string, files *pipelineReader) ([]string, *pipelineArgs, error) {
 	toks := scanArgs(app, args, nil)
 	cmd := commandOf(toks)
 	if cmd == nil || !slices.Contains(paramCommands, cmd.Name) {
@@ -98,10 +140,14 @@ func takeParams(app *kong.Application, args []string) ([]string, *pipelineArgs, 
 		return args, pa, nil
 	}
 	pa.read = true
-	if p, err := schema.Load(pa.file); err != nil {
-		pa.readErr = err
+	l := files.load(pa.file)
+	if l.err != nil {
+		pa.readErr = l.err
 	} else {
-		pa.setConfig(p)
+		pa.setConfig(l.pipeline)
+	}
+	if l.stream {
+		pa.stream = l // read again, it would be empty
 	}
 	flags, clashes := pa.flags(app)
 	toks = scanArgs(app, args, pa.arity(flags))
@@ -203,7 +249,7 @@ func (c clash) Error(flag string) error {
 }
 
 // arity says how many words a parameter flag takes: none written --k=v, a
-// bool's none or a following true or false, else the next word (unless it
+// bool's none or a following bool word (engine.ParseBool), else the next word (unless it
 // is a flag). When the file could not be read, any next word that is not a
 // flag.
 func (pa *pipelineArgs) arity(flags map[string]schema.ConfigVar) arityFunc {
@@ -221,7 +267,9 @@ func (pa *pipelineArgs) arity(flags map[string]schema.ConfigVar) arityFunc {
 		case !ok:
 			return 0
 		case isBool(c.Value):
-			return boolInt(next == "true" || next == "false")
+			// What --k=v takes, --k v takes: --race no, --race 0.
+			_, isWord := engine.ParseBool(next)
+			return boolInt(isWord)
 		}
 		return boolInt(!strings.HasPrefix(next, "--"))
 	}
@@ -241,7 +289,11 @@ func (pa *pipelineArgs) unknown(cmd *kong.Node, name string, flags map[string]sc
 	}
 	slices.Sort(known)
 	hint := ""
-	if s := schema.Suggest(name, known); s != "" {
+	if write := otherToolFlag(cmd, name); write != "" {
+		hint = fmt.Sprintf(" (did you mean %s?)", write)
+	} else if _, other := otherToolFlags[name]; other {
+		// --quiet is not a typo of --set: nothing near it is meant.
+	} else if s := schema.Suggest(name, known); s != "" {
 		hint = fmt.Sprintf(" (did you mean --%s?)", s)
 	}
 	return fmt.Errorf("unknown flag --%s: neither pipe %s nor the config of %s has it%s; `pipe %s %s --help` lists both",
@@ -267,7 +319,9 @@ func (pa *pipelineArgs) clashHints(app *kong.Application, args []string) []error
 	if pa.file == "" {
 		return nil
 	}
-	if pa.config == nil && pa.readErr == nil {
+	if pa.config == nil && pa.readErr == nil && pa.file != schema.Stdin {
+		// (Standard input unread here would wait on a terminal for a
+		// pipeline that is not run.)
 		p, err := schema.Load(pa.file)
 		if err != nil {
 			return nil

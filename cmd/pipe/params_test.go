@@ -42,6 +42,11 @@ func TestTakeParams(t *testing.T) {
 		{"bool alone", []string{"run", file, "--enable-dangerous-ai", "--json"}, []string{"run", file, "--json"}, []string{"ENABLE_DANGEROUS_AI=true"}, ""},
 		{"bool =false", []string{"run", file, "--enable-dangerous-ai=false"}, []string{"run", file}, []string{"ENABLE_DANGEROUS_AI=false"}, ""},
 		{"bool then false", []string{"run", file, "--enable-dangerous-ai", "false"}, []string{"run", file}, []string{"ENABLE_DANGEROUS_AI=false"}, ""},
+		// What the = form takes, the spaced form takes: any bool word.
+		{"bool then no", []string{"run", file, "--enable-dangerous-ai", "no"}, []string{"run", file}, []string{"ENABLE_DANGEROUS_AI=no"}, ""},
+		{"bool then 0", []string{"run", file, "--enable-dangerous-ai", "0"}, []string{"run", file}, []string{"ENABLE_DANGEROUS_AI=0"}, ""},
+		{"bool then OFF", []string{"explain", file, "--enable-dangerous-ai", "OFF"}, []string{"explain", file}, []string{"ENABLE_DANGEROUS_AI=OFF"}, ""},
+		{"bool then Yes", []string{"run", file, "--enable-dangerous-ai", "Yes", "--json"}, []string{"run", file, "--json"}, []string{"ENABLE_DANGEROUS_AI=Yes"}, ""},
 		{"negative number", []string{"explain", file, "--kelly-fraction", "-0.5"}, []string{"explain", file}, []string{"KELLY_FRACTION=-0.5"}, ""},
 		{"mixed with pipe's flags", []string{"--debug", "run", file, "-s", "LABEL=x", "--epochs", "4", "--max-parallel", "2"}, []string{"--debug", "run", file, "-s", "LABEL=x", "--max-parallel", "2"}, []string{"EPOCHS=4"}, ""},
 		{"pipe's flag value is not a param", []string{"run", file, "--set", "--epochs=1"}, []string{"run", file, "--set", "--epochs=1"}, nil, ""},
@@ -61,7 +66,7 @@ func TestTakeParams(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rest, pa, err := takeParams(parser.Model, tt.args)
+			rest, pa, err := takeParams(parser.Model, tt.args, nil)
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("error %v, want it to contain %q", err, tt.err)

@@ -16,7 +16,7 @@ func fileHash(plan *engine.Plan) string { return plan.SourceHash() }
 // lastRunOf returns the id of the last run of file's pipeline plan in
 // dir, not still going unless live: of the same file as given, else of
 // the same pipeline name (the file may be named otherwise from
-// elsewhere). The error, when there is none, is a usage error of flag.
+// elsewhere) when it has one. The error, when there is none, is a usage error of flag.
 func lastRunOf(dir string, plan *engine.Plan, file, flag string, live bool) (string, error) {
 	byName := ""
 	same := newPipelineFile(file, dir)
@@ -32,13 +32,18 @@ func lastRunOf(dir string, plan *engine.Plan, file, flag string, live bool) (str
 			if same.is(r.File) {
 				return r.ID, nil
 			}
-			if byName == "" {
+			if byName == "" && plan.Pipeline.Name != "" {
+				// Pipelines without a name: share "", which says
+				// nothing of which pipeline a run was of.
 				byName = r.ID
 			}
 		}
 	}
 	if err := engine.MissingRunsDir(dir); byName == "" && err != nil {
 		return "", fail(exitFailed, "%s last: %w", flag, err)
+	}
+	if byName == "" && plan.Pipeline.Name == "" {
+		return "", fail(exitFailed, "%s last: %s holds no finished run of %s, a pipeline without a name, whose runs are told by their file (pipe runs lists the runs there)", flag, dir, file)
 	}
 	if byName == "" {
 		return "", fail(exitFailed, "%s last: %s holds no finished run of pipeline %s (pipe runs lists the runs there)", flag, dir, plan.Pipeline.Name)

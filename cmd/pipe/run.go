@@ -23,7 +23,7 @@ type runCmd struct {
 	DryRun      bool   `help:"Run nothing: say what each node would do, and why (as pipe explain)."`
 	Resume      string `help:"Run again only what did not succeed in this run (last, an id or its unique start); what succeeded keeps its outputs while its definition and the config it reads are unchanged." placeholder:"RUN"`
 	Force       bool   `help:"With --resume: keep every node that succeeded, even if its definition or config it reads changed since."`
-	CacheMax    string `help:"Bound the node cache (.pipe/cache/nodes beside the runs directory): after the run, the least recently used entries go until it fits." default:"256MiB" env:"PIPE_CACHE_MAX" placeholder:"SIZE"`
+	CacheMax    string `help:"Bound the node cache (.pipe/cache/nodes beside the runs directory): after the run, the least recently used entries go until it fits; 0 is no limit." default:"256MiB" env:"PIPE_CACHE_MAX" placeholder:"SIZE"`
 	Output      string `help:"What nodes' programs print: prefixed (as it comes, after [node]), grouped (a block per node as it ends; GitHub Actions groups), quiet." enum:"prefixed,grouped,quiet" default:"prefixed"`
 
 	On           remoteAddr    `help:"Run on Temporal workers (pipe worker) instead of in this process: temporal://HOST:PORT/NAMESPACE (or $PIPE_TEMPORAL_ADDRESS with --on=env)." placeholder:"URL"`
@@ -58,6 +58,7 @@ func (c *runCmd) Run(e *env) error {
 	e.logs.out = out
 	eng.NodeLogger = e.logs.node
 	plan, err := c.load(eng, c.File)
+	e.started()
 	if err != nil {
 		return err
 	}
@@ -134,7 +135,7 @@ func (c *runCmd) Run(e *env) error {
 		}
 		return err
 	}
-	if plan.Caches() {
+	if plan.Caches() && cacheMax > 0 { // 0: no limit as ccache -M 0; 1B empties the cache
 		pruneCache(e, opts.CacheDir, cacheMax)
 	}
 	if c.Resume != "" {
@@ -175,11 +176,11 @@ func (c *runCmd) Run(e *env) error {
 // run starts: who never runs validate sees them too. With a machine log
 // format each is a log record, which a multi-line snippet would break.
 func printWarnings(e *env, ws schema.Diagnostics) {
+	if e.logs.machine {
+		logDiagnostics(e.logs, ws)
+		return
+	}
 	for _, w := range ws {
-		if e.logs.machine {
-			e.logs.base.Warn(w.Message, "file", w.File, "line", w.Line, "col", w.Col, "hint", w.Hint)
-			continue
-		}
 		fmt.Fprintln(e.stderr, w.Long())
 	}
 }

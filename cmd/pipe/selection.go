@@ -35,7 +35,11 @@ type baseDirFlag struct {
 // load reads and compiles the pipeline file with the selected base
 // directory.
 func (s *selection) load(eng *engine.Engine, file string) (*engine.Plan, error) {
-	return engine.LoadWith(file, eng.Registry, engine.LoadOptions{BaseDir: s.BaseDir, LowMemory: true})
+	opts := engine.LoadOptions{BaseDir: s.BaseDir, LowMemory: true}
+	if s.pipeline != nil && s.pipeline.stream != nil {
+		return engine.CompileLoaded(s.pipeline.stream.pipeline, s.pipeline.stream.err, eng.Registry, opts)
+	}
+	return engine.LoadWith(file, eng.Registry, opts)
 }
 
 // options resolves the config of plan and returns the options that select

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -52,6 +53,25 @@ func exitOnSignal(say func(string)) func() {
 	return func() {
 		signal.Stop(sigs)
 		close(done)
+	}
+}
+
+// untilStarted has the first signal end pipe run at once (exitOnSignal)
+// while it reads its pipeline, and cancel the run (the listener start
+// returns) once it calls e.started: reading a pipeline from a terminal or
+// a pipe waits on its writer, and nothing is started yet that a signal
+// must stop and record. The listener starts before the first stops, so
+// that no signal finds none. The returned func stops listening.
+func untilStarted(e *env, say func(string), start func() func()) func() {
+	stopEarly := exitOnSignal(say)
+	stopLate := func() {}
+	e.started = sync.OnceFunc(func() {
+		stopLate = start()
+		stopEarly()
+	})
+	return func() {
+		e.started()
+		stopLate()
 	}
 }
 

@@ -13,9 +13,10 @@ import (
 )
 
 // The first Ctrl-C ends the commands that run nothing at once, even one
-// blocked reading its file (here a FIFO that never ends).
-func TestValidateStopsAtTheFirstInterrupt(t *testing.T) {
-	for _, args := range [][]string{{"validate"}, {"graph"}} {
+// blocked reading its file (here a FIFO that never ends); pipe run too,
+// that has started nothing yet.
+func TestReadingStopsAtTheFirstInterrupt(t *testing.T) {
+	for _, args := range [][]string{{"validate"}, {"graph"}, {"run"}} {
 		fifo := filepath.Join(t.TempDir(), "p.yaml")
 		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 			t.Skipf("no FIFOs here: %v", err)

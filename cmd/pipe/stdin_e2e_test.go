@@ -54,6 +54,7 @@ func TestPipelineFromStdinRunsInTheCurrentDirectory(t *testing.T) {
 // problems are <stdin>'s.
 func TestDashReadsStdin(t *testing.T) {
 	const good = "name: s\nnodes:\n  a: {module: echo}\n"
+	const withN = "name: s\nconfig: {N: 1}\nnodes:\n  a: {module: exec, with: {command: 'echo ${{ config.N }}'}}\n"
 	tests := []struct {
 		args           []string
 		pipeline       string
@@ -65,6 +66,10 @@ func TestDashReadsStdin(t *testing.T) {
 		{[]string{"graph", "-"}, good, 0, `digraph "s"`, ""},
 		{[]string{"explain", "-"}, good, 0, "a     echo", ""},
 		{[]string{"run", "-"}, good, 0, "success", ""},
+		// The file is read once, for its config's flags and the run.
+		{[]string{"run", "-", "--n", "3"}, withN, 0, "success", "[a] 3\n"},
+		{[]string{"explain", "-", "--n", "3"}, withN, 0, "a     exec", ""},
+		{[]string{"run", "-", "--m", "3"}, withN, 2, "", "unknown flag --m"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

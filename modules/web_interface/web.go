@@ -57,13 +57,20 @@ const (
 	shutdownTimeout = time.Second
 )
 
+// otherAddress says how to choose another address to listen on. The
+// module sees only the addr input's value: where the pipeline took it
+// from (a config key, as predict.yaml's WEB_ADDR) only the user knows,
+// so both ways are told.
+const otherAddress = "choose another address: set the node's addr input (127.0.0.1:0 takes a free port), " +
+	"or, where it reads a config key (addr: ${{ config.WEB_ADDR }}), that key: pipe run FILE --web-addr HOST:PORT or --set WEB_ADDR=HOST:PORT"
+
 // Run implements modules.Module: it serves until ctx ends, then shuts down
 // gracefully and succeeds.
 func (w *Web) Run(ctx context.Context, in *modules.Input) (*modules.Output, error) {
 	addr := in.String("addr")
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("listening on %s: %w (choose another address with the addr input, e.g. 127.0.0.1:0)", addr, err)
+		return nil, fmt.Errorf("listening on %s: %w (%s)", addr, err, otherAddress)
 	}
 	url := "http://" + ln.Addr().String()
 	var requests atomic.Int64

@@ -52,8 +52,8 @@ func (c *compiler) cacheChecks(pn *planNode) {
 	}
 	if !pn.cache {
 		if len(n.Files) > 0 && !info.Effects {
-			c.warnf(n.Files[0].Pos, "add `cache: true`, or remove `files:`",
-				"node %s is not cached: its files: are read for nothing else", n.ID)
+			c.warnf(n.Files[0].Pos, "add `cache: true` to reuse its result while they are unchanged",
+				"node %s is not cached: its files: only tell --resume to run it again when they change", n.ID)
 		}
 		return
 	}

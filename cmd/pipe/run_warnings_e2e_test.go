@@ -14,7 +14,7 @@ import (
 // run skips by design (validate still warns of it).
 func TestRunPrintsWarnings(t *testing.T) {
 	const src = "name: w\ndotenv: ci.env\nnodes:\n  a:\n    module: echo\n    cache: false\n    files: [x.txt]\n    with: {x: 1}\n"
-	const warning = "p.yaml:7:13: warning: node a is not cached: its files: are read for nothing else"
+	const warning = "p.yaml:7:13: warning: node a is not cached: its files: only tell --resume to run it again when they change"
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"p.yaml": src})
 
@@ -39,7 +39,7 @@ func TestRunPrintsWarnings(t *testing.T) {
 			if n := strings.Count(r.stderr, warning); n != 1 {
 				t.Errorf("the warning %d times on stderr, want once\n%s", n, r.stderr)
 			}
-			if !strings.Contains(r.stderr, "hint: add `cache: true`, or remove `files:`") {
+			if !strings.Contains(r.stderr, "hint: add `cache: true` to reuse its result while they are unchanged") {
 				t.Errorf("no hint\n%s", r.stderr)
 			}
 			if strings.Contains(r.stdout, "warning") || strings.Contains(r.stderr, "ci.env") {

@@ -1,6 +1,7 @@
 package modules
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -188,8 +189,12 @@ func (t Type) Check(v any) error {
 			ok = false
 		}
 	case Number:
-		switch v.(type) {
-		case int, float64:
+		switch x := v.(type) {
+		case int:
+		case float64:
+			if x != x { // NaN compares false with every bound a Rule sets
+				return errors.New("want a number, not NaN")
+			}
 		default:
 			ok = false
 		}

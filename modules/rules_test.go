@@ -1,6 +1,7 @@
 package modules
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -30,5 +31,26 @@ func TestListenAddress(t *testing.T) {
 	}
 	if err := ListenAddress(8080); err != nil {
 		t.Errorf("a value of another type is the type check's: %v", err)
+	}
+}
+
+// A number input refuses NaN, which no Rule's bound can catch (every
+// comparison with it is false): --min-edge nan reached the module.
+func TestNumberCheckRefusesNaN(t *testing.T) {
+	for _, tt := range []struct {
+		v   any
+		err string // "" for none
+	}{
+		{1, ""},
+		{0.5, ""},
+		{math.Inf(1), ""},
+		{math.Inf(-1), ""},
+		{math.NaN(), "want a number, not NaN"},
+		{"1", "want a number"},
+	} {
+		err := Number.Check(tt.v)
+		if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
+			t.Errorf("Number.Check(%v) = %v, want %q", tt.v, err, tt.err)
+		}
 	}
 }

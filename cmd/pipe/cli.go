@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -129,13 +130,17 @@ func newParser(c *cli, stdout, stderr io.Writer, pa **pipelineArgs, only ...stri
 // Main runs pipe with args and returns the exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer catchClosedOutput()()
-	files := new(pipelineReader) // one read for both parsers
+	// A signal while the pipeline is read ends pipe at once: nothing runs
+	// yet. The exiter is armed as the file is read, and by the command.
+	early := newExiter(func(s string) { fmt.Fprintln(stderr, "pipe:", s) })
+	defer early.stop()
+	files := &pipelineReader{beforeRead: early.arm} // one read for both parsers
 	if only := smallParser(args); only != nil {
-		if code, done := mainWith(args, only, files, stdin, stdout, stderr); done {
+		if code, done := mainWith(args, only, files, early, stdin, stdout, stderr); done {
 			return code
 		}
 	}
-	code, _ := mainWith(args, nil, files, stdin, stdout, stderr)
+	code, _ := mainWith(args, nil, files, early, stdin, stdout, stderr)
 	return code
 }
 
@@ -144,7 +149,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // nothing, where the others matter: on a usage error (kong's suggestions
 // name other commands) and for the pipeline's parameters (their flags must
 // not clash with any command's).
-func mainWith(args, only []string, files *pipelineReader, stdin io.Reader, stdout, stderr io.Writer) (code int, done bool) {
+func mainWith(args, only []string, files *pipelineReader, early *exiter, stdin io.Reader, stdout, stderr io.Writer) (code int, done bool) {
 	var c cli
 	var pa *pipelineArgs // the pipeline of run and explain, read before kong parses
 	given := args
@@ -171,10 +176,8 @@ func mainWith(args, only []string, files *pipelineReader, stdin io.Reader, stdou
 	}
 	args = joinNegatives(parser.Model, args)
 	// takeParams may read the pipeline (pipe run - --key V waits on its
-	// writer): nothing runs yet, so a signal ends pipe at once.
-	stopEarly := exitOnSignal(func(s string) { fmt.Fprintln(stderr, "pipe:", s) })
+	// writer): files arms the exiter first.
 	args, pa, err = takeParams(parser.Model, args, files)
-	stopEarly()
 	if only != nil && (err != nil || pa.wanted()) {
 		return 0, false
 	}
@@ -219,19 +222,31 @@ func mainWith(args, only []string, files *pipelineReader, stdin io.Reader, stdou
 	say := logs.sayer(stderr)
 	settled := new(atomic.Bool)
 	e := &env{ctx: ctx, hurry: hurry, stdin: stdin, stdout: stdout, stderr: stderr, logs: logs, args: given, settled: settled, started: func() {}}
+	early.sayWith(say)
 	if interruptible(kctx) {
 		words := localSignals
 		if strings.HasPrefix(kctx.Command(), "status ") || strings.HasPrefix(kctx.Command(), "run ") && c.Run.On != "" {
 			words = remoteSignals
 		}
-		cancelling := func() func() { return onSignals(cancel, hurry, say, words, settled) }
-		if strings.HasPrefix(kctx.Command(), "run ") {
-			defer untilStarted(e, say, cancelling)()
-		} else {
-			defer cancelling()()
+		stopLate := func() {}
+		cancelling := func() {
+			stopLate = onSignals(cancel, hurry, say, words, settled)
+			early.stop() // after: no signal finds no listener
 		}
+		if strings.HasPrefix(kctx.Command(), "run ") {
+			// pipe run reads its pipeline first: a signal ends pipe at
+			// once until it calls e.started, then cancels the run.
+			early.arm()
+			e.started = sync.OnceFunc(cancelling)
+		} else {
+			cancelling()
+		}
+		defer func() {
+			e.started()
+			stopLate()
+		}()
 	} else {
-		defer exitOnSignal(say)()
+		early.arm()
 	}
 
 	err = kctx.Run(e)

@@ -66,12 +66,18 @@ type loaded struct {
 // standard input or a FIFO read again would be empty.
 type pipelineReader struct {
 	streams map[string]*loaded
+	// beforeRead, when set, is called before a file is read (it arms
+	// the exiter: reading standard input waits on its writer).
+	beforeRead func()
 }
 
 // load reads file, or returns the stream read before; r may be nil.
 func (r *pipelineReader) load(file string) *loaded {
 	if l, ok := r.stream(file); ok {
 		return l
+	}
+	if r != nil && r.beforeRead != nil {
+		r.beforeRead()
 	}
 	p, err := schema.Load(file)
 	l := &loaded{p, err, file == schema.Stdin || p != nil && p.Source != nil && p.Source.Stream}

@@ -116,7 +116,9 @@ func TestSmallParserErrors(t *testing.T) {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var small, whole bytes.Buffer
 			code := Main(args, strings.NewReader(""), io.Discard, &small)
-			wholeCode, _ := mainWith(args, nil, nil, strings.NewReader(""), io.Discard, &whole)
+			early := newExiter(func(string) {})
+			wholeCode, _ := mainWith(args, nil, nil, early, strings.NewReader(""), io.Discard, &whole)
+			early.stop()
 			if code != wholeCode || small.String() != whole.String() {
 				t.Errorf("exit %d, stderr:\n%s\nthe whole parser: exit %d, stderr:\n%s", code, small.String(), wholeCode, whole.String())
 			}

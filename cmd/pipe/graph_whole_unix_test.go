@@ -65,3 +65,33 @@ func TestGraphOutputWholeOrNothing(t *testing.T) {
 		t.Fatalf("%s is no longer a device: %v %v", os.DevNull, fi, err)
 	}
 }
+
+// A new -o file gets the mode a shell's redirection would give it (0666
+// less the umask: it was 0644 whatever the umask), and a file written over
+// keeps its own.
+func TestGraphOutputMode(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"p.yaml": "name: m\nnodes:\n  a: {module: echo}\n", "old.dot": "OLD\n"})
+	if err := os.Chmod(filepath.Join(dir, "old.dot"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		file  string
+		umask string
+		want  os.FileMode
+	}{
+		{"new.dot", "077", 0o600},
+		{"other.dot", "002", 0o664},
+		{"old.dot", "000", 0o600},
+	} {
+		cmd := exec.Command("/bin/sh", "-c", `umask "$1" && exec "$0" graph p.yaml -o "$2"`, pipeBin, tt.umask, tt.file)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("graph -o %s: %v\n%s", tt.file, err, out)
+		}
+		fi, err := os.Stat(filepath.Join(dir, tt.file))
+		if err != nil || fi.Mode().Perm() != tt.want {
+			t.Errorf("graph -o %s under umask %s: mode %v (%v), want %v", tt.file, tt.umask, fi.Mode().Perm(), err, tt.want)
+		}
+	}
+}

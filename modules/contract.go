@@ -32,19 +32,45 @@ func FromResult(result map[string]any) (*Output, error) {
 	if !given {
 		return &Output{Message: msg, Values: values}, nil
 	}
-	text, isString := status.(string)
-	switch strings.ToLower(text) {
-	case "success", "ok":
-		if isString {
-			return &Output{Message: msg, Values: values}, nil
-		}
-	case "error", "failure", "failed", "fail":
+	switch statusOf(status) {
+	case statusSuccess:
+		return &Output{Message: msg, Values: values}, nil
+	case statusError:
 		if msg == "" {
-			msg = "module reported status " + text
+			msg = "module reported status " + status.(string)
 		}
 		return nil, &Error{Message: msg, Values: values}
 	}
 	return nil, &Error{Message: unknownStatus(status, msg), Values: values}
+}
+
+const (
+	statusUnknown = iota
+	statusSuccess
+	statusError
+)
+
+// statusOf reads a result's status in any case.
+func statusOf(status any) int {
+	text, isString := status.(string)
+	if !isString {
+		return statusUnknown
+	}
+	switch strings.ToLower(text) {
+	case "success", "ok":
+		return statusSuccess
+	case "error", "failure", "failed", "fail":
+		return statusError
+	}
+	return statusUnknown
+}
+
+// StatusKnown reports whether result has no status or one FromResult
+// knows: a program whose JSON output is data (an API's answer) can have
+// another, which the exec module's message says how to keep.
+func StatusKnown(result map[string]any) bool {
+	status, given := result["status"]
+	return !given || statusOf(status) != statusUnknown
 }
 
 // unknownStatus says why a status pipe does not know fails the node, and

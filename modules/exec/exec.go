@@ -35,6 +35,7 @@ func init() {
 			{Name: "dir", Type: modules.String, Description: "working directory, relative to the base directory (default: the base directory)"},
 			{Name: "stdin", Type: modules.String, Description: "text sent on stdin"},
 			{Name: "json_stdin", Type: modules.Bool, Default: false, Description: "send the node's other inputs as a JSON object on stdin"},
+			{Name: "stdout_text", Type: modules.Bool, Description: "true: stdout is text (outputs stdout and exit_code), never read in the seed's contract: for a program whose JSON is data (an API's answer, whose status is not pipe's)"},
 		},
 		Outputs: []modules.Field{
 			{Name: "stdout", Type: modules.String, Description: "what the program printed, when it is not a JSON object; past 1 MiB, its first and last lines and where the whole output is"},
@@ -45,7 +46,7 @@ func init() {
 	})
 }
 
-var ownInputs = map[string]bool{"command": true, "env": true, "dir": true, "stdin": true, "json_stdin": true}
+var ownInputs = map[string]bool{"command": true, "env": true, "dir": true, "stdin": true, "json_stdin": true, "stdout_text": true}
 
 // Exec runs a program.
 type Exec struct{}
@@ -109,11 +110,18 @@ func (Exec) Run(ctx context.Context, in *modules.Input) (*modules.Output, error)
 	if err != nil {
 		return nil, &modules.Error{Message: err.Error(), Values: map[string]any{"exit_code": res.ExitCode, "stdout": stdoutValue(&res, in.LogFile)}}
 	}
-	if obj, ok, err := result(&res); ok || err != nil {
+	if in.Bool("stdout_text") {
+		// Its JSON is data, not a result: the stdout output below.
+	} else if obj, ok, err := result(&res); ok || err != nil {
 		if err != nil {
 			return nil, fmt.Errorf("the JSON the program printed: %w", err)
 		}
-		return modules.FromResult(obj)
+		out, err := modules.FromResult(obj)
+		var me *modules.Error
+		if !modules.StatusKnown(obj) && errors.As(err, &me) {
+			me.Message += " (or, if that JSON is data, not a result: stdout_text: true)"
+		}
+		return out, err
 	}
 	out := stdoutValue(&res, in.LogFile)
 	msg := "exit 0"

@@ -51,6 +51,14 @@ func TestExec(t *testing.T) {
 			values: map[string]any{"k": []any{1}}, message: "ok"},
 		{name: "status error fails", with: map[string]any{"command": `echo '{"status": "error", "message": "no data"}'`},
 			err: "no data"},
+		// An API's answer has a status of its own: unknown to pipe, it
+		// fails the node, saying how to keep such JSON as data.
+		{name: "a status pipe does not know", with: map[string]any{"command": `echo '{"status": "UP"}'`},
+			err: `module reported status "UP", which pipe does not know: return "success" or "error" (or, if that JSON is data, not a result: stdout_text: true)`},
+		{name: "stdout_text keeps JSON as data", with: map[string]any{"command": `echo '{"status": "UP"}'`, "stdout_text": true},
+			values: map[string]any{"stdout": `{"status": "UP"}`, "exit_code": 0}},
+		{name: "stdout_text false reads the contract", with: map[string]any{"command": `echo '{"status": "ok", "n": 1}'`, "stdout_text": false},
+			values: map[string]any{"n": 1}},
 		{name: "exit code and stderr tail", with: map[string]any{"command": "echo first >&2; echo last >&2; exit 3"},
 			err: "exit status 3; stderr ends:\nfirst\nlast"},
 		{name: "stdin", with: map[string]any{"command": "tr a-z A-Z", "stdin": "shout"},

@@ -59,6 +59,9 @@ const (
 	// counted twice; the default limit is 50 MB), so no recorded history
 	// tests it.
 	ChangeRunValuesBound Change = "run-values-bound"
+	// ChangeNaNInputs: a number input whose value is NaN fails its node
+	// (modules.ErrNaN) as it starts. Before, the module got it.
+	ChangeNaNInputs Change = "nan-inputs"
 )
 
 // adopts reports whether run c (nil: none) takes change ch.
@@ -146,3 +149,13 @@ const (
 	budgetExceeded   = "memory budget exceeded"
 	budgetOfAMillion = "memory budget of a million exceeded"
 )
+
+// checkValue is field f's check of input value v (modules.Field.CheckValue),
+// but for a NaN number in a run that does not take ChangeNaNInputs.
+func (c *core) checkValue(f modules.Field, v any) error {
+	err := f.CheckValue(v)
+	if errors.Is(err, modules.ErrNaN) && !c.adopts(ChangeNaNInputs) {
+		return nil
+	}
+	return err
+}

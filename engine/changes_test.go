@@ -132,6 +132,15 @@ func TestARunStartedBeforeAChange(t *testing.T) {
 			after:  map[string]string{"fan": "success: ", "fan[a]": "success: ", "fan[b]": "success: "},
 		},
 		{
+			name:   "a number input that is NaN",
+			change: engine.ChangeNaNInputs,
+			src: `
+  n: {module: number, with: {x: "${{ float('NaN') }}"}}
+`,
+			before: map[string]string{"n": "success: "},
+			after:  map[string]string{"n": "error: test.yaml:4:30: input x: want a number, not NaN"},
+		},
+		{
 			name:   "outputs past the run's limit for values",
 			change: engine.ChangeRunValuesBound,
 			limit:  100,

@@ -35,7 +35,7 @@ func (c *core) inputs(i int, env any) (map[string]any, error) {
 				return nil, c.inputFailed(in, err)
 			}
 			if declared {
-				if err := f.CheckValue(v); err != nil {
+				if err := c.checkValue(f, v); err != nil {
 					return nil, c.inputFailed(in, err)
 				}
 				// The module's rule, which validate applied to literals.

@@ -94,6 +94,13 @@ func newTestModules(t *testing.T) *testModules {
 				}
 			})
 		}})
+	tm.reg.Register(modules.Info{Name: "number", Description: "says the number it was given",
+		Inputs: []modules.Field{{Name: "x", Type: modules.Number, Required: true}},
+		New: func() modules.Module {
+			return moduleFunc(func(_ context.Context, in *modules.Input) (*modules.Output, error) {
+				return &modules.Output{Message: fmt.Sprint(in.Float("x"))}, nil
+			})
+		}})
 	tm.reg.Register(modules.Info{Name: "stubborn", Description: "ignores cancellation for a while",
 		New: func() modules.Module {
 			return moduleFunc(func(context.Context, *modules.Input) (*modules.Output, error) {

@@ -175,6 +175,9 @@ func (i *Info) InputNames() []string {
 
 // Check reports whether v, a plain YAML or JSON value, fits type t, and if
 // not why.
+// ErrNaN is Check's error of NaN for a Number.
+var ErrNaN = errors.New("want a number, not NaN")
+
 func (t Type) Check(v any) error {
 	ok := true
 	switch t {
@@ -193,7 +196,7 @@ func (t Type) Check(v any) error {
 		case int:
 		case float64:
 			if x != x { // NaN compares false with every bound a Rule sets
-				return errors.New("want a number, not NaN")
+				return ErrNaN
 			}
 		default:
 			ok = false

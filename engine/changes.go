@@ -59,8 +59,9 @@ const (
 	// counted twice; the default limit is 50 MB), so no recorded history
 	// tests it.
 	ChangeRunValuesBound Change = "run-values-bound"
-	// ChangeNaNInputs: a number input whose value is NaN fails its node
-	// (modules.ErrNaN) as it starts. Before, the module got it.
+	// ChangeNaNInputs: a number input whose value is NaN, written or
+	// worked out, fails its node (modules.ErrNaN) as its inputs are
+	// resolved. Before, the module got it.
 	ChangeNaNInputs Change = "nan-inputs"
 )
 
@@ -150,12 +151,15 @@ const (
 	budgetOfAMillion = "memory budget of a million exceeded"
 )
 
-// checkValue is field f's check of input value v (modules.Field.CheckValue),
-// but for a NaN number in a run that does not take ChangeNaNInputs.
-func (c *core) checkValue(f modules.Field, v any) error {
-	err := f.CheckValue(v)
-	if errors.Is(err, modules.ErrNaN) && !c.adopts(ChangeNaNInputs) {
+// nanInput is the error of input in of node pn whose value v is NaN
+// where the module takes a number (modules.ErrNaN), nil otherwise, or for
+// a run that does not take ChangeNaNInputs.
+func (c *core) nanInput(pn *planNode, key string, v any) error {
+	if x, isFloat := v.(float64); !isFloat || x == x {
 		return nil
 	}
-	return err
+	if f, declared := pn.info.Input(key); !declared || f.Type != modules.Number || !c.adopts(ChangeNaNInputs) {
+		return nil
+	}
+	return modules.ErrNaN
 }

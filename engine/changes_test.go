@@ -141,6 +141,16 @@ func TestARunStartedBeforeAChange(t *testing.T) {
 			after:  map[string]string{"n": "error: test.yaml:4:30: input x: want a number, not NaN"},
 		},
 		{
+			name:   "a number input written NaN",
+			change: engine.ChangeNaNInputs,
+			src: `
+  n: {module: number, with: {x: .nan}}
+  e: {module: echo, with: {x: .nan}}
+`,
+			before: map[string]string{"n": "success: ", "e": "success: "},
+			after:  map[string]string{"n": "error: test.yaml:4:30: input x: want a number, not NaN", "e": "success: "},
+		},
+		{
 			name:   "outputs past the run's limit for values",
 			change: engine.ChangeRunValuesBound,
 			limit:  100,

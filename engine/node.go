@@ -35,7 +35,7 @@ func (c *core) inputs(i int, env any) (map[string]any, error) {
 				return nil, c.inputFailed(in, err)
 			}
 			if declared {
-				if err := c.checkValue(f, v); err != nil {
+				if err := f.CheckValue(v); err != nil {
 					return nil, c.inputFailed(in, err)
 				}
 				// The module's rule, which validate applied to literals.
@@ -51,6 +51,9 @@ func (c *core) inputs(i int, env any) (map[string]any, error) {
 					return nil, c.inputFailed(in, err)
 				}
 			}
+		}
+		if err := c.nanInput(pn, in.Key, v); err != nil {
+			return nil, c.inputFailed(in, err)
 		}
 		with[in.Key] = v
 	}

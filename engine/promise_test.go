@@ -38,6 +38,16 @@ nodes:
 			nodes:  map[string]want{"a": {engine.StatusSuccess, ""}, "b": {engine.StatusSuccess, ""}},
 		},
 		{
+			// NaN is a number: a model's score may be one.
+			name: "a NaN number keeps its promise",
+			src: `
+nodes:
+  a: {module: echo, with: {score: .nan}, outputs: {score: number}}
+`,
+			status: engine.StatusSuccess,
+			nodes:  map[string]want{"a": {engine.StatusSuccess, ""}},
+		},
+		{
 			name: "wrong type fails the node, failure() below runs",
 			src: `
 nodes:

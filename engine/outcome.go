@@ -69,7 +69,7 @@ func (c *core) finish(res nodeResult) {
 			st.rec.resume().CacheKey = res.cacheKey
 		}
 		if res.files != nil {
-			st.rec.resume().Files = res.files
+			st.rec.resume().Files = c.redact.Keys(res.files) // a secret may name a file
 		}
 		if d := c.itemDigest(i); d != "" {
 			st.rec.resume().Item = d

@@ -135,3 +135,45 @@ func wantResumed(t *testing.T, rec *engine.Record, want map[string]string) {
 		}
 	}
 }
+
+// A file a secret names is recorded under its name masked (resume.files
+// held "file:.../hunter2-script.py" in the clear beside inputs.path
+// "***"), and a resumed run still tells it unchanged, or changed.
+func TestResumeFilesNamedBySecrets(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "hunter2-script.py")
+	if err := os.WriteFile(script, []byte("v = 1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tm := newTestModules(t)
+	registerScript(tm.reg)
+	src := "name: p\nconfig: {SCRIPT_TOKEN: " + script + "}\nnodes:\n  script: {module: script, with: {path: '${{ config.SCRIPT_TOKEN }}'}}\n"
+	plan, err := engine.Parse("p.yaml", []byte(src), tm.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(opts engine.Options) *engine.Record {
+		t.Helper()
+		rec, err := engine.New(tm.reg).Run(context.Background(), plan, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec
+	}
+	rec := run(engine.Options{RunID: "r0"})
+	check(t, rec, engine.StatusSuccess, nil)
+	path, err := engine.WriteRecord(t.TempDir(), rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(path); strings.Contains(string(data), "hunter2") {
+		t.Errorf("the record holds the secret:\n%s", data)
+	}
+	back, keep := resumeRecord(t, rec)
+	resume := engine.Options{Keep: keep, KeptFrom: "r0", KeptConfig: back.Config, KeptRun: back.Resume}
+	wantResumed(t, run(resume), map[string]string{"script": "kept"})
+	if err := os.WriteFile(script, []byte("v = 2"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wantResumed(t, run(resume), map[string]string{"script": "its file "})
+}

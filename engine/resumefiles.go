@@ -69,6 +69,7 @@ func (c *core) whyFilesChanged(i int, recorded map[string]string, with map[strin
 	if err != nil {
 		return "its files: " + err.Error()
 	}
+	now = c.redact.Keys(now) // as recorded
 	if maps.Equal(now, recorded) {
 		return ""
 	}

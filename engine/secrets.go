@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf16"
@@ -146,6 +147,28 @@ func (x *redactor) Map(m map[string]any) map[string]any {
 		return m
 	}
 	return x.Value(m).(map[string]any)
+}
+
+// Keys masks the keys of m (a file's name holds a secret when a secret
+// named it), copying m only when one changes.
+func (x *redactor) Keys(m map[string]string) map[string]string {
+	if x == nil || m == nil {
+		return m
+	}
+	var out map[string]string
+	for k, v := range m {
+		if masked := x.m.String(k); masked != k {
+			if out == nil {
+				out = maps.Clone(m)
+			}
+			delete(out, k)
+			out[masked] = v
+		}
+	}
+	if out == nil {
+		return m
+	}
+	return out
 }
 
 // Handler wraps h so that log lines, their attributes included, are masked.

@@ -177,3 +177,45 @@ func TestResumeFilesNamedBySecrets(t *testing.T) {
 	}
 	wantResumed(t, run(resume), map[string]string{"script": "its file "})
 }
+
+// A node that reads a data file and saves a model (modules.Field.Writes)
+// is kept by the run that resumes the one that saved it: its model was
+// recorded as the node found it (none), so it was always "new" and the
+// fit ran again at every resume.
+func TestResumeKeepsTheModelANodeSaved(t *testing.T) {
+	dir := t.TempDir()
+	data, model := filepath.Join(dir, "data.csv"), filepath.Join(dir, "model.json")
+	if err := os.WriteFile(data, []byte("a,b\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tm := newTestModules(t)
+	tm.reg.Register(modules.Info{Name: "fitter", Inputs: []modules.Field{
+		{Name: "data", Type: modules.String, Files: true},
+		{Name: "model", Type: modules.String, Writes: true},
+	}, New: func() modules.Module {
+		return moduleFunc(func(_ context.Context, in *modules.Input) (*modules.Output, error) {
+			if _, err := os.Stat(in.String("model")); err == nil {
+				return &modules.Output{Message: "loaded"}, nil
+			}
+			return &modules.Output{Message: "fitted"}, os.WriteFile(in.String("model"), []byte(`{"k": 1}`), 0o644)
+		})
+	}})
+	src := "name: p\nnodes:\n  fit: {module: fitter, with: {data: " + data + ", model: " + model + "}}\n  after: {module: fail, needs: fit}\n"
+	plan, err := engine.Parse("p.yaml", []byte(src), tm.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := engine.New(tm.reg).Run(context.Background(), plan, engine.Options{RunID: "r0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Nodes["fit"].Status != engine.StatusSuccess || rec.Nodes["after"].Status != engine.StatusError {
+		t.Fatalf("first run: fit %s, after %s", rec.Nodes["fit"].Status, rec.Nodes["after"].Status)
+	}
+	back, keep := resumeRecord(t, rec)
+	rec, err = engine.New(tm.reg).Run(context.Background(), plan, engine.Options{Keep: keep, KeptFrom: "r0", KeptConfig: back.Config, KeptRun: back.Resume})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantResumed(t, rec, map[string]string{"fit": "kept"})
+}

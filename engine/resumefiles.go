@@ -52,6 +52,23 @@ func (p *Plan) fileDigests(ctx context.Context, i int, with map[string]any) (map
 	return out, nil
 }
 
+// filesAsLeft puts in digests (fileDigests, made as node p started) the
+// files it may write (modules.Field.Writes: a model it saved) as it left
+// them: a resumed run then keeps it while they are so. Made as it found
+// them, a model it wrote was always new to the resumed run, which ran it
+// again. One that cannot be looked at keeps its digest from the start.
+func (p *Plan) filesAsLeft(ctx context.Context, i int, with map[string]any, digests map[string]string) {
+	after, err := p.writtenFiles(ctx, i, with)
+	if err != nil {
+		return
+	}
+	for _, w := range after {
+		if _, ok := digests[w.ing.Name]; ok {
+			digests[w.ing.Name] = w.ing.Digest
+		}
+	}
+}
+
 func isFileIngredient(name string) bool {
 	return strings.HasPrefix(name, "file:") || strings.HasPrefix(name, "files:")
 }

@@ -231,6 +231,9 @@ func (r *run) runNode(ctx, cleanup context.Context, j job) (res nodeResult) {
 		task.Attempt = attempt
 		res.out, res.err = r.exec.Execute(actx, task)
 		if res.err == nil {
+			if res.files != nil {
+				r.plan.filesAsLeft(ctx, j.p, j.with, res.files)
+			}
 			return
 		}
 		if actx.Err() != nil || attempt > pn.Retry.Limit || !retryable(res.err) {

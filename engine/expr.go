@@ -271,6 +271,13 @@ func (e *exprEnv) compileNew(src string, asBool bool) (*compiled, []exprError) {
 					c.rawInside, c.rawOff = true, int32(n.Location().From)
 				}
 			}
+		case *ast.VariableDeclaratorNode:
+			if id, ok := n.Value.(*ast.IdentifierNode); ok && id.Value == "nodes" {
+				// A run gives an expression the nodes it names (nodes.<id>):
+				// through a variable it would name none, and read nothing.
+				errs = append(errs, exprError{off: id.Location().From, msg: "let cannot bind nodes whole: an expression reads the nodes it names",
+					hint: "bind the node you read: let w = nodes.<id>; w.status"})
+			}
 		case *ast.BuiltinNode:
 			if n.Name == "now" && !c.clock {
 				c.clock, c.clockOff = true, n.Location().From

@@ -37,6 +37,9 @@ func TestExprBoundNames(t *testing.T) {
 		{x: "let y = config.M; y", err: `unknown config key "M"`},
 		{x: "map([1], let y = #; y) + [y]", err: `unknown name "y"`},
 		{x: "y * 2", err: `unknown name "y"`},
+		{x: "let n = nodes.a; n.outputs.n", want: "3"},
+		// Bound whole, nodes would name no node: it read "" for a success.
+		{x: "let n = nodes; n.a.status", err: "let cannot bind nodes whole: an expression reads the nodes it names"},
 	} {
 		t.Run(tc.x, func(t *testing.T) {
 			src := strings.Replace(exprPipeline(tc.x, false), `"x ${{ `, `"${{ `, 1)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -34,10 +35,11 @@ func parseSize(s string) (int64, error) {
 		}
 	}
 	n, err := strconv.ParseFloat(t, 64)
-	if err != nil || n < 0 || n*float64(mult) > 1<<62 {
+	if err != nil || !(n >= 0) || math.IsInf(n, 1) || n*float64(mult) > 1<<62 {
 		return 0, fmt.Errorf("%q is not a size: write e.g. 256MiB, 1GiB or 0 (no limit)", s)
 	}
-	return int64(n * float64(mult)), nil
+	// Rounded up: a size above 0 is never 0, which means no limit.
+	return int64(math.Ceil(n * float64(mult))), nil
 }
 
 // pruneCache bounds the node cache after a run; a failure is a warning.

@@ -210,6 +210,9 @@ func (c *compiler) warnf(pos schema.Pos, hint, format string, args ...any) {
 
 func (c *compiler) node(i int, n *schema.Node) planNode {
 	pn := planNode{Node: n}
+	if n.EmptyWhen != (schema.Pos{}) {
+		c.warnf(n.EmptyWhen, "remove `when` to always run the node, or write an expression", "when is empty: node %s runs as if it had none", n.ID)
+	}
 	if n.Partial {
 		return pn
 	}

@@ -68,7 +68,12 @@ var nodeKeys = []nodeKey{
 		}
 	}},
 	{name: "needs", read: func(l *loader, n *Node, v *yaml.Node) { n.Needs = l.needs(v) }},
-	{name: "when", read: func(l *loader, n *Node, v *yaml.Node) { n.When, n.WhenPos, n.WhenMarks = l.when(v) }},
+	{name: "when", read: func(l *loader, n *Node, v *yaml.Node) {
+		n.When, n.WhenPos, n.WhenMarks = l.when(v)
+		if l.emptyWhen(v) {
+			n.EmptyWhen = posOf(v)
+		}
+	}},
 	{name: "with", read: func(l *loader, n *Node, v *yaml.Node) {
 		before := l.tagged
 		n.With = l.with(v)

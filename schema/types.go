@@ -67,7 +67,12 @@ type Node struct {
 	// WhenMarks place When's words in the file when it is not written
 	// there as it reads (a block, a string over several lines): see
 	// Template.Marks.
-	WhenMarks       []Mark
+	WhenMarks []Mark
+	// EmptyWhen is where a `when` with nothing in it (~, "", blanks) is
+	// written, zero for none. The node runs as if it had no when, and
+	// validate warns: a pipeline an earlier pipe ran with one stays valid
+	// (a Temporal run replays it).
+	EmptyWhen       Pos
 	With            []Input
 	Timeout         time.Duration
 	Retry           Retry

@@ -80,9 +80,7 @@ func (l *loader) when(v *yaml.Node) (string, Pos, []Mark) {
 		return expr, posOf(v), nil
 	}
 	if isNull(v) || strings.TrimSpace(v.Value) == "" {
-		// when: "" is no more a missing when than when: ~ is: the user
-		// meant something, and a blank "  " no syntax error.
-		l.errorf(posOf(v), "remove `when` to always run the node, or write an expression", "when is empty")
+		// Node.EmptyWhen: no expression, and no error either.
 		return "", Pos{}, nil
 	}
 	pos := posOf(v)
@@ -90,4 +88,16 @@ func (l *loader) when(v *yaml.Node) (string, Pos, []Mark) {
 		pos.Col++
 	}
 	return v.Value, pos, l.wordMarks(v, v.Value)
+}
+
+// emptyWhen reports whether v, a node's `when`, holds nothing: null,
+// "" or blanks (as when reads it: not a tag of the user's expression).
+func (l *loader) emptyWhen(v *yaml.Node) bool {
+	if v.Kind != yaml.ScalarNode || l.writtenWithBang(v) {
+		return false
+	}
+	if v.Tag != "" && !slices.Contains(standardTags, v.ShortTag()) && !slices.Contains(standardTags, v.Tag) {
+		return false
+	}
+	return isNull(v) || strings.TrimSpace(v.Value) == ""
 }

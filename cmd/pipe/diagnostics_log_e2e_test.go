@@ -17,8 +17,8 @@ func TestDiagnosticsAsLogRecords(t *testing.T) {
 				t.Fatalf("exit %d, want %d\n%s", r.code, exitFailed, r.stderr)
 			}
 			lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
-			if len(lines) != 4 {
-				t.Fatalf("%d lines, want a record for each of the 4 problems:\n%s", len(lines), r.stderr)
+			if len(lines) != 5 {
+				t.Fatalf("%d lines, want a record for each of the 5 problems (4 warnings):\n%s", len(lines), r.stderr)
 			}
 			var rec struct {
 				Level, Msg, File, Hint string
@@ -27,7 +27,7 @@ func TestDiagnosticsAsLogRecords(t *testing.T) {
 			if err := json.Unmarshal([]byte(lines[0]), &rec); err != nil {
 				t.Fatalf("not a JSON record: %v\n%s", err, lines[0])
 			}
-			want := "error when is empty testdata/bad/empty_when.yaml 7:11"
+			want := "warn when is empty: node null_when runs as if it had none testdata/bad/empty_when.yaml 7:11"
 			if got := strings.Join([]string{rec.Level, rec.Msg, rec.File}, " ") + " " + strconv.Itoa(rec.Line) + ":" + strconv.Itoa(rec.Col); got != want || rec.Hint == "" {
 				t.Errorf("record %s\nwant %s with a hint", lines[0], want)
 			}

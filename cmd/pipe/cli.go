@@ -356,36 +356,6 @@ func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(s
 	}
 }
 
-func printDiagnostics(w io.Writer, diags schema.Diagnostics) {
-	for _, d := range diags {
-		fmt.Fprintln(w, d.Long())
-	}
-	warnings := 0
-	for _, d := range diags {
-		if d.IsWarning() {
-			warnings++
-		}
-	}
-	summary := plural(len(diags)-warnings, "problem")
-	if warnings > 0 {
-		summary += ", " + plural(warnings, "warning")
-	}
-	fmt.Fprintln(w, summary)
-}
-
-// logDiagnostics logs each of diags as a record (--log-format json or
-// logfmt), with its place and hint as fields: a machine reading pipe's
-// log finds a pipeline's problems as it finds the rest.
-func logDiagnostics(l *logs, diags schema.Diagnostics) {
-	for _, d := range diags {
-		log := l.base.Error
-		if d.IsWarning() {
-			log = l.base.Warn
-		}
-		log(d.Message, "file", d.File, "line", d.Line, "col", d.Col, "hint", d.Hint)
-	}
-}
-
 // missingArg words kong's `expected "<file>"` (pipe run alone) as what is
 // missing and how the command is written; other errors as they are.
 func missingArg(err error) error {

@@ -61,21 +61,22 @@ func newExiter(say func(string)) *exiter {
 // sayWith has x say what it does through say from now on.
 func (x *exiter) sayWith(say func(string)) { x.say.Store(&say) }
 
-// arm starts listening; again, it does nothing.
+// arm starts listening, while it is not (after stop, again).
 func (x *exiter) arm() {
 	if x.armed {
 		return
 	}
 	x.armed = true
-	x.sigs, x.done = make(chan os.Signal, 1), make(chan struct{})
-	signal.Notify(x.sigs, os.Interrupt, syscall.SIGTERM)
+	sigs, done := make(chan os.Signal, 1), make(chan struct{})
+	x.sigs, x.done = sigs, done
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		select {
-		case <-x.sigs:
+		case <-sigs:
 			(*x.say.Load())("interrupted")
 			killChildren()
 			os.Exit(exitInterrupted)
-		case <-x.done:
+		case <-done:
 		}
 	}()
 }

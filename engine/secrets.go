@@ -171,6 +171,16 @@ func (x *redactor) Keys(m map[string]string) map[string]string {
 	return out
 }
 
+// MaskingHandler wraps h so that log lines, their attributes included,
+// show secrets (a task's Secrets: the values to mask, longest first) as
+// ***: a worker's own lines about an attempt (its error) as the node's.
+func MaskingHandler(h slog.Handler, secrets []string) slog.Handler {
+	if len(secrets) == 0 {
+		return h
+	}
+	return (&redactor{m: modules.NewMasker(secrets), values: secrets}).Handler(h)
+}
+
 // Handler wraps h so that log lines, their attributes included, are masked.
 func (x *redactor) Handler(h slog.Handler) slog.Handler {
 	if x == nil {

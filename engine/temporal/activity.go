@@ -54,7 +54,9 @@ func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error
 	// lines of the programs' output go back with the result, for the
 	// client to show.
 	kept := newTailKeeper(task.Secrets)
-	log := slog.New(&tailHandler{Handler: a.attemptLogger(task).Handler(), k: kept})
+	// The worker's own lines (a failure's error) are masked as the
+	// programs' output is: a node's message may hold a secret.
+	log := slog.New(&tailHandler{Handler: engine.MaskingHandler(a.attemptLogger(task).Handler(), task.Secrets), k: kept})
 	refuse := func(kind, format string, args ...any) error {
 		msg := fmt.Sprintf(format, args...)
 		log.Warn("node refused", "err", msg)

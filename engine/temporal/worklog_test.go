@@ -69,3 +69,19 @@ func TestWorkerLogOfARefusal(t *testing.T) {
 		t.Errorf("the worker's log:\n%s", log)
 	}
 }
+
+// The worker's own lines about an attempt are masked as its output is: a
+// failure whose message held a secret showed it whole in the worker's
+// log (err="boom abcd-secret-9999"), *** everywhere else.
+func TestWorkerLogMasksSecrets(t *testing.T) {
+	acts := &Activities{Registry: modules.Default, Worker: "w1"}
+	task := engine.Task{Run: "r3", Node: "g", Module: "exec", Attempt: 1, Secrets: []string{"abcd-secret-9999"},
+		With: map[string]any{"command": []any{"sh", "-c", `echo '{"status": "error", "message": "boom abcd-secret-9999"}'`}}}
+	log, err := runOnWorker(t, acts, task)
+	if err == nil {
+		t.Fatal("the node succeeded, want its failure")
+	}
+	if strings.Contains(log, "abcd-secret-9999") || !strings.Contains(log, "boom ***") {
+		t.Errorf("the worker's log:\n%s", log)
+	}
+}

@@ -136,7 +136,10 @@ func (l *local) Execute(ctx context.Context, t Task) (*modules.Output, error) {
 		dropLargeValues(err)
 		return nil, err
 	}
-	out = emptyDeclared(info, normalize(out))
+	if out, err = normalize(out); err != nil {
+		return nil, err
+	}
+	out = emptyDeclared(info, out)
 	if err := checkSize(out); err != nil {
 		return nil, err
 	}

@@ -261,19 +261,21 @@ func valueWord(v any) string {
 
 // normalize makes a module's outputs plain JSON values, so that expressions
 // and the run record see the same thing whatever Go types the module used.
-func normalize(out *modules.Output) *modules.Output {
+// Outputs that are not JSON (a channel, a func) fail the attempt, as on
+// a Temporal worker: they were the output `error`, and the node a success.
+func normalize(out *modules.Output) (*modules.Output, error) {
 	if out == nil || isPlainMap(out.Values) {
-		return out
+		return out, nil
 	}
 	// Through Python's JSON dialect, so that a NaN in a Go module's slice
 	// or struct comes back a number, as it would from a plain map.
 	b, err := modules.MarshalPythonJSON(out.Values)
 	if err != nil {
-		return &modules.Output{Message: out.Message, Values: map[string]any{"error": "outputs are not JSON: " + err.Error()}}
+		return nil, fmt.Errorf("outputs are not JSON: %w", err)
 	}
 	v, _ := modules.DecodeJSON(b)
 	values, _ := v.(map[string]any)
-	return &modules.Output{Message: out.Message, Values: values}
+	return &modules.Output{Message: out.Message, Values: values}, nil
 }
 
 // emptyDeclared gives an output the module declares a list or a map, and

@@ -39,6 +39,11 @@ func fanKinds(p *schema.Pipeline) map[string]fanKind {
 func (c *compiler) foreach(i int, pn *planNode) {
 	f := pn.Foreach
 	if f.Expr == nil {
+		// A file's matrix names each combination; a Foreach built in Go
+		// may not (its run indexed past its keys).
+		if list, isList := f.Value.([]any); f.Keys != nil && (!isList || len(f.Keys) != len(list)) {
+			c.errorf(f.Pos, "give Keys one name per item of a list Value, or leave Keys nil", "node %s: foreach Keys name %d instances, for %s", pn.ID, len(f.Keys), describeItems(f.Value))
+		}
 		return
 	}
 	literals, exprs, err := splitTemplate(f.Expr.Text)
@@ -280,4 +285,15 @@ func fanWord(n *schema.Node) string {
 		return "matrix"
 	}
 	return "foreach"
+}
+
+// describeItems says what a literal foreach holds: "3 items", "a map".
+func describeItems(v any) string {
+	if list, ok := v.([]any); ok {
+		if len(list) == 1 {
+			return "1 item"
+		}
+		return strconv.Itoa(len(list)) + " items"
+	}
+	return modules.Describe(v)
 }

@@ -30,6 +30,9 @@ func Parse(name string, data []byte, reg *modules.Registry) (*Plan, error) {
 // see baseDir), or, for a sub-pipeline, its parent's base directory;
 // diags hold the problems found in reading it.
 func compileIn(p *schema.Pipeline, diags schema.Diagnostics, reg *modules.Registry, override string, parent *base) (*Plan, error) {
+	if p == nil && len(diags) > 0 {
+		return nil, diags
+	}
 	if override != "" {
 		if _, err := baseDir(p, override, nil); err != nil {
 			return nil, err
@@ -79,6 +82,9 @@ func compile(p *schema.Pipeline, reg *modules.Registry, override string) (*Plan,
 // its base_dir, else parent's (see baseDir); offline, it reads no file (no
 // base directory, no Inspect), for a plan compiled again elsewhere.
 func compileWithDir(p *schema.Pipeline, reg *modules.Registry, override string, parent *base, offline bool) (*Plan, schema.Diagnostics) {
+	if d := nilArgs(p, reg); d != nil {
+		return nil, schema.Diagnostics{d}
+	}
 	var stack []string
 	if _, ok := p.Source.Dir(); ok {
 		if abs, err := filepath.Abs(p.Source.Name); err == nil {
@@ -86,6 +92,19 @@ func compileWithDir(p *schema.Pipeline, reg *modules.Registry, override string, 
 		}
 	}
 	return compileStack(p, reg, override, parent, offline, stack, nil)
+}
+
+// nilArgs is the diagnostic of a nil pipeline or registry given through
+// the Go API, nil when neither is.
+func nilArgs(p *schema.Pipeline, reg *modules.Registry) *schema.Diagnostic {
+	src := schema.NewSource(codeSource, nil)
+	switch {
+	case p == nil:
+		return src.Diag(schema.Pos{}, "build a *schema.Pipeline, or read one with schema.Load", "the pipeline is nil")
+	case reg == nil:
+		return src.Diag(schema.Pos{}, "pass modules.Default, or a registry of your own (modules.NewRegistry)", "the module registry is nil")
+	}
+	return nil
 }
 
 // realPath is abs with its links resolved, the file's identity in a chain

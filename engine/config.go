@@ -45,6 +45,9 @@ func ResolveConfig(p *schema.Pipeline, src ConfigSources) (map[string]any, error
 // from: "default", "environment", "--set" or the path of the .env file
 // (a dotenv file or --config's) that set it.
 func ResolveConfigFrom(p *schema.Pipeline, src ConfigSources) (values map[string]any, from map[string]string, err error) {
+	if p == nil {
+		return nil, nil, errors.New("the pipeline is nil")
+	}
 	values = make(map[string]any, len(p.Config))
 	from = make(map[string]string, len(p.Config))
 	defaults := make(map[string]any, len(p.Config))

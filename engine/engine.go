@@ -6,6 +6,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -351,6 +352,12 @@ func selection(plan *Plan, opts Options) ([]bool, []string, error) {
 // record's Status says how the run ended. Run returns once every node it
 // started has ended.
 func (e *Engine) Run(ctx context.Context, plan *Plan, opts Options) (*Record, error) {
+	switch {
+	case plan == nil:
+		return nil, errors.New("the plan is nil: make one with engine.Load, Parse or Compile")
+	case e.Registry == nil:
+		return nil, errors.New("the engine's module registry is nil: engine.New(modules.Default)")
+	}
 	r, err := e.newRun(plan, opts)
 	if err != nil {
 		return nil, err

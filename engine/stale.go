@@ -253,7 +253,12 @@ func runChanges(was, now *RunResume) (baseDir string, env []configChange) {
 	if was == nil {
 		return "", nil
 	}
-	if was.BaseDir != now.BaseDir {
+	switch {
+	case was.BaseDir == now.BaseDir:
+	case was.BaseDir == "":
+		// A run on Temporal ran in its workers' directories.
+		baseDir = fmt.Sprintf("the run it resumes records no base directory (it ran on Temporal workers); this one runs in %s", now.BaseDir)
+	default:
 		baseDir = fmt.Sprintf("the base directory changed (%s, was %s)", now.BaseDir, was.BaseDir)
 	}
 	keys := slices.Sorted(maps.Keys(was.Env))

@@ -259,7 +259,7 @@ func newCore(plan *Plan, opts Options) (*core, error) {
 	c.rec.Version = opts.Version
 	c.rec.FileHash = opts.FileHash
 	c.rec.ResumedFrom = opts.KeptFrom
-	c.rec.Resume = runResume(plan, progEnv, cfg, c.rec.Config)
+	c.rec.Resume = runResume(plan, progEnv, cfg, c.rec.Config, opts.DigestKey)
 	var keptSecrets map[string]string
 	if opts.KeptRun != nil {
 		keptSecrets = opts.KeptRun.Secrets

@@ -132,6 +132,14 @@ type Options struct {
 	// key of the .env file that reaches its environment did. nil checks
 	// none (a record of an earlier pipe, or --force).
 	KeptRun *RunResume
+	// DigestKey keys the digests the run's record holds of secret config
+	// values (RunResume.Secrets), HMAC-SHA256 under it: a record read
+	// elsewhere (shared, attached to a CI job) gives no way to test
+	// guesses of a secret against it, where a plain SHA-256 of a short
+	// one is found by trying values. pipe run keeps one in its runs
+	// directory. A run without one records no such digest: a resumed run
+	// then compares only where each secret came from.
+	DigestKey []byte
 	// OnEvent, when set, hears every node start and end, in order and one at
 	// a time (not always from the same goroutine). It holds up the scheduling
 	// of other nodes while it runs: it must not block for long.

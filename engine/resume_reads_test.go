@@ -2,6 +2,8 @@ package engine_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,7 +94,7 @@ nodes:
 				}
 				return rec
 			}
-			rec := run(engine.Options{RunID: "r0"})
+			rec := run(engine.Options{RunID: "r0", DigestKey: testDigestKey})
 			check(t, rec, engine.StatusSuccess, nil)
 			back, keep := resumeRecord(t, rec)
 			write(tt.files)
@@ -103,7 +105,7 @@ nodes:
 			for k, v := range tt.config {
 				config[k] = v
 			}
-			opts := engine.Options{Keep: keep, KeptFrom: "r0", KeptConfig: back.Config, KeptRun: back.Resume, Config: config}
+			opts := engine.Options{Keep: keep, KeptFrom: "r0", KeptConfig: back.Config, KeptRun: back.Resume, Config: config, DigestKey: testDigestKey}
 			wantResumed(t, run(opts), tt.want)
 		})
 	}
@@ -218,4 +220,39 @@ func TestResumeKeepsTheModelANodeSaved(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantResumed(t, rec, map[string]string{"fit": "kept"})
+}
+
+// testDigestKey keys the digests of secrets in these tests' records.
+var testDigestKey = []byte("0123456789abcdef0123456789abcdef")
+
+// A record's digest of a secret is keyed: the plain SHA-256 of a short
+// secret is found by trying values. Without a key the record holds none.
+func TestSecretDigestsAreKeyed(t *testing.T) {
+	tm := newTestModules(t)
+	plan, err := engine.Parse("p.yaml", []byte("name: p\nconfig: {DB_PASSWORD: hunter2}\nnodes:\n  a: {module: echo}\n"), tm.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := cachestoreDigest(`"hunter2"`)
+	for _, key := range [][]byte{nil, testDigestKey} {
+		rec, err := engine.New(tm.reg).Run(context.Background(), plan, engine.Options{DigestKey: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := ""
+		if rec.Resume != nil {
+			d = rec.Resume.Secrets["DB_PASSWORD"]
+		}
+		switch {
+		case key == nil && d != "":
+			t.Errorf("without a key the record holds a digest of the secret: %s", d)
+		case key != nil && (d == "" || strings.Contains(d, plain)):
+			t.Errorf("with a key the digest is %q (the plain one is %s)", d, plain)
+		}
+	}
+}
+
+func cachestoreDigest(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }

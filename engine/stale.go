@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"maps"
 	"math"
@@ -213,7 +216,7 @@ func (c *core) whyStale(i int, k Kept) string {
 // base directory, a digest of each .env key in env that the pipeline
 // does not declare, and a digest of each config value (config) that the
 // record (recorded) masks, as the node cache digests it (valueDigest).
-func runResume(plan *Plan, env []string, config map[string]any, recorded map[string]ConfigValue) *RunResume {
+func runResume(plan *Plan, env []string, config map[string]any, recorded map[string]ConfigValue, key []byte) *RunResume {
 	r := &RunResume{BaseDir: plan.BaseDir, Env: map[string]string{}}
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
@@ -222,10 +225,13 @@ func runResume(plan *Plan, env []string, config map[string]any, recorded map[str
 		}
 	}
 	for k, cv := range recorded {
+		if len(key) == 0 {
+			break // no digest of a secret without a key (Options.DigestKey)
+		}
 		if !plan.Pipeline.IsSecret(k) && !maskedText(cv.Value, config[k]) {
 			continue
 		}
-		d, err := valueDigest(config[k])
+		d, err := keyedDigest(key, config[k])
 		if err != nil {
 			continue // not JSON: compared by its source, as before
 		}
@@ -334,4 +340,16 @@ func (c *core) itemDigest(i int) string {
 // the earlier run did. The dangerous gate, undeclared, does not.
 func inProgramEnv(p *schema.Pipeline, key string) bool {
 	return key != DangerKey || slices.ContainsFunc(p.Config, func(c schema.ConfigVar) bool { return c.Key == key })
+}
+
+// keyedDigest is the digest of a JSON value as valueDigest makes it (its
+// canonical JSON), HMAC-SHA256 under key.
+func keyedDigest(key []byte, v any) (string, error) {
+	b, err := modules.MarshalPythonJSON(v)
+	if err != nil {
+		return "", err
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write(b)
+	return "hmac-sha256:" + hex.EncodeToString(mac.Sum(nil)), nil
 }

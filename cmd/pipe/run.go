@@ -82,6 +82,7 @@ func (c *runCmd) Run(e *env) error {
 		// As the run below: the config's sources decide whether a
 		// secret's changed since the run it resumes.
 		sel.CacheDir, sel.ConfigFrom = cacheDir(c.RunsDir), from
+		sel.DigestKey = readDigestKey(c.RunsDir)
 		_, err := explainNodes(e, eng, plan, sel, c.JSON)
 		return err
 	}
@@ -124,6 +125,7 @@ func (c *runCmd) Run(e *env) error {
 		return fail(exitFailed, "cannot record runs in %s: %w; make it writable, or choose another directory with --runs-dir", c.RunsDir, err)
 	}
 	opts.Journal = journal
+	opts.DigestKey = digestKey(e, c.RunsDir, hasSecrets(plan, opts.Env))
 	rec, err := eng.Run(e.ctx, plan, opts)
 	e.settled.Store(true)
 	stopStatus()

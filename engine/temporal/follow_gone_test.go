@@ -16,7 +16,9 @@ import (
 // run.
 type restartedServer struct{ client.Client }
 
-func (restartedServer) GetWorkflow(context.Context, string, string) client.WorkflowRun { return goneRun{} }
+func (restartedServer) GetWorkflow(context.Context, string, string) client.WorkflowRun {
+	return goneRun{}
+}
 
 func (restartedServer) QueryWorkflow(context.Context, string, string, string, ...any) (converter.EncodedValue, error) {
 	return nil, serviceerror.NewNotFound("workflow execution not found")

@@ -123,7 +123,11 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 	} else {
 		defer func() {
 			journal.Close()
-			engine.RemoveJournal(journalPath)
+			// Without its record (a second Ctrl-C, a cancel no worker
+			// takes, a lost server), the run may go on there: its
+			// journal stays, recovered as interrupted with how to
+			// follow it (pipe status --wait), not forgotten here.
+			settled(c.RunsDir, in.RunID)
 		}()
 	}
 	return follow(e, cl, rr.plan, in.RunID, ep, followOpts{runsDir: c.RunsDir, json: c.JSON, out: out, journal: journal})
@@ -223,7 +227,10 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id string, ep temporal.
 			err, stallHint(stuck.Stall, ep), id, where)
 	}
 	if errors.Is(err, temporal.ErrDetached) {
-		return fail(exitInterrupted, "stopped waiting: run %s is being cancelled on Temporal; see it with `pipe status %s %s`", id, id, where)
+		return fail(exitInterrupted, "stopped waiting: run %s is being cancelled on Temporal; follow it to its end, and record it here, with `pipe status %s %s --wait`", id, id, where)
+	}
+	if errors.Is(err, temporal.ErrServerLost) {
+		return fail(exitFailed, "%w: follow it again with `pipe status %s %s --wait`", err, id, where)
 	}
 	if err != nil {
 		return fail(exitFailed, "%w", err)

@@ -92,6 +92,14 @@ nodes:
 			t.Errorf("the client does not say %q:\n%s", want, client.stderr)
 		}
 	}
+	// The run may go on there: the history keeps it, with how to follow
+	// it (it was forgotten here).
+	if r := pipeIn(t, dir, nil, "runs"); !strings.Contains(r.stdout, id+"  interrupted") {
+		t.Errorf("pipe runs does not list run %s, which its client left going on Temporal:\n%s%s", id, r.stdout, r.stderr)
+	}
+	if r := pipeIn(t, dir, nil, "show", id); !strings.Contains(r.stdout, "pipe status "+id+" --on "+on+" --wait") {
+		t.Errorf("pipe show of a run its client left going does not say how to follow it: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	res = pipeIn(t, dir, nil, "cancel", id, "--on", on)
 	if res.code != 0 || !strings.Contains(res.stderr, "no worker polls task queue "+queue) {
 		t.Errorf("pipe cancel of a run no worker takes: %d, want 0 and a warning that no worker polls %s:\n%s", res.code, queue, res.stderr)
@@ -106,6 +114,9 @@ nodes:
 		t.Errorf("status --wait of the cancelled run exited %d:\n%s%s", res.code, res.stdout, res.stderr)
 	}
 	rec := lastRecord(t, dir)
+	if rec.ID != id || rec.Status != engine.StatusCancelled {
+		t.Errorf("record %s: %s, want run %s cancelled (status --wait records it in place of the interrupted one)", rec.ID, rec.Status, id)
+	}
 	if n := rec.Nodes["work"]; n == nil || n.Status != engine.StatusCancelled || !strings.Contains(n.Reason, "not started") {
 		t.Errorf("work: %+v, want cancelled, not started", n)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -73,6 +74,14 @@ type Follower struct {
 // ErrDetached is returned when the follower stopped waiting (Hurry) while
 // the run still goes on.
 var ErrDetached = errors.New("stopped following the run; it goes on")
+
+// ErrServerLost says Follow gave up on a server that stopped answering:
+// the run may go on there.
+var ErrServerLost = errors.New("lost the Temporal server while following it")
+
+// ErrRunGone says the server no longer knows the run Follow followed (a
+// dev server, which keeps no history, restarted): it will not end.
+var ErrRunGone = errors.New("the run is gone from the Temporal server (it does not know it any more: a dev server that restarted keeps no runs)")
 
 // CancelStuckError is returned when the follower asked the run to stop
 // but the run cannot: its workflow task, which alone can act on the
@@ -148,10 +157,16 @@ func (f *Follower) Follow(ctx context.Context, id string) (*engine.Record, error
 			got = true
 			if r.err != nil {
 				var ended *temporal.WorkflowExecutionError
+				var gone *serviceerror.NotFound
+				if errors.As(r.err, &gone) {
+					// A server that keeps no history (a dev server
+					// restarted) lost the run with it.
+					return nil, fmt.Errorf("run %s: %w (%w): it will not end; start it again", id, ErrRunGone, r.err)
+				}
 				if !errors.As(r.err, &ended) && ctx.Err() == nil {
 					// The wait itself failed, not the run: the server went
 					// away (the SDK gives up after about a minute).
-					return nil, fmt.Errorf("run %s: lost the Temporal server while following it (%w): the run goes on if the server does; follow it again with pipe status %s --wait", id, r.err, id)
+					return nil, fmt.Errorf("run %s: %w (%w): the run goes on if the server does", id, ErrServerLost, r.err)
 				}
 				return nil, fmt.Errorf("run %s: %w", id, r.err)
 			}

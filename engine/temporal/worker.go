@@ -56,6 +56,11 @@ func NewWorker(c client.Client, queue string, maxParallel int, acts *Activities)
 		// deadlock, failing the task again and again. Below the server's
 		// workflow task time-out (10 s), past which it would not matter.
 		DeadlockDetectionTimeout: deadlockAfter,
+		// A workflow task that panics (this worker cannot compile the
+		// run's pipeline: see cannotCompile) fails and runs again, on
+		// this worker or another; the run goes on. Explicit, as the run
+		// depends on it: FailWorkflow would end it for good.
+		WorkflowPanicPolicy: worker.BlockWorkflow,
 	}
 	w := worker.New(c, queue, opts)
 	w.RegisterActivityWithOptions(acts.RunNode, activity.RegisterOptions{Name: ActivityName})

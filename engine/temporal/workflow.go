@@ -27,7 +27,9 @@ type Workflows struct {
 func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	plan, err := engine.ParseRemote(input.File, input.Source, w.Registry, input.Declared)
 	if err != nil {
-		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidPipeline", nil)
+		// The client compiled it: the fault is this worker's, and the
+		// run must wait for one that can run it, not fail.
+		panic(cannotCompile(input.File, err))
 	}
 	plan.BaseDir = input.BaseDir // the client's, from the project's root
 	opts, err := input.options(plan)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -91,6 +92,11 @@ func (c *runCmd) Run(e *env) error {
 	}
 	if c.Detach {
 		return fail(exitUsage, "--detach goes with --on")
+	}
+	for _, flag := range remoteOnlyFlags {
+		if flagGiven(e.args, flag) {
+			return fail(exitUsage, "%s goes with --on", flag) // it was ignored without
+		}
 	}
 	prog := newProgress(e.logs, plan.Graph.Len())
 	prog.out = out
@@ -188,3 +194,20 @@ func printWarnings(e *env, ws schema.Diagnostics) {
 }
 
 func createJournal(path string) (*os.File, error) { return engine.CreateJournal(path) }
+
+// remoteOnlyFlags are run's flags that only a run on Temporal reads.
+var remoteOnlyFlags = []string{"--heartbeat", "--namespace", "--task-queue", "--tls", "--tls-ca", "--tls-cert", "--tls-key", "--tls-server-name"}
+
+// flagGiven reports whether args (pipe's, as given) hold flag, as --flag
+// or --flag=value, before a "--".
+func flagGiven(args []string, flag string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == flag || strings.HasPrefix(a, flag+"=") {
+			return true
+		}
+	}
+	return false
+}

@@ -27,8 +27,12 @@ func cannotCompile(file string, err error) string {
 			continue
 		}
 		why := "this worker's pipe refuses it, the one that started the run did not; start a worker of that pipe"
-		if strings.HasPrefix(d.Message, "unknown module ") {
+		switch {
+		case strings.HasPrefix(d.Message, "unknown module "):
 			why = "its pipe lacks it; start a worker of a pipe that has it"
+		case strings.HasSuffix(d.Message, ": no such file"):
+			// Paths are the client's, relative to its project's root.
+			why = "this worker has no such file where the client had it: start workers at the root of the same checkout (the directory that holds .git, go.mod or .pipe), or on shared storage"
 		}
 		lines = append(lines, fmt.Sprintf("%s (%s)", d.Error(), why))
 	}

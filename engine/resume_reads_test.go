@@ -82,18 +82,7 @@ nodes:
 			}
 			write(map[string]string{"s.py": "v = 1", "data.txt": "one"})
 			text := strings.NewReplacer("SCRIPT", filepath.Join(dir, "s.py"), "DATA", filepath.Join(dir, "data.txt")).Replace(src)
-			plan, err := engine.Parse("p.yaml", []byte(text), tm.reg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			run := func(opts engine.Options) *engine.Record {
-				t.Helper()
-				rec, err := engine.New(tm.reg).Run(context.Background(), plan, opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return rec
-			}
+			plan, run := planRunner(t, tm.reg, text)
 			rec := run(engine.Options{RunID: "r0", DigestKey: testDigestKey})
 			check(t, rec, engine.StatusSuccess, nil)
 			back, keep := resumeRecord(t, rec)
@@ -149,19 +138,7 @@ func TestResumeFilesNamedBySecrets(t *testing.T) {
 	}
 	tm := newTestModules(t)
 	registerScript(tm.reg)
-	src := "name: p\nconfig: {SCRIPT_TOKEN: " + script + "}\nnodes:\n  script: {module: script, with: {path: '${{ config.SCRIPT_TOKEN }}'}}\n"
-	plan, err := engine.Parse("p.yaml", []byte(src), tm.reg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := func(opts engine.Options) *engine.Record {
-		t.Helper()
-		rec, err := engine.New(tm.reg).Run(context.Background(), plan, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return rec
-	}
+	_, run := planRunner(t, tm.reg, "name: p\nconfig: {SCRIPT_TOKEN: "+script+"}\nnodes:\n  script: {module: script, with: {path: '${{ config.SCRIPT_TOKEN }}'}}\n")
 	rec := run(engine.Options{RunID: "r0"})
 	check(t, rec, engine.StatusSuccess, nil)
 	path, err := engine.WriteRecord(t.TempDir(), rec)
@@ -255,4 +232,22 @@ func TestSecretDigestsAreKeyed(t *testing.T) {
 func cachestoreDigest(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
+}
+
+// planRunner parses src with reg and returns its plan and a func that runs
+// it with the options given, failing the test if the run cannot start.
+func planRunner(t *testing.T, reg *modules.Registry, src string) (*engine.Plan, func(engine.Options) *engine.Record) {
+	t.Helper()
+	plan, err := engine.Parse("p.yaml", []byte(src), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan, func(opts engine.Options) *engine.Record {
+		t.Helper()
+		rec, err := engine.New(reg).Run(context.Background(), plan, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec
+	}
 }

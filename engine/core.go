@@ -33,6 +33,12 @@ type core struct {
 	// redact masks secret config values in what the run shows; nil when
 	// the run has none.
 	redact *redactor
+	// outputs are the pipeline's `outputs:` as the run's end evaluated
+	// them (unmasked: a parent's record masks what it keeps), outputsErr
+	// their failures; outputsFailedRun is set when those alone failed it.
+	outputs          map[string]any
+	outputsErr       error
+	outputsFailedRun bool
 	// notKept holds, in a resumed run, the reasons of the nodes that
 	// succeeded in the earlier run but run again (see notKeeping).
 	notKept map[int]string
@@ -370,7 +376,9 @@ func (c *core) end() *Record {
 		c.cancelWaiting(c.cause, false)
 	}
 	c.carryOver()
-	return c.close()
+	rec := c.close()
+	c.evalOutputs(rec)
+	return rec
 }
 
 func (c *core) emit(kind EventKind, i int) {

@@ -67,8 +67,11 @@ type Record struct {
 	ResumedFrom string `json:"resumed_from,omitempty"`
 	// Resume is what a resumed run compares of the run besides its config
 	// and its nodes' definitions: nil in a record of an earlier pipe.
-	Resume *RunResume             `json:"resume,omitempty"`
-	Nodes  map[string]*NodeRecord `json:"nodes"`
+	Resume *RunResume `json:"resume,omitempty"`
+	// Outputs are the pipeline's own `outputs:`, evaluated as the run
+	// ended (null for one that could not be), secrets masked.
+	Outputs map[string]any         `json:"outputs,omitempty"`
+	Nodes   map[string]*NodeRecord `json:"nodes"`
 }
 
 // RunResume is what a run's programs had besides its config, that a

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -87,20 +86,21 @@ func (m *pipelineModule) Run(ctx context.Context, in *modules.Input) (*modules.O
 	if name == "" {
 		name = filepath.Base(file)
 	}
-	if rec.Status != StatusSuccess {
-		// What the outputs can still say (a node that succeeded, another's
-		// status), for a parent that goes on (continue_on_error); an output
-		// that cannot be evaluated is null.
-		values, _ := r.outputValues()
-		values[childrenKey] = children
-		return nil, &modules.Error{Message: fmt.Sprintf("pipeline %s %s: %s", name, rec.Status, rec.Reason), Values: values}
-	}
-	values, err := r.outputValues()
-	if err != nil {
-		values[childrenKey] = children
-		return nil, &modules.Error{Message: err.Error(), Values: values}
+	// The run's end evaluated its outputs: what they can still say (a
+	// node that succeeded, another's status) goes to a parent that goes on
+	// (continue_on_error) when the run failed; one that cannot be
+	// evaluated is null.
+	values := maps.Clone(r.outputs)
+	if values == nil {
+		values = make(map[string]any, 1)
 	}
 	values[childrenKey] = children
+	if r.outputsErr != nil && r.outputsFailedRun {
+		return nil, &modules.Error{Message: r.outputsErr.Error(), Values: values}
+	}
+	if rec.Status != StatusSuccess {
+		return nil, &modules.Error{Message: fmt.Sprintf("pipeline %s %s: %s", name, rec.Status, rec.Reason), Values: values}
+	}
 	return &modules.Output{Message: fmt.Sprintf("pipeline %s: %s", name, statusCounts(rec)), Values: values}, nil
 }
 
@@ -155,52 +155,6 @@ func subConfig(plan *Plan, set any, allowDangerous bool) (map[string]any, error)
 		cfg[DangerKey] = reflect.Zero(reflect.TypeOf(def)).Interface()
 	}
 	return cfg, nil
-}
-
-// outputValues evaluates the plan's `outputs:` once every node has ended:
-// they see every node, as a node that needs them all would. Each that
-// fails is null, and the first failure is the error: a run that failed
-// still gives what its outputs can say (a node that succeeded, another's
-// status) to a parent that goes on (continue_on_error).
-func (r *run) outputValues() (map[string]any, error) {
-	c := r.core
-	values := make(map[string]any, len(c.plan.Pipeline.Outputs)+1)
-	if len(c.plan.Pipeline.Outputs) == 0 {
-		return values, nil
-	}
-	all := make([]int, len(c.plan.nodes))
-	for j := range all {
-		all[j] = j
-	}
-	v := c.envOf(all)
-	pl := c.plan.Pipeline
-	for _, f := range []int{fieldSuccess, fieldAlways} {
-		v.Field(f).Set(reflect.ValueOf(boolFunc(true)))
-	}
-	for _, f := range []int{fieldFailure, fieldCancelled} {
-		v.Field(f).Set(reflect.ValueOf(boolFunc(false)))
-	}
-	env := v.Addr().Interface()
-	holder := &planNode{templates: c.plan.outputs}
-	var errs []error // each output's, at its place in the file
-	name := pl.Name
-	if name == "" && pl.Source != nil {
-		name = filepath.Base(pl.Source.Name)
-	}
-	for _, o := range pl.Outputs {
-		out, err := c.resolve(holder, o.Value, env, false)
-		if err != nil {
-			var placed *exprRunError
-			if errors.As(err, &placed) {
-				err = fmt.Errorf("%soutput %s of pipeline %s: %s", placed.where, o.Key, name, placed.what)
-			} else {
-				err = fmt.Errorf("output %s of pipeline %s: %w", o.Key, name, err)
-			}
-			errs = append(errs, err)
-		}
-		values[o.Key] = out // nil when it failed
-	}
-	return values, oneLine(errors.Join(errs...))
 }
 
 // childValues is a run's node records as plain JSON values, to travel in

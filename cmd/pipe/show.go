@@ -104,7 +104,11 @@ func (c *showCmd) Run(e *env) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, status, dur, attempts, detail)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	printOutputs(w, rec.Outputs)
+	return nil
 }
 
 // showOrder lists the nodes of rec by id, each foreach node followed by

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -41,6 +42,7 @@ func printSummary(out io.Writer, plan *engine.Plan, rec *engine.Record, path str
 	if plan.Graph.Len() <= summaryLimit || !allSucceeded {
 		printTable(w, recordOrder(plan.Graph, rec))
 	}
+	printOutputs(w, rec.Outputs)
 	length := "in " + took(rec.Status, rec.DurationMS, "at least ", "")
 	if rec.FinishedAt.IsZero() && !rec.StartedAt.IsZero() {
 		length = "for " + time.Since(rec.StartedAt).Round(time.Second).String()
@@ -56,6 +58,20 @@ func printSummary(out io.Writer, plan *engine.Plan, rec *engine.Record, path str
 		fmt.Fprintf(w, "record: %s\n", path)
 	}
 	return nil
+}
+
+// printOutputs lists the pipeline's own `outputs:` as the run's end
+// evaluated them (what a parent's pipeline node gets), in key order.
+func printOutputs(w io.Writer, outputs map[string]any) {
+	if len(outputs) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\noutputs:")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, k := range slices.Sorted(maps.Keys(outputs)) {
+		fmt.Fprintf(tw, "  %s\t%s\n", k, shown(outputs[k]))
+	}
+	tw.Flush()
 }
 
 // printTable lists the nodes of a run, one per row, and the end of each

@@ -19,7 +19,7 @@ import (
 )
 
 type workerCmd struct {
-	Temporal       string `help:"Temporal address: HOST:PORT or temporal://HOST:PORT/NAMESPACE (default: $PIPE_TEMPORAL_ADDRESS)." placeholder:"ADDR"`
+	Temporal       string `help:"Temporal address: HOST:PORT or temporal://HOST:PORT/NAMESPACE (default: $PIPE_TEMPORAL_ADDRESS); --on, as pipe run names it, is the same flag." aliases:"on" placeholder:"ADDR"`
 	MaxParallel    *int   `help:"How many node attempts this worker runs at once, at least 1 (default: the number of CPUs)." placeholder:"N"`
 	AllowDangerous bool   `help:"Let this worker run dangerous nodes of runs that enable them (ENABLE_DANGEROUS_AI). Without it, such nodes fail here, whatever the run asked."`
 	RunsDir        string `help:"Where nodes' log files are written on this machine." default:".pipe/runs"`

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pipe-run/pipe/engine"
@@ -28,6 +29,18 @@ type progress struct {
 	// names are the nodes running, for the status line: nil without one
 	// (a map entry per node was 3% of a 100,000-node run).
 	names map[string]bool
+	// changed is the status line's stale flag, set as a node starts or
+	// ends; nil without a status line. Set before the run starts.
+	changed *atomic.Bool
+}
+
+// stale marks the status line stale once the counts changed: the node's
+// log line written next redraws it as the run now stands. changed is set
+// before the run starts, so it is read without p.mu.
+func (p *progress) stale() {
+	if p.changed != nil {
+		p.changed.Store(true)
+	}
 }
 
 // perNodeLimit is the largest pipeline that gets a log line per node.
@@ -62,6 +75,7 @@ func (p *progress) event(ev engine.Event) {
 		p.mu.Lock()
 		p.running++
 		p.mu.Unlock()
+		p.stale()
 		if !p.quiet {
 			if r := ev.Record.Reason; r != "" { // run again by --resume: why
 				p.logs.node(ev.Node).Info("started", "module", ev.Record.Module, "reason", r)
@@ -88,6 +102,7 @@ func (p *progress) event(ev engine.Event) {
 			}
 		}
 		p.mu.Unlock()
+		p.stale()
 		if !p.quiet || r.Status == engine.StatusError {
 			l := p.logs.node(ev.Node)
 			switch r.Status {

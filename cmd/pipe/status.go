@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -24,6 +25,12 @@ type statusLine struct {
 	text  string
 	shown bool
 	buf   []byte // what Write writes, reused
+	// fresh gives the line's text as the run stands, and stale says a
+	// node started or ended since it was set: a node's log line redraws
+	// the line as it now stands, not as it stood at the last tick
+	// ("2 running" under the lines that said both were done).
+	fresh func() string
+	stale atomic.Bool
 }
 
 // width is the terminal's width, for a line that must not wrap (a wrapped
@@ -65,6 +72,9 @@ func (s *statusLine) Write(p []byte) (int, error) {
 	}
 	s.buf = append(s.buf, p...)
 	redraw := len(p) > 0 && p[len(p)-1] == '\n' && s.text != ""
+	if redraw && s.fresh != nil && s.stale.Swap(false) {
+		s.text = s.fit(s.fresh())
+	}
 	if redraw {
 		s.buf = append(s.buf, s.text...)
 	}
@@ -79,10 +89,16 @@ func (s *statusLine) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (s *statusLine) set(text string) {
+// fit cuts text to the terminal's width.
+func (s *statusLine) fit(text string) string {
 	if w := s.width() - 1; utf8.RuneCountInString(text) > w && w > 3 {
 		text = string([]rune(text)[:w-3]) + "..."
 	}
+	return text
+}
+
+func (s *statusLine) set(text string) {
+	text = s.fit(text)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.clear()
@@ -104,13 +120,11 @@ const statusEvery = 250 * time.Millisecond
 // showStatus redraws the status line from p until stop is closed; the
 // returned func stops it, waits for its goroutine and erases the line.
 func showStatus(s *statusLine, p *progress) func() {
-	p.mu.Lock()
-	p.names = map[string]bool{}
-	p.mu.Unlock()
+	start := time.Now()
+	attachStatus(s, p, start)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
-	start := time.Now()
 	go func() {
 		defer wg.Done()
 		t := time.NewTicker(statusEvery)
@@ -129,6 +143,18 @@ func showStatus(s *statusLine, p *progress) func() {
 		wg.Wait()
 		s.close()
 	}
+}
+
+// attachStatus makes s show p's counts, from start: each node's start
+// and end marks the line stale, for the log line after to redraw.
+func attachStatus(s *statusLine, p *progress, start time.Time) {
+	s.mu.Lock()
+	s.fresh = func() string { return p.status(time.Since(start)) }
+	s.mu.Unlock()
+	p.mu.Lock()
+	p.names = map[string]bool{}
+	p.changed = &s.stale
+	p.mu.Unlock()
 }
 
 // status is the status line's text.

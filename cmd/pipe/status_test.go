@@ -63,3 +63,26 @@ func TestStatusLineCountsToleratedFailuresApart(t *testing.T) {
 		})
 	}
 }
+
+// A node's log line redraws the status line as the run stands after the
+// node's start or end, not as the last tick left it: "2 running (a, b)"
+// stayed under the lines that said both were done.
+func TestStatusLineIsFreshUnderANodesLine(t *testing.T) {
+	w := &countingWriter{}
+	sl := &statusLine{w: w}
+	p := newProgress(newLogs(sl, false, "text"), 2)
+	attachStatus(sl, p, time.Now())
+	sl.set(p.status(0))
+	for _, ev := range []engine.Event{
+		{Kind: engine.NodeStarted, Node: "a", Record: engine.NodeRecord{Module: "echo"}},
+		{Kind: engine.NodeStarted, Node: "b", Record: engine.NodeRecord{Module: "echo"}},
+		{Kind: engine.NodeFinished, Node: "a", Record: engine.NodeRecord{Status: engine.StatusSuccess, Attempts: 1}},
+		{Kind: engine.NodeFinished, Node: "b", Record: engine.NodeRecord{Status: engine.StatusError, Reason: "failed", Message: "boom", Attempts: 1}},
+	} {
+		p.event(ev)
+	}
+	last := w.writes[len(w.writes)-1]
+	if !strings.Contains(last, "b: failed") || !strings.HasSuffix(last, "2/2 done · 0 running · 1 failed · 00:00") {
+		t.Errorf("the last write, b's failure, left the line as\n%q\nwant it to end 2/2 done · 0 running · 1 failed", last)
+	}
+}

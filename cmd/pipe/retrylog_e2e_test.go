@@ -48,17 +48,23 @@ nodes:
 	want := []string{"try 1", "no newline", "--- attempt 2 of 3 (after: exit status 3) ---",
 		"try 2", `{"status": "error", "message": "refused by ***"}`, "no newline", "--- attempt 3 of 3 (after: refused by ***) ---", "try 3", "no newline"}
 	for what, text := range map[string]string{"pipe logs": r.stdout, "the log file": string(file)} {
-		var got []string
-		for line := range strings.Lines(text) {
-			if _, rest, ok := strings.Cut(line, " stdout "); ok {
-				line = rest
-			} else if _, rest, ok := strings.Cut(line, " stderr "); ok {
-				line = rest
-			}
-			got = append(got, strings.TrimSuffix(line, "\n"))
-		}
-		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		if got := logLines(text); strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("%s:\n%s\nwant the lines\n%s", what, text, strings.Join(want, "\n"))
 		}
 	}
+}
+
+// logLines returns the lines of a node's log, without the time and
+// stream that start the programs' lines.
+func logLines(text string) []string {
+	var got []string
+	for line := range strings.Lines(text) {
+		if _, rest, ok := strings.Cut(line, " stdout "); ok {
+			line = rest
+		} else if _, rest, ok := strings.Cut(line, " stderr "); ok {
+			line = rest
+		}
+		got = append(got, strings.TrimSuffix(line, "\n"))
+	}
+	return got
 }

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -63,44 +62,13 @@ func TestRemoteRetrySeparatesAttemptsInLogs(t *testing.T) {
 	addr := temporalAddress(t)
 	dir := t.TempDir()
 	queue := "e2e-retrylog-" + engine.NewRunID()
-	writeFiles(t, dir, map[string]string{"p.yaml": `name: retry
-config: {API_TOKEN: hunter2-very-secret}
-nodes:
-  flaky:
-    module: exec
-    retries: {limit: 2, backoff: 1ms}
-    with:
-      command: |
-        n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count
-        echo "try $n"
-        printf 'no newline' >&2
-        [ $n -ge 3 ] && exit 0
-        [ $n -eq 1 ] && exit 3
-        echo '{"status": "error", "message": "refused by ${{ config.API_TOKEN }}"}'
-`})
+	writeFiles(t, dir, map[string]string{"p.yaml": flakyPipeline})
 	// The worker writes node logs under its runs directory, here the
 	// client's too.
-	startDaemon(t, dir, "worker", "--temporal", addr, "--task-queue", queue, "--name", "w-retry")
-	if r := pipeIn(t, dir, nil, "run", "p.yaml", "--on", "temporal://"+addr+"/default", "--task-queue", queue); r.code != 0 {
+	runs := filepath.Join(dir, "runs")
+	startDaemon(t, dir, "worker", "--temporal", addr, "--task-queue", queue, "--name", "w-retry", "--runs-dir", runs)
+	if r := pipeIn(t, dir, nil, "run", "p.yaml", "--runs-dir", runs, "--on", "temporal://"+addr+"/default", "--task-queue", queue); r.code != 0 {
 		t.Fatalf("run: exit %d\n%s", r.code, r.stderr)
 	}
-	r := pipeIn(t, dir, nil, "logs", "last", "flaky")
-	if r.code != 0 {
-		t.Fatalf("logs: exit %d\n%s", r.code, r.stderr)
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, ".pipe", "runs", "*", "flaky.log"))
-	if len(files) != 1 {
-		t.Fatalf("log files %v", files)
-	}
-	file, err := os.ReadFile(files[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{"try 1", "no newline", "--- attempt 2 of 3 (after: on worker w-retry: exit status 3) ---",
-		"try 2", `{"status": "error", "message": "refused by ***"}`, "no newline", "--- attempt 3 of 3 (after: on worker w-retry: refused by ***) ---", "try 3", "no newline"}
-	for what, text := range map[string]string{"pipe logs": r.stdout, "the log file": string(file)} {
-		if got := logLines(text); strings.Join(got, "\n") != strings.Join(want, "\n") {
-			t.Errorf("%s:\n%s\nwant the lines\n%s", what, text, strings.Join(want, "\n"))
-		}
-	}
+	wantRetryLog(t, dir, runs, "on worker w-retry: exit status 3", "on worker w-retry: refused by ***")
 }

@@ -214,7 +214,7 @@ func follow(e *env, cl client.Client, plan *engine.Plan, id string, ep temporal.
 		f.OnEnd = o.journal.Node
 	}
 	// What the nodes printed on their workers, under each node.
-	shown := &remoteOutput{logs: e.logs, out: o.out, plan: plan}
+	shown := &remoteOutput{logs: e.logs, out: o.out}
 	f.OnOutput, f.OnOutputsDropped = shown.show, shown.dropped
 	rec, err := f.Follow(e.ctx, id)
 	stopStatus()

@@ -5,7 +5,6 @@ package main
 import (
 	"fmt"
 
-	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/engine/temporal"
 	"github.com/pipe-run/pipe/modules"
 )
@@ -14,13 +13,11 @@ import (
 // their workers send it back (the last lines of each attempt), the way
 // a local run shows its nodes' lines: through the output (--output), or
 // as log records for machines. It is told an attempt's lines before its
-// end, so a grouped output shows them as the node ends.
+// end (an instance's too), so a grouped output shows them as the node
+// ends.
 type remoteOutput struct {
 	logs *logs
 	out  *output
-	// plan tells the plan's nodes, whose ends are told, from the instances
-	// of a foreach, whose are not: their lines are shown at once.
-	plan *engine.Plan
 }
 
 func (r *remoteOutput) show(o temporal.NodeOutput) {
@@ -48,9 +45,6 @@ func (r *remoteOutput) show(o temporal.NodeOutput) {
 			continue
 		}
 		r.out.line(o.Node, text)
-	}
-	if _, inPlan := r.plan.Graph.Index(o.Node); !inPlan && !o.Retried && r.out != nil {
-		r.out.end(o.Node)
 	}
 }
 

@@ -14,7 +14,17 @@ import (
 // ran into each other.
 func TestRetrySeparatesAttemptsInLogs(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"p.yaml": `name: retry
+	writeFiles(t, dir, map[string]string{"p.yaml": flakyPipeline})
+	runs := filepath.Join(dir, "runs")
+	if r := pipeIn(t, dir, nil, "run", "p.yaml", "--runs-dir", runs); r.code != 0 {
+		t.Fatalf("run: exit %d\n%s", r.code, r.stderr)
+	}
+	wantRetryLog(t, dir, runs, "exit status 3", "refused by ***")
+}
+
+// flakyPipeline's node flaky fails twice (exit 3, then refused by its
+// secret), then succeeds; each attempt ends its stderr mid-line.
+const flakyPipeline = `name: retry
 config: {API_TOKEN: hunter2-very-secret}
 nodes:
   flaky:
@@ -28,11 +38,13 @@ nodes:
         [ $n -ge 3 ] && exit 0
         [ $n -eq 1 ] && exit 3
         echo '{"status": "error", "message": "refused by ${{ config.API_TOKEN }}"}'
-`})
-	runs := filepath.Join(dir, "runs")
-	if r := pipeIn(t, dir, nil, "run", "p.yaml", "--runs-dir", runs); r.code != 0 {
-		t.Fatalf("run: exit %d\n%s", r.code, r.stderr)
-	}
+`
+
+// wantRetryLog checks that the log of flakyPipeline's last run in runs,
+// its file and what pipe logs prints, parts its attempts, which failed
+// with first and second.
+func wantRetryLog(t *testing.T, dir, runs, first, second string) {
+	t.Helper()
 	r := pipeIn(t, dir, nil, "logs", "last", "flaky", "--runs-dir", runs)
 	if r.code != 0 {
 		t.Fatalf("logs: exit %d\n%s", r.code, r.stderr)
@@ -45,20 +57,26 @@ nodes:
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"try 1", "no newline", "--- attempt 2 of 3 (after: exit status 3) ---",
-		"try 2", `{"status": "error", "message": "refused by ***"}`, "no newline", "--- attempt 3 of 3 (after: refused by ***) ---", "try 3", "no newline"}
+	want := []string{"try 1", "no newline", "--- attempt 2 of 3 (after: " + first + ") ---",
+		"try 2", `{"status": "error", "message": "refused by ***"}`, "no newline", "--- attempt 3 of 3 (after: " + second + ") ---", "try 3", "no newline"}
 	for what, text := range map[string]string{"pipe logs": r.stdout, "the log file": string(file)} {
-		var got []string
-		for line := range strings.Lines(text) {
-			if _, rest, ok := strings.Cut(line, " stdout "); ok {
-				line = rest
-			} else if _, rest, ok := strings.Cut(line, " stderr "); ok {
-				line = rest
-			}
-			got = append(got, strings.TrimSuffix(line, "\n"))
-		}
-		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		if got := logLines(text); strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("%s:\n%s\nwant the lines\n%s", what, text, strings.Join(want, "\n"))
 		}
 	}
+}
+
+// logLines returns the lines of a node's log, without the time and
+// stream that start the programs' lines.
+func logLines(text string) []string {
+	var got []string
+	for line := range strings.Lines(text) {
+		if _, rest, ok := strings.Cut(line, " stdout "); ok {
+			line = rest
+		} else if _, rest, ok := strings.Cut(line, " stderr "); ok {
+			line = rest
+		}
+		got = append(got, strings.TrimSuffix(line, "\n"))
+	}
+	return got
 }

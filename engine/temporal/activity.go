@@ -42,7 +42,7 @@ type Activities struct {
 // RunNode runs one attempt of a node: the payload is an engine.Task, the
 // result a node's outputs, both in pipe's JSON.
 func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error) {
-	task, err := decodeTask(payload)
+	task, prior, err := decodeTask(payload)
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("task does not decode on worker %s: %v", a.Worker, err), errModule, nil)
 	}
@@ -89,6 +89,12 @@ func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error
 		case <-runCtx.Done():
 		}
 	}()
+	if prior != nil && task.Attempt > 1 {
+		// Its part of the node's log file starts here, as a local run's.
+		if err := engine.MarkRetry(task.LogFile, task.Attempt, prior.Of, kept.mask.String(prior.Ended)); err != nil {
+			log.Warn("cannot mark the retry in the node's log file", "file", task.LogFile, "err", err)
+		}
+	}
 	out, err := exec.Execute(runCtx, task)
 	stop()
 	took := time.Since(start).Round(time.Millisecond)

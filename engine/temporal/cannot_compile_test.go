@@ -49,8 +49,9 @@ func registryWithout(name string) *modules.Registry {
 }
 
 // A worker whose pipe lacks a module the run uses fails the run's
-// workflow task, saying why in its log, and the run waits for a worker
-// that has it: it failed for good, blaming a file that validates.
+// workflow task, saying why in its log, in one line, and the run waits
+// for a worker that has it: it failed for good, blaming a file that
+// validates.
 func TestWorkerLackingAModuleLeavesTheRunGoing(t *testing.T) {
 	c := server(t)
 	q := queue(t)
@@ -88,6 +89,16 @@ func TestWorkerLackingAModuleLeavesTheRunGoing(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	w.Stop()
+	// One line a failed task, the reason, not the SDK's two with the
+	// panic's stack of goroutine frames.
+	for line := range strings.Lines(log.String()) {
+		if strings.Contains(line, want) && (!strings.Contains(line, "level=WARN msg=\"this worker cannot run") || strings.Contains(line, "StackTrace")) {
+			t.Errorf("the worker's log says why it cannot run the run in more than its reason:\n%s", line)
+		}
+	}
+	if strings.Contains(log.String(), "coroutine root") {
+		t.Errorf("the worker's log holds the stack of a panic made on purpose:\n%s", log.String())
+	}
 	if st := status(t, c, in.RunID); st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
 		t.Fatalf("the run is %s after a worker lacking echo took it, want it running; the worker's log:\n%s", st, log.String())
 	}

@@ -185,7 +185,8 @@ func (ep Endpoint) tlsConfig() (*tls.Config, error) {
 }
 
 // minLevel drops records below level (the SDK logs every poll at info)
-// and the SDK's line for a failed activity.
+// and the SDK's line for a failed activity, and says in one line that
+// this worker cannot compile a run (cannotCompileLog).
 type minLevel struct {
 	h     slog.Handler
 	level slog.Level
@@ -198,6 +199,10 @@ func (m *minLevel) Enabled(ctx context.Context, l slog.Level) bool {
 func (m *minLevel) Handle(ctx context.Context, r slog.Record) error {
 	if r.Message == sdkActivityError {
 		return nil // RunNode logs each failure in pipe's words
+	}
+	r, keep := cannotCompileLog(r)
+	if !keep {
+		return nil
 	}
 	return m.h.Handle(ctx, r)
 }

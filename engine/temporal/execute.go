@@ -23,8 +23,9 @@ type driver struct {
 	dangerousWait time.Duration
 }
 
-// execute starts one attempt as an activity.
-func (d *driver) execute(ctx workflow.Context, task engine.Task) (workflow.Future, error) {
+// execute starts one attempt as an activity; prior is how the attempt
+// before it ended (nil for the first).
+func (d *driver) execute(ctx workflow.Context, task engine.Task, prior *priorAttempt) (workflow.Future, error) {
 	timeout := task.Timeout
 	if timeout <= 0 {
 		// Temporal needs a bound; heartbeats find a lost worker long
@@ -47,7 +48,7 @@ func (d *driver) execute(ctx workflow.Context, task engine.Task) (workflow.Futur
 		opts.ScheduleToStartTimeout = d.dangerousWait
 	}
 	actx := workflow.WithActivityOptions(ctx, opts)
-	payload, err := encodeTask(task)
+	payload, err := encodeTask(task, prior)
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), errModule, nil)
 	}

@@ -24,7 +24,9 @@ type Follower struct {
 	// Order lists the pipeline's node ids in the order events are told
 	// when several change at once.
 	Order []string
-	// OnEvent hears each node start and end once.
+	// OnEvent hears each node start and end once, a foreach node's
+	// instances' too (between its fan-out and its end), as a local run's
+	// engine.Options.OnEvent does.
 	OnEvent func(engine.Event)
 	// OnEnd hears each node's end once, an instance's or a sub-pipeline
 	// node's too, as the reads of the run's progress find it (without its

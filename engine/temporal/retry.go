@@ -46,6 +46,9 @@ func (r *runLoop) decide(n *nodeRun, out *modules.Output, err error) {
 		err = &lostError{err: err, msg: fmt.Sprintf("lost with its worker %d times: each stopped heartbeating for %s (workers that die or hang on this node, or a --heartbeat too short for them)",
 			n.lost+1, r.d.heartbeat)}
 	}
+	if err != nil {
+		n.ended = err.Error()
+	}
 	switch {
 	case err == nil:
 		r.end(n, out, nil)

@@ -80,6 +80,9 @@ type nodeRun struct {
 	// failed is the error of the attempt before a back-off, which the
 	// node ends with if the run is cancelled before the next.
 	failed error
+	// ended is how the last attempt ended, for the worker of the next
+	// (see priorAttempt).
+	ended string
 }
 
 func (r *runLoop) launch(starts []engine.Start) {
@@ -135,7 +138,11 @@ func (r *runLoop) attempt(n *nodeRun) {
 	}
 	task := n.st.Task
 	task.Attempt = n.attempt
-	fut, err := r.d.execute(n.ctx, task)
+	var prior *priorAttempt
+	if n.attempt > 1 {
+		prior = &priorAttempt{Of: n.st.Retry.Limit + 1 + n.lost, Ended: n.ended}
+	}
+	fut, err := r.d.execute(n.ctx, task, prior)
 	if err != nil {
 		r.later(n, err)
 		return

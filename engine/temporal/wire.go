@@ -153,35 +153,48 @@ func (in *RunInput) options(plan *engine.Plan) (engine.Options, error) {
 	return opts, nil
 }
 
-// taskWire is an engine.Task on the wire.
+// taskWire is an engine.Task on the wire, with what the worker needs to
+// know of the attempt before it (Prior; a workflow of an earlier pipe
+// sends none).
 type taskWire struct {
 	engine.Task
-	With json.RawMessage `json:"with,omitempty"`
+	With  json.RawMessage `json:"with,omitempty"`
+	Prior *priorAttempt   `json:"prior,omitempty"`
 }
 
-func encodeTask(t engine.Task) ([]byte, error) {
+// priorAttempt is, for an attempt after the first, how many attempts the
+// node may have by now (its retries', and those lost with their workers)
+// and how the attempt before it ended: the worker starts the attempt's
+// part of the node's log file with them (engine.MarkRetry), as a local
+// run does.
+type priorAttempt struct {
+	Of    int    `json:"of"`
+	Ended string `json:"ended"`
+}
+
+func encodeTask(t engine.Task, prior *priorAttempt) ([]byte, error) {
 	with, err := modules.MarshalJSON(t.With)
 	if err != nil {
 		return nil, fmt.Errorf("inputs of %s: %w", t.Node, err)
 	}
 	t.With = nil
-	return json.Marshal(taskWire{Task: t, With: with})
+	return json.Marshal(taskWire{Task: t, With: with, Prior: prior})
 }
 
-func decodeTask(b []byte) (engine.Task, error) {
+func decodeTask(b []byte) (engine.Task, *priorAttempt, error) {
 	var w taskWire
 	if err := json.Unmarshal(b, &w); err != nil {
-		return engine.Task{}, err
+		return engine.Task{}, nil, err
 	}
 	t := w.Task
 	if len(w.With) > 0 && string(w.With) != "null" {
 		v, err := modules.DecodeJSON(w.With)
 		if err != nil {
-			return t, fmt.Errorf("inputs: %w", err)
+			return t, nil, fmt.Errorf("inputs: %w", err)
 		}
 		t.With, _ = v.(map[string]any)
 	}
-	return t, nil
+	return t, w.Prior, nil
 }
 
 // outputWire is a modules.Output on the wire; Worker names the worker

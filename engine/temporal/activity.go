@@ -42,7 +42,7 @@ type Activities struct {
 // RunNode runs one attempt of a node: the payload is an engine.Task, the
 // result a node's outputs, both in pipe's JSON.
 func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error) {
-	task, err := decodeTask(payload)
+	task, files, err := decodeTask(payload)
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("task does not decode on worker %s: %v", a.Worker, err), errModule, nil)
 	}
@@ -68,6 +68,10 @@ func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error
 	}
 	if (task.Dangerous || info.Dangerous) && !a.AllowDangerous {
 		return nil, refuse(errRefused, "dangerous module disabled on worker %s: start it with --allow-dangerous to let it run dangerous nodes", a.Worker)
+	}
+	if err := checkFiles(task.Dir, files); err != nil {
+		// Not what the client checked: another worker may have it.
+		return nil, refuse(errOtherFile, "on worker %s: %v", a.Worker, err)
 	}
 	// The run allows dangerous code only where this worker does too (a
 	// Python file that declares itself dangerous as it runs).

@@ -21,6 +21,9 @@ type driver struct {
 	// dangerousWait bounds the wait of a dangerous node for a worker
 	// that allows it.
 	dangerousWait time.Duration
+	// files holds the digests of the files each node's worker reads by
+	// itself (RunInput.Files).
+	files map[string]map[string]string
 }
 
 // execute starts one attempt as an activity.
@@ -47,7 +50,7 @@ func (d *driver) execute(ctx workflow.Context, task engine.Task) (workflow.Futur
 		opts.ScheduleToStartTimeout = d.dangerousWait
 	}
 	actx := workflow.WithActivityOptions(ctx, opts)
-	payload, err := encodeTask(task)
+	payload, err := encodeTask(task, nodeFiles(d.files, task.Node))
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), errModule, nil)
 	}
@@ -164,10 +167,11 @@ func retryable(err error) bool {
 }
 
 // isLost reports whether an attempt ended because its worker went silent
-// or was stopped.
+// or was stopped, or refused it for its files are not the client's:
+// another worker may run it.
 func isLost(err error) bool {
 	var te *temporal.TimeoutError
 	var w *wireError
 	return errors.As(err, &te) && te.TimeoutType() == enumspb.TIMEOUT_TYPE_HEARTBEAT ||
-		errors.As(err, &w) && w.kind == errStopped
+		errors.As(err, &w) && (w.kind == errStopped || w.kind == errOtherFile)
 }

@@ -70,6 +70,7 @@ const (
 	errTimeout   = "Timeout"        // the node's own time-out: retried per the node's retries
 	errNotInThis = "ModuleNotFound" // the worker's pipe lacks the module: never retried
 	errStopped   = "WorkerStopped"  // the worker was stopped: run again elsewhere, as a lost attempt
+	errOtherFile = "FilesDiffer"    // the worker's files are not the client's: run again elsewhere, as a lost attempt, then fail
 )
 
 // RunInput is the workflow's input: the pipeline file itself (the worker
@@ -116,6 +117,12 @@ type RunInput struct {
 	// allows it (on DangerousQueue) before it fails as refused; 0 for
 	// DefaultDangerousWait.
 	DangerousWait time.Duration `json:"dangerous_wait,omitempty"`
+	// Files holds, per node id, the SHA-256 (hex) of each file a worker
+	// reads from its own disk to run the node (engine.Plan.WorkerReads),
+	// by its name relative to BaseDir, as the client found it: a worker
+	// whose file differs refuses the run (see FileDigests). A run of an
+	// earlier pipe has none, and is not checked.
+	Files map[string]map[string]string `json:"files,omitempty"`
 }
 
 // MaxPendingNodes bounds the nodes a run on Temporal has started and not
@@ -153,35 +160,37 @@ func (in *RunInput) options(plan *engine.Plan) (engine.Options, error) {
 	return opts, nil
 }
 
-// taskWire is an engine.Task on the wire.
+// taskWire is an engine.Task on the wire, with the digests of the files
+// the worker reads by itself to run it (RunInput.Files of its node).
 type taskWire struct {
 	engine.Task
-	With json.RawMessage `json:"with,omitempty"`
+	With  json.RawMessage   `json:"with,omitempty"`
+	Files map[string]string `json:"files,omitempty"`
 }
 
-func encodeTask(t engine.Task) ([]byte, error) {
+func encodeTask(t engine.Task, files map[string]string) ([]byte, error) {
 	with, err := modules.MarshalJSON(t.With)
 	if err != nil {
 		return nil, fmt.Errorf("inputs of %s: %w", t.Node, err)
 	}
 	t.With = nil
-	return json.Marshal(taskWire{Task: t, With: with})
+	return json.Marshal(taskWire{Task: t, With: with, Files: files})
 }
 
-func decodeTask(b []byte) (engine.Task, error) {
+func decodeTask(b []byte) (engine.Task, map[string]string, error) {
 	var w taskWire
 	if err := json.Unmarshal(b, &w); err != nil {
-		return engine.Task{}, err
+		return engine.Task{}, nil, err
 	}
 	t := w.Task
 	if len(w.With) > 0 && string(w.With) != "null" {
 		v, err := modules.DecodeJSON(w.With)
 		if err != nil {
-			return t, fmt.Errorf("inputs: %w", err)
+			return t, w.Files, fmt.Errorf("inputs: %w", err)
 		}
 		t.With, _ = v.(map[string]any)
 	}
-	return t, nil
+	return t, w.Files, nil
 }
 
 // outputWire is a modules.Output on the wire; Worker names the worker

@@ -24,7 +24,7 @@ func runOnWorker(t *testing.T, acts *Activities, task engine.Task) (string, erro
 	acts.Logger = slog.New(slog.NewTextHandler(&log, nil))
 	env := (&testsuite.WorkflowTestSuite{}).NewTestActivityEnvironment()
 	env.RegisterActivityWithOptions(acts.RunNode, activity.RegisterOptions{Name: ActivityName})
-	payload, err := encodeTask(task)
+	payload, err := encodeTask(task, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -118,6 +118,18 @@ func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error
 		return nil, temporal.NewApplicationErrorWithOptions(fmt.Sprintf("outputs are not JSON: %v", err), errModule,
 			temporal.ApplicationErrorOptions{NonRetryable: true, Details: tailDetails(nil, tail)})
 	}
+	if len(values) > maxOutputJSON && task.Module == engine.PipelineModule {
+		// Its sub-pipeline's records are cut to fit, as a run's record.
+		var msg string
+		if values, msg, err = fitChildren(out.Values, values); msg != "" || err != nil {
+			if err != nil {
+				msg = err.Error()
+			}
+			log.Warn("node failed", "in", took, "err", msg)
+			return nil, temporal.NewApplicationErrorWithOptions(msg, errTooLarge,
+				temporal.ApplicationErrorOptions{NonRetryable: true, Details: tailDetails(nil, tail)})
+		}
+	}
 	if len(values) > maxOutputJSON {
 		msg := fmt.Sprintf("outputs are %s of JSON, over the %s Temporal takes in one payload: write large data to a file the next node can read (shared storage) and output its path",
 			modules.Size(int64(len(values))), modules.Size(PayloadLimit))
@@ -178,7 +190,13 @@ func (a *Activities) failure(err error, tail *OutputTail) error {
 	var me *modules.Error
 	var values json.RawMessage
 	if errors.As(err, &me) && me.Values != nil {
-		if v, merr := modules.MarshalJSON(me.Values); merr == nil && len(v) <= maxOutputJSON {
+		v, merr := modules.MarshalJSON(me.Values)
+		if merr == nil && len(v) > maxOutputJSON {
+			// A failed pipeline node keeps its sub-pipeline's records,
+			// cut to fit.
+			v, _, merr = fitChildren(me.Values, v)
+		}
+		if merr == nil && len(v) <= maxOutputJSON {
 			values = v
 		}
 	}

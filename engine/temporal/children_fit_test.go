@@ -2,17 +2,12 @@ package temporal
 
 import (
 	"encoding/json"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/testsuite"
-
 	"github.com/pipe-run/pipe/engine"
-	"github.com/pipe-run/pipe/modules"
 )
 
 // A pipeline node whose sub-pipeline has 800 nodes sends their records
@@ -37,15 +32,7 @@ func TestPipelineNodeResultFitsThePayload(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "sub.yaml"), []byte(tt.sub), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			acts := &Activities{Registry: modules.Default, Worker: "w1",
-				Logger: slog.New(slog.NewTextHandler(new(strings.Builder), &slog.HandlerOptions{Level: slog.LevelError}))}
-			env := (&testsuite.WorkflowTestSuite{}).NewTestActivityEnvironment()
-			env.RegisterActivityWithOptions(acts.RunNode, activity.RegisterOptions{Name: ActivityName})
-			payload, err := encodeTask(engine.Task{Run: "r", Node: "sub", Module: engine.PipelineModule, With: map[string]any{"file": "sub.yaml"}, Attempt: 1, Dir: dir}, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			val, err := env.ExecuteActivity(ActivityName, payload)
+			val, err := runAttempt(t, engine.Task{Run: "r", Node: "sub", Module: engine.PipelineModule, With: map[string]any{"file": "sub.yaml"}, Attempt: 1, Dir: dir}, nil)
 			if tt.tooMany != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.tooMany) || !strings.Contains(err.Error(), "split the sub-pipeline") {
 					t.Fatalf("got %v, want a failure naming %s and what to do", err, tt.tooMany)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
@@ -43,16 +44,8 @@ func TestAttemptRefusesFilesNotTheClients(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			acts := &Activities{Registry: modules.Default, Worker: "w1",
-				Logger: slog.New(slog.NewTextHandler(new(strings.Builder), nil))}
-			env := (&testsuite.WorkflowTestSuite{}).NewTestActivityEnvironment()
-			env.RegisterActivityWithOptions(acts.RunNode, activity.RegisterOptions{Name: ActivityName})
 			task := engine.Task{Run: "r", Node: "sub", Module: "echo", With: map[string]any{"a": 1}, Attempt: 1, Dir: dir}
-			payload, err := encodeTask(task, tt.files)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = env.ExecuteActivity(ActivityName, payload)
+			_, err := runAttempt(t, task, tt.files)
 			if tt.want == "" {
 				if err != nil {
 					t.Fatalf("the attempt failed: %v", err)
@@ -71,4 +64,19 @@ func TestAttemptRefusesFilesNotTheClients(t *testing.T) {
 			}
 		})
 	}
+}
+
+// runAttempt runs one node attempt as worker w1's activity does, the
+// task carrying the digests files, and returns its result.
+func runAttempt(t *testing.T, task engine.Task, files map[string]string) (converter.EncodedValue, error) {
+	t.Helper()
+	acts := &Activities{Registry: modules.Default, Worker: "w1",
+		Logger: slog.New(slog.NewTextHandler(new(strings.Builder), &slog.HandlerOptions{Level: slog.LevelError}))}
+	env := (&testsuite.WorkflowTestSuite{}).NewTestActivityEnvironment()
+	env.RegisterActivityWithOptions(acts.RunNode, activity.RegisterOptions{Name: ActivityName})
+	payload, err := encodeTask(task, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env.ExecuteActivity(ActivityName, payload)
 }

@@ -22,6 +22,11 @@ import (
 // outputs.
 const childrenKey = "/nodes"
 
+// ChildrenKey is the output of a pipeline node's module that carries its
+// sub-pipeline's node records (a JSON object of node id to NodeRecord),
+// for an executor that must bound what it sends (a Temporal worker).
+const ChildrenKey = childrenKey
+
 // pipelineModule runs a sub-pipeline as one node (module: pipeline).
 type pipelineModule struct {
 	reg *modules.Registry

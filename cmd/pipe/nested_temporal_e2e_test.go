@@ -56,3 +56,39 @@ nodes:
 		t.Error("the children's records are left in the node's outputs")
 	}
 }
+
+// A pipeline node that times out on Temporal keeps its children's
+// records, as in a local run: the node that ended with its status, the
+// one its time-out stopped as cancelled.
+func TestTimedOutPipelineNodeOnTemporalKeepsItsChildren(t *testing.T) {
+	addr := temporalAddress(t)
+	dir := t.TempDir()
+	queue := "e2e-nested-timeout-" + engine.NewRunID()
+	os.WriteFile(filepath.Join(dir, "sub.yaml"), []byte(`
+name: sub
+nodes:
+  quick: {module: echo, with: {message: hi}}
+  slow: {module: exec, needs: quick, with: {command: "sleep 30"}}
+`), 0o644)
+	os.WriteFile(filepath.Join(dir, "p.yaml"), []byte(`
+name: p
+nodes:
+  sub: {module: pipeline, timeout: 2s, with: {file: sub.yaml}}
+`), 0o644)
+	startDaemon(t, dir, "worker", "--temporal", addr, "--task-queue", queue)
+	run := startDaemon(t, dir, "run", "p.yaml", "--on", "temporal://"+addr+"/default", "--task-queue", queue)
+	select {
+	case <-run.done:
+	case <-time.After(90 * time.Second):
+		t.Fatalf("the run did not end:\n%s", run.stderr)
+	}
+	rec := lastRecord(t, dir)
+	if n := rec.Nodes["sub"]; n == nil || n.Status != engine.StatusError {
+		t.Fatalf("the pipeline node is %+v, want it failed (timed out):\n%s", n, run.stderr)
+	}
+	for child, want := range map[string]engine.Status{"sub/quick": engine.StatusSuccess, "sub/slow": engine.StatusCancelled} {
+		if n := rec.Nodes[child]; n == nil || n.Status != want {
+			t.Errorf("%s is %+v in the record, want it %s", child, n, want)
+		}
+	}
+}

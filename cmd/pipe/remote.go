@@ -83,13 +83,19 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 			return fmt.Errorf("config: %w", err)
 		}
 	}
+	// Workers read sub-pipelines and scripts from their own checkout:
+	// they refuse to run files other than these.
+	files, err := temporal.FileDigests(rr.plan)
+	if err != nil {
+		return fail(exitFailed, "%w", err)
+	}
 	host, _ := os.Hostname()
 	file, baseDir := remotePaths(rr.plan.Pipeline.Source.Name, rr.plan.BaseDir)
 	in := temporal.RunInput{
 		File: file, BaseDir: baseDir, Source: source, Config: cfg, ConfigFrom: rr.from, Env: rr.sel.Env, Declared: rr.plan.Declared(),
 		RunID: engine.NewRunID(), Only: rr.sel.Only, Skip: rr.sel.Skip, SkipModules: rr.sel.SkipModules, Tags: rr.sel.Tags, SkipTags: rr.sel.SkipTags,
 		MaxParallel: maxParallel, Schedule: c.Schedule, Version: fullVersion(), FileHash: fileHash(rr.plan),
-		Host: host, Heartbeat: c.Heartbeat,
+		Host: host, Heartbeat: c.Heartbeat, Files: files,
 	}
 	if in.MaxParallel == 0 {
 		in.MaxParallel = rr.plan.Pipeline.MaxParallel

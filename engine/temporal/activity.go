@@ -42,7 +42,7 @@ type Activities struct {
 // RunNode runs one attempt of a node: the payload is an engine.Task, the
 // result a node's outputs, both in pipe's JSON.
 func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error) {
-	task, prior, err := decodeTask(payload)
+	task, prior, files, err := decodeTask(payload)
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("task does not decode on worker %s: %v", a.Worker, err), errModule, nil)
 	}
@@ -68,6 +68,10 @@ func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error
 	}
 	if (task.Dangerous || info.Dangerous) && !a.AllowDangerous {
 		return nil, refuse(errRefused, "dangerous module disabled on worker %s: start it with --allow-dangerous to let it run dangerous nodes", a.Worker)
+	}
+	if err := checkFiles(task.Dir, files); err != nil {
+		// Not what the client checked: another worker may have it.
+		return nil, refuse(errOtherFile, "on worker %s: %v", a.Worker, err)
 	}
 	// The run allows dangerous code only where this worker does too (a
 	// Python file that declares itself dangerous as it runs).
@@ -119,6 +123,18 @@ func (a *Activities) RunNode(ctx context.Context, payload []byte) ([]byte, error
 		log.Warn("node failed", "in", took, "err", err)
 		return nil, temporal.NewApplicationErrorWithOptions(fmt.Sprintf("outputs are not JSON: %v", err), errModule,
 			temporal.ApplicationErrorOptions{NonRetryable: true, Details: tailDetails(nil, tail)})
+	}
+	if len(values) > maxOutputJSON && task.Module == engine.PipelineModule {
+		// Its sub-pipeline's records are cut to fit, as a run's record.
+		var msg string
+		if values, msg, err = fitChildren(out.Values, values); msg != "" || err != nil {
+			if err != nil {
+				msg = err.Error()
+			}
+			log.Warn("node failed", "in", took, "err", msg)
+			return nil, temporal.NewApplicationErrorWithOptions(msg, errTooLarge,
+				temporal.ApplicationErrorOptions{NonRetryable: true, Details: tailDetails(nil, tail)})
+		}
 	}
 	if len(values) > maxOutputJSON {
 		msg := fmt.Sprintf("outputs are %s of JSON, over the %s Temporal takes in one payload: write large data to a file the next node can read (shared storage) and output its path",
@@ -180,7 +196,13 @@ func (a *Activities) failure(err error, tail *OutputTail) error {
 	var me *modules.Error
 	var values json.RawMessage
 	if errors.As(err, &me) && me.Values != nil {
-		if v, merr := modules.MarshalJSON(me.Values); merr == nil && len(v) <= maxOutputJSON {
+		v, merr := modules.MarshalJSON(me.Values)
+		if merr == nil && len(v) > maxOutputJSON {
+			// A failed pipeline node keeps its sub-pipeline's records,
+			// cut to fit.
+			v, _, merr = fitChildren(me.Values, v)
+		}
+		if merr == nil && len(v) <= maxOutputJSON {
 			values = v
 		}
 	}

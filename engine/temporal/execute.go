@@ -21,6 +21,9 @@ type driver struct {
 	// dangerousWait bounds the wait of a dangerous node for a worker
 	// that allows it.
 	dangerousWait time.Duration
+	// files holds the digests of the files each node's worker reads by
+	// itself (RunInput.Files).
+	files map[string]map[string]string
 }
 
 // execute starts one attempt as an activity; prior is how the attempt
@@ -48,7 +51,7 @@ func (d *driver) execute(ctx workflow.Context, task engine.Task, prior *priorAtt
 		opts.ScheduleToStartTimeout = d.dangerousWait
 	}
 	actx := workflow.WithActivityOptions(ctx, opts)
-	payload, err := encodeTask(task, prior)
+	payload, err := encodeTask(task, prior, nodeFiles(d.files, task.Node))
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), errModule, nil)
 	}
@@ -74,7 +77,12 @@ func result(ctx workflow.Context, f workflow.Future, task engine.Task) (*modules
 		if errors.As(err, &ae) {
 			worker = ae.Identity()
 		}
-		return nil, worker, failedTail(err), nodeError(err, task)
+		nerr := nodeError(err, task)
+		var w *wireError
+		if errors.As(nerr, &w) && w.values != nil && workflow.GetVersion(ctx, changeTimeoutValues, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+			w.values = nil // a run started before dropped them: replayed, it decides as it did
+		}
+		return nil, worker, failedTail(err), nerr
 	}
 	var w outputWire
 	if err := json.Unmarshal(res, &w); err != nil {
@@ -113,14 +121,20 @@ func nodeError(err error, task engine.Task) error {
 		if app.HasDetails() {
 			_ = app.Details(&values)
 		}
-		var out error = &wireError{msg: msg, kind: app.Type(), final: app.NonRetryable()}
+		m, _ := decodeValues(values)
 		if app.Type() == errTimeout {
-			out = &wireError{msg: msg, kind: errTimeout, wrapped: engine.ErrTimeout}
+			// Timed out, it keeps what it gave, as in a local run: a
+			// pipeline node's outputs hold its children's records.
+			w := &wireError{msg: msg, kind: errTimeout, wrapped: engine.ErrTimeout}
+			if m != nil {
+				w.values = &modules.Error{Message: msg, Values: m}
+			}
+			return w
 		}
-		if m, _ := decodeValues(values); m != nil && app.Type() != errTimeout {
+		if m != nil {
 			return &modules.Error{Message: msg, Values: m}
 		}
-		return out
+		return &wireError{msg: msg, kind: app.Type(), final: app.NonRetryable()}
 	}
 	var te *temporal.TimeoutError
 	if errors.As(err, &te) && te.TimeoutType() == enumspb.TIMEOUT_TYPE_START_TO_CLOSE {
@@ -143,10 +157,21 @@ type wireError struct {
 	kind    string
 	final   bool
 	wrapped error
+	// values, when set, holds the outputs a timed-out attempt gave.
+	values *modules.Error
 }
 
 func (e *wireError) Error() string { return e.msg }
-func (e *wireError) Unwrap() error { return e.wrapped }
+func (e *wireError) Unwrap() []error {
+	var errs []error
+	if e.wrapped != nil {
+		errs = append(errs, e.wrapped)
+	}
+	if e.values != nil {
+		errs = append(errs, e.values)
+	}
+	return errs
+}
 
 // lostError is an attempt lost with its worker, in words: the SDK's
 // error (its ids, "activity Heartbeat timeout") is under it, not in it.
@@ -165,10 +190,11 @@ func retryable(err error) bool {
 }
 
 // isLost reports whether an attempt ended because its worker went silent
-// or was stopped.
+// or was stopped, or refused it for its files are not the client's:
+// another worker may run it.
 func isLost(err error) bool {
 	var te *temporal.TimeoutError
 	var w *wireError
 	return errors.As(err, &te) && te.TimeoutType() == enumspb.TIMEOUT_TYPE_HEARTBEAT ||
-		errors.As(err, &w) && w.kind == errStopped
+		errors.As(err, &w) && (w.kind == errStopped || w.kind == errOtherFile)
 }

@@ -27,29 +27,45 @@ func fitRecord(rec *engine.Record) ([]byte, error) {
 	if err != nil || len(b) <= maxRecordPayload {
 		return b, err
 	}
+	cutNodes(rec.Nodes, len(b)-maxRecordPayload, fmt.Sprintf("a run's record on Temporal is at most %d MB", maxRecordPayload/1_000_000+1),
+		"the rest is left out of a run's record on Temporal")
+	return json.Marshal(rec)
+}
+
+// maxCutMessage is what fitRecord keeps of a long message when the
+// record is over its bound without nodes' inputs and outputs.
+const maxCutMessage = 4 << 10
+
+// cutNodes cuts the inputs and outputs of the biggest of nodes, largest
+// first, until excess bytes are gone, each cut node's outputs saying so
+// and why (bound); then, if that is not enough, their long messages to
+// their start, saying why (rest). It returns the excess left.
+// Deterministic, as workflow code must be: nodes of one size go by id.
+func cutNodes(nodes map[string]*engine.NodeRecord, excess int, bound, rest string) int {
 	type sized struct {
 		id   string
 		size int
 	}
-	nodes := make([]sized, 0, len(rec.Nodes))
-	for id, n := range rec.Nodes {
+	sizes := make([]sized, 0, len(nodes))
+	for id, n := range nodes {
+		if n == nil {
+			continue
+		}
 		size := 0
 		for _, v := range []map[string]any{n.Inputs, n.Outputs} {
 			if e, err := json.Marshal(v); err == nil {
 				size += len(e)
 			}
 		}
-		nodes = append(nodes, sized{id, size})
+		sizes = append(sizes, sized{id, size})
 	}
-	slices.SortFunc(nodes, func(a, b sized) int { return cmp.Or(cmp.Compare(b.size, a.size), strings.Compare(a.id, b.id)) })
-	excess := len(b) - maxRecordPayload
-	for _, s := range nodes {
+	slices.SortFunc(sizes, func(a, b sized) int { return cmp.Or(cmp.Compare(b.size, a.size), strings.Compare(a.id, b.id)) })
+	for _, s := range sizes {
 		if excess <= 0 || s.size < 1024 {
 			break
 		}
-		n := rec.Nodes[s.id]
-		note := fmt.Sprintf("%d kB of inputs and outputs left out: a run's record on Temporal is at most %d MB; "+
-			"write large data to a file (shared storage) and pass its path", s.size>>10, maxRecordPayload/1_000_000+1)
+		n := nodes[s.id]
+		note := fmt.Sprintf("%d kB of inputs and outputs left out: %s; write large data to a file (shared storage) and pass its path", s.size>>10, bound)
 		n.Inputs, n.Outputs = nil, map[string]any{"cut": note}
 		// Not its outputs: --resume runs it again.
 		n.Resume = &engine.ResumeInfo{OutputsCut: true}
@@ -58,16 +74,14 @@ func fitRecord(rec *engine.Record) ([]byte, error) {
 	if excess > 0 {
 		// What is left is text: the nodes' messages (a program's own
 		// message may be megabytes) are cut to their start.
-		for _, id := range slices.Sorted(maps.Keys(rec.Nodes)) {
-			n := rec.Nodes[id]
-			if len(n.Message) > maxCutMessage {
-				n.Message = fmt.Sprintf("%s… (%d bytes; the rest is left out of a run's record on Temporal)", strings.ToValidUTF8(n.Message[:maxCutMessage], ""), len(n.Message))
+		for _, id := range slices.Sorted(maps.Keys(nodes)) {
+			n := nodes[id]
+			if n != nil && len(n.Message) > maxCutMessage {
+				was := len(n.Message)
+				n.Message = fmt.Sprintf("%s… (%d bytes; %s)", strings.ToValidUTF8(n.Message[:maxCutMessage], ""), was, rest)
+				excess -= was - len(n.Message)
 			}
 		}
 	}
-	return json.Marshal(rec)
+	return excess
 }
-
-// maxCutMessage is what fitRecord keeps of a long message when the
-// record is over its bound without nodes' inputs and outputs.
-const maxCutMessage = 4 << 10

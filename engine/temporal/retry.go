@@ -41,7 +41,9 @@ func (r *runLoop) settle(n *nodeRun, f workflow.Future) {
 // again (a lost worker; a failure its retries allow, after the
 // back-off).
 func (r *runLoop) decide(n *nodeRun, out *modules.Output, err error) {
-	if isLost(err) && n.lost >= maxLostAttempts {
+	var w *wireError
+	otherFile := errors.As(err, &w) && w.kind == errOtherFile
+	if isLost(err) && n.lost >= maxLostAttempts && !otherFile {
 		// In words, not the SDK's: the text is the node's message.
 		err = &lostError{err: err, msg: fmt.Sprintf("lost with its worker %d times: each stopped heartbeating for %s (workers that die or hang on this node, or a --heartbeat too short for them)",
 			n.lost+1, r.d.heartbeat)}
@@ -59,9 +61,11 @@ func (r *runLoop) decide(n *nodeRun, out *modules.Output, err error) {
 		// failure, and does not use up its retries.
 		n.lost++
 		n.note = fmt.Sprintf("attempt %d lost: its worker stopped heartbeating for %s", n.attempt, r.d.heartbeat)
-		var w *wireError
 		if errors.As(err, &w) && w.kind == errStopped {
 			n.note = fmt.Sprintf("attempt %d lost: %s", n.attempt, w.msg)
+		}
+		if otherFile {
+			n.note = fmt.Sprintf("attempt %d refused %s", n.attempt, w.msg)
 		}
 		r.retrying[n.st.Task.Node] = retryNote{attempts: n.attempt, text: n.note + "; running it again"}
 		workflow.GetLogger(n.ctx).Warn("node attempt lost, running it again", "node", n.st.Task.Node, "attempt", n.attempt)

@@ -25,7 +25,7 @@ func attemptTail(t *testing.T, task engine.Task) (*OutputTail, error) {
 		Logger: slog.New(slog.NewTextHandler(new(strings.Builder), &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	env := (&testsuite.WorkflowTestSuite{}).NewTestActivityEnvironment()
 	env.RegisterActivityWithOptions(acts.RunNode, activity.RegisterOptions{Name: ActivityName})
-	payload, err := encodeTask(task, nil)
+	payload, err := encodeTask(task, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,12 @@ const changeTaskBound = "task-bound"
 // it, and the others waited). Asked at a run's first back-off.
 const changeBackoffSlot = "backoff-slot"
 
+// changeTimeoutValues marks the runs that keep the outputs a timed-out
+// attempt gave: a pipeline node's, which carry its sub-pipeline's node
+// records (they were dropped, and the record had none of its children).
+// Asked only of a timed-out attempt that gave some.
+const changeTimeoutValues = "timeout-values"
+
 // adopts answers the core's engine.Options.Adopts with workflow.GetVersion,
 // the change's name its id: a run started before the change (its history
 // holds no marker of it) replays without it; a new run takes it, and its

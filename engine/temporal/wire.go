@@ -70,6 +70,7 @@ const (
 	errTimeout   = "Timeout"        // the node's own time-out: retried per the node's retries
 	errNotInThis = "ModuleNotFound" // the worker's pipe lacks the module: never retried
 	errStopped   = "WorkerStopped"  // the worker was stopped: run again elsewhere, as a lost attempt
+	errOtherFile = "FilesDiffer"    // the worker's files are not the client's: run again elsewhere, as a lost attempt, then fail
 )
 
 // RunInput is the workflow's input: the pipeline file itself (the worker
@@ -116,6 +117,12 @@ type RunInput struct {
 	// allows it (on DangerousQueue) before it fails as refused; 0 for
 	// DefaultDangerousWait.
 	DangerousWait time.Duration `json:"dangerous_wait,omitempty"`
+	// Files holds, per node id, the SHA-256 (hex) of each file a worker
+	// reads from its own disk to run the node (engine.Plan.WorkerReads),
+	// by its name relative to BaseDir, as the client found it: a worker
+	// whose file differs refuses the run (see FileDigests). A run of an
+	// earlier pipe has none, and is not checked.
+	Files map[string]map[string]string `json:"files,omitempty"`
 }
 
 // MaxPendingNodes bounds the nodes a run on Temporal has started and not
@@ -155,11 +162,13 @@ func (in *RunInput) options(plan *engine.Plan) (engine.Options, error) {
 
 // taskWire is an engine.Task on the wire, with what the worker needs to
 // know of the attempt before it (Prior; a workflow of an earlier pipe
-// sends none).
+// sends none), and the digests of the files the worker reads by itself to
+// run it (Files: RunInput.Files of its node).
 type taskWire struct {
 	engine.Task
-	With  json.RawMessage `json:"with,omitempty"`
-	Prior *priorAttempt   `json:"prior,omitempty"`
+	With  json.RawMessage   `json:"with,omitempty"`
+	Prior *priorAttempt     `json:"prior,omitempty"`
+	Files map[string]string `json:"files,omitempty"`
 }
 
 // priorAttempt is, for an attempt after the first, how many attempts the
@@ -172,29 +181,29 @@ type priorAttempt struct {
 	Ended string `json:"ended"`
 }
 
-func encodeTask(t engine.Task, prior *priorAttempt) ([]byte, error) {
+func encodeTask(t engine.Task, prior *priorAttempt, files map[string]string) ([]byte, error) {
 	with, err := modules.MarshalJSON(t.With)
 	if err != nil {
 		return nil, fmt.Errorf("inputs of %s: %w", t.Node, err)
 	}
 	t.With = nil
-	return json.Marshal(taskWire{Task: t, With: with, Prior: prior})
+	return json.Marshal(taskWire{Task: t, With: with, Prior: prior, Files: files})
 }
 
-func decodeTask(b []byte) (engine.Task, *priorAttempt, error) {
+func decodeTask(b []byte) (engine.Task, *priorAttempt, map[string]string, error) {
 	var w taskWire
 	if err := json.Unmarshal(b, &w); err != nil {
-		return engine.Task{}, nil, err
+		return engine.Task{}, nil, nil, err
 	}
 	t := w.Task
 	if len(w.With) > 0 && string(w.With) != "null" {
 		v, err := modules.DecodeJSON(w.With)
 		if err != nil {
-			return t, nil, fmt.Errorf("inputs: %w", err)
+			return t, w.Prior, w.Files, fmt.Errorf("inputs: %w", err)
 		}
 		t.With, _ = v.(map[string]any)
 	}
-	return t, w.Prior, nil
+	return t, w.Prior, w.Files, nil
 }
 
 // outputWire is a modules.Output on the wire; Worker names the worker

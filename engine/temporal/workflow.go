@@ -31,6 +31,11 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 		// run must wait for one that can run it, not fail.
 		panic(cannotCompile(input.File, err))
 	}
+	if err := checkFiles(input.BaseDir, runFiles(&input)); err != nil {
+		// Its files are not the client's: as for a pipeline it cannot
+		// compile, another worker may run it.
+		panic(fmt.Sprintf("this worker cannot run pipeline %s: %v", input.File, err))
+	}
 	plan.BaseDir = input.BaseDir // the client's, from the project's root
 	opts, err := input.options(plan)
 	if err != nil {
@@ -91,7 +96,7 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 	// node would cost the SDK a goroutine switch per node per workflow
 	// task.
 	r = &runLoop{sched: sched, sel: workflow.NewSelector(loop), nodesCtx: nodesCtx, cleanupCtx: cleanupCtx,
-		d:       &driver{queue: input.TaskQueue, heartbeat: heartbeat, dangerousWait: input.DangerousWait},
+		d:       &driver{queue: input.TaskQueue, heartbeat: heartbeat, dangerousWait: input.DangerousWait, files: input.Files},
 		workers: map[string]string{}, retrying: map[string]retryNote{}, resuming: map[string]*nodeRun{}}
 	if r.d.queue == "" {
 		r.d.queue = workflow.GetInfo(ctx).TaskQueueName

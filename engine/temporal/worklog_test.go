@@ -24,7 +24,7 @@ func runOnWorker(t *testing.T, acts *Activities, task engine.Task) (string, erro
 	acts.Logger = slog.New(slog.NewTextHandler(&log, nil))
 	env := (&testsuite.WorkflowTestSuite{}).NewTestActivityEnvironment()
 	env.RegisterActivityWithOptions(acts.RunNode, activity.RegisterOptions{Name: ActivityName})
-	payload, err := encodeTask(task, nil)
+	payload, err := encodeTask(task, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

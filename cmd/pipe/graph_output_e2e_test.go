@@ -82,3 +82,38 @@ func TestGraphOutputFile(t *testing.T) {
 		})
 	}
 }
+
+// graph -o - writes to stdout (pipe run - reads stdin), no file named -;
+// an -o in a directory that is not there names that directory, not the
+// temporary file written beside the output.
+func TestGraphOutputStdoutOrMissingDirectory(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"p.yaml": "name: g\nnodes:\n  a: {module: echo}\n", "bin/dot": "#!/bin/sh\necho \"rendered $1\"\n"})
+	if err := os.Chmod(filepath.Join(dir, "bin/dot"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := []string{"PATH=" + filepath.Join(dir, "bin") + string(os.PathListSeparator) + os.Getenv("PATH")}
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"- is stdout", []string{"-o", "-"}, 0, `digraph "g"`, ""},
+		{"- is stdout, svg", []string{"-o", "-", "-T", "svg"}, 0, "rendered -Tsvg", ""},
+		{"a directory not there", []string{"-T", "svg", "-o", "nodir/g.svg"}, 1, "", "pipe: cannot write nodir/g.svg: directory nodir does not exist; create it first (mkdir -p nodir)\n"},
+		{"a file as directory", []string{"-o", "p.yaml/g.dot"}, 1, "", "pipe: cannot write p.yaml/g.dot: p.yaml is not a directory\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := pipeIn(t, dir, path, append([]string{"graph", "p.yaml"}, tt.args...)...)
+			if r.code != tt.code || !strings.Contains(r.stdout, tt.stdout) || r.stderr != tt.stderr {
+				t.Errorf("exit %d, want %d\nstdout %q, want %q\nstderr %q, want %q", r.code, tt.code, r.stdout, tt.stdout, r.stderr, tt.stderr)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "-")); err == nil {
+				t.Errorf("a file named - was written")
+			}
+		})
+	}
+}

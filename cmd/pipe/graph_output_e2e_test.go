@@ -14,10 +14,8 @@ func TestGraphOutputFile(t *testing.T) {
 	dir := t.TempDir()
 	const pipeline = "name: g\nnodes:\n  a: {module: echo}\n  s: {module: pipeline, with: {file: sub.yaml}}\n"
 	const sub = "name: sub\nnodes:\n  i: {module: echo}\n"
-	writeFiles(t, dir, map[string]string{"p.yaml": pipeline, "sub.yaml": sub, "bin/dot": "#!/bin/sh\necho \"rendered $1\"\n"})
-	if err := os.Chmod(filepath.Join(dir, "bin/dot"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	writeFiles(t, dir, map[string]string{"p.yaml": pipeline, "sub.yaml": sub})
+	path := namingDot(t, dir)
 	if err := os.Symlink("p.yaml", filepath.Join(dir, "link.yaml")); err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +27,6 @@ func TestGraphOutputFile(t *testing.T) {
 		t.Fatalf("records: %v", records)
 	}
 	record, _ := filepath.Rel(dir, records[0])
-	path := []string{"PATH=" + filepath.Join(dir, "bin") + string(os.PathListSeparator) + os.Getenv("PATH")}
 	tests := []struct {
 		name   string
 		args   []string
@@ -88,11 +85,8 @@ func TestGraphOutputFile(t *testing.T) {
 // temporary file written beside the output.
 func TestGraphOutputStdoutOrMissingDirectory(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"p.yaml": "name: g\nnodes:\n  a: {module: echo}\n", "bin/dot": "#!/bin/sh\necho \"rendered $1\"\n"})
-	if err := os.Chmod(filepath.Join(dir, "bin/dot"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	path := []string{"PATH=" + filepath.Join(dir, "bin") + string(os.PathListSeparator) + os.Getenv("PATH")}
+	writeFiles(t, dir, map[string]string{"p.yaml": "name: g\nnodes:\n  a: {module: echo}\n"})
+	path := namingDot(t, dir)
 	tests := []struct {
 		name   string
 		args   []string
@@ -116,4 +110,15 @@ func TestGraphOutputStdoutOrMissingDirectory(t *testing.T) {
 			}
 		})
 	}
+}
+
+// namingDot writes dir/bin/dot, a dot that says which format it was asked
+// for, and returns the environment that puts it first in PATH.
+func namingDot(t *testing.T, dir string) []string {
+	t.Helper()
+	writeFiles(t, dir, map[string]string{"bin/dot": "#!/bin/sh\necho \"rendered $1\"\n"})
+	if err := os.Chmod(filepath.Join(dir, "bin/dot"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"PATH=" + filepath.Join(dir, "bin") + string(os.PathListSeparator) + os.Getenv("PATH")}
 }

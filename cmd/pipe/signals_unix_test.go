@@ -232,13 +232,7 @@ func readOneAndClose(t *testing.T, cmd *exec.Cmd, r *os.File, what string) {
 	r.Close()
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	select {
-	case <-exited:
-	case <-time.After(20 * time.Second):
-		cmd.Process.Kill()
-		<-exited
-		t.Fatalf("%s did not end after its output closed", what)
-	}
+	waitOrKill(t, cmd, exited, what)
 }
 
 // startUntil starts cmd, whose stderr is stderr, and waits until its

@@ -31,8 +31,24 @@ type Explanation struct {
 	Would  Would  `json:"would"`
 	Why    string `json:"why"`
 	// Cache says whether the node would come from the node cache, or
-	// why not; "" for a node that does not cache.
+	// why not, naming every change of what its key reads; "" for a node
+	// that does not cache.
 	Cache string `json:"cache,omitempty"`
+	// CacheChanges lists each change of what the node's cache key reads,
+	// when that is why it would not come from the cache.
+	CacheChanges []string `json:"cache_changes,omitempty"`
+	// cacheLine is Cache cut for a line (see CacheLine); "" when it is
+	// Cache.
+	cacheLine string
+}
+
+// CacheLine is Cache for a line of a table: past maxChanges changes, how
+// many more.
+func (x Explanation) CacheLine() string {
+	if x.cacheLine != "" {
+		return x.cacheLine
+	}
+	return x.Cache
 }
 
 // Compiled on first use, not in an init: inits run at every start of pipe.
@@ -71,8 +87,15 @@ func (e *Engine) Explain(plan *Plan, opts Options) ([]Explanation, error) {
 			why += "; " + why2
 		}
 		would[i] = w
-		cache := c.explainCache(i, w, hit)
-		out = append(out, Explanation{Node: pn.ID, Module: pn.Module, Would: w, Why: c.redact.String(why), Cache: c.redact.String(cache)})
+		cache, changes := c.explainCache(i, w, hit)
+		x := Explanation{Node: pn.ID, Module: pn.Module, Would: w, Why: c.redact.String(why), Cache: c.redact.String(cache)}
+		for _, ch := range changes {
+			x.CacheChanges = append(x.CacheChanges, c.redact.String(ch))
+		}
+		if len(changes) > maxChanges {
+			x.cacheLine = c.redact.String("not cached: " + sayChanges(changes))
+		}
+		out = append(out, x)
 	}
 	index := make(map[string]int, len(out))
 	for i := range g.Len() {

@@ -288,7 +288,7 @@ func (c *core) whyNotKept(i int, k Kept) string {
 	if c.opts.CacheDir != "" {
 		if e, err := cachestore.Open(c.opts.CacheDir).Peek(k.CacheKey); err == nil {
 			if changed := changedIngredients(e.Ingredients, ings); len(changed) > 0 {
-				return strings.Join(changed, ", ")
+				return sayChanges(changed)
 			}
 		}
 	}

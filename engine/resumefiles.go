@@ -94,7 +94,7 @@ func (c *core) whyFilesChanged(i int, recorded map[string]string, with map[strin
 	if len(changed) == 0 {
 		return ""
 	}
-	return "its " + strings.Join(changed, ", ")
+	return "its " + sayChanges(changed)
 }
 
 // asIngredients lists digests by name, sorted, as a cache key's are.

@@ -230,7 +230,7 @@ func mainWith(args, only []string, files *pipelineReader, early *exiter, stdin i
 		}
 		stopLate := func() {}
 		cancelling := func() {
-			stopLate = onSignals(cancel, hurry, say, words, settled)
+			stopLate = onSignals(cancel, hurry, say, words, settled, stdout == os.Stdout)
 			early.stop() // after: no signal finds no listener
 		}
 		if strings.HasPrefix(kctx.Command(), "run ") {
@@ -300,8 +300,10 @@ var (
 // (the run has ended), a closed output stops nothing and says nothing.
 // The same signal again within echoWindow is the same interrupt, sent
 // twice (coreutils timeout does), and counts once. The returned func stops
-// listening and ends the goroutine.
-func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(string), words signalWords, settled *atomic.Bool) func() {
+// listening and ends the goroutine. With watchStdout, pipe's stdout losing
+// its reader counts as a closed output as soon as it happens, not only
+// at the first write to it.
+func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(string), words signalWords, settled *atomic.Bool, watchStdout bool) func() {
 	sigs := make(chan os.Signal, 3)
 	// SIGHUP too: a closed terminal stops the run as Ctrl-C does, and the
 	// run is recorded.
@@ -313,6 +315,15 @@ func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(s
 	// read (outputClosed tells them apart).
 	pipes := make(chan os.Signal, 1)
 	signal.Notify(pipes, syscall.SIGPIPE)
+	stopWatch := func() {}
+	if watchStdout {
+		stopWatch = watchStdoutReader(1, func() {
+			select {
+			case pipes <- syscall.SIGPIPE: // as a write to it would raise
+			default: // one is waiting already
+			}
+		})
+	}
 	done := make(chan struct{})
 	go func() {
 		var seen echoes
@@ -350,6 +361,7 @@ func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(s
 		}
 	}()
 	return func() {
+		stopWatch()
 		signal.Stop(sigs)
 		signal.Stop(pipes)
 		close(done)

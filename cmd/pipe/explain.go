@@ -153,7 +153,7 @@ func explainNodes(e *env, eng *engine.Engine, plan *engine.Plan, opts engine.Opt
 	}
 	for _, x := range ex {
 		if caches {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", x.Node, x.Module, x.Would, schema.OneLine(x.Why), x.Cache)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", x.Node, x.Module, x.Would, schema.OneLine(x.Why), x.CacheLine())
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", x.Node, x.Module, x.Would, schema.OneLine(x.Why))

@@ -31,6 +31,19 @@ var otherToolFlags = map[string]struct{ flag, write string }{
 	"env-file":    {"config", "--config F.env"},
 }
 
+// commandFlagHints says, for a command without the flag of pipe that
+// otherToolFlags names, how that command does the same, by the command's
+// name and the flag's.
+var commandFlagHints = map[string]map[string]string{
+	"validate": {
+		"quiet":  validateQuiet,
+		"q":      validateQuiet,
+		"silent": validateQuiet,
+	},
+}
+
+const validateQuiet = "validate prints problems on stderr and one `ok FILE` line per good file on stdout: pipe validate FILE... >/dev/null keeps the problems only"
+
 // otherToolFlag returns how pipe writes name (without its dashes), a
 // flag of another tool, when cmd or a command above it has the flag that
 // does it; else "".
@@ -65,7 +78,11 @@ func withOtherToolFlag(err error) error {
 	if cmd == nil {
 		cmd = pe.Context.Model.Node
 	}
-	if write := otherToolFlag(cmd, strings.TrimLeft(flag, "-")); write != "" {
+	name := strings.TrimLeft(flag, "-")
+	if hint, ok := commandFlagHints[cmd.Name][name]; ok {
+		return fmt.Errorf("unknown flag %s: %s", flag, hint)
+	}
+	if write := otherToolFlag(cmd, name); write != "" {
 		return fmt.Errorf("unknown flag %s (did you mean %s?)", flag, write)
 	}
 	return err

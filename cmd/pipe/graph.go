@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,7 +22,7 @@ type graphCmd struct {
 	Record  string `name:"run" help:"Colour the graph with a run: last, a run id or its unique start, or a record file." placeholder:"RUN"`
 	RunsDir string `help:"Where run records are." default:".pipe/runs"`
 	Format  string `short:"T" help:"Output format: dot, svg, png or pdf (all but dot need Graphviz's dot). Default: -o's extension (.svg, .png, .pdf; .dot, .gv or none: dot), else dot; -T and -o's extension must agree." placeholder:"FORMAT"`
-	Output  string `short:"o" help:"Write to this file instead of stdout (never over the pipeline file or the --run record)."`
+	Output  string `short:"o" help:"Write to this file instead of stdout (never over the pipeline file or the --run record); - is stdout."`
 }
 
 // graphFormats are the formats graph writes: DOT, and those dot renders it
@@ -78,12 +79,18 @@ func notOverInput(output string, inputs ...string) error {
 }
 
 func (c *graphCmd) Run(e *env) error {
+	if c.Output == "-" {
+		c.Output = "" // stdout, as pipe run - reads stdin; -o ./- names a file
+	}
 	if err := notOverInput(c.Output, c.File); err != nil {
 		return err
 	}
 	format, err := c.format()
 	if err != nil {
 		return err
+	}
+	if err := outputDirExists(c.Output); err != nil {
+		return err // before dot renders for nothing
 	}
 	plan, err := engine.Load(c.File, modules.Default)
 	if err != nil {
@@ -138,6 +145,24 @@ func (c *graphCmd) Run(e *env) error {
 		return err
 	}
 	return writeWhole(c.Output, out)
+}
+
+// outputDirExists says, of an -o file whose directory is not there, which
+// directory is missing, rather than fail later naming the temporary file
+// written beside it.
+func outputDirExists(output string) error {
+	if output == "" {
+		return nil
+	}
+	dir := filepath.Dir(output)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fail(exitFailed, "cannot write %s: directory %s does not exist; create it first (mkdir -p %s)", output, dir, dir)
+	case err == nil && !fi.IsDir():
+		return fail(exitFailed, "cannot write %s: %s is not a directory", output, dir)
+	}
+	return nil
 }
 
 // render turns DOT into another format with Graphviz's dot.

@@ -14,10 +14,8 @@ func TestGraphOutputFile(t *testing.T) {
 	dir := t.TempDir()
 	const pipeline = "name: g\nnodes:\n  a: {module: echo}\n  s: {module: pipeline, with: {file: sub.yaml}}\n"
 	const sub = "name: sub\nnodes:\n  i: {module: echo}\n"
-	writeFiles(t, dir, map[string]string{"p.yaml": pipeline, "sub.yaml": sub, "bin/dot": "#!/bin/sh\necho \"rendered $1\"\n"})
-	if err := os.Chmod(filepath.Join(dir, "bin/dot"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	writeFiles(t, dir, map[string]string{"p.yaml": pipeline, "sub.yaml": sub})
+	path := namingDot(t, dir)
 	if err := os.Symlink("p.yaml", filepath.Join(dir, "link.yaml")); err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +27,6 @@ func TestGraphOutputFile(t *testing.T) {
 		t.Fatalf("records: %v", records)
 	}
 	record, _ := filepath.Rel(dir, records[0])
-	path := []string{"PATH=" + filepath.Join(dir, "bin") + string(os.PathListSeparator) + os.Getenv("PATH")}
 	tests := []struct {
 		name   string
 		args   []string
@@ -81,4 +78,47 @@ func TestGraphOutputFile(t *testing.T) {
 			}
 		})
 	}
+}
+
+// graph -o - writes to stdout (pipe run - reads stdin), no file named -;
+// an -o in a directory that is not there names that directory, not the
+// temporary file written beside the output.
+func TestGraphOutputStdoutOrMissingDirectory(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"p.yaml": "name: g\nnodes:\n  a: {module: echo}\n"})
+	path := namingDot(t, dir)
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"- is stdout", []string{"-o", "-"}, 0, `digraph "g"`, ""},
+		{"- is stdout, svg", []string{"-o", "-", "-T", "svg"}, 0, "rendered -Tsvg", ""},
+		{"a directory not there", []string{"-T", "svg", "-o", "nodir/g.svg"}, 1, "", "pipe: cannot write nodir/g.svg: directory nodir does not exist; create it first (mkdir -p nodir)\n"},
+		{"a file as directory", []string{"-o", "p.yaml/g.dot"}, 1, "", "pipe: cannot write p.yaml/g.dot: p.yaml is not a directory\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := pipeIn(t, dir, path, append([]string{"graph", "p.yaml"}, tt.args...)...)
+			if r.code != tt.code || !strings.Contains(r.stdout, tt.stdout) || r.stderr != tt.stderr {
+				t.Errorf("exit %d, want %d\nstdout %q, want %q\nstderr %q, want %q", r.code, tt.code, r.stdout, tt.stdout, r.stderr, tt.stderr)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "-")); err == nil {
+				t.Errorf("a file named - was written")
+			}
+		})
+	}
+}
+
+// namingDot writes dir/bin/dot, a dot that says which format it was asked
+// for, and returns the environment that puts it first in PATH.
+func namingDot(t *testing.T, dir string) []string {
+	t.Helper()
+	writeFiles(t, dir, map[string]string{"bin/dot": "#!/bin/sh\necho \"rendered $1\"\n"})
+	if err := os.Chmod(filepath.Join(dir, "bin/dot"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"PATH=" + filepath.Join(dir, "bin") + string(os.PathListSeparator) + os.Getenv("PATH")}
 }

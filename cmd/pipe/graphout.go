@@ -34,7 +34,7 @@ func writeWhole(path string, data []byte) error {
 	}
 	f, err := createBeside(path)
 	if err != nil {
-		return err
+		return &fs.PathError{Op: "write", Path: path, Err: unwrapPathError(err)} // not the temporary name
 	}
 	tmp := f.Name()
 	_, err = f.Write(data)

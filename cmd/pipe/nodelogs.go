@@ -135,7 +135,7 @@ func (c *logsCmd) run(e *env, out *bufio.Writer) error {
 					what = "nodes " + strings.Join(c.only, ", ")
 				}
 				fmt.Fprintf(e.stderr, "run %s left no output in %s: %s printed nothing, or run in pipe's process (or the directory was removed)\n", id, logDir, what)
-				return nil
+				return c.interrupted(e, dir, id)
 			}
 		}
 		for _, f := range files {
@@ -153,7 +153,7 @@ func (c *logsCmd) run(e *env, out *bufio.Writer) error {
 			if c.unknown != nil {
 				return silent(exitFailed) // said when found
 			}
-			return nil
+			return c.interrupted(e, dir, id)
 		}
 		// A resume still going: its journal is read again at the next
 		// look, for kept nodes settled since (keptFrom, keptLogs).

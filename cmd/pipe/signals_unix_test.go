@@ -186,30 +186,6 @@ func TestClosedOutputRecordsTheRun(t *testing.T) {
 	}
 }
 
-// A run that has ended, whose summary meets a closed output (pipe run |
-// true), exits as it ended, without saying it was interrupted: there was
-// nothing left to stop. (The message came from another goroutine than the
-// exit, and raced it: a few rounds.)
-func TestClosedOutputAfterTheRunIsNoInterrupt(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "p.yaml")
-	os.WriteFile(file, []byte("name: p\nnodes:\n  a: {module: echo}\n"), 0o644)
-	for range 8 {
-		r, w, err := os.Pipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.Close() // nobody reads stdout
-		var stderr strings.Builder
-		cmd := exec.Command(pipeBin, "run", file, "--runs-dir", t.TempDir())
-		cmd.Stdout, cmd.Stderr = w, &stderr
-		err = cmd.Run()
-		w.Close()
-		if code := cmd.ProcessState.ExitCode(); code != exitOK || strings.Contains(stderr.String(), "interrupted") {
-			t.Fatalf("exit %d (%v), want 0 and no interruption\nstderr: %s", code, err, stderr.String())
-		}
-	}
-}
-
 // A program that does not read its stdin: (the write to it raises
 // SIGPIPE) fails or succeeds on its own; the run is not stopped as if
 // pipe's output had closed.
@@ -256,13 +232,7 @@ func readOneAndClose(t *testing.T, cmd *exec.Cmd, r *os.File, what string) {
 	r.Close()
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	select {
-	case <-exited:
-	case <-time.After(20 * time.Second):
-		cmd.Process.Kill()
-		<-exited
-		t.Fatalf("%s did not end after its output closed", what)
-	}
+	waitOrKill(t, cmd, exited, what)
 }
 
 // startUntil starts cmd, whose stderr is stderr, and waits until its

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/pipe-run/pipe/engine"
 	"github.com/pipe-run/pipe/modules"
@@ -16,11 +18,18 @@ import (
 
 type validateCmd struct {
 	Files  []string `arg:"" optional:"" help:"Pipeline files (default pipelines/*.yaml and *.yml)."`
-	Format string   `help:"Output format: text or json." enum:"text,json" default:"text"`
+	Format string   `help:"Output format: text or json (the problems as a JSON array, each with its severity)." enum:"text,json" default:"text"`
+	JSON   bool     `help:"Same as --format json, as run, explain, runs and show take it."`
 	baseDirFlag
 }
 
 func (c *validateCmd) Run(e *env) error {
+	if c.JSON {
+		if c.Format != "json" && flagGiven(e.args, "--format") {
+			return fail(exitUsage, "--json and --format %s disagree: give one of them", c.Format)
+		}
+		c.Format = "json"
+	}
 	files := c.Files
 	if len(files) == 0 {
 		for _, pattern := range []string{"pipelines/*.yaml", "pipelines/*.yml"} {
@@ -34,8 +43,8 @@ func (c *validateCmd) Run(e *env) error {
 	}
 	// all holds every file's diagnostics; a file with warnings only is ok,
 	// its warnings printed, and validation still exits 0.
-	var all schema.Diagnostics
-	failed := false
+	files, all := expandPatterns(files)
+	failed := len(all) > 0
 	for _, f := range files {
 		plan, err := engine.LoadWith(f, modules.Default, engine.LoadOptions{BaseDir: c.BaseDir})
 		if err == nil {
@@ -103,4 +112,33 @@ func plural(n int, thing string) string {
 		return "1 " + thing
 	}
 	return strconv.Itoa(n) + " " + thing + "s"
+}
+
+// expandPatterns expands, as a shell would, each name that is no file but
+// a pattern ('pipelines/*.yaml', quoted in a CI file or a Makefile, comes
+// to pipe as it is written); the matches come sorted, in the pattern's
+// place. A pattern that matches nothing is a problem of its own.
+func expandPatterns(names []string) ([]string, schema.Diagnostics) {
+	var files []string
+	var unmatched schema.Diagnostics
+	for _, name := range names {
+		if name == schema.Stdin || !strings.ContainsAny(name, "*?[") {
+			files = append(files, name)
+			continue
+		}
+		if _, err := os.Lstat(name); err == nil {
+			files = append(files, name) // a file named so
+			continue
+		}
+		matches, err := filepath.Glob(name)
+		switch {
+		case err != nil:
+			files = append(files, name) // no pattern: said missing below
+		case len(matches) == 0:
+			unmatched = append(unmatched, &schema.Diagnostic{File: name, Message: "no file matches this pattern"})
+		default:
+			files = append(files, matches...)
+		}
+	}
+	return files, unmatched
 }

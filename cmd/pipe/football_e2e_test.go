@@ -71,3 +71,57 @@ func TestPredictOneSeason(t *testing.T) {
 		t.Errorf("backtest verdict %q, want that there is nothing to backtest", verdict)
 	}
 }
+
+// TestFootballOddsOfAnotherLeague runs pipelines/predict.yaml with an
+// odds file of another league: no club pairs, and betting_prediction
+// fails saying so (exit 1) rather than backtesting on the few matches a
+// chance pairing would give. The league's own odds still make a backtest.
+func TestFootballOddsOfAnotherLeague(t *testing.T) {
+	dir := t.TempDir()
+	ownOdds := leagueCSV(t, dir, []string{"2017-2018", "2018-2019"}, 50)
+	withOdds, err := os.ReadFile(ownOdds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var results strings.Builder // the same matches without odds
+	for _, line := range strings.Split(strings.TrimSpace(string(withOdds)), "\n") {
+		results.WriteString(strings.Join(strings.Split(line, ",")[:6], ",") + "\n")
+	}
+	data := filepath.Join(dir, "results.csv")
+	if err := os.WriteFile(data, []byte(results.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var other strings.Builder
+	other.WriteString("season,round,hTeam,aTeam,hScore,aScore,hOdd,dOdd,aOdd\n")
+	clubs := []string{"Elche CF", "Girona FC", "Sevilla FC", "Levante UD", "CD Alavés"}
+	for h := range clubs {
+		for a := range clubs {
+			if h != a {
+				fmt.Fprintf(&other, "2018-2019,%d,%s,%s,1,0,2.0,3.0,4.0\n", h+1, clubs[h], clubs[a])
+			}
+		}
+	}
+	otherOdds := filepath.Join(dir, "other.csv")
+	if err := os.WriteFile(otherOdds, []byte(other.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, odds string
+		code       int
+		want       string
+	}{
+		{"another league's odds", otherOdds, 1, "other.csv: odds for only 0 of the 50 matches of the evaluation in the seasons the file covers"},
+		{"the league's own odds", ownOdds, 0, "backtest: no evidence of an edge"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := pipe(t, "run", "pipelines/predict.yaml", "--no-web", "--no-cache", "--runs-dir", filepath.Join(dir, "runs"),
+				"--sports-model", filepath.Join(dir, "sports.json"), "--set", "DATA="+data, "--set", "ODDS="+tc.odds)
+			if r.code != tc.code || !strings.Contains(r.stderr, tc.want) {
+				t.Fatalf("exit %d, want %d and %q\nstderr: %s", r.code, tc.code, tc.want, r.stderr)
+			}
+			if tc.code != 0 && !strings.Contains(r.stderr, "likely another league's odds") {
+				t.Errorf("the error does not say the odds are likely another league's:\n%s", r.stderr)
+			}
+		})
+	}
+}

@@ -23,9 +23,9 @@ func init() {
 		Description: "Prices bets from sports_predictor's predictions and bookmaker odds: removes the margin (proportional, Shin or power), " +
 			"computes implied and model probability, edge, expected value and a capped fractional-Kelly stake per outcome, and backtests " +
 			"the same rule on held-out predictions (ROI with a bootstrap 95% interval, max drawdown).",
-		// Version 2: the node cache's key; raise it when the same inputs
+		// Version: the node cache's key; raise it when the same inputs
 		// would now be priced otherwise.
-		Version: "3",
+		Version: "4",
 		Inputs: []modules.Field{
 			{Name: "predictions", Type: modules.List, Required: true, Description: "sports_predictor's predictions (rows with home, away, p_home, p_draw, p_away, odds)", Example: "${{ nodes.sports_predictor.outputs.predictions }}"},
 			{Name: "evaluation", Type: modules.List, Description: "held-out predictions with results and odds, to backtest on (sports_predictor's evaluation output)"},
@@ -149,6 +149,9 @@ func addOdds(ctx context.Context, in *modules.Input, rows []row, path, rawOdds, 
 	if err != nil {
 		return football.MissingFile(in, "odds", rawOdds, err)
 	}
+	if err := join.mismatch(path, what); err != nil {
+		return err
+	}
 	if join.bad > 0 {
 		in.Logger.Warn("odds: odds that are not finite or not above 1 are treated as missing", "matches", join.bad, "first", join.firstBad, "file", path)
 	}
@@ -159,4 +162,34 @@ func addOdds(ctx context.Context, in *modules.Input, rows []row, path, rawOdds, 
 		in.Logger.Warn("odds: some matches of the "+what+" have none in the file and are not priced", "found", join.found, "of", join.needed, "file", path)
 	}
 	return nil
+}
+
+// minCovered is the least number of matches in the odds file's seasons
+// for mismatch to judge the file by: a few fixtures missing from a file
+// are not a sign of another league.
+const minCovered = 10
+
+// mismatch refuses an odds file that gives odds to under half the rows
+// (of what: "evaluation", "predictions") that need them in the seasons
+// the file covers: it is another league's, or names its clubs too
+// otherwise to pair (football.Align pairs none of another league's).
+// Going on would price the few matches a chance pairing found, and a
+// backtest of a few dozen bets from another league's odds is no
+// evidence of anything: results and odds of Serie A and La Liga gave
+// "made money: ROI +105.5% over 39 bets".
+func (j oddsJoin) mismatch(path, what string) error {
+	if j.covered < minCovered || 2*j.coveredFound >= j.covered {
+		return nil
+	}
+	paired := "no club of the " + what + " pairs with one of the file"
+	if len(j.renamed) > 0 {
+		paired = "clubs paired: " + strings.Join(j.renamed[:min(5, len(j.renamed))], ", ")
+		if len(j.renamed) > 5 {
+			paired += fmt.Sprintf(" and %d more", len(j.renamed)-5)
+		}
+	}
+	return fmt.Errorf("%s: odds for only %d of the %d matches of the %s in the seasons the file covers (%s): "+
+		"it is likely another league's odds, or names the clubs too differently to pair; give the odds of the same league "+
+		"(betting_prediction's odds input, ODDS in pipelines/predict.yaml), or no odds file",
+		path, j.coveredFound, j.covered, what, paired)
 }

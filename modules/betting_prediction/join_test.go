@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pipe-run/pipe/modules/internal/football"
@@ -94,5 +95,72 @@ func TestJoinOddsRealData(t *testing.T) {
 		if len(missing) > 0 || wrong > 0 {
 			t.Errorf("%s: %d matches of 2017-19 without odds (%v), %d later ones with odds", results, len(missing), missing, wrong)
 		}
+	}
+}
+
+// On the shared data, a league's results with another league's odds are
+// refused (no club pairs: under half the matches of the file's seasons
+// find odds), and with their own odds are not. Skipped without the data.
+func TestJoinOddsOfAnotherLeagueRealData(t *testing.T) {
+	const shared = "../../../shared/data"
+	leagues := [][2]string{
+		{"premier-league", "england_premier-league"}, {"bundesliga", "germany_bundesliga"},
+		{"serie-a", "italy_serie-a"}, {"la-liga", "spain_primera"},
+	}
+	if _, err := os.Stat(filepath.Join(shared, "odds")); err != nil {
+		t.Skipf("no real data at %s: skipped", shared)
+	}
+	for _, res := range leagues {
+		for _, odds := range leagues {
+			t.Run(res[0]+"/"+odds[1], func(t *testing.T) {
+				var rows []row
+				for _, season := range []string{"1718", "1819", "1920"} {
+					ms, _, err := football.Read(context.Background(), filepath.Join(shared, "results", res[0], "season-"+season+".csv"), t.TempDir())
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, m := range ms {
+						rows = append(rows, row{date: m.When.Format("2006-01-02"), season: m.Season, home: m.Home, away: m.Away, result: -1})
+					}
+				}
+				oddsFile := filepath.Join(shared, "odds", odds[1]+".csv")
+				join, err := joinOdds(context.Background(), rows, oddsFile)
+				if err != nil {
+					t.Fatal(err)
+				}
+				err = join.mismatch(oddsFile, "evaluation")
+				switch {
+				case res == odds && err != nil:
+					t.Errorf("the league's own odds refused: %v", err)
+				case res != odds && (err == nil || !strings.Contains(err.Error(), "likely another league's odds")):
+					t.Errorf("another league's odds taken (found %d of %d, names %q): %v", join.found, join.needed, join.renamed, err)
+				}
+			})
+		}
+	}
+}
+
+// An odds file that gives odds to under half the matches of its seasons
+// is refused, naming the file, the counts and the clubs paired; a few
+// matches without odds are no sign of another league.
+func TestOddsJoinMismatch(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		join oddsJoin
+		want string // "" for no error
+	}{
+		{"all found", oddsJoin{covered: 760, coveredFound: 760}, ""},
+		{"half found", oddsJoin{covered: 40, coveredFound: 20}, ""},
+		{"a few fixtures, none found", oddsJoin{covered: 9}, ""},
+		{"none paired", oddsJoin{covered: 760}, "odds.csv: odds for only 0 of the 760 matches of the evaluation in the seasons the file covers (no club of the evaluation pairs"},
+		{"a chance pairing", oddsJoin{covered: 760, coveredFound: 42, renamed: []string{"CD Alavés as Atalanta", "Girona FC as Verona"}},
+			"odds for only 42 of the 760 matches of the evaluation in the seasons the file covers (clubs paired: CD Alavés as Atalanta, Girona FC as Verona): it is likely another league's odds"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.join.mismatch("odds.csv", "evaluation")
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Errorf("mismatch = %v, want %q", err, tc.want)
+			}
+		})
 	}
 }

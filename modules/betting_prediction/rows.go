@@ -156,15 +156,29 @@ func joinOdds(ctx context.Context, rows []row, path string) (join oddsJoin, err 
 			byTeams[home+"|"+away] = append(byTeams[home+"|"+away], m)
 		}
 	}
+	fileSeasons := map[int]bool{}
+	for k := range ms {
+		if y, ok := football.SeasonYear(ms[k].Season); ok && ms[k].HasOdds() {
+			fileSeasons[y] = true
+		}
+	}
 	for i := range rows {
 		r := &rows[i]
 		if r.hasOdds() {
 			continue
 		}
+		y, ok := r.seasonYear()
+		covered := ok && fileSeasons[y]
+		if covered {
+			join.covered++
+		}
 		for _, m := range byTeams[r.home+"|"+r.away] {
 			if r.sameMatch(m) {
 				r.odds = m.Odds
 				join.found++
+				if covered {
+					join.coveredFound++
+				}
 				break
 			}
 		}
@@ -175,7 +189,11 @@ func joinOdds(ctx context.Context, rows []row, path string) (join oddsJoin, err 
 // oddsJoin is what joinOdds did.
 type oddsJoin struct {
 	needed, found int
-	renamed       []string // "odds name as prediction name"
+	// covered counts the rows that needed odds in the seasons the file
+	// has odds for, coveredFound those of them that got odds: a file of
+	// the same league gives nearly all of them theirs.
+	covered, coveredFound int
+	renamed               []string // "odds name as prediction name"
 	// bad counts the file's matches whose odds are not usable (inf, NaN,
 	// 1 or less), read as no odds; firstBad is the first one's file:line.
 	bad      int

@@ -41,6 +41,7 @@ func fixturesOf(ctx context.Context, in *modules.Input, ms []football.Match) ([]
 	case string:
 		out, _, err := football.Read(ctx, f, in.String("cache_dir"))
 		fromInput.note = f
+		football.AssignSeasonsBeside(ms, out)
 		return out, fromInput, err
 	case []any:
 		out := make([]football.Match, 0, len(f))
@@ -52,6 +53,7 @@ func fixturesOf(ctx context.Context, in *modules.Input, ms []football.Match) ([]
 			m.Source = fmt.Sprintf("fixtures[%d]", i)
 			out = append(out, m)
 		}
+		football.AssignSeasonsBeside(ms, out)
 		return out, fromInput, nil
 	}
 	return nil, fromInput, fmt.Errorf("fixtures must be a CSV path or a list, not %s", modules.Describe(in.With["fixtures"]))

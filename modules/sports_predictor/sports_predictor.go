@@ -26,9 +26,9 @@ func init() {
 		Description: "Fits a match-outcome model on football results (football-data.co.uk CSVs or season/round/hTeam/aTeam CSVs, " +
 			"a file, directory, glob or URL), evaluates it walk-forward on held-out seasons (log loss, Brier, RPS, accuracy), " +
 			"saves or loads it, and predicts home/draw/away probabilities and expected goals for fixtures.",
-		// Version 2: the node cache's key; raise it when a change to the
+		// Version: the node cache's key; raise it when a change to the
 		// fit or the evaluation gives other outputs for the same inputs.
-		Version: "3",
+		Version: "4",
 		Inputs: []modules.Field{
 			{Name: "data", Type: modules.String, Default: Synthetic, Files: true, Description: "results: a CSV path, directory, glob or http(s) URL; \"synthetic\" for the built-in synthetic league", Example: "../shared/data/odds/england_premier-league.csv"},
 			{Name: "method", Type: modules.String, Default: string(model.MethodBlend), Description: "blend (the average of the other two, best on the seasons the settings were tuned on), dixon_coles or elo", Enum: []string{"blend", "dixon_coles", "elo"}},

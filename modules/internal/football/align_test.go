@@ -1,7 +1,11 @@
 package football
 
 import (
+	"context"
+	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -37,6 +41,18 @@ func TestAlign(t *testing.T) {
 			want: map[string]string{"ARSENAL": "Arsenal"},
 		},
 		{
+			name: "initials",
+			from: []string{"Queens Park Rangers", "Queens Park"},
+			to:   []string{"QPR"},
+			want: map[string]string{"Queens Park Rangers": "QPR"},
+		},
+		{
+			name: "clubs of another league that share letters, not a word",
+			from: []string{"Elche CF", "Girona FC", "CD Alavés", "Sevilla FC", "Levante UD", "Villarreal CF", "Real Betis", "Athletic Bilbao"},
+			to:   []string{"Chelsea", "Verona", "Atalanta", "Milan", "Inter", "Aston Villa", "Reading", "Wigan Athletic", "Leverkusen"},
+			want: map[string]string{},
+		},
+		{
 			name: "no club is paired with an unrelated one",
 			from: []string{"Juventus", "Sevilla FC"},
 			to:   []string{"Everton", "Burnley"},
@@ -60,5 +76,61 @@ func TestSeasonYear(t *testing.T) {
 	}
 	if _, ok := SeasonYear("last year"); ok {
 		t.Error("SeasonYear accepted a season without a year")
+	}
+}
+
+// On the shared data, every season's clubs of the odds dataset (long
+// names) pair with the results' (short names) of the same league, and the
+// pairing is right: every match of the odds file is a match of the
+// results under the paired names, with the same score. Clubs of different
+// leagues pair with none. Skipped without the data.
+func TestAlignRealData(t *testing.T) {
+	leagues := []struct{ results, odds string }{
+		{"premier-league", "england_premier-league"}, {"bundesliga", "germany_bundesliga"},
+		{"serie-a", "italy_serie-a"}, {"la-liga", "spain_primera"},
+	}
+	if _, err := os.Stat(filepath.Join(sharedData, "odds")); err != nil {
+		t.Skipf("no real data at %s: skipped", sharedData)
+	}
+	bySeason := func(source string) map[string][]Match {
+		ms, _, err := Read(context.Background(), source, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string][]Match{}
+		for _, m := range ms {
+			out[m.Season] = append(out[m.Season], m)
+		}
+		return out
+	}
+	results, odds := map[string]map[string][]Match{}, map[string]map[string][]Match{}
+	for _, l := range leagues {
+		results[l.results] = bySeason(filepath.Join(sharedData, "results", l.results))
+		odds[l.odds] = bySeason(filepath.Join(sharedData, "odds", l.odds+".csv"))
+	}
+	for _, r := range leagues {
+		for _, o := range leagues {
+			t.Run(r.results+"/"+o.odds, func(t *testing.T) {
+				for season, oddsMs := range odds[o.odds] {
+					resMs := results[r.results][season]
+					names := Align(Teams(oddsMs), Teams(resMs))
+					if r != o {
+						if len(names) > 0 {
+							t.Errorf("%s: clubs of other leagues paired: %v", season, names)
+						}
+						continue
+					}
+					played := map[string]bool{}
+					for _, m := range resMs {
+						played[fmt.Sprintf("%s|%s|%d-%d", m.Home, m.Away, m.HomeGoals, m.AwayGoals)] = true
+					}
+					for _, m := range oddsMs {
+						if !played[fmt.Sprintf("%s|%s|%d-%d", names[m.Home], names[m.Away], m.HomeGoals, m.AwayGoals)] {
+							t.Errorf("%s: %s - %s %d-%d, paired as %q - %q, is no match of the results", season, m.Home, m.Away, m.HomeGoals, m.AwayGoals, names[m.Home], names[m.Away])
+						}
+					}
+				}
+			})
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // dedupe drops the matches read a second time (the same season, date or
@@ -30,7 +31,9 @@ func dedupe(ms []Match) ([]Match, int, string) {
 }
 
 // overlaps finds the matches that two files both hold under other
-// spellings or dates: a directory with a season in two layouts (the
+// spellings or dates (the same clubs, as Align pairs them, and score, on
+// the same day give or take one, or in the same season where a file has
+// no dates): a directory with a season in two layouts (the
 // season/round odds file and a football-data results file) has each of
 // its matches twice, its clubs named two ways ("Man United", "Manchester
 // United"). Clubs are paired per season by Align, as the odds join pairs
@@ -76,15 +79,15 @@ func overlaps(ms []Match) []string {
 			base := fs[0]
 			baseMs, otherMs := groups[fileSeason{base, season}], groups[fileSeason{other, season}]
 			names := Align(Teams(deref(otherMs)), Teams(deref(baseMs)))
-			basePairs := map[string]bool{}
+			basePairs := map[string][]*Match{}
 			for _, m := range baseMs {
-				basePairs[m.Home+"|"+m.Away] = true
+				basePairs[m.Home+"|"+m.Away] = append(basePairs[m.Home+"|"+m.Away], m)
 			}
 			n := 0
 			for _, m := range otherMs {
 				h, okH := names[m.Home]
 				a, okA := names[m.Away]
-				if okH && okA && basePairs[h+"|"+a] {
+				if okH && okA && slices.ContainsFunc(basePairs[h+"|"+a], m.sameGame) {
 					n++
 				}
 			}
@@ -122,6 +125,23 @@ func overlaps(ms []Match) []string {
 			f.matches, p.other, p.base, strings.Join(f.seasons, ", "), spelled))
 	}
 	return out
+}
+
+// sameGame reports whether o, a match between the same clubs (under
+// their names in another file), is m read again: the same score, on the
+// same day give or take one (time zones), or, where either has no date
+// (a season/round layout), in the same season. Two leagues' files, or
+// two seasons of a league, share no games: a club that meets the same
+// opponent again does it on another day.
+func (m *Match) sameGame(o *Match) bool {
+	if m.HomeGoals != o.HomeGoals || m.AwayGoals != o.AwayGoals {
+		return false
+	}
+	if !m.Dated || !o.Dated {
+		return true // the caller compares matches of one season
+	}
+	apart := m.When.Sub(o.When)
+	return apart <= 24*time.Hour && apart >= -24*time.Hour
 }
 
 // fileOf is the file of a "file:line" source.

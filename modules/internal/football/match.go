@@ -78,7 +78,9 @@ func (m *Match) Key() string {
 	return fmt.Sprintf("%s|%s|%s|%s", m.Season, m.When.Format("2006-01-02"), m.Home, m.Away)
 }
 
-// SeasonOf names the season a date falls in: seasons start in July.
+// SeasonOf names the season a date falls in when nothing tells more:
+// seasons start in July. Read names the seasons of the matches it reads
+// by their league's calendar (AssignSeasons).
 func SeasonOf(t time.Time) string {
 	y := t.Year()
 	if t.Month() < time.July {

@@ -81,6 +81,7 @@ func Read(ctx context.Context, source, cacheDir string) ([]Match, Source, error)
 		all = append(all, ms...)
 	}
 	Sort(all)
+	AssignSeasons(all)
 	all, src.Duplicates, src.FirstDuplicate = dedupe(all)
 	if len(files) > 1 {
 		src.Overlaps = overlaps(all)

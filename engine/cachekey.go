@@ -69,6 +69,20 @@ func (p *Plan) ingredientsWith(ctx context.Context, i int, with, config map[stri
 		}
 		out = append(out, cachestore.Ingredient{Name: "config." + k, Digest: d})
 	}
+	files, err := fileIngredients(ctx, p.BaseDir, p.fileGlobs(i, with))
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, files...)
+	slices.SortFunc(out, func(a, b cachestore.Ingredient) int { return strings.Compare(a.Name, b.Name) })
+	return slices.CompactFunc(out, func(a, b cachestore.Ingredient) bool { return a.Name == b.Name }), nil
+}
+
+// fileGlobs are the files node i reads, given its resolved inputs with:
+// its `files:`, and the paths its inputs of modules.Field.Files name (a
+// URL names none).
+func (p *Plan) fileGlobs(i int, with map[string]any) []string {
+	pn := &p.nodes[i]
 	globs := make([]string, 0, len(pn.Files))
 	for _, f := range pn.Files {
 		globs = append(globs, f.ID)
@@ -78,13 +92,7 @@ func (p *Plan) ingredientsWith(ctx context.Context, i int, with, config map[stri
 			globs = append(globs, s)
 		}
 	}
-	files, err := fileIngredients(ctx, p.BaseDir, globs)
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, files...)
-	slices.SortFunc(out, func(a, b cachestore.Ingredient) int { return strings.Compare(a.Name, b.Name) })
-	return slices.CompactFunc(out, func(a, b cachestore.Ingredient) bool { return a.Name == b.Name }), nil
+	return globs
 }
 
 // envIngredients are the ingredients of env, the KEY=VALUE variables
@@ -129,6 +137,11 @@ func valueDigest(v any) (string, error) {
 // read; paths under base are named relative to it, so that a project
 // moved elsewhere keeps its cache.
 func fileIngredients(ctx context.Context, base string, globs []string) ([]cachestore.Ingredient, error) {
+	return fileIngredientsBy(ctx, base, globs, linkOrFileDigest)
+}
+
+// fileIngredientsBy is fileIngredients, each file's digest made by digest.
+func fileIngredientsBy(ctx context.Context, base string, globs []string, digest func(context.Context, string) (string, error)) ([]cachestore.Ingredient, error) {
 	var out []cachestore.Ingredient
 	seen := map[string]bool{}
 	for _, g := range globs {
@@ -146,7 +159,7 @@ func fileIngredients(ctx context.Context, base string, globs []string) ([]caches
 				continue
 			}
 			seen[f] = true
-			d, err := linkOrFileDigest(ctx, f)
+			d, err := digest(ctx, f)
 			if err != nil {
 				return nil, err
 			}

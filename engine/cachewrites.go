@@ -34,6 +34,11 @@ type writtenFile struct {
 // names none), relative to the base directory, named in the key as
 // files: are.
 func (p *Plan) writtenFiles(ctx context.Context, i int, with map[string]any) ([]writtenFile, error) {
+	return p.writtenFilesBy(ctx, i, with, fileDigest)
+}
+
+// writtenFilesBy is writtenFiles, each file's digest made by digest.
+func (p *Plan) writtenFilesBy(ctx context.Context, i int, with map[string]any, digest func(context.Context, string) (string, error)) ([]writtenFile, error) {
 	var out []writtenFile
 	for _, f := range p.nodes[i].info.Inputs {
 		s, ok := with[f.Name].(string)
@@ -54,7 +59,7 @@ func (p *Plan) writtenFiles(ctx context.Context, i int, with map[string]any) ([]
 			w.ing.Digest = "not a regular file: " + fi.Mode().Type().String()
 		default:
 			w.mod = fi.ModTime()
-			if w.ing.Digest, err = fileDigest(ctx, path); err != nil {
+			if w.ing.Digest, err = digest(ctx, path); err != nil {
 				return nil, err
 			}
 		}

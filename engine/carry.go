@@ -15,7 +15,11 @@ func (c *core) carryOver() {
 		return
 	}
 	for _, i := range c.plan.Graph.Order() {
-		if c.carries(i) {
+		switch {
+		case !c.carries(i):
+		case c.plan.nodes[i].fans:
+			c.keepFan(i)
+		default:
 			c.keep(i)
 		}
 	}
@@ -24,16 +28,19 @@ func (c *core) carryOver() {
 // carries reports whether node i, left out by the selection, succeeded
 // in the run resumed and would be kept there (keeps: its needs kept, its
 // definition, what it reads and its record the same). A foreach node
-// does not carry over: its instances are decided as it fans out, which
-// a node not selected does not. One that does not carry over keeps its
-// reason: not selected.
+// carries over when every instance it would have now would be kept, and
+// they are the instances it had (carriesFan): it is left fanned out. One
+// that does not carry over keeps its reason: not selected.
 func (c *core) carries(i int) bool {
 	st := &c.nodes[i]
-	if st.selected || c.plan.nodes[i].fans {
+	if st.selected {
 		return false
 	}
 	if _, ok := c.opts.Keep[c.plan.nodes[i].id]; !ok {
 		return false
+	}
+	if c.plan.nodes[i].fans {
+		return c.carriesFan(i)
 	}
 	reason := st.rec.Reason
 	if c.keeps(i) {

@@ -395,6 +395,10 @@ type Kept struct {
 	// Item is the digest of what an instance read of its item in the
 	// earlier run (ResumeInfo.Item).
 	Item string
+	// Items are a foreach node's instances' keys in the earlier run
+	// (NodeRecord.Items): its fan-in is kept only while they are the
+	// same, in the same order, whatever its instances do.
+	Items []string
 	// NotRestorable, when set, says why the record cannot give back the
 	// outputs the node gave (a secret masked in them): it runs again.
 	NotRestorable string

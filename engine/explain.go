@@ -71,16 +71,20 @@ func (e *Engine) Explain(plan *Plan, opts Options) ([]Explanation, error) {
 	out := make([]Explanation, 0, g.Len())
 	for _, i := range g.Order() {
 		pn := &plan.nodes[i]
-		w, why := c.explain(i, would)
-		if f := pn.Foreach; f != nil && w != WouldSkip {
+		var w Would
+		why, decided := "", false
+		if pn.fans && c.nodes[i].selected && c.opts.Keep != nil {
+			w, why, decided = c.explainFan(i)
+		}
+		if !decided {
+			w, why = c.explain(i, would)
+		}
+		if f := pn.Foreach; f != nil && w != WouldSkip && w != WouldKeep && !decided {
 			each, none := c.foreachWhy(i)
 			if none && w == WouldRun {
 				w, why = WouldSkip, each // as the run settles it: nothing to run
 			} else {
 				why += "; " + each
-			}
-			if n := c.keptInstances(pn.ID); n > 0 && w != WouldKeep {
-				why += fmt.Sprintf(" (a resumed run keeps the %d that succeeded in run %s when their inputs match)", n, c.opts.KeptFrom)
 			}
 		}
 		if why2 := c.notKept[i]; why2 != "" && w != WouldKeep {
@@ -134,18 +138,6 @@ func instances(n int) string {
 	return fmt.Sprintf("%d instances", n)
 }
 
-// keptInstances counts the instances of foreach node id that a resumed
-// run has outputs of.
-func (c *core) keptInstances(id string) int {
-	n := 0
-	for k := range c.opts.Keep {
-		if rest, ok := strings.CutPrefix(k, id+"["); ok && strings.HasSuffix(rest, "]") && !strings.Contains(rest, "/") {
-			n++
-		}
-	}
-	return n
-}
-
 // needsWould says what node i's needs would do when none is skipped: run,
 // or be kept by a resumed run.
 func (c *core) needsWould(i int, would []Would) string {
@@ -171,13 +163,20 @@ func (c *core) explain(i int, would []Would) (Would, string) {
 	pn := &c.plan.nodes[i]
 	st := &c.nodes[i]
 	if !st.selected {
+		before := *st.rec
 		if c.carries(i) { // as the run does once its selected nodes end
+			why := "kept from run " + c.opts.KeptFrom + " (" + before.Reason + ")"
+			if fan := c.nodes[i].fan; fan != nil {
+				why = fmt.Sprintf("kept from run %s with its %s (%s)", c.opts.KeptFrom, instances(fan.count), before.Reason)
+				c.unfan(i, before) // made to decide it: nothing runs
+			}
+			st = &c.nodes[i] // the fan-out may have moved c.nodes
 			st.kept, st.outputs = true, c.opts.Keep[pn.id].Outputs
-			return WouldKeep, "kept from run " + c.opts.KeptFrom + " (" + st.rec.Reason + ")"
+			return WouldKeep, why
 		}
 		return WouldSkip, st.rec.Reason
 	}
-	if c.opts.Keep != nil && c.keeps(i) {
+	if c.opts.Keep != nil && !pn.fans && c.keeps(i) {
 		// Its outputs, for the cache keys of the nodes below it.
 		st.kept, st.outputs = true, c.opts.Keep[pn.id].Outputs
 		return WouldKeep, "kept from run " + c.opts.KeptFrom

@@ -83,6 +83,16 @@ func (c *core) fanIn(p int) {
 	case counts[StatusSkipped] == fan.count:
 		status, reason = StatusSkipped, "every instance was skipped"
 	}
+	if kept {
+		// Its instances kept, its fan-in is the one it gave only with the
+		// same instances: a node below reads it whole.
+		if why := c.whyItemsChanged(p); why != "" {
+			kept = false
+			if status == StatusSuccess {
+				reason = NotKeptPrefix + c.opts.KeptFrom + ": " + why
+			}
+		}
+	}
 	tolerated := 0 // every instance that failed, when the node tolerates failures
 	if pn.ContinueOnError {
 		tolerated = counts[StatusError]
@@ -136,4 +146,22 @@ func (c *core) keepsInstance(k int) bool {
 		return false
 	}
 	return true
+}
+
+// whyItemsChanged says why foreach node p, every instance of it kept,
+// is not the node it was in the earlier run: its instances are not the
+// ones it had then (fewer, more, or others), so what a node below reads
+// of it is not what it read. "" when they are.
+func (c *core) whyItemsChanged(p int) string {
+	k, ok := c.opts.Keep[c.plan.nodes[p].id]
+	now := c.nodes[p].rec.Items
+	switch {
+	case !ok:
+		return "it did not succeed"
+	case slices.Equal(k.Items, now):
+		return ""
+	case len(k.Items) != len(now):
+		return fmt.Sprintf("its items changed (%d, was %d)", len(now), len(k.Items))
+	}
+	return "its items changed"
 }

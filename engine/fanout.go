@@ -147,17 +147,6 @@ func (c *core) fanOut(i int, work []int) []int {
 		c.settle(i, status, reason, "")
 		return c.release(i, work)
 	}
-	n := len(c.plan.nodes)
-	fan := &fanState{first: len(c.nodes), count: len(items), left: len(items), isMap: mapKeys != nil, mapKeys: mapKeys, itemKeys: itemKeys, values: items}
-	if env != nil {
-		// One environment for every instance, each setting its item in
-		// turn: they are evaluated one at a time (below, and as each
-		// starts), and nothing keeps the environment once they are.
-		fan.env = reflect.ValueOf(env) // a pointer (see env)
-	}
-	recs := make([]NodeRecord, len(items))
-	c.nodes = slices.Grow(c.nodes, len(items))
-	c.inst = slices.Grow(c.inst, len(items))
 	if queued := len(items); !pn.info.Waits {
 		if pn.MaxParallel > 0 {
 			queued = min(queued, pn.MaxParallel)
@@ -166,19 +155,7 @@ func (c *core) fanOut(i int, work []int) []int {
 		// otherwise be copied as it grows, 40 bytes an instance.
 		c.queue.keys = slices.Grow(c.queue.keys, queued)
 	}
-	for k := range items {
-		c.inst = append(c.inst, instance{parent: int32(i), id: pn.ID + "[" + keys[k] + "]", index: int32(k)})
-		recs[k] = NodeRecord{Module: pn.Module, Status: StatusPending}
-		c.nodes = append(c.nodes, nodeState{rec: &recs[k], selected: true, failedAbove: c.nodes[i].failedAbove})
-	}
-	c.nodes[i].fan = fan
-	c.mu.Lock()
-	rec := c.nodes[i].rec
-	rec.Status, rec.StartedAt, rec.Items = StatusRunning, c.now().UTC(), keys
-	for k := range items {
-		c.rec.Nodes[c.inst[fan.first+k-n].id] = &recs[k]
-	}
-	c.mu.Unlock()
+	fan := c.makeInstances(i, items, keys, itemKeys, mapKeys, env)
 	c.emit(NodeStarted, i)
 	keepAll := c.opts.Keep != nil && c.needsKept(i)
 	for k := fan.first; k < fan.first+fan.count; k++ {
@@ -209,6 +186,38 @@ func (c *core) fanOut(i int, work []int) []int {
 		}
 	}
 	return work
+}
+
+// makeInstances makes foreach node i's instances, one per item, each
+// pending with a record of its own, and sets the node running: its
+// instances are the fan it returns. Nothing is queued or told yet.
+func (c *core) makeInstances(i int, items []any, keys, itemKeys, mapKeys []string, env any) *fanState {
+	pn := &c.plan.nodes[i]
+	n := len(c.plan.nodes)
+	fan := &fanState{first: len(c.nodes), count: len(items), left: len(items), isMap: mapKeys != nil, mapKeys: mapKeys, itemKeys: itemKeys, values: items}
+	if env != nil {
+		// One environment for every instance, each setting its item in
+		// turn: they are evaluated one at a time (below, and as each
+		// starts), and nothing keeps the environment once they are.
+		fan.env = reflect.ValueOf(env) // a pointer (see env)
+	}
+	recs := make([]NodeRecord, len(items))
+	c.nodes = slices.Grow(c.nodes, len(items))
+	c.inst = slices.Grow(c.inst, len(items))
+	for k := range items {
+		c.inst = append(c.inst, instance{parent: int32(i), id: pn.ID + "[" + keys[k] + "]", index: int32(k)})
+		recs[k] = NodeRecord{Module: pn.Module, Status: StatusPending}
+		c.nodes = append(c.nodes, nodeState{rec: &recs[k], selected: true, failedAbove: c.nodes[i].failedAbove})
+	}
+	c.nodes[i].fan = fan
+	c.mu.Lock()
+	rec := c.nodes[i].rec
+	rec.Status, rec.StartedAt, rec.Items = StatusRunning, c.now().UTC(), keys
+	for k := range items {
+		c.rec.Nodes[c.inst[fan.first+k-n].id] = &recs[k]
+	}
+	c.mu.Unlock()
+	return fan
 }
 
 // itemEnv is the expression environment of instance k: its node's, with

@@ -384,21 +384,3 @@ nodes:
 		t.Errorf("stuck[x]: %s (%s)", r.Status, r.Reason)
 	}
 }
-
-// A dry run of a resume says a node's needs are kept, and how many of a
-// foreach node's instances the run would keep.
-func TestExplainResumedForeach(t *testing.T) {
-	tm := newTestModules(t)
-	plan, err := engine.Parse("x.yaml", []byte("nodes:\n  a: {module: echo}\n  f: {module: echo, needs: a, foreach: [1, 2, 3]}\n"), tm.reg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keep := map[string]engine.Kept{"a": {}, "f[1]": {}, "f[3]": {}}
-	ex, err := engine.New(tm.reg).Explain(plan, engine.Options{Keep: keep, KeptFrom: "r0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ex) != 2 || ex[0].Would != engine.WouldKeep || !strings.Contains(ex[1].Why, "its needs are kept") || !strings.Contains(ex[1].Why, "keeps the 2 that succeeded in run r0") {
-		t.Errorf("explain %+v", ex)
-	}
-}

@@ -32,7 +32,7 @@ const NotKeptPrefix = "not kept from run "
 // outputs cut), Kept.NotRestorable says why: such a node runs again. n
 // is not changed.
 func KeepRecord(n *NodeRecord) Kept {
-	k := Kept{Message: n.Message, Outputs: n.Outputs, Definition: n.Definition}
+	k := Kept{Message: n.Message, Outputs: n.Outputs, Definition: n.Definition, Items: n.Items}
 	if err := checkSize(&modules.Output{Values: n.Outputs}); err != nil {
 		// No module gives that much (the limit is checked as it ends): a
 		// record edited by hand, or by another program. Its node runs.

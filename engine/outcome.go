@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/pipe-run/pipe/modules"
 )
@@ -266,37 +265,7 @@ func (c *core) keeps(i int) bool {
 		c.notKeeping(i, why)
 		return false
 	}
-	if c.plan.nodes[i].fans {
-		// A dry run's question (a run keeps a fanned-out node's instances
-		// one by one, keepsInstance): its instances' records are what say
-		// whether it is the node that ran, as they say it in the run.
-		if why := c.whyInstancesStale(i); why != "" {
-			c.notKeeping(i, why)
-			return false
-		}
-	}
 	return true
-}
-
-// whyInstancesStale says why the instances of fanned-out node i that
-// succeeded in the earlier run would not be kept, as the run decides
-// each (whyStale; their cache keys need their items, known as the node
-// runs): "" when none says so.
-func (c *core) whyInstancesStale(i int) string {
-	prefix := c.plan.nodes[i].id + "["
-	for id, k := range c.opts.Keep {
-		rest, ok := strings.CutPrefix(id, prefix)
-		if !ok || !strings.HasSuffix(rest, "]") || strings.Contains(rest, "/") {
-			continue
-		}
-		if k.NotRestorable != "" {
-			return k.NotRestorable
-		}
-		if why := c.whyStale(i, k); why != "" {
-			return why
-		}
-	}
-	return ""
 }
 
 // maskedRecords copies records of an earlier run with this run's secrets

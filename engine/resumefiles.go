@@ -13,8 +13,10 @@ import (
 // This file holds what a resumed run (pipe run --resume) checks of the
 // files a node that does not cache is known to read: its `files:` and
 // the files its inputs name (modules.Field.Files: python's path). Their
-// digests are the node cache's file ingredients (Plan.ingredients), made
-// as the node starts and recorded as ResumeInfo.Files; a node whose file
+// digests are named as the node cache's file ingredients are
+// (Plan.ingredients), a big file's being its stat signature
+// (resumestat.go), made as the node starts and recorded as
+// ResumeInfo.Files; a node whose file
 // changed since runs again, `its file s.py changed`. A node that caches
 // has them in its cache key, checked apart (whyNotKept).
 
@@ -31,23 +33,30 @@ func (p *Plan) readsFiles(pn *planNode) bool {
 
 // fileDigests returns the digests of the files node p (of the plan) reads
 // with inputs with, by the cache key's names ("file:PATH", and "files:GLOB"
-// for what a glob matched); nil when it reads none.
+// for what a glob matched); nil when it reads none. A big file's is its
+// stat signature (resumeFileDigest): made at every node's start, it must
+// cost next to nothing.
 func (p *Plan) fileDigests(ctx context.Context, i int, with map[string]any) (map[string]string, error) {
 	if !p.readsFiles(&p.nodes[i]) {
 		return nil, nil
 	}
-	ings, err := p.ingredients(ctx, i, with, nil, nil)
+	written, err := p.writtenFilesBy(ctx, i, with, resumeFileDigest)
 	if err != nil {
 		return nil, err
 	}
-	var out map[string]string
-	for _, in := range ings {
-		if isFileIngredient(in.Name) {
-			if out == nil {
-				out = map[string]string{}
-			}
-			out[in.Name] = in.Digest
-		}
+	read, err := fileIngredientsBy(ctx, p.BaseDir, p.fileGlobs(i, with), resumeFileDigest)
+	if err != nil {
+		return nil, err
+	}
+	if len(written)+len(read) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]string, len(written)+len(read))
+	for _, w := range written {
+		out[w.ing.Name] = w.ing.Digest
+	}
+	for _, in := range read {
+		out[in.Name] = in.Digest
 	}
 	return out, nil
 }
@@ -58,7 +67,7 @@ func (p *Plan) fileDigests(ctx context.Context, i int, with map[string]any) (map
 // them, a model it wrote was always new to the resumed run, which ran it
 // again. One that cannot be looked at keeps its digest from the start.
 func (p *Plan) filesAsLeft(ctx context.Context, i int, with map[string]any, digests map[string]string) {
-	after, err := p.writtenFiles(ctx, i, with)
+	after, err := p.writtenFilesBy(ctx, i, with, resumeFileDigest)
 	if err != nil {
 		return
 	}
@@ -85,6 +94,15 @@ func (c *core) whyFilesChanged(i int, recorded map[string]string, with map[strin
 	now, err := c.plan.fileDigests(context.Background(), p, with)
 	if err != nil {
 		return "its files: " + err.Error()
+	}
+	for name, d := range now {
+		// Recorded by its content (an earlier pipe's record, or a file
+		// new then): compared by its content, hashed now.
+		if was, ok := recorded[c.redact.String(name)]; ok && isStatSignature(d) && !isStatSignature(was) {
+			if content, err := linkOrFileDigest(context.Background(), underBaseDir(c.plan.BaseDir, strings.TrimPrefix(name, "file:"))); err == nil {
+				now[name] = content
+			}
+		}
 	}
 	now = c.redact.Keys(now) // as recorded
 	if maps.Equal(now, recorded) {

@@ -183,6 +183,8 @@ func (c *completer) positional(k int, cur string) []candidate {
 		return pipelineFiles(cur)
 	case (name == "show" || name == "logs") && k == 0:
 		return c.runs("")
+	case name == "status" && k == 0:
+		return c.remoteRuns()
 	case name == "logs" && k >= 1: // several nodes
 		return c.nodesOfRun(c.before[positionalsOf(c.toks)[0]])
 	case name == "modules":
@@ -299,6 +301,22 @@ func (c *completer) runs(pipeline string) []candidate {
 	for h, ok := w.Next(); ok; h, ok = w.Next() { // heads only: no counts
 		if r := h.RunSummary; h.Broken == nil && (pipeline == "" || r.Pipeline == pipeline) {
 			out = append(out, candidate{r.ID, fmt.Sprintf("%s %s %s", r.Pipeline, r.Status, r.StartedAt.Local().Format("2006-01-02 15:04"))})
+		}
+	}
+	return out
+}
+
+// remoteRuns completes a run of pipe status: last, then the ids of the
+// runs on Temporal, newest first.
+func (c *completer) remoteRuns() []candidate {
+	out := []candidate{{"last", "the newest run on Temporal"}}
+	w, err := engine.WalkRuns(c.runsDir(), nil)
+	if err != nil {
+		return out
+	}
+	for h, ok := w.Next(); ok; h, ok = w.Next() {
+		if r := h.RunSummary; h.Broken == nil && r.Remote != "" {
+			out = append(out, candidate{r.ID, fmt.Sprintf("%s %s on %s", r.Pipeline, r.Status, r.Remote)})
 		}
 	}
 	return out

@@ -62,6 +62,7 @@ func TestCompleteE2E(t *testing.T) {
 		{"the gate as a parameter", []string{"run", "testdata/good/gate.yaml", "--en"}, []string{"--enable-dangerous-ai"}, nil},
 		{"the gate as a key", []string{"run", "testdata/good/gate.yaml", "-s", "EN"}, []string{"ENABLE_DANGEROUS_AI="}, nil},
 		{"run ids for show", []string{"show", "--runs-dir", runs, ""}, []string{"last", runID}, nil},
+		{"runs on Temporal for status: none of the local ones", []string{"status", "--runs-dir", runs, ""}, []string{"last"}, []string{runID}},
 		{"run ids for --resume", []string{"run", file, "--runs-dir", runs, "--resume", ""}, []string{"last", runID}, nil},
 		{"--resume: runs of this pipeline", []string{"run", "pipelines/predict.yaml", "--runs-dir", runs, "--resume", ""}, []string{"last"}, []string{runID}},
 		{"nodes of a run for logs", []string{"logs", "--runs-dir=" + runs, "last", ""}, []string{"show"}, nil},

@@ -51,7 +51,7 @@ func editFile(t *testing.T, dir, old, new string) {
 // reasons returns each node's reason in the summary pipe run prints.
 func reasons(stdout string) map[string]string {
 	out := map[string]string{}
-	row := regexp.MustCompile(`(?m)^(\w+)[ \t]+(success|error|skipped|cancelled)[ \t]+(?:\S+[ \t]+\d+[ \t]+)?(.*?)[ \t]*$`)
+	row := regexp.MustCompile(`(?m)^(\S+)[ \t]+(success|error|skipped|cancelled)[ \t]+(?:\S+[ \t]+\d+[ \t]+)?(.*?)[ \t]*$`)
 	for _, m := range row.FindAllStringSubmatch(stdout, -1) {
 		out[m[1]] = m[3]
 	}

@@ -55,6 +55,12 @@ func TestResumeRunsAgainWhatReadsAChangedFileOrSecret(t *testing.T) {
 		t.Errorf("the reasons do not name API_TOKEN alone:\n%s%s", r.stdout, r.stderr)
 	}
 
+	// What the dry run says it keeps of w, the run keeps.
+	dry := pipeIn(t, dir, []string{"API_TOKEN=abcdefgh"}, "run", "p.yaml", "--resume", "last", "--set", "L=a,b,c", "--dry-run")
+	claim := regexp.MustCompile(`(?m)^w\s+echo\s+run\s+3 instances: keeps 2 from run \S+ \(w\[a\], w\[b\]\); runs 1: w\[c\] \(a new item\)\s`)
+	if !claim.MatchString(dry.stdout) {
+		t.Errorf("resume with L=a,b,c --dry-run does not say it keeps w[a], w[b] and runs w[c]:\n%s%s", dry.stdout, dry.stderr)
+	}
 	r = pipeIn(t, dir, []string{"API_TOKEN=abcdefgh"}, "run", "p.yaml", "--resume", "last", "--set", "L=a,b,c")
 	if r.code != 0 {
 		t.Fatalf("resume with L=a,b,c: exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -72,8 +78,10 @@ func rowKept(stdout, id string) bool {
 	return regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(id) + `\s+success\s+kept from run `).MatchString(stdout)
 }
 
-// A resumed run with --only keeps what it does not select, so that the
-// next resume keeps it too; a resume with nothing to redo says so.
+// A resumed run with --only keeps what it does not select, a foreach
+// node with its instances too, so that the next resume keeps it all and
+// says there was nothing to resume; and what --dry-run says it would
+// keep, it keeps.
 func TestResumeWithOnlyLosesNothing(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"p.yaml": resumeReadsSrc, "s.py": strings.Replace(resumeReadsPy, "%s", "1", 1)})
@@ -81,25 +89,22 @@ func TestResumeWithOnlyLosesNothing(t *testing.T) {
 		t.Fatalf("first run: exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	writeFiles(t, dir, map[string]string{"ok": ""})
+	dry := pipeIn(t, dir, nil, "run", "p.yaml", "--resume", "last", "--only", "b", "--dry-run")
+	if !regexp.MustCompile(`(?m)^w\s+echo\s+keep\s+kept from run \S+ with its 2 instances \(not selected by --only\)`).MatchString(dry.stdout) {
+		t.Errorf("resume --only b --dry-run does not say w is kept:\n%s%s", dry.stdout, dry.stderr)
+	}
 	r := pipeIn(t, dir, nil, "run", "p.yaml", "--resume", "last", "--only", "b")
 	if r.code != 0 {
 		t.Fatalf("resume --only b: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	wantReasons(t, "resume --only b", r, map[string]string{"s": "kept from run", "d": "kept from run", "x": "kept from run", "b": "", "w": "not selected by --only"})
+	wantReasons(t, "resume --only b", r, map[string]string{"s": "kept from run", "d": "kept from run", "x": "kept from run", "b": "", "w": "", "w[a]": "kept from run", "w[b]": "kept from run"})
 	r = pipeIn(t, dir, nil, "run", "p.yaml", "--resume", "last")
 	if r.code != 0 || strings.Contains(r.stderr, "[d] v=") {
 		t.Fatalf("resume of the resume: exit %d, want d kept\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	wantReasons(t, "resume of the resume", r, map[string]string{"s": "kept from run", "d": "kept from run", "x": "kept from run", "b": "kept from run"})
-	if rowKept(r.stdout, "w[a]") {
-		t.Errorf("resume of the resume: w[a], not selected before, kept\n%s", r.stdout)
-	}
-	if strings.Contains(r.stderr, "nothing to resume") {
-		t.Errorf("a resume that ran w says nothing to resume:\n%s", r.stderr)
-	}
-	r = pipeIn(t, dir, nil, "run", "p.yaml", "--resume", "last")
-	if r.code != 0 || !strings.Contains(r.stderr, "nothing to resume: every node succeeded in the run resumed") {
-		t.Errorf("a resume with nothing to redo: exit %d, want it said\n%s%s", r.code, r.stdout, r.stderr)
+	wantReasons(t, "resume of the resume", r, map[string]string{"s": "kept from run", "d": "kept from run", "x": "kept from run", "b": "kept from run", "w[a]": "kept from run", "w[b]": "kept from run"})
+	if !strings.Contains(r.stderr, "nothing to resume: every node succeeded in the run resumed") {
+		t.Errorf("a resume with nothing to redo: want it said\n%s%s", r.stdout, r.stderr)
 	}
 }
 

@@ -67,20 +67,29 @@ func (c *workerCmd) Run(e *env) error {
 }
 
 type statusCmd struct {
-	ID   string `arg:"" name:"run" help:"The run's whole id, as pipe run --on printed it."`
+	ID   string `arg:"" name:"run" help:"The run: last (the last run on Temporal in --runs-dir), a run id or a unique start of one there, or a record file; the whole id of a run started elsewhere."`
 	On   string `help:"Temporal address: temporal://HOST:PORT/NAMESPACE (default: $PIPE_TEMPORAL_ADDRESS)." placeholder:"URL"`
 	Wait bool   `help:"Follow the run to its end as pipe run does, write its record here, and exit as it ended."`
 	JSON bool   `help:"Print the run record as JSON."`
-	// RunsDir is where --wait writes the record.
-	RunsDir      string `help:"Where --wait writes the run record." default:".pipe/runs"`
+	// RunsDir is where the run is looked up, and --wait writes the record.
+	RunsDir      string `help:"Where runs are looked up (last, the start of an id), and where --wait writes the run record." default:".pipe/runs"`
 	temporalConn `embed:""`
 }
 
 func (c *statusCmd) Run(e *env) error {
 	if strings.TrimSpace(c.ID) == "" {
-		return fail(exitUsage, "name the run: its whole id, as pipe run --on printed it")
+		return fail(exitUsage, "name the run: last, its id or its unique start (pipe runs lists them), or the whole id pipe run --on printed")
 	}
-	cl, ep, err := c.dial(e, c.On)
+	id, remote, err := statusRun(c.RunsDir, c.ID)
+	if err != nil {
+		return err
+	}
+	c.ID = id
+	on := c.On
+	if on == "" {
+		on = remote // where the history says it ran; else $PIPE_TEMPORAL_ADDRESS
+	}
+	cl, ep, err := c.dial(e, on)
 	if err != nil {
 		return err
 	}
@@ -88,6 +97,9 @@ func (c *statusCmd) Run(e *env) error {
 	// The pipeline comes from the run's history: a run that waits for a
 	// worker can still be followed, and says what it waits for.
 	plan, err := remotePlan(e, cl, c.ID)
+	if gone := runGone(e, c.RunsDir, c.ID, ep, err); gone != nil {
+		return gone
+	}
 	if err != nil {
 		return err
 	}

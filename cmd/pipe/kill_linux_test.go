@@ -106,18 +106,6 @@ func TestKilledOutright(t *testing.T) {
 	}
 }
 
-// waitUntil polls cond until it holds, or fails the test with why().
-func waitUntil(t *testing.T, limit time.Duration, cond func() bool, why func() string) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal(why())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // journalOf returns the one journal in dir, or "".
 func journalOf(t *testing.T, dir string) string {
 	t.Helper()

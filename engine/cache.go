@@ -206,9 +206,16 @@ func cachedReason(run string) string { return "cached from " + run }
 // (.pipe): beside the runs, apart from the downloads .pipe/cache holds.
 func CacheDir(state string) string { return filepath.Join(state, "cache", "nodes") }
 
+// CachePruned says what PruneCache did: the entries it removed and the
+// bytes they took, the entries kept and theirs.
+type CachePruned struct {
+	Removed, Kept int
+	Freed, Bytes  int64
+}
+
 // PruneCache bounds the node cache in dir to max bytes, dropping the least
-// recently used entries first. It says what it removed.
-func PruneCache(dir string, max int64) (removed int, freed int64, err error) {
+// recently used entries first. It says what it removed and kept.
+func PruneCache(dir string, max int64) (CachePruned, error) {
 	p, err := cachestore.Open(dir).Prune(max)
-	return p.Removed, p.Freed, err
+	return CachePruned{Removed: p.Removed, Kept: p.Entries, Freed: p.Freed, Bytes: p.Bytes}, err
 }

@@ -44,11 +44,11 @@ func parseSize(s string) (int64, error) {
 
 // pruneCache bounds the node cache after a run; a failure is a warning.
 func pruneCache(e *env, dir string, max int64) {
-	removed, freed, err := engine.PruneCache(dir, max)
+	p, err := engine.PruneCache(dir, max)
 	switch {
 	case err != nil:
 		e.logs.base.Warn("could not prune the node cache", "dir", dir, "err", err)
-	case removed > 0:
-		e.logs.base.Debug("pruned the node cache", "dir", dir, "entries", removed, "freed_bytes", freed)
+	case p.Removed > 0:
+		e.logs.base.Debug("pruned the node cache", "dir", dir, "entries", p.Removed, "freed_bytes", p.Freed)
 	}
 }

@@ -41,6 +41,7 @@ type cli struct {
 	Runs     runsCmd     `cmd:"" help:"List past runs, newest first."`
 	Show     showCmd     `cmd:"" help:"Show a run: its nodes, their outputs, its config and where each value came from."`
 	Logs     logsCmd     `cmd:"" help:"Print what a run's nodes' programs wrote (-f: as they write it)."`
+	Cache    cacheCmd    `cmd:"" help:"List the node cache's entries (pipe cache clear, prune: remove them)."`
 	Modules  modulesCmd  `cmd:"" help:"List the modules, with their inputs and outputs."`
 	Schema   schemaCmd   `cmd:"" help:"Print the JSON Schema of pipeline files."`
 	Worker   workerCmd   `cmd:"" help:"Run nodes of runs submitted to Temporal (pipe run --on), with the modules of this pipe."`

@@ -122,7 +122,7 @@ func (c *completer) candidates(cur string) []candidate {
 		return c.flags()
 	}
 	if c.cmd == nil {
-		return commands(c.app)
+		return commands(c.app.Node)
 	}
 	return c.positional(len(positionalsOf(c.toks)), cur)
 }
@@ -166,9 +166,11 @@ func (c *completer) flags() []candidate {
 	return out
 }
 
-func commands(app *kong.Application) []candidate {
+// commands are the commands of parent: pipe's, or a command's own (pipe
+// cache list).
+func commands(parent *kong.Node) []candidate {
 	var out []candidate
-	for _, n := range app.Children {
+	for _, n := range parent.Children {
 		if n.Type == kong.CommandNode && !n.Hidden {
 			out = append(out, candidate{n.Name, n.Help})
 		}
@@ -178,6 +180,9 @@ func commands(app *kong.Application) []candidate {
 
 // positional completes the k-th argument of the command.
 func (c *completer) positional(k int, cur string) []candidate {
+	if cands, ok := c.cacheCandidates(k); ok {
+		return cands
+	}
 	switch name := c.cmd.Name; {
 	case name == "validate" || (k == 0 && (name == "run" || name == "explain" || name == "graph")):
 		return pipelineFiles(cur)
@@ -194,7 +199,7 @@ func (c *completer) positional(k int, cur string) []candidate {
 		}
 		return out
 	case name == "help" && k == 0:
-		return commands(c.app)
+		return commands(c.app.Node)
 	case name == "completion" && k == 0:
 		return []candidate{{"bash", ""}, {"zsh", ""}, {"fish", ""}}
 	}
@@ -238,6 +243,9 @@ func (c *completer) flagValues(f *kong.Flag, cur string) []candidate {
 	case "runs-dir":
 		return files(cur, []string{"/"})
 	case "pipeline":
+		if names, ok := c.cacheCandidates(-1); ok {
+			return append(names, pipelineFiles(cur)...)
+		}
 		return pipelineFiles(cur)
 	case "config", "output":
 		return files(cur, nil)

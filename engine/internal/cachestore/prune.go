@@ -56,13 +56,48 @@ type Pruned struct {
 // temporary files. Another pipe pruning at once is harmless: a file gone
 // already is skipped.
 func (s *Store) Prune(max int64) (Pruned, error) {
-	type file struct {
-		path string
-		size int64
-		mod  time.Time
-	}
-	var files []file
 	var p Pruned
+	files, err := s.entryFiles(true)
+	if err != nil {
+		return p, err
+	}
+	for _, f := range files {
+		p.Bytes += f.size
+	}
+	p.Entries = len(files)
+	if p.Bytes <= max {
+		return p, nil
+	}
+	slices.SortFunc(files, func(a, b entryFile) int { return a.mod.Compare(b.mod) })
+	for _, f := range files {
+		if p.Bytes <= max {
+			break
+		}
+		if err := os.Remove(f.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return p, err
+		}
+		p.Bytes -= f.size
+		p.Freed += f.size
+		p.Removed++
+		p.Entries--
+	}
+	return p, nil
+}
+
+// entryFile is an entry's file as the store's directory lists it.
+type entryFile struct {
+	path, key string
+	size      int64
+	mod       time.Time // when it was stored or last hit (Get renews it)
+}
+
+// entryFiles lists the store's entry files; a store not made yet has
+// none. With dropStale it removes the temporary files that a pipe which
+// died while writing left (older than staleTmp). It reads only the
+// store's own names: the store may be inside a directory of the user's
+// (--runs-dir names its parent), and what else is there is left alone.
+func (s *Store) entryFiles(dropStale bool) ([]entryFile, error) {
+	var files []entryFile
 	err := filepath.WalkDir(s.dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
@@ -87,36 +122,15 @@ func (s *Store) Prune(max int64) (Pruned, error) {
 		}
 		switch {
 		case strings.HasPrefix(name, tmpPrefix):
-			if time.Since(info.ModTime()) > staleTmp {
+			if dropStale && time.Since(info.ModTime()) > staleTmp {
 				_ = os.Remove(path)
 			}
 		case isEntryName(shard, name):
-			files = append(files, file{path, info.Size(), info.ModTime()})
-			p.Bytes += info.Size()
+			files = append(files, entryFile{path, strings.TrimSuffix(name, ".entry"), info.Size(), info.ModTime()})
 		}
 		return nil
 	})
-	if err != nil {
-		return p, err
-	}
-	p.Entries = len(files)
-	if p.Bytes <= max {
-		return p, nil
-	}
-	slices.SortFunc(files, func(a, b file) int { return a.mod.Compare(b.mod) })
-	for _, f := range files {
-		if p.Bytes <= max {
-			break
-		}
-		if err := os.Remove(f.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return p, err
-		}
-		p.Bytes -= f.size
-		p.Freed += f.size
-		p.Removed++
-		p.Entries--
-	}
-	return p, nil
+	return files, err
 }
 
 // lastDir holds the last entry of each node (see Store.Last).

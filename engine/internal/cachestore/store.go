@@ -130,12 +130,30 @@ func (s *Store) get(key string, touch bool) (*Entry, []byte, error) {
 func decode(data []byte, ingredients bool) (*Entry, []byte, error) {
 	rest, ok := bytes.CutPrefix(data, []byte(magic))
 	if !ok {
-		return nil, nil, errors.New("not a cache entry of this version")
+		return nil, nil, errNotEntry
 	}
 	head, log, ok := bytes.Cut(rest, []byte("\n"))
 	if !ok {
-		return nil, nil, errors.New("cut short in its header")
+		return nil, nil, errCutInHeader
 	}
+	e, err := decodeHeader(head, ingredients)
+	if err != nil {
+		return nil, nil, err
+	}
+	if int64(len(log)) != e.LogSize {
+		return nil, nil, fmt.Errorf("log of %d bytes, header says %d", len(log), e.LogSize)
+	}
+	return e, log, nil
+}
+
+var (
+	errNotEntry    = errors.New("not a cache entry of this version")
+	errCutInHeader = errors.New("cut short in its header")
+)
+
+// decodeHeader reads an entry's header line; its ingredients only when
+// ingredients is set.
+func decodeHeader(head []byte, ingredients bool) (*Entry, error) {
 	var e Entry
 	// The ingredients, one per input, config value and file, are kept
 	// raw (one allocation, not two per ingredient): see Entry.Ingredients.
@@ -144,17 +162,14 @@ func decode(data []byte, ingredients bool) (*Entry, []byte, error) {
 		Ingredients json.RawMessage `json:"ingredients"`
 	}{Entry: &e}
 	if err := json.Unmarshal(head, &h); err != nil {
-		return nil, nil, fmt.Errorf("header: %w", err)
+		return nil, fmt.Errorf("header: %w", err)
 	}
 	if ingredients && len(h.Ingredients) > 0 {
 		if err := json.Unmarshal(h.Ingredients, &e.Ingredients); err != nil {
-			return nil, nil, fmt.Errorf("header: ingredients: %w", err)
+			return nil, fmt.Errorf("header: ingredients: %w", err)
 		}
 	}
-	if int64(len(log)) != e.LogSize {
-		return nil, nil, fmt.Errorf("log of %d bytes, header says %d", len(log), e.LogSize)
-	}
-	return &e, log, nil
+	return &e, nil
 }
 
 // Put writes e, with the log file at logPath ("" or a missing file for

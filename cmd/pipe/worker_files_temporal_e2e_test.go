@@ -27,7 +27,7 @@ func TestWorkerInAnotherCheckoutRefusesTheRun(t *testing.T) {
 	}
 	worker := startDaemon(t, other, "worker", "--temporal", addr, "--task-queue", queue)
 	run := startDaemon(t, client, "run", "p.yaml", "--on", "temporal://"+addr+"/default", "--task-queue", queue)
-	const want = "this worker cannot run pipeline p.yaml: this worker's sub.yaml is not the client's (sha256 "
+	const want = "this worker cannot run pipeline p.yaml: this worker's sub.yaml is not the file the client checked (sha256 "
 	waitUntil(t, 60*time.Second, func() bool {
 		select {
 		case <-run.done:

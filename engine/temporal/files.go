@@ -76,9 +76,10 @@ type otherFile struct {
 }
 
 func (o *otherFile) Error() string {
-	return fmt.Sprintf("this worker's %s is not the client's (sha256 %s here, %s where the run started): "+
-		"start workers at the root of a checkout of the same commit as the client's (or on shared storage), "+
-		"so that they run what the client checked", o.name, shortDigest(o.got), shortDigest(o.want))
+	return fmt.Sprintf("this worker's %s is not the file the client checked (sha256 %s here, %s where the run started): "+
+		"it was edited since the run started, or this worker runs another checkout; start workers at the root of a checkout "+
+		"of the same commit as the client's (or on shared storage), and leave the files a run reads as they are until it ends",
+		o.name, shortDigest(o.got), shortDigest(o.want))
 }
 
 // checkFiles compares the files named in files (name -> digest; a

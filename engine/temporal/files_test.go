@@ -40,7 +40,7 @@ func TestAttemptRefusesFilesNotTheClients(t *testing.T) {
 		{"the same file", map[string]string{"sub.yaml": here}, ""},
 		{"a file the worker lacks is left to the node", map[string]string{"gone.yaml": clients}, ""},
 		{"another file", map[string]string{"sub.yaml": clients},
-			"on worker w1: this worker's sub.yaml is not the client's (sha256 " + here[:12] + " here, 0123456789ab where the run started): start workers at the root of a checkout of the same commit"},
+			"on worker w1: this worker's sub.yaml is not the file the client checked (sha256 " + here[:12] + " here, 0123456789ab where the run started): it was edited since the run started, or this worker runs another checkout; start workers at the root of a checkout of the same commit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

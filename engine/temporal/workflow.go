@@ -31,10 +31,17 @@ func (w *Workflows) Run(ctx workflow.Context, input RunInput) ([]byte, error) {
 		// run must wait for one that can run it, not fail.
 		panic(cannotCompile(input.File, err))
 	}
-	if err := checkFiles(input.BaseDir, runFiles(&input)); err != nil {
-		// Its files are not the client's: as for a pipeline it cannot
-		// compile, another worker may run it.
-		panic(fmt.Sprintf("this worker cannot run pipeline %s: %v", input.File, err))
+	if !workflow.IsReplaying(ctx) {
+		// Only as the run starts: a replay (a restarted worker, another
+		// worker taking a workflow task mid-run) reads the files as they
+		// are now, and a script edited or pulled since would stop the
+		// run for good, a cancel too. Later, each node's attempt checks
+		// its own files (and fails the node, not the run).
+		if err := checkFiles(input.BaseDir, runFiles(&input)); err != nil {
+			// Its files are not the client's: as for a pipeline it cannot
+			// compile, another worker may run it.
+			panic(fmt.Sprintf("%s%s: %v", cannotCompileLead, input.File, err))
+		}
 	}
 	plan.BaseDir = input.BaseDir // the client's, from the project's root
 	opts, err := input.options(plan)

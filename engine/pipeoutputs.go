@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+
+	"github.com/pipe-run/pipe/modules"
 )
 
 // evalOutputs evaluates, as the run ends, the pipeline's own `outputs:`:
@@ -67,6 +69,14 @@ func (c *core) outputValues() (map[string]any, error) {
 			errs = append(errs, err)
 		}
 		values[o.Key] = out // nil when it failed
+	}
+	if err := checkSize(&modules.Output{Values: values}); err != nil {
+		// As a parent's node would fail; and a run's record of
+		// hundreds of MB would make every history command slow.
+		errs = append(errs, fmt.Errorf("pipeline %s: %w", name, err))
+		for k := range values {
+			values[k] = nil
+		}
 	}
 	return values, oneLine(errors.Join(errs...))
 }

@@ -136,3 +136,28 @@ func TestPipelineWithoutOutputsRecordsNone(t *testing.T) {
 		t.Errorf("outputs %v in a record of a pipeline without any:\n%.300s", rec.Outputs, data)
 	}
 }
+
+// A run's outputs are bounded as a node's are (modules.MaxValueBytes): a
+// run of a file alone whose outputs copy a big value seventy times wrote
+// a 284 MB record, where the same file under a parent fails its node.
+func TestRunOutputsAreBounded(t *testing.T) {
+	_, run := planRunner(t, modules.Default, `name: big
+nodes:
+  a: {module: echo, with: {s: "${{ repeat('x', 1500000) }}"}}
+outputs:
+  o1: ${{ nodes.a.outputs.s }}
+  o2: ${{ nodes.a.outputs.s }}
+  o3: ${{ nodes.a.outputs.s }}
+`)
+	rec := run(engine.Options{})
+	if rec.Status != engine.StatusError || !strings.Contains(rec.Reason, "pipeline big: outputs are 4.5 MB") {
+		t.Errorf("run %s %q, want it failed for its outputs' size", rec.Status, rec.Reason)
+	}
+	data, err := engine.EncodeRecord(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) > 2<<20 {
+		t.Errorf("the record is %d bytes, want the outputs left out", len(data))
+	}
+}

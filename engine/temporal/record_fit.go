@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pipe-run/pipe/engine"
+	"github.com/pipe-run/pipe/modules"
 )
 
 // maxRecordPayload bounds the run record the workflow returns, and that
@@ -27,8 +28,16 @@ func fitRecord(rec *engine.Record) ([]byte, error) {
 	if err != nil || len(b) <= maxRecordPayload {
 		return b, err
 	}
-	cutNodes(rec.Nodes, len(b)-maxRecordPayload, fmt.Sprintf("a run's record on Temporal is at most %d MB", maxRecordPayload/1_000_000+1),
-		"the rest is left out of a run's record on Temporal")
+	bound := fmt.Sprintf("a run's record on Temporal is at most %d MB", maxRecordPayload/1_000_000+1)
+	// The pipeline's own outputs (up to 4 MiB) often copy nodes' outputs:
+	// big ones go first, whole, as a node's do.
+	if out, err := json.Marshal(rec.Outputs); err == nil && len(out) >= maxRecordPayload/4 {
+		rec.Outputs = map[string]any{"cut": fmt.Sprintf("the pipeline's outputs, %s, are left out: %s", modules.Size(int64(len(out))), bound)}
+		if b, err = json.Marshal(rec); err != nil || len(b) <= maxRecordPayload {
+			return b, err
+		}
+	}
+	cutNodes(rec.Nodes, len(b)-maxRecordPayload, bound, "the rest is left out of a run's record on Temporal")
 	return json.Marshal(rec)
 }
 

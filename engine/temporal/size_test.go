@@ -101,3 +101,27 @@ nodes:
 	}
 	replay(t, c, rec.ID)
 }
+
+// A pipeline whose own outputs copy its nodes' big outputs: each fits its
+// bound, the record with both did not, and a run whose result Temporal
+// refuses hangs with every node done. The outputs are left out, saying so.
+func TestPipelineOutputsOverTheRecordLimit(t *testing.T) {
+	c, q := onWorker(t)
+	src := `
+name: copies
+nodes:
+  a: {module: echo, with: {s: "${{ repeat('x', 1200000) }}"}}
+  b: {module: echo, with: {s: "${{ repeat('y', 1200000) }}"}}
+outputs:
+  xa: ${{ nodes.a.outputs.s }}
+  xb: ${{ nodes.b.outputs.s }}
+`
+	rec := submit(t, c, q, src, nil, 0)
+	if rec.Status != engine.StatusSuccess {
+		t.Fatalf("run %s (%s)", rec.Status, rec.Reason)
+	}
+	if note, _ := rec.Outputs["cut"].(string); !strings.Contains(note, "the pipeline's outputs, 2.4 MB, are left out") {
+		t.Errorf("outputs %.200v: want them cut, saying so", rec.Outputs)
+	}
+	replay(t, c, rec.ID)
+}

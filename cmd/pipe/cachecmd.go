@@ -113,6 +113,11 @@ func (c *cacheWhich) pick(e *env, dir string, all []engine.CacheEntry, list bool
 			return nil, fail(exitUsage, "an empty node name: name a node, or none for every entry")
 		}
 	}
+	if strings.TrimSpace(c.Pipeline) == "" && flagGiven(e.args, "--pipeline") {
+		// An unset shell variable (--pipeline "$NAME") must not mean
+		// every entry, which clear would remove.
+		return nil, fail(exitUsage, "an empty --pipeline: name a pipeline (its name: or its file), or leave the flag out for every entry")
+	}
 	pipeline, err := pipelineName(c.Pipeline)
 	if err != nil {
 		return nil, err

@@ -185,6 +185,8 @@ func TestCacheCommandUsage(t *testing.T) {
 		{"a command as a node of list", []string{"cache", "list", "prune"}, 2, "did you mean `pipe cache prune`?"},
 		{"a node of no entry", []string{"cache", "ls", "cuont"}, 0, "no cache entries of node cuont (the store has entries of count, report)"},
 		{"an empty node", []string{"cache", "clear", ""}, 2, "an empty node name: name a node, or none for every entry"},
+		{"an empty pipeline (an unset variable)", []string{"cache", "clear", "--pipeline", ""}, 2, "an empty --pipeline: name a pipeline"},
+		{"an empty pipeline with =", []string{"cache", "clear", "--pipeline="}, 2, "an empty --pipeline"},
 		{"an unknown flag", []string{"cache", "clear", "--all"}, 2, "unknown flag --all"},
 		{"a bad size", []string{"cache", "prune", "--max", "lots"}, 2, `--max (or $PIPE_CACHE_MAX): "lots" is not a size`},
 		{"a runs directory that is a file", []string{"cache", "--runs-dir", "afile"}, 1, "--runs-dir"},

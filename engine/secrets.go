@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf16"
@@ -58,6 +59,7 @@ func newRedactor(plan *Plan, cfg map[string]any, env map[string]string, extra []
 		secrets = append(secrets, v)
 	}
 	secrets = childSecrets(plan, secrets, map[*Plan]bool{plan: true})
+	secrets = setSecrets(plan, cfg, secrets)
 	for _, v := range secrets {
 		s := modules.Text(v)
 		if len(s) < minSecretLen {
@@ -107,6 +109,68 @@ func childSecrets(plan *Plan, secrets []any, seen map[*Plan]bool) []any {
 		secrets = childSecrets(sub, secrets, seen)
 	}
 	return secrets
+}
+
+// wholeConfigRef matches a template that is one read of a config key,
+// ${{ config.X }}.
+var wholeConfigRef = regexp.MustCompile(`^\$\{\{\s*config\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$`)
+
+// setSecrets adds to secrets what plan's pipeline nodes hand their
+// sub-pipelines' secret keys through `set:`: a literal value, or the value
+// of the parent's config key that the entry reads whole (`DB_PASSWORD:
+// ${{ config.DBPW }}`). The child masks them; so must the parent, whose
+// record holds the node's `set` and whatever the child hands up through
+// its outputs. A value made by any other expression is not known before
+// the node runs, and is masked only by the child.
+func setSecrets(plan *Plan, cfg map[string]any, secrets []any) []any {
+	for j := range plan.nodes {
+		sub := plan.nodes[j].sub
+		if sub == nil || j >= len(plan.Pipeline.Nodes) {
+			continue
+		}
+		for _, in := range plan.Pipeline.Nodes[j].With {
+			set, ok := in.Value.(map[string]any)
+			if in.Key != "set" || !ok {
+				continue
+			}
+			for key, v := range set {
+				if !sub.Pipeline.IsSecret(key) || v == nil {
+					continue
+				}
+				text, ok := v.(string)
+				switch m := wholeConfigRef.FindStringSubmatch(strings.TrimSpace(text)); {
+				case !ok:
+					secrets = append(secrets, v)
+				case m != nil:
+					if cv := cfg[m[1]]; cv != nil {
+						secrets = append(secrets, cv)
+					}
+				case !strings.Contains(text, "${{"):
+					secrets = append(secrets, text)
+				}
+			}
+		}
+	}
+	return secrets
+}
+
+// SubSecrets returns, as text, the values plan's pipeline nodes hand
+// their sub-pipelines' secret keys through `set:` (see setSecrets), cfg
+// being the run's config (nil: the defaults): what a run on Temporal,
+// whose workflow compiles no sub-pipeline, must mask besides its own
+// secrets (Options.Secrets).
+func SubSecrets(plan *Plan, cfg map[string]any) []string {
+	if cfg == nil {
+		cfg = make(map[string]any, len(plan.Pipeline.Config))
+		for _, c := range plan.Pipeline.Config {
+			cfg[c.Key] = c.Value
+		}
+	}
+	var texts []string
+	for _, v := range setSecrets(plan, cfg, nil) {
+		texts = append(texts, modules.Text(v))
+	}
+	return texts
 }
 
 // Values returns the secret values, longest first (nil for none).

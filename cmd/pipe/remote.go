@@ -95,7 +95,7 @@ func (rr *remoteRun) run(e *env, maxParallel int, out *output) error {
 		File: file, BaseDir: baseDir, Source: source, Config: cfg, ConfigFrom: rr.from, Env: rr.sel.Env, Declared: rr.plan.Declared(),
 		RunID: engine.NewRunID(), Only: rr.sel.Only, Skip: rr.sel.Skip, SkipModules: rr.sel.SkipModules, Tags: rr.sel.Tags, SkipTags: rr.sel.SkipTags,
 		MaxParallel: maxParallel, Schedule: c.Schedule, Version: fullVersion(), FileHash: fileHash(rr.plan),
-		Host: host, Heartbeat: c.Heartbeat, Files: files,
+		Host: host, Heartbeat: c.Heartbeat, Files: files, Secrets: engine.SubSecrets(rr.plan, rr.sel.Config),
 	}
 	if in.MaxParallel == 0 {
 		in.MaxParallel = rr.plan.Pipeline.MaxParallel

@@ -123,6 +123,11 @@ type RunInput struct {
 	// whose file differs refuses the run (see FileDigests). A run of an
 	// earlier pipe has none, and is not checked.
 	Files map[string]map[string]string `json:"files,omitempty"`
+	// Secrets are values the run masks besides its secret config values:
+	// what its pipeline nodes hand their sub-pipelines' secret keys
+	// (engine.SubSecrets), which the workflow, compiling no sub-pipeline,
+	// cannot find. A run of an earlier pipe has none.
+	Secrets []string `json:"secrets,omitempty"`
 }
 
 // MaxPendingNodes bounds the nodes a run on Temporal has started and not
@@ -137,7 +142,7 @@ func (in *RunInput) options(plan *engine.Plan) (engine.Options, error) {
 	opts := engine.Options{
 		RunID: in.RunID, Only: in.Only, Skip: in.Skip, SkipModules: in.SkipModules, Tags: in.Tags, SkipTags: in.SkipTags,
 		MaxParallel: in.MaxParallel, Schedule: engine.Schedule(in.Schedule), ConfigFrom: in.ConfigFrom,
-		Version: in.Version, FileHash: in.FileHash, Env: in.Env,
+		Version: in.Version, FileHash: in.FileHash, Env: in.Env, Secrets: in.Secrets,
 	}
 	if opts.MaxParallel <= 0 || opts.MaxParallel > MaxPendingNodes {
 		// Not the workflow's machine's CPU count: a replay elsewhere

@@ -149,6 +149,12 @@ func addOdds(ctx context.Context, in *modules.Input, rows []row, path, rawOdds, 
 	if err != nil {
 		return football.MissingFile(in, "odds", rawOdds, err)
 	}
+	if join.needed == 0 && len(rows) > 0 {
+		// Said, not silent: a user who gave another file's odds would
+		// think them used (the data's own odds were).
+		in.Logger.Warn("odds: the file is not used: every match of the "+what+" has odds of its own (its data has odds columns)", "file", path)
+		return nil
+	}
 	if err := join.mismatch(path, what); err != nil {
 		return err
 	}
@@ -178,14 +184,19 @@ const minCovered = 10
 // evidence of anything: results and odds of Serie A and La Liga gave
 // "made money: ROI +105.5% over 39 bets".
 func (j oddsJoin) mismatch(path, what string) error {
-	if j.covered < minCovered || 2*j.coveredFound >= j.covered {
+	if j.covered < minCovered || 2*j.coveredFound >= j.covered || 2*j.pairedClubs >= j.clubs {
+		// Most clubs pair: the same league, whose file may not have the
+		// matches yet (fixtures still to play are only not priced).
 		return nil
 	}
 	paired := "no club of the " + what + " pairs with one of the file"
-	if len(j.renamed) > 0 {
-		paired = "clubs paired: " + strings.Join(j.renamed[:min(5, len(j.renamed))], ", ")
-		if len(j.renamed) > 5 {
-			paired += fmt.Sprintf(" and %d more", len(j.renamed)-5)
+	if j.pairedClubs > 0 {
+		paired = fmt.Sprintf("%d of its %d clubs pair", j.pairedClubs, j.clubs)
+		if len(j.renamed) > 0 {
+			paired += ": " + strings.Join(j.renamed[:min(5, len(j.renamed))], ", ")
+			if len(j.renamed) > 5 {
+				paired += fmt.Sprintf(" and %d more", len(j.renamed)-5)
+			}
 		}
 	}
 	return fmt.Errorf("%s: odds for only %d of the %d matches of the %s in the seasons the file covers (%s): "+

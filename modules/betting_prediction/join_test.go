@@ -2,12 +2,15 @@ package betting_prediction
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/pipe-run/pipe/modules"
 	"github.com/pipe-run/pipe/modules/internal/football"
 )
 
@@ -149,12 +152,15 @@ func TestOddsJoinMismatch(t *testing.T) {
 		join oddsJoin
 		want string // "" for no error
 	}{
-		{"all found", oddsJoin{covered: 760, coveredFound: 760}, ""},
-		{"half found", oddsJoin{covered: 40, coveredFound: 20}, ""},
-		{"a few fixtures, none found", oddsJoin{covered: 9}, ""},
-		{"none paired", oddsJoin{covered: 760}, "odds.csv: odds for only 0 of the 760 matches of the evaluation in the seasons the file covers (no club of the evaluation pairs"},
-		{"a chance pairing", oddsJoin{covered: 760, coveredFound: 42, renamed: []string{"CD Alavés as Atalanta", "Girona FC as Verona"}},
-			"odds for only 42 of the 760 matches of the evaluation in the seasons the file covers (clubs paired: CD Alavés as Atalanta, Girona FC as Verona): it is likely another league's odds"},
+		{"all found", oddsJoin{covered: 760, coveredFound: 760, clubs: 23, pairedClubs: 23}, ""},
+		{"half found", oddsJoin{covered: 40, coveredFound: 20, clubs: 20}, ""},
+		{"a few fixtures, none found", oddsJoin{covered: 9, clubs: 18}, ""},
+		// The league's fixtures still to play, against its file of the
+		// season's played matches: none found, every club pairs.
+		{"fixtures to play, clubs paired", oddsJoin{covered: 36, clubs: 8, pairedClubs: 8}, ""},
+		{"none paired", oddsJoin{covered: 760, clubs: 23}, "odds.csv: odds for only 0 of the 760 matches of the evaluation in the seasons the file covers (no club of the evaluation pairs"},
+		{"a chance pairing", oddsJoin{covered: 760, coveredFound: 42, clubs: 23, pairedClubs: 2, renamed: []string{"CD Alavés as Atalanta", "Girona FC as Verona"}},
+			"odds for only 42 of the 760 matches of the evaluation in the seasons the file covers (2 of its 23 clubs pair: CD Alavés as Atalanta, Girona FC as Verona): it is likely another league's odds"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.join.mismatch("odds.csv", "evaluation")
@@ -162,5 +168,60 @@ func TestOddsJoinMismatch(t *testing.T) {
 				t.Errorf("mismatch = %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// A league's fixtures still to play, priced from its file of the season's
+// played matches: none of them is in the file, but every club pairs, so
+// the file is the same league's and the fixtures go unpriced (a warning),
+// not refused as another league's odds.
+func TestJoinOddsFixturesStillToPlay(t *testing.T) {
+	clubs := []string{"Arsenal", "Chelsea", "Everton", "Fulham", "Leeds", "Burnley", "Watford", "Wolves"}
+	csv := "Date,HomeTeam,AwayTeam,FTHG,FTAG,B365H,B365D,B365A\n"
+	var rows []row
+	day := 0
+	for i, home := range clubs {
+		for j, away := range clubs {
+			if i == j {
+				continue
+			}
+			day++
+			month, dom := 8+day/12, 1+2*(day%12)
+			if day <= 20 { // played, with odds in the file
+				csv += fmt.Sprintf("%02d/%02d/2021,%s,%s,1,0,2.0,3.2,3.8\n", dom, month, home, away)
+				continue
+			}
+			// To play, from January on.
+			rows = append(rows, row{date: fmt.Sprintf("2022-%02d-%02d", month-7, dom), season: "2021-2022", home: home, away: away, result: -1})
+		}
+	}
+	path := filepath.Join(t.TempDir(), "odds.csv")
+	if err := os.WriteFile(path, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	join, err := joinOdds(context.Background(), rows, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := join.mismatch(path, "predictions"); err != nil {
+		t.Errorf("the league's own odds refused for its fixtures to play (covered %d, found %d, clubs %d, paired %d): %v",
+			join.covered, join.coveredFound, join.clubs, join.pairedClubs, err)
+	}
+}
+
+// An odds file given for matches that all have odds of their own (data
+// with odds columns) is not used, and the log says so: it was silent,
+// and a file of another league seemed taken.
+func TestOddsFileNotUsedIsSaid(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "odds.csv")
+	os.WriteFile(path, []byte("Date,HomeTeam,AwayTeam,FTHG,FTAG,B365H,B365D,B365A\n01/08/2021,A,B,1,0,2.0,3.2,3.8\n"), 0o644)
+	var log strings.Builder
+	in := &modules.Input{Node: "b", Attempt: 1, Logger: slog.New(slog.NewTextHandler(&log, nil))}
+	rows := []row{{date: "2021-08-01", home: "Sevilla", away: "Betis", odds: [3]float64{2, 3, 4}, result: -1}}
+	if err := addOdds(context.Background(), in, rows, path, path, "evaluation"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "odds: the file is not used: every match of the evaluation has odds of its own") {
+		t.Errorf("the log does not say the file is unused:\n%s", log.String())
 	}
 }

@@ -162,6 +162,11 @@ func joinOdds(ctx context.Context, rows []row, path string) (join oddsJoin, err 
 			fileSeasons[y] = true
 		}
 	}
+	pairedNames := map[string]bool{}
+	for _, to := range names {
+		pairedNames[to] = true
+	}
+	clubs := map[string]bool{}
 	for i := range rows {
 		r := &rows[i]
 		if r.hasOdds() {
@@ -171,6 +176,15 @@ func joinOdds(ctx context.Context, rows []row, path string) (join oddsJoin, err 
 		covered := ok && fileSeasons[y]
 		if covered {
 			join.covered++
+			for _, club := range []string{r.home, r.away} {
+				if !clubs[club] {
+					clubs[club] = true
+					join.clubs++
+					if pairedNames[club] {
+						join.pairedClubs++
+					}
+				}
+			}
 		}
 		for _, m := range byTeams[r.home+"|"+r.away] {
 			if r.sameMatch(m) {
@@ -193,6 +207,11 @@ type oddsJoin struct {
 	// has odds for, coveredFound those of them that got odds: a file of
 	// the same league gives nearly all of them theirs.
 	covered, coveredFound int
+	// clubs counts the clubs of those rows, pairedClubs those of them
+	// that pair with a club of the file: a league's fixtures still to
+	// play find no odds in its file of played matches, but their clubs
+	// pair; another league's pair with none.
+	clubs, pairedClubs int
 	renamed               []string // "odds name as prediction name"
 	// bad counts the file's matches whose odds are not usable (inf, NaN,
 	// 1 or less), read as no odds; firstBad is the first one's file:line.

@@ -212,7 +212,7 @@ type oddsJoin struct {
 	// play find no odds in its file of played matches, but their clubs
 	// pair; another league's pair with none.
 	clubs, pairedClubs int
-	renamed               []string // "odds name as prediction name"
+	renamed            []string // "odds name as prediction name"
 	// bad counts the file's matches whose odds are not usable (inf, NaN,
 	// 1 or less), read as no odds; firstBad is the first one's file:line.
 	bad      int

@@ -40,7 +40,7 @@ func resumeFileDigest(ctx context.Context, path string) (string, error) {
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() <= contentLimit {
 		return linkOrFileDigest(ctx, path)
 	}
-	sig, ok := statSignature(fi, time.Now())
+	sig, ok := statSignature(path, fi, time.Now())
 	if !ok {
 		return linkOrFileDigest(ctx, path)
 	}

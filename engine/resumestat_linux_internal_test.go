@@ -5,9 +5,11 @@ package engine
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -117,5 +119,27 @@ func chtimes(t *testing.T, path string, at time.Time) {
 	t.Helper()
 	if err := os.Chtimes(path, at, at); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A big file's signature names its device beside its inode (an inode
+// number is only unique within one file system), and a file on a network
+// file system, whose client caches its times, gets none: it is hashed.
+func TestStatSignatureNamesTheDevice(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big")
+	if err := os.WriteFile(path, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, ok := statSignature(path, fi, time.Now().Add(time.Hour))
+	st := fi.Sys().(*syscall.Stat_t)
+	if !ok || !strings.Contains(sig, fmt.Sprintf(",dev=%d,ino=%d", st.Dev, st.Ino)) {
+		t.Errorf("signature %q (%t), want the device and the inode", sig, ok)
+	}
+	if !networkFS[0x6969] {
+		t.Error("NFS is not a network file system")
 	}
 }

@@ -69,6 +69,12 @@ func (Exec) Run(ctx context.Context, in *modules.Input) (*modules.Output, error)
 	}
 	if dir != "" {
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			if in.String("dir") == "" {
+				// The base directory itself: on a worker, the client's,
+				// taken from the worker's own project root.
+				return nil, fmt.Errorf("the run's base directory %s is not a directory here, where the program would run: "+
+					"run pipe from the project (a worker: start it at the root of a checkout of the same project)", dir)
+			}
 			return nil, fmt.Errorf("input dir: %s is not a directory", in.String("dir"))
 		}
 	}

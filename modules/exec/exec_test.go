@@ -162,3 +162,15 @@ func manyArgs(n, size int) []any {
 	}
 	return args
 }
+
+// A run's base directory missing where the node runs (a worker started
+// outside the project) is named, with what to do: it said "input dir:
+// is not a directory", naming no directory, of an input never given.
+func TestMissingBaseDirIsNamed(t *testing.T) {
+	_, err := pexec.Exec{}.Run(context.Background(), &modules.Input{Node: "n", With: map[string]any{"command": []any{"true"}},
+		Dir: "/no/such/base", Attempt: 1, Logger: slog.New(slog.DiscardHandler)})
+	if err == nil || !strings.Contains(err.Error(), "the run's base directory /no/such/base is not a directory here") ||
+		!strings.Contains(err.Error(), "start it at the root of a checkout") {
+		t.Errorf("error %v, want it to name the base directory and say what to do", err)
+	}
+}

@@ -277,19 +277,23 @@ func mainWith(args, only []string, files *pipelineReader, early *exiter, stdin i
 	return exitFailed, true
 }
 
-// signalWords is what pipe says at the first and the second signal.
-type signalWords struct{ first, second string }
+// signalWords is what pipe says at the first and the second signal, and
+// at a closed output, which stops as the first does.
+type signalWords struct{ first, second, closed string }
 
 var (
 	localSignals = signalWords{
 		first:  "interrupted, stopping (again to kill the programs at once)",
 		second: "killing the running programs; the record is still written (again to exit at once)",
+		closed: "pipe's output was closed (its reader, such as head, went away): stopping as at Ctrl-C; " +
+			"send the output to a file (pipe run FILE > out.txt) to let a run go on without a reader; pipe runs lists it",
 	}
 	// A client of Temporal runs no program: the follower says what the
 	// first signal does to the run, and the second stops its wait.
 	remoteSignals = signalWords{
 		first:  "interrupted",
 		second: "interrupted again: no longer waiting for the run (again to exit at once)",
+		closed: "pipe's output was closed (its reader went away): interrupted",
 	}
 )
 
@@ -329,6 +333,7 @@ func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(s
 	go func() {
 		var seen echoes
 		for n := 1; ; n++ {
+			closed := false
 			select {
 			case sig := <-sigs:
 				if seen.echo(sig, time.Now()) {
@@ -345,12 +350,17 @@ func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(s
 					n-- // the summary of a run that has ended: nothing to stop
 					continue
 				}
+				closed = true
 			case <-done:
 				return
 			}
 			switch n {
 			case 1:
-				say(words.first)
+				if closed {
+					say(words.closed)
+				} else {
+					say(words.first)
+				}
 				cancel(engine.ErrInterrupted)
 			case 2:
 				say(words.second)

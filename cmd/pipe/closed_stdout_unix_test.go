@@ -24,7 +24,7 @@ func TestClosedStdoutStopsTheRun(t *testing.T) {
 		early bool   // the reader is gone before pipe starts (| true)
 		until string // what pipe says on stderr before the reader goes
 	}{
-		{name: "closed before the run", early: true, until: "interrupted"},
+		{name: "closed before the run", early: true, until: "pipe's output was closed"},
 		{name: "closed while it runs", until: "a: started"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -49,6 +49,11 @@ func TestClosedStdoutStopsTheRun(t *testing.T) {
 			waitOrKill(t, cmd, exited, "pipe run")
 			if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
 				t.Errorf("exit %d, want %d\n%s", code, exitInterrupted, stderr)
+			}
+			// Its log (2>run.log) says why the run stopped: it said
+			// "interrupted", as at a Ctrl-C no one pressed.
+			if !strings.Contains(stderr.String(), "pipe's output was closed (its reader, such as head, went away): stopping as at Ctrl-C") {
+				t.Errorf("stderr does not say the output was closed:\n%s", stderr)
 			}
 			records, _ := filepath.Glob(filepath.Join(runs, "*.json"))
 			if len(records) != 1 {

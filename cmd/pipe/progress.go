@@ -55,7 +55,11 @@ func (p *progress) event(ev engine.Event) {
 	if p.names != nil {
 		switch ev.Kind {
 		case engine.NodeStarted:
-			p.names[ev.Node] = true
+			// A foreach node runs nothing itself: its instances do,
+			// and are counted as they start.
+			if !ev.Record.FannedOut() {
+				p.names[ev.Node] = true
+			}
 		case engine.NodeFinished:
 			delete(p.names, ev.Node)
 		}

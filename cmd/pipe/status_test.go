@@ -86,3 +86,16 @@ func TestStatusLineIsFreshUnderANodesLine(t *testing.T) {
 		t.Errorf("the last write, b's failure, left the line as\n%q\nwant it to end 2/2 done · 0 running · 1 failed", last)
 	}
 }
+
+// A foreach node is not counted as running beside its instances: the
+// line said "3 running (a, fe, fe[x])" of two programs.
+func TestStatusLineCountsInstancesNotTheirNode(t *testing.T) {
+	p := newProgress(newLogs(io.Discard, false, "text"), 2)
+	attachStatus(&statusLine{w: io.Discard}, p, time.Now())
+	p.event(engine.Event{Kind: engine.NodeStarted, Node: "a", Record: engine.NodeRecord{Module: "echo"}})
+	p.event(engine.Event{Kind: engine.NodeStarted, Node: "fe", Record: engine.NodeRecord{Module: "echo", Items: []string{"x"}}})
+	p.event(engine.Event{Kind: engine.NodeStarted, Node: "fe[x]", Record: engine.NodeRecord{Module: "echo"}})
+	if got, want := p.status(0), "0/2 done · 2 running (a, fe[x]) · 00:00"; got != want {
+		t.Errorf("status %q, want %q", got, want)
+	}
+}

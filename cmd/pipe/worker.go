@@ -89,6 +89,11 @@ func (c *statusCmd) Run(e *env) error {
 	if on == "" {
 		on = remote // where the history says it ran; else $PIPE_TEMPORAL_ADDRESS
 	}
+	if on == "" && os.Getenv("PIPE_TEMPORAL_ADDRESS") == "" {
+		// Not in the history, and nowhere to ask: a typo is as likely as
+		// a run started elsewhere.
+		return fail(exitFailed, "%s: %w in %s, and no Temporal server to ask of a run started elsewhere: give --on temporal://HOST:PORT/NAMESPACE (or set PIPE_TEMPORAL_ADDRESS); pipe runs lists the runs here", c.ID, engine.ErrNoRun, c.RunsDir)
+	}
 	cl, ep, err := c.dial(e, on)
 	if err != nil {
 		return err

@@ -80,6 +80,7 @@ func (c *showCmd) Run(e *env) error {
 		tw.Flush()
 	}
 	fmt.Fprintln(w)
+	waits := waitingFor(rec)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NODE\tSTATUS\tDURATION\tATTEMPTS\tREASON / OUTPUTS")
 	for _, id := range showOrder(rec) {
@@ -101,6 +102,11 @@ func (c *showCmd) Run(e *env) error {
 			// The journal has each node's end, not its start: one not
 			// ended yet may be running, or waiting for its needs or a slot.
 			status, detail = "-", "running or waiting: "+engine.NotEndedReason
+			if needs, known := waits[id]; known && len(needs) > 0 {
+				detail = "waiting for " + strings.Join(needs, ", ")
+			} else if known {
+				detail = "running (or waiting for a slot): " + engine.NotEndedReason
+			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, status, dur, attempts, detail)
 	}
@@ -180,4 +186,37 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// waitingFor tells, of each node of a run still going that has not
+// ended, the needs it waits for (none: it runs, or waits for a slot),
+// from the pipeline file the record names when it is still the file the
+// run ran (the same hash): its journal has each node's end, not its
+// start. nil when the file is not at hand or changed since: show says
+// only "running or waiting" then. It costs show a load of the file; the
+// run pays nothing for it.
+func waitingFor(rec *engine.Record) map[string][]string {
+	if rec.Status != engine.StatusRunning || rec.File == "" || rec.FileHash == "" || rec.Remote != "" {
+		return nil
+	}
+	plan, err := engine.Load(rec.File, modules.Default)
+	if err != nil || plan.SourceHash() != rec.FileHash {
+		return nil
+	}
+	waits := map[string][]string{}
+	g := plan.Graph
+	for i := range g.Len() {
+		id := g.ID(i)
+		if n := rec.Nodes[id]; n == nil || n.Reason != engine.NotEndedReason {
+			continue
+		}
+		needs := []string{}
+		for _, j := range g.Needs(i) {
+			if m := rec.Nodes[g.ID(j)]; m == nil || m.Reason == engine.NotEndedReason {
+				needs = append(needs, g.ID(j))
+			}
+		}
+		waits[id] = needs
+	}
+	return waits
 }

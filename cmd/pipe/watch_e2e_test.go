@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -221,6 +222,13 @@ func TestShowARunStillGoing(t *testing.T) {
 	for _, want := range []string{": running\n", "going for ", "slow ", "not ended yet", "quick ", "success"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("pipe show last of a run still going lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	// From the file, unchanged since the run started: which node runs,
+	// which waits for it (both were "running or waiting").
+	for _, want := range []*regexp.Regexp{regexp.MustCompile(`slow +- +running \(or waiting for a slot\)`), regexp.MustCompile(`after +- +waiting for slow`)} {
+		if !want.MatchString(r.stdout) {
+			t.Errorf("pipe show last of a run still going does not match %s:\n%s", want.String(), r.stdout)
 		}
 	}
 	// graph --run last draws it too, not the run before it.

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/pipe-run/pipe/engine"
 )
@@ -35,13 +34,7 @@ nodes:
     with: {file: sub.yaml, set: {WHO: temporal}}
   after: {module: echo, needs: sub, with: {got: "${{ nodes.sub.outputs.greeting }}"}}
 `), 0o644)
-	startDaemon(t, dir, "worker", "--temporal", addr, "--task-queue", queue)
-	run := startDaemon(t, dir, "run", "p.yaml", "--on", "temporal://"+addr+"/default", "--task-queue", queue)
-	select {
-	case <-run.done:
-	case <-time.After(90 * time.Second):
-		t.Fatalf("the run did not end:\n%s", run.stderr)
-	}
+	run := runOnAWorker(t, dir, addr, queue, "p.yaml")
 	if code := run.cmd.ProcessState.ExitCode(); code != 0 {
 		t.Fatalf("pipe run --on exited %d:\n%s", code, run.stderr)
 	}
@@ -75,13 +68,7 @@ name: p
 nodes:
   sub: {module: pipeline, timeout: 2s, with: {file: sub.yaml}}
 `), 0o644)
-	startDaemon(t, dir, "worker", "--temporal", addr, "--task-queue", queue)
-	run := startDaemon(t, dir, "run", "p.yaml", "--on", "temporal://"+addr+"/default", "--task-queue", queue)
-	select {
-	case <-run.done:
-	case <-time.After(90 * time.Second):
-		t.Fatalf("the run did not end:\n%s", run.stderr)
-	}
+	run := runOnAWorker(t, dir, addr, queue, "p.yaml")
 	rec := lastRecord(t, dir)
 	if n := rec.Nodes["sub"]; n == nil || n.Status != engine.StatusError {
 		t.Fatalf("the pipeline node is %+v, want it failed (timed out):\n%s", n, run.stderr)

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/pipe-run/pipe/engine"
 )
@@ -26,13 +25,7 @@ nodes:
 outputs:
   answer: ${{ nodes.a.outputs.x * 2 }}
 `), 0o644)
-	startDaemon(t, dir, "worker", "--temporal", addr, "--task-queue", queue)
-	run := startDaemon(t, dir, "run", "p.yaml", "--on", "temporal://"+addr+"/default", "--task-queue", queue)
-	select {
-	case <-run.done:
-	case <-time.After(90 * time.Second):
-		t.Fatalf("the run did not end:\n%s", run.stderr)
-	}
+	run := runOnAWorker(t, dir, addr, queue, "p.yaml")
 	if code := run.cmd.ProcessState.ExitCode(); code != 0 {
 		t.Fatalf("pipe run --on exited %d:\n%s", code, run.stderr)
 	}

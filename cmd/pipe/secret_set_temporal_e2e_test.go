@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pipe-run/pipe/engine"
 )
@@ -33,13 +32,7 @@ nodes:
 outputs:
   pw: ${{ nodes.c.outputs.pw }}
 `), 0o644)
-	startDaemon(t, dir, "worker", "--temporal", addr, "--task-queue", queue)
-	run := startDaemon(t, dir, "run", "p.yaml", "--set", "DBPW=realprodpw", "--on", "temporal://"+addr+"/default", "--task-queue", queue)
-	select {
-	case <-run.done:
-	case <-time.After(90 * time.Second):
-		t.Fatalf("the run did not end:\n%s", run.stderr)
-	}
+	run := runOnAWorker(t, dir, addr, queue, "p.yaml", "--set", "DBPW=realprodpw")
 	if code := run.cmd.ProcessState.ExitCode(); code != 0 {
 		t.Fatalf("pipe run --on exited %d:\n%s", code, run.stderr)
 	}

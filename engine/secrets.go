@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pipe-run/pipe/modules"
+	"github.com/pipe-run/pipe/schema"
 )
 
 // Masked is what a secret's value reads as wherever pipe shows it.
@@ -112,46 +113,92 @@ func childSecrets(plan *Plan, secrets []any, seen map[*Plan]bool) []any {
 }
 
 // wholeConfigRef matches a template that is one read of a config key,
-// ${{ config.X }}.
-var wholeConfigRef = regexp.MustCompile(`^\$\{\{\s*config\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$`)
+// ${{ config.X }} or ${{ config["X"] }}; wholeItemRef one of a foreach
+// node's item, ${{ item }}.
+var (
+	wholeConfigRef = regexp.MustCompile(`^\$\{\{\s*config(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"']+)["']\s*\])\s*\}\}$`)
+	wholeItemRef   = regexp.MustCompile(`^\$\{\{\s*item\s*\}\}$`)
+)
 
 // setSecrets adds to secrets what plan's pipeline nodes hand their
-// sub-pipelines' secret keys through `set:`: a literal value, or the value
+// sub-pipelines' secret keys through `set:`: a literal value, the value
 // of the parent's config key that the entry reads whole (`DB_PASSWORD:
-// ${{ config.DBPW }}`). The child masks them; so must the parent, whose
-// record holds the node's `set` and whatever the child hands up through
-// its outputs. A value made by any other expression is not known before
-// the node runs, and is masked only by the child.
+// ${{ config.DBPW }}`), or a literal foreach's items that it reads whole
+// (`${{ item }}`: an instance is then named by its index, see
+// fanout). The child masks them; so must the parent, whose record holds
+// the node's `set` and whatever the child hands up through its outputs.
+// A sub-pipeline's secret keys are those it declares and those it hands
+// on so to its own sub-pipelines' secret keys, however deep. A value
+// made by any other expression is not known before the node runs, and
+// is masked only by the child.
 func setSecrets(plan *Plan, cfg map[string]any, secrets []any) []any {
+	derived := map[*Plan]map[string]bool{}
 	for j := range plan.nodes {
 		sub := plan.nodes[j].sub
 		if sub == nil || j >= len(plan.Pipeline.Nodes) {
 			continue
 		}
-		for _, in := range plan.Pipeline.Nodes[j].With {
-			set, ok := in.Value.(map[string]any)
-			if in.Key != "set" || !ok {
+		node := plan.Pipeline.Nodes[j]
+		for key, v := range setEntries(node) {
+			if !sub.Pipeline.IsSecret(key) && !secretsHandedOn(sub, derived)[key] || v == nil {
 				continue
 			}
-			for key, v := range set {
-				if !sub.Pipeline.IsSecret(key) || v == nil {
-					continue
+			text, ok := v.(string)
+			text = strings.TrimSpace(text)
+			switch m := wholeConfigRef.FindStringSubmatch(text); {
+			case !ok:
+				secrets = append(secrets, v)
+			case m != nil:
+				if cv := cfg[m[1]+m[2]]; cv != nil {
+					secrets = append(secrets, cv)
 				}
-				text, ok := v.(string)
-				switch m := wholeConfigRef.FindStringSubmatch(strings.TrimSpace(text)); {
-				case !ok:
-					secrets = append(secrets, v)
-				case m != nil:
-					if cv := cfg[m[1]]; cv != nil {
-						secrets = append(secrets, cv)
+			case wholeItemRef.MatchString(text):
+				if node.Foreach != nil {
+					if items, ok := node.Foreach.Value.([]any); ok {
+						secrets = append(secrets, items...)
 					}
-				case !strings.Contains(text, "${{"):
-					secrets = append(secrets, text)
 				}
+			case !strings.Contains(text, "${{"):
+				secrets = append(secrets, text)
 			}
 		}
 	}
 	return secrets
+}
+
+// setEntries is node's literal `set:` mapping (nil without one).
+func setEntries(node *schema.Node) map[string]any {
+	for _, in := range node.With {
+		if set, ok := in.Value.(map[string]any); ok && in.Key == "set" {
+			return set
+		}
+	}
+	return nil
+}
+
+// secretsHandedOn returns the config keys of plan that are secret because
+// plan hands them whole (${{ config.X }}) to a secret key of one of its
+// sub-pipelines, however deep; memo holds what was found of each plan.
+func secretsHandedOn(plan *Plan, memo map[*Plan]map[string]bool) map[string]bool {
+	if keys, ok := memo[plan]; ok {
+		return keys
+	}
+	keys := map[string]bool{}
+	memo[plan] = keys // a cycle of files is refused at load; this ends one anyway
+	for j := range plan.nodes {
+		sub := plan.nodes[j].sub
+		if sub == nil || j >= len(plan.Pipeline.Nodes) {
+			continue
+		}
+		for key, v := range setEntries(plan.Pipeline.Nodes[j]) {
+			text, _ := v.(string)
+			m := wholeConfigRef.FindStringSubmatch(strings.TrimSpace(text))
+			if m != nil && (sub.Pipeline.IsSecret(key) || secretsHandedOn(sub, memo)[key]) {
+				keys[m[1]+m[2]] = true
+			}
+		}
+	}
+	return keys
 }
 
 // SubSecrets returns, as text, the values plan's pipeline nodes hand

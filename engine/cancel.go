@@ -119,7 +119,9 @@ func notStarted(cause error) string {
 func causeText(cause error) string {
 	switch {
 	case errors.Is(cause, ErrInterrupted):
-		return "interrupted"
+		// One that says more (interrupted: pipe's output was closed)
+		// says it whole.
+		return cause.Error()
 	case cause == nil:
 		return "cancelled"
 	}

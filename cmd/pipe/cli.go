@@ -277,6 +277,11 @@ func mainWith(args, only []string, files *pipelineReader, early *exiter, stdin i
 	return exitFailed, true
 }
 
+// errOutputClosed is the cause of a run its closed output stopped: the
+// record says so (run interrupted: pipe's output was closed), not as of a
+// Ctrl-C.
+var errOutputClosed = fmt.Errorf("%w: pipe's output was closed", engine.ErrInterrupted)
+
 // signalWords is what pipe says at the first and the second signal, and
 // at a closed output, which stops as the first does.
 type signalWords struct{ first, second, closed string }
@@ -358,10 +363,11 @@ func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(s
 			case 1:
 				if closed {
 					say(words.closed)
+					cancel(errOutputClosed)
 				} else {
 					say(words.first)
+					cancel(engine.ErrInterrupted)
 				}
-				cancel(engine.ErrInterrupted)
 			case 2:
 				say(words.second)
 				pexec.KillAll()

@@ -60,7 +60,7 @@ func TestClosedStdoutStopsTheRun(t *testing.T) {
 				t.Fatalf("records %v", records)
 			}
 			b, _ := os.ReadFile(records[0])
-			if !strings.Contains(string(b), `"status":"cancelled"`) || !strings.Contains(string(b), `"tidy":{"module":"echo","status":"success"`) {
+			if !strings.Contains(string(b), `"status":"cancelled","reason":"run interrupted: pipe's output was closed"`) || !strings.Contains(string(b), `"tidy":{"module":"echo","status":"success"`) {
 				t.Errorf("record:\n%s", b)
 			}
 		})

@@ -16,3 +16,12 @@ func TestStatusOfAnUnknownRunWithoutAServer(t *testing.T) {
 		t.Errorf("exit %d, want 1 saying there is no such run here\n%s", r.code, r.stderr)
 	}
 }
+
+// pipe status last where no run was ever recorded says so as pipe show
+// does (the runs directory does not exist), not "no run on Temporal".
+func TestStatusLastWithoutARunsDirectory(t *testing.T) {
+	r := pipeIn(t, t.TempDir(), nil, "status", "last")
+	if r.code != 1 || !strings.Contains(r.stderr, ".pipe/runs does not exist: no run was recorded there") {
+		t.Errorf("exit %d, want 1 saying the runs directory does not exist\n%s", r.code, r.stderr)
+	}
+}

@@ -4,6 +4,8 @@ package main
 
 import (
 	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -26,6 +28,12 @@ import (
 // started elsewhere, asked of Temporal as it is (remote "").
 func statusRun(dir, ref string) (id, remote string, err error) {
 	if ref == "last" {
+		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+			// As pipe show says it: no runs directory, not no run of one.
+			if _, ferr := engine.FindRun(dir, ref); ferr != nil {
+				return "", "", fail(exitFailed, "%s: %w", ref, ferr)
+			}
+		}
 		w, err := engine.WalkRuns(dir, nil)
 		if err != nil {
 			return "", "", fail(exitFailed, "last: %w", err)

@@ -28,6 +28,10 @@ type workerCmd struct {
 }
 
 func (c *workerCmd) Run(e *env) error {
+	if flagGiven(e.args, "--on") && flagGiven(e.args, "--temporal") {
+		// One flag under two names: the last would win, silently.
+		return fail(exitUsage, "--on and --temporal name the same server: give one")
+	}
 	// As pipe run's: 0 is no bound a worker could keep.
 	maxParallel := runtime.NumCPU()
 	if c.MaxParallel != nil {

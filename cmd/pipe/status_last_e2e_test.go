@@ -24,7 +24,7 @@ func TestStatusNamesARunFromTheHistory(t *testing.T) {
 		code int
 		want string
 	}{
-		{name: "last, no run at all", args: []string{"status", "last"}, code: 1, want: "no run on Temporal in .pipe/runs"},
+		{name: "last, no run at all", args: []string{"status", "last"}, code: 1, want: ".pipe/runs does not exist: no run was recorded there"},
 		{name: "last, a local run only", args: []string{"run", "p.yaml"}, code: 0},
 		{name: "last, still none on Temporal", args: []string{"status", "last"}, code: 1, want: "no run on Temporal in .pipe/runs"},
 		{name: "a local run by its start", args: []string{"status", "2"}, code: 1, want: "ran here, not on Temporal: pipe show "},

@@ -350,7 +350,11 @@ func onSignals(cancel context.CancelCauseFunc, hurry chan<- struct{}, say func(s
 					n-- // not a stop of its own
 					continue
 				}
-				signal.Ignore(syscall.SIGPIPE)
+				// Not signal.Ignore(SIGPIPE): it unregisters the signal
+				// before it ignores it, and a write to the closed output
+				// between the two (the summary, on another goroutine)
+				// killed pipe with SIGPIPE. Later ones come here and are
+				// no new stop (n > 1, or the run settled).
 				if settled.Load() {
 					n-- // the summary of a run that has ended: nothing to stop
 					continue

@@ -87,7 +87,7 @@ func TestClosedOutputAfterTheRunIsNoInterrupt(t *testing.T) {
 	r.Close()
 	waitOrKill(t, cmd, exited, "pipe run")
 	if code := cmd.ProcessState.ExitCode(); code != exitOK || strings.Contains(stderr.String(), "interrupted") {
-		t.Fatalf("exit %d, want 0 and no interruption\nstderr: %s", code, stderr)
+		t.Fatalf("exit %d (%s), want 0 and no interruption\nstderr: %s", code, cmd.ProcessState, stderr)
 	}
 }
 
